@@ -1,0 +1,60 @@
+# Yiwang: `make run` serves the demo at http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := yiwang.settings
+
+.PHONY: run test venv assets migrate demo messages browser-deps lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js static/vendor/
+	cp -r node_modules/bpmn-js/dist/assets static/vendor/bpmn-js-assets
+	touch static/vendor/.built
+
+assets: static/vendor/.built
+
+# gettext's msgfmt compiles the English catalogue; install it where missing (Debian: gettext).
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate messages assets
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Browser tests drive Debian's chromium; install it where missing (needs root, as on CI).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test: venv messages assets browser-deps
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check yiwang bench
+
+bench: venv
+	$(PY) bench/run_cases.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/staticfiles

@@ -1,0 +1,92 @@
+"""The REST API root (``/api/v1/``): authentication, the error shape, and each app's router.
+
+Every error is ``{"code", "message", "details"}`` with a 4xx status, in the request's language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.services import user_for_token
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def session_user(request: HttpRequest) -> AbstractBaseUser | None:
+    """Also accept the browser session (the workbench calls the API with it)."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Yiwang API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[BearerToken(), session_user],
+    description="一网通办 REST API. Obtain a token with POST /api/v1/auth/token and send it as "
+    "`Authorization: Bearer <token>`.",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields.append({"field": ".".join(loc), "problem": err.get("msg", "")})
+    return _error(request, 422, CoreErrorCode.VALIDATION_FAILED, _("请求内容不符合要求，请检查标出的字段。"), {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, CoreErrorCode.NOT_AUTHENTICATED, _("请先登录：缺少或无效的访问令牌。"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, CoreErrorCode.NOT_FOUND, _("请求的资源不存在。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in API")
+    return _error(request, 500, "internal_error", _("系统内部错误，已记录，请稍后再试。"))
+
+
+from yiwang.core.api import router as core_router  # noqa: E402
+from yiwang.catalog.api import router as catalog_router  # noqa: E402
+from yiwang.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/", core_router)
+api.add_router("/", catalog_router)
+api.add_router("/", cases_router)

@@ -1,0 +1,218 @@
+"""Applications (办件): intake, workflow steps, materials, corrections, delivery."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.catalog.models import Material, ProcessVersion, ServiceItem
+from yiwang.core.models import Applicant, Department
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    CORRECTION = "correction", _("待补正")
+    IN_REVIEW = "in_review", _("审批中")
+    AWAITING_DELIVERY = "awaiting_delivery", _("待出件")
+    CLOSED = "closed", _("已办结")
+    REJECTED = "rejected", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+    @classmethod
+    def open_states(cls) -> list[str]:
+        return [cls.SUBMITTED, cls.CORRECTION, cls.IN_REVIEW, cls.AWAITING_DELIVERY]
+
+    @classmethod
+    def terminal_states(cls) -> list[str]:
+        return [cls.CLOSED, cls.REJECTED, cls.WITHDRAWN]
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申请")
+    WINDOW = "window", _("窗口申请")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("未决定")
+    APPROVED = "approved", _("准予")
+    DENIED = "denied", _("不予")
+
+
+class DeliveryMethod(models.TextChoices):
+    WINDOW = "window", _("窗口领取")
+    POST = "post", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
+class Case(models.Model):
+    """An application (办件) for one service item by one applicant."""
+
+    number = models.CharField(_("办件编号"), max_length=32, unique=True, null=True, blank=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases",
+                                   help_text="The item's implementing department, kept for grouping")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_cases")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
+    form_data = models.JSONField(default=dict, blank=True)
+    process_version = models.ForeignKey(ProcessVersion, on_delete=models.PROTECT, related_name="cases")
+
+    submitted_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    promised_days = models.PositiveIntegerField()
+    due_at = models.DateTimeField(help_text="Deadline of the whole case, working days, pauses added")
+    warn_at = models.DateTimeField(help_text="From here the case shows yellow")
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+
+    current_step = models.CharField(max_length=200, blank=True)
+    current_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="held_cases")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    outcome_note = models.TextField(blank=True)
+    reject_reason = models.TextField(blank=True)
+    delivery_method = models.CharField(max_length=12, choices=DeliveryMethod.choices, blank=True)
+    delivery_detail = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], name="case_idempotency_unique",
+                                    condition=Q(idempotency_key__isnull=False)),
+        ]
+        indexes = [
+            models.Index(fields=["status", "department", "due_at", "warn_at"], name="case_board_idx"),
+            models.Index(fields=["status", "item", "due_at", "warn_at"], name="case_board_item_idx"),
+            models.Index(fields=["current_department", "status"], name="case_holder_idx"),
+            models.Index(fields=["applicant", "submitted_at"], name="case_applicant_idx"),
+        ]
+        ordering = ["-submitted_at"]
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+
+    def __str__(self) -> str:
+        return self.number or f"case#{self.pk}"
+
+    def can_accept(self) -> bool:
+        return self.status == CaseStatus.SUBMITTED
+
+    def can_request_correction(self) -> bool:
+        return self.status == CaseStatus.SUBMITTED
+
+    def can_reject(self) -> bool:
+        return self.status == CaseStatus.SUBMITTED
+
+    def can_supply_correction(self) -> bool:
+        return self.status == CaseStatus.CORRECTION
+
+    def can_withdraw(self) -> bool:
+        return self.status in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.IN_REVIEW)
+
+    def can_complete_step(self) -> bool:
+        return self.status == CaseStatus.IN_REVIEW
+
+    def can_deliver(self) -> bool:
+        return self.status == CaseStatus.AWAITING_DELIVERY
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CaseStatus.open_states()
+
+
+class CaseEngineState(models.Model):
+    """The workflow engine's state for a case, without the process spec (kept once per version).
+
+    A separate table, so that inboxes and boards scanning ``Case`` never read engine state."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="engine")
+    state = models.JSONField()
+
+
+class StepStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    COMPLETED = "completed", _("已完成")
+    RETURNED = "returned", _("已回退")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class StepDecision(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    DENY = "deny", _("不同意")
+    RETURN = "return", _("回退")
+
+
+class CaseStep(models.Model):
+    """One user task of the case's process (审查, 决定, 会签 …) held by one department."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    task_id = models.CharField(max_length=36)
+    task_name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="case_steps")
+    role = models.CharField(max_length=16, blank=True)
+    status = models.CharField(max_length=12, choices=StepStatus.choices, default=StepStatus.OPEN)
+    opened_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    decision = models.CharField(max_length=10, choices=StepDecision.choices, blank=True)
+    comment = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="case_step_task_unique")]
+        indexes = [
+            models.Index(fields=["department", "status", "due_at"], name="step_inbox_idx"),
+            models.Index(fields=["status", "due_at"], name="step_overdue_idx"),
+        ]
+        ordering = ["opened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.name}"
+
+
+class MaterialSource(models.TextChoices):
+    UPLOAD = "upload", _("网上上传")
+    SCAN = "scan", _("窗口扫描")
+    SHARED = "shared", _("共享获取")
+
+
+class CaseMaterial(models.Model):
+    """An uploaded file; staged (no case yet) until an application or correction attaches it."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.PROTECT)
+    file = models.FileField(upload_to="materials/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=8, choices=MaterialSource.choices, default=MaterialSource.UPLOAD)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class CorrectionNotice(models.Model):
+    """Correction notice (一次性告知): everything missing, asked for once; pauses the clock."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    requested_at = models.DateTimeField()
+    materials = models.ManyToManyField(Material, blank=True)
+    note = models.TextField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]

@@ -1,0 +1,251 @@
+"""The one place that knows SpiffWorkflow's internals: parsing, validation, spec storage, the
+restricted script engine, and engine state serialized without the embedded spec.
+
+Yiwang accepts the SpiffWorkflow BPMN dialect (``SpiffBpmnParser``): a user task's department is
+the name of its lane (a ``core.Department`` code), and optional extension properties
+(``spiffworkflow:properties``) give ``role`` (``reviewer`` or ``decider``) and ``days`` (the
+step's time limit in working days).
+
+Gateway conditions and scripts are Python evaluated by the engine, so a BPMN file is code: it is
+checked here (no imports, no names or attributes beginning with ``_``, only whitelisted calls) at
+upload and again before every evaluation, and evaluated without Python's builtins.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import functools
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+SAFE_BUILTINS: dict[str, Any] = {
+    name: getattr(__builtins__, name) if not isinstance(__builtins__, dict) else __builtins__[name]
+    for name in ("abs", "all", "any", "bool", "dict", "float", "int", "len", "list", "max", "min", "round",
+                 "set", "sorted", "str", "sum", "tuple", "range", "isinstance")
+}
+_ALLOWED_CALLS = set(SAFE_BUILTINS) | {"get", "keys", "values", "items", "lower", "upper", "strip", "startswith",
+                                       "endswith", "count", "append", "split", "join"}
+
+
+class BpmnRejected(Exception):
+    """A BPMN file that cannot be used, with the reason a person can act on."""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    task_id: str
+    name: str
+    department_code: str
+    role: str
+    days: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "name": self.name, "department": self.department_code,
+                "role": self.role, "days": self.days}
+
+
+@dataclass
+class ParsedProcess:
+    process_id: str
+    spec_json: dict[str, Any]
+    steps: list[StepSpec]
+    digest: str
+    lanes: set[str] = field(default_factory=set)
+
+
+def check_expression(source: str, *, mode: str = "eval") -> None:
+    """Refuse anything beyond simple expressions over task data."""
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise BpmnRejected(f"表达式语法错误: {source!r} ({exc.msg})") from exc
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Lambda, ast.ClassDef,
+                             ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.Try, ast.Delete)):
+            raise BpmnRejected(f"表达式中不允许 {type(node).__name__}: {source!r}")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise BpmnRejected(f"表达式中不允许以下划线开头的名称: {node.id}")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            raise BpmnRejected(f"表达式中不允许以下划线开头的属性: {node.attr}")
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name not in _ALLOWED_CALLS:
+                raise BpmnRejected(f"表达式中不允许调用 {name or '?'}: {source!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked(source: str, mode: str) -> str:
+    check_expression(source, mode=mode)
+    return source
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Evaluates checked expressions with a whitelist of builtins and nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__({"__builtins__": SAFE_BUILTINS})
+
+    def evaluate(self, expression, context, external_context=None):  # type: ignore[no-untyped-def]
+        _checked(expression, "eval")
+        return super().evaluate(expression, context, external_context)
+
+    def execute(self, script, context, external_context=None):  # type: ignore[no-untyped-def]
+        _checked(script, "exec")
+        return super().execute(script, context, external_context)
+
+
+SCRIPT_ENGINE = PythonScriptEngine(environment=RestrictedEnvironment())
+
+
+class _WorkflowStateConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its spec; on load the caller supplies the cached spec objects
+    under ``spec`` and ``subprocess_specs`` instead of their dicts."""
+
+    def to_dict(self, workflow):  # type: ignore[no-untyped-def]
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):  # type: ignore[no-untyped-def]
+        spec = dct.pop("spec")
+        subprocess_specs = dct.pop("subprocess_specs", {})
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True, script_engine=SCRIPT_ENGINE)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_spec_registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+_spec_serializer = BpmnWorkflowSerializer(_spec_registry)
+_state_config = dict(SPIFF_CONFIG)
+_state_config[BpmnWorkflow] = _WorkflowStateConverter
+_state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_state_config))
+
+
+def _expressions_in(root: etree._Element) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for el in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        found.append(((el.text or "").strip(), "eval"))
+    for el in root.iter(f"{{{BPMN_NS}}}script", f"{{{SPIFF_NS}}}preScript", f"{{{SPIFF_NS}}}postScript"):
+        found.append(((el.text or "").strip(), "exec"))
+    return [(s, m) for s, m in found if s]
+
+
+def parse_process(bpmn_xml: str) -> ParsedProcess:
+    """Parse and validate a BPMN 2.0 file; raise ``BpmnRejected`` with the reason."""
+    data = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise BpmnRejected(f"不是有效的 XML: {exc}") from exc
+    for source, mode in _expressions_in(root):
+        check_expression(source, mode=mode)
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_bpmn_xml(etree.ElementTree(root), filename="process.bpmn")
+        process_ids = parser.get_process_ids()
+        if len(process_ids) != 1:
+            raise BpmnRejected(f"文件必须只包含一个可执行流程，实际为 {len(process_ids)} 个。")
+        process_id = process_ids[0]
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except SpiffWorkflowException as exc:
+        raise BpmnRejected(f"BPMN 校验失败: {exc}") from exc
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise BpmnRejected(f"BPMN 解析失败: {exc}") from exc
+
+    steps: list[StepSpec] = []
+    for task_spec in spec.task_specs.values():
+        if not isinstance(task_spec, UserTask):
+            continue
+        props = (task_spec.extensions or {}).get("properties", {})
+        if not task_spec.lane:
+            raise BpmnRejected(f"用户任务 {task_spec.bpmn_name or task_spec.name} 不在任何泳道中：泳道名称须为部门代码。")
+        days_raw = props.get("days")
+        try:
+            days = int(days_raw) if days_raw not in (None, "") else None
+        except ValueError as exc:
+            raise BpmnRejected(f"用户任务 {task_spec.name} 的 days 必须是整数。") from exc
+        role = props.get("role", "")
+        if role not in ("", "reviewer", "decider"):
+            raise BpmnRejected(f"用户任务 {task_spec.name} 的 role 只能是 reviewer 或 decider。")
+        steps.append(StepSpec(task_spec.name, task_spec.bpmn_name or task_spec.name, task_spec.lane, role, days))
+    if not steps:
+        raise BpmnRejected("流程中没有用户任务：至少需要一个审批环节。")
+
+    probe = BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
+    full = _spec_serializer.to_dict(probe)
+    spec_json = {"spec": full["spec"], "subprocess_specs": full["subprocess_specs"]}
+    return ParsedProcess(
+        process_id=process_id,
+        spec_json=spec_json,
+        steps=_in_flow_order(steps, spec),
+        digest=hashlib.sha256(data).hexdigest(),
+        lanes={s.department_code for s in steps},
+    )
+
+
+def _in_flow_order(steps: list[StepSpec], spec: Any) -> list[StepSpec]:
+    order: dict[str, int] = {}
+    queue = [spec.start]
+    while queue:
+        node = queue.pop(0)
+        if node.name in order:
+            continue
+        order[node.name] = len(order)
+        queue.extend(node.outputs)
+    return sorted(steps, key=lambda s: order.get(s.task_id, 10**6))
+
+
+_cache_lock = threading.Lock()
+_spec_cache: dict[Any, tuple[Any, dict[str, Any]]] = {}
+
+
+def specs_for(cache_key: Any, spec_json: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Restore (once per process and version) the spec objects stored with a process version."""
+    cached = _spec_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    spec = _spec_registry.restore(copy.deepcopy(spec_json["spec"]))
+    subprocess_specs = {k: _spec_registry.restore(copy.deepcopy(v)) for k, v in spec_json.get("subprocess_specs", {}).items()}
+    with _cache_lock:
+        _spec_cache[cache_key] = (spec, subprocess_specs)
+    return spec, subprocess_specs
+
+
+def new_workflow(spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Engine state without the embedded spec (stored once per process version instead)."""
+    return _state_serializer.to_dict(workflow)
+
+
+def load_state(state: dict[str, Any], spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    dct = copy.deepcopy(state)
+    dct["spec"] = spec
+    dct["subprocess_specs"] = subprocess_specs
+    return _state_serializer.from_dict(dct)

@@ -1,0 +1,5 @@
+class CatalogErrorCode:
+    ITEM_NOT_FOUND = "item_not_found"
+    ITEM_INACTIVE = "item_inactive"
+    PROCESS_REJECTED = "process_rejected"
+    UNKNOWN_DEPARTMENT = "unknown_department"

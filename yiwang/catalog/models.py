@@ -1,0 +1,137 @@
+"""Service items (政务服务事项), their materials and forms, and versioned BPMN processes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.models import ApplicantKind, Department
+
+
+class ItemType(models.TextChoices):
+    LICENSING = "licensing", _("行政许可")
+    CONFIRMATION = "confirmation", _("行政确认")
+    BENEFIT = "benefit", _("行政给付")
+    FILING = "filing", _("行政备案")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
+
+
+class OnlineDepth(models.TextChoices):
+    FULL_ONLINE = "full_online", _("全程网办")
+    ONCE_ONSITE = "once_onsite", _("最多跑一次")
+    ONSITE = "onsite", _("窗口办理")
+
+
+class ApplicantScope(models.TextChoices):
+    PERSON = ApplicantKind.PERSON.value, _("自然人")
+    ORGANISATION = ApplicantKind.ORGANISATION.value, _("法人")
+    BOTH = "both", _("自然人和法人")
+
+
+class ProcessDefinition(models.Model):
+    """A named approval process; its BPMN versions are immutable once published."""
+
+    key = models.CharField(_("流程标识"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("审批流程")
+        verbose_name_plural = _("审批流程")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> ProcessVersion | None:
+        return self.versions.order_by("-version").first()
+
+
+class ProcessVersion(models.Model):
+    """One published BPMN 2.0 file and its parsed spec, stored once and shared by every case
+    that started on it (cases keep the version they started with)."""
+
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    bpmn_xml = models.TextField()
+    process_id = models.CharField(max_length=100)
+    spec_json = models.JSONField(help_text="Serialized SpiffWorkflow spec and subprocess specs")
+    steps = models.JSONField(default=list, help_text="User tasks in order: id, name, department, role, days")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["definition", "version"], name="process_version_unique")]
+        ordering = ["definition", "-version"]
+        verbose_name = _("流程版本")
+        verbose_name_plural = _("流程版本")
+
+    def __str__(self) -> str:
+        return f"{self.definition.key} v{self.version}"
+
+
+class ServiceItem(models.Model):
+    """A service item as listed in the 事项实施清单."""
+
+    code = models.CharField(_("事项编码"), max_length=40, unique=True)
+    name = models.CharField(_("事项名称"), max_length=200)
+    item_type = models.CharField(_("事项类型"), max_length=20, choices=ItemType.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("实施部门"))
+    applicant_scope = models.CharField(_("服务对象"), max_length=8, choices=ApplicantScope.choices)
+    legal_days = models.PositiveIntegerField(_("法定办结时限（工作日）"))
+    promised_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
+    fee_description = models.CharField(_("收费"), max_length=200, default="不收费")
+    online_depth = models.CharField(_("网办深度"), max_length=16, choices=OnlineDepth.choices)
+    location = models.CharField(_("办理地点"), max_length=200, blank=True)
+    office_hours = models.CharField(_("办理时间"), max_length=100, blank=True)
+    conditions = models.TextField(_("受理条件"), blank=True)
+    legal_basis = models.TextField(_("设定依据"), blank=True)
+    keywords = models.CharField(_("关键词/同义词"), max_length=300, blank=True)
+    form_schema = models.JSONField(_("申请表字段"), default=list, blank=True)
+    delivery_methods = models.JSONField(_("出件方式"), default=list, blank=True)
+    process = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="items", verbose_name=_("审批流程"))
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("服务事项")
+        verbose_name_plural = _("服务事项")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accepts(self, applicant_kind: str) -> bool:
+        return self.applicant_scope in (ApplicantScope.BOTH, applicant_kind)
+
+
+class MaterialForm(models.TextChoices):
+    ORIGINAL = "original", _("原件")
+    COPY = "copy", _("复印件")
+    ELECTRONIC = "electronic", _("电子件")
+
+
+class Material(models.Model):
+    """A material (申请材料) an item asks for."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("材料名称"), max_length=200)
+    required = models.BooleanField(_("必要"), default=True)
+    form = models.CharField(_("材料形式"), max_length=16, choices=MaterialForm.choices, default=MaterialForm.ELECTRONIC)
+    copies = models.PositiveSmallIntegerField(_("份数"), default=1)
+    formats = models.CharField(_("格式"), max_length=50, default="pdf,jpg,png")
+    description = models.CharField(_("填报说明"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["item", "sort_order", "id"]
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allowed_formats(self) -> list[str]:
+        return [f.strip().lower() for f in self.formats.split(",") if f.strip()]

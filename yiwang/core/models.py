@@ -1,0 +1,147 @@
+"""Departments, applicants, staff roles, the working-day calendar, audit events and API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A department of the pilot unit (委办局), e.g. 市场监管局."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    is_service_centre = models.BooleanField(
+        _("政务服务中心"), default=False, help_text=_("综合窗口所在的部门（前台综合受理、统一出件）")
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("自然人")
+    ORGANISATION = "org", _("法人")
+
+
+class Applicant(models.Model):
+    """A person (自然人, citizen ID) or an organisation (法人, unified social credit code)."""
+
+    kind = models.CharField(_("类型"), max_length=8, choices=ApplicantKind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    id_number = models.CharField(_("证件号码"), max_length=18)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "id_number"], name="applicant_unique_id")]
+        verbose_name = _("申请人")
+        verbose_name_plural = _("申请人")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("综合窗口人员")
+    REVIEWER = "reviewer", _("审查人员")
+    DECIDER = "decider", _("审核决定人员")
+    HEAD = "head", _("部门负责人")
+    SUPERVISOR = "supervisor", _("电子监察人员")
+    STEWARD = "steward", _("数据管理员")
+
+
+class StaffRole(models.Model):
+    """One role a staff member holds in one department; inboxes are scoped by these rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="staff_roles")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "department", "role"], name="staff_role_unique")]
+        verbose_name = _("岗位角色")
+        verbose_name_plural = _("岗位角色")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: a statutory holiday or a make-up working day (调休)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("工作日"))
+    name = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历例外")
+        verbose_name_plural = _("工作日历例外")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class AuditEvent(models.Model):
+    """One audited change: actor, subject, event type (``subject_past_tense_verb``), details.
+
+    Written in the same transaction as the change it records; never updated or deleted.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
+    event_type = models.CharField(max_length=64)
+    subject_type = models.CharField(max_length=32)
+    subject_id = models.CharField(max_length=64)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id", "id"], name="audit_subject_idx")]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.subject_type}:{self.subject_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+
+class Notification(models.Model):
+    """A message to one staff member or applicant (e.g. an overdue step escalated to the head)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
