@@ -1,3 +1,402 @@
-from ninja import Router
+"""Case endpoints: uploads, applications, case detail and timeline, tasks, window actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Header, Router, Schema
+from ninja.files import UploadedFile
+
+from yiwang.cases import selectors, services
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.errors import Forbidden, InvalidInput, NotFound
+from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
+from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.services import register_applicant
 
 router = Router(tags=["cases"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+class UploadOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+
+
+class MaterialIn(Schema):
+    material_id: int
+    upload_id: int
+
+
+class ApplicantIn(Schema):
+    kind: str = Field(..., pattern="^(person|org)$")
+    name: str = Field(..., min_length=1, max_length=200)
+    id_number: str = Field(..., min_length=1, max_length=18)
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=300)
+    legal_representative: str = Field("", max_length=100)
+
+
+class ApplicationIn(Schema):
+    item_code: str = Field(..., max_length=40)
+    form: dict[str, Any] = Field(default_factory=dict)
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
+    applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
+
+
+class StepOut(Schema):
+    id: int
+    name: str
+    department: str
+    role: str
+    status: str
+    opened_at: dt.datetime
+    due_at: dt.datetime
+    sla: str
+    completed_at: dt.datetime | None
+    decision: str
+    comment: str
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    event: str
+    label: str
+    department: str
+    details: dict
+
+
+class CaseMaterialOut(Schema):
+    id: int
+    material_id: int | None
+    material: str
+    name: str
+    size: int
+    source: str
+    uploaded_at: dt.datetime
+
+
+class CorrectionOut(Schema):
+    requested_at: dt.datetime
+    note: str
+    materials: list[str]
+    answered_at: dt.datetime | None
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+
+class CaseOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    applicant: ApplicantOut
+    channel: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    accepted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    promised_days: int
+    due_at: dt.datetime
+    paused_days: int
+    sla: str
+    current_step: str
+    current_department: str | None
+    outcome: str
+    reject_reason: str
+    delivery_method: str
+    form: dict
+    process_version: int
+    steps: list[StepOut]
+    materials: list[CaseMaterialOut]
+    corrections: list[CorrectionOut]
+    timeline: list[TimelineOut]
+
+
+class CaseSummary(Schema):
+    number: str
+    item_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime
+    due_at: dt.datetime
+    sla: str
+    current_step: str
+    current_department: str | None
+
+
+class TaskOut(Schema):
+    id: int
+    case_number: str
+    item_name: str
+    applicant: str
+    name: str
+    department: str
+    role: str
+    opened_at: dt.datetime
+    due_at: dt.datetime
+    sla: str
+
+
+class DecisionIn(Schema):
+    decision: str = Field(..., pattern="^(approve|deny|return)$")
+    comment: str = Field("", max_length=2000)
+
+
+class CorrectionIn(Schema):
+    material_ids: list[int] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=2000)
+
+
+class SupplyIn(Schema):
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
+    form: dict[str, Any] = Field(default_factory=dict)
+    note: str = Field("", max_length=2000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class DeliveryIn(Schema):
+    method: str = Field(..., pattern="^(window|post|electronic)$")
+    detail: str = Field("", max_length=300)
+
+
+class BoardRowOut(Schema):
+    key: int
+    label: str
+    green: int
+    yellow: int
+    red: int
+    paused: int
+    total: int
+
+
+def applicant_out(applicant: Applicant, full: bool) -> dict[str, str]:
+    person = applicant.kind == ApplicantKind.PERSON
+    return {
+        "kind": applicant.kind,
+        "name": applicant.name if full or not person else mask_name(applicant.name),
+        "id_number": applicant.id_number if full else mask_id_number(applicant.id_number),
+        "phone": applicant.phone if full else mask_phone(applicant.phone),
+        "address": applicant.address if full else mask_address(applicant.address),
+    }
+
+
+def step_out(step: CaseStep, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": step.pk, "name": step.name, "department": step.department.name, "role": step.role,
+        "status": step.status, "opened_at": step.opened_at, "due_at": step.due_at,
+        "sla": selectors.sla_light(status=step.case.status if step.status == "open" else "closed",
+                                   due_at=step.due_at, warn_at=step.warn_at, now=now),
+        "completed_at": step.completed_at, "decision": step.decision, "comment": step.comment,
+    }
+
+
+def case_out(user: Any, case: Case) -> dict[str, Any]:
+    now = timezone.now()
+    full = selectors.may_see_personal_data(user, case)
+    return {
+        "number": case.number, "item_code": case.item.code, "item_name": case.item.name,
+        "department": case.department.name, "applicant": applicant_out(case.applicant, full),
+        "channel": case.channel, "status": case.status, "status_label": str(case.get_status_display()),
+        "submitted_at": case.submitted_at, "accepted_at": case.accepted_at, "decided_at": case.decided_at,
+        "closed_at": case.closed_at, "promised_days": case.promised_days, "due_at": case.due_at,
+        "paused_days": case.paused_days,
+        "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
+        "current_step": case.current_step,
+        "current_department": case.current_department.name if case.current_department else None,
+        "outcome": case.outcome, "reject_reason": case.reject_reason, "delivery_method": case.delivery_method,
+        "form": case.form_data, "process_version": case.process_version.version,
+        "steps": [step_out(s, now) for s in selectors.case_steps(case)],
+        "materials": [
+            {"id": m.pk, "material_id": m.material_id, "material": m.material.name if m.material else "",
+             "name": m.original_name, "size": m.size, "source": m.source, "uploaded_at": m.uploaded_at}
+            for m in case.materials.select_related("material")
+        ],
+        "corrections": [
+            {"requested_at": c.requested_at, "note": c.note, "materials": [m.name for m in c.materials.all()],
+             "answered_at": c.answered_at}
+            for c in case.corrections.prefetch_related("materials")
+        ],
+        "timeline": [
+            {"at": t.at, "event": t.event_type, "label": t.label, "department": t.department, "details": t.details}
+            for t in selectors.case_timeline(case)
+        ],
+    }
+
+
+def _case_id(user: Any, number: str) -> int:
+    return selectors.case_for_viewer(user, number).pk
+
+
+def _refs(materials: list[MaterialIn]) -> list[services.MaterialRef]:
+    return [services.MaterialRef(material_id=m.material_id, upload_id=m.upload_id) for m in materials]
+
+
+@router.post("/uploads", response={201: UploadOut, **ERRORS})
+def upload_material(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    """Upload one material file (PDF, JPG, PNG, OFD); attach it with its id when applying."""
+    m = services.stage_upload(actor=request.user, file=file)
+    return 201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
+                 "sha256": m.sha256}
+
+
+@router.post("/applications", response={200: CaseOut, 201: CaseOut, **ERRORS})
+def create_application(
+    request: HttpRequest, payload: ApplicationIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+) -> tuple[int, dict[str, Any]]:
+    """Apply for an item. Send an ``Idempotency-Key`` header: a retry with the same key returns
+    the first case (200) instead of creating another (201)."""
+    user = request.user
+    item = ServiceItem.objects.select_related("process", "department").filter(code=payload.item_code).first()
+    if item is None:
+        raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": payload.item_code})
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 100):
+        raise InvalidInput("invalid_idempotency_key", _("Idempotency-Key 长度应为 1–100 个字符。"))
+    if payload.applicant is not None:
+        if not selectors.is_clerk(user):
+            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只有窗口人员可以代为录入其他申请人的申请。"))
+        applicant = register_applicant(actor=user, **payload.applicant.dict())
+        channel = Channel.WINDOW
+    else:
+        applicant = getattr(user, "applicant", None)
+        if applicant is None:
+            raise InvalidInput(CaseErrorCode.NOT_YOUR_CASE, _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+        channel = Channel.ONLINE
+    case, created = services.submit_application(
+        actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
+        channel=channel, idempotency_key=idempotency_key,
+    )
+    return (201 if created else 200), case_out(user, selectors.case_for_viewer(user, case.number))
+
+
+@router.get("/cases", response=list[CaseSummary])
+def list_my_cases(request: HttpRequest, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+    """The signed-in applicant's own cases, newest first."""
+    now = timezone.now()
+    return [
+        {"number": c.number, "item_name": c.item.name, "status": c.status, "status_label": str(c.get_status_display()),
+         "submitted_at": c.submitted_at, "due_at": c.due_at,
+         "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now),
+         "current_step": c.current_step,
+         "current_department": c.current_department.name if c.current_department else None}
+        for c in selectors.applicant_cases(request.user)[:limit]
+    ]
+
+
+@router.get("/cases/{number}", response={200: CaseOut, **ERRORS})
+def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    """A case with its steps, materials, corrections and timeline; personal data masked for
+    staff who do not handle it."""
+    return case_out(request.user, selectors.case_for_viewer(request.user, number))
+
+
+@router.get("/tasks", response=list[TaskOut])
+def list_my_tasks(request: HttpRequest, limit: int = Field(100, ge=1, le=500)) -> list[dict[str, Any]]:
+    """The approver's inbox: open steps of their department and role, most urgent first."""
+    now = timezone.now()
+    return [
+        {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
+         "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
+         else mask_name(s.case.applicant.name),
+         "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
+         "due_at": s.due_at, "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=now)}
+        for s in selectors.my_tasks(request.user)[:limit]
+    ]
+
+
+@router.post("/tasks/{step_id}/complete", response={200: CaseOut, **ERRORS})
+def complete_task(request: HttpRequest, step_id: int, payload: DecisionIn) -> dict[str, Any]:
+    """Complete a step with ``approve`` or ``deny``, or ``return`` it to the previous step."""
+    step = CaseStep.objects.filter(pk=step_id).select_related("case").first()
+    if step is None:
+        raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("审批环节 %(id)s 不存在。") % {"id": step_id})
+    case = services.complete_step(actor=request.user, case_id=step.case_id, step_id=step_id,
+                                  decision=payload.decision, comment=payload.comment)
+    return case_out(request.user, selectors.case_for_viewer(request.user, case.number))
+
+
+def _window_action(request: HttpRequest, number: str, action: Any, **kwargs: Any) -> dict[str, Any]:
+    case_id = _case_id(request.user, number)
+    action(actor=request.user, case_id=case_id, **kwargs)
+    return case_out(request.user, selectors.case_for_viewer(request.user, number))
+
+
+@router.post("/cases/{number}/accept", response={200: CaseOut, **ERRORS})
+def accept(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
+    """Window: accept the application (受理)."""
+    return _window_action(request, number, services.accept_application, note=payload.note)
+
+
+@router.post("/cases/{number}/correction", response={200: CaseOut, **ERRORS})
+def ask_correction(request: HttpRequest, number: str, payload: CorrectionIn) -> dict[str, Any]:
+    """Window: ask once for everything missing (一次性告知); pauses the clock."""
+    return _window_action(request, number, services.request_correction, material_ids=payload.material_ids,
+                          note=payload.note)
+
+
+@router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS})
+def reject(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    """Window: do not accept (不予受理), with a reason."""
+    return _window_action(request, number, services.reject_application, reason=payload.reason)
+
+
+@router.post("/cases/{number}/supply", response={200: CaseOut, **ERRORS})
+def supply(request: HttpRequest, number: str, payload: SupplyIn) -> dict[str, Any]:
+    """Applicant: answer the correction notice (补正); the clock resumes."""
+    return _window_action(request, number, services.supply_correction, materials=_refs(payload.materials),
+                          form_data=payload.form, note=payload.note)
+
+
+@router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS})
+def withdraw(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    """Applicant: withdraw (撤回) before a decision."""
+    return _window_action(request, number, services.withdraw_application, reason=payload.reason)
+
+
+@router.post("/cases/{number}/deliver", response={200: CaseOut, **ERRORS})
+def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
+    """Window: deliver the result (统一出件); the case closes (办结)."""
+    return _window_action(request, number, services.deliver_result, method=payload.method, detail=payload.detail)
+
+
+@router.get("/supervision/board", response={200: list[BoardRowOut], **ERRORS})
+def board(request: HttpRequest, department: int | None = None) -> list[dict[str, Any]]:
+    """电子监察: open cases green/yellow/red by department, or by item within one department."""
+    from yiwang.core.selectors import is_supervisor
+
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
+    return [{**r.__dict__, "total": r.total} for r in selectors.supervision_board(department_id=department)]

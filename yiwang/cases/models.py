@@ -169,7 +169,10 @@ class CaseStep(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="case_step_task_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "task_id"], name="case_step_open_task_unique",
+                                    condition=Q(status="open")),
+        ]
         indexes = [
             models.Index(fields=["department", "status", "due_at"], name="step_inbox_idx"),
             models.Index(fields=["status", "due_at"], name="step_overdue_idx"),

@@ -1,0 +1,231 @@
+"""Reads: inboxes, queues, case detail with timeline, and the supervision board.
+
+Inboxes and boards read only indexed columns of ``Case`` and ``CaseStep``; none of them
+deserializes engine state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
+from yiwang.cases.services.approval import APPROVER_ROLES
+from yiwang.core.errors import Forbidden, NotFound
+from yiwang.core.models import AuditEvent, Role
+from yiwang.core.selectors import is_supervisor, staff_roles_of
+
+GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
+
+
+def sla_light(*, status: str, due_at: dt.datetime, warn_at: dt.datetime, now: dt.datetime) -> str:
+    """Green / yellow (at most one working day or 20 % of the promised time left) / red (overdue);
+    paused while waiting for the applicant's correction; done once closed."""
+    if status not in CaseStatus.open_states():
+        return DONE
+    if status == CaseStatus.CORRECTION:
+        return PAUSED
+    if due_at <= now:
+        return RED
+    if warn_at <= now:
+        return YELLOW
+    return GREEN
+
+
+def is_clerk(user: AbstractBaseUser) -> bool:
+    return any(r.role == Role.CLERK for r in staff_roles_of(user))
+
+
+def _step_scope(user: AbstractBaseUser) -> Q:
+    """Open steps the user may act on: their department, their role (heads: any step)."""
+    q = Q(pk__in=[])
+    for r in staff_roles_of(user):
+        if r.role == Role.HEAD:
+            q |= Q(department_id=r.department_id)
+        elif r.role in APPROVER_ROLES:
+            q |= Q(department_id=r.department_id, role__in=[r.role, ""])
+    return q
+
+
+def my_tasks(user: AbstractBaseUser) -> QuerySet[CaseStep]:
+    """The approver's inbox: open steps of their department and role, most urgent first."""
+    return (
+        CaseStep.objects.filter(_step_scope(user), status=StepStatus.OPEN, case__status=CaseStatus.IN_REVIEW)
+        .select_related("case", "case__item", "case__applicant", "department")
+        .order_by("due_at", "id")
+    )
+
+
+def window_queue(status: str | None = None) -> QuerySet[Case]:
+    """The one window's work: cases to accept, waiting for correction, or ready to deliver."""
+    statuses = [status] if status else [CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.AWAITING_DELIVERY]
+    return (
+        Case.objects.filter(status__in=statuses)
+        .select_related("item", "applicant", "department")
+        .order_by("due_at", "id")
+    )
+
+
+def applicant_cases(user: AbstractBaseUser) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
+        .select_related("item", "department", "current_department")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def is_own_case(user: AbstractBaseUser, case: Case) -> bool:
+    return case.submitted_by_id == user.pk or case.applicant.user_id == user.pk
+
+
+def may_see_personal_data(user: AbstractBaseUser, case: Case) -> bool:
+    """The applicant, window clerks and staff of a department that handles the case see personal
+    data in full; everyone else (supervisors, other departments) sees it masked."""
+    if is_own_case(user, case) or is_clerk(user):
+        return True
+    departments = {r.department_id for r in staff_roles_of(user) if r.role in APPROVER_ROLES}
+    if not departments:
+        return False
+    return case.department_id in departments or case.steps.filter(department_id__in=departments).exists()
+
+
+def may_view(user: AbstractBaseUser, case: Case) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_own_case(user, case) or is_clerk(user) or is_supervisor(user):
+        return True
+    departments = {r.department_id for r in staff_roles_of(user)}
+    return case.department_id in departments or case.steps.filter(department_id__in=departments).exists()
+
+
+def case_for_viewer(user: AbstractBaseUser, number: str) -> Case:
+    case = (
+        Case.objects.select_related("item", "item__department", "applicant", "department", "current_department",
+                                    "process_version", "process_version__definition")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("办件 %(number)s 不存在。") % {"number": number})
+    if not may_view(user, case):
+        raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("您无权查看办件 %(number)s。") % {"number": number})
+    return case
+
+
+EVENT_LABELS = {
+    "case_submitted": _("提交申请"),
+    "case_correction_requested": _("一次性告知补正"),
+    "case_correction_supplied": _("申请人补正材料"),
+    "case_accepted": _("窗口受理"),
+    "case_rejected": _("不予受理"),
+    "case_step_completed": _("审批环节办结"),
+    "case_step_returned": _("回退"),
+    "case_decided": _("作出决定"),
+    "case_withdrawn": _("申请人撤回"),
+    "case_delivered": _("统一出件，办结"),
+    "case_step_escalated": _("超期督办"),
+}
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    event_type: str
+    label: str
+    department: str
+    details: dict[str, Any]
+
+
+def case_timeline(case: Case) -> list[TimelineEntry]:
+    """Every step of the case: what happened, when, and which department held it (never a
+    person's name)."""
+    events = (
+        AuditEvent.objects.filter(subject_type="case", subject_id=str(case.pk))
+        .select_related("actor_department")
+        .order_by("id")
+    )
+    entries = []
+    for e in events:
+        details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
+                                                               "outcome", "channel", "paused_days", "next_steps")}
+        department = e.actor_department.name if e.actor_department else (_("申请人") if e.event_type in (
+            "case_submitted", "case_correction_supplied", "case_withdrawn") else _("系统"))
+        entries.append(TimelineEntry(e.created_at, e.event_type, str(EVENT_LABELS.get(e.event_type, e.event_type)),
+                                     str(department), details))
+    return entries
+
+
+def case_steps(case: Case) -> QuerySet[CaseStep]:
+    return CaseStep.objects.filter(case=case).select_related("department").order_by("opened_at", "id")
+
+
+@dataclass
+class BoardRow:
+    key: int
+    label: str
+    green: int
+    yellow: int
+    red: int
+    paused: int
+
+    @property
+    def total(self) -> int:
+        return self.green + self.yellow + self.red + self.paused
+
+
+def _light_counts(now: dt.datetime) -> dict[str, Count]:
+    running = ~Q(status=CaseStatus.CORRECTION)
+    return {
+        "red": Count("id", filter=running & Q(due_at__lte=now)),
+        "yellow": Count("id", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
+        "green": Count("id", filter=running & Q(warn_at__gt=now)),
+        "paused": Count("id", filter=Q(status=CaseStatus.CORRECTION)),
+    }
+
+
+def supervision_board(*, now: dt.datetime | None = None, department_id: int | None = None) -> list[BoardRow]:
+    """Open cases by department (or, for one department, by item), counted green/yellow/red."""
+    now = now or timezone.now()
+    cases = Case.objects.filter(status__in=CaseStatus.open_states())
+    if department_id is None:
+        rows = cases.values("department_id", "department__name").annotate(**_light_counts(now)).order_by("department_id")
+        return [BoardRow(r["department_id"], r["department__name"], r["green"], r["yellow"], r["red"], r["paused"])
+                for r in rows]
+    rows = (cases.filter(department_id=department_id).values("item_id", "item__name")
+            .annotate(**_light_counts(now)).order_by("item_id"))
+    return [BoardRow(r["item_id"], r["item__name"], r["green"], r["yellow"], r["red"], r["paused"]) for r in rows]
+
+
+def board_cases(
+    *, now: dt.datetime | None = None, department_id: int | None = None, item_id: int | None = None,
+    light: str | None = None, limit: int = 200,
+) -> list[Case]:
+    """The cases behind one cell of the board, most overdue first."""
+    now = now or timezone.now()
+    cases = Case.objects.filter(status__in=CaseStatus.open_states())
+    if department_id:
+        cases = cases.filter(department_id=department_id)
+    if item_id:
+        cases = cases.filter(item_id=item_id)
+    running = ~Q(status=CaseStatus.CORRECTION)
+    if light == RED:
+        cases = cases.filter(running, due_at__lte=now)
+    elif light == YELLOW:
+        cases = cases.filter(running, warn_at__lte=now, due_at__gt=now)
+    elif light == GREEN:
+        cases = cases.filter(running, warn_at__gt=now)
+    elif light == PAUSED:
+        cases = cases.filter(status=CaseStatus.CORRECTION)
+    return list(cases.select_related("item", "department", "current_department").order_by("due_at", "id")[:limit])
+
+
+def overdue_open_steps(*, now: dt.datetime | None = None) -> QuerySet[CaseStep]:
+    now = now or timezone.now()
+    return CaseStep.objects.filter(status=StepStatus.OPEN, due_at__lte=now).select_related("case", "department")

@@ -1,0 +1,21 @@
+"""Every change of a case's state, one function each (one transaction, audit included)."""
+
+from yiwang.cases.services.approval import complete_step
+from yiwang.cases.services.intake import MaterialRef, submit_application, supply_correction, withdraw_application
+from yiwang.cases.services.supervision import escalate_overdue_steps
+from yiwang.cases.services.uploads import stage_upload
+from yiwang.cases.services.window import accept_application, deliver_result, reject_application, request_correction
+
+__all__ = [
+    "MaterialRef",
+    "accept_application",
+    "complete_step",
+    "deliver_result",
+    "escalate_overdue_steps",
+    "reject_application",
+    "request_correction",
+    "stage_upload",
+    "submit_application",
+    "supply_correction",
+    "withdraw_application",
+]

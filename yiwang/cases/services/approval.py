@@ -1,0 +1,106 @@
+"""Back-office approval (后台分类审批): complete a step with a decision, or return it (回退)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseStatus, CaseStep, Outcome, StepDecision, StepStatus
+from yiwang.cases.services.common import (
+    audit_case,
+    bump_version,
+    illegal,
+    load_runtime,
+    lock_case,
+    save_engine_state,
+    sync_steps,
+)
+from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yiwang.core.models import Role
+from yiwang.core.selectors import staff_roles_of
+
+APPROVER_ROLES = {Role.REVIEWER, Role.DECIDER, Role.HEAD}
+
+
+def may_complete(actor: AbstractBaseUser, step: CaseStep) -> bool:
+    """Staff of the step's department whose role fits it (heads may act on any step)."""
+    for r in staff_roles_of(actor):
+        if r.department_id != step.department_id:
+            continue
+        if r.role == Role.HEAD or (step.role and r.role == step.role) or (not step.role and r.role in APPROVER_ROLES):
+            return True
+    return False
+
+
+def _outcome(case: Case) -> str:
+    """Reviewers recommend; deciders and co-signers decide, and any deciding "no" is a no."""
+    latest: dict[str, CaseStep] = {}
+    for step in CaseStep.objects.filter(case=case, status=StepStatus.COMPLETED).order_by("completed_at", "id"):
+        latest[step.task_name] = step
+    deciding = [s for s in latest.values() if s.role != Role.REVIEWER] or list(latest.values())
+    return Outcome.DENIED if any(s.decision == StepDecision.DENY for s in deciding) else Outcome.APPROVED
+
+
+def complete_step(
+    *,
+    actor: AbstractBaseUser,
+    case_id: int,
+    step_id: int,
+    decision: str,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Complete one step of the case (审查 / 审核 / 决定 / 会签) with ``approve`` or ``deny``, or
+    ``return`` it to the previous step with a reason. Exactly one of two concurrent attempts wins."""
+    if decision not in StepDecision.values:
+        raise InvalidInput(CaseErrorCode.ILLEGAL_TRANSITION, _("审批意见只能是同意、不同意或回退。"), {"decision": decision})
+    comment = (comment or "").strip()
+    if decision in (StepDecision.DENY, StepDecision.RETURN) and not comment:
+        raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不同意或回退时必须写明理由。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        step = CaseStep.objects.select_related("department").filter(pk=step_id, case=case).first()
+        if step is None:
+            raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("该办件没有这个审批环节。"))
+        if step.status != StepStatus.OPEN:
+            raise Conflict(
+                CaseErrorCode.STEP_ALREADY_COMPLETED,
+                _("环节「%(step)s」已经办理（%(status)s），无需重复提交。") % {"step": step.name, "status": step.get_status_display()},
+                {"step_status": step.status},
+            )
+        if not case.can_complete_step():
+            raise illegal(case, _("审批"))
+        if not may_complete(actor, step):
+            raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("该环节不属于您的部门或岗位。"))
+
+        runtime = load_runtime(case)
+        if decision == StepDecision.RETURN:
+            previous = runtime.previous_user_task(step.task_id)
+            if previous is None:
+                raise InvalidInput(CaseErrorCode.CANNOT_RETURN_FIRST_STEP,
+                                   _("这是第一个审批环节，无法回退；如材料有问题，请填写「不同意」并说明理由。"))
+            step.status = StepStatus.RETURNED
+            event = "case_step_returned"
+            runtime.reset_to(previous)
+        else:
+            step.status = StepStatus.COMPLETED
+            event = "case_step_completed"
+            runtime.complete(step.task_id, {"decision": decision, "comment": comment[:1000]})
+        step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
+        step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
+        save_engine_state(case, runtime)
+        opened = sync_steps(case, runtime, now)
+        audit_case(case, actor=actor, event_type=event, department=step.department, step=step.name,
+                   decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened])
+        if runtime.is_completed:
+            outcome = _outcome(case)
+            bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
+                         outcome_note=comment, current_step=_("统一出件"), current_department=None)
+            audit_case(case, actor=actor, event_type="case_decided", department=step.department, outcome=outcome)
+    return case

@@ -1,0 +1,118 @@
+"""Pieces every case service shares: the case lock, the audit record, step synchronisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseEngineState, CaseStep, StepStatus
+from yiwang.cases.runtime import CaseRuntime
+from yiwang.core import calendar
+from yiwang.core.errors import Conflict, NotFound
+from yiwang.core.models import Department
+from yiwang.core.services import record_audit
+
+
+def lock_case(case_id: int) -> Case:
+    """Lock the case row for this transaction (PostgreSQL: FOR UPDATE; SQLite: the write lock
+    taken by BEGIN IMMEDIATE), then read it fresh."""
+    case = (
+        Case.objects.select_for_update()
+        .select_related("item", "item__department", "process_version", "applicant")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("办件不存在。"))
+    return case
+
+
+def illegal(case: Case, action: str) -> Conflict:
+    return Conflict(
+        CaseErrorCode.ILLEGAL_TRANSITION,
+        _("办件 %(number)s 当前状态为「%(status)s」，不能%(action)s。")
+        % {"number": case.number, "status": case.get_status_display(), "action": action},
+        {"status": case.status, "action": action},
+    )
+
+
+def audit_case(
+    case: Case,
+    *,
+    actor: AbstractBaseUser | None,
+    event_type: str,
+    department: Department | None = None,
+    **details: Any,
+) -> None:
+    record_audit(
+        actor=actor,
+        event_type=event_type,
+        subject_type="case",
+        subject_id=case.pk,
+        details={"number": case.number, "status": case.status, **details},
+        actor_department=department,
+    )
+
+
+def bump_version(case: Case, **fields: Any) -> None:
+    """Save the given fields and increment ``lock_version`` (one UPDATE)."""
+    Case.objects.filter(pk=case.pk).update(lock_version=F("lock_version") + 1, **fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.lock_version += 1
+
+
+def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False) -> None:
+    if created:
+        CaseEngineState.objects.create(case=case, state=runtime.state())
+    else:
+        CaseEngineState.objects.filter(case=case).update(state=runtime.state())
+
+
+def load_runtime(case: Case) -> CaseRuntime:
+    state = CaseEngineState.objects.values_list("state", flat=True).get(case=case)
+    return CaseRuntime.load(case.process_version, state)
+
+
+def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime) -> list[CaseStep]:
+    """Mirror the engine's ready user tasks into ``CaseStep`` rows and the case's indexed columns.
+
+    Returns the newly opened steps. Steps no longer ready in the engine (e.g. after a return)
+    are cancelled.
+    """
+    ready = runtime.ready_steps()
+    ready_ids = {s.task_id for s in ready}
+    open_steps = {s.task_id: s for s in CaseStep.objects.filter(case=case, status=StepStatus.OPEN)}
+    stale = [tid for tid in open_steps if tid not in ready_ids]
+    if stale:
+        CaseStep.objects.filter(case=case, task_id__in=stale, status=StepStatus.OPEN).update(
+            status=StepStatus.CANCELLED, completed_at=now
+        )
+    departments = {d.code: d for d in Department.objects.filter(code__in={s.department_code for s in ready})}
+    new_steps = []
+    for s in ready:
+        if s.task_id in open_steps:
+            continue
+        department = departments[s.department_code]
+        due = case.due_at
+        if s.days is not None:
+            due = min(due, calendar.deadline_after(now, s.days))
+        new_steps.append(CaseStep(
+            case=case, task_id=s.task_id, task_name=s.task_name, name=s.name, department=department,
+            role=s.role, status=StepStatus.OPEN, opened_at=now, due_at=due,
+            warn_at=calendar.warning_at(due, s.days if s.days is not None else case.promised_days),
+        ))
+    if new_steps:
+        CaseStep.objects.bulk_create(new_steps)
+    holder = departments[ready[0].department_code] if ready else None
+    bump_version(
+        case,
+        current_step="、".join(s.name for s in ready)[:200],
+        current_department=holder,
+    )
+    return new_steps

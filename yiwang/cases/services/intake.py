@@ -1,0 +1,245 @@
+"""Intake: an applicant (online) or a clerk (for a walk-in) submits; corrections; withdrawal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, StepStatus
+from yiwang.cases.services.common import audit_case, bump_version, illegal, lock_case
+from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core import calendar
+from yiwang.core.errors import Forbidden, InvalidInput, NotFound
+from yiwang.core.models import Applicant
+
+
+@dataclass(frozen=True)
+class MaterialRef:
+    """An uploaded file (``upload_id``) offered as one of the item's materials (``material_id``)."""
+
+    material_id: int
+    upload_id: int
+
+
+def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep the item's form fields, check required ones and types; raise naming every bad field."""
+    cleaned: dict[str, Any] = {}
+    problems: list[dict[str, str]] = []
+    for field in item.form_schema or []:
+        name = field["name"]
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            if field.get("required"):
+                problems.append({"field": name, "label": field.get("label", name), "problem": _("必填")})
+            continue
+        kind = field.get("type", "text")
+        if kind == "number":
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                problems.append({"field": name, "label": field.get("label", name), "problem": _("应为数字")})
+                continue
+        elif kind == "date":
+            try:
+                value = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                problems.append({"field": name, "label": field.get("label", name), "problem": _("应为日期 YYYY-MM-DD")})
+                continue
+        elif kind == "select" and value not in field.get("options", []):
+            problems.append({"field": name, "label": field.get("label", name), "problem": _("不是可选项")})
+            continue
+        elif not isinstance(value, (str, int, float, bool)):
+            problems.append({"field": name, "label": field.get("label", name), "problem": _("格式不正确")})
+            continue
+        if isinstance(value, str) and len(value) > 2000:
+            problems.append({"field": name, "label": field.get("label", name), "problem": _("过长")})
+            continue
+        cleaned[name] = value
+    if problems:
+        raise InvalidInput(
+            CaseErrorCode.FORM_INVALID,
+            _("申请表有 %(n)d 处需要修改：%(fields)s。")
+            % {"n": len(problems), "fields": "；".join(f"{p['label']}{p['problem']}" for p in problems)},
+            {"fields": problems},
+        )
+    return cleaned
+
+
+def _attach_materials(
+    *, actor: AbstractBaseUser, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]
+) -> list[CaseMaterial]:
+    refs = list(refs)
+    materials = {m.pk: m for m in item.materials.all()}
+    uploads = {
+        u.pk: u
+        for u in CaseMaterial.objects.select_for_update().filter(pk__in=[r.upload_id for r in refs])
+    }
+    attached = []
+    for ref in refs:
+        if ref.material_id not in materials:
+            raise InvalidInput(
+                CaseErrorCode.MATERIAL_NOT_OF_ITEM,
+                _("材料编号 %(id)s 不属于事项「%(item)s」。") % {"id": ref.material_id, "item": item.name},
+                {"material_id": ref.material_id},
+            )
+        upload = uploads.get(ref.upload_id)
+        if upload is None or upload.uploaded_by_id != actor.pk:
+            raise NotFound(CaseErrorCode.UPLOAD_NOT_FOUND, _("上传文件 %(id)s 不存在。") % {"id": ref.upload_id},
+                           {"upload_id": ref.upload_id})
+        if upload.case_id is not None:
+            raise InvalidInput(CaseErrorCode.UPLOAD_ALREADY_USED, _("上传文件 %(id)s 已用于其他办件。") % {"id": ref.upload_id},
+                               {"upload_id": ref.upload_id})
+        fmt = upload.file.name.rsplit(".", 1)[-1]
+        allowed = materials[ref.material_id].allowed_formats()
+        if allowed and fmt not in allowed:
+            raise InvalidInput(
+                CaseErrorCode.FILE_TYPE_NOT_ALLOWED,
+                _("材料「%(m)s」只接受 %(formats)s 格式。") % {"m": materials[ref.material_id].name, "formats": "、".join(allowed)},
+                {"material_id": ref.material_id, "format": fmt},
+            )
+        upload.case = case
+        upload.material = materials[ref.material_id]
+        attached.append(upload)
+    CaseMaterial.objects.bulk_update(attached, ["case", "material"])
+    return attached
+
+
+def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef]) -> list[Material]:
+    given = {r.material_id for r in refs}
+    return [m for m in item.materials.all() if m.required and m.pk not in given]
+
+
+def submit_application(
+    *,
+    actor: AbstractBaseUser,
+    item: ServiceItem,
+    applicant: Applicant,
+    form_data: dict[str, Any],
+    materials: Iterable[MaterialRef] = (),
+    channel: str = Channel.ONLINE,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Case, bool]:
+    """Submit an application (申请); returns ``(case, created)``.
+
+    A retry with the same ``idempotency_key`` by the same person returns the first case.
+    The clock starts now, counted in the item's promised working days.
+    """
+    refs = list(materials)
+    if idempotency_key:
+        existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    if not item.is_active:
+        raise InvalidInput(CatalogErrorCode.ITEM_INACTIVE, _("事项「%(item)s」已停止办理。") % {"item": item.name})
+    if not item.accepts(applicant.kind):
+        raise InvalidInput(
+            CaseErrorCode.APPLICANT_KIND_NOT_ALLOWED,
+            _("事项「%(item)s」的服务对象是%(scope)s，不受理%(kind)s的申请。")
+            % {"item": item.name, "scope": item.get_applicant_scope_display(), "kind": applicant.get_kind_display()},
+        )
+    if channel == Channel.ONLINE and applicant.user_id != actor.pk:
+        raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
+    cleaned = clean_form(item, form_data or {})
+    missing = _missing_required(item, refs)
+    if missing:
+        raise InvalidInput(
+            CaseErrorCode.MATERIALS_MISSING,
+            _("缺少必要材料：%(names)s。") % {"names": "、".join(m.name for m in missing)},
+            {"missing": [{"material_id": m.pk, "name": m.name} for m in missing]},
+        )
+    version = item.process.latest_version()
+    now = now or timezone.now()
+    due = calendar.deadline_after(now, item.promised_days)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                item=item, department_id=item.department_id, applicant=applicant, submitted_by=actor,
+                channel=channel, status=CaseStatus.SUBMITTED, form_data=cleaned, process_version=version,
+                submitted_at=now, promised_days=item.promised_days, due_at=due,
+                warn_at=calendar.warning_at(due, item.promised_days), idempotency_key=idempotency_key or None,
+                current_step=_("窗口受理"),
+            )
+            case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
+            Case.objects.filter(pk=case.pk).update(number=case.number)
+            _attach_materials(actor=actor, case=case, item=item, refs=refs)
+            audit_case(case, actor=actor, event_type="case_submitted", channel=channel, item=item.code,
+                       materials=len(refs))
+    except IntegrityError:
+        if idempotency_key:
+            existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return case, True
+
+
+def supply_correction(
+    *, actor: AbstractBaseUser, case_id: int, materials: Iterable[MaterialRef] = (), form_data: dict[str, Any] | None = None,
+    note: str = "", now: dt.datetime | None = None,
+) -> Case:
+    """The applicant answers a correction notice (补正); the clock resumes, extended by the
+    working days it stood still."""
+    refs = list(materials)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if case.submitted_by_id != actor.pk and case.applicant.user_id != actor.pk:
+            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能补正本人的办件。"))
+        if not case.can_supply_correction():
+            raise illegal(case, _("补正"))
+        notice = case.corrections.filter(answered_at__isnull=True).order_by("-requested_at").first()
+        asked = set(notice.materials.values_list("pk", flat=True)) if notice else set()
+        given = {r.material_id for r in refs}
+        missing = asked - given
+        if missing:
+            names = list(case.item.materials.filter(pk__in=missing).values_list("name", flat=True))
+            raise InvalidInput(
+                CaseErrorCode.CORRECTION_INCOMPLETE,
+                _("补正还缺少：%(names)s。") % {"names": "、".join(names)},
+                {"missing": sorted(missing)},
+            )
+        _attach_materials(actor=actor, case=case, item=case.item, refs=refs)
+        fields: dict[str, Any] = {}
+        if form_data:
+            fields["form_data"] = {**case.form_data, **clean_form(case.item, {**case.form_data, **form_data})}
+        paused = calendar.paused_working_days(case.paused_at, now) if case.paused_at else 0
+        due = calendar.extend_deadline(case.due_at, paused)
+        bump_version(
+            case, status=CaseStatus.SUBMITTED, paused_at=None, paused_days=case.paused_days + paused,
+            due_at=due, warn_at=calendar.warning_at(due, case.promised_days), current_step=_("窗口受理"),
+            **fields,
+        )
+        if notice:
+            notice.answered_at = now
+            notice.save(update_fields=["answered_at"])
+        audit_case(case, actor=actor, event_type="case_correction_supplied", paused_days=paused,
+                   materials=len(refs), note=note[:500])
+    return case
+
+
+def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str = "", now: dt.datetime | None = None) -> Case:
+    """The applicant withdraws (撤回) before a decision; open steps are cancelled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if case.submitted_by_id != actor.pk and case.applicant.user_id != actor.pk:
+            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能撤回本人的办件。"))
+        if not case.can_withdraw():
+            raise illegal(case, _("撤回"))
+        CaseStep.objects.filter(case=case, status=StepStatus.OPEN).update(status=StepStatus.CANCELLED, completed_at=now)
+        bump_version(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
+                     current_department=None)
+        audit_case(case, actor=actor, event_type="case_withdrawn", reason=reason[:500])
+    return case

@@ -1,0 +1,118 @@
+"""The one window (综合窗口): accept (受理), correction notice (一次性告知), rejection (不予受理),
+and delivery of the result (统一出件)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod
+from yiwang.cases.runtime import CaseRuntime
+from yiwang.cases.services.common import audit_case, bump_version, illegal, lock_case, save_engine_state, sync_steps
+from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.models import Department, Role
+from yiwang.core.selectors import staff_roles_of
+
+
+def clerk_department(actor: AbstractBaseUser) -> Department:
+    """The window department the clerk works for; refuse anyone who is not a clerk."""
+    for role in staff_roles_of(actor):
+        if role.role == Role.CLERK:
+            return role.department
+    raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("只有综合窗口人员可以办理此操作。"))
+
+
+def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "", now: dt.datetime | None = None) -> Case:
+    """Accept (受理): the case enters its item's approval process, which starts now."""
+    department = clerk_department(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if not case.can_accept():
+            raise illegal(case, _("受理"))
+        runtime = CaseRuntime.start(
+            case.process_version,
+            {"form": case.form_data, "item": case.item.code, "applicant_kind": case.applicant.kind},
+        )
+        bump_version(case, status=CaseStatus.IN_REVIEW, accepted_at=now)
+        save_engine_state(case, runtime, created=True)
+        opened = sync_steps(case, runtime, now)
+        audit_case(case, actor=actor, event_type="case_accepted", department=department, note=note[:500],
+                   next_steps=[s.name for s in opened])
+    return case
+
+
+def request_correction(
+    *, actor: AbstractBaseUser, case_id: int, material_ids: Iterable[int], note: str, now: dt.datetime | None = None
+) -> CorrectionNotice:
+    """Ask once for everything missing (一次性告知); the clock pauses until the applicant answers."""
+    department = clerk_department(actor)
+    material_ids = sorted(set(material_ids))
+    if not (note or "").strip() and not material_ids:
+        raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("请写明需要补正的内容，或勾选需要补交的材料。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if not case.can_request_correction():
+            raise illegal(case, _("要求补正"))
+        valid = set(case.item.materials.filter(pk__in=material_ids).values_list("pk", flat=True))
+        unknown = sorted(set(material_ids) - valid)
+        if unknown:
+            raise InvalidInput(CaseErrorCode.MATERIAL_NOT_OF_ITEM, _("材料编号不属于该事项：%(ids)s") % {"ids": unknown},
+                               {"material_ids": unknown})
+        notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note.strip())
+        notice.materials.set(material_ids)
+        bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=_("申请人补正"))
+        audit_case(case, actor=actor, event_type="case_correction_requested", department=department,
+                   note=note.strip()[:1000], materials=material_ids)
+    return notice
+
+
+def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, now: dt.datetime | None = None) -> Case:
+    """Do not accept (不予受理), with the reason the applicant will read."""
+    department = clerk_department(actor)
+    if not (reason or "").strip():
+        raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不予受理必须写明理由。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if not case.can_reject():
+            raise illegal(case, _("不予受理"))
+        bump_version(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
+                     current_department=None)
+        audit_case(case, actor=actor, event_type="case_rejected", department=department, reason=reason.strip()[:1000])
+    return case
+
+
+def deliver_result(
+    *, actor: AbstractBaseUser, case_id: int, method: str, detail: str = "", now: dt.datetime | None = None
+) -> Case:
+    """Hand out the result (统一出件) at the window, by post or electronically; the case closes (办结)."""
+    department = clerk_department(actor)
+    if method not in DeliveryMethod.values:
+        raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
+    if method == DeliveryMethod.POST and not (detail or "").strip():
+        raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = lock_case(case_id)
+        if not case.can_deliver():
+            raise illegal(case, _("出件"))
+        offered = case.item.delivery_methods or DeliveryMethod.values
+        if method not in offered:
+            raise InvalidInput(
+                CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED,
+                _("该事项不提供「%(m)s」。") % {"m": DeliveryMethod(method).label},
+                {"method": method, "offered": offered},
+            )
+        bump_version(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
+                     delivered_at=now, closed_at=now, current_step="", current_department=None)
+        audit_case(case, actor=actor, event_type="case_delivered", department=department, method=method,
+                   outcome=case.outcome)
+    return case

@@ -1,0 +1,65 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from yiwang.core.calendar import invalidate_calendar_cache
+from yiwang.testing import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    invalidate_calendar_cache()
+
+
+@dataclass
+class World:
+    """A small county: the window, two departments, their staff, a citizen and two items."""
+
+    clerk: Any
+    reviewer: Any
+    decider: Any
+    ga_signer: Any
+    head: Any
+    supervisor: Any
+    citizen: Any
+    applicant: Any
+    item: Any
+    countersign_item: Any
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    factories.department("ZWFW", "政务服务管理局", centre=True)
+    scjg = "SCJG"
+    citizen, applicant = factories.citizen()
+    return World(
+        clerk=factories.user("clerk", ZWFW="clerk"),
+        reviewer=factories.user("scjg_reviewer", SCJG="reviewer"),
+        decider=factories.user("scjg_decider", SCJG="decider"),
+        ga_signer=factories.user("ga_decider", GA="decider"),
+        head=factories.user("scjg_head", SCJG="head"),
+        supervisor=factories.user("supervisor", ZWFW="supervisor"),
+        citizen=citizen,
+        applicant=applicant,
+        item=factories.item("SCJG-001", dept=scjg),
+        countersign_item=factories.item(
+            "SCJG-002",
+            dept=scjg,
+            stages=[
+                {"id": "review", "name": "审查", "dept": scjg, "role": "reviewer"},
+                [
+                    {"id": "sign_scjg", "name": "市场监管会签", "dept": scjg, "role": "decider"},
+                    {"id": "sign_ga", "name": "公安会签", "dept": "GA", "role": "decider"},
+                ],
+                {"id": "decide", "name": "决定", "dept": scjg, "role": "decider"},
+            ],
+        ),
+    )
