@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Header, Router, Schema
+from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yiwang.cases import selectors, services
@@ -266,17 +266,17 @@ def _refs(materials: list[MaterialIn]) -> list[services.MaterialRef]:
 
 
 @router.post("/uploads", response={201: UploadOut, **ERRORS})
-def upload_material(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
     """Upload one material file (PDF, JPG, PNG, OFD); attach it with its id when applying."""
     m = services.stage_upload(actor=request.user, file=file)
-    return 201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
-                 "sha256": m.sha256}
+    return Status(201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
+                 "sha256": m.sha256})
 
 
 @router.post("/applications", response={200: CaseOut, 201: CaseOut, **ERRORS})
 def create_application(
     request: HttpRequest, payload: ApplicationIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     """Apply for an item. Send an ``Idempotency-Key`` header: a retry with the same key returns
     the first case (200) instead of creating another (201)."""
     user = request.user
@@ -299,11 +299,11 @@ def create_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
         channel=channel, idempotency_key=idempotency_key,
     )
-    return (201 if created else 200), case_out(user, selectors.case_for_viewer(user, case.number))
+    return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
 
 
 @router.get("/cases", response=list[CaseSummary])
-def list_my_cases(request: HttpRequest, limit: int = Field(50, ge=1, le=200)) -> list[dict[str, Any]]:
+def list_my_cases(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
     """The signed-in applicant's own cases, newest first."""
     now = timezone.now()
     return [
@@ -324,7 +324,7 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("/tasks", response=list[TaskOut])
-def list_my_tasks(request: HttpRequest, limit: int = Field(100, ge=1, le=500)) -> list[dict[str, Any]]:
+def list_my_tasks(request: HttpRequest, limit: int = Query(100, ge=1, le=500)) -> list[dict[str, Any]]:
     """The approver's inbox: open steps of their department and role, most urgent first."""
     now = timezone.now()
     return [
