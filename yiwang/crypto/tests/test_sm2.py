@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from yiwang.crypto import keys, sm2
+from yiwang.crypto.errors import Sm2Unavailable
+from yiwang.crypto.signing import get_signer, trusted_public_keys, verify_signature, verify_with_public_key
+from yiwang.crypto.sm2 import Sm2Key
+
+OPENSSL = shutil.which("openssl")
+DISTID = "distid:1234567812345678"
+
+
+def test_sign_then_verify_and_tamper_detection():
+    # given a key and a signature
+    key = Sm2Key.generate()
+    signature = key.sign(b"tree head")
+    public = key.public_key()
+    # then the public key verifies it, and nothing else verifies
+    assert signature[0] == 0x30  # DER SEQUENCE
+    assert public.verify(b"tree head", signature)
+    assert not public.verify(b"tree heaD", signature)
+    assert not public.verify(b"tree head", signature[:-1] + bytes([signature[-1] ^ 1]))
+    assert not public.verify(b"tree head", b"\x30\x02\x00\x00")
+    assert not public.verify(b"tree head", b"")
+    assert not Sm2Key.generate().public_key().verify(b"tree head", signature)
+    # and the user ID is part of what is signed
+    assert not public.verify(b"tree head", signature, distid=b"")
+
+
+def test_pem_round_trip():
+    key = Sm2Key.generate()
+    again = Sm2Key.from_pem(key.private_pem())
+    assert again.public_pem() == key.public_pem()
+    assert key.public_key().verify(b"m", again.sign(b"m"))
+    public = Sm2Key.from_pem(key.public_pem())
+    assert not public.has_private
+    with pytest.raises(ValueError):
+        public.sign(b"m")
+
+
+def test_non_sm2_and_garbage_pem_are_refused(tmp_path):
+    with pytest.raises(ValueError):
+        Sm2Key.from_pem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    if OPENSSL:
+        path = tmp_path / "p256.pem"
+        subprocess.run([OPENSSL, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(path)], check=True, capture_output=True)
+        with pytest.raises(ValueError, match="not an SM2 key"):
+            Sm2Key.from_pem(path.read_bytes())
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="openssl command line not installed")
+def test_openssl_verifies_what_yiwang_signs(tmp_path):
+    # given a message signed here
+    key = Sm2Key.generate()
+    message = "一网通办 tree head 42".encode()
+    (tmp_path / "pub.pem").write_bytes(key.public_pem())
+    (tmp_path / "msg").write_bytes(message)
+    (tmp_path / "sig").write_bytes(key.sign(message))
+    # when openssl verifies it with the standard user ID
+    result = subprocess.run(
+        [OPENSSL, "pkeyutl", "-verify", "-pubin", "-inkey", "pub.pem", "-rawin", "-digest", "sm3", "-pkeyopt", DISTID, "-in", "msg", "-sigfile", "sig"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    # then it succeeds
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Signature Verified Successfully" in result.stdout
+
+
+@pytest.mark.skipif(OPENSSL is None, reason="openssl command line not installed")
+def test_yiwang_verifies_what_openssl_signs(tmp_path):
+    # given a key made and a message signed by openssl
+    run = lambda *args: subprocess.run([OPENSSL, *args], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("genpkey", "-algorithm", "SM2", "-out", "key.pem")
+    run("pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem")
+    (tmp_path / "msg").write_bytes(b"licence 1.2.156.3005.2")
+    run("pkeyutl", "-sign", "-inkey", "key.pem", "-rawin", "-digest", "sm3", "-pkeyopt", DISTID, "-in", "msg", "-out", "sig")
+    signature = (tmp_path / "sig").read_bytes()
+    # then both its public key and its private key (loaded here) verify it
+    public_pem = (tmp_path / "pub.pem").read_text()
+    assert verify_with_public_key(public_pem, b"licence 1.2.156.3005.2", signature)
+    assert Sm2Key.from_pem((tmp_path / "key.pem").read_bytes()).verify(b"licence 1.2.156.3005.2", signature)
+    assert not verify_with_public_key(public_pem, b"licence 1.2.156.3005.3", signature)
+
+
+def test_demo_signing_key_is_generated_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEBUG", "1")
+    signer = get_signer()
+    path = tmp_path / "keys" / keys.DEMO_SM2_FILE
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert get_signer().key_id == signer.key_id and signer.key_id.startswith("sm2-")
+    assert verify_signature(key_id=signer.key_id, data=b"m", signature=signer.sign(b"m"))
+
+
+def test_configured_signing_key_and_trusted_earlier_keys(settings):
+    # given the current key and an earlier one listed as trusted
+    current, earlier = Sm2Key.generate(), Sm2Key.generate()
+    settings.YIWANG_SM2_SIGNING_KEY = current.private_pem().decode()
+    settings.YIWANG_SM2_TRUSTED_KEYS = earlier.public_pem().decode()
+    signer = get_signer()
+    earlier_id = keys.key_id_for_public_der(earlier.public_der())
+    # then signatures of both verify by key id, and an unknown key's do not
+    assert set(trusted_public_keys()) == {signer.key_id, earlier_id}
+    assert verify_signature(key_id=earlier_id, data=b"m", signature=earlier.sign(b"m"))
+    assert verify_signature(key_id=signer.key_id, data=b"m", signature=signer.sign(b"m"))
+    stranger = Sm2Key.generate()
+    stranger_id = keys.key_id_for_public_der(stranger.public_der())
+    assert not verify_signature(key_id=stranger_id, data=b"m", signature=stranger.sign(b"m"))
+
+
+def test_missing_sm2_support_names_the_fallback(monkeypatch):
+    monkeypatch.setenv("YIWANG_LIBCRYPTO", "/nonexistent/libcrypto.so.3")
+    with pytest.raises(Sm2Unavailable, match="gmssl-pyx"):
+        sm2.Sm2Key.generate()
