@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,7 +103,7 @@ class AuditEvent(models.Model):
     Written in the same transaction as the change it records; never updated or deleted.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL)
     event_type = models.CharField(max_length=64)

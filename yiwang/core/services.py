@@ -28,9 +28,13 @@ def record_audit(
     subject_id: Any,
     details: dict[str, Any] | None = None,
     actor_department: Department | None = None,
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
-    """Write one audit record; call inside the transaction of the change it records."""
+    """Write one audit record; call inside the transaction of the change it records.
+
+    ``at`` is the business time of the change (the services' ``now``); it defaults to now."""
     return AuditEvent.objects.create(
+        created_at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_department=actor_department,
         event_type=event_type,

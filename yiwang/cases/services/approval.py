@@ -96,11 +96,11 @@ def complete_step(
         step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
         save_engine_state(case, runtime)
         opened = sync_steps(case, runtime, now)
-        audit_case(case, actor=actor, event_type=event, department=step.department, step=step.name,
+        audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                    decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened])
         if runtime.is_completed:
             outcome = _outcome(case)
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=_("统一出件"), current_department=None)
-            audit_case(case, actor=actor, event_type="case_decided", department=step.department, outcome=outcome)
+            audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
     return case

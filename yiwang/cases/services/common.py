@@ -47,6 +47,7 @@ def audit_case(
     actor: AbstractBaseUser | None,
     event_type: str,
     department: Department | None = None,
+    at: dt.datetime | None = None,
     **details: Any,
 ) -> None:
     record_audit(
@@ -56,6 +57,7 @@ def audit_case(
         subject_id=case.pk,
         details={"number": case.number, "status": case.status, **details},
         actor_department=department,
+        at=at,
     )
 
 

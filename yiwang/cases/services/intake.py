@@ -174,7 +174,7 @@ def submit_application(
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
-            audit_case(case, actor=actor, event_type="case_submitted", channel=channel, item=item.code,
+            audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
                        materials=len(refs))
     except IntegrityError:
         if idempotency_key:
@@ -224,7 +224,7 @@ def supply_correction(
         if notice:
             notice.answered_at = now
             notice.save(update_fields=["answered_at"])
-        audit_case(case, actor=actor, event_type="case_correction_supplied", paused_days=paused,
+        audit_case(case, actor=actor, at=now, event_type="case_correction_supplied", paused_days=paused,
                    materials=len(refs), note=note[:500])
     return case
 
@@ -241,5 +241,5 @@ def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str =
         CaseStep.objects.filter(case=case, status=StepStatus.OPEN).update(status=StepStatus.CANCELLED, completed_at=now)
         bump_version(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
                      current_department=None)
-        audit_case(case, actor=actor, event_type="case_withdrawn", reason=reason[:500])
+        audit_case(case, actor=actor, at=now, event_type="case_withdrawn", reason=reason[:500])
     return case

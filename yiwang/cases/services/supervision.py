@@ -38,7 +38,7 @@ def escalate_overdue_steps(*, now: dt.datetime | None = None, batch_size: int = 
                         message=_("办件 %(number)s 的「%(step)s」环节已超期，请督办。") % {"number": step.case.number, "step": step.name},
                         link=f"/work/cases/{step.case.number}/",
                     ))
-                record_audit(actor=None, event_type="case_step_escalated", subject_type="case", subject_id=step.case_id,
+                record_audit(actor=None, at=now, event_type="case_step_escalated", subject_type="case", subject_id=step.case_id,
                              details={"number": step.case.number, "step": step.name, "due_at": step.due_at.isoformat(),
                                       "heads_notified": len(heads.get(step.department_id, []))},
                              actor_department=step.department)

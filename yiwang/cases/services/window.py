@@ -43,7 +43,7 @@ def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "",
         bump_version(case, status=CaseStatus.IN_REVIEW, accepted_at=now)
         save_engine_state(case, runtime, created=True)
         opened = sync_steps(case, runtime, now)
-        audit_case(case, actor=actor, event_type="case_accepted", department=department, note=note[:500],
+        audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened])
     return case
 
@@ -69,7 +69,7 @@ def request_correction(
         notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note.strip())
         notice.materials.set(material_ids)
         bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=_("申请人补正"))
-        audit_case(case, actor=actor, event_type="case_correction_requested", department=department,
+        audit_case(case, actor=actor, at=now, event_type="case_correction_requested", department=department,
                    note=note.strip()[:1000], materials=material_ids)
     return notice
 
@@ -86,7 +86,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, no
             raise illegal(case, _("不予受理"))
         bump_version(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
                      current_department=None)
-        audit_case(case, actor=actor, event_type="case_rejected", department=department, reason=reason.strip()[:1000])
+        audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000])
     return case
 
 
@@ -113,6 +113,6 @@ def deliver_result(
             )
         bump_version(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
                      delivered_at=now, closed_at=now, current_step="", current_department=None)
-        audit_case(case, actor=actor, event_type="case_delivered", department=department, method=method,
+        audit_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
                    outcome=case.outcome)
     return case
