@@ -1,4 +1,21 @@
 from django.urls import path
 
+from yiwang.cases import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("items/<str:code>/apply/", views.apply, name="apply"),
+    path("me/cases/", views.my_cases, name="my_cases"),
+    path("me/cases/<str:number>/", views.my_case, name="my_case"),
+    path("me/cases/<str:number>/supply/", views.supply_correction, name="supply"),
+    path("me/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("materials/<int:pk>/", views.material_file, name="material_file"),
+    path("work/", views.workbench, name="workbench"),
+    path("work/window/", views.window, name="window"),
+    path("work/window/new/", views.walk_in, name="walk_in"),
+    path("work/tasks/", views.tasks, name="tasks"),
+    path("work/board/", views.board, name="board"),
+    path("work/board/cases/", views.board_cases, name="board_cases"),
+    path("work/cases/<str:number>/", views.staff_case, name="staff_case"),
+    path("work/cases/<str:number>/<str:action>/", views.staff_action, name="staff_action"),
+]

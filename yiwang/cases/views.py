@@ -1,0 +1,389 @@
+"""Pages for applicants (portal) and staff (workbench). Thin: parse, call a service or
+selector, show the result; a domain error becomes a message on the same page."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.cases import selectors, services
+from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
+from yiwang.cases.services.approval import may_complete
+from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.selectors import item_guide, search_items
+from yiwang.core.errors import DomainError
+from yiwang.core.ids import mask_id_number, mask_name, mask_phone
+from yiwang.core.models import ApplicantKind, Notification
+from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
+from yiwang.core.services import register_applicant
+
+
+def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**f, "value": values.get(f["name"], "")} for f in item.form_schema or []]
+
+
+def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set[int] | None = None) -> tuple[dict[int, int], list[str]]:
+    """Stage the uploaded file of each material (``material_<id>``), keeping uploads staged by an
+    earlier attempt (``upload_<id>``) so a person never uploads the same file twice."""
+    staged: dict[int, int] = {}
+    errors: list[str] = []
+    own = set(CaseMaterial.objects.filter(uploaded_by=request.user, case__isnull=True).values_list("pk", flat=True))
+    for material in item.materials.all():
+        if only is not None and material.pk not in only:
+            continue
+        upload = request.FILES.get(f"material_{material.pk}")
+        if upload is not None:
+            try:
+                staged[material.pk] = services.stage_upload(actor=request.user, file=upload, source=source).pk
+            except DomainError as exc:
+                errors.append(f"{material.name}：{exc.message}")
+            continue
+        kept = request.POST.get(f"upload_{material.pk}", "")
+        if kept.isdigit() and int(kept) in own:
+            staged[material.pk] = int(kept)
+    return staged, errors
+
+
+def _refs(staged: dict[int, int]) -> list[services.MaterialRef]:
+    return [services.MaterialRef(material_id=m, upload_id=u) for m, u in staged.items()]
+
+
+def _staged_names(staged: dict[int, int]) -> dict[int, str]:
+    names = dict(CaseMaterial.objects.filter(pk__in=staged.values()).values_list("pk", "original_name"))
+    return {m: names.get(u, "") for m, u in staged.items()}
+
+
+# ---------------------------------------------------------------- portal (applicants)
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Apply online (网上申请): the item's form and one upload per material."""
+    item = item_guide(code)
+    if item is None:
+        raise Http404
+    applicant = getattr(request.user, "applicant", None)
+    if applicant is None:
+        messages.error(request, _("当前账号不是申请人账号，无法在网上申请；窗口人员请使用“窗口代录”。"))
+        return redirect("catalog:guide", code=code)
+    values: dict[str, Any] = {}
+    staged: dict[int, int] = {}
+    token = request.POST.get("submission_token") or uuid.uuid4().hex
+    if request.method == "POST":
+        values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
+        staged, errors = _stage_files(request, item, MaterialSource.UPLOAD)
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            try:
+                case, created = services.submit_application(
+                    actor=request.user, item=item, applicant=applicant, form_data=values, materials=_refs(staged),
+                    channel=Channel.ONLINE, idempotency_key=f"web-{token}",
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                if created:
+                    messages.success(request, _("申请已提交，办件编号 %(number)s。") % {"number": case.number})
+                return redirect(reverse("cases:my_case", args=[case.number]) + "?receipt=1")
+    return render(request, "cases/apply.html", {
+        "item": item, "applicant": applicant, "fields": _form_fields(item, values), "token": token,
+        "staged": staged, "staged_names": _staged_names(staged),
+    })
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    page = Paginator(selectors.applicant_cases(request.user), 20).get_page(request.GET.get("page"))
+    rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in page]
+    return render(request, "cases/my_cases.html", {"page": page, "rows": rows})
+
+
+def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = selectors.case_for_viewer(request.user, number)
+    now = timezone.now()
+    full = selectors.may_see_personal_data(request.user, case)
+    applicant = case.applicant
+    person = applicant.kind == ApplicantKind.PERSON
+    open_notice = case.corrections.filter(answered_at__isnull=True).prefetch_related("materials").first()
+    return {
+        "case": case,
+        "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
+        "steps": selectors.case_steps(case),
+        "timeline": selectors.case_timeline(case),
+        "materials": case.materials.select_related("material"),
+        "corrections": case.corrections.prefetch_related("materials"),
+        "open_notice": open_notice,
+        "form_rows": [(f.get("label", f["name"]), case.form_data.get(f["name"], "")) for f in case.item.form_schema or []],
+        "applicant_view": {
+            "name": applicant.name if full or not person else mask_name(applicant.name),
+            "id_number": applicant.id_number if full else mask_id_number(applicant.id_number),
+            "phone": applicant.phone if full else mask_phone(applicant.phone),
+            "kind": applicant.get_kind_display(),
+            "masked": not full,
+        },
+    }
+
+
+@login_required
+def my_case(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant's view of a case: status, who holds it, deadline, every step, corrections."""
+    try:
+        context = _case_context(request, number)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    if not selectors.is_own_case(request.user, context["case"]):
+        return redirect("cases:staff_case", number=number)
+    context["show_receipt"] = request.GET.get("receipt") == "1"
+    return render(request, "cases/my_case.html", context)
+
+
+@login_required
+@require_POST
+def supply_correction(request: HttpRequest, number: str) -> HttpResponse:
+    """The applicant answers the correction notice (补正) with the asked materials."""
+    try:
+        case = selectors.case_for_viewer(request.user, number)
+        notice = case.corrections.filter(answered_at__isnull=True).first()
+        asked = set(notice.materials.values_list("pk", flat=True)) if notice else set()
+        staged, errors = _stage_files(request, case.item, MaterialSource.UPLOAD, only=asked or None)
+        if errors:
+            for error in errors:
+                messages.error(request, error)
+            return redirect("cases:my_case", number=number)
+        services.supply_correction(actor=request.user, case_id=case.pk, materials=_refs(staged),
+                                   note=request.POST.get("note", ""))
+        messages.success(request, _("补正材料已提交，窗口将尽快审核。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:my_case", number=number)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = selectors.case_for_viewer(request.user, number)
+        services.withdraw_application(actor=request.user, case_id=case.pk, reason=request.POST.get("reason", ""))
+        messages.success(request, _("办件已撤回。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:my_case", number=number)
+
+
+@login_required
+def material_file(request: HttpRequest, pk: int) -> HttpResponse:
+    material = get_object_or_404(CaseMaterial.objects.select_related("case"), pk=pk)
+    if material.case is None:
+        if material.uploaded_by_id != request.user.pk:
+            raise Http404
+    elif not selectors.may_view(request.user, material.case):
+        return HttpResponseForbidden(_("您无权查看该材料。"))
+    return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
+
+
+def _domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "cases/error.html", {"error": exc}, status=exc.status)
+
+
+# ---------------------------------------------------------------- workbench (staff)
+
+def staff_required(view: Any) -> Any:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            return render(request, "cases/error.html", {"error": DomainError(
+                "permission_denied", _("工作台仅供工作人员使用。"))}, status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@staff_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    roles = {r.role for r in staff_roles_of(request.user)}
+    context: dict[str, Any] = {"roles": roles}
+    if "clerk" in roles:
+        queue = selectors.window_queue()
+        context["window_counts"] = {
+            s: queue.filter(status=s).count() for s in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION,
+                                                       CaseStatus.AWAITING_DELIVERY)
+        }
+    if roles & {"reviewer", "decider", "head"}:
+        tasks = selectors.my_tasks(request.user)
+        now = timezone.now()
+        context["task_count"] = tasks.count()
+        context["task_overdue"] = tasks.filter(due_at__lte=now).count()
+        context["task_warning"] = tasks.filter(warn_at__lte=now, due_at__gt=now).count()
+    context["notifications"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).order_by("-id")[:10]
+    return render(request, "cases/workbench.html", context)
+
+
+@staff_required
+def window(request: HttpRequest) -> HttpResponse:
+    """The one window's queue: to accept, waiting for correction, to deliver."""
+    status = request.GET.get("status", CaseStatus.SUBMITTED)
+    if status not in (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.AWAITING_DELIVERY):
+        status = CaseStatus.SUBMITTED
+    q = request.GET.get("q", "").strip()[:40]
+    cases = selectors.window_queue(status)
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q) | Q(item__name__icontains=q))
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in page]
+    return render(request, "cases/window.html", {"status": status, "q": q, "page": page, "rows": rows,
+                                                 "tabs": [(s, CaseStatus(s).label) for s in (
+                                                     CaseStatus.SUBMITTED, CaseStatus.CORRECTION,
+                                                     CaseStatus.AWAITING_DELIVERY)]})
+
+
+@staff_required
+def walk_in(request: HttpRequest) -> HttpResponse:
+    """Enter an application for a person at the counter (窗口代录), scanning their papers."""
+    if not selectors.is_clerk(request.user):
+        return HttpResponseForbidden(_("只有综合窗口人员可以代录申请。"))
+    code = request.GET.get("item") or request.POST.get("item") or ""
+    item = item_guide(code) if code else None
+    if item is None:
+        q = request.GET.get("q", "").strip()[:100]
+        items = search_items(q)[:30] if q else []
+        return render(request, "cases/walk_in_pick.html", {"q": q, "items": items})
+    values: dict[str, Any] = {}
+    person: dict[str, str] = {"kind": "person"}
+    staged: dict[int, int] = {}
+    token = request.POST.get("submission_token") or uuid.uuid4().hex
+    if request.method == "POST":
+        values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
+        person = {k: request.POST.get(f"applicant_{k}", "").strip() for k in ("kind", "name", "id_number", "phone", "address")}
+        staged, errors = _stage_files(request, item, MaterialSource.SCAN)
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            try:
+                applicant = register_applicant(actor=request.user, kind=person["kind"], name=person["name"],
+                                               id_number=person["id_number"], phone=person["phone"],
+                                               address=person["address"])
+                case, _created = services.submit_application(
+                    actor=request.user, item=item, applicant=applicant, form_data=values, materials=_refs(staged),
+                    channel=Channel.WINDOW, idempotency_key=f"window-{token}",
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已代录申请，办件编号 %(number)s。请打印受理回执交申请人。") % {"number": case.number})
+                return redirect("cases:staff_case", number=case.number)
+    return render(request, "cases/walk_in.html", {
+        "item": item, "fields": _form_fields(item, values), "person": person, "token": token, "staged": staged,
+        "staged_names": _staged_names(staged),
+    })
+
+
+@staff_required
+def staff_case(request: HttpRequest, number: str) -> HttpResponse:
+    """A case on the workbench, with the actions this person may take now."""
+    try:
+        context = _case_context(request, number)
+    except DomainError as exc:
+        return _domain_error_page(request, exc)
+    case = context["case"]
+    context["is_clerk"] = selectors.is_clerk(request.user)
+    context["my_steps"] = [
+        s for s in CaseStep.objects.filter(case=case, status=StepStatus.OPEN).select_related("department")
+        if may_complete(request.user, s)
+    ] if case.status == CaseStatus.IN_REVIEW else []
+    context["delivery_methods"] = [(m, DeliveryMethod(m).label) for m in (case.item.delivery_methods or DeliveryMethod.values)]
+    context["item_materials"] = case.item.materials.all()
+    return render(request, "cases/staff_case.html", context)
+
+
+@staff_required
+@require_POST
+def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Window and approval actions posted from the case page."""
+    try:
+        case = selectors.case_for_viewer(request.user, number)
+        post = request.POST
+        if action == "accept":
+            services.accept_application(actor=request.user, case_id=case.pk, note=post.get("note", ""))
+            messages.success(request, _("已受理，办件进入审批。"))
+        elif action == "correction":
+            ids = [int(v) for v in post.getlist("material_ids") if v.isdigit()]
+            services.request_correction(actor=request.user, case_id=case.pk, material_ids=ids, note=post.get("note", ""))
+            messages.success(request, _("已一次性告知申请人补正，计时暂停。"))
+        elif action == "reject":
+            services.reject_application(actor=request.user, case_id=case.pk, reason=post.get("reason", ""))
+            messages.success(request, _("已作出不予受理。"))
+        elif action == "deliver":
+            services.deliver_result(actor=request.user, case_id=case.pk, method=post.get("method", ""),
+                                    detail=post.get("detail", ""))
+            messages.success(request, _("已出件，办件办结。"))
+        elif action == "complete":
+            step_id = post.get("step_id", "")
+            services.complete_step(actor=request.user, case_id=case.pk, step_id=int(step_id) if step_id.isdigit() else 0,
+                                   decision=post.get("decision", ""), comment=post.get("comment", ""))
+            messages.success(request, _("审批意见已提交。"))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:staff_case", number=number)
+
+
+@staff_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The approver's inbox, most urgent first."""
+    now = timezone.now()
+    page = Paginator(selectors.my_tasks(request.user), 30).get_page(request.GET.get("page"))
+    rows = [(s, selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=now)) for s in page]
+    return render(request, "cases/tasks.html", {"page": page, "rows": rows})
+
+
+@staff_required
+def board(request: HttpRequest) -> HttpResponse:
+    """电子监察: open cases green / yellow / red by department, drill down by item and to cases."""
+    if not is_supervisor(request.user):
+        return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
+    department = request.GET.get("department", "")
+    department_id = int(department) if department.isdigit() else None
+    rows = selectors.supervision_board(department_id=department_id)
+    department_name = ""
+    if department_id:
+        from yiwang.core.models import Department
+
+        department_name = Department.objects.filter(pk=department_id).values_list("name", flat=True).first() or ""
+    totals = {k: sum(getattr(r, k) for r in rows) for k in ("green", "yellow", "red", "paused")}
+    return render(request, "cases/board.html", {
+        "rows": rows, "department_id": department_id, "department_name": department_name, "totals": totals,
+        "chart": {"labels": [r.label for r in rows], "green": [r.green for r in rows],
+                  "yellow": [r.yellow for r in rows], "red": [r.red for r in rows], "paused": [r.paused for r in rows]},
+    })
+
+
+@staff_required
+def board_cases(request: HttpRequest) -> HttpResponse:
+    if not is_supervisor(request.user):
+        return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
+    get = request.GET
+    light = get.get("light") if get.get("light") in ("green", "yellow", "red", "paused") else None
+    cases = selectors.board_cases(
+        department_id=int(get["department"]) if get.get("department", "").isdigit() else None,
+        item_id=int(get["item"]) if get.get("item", "").isdigit() else None,
+        light=light,
+    )
+    now = timezone.now()
+    rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in cases]
+    return render(request, "cases/board_cases.html", {"rows": rows, "light": light})

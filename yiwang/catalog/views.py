@@ -1,0 +1,42 @@
+"""Public catalogue pages: search and the item guide (办事指南)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from yiwang.catalog import selectors
+from yiwang.core.models import Department
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    department = request.GET.get("department", "").strip()[:32]
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in ("person", "org") else ""
+    items = selectors.search_items(q, department_code=department, applicant_kind=kind)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(request, "catalog/search.html", {
+        "q": q, "department": department, "kind": kind, "page": page, "count": page.paginator.count,
+        "departments": Department.objects.filter(items__is_active=True).distinct(),
+    })
+
+
+def guide(request: HttpRequest, code: str) -> HttpResponse:
+    item = selectors.item_guide(code)
+    if item is None:
+        raise Http404
+    version = item.process.latest_version()
+    return render(request, "catalog/guide.html", {
+        "item": item, "version": version, "steps": version.steps if version else [],
+        "has_diagram": bool(version and "BPMNDiagram" in version.bpmn_xml),
+    })
+
+
+def process_diagram(request: HttpRequest, code: str) -> HttpResponse:
+    """The item's current BPMN file, for the guide's process diagram."""
+    item = selectors.item_guide(code)
+    version = item.process.latest_version() if item else None
+    if version is None:
+        raise Http404
+    return HttpResponse(version.bpmn_xml, content_type="application/xml; charset=utf-8")
