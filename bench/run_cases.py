@@ -1,0 +1,810 @@
+#!/usr/bin/env python
+"""Cases benchmark (一窗受理): N complete cases through the services and through the HTTP API.
+
+    .venv/bin/python bench/run_cases.py --db sqlite|postgres|all --n 1000 --mode service|http|all
+
+Per database, a child process builds a fresh database (SQLite file under var/bench/, or the
+PostgreSQL database ``yiwang_bench``, dropped and recreated), migrates it, makes its own data
+(departments, staff, a two-step item, a countersign item, applicants) and then measures, in one run:
+
+* service mode: N two-step cases (upload → submit → accept → review → decide → deliver) and N/5
+  countersign cases through ``yiwang.cases.services`` in one process; per-step p50/p99 and SQL
+  queries per step (cases 1–100 vs the last 100: constant means no N+1);
+* the bare engine: the same BPMN in SpiffWorkflow alone (create, complete both user tasks,
+  serialize/deserialize with JSON as the runtime does), no database;
+* http mode: gunicorn (sync workers) serving ``bench.settings`` (Yiwang + a bare view that inserts
+  one row); the bare view and then the case flows driven by the same Python load generator
+  (several processes, one request in flight each);
+* the supervision board over 100,000 open cases (plus closed ones) bulk-inserted with a spread
+  over departments, items and deadlines: ``selectors.supervision_board()``, the API
+  ``GET /api/v1/supervision/board`` (supervisor token) and the page ``/work/board/``.
+
+Results: a Markdown report on stdout and JSON in bench/results/. Not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VAR_BENCH = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+PG_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DB = os.environ.get("BENCH_PG_DB", "yiwang_bench")
+PASSWORD = "bench-pass-1"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+TWO_STEP = "BENCH-2STEP"
+COUNTERSIGN = "BENCH-HUIQIAN"
+TWO_STEP_FLOW = ["upload", "submit", "accept", "review", "decide", "deliver"]
+COUNTERSIGN_FLOW = ["upload", "submit", "accept", "review", "countersign_ga", "countersign_zj", "decide", "deliver"]
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def summary_ms(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50_ms": pct(values, 50) * 1000, "p99_ms": pct(values, 99) * 1000,
+            "max_ms": max(values) * 1000 if values else float("nan")}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(db: str) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{VAR_BENCH / 'cases.sqlite3'}"
+    return PG_URL.rsplit("/", 1)[0] + "/" + PG_DB
+
+
+def fresh_database(db: str) -> None:
+    VAR_BENCH.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (VAR_BENCH / f"cases.sqlite3{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{PG_DB}"')
+
+
+def child_env(db: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url(db),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "MEDIA_ROOT": str(VAR_BENCH / f"media-{db}"),
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+# ------------------------------------------------------------------------------- world setup
+
+
+def build_world(n_applicants: int) -> dict[str, Any]:
+    """Departments, staff (one password hash for all), the two items, applicants."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from yiwang.core.models import Applicant, ApplicantKind, Role, StaffRole
+    from yiwang.testing import factories
+
+    User = get_user_model()
+    hashed = make_password(PASSWORD)
+    centre = factories.department("ZWFW", "政务服务管理局", centre=True)
+    scjg = factories.department("SCJG", "市场监管局")
+    ga = factories.department("GA", "公安局")
+    zj = factories.department("ZJ", "住建局")
+
+    def staff(username: str, *roles: tuple[Any, str]) -> Any:
+        u = User.objects.create(username=username, password=hashed)
+        for department, role in roles:
+            StaffRole.objects.create(user=u, department=department, role=role)
+        return u
+
+    users = {
+        "clerk": staff("clerk", (centre, Role.CLERK)),
+        "reviewer": staff("scjg_reviewer", (scjg, Role.REVIEWER)),
+        "decider": staff("scjg_decider", (scjg, Role.DECIDER)),
+        "ga": staff("ga_reviewer", (ga, Role.REVIEWER)),
+        "zj": staff("zj_reviewer", (zj, Role.REVIEWER)),
+        "supervisor": staff("supervisor", (centre, Role.SUPERVISOR)),
+    }
+    two = factories.item(TWO_STEP, dept="SCJG", materials=(("身份证明", True), ("其他材料", False)))
+    sign = factories.item(COUNTERSIGN, dept="SCJG", materials=(("身份证明", True),), stages=[
+        {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
+        [{"id": "cs_ga", "name": "公安会签", "dept": "GA", "role": "reviewer"},
+         {"id": "cs_zj", "name": "住建会签", "dept": "ZJ", "role": "reviewer"}],
+        {"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"},
+    ])
+    applicants = []
+    for i in range(n_applicants):
+        u = User.objects.create(username=f"citizen{i:04d}", password=hashed)
+        first17 = f"3301021990{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i % 1000:03d}"
+        applicants.append((u, Applicant.objects.create(
+            kind=ApplicantKind.PERSON, name=f"申请人{i}", id_number=factories.citizen_id(first17),
+            phone="13800138000", address="某县城关镇人民路1号", user=u)))
+    return {"users": users, "items": {"two": two, "sign": sign}, "applicants": applicants,
+            "departments": {"centre": centre, "scjg": scjg, "ga": ga, "zj": zj}}
+
+
+# ------------------------------------------------------------------------------ service mode
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def service_flows(world: dict[str, Any], item_key: str, n: int) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    from yiwang.cases import services
+    from yiwang.cases.models import CaseStep, StepStatus
+
+    users = world["users"]
+    item = world["items"][item_key]
+    required = [m for m in item.materials.all() if m.required]
+    signer_of = {"审查": users["reviewer"], "决定": users["decider"], "公安会签": users["ga"], "住建会签": users["zj"]}
+    step_label = {"审查": "review", "决定": "decide", "公安会签": "countersign_ga", "住建会签": "countersign_zj"}
+    times: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, list[int]] = defaultdict(list)
+    counter = QueryCounter()
+
+    def timed(step: str, fn: Any, **kwargs: Any) -> Any:
+        counter.count = 0
+        t0 = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            result = fn(**kwargs)
+        times[step].append(time.perf_counter() - t0)
+        queries[step].append(counter.count)
+        return result
+
+    def upload_all(actor: Any) -> list[Any]:
+        return [services.stage_upload(actor=actor, file=SimpleUploadedFile("scan.pdf", PDF)) for _m in required]
+
+    start = time.perf_counter()
+    for i in range(n):
+        user, applicant = world["applicants"][i % len(world["applicants"])]
+        uploads = timed("upload", upload_all, actor=user)
+        refs = [services.MaterialRef(material_id=m.pk, upload_id=u.pk) for m, u in zip(required, uploads, strict=True)]
+        case, _created = timed("submit", services.submit_application, actor=user, item=item, applicant=applicant,
+                               form_data={"shop_name": f"青禾小馆{i}", "area": "35"}, materials=refs,
+                               idempotency_key=uuid.uuid4().hex)
+        timed("accept", services.accept_application, actor=users["clerk"], case_id=case.pk)
+        while True:  # the approvers' side: whatever steps are open, in the order the process opens them
+            open_steps = list(CaseStep.objects.filter(case_id=case.pk, status=StepStatus.OPEN).order_by("id"))
+            if not open_steps:
+                break
+            for step in open_steps:
+                timed(step_label[step.name], services.complete_step, actor=signer_of[step.name], case_id=case.pk,
+                      step_id=step.pk, decision="approve", comment="同意")
+        timed("deliver", services.deliver_result, actor=users["clerk"], case_id=case.pk, method="window")
+    elapsed = time.perf_counter() - start
+    window = min(100, n)
+    return {
+        "n": n, "seconds": elapsed, "cases_per_s": n / elapsed,
+        "steps": {
+            step: {**summary_ms(times[step]),
+                   "queries_first": statistics.mean(queries[step][:window]),
+                   "queries_last": statistics.mean(queries[step][-window:]),
+                   "queries_max": max(queries[step])}
+            for step in times
+        },
+    }
+
+
+# -------------------------------------------------------------------------- bare engine run
+
+
+def bare_engine(n: int, countersign: bool = False) -> dict[str, Any]:
+    """The same BPMN in SpiffWorkflow alone: start, then per user task load → complete → save,
+    with the JSON round trip the database's JSON column does. No database, no Django models."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from yiwang.catalog import bpmn
+    from yiwang.catalog.models import ServiceItem
+
+    item = ServiceItem.objects.get(code=COUNTERSIGN if countersign else TWO_STEP)
+    version = item.process.latest_version()
+    spec_json = json.loads(json.dumps(version.spec_json))
+    spec, subprocess_specs = bpmn.specs_for(("bare", version.pk), spec_json)
+    data = {"form": {"shop_name": "青禾小馆", "area": 35.0}, "item": item.code, "applicant_kind": "person"}
+    t0 = time.perf_counter()
+    for _i in range(n):
+        wf = bpmn.new_workflow(spec, subprocess_specs)
+        wf.task_tree.data.update(data)
+        for task in wf.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        wf.do_engine_steps()
+        stored = json.dumps(bpmn.dump_state(wf))
+        while True:
+            wf = bpmn.load_state(json.loads(stored), spec, subprocess_specs)
+            ready = wf.get_tasks(state=TaskState.READY, manual=True)
+            if not ready:
+                break
+            task = ready[0]
+            task.data.update({"decision": "approve", "comment": "同意"})
+            task.run()
+            wf.do_engine_steps()
+            stored = json.dumps(bpmn.dump_state(wf))
+        assert wf.is_completed()
+    elapsed = time.perf_counter() - t0
+    return {"n": n, "seconds": elapsed, "cases_per_s": n / elapsed, "state_bytes": len(stored)}
+
+
+# --------------------------------------------------------------------------------- http mode
+
+
+class Http:
+    """One request at a time, a fresh connection each (gunicorn's sync workers close it anyway)."""
+
+    def __init__(self, port: int):
+        self.port = port
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+                ) -> tuple[int, dict[str, Any] | list[Any] | None, int, float]:
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        raw = resp.read()
+        elapsed = time.perf_counter() - t0
+        q = int(resp.getheader("X-Bench-Queries") or -1)
+        conn.close()
+        data = json.loads(raw) if raw and resp.getheader("Content-Type", "").startswith("application/json") else None
+        return resp.status, data, q, elapsed
+
+
+def token_for(port: int, username: str) -> str:
+    status, data, _q, _t = Http(port).request(
+        "POST", "/api/v1/auth/token", json.dumps({"username": username, "password": PASSWORD}).encode(),
+        {"Content-Type": "application/json"})
+    assert status == 200, (status, data)
+    return data["token"]  # type: ignore[index]
+
+
+def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "benchboundary" + uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: application/pdf\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _bare_client(args: tuple[int, int, int]) -> dict[str, Any]:
+    port, count, seed = args
+    client = Http(port)
+    times = []
+    for i in range(count):
+        status, _d, _q, t = client.request("POST", "/bench/bare/insert", f"row {seed}-{i}".encode(),
+                                           {"Content-Type": "text/plain"})
+        assert status == 201, status
+        times.append(t)
+    return {"times": times}
+
+
+def _flow_client(args: tuple[int, dict[str, str], dict[str, int], str, int, int]) -> dict[str, Any]:
+    """One applicant's client doing ``count`` whole cases, the staff's requests in between."""
+    port, tokens, material_ids, item_code, count, seed = args
+    client = Http(port)
+    upload_body, upload_type = multipart("file", "scan.pdf", PDF)
+    auth = {name: {"Authorization": f"Bearer {tok}"} for name, tok in tokens.items()}
+    js = {"Content-Type": "application/json"}
+    signer_of = {"审查": "reviewer", "决定": "decider", "公安会签": "ga", "住建会签": "zj"}
+    step_label = {"审查": "review", "决定": "decide", "公安会签": "countersign_ga", "住建会签": "countersign_zj"}
+    times: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, list[int]] = defaultdict(list)
+    errors = 0
+
+    def call(step: str, method: str, path: str, body: bytes | None, headers: dict[str, str], ok: int) -> Any:
+        status, data, q, t = client.request(method, path, body, headers)
+        if status != ok:
+            raise RuntimeError(f"{step}: HTTP {status}: {data}")
+        times[step].append(t)
+        queries[step].append(q)
+        return data
+
+    for i in range(count):
+        try:
+            up = call("upload", "POST", "/api/v1/uploads", upload_body,
+                      {**auth["applicant"], "Content-Type": upload_type}, 201)
+            payload = {"item_code": item_code, "form": {"shop_name": f"青禾小馆{seed}-{i}", "area": "35"},
+                       "materials": [{"material_id": material_ids["required"], "upload_id": up["id"]}]}
+            case = call("submit", "POST", "/api/v1/applications", json.dumps(payload).encode(),
+                        {**auth["applicant"], **js, "Idempotency-Key": f"bench-{seed}-{i}-{uuid.uuid4().hex[:8]}"}, 201)
+            number = case["number"]
+            case = call("accept", "POST", f"/api/v1/cases/{number}/accept", b"{}", {**auth["clerk"], **js}, 200)
+            while True:
+                open_steps = [s for s in case["steps"] if s["status"] == "open"]
+                if not open_steps:
+                    break
+                for step in open_steps:
+                    case = call(step_label[step["name"]], "POST", f"/api/v1/tasks/{step['id']}/complete",
+                                json.dumps({"decision": "approve", "comment": "同意"}).encode(),
+                                {**auth[signer_of[step["name"]]], **js}, 200)
+            call("deliver", "POST", f"/api/v1/cases/{number}/deliver", json.dumps({"method": "window"}).encode(),
+                 {**auth["clerk"], **js}, 200)
+        except RuntimeError as exc:
+            errors += 1
+            print(f"  client {seed}: {exc}", file=sys.stderr)
+    return {"times": dict(times), "queries": dict(queries), "errors": errors}
+
+
+def _sampler_client(args: tuple[int, str, str, int]) -> dict[str, Any]:
+    port, path, token, count = args
+    client = Http(port)
+    times, queries = [], []
+    for _i in range(count):
+        status, _d, q, t = client.request("GET", path, None, {"Authorization": f"Bearer {token}"})
+        assert status == 200, status
+        times.append(t)
+        queries.append(q)
+    return {"times": times, "queries": queries}
+
+
+class Gunicorn:
+    def __init__(self, db: str, workers: int):
+        self.port = free_port()
+        self.workers = workers
+        self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "yiwang.wsgi:application", "--workers", str(workers),
+                    "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+                    "--timeout", "120", "--chdir", str(ROOT)]
+        self.proc = subprocess.Popen(self.cmd, env=child_env(db), cwd=ROOT, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            self.stop()
+            raise RuntimeError("gunicorn did not start")
+        # warm every worker (imports, URL resolver, first connection)
+        with mp.Pool(workers * 2) as pool:
+            pool.map(_bare_client, [(self.port, 5, 10_000 + k) for k in range(workers * 2)])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def http_bare(port: int, clients: int, total: int) -> dict[str, Any]:
+    per = total // clients
+    t0 = time.perf_counter()
+    with mp.Pool(clients) as pool:
+        parts = pool.map(_bare_client, [(port, per, k) for k in range(clients)])
+    elapsed = time.perf_counter() - t0
+    times = [t for p in parts for t in p["times"]]
+    return {"requests": len(times), "seconds": elapsed, "req_per_s": len(times) / elapsed, **summary_ms(times)}
+
+
+def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int
+               ) -> dict[str, Any]:
+    item = world["items"][item_key]
+    required = next(m for m in item.materials.all() if m.required)
+    per, extra = divmod(n, clients)
+    jobs = []
+    for k in range(clients):
+        toks = {**tokens["staff"], "applicant": tokens["applicants"][k]}
+        jobs.append((port, toks, {"required": required.pk}, item.code, per + (1 if k < extra else 0), k))
+    t0 = time.perf_counter()
+    with mp.Pool(clients) as pool:
+        parts = pool.map(_flow_client, jobs)
+    elapsed = time.perf_counter() - t0
+    times: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, list[int]] = defaultdict(list)
+    for p in parts:
+        for step, ts in p["times"].items():
+            times[step] += ts
+        for step, qs in p["queries"].items():
+            queries[step] += qs
+    errors = sum(p["errors"] for p in parts)
+    done = n - errors
+    requests = sum(len(ts) for ts in times.values())
+    return {
+        "n": n, "errors": errors, "seconds": elapsed, "cases_per_s": done / elapsed, "req_per_s": requests / elapsed,
+        "steps": {step: {**summary_ms(times[step]), "queries_mean": statistics.mean(queries[step]),
+                         "queries_max": max(queries[step])} for step in times},
+    }
+
+
+# ---------------------------------------------------------------------------- board seeding
+
+
+def seed_board(open_cases: int, closed_cases: int, seed: int = 7) -> dict[str, Any]:
+    """Bulk-insert open (and closed) cases spread over 20 departments and 100 items, with
+    deadlines from long overdue to weeks ahead; in-review cases get their open step."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
+    from yiwang.core import calendar
+    from yiwang.core.models import Applicant, ApplicantKind
+    from yiwang.testing import factories
+
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    names = ["发改", "教育", "科技", "工信", "民政", "司法", "财政", "人社", "自然资源", "生态环境", "交通运输",
+             "水利", "农业农村", "商务", "文旅", "卫健", "应急", "税务", "医保", "城管"]
+    departments = [factories.department(f"D{k:02d}", f"{name}局") for k, name in enumerate(names)]
+    items = []
+    for k, dept in enumerate(departments):
+        for j in range(5):
+            items.append(factories.item(f"BRD-{k:02d}-{j}", dept=dept.code, promised_days=rng.choice([1, 3, 5, 10, 15, 20]),
+                                        materials=(("身份证明", True),)))
+    versions = {it.pk: it.process.latest_version() for it in items}
+    # department sizes follow a long tail (a few departments carry most cases), items likewise
+    dept_weights = [1 / (k + 1) ** 0.8 for k in range(len(departments))]
+    item_weights = [dept_weights[k // 5] / (k % 5 + 1) for k in range(len(items))]
+    User = get_user_model()
+    submitter = User.objects.create(username="board_submitter", password="!")
+    applicants = Applicant.objects.bulk_create([
+        Applicant(kind=ApplicantKind.PERSON, name=f"居民{k}", id_number=f"B{k:017d}", phone="13900000000")
+        for k in range(2000)
+    ])
+    now = timezone.now()
+    today = calendar.local_date(now)
+    deadline_cache: dict[tuple[int, int], tuple[dt.datetime, dt.datetime]] = {}
+
+    def deadline(offset: int, promised: int) -> tuple[dt.datetime, dt.datetime]:
+        key = (offset, promised)
+        if key not in deadline_cache:
+            day = calendar.add_working_days(today, offset) if offset >= 0 else calendar.subtract_working_days(today, -offset)
+            due = calendar.end_of_day(day)
+            deadline_cache[key] = (due, calendar.warning_at(due, promised))
+        return deadline_cache[key]
+
+    statuses = [CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.IN_REVIEW, CaseStatus.AWAITING_DELIVERY]
+    status_weights = [0.10, 0.05, 0.75, 0.10]
+    batch = 5000
+    made = 0
+    serial = 0
+    total = open_cases + closed_cases
+    while made < total:
+        rows = []
+        for _k in range(min(batch, total - made)):
+            serial += 1
+            it = rng.choices(items, weights=item_weights)[0]
+            is_open = made + len(rows) < open_cases
+            status = rng.choices(statuses, weights=status_weights)[0] if is_open else CaseStatus.CLOSED
+            # remaining working days: ~8 % overdue, the rest spread up to the promised time
+            offset = rng.randint(-15, -1) if rng.random() < 0.08 else rng.randint(0, it.promised_days)
+            if not is_open:
+                offset = rng.randint(-120, -1)
+            due, warn = deadline(offset, it.promised_days)
+            submitted = due - dt.timedelta(days=it.promised_days * 7 // 5 + 1)
+            rows.append(Case(
+                number=f"YB{serial:010d}", item_id=it.pk, department_id=it.department_id,
+                applicant=applicants[serial % len(applicants)], submitted_by=submitter, channel="online",
+                status=status, form_data={"shop_name": f"店{serial}"}, process_version=versions[it.pk],
+                submitted_at=submitted, accepted_at=submitted if status != CaseStatus.SUBMITTED else None,
+                closed_at=due if not is_open else None, promised_days=it.promised_days, due_at=due, warn_at=warn,
+                paused_at=now if status == CaseStatus.CORRECTION else None,
+                current_step="审查" if status == CaseStatus.IN_REVIEW else "窗口受理",
+                current_department_id=it.department_id if status == CaseStatus.IN_REVIEW else None,
+            ))
+        created = Case.objects.bulk_create(rows, batch_size=batch)
+        steps = [CaseStep(case=c, task_id=uuid.uuid4().hex[:32], task_name="review", name="审查",
+                          department_id=c.department_id, role="reviewer", status=StepStatus.OPEN,
+                          opened_at=c.submitted_at, due_at=c.due_at, warn_at=c.warn_at)
+                 for c in created if c.status == CaseStatus.IN_REVIEW]
+        CaseStep.objects.bulk_create(steps, batch_size=batch)
+        made += len(rows)
+    seeded = time.perf_counter() - t0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ANALYZE")
+        else:
+            cur.execute("ANALYZE")
+    return {"open": open_cases, "closed": closed_cases, "seconds": seeded, "departments": len(departments),
+            "items": len(items)}
+
+
+def board_measurements(port: int | None, supervisor_token: str | None, repeats: int = 30) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    from yiwang.cases import selectors
+    from yiwang.cases.models import Case, CaseStatus
+    from yiwang.core.models import Department
+
+    out: dict[str, Any] = {}
+    open_count = Case.objects.filter(status__in=CaseStatus.open_states()).count()
+    out["open_cases"] = open_count
+    counter = QueryCounter()
+
+    def measure(fn: Any, n: int) -> dict[str, float]:
+        cold = None
+        times = []
+        for k in range(n):
+            counter.count = 0
+            t0 = time.perf_counter()
+            with connection.execute_wrapper(counter):
+                fn()
+            t = time.perf_counter() - t0
+            if k == 0:
+                cold = t
+            times.append(t)
+        return {**summary_ms(times), "first_ms": cold * 1000, "queries": counter.count}  # type: ignore[operator]
+
+    rows = selectors.supervision_board()
+    out["board_rows"] = len(rows)
+    out["board_total"] = sum(r.total for r in rows)
+    out["lights"] = {k: sum(getattr(r, k) for r in rows) for k in ("green", "yellow", "red", "paused")}
+    biggest = Department.objects.get(code="D00")
+    out["service_board"] = measure(lambda: selectors.supervision_board(), repeats)
+    out["service_board_department"] = measure(lambda: selectors.supervision_board(department_id=biggest.pk), repeats)
+    out["service_board_cases_red"] = measure(lambda: selectors.board_cases(light="red"), repeats)
+    reviewer = get_user_model().objects.create(username="d00_reviewer", password="!")
+    from yiwang.core.models import Role, StaffRole
+
+    StaffRole.objects.create(user=reviewer, department=biggest, role=Role.REVIEWER)
+    out["service_my_tasks_100"] = measure(lambda: list(selectors.my_tasks(reviewer)[:100]), repeats)
+
+    supervisor = get_user_model().objects.get(username="supervisor")
+    client = Client()
+    client.force_login(supervisor)
+    reset_queries()
+
+    def page() -> None:
+        r = client.get("/work/board/")
+        assert r.status_code == 200, r.status_code
+
+    try:
+        out["page_board_inprocess"] = measure(page, repeats)
+    except Exception as exc:  # the page belongs to the UI; report rather than fail the bench
+        out["page_board_inprocess"] = {"error": repr(exc)}
+    if port is not None and supervisor_token:
+        with mp.Pool(1) as pool:
+            res = pool.map(_sampler_client, [(port, "/api/v1/supervision/board", supervisor_token, repeats)])[0]
+            out["http_board"] = {**summary_ms(res["times"]), "first_ms": res["times"][0] * 1000,
+                                 "queries": res["queries"][-1]}
+            res = pool.map(_sampler_client, [(port, f"/api/v1/supervision/board?department={biggest.pk}",
+                                              supervisor_token, repeats)])[0]
+            out["http_board_department"] = {**summary_ms(res["times"]), "first_ms": res["times"][0] * 1000,
+                                            "queries": res["queries"][-1]}
+    return out
+
+
+# ------------------------------------------------------------------------------- the child
+
+
+def run_child(args: argparse.Namespace) -> dict[str, Any]:
+    fresh_database(args.db)
+    media = VAR_BENCH / f"media-{args.db}"
+    shutil.rmtree(media, ignore_errors=True)
+    for key, value in child_env(args.db).items():
+        os.environ[key] = value
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    assert not settings.DEBUG
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    result: dict[str, Any] = {"db": args.db, "vendor": connection.vendor, "n": args.n}
+    with connection.cursor() as cur:
+        cur.execute("select version()" if connection.vendor == "postgresql" else "select sqlite_version()")
+        result["db_version"] = cur.fetchone()[0]
+    world = build_world(max(args.clients, 8))
+    log = lambda msg: print(f"[{args.db}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    n_sign = max(1, args.n // 5)
+
+    log(f"bare engine ×{args.n}")
+    result["engine"] = bare_engine(args.n)
+    result["engine_countersign"] = bare_engine(n_sign, countersign=True)
+    if args.mode in ("service", "all"):
+        log(f"service: {args.n} two-step cases")
+        result["service"] = service_flows(world, "two", args.n)
+        log(f"service: {n_sign} countersign cases")
+        result["service_countersign"] = service_flows(world, "sign", n_sign)
+    server = None
+    sup_token = None
+    try:
+        if args.mode in ("http", "all"):
+            server = Gunicorn(args.db, args.workers)
+            result["gunicorn"] = {"workers": args.workers, "worker_class": "sync", "clients": args.clients}
+            tokens = {"staff": {name: token_for(server.port, u.username) for name, u in world["users"].items()},
+                      "applicants": [token_for(server.port, u.username) for u, _a in world["applicants"]]}
+            sup_token = tokens["staff"]["supervisor"]
+            log("http: bare insert view")
+            result["http_bare"] = http_bare(server.port, args.clients, args.bare_requests)
+            log(f"http: {args.n} two-step cases")
+            result["http"] = http_flows(server.port, world, tokens, "two", args.n, args.clients)
+            log(f"http: {n_sign} countersign cases")
+            result["http_countersign"] = http_flows(server.port, world, tokens, "sign", n_sign, args.clients)
+            log("http: bare insert view again")
+            result["http_bare_after"] = http_bare(server.port, args.clients, args.bare_requests)
+        if args.board_cases:
+            log(f"seeding {args.board_cases} open + {args.board_closed} closed cases")
+            result["board_seed"] = seed_board(args.board_cases, args.board_closed)
+            log("board")
+            result["board"] = board_measurements(server.port if server else None, sup_token)
+    finally:
+        if server:
+            server.stop()
+    return result
+
+
+# ------------------------------------------------------------------------------- the report
+
+
+def f(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def report(results: list[dict[str, Any]], argv: list[str]) -> str:
+    lines = []
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    lines.append(f"Command: `.venv/bin/python bench/run_cases.py {' '.join(argv)}`  ")
+    lines.append(f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+                 f"{mem_gib:.0f} GiB; Python {platform.python_version()}; run {dt.date.today().isoformat()}")
+    lines.append("")
+    lines.append("| database | mode | cases/s | req/s | bare engine cases/s | Yiwang ÷ engine | bare insert view req/s "
+                 "| Yiwang cases/s ÷ bare req/s |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        eng = r["engine"]["cases_per_s"]
+        if "service" in r:
+            s = r["service"]
+            lines.append(f"| {r['db']} | service, 1 process, two-step | {f(s['cases_per_s'])} | | {f(eng)} | "
+                         f"{s['cases_per_s'] / eng:.3f} | | |")
+        if "http" in r:
+            h = r["http"]
+            bare = r["http_bare"]["req_per_s"]
+            lines.append(f"| {r['db']} | http, two-step | {f(h['cases_per_s'])} | {f(h['req_per_s'])} | {f(eng)} | "
+                         f"{h['cases_per_s'] / eng:.3f} | {f(bare)} (after: {f(r['http_bare_after']['req_per_s'])}) | "
+                         f"{h['cases_per_s'] / bare:.3f} |")
+        eng2 = r["engine_countersign"]["cases_per_s"]
+        if "service_countersign" in r:
+            s = r["service_countersign"]
+            lines.append(f"| {r['db']} | service, countersign | {f(s['cases_per_s'])} | | {f(eng2)} | "
+                         f"{s['cases_per_s'] / eng2:.3f} | | |")
+        if "http_countersign" in r:
+            h = r["http_countersign"]
+            bare = r["http_bare"]["req_per_s"]
+            lines.append(f"| {r['db']} | http, countersign | {f(h['cases_per_s'])} | {f(h['req_per_s'])} | {f(eng2)} | "
+                         f"{h['cases_per_s'] / eng2:.3f} | | {h['cases_per_s'] / bare:.3f} |")
+    lines.append("")
+    for r in results:
+        for key, label in (("service", "service, two-step"), ("service_countersign", "service, countersign")):
+            if key not in r:
+                continue
+            s = r[key]
+            lines.append(f"**{r['db']} · {label}** (N={s['n']}, {f(s['seconds'], 2)} s)")
+            lines.append("")
+            lines.append("| step | p50 ms | p99 ms | queries, cases 1–100 | queries, last 100 | max |")
+            lines.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+            for step, v in s["steps"].items():
+                lines.append(f"| {step} | {f(v['p50_ms'], 2)} | {f(v['p99_ms'], 2)} | {f(v['queries_first'], 1)} | "
+                             f"{f(v['queries_last'], 1)} | {v['queries_max']} |")
+            lines.append("")
+        for key, label in (("http", "http, two-step"), ("http_countersign", "http, countersign")):
+            if key not in r:
+                continue
+            h = r[key]
+            g = r["gunicorn"]
+            lines.append(f"**{r['db']} · {label}** (N={h['n']}, {f(h['seconds'], 2)} s, errors {h['errors']}; gunicorn "
+                         f"{g['workers']} sync workers, {g['clients']} client processes)")
+            lines.append("")
+            lines.append("| request | p50 ms | p99 ms | queries/request |")
+            lines.append("| --- | ---: | ---: | ---: |")
+            for step, v in h["steps"].items():
+                lines.append(f"| {step} | {f(v['p50_ms'], 2)} | {f(v['p99_ms'], 2)} | {f(v['queries_mean'], 1)} |")
+            b = r["http_bare"]
+            lines.append(f"| bare insert view | {f(b['p50_ms'], 2)} | {f(b['p99_ms'], 2)} | 3 |")
+            lines.append("")
+        if "board" in r:
+            b = r["board"]
+            sd = r["board_seed"]
+            lines.append(f"**{r['db']} · supervision board** ({b['open_cases']:,} open + {sd['closed']:,} closed cases, "
+                         f"{sd['departments']} departments, {sd['items']} items, seeded in {f(sd['seconds'])} s; "
+                         f"lights {b['lights']})")
+            lines.append("")
+            lines.append("| read | first ms | p50 ms | p99 ms | queries |")
+            lines.append("| --- | ---: | ---: | ---: | ---: |")
+            for key, label in (("service_board", "`supervision_board()`"),
+                               ("service_board_department", "`supervision_board(department_id=largest)`"),
+                               ("service_board_cases_red", "`board_cases(light='red')` (200 rows)"),
+                               ("service_my_tasks_100", "`my_tasks()` first 100, largest department"),
+                               ("page_board_inprocess", "page `/work/board/` (in process, test client)"),
+                               ("http_board", "HTTP `GET /api/v1/supervision/board`"),
+                               ("http_board_department", "HTTP `GET /api/v1/supervision/board?department=`")):
+                v = b.get(key)
+                if not v:
+                    continue
+                if "error" in v:
+                    lines.append(f"| {label} | error: {v['error']} | | | |")
+                    continue
+                lines.append(f"| {label} | {f(v['first_ms'], 1)} | {f(v['p50_ms'], 1)} | {f(v['p99_ms'], 1)} | "
+                             f"{v['queries']} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
+    parser.add_argument("--n", type=int, default=1000, help="two-step cases per mode (countersign: N/5)")
+    parser.add_argument("--mode", choices=["service", "http", "all"], default="all")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--clients", type=int, default=6, help="load-generator processes")
+    parser.add_argument("--bare-requests", type=int, default=6000)
+    parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
+    parser.add_argument("--board-closed", type=int, default=50_000, help="closed cases seeded beside them")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = run_child(args)
+        args.json.write_text(json.dumps(result, indent=1, default=str))
+        return
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    dbs = ["sqlite", "postgres"] if args.db == "all" else [args.db]
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    results = []
+    for db in dbs:
+        out = RESULTS / f"cases-{stamp}-{db}.json"
+        cmd = [sys.executable, __file__, "--child", "--db", db, "--json", str(out), "--n", str(args.n),
+               "--mode", args.mode, "--workers", str(args.workers), "--clients", str(args.clients),
+               "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
+               "--board-closed", str(args.board_closed)]
+        subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        results.append(json.loads(out.read_text()))
+    text = report(results, sys.argv[1:])
+    (RESULTS / f"cases-{stamp}.md").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
