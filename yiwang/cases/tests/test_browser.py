@@ -1,0 +1,102 @@
+"""The whole path in a real browser (Playwright on Debian's chromium): a citizen applies, the
+window asks for a correction, the citizen supplies it, the window accepts, two departments sign,
+the window delivers, and the citizen sees the case closed (办结)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from yiwang.testing import factories
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run `make browser-deps` (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield b
+        b.close()
+
+
+def sign_in(browser, base: str, username: str):
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_citizen_to_delivered_result(world, live_server, browser, tmp_path):
+    base = live_server.url
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(factories.PDF_BYTES)
+    shots = Path(os.environ.get("YIWANG_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    item = world.countersign_item
+
+    # a citizen finds the item, reads its guide and applies online
+    citizen = sign_in(browser, base, "citizen")
+    citizen.goto(f"{base}/items/?q={item.name}")
+    citizen.click(f"text={item.name}")
+    citizen.click("text=在线申请")
+    citizen.fill("#f_shop_name", "青禾小馆")
+    for material in item.materials.filter(required=True):
+        citizen.set_input_files(f"#m_{material.pk}", str(scan))
+    citizen.click("text=提交申请")
+    number = citizen.inner_text("#receipt .number").strip()
+    assert number.startswith("YW")
+    citizen.screenshot(path=str(shots / "1-receipt.png"), full_page=True)
+
+    # the window asks once for a better copy of the ID (一次性告知)
+    clerk = sign_in(browser, base, "clerk")
+    clerk.goto(f"{base}/work/cases/{number}/")
+    first = item.materials.order_by("sort_order").first()
+    clerk.check(f"input[name=material_ids][value='{first.pk}']")
+    clerk.fill("#correction-note", "身份证明复印件不清晰，请上传清晰扫描件。")
+    clerk.click("#correction-btn")
+    assert "待补正" in clerk.inner_text("#case-status")
+
+    # the citizen supplies it
+    citizen.goto(f"{base}/me/cases/{number}/")
+    assert "身份证明复印件不清晰" in citizen.inner_text("#correction-notice")
+    citizen.set_input_files(f"#correction-notice #m_{first.pk}", str(scan))
+    citizen.click("text=提交补正")
+    assert "待受理" in citizen.inner_text("#case-status")
+
+    # the window accepts; two departments sign; the decision is made
+    clerk.goto(f"{base}/work/cases/{number}/")
+    clerk.click("#accept-btn")
+    assert "审批中" in clerk.inner_text("#case-status")
+    for username in ("scjg_reviewer", "ga_decider", "scjg_decider", "scjg_decider"):
+        approver = sign_in(browser, base, username)
+        approver.goto(f"{base}/work/tasks/")
+        approver.click(f"text={number}")
+        approver.locator("button[value=approve]").first.click()
+        approver.wait_for_load_state()
+        approver.context.close()
+
+    # the window delivers the result; the case is closed (办结)
+    clerk.goto(f"{base}/work/cases/{number}/")
+    clerk.select_option("#method", "electronic")
+    clerk.click("#deliver-btn")
+    citizen.goto(f"{base}/me/cases/{number}/")
+    assert "已办结" in citizen.inner_text("#case-status")
+    timeline = citizen.inner_text(".timeline")
+    assert "公安会签" in timeline and "统一出件" in timeline
+    assert "scjg_reviewer" not in citizen.content()  # departments, never persons' names
+    citizen.screenshot(path=str(shots / "2-closed.png"), full_page=True)

@@ -1,0 +1,19 @@
+"""Template helpers: deadlines shown as the last working day they fall on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from yiwang.core.calendar import local_date
+
+register = template.Library()
+
+
+@register.filter
+def deadline_day(value: dt.datetime | None) -> str:
+    """A deadline at local midnight ends the previous day: show that day (``2026-12-07``)."""
+    if not value:
+        return ""
+    return local_date(value - dt.timedelta(microseconds=1)).isoformat()
