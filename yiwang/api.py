@@ -90,3 +90,5 @@ from yiwang.cases.api import router as cases_router  # noqa: E402
 api.add_router("/", core_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
+api.add_router("/", "yiwang.ledger.api.router")
+api.add_router("/", "yiwang.intelligence.api.router")
