@@ -1,0 +1,41 @@
+"""Run callables at the same moment in real threads, each with its own database connection."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+def race(*calls: Callable[[], Any], timeout: float = 30.0) -> list[Outcome]:
+    """Start every call in its own thread, release them together with a barrier, and return what
+    each returned or raised, in order. Needs ``django_db(transaction=True)``: the threads see only
+    committed data. Each thread closes its connection when done."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [Outcome() for _ in calls]
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=timeout)
+            outcomes[i].value = call()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            outcomes[i].error = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call), daemon=True) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
+    return outcomes
