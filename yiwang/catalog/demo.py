@@ -1,0 +1,186 @@
+"""Demo data owned by ``catalog``: the stock processes, published per department, and the county's
+service items (``demo_items.ITEMS``) with their materials and application forms.
+
+``seed_catalog`` needs the departments of ``yiwang.core.demo.seed_core``. It is idempotent: items
+are keyed by code, materials by item and name, processes by key and file digest; a second run
+creates nothing and changes nothing that is already right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
+from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
+from yiwang.catalog.processes import SHAPES, definition_key, render_process
+from yiwang.catalog.services import publish_process_version
+from yiwang.core.models import Department
+from yiwang.core.services import record_audit
+
+_FORMS = {"O": MaterialForm.ORIGINAL, "C": MaterialForm.COPY, "E": MaterialForm.ELECTRONIC}
+_DELIVERY = {"w": "window", "p": "post", "e": "electronic"}
+FIELD_TYPES = ("text", "textarea", "number", "date", "select", "tel")
+
+
+def parse_process_ref(process: str, dept: str) -> tuple[str, dict[str, str]]:
+    """``"handoff:ZRZY"`` of an SCJG item → (``"handoff"``, {dept: SCJG, partner: ZRZY})."""
+    shape, _sep, rest = process.partition(":")
+    others = [c for c in rest.split(",") if c]
+    params = SHAPES[shape].params
+    if not params:
+        return shape, {}
+    codes = dict(zip(params, [dept, *others], strict=True))
+    return shape, codes
+
+
+def parse_material(spec: str, order: int) -> dict[str, Any]:
+    """``"?O:授权委托书|pdf,jpg|委托时提供"`` → the fields of a ``Material``."""
+    if spec.startswith("$"):
+        spec = COMMON_MATERIALS[spec[1:]]
+    required = not spec.startswith("?")
+    form_letter, _colon, rest = spec.lstrip("?").partition(":")
+    parts = rest.split("|")
+    return {
+        "name": parts[0],
+        "required": required,
+        "form": _FORMS[form_letter],
+        "formats": parts[1] if len(parts) > 1 and parts[1] else "pdf,jpg,png",
+        "description": parts[2] if len(parts) > 2 else "",
+        "copies": 1,
+        "sort_order": order,
+    }
+
+
+def parse_field(spec: str) -> dict[str, Any]:
+    """``"?kind:类型:select:甲/乙"`` → ``{"name", "label", "type", "required", "options"}``."""
+    if spec.startswith("$"):
+        spec = COMMON_FIELDS[spec[1:]]
+    required = not spec.startswith("?")
+    name, label, field_type, *options = spec.lstrip("?").split(":")
+    if field_type not in FIELD_TYPES:
+        raise ValueError(f"unknown field type {field_type!r} in {spec!r}")
+    field: dict[str, Any] = {"name": name, "label": label, "type": field_type, "required": required}
+    if field_type == "select":
+        field["options"] = options[0].split("/")
+    return field
+
+
+def item_values(row: dict[str, Any]) -> dict[str, Any]:
+    """The ``ServiceItem`` fields of one ``ITEMS`` row (department and process left out)."""
+    return {
+        "name": row["name"],
+        "item_type": row["item_type"],
+        "applicant_scope": row["applicant_scope"],
+        "legal_days": row["legal_days"],
+        "promised_days": row["promised_days"],
+        "fee_description": row["fee_description"],
+        "online_depth": row["online_depth"],
+        "location": row["location"],
+        "office_hours": row["office_hours"],
+        "conditions": row["conditions"],
+        "legal_basis": row["legal_basis"],
+        "keywords": row["keywords"],
+        "form_schema": [parse_field(f) for f in row["form"]],
+        "delivery_methods": [_DELIVERY[c] for c in row["delivery"]],
+        "is_active": True,
+    }
+
+
+def publish_stock_process(
+    *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
+) -> ProcessDefinition:
+    """Publish (or find, when unchanged) the process of ``shape`` for these departments."""
+    key = definition_key(shape, **codes)
+    dept_names = "、".join(names.get(c, c) for c in codes.values())
+    label = SHAPES[shape].label
+    bpmn_xml = render_process(shape, names=names, **codes)
+    latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
+    if latest is not None and latest.digest == hashlib.sha256(bpmn_xml.encode("utf-8")).hexdigest():
+        return latest.definition  # unchanged: skip parsing it again
+    version = publish_process_version(
+        actor=actor,
+        key=key,
+        name=f"{label} · {dept_names}" if dept_names else label,
+        bpmn_xml=bpmn_xml,
+        description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
+    )
+    return version.definition
+
+
+def _sync(obj: Any, values: dict[str, Any]) -> bool:
+    changed = [f for f, v in values.items() if getattr(obj, f) != v]
+    for f in changed:
+        setattr(obj, f, values[f])
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
+    """Publish the stock processes the demo items use and create or update the items.
+
+    Returns counts and the process keys in use, e.g. for the ``seed_demo`` command's summary.
+    """
+    departments = {d.code: d for d in Department.objects.all()}
+    names = {code: d.name for code, d in departments.items()}
+    missing = sorted({c for row in ITEMS for c in [row["department"], *_partners(row)]} - set(departments))
+    if missing:
+        raise RuntimeError(f"seed_catalog needs the departments of seed_core first; missing: {', '.join(missing)}")
+    counts = dict.fromkeys(("items_created", "items_updated", "materials_created", "materials_updated"), 0)
+    processes: dict[str, ProcessDefinition] = {}
+    versions_before = _version_count()
+    with transaction.atomic():
+        for row in ITEMS:
+            shape, codes = parse_process_ref(row["process"], row["department"])
+            key = definition_key(shape, **codes)
+            if key not in processes:
+                processes[key] = publish_stock_process(actor=actor, shape=shape, codes=codes, names=names)
+            values = item_values(row)
+            values["department"] = departments[row["department"]]
+            values["process"] = processes[key]
+            item = ServiceItem.objects.filter(code=row["code"]).first()
+            if item is None:
+                item = ServiceItem.objects.create(code=row["code"], **values)
+                record_audit(actor=actor, event_type="service_item_created", subject_type="service_item",
+                             subject_id=item.code, details={"name": item.name, "source": "demo"})
+                counts["items_created"] += 1
+            elif _sync(item, values):
+                counts["items_updated"] += 1
+            _seed_materials(item, row["materials"], counts)
+        counts["process_versions_published"] = _version_count() - versions_before
+        if any(counts.values()):
+            record_audit(actor=actor, event_type="demo_catalog_seeded", subject_type="demo", subject_id="catalog",
+                         details=dict(counts))
+    shapes = sorted({parse_process_ref(row["process"], row["department"])[0] for row in ITEMS})
+    return {
+        "items": len(ITEMS),
+        "departments_with_items": len({row["department"] for row in ITEMS}),
+        "processes": sorted(processes),
+        "shapes": shapes,
+        "counts": counts,
+    }
+
+
+def _partners(row: dict[str, Any]) -> list[str]:
+    _shape, _sep, rest = row["process"].partition(":")
+    return [c for c in rest.split(",") if c]
+
+
+def _version_count() -> int:
+    return ProcessVersion.objects.count()
+
+
+def _seed_materials(item: ServiceItem, specs: list[str], counts: dict[str, int]) -> None:
+    existing = {m.name: m for m in item.materials.all()}
+    for order, spec in enumerate(specs, start=1):
+        values = parse_material(spec, order)
+        material = existing.get(values["name"])
+        if material is None:
+            Material.objects.create(item=item, **values)
+            counts["materials_created"] += 1
+        elif _sync(material, values):
+            counts["materials_updated"] += 1
