@@ -139,3 +139,83 @@ def test_render_refuses_missing_or_unsafe_department_codes():
         render_process("two_step", dept='SC"JG')
     with pytest.raises(KeyError):
         render_process("no_such_shape", dept="SCJG")
+
+
+# --- the admin publishes uploaded BPMN files --------------------------------------------------
+
+@pytest.fixture
+def admin_client_with_departments(db, client):
+    from django.contrib.auth import get_user_model
+
+    from yiwang.core.models import Department
+
+    for code in ("SCJG", "SW", "GA"):
+        Department.objects.create(code=code, name=code)
+    admin = get_user_model().objects.create_superuser("root", password="pw-root-1")
+    client.force_login(admin)
+    return client
+
+
+def _upload(client, url, xml, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"bpmn_file": SimpleUploadedFile("p.bpmn", xml.encode() if isinstance(xml, str) else xml), **fields}
+    return client.post(url, data)
+
+
+def test_admin_creates_a_process_from_an_uploaded_file(admin_client_with_departments):
+    from yiwang.catalog.models import ProcessDefinition
+
+    # given
+    client = admin_client_with_departments
+    # when
+    response = _upload(client, "/admin/catalog/processdefinition/add/", render_process("two_step", dept="SCJG"),
+                       key="two_step_SCJG", name="审查—决定（市场监管）")
+    # then
+    assert response.status_code == 302
+    definition = ProcessDefinition.objects.get(key="two_step_SCJG")
+    assert definition.latest_version().version == 1
+    assert [s["task_id"] for s in definition.latest_version().steps] == ["review", "decide"]
+
+
+def test_admin_publishes_a_new_version_and_ignores_an_identical_file(admin_client_with_departments):
+    from yiwang.catalog.services import publish_process_version
+
+    client = admin_client_with_departments
+    version = publish_process_version(actor=None, key="p", name="P", bpmn_xml=render_process("two_step", dept="SCJG"))
+    url = f"/admin/catalog/processdefinition/{version.definition_id}/upload/"
+    assert client.get(url).status_code == 200
+    # an identical file publishes nothing
+    assert _upload(client, url, render_process("two_step", dept="SCJG")).status_code == 302
+    assert version.definition.versions.count() == 1
+    # a changed file is the next version
+    assert _upload(client, url, render_process("one_step", dept="SCJG")).status_code == 302
+    assert version.definition.latest_version().version == 2
+    page = client.get(f"/admin/catalog/processdefinition/{version.definition_id}/change/")
+    assert page.status_code == 200 and "上传 BPMN 文件" in page.content.decode()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe not utf-8", "UTF-8"),
+    ("<not-xml", "XML"),
+    (render_process("two_step", dept="ZRZY"), "ZRZY"),  # a lane naming an unknown department
+    (render_process("three_step", dept="SCJG").replace('decision == "deny"', '__import__("os").system("id")'), "不允许"),
+])
+def test_admin_shows_why_a_file_is_refused_instead_of_failing(admin_client_with_departments, content, message):
+    from yiwang.catalog.models import ProcessDefinition
+
+    client = admin_client_with_departments
+    response = _upload(client, "/admin/catalog/processdefinition/add/", content, key="bad_one", name="坏文件")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "errorlist" in body and message in body
+    assert not ProcessDefinition.objects.filter(key="bad_one").exists()
+
+
+def test_admin_refuses_a_key_that_exists(admin_client_with_departments):
+    from yiwang.catalog.services import publish_process_version
+
+    publish_process_version(actor=None, key="taken", name="P", bpmn_xml=render_process("one_step", dept="SCJG"))
+    response = _upload(admin_client_with_departments, "/admin/catalog/processdefinition/add/",
+                       render_process("one_step", dept="SW"), key="taken", name="again")
+    assert response.status_code == 200 and "已存在" in response.content.decode()

@@ -248,3 +248,34 @@ def test_item_codes_are_unique_and_stable():
     codes = [row["code"] for row in ITEMS]
     assert len(codes) == len(set(codes))
     assert "330999-01-01001-000" in codes  # 企业设立登记 keeps its code
+
+
+@pytest.mark.django_db
+def test_admin_pages_open_on_the_seeded_data(seeded, client):
+    from django.contrib import admin
+
+    # given the platform administrator
+    client.force_login(get_user_model().objects.get(username="admin"))
+    models = [m for m in admin.site._registry if m._meta.app_label in ("core", "catalog", "auth")]
+    assert {Department, Applicant, StaffRole, CalendarDay, AuditEvent, ServiceItem, ProcessDefinition} <= set(models)
+    for model in models:
+        opts = model._meta
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        # when / then
+        assert client.get(base).status_code == 200, base
+        assert client.get(f"{base}?q=某县").status_code == 200, base
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            assert client.get(f"{base}{first.pk}/change/").status_code == 200, base
+
+
+@pytest.mark.django_db
+def test_admin_masks_id_numbers_and_keeps_audit_read_only(seeded, client):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    citizen = Applicant.objects.get(user__username="citizen")
+    body = client.get("/admin/core/applicant/?q=张明华").content.decode()
+    assert citizen.id_number not in body and citizen.id_number[:6] + "********" + citizen.id_number[-4:] in body
+    assert client.get("/admin/core/auditevent/add/").status_code == 403
+    event = AuditEvent.objects.first()
+    assert client.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -1,0 +1,277 @@
+"""Django admin for ``catalog``: service items with their materials, and approval processes.
+
+A process version is immutable: the admin shows versions read-only and publishes a new one from an
+uploaded BPMN file through ``publish_process_version``, showing any reason for refusal in the form.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template import engines
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, ServiceItem
+from yiwang.catalog.services import publish_process_version
+from yiwang.core.errors import DomainError
+from yiwang.core.services import record_audit
+
+logger = logging.getLogger(__name__)
+
+MAX_BPMN_BYTES = 2 * 1024 * 1024
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    fields = ("sort_order", "name", "required", "form", "copies", "formats", "description")
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    inlines = (MaterialInline,)
+    list_display = ("code", "name", "department", "item_type", "applicant_scope", "online_depth", "promised_days",
+                    "legal_days", "process", "is_active")
+    list_filter = ("is_active", "department", "item_type", "online_depth", "applicant_scope", "process")
+    search_fields = ("code", "name", "keywords", "department__name")
+    list_select_related = ("department", "process")
+    autocomplete_fields = ("process",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "item_type", "department", "applicant_scope", "is_active")}),
+        ("办理要求", {"fields": ("legal_days", "promised_days", "fee_description", "online_depth", "location",
+                             "office_hours", "delivery_methods")}),
+        ("办事指南", {"fields": ("conditions", "legal_basis", "keywords")}),
+        ("申请表与流程", {"fields": ("form_schema", "process")}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_audit(actor=request.user, event_type="service_item_changed" if change else "service_item_created",
+                     subject_type="service_item", subject_id=obj.code,
+                     details={"fields": list(form.changed_data), "source": "admin"})
+
+
+class ProcessVersionInline(admin.TabularInline):
+    model = ProcessVersion
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("version", "process_id", "step_summary", "short_digest", "created_at", "created_by")
+    readonly_fields = fields
+    ordering = ("-version",)
+
+    @admin.display(description="审批环节")
+    def step_summary(self, obj: ProcessVersion) -> str:
+        return step_summary(obj)
+
+    @admin.display(description="摘要（SHA-256）")
+    def short_digest(self, obj: ProcessVersion) -> str:
+        return obj.digest[:12]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def step_summary(version: ProcessVersion) -> str:
+    return " → ".join(f"{s['name']}（{s['department']}）" for s in version.steps)
+
+
+class BpmnUploadForm(forms.Form):
+    key = forms.CharField(
+        label="流程标识", max_length=64,
+        validators=[RegexValidator(r"^[A-Za-z][A-Za-z0-9_]*$", "只能使用字母、数字和下划线，并以字母开头。")],
+        help_text="例如 two_step_SCJG；发布后不能修改。",
+    )
+    name = forms.CharField(label="名称", max_length=100)
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    bpmn_file = forms.FileField(
+        label="BPMN 文件",
+        help_text="BPMN 2.0（SpiffWorkflow 方言）：用户任务所在泳道的名称为部门代码；"
+                  "可用扩展属性 role（reviewer / decider）和 days（环节时限，工作日）。",
+    )
+
+    def __init__(self, *args: Any, definition: ProcessDefinition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        if definition is not None:
+            for field in ("key", "name", "description"):
+                del self.fields[field]
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if ProcessDefinition.objects.filter(key=key).exists():
+            raise forms.ValidationError("该流程标识已存在：请在该流程的页面上传新版本。")
+        return key
+
+    def clean_bpmn_file(self) -> str:
+        upload = self.cleaned_data["bpmn_file"]
+        if upload.size > MAX_BPMN_BYTES:
+            raise forms.ValidationError("文件过大：BPMN 文件不能超过 2 MB。")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("文件不是 UTF-8 编码的文本：请上传 BPMN（XML）文件。") from exc
+
+
+UPLOAD_TEMPLATE = engines["django"].from_string("""{% extends "admin/base_site.html" %}
+{% load admin_urls %}
+{% block breadcrumbs %}<div class="breadcrumbs">
+<a href="{% url 'admin:index' %}">首页</a>
+&rsaquo; <a href="{% url 'admin:app_list' app_label=opts.app_label %}">{{ opts.app_config.verbose_name }}</a>
+&rsaquo; <a href="{% url opts|admin_urlname:'changelist' %}">{{ opts.verbose_name_plural }}</a>
+{% if original %}&rsaquo; <a href="{% url opts|admin_urlname:'change' original.pk|admin_urlquote %}">{{ original }}</a>{% endif %}
+&rsaquo; {{ title }}</div>{% endblock %}
+{% block content %}<div id="content-main">
+{% if original %}<p>当前版本：{% if latest %}v{{ latest.version }}（{{ latest_steps }}）{% else %}无{% endif %}。
+发布后新办件使用新版本，在办件继续使用其开始时的版本。</p>{% endif %}
+<form method="post" enctype="multipart/form-data" novalidate>{% csrf_token %}
+{% if form.non_field_errors %}<p class="errornote">{{ form.non_field_errors|join:" " }}</p>{% endif %}
+<fieldset class="module aligned">
+{% for field in form %}<div class="form-row{% if field.errors %} errors{% endif %}">
+{{ field.errors }}<div class="flex-container">{{ field.label_tag }} {{ field }}</div>
+{% if field.help_text %}<div class="help">{{ field.help_text }}</div>{% endif %}</div>{% endfor %}
+</fieldset>
+<div class="submit-row"><input type="submit" class="default" value="发布"></div>
+</form></div>{% endblock %}
+""")
+
+
+@admin.register(ProcessDefinition)
+class ProcessDefinitionAdmin(admin.ModelAdmin):
+    inlines = (ProcessVersionInline,)
+    list_display = ("key", "name", "latest_version_number", "lanes", "item_count")
+    search_fields = ("key", "name", "description")
+    fields = ("key", "name", "description", "upload_link")
+    readonly_fields = ("key", "upload_link")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).annotate(item_total=Count("items", distinct=True))
+
+    @admin.display(description="事项数", ordering="item_total")
+    def item_count(self, obj: ProcessDefinition) -> int:
+        return getattr(obj, "item_total", 0)
+
+    @admin.display(description="最新版本")
+    def latest_version_number(self, obj: ProcessDefinition) -> str:
+        latest = obj.latest_version()
+        return f"v{latest.version}" if latest else "—"
+
+    @admin.display(description="涉及部门")
+    def lanes(self, obj: ProcessDefinition) -> str:
+        latest = obj.latest_version()
+        return "、".join(dict.fromkeys(s["department"] for s in latest.steps)) if latest else ""
+
+    @admin.display(description="新版本")
+    def upload_link(self, obj: ProcessDefinition) -> str:
+        if obj.pk is None:
+            return ""
+        url = reverse("admin:catalog_processdefinition_upload", args=[obj.pk])
+        return format_html('<a class="button" href="{}">上传 BPMN 文件，发布新版本</a>', url)
+
+    def save_model(self, request: HttpRequest, obj: ProcessDefinition, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_audit(actor=request.user, event_type="process_changed", subject_type="process", subject_id=obj.key,
+                     details={"fields": list(form.changed_data), "source": "admin"})
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:object_id>/upload/", self.admin_site.admin_view(self.upload_view),
+                 name="catalog_processdefinition_upload"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        """A process is created by publishing its first BPMN file."""
+        return self.upload_view(request, None)
+
+    def upload_view(self, request: HttpRequest, object_id: int | None) -> HttpResponse:
+        definition = get_object_or_404(ProcessDefinition, pk=object_id) if object_id is not None else None
+        allowed = self.has_change_permission(request, definition) if definition else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        form = BpmnUploadForm(request.POST or None, request.FILES or None, definition=definition)
+        if request.method == "POST" and form.is_valid():
+            version = self._publish(request, form, definition)
+            if version is not None:
+                return HttpResponseRedirect(reverse("admin:catalog_processdefinition_change", args=[version.definition_id]))
+        latest = definition.latest_version() if definition else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"发布新版本：{definition}" if definition else "新建审批流程",
+            "original": definition,
+            "latest": latest,
+            "latest_steps": step_summary(latest) if latest else "",
+            "form": form,
+        }
+        return HttpResponse(UPLOAD_TEMPLATE.render(context, request))
+
+    def _publish(self, request: HttpRequest, form: BpmnUploadForm, definition: ProcessDefinition | None) -> Any:
+        data = form.cleaned_data
+        latest = definition.latest_version() if definition else None
+        try:
+            version = publish_process_version(
+                actor=request.user,
+                key=definition.key if definition else data["key"],
+                name=definition.name if definition else data["name"],
+                description=definition.description if definition else data.get("description", ""),
+                bpmn_xml=data["bpmn_file"],
+            )
+        except DomainError as exc:
+            form.add_error("bpmn_file", exc.message)
+            return None
+        except Exception:  # a file the parser chokes on is the uploader's error, never a 500
+            logger.exception("BPMN upload failed unexpectedly")
+            form.add_error("bpmn_file", "流程文件无法解析：请用 BPMN 建模工具检查后重新导出。")
+            return None
+        if latest is not None and latest.pk == version.pk:
+            messages.info(request, f"文件与当前版本 v{version.version} 相同，未发布新版本。")
+        else:
+            messages.success(request, f"已发布 {version.definition.key} v{version.version}：{step_summary(version)}")
+        return version
+
+
+@admin.register(ProcessVersion)
+class ProcessVersionAdmin(admin.ModelAdmin):
+    """Read-only view of a published version, with its BPMN source."""
+
+    list_display = ("definition", "version", "process_id", "created_at", "created_by")
+    list_filter = ("definition",)
+    search_fields = ("definition__key", "definition__name", "process_id")
+    fields = ("definition", "version", "process_id", "steps_table", "digest", "created_at", "created_by", "bpmn_source")
+    readonly_fields = fields
+    list_select_related = ("definition", "created_by")
+
+    @admin.display(description="审批环节")
+    def steps_table(self, obj: ProcessVersion) -> str:
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((s["task_id"], s["name"], s["department"], s.get("role") or "—", s.get("days") or "—") for s in obj.steps),
+        )
+        return format_html("<table><tr><th>环节标识</th><th>名称</th><th>部门</th><th>岗位</th><th>时限（工作日）</th></tr>{}</table>", rows)
+
+    @admin.display(description="BPMN")
+    def bpmn_source(self, obj: ProcessVersion) -> str:
+        return format_html('<pre style="max-height:30em;overflow:auto;white-space:pre-wrap">{}</pre>', obj.bpmn_xml)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
