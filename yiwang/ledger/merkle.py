@@ -10,31 +10,42 @@ database-backed source can fetch them all in one query.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from cryptography.hazmat.primitives import hashes
+from yiwang.crypto.primitives import sm3
 
 HASH_SIZE = 32
 _PLACEHOLDER = b"\x00" * HASH_SIZE
 
+EMPTY_ROOT = sm3(b"")
 
-def _sm3(*parts: bytes) -> bytes:
-    digest = hashes.Hash(hashes.SM3())
-    for part in parts:
-        digest.update(part)
-    return digest.finalize()
-
-
-EMPTY_ROOT = _sm3(b"")
+# The tree hashes tens of millions of short inputs, where per-call overhead dominates. hashlib's SM3
+# (the system OpenSSL) with the domain byte pre-absorbed and copied is about twice as fast per call
+# as a new cryptography Hash object; both are SM3 and the tests check them against each other.
+try:
+    _LEAF = hashlib.new("sm3", b"\x00")
+    _NODE = hashlib.new("sm3", b"\x01")
+except ValueError:  # an OpenSSL without SM3 in hashlib: the slower, always-present path
+    _LEAF = _NODE = None  # type: ignore[assignment]
 
 
 def leaf_hash(leaf: bytes) -> bytes:
-    return _sm3(b"\x00", leaf)
+    if _LEAF is None:
+        return sm3(b"\x00" + leaf)
+    digest = _LEAF.copy()
+    digest.update(leaf)
+    return digest.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
-    return _sm3(b"\x01", left, right)
+    if _NODE is None:
+        return sm3(b"\x01" + left + right)
+    digest = _NODE.copy()
+    digest.update(left)
+    digest.update(right)
+    return digest.digest()
 
 
 def largest_power_of_two_below(n: int) -> int:

@@ -8,7 +8,9 @@ references and salted commitments; the salt sits outside the leaf so that it can
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -19,9 +21,17 @@ LEAF_VERSION = 1
 NODE_LEVEL_SHIFT = 48  # LedgerNode.key = level << 48 | index: room for 2**48 leaves
 
 
+_SIMPLE = re.compile(r"^[A-Za-z0-9 _.:/#@+=-]*$")
+
+
+@functools.lru_cache(maxsize=64)
 def utc_iso(value: dt.datetime) -> str:
-    """The one timestamp spelling inside leaves: UTC, microseconds, ``Z``."""
+    """The one timestamp spelling inside leaves: UTC, microseconds, ``Z`` (cached: a batch shares one)."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json_string(value: str) -> str:
+    return f'"{value}"' if _SIMPLE.match(value) else json.dumps(value, ensure_ascii=False)
 
 
 def canonical_json(value: Any) -> str:
@@ -36,8 +46,8 @@ def leaf_data(*, index: int, kind: str, reference: str, created_at: dt.datetime,
     JSON of ``{"i", "k", "p", "r", "t", "v"}``; a payload rewritten in any other spelling changes it.
     """
     return (
-        f'{{"i":{index},"k":{json.dumps(kind, ensure_ascii=False)},"p":{payload},'
-        f'"r":{json.dumps(reference, ensure_ascii=False)},"t":"{utc_iso(created_at)}","v":{LEAF_VERSION}}}'
+        f'{{"i":{index},"k":{_json_string(kind)},"p":{payload},'
+        f'"r":{_json_string(reference)},"t":"{utc_iso(created_at)}","v":{LEAF_VERSION}}}'
     ).encode()
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,11 +98,28 @@ def _lock_state() -> LedgerState:
     return state
 
 
+def _insert(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain multi-row INSERTs: bulk_create spends ~5x more time preparing values than the database
+    spends storing them, and appends are the ledger's hot path. Values are already database-ready."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    fields = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    step = max(1, 900 // len(columns))  # stay under every backend's parameter limit
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), step):
+            chunk = rows[at : at + step]
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({fields}) VALUES {', '.join([per_row] * len(chunk))}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
 def _append_locked(state: LedgerState, entries: Sequence[NewEntry]) -> range:
     start = state.tree_size
     now = timezone.now()
     texts = [_payload_text(e) for e in entries]
     frontier = fetch_nodes(merkle.frontier_keys(start)) if start else {}
+    stored_now = connection.ops.adapt_datetimefield_value(now)
     rows, hashes = [], []
     for offset, (entry, text) in enumerate(zip(entries, texts, strict=True)):
         index = start + offset
@@ -109,17 +127,13 @@ def _append_locked(state: LedgerState, entries: Sequence[NewEntry]) -> range:
             leaf_data(index=index, kind=entry.kind, reference=entry.reference, created_at=now, payload=text)
         )
         hashes.append(digest)
-        rows.append(
-            LedgerEntry(
-                index=index, kind=entry.kind, reference=entry.reference, payload=text,
-                leaf_hash=digest, created_at=now, salt=entry.salt,
-            )
-        )
+        rows.append((index, entry.kind, entry.reference, text, digest, stored_now, entry.salt))
     nodes = merkle.extend(start, hashes, frontier)
-    LedgerEntry.objects.bulk_create(rows, batch_size=2000)
-    LedgerNode.objects.bulk_create(
-        [LedgerNode(key=LedgerNode.key_for(level, index), hash=h) for (level, index), h in nodes.items() if level],
-        batch_size=4000,
+    _insert(LedgerEntry, ["index", "kind", "reference", "payload", "leaf_hash", "created_at", "salt"], rows)
+    _insert(
+        LedgerNode,
+        ["key", "hash"],
+        [(LedgerNode.key_for(level, index), h) for (level, index), h in nodes.items() if level],
     )
     state.tree_size = start + len(entries)
     LedgerState.objects.filter(pk=state.pk).update(tree_size=state.tree_size)

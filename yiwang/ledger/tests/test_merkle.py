@@ -84,3 +84,20 @@ def test_nodes_needed_lists_exactly_the_perfect_nodes_a_proof_reads():
     keys = merkle.nodes_needed(merkle.inclusion_path, 5, 13)
     # leaf 4 (sibling), node [6,8), node [0,4), and [8,13) = [8,12) + leaf 12
     assert keys == {(0, 4), (1, 3), (2, 0), (2, 2), (0, 12)}
+
+
+def test_fast_tree_hashes_agree_with_the_cryptography_sm3():
+    from yiwang.crypto.primitives import sm3
+
+    for data in [b"", b"abc", bytes(range(256)) * 3]:
+        assert merkle.leaf_hash(data) == sm3(b"\x00" + data)
+        assert merkle.node_hash(data[:32].ljust(32, b"\x00"), b"\x07" * 32) == sm3(b"\x01" + data[:32].ljust(32, b"\x00") + b"\x07" * 32)
+
+
+def test_leaf_strings_are_spelled_as_canonical_json():
+    import json
+
+    from yiwang.ledger.models import _json_string
+
+    for value in ["doc:1", "audit:123", 'a"b', "中文", "a\\b", "", "x y", "tab\there", "ß"]:
+        assert _json_string(value) == json.dumps(value, ensure_ascii=False)
