@@ -17,6 +17,18 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Applicant, ApplicantKind, Role, StaffRole
 
 DEMO_PDF = b"%PDF-1.4\n% Yiwang demo scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A valid 1×1 white PNG, for materials that accept images only (photos).
+DEMO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8ffff3f0005fe02fe"
+    "0def46b80000000049454e44ae426082"
+)
+
+
+def _demo_file(material: Any) -> SimpleUploadedFile:
+    formats = material.allowed_formats()
+    if not formats or "pdf" in formats:
+        return SimpleUploadedFile(f"{material.name[:20]}.pdf", DEMO_PDF)
+    return SimpleUploadedFile(f"{material.name[:20]}.png", DEMO_PNG)
 # Target state of each historical case, with weights (closed cases dominate, as in real life).
 OUTCOMES = [("closed", 44), ("in_review", 24), ("submitted", 9), ("correction", 6), ("awaiting_delivery", 7),
             ("rejected", 5), ("withdrawn", 5)]
@@ -70,7 +82,8 @@ def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = 
         target = rng.choices([o for o, _w in OUTCOMES], weights=[w for _o, w in OUTCOMES])[0]
         item = rng.choice(items)
         # open cases spread over the last weeks so the board shows green, yellow and red
-        age_days = rng.uniform(0.3, 12 if target in ("submitted", "correction", "in_review") else 60)
+        open_case = target in ("submitted", "correction", "in_review")
+        age_days = rng.uniform(0.1, item.promised_days * 1.5 + 1) if open_case else rng.uniform(3, 60)
         t = now - dt.timedelta(days=age_days)
         if key in existing:
             continue
@@ -81,7 +94,7 @@ def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = 
         refs = []
         for material in item.materials.all():
             if material.required or rng.random() < 0.4:
-                upload = services.stage_upload(actor=clerk, file=SimpleUploadedFile(f"{material.name[:20]}.pdf", DEMO_PDF))
+                upload = services.stage_upload(actor=clerk, file=_demo_file(material))
                 refs.append(services.MaterialRef(material_id=material.pk, upload_id=upload.pk))
         case, _new = services.submit_application(
             actor=clerk, item=item, applicant=applicant, form_data=_form_values(item, rng, t), materials=refs,
@@ -104,12 +117,13 @@ def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = 
                                         now=later(rng.uniform(1, 20)))
             continue
         if target == "correction" or rng.random() < 0.15:
-            asked = [m.pk for m in item.materials.all()][:1]
+            asked_material = item.materials.all()[0]
+            asked = [asked_material.pk]
             services.request_correction(actor=clerk, case_id=case.pk, material_ids=asked,
                                         note="身份证明复印件不清晰，请重新上传清晰的扫描件。", now=later(rng.uniform(1, 8)))
             if target == "correction":
                 continue
-            upload = services.stage_upload(actor=clerk, file=SimpleUploadedFile("补正材料.pdf", DEMO_PDF))
+            upload = services.stage_upload(actor=clerk, file=_demo_file(asked_material))
             services.supply_correction(actor=clerk, case_id=case.pk, now=later(rng.uniform(4, 48)),
                                        materials=[services.MaterialRef(material_id=asked[0], upload_id=upload.pk)])
         services.accept_application(actor=clerk, case_id=case.pk, now=later(rng.uniform(0.5, 6)))

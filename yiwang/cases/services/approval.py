@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, Outcome, StepDecision, StepStatus
 from yiwang.cases.services.common import (
+    STEP_DELIVERY,
     audit_case,
     bump_version,
     illegal,
@@ -101,6 +102,6 @@ def complete_step(
         if runtime.is_completed:
             outcome = _outcome(case)
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
-                         outcome_note=comment, current_step=_("统一出件"), current_department=None)
+                         outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
     return case

@@ -18,6 +18,13 @@ from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 
 
+# Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
+# whatever the language of the request; templates translate them for display).
+STEP_WINDOW = "窗口受理"
+STEP_CORRECTION = "申请人补正"
+STEP_DELIVERY = "统一出件"
+
+
 def lock_case(case_id: int) -> Case:
     """Lock the case row for this transaction (PostgreSQL: FOR UPDATE; SQLite: the write lock
     taken by BEGIN IMMEDIATE), then read it fresh."""

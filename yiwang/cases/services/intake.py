@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, StepStatus
-from yiwang.cases.services.common import audit_case, bump_version, illegal, lock_case
+from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
@@ -169,7 +169,7 @@ def submit_application(
                 channel=channel, status=CaseStatus.SUBMITTED, form_data=cleaned, process_version=version,
                 submitted_at=now, promised_days=item.promised_days, due_at=due,
                 warn_at=calendar.warning_at(due, item.promised_days), idempotency_key=idempotency_key or None,
-                current_step=_("窗口受理"),
+                current_step=STEP_WINDOW,
             )
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
@@ -218,7 +218,7 @@ def supply_correction(
         due = calendar.extend_deadline(case.due_at, paused)
         bump_version(
             case, status=CaseStatus.SUBMITTED, paused_at=None, paused_days=case.paused_days + paused,
-            due_at=due, warn_at=calendar.warning_at(due, case.promised_days), current_step=_("窗口受理"),
+            due_at=due, warn_at=calendar.warning_at(due, case.promised_days), current_step=STEP_WINDOW,
             **fields,
         )
         if notice:

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod
 from yiwang.cases.runtime import CaseRuntime
-from yiwang.cases.services.common import audit_case, bump_version, illegal, lock_case, save_engine_state, sync_steps
+from yiwang.cases.services.common import (
+    STEP_CORRECTION,
+    audit_case,
+    bump_version,
+    illegal,
+    lock_case,
+    save_engine_state,
+    sync_steps,
+)
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
@@ -68,7 +76,7 @@ def request_correction(
                                {"material_ids": unknown})
         notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note.strip())
         notice.materials.set(material_ids)
-        bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=_("申请人补正"))
+        bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=STEP_CORRECTION)
         audit_case(case, actor=actor, at=now, event_type="case_correction_requested", department=department,
                    note=note.strip()[:1000], materials=material_ids)
     return notice
