@@ -20,6 +20,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+        # a throwaway database need not survive a power cut: skip fsync
+        database["OPTIONS"]["init_command"] = database["OPTIONS"]["init_command"].replace(
+            "synchronous=NORMAL", "synchronous=OFF")
 
 
 @pytest.fixture(autouse=True)
