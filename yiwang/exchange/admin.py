@@ -1,0 +1,73 @@
+"""Admin views of data sharing: read the catalogue and history; writes go through the services
+(workbench pages and API), so that the negative list and subscriptions are always audited."""
+
+from django.contrib import admin
+
+from yiwang.exchange.models import (
+    AccessLog,
+    ApiCredential,
+    DataResource,
+    Dataset,
+    MaterialProof,
+    NegativeListEntry,
+    ResourceField,
+    Subscription,
+)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class FieldInline(admin.TabularInline):
+    model = ResourceField
+    extra = 0
+    fields = ("name", "label", "field_type", "standard", "required", "sharing_class", "sensitivity", "mask_rule")
+
+
+@admin.register(DataResource)
+class DataResourceAdmin(ReadOnly):
+    list_display = ("code", "name", "provider", "key_kind", "current_version", "row_count", "is_active")
+    list_filter = ("provider",)
+    inlines = [FieldInline]
+
+
+@admin.register(NegativeListEntry)
+class NegativeListAdmin(ReadOnly):
+    list_display = ("resource", "field", "reason", "created_at", "lifted_at")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnly):
+    list_display = ("resource", "consumer", "status", "expires_at", "daily_quota", "total_count")
+    list_filter = ("status",)
+
+
+@admin.register(ApiCredential)
+class CredentialAdmin(ReadOnly):
+    list_display = ("name", "department", "prefix", "created_at", "revoked_at")
+    exclude = ("digest",)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(ReadOnly):
+    list_display = ("resource", "version", "status", "rows_read", "rows_loaded", "rows_rejected", "received_at")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnly):
+    list_display = ("created_at", "consumer", "resource_code", "outcome", "refusal_code", "purpose", "case_reference")
+    list_filter = ("outcome",)
+    exclude = ("subject_index",)
+
+
+@admin.register(MaterialProof)
+class MaterialProofAdmin(admin.ModelAdmin):
+    list_display = ("material", "resource", "condition", "condition_field", "condition_value")

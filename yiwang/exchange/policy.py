@@ -1,0 +1,228 @@
+"""The gateway's policy: the ONE place that decides which fields of which resource a consumer may
+receive. The negative list, sharing classes, subscriptions (status, expiry, fields, masking),
+credential scope, daily quotas and per-minute rates are all checked here, and nowhere else.
+
+Every refusal is a ``DomainError`` whose code names the rule. Nothing is cached in the process:
+a negative-list entry or a revocation takes effect on the very next lookup, in every process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from yiwang.core.models import Department
+from yiwang.exchange.errors import ExchangeErrorCode as Code
+from yiwang.exchange.models import (
+    ApiCredential,
+    DataResource,
+    NegativeListEntry,
+    ResourceField,
+    SharingClass,
+    Subscription,
+    SubscriptionStatus,
+)
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """Who asks: a department, through an API credential or a staff member (or a case)."""
+
+    department: Department
+    credential: ApiCredential | None = None
+    user: AbstractBaseUser | None = None
+    scope: frozenset[int] | None = None  # subscription ids the credential may use; None = the department's
+
+
+@dataclass
+class Decision:
+    resource: DataResource
+    subscription: Subscription
+    fields: list[ResourceField]
+    mask: dict[str, str]
+    withheld: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    """A resource with its fields, each annotated with whether the negative list names it."""
+
+    resource: DataResource
+    fields: dict[str, ResourceField]
+    resource_listed: bool
+
+
+def load_resource(code: str) -> Catalogue:
+    """Two queries: the resource (with its provider and a resource-level negative entry), its fields."""
+    active = NegativeListEntry.objects.filter(lifted_at__isnull=True, resource=OuterRef("pk"))
+    resource = (
+        DataResource.objects.select_related("provider")
+        .annotate(listed=Exists(active.filter(field__isnull=True)))
+        .filter(code=code, is_active=True)
+        .first()
+    )
+    if resource is None:
+        raise NotFound(Code.UNKNOWN_RESOURCE, _("数据资源 %(code)s 不存在或未发布。") % {"code": code}, {"resource": code})
+    listed = NegativeListEntry.objects.filter(lifted_at__isnull=True, field=OuterRef("pk"))
+    fields = {f.name: f for f in ResourceField.objects.filter(resource=resource).annotate(listed=Exists(listed))}
+    return Catalogue(resource=resource, fields=fields, resource_listed=resource.listed)  # type: ignore[attr-defined]
+
+
+def unknown_fields(catalogue: Catalogue, names: Sequence[str]) -> None:
+    unknown = [n for n in names if n not in catalogue.fields]
+    if unknown:
+        raise InvalidInput(
+            Code.UNKNOWN_FIELD,
+            _("数据资源 %(code)s 没有数据项：%(fields)s。") % {"code": catalogue.resource.code, "fields": "、".join(unknown)},
+            {"resource": catalogue.resource.code, "unknown_fields": unknown, "known_fields": list(catalogue.fields)},
+        )
+
+
+def shareability(catalogue: Catalogue, names: Sequence[str]) -> list[dict[str, str]]:
+    """The fields among ``names`` that may never leave the provider, each with the rule's code."""
+    out = []
+    for name in names:
+        f = catalogue.fields[name]
+        if catalogue.resource_listed or f.listed:  # type: ignore[attr-defined]
+            out.append({"field": name, "code": Code.FIELD_NEGATIVE_LISTED,
+                        "scope": "resource" if catalogue.resource_listed else "field"})
+        elif f.sharing_class == SharingClass.NONE:
+            out.append({"field": name, "code": Code.FIELD_NOT_SHAREABLE, "scope": "field"})
+    return out
+
+
+def refuse_unshareable(catalogue: Catalogue, names: Sequence[str]) -> None:
+    problems = shareability(catalogue, names)
+    listed = [p["field"] for p in problems if p["code"] == Code.FIELD_NEGATIVE_LISTED]
+    if listed:
+        raise Forbidden(
+            Code.FIELD_NEGATIVE_LISTED,
+            _("数据项 %(fields)s 列入%(provider)s的负面清单，不予共享。")
+            % {"fields": "、".join(_label(catalogue, listed)), "provider": catalogue.resource.provider.name},
+            {"resource": catalogue.resource.code, "fields": listed, "scope": problems[0]["scope"]},
+        )
+    closed = [p["field"] for p in problems]
+    if closed:
+        raise Forbidden(
+            Code.FIELD_NOT_SHAREABLE,
+            _("数据项 %(fields)s 的共享类型为“不予共享”。") % {"fields": "、".join(_label(catalogue, closed))},
+            {"resource": catalogue.resource.code, "fields": closed},
+        )
+
+
+def _label(catalogue: Catalogue, names: Sequence[str]) -> list[str]:
+    return [f"{catalogue.fields[n].label}（{n}）" for n in names]
+
+
+def _subscription_refusal(subs: list[Subscription], catalogue: Catalogue, consumer: Consumer, now: dt.datetime) -> DomainError:
+    code = catalogue.resource.code
+    if any(s.status == SubscriptionStatus.APPROVED and s.is_expired(now) for s in subs):
+        expired = max(s.expires_at for s in subs if s.status == SubscriptionStatus.APPROVED and s.expires_at)
+        return Forbidden(Code.SUBSCRIPTION_EXPIRED, _("对 %(code)s 的共享订阅已于 %(at)s 到期，请重新申请。")
+                         % {"code": code, "at": timezone.localtime(expired).strftime("%Y-%m-%d %H:%M")},
+                         {"resource": code, "expired_at": expired.isoformat()})
+    if any(s.status == SubscriptionStatus.REVOKED for s in subs):
+        return Forbidden(Code.SUBSCRIPTION_REVOKED, _("对 %(code)s 的共享订阅已被提供部门撤销。") % {"code": code},
+                         {"resource": code})
+    if any(s.status == SubscriptionStatus.PENDING for s in subs):
+        return Forbidden(Code.SUBSCRIPTION_PENDING, _("对 %(code)s 的共享申请尚在审核中。") % {"code": code},
+                         {"resource": code})
+    return Forbidden(Code.NO_SUBSCRIPTION, _("%(dept)s 没有 %(code)s 的有效共享订阅，请先提出共享申请。")
+                     % {"dept": consumer.department.name, "code": code}, {"resource": code})
+
+
+def decide(
+    *, consumer: Consumer, resource_code: str, field_names: Sequence[str] | None, now: dt.datetime,
+    catalogue: Catalogue | None = None,
+) -> Decision:
+    """Which fields of ``resource_code`` this consumer may receive now, and how they are masked.
+
+    ``field_names`` empty or None means "what my subscription allows": fields that the negative
+    list or the sharing class close are then left out and named in ``withheld``; named fields
+    that are closed refuse the whole lookup."""
+    catalogue = catalogue or load_resource(resource_code)
+    resource = catalogue.resource
+    names = list(dict.fromkeys(field_names or []))
+    unknown_fields(catalogue, names)
+    if consumer.credential is not None and consumer.credential.department_id != consumer.department.pk:
+        raise Forbidden(Code.WRONG_DEPARTMENT_KEY, _("接口凭据属于其他部门，不能代表 %(dept)s 查询。")
+                        % {"dept": consumer.department.name}, {"resource": resource.code})
+    if names:
+        refuse_unshareable(catalogue, names)
+    subs = list(Subscription.objects.filter(consumer=consumer.department, resource=resource).order_by("-id"))
+    if consumer.scope is not None:
+        in_scope = [s for s in subs if s.pk in consumer.scope]
+        if not in_scope:
+            raise Forbidden(
+                Code.WRONG_DEPARTMENT_KEY,
+                _("此接口凭据（%(dept)s）未授权查询%(provider)s的数据资源 %(code)s。")
+                % {"dept": consumer.department.name, "provider": resource.provider.name, "code": resource.code},
+                {"resource": resource.code, "credential_department": consumer.department.code,
+                 "provider": resource.provider.code},
+            )
+        subs = in_scope
+    active = [s for s in subs if s.is_active(now)]
+    if not active:
+        raise _subscription_refusal(subs, catalogue, consumer, now)
+    withheld: list[dict[str, str]] = []
+    if names:
+        chosen = next((s for s in active if set(names) <= set(s.fields)), None)
+        if chosen is None:
+            allowed = set().union(*(s.fields for s in active))
+            missing = [n for n in names if n not in allowed]
+            if not missing:  # no single subscription covers them all
+                missing = [n for n in names if n not in active[0].fields]
+            raise Forbidden(
+                Code.FIELD_NOT_SUBSCRIBED,
+                _("未订阅数据项：%(fields)s。") % {"fields": "、".join(_label(catalogue, missing))},
+                {"resource": resource.code, "fields": missing, "subscribed": sorted(allowed)},
+            )
+    else:
+        chosen = active[0]
+        wanted = [n for n in chosen.fields if n in catalogue.fields]
+        withheld = shareability(catalogue, wanted)
+        closed = {w["field"] for w in withheld}
+        names = [n for n in wanted if n not in closed]
+        if not names:
+            refuse_unshareable(catalogue, wanted)
+    clear = set(chosen.clear_fields or [])
+    fields = [catalogue.fields[n] for n in names]
+    mask = {f.name: f.mask_rule for f in fields if f.mask_rule and f.name not in clear}
+    return Decision(resource=resource, subscription=chosen, fields=fields, mask=mask, withheld=withheld)
+
+
+def count_use(subscription: Subscription, now: dt.datetime) -> None:
+    """Count one use against the daily quota and the per-minute rate: one conditional UPDATE,
+    so concurrent lookups in any number of processes never overshoot; refuse when either is spent."""
+    day = timezone.localdate(now)
+    minute = int(now.timestamp() // 60)
+    updated = (
+        Subscription.objects.filter(pk=subscription.pk)
+        .filter(Q(day__isnull=True) | ~Q(day=day) | Q(day_count__lt=F("daily_quota")))
+        .filter(~Q(minute=minute) | Q(minute_count__lt=F("rate_per_minute")))
+        .update(
+            day_count=Case(When(day=day, then=F("day_count") + 1), default=Value(1)),
+            day=day,
+            minute_count=Case(When(minute=minute, then=F("minute_count") + 1), default=Value(1)),
+            minute=minute,
+            total_count=F("total_count") + 1,
+        )
+    )
+    if updated:
+        return
+    row = Subscription.objects.filter(pk=subscription.pk).values("day", "day_count", "daily_quota").get()
+    code = subscription.resource.code if subscription.resource_id else ""
+    if row["day"] == day and row["day_count"] >= row["daily_quota"]:
+        raise Forbidden(Code.QUOTA_EXHAUSTED, _("今日调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
+                        % {"quota": row["daily_quota"]}, {"resource": code, "daily_quota": row["daily_quota"]})
+    raise DomainError(Code.RATE_LIMITED, _("调用过于频繁：超过每分钟 %(rate)s 次的上限，请稍后再试。")
+                      % {"rate": subscription.rate_per_minute},
+                      {"resource": code, "rate_per_minute": subscription.rate_per_minute, "retry_after_seconds": 60 - int(now.timestamp()) % 60},
+                      status=429)

@@ -1,0 +1,216 @@
+"""Keys, values and their checks: lookup keys, blind indexes, sealing personal values (SM4), masking,
+and the per-field validation that ingestion applies (field standards)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from yiwang.core.errors import InvalidInput
+from yiwang.core.ids import (
+    citizen_id_problem,
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    normalize_id,
+    uscc_problem,
+)
+from yiwang.crypto.fields import blind_index, decrypt_field, encrypt_field
+from yiwang.exchange.errors import ExchangeErrorCode
+from yiwang.exchange.models import FieldStandard, FieldType, KeyKind, MaskRule, ResourceField, key_context
+
+PROBLEM_LABELS = {
+    "missing": "缺少查询标识",
+    "format": "格式错误（应为 18 位）",
+    "birth_date": "出生日期错误",
+    "check_digit": "校验位错误",
+    "too_long": "过长",
+}
+
+
+def key_problem(kind: str, value: str) -> str | None:
+    if not value:
+        return "missing"
+    if kind == KeyKind.CITIZEN_ID:
+        return citizen_id_problem(value)
+    if kind == KeyKind.USCC:
+        return uscc_problem(value)
+    return "too_long" if len(value) > 100 else None
+
+
+def normalize_lookup_key(kind: str, raw: Any) -> str:
+    """The normalised key, or ``invalid_lookup_key`` (422) naming the problem (e.g. the check digit)."""
+    value = normalize_id(str(raw)) if raw is not None else ""
+    problem = key_problem(kind, value)
+    if problem:
+        raise InvalidInput(
+            ExchangeErrorCode.INVALID_LOOKUP_KEY,
+            _("查询标识无效（%(kind)s：%(problem)s），请核对后重试。")
+            % {"kind": KeyKind(kind).label, "problem": _(PROBLEM_LABELS.get(problem, problem))},
+            {"key_kind": kind, "problem": problem},
+        )
+    return value
+
+
+def key_index(kind: str, value: str) -> str:
+    """The blind index (HMAC-SM3) of a normalised key; the same for a person in every resource."""
+    return blind_index(value, context=key_context(kind))
+
+
+def mask_key(kind: str, value: str) -> str:
+    return mask_id_number(value) if kind in (KeyKind.CITIZEN_ID, KeyKind.USCC) else (value[:2] + "***" if value else "")
+
+
+def apply_mask(rule: str, value: Any) -> Any:
+    if value in (None, "") or not rule:
+        return value
+    text = str(value)
+    if rule == MaskRule.ID_NUMBER:
+        return mask_id_number(text)
+    if rule == MaskRule.NAME:
+        return mask_name(text)
+    if rule == MaskRule.PHONE:
+        return mask_phone(text)
+    if rule == MaskRule.ADDRESS:
+        return mask_address(text)
+    return "******"
+
+
+def seal(values: dict[str, Any], *, context: str) -> str:
+    """Personal values of one row → one SM4-GCM token (empty when there are none)."""
+    if not values:
+        return ""
+    return encrypt_field(json.dumps(values, ensure_ascii=False, separators=(",", ":")), context=context)
+
+
+def unseal(token: str, *, context: str) -> dict[str, Any]:
+    return json.loads(decrypt_field(token, context=context)) if token else {}
+
+
+# --------------------------------------------------------------------------- field validation
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_TRUE = {"1", "true", "yes", "y", "是", "t"}
+_FALSE = {"0", "false", "no", "n", "否", "f"}
+
+REASONS = {
+    "required": "必填项为空",
+    "citizen_id_format": "公民身份号码格式错误",
+    "citizen_id_birth_date": "公民身份号码出生日期错误",
+    "citizen_id_check_digit": "公民身份号码校验位错误",
+    "uscc_format": "统一社会信用代码格式错误",
+    "uscc_check_digit": "统一社会信用代码校验位错误",
+    "date": "日期无效（应为 YYYY-MM-DD）",
+    "enum": "不在取值范围内",
+    "integer": "不是整数",
+    "decimal": "不是数值",
+    "boolean": "不是是/否",
+    "too_long": "超过最大长度",
+    "mobile": "手机号码格式错误",
+    "gender": "性别代码无效",
+    "duplicate_key": "标识重复（与前面的行相同）",
+    "encoding": "编码错误（不是 UTF-8）",
+    "columns": "列数与表头不符",
+    "not_an_object": "不是 JSON 对象",
+}
+
+GENDER_VALUES = {"1": "男", "2": "女", "男": "男", "女": "女", "0": "未知", "9": "未说明"}
+
+
+def _parse_date(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """A compiled ``ResourceField`` for fast row checks."""
+
+    name: str
+    label: str
+    field_type: str
+    standard: str
+    allowed: frozenset[str]
+    max_length: int | None
+    required: bool
+    personal: bool
+
+    def clean(self, raw: Any) -> tuple[Any, str | None]:
+        """``(value, None)`` when valid (value normalised), ``(raw, reason code)`` when not."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None, ("required" if self.required else None)
+        standard = self.standard
+        if standard == FieldStandard.CITIZEN_ID:
+            value = normalize_id(str(raw))
+            problem = citizen_id_problem(value)
+            return (value, None) if problem is None else (raw, f"citizen_id_{problem}")
+        if standard == FieldStandard.USCC:
+            value = normalize_id(str(raw))
+            problem = uscc_problem(value)
+            return (value, None) if problem is None else (raw, f"uscc_{problem}")
+        kind = self.field_type
+        if kind == FieldType.DATE or standard == FieldStandard.DATE:
+            value = _parse_date(raw)
+            return (value, None) if value else (raw, "date")
+        if standard == FieldStandard.GENDER:
+            value = GENDER_VALUES.get(str(raw).strip())
+            return (value, None) if value else (raw, "gender")
+        if standard == FieldStandard.PHONE:
+            value = str(raw).strip()
+            return (value, None) if _MOBILE_RE.match(value) else (raw, "mobile")
+        if kind == FieldType.ENUM:
+            value = str(raw).strip()
+            return (value, None) if value in self.allowed else (raw, "enum")
+        if kind == FieldType.INTEGER:
+            try:
+                if isinstance(raw, float) and not raw.is_integer():
+                    raise ValueError
+                return int(raw if not isinstance(raw, str) else raw.strip()), None
+            except (TypeError, ValueError):
+                return raw, "integer"
+        if kind == FieldType.DECIMAL:
+            try:
+                number = Decimal(str(raw).strip())
+                if not number.is_finite():
+                    raise InvalidOperation
+                return str(number), None
+            except InvalidOperation:
+                return raw, "decimal"
+        if kind == FieldType.BOOLEAN:
+            if isinstance(raw, bool):
+                return raw, None
+            text = str(raw).strip().lower()
+            return (True, None) if text in _TRUE else (False, None) if text in _FALSE else (raw, "boolean")
+        value = raw.strip() if isinstance(raw, str) else str(raw)
+        if self.max_length and len(value) > self.max_length:
+            return raw, "too_long"
+        return value, None
+
+
+def compile_checks(fields: Iterable[ResourceField]) -> list[FieldCheck]:
+    return [
+        FieldCheck(
+            name=f.name, label=f.label, field_type=f.field_type, standard=f.standard,
+            allowed=frozenset(str(v) for v in f.allowed_values or []), max_length=f.max_length,
+            required=f.required, personal=f.is_personal,
+        )
+        for f in fields
+    ]

@@ -1,0 +1,116 @@
+"""Reads of data sharing: the catalogue, the negative list, subscriptions, usage, 免提交 mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from yiwang.core.models import Applicant, ApplicantKind, Department
+from yiwang.core.selectors import departments_where, staff_roles_of
+from yiwang.exchange.models import (
+    AccessLog,
+    ApiCredential,
+    DataResource,
+    Dataset,
+    KeyKind,
+    MaterialProof,
+    NegativeListEntry,
+    ResourceField,
+    Subscription,
+)
+from yiwang.exchange.rows import key_index
+
+
+def catalogue() -> QuerySet[DataResource]:
+    """Published resources with their fields; each field and resource annotated ``listed``
+    (named by an active negative-list entry)."""
+    active = NegativeListEntry.objects.filter(lifted_at__isnull=True)
+    fields = ResourceField.objects.annotate(listed=Exists(active.filter(field=OuterRef("pk"))))
+    return (
+        DataResource.objects.filter(is_active=True)
+        .select_related("provider")
+        .annotate(listed=Exists(active.filter(resource=OuterRef("pk"), field__isnull=True)))
+        .prefetch_related(Prefetch("fields", queryset=fields))
+        .order_by("provider__sort_order", "code")
+    )
+
+
+def resource_by_code(code: str) -> DataResource | None:
+    return catalogue().filter(code=code).first()
+
+
+def negative_list(*, provider: Department | None = None) -> QuerySet[NegativeListEntry]:
+    rows = NegativeListEntry.objects.filter(lifted_at__isnull=True).select_related("resource__provider", "field")
+    return rows.filter(resource__provider=provider) if provider else rows
+
+
+def my_departments(user: AbstractBaseUser) -> list[Department]:
+    return [r.department for r in staff_roles_of(user)] if user.is_authenticated else []
+
+
+def steward_departments(user: AbstractBaseUser) -> list[int]:
+    if getattr(user, "is_superuser", False):
+        return list(Department.objects.values_list("pk", flat=True))
+    return departments_where(user, "steward")
+
+
+def incoming_subscriptions(user: AbstractBaseUser) -> QuerySet[Subscription]:
+    """Requests to the departments this user stewards."""
+    return (Subscription.objects.filter(resource__provider_id__in=steward_departments(user))
+            .select_related("resource__provider", "consumer", "requested_by", "decided_by"))
+
+
+def outgoing_subscriptions(user: AbstractBaseUser) -> QuerySet[Subscription]:
+    ids = [d.pk for d in my_departments(user)]
+    return Subscription.objects.filter(consumer_id__in=ids).select_related("resource__provider", "consumer")
+
+
+def subscription_for(user: AbstractBaseUser, pk: int) -> Subscription | None:
+    ids = {d.pk for d in my_departments(user)} | set(steward_departments(user))
+    return (Subscription.objects.select_related("resource__provider", "consumer")
+            .filter(Q(consumer_id__in=ids) | Q(resource__provider_id__in=ids), pk=pk).first())
+
+
+def credentials_of(user: AbstractBaseUser) -> QuerySet[ApiCredential]:
+    ids = [d.pk for d in my_departments(user)]
+    return ApiCredential.objects.filter(department_id__in=ids).select_related("department").prefetch_related("subscriptions__resource")
+
+
+def provider_usage(department_ids: list[int]) -> QuerySet[AccessLog]:
+    """Who used these departments' data (数据使用情况), newest first."""
+    return AccessLog.objects.filter(provider_id__in=department_ids).select_related("consumer", "resource", "provider")
+
+
+def consumer_usage(department_ids: list[int]) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(consumer_id__in=department_ids).select_related("consumer", "resource", "provider")
+
+
+def subject_usage(applicant: Applicant) -> QuerySet[AccessLog]:
+    """Every access to this applicant's own data (数据使用记录), refusals included."""
+    kind = KeyKind.CITIZEN_ID if applicant.kind == ApplicantKind.PERSON else KeyKind.USCC
+    return (AccessLog.objects.filter(subject_index=key_index(kind, applicant.id_number))
+            .select_related("consumer", "resource", "provider"))
+
+
+def field_labels(logs: list[AccessLog]) -> dict[tuple[int, str], str]:
+    ids = {log.resource_id for log in logs if log.resource_id}
+    return {(rid, name): label for rid, name, label in
+            ResourceField.objects.filter(resource_id__in=ids).values_list("resource_id", "name", "label")}
+
+
+def datasets_of(resource: DataResource) -> QuerySet[Dataset]:
+    return Dataset.objects.filter(resource=resource).select_related("uploaded_by")
+
+
+def materials_provable_by_sharing(*, item: Any, applicant: Applicant) -> list[MaterialProof]:
+    """The materials of ``item`` that data sharing can prove for this applicant (免提交): those with a
+    ``MaterialProof`` whose resource is keyed by the applicant's kind of ID. Reads no shared data;
+    ``services.prove_materials`` fetches and checks them for a case."""
+    kind = KeyKind.CITIZEN_ID if applicant.kind == ApplicantKind.PERSON else KeyKind.USCC
+    return list(
+        MaterialProof.objects.filter(material__item=item, resource__key_kind=kind, resource__is_active=True)
+        .select_related("material", "resource__provider")
+        .order_by("material__sort_order", "material_id")
+    )

@@ -1,0 +1,189 @@
+"""Pages of data sharing: the catalogue and negative list (every staff member), subscriptions
+(consumers request, stewards decide), dataset upload and quality reports, usage (stewards), and
+the citizen's 数据使用记录 on the portal. Thin: parse, call a service or selector, show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.core.errors import DomainError
+from yiwang.core.models import Department
+from yiwang.core.selectors import is_staff_member
+from yiwang.exchange import selectors, services
+from yiwang.exchange.models import Dataset, NegativeListEntry, SubscriptionStatus
+from yiwang.exchange.permissions import is_steward
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            return render(request, "exchange/denied.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
+
+
+@staff_only
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """资源目录: every published resource, its fields, classes and negative-list marks."""
+    resources = list(selectors.catalogue())
+    stewarded = set(selectors.steward_departments(request.user))
+    return render(request, "exchange/catalogue.html", {"resources": resources, "stewarded": stewarded})
+
+
+@staff_only
+def resource(request: HttpRequest, code: str) -> HttpResponse:
+    res = selectors.resource_by_code(code)
+    if res is None:
+        raise Http404
+    steward = is_steward(request.user, res.provider)
+    if request.method == "POST" and steward:
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择要上传的数据文件。"))
+        else:
+            result = _attempt(request, lambda: services.ingest_dataset(
+                actor=request.user, resource=res, stream=upload.file, file_name=upload.name or "",
+                encoding=request.POST.get("encoding") or None), _("数据文件已处理，请查看质量报告。"))
+            if result is not None:
+                return redirect("exchange:dataset", pk=result.dataset.pk)
+        return redirect("exchange:resource", code=code)
+    return render(request, "exchange/resource.html", {
+        "resource": res, "steward": steward, "datasets": selectors.datasets_of(res)[:20],
+        "negative": selectors.negative_list().filter(resource=res),
+        "my_departments": [d for d in selectors.my_departments(request.user) if d.pk != res.provider_id],
+    })
+
+
+@staff_only
+def dataset(request: HttpRequest, pk: int) -> HttpResponse:
+    ds = get_object_or_404(Dataset.objects.select_related("resource__provider", "uploaded_by"), pk=pk)
+    if not is_steward(request.user, ds.resource.provider):
+        return render(request, "exchange/denied.html", status=403)
+    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report})
+
+
+@staff_only
+def negative_list(request: HttpRequest) -> HttpResponse:
+    """负面清单, shown to stewards and consumers alike; stewards add and lift entries."""
+    if request.method == "POST":
+        if "lift" in request.POST:
+            entry = get_object_or_404(NegativeListEntry.objects.select_related("resource__provider"), pk=request.POST["lift"])
+            _attempt(request, lambda: services.lift_negative_entry(actor=request.user, entry=entry), _("已移出负面清单。"))
+        else:
+            res = selectors.resource_by_code(request.POST.get("resource", ""))
+            if res is None:
+                messages.error(request, _("请选择数据资源。"))
+            else:
+                _attempt(request, lambda: services.add_negative_entry(
+                    actor=request.user, resource=res, field_name=request.POST.get("field") or None,
+                    reason=request.POST.get("reason", ""), legal_basis=request.POST.get("legal_basis", "")),
+                    _("已列入负面清单：自现在起网关不再提供该数据。"))
+        return redirect("exchange:negative_list")
+    stewarded = set(selectors.steward_departments(request.user))
+    own = [r for r in selectors.catalogue() if r.provider_id in stewarded]
+    return render(request, "exchange/negative_list.html", {
+        "entries": selectors.negative_list(), "own_resources": own, "stewarded": stewarded,
+    })
+
+
+@staff_only
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """Incoming requests (stewards decide) and my departments' subscriptions; a request form."""
+    if request.method == "POST":
+        res = selectors.resource_by_code(request.POST.get("resource", ""))
+        dept = Department.objects.filter(code=request.POST.get("consumer", "")).first()
+        if res is None or dept is None:
+            messages.error(request, _("请选择数据资源和申请部门。"))
+        else:
+            _attempt(request, lambda: services.request_subscription(
+                actor=request.user, consumer=dept, resource=res, fields=request.POST.getlist("fields"),
+                purpose=request.POST.get("purpose", ""), legal_basis=request.POST.get("legal_basis", "")),
+                _("共享申请已提交，等待%(dept)s审核。") % {"dept": res.provider.name})
+        return redirect("exchange:subscriptions")
+    now = timezone.now()
+    return render(request, "exchange/subscriptions.html", {
+        "incoming": selectors.incoming_subscriptions(request.user)[:200],
+        "outgoing": selectors.outgoing_subscriptions(request.user)[:200],
+        "now": now, "default_expiry": (timezone.localdate(now) + dt.timedelta(days=365)).isoformat(),
+        "pending": SubscriptionStatus.PENDING, "approved": SubscriptionStatus.APPROVED,
+    })
+
+
+@staff_only
+@require_POST
+def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    sub = selectors.subscription_for(request.user, pk)
+    if sub is None:
+        raise Http404
+    reason = request.POST.get("reason", "")
+    if action == "approve":
+        try:
+            day = dt.date.fromisoformat(request.POST.get("expires_on", ""))
+            expires = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+            quota, rate = int(request.POST.get("daily_quota", "10000")), int(request.POST.get("rate_per_minute", "600"))
+        except ValueError:
+            messages.error(request, _("请填写有效期（YYYY-MM-DD）和调用限额（正整数）。"))
+            return redirect("exchange:subscriptions")
+        _attempt(request, lambda: services.approve_subscription(
+            actor=request.user, subscription=sub, expires_at=expires, daily_quota=quota, rate_per_minute=rate, reason=reason),
+            _("已批准共享申请。"))
+    elif action == "refuse":
+        _attempt(request, lambda: services.refuse_subscription(actor=request.user, subscription=sub, reason=reason),
+                 _("已拒绝共享申请。"))
+    elif action == "revoke":
+        _attempt(request, lambda: services.revoke_subscription(actor=request.user, subscription=sub, reason=reason),
+                 _("已撤销共享订阅：自现在起网关拒绝其查询。"))
+    else:
+        raise Http404
+    return redirect("exchange:subscriptions")
+
+
+@staff_only
+def usage(request: HttpRequest) -> HttpResponse:
+    """Who used our data (stewards), and our own department's lookups."""
+    stewarded = selectors.steward_departments(request.user)
+    mine = [d.pk for d in selectors.my_departments(request.user)]
+    role = request.GET.get("role", "provider" if stewarded else "consumer")
+    rows = selectors.provider_usage(stewarded) if role == "provider" else selectors.consumer_usage(mine)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    labels = selectors.field_labels(list(page))
+    entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in page]
+    return render(request, "exchange/usage.html", {"page": page, "entries": entries, "role": role,
+                                                   "can_provider": bool(stewarded)})
+
+
+@login_required
+def my_data_usage(request: HttpRequest) -> HttpResponse:
+    """数据使用记录: which departments accessed my own data, what, why and when."""
+    applicant = getattr(request.user, "applicant", None)
+    if applicant is None:
+        return render(request, "exchange/my_data_usage.html", {"no_applicant": True})
+    page = Paginator(selectors.subject_usage(applicant), 30).get_page(request.GET.get("page"))
+    labels = selectors.field_labels(list(page))
+    entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in page]
+    return render(request, "exchange/my_data_usage.html", {"page": page, "entries": entries, "applicant": applicant})
