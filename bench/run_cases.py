@@ -632,7 +632,8 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
 
     assert not settings.DEBUG
     call_command("migrate", run_syncdb=True, verbosity=0)
-    result: dict[str, Any] = {"db": args.db, "vendor": connection.vendor, "n": args.n}
+    result: dict[str, Any] = {"db": args.db, "vendor": connection.vendor, "n": args.n,
+                              "loadavg_start": os.getloadavg()}
     with connection.cursor() as cur:
         cur.execute("select version()" if connection.vendor == "postgresql" else "select sqlite_version()")
         result["db_version"] = cur.fetchone()[0]
@@ -673,6 +674,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         if server:
             server.stop()
+    result["loadavg_end"] = os.getloadavg()
     return result
 
 
@@ -689,6 +691,9 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
     lines.append(f"Command: `.venv/bin/python bench/run_cases.py {' '.join(argv)}`  ")
     lines.append(f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
                  f"{mem_gib:.0f} GiB; Python {platform.python_version()}; run {dt.date.today().isoformat()}")
+    for r in results:
+        lines.append(f"{r['db']}: {r['db_version']}; load average at start {r['loadavg_start'][0]:.2f}, "
+                     f"at end {r['loadavg_end'][0]:.2f} (1 min)  ")
     lines.append("")
     lines.append("| database | mode | cases/s | req/s | bare engine cases/s | Yiwang ÷ engine | bare insert view req/s "
                  "| Yiwang cases/s ÷ bare req/s |")

@@ -33,7 +33,9 @@ class CaseRuntime:
 
     @staticmethod
     def _specs(version: ProcessVersion) -> tuple[Any, dict[str, Any]]:
-        return bpmn.specs_for(version.pk, version.spec_json)
+        # the spec JSON is read (and the deferred column fetched) only when this process has not
+        # restored this version yet
+        return bpmn.specs_for(version.pk, lambda: version.spec_json)
 
     @classmethod
     def start(cls, version: ProcessVersion, data: dict[str, Any]) -> CaseRuntime:

@@ -17,7 +17,6 @@ from yiwang.core.errors import Conflict, NotFound
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 
-
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
 # whatever the language of the request; templates translate them for display).
 STEP_WINDOW = "窗口受理"
@@ -26,11 +25,19 @@ STEP_DELIVERY = "统一出件"
 
 
 def lock_case(case_id: int) -> Case:
-    """Lock the case row for this transaction (PostgreSQL: FOR UPDATE; SQLite: the write lock
-    taken by BEGIN IMMEDIATE), then read it fresh."""
+    """Lock the case row for this transaction (PostgreSQL: FOR NO KEY UPDATE; SQLite: the write lock
+    taken by BEGIN IMMEDIATE), then read it fresh.
+
+    Only the case row is locked (``of=("self",)``): locking the joined item, department, process
+    version and applicant rows as well serialised every case of an item behind one row lock and
+    deadlocked against concurrent submissions, whose foreign-key checks take KEY SHARE on those rows.
+    NO KEY UPDATE still excludes every other locker of the same case, but not inserts of rows that
+    reference it. The process version's large columns are left unread: the runtime reads the spec
+    once per process and version (see ``CaseRuntime``)."""
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",), no_key=True)
         .select_related("item", "item__department", "process_version", "applicant")
+        .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(pk=case_id)
         .first()
     )
