@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from cryptography.hazmat.primitives import hashes
 
 
@@ -11,7 +13,12 @@ def sm3(data: bytes) -> bytes:
     return digest.finalize()
 
 
-def mth(leaves: list[bytes]) -> bytes:
+def mth(leaves: list[bytes] | tuple[bytes, ...]) -> bytes:
+    return _mth(tuple(leaves))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _mth(leaves: tuple[bytes, ...]) -> bytes:
     n = len(leaves)
     if n == 0:
         return sm3(b"")
@@ -20,7 +27,7 @@ def mth(leaves: list[bytes]) -> bytes:
     k = 1
     while k * 2 < n:
         k *= 2
-    return sm3(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+    return sm3(b"\x01" + _mth(leaves[:k]) + _mth(leaves[k:]))
 
 
 def path(m: int, leaves: list[bytes]) -> list[bytes]:
