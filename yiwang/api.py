@@ -9,6 +9,7 @@ import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -77,17 +78,24 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(request, 400, CoreErrorCode.VALIDATION_FAILED, _("上传请求格式不正确（multipart 无法解析），请重新选择文件上传。"))
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled error in API")
     return _error(request, 500, "internal_error", _("系统内部错误，已记录，请稍后再试。"))
 
 
-from yiwang.core.api import router as core_router  # noqa: E402
-from yiwang.catalog.api import router as catalog_router  # noqa: E402
 from yiwang.cases.api import router as cases_router  # noqa: E402
+from yiwang.catalog.api import router as catalog_router  # noqa: E402
+from yiwang.core.api import router as core_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", catalog_router)
 api.add_router("/", cases_router)
 api.add_router("/", "yiwang.ledger.api.router")
+api.add_router("/", "yiwang.intelligence.api.router")
+api.add_router("/", "yiwang.exchange.api.router")

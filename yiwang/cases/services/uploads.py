@@ -21,10 +21,15 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
     "jpg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
-    "ofd": (b"PK\x03\x04",),
+    "ofd": (b"PK\x03\x04",),  # OFD (GB/T 33190) is a zip package
+    "docx": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),  # OLE compound file
 }
 ALIASES = {"jpeg": "jpg"}
-CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "ofd": "application/ofd"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "ofd": "application/ofd",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc": "application/msword",
+}
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -64,10 +69,10 @@ def stage_upload(
     if declared not in SIGNATURES:
         raise InvalidInput(
             CaseErrorCode.FILE_TYPE_NOT_ALLOWED,
-            _("不支持的文件类型「%(ext)s」：请上传 PDF、JPG、PNG 或 OFD 文件。") % {"ext": declared or "?"},
+            _("不支持的文件类型「%(ext)s」：请上传 PDF、JPG、PNG、OFD 或 Word 文件。") % {"ext": declared or "?"},
             {"file": name, "declared": declared},
         )
-    if actual != declared:
+    if not any(head.startswith(prefix) for prefix in SIGNATURES[declared]):
         raise InvalidInput(
             CaseErrorCode.FILE_TYPE_MISMATCH,
             _("文件「%(name)s」的内容与扩展名不符（内容是 %(actual)s），请上传真实的 %(declared)s 文件。")
@@ -81,12 +86,12 @@ def stage_upload(
     with transaction.atomic():
         material = CaseMaterial(
             original_name=name,
-            content_type=CONTENT_TYPES[actual],
+            content_type=CONTENT_TYPES[declared],
             size=file.size,
             sha256=digest.hexdigest(),
             source=source,
             uploaded_by=actor,
         )
-        material.file.save(f"{uuid.uuid4().hex}.{actual}", file, save=False)
+        material.file.save(f"{uuid.uuid4().hex}.{declared}", file, save=False)
         material.save()
     return material
