@@ -40,6 +40,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -155,7 +156,10 @@ def check_training_labels(labels: Sequence[str]) -> dict[str, int]:
 
 def fit(texts: Sequence[Text], labels: Sequence[str]) -> Pipeline:
     pipeline = build_pipeline(texts, labels)
-    pipeline.fit(list(texts), list(labels))
+    # The calibration's small L-BFGS problems run 3-5x slower (wall clock) with OpenBLAS threads
+    # competing for the cores; one thread is faster, and leaves the other core to the web process.
+    with threadpool_limits(limits=1, user_api="blas"):
+        pipeline.fit(list(texts), list(labels))
     return pipeline
 
 

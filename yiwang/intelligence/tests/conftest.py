@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from yiwang.core.models import Department
-from yiwang.intelligence import services
+from yiwang.intelligence import classifier, services
+from yiwang.intelligence.models import ClassifierArtifact, ClassifierModel
 from yiwang.intelligence.tests import synthetic
 
 ROUTES = {"交通运输": ("JT", "县交通运输局"), "教育文体": ("JY", "县教育局"), "环境保护": ("HB", "生态环境局某县分局"),
@@ -25,8 +26,19 @@ def routes(db):
     return ROUTES
 
 
+@pytest.fixture(scope="session")
+def synthetic_model() -> tuple[bytes, str, str]:
+    """One fit of the synthetic data per test process, stored as the platform stores it."""
+    rows = synthetic.examples()
+    pipeline = classifier.fit([classifier.prepare(t, b) for t, b, _label in rows], [label for *_x, label in rows])
+    return classifier.dump(pipeline)
+
+
 @pytest.fixture
-def trained(db):
-    """A first model version, trained from imported synthetic examples, active."""
-    services.import_examples(actor=None, rows=synthetic.examples())
-    return services.train_classifier(actor=None).model
+def trained(db, synthetic_model):
+    """Version 1, fitted on the synthetic examples, active (``train_classifier`` itself is tested apart)."""
+    blob, sha256, signature = synthetic_model
+    row = ClassifierModel.objects.create(version=1, labels=sorted(synthetic.TOPICS), metrics={"macro_f1": 1.0},
+                                         sha256=sha256, signature=signature, size_bytes=len(blob))
+    ClassifierArtifact.objects.create(model=row, data=blob)
+    return services.activate_classifier(actor=None, version=1)
