@@ -57,7 +57,7 @@ def require_latest_tree_head() -> TreeHead:
 
 
 def entry_by_index(index: int) -> LedgerEntry:
-    entry = LedgerEntry.objects.filter(index=index).first()
+    entry = LedgerEntry.objects.filter(index=index).first() if 0 <= index < 1 << 62 else None
     if entry is None:
         raise NotFound(LedgerErrorCode.ENTRY_NOT_FOUND, _("账本中没有序号为 %(index)s 的条目。") % {"index": index}, {"index": index})
     return entry
