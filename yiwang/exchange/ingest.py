@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -96,23 +98,35 @@ def _choose_encoding(head: bytes, declared: str | None) -> tuple[str, bool]:
             raise InvalidInput(Code.WRONG_ENCODING, _("不支持声明的编码“%(e)s”：可用 utf-8、gbk、gb18030。") % {"e": declared},
                                {"declared": declared})
         return codec, bom
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    lines = head.split(b"\n")
+    if len(head) >= SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut in the middle of a character
+    bad = [n for n, line in enumerate(lines, start=1) if not _is_utf8(line)]
+    if not bad:
         return "utf-8", bom
-    except UnicodeDecodeError as exc:
-        line = head[: exc.start].count(b"\n") + 1
-        guess = ""
-        try:
-            head[: max(0, len(head) - 4)].decode("gb18030")
-            guess = "gbk"
-        except UnicodeDecodeError:
-            pass
-        raise InvalidInput(
-            Code.WRONG_ENCODING,
-            (_("文件不是 UTF-8 编码（第 %(line)s 行起，疑似 GBK/GB18030 中文编码）：请另存为 UTF-8，或上传时声明编码 gbk。")
-             if guess else _("文件不是 UTF-8 编码（第 %(line)s 行起）：请另存为 UTF-8 后重新上传。")) % {"line": line},
-            {"expected": "utf-8", "detected": guess or "unknown", "line": line, "byte_offset": exc.start},
-        ) from exc
+    non_ascii = sum(1 for line in lines if any(b > 0x7F for b in line))
+    if bad[0] > 1 and len(bad) * 2 < non_ascii:
+        return "utf-8", bom  # a few stray lines: each is rejected as a row, the rest loads
+    line = bad[0]
+    guess = "gbk" if all(_decodes(lines[n - 1], "gb18030") for n in bad) else ""
+    raise InvalidInput(
+        Code.WRONG_ENCODING,
+        (_("文件不是 UTF-8 编码（第 %(line)s 行起，疑似 GBK/GB18030 中文编码）：请另存为 UTF-8，或上传时声明编码 gbk。")
+         if guess else _("文件不是 UTF-8 编码（第 %(line)s 行起）：请另存为 UTF-8 后重新上传。")) % {"line": line},
+        {"expected": "utf-8", "detected": guess or "unknown", "line": line, "bad_lines_in_sample": len(bad)},
+    )
+
+
+def _is_utf8(data: bytes) -> bool:
+    return _decodes(data, "utf-8")
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_rows(stream: io.BufferedReader, codec: str, bom: bool) -> Iterator[tuple[int, list[str] | None, str]]:
@@ -141,6 +155,17 @@ def _csv_rows(stream: io.BufferedReader, codec: str, bom: bool) -> Iterator[tupl
             yield line, None, bad_lines.pop(line)
         elif cells:
             yield line, cells, ""
+
+
+def _seekable(stream: BinaryIO) -> BinaryIO:
+    try:
+        stream.seek(0)
+        return stream
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - returned open
+        shutil.copyfileobj(stream, spool)
+        spool.seek(0)
+        return spool  # type: ignore[return-value]
 
 
 def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[Any] | None, str]]:
@@ -360,8 +385,15 @@ def ingest_dataset(
     started = time.perf_counter()
     now = now or timezone.now()
     fmt = detect_format(file_name, file_format)
+    if fmt == "xlsx":  # a zip needs seeking: hash it first, then let openpyxl stream its sheets
+        stream = _seekable(stream)
     source = _Hashing(stream)
     buffered = io.BufferedReader(source, buffer_size=256 * 1024)
+    if fmt == "xlsx":
+        while buffered.read(1 << 20):
+            pass
+        stream.seek(0)
+        buffered = stream  # type: ignore[assignment]
     codec, bom = "utf-8", False
     if fmt in ("csv", "json", "jsonl"):
         codec, bom = _choose_encoding(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], encoding)
