@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yiwang.core.urls")),
     path("", include("yiwang.catalog.urls")),
     path("", include("yiwang.cases.urls")),
+    path("", include("yiwang.exchange.urls")),
 ]
 
 if settings.DEBUG:
