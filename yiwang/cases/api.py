@@ -238,7 +238,7 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         "current_step": case.current_step,
         "current_department": case.current_department.name if case.current_department else None,
         "outcome": case.outcome, "reject_reason": case.reject_reason, "delivery_method": case.delivery_method,
-        "form": case.form_data, "process_version": case.process_version.version,
+        "form": selectors.masked_form(case, full), "process_version": case.process_version.version,
         "steps": [step_out(s, now) for s in selectors.case_steps(case)],
         "materials": [
             {"id": m.pk, "material_id": m.material_id, "material": m.material.name if m.material else "",

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yiwang.cases import services
-from yiwang.cases.models import Case, CaseStep, Channel, StepStatus
+from yiwang.cases.models import Case, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Applicant, ApplicantKind, Role, StaffRole
 
@@ -94,7 +94,7 @@ def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = 
         refs = []
         for material in item.materials.all():
             if material.required or rng.random() < 0.4:
-                upload = services.stage_upload(actor=clerk, file=_demo_file(material))
+                upload = services.stage_upload(actor=clerk, file=_demo_file(material), source=MaterialSource.SCAN)
                 refs.append(services.MaterialRef(material_id=material.pk, upload_id=upload.pk))
         case, _new = services.submit_application(
             actor=clerk, item=item, applicant=applicant, form_data=_form_values(item, rng, t), materials=refs,
@@ -123,7 +123,7 @@ def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = 
                                         note="身份证明复印件不清晰，请重新上传清晰的扫描件。", now=later(rng.uniform(1, 8)))
             if target == "correction":
                 continue
-            upload = services.stage_upload(actor=clerk, file=_demo_file(asked_material))
+            upload = services.stage_upload(actor=clerk, file=_demo_file(asked_material), source=MaterialSource.SCAN)
             services.supply_correction(actor=clerk, case_id=case.pk, now=later(rng.uniform(4, 48)),
                                        materials=[services.MaterialRef(material_id=asked[0], upload_id=upload.pk)])
         services.accept_application(actor=clerk, case_id=case.pk, now=later(rng.uniform(0.5, 6)))

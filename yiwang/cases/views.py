@@ -125,7 +125,8 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "materials": case.materials.select_related("material"),
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,
-        "form_rows": [(f.get("label", f["name"]), case.form_data.get(f["name"], "")) for f in case.item.form_schema or []],
+        "form_rows": [(f.get("label", f["name"]), selectors.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
+                      for f in case.item.form_schema or []],
         "applicant_view": {
             "name": applicant.name if full or not person else mask_name(applicant.name),
             "id_number": applicant.id_number if full else mask_id_number(applicant.id_number),

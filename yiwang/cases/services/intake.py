@@ -115,6 +115,12 @@ def _attach_materials(
     return attached
 
 
+def _window_department(actor: AbstractBaseUser) -> Any:
+    from yiwang.core.selectors import staff_roles_of
+
+    return next((r.department for r in staff_roles_of(actor) if r.role == "clerk"), None)
+
+
 def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef]) -> list[Material]:
     given = {r.material_id for r in refs}
     return [m for m in item.materials.all() if m.required and m.pk not in given]
@@ -175,7 +181,7 @@ def submit_application(
             Case.objects.filter(pk=case.pk).update(number=case.number)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
-                       materials=len(refs))
+                       materials=len(refs), department=_window_department(actor) if channel == Channel.WINDOW else None)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
