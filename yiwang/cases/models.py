@@ -76,6 +76,7 @@ class Case(models.Model):
                                            related_name="held_cases")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_note = models.TextField(blank=True)
+    decided_by_rules = models.BooleanField(default=False, help_text="Decided without a person (秒批)")
     reject_reason = models.TextField(blank=True)
     delivery_method = models.CharField(max_length=12, choices=DeliveryMethod.choices, blank=True)
     delivery_detail = models.CharField(max_length=300, blank=True)
@@ -125,6 +126,22 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in CaseStatus.open_states()
+
+
+class InstantDecision(models.Model):
+    """The instant-approval (秒批) evaluation of a case: the rule version, the evidence it used,
+    and what it decided. A failing rule sends the case to a person with the rule named."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="instant_decision")
+    rules_version = models.ForeignKey("catalog.RuleSetVersion", on_delete=models.PROTECT, related_name="decisions")
+    passed = models.BooleanField()
+    failed_rules = models.JSONField(default=list, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["passed", "evaluated_at"], name="instant_decision_idx")]
 
 
 class CaseEngineState(models.Model):

@@ -73,6 +73,46 @@ class ProcessVersion(models.Model):
         return f"{self.definition.key} v{self.version}"
 
 
+class RuleSet(models.Model):
+    """A named set of instant-approval rules (秒批规则): one DMN decision table, versioned."""
+
+    key = models.CharField(_("规则标识"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("秒批规则")
+        verbose_name_plural = _("秒批规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> RuleSetVersion | None:
+        return self.versions.order_by("-version").first()
+
+
+class RuleSetVersion(models.Model):
+    """One published DMN file; a case records the version that decided it."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    dmn_xml = models.TextField()
+    decision_id = models.CharField(max_length=100)
+    inputs = models.JSONField(default=list, help_text="Input columns: label and expression")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule_set", "version"], name="rule_set_version_unique")]
+        ordering = ["rule_set", "-version"]
+        verbose_name = _("秒批规则版本")
+        verbose_name_plural = _("秒批规则版本")
+
+    def __str__(self) -> str:
+        return f"{self.rule_set.key} v{self.version}"
+
+
 class ServiceItem(models.Model):
     """A service item as listed in the 事项实施清单."""
 
@@ -93,6 +133,10 @@ class ServiceItem(models.Model):
     form_schema = models.JSONField(_("申请表字段"), default=list, blank=True)
     delivery_methods = models.JSONField(_("出件方式"), default=list, blank=True)
     process = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="items", verbose_name=_("审批流程"))
+    instant_rules = models.ForeignKey(
+        RuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("秒批规则"),
+        help_text=_("配置后，网上申请在所有规则通过时由系统即时受理并办结（秒批）；任一规则不通过则转人工并注明原因。"),
+    )
     is_active = models.BooleanField(_("在用"), default=True)
 
     class Meta:
