@@ -240,3 +240,14 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_tasks(world, django_
         assert read_inbox() == 15
     assert len(client.get("/api/v1/tasks", **auth).json()) == 15
     assert all(c.status == CaseStatus.IN_REVIEW for c in [s.case for s in selectors.my_tasks(world.reviewer)])
+
+
+@pytest.mark.parametrize("department", ["99999999999999999999", "-99999999999999999999", "0"])
+def test_board_api_with_an_out_of_range_department_is_not_a_server_error(world, department):
+    # given a department id no database integer can hold (found by the schemathesis run)
+    client = Client()
+    response = client.get("/api/v1/supervision/board", {"department": department}, **bearer(client, "supervisor"))
+    # then the supervisor gets an empty board or a 4xx, never a 500
+    assert response.status_code < 500, response.content
+    if response.status_code == 200:
+        assert response.json() == []
