@@ -96,3 +96,9 @@ def test_staff_corrections_are_kept(client, trained, routes):
                  "not_staff")
     assert_error(post_json(client, "/api/v1/intelligence/corrections", {**payload, "corrected": "未知类别"},
                            bearer(client, "agent")), 422, "unknown_category")
+
+
+def test_the_schema_documents_both_endpoints(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/intelligence/classify" in schema["paths"]
+    assert "/api/v1/intelligence/corrections" in schema["paths"]
