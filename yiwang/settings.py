@@ -161,3 +161,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# The county's administrative division code (GB/T 2260): citizen ID numbers beginning with it
+# are local residents (本县户籍) for instant-approval rules. The demo county is fictitious.
+YIWANG_DIVISION_CODE = env("DIVISION_CODE", "330999") or "330999"

@@ -393,7 +393,7 @@ def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str,
 
 
 @router.get("/supervision/board", response={200: list[BoardRowOut], **ERRORS})
-def board(request: HttpRequest, department: int | None = None) -> list[dict[str, Any]]:
+def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2**63 - 1)) -> list[dict[str, Any]]:
     """电子监察: open cases green/yellow/red by department, or by item within one department."""
     from yiwang.core.selectors import is_supervisor
 

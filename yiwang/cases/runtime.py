@@ -35,7 +35,7 @@ class CaseRuntime:
     def _specs(version: ProcessVersion) -> tuple[Any, dict[str, Any]]:
         # the spec JSON is read (and the deferred column fetched) only when this process has not
         # restored this version yet
-        return bpmn.specs_for(version.pk, lambda: version.spec_json)
+        return bpmn.specs_for((version.pk, version.digest), lambda: version.spec_json)
 
     @classmethod
     def start(cls, version: ProcessVersion, data: dict[str, Any]) -> CaseRuntime:

@@ -151,6 +151,7 @@ EVENT_LABELS = {
     "case_withdrawn": _("申请人撤回"),
     "case_delivered": _("统一出件，办结"),
     "case_step_escalated": _("超期督办"),
+    "case_instant_rules_failed": _("秒批规则未通过，转人工办理"),
 }
 
 
@@ -174,9 +175,16 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     entries = []
     for e in events:
         details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
-                                                               "outcome", "channel", "paused_days", "next_steps")}
-        department = e.actor_department.name if e.actor_department else (_("申请人") if e.event_type in (
-            "case_submitted", "case_correction_supplied", "case_withdrawn") else _("系统"))
+                                                               "outcome", "channel", "paused_days", "next_steps",
+                                                               "failed_rules", "rules_version", "instant")}
+        if e.actor_department:
+            department = e.actor_department.name
+        elif e.details.get("instant"):
+            department = _("系统（秒批）")
+        elif e.event_type in ("case_submitted", "case_correction_supplied", "case_withdrawn"):
+            department = _("申请人")
+        else:
+            department = _("系统")
         entries.append(TimelineEntry(e.created_at, e.event_type, str(EVENT_LABELS.get(e.event_type, e.event_type)),
                                      str(department), details))
     return entries
@@ -251,3 +259,23 @@ def board_cases(
 def overdue_open_steps(*, now: dt.datetime | None = None) -> QuerySet[CaseStep]:
     now = now or timezone.now()
     return CaseStep.objects.filter(status=StepStatus.OPEN, due_at__lte=now).select_related("case", "department")
+
+
+def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of cases decided without a person (秒批; the 人工干预率 complement), per item and
+    overall, over cases submitted since ``since`` (all time by default). Window rejections and
+    withdrawals count as cases a person handled or that never reached a decision."""
+    cases = Case.objects.all()
+    if since is not None:
+        cases = cases.filter(submitted_at__gte=since)
+    rows = (cases.values("item__code", "item__name")
+            .annotate(submitted=Count("id"), decided_by_rules=Count("id", filter=Q(decided_by_rules=True)))
+            .order_by("item__code"))
+    items = [{"item_code": r["item__code"], "item_name": r["item__name"], "submitted": r["submitted"],
+              "decided_by_rules": r["decided_by_rules"], "rate": r["decided_by_rules"] / r["submitted"]}
+             for r in rows]
+    submitted = sum(r["submitted"] for r in items)
+    by_rules = sum(r["decided_by_rules"] for r in items)
+    return {"overall": {"submitted": submitted, "decided_by_rules": by_rules,
+                        "rate": by_rules / submitted if submitted else 0.0},
+            "items": items}

@@ -41,8 +41,11 @@ SAFE_BUILTINS: dict[str, Any] = {
     for name in ("abs", "all", "any", "bool", "dict", "float", "int", "len", "list", "max", "min", "round",
                  "set", "sorted", "str", "sum", "tuple", "range", "isinstance")
 }
-_ALLOWED_CALLS = set(SAFE_BUILTINS) | {"get", "keys", "values", "items", "lower", "upper", "strip", "startswith",
-                                       "endswith", "count", "append", "split", "join"}
+# Methods of plain data (dict, str, list) an expression may use; no other attribute is reachable,
+# so frames, code objects and globals (``gi_frame.f_globals`` …) stay out of reach.
+_ALLOWED_ATTRIBUTES = {"get", "keys", "values", "items", "lower", "upper", "strip", "startswith", "endswith",
+                       "count", "append", "split", "join"}
+_ALLOWED_CALLS = set(SAFE_BUILTINS) | _ALLOWED_ATTRIBUTES
 
 
 class BpmnRejected(Exception):
@@ -83,8 +86,8 @@ def check_expression(source: str, *, mode: str = "eval") -> None:
             raise BpmnRejected(f"表达式中不允许 {type(node).__name__}: {source!r}")
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise BpmnRejected(f"表达式中不允许以下划线开头的名称: {node.id}")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise BpmnRejected(f"表达式中不允许以下划线开头的属性: {node.attr}")
+        if isinstance(node, ast.Attribute) and node.attr not in _ALLOWED_ATTRIBUTES:
+            raise BpmnRejected(f"表达式中不允许访问属性 {node.attr}（只允许 {'、'.join(sorted(_ALLOWED_ATTRIBUTES))}）: {source!r}")
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None

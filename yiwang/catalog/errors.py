@@ -3,3 +3,4 @@ class CatalogErrorCode:
     ITEM_INACTIVE = "item_inactive"
     PROCESS_REJECTED = "process_rejected"
     UNKNOWN_DEPARTMENT = "unknown_department"
+    RULES_REJECTED = "rules_rejected"

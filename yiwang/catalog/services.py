@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.catalog.bpmn import BpmnRejected, parse_process
+from yiwang.catalog.dmn import RulesRejected, parse_rules
 from yiwang.catalog.errors import CatalogErrorCode
-from yiwang.catalog.models import ProcessDefinition, ProcessVersion
+from yiwang.catalog.models import ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
@@ -59,3 +60,45 @@ def publish_process_version(
             details={"version": version.version, "digest": parsed.digest},
         )
     return version
+
+
+def publish_rule_set_version(
+    *,
+    actor: AbstractBaseUser | None,
+    key: str,
+    name: str,
+    dmn_xml: str,
+    description: str = "",
+    items: list[ServiceItem] | None = None,
+) -> RuleSetVersion:
+    """Validate an instant-approval DMN file (秒批规则) and publish it as the next version of rule
+    set ``key``; with ``items``, also attach the rule set to them. Form fields the rules reference
+    must exist on every item that uses the rule set. Publishing the same file again is a no-op."""
+    with transaction.atomic():
+        rule_set, _created = RuleSet.objects.select_for_update().get_or_create(
+            key=key, defaults={"name": name, "description": description}
+        )
+        targets = list(items or []) + list(rule_set.items.all())
+        form_fields: set[str] | None = None
+        for item in targets:
+            names = {f["name"] for f in item.form_schema or []}
+            form_fields = names if form_fields is None else form_fields & names
+        try:
+            parsed = parse_rules(dmn_xml, form_fields=form_fields)
+        except RulesRejected as exc:
+            raise InvalidInput(CatalogErrorCode.RULES_REJECTED, _("秒批规则文件不能使用：%(reason)s") % {"reason": exc}) from exc
+        latest = rule_set.versions.order_by("-version").first()
+        if latest is None or latest.digest != parsed.digest:
+            latest = RuleSetVersion.objects.create(
+                rule_set=rule_set, version=(latest.version + 1) if latest else 1, dmn_xml=dmn_xml,
+                decision_id=parsed.decision_id, inputs=parsed.inputs, digest=parsed.digest,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+            record_audit(actor=actor, event_type="rule_set_version_published", subject_type="rule_set",
+                         subject_id=rule_set.key, details={"version": latest.version, "digest": parsed.digest})
+        for item in items or []:
+            if item.instant_rules_id != rule_set.pk:
+                ServiceItem.objects.filter(pk=item.pk).update(instant_rules=rule_set)
+                record_audit(actor=actor, event_type="item_instant_rules_set", subject_type="item", subject_id=item.code,
+                             details={"rule_set": rule_set.key})
+    return latest

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, StepStatus
 from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
+from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
@@ -182,6 +183,8 @@ def submit_application(
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
                        materials=len(refs), department=_window_department(actor) if channel == Channel.WINDOW else None)
+            if item.instant_rules_id and channel == Channel.ONLINE:
+                decide_instantly(case=case, now=now)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from yiwang.cases.demo import seed_cases
 from yiwang.catalog.demo import seed_catalog
+from yiwang.catalog.demo_rules import seed_instant_rules
 from yiwang.core.demo import seed_core
 
 
@@ -20,6 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, cases: int, **options: Any) -> None:
         core = seed_core()
         catalog = seed_catalog()
+        rules = seed_instant_rules()
         new_cases = seed_cases(count=cases)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {core!r:.200} | {catalog!r:.200} | {new_cases} new historical cases"))
+            f"Demo ready: {len(core.get('accounts', []))} accounts (password {core.get('password')}), "
+            f"{catalog.get('items')} items, {len(rules)} instant-approval rule sets, "
+            f"{new_cases} new historical cases. Open http://127.0.0.1:8000/"))
