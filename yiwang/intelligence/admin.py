@@ -19,6 +19,10 @@ class CategoryRouteAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CategoryRoute, form, change: bool) -> None:
         # Through the service, so that the change is audited like any other.
+        if change:
+            before = CategoryRoute.objects.filter(pk=obj.pk).values_list("category", flat=True).first()
+            if before is not None and before != obj.category:  # renamed: the old label loses its route
+                services.remove_category_route(actor=request.user, category=before)
         route = services.set_category_route(actor=request.user, category=obj.category,
                                             department_code=obj.department.code)
         obj.pk = route.pk

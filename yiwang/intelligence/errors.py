@@ -8,6 +8,7 @@ class IntelligenceErrorCode:
     BATCH_TOO_LARGE = "classify_batch_too_large"
     BATCH_EMPTY = "classify_batch_empty"
     TRAINING_DATA_INVALID = "training_data_invalid"
+    TRAINING_CONFLICT = "training_conflict"
     MODEL_NOT_FOUND = "classifier_model_not_found"
     MODEL_UNAVAILABLE = "classifier_model_unavailable"
     UNKNOWN_CATEGORY = "unknown_category"

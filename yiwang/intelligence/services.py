@@ -331,7 +331,7 @@ def train_classifier(
                 )
                 ClassifierArtifact.objects.create(model=row, data=blob)
         except IntegrityError:
-            raise Conflict(IntelligenceErrorCode.TRAINING_DATA_INVALID,
+            raise Conflict(IntelligenceErrorCode.TRAINING_CONFLICT,
                            _("另一次训练同时完成了，请重试。"), {"version": version}) from None
         record_audit(actor=actor, event_type="classifier_trained", subject_type="classifier_model",
                      subject_id=version, details={"metrics": {k: metrics[k] for k in ("accuracy", "macro_f1",
