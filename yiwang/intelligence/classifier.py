@@ -56,6 +56,7 @@ MIN_EXAMPLES_PER_LABEL = 5
 FORMAT_VERSION = 1  # bump when the pipeline's classes change incompatibly
 _HMAC_SALT = "yiwang.intelligence.classifier"
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MEANINGFUL = re.compile(r"[\w]", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -87,6 +88,8 @@ def _clean(value: str | None, limit: int) -> tuple[str, bool]:
     # Cut before normalising so that a 50,000-character message costs no more than a short one.
     cut = len(raw) > limit * 2
     raw = raw[: limit * 2]
+    # Lone surrogates (valid in JSON as "\ud800", not in UTF-8) are dropped.
+    raw = raw.encode("utf-8", "ignore").decode("utf-8") if _SURROGATE.search(raw) else raw
     text = _SPACE.sub(" ", unicodedata.normalize("NFKC", raw)).strip().lower()
     if len(text) > limit:
         return text[:limit], True

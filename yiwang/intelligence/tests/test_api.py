@@ -102,3 +102,12 @@ def test_the_schema_documents_both_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/intelligence/classify" in schema["paths"]
     assert "/api/v1/intelligence/corrections" in schema["paths"]
+
+
+def test_odd_characters_do_not_break_it(client, trained, routes):
+    # a lone surrogate (legal in JSON, not in UTF-8), a NUL, emoji and control characters
+    factories.user("agent")
+    response = post_json(client, URL, [{"title": "\ud800小学学位紧张\x00"}, {"title": "🚌🚌 公交车\x07班次太少"}],
+                         bearer(client, "agent"))
+    assert response.status_code == 200, response.content
+    assert [r["category"] for r in response.json()] == ["教育文体", "交通运输"]
