@@ -7,6 +7,8 @@ import time
 import numpy as np
 import pytest
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from yiwang.intelligence import classifier
@@ -110,3 +112,16 @@ def test_too_few_examples_of_a_label_are_named():
         classifier.check_training_labels(["交通运输"] * 10 + ["卫生计生"] * 2)
     with pytest.raises(ValueError, match="two labels"):
         classifier.check_training_labels(["交通运输"] * 10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.text(max_size=300), body=st.text(max_size=3000))
+def test_any_text_gets_probabilities_that_sum_to_one(fitted_predictor, title, body):
+    proba = fitted_predictor.predict_proba([classifier.prepare(title, body)])
+    assert proba.shape == (1, len(synthetic.TOPICS))
+    assert abs(proba.sum() - 1) < 1e-6 and (proba >= 0).all()
+
+
+@pytest.fixture(scope="module")
+def fitted_predictor(fitted):
+    return classifier.Predictor(fitted[0])
