@@ -400,3 +400,33 @@ def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2*
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
     return [{**r.__dict__, "total": r.total} for r in selectors.supervision_board(department_id=department)]
+
+
+class AutomationItemOut(Schema):
+    item_code: str
+    item_name: str
+    submitted: int
+    decided_by_rules: int
+    rate: float
+
+
+class AutomationOverallOut(Schema):
+    submitted: int
+    decided_by_rules: int
+    rate: float
+
+
+class AutomationOut(Schema):
+    overall: AutomationOverallOut
+    items: list[AutomationItemOut]
+
+
+@router.get("/kpi/automation", response={200: AutomationOut, **ERRORS})
+def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of cases decided without a person (秒批), per item and overall: the complement of the
+    manual-intervention rate (人工干预率)."""
+    from yiwang.core.selectors import is_supervisor
+
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
+    return selectors.automation_rates(since=since)

@@ -20,8 +20,8 @@ from django.template import engines
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, ServiceItem
-from yiwang.catalog.services import publish_process_version
+from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
+from yiwang.catalog.services import publish_process_version, publish_rule_set_version
 from yiwang.core.errors import DomainError
 from yiwang.core.services import record_audit
 
@@ -275,3 +275,114 @@ class ProcessVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class DmnUploadForm(forms.Form):
+    """Publish an instant-approval (秒批) DMN file as the next version of a rule set."""
+
+    key = forms.CharField(
+        label="规则标识", max_length=64,
+        validators=[RegexValidator(r"^[A-Za-z][A-Za-z0-9_]*$", "只能使用字母、数字和下划线，并以字母开头。")],
+    )
+    name = forms.CharField(label="名称", max_length=100)
+    items = forms.ModelMultipleChoiceField(
+        label="适用事项", queryset=ServiceItem.objects.filter(is_active=True), required=False,
+        help_text="规则引用的申请表字段须在每个适用事项中存在。",
+    )
+    dmn_file = forms.FileField(
+        label="DMN 文件",
+        help_text="DMN 1.3 决策表，命中策略 COLLECT，输出列 failed_rule；表达式为 Python（非 FEEL），"
+                  "变量 form、facts、credit。详见 yiwang/catalog/dmn.py。",
+    )
+
+    def __init__(self, *args: Any, rule_set: RuleSet | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rule_set = rule_set
+        if rule_set is not None:
+            del self.fields["key"], self.fields["name"]
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if RuleSet.objects.filter(key=key).exists():
+            raise forms.ValidationError("该规则标识已存在：请在该规则的页面上传新版本。")
+        return key
+
+    def clean_dmn_file(self) -> str:
+        upload = self.cleaned_data["dmn_file"]
+        if upload.size > MAX_BPMN_BYTES:
+            raise forms.ValidationError("文件过大：DMN 文件不能超过 2 MB。")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("文件不是 UTF-8 编码的文本：请上传 DMN（XML）文件。") from exc
+
+
+class RuleSetVersionInline(admin.TabularInline):
+    model = RuleSetVersion
+    fields = ("version", "decision_id", "created_at", "created_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    inlines = (RuleSetVersionInline,)
+    list_display = ("key", "name", "item_names")
+    search_fields = ("key", "name")
+    fields = ("key", "name", "description", "upload_link")
+    readonly_fields = ("key", "upload_link")
+
+    @admin.display(description="适用事项")
+    def item_names(self, obj: RuleSet) -> str:
+        return "、".join(obj.items.values_list("name", flat=True))
+
+    @admin.display(description="新版本")
+    def upload_link(self, obj: RuleSet) -> str:
+        if obj.pk is None:
+            return ""
+        url = reverse("admin:catalog_ruleset_upload", args=[obj.pk])
+        return format_html('<a class="button" href="{}">上传 DMN 文件，发布新版本</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:object_id>/upload/", self.admin_site.admin_view(self.upload_view), name="catalog_ruleset_upload"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        """A rule set is created by publishing its first DMN file."""
+        return self.upload_view(request, None)
+
+    def upload_view(self, request: HttpRequest, object_id: int | None) -> HttpResponse:
+        rule_set = get_object_or_404(RuleSet, pk=object_id) if object_id is not None else None
+        allowed = self.has_change_permission(request, rule_set) if rule_set else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        form = DmnUploadForm(request.POST or None, request.FILES or None, rule_set=rule_set)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                version = publish_rule_set_version(
+                    actor=request.user, key=rule_set.key if rule_set else data["key"],
+                    name=rule_set.name if rule_set else data["name"], dmn_xml=data["dmn_file"],
+                    items=list(data.get("items") or []),
+                )
+            except DomainError as exc:
+                form.add_error("dmn_file", exc.message)
+            except Exception:  # a file the parser chokes on is the uploader's error, never a 500
+                logger.exception("DMN upload failed unexpectedly")
+                form.add_error("dmn_file", "规则文件无法解析：请用 DMN 建模工具检查后重新导出。")
+            else:
+                messages.success(request, f"已发布 {version.rule_set.key} v{version.version}")
+                return HttpResponseRedirect(reverse("admin:catalog_ruleset_change", args=[version.rule_set_id]))
+        latest = rule_set.latest_version() if rule_set else None
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "original": rule_set,
+            "title": f"发布新版本：{rule_set}" if rule_set else "新建秒批规则", "latest": latest,
+            "latest_steps": latest.decision_id if latest else "",
+        }
+        return HttpResponse(UPLOAD_TEMPLATE.render(context, request))

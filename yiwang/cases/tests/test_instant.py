@@ -135,3 +135,33 @@ def test_share_of_cases_decided_without_a_person(world, instant_item):
     assert rates["overall"] == {"submitted": 3, "decided_by_rules": 1, "rate": pytest.approx(1 / 3)}
     by_item = {r["item_code"]: r for r in rates["items"]}
     assert by_item["RS-CARD"]["rate"] == pytest.approx(0.5)
+
+
+def test_admin_uploads_a_rule_version_and_sees_a_refusal_in_the_form(world, instant_item, client):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin_user = get_user_model().objects.create_superuser("root", password="pw-root")
+    client.force_login(admin_user)
+    rule_set = instant_item.instant_rules
+    url = f"/admin/catalog/ruleset/{rule_set.pk}/upload/"
+    refused = client.post(url, {"dmn_file": SimpleUploadedFile("r.dmn", RULES.replace("COLLECT", "UNIQUE").encode())})
+    assert refused.status_code == 200 and "COLLECT" in refused.content.decode()
+    ok = client.post(url, {"dmn_file": SimpleUploadedFile("r.dmn", dmn(("", "&lt; 3", "须满3个月")).encode())})
+    assert ok.status_code == 302 and rule_set.versions.count() == 2
+
+
+def test_the_clerk_sees_which_rules_failed(world, instant_item, client):
+    case = apply(world, instant_item, {"reported_loss": "否", "months": 12})
+    client.force_login(world.clerk)
+    page = client.get(f"/work/cases/{case.number}/").content.decode()
+    assert 'id="instant-failed"' in page and "补领前须先挂失" in page
+
+
+def test_automation_rates_api_is_for_supervisors(world, instant_item, client):
+    apply(world, instant_item, {"reported_loss": "是", "months": 12})
+    client.force_login(world.supervisor)
+    body = client.get("/api/v1/kpi/automation").json()
+    assert body["overall"]["decided_by_rules"] == 1
+    client.force_login(world.reviewer)
+    assert client.get("/api/v1/kpi/automation").status_code == 403
