@@ -38,7 +38,6 @@ class Consumer:
     department: Department
     credential: ApiCredential | None = None
     user: AbstractBaseUser | None = None
-    scope: frozenset[int] | None = None  # subscription ids the credential may use; None = the department's
 
 
 @dataclass
@@ -60,19 +59,21 @@ class Catalogue:
 
 
 def load_resource(code: str) -> Catalogue:
-    """Two queries: the resource (with its provider and a resource-level negative entry), its fields."""
-    active = NegativeListEntry.objects.filter(lifted_at__isnull=True, resource=OuterRef("pk"))
-    resource = (
-        DataResource.objects.select_related("provider")
-        .annotate(listed=Exists(active.filter(field__isnull=True)))
-        .filter(code=code, is_active=True)
-        .first()
+    """One query: the resource's fields joined with the resource and its provider, each annotated
+    with whether an active negative-list entry names it, or the whole resource."""
+    active = NegativeListEntry.objects.filter(lifted_at__isnull=True)
+    rows = list(
+        ResourceField.objects.filter(resource__code=code, resource__is_active=True)
+        .select_related("resource__provider")
+        .annotate(listed=Exists(active.filter(field=OuterRef("pk"))),
+                  resource_listed=Exists(active.filter(resource=OuterRef("resource_id"), field__isnull=True)))
     )
-    if resource is None:
+    if not rows:
         raise NotFound(Code.UNKNOWN_RESOURCE, _("数据资源 %(code)s 不存在或未发布。") % {"code": code}, {"resource": code})
-    listed = NegativeListEntry.objects.filter(lifted_at__isnull=True, field=OuterRef("pk"))
-    fields = {f.name: f for f in ResourceField.objects.filter(resource=resource).annotate(listed=Exists(listed))}
-    return Catalogue(resource=resource, fields=fields, resource_listed=resource.listed)  # type: ignore[attr-defined]
+    resource = rows[0].resource
+    for f in rows:
+        f.resource = resource  # one instance, so callers see one resource
+    return Catalogue(resource=resource, fields={f.name: f for f in rows}, resource_listed=rows[0].resource_listed)  # type: ignore[attr-defined]
 
 
 def unknown_fields(catalogue: Catalogue, names: Sequence[str]) -> None:
@@ -156,9 +157,9 @@ def decide(
                         % {"dept": consumer.department.name}, {"resource": resource.code})
     if names:
         refuse_unshareable(catalogue, names)
-    subs = list(Subscription.objects.filter(consumer=consumer.department, resource=resource).order_by("-id"))
-    if consumer.scope is not None:
-        in_scope = [s for s in subs if s.pk in consumer.scope]
+    subs = Subscription.objects.filter(consumer=consumer.department, resource=resource).order_by("-id")
+    if consumer.credential is not None:  # a key reaches only the subscriptions it was issued for
+        in_scope = list(subs.filter(credentials=consumer.credential))
         if not in_scope:
             raise Forbidden(
                 Code.WRONG_DEPARTMENT_KEY,
@@ -168,6 +169,8 @@ def decide(
                  "provider": resource.provider.code},
             )
         subs = in_scope
+    else:
+        subs = list(subs)
     active = [s for s in subs if s.is_active(now)]
     if not active:
         raise _subscription_refusal(subs, catalogue, consumer, now)

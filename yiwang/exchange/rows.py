@@ -23,7 +23,9 @@ from yiwang.core.ids import (
     normalize_id,
     uscc_problem,
 )
-from yiwang.crypto.fields import blind_index, decrypt_field, encrypt_field
+from yiwang.crypto import keys
+from yiwang.crypto.fields import blind_index, decrypt_field, encrypt_field, normalize_for_index
+from yiwang.crypto.primitives import hmac_sm3
 from yiwang.exchange.errors import ExchangeErrorCode
 from yiwang.exchange.models import FieldStandard, FieldType, KeyKind, MaskRule, ResourceField, key_context
 
@@ -63,6 +65,25 @@ def normalize_lookup_key(kind: str, raw: Any) -> str:
 def key_index(kind: str, value: str) -> str:
     """The blind index (HMAC-SM3) of a normalised key; the same for a person in every resource."""
     return blind_index(value, context=key_context(kind))
+
+
+class KeyIndexer:
+    """``key_index`` for many keys of one kind (ingestion): the blind-index key is read once instead
+    of once per row. Checked against ``yiwang.crypto.fields.blind_index`` when built, and falls back
+    to it if the two ever disagree (so a change of the index format in ``crypto`` cannot go unseen)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.prefix = key_context(kind).encode("utf-8") + b"\x00"
+        self.key = keys.blind_index_key()
+        probe = "11010519491231002X"
+        self.fast = self._fast(probe) == blind_index(probe, context=key_context(kind))
+
+    def _fast(self, value: str) -> str:
+        return hmac_sm3(self.key, self.prefix + normalize_for_index(value).encode("utf-8")).hex()
+
+    def __call__(self, value: str) -> str:
+        return self._fast(value) if self.fast else key_index(self.kind, value)
 
 
 def mask_key(kind: str, value: str) -> str:
@@ -127,6 +148,11 @@ GENDER_VALUES = {"1": "男", "2": "女", "男": "男", "女": "女", "0": "未�
 
 
 def _parse_date(value: Any) -> str | None:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

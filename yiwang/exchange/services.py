@@ -307,8 +307,7 @@ def consumer_for_key(key: str, *, now: dt.datetime | None = None) -> policy.Cons
     cred = ApiCredential.objects.select_related("department").filter(digest=credential_digest(key), revoked_at__isnull=True).first()
     if cred is None or (cred.expires_at is not None and cred.expires_at <= now):
         return None
-    scope = frozenset(cred.subscriptions.values_list("pk", flat=True))
-    return policy.Consumer(department=cred.department, credential=cred, scope=scope)
+    return policy.Consumer(department=cred.department, credential=cred)
 
 
 # ------------------------------------------------------------------------------ the gateway

@@ -248,5 +248,5 @@ def test_every_refusal_is_logged_with_its_rule_and_audited(county, now):
 
 
 def test_a_lookup_reads_a_bounded_number_of_queries(county, now, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)

@@ -203,3 +203,18 @@ def test_a_name_differing_from_the_authoritative_source_is_reported_as_a_conflic
     sample = result.report["conflict_samples"][0]
     assert (sample["row"], sample["field"], sample["source"]) == (3, "name", "RK.name")
     assert "李" not in sample["message"]
+
+
+def test_the_batch_key_indexer_agrees_with_crypto_blind_index(county):
+    from yiwang.exchange.rows import KeyIndexer, key_index
+
+    indexer = KeyIndexer("citizen_id")
+    assert indexer.fast and indexer(zhang()) == key_index("citizen_id", zhang())
+
+
+def test_seen_keys_finds_every_duplicate_across_growth():
+    from yiwang.exchange.ingest import SeenKeys
+
+    seen = SeenKeys(capacity=4)
+    assert all(seen.add(k * 7919, row) is None for row, k in enumerate(range(1, 5000), start=2))
+    assert seen.add(1 * 7919, 9999) == 2 and seen.add(4999 * 7919, 10000) == 5000 and seen.add(0, 3) is None

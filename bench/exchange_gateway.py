@@ -1,0 +1,160 @@
+#!/usr/bin/env python
+"""Exchange gateway benchmark: lookups per second and p50/p99 against a resource of 1M rows on
+PostgreSQL, the gateway (API key, policy, DB counters, access log, audit, SM3 of the response)
+beside a bare view doing the same indexed query and decryption, in the same run and server.
+
+    .venv/bin/python bench/exchange_gateway.py [--rows 1000000] [--requests 6000] [--clients 4] [--reuse]
+
+Without ``--reuse`` it builds the database and ingests the rows first (bench/exchange_ingest.py's
+people file). gunicorn (2 sync workers, ``bench.exchange_settings``) serves both; the same load
+generator (several processes, one request in flight each) drives the bare view, then the gateway.
+Not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.exchange_common import PEOPLE_FIELDS, PG_URL, ROOT, env, fresh_database, pct, people_file, person_id  # noqa: E402
+
+FIELDS = "name,gender,birth_date"
+
+
+def setup_child(path: str, ingest: bool) -> None:
+    import django
+
+    django.setup()
+    from yiwang.core.models import Department
+    from yiwang.exchange import services
+    from yiwang.exchange.models import DataResource, Subscription
+
+    ga, _ = Department.objects.get_or_create(code="GA", defaults={"name": "县公安局"})
+    scjg, _ = Department.objects.get_or_create(code="SCJG", defaults={"name": "县市场监管局"})
+    res = services.publish_resource(actor=None, code="BENCH_RK", name="人口基础信息（基准）", provider=ga,
+                                    key_kind="citizen_id", key_field="id_number", fields=PEOPLE_FIELDS)
+    if ingest or DataResource.objects.get(pk=res.pk).current_version == 0:
+        with open(path, "rb") as stream:
+            services.ingest_dataset(actor=None, resource=res, stream=stream, file_name=os.path.basename(path))
+    Subscription.objects.filter(resource=res).delete()
+    sub = services.request_subscription(actor=None, consumer=scjg, resource=res, fields=FIELDS.split(","),
+                                        purpose="基准测试", legal_basis="基准")
+    services.approve_subscription(actor=None, subscription=sub, expires_at=None, daily_quota=10**9, rate_per_minute=10**9)
+    _cred, key = services.issue_credential(actor=None, department=scjg, name="bench", subscriptions=[sub])
+    print(json.dumps({"key": key, "rows": DataResource.objects.get(pk=res.pk).row_count}))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def client(args: tuple[int, str, dict[str, str], list[str], int, int]) -> tuple[list[float], dict[int, int]]:
+    port, target, headers, keys, n, seed = args
+    rng = random.Random(seed)
+    times, statuses = [], {}
+    for _ in range(n):
+        key = rng.choice(keys)
+        if target == "bare":
+            url = "/bench/exchange/bare?" + urllib.parse.urlencode({"resource": "BENCH_RK", "key": key, "fields": FIELDS})
+        else:
+            url = "/api/v1/exchange/lookup?" + urllib.parse.urlencode(
+                {"resource": "BENCH_RK", "key": key, "fields": FIELDS, "purpose": "基准测试"})
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", url, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        times.append(time.perf_counter() - started)
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        conn.close()
+    return times, statuses
+
+
+def drive(port: int, target: str, headers: dict[str, str], keys: list[str], requests: int, clients: int) -> dict:
+    per = requests // clients
+    started = time.perf_counter()
+    with mp.Pool(clients) as pool:
+        parts = pool.map(client, [(port, target, headers, keys, per, i) for i in range(clients)])
+    wall = time.perf_counter() - started
+    times = [t for p, _s in parts for t in p]
+    statuses: dict[int, int] = {}
+    for _t, s in parts:
+        for k, v in s.items():
+            statuses[k] = statuses.get(k, 0) + v
+    return {"target": target, "requests": len(times), "per_s": round(len(times) / wall, 1),
+            "p50_ms": round(pct(times, 50) * 1000, 2), "p99_ms": round(pct(times, 99) * 1000, 2), "statuses": statuses}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=6000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--reuse", action="store_true", help="keep the database built by an earlier run")
+    parser.add_argument("--setup-child", nargs=2)
+    args = parser.parse_args()
+    if args.setup_child:
+        setup_child(args.setup_child[0], args.setup_child[1] == "1")
+        return
+    path = people_file(args.rows)
+    if not args.reuse:
+        fresh_database()
+    child_env = env(DATABASE_URL=PG_URL, DJANGO_SETTINGS_MODULE="bench.exchange_settings", CONN_MAX_AGE="60")
+    out = subprocess.run([sys.executable, __file__, "--setup-child", str(path), "0" if args.reuse else "1"], cwd=ROOT,
+                         env=child_env, capture_output=True, text=True)
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        sys.exit(1)
+    setup = json.loads(out.stdout.strip().splitlines()[-1])
+    port = free_port()
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "yiwang.wsgi:application"], cwd=ROOT, env=child_env,
+                              start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        rng = random.Random(7)
+        keys = [person_id(rng.randrange(setup["rows"])) for _ in range(20000)]
+        auth = {"X-Api-Key": setup["key"]}
+        drive(port, "bare", {}, keys, 400, args.clients)  # warm up both paths
+        drive(port, "gateway", auth, keys, 400, args.clients)
+        bare = drive(port, "bare", {}, keys, args.requests, args.clients)
+        gateway = drive(port, "gateway", auth, keys, args.requests, args.clients)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    ratio = gateway["per_s"] / bare["per_s"]
+    print(f"# exchange gateway, {setup['rows']:,} rows, PostgreSQL, gunicorn 2 sync workers, {args.clients} clients, "
+          f"Python {platform.python_version()}, {os.cpu_count()} cores")
+    print("| path | requests | lookups/s | p50 ms | p99 ms | statuses |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for r in (bare, gateway):
+        print(f"| {r['target']} | {r['requests']} | {r['per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['statuses']} |")
+    print(f"\nthroughput ratio gateway/bare: {ratio:.2f} (goal >= 0.60); p99 overhead: "
+          f"{gateway['p99_ms'] - bare['p99_ms']:.2f} ms (goal < 5 ms); p50 overhead {gateway['p50_ms'] - bare['p50_ms']:.2f} ms")
+    (ROOT / "bench" / "results" / f"exchange-gateway-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps({"rows": setup["rows"], "bare": bare, "gateway": gateway, "ratio": ratio}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
