@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from yiwang.intelligence.models import CategoryRoute, ClassifierArtifact, ClassifierModel, LabelledExample
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_BATCH = 1000
@@ -28,13 +32,31 @@ class Route:
     department_name: str
 
 
+def _configured(name: str, default: float, cast: type, low: float, high: float) -> float:
+    """A Django setting ``name``, else the environment variable of that name, else ``default``."""
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = cast(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        logger.warning("%s=%r is not a number between %s and %s; using %s", name, value, low, high, default)
+        return default
+    return number
+
+
 def default_min_confidence() -> float:
-    """The system-wide threshold: ``settings.YIWANG_DISPATCH_MIN_CONFIDENCE``, else 0.5."""
-    return float(getattr(settings, "YIWANG_DISPATCH_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE))
+    """The system-wide threshold: setting or environment ``YIWANG_DISPATCH_MIN_CONFIDENCE``, else 0.5."""
+    return float(_configured("YIWANG_DISPATCH_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE, float, 0.0, 1.0))
 
 
 def max_batch() -> int:
-    return int(getattr(settings, "YIWANG_CLASSIFY_MAX_BATCH", DEFAULT_MAX_BATCH))
+    """Most messages per classification call: setting or environment ``YIWANG_CLASSIFY_MAX_BATCH``."""
+    return int(_configured("YIWANG_CLASSIFY_MAX_BATCH", DEFAULT_MAX_BATCH, int, 1, 100_000))
 
 
 def active_model() -> ActiveModel | None:

@@ -127,3 +127,13 @@ def test_a_batch_above_the_cap_is_refused(db):
     assert err.value.code == IntelligenceErrorCode.BATCH_TOO_LARGE and "3" in err.value.message
     with pytest.raises(InvalidInput):
         services.classify_batch([])
+
+
+def test_thresholds_may_come_from_the_environment(monkeypatch):
+    from yiwang.intelligence import selectors
+
+    monkeypatch.setenv("YIWANG_DISPATCH_MIN_CONFIDENCE", "0.8")
+    monkeypatch.setenv("YIWANG_CLASSIFY_MAX_BATCH", "50")
+    assert (selectors.default_min_confidence(), selectors.max_batch()) == (0.8, 50)
+    monkeypatch.setenv("YIWANG_DISPATCH_MIN_CONFIDENCE", "eighty percent")
+    assert selectors.default_min_confidence() == 0.5
