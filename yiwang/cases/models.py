@@ -236,3 +236,79 @@ class CorrectionNotice(models.Model):
 
     class Meta:
         ordering = ["requested_at"]
+
+
+class FindingKind(models.TextChoices):
+    """What material pre-review (材料预审) found; values match ``yiwang.intelligence.prereview``."""
+
+    FIELD_MISMATCH = "field_mismatch", _("与申请信息不一致")
+    INVALID_CHECK_DIGIT = "invalid_check_digit", _("校验位错误")
+    INVALID_NUMBER = "invalid_number", _("号码无效")
+    EXPIRED = "expired", _("已过有效期")
+    FIELD_NOT_FOUND = "field_not_found", _("未识别到")
+    UNREADABLE = "unreadable", _("无法识别")
+    PAGES_TRUNCATED = "pages_truncated", _("仅部分页预审")
+    OCR_FAILED = "ocr_failed", _("预审失败")
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """Kinds that say something may be wrong with the material itself (shown first)."""
+        return [cls.FIELD_MISMATCH, cls.INVALID_CHECK_DIGIT, cls.INVALID_NUMBER, cls.EXPIRED]
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待预审")
+    DONE = "done", _("已预审")
+    FAILED = "failed", _("预审失败")
+    SKIPPED = "skipped", _("无需预审")
+
+
+class MaterialReview(models.Model):
+    """The latest pre-review of one material file: status, engine, what was read, how long it took.
+
+    Advisory only: a case never waits for it, and its status never blocks a transition."""
+
+    material = models.OneToOneField(CaseMaterial, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    profile = models.CharField(max_length=32, blank=True, help_text="Material type whose fields were read")
+    engine = models.CharField(max_length=120, blank=True)
+    pages_total = models.PositiveIntegerField(default=0)
+    pages_read = models.PositiveIntegerField(default=0)
+    fields = models.JSONField(default=dict, blank=True, help_text="Field → {value, confidence, page}")
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("材料预审")
+        verbose_name_plural = _("材料预审")
+
+    def __str__(self) -> str:
+        return f"{self.material_id} · {self.get_status_display()}"
+
+
+class MaterialFinding(models.Model):
+    """One thing pre-review found on a material, with the OCR confidence, for the clerk to weigh."""
+
+    material = models.ForeignKey(CaseMaterial, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=24, choices=FindingKind.choices)
+    field = models.CharField(max_length=32, blank=True)
+    expected = models.CharField(max_length=200, blank=True)
+    found = models.CharField(max_length=200, blank=True)
+    confidence = models.FloatField(null=True, blank=True, help_text="OCR confidence 0..1 of what was read")
+    page = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0-based page of the file")
+    message = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                                   name="material_finding_confidence_0_1"),
+        ]
+        ordering = ["material", "id"]
+        verbose_name = _("预审发现")
+        verbose_name_plural = _("预审发现")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.message[:40]}"
