@@ -105,6 +105,11 @@ def _insert(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]])
         return
     quote = connection.ops.quote_name
     fields = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    if connection.vendor == "postgresql":  # COPY: several times faster than INSERT for thousands of rows
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({fields}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     step = max(1, 900 // len(columns))  # stay under every backend's parameter limit
     with connection.cursor() as cursor:
