@@ -273,8 +273,8 @@ def load_image(data: bytes, *, max_side: int | None = None, max_pixels: int | No
                             "请压缩后重新上传。", error=str(exc)) from exc
     except (OSError, ValueError, SyntaxError) as exc:  # truncated or corrupt data
         raise OcrInputError("not_an_image", "图片文件已损坏或不完整，无法预审。", error=str(exc)) from exc
-    img, scale = _fit(img, max_side)
-    return img, source_pixels, img.size[0] / w if w else scale
+    img, _scale = _fit(img, max_side)
+    return img, source_pixels, img.size[0] / w
 
 
 def _render_pdf(data: bytes, *, max_pages: int, max_side: int) -> tuple[list[tuple[int, Any, float]], int, int]:
@@ -348,6 +348,8 @@ def read_document(
         raise OcrInputError("not_an_image", "文件不是可识别的图片或 PDF，无法预审。")
 
     def work() -> OcrDocument:
+        import numpy as np
+
         started = time.perf_counter()
         if not _work_lock.acquire(timeout=timeout):
             raise OcrEngineError("busy", "文字识别引擎忙（上一份文件仍在识别），请稍后重试。")
@@ -360,8 +362,6 @@ def read_document(
             eng = engine or get_engine()
             pages = []
             for index, image, scale in rendered:
-                import numpy as np
-
                 t0 = time.perf_counter()
                 try:
                     lines = eng(np.asarray(image))
