@@ -8,13 +8,13 @@ token or the browser session, naming the department they act for where they hold
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, HttpBearer
 
@@ -46,6 +46,10 @@ def session_user(request: HttpRequest) -> AbstractBaseUser | None:
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 
+
+# Ids as path parameters and in bodies: bounded, so that no number reaches the database too big for it.
+Id = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
+BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 router = Router(tags=["exchange"], auth=[ExchangeKey(), StaffToken(), session_user])
 
@@ -235,7 +239,7 @@ def _sub_out(s: Subscription) -> dict[str, Any]:
 class CredentialIn(Schema):
     department: str | None = Field(None, max_length=32)
     name: str = Field(..., max_length=100)
-    subscriptions: list[int] = Field(..., min_length=1, max_length=100)
+    subscriptions: list[BodyId] = Field(..., min_length=1, max_length=100)
     expires_at: dt.datetime | None = None
 
 
@@ -367,7 +371,7 @@ def add_negative(request: HttpRequest, payload: NegativeIn) -> Status:
 
 
 @router.delete("/exchange/negative-list/{entry_id}", response={200: NegativeOut, **ERRORS})
-def lift_negative(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+def lift_negative(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
     entry = get_object_or_404(NegativeListEntry.objects.select_related("resource__provider", "field"), pk=entry_id)
     return _negative_out(services.lift_negative_entry(actor=_staff(request), entry=entry))
 
@@ -401,7 +405,7 @@ def request_subscription(request: HttpRequest, payload: SubscriptionIn) -> Statu
 
 
 @router.post("/exchange/subscriptions/{sub_id}/approve", response={200: SubscriptionOut, **ERRORS})
-def approve(request: HttpRequest, sub_id: int, payload: ApproveIn) -> dict[str, Any]:
+def approve(request: HttpRequest, sub_id: Id, payload: ApproveIn) -> dict[str, Any]:
     sub = services.approve_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                         expires_at=payload.expires_at, daily_quota=payload.daily_quota,
                                         rate_per_minute=payload.rate_per_minute, fields=payload.fields,
@@ -410,13 +414,13 @@ def approve(request: HttpRequest, sub_id: int, payload: ApproveIn) -> dict[str, 
 
 
 @router.post("/exchange/subscriptions/{sub_id}/refuse", response={200: SubscriptionOut, **ERRORS})
-def refuse(request: HttpRequest, sub_id: int, payload: ReasonIn) -> dict[str, Any]:
+def refuse(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _sub_out(services.refuse_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 
 
 @router.post("/exchange/subscriptions/{sub_id}/revoke", response={200: SubscriptionOut, **ERRORS})
-def revoke(request: HttpRequest, sub_id: int, payload: ReasonIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
     return _sub_out(services.revoke_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 
@@ -440,7 +444,7 @@ def issue_credential(request: HttpRequest, payload: CredentialIn) -> Status:
 
 
 @router.post("/exchange/credentials/{cred_id}/revoke", response={200: CredentialOut, **ERRORS})
-def revoke_credential(request: HttpRequest, cred_id: int) -> dict[str, Any]:
+def revoke_credential(request: HttpRequest, cred_id: Id) -> dict[str, Any]:
     cred = get_object_or_404(selectors.credentials_of(_staff(request)), pk=cred_id)
     return _cred_out(services.revoke_credential(actor=_staff(request), credential=cred))
 
@@ -529,7 +533,7 @@ def upload_dataset(request: HttpRequest, code: str, file: File[UploadedFile],
 
 
 @router.get("/exchange/datasets/{dataset_id}", response={200: DatasetOut, **ERRORS})
-def get_dataset(request: HttpRequest, dataset_id: int) -> dict[str, Any]:
+def get_dataset(request: HttpRequest, dataset_id: Id) -> dict[str, Any]:
     dataset = get_object_or_404(Dataset.objects.select_related("resource__provider"), pk=dataset_id)
     if not is_steward(_staff(request), dataset.resource.provider):
         raise Forbidden(Code.NOT_STEWARD, _("只有提供部门的数据管理员可以查看数据集质量报告。"))
