@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,16 +221,28 @@ def _light_counts(now: dt.datetime) -> dict[str, Count]:
 
 
 def supervision_board(*, now: dt.datetime | None = None, department_id: int | None = None) -> list[BoardRow]:
-    """Open cases by department (or, for one department, by item), counted green/yellow/red."""
+    """Open cases by department (or, for one department, by item), counted green/yellow/red.
+
+    The whole board is one query grouped by ``(status, department)``, so that it walks the
+    ``case_board_idx`` index in its own order as a covering index; the statuses are folded here.
+    Grouping by the department's name instead made SQLite scan the table through the bare
+    department index and sort (100,000 open cases: about 5× slower; see docs/benchmarks.md)."""
     now = now or timezone.now()
     cases = Case.objects.filter(status__in=CaseStatus.open_states())
-    if department_id is None:
-        rows = cases.values("department_id", "department__name").annotate(**_light_counts(now)).order_by("department_id")
-        return [BoardRow(r["department_id"], r["department__name"], r["green"], r["yellow"], r["red"], r["paused"])
-                for r in rows]
-    rows = (cases.filter(department_id=department_id).values("item_id", "item__name")
-            .annotate(**_light_counts(now)).order_by("item_id"))
-    return [BoardRow(r["item_id"], r["item__name"], r["green"], r["yellow"], r["red"], r["paused"]) for r in rows]
+    if department_id is not None:  # one department's slice of the index: grouping by item is cheap
+        rows = (cases.filter(department_id=department_id).values("item_id", "item__name")
+                .annotate(**_light_counts(now)).order_by("item_id"))
+        return [BoardRow(r["item_id"], r["item__name"], r["green"], r["yellow"], r["red"], r["paused"]) for r in rows]
+    rows = (cases.values("status", "department_id").annotate(label=Max("department__name"), **_light_counts(now))
+            .order_by("status", "department_id"))
+    board: dict[int, BoardRow] = {}
+    for r in rows:
+        row = board.setdefault(r["department_id"], BoardRow(r["department_id"], r["label"], 0, 0, 0, 0))
+        row.green += r["green"]
+        row.yellow += r["yellow"]
+        row.red += r["red"]
+        row.paused += r["paused"]
+    return [board[k] for k in sorted(board)]
 
 
 def board_cases(
