@@ -9,9 +9,11 @@ import re
 from xml.sax.saxutils import escape
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 
 from yiwang.cases import services
 from yiwang.cases.models import CaseStatus, CaseStep, StepStatus
+from yiwang.catalog import bpmn
 from yiwang.catalog.bpmn import BpmnRejected, RestrictedEnvironment
 from yiwang.catalog.models import ProcessVersion
 from yiwang.catalog.services import publish_process_version
@@ -291,3 +293,26 @@ def test_running_cases_keep_their_version_when_a_new_one_is_published(world):
     review = CaseStep.objects.get(case=new, status=StepStatus.OPEN)
     services.complete_step(actor=world.reviewer, case_id=new.pk, step_id=review.pk, decision="approve")
     assert CaseStep.objects.get(case=new, status=StepStatus.OPEN).name == "现场核查"
+
+
+def test_engine_state_keeps_task_data_whatever_order_the_database_returns_its_tasks_in():
+    # given a case's engine, started with the form and stopped at its first user task
+    parsed = bpmn.parse_process(guarded_process())
+    spec, subprocess_specs = bpmn.specs_for(("order-test", parsed.digest), parsed.spec_json)
+    workflow = bpmn.new_workflow(spec, subprocess_specs)
+    workflow.task_tree.data.update({"form": {"area": 150}})
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update({"form": {"area": 150}})
+    workflow.do_engine_steps()
+    state = bpmn.dump_state(workflow)
+    # when the stored state comes back with its task mapping in another order (PostgreSQL's jsonb
+    # does not keep the order of object keys: it sorts them)
+    state["tasks"] = dict(reversed(list(state["tasks"].items())))
+    restored = bpmn.load_state(state, spec, subprocess_specs)
+    # then the first user task still has the form, and the gateway after it can read it
+    review = restored.get_tasks(state=TaskState.READY, manual=True)[0]
+    assert review.data.get("form") == {"area": 150}
+    review.data.update({"decision": "approve"})
+    review.run()
+    restored.do_engine_steps()
+    assert [t.task_spec.name for t in restored.get_tasks(state=TaskState.READY, manual=True)] == ["site"]
