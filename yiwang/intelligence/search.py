@@ -505,9 +505,14 @@ def guide_search(q: str, *, department_code: str = "", applicant_kind: str = "",
         return _no_hits(answer, "no_match", _("没有找到相关事项。可以换个说法，或到办事大厅按部门查找。"))
     page = ranked[offset: offset + limit]
     by_id = ServiceItem.objects.select_related("department").in_bulk([index.items[pos].item_id for pos, _s, _m in page])
-    answer.hits = [GuideHit(item=by_id[index.items[pos].item_id], score=round(s, 4), matched_terms=matched[:8])
+    answer.hits = [GuideHit(item=by_id[index.items[pos].item_id], score=round(s, 4), matched_terms=readable(matched)[:8])
                    for pos, s, matched in page if index.items[pos].item_id in by_id]
     return answer
+
+
+def readable(matched: list[str]) -> list[str]:
+    """Matched terms for people: a sub-word (工商) is left out when a longer matched term (个体工商户) holds it."""
+    return [t for t in matched if not any(t != other and t in other for other in matched)]
 
 
 def _no_hits(answer: GuideAnswer, reason: str, message: str) -> GuideAnswer:
