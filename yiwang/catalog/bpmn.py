@@ -260,6 +260,30 @@ def load_state(state: dict[str, Any], spec: Any, subprocess_specs: dict[str, Any
     ``state`` (task data among them): pass a state freshly read or decoded, not one still in use.
     Only the top level is copied (a deep copy of every task's data cost about a fifth of a load)."""
     dct = dict(state)
+    dct["tasks"] = _parents_first(dct["tasks"], dct["root"])
+    if dct.get("subprocesses"):
+        dct["subprocesses"] = {
+            key: {**sub, "tasks": _parents_first(sub["tasks"], sub["root"])} for key, sub in dct["subprocesses"].items()
+        }
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
     return _state_serializer.from_dict(dct)
+
+
+def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """Order serialized tasks so that every parent comes before its children.
+
+    SpiffWorkflow 3.2 stores each task's data as a delta from its parent's and restores tasks in
+    the order of this mapping, so a child restored before its parent silently loses its data.
+    JSON text keeps insertion order, but PostgreSQL's jsonb does not (it sorts keys)."""
+    ordered: dict[str, Any] = {}
+    queue = [root]
+    while queue:
+        task_id = queue.pop()
+        if task_id in ordered or task_id not in tasks:
+            continue
+        ordered[task_id] = tasks[task_id]
+        queue.extend(reversed(tasks[task_id].get("children", [])))
+    if len(ordered) != len(tasks):  # tasks outside the tree (never written by dump_state): keep them
+        ordered.update((k, v) for k, v in tasks.items() if k not in ordered)
+    return ordered
