@@ -22,7 +22,7 @@ def escalate_overdue_steps(*, now: dt.datetime | None = None, batch_size: int = 
             steps = list(
                 CaseStep.objects.select_for_update(skip_locked=True)
                 .select_related("case", "department")
-                .filter(status=StepStatus.OPEN, due_at__lt=now, escalated_at__isnull=True)
+                .filter(status=StepStatus.OPEN, due_at__lte=now, escalated_at__isnull=True)
                 .order_by("due_at")[:batch_size]
             )
             if not steps:
