@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from yiwang.core.calendar import invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
-from yiwang.core.models import Applicant, AuditEvent, CalendarDay, Department, Notification, StaffRole
+from yiwang.core.models import Applicant, ApplicantKind, AuditEvent, CalendarDay, Department, Notification, StaffRole
 from yiwang.core.services import record_audit, set_calendar_day, validate_applicant_id
 
 
@@ -54,7 +54,18 @@ class ApplicantAdmin(admin.ModelAdmin):
     form = ApplicantForm
     list_display = ("name", "kind", "masked_id_number", "masked_phone", "user", "created_at")
     list_filter = ("kind",)
-    search_fields = ("name", "id_number", "phone", "user__username")
+    search_fields = ("name", "user__username")
+    search_help_text = "按名称或用户名查找；证件号码须输入完整号码（号码加密存储，按盲索引精确匹配）。"
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) == 18:
+            by_number = queryset.none()
+            for kind in (ApplicantKind.PERSON, ApplicantKind.ORGANISATION):
+                by_number = by_number | queryset.with_id_number(kind, term)
+            results = results | by_number
+        return results, duplicates
     raw_id_fields = ("user",)
     readonly_fields = ("created_at",)
     list_select_related = ("user",)

@@ -18,10 +18,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from yiwang.core.ids import citizen_id_check_digit, uscc_check_char
-from yiwang.core.models import Applicant, ApplicantKind, CalendarDay, Department, Role, StaffRole
+from yiwang.core.models import Applicant, ApplicantKind, CalendarDay, Department, Role, StaffRole, applicant_id_index
 from yiwang.core.services import record_audit, register_applicant, set_calendar_day
 
 DEMO_PASSWORD = "yiwang2026"
@@ -313,7 +313,7 @@ def _seed_users(departments: dict[str, Department], counts: dict[str, int]) -> d
 
 
 def _link_applicant(*, actor: AbstractBaseUser | None, user: Any, counts: dict[str, int], **data: str) -> Applicant:
-    if not Applicant.objects.filter(kind=data["kind"], id_number=data["id_number"]).exists():
+    if not Applicant.objects.with_id_number(data["kind"], data["id_number"]).exists():
         counts["applicants_created"] += 1
     applicant = register_applicant(actor=actor, user=user, **data)
     if applicant.user_id is None:
@@ -372,8 +372,6 @@ def seed_core(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
 def historical_applicants() -> QuerySet[Applicant]:
     """The generated applicants without accounts, for historical cases (a queryset)."""
     rows = historical_applicant_data()
-    people = [r["id_number"] for r in rows if r["kind"] == ApplicantKind.PERSON]
-    orgs = [r["id_number"] for r in rows if r["kind"] == ApplicantKind.ORGANISATION]
-    return Applicant.objects.filter(
-        Q(kind=ApplicantKind.PERSON, id_number__in=people) | Q(kind=ApplicantKind.ORGANISATION, id_number__in=orgs)
-    )
+    # ID numbers are encrypted: match them through their blind indexes
+    indexes = [applicant_id_index(r["kind"], r["id_number"]) for r in rows]
+    return Applicant.objects.filter(id_index__in=indexes, user__isnull=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from yiwang.crypto.fields import EncryptedTextField
 
 
 class Department(models.Model):
@@ -33,27 +37,52 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "org", _("法人")
 
 
+def applicant_id_index(kind: str, id_number: str) -> str:
+    """The blind index (HMAC-SM3, its own key) under which an applicant's ID number is found."""
+    from yiwang.crypto.fields import blind_index
+
+    return blind_index(id_number, context=f"core.Applicant.id_number:{kind}")
+
+
+class ApplicantQuerySet(models.QuerySet):
+    def with_id_number(self, kind: str, id_number: str) -> ApplicantQuerySet:
+        """Exact lookup by ID number, through the blind index (the number itself is encrypted)."""
+        from yiwang.core.ids import normalize_id
+
+        return self.filter(kind=kind, id_index=applicant_id_index(kind, normalize_id(id_number)))
+
+
 class Applicant(models.Model):
-    """A person (自然人, citizen ID) or an organisation (法人, unified social credit code)."""
+    """A person (自然人, citizen ID) or an organisation (法人, unified social credit code).
+
+    ID number, phone and address are personal data: stored encrypted with SM4-GCM (国密), found
+    by ID number through a blind index."""
 
     kind = models.CharField(_("类型"), max_length=8, choices=ApplicantKind.choices)
     name = models.CharField(_("名称"), max_length=200)
-    id_number = models.CharField(_("证件号码"), max_length=18)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("地址"), max_length=300, blank=True)
+    id_number = EncryptedTextField(_("证件号码"), context="core.Applicant.id_number")
+    id_index = models.CharField(max_length=64, editable=False)
+    phone = EncryptedTextField(_("联系电话"), blank=True, context="core.Applicant.phone")
+    address = EncryptedTextField(_("地址"), blank=True, context="core.Applicant.address")
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ApplicantQuerySet.as_manager()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "id_number"], name="applicant_unique_id")]
+        constraints = [models.UniqueConstraint(fields=["kind", "id_index"], name="applicant_unique_id_index")]
         verbose_name = _("申请人")
         verbose_name_plural = _("申请人")
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_index = applicant_id_index(self.kind, self.id_number)
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

@@ -88,7 +88,7 @@ def register_applicant(
     if not (name or "").strip():
         raise InvalidInput(CoreErrorCode.VALIDATION_FAILED, _("请填写申请人名称。"), {"field": "name"})
     with transaction.atomic():
-        existing = Applicant.objects.select_for_update().filter(kind=kind, id_number=value).first()
+        existing = Applicant.objects.select_for_update().with_id_number(kind, value).first()
         if existing:
             return existing
         try:
@@ -103,7 +103,7 @@ def register_applicant(
                     user=user,
                 )
         except IntegrityError:
-            return Applicant.objects.get(kind=kind, id_number=value)
+            return Applicant.objects.with_id_number(kind, value).get()
         record_audit(
             actor=actor,
             event_type="applicant_registered",

@@ -279,3 +279,20 @@ def test_admin_masks_id_numbers_and_keeps_audit_read_only(seeded, client):
     event = AuditEvent.objects.first()
     assert client.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_personal_data_is_encrypted_at_rest_and_found_by_blind_index(seeded):
+    from django.db import connection
+
+    # given the demo citizen, as the application reads them
+    citizen = Applicant.objects.get(user__username="citizen")
+    # then the stored columns hold SM4 tokens, not the number, phone or address
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone, address FROM core_applicant WHERE id = %s", [citizen.pk])
+        stored = cursor.fetchone()
+    assert all(value.startswith("sm4g1.") for value in stored)
+    assert citizen.id_number not in stored and citizen.phone not in stored
+    # and the window still finds the person by the number typed at the counter
+    typed = " " + citizen.id_number.lower() + " "
+    assert Applicant.objects.with_id_number(ApplicantKind.PERSON, typed).get() == citizen
