@@ -521,3 +521,32 @@ def prove_materials(
             code="" if holds else ("not_found" if not facts.found else "condition_not_met"),
         ))
     return out
+
+
+# ------------------------------------------------------------------------------ key rotation
+
+
+def reseal_rows(*, actor: AbstractBaseUser | None, resource: DataResource, batch_size: int = 2000) -> int:
+    """Re-encrypt the sealed values of every row of ``resource`` (all versions) that an older field
+    key made, under the newest key of the ring; return how many changed. Each batch is one
+    transaction; a row changed meanwhile is left for the next run. Safe to interrupt and re-run.
+
+    (``crypto.rotate_field_keys`` cannot do these: each resource binds its own context into its tokens.)"""
+    from yiwang.crypto.fields import needs_reencryption, reencrypt
+
+    require_steward(actor, resource.provider)
+    context, changed, last = resource.seal_context, 0, 0
+    while True:
+        batch = list(DataRow.objects.filter(resource=resource, pk__gt=last).exclude(sealed="")
+                     .order_by("pk").values_list("pk", "sealed")[:batch_size])
+        if not batch:
+            break
+        last = batch[-1][0]
+        with transaction.atomic():
+            for pk, token in batch:
+                if needs_reencryption(token):
+                    changed += DataRow.objects.filter(pk=pk, sealed=token).update(sealed=reencrypt(token, context=context))
+    if changed:
+        record_audit(actor=actor, event_type="exchange_rows_resealed", subject_type="exchange_resource",
+                     subject_id=resource.code, actor_department=resource.provider, details={"rows": changed})
+    return changed

@@ -218,3 +218,15 @@ def test_seen_keys_finds_every_duplicate_across_growth():
     seen = SeenKeys(capacity=4)
     assert all(seen.add(k * 7919, row) is None for row, k in enumerate(range(1, 5000), start=2))
     assert seen.add(1 * 7919, 9999) == 2 and seen.add(4999 * 7919, 10000) == 5000 and seen.add(0, 3) is None
+
+
+def test_rows_are_resealed_under_the_newest_key_after_a_rotation(county, settings, now):
+    # given: the ring gets a new first key
+    settings.YIWANG_SM4_KEYS = "ex3:ffeeddccbbaa99887766554433221100, " + settings.YIWANG_SM4_KEYS
+    # when
+    changed = services.reseal_rows(actor=county.ga_steward, resource=county.people)
+    # then
+    assert changed == 3
+    assert all(t.startswith("sm4g1.ex3.") for t in DataRow.objects.filter(resource=county.people).values_list("sealed", flat=True))
+    assert services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now).data == {"name": "张*"}
+    assert services.reseal_rows(actor=None, resource=county.people) == 0
