@@ -29,6 +29,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 def _isolated_media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # OCR pre-review on upload is switched on by the tests that exercise it
+    settings.YIWANG_PREREVIEW_ON_UPLOAD = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     invalidate_calendar_cache()
 

@@ -166,3 +166,6 @@ LOGGING = {
 # The county's administrative division code (GB/T 2260): citizen ID numbers beginning with it
 # are local residents (本县户籍) for instant-approval rules. The demo county is fictitious.
 YIWANG_DIVISION_CODE = env("DIVISION_CODE", "330999") or "330999"
+
+# Queue OCR pre-review (材料预审) of every attached material file (run by the django-tasks worker).
+YIWANG_PREREVIEW_ON_UPLOAD = env_bool("PREREVIEW_ON_UPLOAD", True)

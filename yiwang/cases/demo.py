@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from yiwang.cases import services
@@ -63,7 +64,14 @@ class _Approvers:
 
 
 def seed_cases(*, count: int = 320, seed: int = 2026, now: dt.datetime | None = None) -> int:
-    """Create ``count`` historical cases (idempotent: keyed ``demo-NNNN``); returns how many were new."""
+    """Create ``count`` historical cases (idempotent: keyed ``demo-NNNN``); returns how many were new.
+
+    Their files are placeholders, so they are not queued for OCR pre-review."""
+    with override_settings(YIWANG_PREREVIEW_ON_UPLOAD=False):
+        return _seed_cases(count=count, seed=seed, now=now)
+
+
+def _seed_cases(*, count: int, seed: int, now: dt.datetime | None) -> int:
     now = now or timezone.now()
     user_model = get_user_model()
     clerk = user_model.objects.get(username="clerk")

@@ -122,7 +122,7 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
         "steps": selectors.case_steps(case),
         "timeline": selectors.case_timeline(case),
-        "materials": case.materials.select_related("material"),
+        "materials": case.materials.select_related("material", "review").prefetch_related("findings"),
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,
         "form_rows": [(f.get("label", f["name"]), selectors.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
@@ -308,6 +308,7 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
     ] if case.status == CaseStatus.IN_REVIEW else []
     context["delivery_methods"] = [(m, DeliveryMethod(m).label) for m in (case.item.delivery_methods or DeliveryMethod.values)]
     context["item_materials"] = case.item.materials.all()
+    context["show_prereview"] = True
     return render(request, "cases/staff_case.html", context)
 
 

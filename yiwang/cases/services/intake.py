@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +24,8 @@ from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,21 @@ def _attach_materials(
         upload.material = materials[ref.material_id]
         attached.append(upload)
     CaseMaterial.objects.bulk_update(attached, ["case", "material"])
+    if settings.YIWANG_PREREVIEW_ON_UPLOAD:
+        transaction.on_commit(functools.partial(_enqueue_prereview, [m.pk for m in attached]))
     return attached
+
+
+def _enqueue_prereview(material_ids: list[int]) -> None:
+    """Queue OCR pre-review (材料预审) of newly attached files; advisory, so a queue failure is
+    logged and never reaches the applicant."""
+    from yiwang.cases.prereview import prereview_material_task
+
+    for material_id in material_ids:
+        try:
+            prereview_material_task.enqueue(material_id)
+        except Exception:  # noqa: BLE001 - pre-review must never break a submission
+            logger.exception("could not queue pre-review of material %s", material_id)
 
 
 def _window_department(actor: AbstractBaseUser) -> Any:
