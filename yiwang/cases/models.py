@@ -211,8 +211,12 @@ class CaseMaterial(models.Model):
 
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="materials")
     material = models.ForeignKey(Material, null=True, blank=True, on_delete=models.PROTECT)
-    file = models.FileField(upload_to="materials/%Y/%m/")
+    file = models.FileField(upload_to="materials/%Y/%m/", blank=True)
     original_name = models.CharField(max_length=200)
+    shared_facts = models.JSONField(
+        null=True, blank=True,
+        help_text="For a material obtained by data sharing (免提交): the facts and where they came from",
+    )
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -176,7 +176,7 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     for e in events:
         details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
                                                                "outcome", "channel", "paused_days", "next_steps",
-                                                               "failed_rules", "rules_version", "instant")}
+                                                               "failed_rules", "rules_version", "instant", "shared")}
         if e.actor_department:
             department = e.actor_department.name
         elif e.details.get("instant"):

@@ -27,6 +27,7 @@ from yiwang.core.ids import mask_id_number, mask_name, mask_phone
 from yiwang.core.models import ApplicantKind, Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
+from yiwang.exchange.selectors import materials_provable_by_sharing
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,6 +100,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/apply.html", {
         "item": item, "applicant": applicant, "fields": _form_fields(item, values), "token": token,
         "staged": staged, "staged_names": _staged_names(staged),
+        "provable": {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)},
     })
 
 

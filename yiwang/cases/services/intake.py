@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
-from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, StepStatus
+from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
@@ -24,6 +24,8 @@ from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.exchange.selectors import materials_provable_by_sharing
+from yiwang.exchange.services import prove_materials
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,45 @@ def _enqueue_prereview(material_ids: list[int]) -> None:
             logger.exception("could not queue pre-review of material %s", material_id)
 
 
+def _obtain_by_sharing(
+    *, actor: AbstractBaseUser, case: Case, item: ServiceItem, applicant: Applicant, refs: list[MaterialRef],
+    now: dt.datetime,
+) -> list[CaseMaterial]:
+    """Obtain by data sharing (免提交) the materials the applicant did not upload and shared data can
+    prove, with this case as the purpose; record the facts and where they came from. A required
+    material that sharing cannot prove after all (refused, no record, condition unmet) must be
+    uploaded: the submission is refused naming it and the reason."""
+    uploaded = {r.material_id for r in refs}
+    if not any(p.material_id not in uploaded for p in materials_provable_by_sharing(item=item, applicant=applicant)):
+        return []
+    results = prove_materials(item=item, applicant=applicant, consumer_department=item.department,
+                              case_reference=case.number, actor=actor, now=now)
+    obtained, unproven = [], []
+    for result in results:
+        if result.material_id in uploaded:
+            continue
+        if not result.proven or result.facts is None:
+            unproven.append(result)
+            continue
+        obtained.append(CaseMaterial(
+            case=case, material_id=result.material_id, original_name=f"{result.facts.resource_name}（{result.facts.provider_name}）",
+            content_type="application/json", size=0, sha256=result.facts.response_sm3, source=MaterialSource.SHARED,
+            uploaded_by=actor, shared_facts={"facts": result.facts.facts, "labels": result.facts.labels,
+                                             **result.facts.provenance()},
+        ))
+    required = {m.pk for m in item.materials.all() if m.required}
+    blocking = [r for r in unproven if r.material_id in required]
+    if blocking:
+        raise InvalidInput(
+            CaseErrorCode.MATERIALS_MISSING,
+            _("以下材料无法通过数据共享获取，请上传：%(names)s。")
+            % {"names": "；".join(f"{r.material_name}（{r.reason}）" for r in blocking)},
+            {"missing": [{"material_id": r.material_id, "name": r.material_name, "reason": r.code} for r in blocking]},
+        )
+    CaseMaterial.objects.bulk_create(obtained)
+    return obtained
+
+
 def _window_department(actor: AbstractBaseUser) -> Any:
     from yiwang.core.selectors import staff_roles_of
 
@@ -178,7 +219,8 @@ def submit_application(
     if channel == Channel.ONLINE and applicant.user_id != actor.pk:
         raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
     cleaned = clean_form(item, form_data or {})
-    missing = _missing_required(item, refs)
+    shareable = {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)}
+    missing = [m for m in _missing_required(item, refs) if m.pk not in shareable]
     if missing:
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,
@@ -200,8 +242,10 @@ def submit_application(
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
+            shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant, refs=refs, now=now)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
-                       materials=len(refs), department=_window_department(actor) if channel == Channel.WINDOW else None)
+                       materials=len(refs), shared=[m.material.name for m in shared],
+                       department=_window_department(actor) if channel == Channel.WINDOW else None)
             if item.instant_rules_id and channel == Channel.ONLINE:
                 decide_instantly(case=case, now=now)
     except IntegrityError:
