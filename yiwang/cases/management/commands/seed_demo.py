@@ -10,6 +10,7 @@ from yiwang.cases.demo import seed_cases
 from yiwang.catalog.demo import seed_catalog
 from yiwang.catalog.demo_rules import seed_instant_rules
 from yiwang.core.demo import seed_core
+from yiwang.exchange.demo import seed_exchange
 from yiwang.intelligence.demo import seed_category_routes
 from yiwang.ledger.services import append_audit_events, publish_tree_head
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         catalog = seed_catalog()
         rules = seed_instant_rules()
         seed_category_routes()
+        exchange = seed_exchange()
         new_cases = seed_cases(count=cases)
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
@@ -32,5 +34,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: {len(core.get('accounts', []))} accounts (password {core.get('password')}), "
             f"{catalog.get('items')} items, {len(rules)} instant-approval rule sets, "
+            f"{exchange.get('resources')} shared data resources, "
             f"{new_cases} new historical cases, {logged} audit events appended to the ledger "
             f"(tree size {head.tree_size}). Open http://127.0.0.1:8000/"))
