@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := yiwang.settings
 
-.PHONY: run test venv assets migrate demo messages browser-deps lint bench clean
+.PHONY: run test venv assets migrate demo messages browser-deps system-deps lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ messages: $(STAMP)
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput -v 0
 
-demo: migrate messages assets
+demo: system-deps migrate messages assets
 	$(PY) manage.py seed_demo
 
 # The web server, and a background worker (django-tasks) for OCR pre-review and other tasks.
@@ -47,11 +47,16 @@ run: demo
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Debian libraries that OpenCV (OCR pre-review) links against; installed where missing (root, as on CI).
+system-deps:
+	@(ldconfig -p | grep -q 'libGL.so.1' && ldconfig -p | grep -q 'libgthread-2.0.so.0') || \
+	  (apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null)
+
 # Browser tests drive Debian's chromium; install it where missing (needs root, as on CI).
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-test: venv messages assets browser-deps
+test: venv system-deps messages assets browser-deps
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: venv
