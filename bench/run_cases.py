@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import http.client
 import json
 import multiprocessing as mp
@@ -110,6 +111,10 @@ def child_env(db: str) -> dict[str, str]:
         "MEDIA_ROOT": str(VAR_BENCH / f"media-{db}"),
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
+        # bench-only keys (DEBUG is off, so demo keys are refused): fixed, so that the bench
+        # process and gunicorn read each other's encrypted fields
+        "YIWANG_SM4_KEYS": "bench1:" + hashlib.sha256(b"yiwang bench sm4").hexdigest()[:32],
+        "YIWANG_BLIND_INDEX_KEY": hashlib.sha256(b"yiwang bench blind index").hexdigest(),
     })
     return env
 
@@ -582,10 +587,10 @@ def board_measurements(port: int | None, supervisor_token: str | None, repeats: 
     out["service_board"] = measure(lambda: selectors.supervision_board(), repeats)
     out["service_board_department"] = measure(lambda: selectors.supervision_board(department_id=biggest.pk), repeats)
     out["service_board_cases_red"] = measure(lambda: selectors.board_cases(light="red"), repeats)
-    reviewer = get_user_model().objects.create(username="d00_reviewer", password="!")
     from yiwang.core.models import Role, StaffRole
 
-    StaffRole.objects.create(user=reviewer, department=biggest, role=Role.REVIEWER)
+    reviewer, _new = get_user_model().objects.get_or_create(username="d00_reviewer", defaults={"password": "!"})
+    StaffRole.objects.get_or_create(user=reviewer, department=biggest, role=Role.REVIEWER)
     out["service_my_tasks_100"] = measure(lambda: list(selectors.my_tasks(reviewer)[:100]), repeats)
 
     supervisor = get_user_model().objects.get(username="supervisor")
