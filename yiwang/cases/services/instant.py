@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.models import (
     Case,
+    CaseMaterial,
     CaseStatus,
     CaseStep,
     DeliveryMethod,
     InstantDecision,
+    MaterialSource,
     Outcome,
     StepDecision,
     StepStatus,
@@ -32,8 +34,9 @@ MAX_SYSTEM_STEPS = 50  # a process that never ends under "approve" is a modellin
 
 
 def applicant_facts(applicant: Applicant, case: Case, now: dt.datetime) -> dict[str, Any]:
-    """Facts the rules may use (see ``yiwang.catalog.dmn.FACTS``): from the applicant's record and
-    the platform's own history. Facts from data sharing go under ``shared``."""
+    """Facts the rules may use (see ``yiwang.catalog.dmn.FACTS``): from the applicant's record, the
+    platform's own history, and, under ``shared``, what data sharing proved for this case (免提交),
+    by resource code: ``facts["shared"]["RS_SBCBXX"]["status"]``."""
     facts: dict[str, Any] = {
         "applicant_kind": applicant.kind,
         "is_enterprise": applicant.kind == ApplicantKind.ORGANISATION,
@@ -46,6 +49,8 @@ def applicant_facts(applicant: Applicant, case: Case, now: dt.datetime) -> dict[
         today = calendar.local_date(now)
         facts["age"] = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         facts["gender"] = "男" if int(number[16]) % 2 else "女"
+    for shared in CaseMaterial.objects.filter(case=case, source=MaterialSource.SHARED).exclude(shared_facts=None):
+        facts["shared"].setdefault(shared.shared_facts.get("resource", ""), {}).update(shared.shared_facts.get("facts", {}))
     same_item = Case.objects.filter(applicant=applicant, item_id=case.item_id).exclude(pk=case.pk)
     facts["has_open_case_same_item"] = same_item.filter(status__in=CaseStatus.open_states()).exists()
     facts["previous_approvals_same_item"] = same_item.filter(outcome=Outcome.APPROVED).count()
