@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,6 @@ from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.models import (
     ApiCredential,
     DataResource,
-    NegativeListEntry,
     ResourceField,
     SharingClass,
     Subscription,
@@ -58,22 +57,41 @@ class Catalogue:
     resource_listed: bool
 
 
+_CATALOGUE_SQL = """
+SELECT f.id, f.name, f.label, f.field_type, f.sharing_class, f.sensitivity, f.mask_rule,
+       r.id, r.code, r.name, r.key_kind, r.key_field, r.current_version, r.row_count,
+       d.id, d.code, d.name,
+       EXISTS (SELECT 1 FROM exchange_negativelistentry n WHERE n.field_id = f.id AND n.lifted_at IS NULL),
+       EXISTS (SELECT 1 FROM exchange_negativelistentry n
+               WHERE n.resource_id = r.id AND n.field_id IS NULL AND n.lifted_at IS NULL)
+  FROM exchange_resourcefield f
+  JOIN exchange_dataresource r ON r.id = f.resource_id
+  JOIN core_department d ON d.id = r.provider_id
+ WHERE r.code = %s AND r.is_active
+ ORDER BY f.sort_order, f.id
+"""
+
+
 def load_resource(code: str) -> Catalogue:
-    """One query: the resource's fields joined with the resource and its provider, each annotated
-    with whether an active negative-list entry names it, or the whole resource."""
-    active = NegativeListEntry.objects.filter(lifted_at__isnull=True)
-    rows = list(
-        ResourceField.objects.filter(resource__code=code, resource__is_active=True)
-        .select_related("resource__provider")
-        .annotate(listed=Exists(active.filter(field=OuterRef("pk"))),
-                  resource_listed=Exists(active.filter(resource=OuterRef("resource_id"), field__isnull=True)))
-    )
+    """One query (plain SQL: this is the gateway's hot path, and building it through the ORM cost
+    more than running it): the resource, its provider and its fields, each field flagged when an
+    active negative-list entry names it, and the resource when an entry names all of it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CATALOGUE_SQL, [code])
+        rows = cursor.fetchall()
     if not rows:
         raise NotFound(Code.UNKNOWN_RESOURCE, _("数据资源 %(code)s 不存在或未发布。") % {"code": code}, {"resource": code})
-    resource = rows[0].resource
-    for f in rows:
-        f.resource = resource  # one instance, so callers see one resource
-    return Catalogue(resource=resource, fields={f.name: f for f in rows}, resource_listed=rows[0].resource_listed)  # type: ignore[attr-defined]
+    first = rows[0]
+    provider = Department(id=first[14], code=first[15], name=first[16])
+    resource = DataResource(id=first[7], code=first[8], name=first[9], key_kind=first[10], key_field=first[11],
+                            current_version=first[12], row_count=first[13], provider=provider, is_active=True)
+    fields: dict[str, ResourceField] = {}
+    for r in rows:
+        f = ResourceField(id=r[0], name=r[1], label=r[2], field_type=r[3], sharing_class=r[4], sensitivity=r[5],
+                          mask_rule=r[6], resource=resource)
+        f.listed = bool(r[17])  # type: ignore[attr-defined]
+        fields[f.name] = f
+    return Catalogue(resource=resource, fields=fields, resource_listed=bool(first[18]))
 
 
 def unknown_fields(catalogue: Catalogue, names: Sequence[str]) -> None:
@@ -139,6 +157,20 @@ def _subscription_refusal(subs: list[Subscription], catalogue: Catalogue, consum
                      % {"dept": consumer.department.name, "code": code}, {"resource": code})
 
 
+_SUBSCRIPTIONS_SQL = "SELECT s.* FROM exchange_subscription s {join} WHERE s.consumer_id = %s AND s.resource_id = %s ORDER BY s.id DESC"
+_SCOPE_JOIN = "JOIN exchange_apicredential_subscriptions cs ON cs.subscription_id = s.id AND cs.apicredential_id = %s"
+
+
+def _subscriptions(consumer: Consumer, resource: DataResource, *, scoped: bool) -> list[Subscription]:
+    """The consumer's subscriptions to ``resource``, newest first; ``scoped``: only those its API
+    key was issued for (a raw query: cheaper to build than the ORM's on the hot path)."""
+    if scoped and consumer.credential is not None:
+        sql, params = _SUBSCRIPTIONS_SQL.format(join=_SCOPE_JOIN), [consumer.credential.pk]
+    else:
+        sql, params = _SUBSCRIPTIONS_SQL.format(join=""), []
+    return list(Subscription.objects.raw(sql, [*params, consumer.department.pk, resource.pk]))
+
+
 def decide(
     *, consumer: Consumer, resource_code: str, field_names: Sequence[str] | None, now: dt.datetime,
     catalogue: Catalogue | None = None,
@@ -157,9 +189,8 @@ def decide(
                         % {"dept": consumer.department.name}, {"resource": resource.code})
     if names:
         refuse_unshareable(catalogue, names)
-    subs = Subscription.objects.filter(consumer=consumer.department, resource=resource).order_by("-id")
     if consumer.credential is not None:  # a key reaches only the subscriptions it was issued for
-        in_scope = list(subs.filter(credentials=consumer.credential))
+        in_scope = _subscriptions(consumer, resource, scoped=True)
         if not in_scope:
             raise Forbidden(
                 Code.WRONG_DEPARTMENT_KEY,
@@ -170,7 +201,7 @@ def decide(
             )
         subs = in_scope
     else:
-        subs = list(subs)
+        subs = _subscriptions(consumer, resource, scoped=False)
     active = [s for s in subs if s.is_active(now)]
     if not active:
         raise _subscription_refusal(subs, catalogue, consumer, now)
@@ -206,18 +237,17 @@ def count_use(subscription: Subscription, now: dt.datetime) -> None:
     so concurrent lookups in any number of processes never overshoot; refuse when either is spent."""
     day = timezone.localdate(now)
     minute = int(now.timestamp() // 60)
-    updated = (
-        Subscription.objects.filter(pk=subscription.pk)
-        .filter(Q(day__isnull=True) | ~Q(day=day) | Q(day_count__lt=F("daily_quota")))
-        .filter(~Q(minute=minute) | Q(minute_count__lt=F("rate_per_minute")))
-        .update(
-            day_count=Case(When(day=day, then=F("day_count") + 1), default=Value(1)),
-            day=day,
-            minute_count=Case(When(minute=minute, then=F("minute_count") + 1), default=Value(1)),
-            minute=minute,
-            total_count=F("total_count") + 1,
+    table = Subscription._meta.db_table
+    with connection.cursor() as cursor:  # plain SQL for the same reason as load_resource
+        cursor.execute(
+            f"UPDATE {table} SET day_count = CASE WHEN day = %s THEN day_count + 1 ELSE 1 END, day = %s, "
+            "minute_count = CASE WHEN minute = %s THEN minute_count + 1 ELSE 1 END, minute = %s, "
+            "total_count = total_count + 1 "
+            "WHERE id = %s AND (day IS NULL OR day <> %s OR day_count < daily_quota) "
+            "AND (minute <> %s OR minute_count < rate_per_minute)",
+            [day, day, minute, minute, subscription.pk, day, minute],
         )
-    )
+        updated = cursor.rowcount
     if updated:
         return
     row = Subscription.objects.filter(pk=subscription.pk).values("day", "day_count", "daily_quota").get()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,10 +304,18 @@ def consumer_for_key(key: str, *, now: dt.datetime | None = None) -> policy.Cons
     if not key or not key.startswith(CREDENTIAL_PREFIX):
         return None
     now = _now(now)
-    cred = ApiCredential.objects.select_related("department").filter(digest=credential_digest(key), revoked_at__isnull=True).first()
-    if cred is None or (cred.expires_at is not None and cred.expires_at <= now):
+    with connection.cursor() as cursor:  # plain SQL: every gateway call starts here
+        cursor.execute(
+            "SELECT c.id, c.name, d.id, d.code, d.name FROM exchange_apicredential c "
+            "JOIN core_department d ON d.id = c.department_id "
+            "WHERE c.digest = %s AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > %s)",
+            [credential_digest(key), connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
-    return policy.Consumer(department=cred.department, credential=cred)
+    department = Department(id=row[2], code=row[3], name=row[4])
+    return policy.Consumer(department=department, credential=ApiCredential(id=row[0], name=row[1], department=department))
 
 
 # ------------------------------------------------------------------------------ the gateway

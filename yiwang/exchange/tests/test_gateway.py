@@ -250,3 +250,10 @@ def test_every_refusal_is_logged_with_its_rule_and_audited(county, now):
 def test_a_lookup_reads_a_bounded_number_of_queries(county, now, django_assert_max_num_queries):
     with django_assert_max_num_queries(9):
         services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+
+
+def test_an_expired_credential_authenticates_nobody(county, now):
+    _cred, key = services.issue_credential(actor=county.scjg_clerk, department=county.scjg, name="x",
+                                           subscriptions=[county.subscription], expires_at=now + dt.timedelta(days=1))
+    assert services.consumer_for_key(key, now=now) is not None
+    assert services.consumer_for_key(key, now=now + dt.timedelta(days=2)) is None
