@@ -88,7 +88,7 @@ PROFILES: tuple[MaterialProfile, ...] = (
             FieldSpec(FieldKey.COMPANY_NAME, ("名称",)),
             _USCC,
             FieldSpec(FieldKey.LEGAL_REP, ("法定代表人", "经营者", "负责人", "执行事务合伙人", "投资人")),
-            FieldSpec(FieldKey.VALID_UNTIL, ("营业期限", "经营期限", "合伙期限")),
+            FieldSpec(FieldKey.VALID_UNTIL, ("营业期限", "经营期限", "合伙期限"), pattern_fallback=True),
         ),
     ),
     MaterialProfile(
@@ -106,7 +106,7 @@ PROFILES: tuple[MaterialProfile, ...] = (
     ),
     MaterialProfile(
         key="id_card", title="居民身份证", keywords=("身份证",),
-        fields=(_NAME, _CITIZEN_ID, FieldSpec(FieldKey.VALID_UNTIL, ("有效期限", "有效期"))),
+        fields=(_NAME, _CITIZEN_ID, FieldSpec(FieldKey.VALID_UNTIL, ("有效期限", "有效期"), pattern_fallback=True)),
         person_document=True,
     ),
     MaterialProfile(
@@ -148,7 +148,10 @@ _ORG_RE = re.compile(rf"^[{_CJK}A-Za-z0-9()·&\-]{{4,60}}$")
 _CITIZEN_RE = re.compile(r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
 _USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _LICENCE_RE = re.compile(r"^[A-Z]{1,3}\d{8,20}$|^[A-Z0-9]{2,}\d{6,}[A-Z0-9]*$")
-_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_DATE = r"((?:19|20)\d{2})\s*[年.\-/,]\s*(\d{1,2})\s*[月.\-/,]\s*(\d{1,2})\s*日?"
+_DATE_RE = re.compile(_DATE)
+_PLAIN_DATE = _DATE.replace("(", "(?:").replace("(?:?:", "(?:")  # the same, without groups
+_RANGE_RE = re.compile(rf"{_PLAIN_DATE}\s*[-~至到]\s*(?:{_PLAIN_DATE}|长期)")
 _LONG_TERM_RE = re.compile(r"长期|永久|不约定期限")
 _SEPARATORS = ":：;；,，、 "
 
@@ -186,6 +189,18 @@ def _id_candidates(text: str) -> list[str]:
 def _uscc_candidates(text: str) -> list[str]:
     t = normalize(text).upper().translate(_USCC_FIXES)
     return _USCC_RE.findall(t)
+
+
+def _validity_candidates(text: str) -> list[str]:
+    """Ends of date ranges (``2016.03.07-2036.03.07``, ``…至长期``) in ``text``: a range is what a
+    validity period looks like even when its label was misread."""
+    t = normalize(text)
+    out = []
+    for m in _RANGE_RE.finditer(t):
+        end = parse_validity_end(m.group(0))
+        if end:
+            out.append(end)
+    return out
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -306,6 +321,33 @@ def deskew(lines: Sequence[TextLine]) -> list[TextLine]:
             if ln.box else ln for ln in lines]
 
 
+def merge_spaced_labels(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Join single characters that the engine read as separate boxes on one row when together they
+    make a label: certificates print ``名　　称``, ``住　　所`` with wide gaps."""
+    singles = [ln for ln in lines if ln.box and len(normalize(ln.text)) == 1]
+    if len(singles) < 2:
+        return list(lines)
+    used: set[int] = set()
+    merged: list[TextLine] = []
+    for a in sorted(singles, key=lambda ln: ln.left):
+        if id(a) in used:
+            continue
+        h = a.height or 1.0
+        partners = [b for b in singles if b is not a and id(b) not in used and _v_overlap(a, b) >= 0.5
+                    and 0 <= b.left - a.right <= h * 4]
+        for b in sorted(partners, key=lambda ln: ln.left):
+            text = normalize(a.text) + normalize(b.text)
+            if text in _ALL_LABELS:
+                box = ((a.left, min(a.top, b.top)), (b.right, min(a.top, b.top)),
+                       (b.right, max(a.bottom, b.bottom)), (a.left, max(a.bottom, b.bottom)))
+                merged.append(TextLine(text, min(a.confidence, b.confidence), box))
+                used.update((id(a), id(b)))
+                break
+    if not merged:
+        return list(lines)
+    return [ln for ln in lines if id(ln) not in used] + merged
+
+
 def _neighbours(label_line: TextLine, lines: Sequence[TextLine]) -> list[TextLine]:
     """Lines that could hold the value of ``label_line``: to its right on the same row (nearest
     first), then just below it."""
@@ -334,16 +376,27 @@ def _continuation(line: TextLine, lines: Sequence[TextLine]) -> TextLine | None:
 
 def _find_label(text: str, labels: Sequence[str]) -> tuple[str, str] | None:
     """(label, text after it) when ``text`` starts with one of ``labels``; a longer printed label
-    that is not one of ours (``户主姓名`` when looking for ``姓名``) does not count."""
+    that is not one of ours (``户主姓名`` when looking for ``姓名``) does not count. A label of four
+    characters or more also matches with one character misread or dropped (``有效刷限``,
+    ``有效限``), unless the text starts with another label."""
     own = _starts_with_label(text)
-    if own is not None and own in labels:
-        return own, text[len(own):]
+    if own is not None:
+        return (own, text[len(own):]) if own in labels else None
+    for label in labels:
+        if len(label) < 4:
+            continue
+        head = text[: len(label)]
+        if len(head) == len(label) and sum(a != b for a, b in zip(head, label, strict=True)) == 1:
+            return label, text[len(label):]
+        short = text[: len(label) - 1]
+        if any(label[:k] + label[k + 1:] == short for k in range(1, len(label) - 1)):
+            return label, text[len(label) - 1:]
     return None
 
 
 def extract_fields(lines: Sequence[TextLine], profile: MaterialProfile, *, page: int = 0) -> dict[str, Extracted]:
     """Read the profile's fields from one page's lines; a field not found is absent."""
-    usable = deskew([ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE])
+    usable = merge_spaced_labels(deskew([ln for ln in lines if ln.confidence >= MIN_LINE_CONFIDENCE]))
     texts = [normalize(ln.text) for ln in usable]
     out: dict[str, Extracted] = {}
     for spec in profile.fields:
@@ -407,7 +460,11 @@ def _read_wrapped(
 def _by_pattern(key: str, lines: Sequence[TextLine], page: int) -> Extracted | None:
     """The one value on the page that has the field's pattern; None when there are several
     different ones (a form listing several people names no single holder)."""
-    finder = _id_candidates if key == FieldKey.CITIZEN_ID else _uscc_candidates
+    finder: Callable[[str], list[str]] = {
+        FieldKey.CITIZEN_ID: _id_candidates,
+        FieldKey.USCC: _uscc_candidates,
+        FieldKey.VALID_UNTIL: _validity_candidates,
+    }[key]
     hits: dict[str, TextLine] = {}
     for ln in lines:
         for value in finder(ln.text):
@@ -473,7 +530,8 @@ class Expected:
 
 
 # Pairs OCR confuses in ID numbers and credit codes (all valid GB 32100 characters).
-_CONFUSABLE = {frozenset(p) for p in ("0Q", "0D", "0U", "8B", "6G", "7T", "1L", "5S", "2Z", "X4", "XK", "4A", "3B")}
+_CONFUSABLE = {frozenset(p) for p in ("0Q", "0D", "0U", "8B", "6G", "7T", "1T", "1L", "5S", "2Z", "X4", "XK", "4A", "3B",
+                                        "FP", "EF", "CG")}
 
 
 def misread_of(key: str, read: str, expected: str) -> bool:

@@ -234,3 +234,27 @@ def test_front_and_back_on_two_pages_are_read_together():
                                     pr.Expected(name="张三丰", citizen_id=ID), today=TODAY)
     assert extracted["valid_until"].value == "2036-03-07" and extracted["valid_until"].page == 1
     assert findings == []
+
+
+def test_a_label_printed_with_wide_gaps_and_read_as_single_characters_is_joined():
+    # 名　　称 read as two boxes, 名 and 称
+    lines = [line("名", 110, 330, w=30), line("称", 200, 330, w=30), line("历下盛世理发店", 290, 330)]
+    got = pr.extract_fields(lines, pr.get_profile("business_licence"))
+    assert got["company_name"].value == "历下盛世理发店"
+
+
+def test_a_long_label_with_one_character_misread_or_dropped_still_counts():
+    profile = pr.get_profile("id_card")
+    for label in ("有效刷限", "有效限"):
+        got = pr.extract_fields([line(label, 50, 430), line("2016.03.07-2036.03.07", 200, 430)], profile)
+        assert got["valid_until"].value == "2036-03-07"
+    # but a short label is never guessed: 推名 is not 姓名
+    assert "name" not in pr.extract_fields([line("推名", 50, 40), line("黄琪", 200, 40)], profile)
+
+
+def test_a_validity_range_is_found_without_its_label_when_the_page_has_one():
+    profile = pr.get_profile("id_card")
+    got = pr.extract_fields([line("有效拥", 50, 430), line("2033,10.05-2038.10.05", 200, 430)], profile)
+    assert got["valid_until"].value == "2038-10-05"
+    two = [line("2016.03.07-2036.03.07", 50, 100), line("2010.01.01-2020.01.01", 50, 300)]
+    assert "valid_until" not in pr.extract_fields(two, profile)
