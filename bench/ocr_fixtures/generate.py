@@ -292,7 +292,7 @@ def id_card_sample(i: int, rng: random.Random, *, copy: bool) -> Sample:
         anomalies.add(("invalid_check_digit", "citizen_id"))
     expired = rng.random() < 0.15
     valid_from, valid_until = validity_end(rng, expired=expired, long_term_share=0.1)
-    if expired:
+    if expired and copy:  # only the back shows the validity; a photo of the front cannot tell
         anomalies.add(("expired", "valid_until"))
     d = {
         "name": name, "sex": rng.choice("男女"), "nation": rng.choice(NATIONS), "birth": birth,
