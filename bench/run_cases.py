@@ -490,10 +490,15 @@ def seed_board(open_cases: int, closed_cases: int, seed: int = 7) -> dict[str, A
     item_weights = [dept_weights[k // 5] / (k % 5 + 1) for k in range(len(items))]
     User = get_user_model()
     submitter = User.objects.create(username="board_submitter", password="!")
-    applicants = Applicant.objects.bulk_create([
-        Applicant(kind=ApplicantKind.PERSON, name=f"居民{k}", id_number=f"B{k:017d}", phone="13900000000")
-        for k in range(2000)
-    ])
+    def applicant(k: int) -> Applicant:
+        a = Applicant(kind=ApplicantKind.PERSON, name=f"居民{k}", id_number=f"B{k:017d}", phone="13900000000")
+        if hasattr(a, "id_index"):  # bulk_create skips save(), which computes the blind index
+            from yiwang.core.models import applicant_id_index
+
+            a.id_index = applicant_id_index(a.kind, a.id_number)
+        return a
+
+    applicants = Applicant.objects.bulk_create([applicant(k) for k in range(2000)])
     now = timezone.now()
     today = calendar.local_date(now)
     deadline_cache: dict[tuple[int, int], tuple[dt.datetime, dt.datetime]] = {}
