@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.core.errors import InvalidInput
 from yiwang.core.ids import (
@@ -30,11 +31,11 @@ from yiwang.exchange.errors import ExchangeErrorCode
 from yiwang.exchange.models import FieldStandard, FieldType, KeyKind, MaskRule, ResourceField, key_context
 
 PROBLEM_LABELS = {
-    "missing": "缺少查询标识",
-    "format": "格式错误（应为 18 位）",
-    "birth_date": "出生日期错误",
-    "check_digit": "校验位错误",
-    "too_long": "过长",
+    "missing": gettext_lazy("缺少查询标识"),
+    "format": gettext_lazy("格式错误（应为 18 位）"),
+    "birth_date": gettext_lazy("出生日期错误"),
+    "check_digit": gettext_lazy("校验位错误"),
+    "too_long": gettext_lazy("过长"),
 }
 
 
@@ -56,7 +57,7 @@ def normalize_lookup_key(kind: str, raw: Any) -> str:
         raise InvalidInput(
             ExchangeErrorCode.INVALID_LOOKUP_KEY,
             _("查询标识无效（%(kind)s：%(problem)s），请核对后重试。")
-            % {"kind": KeyKind(kind).label, "problem": _(PROBLEM_LABELS.get(problem, problem))},
+            % {"kind": KeyKind(kind).label, "problem": str(PROBLEM_LABELS.get(problem, problem))},
             {"key_kind": kind, "problem": problem},
         )
     return value
