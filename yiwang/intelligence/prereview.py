@@ -243,9 +243,25 @@ def _clean_name(value: str) -> str | None:
     return v if _NAME_RE.match(v) else None
 
 
+# Legal forms that end company names (a closed list): one character misread in them is undone.
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司")
+
+
+def _fix_legal_form(name: str) -> str:
+    for form in _LEGAL_FORMS:
+        if name.endswith(form):
+            return name
+    for form in _LEGAL_FORMS:
+        tail = name[-len(form):]
+        if len(name) > len(form) + 1 and sum(a != b for a, b in zip(tail, form, strict=True)) == 1 \
+                and tail[-2:] == "公司":
+            return name[: -len(form)] + form
+    return name
+
+
 def _clean_org(value: str) -> str | None:
     v = normalize(value).strip(_SEPARATORS)
-    return v if _ORG_RE.match(v) and re.search(f"[{_CJK}]", v) else None
+    return _fix_legal_form(v) if _ORG_RE.match(v) and re.search(f"[{_CJK}]", v) else None
 
 
 def _clean_licence(value: str) -> str | None:

@@ -258,3 +258,14 @@ def test_a_validity_range_is_found_without_its_label_when_the_page_has_one():
     assert got["valid_until"].value == "2038-10-05"
     two = [line("2016.03.07-2036.03.07", 50, 100), line("2010.01.01-2020.01.01", 50, 300)]
     assert "valid_until" not in pr.extract_fields(two, profile)
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("南京禾丰电子商务有限资任公司", "南京禾丰电子商务有限责任公司"),
+    ("成都东方红环保科技有服公司", "成都东方红环保科技有限公司"),
+    ("杭州恒达科技股份有限公司", "杭州恒达科技股份有限公司"),
+    ("历下盛世理发店", "历下盛世理发店"),
+])
+def test_one_misread_character_in_a_legal_form_is_undone(read, name):
+    got = pr.extract_fields([line("名称", 110, 330), line(read, 290, 330)], pr.get_profile("business_licence"))
+    assert got["company_name"].value == name
