@@ -47,10 +47,12 @@ run: demo
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian libraries that OpenCV (OCR pre-review) links against; installed where missing (root, as on CI).
+# Debian packages: the libraries OpenCV (OCR pre-review) links against, and the CJK fonts the OCR
+# tests and benchmark render with; installed where missing (root, as on CI).
 system-deps:
-	@(ldconfig -p | grep -q 'libGL.so.1' && ldconfig -p | grep -q 'libgthread-2.0.so.0') || \
-	  (apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null)
+	@(ldconfig -p | grep -q 'libGL.so.1' && ldconfig -p | grep -q 'libgthread-2.0.so.0' && \
+	  ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1) || \
+	  (apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0 fonts-noto-cjk >/dev/null)
 
 # Browser tests drive Debian's chromium; install it where missing (needs root, as on CI).
 browser-deps:
