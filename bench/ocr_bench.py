@@ -245,7 +245,9 @@ def main() -> None:
     if args.compare_n:
         subset = list(range(0, len(samples), max(1, len(samples) // args.compare_n)))[: args.compare_n]
         default = {**configured, "det_limit_type": "min", "det_limit_side_len": 736}
-        results.update(run_compare(samples, subset, {"default-det": default, "configured-det": configured}))
+        one_thread = {**configured, "intra_op_num_threads": 1}
+        results.update(run_compare(samples, subset, {"default-det": default, "configured-det": configured,
+                                                     "one-thread": one_thread}))
     elapsed = time.perf_counter() - started
     engine = ocr.RapidOcrEngine(**configured)  # for its name; made after the forks on purpose
 
@@ -258,11 +260,12 @@ def main() -> None:
         "",
     ]
     for name, r in results.items():
-        n = args.compare_n if name.endswith("-det") else args.n
+        n = args.n if name in ("degraded", "clean") else args.compare_n
         title = {"degraded": "Degraded (JPEG 30–75, blur, noise, rotation ±4°, 60–100 % resolution)",
                  "clean": "Clean renders (PNG)",
                  "default-det": "Comparison: engine default detector (det_limit_type='min', 736), degraded subset",
-                 "configured-det": "Comparison: configured detector, same degraded subset"}[name]
+                 "configured-det": "Comparison: configured detector, same degraded subset",
+                 "one-thread": "Comparison: configured, but one onnxruntime thread, same degraded subset"}[name]
         lines += report(title, r, n)
     for name in ("degraded", "clean"):
         if name in results and results[name]["errors"]:

@@ -16,6 +16,7 @@ stable ``code`` and a message in Chinese, for the finding the clerk reads.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -38,9 +39,10 @@ DEFAULT_ENGINE_OPTIONS: dict[str, Any] = {
     "det_limit_side_len": 960,
     # Keep low-confidence lines: pre-review decides what is unreadable, not the engine.
     "text_score": 0.3,
-    # One thread per inference: the worker runs one document at a time on a 2-core machine shared
-    # with web processes; measured faster than onnxruntime's default pool under load.
-    "intra_op_num_threads": 1,
+    # Two threads per inference (one document at a time per worker): 0.80 s a page against 1.24
+    # with one on the 2-core machine (docs/benchmarks.md). On a machine saturated by other work one
+    # thread does better; set YIWANG_OCR_ENGINE_OPTIONS = {"intra_op_num_threads": 1} there.
+    "intra_op_num_threads": min(2, os.cpu_count() or 1),
     "inter_op_num_threads": 1,
 }
 
