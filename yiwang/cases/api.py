@@ -19,6 +19,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
 
 router = Router(tags=["cases"])
@@ -395,8 +396,6 @@ def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str,
 @router.get("/supervision/board", response={200: list[BoardRowOut], **ERRORS})
 def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2**63 - 1)) -> list[dict[str, Any]]:
     """电子监察: open cases green/yellow/red by department, or by item within one department."""
-    from yiwang.core.selectors import is_supervisor
-
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
     return [{**r.__dict__, "total": r.total} for r in selectors.supervision_board(department_id=department)]
@@ -425,8 +424,6 @@ class AutomationOut(Schema):
 def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
     """Share of cases decided without a person (秒批), per item and overall: the complement of the
     manual-intervention rate (人工干预率)."""
-    from yiwang.core.selectors import is_supervisor
-
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
     return selectors.automation_rates(since=since)
