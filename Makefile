@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := yiwang.settings
 
-.PHONY: run test venv assets migrate demo messages browser-deps system-deps lint bench clean
+.PHONY: run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,7 +64,13 @@ test: venv system-deps messages assets browser-deps
 lint: venv
 	$(VENV)/bin/ruff check yiwang bench
 
-bench: venv
+# Fonts the OCR benchmark renders its test set with (bench/ocr_bench.py names any that is missing).
+bench-deps: system-deps
+	@for f in fonts-noto-cjk fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-dejavu-core; do \
+	  dpkg -s $$f >/dev/null 2>&1 || missing="$$missing $$f"; done; \
+	  test -z "$$missing" || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null)
+
+bench: venv bench-deps
 	$(PY) bench/run_cases.py
 
 clean:
