@@ -196,7 +196,7 @@ def test_a_vanished_material_is_ignored(world):
 def test_the_task_reads_a_real_rendered_card_offline(world):
     # given a citizen's ID card rendered as a small image (real OCR, models from the wheel)
     if not NOTO.exists():
-        pytest.skip("fonts-noto-cjk is not installed")
+        pytest.fail("Debian's fonts-noto-cjk is missing: run `make system-deps` (make test does).")
     f = ImageFont.truetype(str(NOTO), 26, index=2)
     img = Image.new("RGB", (640, 300), (236, 242, 246))
     d = ImageDraw.Draw(img)

@@ -66,7 +66,7 @@ def pdf_with_pages(n: int) -> bytes:
 
 def small_card(name: str, number: str) -> bytes:
     if not NOTO.exists():
-        pytest.skip("fonts-noto-cjk is not installed")
+        pytest.fail("Debian's fonts-noto-cjk is missing: run `make system-deps` (make test does).")
     f = ImageFont.truetype(str(NOTO), 26, index=2)
     img = Image.new("RGB", (640, 300), (236, 242, 246))
     d = ImageDraw.Draw(img)
