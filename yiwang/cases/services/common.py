@@ -95,11 +95,11 @@ def load_runtime(case: Case) -> CaseRuntime:
     return CaseRuntime.load(case.process_version, state)
 
 
-def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime) -> list[CaseStep]:
+def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, **fields: Any) -> list[CaseStep]:
     """Mirror the engine's ready user tasks into ``CaseStep`` rows and the case's indexed columns.
 
     Returns the newly opened steps. Steps no longer ready in the engine (e.g. after a return)
-    are cancelled.
+    are cancelled. ``fields`` are other case columns to write in the same ``UPDATE``.
     """
     ready = runtime.ready_steps()
     ready_ids = {s.task_id for s in ready}
@@ -128,7 +128,6 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime) -> list[CaseS
     holder = departments[ready[0].department_code] if ready else None
     bump_version(
         case,
-        current_step="、".join(s.name for s in ready)[:200],
-        current_department=holder,
+        **{"current_step": "、".join(s.name for s in ready)[:200], "current_department": holder, **fields},
     )
     return new_steps

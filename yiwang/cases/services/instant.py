@@ -94,9 +94,8 @@ def _approve_by_system(case: Case, version: RuleSetVersion, now: dt.datetime, de
     comment = _("秒批：%(rules)s 第 %(v)d 版规则全部通过") % {"rules": version.rule_set.name, "v": version.version}
     runtime = CaseRuntime.start(case.process_version, {"form": case.form_data, "item": case.item.code,
                                                       "applicant_kind": case.applicant.kind})
-    bump_version(case, status=CaseStatus.IN_REVIEW, accepted_at=now)
     save_engine_state(case, runtime, created=True)
-    sync_steps(case, runtime, now)
+    sync_steps(case, runtime, now, status=CaseStatus.IN_REVIEW, accepted_at=now)
     audit_case(case, actor=None, at=now, event_type="case_accepted", instant=True, **details)
     for _round in range(MAX_SYSTEM_STEPS):
         open_steps = list(CaseStep.objects.filter(case=case, status=StepStatus.OPEN))

@@ -48,9 +48,8 @@ def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "",
             case.process_version,
             {"form": case.form_data, "item": case.item.code, "applicant_kind": case.applicant.kind},
         )
-        bump_version(case, status=CaseStatus.IN_REVIEW, accepted_at=now)
         save_engine_state(case, runtime, created=True)
-        opened = sync_steps(case, runtime, now)
+        opened = sync_steps(case, runtime, now, status=CaseStatus.IN_REVIEW, accepted_at=now)
         audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened])
     return case
