@@ -88,14 +88,23 @@ def pdf_stream() -> io.BytesIO:
     return io.BytesIO(PDF_BYTES)
 
 
+def required_material_refs(user: Any, it: ServiceItem, *, exclude: tuple[int, ...] = ()) -> list[Any]:
+    """Upload a file of an accepted format for each required material of ``it`` (but ``exclude``)."""
+    from yiwang.cases.services import MaterialRef, stage_upload
+
+    refs = []
+    for m in it.materials.filter(required=True).exclude(pk__in=exclude):
+        pdf = "pdf" in m.allowed_formats()
+        file = upload_file("scan.pdf", PDF_BYTES) if pdf else upload_file("scan.png", PNG_BYTES)
+        refs.append(MaterialRef(material_id=m.pk, upload_id=stage_upload(actor=user, file=file).pk))
+    return refs
+
+
 def apply_online(user: Any, applicant: Applicant, it: ServiceItem, *, key: str | None = None, now: Any = None) -> Any:
     """Submit an application with every required material uploaded; returns the case."""
-    from yiwang.cases.services import MaterialRef, stage_upload, submit_application
+    from yiwang.cases.services import submit_application
 
-    refs = [
-        MaterialRef(material_id=m.pk, upload_id=stage_upload(actor=user, file=upload_file()).pk)
-        for m in it.materials.filter(required=True)
-    ]
+    refs = required_material_refs(user, it)
     case, _created = submit_application(actor=user, item=it, applicant=applicant, form_data={"shop_name": "青禾小馆"},
                                         materials=refs, idempotency_key=key, now=now)
     return case

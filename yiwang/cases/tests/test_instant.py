@@ -49,8 +49,7 @@ def instant_item(world):
 
 
 def apply(world, item, form):
-    refs = [services.MaterialRef(material_id=m.pk, upload_id=services.stage_upload(
-        actor=world.citizen, file=factories.upload_file()).pk) for m in item.materials.filter(required=True)]
+    refs = factories.required_material_refs(world.citizen, item)
     case, _created = services.submit_application(actor=world.citizen, item=item, applicant=world.applicant,
                                                  form_data=form, materials=refs)
     case.refresh_from_db()
@@ -103,8 +102,7 @@ def test_a_new_rule_version_applies_to_new_cases_and_old_cases_keep_theirs(world
 
 
 def test_window_applications_are_not_instant(world, instant_item):
-    refs = [services.MaterialRef(material_id=m.pk, upload_id=services.stage_upload(
-        actor=world.clerk, file=factories.upload_file()).pk) for m in instant_item.materials.all()]
+    refs = factories.required_material_refs(world.clerk, instant_item)
     case, _ = services.submit_application(actor=world.clerk, item=instant_item, applicant=world.applicant,
                                           form_data={"reported_loss": "是", "months": 12}, materials=refs,
                                           channel="window")

@@ -19,6 +19,18 @@ from yiwang.testing import factories
 pytestmark = pytest.mark.django_db
 
 
+def citizen_and_id_card_item():
+    """The demo citizen, and an item (without instant rules) asking for their ID card."""
+    user = get_user_model().objects.get(username="citizen")
+    id_card = Material.objects.filter(name="申请人居民身份证", required=True, item__applicant_scope__in=["person", "both"],
+                                      item__instant_rules__isnull=True).select_related("item").first()
+    return user, Applicant.objects.get(user=user), id_card, id_card.item
+
+
+def sample_form(item):
+    return {f["name"]: (f.get("options") or ["示例"])[0] if f.get("type") != "number" else 1 for f in item.form_schema}
+
+
 @pytest.fixture
 def county(db):
     seed_core()
@@ -28,16 +40,9 @@ def county(db):
 
 def test_the_id_card_is_obtained_by_sharing_with_the_case_as_purpose(county):
     # given the demo citizen and an item asking for their ID card, which 公安局's data proves
-    user = get_user_model().objects.get(username="citizen")
-    applicant = Applicant.objects.get(user=user)
-    id_card = Material.objects.filter(name="申请人居民身份证", required=True, item__applicant_scope__in=["person", "both"],
-                                      item__instant_rules__isnull=True).select_related("item").first()
-    item = id_card.item
-    refs = [services.MaterialRef(material_id=m.pk, upload_id=services.stage_upload(actor=user, file=factories.upload_file(
-        "scan.pdf" if "pdf" in m.allowed_formats() else "scan.png",
-        factories.PDF_BYTES if "pdf" in m.allowed_formats() else factories.PNG_BYTES)).pk)
-        for m in item.materials.filter(required=True).exclude(pk=id_card.pk)]
-    form = {f["name"]: (f.get("options") or ["示例"])[0] if f.get("type") != "number" else 1 for f in item.form_schema}
+    user, applicant, id_card, item = citizen_and_id_card_item()
+    refs = factories.required_material_refs(user, item, exclude=(id_card.pk,))
+    form = sample_form(item)
 
     # when they apply without uploading it
     case, _created = services.submit_application(actor=user, item=item, applicant=applicant, form_data=form, materials=refs)
@@ -51,3 +56,18 @@ def test_the_id_card_is_obtained_by_sharing_with_the_case_as_purpose(county):
     assert AccessLog.objects.filter(case_reference=case.number).exists()
     submitted = selectors.case_timeline(case)[0]
     assert submitted.details["shared"] == ["申请人居民身份证"]
+
+
+def test_instant_rules_see_the_facts_data_sharing_proved_for_the_case(county):
+    from yiwang.cases.models import InstantDecision
+    from yiwang.cases.services.instant import applicant_facts
+
+    # given the citizen applying without uploading the ID card that 公安局's data proves
+    user, applicant, id_card, item = citizen_and_id_card_item()
+    refs = factories.required_material_refs(user, item, exclude=(id_card.pk,))
+    case, _created = services.submit_application(actor=user, item=item, applicant=applicant, form_data=sample_form(item),
+                                                 materials=refs)
+    # then the facts rules may read include what sharing proved, by resource
+    facts = applicant_facts(applicant, case, case.submitted_at)
+    assert facts["shared"]["GA_RKJBXX"]["name"] == applicant.name
+    assert not InstantDecision.objects.filter(case=case).exists()  # this item has no rules: nothing decided
