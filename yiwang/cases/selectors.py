@@ -268,10 +268,6 @@ def board_cases(
     return list(cases.select_related("item", "department", "current_department").order_by("due_at", "id")[:limit])
 
 
-def overdue_open_steps(*, now: dt.datetime | None = None) -> QuerySet[CaseStep]:
-    now = now or timezone.now()
-    return CaseStep.objects.filter(status=StepStatus.OPEN, due_at__lte=now).select_related("case", "department")
-
 
 def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:
     """Share of cases decided without a person (秒批; the 人工干预率 complement), per item and

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
 
-from yiwang.core.models import AuditEvent, Department, Role, StaffRole
+from yiwang.core.models import Department, Role, StaffRole
 
 
 def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
@@ -34,11 +33,3 @@ def departments_where(user: AbstractBaseUser, *roles: str) -> list[int]:
 
 def is_supervisor(user: AbstractBaseUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SUPERVISOR)
-
-
-def audit_trail(subject_type: str, subject_id: object) -> QuerySet[AuditEvent]:
-    return (
-        AuditEvent.objects.filter(subject_type=subject_type, subject_id=str(subject_id))
-        .select_related("actor_department")
-        .order_by("id")
-    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -82,10 +81,6 @@ def item(
 
 def upload_file(name: str = "scan.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
-def pdf_stream() -> io.BytesIO:
-    return io.BytesIO(PDF_BYTES)
 
 
 def required_material_refs(user: Any, it: ServiceItem, *, exclude: tuple[int, ...] = ()) -> list[Any]:
