@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
@@ -452,18 +452,19 @@ def revoke_credential(request: HttpRequest, cred_id: Id) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ the gateway
 
 
-def _lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+def _lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
     consumer = _consumer(request, payload.consumer_department)
     if payload.key is None or not payload.key.strip():
         # absent key: refused (and logged) by the gateway like any malformed one
         payload.key = ""
     result = services.lookup(consumer=consumer, resource_code=payload.resource, key=payload.key, fields=payload.fields,
                              purpose=payload.purpose, case_reference=payload.case_reference, actor=_user(request))
-    return result.as_dict()
+    # LookupOut documents this answer; the service builds it in that shape, so it is not validated again
+    return JsonResponse(result.as_dict())
 
 
 @router.post("/exchange/lookup", response={200: LookupOut, **ERRORS})
-def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
     """The gateway: one row by citizen ID, credit code or declared key, with only the subscribed,
     non-negative-listed fields, masked where the rules say so. Refusals name the rule."""
     return _lookup(request, payload)
@@ -471,7 +472,7 @@ def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
 
 @router.get("/exchange/lookup", response={200: LookupOut, **ERRORS})
 def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str = "", purpose: str = "",
-               case_reference: str = "", consumer_department: str | None = None) -> dict[str, Any]:
+               case_reference: str = "", consumer_department: str | None = None) -> JsonResponse:
     """The same as POST, with ``fields`` comma-separated."""
     payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
                        case_reference=case_reference, consumer_department=consumer_department)

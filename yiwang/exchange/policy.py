@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.exchange import gateway
 from yiwang.exchange.errors import ExchangeErrorCode as Code
+from yiwang.exchange.gateway import Catalogue
 from yiwang.exchange.models import (
     ApiCredential,
     DataResource,
@@ -48,50 +49,16 @@ class Decision:
     withheld: list[dict[str, str]] = field(default_factory=list)
 
 
-@dataclass
-class Catalogue:
-    """A resource with its fields, each annotated with whether the negative list names it."""
-
-    resource: DataResource
-    fields: dict[str, ResourceField]
-    resource_listed: bool
-
-
-_CATALOGUE_SQL = """
-SELECT f.id, f.name, f.label, f.field_type, f.sharing_class, f.sensitivity, f.mask_rule,
-       r.id, r.code, r.name, r.key_kind, r.key_field, r.current_version, r.row_count,
-       d.id, d.code, d.name,
-       EXISTS (SELECT 1 FROM exchange_negativelistentry n WHERE n.field_id = f.id AND n.lifted_at IS NULL),
-       EXISTS (SELECT 1 FROM exchange_negativelistentry n
-               WHERE n.resource_id = r.id AND n.field_id IS NULL AND n.lifted_at IS NULL)
-  FROM exchange_resourcefield f
-  JOIN exchange_dataresource r ON r.id = f.resource_id
-  JOIN core_department d ON d.id = r.provider_id
- WHERE r.code = %s AND r.is_active
- ORDER BY f.sort_order, f.id
-"""
-
-
 def load_resource(code: str) -> Catalogue:
-    """One query (plain SQL: this is the gateway's hot path, and building it through the ORM cost
-    more than running it): the resource, its provider and its fields, each field flagged when an
-    active negative-list entry names it, and the resource when an entry names all of it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_CATALOGUE_SQL, [code])
-        rows = cursor.fetchall()
-    if not rows:
+    """The resource, its provider and its fields, each flagged when an active negative-list entry
+    names it (one query; see ``gateway``), or ``unknown_resource``."""
+    return require_catalogue(gateway.load_catalogue(code), code)
+
+
+def require_catalogue(catalogue: Catalogue | None, code: str) -> Catalogue:
+    if catalogue is None:
         raise NotFound(Code.UNKNOWN_RESOURCE, _("数据资源 %(code)s 不存在或未发布。") % {"code": code}, {"resource": code})
-    first = rows[0]
-    provider = Department(id=first[14], code=first[15], name=first[16])
-    resource = DataResource(id=first[7], code=first[8], name=first[9], key_kind=first[10], key_field=first[11],
-                            current_version=first[12], row_count=first[13], provider=provider, is_active=True)
-    fields: dict[str, ResourceField] = {}
-    for r in rows:
-        f = ResourceField(id=r[0], name=r[1], label=r[2], field_type=r[3], sharing_class=r[4], sensitivity=r[5],
-                          mask_rule=r[6], resource=resource)
-        f.listed = bool(r[17])  # type: ignore[attr-defined]
-        fields[f.name] = f
-    return Catalogue(resource=resource, fields=fields, resource_listed=bool(first[18]))
+    return catalogue
 
 
 def unknown_fields(catalogue: Catalogue, names: Sequence[str]) -> None:
@@ -157,29 +124,23 @@ def _subscription_refusal(subs: list[Subscription], catalogue: Catalogue, consum
                      % {"dept": consumer.department.name, "code": code}, {"resource": code})
 
 
-_SUBSCRIPTIONS_SQL = "SELECT s.* FROM exchange_subscription s {join} WHERE s.consumer_id = %s AND s.resource_id = %s ORDER BY s.id DESC"
-_SCOPE_JOIN = "JOIN exchange_apicredential_subscriptions cs ON cs.subscription_id = s.id AND cs.apicredential_id = %s"
-
-
 def _subscriptions(consumer: Consumer, resource: DataResource, *, scoped: bool) -> list[Subscription]:
     """The consumer's subscriptions to ``resource``, newest first; ``scoped``: only those its API
-    key was issued for (a raw query: cheaper to build than the ORM's on the hot path)."""
-    if scoped and consumer.credential is not None:
-        sql, params = _SUBSCRIPTIONS_SQL.format(join=_SCOPE_JOIN), [consumer.credential.pk]
-    else:
-        sql, params = _SUBSCRIPTIONS_SQL.format(join=""), []
-    return list(Subscription.objects.raw(sql, [*params, consumer.department.pk, resource.pk]))
+    key was issued for."""
+    credential_id = consumer.credential.pk if scoped and consumer.credential is not None else None
+    return gateway.subscriptions_of(resource, consumer.department.pk, credential_id)
 
 
 def decide(
     *, consumer: Consumer, resource_code: str, field_names: Sequence[str] | None, now: dt.datetime,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue | None = None, subscriptions: list[Subscription] | None = None,
 ) -> Decision:
     """Which fields of ``resource_code`` this consumer may receive now, and how they are masked.
 
     ``field_names`` empty or None means "what my subscription allows": fields that the negative
     list or the sharing class close are then left out and named in ``withheld``; named fields
-    that are closed refuse the whole lookup."""
+    that are closed refuse the whole lookup. ``subscriptions``: the consumer's subscriptions to
+    the resource as already read (in the credential's scope when a credential asks), newest first."""
     catalogue = catalogue or load_resource(resource_code)
     resource = catalogue.resource
     names = list(dict.fromkeys(field_names or []))
@@ -190,7 +151,7 @@ def decide(
     if names:
         refuse_unshareable(catalogue, names)
     if consumer.credential is not None:  # a key reaches only the subscriptions it was issued for
-        in_scope = _subscriptions(consumer, resource, scoped=True)
+        in_scope = subscriptions if subscriptions is not None else _subscriptions(consumer, resource, scoped=True)
         if not in_scope:
             raise Forbidden(
                 Code.WRONG_DEPARTMENT_KEY,
@@ -201,7 +162,7 @@ def decide(
             )
         subs = in_scope
     else:
-        subs = _subscriptions(consumer, resource, scoped=False)
+        subs = subscriptions if subscriptions is not None else _subscriptions(consumer, resource, scoped=False)
     active = [s for s in subs if s.is_active(now)]
     if not active:
         raise _subscription_refusal(subs, catalogue, consumer, now)
@@ -232,30 +193,22 @@ def decide(
     return Decision(resource=resource, subscription=chosen, fields=fields, mask=mask, withheld=withheld)
 
 
-def count_use(subscription: Subscription, now: dt.datetime) -> None:
-    """Count one use against the daily quota and the per-minute rate: one conditional UPDATE,
-    so concurrent lookups in any number of processes never overshoot; refuse when either is spent."""
+def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consumer, now: dt.datetime) -> DomainError:
+    """The refusal when the use of an active subscription could not be counted (``gateway.record_served``
+    found it spent, revoked or expired at the moment of the write): which rule, read now."""
+    state = gateway.usage_state(subscription.pk)
+    code = catalogue.resource.code
+    if state is None or state["status"] != SubscriptionStatus.APPROVED or (
+            state["expires_at"] is not None and state["expires_at"] <= now):
+        current = Subscription(pk=subscription.pk, status=state["status"] if state else SubscriptionStatus.REVOKED,
+                               expires_at=state["expires_at"] if state else None)
+        return _subscription_refusal([current], catalogue, consumer, now)
     day = timezone.localdate(now)
-    minute = int(now.timestamp() // 60)
-    table = Subscription._meta.db_table
-    with connection.cursor() as cursor:  # plain SQL for the same reason as load_resource
-        cursor.execute(
-            f"UPDATE {table} SET day_count = CASE WHEN day = %s THEN day_count + 1 ELSE 1 END, day = %s, "
-            "minute_count = CASE WHEN minute = %s THEN minute_count + 1 ELSE 1 END, minute = %s, "
-            "total_count = total_count + 1 "
-            "WHERE id = %s AND (day IS NULL OR day <> %s OR day_count < daily_quota) "
-            "AND (minute <> %s OR minute_count < rate_per_minute)",
-            [day, day, minute, minute, subscription.pk, day, minute],
-        )
-        updated = cursor.rowcount
-    if updated:
-        return
-    row = Subscription.objects.filter(pk=subscription.pk).values("day", "day_count", "daily_quota").get()
-    code = subscription.resource.code if subscription.resource_id else ""
-    if row["day"] == day and row["day_count"] >= row["daily_quota"]:
-        raise Forbidden(Code.QUOTA_EXHAUSTED, _("今日调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
-                        % {"quota": row["daily_quota"]}, {"resource": code, "daily_quota": row["daily_quota"]})
-    raise DomainError(Code.RATE_LIMITED, _("调用过于频繁：超过每分钟 %(rate)s 次的上限，请稍后再试。")
-                      % {"rate": subscription.rate_per_minute},
-                      {"resource": code, "rate_per_minute": subscription.rate_per_minute, "retry_after_seconds": 60 - int(now.timestamp()) % 60},
-                      status=429)
+    if state["day"] == day and state["day_count"] >= state["daily_quota"]:
+        return Forbidden(Code.QUOTA_EXHAUSTED, _("今日调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
+                         % {"quota": state["daily_quota"]}, {"resource": code, "daily_quota": state["daily_quota"]})
+    return DomainError(Code.RATE_LIMITED, _("调用过于频繁：超过每分钟 %(rate)s 次的上限，请稍后再试。")
+                       % {"rate": state["rate_per_minute"]},
+                       {"resource": code, "rate_per_minute": state["rate_per_minute"],
+                        "retry_after_seconds": 60 - int(now.timestamp()) % 60},
+                       status=429)

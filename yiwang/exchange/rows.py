@@ -68,6 +68,13 @@ def key_index(kind: str, value: str) -> str:
     return blind_index(value, context=key_context(kind))
 
 
+def key_indexes(raw: Any) -> dict[str, str]:
+    """The blind index of a lookup key under every key kind it is valid as (a citizen ID is also
+    a valid "other" key), so that the row can be read before the resource's kind is known."""
+    value = normalize_id(str(raw)) if raw is not None else ""
+    return {kind: key_index(kind, value) for kind in KeyKind.values if key_problem(kind, value) is None}
+
+
 class KeyIndexer:
     """``key_index`` for many keys of one kind (ingestion): the blind-index key is read once instead
     of once per row. Checked against ``yiwang.crypto.fields.blind_index`` when built, and falls back

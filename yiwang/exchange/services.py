@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.services import record_audit
 from yiwang.crypto.primitives import sm3_hex
-from yiwang.exchange import policy
+from yiwang.exchange import gateway, policy
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest import IngestResult, ingest_dataset  # noqa: F401  (re-exported use case)
 from yiwang.exchange.models import (
@@ -43,7 +43,7 @@ from yiwang.exchange.models import (
     SubscriptionStatus,
 )
 from yiwang.exchange.permissions import require_member, require_steward
-from yiwang.exchange.rows import apply_mask, key_index, mask_key, normalize_lookup_key, unseal
+from yiwang.exchange.rows import apply_mask, key_index, key_indexes, mask_key, normalize_lookup_key, unseal
 
 CREDENTIAL_PREFIX = "yw_ex_"
 
@@ -303,15 +303,7 @@ def consumer_for_key(key: str, *, now: dt.datetime | None = None) -> policy.Cons
     """The consumer an API key stands for (its department, its subscription scope), or None."""
     if not key or not key.startswith(CREDENTIAL_PREFIX):
         return None
-    now = _now(now)
-    with connection.cursor() as cursor:  # plain SQL: every gateway call starts here
-        cursor.execute(
-            "SELECT c.id, c.name, d.id, d.code, d.name FROM exchange_apicredential c "
-            "JOIN core_department d ON d.id = c.department_id "
-            "WHERE c.digest = %s AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > %s)",
-            [credential_digest(key), connection.ops.adapt_datetimefield_value(now)],
-        )
-        row = cursor.fetchone()
+    row = gateway.credential(credential_digest(key), _now(now))
     if row is None:
         return None
     department = Department(id=row[2], code=row[3], name=row[4])
@@ -370,12 +362,25 @@ def _log(
         actor=actor, event_type="exchange_lookup_refused" if outcome == Outcome.REFUSED else "exchange_lookup_served",
         subject_type="exchange_access", subject_id=log.pk, at=now,
         actor_department=consumer.department if consumer else None,
-        details={"resource": resource_code, "consumer": consumer.department.code if consumer else None,
-                 "provider": resource.provider.code if resource else None, "fields": returned, "purpose": purpose,
-                 "case": case_reference, "outcome": outcome, "code": code, "response_sm3": response_sm3,
-                 "channel": channel},
+        details=_audit_details(consumer=consumer, resource=resource, resource_code=resource_code, returned=returned,
+                               purpose=purpose, case_reference=case_reference, outcome=outcome, code=code,
+                               response_sm3=response_sm3, channel=channel),
     )
     return log
+
+
+def _audit_details(
+    *, consumer: policy.Consumer | None, resource: DataResource | None, resource_code: str, returned: list[str],
+    purpose: str, case_reference: str, outcome: str, code: str, response_sm3: str, channel: str,
+) -> dict[str, Any]:
+    return {"resource": resource_code, "consumer": consumer.department.code if consumer else None,
+            "provider": resource.provider.code if resource else None, "fields": returned, "purpose": purpose,
+            "case": case_reference, "outcome": outcome, "code": code, "response_sm3": response_sm3, "channel": channel}
+
+
+def _user_id(actor: AbstractBaseUser | None) -> int | None:
+    user = _user(actor)
+    return user.pk if user is not None else None
 
 
 def lookup(
@@ -384,42 +389,53 @@ def lookup(
     now: dt.datetime | None = None,
 ) -> LookupResult:
     """Serve one lookup through the gateway's policy; every outcome (refusals too) is logged and
-    audited with the SM3 hash of the response. Raises the refusal's ``DomainError``."""
+    audited with the SM3 hash of the response. Raises the refusal's ``DomainError``.
+
+    Reads first (catalogue, subscriptions, row: one round trip on PostgreSQL), decides, then
+    counts the use and writes the access log and audit event in one atomic statement."""
     now = _now(now)
     requested = list(dict.fromkeys(fields or []))
     state: dict[str, Any] = {}
     try:
-        with transaction.atomic():
-            catalogue = policy.load_resource(resource_code)
-            resource = state["resource"] = catalogue.resource
-            value = normalize_lookup_key(resource.key_kind, key)
-            state["subject"] = (key_index(resource.key_kind, value), mask_key(resource.key_kind, value))
-            decision = policy.decide(consumer=consumer, resource_code=resource_code, field_names=requested, now=now,
-                                     catalogue=catalogue)
-            state["subscription"] = decision.subscription
-            use_purpose = (purpose or "").strip() or decision.subscription.purpose
-            policy.count_use(decision.subscription, now)
-            if resource.current_version == 0:
-                raise Conflict(Code.RESOURCE_EMPTY, _("数据资源 %(code)s 尚未导入数据。") % {"code": resource.code},
-                               {"resource": resource.code})
-            row = (DataRow.objects.filter(resource=resource, version=resource.current_version, key_index=state["subject"][0])
-                   .values_list("values", "sealed").first())
-            data: dict[str, Any] = {}
-            if row is not None:
-                stored = dict(row[0])
-                if row[1] and any(f.is_personal for f in decision.fields):
-                    stored.update(unseal(row[1], context=resource.seal_context))
-                for f in decision.fields:
-                    data[f.name] = apply_mask(decision.mask.get(f.name, ""), stored.get(f.name))
-            returned = [f.name for f in decision.fields] if row is not None else []
-            body = {"resource": resource.code, "version": resource.current_version, "found": row is not None,
-                    "data": data, "fetched_at": now.isoformat(), "purpose": use_purpose, "case": case_reference}
-            digest = _response_hash(body)
-            log = _log(consumer=consumer, actor=actor, resource=resource, resource_code=resource.code,
-                       subscription=decision.subscription, subject=state["subject"], requested=requested or returned,
-                       returned=returned, purpose=use_purpose, case_reference=case_reference,
-                       outcome=Outcome.SERVED if row is not None else Outcome.NOT_FOUND, code="", response_sm3=digest,
-                       channel=channel, now=now)
+        snapshot = gateway.read_for_lookup(
+            resource_code=resource_code, consumer_department_id=consumer.department.pk,
+            credential_id=consumer.credential.pk if consumer.credential is not None else None,
+            key_indexes=key_indexes(key))
+        catalogue = policy.require_catalogue(snapshot.catalogue, resource_code)
+        resource = state["resource"] = catalogue.resource
+        value = normalize_lookup_key(resource.key_kind, key)
+        state["subject"] = (key_index(resource.key_kind, value), mask_key(resource.key_kind, value))
+        decision = policy.decide(consumer=consumer, resource_code=resource_code, field_names=requested, now=now,
+                                 catalogue=catalogue, subscriptions=snapshot.subscriptions)
+        state["subscription"] = decision.subscription
+        use_purpose = (purpose or "").strip() or decision.subscription.purpose
+        if resource.current_version == 0:
+            raise Conflict(Code.RESOURCE_EMPTY, _("数据资源 %(code)s 尚未导入数据。") % {"code": resource.code},
+                           {"resource": resource.code})
+        row = snapshot.row
+        data: dict[str, Any] = {}
+        if row is not None:
+            stored = dict(row[0])
+            if row[1] and any(f.is_personal for f in decision.fields):
+                stored.update(unseal(row[1], context=resource.seal_context))
+            for f in decision.fields:
+                data[f.name] = apply_mask(decision.mask.get(f.name, ""), stored.get(f.name))
+        returned = [f.name for f in decision.fields] if row is not None else []
+        body = {"resource": resource.code, "version": resource.current_version, "found": row is not None,
+                "data": data, "fetched_at": now.isoformat(), "purpose": use_purpose, "case": case_reference}
+        digest = _response_hash(body)
+        outcome = Outcome.SERVED if row is not None else Outcome.NOT_FOUND
+        access_id = gateway.record_served(gateway.ServedAccess(
+            now=now, subscription_id=decision.subscription.pk, consumer=consumer.department, provider=resource.provider,
+            resource=resource, credential=consumer.credential, actor_id=_user_id(actor), channel=channel,
+            subject_index=state["subject"][0], subject_masked=state["subject"][1], fields_requested=requested or returned,
+            fields_returned=returned, purpose=use_purpose, case_reference=case_reference, outcome=outcome,
+            response_sm3=digest, audit_event="exchange_lookup_served",
+            audit_details=_audit_details(consumer=consumer, resource=resource, resource_code=resource.code,
+                                         returned=returned, purpose=use_purpose, case_reference=case_reference,
+                                         outcome=outcome, code="", response_sm3=digest, channel=channel)))
+        if access_id is None:
+            raise policy.refuse_use(decision.subscription, catalogue, consumer, now)
     except DomainError as exc:
         with transaction.atomic():
             _log(consumer=consumer, actor=actor, resource=state.get("resource"), resource_code=resource_code,
@@ -431,7 +447,7 @@ def lookup(
         resource=resource.code, resource_name=resource.name, provider=resource.provider.code,
         provider_name=resource.provider.name, version=resource.current_version, found=row is not None, data=data,
         masked=[n for n in decision.mask if n in data], withheld=decision.withheld, fetched_at=now,
-        response_sm3=digest, access_id=log.pk, purpose=use_purpose, case_reference=case_reference,
+        response_sm3=digest, access_id=access_id, purpose=use_purpose, case_reference=case_reference,
         labels={f.name: f.label for f in decision.fields},
     )
 

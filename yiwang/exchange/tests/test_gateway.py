@@ -6,11 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.crypto.primitives import sm3_hex
-from yiwang.exchange import policy, services
+from yiwang.exchange import gateway, policy, services
 from yiwang.exchange.models import AccessLog, Outcome, Subscription
 from yiwang.exchange.rows import key_index
 from yiwang.exchange.tests.conftest import PEOPLE_FIELDS, zhang
@@ -248,8 +249,65 @@ def test_every_refusal_is_logged_with_its_rule_and_audited(county, now):
 
 
 def test_a_lookup_reads_a_bounded_number_of_queries(county, now, django_assert_max_num_queries):
-    with django_assert_max_num_queries(9):
+    # three reads (catalogue, subscriptions, row: one round trip on PostgreSQL) and one write (one
+    # statement on PostgreSQL; an UPDATE and two INSERTs in a savepoint elsewhere)
+    with django_assert_max_num_queries(8):
         services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+
+
+def revoke_between_read_and_write(county, monkeypatch, now):
+    """The provider revokes the subscription after the gateway has read it and before it writes."""
+    read = gateway.read_for_lookup
+
+    def read_then_revoke(**kw):
+        snapshot = read(**kw)
+        services.revoke_subscription(actor=county.ga_steward, subscription=county.subscription, reason="撤销", now=now)
+        return snapshot
+
+    monkeypatch.setattr(gateway, "read_for_lookup", read_then_revoke)
+
+
+def test_a_subscription_revoked_after_the_read_is_honoured_at_the_write(county, now, monkeypatch):
+    # given
+    revoke_between_read_and_write(county, monkeypatch, now)
+    # when
+    error = refusal(county, now)
+    # then nothing was served, counted or logged as served; the refusal names the rule
+    assert (error.status, error.code) == (403, "subscription_revoked")
+    assert list(AccessLog.objects.values_list("outcome", "refusal_code")) == [("refused", "subscription_revoked")]
+    assert not AuditEvent.objects.filter(event_type="exchange_lookup_served").exists()
+    assert Subscription.objects.get(pk=county.subscription.pk).total_count == 0
+
+
+def test_the_served_access_is_written_all_or_nothing(county, now, monkeypatch):
+    # given the audit event's insert fails in the database, after the counter and the access log
+    record = gateway.record_served
+
+    def record_with_a_broken_audit_event(access):
+        access.audit_event = None  # NOT NULL
+        return record(access)
+
+    monkeypatch.setattr(gateway, "record_served", record_with_a_broken_audit_event)
+    # when
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+    # then the use was not counted and nothing was logged
+    assert Subscription.objects.get(pk=county.subscription.pk).total_count == 0
+    assert not AccessLog.objects.exists()
+
+
+def test_a_served_lookup_writes_the_same_rows_as_the_orm_would(county, now):
+    # the access log and the audit event are written in plain SQL: read back through the ORM
+    _cred, key = services.issue_credential(actor=county.scjg_clerk, department=county.scjg, name="x",
+                                           subscriptions=[county.subscription])
+    result = services.lookup(consumer=services.consumer_for_key(key, now=now), resource_code="RK", key=zhang(),
+                             fields=["name", "gender"], purpose="企业开办", now=now)
+    log = AccessLog.objects.get(pk=result.access_id)
+    assert log.created_at == now and log.credential is not None and log.channel == "api"
+    assert log.fields_requested == ["name", "gender"] and log.outcome == "served" and log.refusal_code == ""
+    event = AuditEvent.objects.get(subject_type="exchange_access", subject_id=str(log.pk))
+    assert event.created_at == now and event.details["fields"] == ["name", "gender"]
+    assert event.details["consumer"] == "SCJG" and event.details["channel"] == "api"
 
 
 def test_an_expired_credential_authenticates_nobody(county, now):

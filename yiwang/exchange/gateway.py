@@ -1,0 +1,334 @@
+"""The gateway's database work, in as few round trips as the database allows.
+
+A lookup needs, before any decision, the resource's catalogue (fields, negative-list flags), the
+consumer's subscriptions to it and the row asked for; after the decision, one durable write: the
+subscription's counters, the access log and its audit event. On PostgreSQL that is two round
+trips: the three reads go in one pipeline, and the write is one statement (data-modifying CTEs,
+atomic on its own, conditional on the quota and rate). Statements are bound on the server, so
+PostgreSQL prepares them after a few uses. Elsewhere (SQLite, in the same process, where a round
+trip costs nothing) the same reads run one after another and the write is one transaction.
+
+Nothing is cached between lookups: a negative-list entry, a revocation or a spent quota takes
+effect on the next lookup in every process. Decisions are not made here; ``policy`` makes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from yiwang.core.models import AuditEvent, Department
+from yiwang.exchange.models import (
+    AccessLog,
+    ApiCredential,
+    DataResource,
+    DataRow,
+    KeyKind,
+    ResourceField,
+    Subscription,
+    SubscriptionStatus,
+)
+
+_AUDIT = AuditEvent._meta.db_table
+_LOG = AccessLog._meta.db_table
+_SUB = Subscription._meta.db_table
+_ROW = DataRow._meta.db_table
+_RES = DataResource._meta.db_table
+
+CATALOGUE_SQL = f"""
+SELECT f.id, f.name, f.label, f.field_type, f.sharing_class, f.sensitivity, f.mask_rule,
+       r.id, r.code, r.name, r.key_kind, r.key_field, r.current_version, r.row_count,
+       d.id, d.code, d.name,
+       EXISTS (SELECT 1 FROM exchange_negativelistentry n WHERE n.field_id = f.id AND n.lifted_at IS NULL),
+       EXISTS (SELECT 1 FROM exchange_negativelistentry n
+               WHERE n.resource_id = r.id AND n.field_id IS NULL AND n.lifted_at IS NULL)
+  FROM exchange_resourcefield f
+  JOIN {_RES} r ON r.id = f.resource_id
+  JOIN core_department d ON d.id = r.provider_id
+ WHERE r.code = %s AND r.is_active
+ ORDER BY f.sort_order, f.id
+"""
+
+_SUBSCRIPTION_COLUMNS = ("id", "resource_id", "consumer_id", "fields", "clear_fields", "purpose", "status", "expires_at",
+                         "daily_quota", "rate_per_minute")
+_SUBSCRIPTIONS_SQL = (
+    f"SELECT {', '.join('s.' + c for c in _SUBSCRIPTION_COLUMNS)} FROM {_SUB} s "
+    f"JOIN {_RES} r ON r.id = s.resource_id {{scope}} WHERE r.code = %s AND s.consumer_id = %s ORDER BY s.id DESC"
+)
+_SCOPE = "JOIN exchange_apicredential_subscriptions cs ON cs.subscription_id = s.id AND cs.apicredential_id = %s"
+
+# The row of the current version under the key's blind index for the resource's key kind: the
+# kind is only known from the resource, so the caller passes the index for every kind the key
+# is valid as ('' where it is not) and the database picks.
+_ROW_SQL = (
+    f'SELECT w."values", w.sealed FROM {_ROW} w JOIN {_RES} r ON r.id = w.resource_id AND w.version = r.current_version '
+    f"WHERE r.code = %s AND r.is_active AND w.key_index = CASE r.key_kind "
+    f"WHEN '{KeyKind.CITIZEN_ID}' THEN %s WHEN '{KeyKind.USCC}' THEN %s ELSE %s END"
+)
+
+_CREDENTIAL_SQL = (
+    "SELECT c.id, c.name, d.id, d.code, d.name FROM exchange_apicredential c "
+    "JOIN core_department d ON d.id = c.department_id "
+    "WHERE c.digest = %s AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > %s)"
+)
+
+# The counter's condition: approved, not expired, quota and rate not spent. Checked again here,
+# at the moment of the write, so a revocation or expiry between the read and the write is honoured.
+_COUNT_SET = (
+    "day_count = CASE WHEN day = %(day)s THEN day_count + 1 ELSE 1 END, day = %(day)s, "
+    "minute_count = CASE WHEN minute = %(minute)s THEN minute_count + 1 ELSE 1 END, minute = %(minute)s, "
+    "total_count = total_count + 1"
+)
+_COUNT_WHERE = (
+    f"id = %(sub)s AND status = '{SubscriptionStatus.APPROVED}' AND (expires_at IS NULL OR expires_at > %(now)s) "
+    "AND (day IS NULL OR day <> %(day)s OR day_count < daily_quota) "
+    "AND (minute <> %(minute)s OR minute_count < rate_per_minute)"
+)
+_LOG_COLUMNS = ("created_at", "consumer_id", "provider_id", "resource_id", "resource_code", "subscription_id",
+                "credential_id", "actor_id", "channel", "subject_index", "subject_masked", "fields_requested",
+                "fields_returned", "purpose", "case_reference", "outcome", "refusal_code", "response_sm3")
+_AUDIT_COLUMNS = ("created_at", "actor_id", "actor_department_id", "event_type", "subject_type", "subject_id", "details")
+
+# PostgreSQL: one statement. Every parameter is cast: in INSERT … SELECT an untyped parameter
+# would be taken as text.
+_PG_TYPES = {"created_at": "timestamptz", "consumer_id": "bigint", "provider_id": "bigint", "resource_id": "bigint",
+             "subscription_id": "bigint", "credential_id": "bigint", "actor_id": "bigint", "fields_requested": "jsonb",
+             "fields_returned": "jsonb", "actor_department_id": "bigint", "details": "jsonb"}
+
+
+def _pg_select(columns: tuple[str, ...], prefix: str) -> str:
+    return ", ".join(f"%({prefix}{c})s::{_PG_TYPES.get(c, 'text')}" for c in columns if c != "subject_id")
+
+
+_PG_SERVED_SQL = (
+    f"WITH used AS (UPDATE {_SUB} SET {_COUNT_SET} WHERE {_COUNT_WHERE} RETURNING id), "
+    f"logged AS (INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) SELECT {_pg_select(_LOG_COLUMNS, 'log_')} FROM used "
+    "RETURNING id) "
+    f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
+    f"SELECT {_pg_select(_AUDIT_COLUMNS[:5], 'audit_')}, CAST(logged.id AS varchar), %(audit_details)s::jsonb "
+    "FROM logged RETURNING subject_id"
+)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _raw_connection() -> Any:
+    connection.ensure_connection()
+    return connection.connection
+
+
+def _logged(sql: str, started: float) -> None:
+    """Statements sent past Django's cursor still show in ``connection.queries`` when it logs."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+
+def _fetch(statements: list[tuple[str, list[Any] | dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+    """Run read statements and return each one's rows: one pipeline (one round trip) on PostgreSQL."""
+    started = time.monotonic()
+    if _postgres():
+        import psycopg
+
+        raw = _raw_connection()
+        cursors = []
+        with connection.wrap_database_errors, raw.pipeline():
+            for sql, params in statements:
+                cursor = psycopg.Cursor(raw)
+                cursor.execute(sql, params, prepare=True)
+                cursors.append(cursor)
+        results = [cursor.fetchall() for cursor in cursors]
+        for cursor in cursors:
+            cursor.close()
+        for sql, _params in statements:
+            _logged(sql, started)
+        return results
+    results = []
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall())
+    return results
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    parsed = parse_datetime(str(value))
+    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+
+
+@dataclass
+class Catalogue:
+    """A resource with its fields, each annotated with whether the negative list names it."""
+
+    resource: DataResource
+    fields: dict[str, ResourceField]
+    resource_listed: bool
+
+
+@dataclass
+class Snapshot:
+    """What one lookup reads before deciding: the catalogue (None: no such active resource), the
+    consumer's subscriptions to the resource (newest first; only those in the credential's scope
+    when a credential asks), and the row (``(values, sealed)``, or None when there is none)."""
+
+    catalogue: Catalogue | None
+    subscriptions: list[Subscription]
+    row: tuple[dict[str, Any], str] | None
+
+
+def _catalogue(rows: list[tuple[Any, ...]]) -> Catalogue | None:
+    if not rows:
+        return None
+    first = rows[0]
+    provider = Department(id=first[14], code=first[15], name=first[16])
+    resource = DataResource(id=first[7], code=first[8], name=first[9], key_kind=first[10], key_field=first[11],
+                            current_version=first[12], row_count=first[13], provider=provider, is_active=True)
+    fields: dict[str, ResourceField] = {}
+    for r in rows:
+        f = ResourceField(id=r[0], name=r[1], label=r[2], field_type=r[3], sharing_class=r[4], sensitivity=r[5],
+                          mask_rule=r[6], resource=resource)
+        f.listed = bool(r[17])  # type: ignore[attr-defined]
+        fields[f.name] = f
+    return Catalogue(resource=resource, fields=fields, resource_listed=bool(first[18]))
+
+
+def _subscription(row: tuple[Any, ...], resource: DataResource | None) -> Subscription:
+    values = dict(zip(_SUBSCRIPTION_COLUMNS, row, strict=True))
+    values["fields"] = _json(values["fields"]) or []
+    values["clear_fields"] = _json(values["clear_fields"]) or []
+    values["expires_at"] = _aware(values["expires_at"])
+    sub = Subscription(**values)
+    if resource is not None and resource.pk == sub.resource_id:
+        sub.resource = resource
+    return sub
+
+
+def subscriptions_sql(credential_id: int | None) -> tuple[str, list[Any]]:
+    if credential_id is not None:
+        return _SUBSCRIPTIONS_SQL.format(scope=_SCOPE), [credential_id]
+    return _SUBSCRIPTIONS_SQL.format(scope=""), []
+
+
+def subscriptions_of(resource: DataResource, consumer_department_id: int, credential_id: int | None) -> list[Subscription]:
+    sql, params = subscriptions_sql(credential_id)
+    rows = _fetch([(sql, [*params, resource.code, consumer_department_id])])[0]
+    return [_subscription(r, resource) for r in rows]
+
+
+def load_catalogue(code: str) -> Catalogue | None:
+    return _catalogue(_fetch([(CATALOGUE_SQL, [code])])[0])
+
+
+def read_for_lookup(
+    *, resource_code: str, consumer_department_id: int, credential_id: int | None, key_indexes: dict[str, str],
+) -> Snapshot:
+    """The three reads of one lookup, in one round trip on PostgreSQL."""
+    sub_sql, sub_params = subscriptions_sql(credential_id)
+    catalogue_rows, subscription_rows, data_rows = _fetch([
+        (CATALOGUE_SQL, [resource_code]),
+        (sub_sql, [*sub_params, resource_code, consumer_department_id]),
+        (_ROW_SQL, [resource_code, key_indexes.get(KeyKind.CITIZEN_ID, ""), key_indexes.get(KeyKind.USCC, ""),
+                    key_indexes.get(KeyKind.OTHER, "")]),
+    ])
+    catalogue = _catalogue(catalogue_rows)
+    resource = catalogue.resource if catalogue else None
+    row = (_json(data_rows[0][0]) or {}, data_rows[0][1] or "") if data_rows else None
+    return Snapshot(catalogue=catalogue, subscriptions=[_subscription(r, resource) for r in subscription_rows], row=row)
+
+
+def credential(digest: str, now: dt.datetime) -> tuple[Any, ...] | None:
+    """``(credential id, name, department id, code, name)`` of a live credential, or None."""
+    rows = _fetch([(_CREDENTIAL_SQL, [digest, connection.ops.adapt_datetimefield_value(now)])])[0]
+    return rows[0] if rows else None
+
+
+@dataclass
+class ServedAccess:
+    """One served (or not-found) lookup, as the access log and the audit trail record it."""
+
+    now: dt.datetime
+    subscription_id: int
+    consumer: Department
+    provider: Department
+    resource: DataResource
+    credential: ApiCredential | None
+    actor_id: int | None
+    channel: str
+    subject_index: str
+    subject_masked: str
+    fields_requested: list[str]
+    fields_returned: list[str]
+    purpose: str
+    case_reference: str
+    outcome: str
+    response_sm3: str
+    audit_event: str
+    audit_details: dict[str, Any]
+
+
+def record_served(access: ServedAccess) -> int | None:
+    """Count one use of the subscription and write the access log and its audit event, all or
+    nothing; return the access log's id, or None when the subscription may not be used now
+    (quota or rate spent, revoked or expired since it was read): then nothing is written."""
+    day = timezone.localdate(access.now)
+    minute = int(access.now.timestamp() // 60)
+    ops = connection.ops
+    log = {
+        "created_at": ops.adapt_datetimefield_value(access.now), "consumer_id": access.consumer.pk,
+        "provider_id": access.provider.pk, "resource_id": access.resource.pk, "resource_code": access.resource.code[:40],
+        "subscription_id": access.subscription_id, "credential_id": access.credential.pk if access.credential else None,
+        "actor_id": access.actor_id, "channel": access.channel, "subject_index": access.subject_index,
+        "subject_masked": access.subject_masked,
+        "fields_requested": json.dumps(access.fields_requested, ensure_ascii=False),
+        "fields_returned": json.dumps(access.fields_returned, ensure_ascii=False),
+        "purpose": access.purpose[:300], "case_reference": access.case_reference[:64], "outcome": access.outcome,
+        "refusal_code": "", "response_sm3": access.response_sm3,
+    }
+    audit = {
+        "created_at": log["created_at"], "actor_id": access.actor_id, "actor_department_id": access.consumer.pk,
+        "event_type": access.audit_event, "subject_type": "exchange_access",
+        "details": json.dumps(access.audit_details, ensure_ascii=False, default=str),
+    }
+    counter = {"day": ops.adapt_datefield_value(day), "minute": minute, "sub": access.subscription_id,
+               "now": log["created_at"]}
+    started = time.monotonic()
+    if _postgres():
+        params = {**counter, **{f"log_{k}": v for k, v in log.items()}, **{f"audit_{k}": v for k, v in audit.items()}}
+        import psycopg
+
+        with connection.wrap_database_errors, psycopg.Cursor(_raw_connection()) as cursor:
+            cursor.execute(_PG_SERVED_SQL, params, prepare=True)
+            row = cursor.fetchone()
+        _logged(_PG_SERVED_SQL, started)
+        return int(row[0]) if row else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_SUB} SET {_COUNT_SET} WHERE {_COUNT_WHERE}", counter)
+        if cursor.rowcount != 1:
+            return None
+        cursor.execute(f"INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_LOG_COLUMNS))})",
+                       [log[c] for c in _LOG_COLUMNS])
+        access_id = cursor.lastrowid
+        audit["subject_id"] = str(access_id)
+        cursor.execute(f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
+                       f"VALUES ({', '.join(['%s'] * len(_AUDIT_COLUMNS))})", [audit[c] for c in _AUDIT_COLUMNS])
+        return int(access_id)
+
+
+def usage_state(subscription_id: int) -> dict[str, Any] | None:
+    """Why the counter refused: the subscription's status, expiry, day count and quota now."""
+    return (Subscription.objects.filter(pk=subscription_id)
+            .values("status", "expires_at", "day", "day_count", "daily_quota", "rate_per_minute").first())
