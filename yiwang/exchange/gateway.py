@@ -135,6 +135,15 @@ def _logged(sql: str, started: float) -> None:
 def _fetch(statements: list[tuple[str, list[Any] | dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
     """Run read statements and return each one's rows: one pipeline (one round trip) on PostgreSQL."""
     started = time.monotonic()
+    if _postgres() and len(statements) == 1:
+        import psycopg
+
+        sql, params = statements[0]
+        with connection.wrap_database_errors, psycopg.Cursor(_raw_connection()) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            rows = cursor.fetchall()
+        _logged(sql, started)
+        return [rows]
     if _postgres():
         import psycopg
 

@@ -212,7 +212,7 @@ class Subscription(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # Usage counters: changed only by one conditional UPDATE in ``policy.count_use``.
+    # Usage counters: changed only by the conditional UPDATE in ``gateway.record_served``.
     day = models.DateField(null=True, blank=True)
     day_count = models.PositiveIntegerField(default=0)
     minute = models.BigIntegerField(default=0, help_text="minutes since the epoch of minute_count")
