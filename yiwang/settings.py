@@ -140,7 +140,15 @@ STORAGES = {
 # Uploads: one material file at most this many bytes; larger requests are refused before reading.
 YIWANG_MAX_UPLOAD_BYTES = int(env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)) or 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file above this size is streamed to a temporary file (FILE_UPLOAD_TEMP_DIR, the system's temp
+# directory by default), never held in memory: point it at a disk where /tmp is a tmpfs.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR") or None
+# Dataset pushes (data sharing) have their own, larger limit (the API endpoint and the steward
+# page only). A file above YIWANG_DATASET_SYNC_BYTES waits under MEDIA_ROOT/exchange/pushes/ and
+# is loaded by the worker; smaller files are loaded within the request.
+YIWANG_MAX_DATASET_BYTES = int(env("MAX_DATASET_BYTES", str(1024 * 1024 * 1024)) or 0)
+YIWANG_DATASET_SYNC_BYTES = int(env("DATASET_SYNC_BYTES", str(5 * 1024 * 1024)) or 0)
 
 # API bearer tokens live this long.
 YIWANG_TOKEN_TTL_HOURS = int(env("TOKEN_TTL_HOURS", "12") or 12)

@@ -4,6 +4,7 @@ This runs before ``LocaleMiddleware``, so it picks the request's language itself
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import CoreErrorCode
+
+# Dataset pushes of data sharing (the API endpoint and the steward page's upload form) take files up
+# to YIWANG_MAX_DATASET_BYTES; every other request keeps YIWANG_MAX_UPLOAD_BYTES.
+DATASET_PUSH_PATH = re.compile(r"^/(?:api/v1/exchange/resources/[^/]+/datasets|work/exchange/resources/[^/]+/)$")
+ENVELOPE = 64 * 1024  # room for the multipart envelope
 
 
 class UploadSizeLimitMiddleware:
@@ -26,13 +32,13 @@ class UploadSizeLimitMiddleware:
             length = -1
         if length < 0:
             return _error(request, 400, CoreErrorCode.VALIDATION_FAILED, _("请求头 Content-Length 无效。"), {})
-        limit = settings.YIWANG_MAX_UPLOAD_BYTES + 64 * 1024  # room for the multipart envelope
-        if length > limit:
+        dataset = request.method == "POST" and DATASET_PUSH_PATH.match(request.path_info) is not None
+        limit = settings.YIWANG_MAX_DATASET_BYTES if dataset else settings.YIWANG_MAX_UPLOAD_BYTES
+        if length > limit + ENVELOPE:
+            message = _("数据文件过大：单个数据集文件不能超过 %(mb)d MB。") if dataset else _("文件过大：单个文件不能超过 %(mb)d MB。")
             response = _error(
-                request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE,
-                _("文件过大：单个文件不能超过 %(mb)d MB。"),
-                {"limit_bytes": settings.YIWANG_MAX_UPLOAD_BYTES, "content_length": length},
-                mb=settings.YIWANG_MAX_UPLOAD_BYTES // (1024 * 1024),
+                request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, message,
+                {"limit_bytes": limit, "content_length": length}, mb=limit // (1024 * 1024),
             )
             response["Connection"] = "close"
             return response
