@@ -294,6 +294,58 @@ class Dataset(models.Model):
         return f"{self.resource.code} v{self.version}"
 
 
+class PushStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    LOADING = "loading", _("入库中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+PUSH_IN_FLIGHT = (PushStatus.QUEUED, PushStatus.LOADING)
+
+
+class DatasetPush(models.Model):
+    """A large pushed file waiting to be loaded by the worker (``yiwang.exchange.pushes``). The file
+    waits under ``MEDIA_ROOT`` (``file_path``, relative to it) and is deleted once loaded or failed;
+    ``dataset`` is the version it became. One file is in flight at most once per resource."""
+
+    resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="pushes")
+    file_path = models.CharField(max_length=300)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file_format = models.CharField(_("格式"), max_length=8, blank=True)
+    encoding = models.CharField(_("编码"), max_length=16, blank=True)
+    sha256 = models.CharField(_("文件 SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("字节数"))
+    pushed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=PushStatus.choices, default=PushStatus.QUEUED)
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    error_details = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "sha256"], condition=models.Q(status__in=PUSH_IN_FLIGHT),
+                                    name="exchange_push_in_flight_unique"),
+        ]
+        indexes = [models.Index(fields=["resource", "-created_at"], name="exchange_push_resource_idx")]
+        verbose_name = _("数据推送")
+        verbose_name_plural = _("数据推送")
+
+    def __str__(self) -> str:
+        return f"{self.resource.code} push {self.pk} ({self.status})"
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in PUSH_IN_FLIGHT
+
+
 class DataRow(models.Model):
     """One row of one version of a resource. ``key_index`` is the blind index of the key;
     ``values`` holds the non-personal fields in clear, ``sealed`` the personal ones (SM4-GCM)."""
