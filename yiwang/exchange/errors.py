@@ -37,3 +37,8 @@ class ExchangeErrorCode:
     KEY_COLUMN_MISSING = "key_column_missing"
     FILE_UNREADABLE = "file_unreadable"
     NO_VALID_ROWS = "no_valid_rows"
+    # dataset pushes
+    FILE_EMPTY = "file_empty"  # 422
+    FILE_TOO_LARGE = "file_too_large"  # 413
+    PUSH_NOT_FOUND = "push_not_found"  # 404
+    PUSH_INTERNAL_ERROR = "internal_error"  # a push that failed for a reason of ours, not of the file

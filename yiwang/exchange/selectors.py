@@ -14,6 +14,7 @@ from yiwang.exchange.models import (
     ApiCredential,
     DataResource,
     Dataset,
+    DatasetPush,
     KeyKind,
     MaterialProof,
     NegativeListEntry,
@@ -102,6 +103,15 @@ def field_labels(logs: list[AccessLog]) -> dict[tuple[int, str], str]:
 
 def datasets_of(resource: DataResource) -> QuerySet[Dataset]:
     return Dataset.objects.filter(resource=resource).select_related("uploaded_by")
+
+
+def pushes_of(resource: DataResource) -> QuerySet[DatasetPush]:
+    """Dataset pushes into ``resource``, newest first, with the dataset each became."""
+    return DatasetPush.objects.filter(resource=resource).select_related("pushed_by", "dataset")
+
+
+def push_by_id(pk: int) -> DatasetPush | None:
+    return DatasetPush.objects.select_related("resource__provider", "pushed_by", "dataset__resource").filter(pk=pk).first()
 
 
 def materials_provable_by_sharing(*, item: Any, applicant: Applicant) -> list[MaterialProof]:
