@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -21,10 +22,18 @@ from ninja.security import APIKeyHeader, HttpBearer
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
 from yiwang.core.services import user_for_token
-from yiwang.exchange import policy, selectors, services
+from yiwang.exchange import policy, pushes, selectors, services
 from yiwang.exchange.errors import ExchangeErrorCode as Code
-from yiwang.exchange.models import AccessLog, ApiCredential, Dataset, DatasetStatus, NegativeListEntry, Subscription
-from yiwang.exchange.permissions import is_steward, require_member
+from yiwang.exchange.models import (
+    AccessLog,
+    ApiCredential,
+    Dataset,
+    DatasetPush,
+    DatasetStatus,
+    NegativeListEntry,
+    Subscription,
+)
+from yiwang.exchange.permissions import is_steward, require_member, require_steward
 
 
 class ExchangeKey(APIKeyHeader):
@@ -517,20 +526,92 @@ def my_data_usage(request: HttpRequest) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------ ingestion
 
 
-@router.post("/exchange/resources/{code}/datasets", response={201: DatasetOut, **ERRORS})
+class PushErrorOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class PushOut(Schema):
+    id: int
+    resource: str
+    status: str = Field(..., description="queued, loading, done or failed")
+    url: str = Field(..., description="Poll this URL (GET) for the push's status")
+    duplicate: bool = Field(False, description="The same file was already queued or loading: this is that push")
+    file_name: str
+    file_format: str
+    encoding: str
+    sha256: str
+    size: int
+    pushed_by: str | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    attempts: int
+    error: PushErrorOut | None = Field(None, description="Why a failed push failed (the current version is unchanged)")
+    dataset: DatasetOut | None = Field(None, description="Once done (or refused for no valid row): the version and its quality report")
+
+
+def _push_out(p: DatasetPush, *, duplicate: bool = False) -> dict[str, Any]:
+    return {"id": p.pk, "resource": p.resource.code, "status": p.status,
+            "url": reverse("api-v1:exchange_push", kwargs={"push_id": p.pk}), "duplicate": duplicate,
+            "file_name": p.file_name, "file_format": p.file_format, "encoding": p.encoding, "sha256": p.sha256,
+            "size": p.size, "pushed_by": p.pushed_by.get_username() if p.pushed_by_id else None,
+            "created_at": p.created_at, "started_at": p.started_at, "finished_at": p.finished_at, "attempts": p.attempts,
+            "error": {"code": p.error_code, "message": p.error_message, "details": p.error_details} if p.error_code else None,
+            "dataset": _dataset_out(p.dataset) if p.dataset_id else None}
+
+
+def _stewarded_resource(request: HttpRequest, code: str) -> tuple[AbstractBaseUser, Any]:
+    user = _staff(request)
+    resource = selectors.resource_by_code(code)
+    if resource is None:
+        raise NotFound(Code.UNKNOWN_RESOURCE, _("数据资源 %(code)s 不存在。") % {"code": code}, {"resource": code})
+    return user, resource
+
+
+@router.post("/exchange/resources/{code}/datasets", response={201: DatasetOut, 202: PushOut, 413: ErrorOut, **ERRORS})
 def upload_dataset(request: HttpRequest, code: str, file: File[UploadedFile],
                    encoding: Form[str] = "", file_format: Form[str] = "") -> Status:
     """Push a dataset (CSV, .xlsx, JSON array, JSON Lines) as the next version of the resource.
-    201 with the quality report when rows loaded; 422 with the report when none was valid."""
+
+    A small file is loaded at once: 201 with the quality report when rows loaded; 422 with the
+    report when none was valid. A larger one (over ``YIWANG_DATASET_SYNC_BYTES``, 5 MB by default)
+    is queued for the worker: 202 with the push, whose ``url`` to poll gives its status and, once
+    done, the dataset with its report. The same file pushed again while it is queued or loading is
+    answered with that push (``duplicate``)."""
+    user, resource = _stewarded_resource(request, code)
+    result = pushes.push_dataset(actor=user, resource=resource, upload=file, file_format=file_format or None,
+                                 encoding=encoding or None)
+    if result.push is not None:
+        return Status(202, _push_out(result.push, duplicate=result.duplicate))
+    ingested = result.ingested
+    if ingested.dataset.status == DatasetStatus.REJECTED:
+        raise InvalidInput(Code.NO_VALID_ROWS, pushes.no_valid_rows_message(),
+                           {"dataset": ingested.dataset.pk, "report": {k: v for k, v in ingested.report.items() if k != "errors"},
+                            "errors": ingested.report["errors"][:50]})
+    return Status(201, _dataset_out(ingested.dataset))
+
+
+@router.get("/exchange/resources/{code}/pushes", response={200: list[PushOut], **ERRORS})
+def list_pushes(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """The resource's last 50 queued pushes (stewards of the provider)."""
+    user, resource = _stewarded_resource(request, code)
+    require_steward(user, resource.provider)
+    return [_push_out(p) for p in selectors.pushes_of(resource)[:50]]
+
+
+@router.get("/exchange/pushes/{push_id}", response={200: PushOut, **ERRORS}, url_name="exchange_push")
+def get_push(request: HttpRequest, push_id: Id) -> dict[str, Any]:
+    """A queued push: ``queued``, ``loading``, ``done`` (with the dataset and its quality report) or
+    ``failed`` (with the error's code and message; the current version is unchanged)."""
     user = _staff(request)
-    resource = get_object_or_404(selectors.catalogue(), code=code)
-    result = services.ingest_dataset(actor=user, resource=resource, stream=file.file, file_name=file.name or "",
-                                     file_format=file_format or None, encoding=encoding or None)
-    if result.dataset.status == DatasetStatus.REJECTED:
-        raise InvalidInput(Code.NO_VALID_ROWS, _("没有一行数据通过校验，数据集未入库；请按质量报告修改后重新上传。"),
-                           {"dataset": result.dataset.pk, "report": {k: v for k, v in result.report.items() if k != "errors"},
-                            "errors": result.report["errors"][:50]})
-    return Status(201, _dataset_out(result.dataset))
+    push = selectors.push_by_id(push_id)
+    if push is None:
+        raise NotFound(Code.PUSH_NOT_FOUND, _("数据推送 %(id)s 不存在。") % {"id": push_id}, {"id": push_id})
+    if not is_steward(user, push.resource.provider):
+        raise Forbidden(Code.NOT_STEWARD, _("只有提供部门的数据管理员可以查看数据推送。"), {"id": push_id})
+    return _push_out(push)
 
 
 @router.get("/exchange/datasets/{dataset_id}", response={200: DatasetOut, **ERRORS})

@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/data-usage/", views.my_data_usage, name="my_data_usage"),
     path("work/exchange/", views.catalogue, name="catalogue"),
     path("work/exchange/resources/<str:code>/", views.resource, name="resource"),
+    path("work/exchange/resources/<str:code>/pushes/", views.resource_pushes, name="resource_pushes"),
     path("work/exchange/datasets/<int:pk>/", views.dataset, name="dataset"),
     path("work/exchange/negative-list/", views.negative_list, name="negative_list"),
     path("work/exchange/subscriptions/", views.subscriptions, name="subscriptions"),

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
-from yiwang.exchange import selectors, services
+from yiwang.exchange import pushes, selectors, services
 from yiwang.exchange.models import Dataset, NegativeListEntry, SubscriptionStatus
 from yiwang.exchange.permissions import is_steward
 
@@ -65,18 +66,46 @@ def resource(request: HttpRequest, code: str) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("请选择要上传的数据文件。"))
+            return redirect("exchange:resource", code=code)
+        try:
+            result = pushes.push_dataset(actor=request.user, resource=res, upload=upload,
+                                         encoding=request.POST.get("encoding") or None)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("exchange:resource", code=code)
+        if result.ingested is not None:
+            messages.success(request, _("数据文件已处理，请查看质量报告。"))
+            return redirect("exchange:dataset", pk=result.ingested.dataset.pk)
+        if result.duplicate:
+            messages.info(request, _("同一文件已在排队或入库中（推送 %(id)s），未重复提交。") % {"id": result.push.pk})
         else:
-            result = _attempt(request, lambda: services.ingest_dataset(
-                actor=request.user, resource=res, stream=upload.file, file_name=upload.name or "",
-                encoding=request.POST.get("encoding") or None), _("数据文件已处理，请查看质量报告。"))
-            if result is not None:
-                return redirect("exchange:dataset", pk=result.dataset.pk)
+            messages.success(request, _("数据文件较大，已排队在后台入库（推送 %(id)s）；完成后在下方查看质量报告。")
+                             % {"id": result.push.pk})
         return redirect("exchange:resource", code=code)
     return render(request, "exchange/resource.html", {
         "resource": res, "steward": steward, "datasets": selectors.datasets_of(res)[:20],
+        "pushes": _pushes(res) if steward else None,
+        "max_dataset_mb": settings.YIWANG_MAX_DATASET_BYTES // (1024 * 1024),
+        "sync_mb": settings.YIWANG_DATASET_SYNC_BYTES // (1024 * 1024),
         "negative": selectors.negative_list().filter(resource=res),
         "my_departments": [d for d in selectors.my_departments(request.user) if d.pk != res.provider_id],
     })
+
+
+def _pushes(res: Any) -> dict[str, Any]:
+    rows = list(selectors.pushes_of(res)[:20])
+    return {"rows": rows, "in_flight": any(p.in_flight for p in rows), "resource": res}
+
+
+@staff_only
+def resource_pushes(request: HttpRequest, code: str) -> HttpResponse:
+    """The steward page's list of queued pushes, refreshed while one is queued or loading."""
+    res = selectors.resource_by_code(code)
+    if res is None:
+        raise Http404
+    if not is_steward(request.user, res.provider):
+        return render(request, "exchange/denied.html", status=403)
+    return render(request, "exchange/_pushes.html", {"pushes": _pushes(res)})
 
 
 @staff_only
