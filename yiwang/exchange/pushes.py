@@ -94,10 +94,11 @@ def push_dataset(
 
 
 def _store(upload: UploadedFile, target: Path) -> str:
-    """Copy the upload to ``target`` (durably: the push must survive a restart); its SHA-256."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Copy the upload to ``target`` (durably: the push must survive a restart); its SHA-256.
+    The file holds personal data in clear until loaded: only the service's user may read it."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    with target.open("xb") as out:
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks(CHUNK):
             digest.update(chunk)
             out.write(chunk)

@@ -161,6 +161,28 @@ def test_pushes_a_worker_never_took_are_queued_again(county, queued, django_capt
     assert client.get(body["url"], **auth).json()["status"] == "done"
 
 
+def test_a_large_upload_is_streamed_to_a_temporary_file_and_stored_for_the_owner_only(
+        county, queued, monkeypatch, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    seen = []
+    store = pushes._store
+    monkeypatch.setattr(pushes, "_store", lambda upload, target: seen.append(type(upload)) or store(upload, target))
+    client = Client()
+    data = people_csv() + b",,,,,,,\n" * (700 * 1024)  # ~5.6 MB: over FILE_UPLOAD_MAX_MEMORY_SIZE
+    with django_capture_on_commit_callbacks():
+        assert push(client, bearer(client, "ga_steward"), data).status_code == 202
+    assert seen == [TemporaryUploadedFile]
+    [stored] = stored_files(queued)
+    assert stored.stat().st_mode & 0o777 == 0o600 and stored.stat().st_size == len(data)
+
+
+def test_the_api_schema_documents_pushes(db):
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert "202" in paths["/api/v1/exchange/resources/{code}/datasets"]["post"]["responses"]
+    assert "/api/v1/exchange/pushes/{push_id}" in paths
+
+
 # ------------------------------------------------------------------------------ refusals
 
 
