@@ -3,11 +3,13 @@
 PostgreSQL, the gateway (API key, policy, DB counters, access log, audit, SM3 of the response)
 beside a bare view doing the same indexed query and decryption, in the same run and server.
 
-    .venv/bin/python bench/exchange_gateway.py [--rows 1000000] [--requests 6000] [--clients 4] [--reuse]
+    .venv/bin/python bench/exchange_gateway.py [--rows 1000000] [--requests 6000] [--clients 4] [--rounds 10] [--reuse]
 
 Without ``--reuse`` it builds the database and ingests the rows first (bench/exchange_ingest.py's
 people file). gunicorn (2 sync workers, ``bench.exchange_settings``) serves both; the same load
-generator (several processes, one request in flight each) drives the bare view, then the gateway.
+generator (client processes, one request in flight each) drives both paths in alternating short
+rounds, so that both meet the same background load: first with ``--clients`` at once (requests
+queue in the two workers), then with one client (the latency of one request alone).
 Not a test: nothing asserts.
 """
 
@@ -88,26 +90,46 @@ def client(args: tuple[int, str, dict[str, str], list[str], int, int]) -> tuple[
     return times, statuses
 
 
-def drive(port: int, target: str, headers: dict[str, str], keys: list[str], requests: int, clients: int) -> dict:
+def drive(port: int, target: str, headers: dict[str, str], keys: list[str], requests: int, clients: int,
+          seed: int = 0) -> dict:
     per = requests // clients
     started = time.perf_counter()
     with mp.Pool(clients) as pool:
-        parts = pool.map(client, [(port, target, headers, keys, per, i) for i in range(clients)])
+        parts = pool.map(client, [(port, target, headers, keys, per, seed * 100 + i) for i in range(clients)])
     wall = time.perf_counter() - started
-    times = [t for p, _s in parts for t in p]
+    return {"wall": wall, "times": [t for p, _s in parts for t in p], "statuses": [s for _t, s in parts]}
+
+
+def summarise(target: str, rounds: list[dict]) -> dict:
+    times = [t for r in rounds for t in r["times"]]
+    wall = sum(r["wall"] for r in rounds)
     statuses: dict[int, int] = {}
-    for _t, s in parts:
-        for k, v in s.items():
-            statuses[k] = statuses.get(k, 0) + v
+    for r in rounds:
+        for part in r["statuses"]:
+            for k, v in part.items():
+                statuses[k] = statuses.get(k, 0) + v
     return {"target": target, "requests": len(times), "per_s": round(len(times) / wall, 1),
             "p50_ms": round(pct(times, 50) * 1000, 2), "p99_ms": round(pct(times, 99) * 1000, 2), "statuses": statuses}
+
+
+def interleaved(port: int, auth: dict[str, str], keys: list[str], requests: int, clients: int, rounds: int) -> tuple[dict, dict]:
+    """Bare and gateway alternate in ``rounds`` short runs, so both meet the same background load
+    (the order flips every round); each path gets ``requests`` in all."""
+    bare: list[dict] = []
+    gateway: list[dict] = []
+    for i in range(rounds):
+        order = [("bare", {}, bare), ("gateway", auth, gateway)]
+        for target, headers, out in order if i % 2 == 0 else order[::-1]:
+            out.append(drive(port, target, headers, keys, requests // rounds, clients, seed=i))
+    return summarise("bare", bare), summarise("gateway", gateway)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=6000)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients of the loaded run")
+    parser.add_argument("--rounds", type=int, default=10, help="alternating bare/gateway runs per measurement")
     parser.add_argument("--reuse", action="store_true", help="keep the database built by an earlier run")
     parser.add_argument("--setup-child", nargs=2)
     args = parser.parse_args()
@@ -140,22 +162,35 @@ def main() -> None:
         auth = {"X-Api-Key": setup["key"]}
         drive(port, "bare", {}, keys, 400, args.clients)  # warm up both paths
         drive(port, "gateway", auth, keys, 400, args.clients)
-        bare = drive(port, "bare", {}, keys, args.requests, args.clients)
-        gateway = drive(port, "gateway", auth, keys, args.requests, args.clients)
+        load_before = os.getloadavg()[0]
+        results = {}
+        for clients in (args.clients, 1):  # loaded (queueing in 2 workers), then one request at a time
+            results[clients] = interleaved(port, auth, keys, args.requests if clients > 1 else args.requests // 2,
+                                           clients, args.rounds)
+        load_after = os.getloadavg()[0]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    ratio = gateway["per_s"] / bare["per_s"]
-    print(f"# exchange gateway, {setup['rows']:,} rows, PostgreSQL, gunicorn 2 sync workers, {args.clients} clients, "
-          f"Python {platform.python_version()}, {os.cpu_count()} cores")
-    print("| path | requests | lookups/s | p50 ms | p99 ms | statuses |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for r in (bare, gateway):
-        print(f"| {r['target']} | {r['requests']} | {r['per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['statuses']} |")
-    print(f"\nthroughput ratio gateway/bare: {ratio:.2f} (goal >= 0.60); p99 overhead: "
-          f"{gateway['p99_ms'] - bare['p99_ms']:.2f} ms (goal < 5 ms); p50 overhead {gateway['p50_ms'] - bare['p50_ms']:.2f} ms")
-    (ROOT / "bench" / "results" / f"exchange-gateway-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps({"rows": setup["rows"], "bare": bare, "gateway": gateway, "ratio": ratio}, indent=2))
+    print(f"# exchange gateway, {setup['rows']:,} rows, PostgreSQL, gunicorn 2 sync workers, "
+          f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load_before:.1f} -> {load_after:.1f}, "
+          f"{args.rounds} alternating rounds per measurement")
+    print("| clients | path | requests | lookups/s | p50 ms | p99 ms | statuses |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    summary = {}
+    for clients, (bare, gateway) in results.items():
+        for r in (bare, gateway):
+            print(f"| {clients} | {r['target']} | {r['requests']} | {r['per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['statuses']} |")
+        summary[clients] = {"bare": bare, "gateway": gateway, "ratio": round(gateway["per_s"] / bare["per_s"], 3),
+                            "p50_overhead_ms": round(gateway["p50_ms"] - bare["p50_ms"], 2),
+                            "p99_overhead_ms": round(gateway["p99_ms"] - bare["p99_ms"], 2)}
+    print()
+    for clients, r in summary.items():
+        print(f"{clients} client(s): throughput ratio gateway/bare {r['ratio']:.2f} (goal >= 0.60); "
+              f"p99 overhead {r['p99_overhead_ms']:.2f} ms (goal < 5 ms); p50 overhead {r['p50_overhead_ms']:.2f} ms")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"exchange-gateway-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps({"rows": setup["rows"], "load": [load_before, load_after], "runs": summary}, indent=2))
 
 
 if __name__ == "__main__":
