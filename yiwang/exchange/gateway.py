@@ -42,13 +42,16 @@ _SUB = Subscription._meta.db_table
 _ROW = DataRow._meta.db_table
 _RES = DataResource._meta.db_table
 
+_TOKEN = "(SELECT token FROM exchange_policystate WHERE id = 1)"
+
 CATALOGUE_SQL = f"""
 SELECT f.id, f.name, f.label, f.field_type, f.sharing_class, f.sensitivity, f.mask_rule,
        r.id, r.code, r.name, r.key_kind, r.key_field, r.current_version, r.row_count,
        d.id, d.code, d.name,
        EXISTS (SELECT 1 FROM exchange_negativelistentry n WHERE n.field_id = f.id AND n.lifted_at IS NULL),
        EXISTS (SELECT 1 FROM exchange_negativelistentry n
-               WHERE n.resource_id = r.id AND n.field_id IS NULL AND n.lifted_at IS NULL)
+               WHERE n.resource_id = r.id AND n.field_id IS NULL AND n.lifted_at IS NULL),
+       {_TOKEN}
   FROM exchange_resourcefield f
   JOIN {_RES} r ON r.id = f.resource_id
   JOIN core_department d ON d.id = r.provider_id
@@ -59,24 +62,26 @@ SELECT f.id, f.name, f.label, f.field_type, f.sharing_class, f.sensitivity, f.ma
 _SUBSCRIPTION_COLUMNS = ("id", "resource_id", "consumer_id", "fields", "clear_fields", "purpose", "status", "expires_at",
                          "daily_quota", "rate_per_minute")
 _SUBSCRIPTIONS_SQL = (
-    f"SELECT {', '.join('s.' + c for c in _SUBSCRIPTION_COLUMNS)} FROM {_SUB} s "
+    f"SELECT {', '.join('s.' + c for c in _SUBSCRIPTION_COLUMNS)}, {_TOKEN} FROM {_SUB} s "
     f"JOIN {_RES} r ON r.id = s.resource_id {{scope}} WHERE r.code = %s AND s.consumer_id = %s ORDER BY s.id DESC"
 )
 _SCOPE = "JOIN exchange_apicredential_subscriptions cs ON cs.subscription_id = s.id AND cs.apicredential_id = %s"
 
-# The row of the current version under the key's blind index for the resource's key kind: the
-# kind is only known from the resource, so the caller passes the index for every kind the key
-# is valid as ('' where it is not) and the database picks.
+# The policy token and the row of the current version under the key's blind index for the
+# resource's key kind: the kind is only known from the resource, so the caller passes the index
+# for every kind the key is valid as ('' where it is not) and the database picks. The token comes
+# back even when there is no such resource or row.
 _ROW_SQL = (
-    f'SELECT w."values", w.sealed FROM {_ROW} w JOIN {_RES} r ON r.id = w.resource_id AND w.version = r.current_version '
-    f"WHERE r.code = %s AND r.is_active AND w.key_index = CASE r.key_kind "
-    f"WHEN '{KeyKind.CITIZEN_ID}' THEN %s WHEN '{KeyKind.USCC}' THEN %s ELSE %s END"
+    f'SELECT p.token, w."values", w.sealed FROM exchange_policystate p '
+    f"LEFT JOIN {_RES} r ON r.code = %s AND r.is_active "
+    f"LEFT JOIN {_ROW} w ON w.resource_id = r.id AND w.version = r.current_version AND w.key_index = CASE r.key_kind "
+    f"WHEN '{KeyKind.CITIZEN_ID}' THEN %s WHEN '{KeyKind.USCC}' THEN %s ELSE %s END "
+    "WHERE p.id = 1"
 )
 
 _CREDENTIAL_SQL = (
-    "SELECT c.id, c.name, d.id, d.code, d.name FROM exchange_apicredential c "
-    "JOIN core_department d ON d.id = c.department_id "
-    "WHERE c.digest = %s AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > %s)"
+    f"SELECT c.id, c.name, d.id, d.code, d.name, c.expires_at, {_TOKEN} FROM exchange_apicredential c "
+    "JOIN core_department d ON d.id = c.department_id WHERE c.digest = %s AND c.revoked_at IS NULL"
 )
 
 # The counter's condition: approved, not expired, quota and rate not spent. Checked again here,
@@ -188,15 +193,62 @@ class Catalogue:
     resource_listed: bool
 
 
+@dataclass(frozen=True)
+class KeyHolder:
+    """The live API credential behind a key digest: its department and expiry."""
+
+    credential: ApiCredential
+    department: Department
+    expires_at: dt.datetime | None
+
+    def live(self, now: dt.datetime) -> bool:
+        return self.expires_at is None or self.expires_at > now
+
+
 @dataclass
 class Snapshot:
-    """What one lookup reads before deciding: the catalogue (None: no such active resource), the
-    consumer's subscriptions to the resource (newest first; only those in the credential's scope
-    when a credential asks), and the row (``(values, sealed)``, or None when there is none)."""
+    """What one lookup reads before deciding: the policy token it was read under, the catalogue
+    (None: no such active resource), the consumer's subscriptions to the resource (newest first;
+    only those in the credential's scope when a credential asks) and the row (``(values, sealed)``,
+    or None when there is none)."""
 
+    token: str | None
     catalogue: Catalogue | None
     subscriptions: list[Subscription]
     row: tuple[dict[str, Any], str] | None
+
+
+class _Remembered:
+    """What this process read of the policy, each entry under the token it was read with. An
+    entry serves only a lookup that reads the same token from the database, in the same statement
+    as its row; any change in between gives a new token (``PolicyState``) and a fresh read."""
+
+    MISS = object()
+
+    def __init__(self, limit: int = 4096):
+        self.limit = limit
+        self.entries: dict[Any, tuple[str, Any]] = {}
+
+    def get(self, key: Any, token: str | None) -> Any:
+        hit = self.entries.get(key)
+        return hit[1] if hit is not None and token is not None and hit[0] == token else self.MISS
+
+    def last(self, key: Any) -> tuple[str | None, Any]:
+        """The entry under whatever token it was read with (to be checked later against the current one)."""
+        return self.entries.get(key, (None, self.MISS))
+
+    def put(self, key: Any, token: str | None, value: Any) -> None:
+        if token is None:
+            return
+        if len(self.entries) >= self.limit:
+            self.entries.clear()
+        self.entries[key] = (token, value)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+remembered = _Remembered()
 
 
 def _catalogue(rows: list[tuple[Any, ...]]) -> Catalogue | None:
@@ -216,7 +268,7 @@ def _catalogue(rows: list[tuple[Any, ...]]) -> Catalogue | None:
 
 
 def _subscription(row: tuple[Any, ...], resource: DataResource | None) -> Subscription:
-    values = dict(zip(_SUBSCRIPTION_COLUMNS, row, strict=True))
+    values = dict(zip(_SUBSCRIPTION_COLUMNS, row[: len(_SUBSCRIPTION_COLUMNS)], strict=True))
     values["fields"] = _json(values["fields"]) or []
     values["clear_fields"] = _json(values["clear_fields"]) or []
     values["expires_at"] = _aware(values["expires_at"])
@@ -224,6 +276,12 @@ def _subscription(row: tuple[Any, ...], resource: DataResource | None) -> Subscr
     if resource is not None and resource.pk == sub.resource_id:
         sub.resource = resource
     return sub
+
+
+def _holder(row: tuple[Any, ...]) -> KeyHolder:
+    department = Department(id=row[2], code=row[3], name=row[4])
+    return KeyHolder(credential=ApiCredential(id=row[0], name=row[1], department=department), department=department,
+                     expires_at=_aware(row[5]))
 
 
 def subscriptions_sql(credential_id: int | None) -> tuple[str, list[Any]]:
@@ -242,27 +300,69 @@ def load_catalogue(code: str) -> Catalogue | None:
     return _catalogue(_fetch([(CATALOGUE_SQL, [code])])[0])
 
 
+def key_holder(digest: str) -> tuple[KeyHolder | None, str | None]:
+    """``(holder, token)`` of a key digest, read now (None: unknown or revoked)."""
+    rows = _fetch([(_CREDENTIAL_SQL, [digest])])[0]
+    if not rows:
+        return None, None
+    holder = _holder(rows[0])
+    remembered.put(("key", digest), rows[0][-1], holder)
+    return holder, rows[0][-1]
+
+
+def remembered_key_holder(digest: str) -> tuple[KeyHolder | None, str | None]:
+    """``(holder, token)`` as this process last read it, or read now when it never did. Unchecked:
+    the lookup checks the token against the database's (``holder_now``) before it decides."""
+    token, holder = remembered.last(("key", digest))
+    if holder is remembered.MISS:
+        return key_holder(digest)
+    return holder, token
+
+
+def holder_now(digest: str, read_under: str | None, token: str | None) -> KeyHolder | None:
+    """The key's holder under the policy token a lookup just read: the remembered one when it was
+    read under that token, else read again (None: revoked or unknown since)."""
+    if read_under is not None and read_under == token:
+        holder = remembered.get(("key", digest), token)
+        if holder is not remembered.MISS:
+            return holder
+    return key_holder(digest)[0]
+
+
 def read_for_lookup(
     *, resource_code: str, consumer_department_id: int, credential_id: int | None, key_indexes: dict[str, str],
 ) -> Snapshot:
-    """The three reads of one lookup, in one round trip on PostgreSQL."""
-    sub_sql, sub_params = subscriptions_sql(credential_id)
-    catalogue_rows, subscription_rows, data_rows = _fetch([
-        (CATALOGUE_SQL, [resource_code]),
-        (sub_sql, [*sub_params, resource_code, consumer_department_id]),
-        (_ROW_SQL, [resource_code, key_indexes.get(KeyKind.CITIZEN_ID, ""), key_indexes.get(KeyKind.USCC, ""),
-                    key_indexes.get(KeyKind.OTHER, "")]),
-    ])
-    catalogue = _catalogue(catalogue_rows)
-    resource = catalogue.resource if catalogue else None
-    row = (_json(data_rows[0][0]) or {}, data_rows[0][1] or "") if data_rows else None
-    return Snapshot(catalogue=catalogue, subscriptions=[_subscription(r, resource) for r in subscription_rows], row=row)
-
-
-def credential(digest: str, now: dt.datetime) -> tuple[Any, ...] | None:
-    """``(credential id, name, department id, code, name)`` of a live credential, or None."""
-    rows = _fetch([(_CREDENTIAL_SQL, [digest, connection.ops.adapt_datetimefield_value(now)])])[0]
-    return rows[0] if rows else None
+    """The reads of one lookup. One statement reads the row and the policy token; the catalogue
+    and the subscriptions come from what this process read under that same token, or else are
+    read again, together (one more round trip on PostgreSQL). What is read again is remembered
+    under the token read in the same statement, or, when it found nothing, under the earlier token
+    of the row's statement: never under a token read after the data, which could name a newer state."""
+    ((token, values, sealed),) = _fetch([(_ROW_SQL, [
+        resource_code, key_indexes.get(KeyKind.CITIZEN_ID, ""), key_indexes.get(KeyKind.USCC, ""),
+        key_indexes.get(KeyKind.OTHER, "")])])[0]
+    row = (_json(values) or {}, sealed or "") if values is not None else None
+    catalogue = remembered.get(("catalogue", resource_code), token)
+    subs_key = ("subscriptions", resource_code, consumer_department_id, credential_id)
+    subscriptions = remembered.get(subs_key, token)
+    wanted: list[tuple[str, list[Any]]] = []
+    if catalogue is remembered.MISS:
+        wanted.append((CATALOGUE_SQL, [resource_code]))
+    if subscriptions is remembered.MISS:
+        sql, params = subscriptions_sql(credential_id)
+        wanted.append((sql, [*params, resource_code, consumer_department_id]))
+    if wanted:
+        results = iter(_fetch(wanted))
+        if catalogue is remembered.MISS:
+            rows = next(results)
+            catalogue = _catalogue(rows)
+            remembered.put(("catalogue", resource_code), rows[0][-1] if rows else token, catalogue)
+        if subscriptions is remembered.MISS:
+            rows = next(results)
+            resource = catalogue.resource if catalogue is not None else None
+            subscriptions = [_subscription(r, resource) for r in rows]
+            if rows or catalogue is not None:
+                remembered.put(subs_key, rows[0][-1] if rows else token, subscriptions)
+    return Snapshot(token=token, catalogue=catalogue, subscriptions=subscriptions, row=row)
 
 
 @dataclass

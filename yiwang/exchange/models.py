@@ -436,3 +436,18 @@ class AccessLog(models.Model):
         ]
         verbose_name = _("数据使用记录")
         verbose_name_plural = _("数据使用记录")
+
+
+class PolicyState(models.Model):
+    """One row whose ``token`` changes, by database triggers, with every change to what the
+    gateway decides on: resources, fields, the negative list, subscriptions (not their usage
+    counters), credentials and their scopes, departments. A gateway process may keep what it read
+    while the token it reads with each lookup is the one it read them with (see ``gateway``);
+    triggers also catch admin edits, ``QuerySet.update`` and raw SQL. A fresh random token each
+    time, so a rolled-back change can never make an old token current again with other contents."""
+
+    token = models.CharField(max_length=36)
+
+    class Meta:
+        verbose_name = _("共享策略状态")
+        verbose_name_plural = _("共享策略状态")

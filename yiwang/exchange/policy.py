@@ -33,11 +33,16 @@ from yiwang.exchange.models import (
 
 @dataclass(frozen=True)
 class Consumer:
-    """Who asks: a department, through an API credential or a staff member (or a case)."""
+    """Who asks: a department, through an API credential or a staff member (or a case).
+
+    A credential's consumer may come from what the process remembered (``read_under``: the policy
+    token it was read under); the lookup checks that token before it decides (``key_digest``)."""
 
     department: Department
     credential: ApiCredential | None = None
     user: AbstractBaseUser | None = None
+    key_digest: str = ""
+    read_under: str | None = None
 
 
 @dataclass

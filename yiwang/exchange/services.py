@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from yiwang.core.errors import Conflict, CoreErrorCode, DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.services import record_audit
 from yiwang.crypto.primitives import sm3_hex
@@ -299,15 +299,37 @@ def revoke_credential(*, actor: AbstractBaseUser | None, credential: ApiCredenti
     return cred
 
 
-def consumer_for_key(key: str, *, now: dt.datetime | None = None) -> policy.Consumer | None:
-    """The consumer an API key stands for (its department, its subscription scope), or None."""
+def consumer_for_key(key: str, *, now: dt.datetime | None = None, remembered: bool = False) -> policy.Consumer | None:
+    """The consumer an API key stands for (its department, its subscription scope), or None.
+
+    ``remembered``: as this process last read it, unchecked — only for ``lookup``, which checks
+    it against the policy token in the same statement that reads the row."""
     if not key or not key.startswith(CREDENTIAL_PREFIX):
         return None
-    row = gateway.credential(credential_digest(key), _now(now))
-    if row is None:
+    digest = credential_digest(key)
+    holder, token = gateway.remembered_key_holder(digest) if remembered else gateway.key_holder(digest)
+    if holder is None or not holder.live(_now(now)):
         return None
-    department = Department(id=row[2], code=row[3], name=row[4])
-    return policy.Consumer(department=department, credential=ApiCredential(id=row[0], name=row[1], department=department))
+    return policy.Consumer(department=holder.department, credential=holder.credential, key_digest=digest,
+                           read_under=token)
+
+
+class KeyNoLongerValid(DomainError):
+    """The API key was revoked (or expired) since this process last read it: as if never valid."""
+
+    def __init__(self) -> None:
+        super().__init__(CoreErrorCode.NOT_AUTHENTICATED, _("接口凭据无效、已过期或已被撤销。"), {}, status=401)
+
+
+def _checked(consumer: policy.Consumer, token: str | None, now: dt.datetime) -> policy.Consumer:
+    """A remembered key's consumer, checked under the policy token the lookup read."""
+    if not consumer.key_digest or (consumer.read_under is not None and consumer.read_under == token):
+        return consumer
+    holder = gateway.holder_now(consumer.key_digest, consumer.read_under, token)
+    if holder is None or not holder.live(now):
+        raise KeyNoLongerValid()
+    return policy.Consumer(department=holder.department, credential=holder.credential, key_digest=consumer.key_digest,
+                           read_under=token)
 
 
 # ------------------------------------------------------------------------------ the gateway
@@ -396,11 +418,16 @@ def lookup(
     now = _now(now)
     requested = list(dict.fromkeys(fields or []))
     state: dict[str, Any] = {}
-    try:
+    snapshot = gateway.read_for_lookup(
+        resource_code=resource_code, consumer_department_id=consumer.department.pk,
+        credential_id=consumer.credential.pk if consumer.credential is not None else None, key_indexes=key_indexes(key))
+    checked = _checked(consumer, snapshot.token, now)  # raises, unlogged, for a key revoked since
+    if checked.department.pk != consumer.department.pk or checked.credential != consumer.credential:
         snapshot = gateway.read_for_lookup(
-            resource_code=resource_code, consumer_department_id=consumer.department.pk,
-            credential_id=consumer.credential.pk if consumer.credential is not None else None,
-            key_indexes=key_indexes(key))
+            resource_code=resource_code, consumer_department_id=checked.department.pk,
+            credential_id=checked.credential.pk if checked.credential is not None else None, key_indexes=key_indexes(key))
+    consumer = checked
+    try:
         catalogue = policy.require_catalogue(snapshot.catalogue, resource_code)
         resource = state["resource"] = catalogue.resource
         value = normalize_lookup_key(resource.key_kind, key)
