@@ -408,14 +408,21 @@ class AccessLog(models.Model):
     their own accesses with it). Written with an ``AuditEvent`` in the same transaction."""
 
     created_at = models.DateTimeField(default=timezone.now)
-    consumer = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    provider = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    resource = models.ForeignKey(DataResource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Every lookup appends a row: only what is searched by is indexed (the three indexes below;
+    # consumer and provider lead two of them), not each foreign key on its own.
+    consumer = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
+    provider = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
+    resource = models.ForeignKey(DataResource, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
     resource_code = models.CharField(max_length=40)
-    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    credential = models.ForeignKey(ApiCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
+    credential = models.ForeignKey(ApiCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+                              related_name="+", db_index=False)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.API)
     subject_index = models.CharField(max_length=64, blank=True)
     subject_masked = models.CharField(max_length=40, blank=True)
