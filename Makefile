@@ -43,7 +43,7 @@ demo: system-deps migrate messages assets
 # The web server, and a background worker (django-tasks) for OCR pre-review and other tasks.
 run: demo
 	@echo "Yiwang: http://$(HOST):$(PORT)/  (demo accounts in README.md, password yiwang2026)"
-	$(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
+	$(PY) manage.py db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

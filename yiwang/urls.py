@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,7 +14,5 @@ urlpatterns = [
     path("", include("yiwang.intelligence.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served, not even in DEBUG: it holds citizens' materials and pushed datasets
+# in clear. Materials are served by ``cases:material_file`` to those who may see them.
