@@ -150,3 +150,62 @@ def test_encrypted_text_field_stores_tokens_and_reads_plain_text():
     assert field.from_db_value(stored, None, None) == "13800000000"
     assert field.get_prep_value(None) is None
     assert field.deconstruct()[3]["context"] == "core.Applicant.phone"
+
+
+# -- batch API: FieldSealer / BlindIndexer ----------------------------------------------------
+
+
+def test_field_sealer_tokens_are_encrypt_field_tokens_both_ways():
+    from yiwang.crypto.fields import FieldSealer
+
+    sealer = FieldSealer(context="exchange.row.GA_RKJBXX")
+    values = ["张三", "", "浙江省某县城关镇人民路1号" * 20, '{"name":"李四","gender":"男"}']
+    tokens = [sealer.seal(v) for v in values]
+    # decrypt_field reads the sealer's tokens, with the same key id and format
+    for value, token in zip(values, tokens, strict=True):
+        assert token.startswith("sm4g1.test2.") and token.count(".") == 3
+        assert decrypt_field(token, context="exchange.row.GA_RKJBXX") == value
+        with pytest.raises(DecryptionFailed):
+            decrypt_field(token, context="exchange.row.OTHER")
+    # and a token of encrypt_field has the same shape (nonce and body lengths) as the sealer's
+    reference = encrypt_field(values[0], context="exchange.row.GA_RKJBXX")
+    assert [len(p) for p in reference.split(".")] == [len(p) for p in tokens[0].split(".")]
+    # every token has its own nonce, also across nonce blocks
+    many = {sealer.seal("同一个值").split(".")[2] for _ in range(5000)}
+    assert len(many) == 5000
+
+
+def test_field_sealer_follows_key_rotation(settings):
+    from yiwang.crypto.fields import FieldSealer
+
+    # given a sealer made when test1 was the newest key
+    settings.YIWANG_SM4_KEYS = "test1:0123456789abcdeffedcba9876543210"
+    old = FieldSealer(context="ctx").seal("浙江省某县")
+    assert token_key_id(old) == "test1"
+    # when a new key is put first, a new sealer seals under it, and old tokens still read and move
+    settings.YIWANG_SM4_KEYS = "test2:00112233445566778899aabbccddeeff\ntest1:0123456789abcdeffedcba9876543210"
+    new = FieldSealer(context="ctx").seal("浙江省某县")
+    assert token_key_id(new) == "test2" and not needs_reencryption(new)
+    assert decrypt_field(old, context="ctx") == decrypt_field(new, context="ctx") == "浙江省某县"
+    moved = reencrypt(old, context="ctx")
+    assert token_key_id(moved) == "test2" and decrypt_field(moved, context="ctx") == "浙江省某县"
+
+
+def test_field_sealer_and_blind_indexer_survive_pickling_for_worker_processes():
+    import pickle
+
+    from yiwang.crypto.fields import BlindIndexer, FieldSealer
+
+    sealer = pickle.loads(pickle.dumps(FieldSealer(context="c")))
+    assert decrypt_field(sealer.seal("王五"), context="c") == "王五"
+    indexer = pickle.loads(pickle.dumps(BlindIndexer(context="citizen_id")))
+    assert indexer("11010519491231002X") == blind_index("11010519491231002X", context="citizen_id")
+
+
+def test_blind_indexer_equals_blind_index():
+    from yiwang.crypto.fields import BlindIndexer
+
+    indexer = BlindIndexer(context="exchange.key.citizen_id")
+    for value in ["11010519491231002X", " 11010519491231002x ", "１１０１０５１９４９１２３１００２Ｘ", "", "91330999MA0000007Q", "张三"]:
+        assert indexer(value) == blind_index(value, context="exchange.key.citizen_id")
+    assert BlindIndexer(context="phone")("13800000000") == blind_index("13800000000", context="phone")

@@ -49,3 +49,30 @@ def test_sm4_gcm_round_trip_and_tamper_detection():
     for args in [(nonce, flipped, b"aad"), (bytes(12), body, b"aad"), (nonce, body, b"other"), (nonce, body[:-1], b"aad")]:
         with pytest.raises(InvalidTag):
             sm4_gcm_decrypt(key, *args)
+
+
+def test_keyed_hmac_sm3_equals_hmac_sm3_for_every_message():
+    from yiwang.crypto.primitives import HmacSm3
+
+    for key in [b"k", b"key" * 30, bytes(range(64))]:
+        mac = HmacSm3(key)
+        for msg in [b"", b"message", b"x" * 1000, b"message"]:  # the keyed state is not consumed by a use
+            assert mac(msg) == hmac_sm3(key, msg) == _rfc2104_hmac_sm3(key, msg)
+
+
+def test_sm4_gcm_encryptor_output_decrypts_and_nonces_are_fresh():
+    from yiwang.crypto.primitives import Sm4GcmEncryptor
+
+    key = bytes(range(16))
+    encryptor = Sm4GcmEncryptor(key)
+    nonces = set()
+    for i in range(Sm4GcmEncryptor.NONCES_PER_DRAW + 10):  # across a refill of the nonce pool
+        nonce, body = encryptor.encrypt(f"值{i}".encode(), b"aad")
+        assert len(nonce) == 12 and sm4_gcm_decrypt(key, nonce, body, b"aad").decode() == f"值{i}"
+        nonces.add(nonce)
+    assert len(nonces) == Sm4GcmEncryptor.NONCES_PER_DRAW + 10
+    # the same nonce gives the same output as the one-shot function (same construction)
+    nonce, body = encryptor.encrypt(b"x", b"")
+    assert sm4_gcm_encrypt(key, b"x", b"", nonce=nonce) == (nonce, body)
+    with pytest.raises(ValueError):
+        Sm4GcmEncryptor(b"short")
