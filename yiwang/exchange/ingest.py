@@ -15,16 +15,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
+import os
+import pickle
 import shutil
 import tempfile
 import time
 from array import array
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Max
@@ -33,10 +37,11 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.errors import InvalidInput
 from yiwang.core.services import record_audit
+from yiwang.crypto.fields import FieldSealer
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.models import DataResource, DataRow, Dataset, DatasetStatus, ResourceField
 from yiwang.exchange.permissions import require_steward
-from yiwang.exchange.rows import REASONS, FieldCheck, KeyIndexer, compile_checks, seal, unseal
+from yiwang.exchange.rows import REASONS, FieldCheck, RowProcessor, compile_checks, key_indexer, unseal
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "gbk": "gb18030", "gb2312": "gb18030",
@@ -44,6 +49,8 @@ ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "gbk": "gb
 MAX_ERRORS_LISTED = 1000
 SNIFF_BYTES = 64 * 1024
 BATCH = 5000
+CHUNK = 4000  # records handed to a worker at once
+PARALLEL_AFTER = 20_000  # rows checked in this process before worker processes are started
 
 
 @dataclass
@@ -166,11 +173,12 @@ def _decodes(data: bytes, codec: str) -> bool:
     return True
 
 
-def _csv_rows(stream: io.BufferedReader, codec: str, bom: bool) -> Iterator[tuple[int, list[str] | None, str]]:
+def _csv_rows(stream: Iterable[bytes], codec: str, bom: bool, after_line: int = 0) -> Iterator[tuple[int, list[str] | None, str]]:
     """Yield ``(line number, cells or None, problem)``; each physical line is decoded on its own,
-    so one line in a wrong encoding is one rejected row, not a lost file."""
+    so one line in a wrong encoding is one rejected row, not a lost file. ``after_line`` is the
+    number of lines of the file before the first one of ``stream``."""
     bad_lines: dict[int, str] = {}
-    state = {"line": 0}
+    state = {"line": after_line}
 
     def lines() -> Iterator[str]:
         first = True
@@ -187,7 +195,7 @@ def _csv_rows(stream: io.BufferedReader, codec: str, bom: bool) -> Iterator[tupl
 
     reader = csv.reader(lines())
     for cells in reader:
-        line = reader.line_num
+        line = after_line + reader.line_num
         if line in bad_lines:
             yield line, None, bad_lines.pop(line)
         elif cells:
@@ -288,29 +296,54 @@ def _json_objects(stream: BinaryIO, codec: str, bom: bool, fmt: str) -> Iterator
 
 
 class _Loader:
-    """Writes valid rows of one version: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Writes valid rows of one version: on PostgreSQL one COPY (text format) kept open across
+    batches and fed from a thread, so that the server loads while this process reads and checks
+    the next rows; ``bulk_create`` elsewhere. ``pause()`` ends the COPY where another query must
+    run (the 一数一源 checks), ``close()`` at the end."""
 
     def __init__(self, resource: DataResource, version: int):
         self.resource, self.version = resource, version
         self.postgres = connection.vendor == "postgresql"
+        self.prefix = f"{resource.pk}\t{version}\t"
+        self._cursor: Any = None
+        self._open: Any = None  # the COPY's context manager
+        self._copy: Any = None
 
     def write(self, batch: list[tuple[str, str, str]]) -> None:
         if not batch:
             return
         if self.postgres:
-            table = DataRow._meta.db_table
-            with connection.cursor() as cursor:
-                raw = cursor.cursor
-                with raw.copy(f'COPY "{table}" (resource_id, version, key_index, "values", sealed) FROM STDIN') as copy:
-                    rid, ver = self.resource.pk, self.version
-                    for key, values, sealed in batch:
-                        copy.write_row((rid, ver, key, values, sealed))
+            # Key indexes are hex and tokens base64url, so only the JSON can hold a character COPY's
+            # text format escapes; JSON escapes control characters itself, which leaves backslashes.
+            prefix = self.prefix
+            text = "".join([f"{prefix}{key}\t{values.replace(chr(92), chr(92) * 2) if chr(92) in values else values}\t{sealed}\n"
+                            for key, values, sealed in batch])
+            if self._copy is None:
+                from psycopg.copy import QueuedLibpqWriter
+
+                self._cursor = connection.cursor()
+                raw = self._cursor.cursor
+                self._open = raw.copy(f'COPY "{DataRow._meta.db_table}" (resource_id, version, key_index, "values", sealed) '
+                                      "FROM STDIN", writer=QueuedLibpqWriter(raw))
+                self._copy = self._open.__enter__()
+            self._copy.write(text)
         else:
             DataRow.objects.bulk_create(
                 [DataRow(resource=self.resource, version=self.version, key_index=k, values=json.loads(v), sealed=s)
                  for k, v, s in batch],
                 batch_size=1000,
             )
+
+    def pause(self, exc: BaseException | None = None) -> None:
+        """End the open COPY (abort it if ``exc``); the next ``write`` opens another."""
+        opened, cursor, self._open, self._copy, self._cursor = self._open, self._cursor, None, None, None
+        if opened is not None:
+            try:
+                opened.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+            finally:
+                cursor.close()
+
+    close = pause
 
 
 class _Report:
@@ -409,15 +442,131 @@ class _ConflictChecker:
                             })
 
 
+# ------------------------------------------------------------------------------ checking records
+#
+# The file is read in this process and cut into chunks of records; each chunk is checked, indexed
+# and sealed by ``_process_chunk`` (in this process, or in worker processes for a large file), and
+# the results come back in file order, so duplicates, the report and the rows loaded are the same
+# either way. A chunk is ``("lines", lines before it, raw CSV lines)`` (a stretch of a CSV file
+# without any quote character, where every line is a record), ``("cells", [(number, cells or None,
+# problem)])`` (rows already split: quoted CSV, Excel) or ``("objects", [(number, dict or None,
+# problem)])`` (JSON). A result entry is ``(number, [(field, reason, detail)])`` for a rejected
+# record and ``(number, key index, public JSON, sealed token, clean values or None)`` for a valid one.
+
+
+@dataclass
+class _ChunkContext:
+    processor: RowProcessor
+    header: list[str | None]
+    codec: str
+    want_values: bool  # the clean values are needed back (一数一源 checks)
+
+
+def _process_chunk(ctx: _ChunkContext, chunk: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    processor, header = ctx.processor, ctx.header
+    processor.filled = dict.fromkeys(processor.filled, 0)
+    kind = chunk[0]
+    if kind == "lines":
+        items: Iterable[tuple[int, Any, str]] = _csv_rows(chunk[2], ctx.codec, False, chunk[1])
+    else:
+        items = chunk[1]
+    process, want_values, width = processor.process, ctx.want_values, len(header)
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    for number, row, problem in items:
+        if row is None:
+            append((number, [("", problem, "")]))
+            continue
+        if kind != "objects":
+            if len(row) > width and any(str(c).strip() for c in row[width:]):
+                append((number, [("", "columns", f"{len(row)}/{width}")]))
+                continue
+            row = {h: c for h, c in zip(header, row, strict=False) if h}
+        result = process(row)
+        if result.__class__ is list:
+            append((number, [(name, reason, "") for name, reason in result]))
+        else:
+            append((number, result[0], result[1], result[2], result[3] if want_values else None))
+    return out, processor.filled
+
+
+def _worker_count() -> int:
+    """Worker processes for a large file: ``YIWANG_INGEST_WORKERS`` (0 or 1: none), else one per core."""
+    configured = getattr(settings, "YIWANG_INGEST_WORKERS", None)
+    workers = int(configured) if configured is not None else (os.cpu_count() or 1)
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):  # a spawned worker sets Django up from it
+        return 0
+    return workers if workers >= 2 else 0
+
+
+class _Pool:
+    """Worker processes checking chunks, results taken back in order; at most a few chunks in
+    flight, so memory stays bounded. Spawned (not forked): a fork would share this process's
+    database connection."""
+
+    def __init__(self, ctx: _ChunkContext, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from yiwang.exchange import ingest_workers
+
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=ingest_workers.init, initargs=(pickle.dumps(ctx),))
+        self.run = ingest_workers.run
+        self.pending: deque[Any] = deque()
+        self.limit = 2 * workers + 1
+
+    def submit(self, chunk: tuple[Any, ...]) -> Iterator[tuple[list[tuple[Any, ...]], dict[str, int]]]:
+        """Hand a chunk over; yield the results that must be taken now to keep the limit."""
+        self.pending.append(self.executor.submit(self.run, chunk))
+        while len(self.pending) > self.limit:
+            yield self.pending.popleft().result()
+
+    def drain(self) -> Iterator[tuple[list[tuple[Any, ...]], dict[str, int]]]:
+        while self.pending:
+            yield self.pending.popleft().result()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _csv_chunks(lines: Iterator[bytes], codec: str, after_line: int) -> Iterator[tuple[Any, ...]]:
+    """Chunks of a CSV file after its header. Stretches without a quote character are handed over
+    as raw lines (each line is a record there, so a worker can split them); from the first quote on,
+    a quoted field may span lines, so the rows are split here by one reader to the end."""
+    while True:
+        block = list(itertools.islice(lines, CHUNK))
+        if not block:
+            return
+        if not any(b'"' in line for line in block):
+            yield ("lines", after_line, block)
+            after_line += len(block)
+            continue
+        rows = _csv_rows(itertools.chain(block, lines), codec, False, after_line)
+        while batch := list(itertools.islice(rows, CHUNK)):
+            yield ("cells", batch)
+        return
+
+
+def _record_chunks(items: Iterator[tuple[int, Any, str]], kind: str) -> Iterator[tuple[Any, ...]]:
+    while batch := list(itertools.islice(items, CHUNK)):
+        yield (kind, batch)
+
+
 def ingest_dataset(
     *, actor: AbstractBaseUser | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
     file_format: str | None = None, encoding: str | None = None, now: dt.datetime | None = None,
-    batch_size: int = BATCH,
+    batch_size: int = BATCH, workers: int | None = None,
 ) -> IngestResult:
     """Validate and load one dataset as the next version of ``resource``; return it with its report.
 
     A dataset without a single valid row is kept as ``rejected`` (with its report) and the current
-    version does not change; otherwise the new version becomes current. One transaction."""
+    version does not change; otherwise the new version becomes current. One transaction.
+
+    Past its first ``PARALLEL_AFTER`` rows, a file is checked, indexed and sealed by ``workers``
+    processes (default ``YIWANG_INGEST_WORKERS``, else one per core; 0 for none) while this
+    process reads, finds duplicates and loads; the outcome is the same as with none."""
     require_steward(actor, resource.provider)
     started = time.perf_counter()
     now = now or timezone.now()
@@ -436,16 +585,16 @@ def ingest_dataset(
         codec, bom = _choose_encoding(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], encoding)
     fields = list(ResourceField.objects.filter(resource=resource).select_related("source_field__resource__provider"))
     checks = compile_checks(fields)
-    by_name = {c.name: c for c in checks}
-    key_check = by_name[resource.key_field]
-    seal_ctx = resource.seal_context
-    index_of = KeyIndexer(resource.key_kind)
-    personal = {c.name for c in checks if c.personal}
+    key_check = next(c for c in checks if c.name == resource.key_field)
+    processor = RowProcessor(checks, key_check.name, key_indexer(resource.key_kind), FieldSealer(context=resource.seal_context))
     conflicts = _ConflictChecker(fields)
     report = _Report(checks)
     seen = SeenKeys()
     columns: list[str] = []
     ignored: list[str] = []
+    pool: _Pool | None = None
+    if workers is None:
+        workers = _worker_count()
 
     with transaction.atomic():
         locked = DataResource.objects.select_for_update().get(pk=resource.pk)
@@ -453,87 +602,82 @@ def ingest_dataset(
         loader = _Loader(locked, version)
         batch: list[tuple[str, str, str]] = []
         conflict_batch: list[tuple[int, str, dict[str, Any]]] = []
-        dumps = json.dumps
+        duplicate_of = _("首次出现于第 %(n)s 行")
 
         def flush() -> None:
             loader.write(batch)
             if conflicts.pairs and conflict_batch:
+                loader.pause()
                 conflicts.check(conflict_batch, report)
             batch.clear()
             conflict_batch.clear()
 
-        def handle(number: int, record: dict[str, Any]) -> None:
-            report.read += 1
-            clean: dict[str, Any] = {}
-            problems: list[tuple[str, str]] = []
-            for name, raw in record.items():
-                check = by_name.get(name)
-                if check is None:
+        def take(entries: list[tuple[Any, ...]], filled: dict[str, int]) -> None:
+            report.filled.update(filled)
+            add = seen.add
+            for entry in entries:
+                report.read += 1
+                if len(entry) == 2:
+                    report.rejected += 1
+                    for name, reason, detail in entry[1]:
+                        report.reject(entry[0], name, reason, detail)
                     continue
-                value, problem = check.clean(raw)
-                if problem:
-                    problems.append((name, problem))
-                elif value is not None:
-                    clean[name] = value
-                    report.filled[name] += 1
-            for check in checks:
-                if check.required and check.name not in record:
-                    problems.append((check.name, "required"))
-            if problems:
-                report.rejected += 1
-                for name, problem in problems:
-                    report.reject(number, name, problem)
-                return
-            key = clean.get(key_check.name)
-            index = index_of(str(key))
-            first = seen.add(int(index[:16], 16), number)
-            if first is not None:
-                report.rejected += 1
-                report.duplicates += 1
-                report.reject(number, key_check.name, "duplicate_key", _("首次出现于第 %(n)s 行") % {"n": first})
-                return
-            private = {k: v for k, v in clean.items() if k in personal}
-            public = {k: v for k, v in clean.items() if k not in personal}
-            batch.append((index, dumps(public, ensure_ascii=False, separators=(",", ":")), seal(private, context=seal_ctx)))
-            if conflicts.pairs:
-                conflict_batch.append((number, index, clean))
-            report.loaded += 1
-            if len(batch) >= batch_size:
-                flush()
+                number, index, public, sealed, values = entry
+                first = add(int(index[:16], 16), number)
+                if first is not None:
+                    report.rejected += 1
+                    report.duplicates += 1
+                    report.reject(number, key_check.name, "duplicate_key", duplicate_of % {"n": first})
+                    continue
+                batch.append((index, public, sealed))
+                if values is not None:
+                    conflict_batch.append((number, index, values))
+                report.loaded += 1
+                if len(batch) >= batch_size:
+                    flush()
 
-        if fmt == "csv" or fmt == "xlsx":
-            rows = _csv_rows(buffered, codec, bom) if fmt == "csv" else _xlsx_rows(buffered)
-            header: list[str | None] | None = None
-            for number, cells, problem in rows:
-                if header is None:
-                    if cells is None:
-                        raise InvalidInput(Code.WRONG_ENCODING, _("表头无法按 %(c)s 解码。") % {"c": codec}, {"line": number})
-                    header, ignored = _header_map(cells, fields, resource)
-                    columns = [h for h in header if h]
-                    continue
-                if cells is None:
-                    report.read += 1
-                    report.rejected += 1
-                    report.reject(number, "", problem)
-                    continue
-                if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):]):
-                    report.read += 1
-                    report.rejected += 1
-                    report.reject(number, "", "columns", f"{len(cells)}/{len(header)}")
-                    continue
-                handle(number, {h: c for h, c in zip(header, cells, strict=False) if h})
-            if header is None:
+        header: list[str | None] = []
+        if fmt == "csv":
+            lines = iter(buffered)
+            first_rows = _csv_rows(lines, codec, bom)
+            number, cells, _problem = next(first_rows, (0, [], ""))
+            if cells is None:
+                raise InvalidInput(Code.WRONG_ENCODING, _("表头无法按 %(c)s 解码。") % {"c": codec}, {"line": number})
+            if not cells:
                 raise InvalidInput(Code.FILE_UNREADABLE, _("文件为空：没有表头和数据行。"), {})
+            header, ignored = _header_map(cells, fields, resource)
+            chunks = _csv_chunks(lines, codec, number)
+        elif fmt == "xlsx":
+            sheet = _xlsx_rows(buffered)
+            number, cells, _problem = next(sheet, (0, [], ""))
+            if not cells:
+                raise InvalidInput(Code.FILE_UNREADABLE, _("文件为空：没有表头和数据行。"), {})
+            header, ignored = _header_map(cells, fields, resource)
+            chunks = _record_chunks(sheet, "cells")
         else:
-            for number, obj, problem in _json_objects(buffered, codec, bom, fmt):
-                if obj is None:
-                    report.read += 1
-                    report.rejected += 1
-                    report.reject(number, "", problem)
-                    continue
-                handle(number, obj)
-            columns = [c.name for c in checks]
-        flush()
+            chunks = _record_chunks(_json_objects(buffered, codec, bom, fmt), "objects")
+        columns = [h for h in header if h] if fmt in ("csv", "xlsx") else [c.name for c in checks]
+        ctx = _ChunkContext(processor, header, codec, bool(conflicts.pairs))
+        try:
+            for chunk in chunks:
+                if pool is None and workers and report.read >= PARALLEL_AFTER:
+                    pool = _Pool(ctx, workers)
+                if pool is None:
+                    take(*_process_chunk(ctx, chunk))
+                else:
+                    for result in pool.submit(chunk):
+                        take(*result)
+            if pool is not None:
+                for result in pool.drain():
+                    take(*result)
+            flush()
+        except BaseException as exc:
+            loader.pause(exc)
+            raise
+        finally:
+            if pool is not None:
+                pool.close()
+        loader.close()
 
         status = DatasetStatus.LOADED if report.loaded else DatasetStatus.REJECTED
         body = report.as_dict(columns=columns, ignored=ignored)

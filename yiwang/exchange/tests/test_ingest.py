@@ -206,10 +206,10 @@ def test_a_name_differing_from_the_authoritative_source_is_reported_as_a_conflic
 
 
 def test_the_batch_key_indexer_agrees_with_crypto_blind_index(county):
-    from yiwang.exchange.rows import KeyIndexer, key_index
+    from yiwang.exchange.rows import key_index, key_indexer
 
-    indexer = KeyIndexer("citizen_id")
-    assert indexer.fast and indexer(zhang()) == key_index("citizen_id", zhang())
+    for kind, value in [("citizen_id", zhang()), ("uscc", "91330999MA0000007Q"), ("other", "沪A-12345")]:
+        assert key_indexer(kind)(value) == key_index(kind, value)
 
 
 def test_seen_keys_finds_every_duplicate_across_growth():
