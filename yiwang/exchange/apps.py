@@ -1,6 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def ensure_policy_state(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """The policy token's row exists after every migrate and every flush (test databases are
+    flushed): without it the gateway still answers rightly, but rereads the policy every time."""
+    from yiwang.exchange.models import PolicyState
+
+    PolicyState.objects.using(using).get_or_create(pk=1, defaults={"token": "initial"})
 
 
 class ExchangeConfig(AppConfig):
     name = "yiwang.exchange"
     label = "exchange"
+
+    def ready(self) -> None:
+        post_migrate.connect(ensure_policy_state, sender=self)

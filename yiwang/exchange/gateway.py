@@ -69,14 +69,14 @@ _SCOPE = "JOIN exchange_apicredential_subscriptions cs ON cs.subscription_id = s
 
 # The policy token and the row of the current version under the key's blind index for the
 # resource's key kind: the kind is only known from the resource, so the caller passes the index
-# for every kind the key is valid as ('' where it is not) and the database picks. The token comes
-# back even when there is no such resource or row.
+# for every kind the key is valid as ('' where it is not) and the database picks. One row comes
+# back even when there is no such resource or row; its token is NULL (nothing is then remembered)
+# if the policy-state row is missing.
 _ROW_SQL = (
-    f'SELECT p.token, w."values", w.sealed FROM exchange_policystate p '
+    f'SELECT {_TOKEN}, w."values", w.sealed FROM (SELECT 1 AS one) AS one '
     f"LEFT JOIN {_RES} r ON r.code = %s AND r.is_active "
     f"LEFT JOIN {_ROW} w ON w.resource_id = r.id AND w.version = r.current_version AND w.key_index = CASE r.key_kind "
-    f"WHEN '{KeyKind.CITIZEN_ID}' THEN %s WHEN '{KeyKind.USCC}' THEN %s ELSE %s END "
-    "WHERE p.id = 1"
+    f"WHEN '{KeyKind.CITIZEN_ID}' THEN %s WHEN '{KeyKind.USCC}' THEN %s ELSE %s END"
 )
 
 _CREDENTIAL_SQL = (

@@ -134,3 +134,20 @@ def test_a_rolled_back_change_never_brings_back_what_was_remembered_under_it(cou
     # then the old state and its token are back, and so is what is served
     assert token() == before
     assert served(county, now).found
+
+
+def test_without_the_policy_state_row_the_gateway_still_answers_rightly(county, now):
+    # given the row is gone (a restored dump without it, a flushed database)
+    PolicyState.objects.all().delete()
+    assert served(county, now).found
+    # then nothing is remembered, so a change still applies at once
+    ResourceField.objects.filter(resource=county.people, name="name").update(sharing_class=SharingClass.NONE)
+    assert refusal(county, now).code == "field_not_shareable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_policy_state_row_is_back_after_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert PolicyState.objects.filter(pk=1).exists()
