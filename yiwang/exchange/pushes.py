@@ -74,9 +74,10 @@ def push_dataset(
         raise DomainError(Code.FILE_TOO_LARGE, _("数据文件过大：单个数据集文件不能超过 %(mb)d MB。") % {"mb": limit // (1024 * 1024)},
                           {"file": name, "size": size, "limit_bytes": limit}, status=413)
     if size <= settings.YIWANG_DATASET_SYNC_BYTES:
+        # within the web request: no worker processes (each would start Django for a few seconds' work)
         return PushResult(ingested=ingest_dataset(actor=actor, resource=resource, stream=upload.file,
                                                   file_name=upload.name or "", file_format=file_format,
-                                                  encoding=encoding, now=now))
+                                                  encoding=encoding, now=now, workers=0))
     # What can be refused without reading the file is refused now, not after the wait in the queue.
     fmt = detect_format(name, file_format)
     if encoding and encoding.lower().replace("_", "-") not in ENCODINGS:
