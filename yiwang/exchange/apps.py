@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django.apps import AppConfig
@@ -9,7 +10,7 @@ def ensure_policy_state(sender: AppConfig, using: str = "default", **kwargs: Any
     flushed): without it the gateway still answers rightly, but rereads the policy every time."""
     from yiwang.exchange.models import PolicyState
 
-    PolicyState.objects.using(using).get_or_create(pk=1, defaults={"token": "initial"})
+    PolicyState.objects.using(using).get_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
 
 
 class ExchangeConfig(AppConfig):

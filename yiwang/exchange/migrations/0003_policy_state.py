@@ -1,5 +1,7 @@
 """The policy-state token and the triggers that change it (see ``PolicyState``)."""
 
+import uuid
+
 from django.db import migrations, models
 
 # (table, events): what the gateway decides on. Subscriptions: not the usage counters, which
@@ -23,7 +25,7 @@ def _name(table: str, event: str) -> str:
 def create(apps, schema_editor):
     connection = schema_editor.connection
     PolicyState = apps.get_model("exchange", "PolicyState")
-    PolicyState.objects.update_or_create(pk=1, defaults={"token": "initial"})
+    PolicyState.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})  # random: no two databases alike
     if connection.vendor == "postgresql":
         schema_editor.execute(
             "CREATE OR REPLACE FUNCTION yw_policy_changed() RETURNS trigger AS $$ BEGIN "
