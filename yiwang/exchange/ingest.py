@@ -309,15 +309,13 @@ class _Loader:
         self._open: Any = None  # the COPY's context manager
         self._copy: Any = None
 
-    def write(self, batch: list[tuple[str, str, str]]) -> None:
+    def write(self, batch: list[str]) -> None:
+        """Write COPY lines (``rows.copy_line``: key index, values, sealed)."""
         if not batch:
             return
         if self.postgres:
-            # Key indexes are hex and tokens base64url, so only the JSON can hold a character COPY's
-            # text format escapes; JSON escapes control characters itself, which leaves backslashes.
             prefix = self.prefix
-            text = "".join([f"{prefix}{key}\t{values.replace(chr(92), chr(92) * 2) if chr(92) in values else values}\t{sealed}\n"
-                            for key, values, sealed in batch])
+            text = prefix + prefix.join(batch)
             if self._copy is None:
                 from psycopg.copy import QueuedLibpqWriter
 
@@ -328,9 +326,10 @@ class _Loader:
                 self._copy = self._open.__enter__()
             self._copy.write(text)
         else:
+            rows = (line[:-1].split("\t") for line in batch)
             DataRow.objects.bulk_create(
-                [DataRow(resource=self.resource, version=self.version, key_index=k, values=json.loads(v), sealed=s)
-                 for k, v, s in batch],
+                [DataRow(resource=self.resource, version=self.version, key_index=k,
+                         values=json.loads(v.replace("\\\\", "\\")), sealed=s) for k, v, s in rows],
                 batch_size=1000,
             )
 
@@ -486,7 +485,7 @@ def _process_chunk(ctx: _ChunkContext, chunk: tuple[Any, ...]) -> tuple[list[tup
         if result.__class__ is list:
             append((number, [(name, reason, "") for name, reason in result]))
         else:
-            append((number, result[0], result[1], result[2], result[3] if want_values else None))
+            append((number, result[0], result[1] if want_values else None))
     return out, processor.filled
 
 
@@ -600,7 +599,7 @@ def ingest_dataset(
         locked = DataResource.objects.select_for_update().get(pk=resource.pk)
         version = (Dataset.objects.filter(resource=locked).aggregate(v=Max("version"))["v"] or 0) + 1
         loader = _Loader(locked, version)
-        batch: list[tuple[str, str, str]] = []
+        batch: list[str] = []
         conflict_batch: list[tuple[int, str, dict[str, Any]]] = []
         duplicate_of = _("首次出现于第 %(n)s 行")
 
@@ -622,16 +621,16 @@ def ingest_dataset(
                     for name, reason, detail in entry[1]:
                         report.reject(entry[0], name, reason, detail)
                     continue
-                number, index, public, sealed, values = entry
-                first = add(int(index[:16], 16), number)
+                number, line, values = entry
+                first = add(int(line[:16], 16), number)
                 if first is not None:
                     report.rejected += 1
                     report.duplicates += 1
                     report.reject(number, key_check.name, "duplicate_key", duplicate_of % {"n": first})
                     continue
-                batch.append((index, public, sealed))
+                batch.append(line)
                 if values is not None:
-                    conflict_batch.append((number, index, values))
+                    conflict_batch.append((number, line[:64], values))
                 report.loaded += 1
                 if len(batch) >= batch_size:
                     flush()

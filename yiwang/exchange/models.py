@@ -357,7 +357,7 @@ class DataRow(models.Model):
     resource = models.ForeignKey(DataResource, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                                  db_index=False)
     version = models.PositiveIntegerField()
-    key_index = models.CharField(max_length=64)
+    key_index = models.CharField(max_length=64)  # COLLATE "C" on PostgreSQL (migration 0006)
     values = models.JSONField(default=dict)
     sealed = models.TextField(blank=True)
 

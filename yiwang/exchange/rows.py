@@ -352,14 +352,43 @@ def fast_cleaner(check: FieldCheck) -> Callable[[Any], tuple[Any, str | None]]:
     return clean_text
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # = seal()'s and ingest's json.dumps
+def _compact_json_encoder() -> Callable[[dict[str, Any]], str]:
+    """``json.dumps(values, ensure_ascii=False, separators=(",", ":"))`` for a row's flat dict of
+    values (= ``seal()``'s and ingestion's), with CPython's C encoder built once instead of per call."""
+    slow = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    from json.encoder import c_make_encoder, encode_basestring
+
+    if c_make_encoder is None:  # pragma: no cover - other Pythons
+        return slow
+
+    def unserialisable(value: Any) -> Any:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    encode = c_make_encoder(None, unserialisable, encode_basestring, None, ":", ",", False, False, True)
+
+    def dumps(values: dict[str, Any]) -> str:
+        return "".join(encode(values, 0)) if values else "{}"
+
+    return dumps
+
+
+_dumps = _compact_json_encoder()
+
+
+def copy_line(index: str, public_json: str, sealed: str) -> str:
+    """One row's ``key_index, values, sealed`` as PostgreSQL COPY text (tab-separated, newline-ended).
+    Key indexes are hex and tokens base64url, so only the JSON can hold a character COPY escapes;
+    JSON escapes control characters itself, which leaves backslashes."""
+    if "\\" in public_json:
+        public_json = public_json.replace("\\", "\\\\")
+    return f"{index}\t{public_json}\t{sealed}\n"
 
 
 class RowProcessor:
     """What ingestion does to each record of a file: check every field, then index the key and seal
-    the personal values. ``process(record)`` gives ``(key index, public values as JSON, sealed
-    token, clean values)`` for a valid record and the list of its ``(field, reason)`` problems
-    otherwise; ``filled`` counts the valid non-empty values of each field.
+    the personal values. ``process(record)`` gives ``(COPY line, clean values)`` for a valid record
+    (``copy_line``: key index, public values as JSON, sealed token) and the list of its
+    ``(field, reason)`` problems otherwise; ``filled`` counts the valid non-empty values of each field.
 
     It pickles (for worker processes) with its indexer and sealer, so with their keys.
     """
@@ -381,7 +410,7 @@ class RowProcessor:
         self.filled = dict.fromkeys((c.name for c in self.checks), 0)
         self._compile()
 
-    def process(self, record: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]] | list[tuple[str, str]]:
+    def process(self, record: dict[str, Any]) -> tuple[str, dict[str, Any]] | list[tuple[str, str]]:
         fields, filled = self._fields, self.filled
         public: dict[str, Any] = {}
         private: dict[str, Any] = {}
@@ -407,6 +436,6 @@ class RowProcessor:
         key = private.get(self.key_field, _MISSING)
         if key is _MISSING:
             key = public.get(self.key_field)
-        return (self.indexer(str(key)), _dumps(public), self.sealer(_dumps(private)) if private else "",
+        return (copy_line(self.indexer(str(key)), _dumps(public), self.sealer(_dumps(private)) if private else ""),
                 {**public, **private})
 

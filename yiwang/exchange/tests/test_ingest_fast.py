@@ -195,3 +195,26 @@ def test_a_failure_in_a_worker_leaves_the_current_version(county, monkeypatch):
     # then
     assert DataResource.objects.get(pk=county.people.pk).current_version == before
     assert not DataRow.objects.filter(resource=county.people, version__gt=before).exists()
+
+
+@pytest.mark.parametrize("values", [
+    {}, {"name": "某县青禾餐饮管理有限公司"}, {"n": 3, "ok": True, "no": False, "none": None, "neg": -7},
+    {"quote": 'a "b" \\c', "ctl": "tab\there\nnew\x01", "emoji": "🀄", "big": 10**20},
+])
+def test_the_row_json_encoder_writes_what_json_dumps_writes(values):
+    from yiwang.exchange.rows import _dumps
+
+    assert _dumps(values) == json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_values_with_backslashes_quotes_and_control_characters_load_unchanged(county):
+    # given an organisation whose public name holds every character COPY's text format escapes
+    name = 'C:\\路径\\n "引号"\ttab\n换行\\\\end'
+    body = json.dumps([{"uscc": uscc("91330999MA0000001"), "name": name, "legal_representative": "张三"}]).encode()
+    # when
+    services.ingest_dataset(actor=county.scjg_steward, resource=county.companies, stream=io.BytesIO(body),
+                            file_name="qy.json")
+    # then
+    companies = DataResource.objects.get(pk=county.companies.pk)
+    row = DataRow.objects.get(resource=companies, version=companies.current_version)
+    assert row.values["name"] == name
