@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yiwang.core.models import Department
 
@@ -118,7 +119,7 @@ class ResourceField(models.Model):
     standard = models.CharField(_("标准"), max_length=16, choices=FieldStandard.choices, blank=True, default="")
     allowed_values = models.JSONField(_("取值范围"), default=list, blank=True)
     max_length = models.PositiveIntegerField(_("最大长度"), null=True, blank=True)
-    required = models.BooleanField(_("必填"), default=False)
+    required = models.BooleanField(pgettext_lazy("a field's property", "必填"), default=False)
     sharing_class = models.CharField(_("共享类型"), max_length=16, choices=SharingClass.choices,
                                      default=SharingClass.CONDITIONAL)
     sensitivity = models.CharField(_("敏感级别"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.INTERNAL)
