@@ -290,12 +290,6 @@ def subscriptions_sql(credential_id: int | None) -> tuple[str, list[Any]]:
     return _SUBSCRIPTIONS_SQL.format(scope=""), []
 
 
-def subscriptions_of(resource: DataResource, consumer_department_id: int, credential_id: int | None) -> list[Subscription]:
-    sql, params = subscriptions_sql(credential_id)
-    rows = _fetch([(sql, [*params, resource.code, consumer_department_id])])[0]
-    return [_subscription(r, resource) for r in rows]
-
-
 def load_catalogue(code: str) -> Catalogue | None:
     return _catalogue(_fetch([(CATALOGUE_SQL, [code])])[0])
 

@@ -129,24 +129,17 @@ def _subscription_refusal(subs: list[Subscription], catalogue: Catalogue, consum
                      % {"dept": consumer.department.name, "code": code}, {"resource": code})
 
 
-def _subscriptions(consumer: Consumer, resource: DataResource, *, scoped: bool) -> list[Subscription]:
-    """The consumer's subscriptions to ``resource``, newest first; ``scoped``: only those its API
-    key was issued for."""
-    credential_id = consumer.credential.pk if scoped and consumer.credential is not None else None
-    return gateway.subscriptions_of(resource, consumer.department.pk, credential_id)
-
-
 def decide(
-    *, consumer: Consumer, resource_code: str, field_names: Sequence[str] | None, now: dt.datetime,
-    catalogue: Catalogue | None = None, subscriptions: list[Subscription] | None = None,
+    *, consumer: Consumer, catalogue: Catalogue, subscriptions: list[Subscription], field_names: Sequence[str] | None,
+    now: dt.datetime,
 ) -> Decision:
-    """Which fields of ``resource_code`` this consumer may receive now, and how they are masked.
+    """Which fields of the catalogue's resource this consumer may receive now, and how they are masked.
 
     ``field_names`` empty or None means "what my subscription allows": fields that the negative
     list or the sharing class close are then left out and named in ``withheld``; named fields
     that are closed refuse the whole lookup. ``subscriptions``: the consumer's subscriptions to
-    the resource as already read (in the credential's scope when a credential asks), newest first."""
-    catalogue = catalogue or load_resource(resource_code)
+    the resource as read with the catalogue (``gateway.read_for_lookup``: in the credential's
+    scope when a credential asks), newest first."""
     resource = catalogue.resource
     names = list(dict.fromkeys(field_names or []))
     unknown_fields(catalogue, names)
@@ -156,8 +149,7 @@ def decide(
     if names:
         refuse_unshareable(catalogue, names)
     if consumer.credential is not None:  # a key reaches only the subscriptions it was issued for
-        in_scope = subscriptions if subscriptions is not None else _subscriptions(consumer, resource, scoped=True)
-        if not in_scope:
+        if not subscriptions:
             raise Forbidden(
                 Code.WRONG_DEPARTMENT_KEY,
                 _("此接口凭据（%(dept)s）未授权查询%(provider)s的数据资源 %(code)s。")
@@ -165,12 +157,9 @@ def decide(
                 {"resource": resource.code, "credential_department": consumer.department.code,
                  "provider": resource.provider.code},
             )
-        subs = in_scope
-    else:
-        subs = subscriptions if subscriptions is not None else _subscriptions(consumer, resource, scoped=False)
-    active = [s for s in subs if s.is_active(now)]
+    active = [s for s in subscriptions if s.is_active(now)]
     if not active:
-        raise _subscription_refusal(subs, catalogue, consumer, now)
+        raise _subscription_refusal(subscriptions, catalogue, consumer, now)
     withheld: list[dict[str, str]] = []
     if names:
         chosen = next((s for s in active if set(names) <= set(s.fields)), None)

@@ -432,8 +432,8 @@ def lookup(
         resource = state["resource"] = catalogue.resource
         value = normalize_lookup_key(resource.key_kind, key)
         state["subject"] = (key_index(resource.key_kind, value), mask_key(resource.key_kind, value))
-        decision = policy.decide(consumer=consumer, resource_code=resource_code, field_names=requested, now=now,
-                                 catalogue=catalogue, subscriptions=snapshot.subscriptions)
+        decision = policy.decide(consumer=consumer, catalogue=catalogue, subscriptions=snapshot.subscriptions,
+                                 field_names=requested, now=now)
         state["subscription"] = decision.subscription
         use_purpose = (purpose or "").strip() or decision.subscription.purpose
         if resource.current_version == 0:
