@@ -35,6 +35,11 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DEBUG", True)
 
+# Demo mode: demo accounts, generated keys and relaxed checks for a newcomer's `make run`. Every
+# check that production needs and a demo may skip reads this one setting, never DEBUG.
+# (For now it follows DEBUG; the security work makes it explicit.)
+YIWANG_DEMO_MODE = env_bool("DEMO_MODE", DEBUG)
+
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
