@@ -7,7 +7,7 @@ from lxml import etree
 from SpiffWorkflow.util.task import TaskState
 
 from yiwang.catalog.bpmn import BPMN_NS, new_workflow, parse_process, specs_for
-from yiwang.catalog.processes import PROCESS_DIR, SHAPES, definition_key, render_process
+from yiwang.catalog.processes import PROCESS_DIR, SHAPES, render_process
 
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 DD_DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
