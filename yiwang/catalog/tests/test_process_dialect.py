@@ -249,3 +249,39 @@ def test_check_process_maps_lanes(departments, tmp_path):
 def test_check_process_says_when_the_file_is_missing(tmp_path):
     code, output = _check(str(tmp_path / "nope.bpmn"))
     assert code == 2 and "nope.bpmn" in output
+
+
+# --- the admin upload form maps lanes -------------------------------------------------------------
+
+def test_the_admin_upload_maps_lanes_to_departments(departments, client):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw-root-1"))
+    xml = _with_lanes((MODELER / "resetworkflowA-sublevel.bpmn").read_text(), {"审批科": None})
+
+    def post(lanes: str):
+        return client.post("/admin/catalog/processdefinition/add/", {
+            "key": "modeler_p", "name": "建模工具流程", "lanes": lanes,
+            "bpmn_file": SimpleUploadedFile("p.bpmn", xml.encode())})
+
+    unmapped = post("")
+    assert unmapped.status_code == 200 and "审批科" in unmapped.content.decode()
+    bad_line = post("审批科")
+    assert bad_line.status_code == 200 and "第 1 行" in bad_line.content.decode()
+    assert post("审批科=SW").status_code == 302
+    version = ProcessVersion.objects.get(definition__key="modeler_p")
+    assert version.steps[0]["department"] == "SW"
+    assert AuditEvent.objects.get(event_type="process_version_published").details["lane_map"] == {"审批科": "SW"}
+
+
+def test_the_admin_lists_every_refusal_of_a_modeler_file(departments, client):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="pw-root-1"))
+    response = client.post("/admin/catalog/processdefinition/add/", {
+        "key": "lanes_p", "name": "L", "bpmn_file": SimpleUploadedFile("p.bpmn", (MODELER / "lanes.bpmn").read_bytes())})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Implement_Feature" in page and "Activity_1uksrqx" in page and "Activity_0i0rxuw" in page
