@@ -285,3 +285,13 @@ def test_the_admin_lists_every_refusal_of_a_modeler_file(departments, client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Implement_Feature" in page and "Activity_1uksrqx" in page and "Activity_0i0rxuw" in page
+
+
+def test_refusals_are_translated():
+    from django.utils import translation
+
+    with translation.override("en"):
+        problems = refusal((MODELER / "diff_v1_plain_task.bpmn").read_text())
+    assert problems == ['Task "First Task" (id: Activity_0b53566) has no type: Yiwang makes only user tasks (userTask) '
+                        "approval steps. Change it to a user task in your modeler (and put it in a department's lane), "
+                        "or delete it."]
