@@ -21,3 +21,5 @@ class CaseErrorCode:
     DELIVERY_METHOD_NOT_OFFERED = "delivery_method_not_offered"
     ADDRESS_REQUIRED = "address_required"
     CORRECTION_INCOMPLETE = "correction_incomplete"
+    PROCESS_ERROR = "process_error"
+    MOVE_INVALID = "move_invalid"

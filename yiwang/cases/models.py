@@ -316,3 +316,42 @@ class MaterialFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message[:40]}"
+
+
+class EngineErrorAction(models.TextChoices):
+    ACCEPT = "accept", _("受理（启动流程）")
+    COMPLETE = "complete", _("办理环节")
+    RETURN = "return", _("回退")
+    INSTANT = "instant", _("秒批")
+
+
+class CaseEngineError(models.Model):
+    """An error of the case's process engine while a step was being completed (or the process
+    started). The step's transaction rolled back, so the case is unchanged and the step still open;
+    this row is written in its own transaction so that the department head and the platform
+    administrator see it, until an administrator moves or migrates the case (``resolved_at``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="engine_errors")
+    process_version = models.ForeignKey(ProcessVersion, on_delete=models.PROTECT, related_name="engine_errors")
+    action = models.CharField(_("操作"), max_length=12, choices=EngineErrorAction.choices)
+    step_name = models.CharField(_("环节"), max_length=100, blank=True)
+    task_name = models.CharField(max_length=100, blank=True, help_text="BPMN id of the step being completed")
+    element = models.CharField(_("出错的流程元素"), max_length=200, blank=True)
+    error_type = models.CharField(max_length=100)
+    message = models.TextField(_("错误"))
+    occurred_at = models.DateTimeField(_("发生时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    resolution = models.TextField(_("处理说明"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["resolved_at", "occurred_at"], name="engine_error_open_idx")]
+        verbose_name = _("流程错误")
+        verbose_name_plural = _("流程错误")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.step_name or self.get_action_display()}"

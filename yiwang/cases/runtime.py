@@ -17,6 +17,38 @@ from yiwang.catalog import bpmn
 from yiwang.catalog.models import ProcessVersion
 
 
+class EngineFailure(Exception):
+    """The process engine could not go on (a gateway with no matching flow, a condition naming a
+    variable the case lacks, a lane naming no department …). ``element`` names the BPMN element
+    where it happened, when the engine says."""
+
+    def __init__(self, message: str, *, element: str = "", error_type: str = ""):
+        super().__init__(message)
+        self.element = element
+        self.error_type = error_type
+
+
+def _element_of(exc: BaseException) -> str:
+    spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
+    if spec is None:
+        return ""
+    name = getattr(spec, "bpmn_name", None) or ""
+    ident = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "")
+    return f"{name}（{ident}）" if name else str(ident)
+
+
+def _engine_call(fn: Any, *args: Any) -> Any:
+    """Run one engine call; any exception from the engine (which evaluates an uploaded file) becomes
+    an ``EngineFailure`` the services record on the case instead of a 500."""
+    try:
+        return fn(*args)
+    except EngineFailure:
+        raise
+    except Exception as exc:  # the engine raises many kinds (KeyError, SpiffWorkflowException …)
+        raise EngineFailure(str(exc) or type(exc).__name__, element=_element_of(exc),
+                            error_type=type(exc).__name__) from exc
+
+
 @dataclass(frozen=True)
 class ReadyStep:
     task_id: str
@@ -44,8 +76,50 @@ class CaseRuntime:
         workflow.task_tree.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        workflow.do_engine_steps()
+        _engine_call(workflow.do_engine_steps)
         return cls(workflow)
+
+    @classmethod
+    def start_at(cls, version: ProcessVersion, data: dict[str, Any], task_names: list[str]) -> CaseRuntime:
+        """A workflow of ``version`` whose open steps are ``task_names`` (user task ids), as if the
+        steps before them were done: how an administrator moves or migrates a case.
+
+        SpiffWorkflow has no "jump"; the task tree is built by hand: the start event counts as done
+        and each chosen step is a ready child of it. A parallel join after a chosen step also needs
+        its other incoming branches done, or it would wait forever: for each such branch that no
+        chosen step leads to, a completed placeholder of its last task is added (the branch counts
+        as done). Inclusive joins and loops are not given placeholders."""
+        from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
+
+        spec, subprocess_specs = cls._specs(version)
+        specs = [spec.task_specs.get(name) for name in task_names]
+        if not task_names or any(s is None or not isinstance(s, UserTask) for s in specs):
+            raise ValueError(f"not user tasks of {version}: {task_names}")
+        workflow = bpmn.new_workflow(spec, subprocess_specs)
+        root = workflow.task_tree
+        start = root.children[0]
+        root.data.update(data)
+        for task in (root, start):
+            task._set_state(TaskState.COMPLETED)
+        start._drop_children(force=True)
+        start.data = dict(data)
+        for task_spec in specs:
+            start._add_child(task_spec, TaskState.READY).data = dict(data)
+        reachable = _downstream(specs)
+        for join in (s for s in reachable if isinstance(s, ParallelGateway) and len(s.inputs) > 1):
+            for branch in join.inputs:
+                if branch not in reachable:
+                    marker = start._add_child(branch, TaskState.COMPLETED)
+                    marker.data = dict(data)
+                    marker._add_child(join, TaskState.WAITING)
+        workflow._predict()
+        return cls(workflow)
+
+    def data(self) -> dict[str, Any]:
+        """The case data the engine holds now (that of an open step, else the last one)."""
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            return dict(task.data)
+        return dict(self.workflow.last_task.data) if self.workflow.last_task else dict(self.workflow.task_tree.data)
 
     @classmethod
     def load(cls, version: ProcessVersion, state: dict[str, Any]) -> CaseRuntime:
@@ -74,8 +148,8 @@ class CaseRuntime:
     def complete(self, task_id: str, data: dict[str, Any]) -> None:
         task = self.workflow.get_task_from_id(UUID(task_id))
         task.data.update(data)
-        task.run()
-        self.workflow.do_engine_steps()
+        _engine_call(task.run)
+        _engine_call(self.workflow.do_engine_steps)
 
     def previous_user_task(self, task_id: str) -> Any | None:
         """The completed user task this one followed (the step a return goes back to)."""
@@ -87,9 +161,25 @@ class CaseRuntime:
         return None
 
     def reset_to(self, task: Any) -> None:
-        self.workflow.reset_from_task_id(task.id)
-        self.workflow.do_engine_steps()
+        _engine_call(self.workflow.reset_from_task_id, task.id)
+        _engine_call(self.workflow.do_engine_steps)
+
+    def user_task_names(self) -> set[str]:
+        return {name for name, spec in self.workflow.spec.task_specs.items() if isinstance(spec, UserTask)}
 
     @property
     def is_completed(self) -> bool:
         return bool(self.workflow.is_completed())
+
+
+def _downstream(specs: list[Any]) -> set[Any]:
+    """Every task spec reachable from (and including) ``specs``."""
+    seen: set[Any] = set()
+    queue = list(specs)
+    while queue:
+        node = queue.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        queue.extend(node.outputs)
+    return seen

@@ -152,6 +152,9 @@ EVENT_LABELS = {
     "case_delivered": _("统一出件，办结"),
     "case_step_escalated": _("超期督办"),
     "case_instant_rules_failed": _("秒批规则未通过，转人工办理"),
+    "case_engine_error": _("审批流程出错，待管理员处理"),
+    "case_process_moved": _("管理员调整审批环节"),
+    "case_process_migrated": _("管理员迁移到新的流程版本"),
 }
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
 from yiwang.cases.services.approval import may_complete
+from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.errors import DomainError
@@ -311,6 +312,9 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
     context["delivery_methods"] = [(m, DeliveryMethod(m).label) for m in (case.item.delivery_methods or DeliveryMethod.values)]
     context["item_materials"] = case.item.materials.all()
     context["show_prereview"] = True
+    if may_see_engine_errors(request.user, case):
+        context["engine_errors"] = open_engine_errors(case)
+        context["may_repair"] = may_repair_process(request.user)
     return render(request, "cases/staff_case.html", context)
 
 

@@ -85,8 +85,39 @@ class ProcessVersionInline(admin.TabularInline):
         return False
 
 
+def check_warnings(version: ProcessVersion) -> list[str]:
+    """Parts of the published file Yiwang does not use (e.g. a modeler's form fields)."""
+    from yiwang.catalog.bpmn import parse_process
+
+    try:
+        return parse_process(version.bpmn_xml).warnings
+    except Exception:  # the version is published; a warning that cannot be computed is not an error
+        logger.exception("warnings of %s could not be computed", version)
+        return []
+
+
 def step_summary(version: ProcessVersion) -> str:
     return " → ".join(f"{s['name']}（{s['department']}）" for s in version.steps)
+
+
+def parse_lane_lines(text: str) -> dict[str, str]:
+    """``审批科=SCJG`` lines (``：`` and ``:`` also accepted) → a lane map; a line without a code is
+    refused with its number."""
+    mapping: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        for sep in ("=", "＝", "：", ":"):
+            if sep in line:
+                lane, _sep, code = line.partition(sep)
+                break
+        else:
+            raise forms.ValidationError(f"第 {number} 行「{line}」格式不对：应为 泳道名称=部门代码。")
+        if not lane.strip() or not code.strip():
+            raise forms.ValidationError(f"第 {number} 行「{line}」缺少泳道名称或部门代码。")
+        mapping[lane.strip()] = code.strip()
+    return mapping
 
 
 class BpmnUploadForm(forms.Form):
@@ -99,8 +130,15 @@ class BpmnUploadForm(forms.Form):
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     bpmn_file = forms.FileField(
         label="BPMN 文件",
-        help_text="BPMN 2.0（SpiffWorkflow 方言）：用户任务所在泳道的名称为部门代码；"
-                  "可用扩展属性 role（reviewer / decider）和 days（环节时限，工作日）。",
+        help_text="BPMN 2.0（SpiffWorkflow 方言，见 docs/processes.md）：审批环节为用户任务，所在泳道为部门"
+                  "（泳道名称为部门代码，或在下方对应）；可用扩展属性 role（reviewer / decider）和 days（环节时限，工作日）。"
+                  "不支持的元素会被拒绝并指明。",
+    )
+
+    lanes = forms.CharField(
+        label="泳道对应部门", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="文件中的泳道名称不是部门代码时填写，每行一条：泳道名称=部门代码（例如 审批科=SCJG）；"
+                  "未命名的泳道用其 id。发布的文件中泳道改为部门代码，对应关系写入审计日志。",
     )
 
     def __init__(self, *args: Any, definition: ProcessDefinition | None = None, **kwargs: Any) -> None:
@@ -109,6 +147,9 @@ class BpmnUploadForm(forms.Form):
         if definition is not None:
             for field in ("key", "name", "description"):
                 del self.fields[field]
+
+    def clean_lanes(self) -> dict[str, str]:
+        return parse_lane_lines(self.cleaned_data.get("lanes") or "")
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
@@ -229,9 +270,12 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
                 name=definition.name if definition else data["name"],
                 description=definition.description if definition else data.get("description", ""),
                 bpmn_xml=data["bpmn_file"],
+                lane_map=data.get("lanes") or None,
             )
         except DomainError as exc:
-            form.add_error("bpmn_file", exc.message)
+            problems = exc.details.get("problems") if isinstance(exc.details, dict) else None
+            for problem in problems or [exc.message]:
+                form.add_error("lanes" if exc.code == "unknown_department" else "bpmn_file", problem)
             return None
         except Exception:  # a file the parser chokes on is the uploader's error, never a 500
             logger.exception("BPMN upload failed unexpectedly")
@@ -241,6 +285,8 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
             messages.info(request, f"文件与当前版本 v{version.version} 相同，未发布新版本。")
         else:
             messages.success(request, f"已发布 {version.definition.key} v{version.version}：{step_summary(version)}")
+            for warning in check_warnings(version):
+                messages.warning(request, warning)
         return version
 
 

@@ -33,6 +33,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from yiwang.catalog import bpmn_structure
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
@@ -49,7 +51,12 @@ _ALLOWED_CALLS = set(SAFE_BUILTINS) | _ALLOWED_ATTRIBUTES
 
 
 class BpmnRejected(Exception):
-    """A BPMN file that cannot be used, with the reason a person can act on."""
+    """A BPMN file that cannot be used, with the reasons a person can act on (``problems``: one
+    line per element refused)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,9 @@ class ParsedProcess:
     steps: list[StepSpec]
     digest: str
     lanes: set[str] = field(default_factory=set)
+    # the file as published: lanes renamed by the lane map (the upload itself when there is none)
+    xml: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_expression(source: str, *, mode: str = "eval") -> None:
@@ -157,13 +167,24 @@ def _expressions_in(root: etree._Element) -> list[tuple[str, str]]:
     return [(s, m) for s, m in found if s]
 
 
-def parse_process(bpmn_xml: str) -> ParsedProcess:
-    """Parse and validate a BPMN 2.0 file; raise ``BpmnRejected`` with the reason."""
+def parse_process(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> ParsedProcess:
+    """Parse and validate a BPMN 2.0 file; raise ``BpmnRejected`` with the reasons.
+
+    ``lane_map`` renames lanes (by name, or by id for an unnamed lane) to department codes before
+    anything else; the result's ``xml`` is the file as published, with the lanes renamed."""
     data = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise BpmnRejected(f"不是有效的 XML: {exc}") from exc
+    structure = bpmn_structure.StructureReport()
+    if lane_map:
+        structure.problems.extend(bpmn_structure.apply_lane_map(root, lane_map))
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    checked = bpmn_structure.check_structure(root)
+    structure.problems.extend(checked.problems)
+    if structure.problems:
+        raise BpmnRejected("；".join(structure.problems), structure.problems)
     for source, mode in _expressions_in(root):
         check_expression(source, mode=mode)
     parser = SpiffBpmnParser()
@@ -208,6 +229,8 @@ def parse_process(bpmn_xml: str) -> ParsedProcess:
         steps=_in_flow_order(steps, spec),
         digest=hashlib.sha256(data).hexdigest(),
         lanes={s.department_code for s in steps},
+        xml=data.decode("utf-8") if lane_map else bpmn_xml if isinstance(bpmn_xml, str) else data.decode("utf-8"),
+        warnings=checked.warnings,
     )
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
 from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
-from yiwang.catalog.processes import SHAPES, definition_key, render_process
+from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
 from yiwang.catalog.services import publish_process_version
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
@@ -93,19 +93,21 @@ def item_values(row: dict[str, Any]) -> dict[str, Any]:
 def publish_stock_process(
     *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
 ) -> ProcessDefinition:
-    """Publish (or find, when unchanged) the process of ``shape`` for these departments."""
+    """Publish (or find, when unchanged) the process of ``shape`` for these departments, through
+    the lane → department mapping an operator uses at upload."""
     key = definition_key(shape, **codes)
     dept_names = "、".join(names.get(c, c) for c in codes.values())
     label = SHAPES[shape].label
-    bpmn_xml = render_process(shape, names=names, **codes)
+    published = render_process(shape, names=names, **codes)  # what the version will store
     latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
-    if latest is not None and latest.digest == hashlib.sha256(bpmn_xml.encode("utf-8")).hexdigest():
+    if latest is not None and latest.digest == hashlib.sha256(published.encode("utf-8")).hexdigest():
         return latest.definition  # unchanged: skip parsing it again
     version = publish_process_version(
         actor=actor,
         key=key,
         name=f"{label} · {dept_names}" if dept_names else label,
-        bpmn_xml=bpmn_xml,
+        bpmn_xml=personalize(shape, names, **codes),
+        lane_map=lane_map(shape, **codes),
         description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
     )
     return version.definition

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from yiwang.catalog.bpmn import BpmnRejected, parse_process
+from yiwang.catalog.bpmn import BpmnRejected, ParsedProcess, parse_process
 from yiwang.catalog.dmn import RulesRejected, parse_rules
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
@@ -15,26 +15,42 @@ from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 
 
-def publish_process_version(
-    *, actor: AbstractBaseUser | None, key: str, name: str, bpmn_xml: str, description: str = ""
-) -> ProcessVersion:
-    """Validate a BPMN file and publish it as the next version of process ``key``.
-
-    Publishing the same file again returns the current version unchanged (idempotent seeding).
-    Running cases keep the version they started with.
-    """
+def check_process_file(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> ParsedProcess:
+    """Everything an upload checks, without publishing: the file's structure and expressions, the
+    lane map, and that every lane (after mapping) names an existing department. Raises
+    ``InvalidInput`` with every reason; the ``check_process`` command and the admin use this."""
+    lane_map = {str(k).strip(): str(v).strip() for k, v in (lane_map or {}).items() if str(k).strip()}
     try:
-        parsed = parse_process(bpmn_xml)
+        parsed = parse_process(bpmn_xml, lane_map=lane_map or None)
     except BpmnRejected as exc:
-        raise InvalidInput(CatalogErrorCode.PROCESS_REJECTED, _("流程文件不能使用：%(reason)s") % {"reason": exc}) from exc
+        raise InvalidInput(CatalogErrorCode.PROCESS_REJECTED,
+                           _("流程文件不能使用：%(reason)s") % {"reason": "；".join(exc.problems)},
+                           {"problems": exc.problems}) from exc
     known = set(Department.objects.filter(code__in=parsed.lanes).values_list("code", flat=True))
     unknown = sorted(parsed.lanes - known)
     if unknown:
         raise InvalidInput(
             CatalogErrorCode.UNKNOWN_DEPARTMENT,
-            _("流程泳道引用了不存在的部门代码：%(codes)s") % {"codes": "、".join(unknown)},
+            _("流程泳道引用了不存在的部门代码：%(codes)s。请把这些泳道对应到部门（上传表单中的「泳道对应部门」），"
+              "或在建模工具中把泳道名称改为部门代码。") % {"codes": "、".join(unknown)},
             {"unknown": unknown},
         )
+    return parsed
+
+
+def publish_process_version(
+    *, actor: AbstractBaseUser | None, key: str, name: str, bpmn_xml: str, description: str = "",
+    lane_map: dict[str, str] | None = None,
+) -> ProcessVersion:
+    """Validate a BPMN file and publish it as the next version of process ``key``.
+
+    ``lane_map`` maps the file's lanes (by name, or id for an unnamed lane) to department codes;
+    the version stores the file with its lanes renamed, and the map is recorded in the audit.
+    Publishing the same file (and map) again returns the current version unchanged (idempotent
+    seeding). Running cases keep the version they started with.
+    """
+    parsed = check_process_file(bpmn_xml, lane_map)
+    lane_map = {str(k).strip(): str(v).strip() for k, v in (lane_map or {}).items() if str(k).strip()}
     with transaction.atomic():
         definition, _created = ProcessDefinition.objects.select_for_update().get_or_create(
             key=key, defaults={"name": name, "description": description}
@@ -45,7 +61,7 @@ def publish_process_version(
         version = ProcessVersion.objects.create(
             definition=definition,
             version=(latest.version + 1) if latest else 1,
-            bpmn_xml=bpmn_xml,
+            bpmn_xml=parsed.xml,
             process_id=parsed.process_id,
             spec_json=parsed.spec_json,
             steps=[s.as_dict() for s in parsed.steps],
@@ -57,7 +73,8 @@ def publish_process_version(
             event_type="process_version_published",
             subject_type="process",
             subject_id=definition.key,
-            details={"version": version.version, "digest": parsed.digest},
+            details={"version": version.version, "digest": parsed.digest, "lane_map": lane_map,
+                     "steps": [f"{s.name}（{s.department_code}）" for s in parsed.steps]},
         )
     return version
 

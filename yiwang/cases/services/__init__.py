@@ -2,6 +2,7 @@
 
 from yiwang.cases.services.approval import complete_step
 from yiwang.cases.services.intake import MaterialRef, submit_application, supply_correction, withdraw_application
+from yiwang.cases.services.repair import move_case, record_engine_failure
 from yiwang.cases.services.supervision import escalate_overdue_steps
 from yiwang.cases.services.uploads import stage_upload
 from yiwang.cases.services.window import accept_application, deliver_result, reject_application, request_correction
@@ -12,6 +13,8 @@ __all__ = [
     "complete_step",
     "deliver_result",
     "escalate_overdue_steps",
+    "move_case",
+    "record_engine_failure",
     "reject_application",
     "request_correction",
     "stage_upload",

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
-from yiwang.cases.models import Case, CaseStatus, CaseStep, Outcome, StepDecision, StepStatus
+from yiwang.cases.models import Case, CaseStatus, CaseStep, EngineErrorAction, Outcome, StepDecision, StepStatus
+from yiwang.cases.runtime import EngineFailure
 from yiwang.cases.services.common import (
     STEP_DELIVERY,
     audit_case,
@@ -21,6 +22,7 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
+from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Role
 from yiwang.core.selectors import staff_roles_of
@@ -64,6 +66,20 @@ def complete_step(
     if decision in (StepDecision.DENY, StepDecision.RETURN) and not comment:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不同意或回退时必须写明理由。"))
     now = now or timezone.now()
+    try:
+        return _complete_step(actor=actor, case_id=case_id, step_id=step_id, decision=decision, comment=comment, now=now)
+    except EngineFailure as exc:
+        # the step's transaction has rolled back: the case is as it was and the step still open
+        step = CaseStep.objects.select_related("department").filter(pk=step_id, case_id=case_id).first()
+        raise record_engine_failure(
+            case_id=case_id, step=step, failure=exc, actor=actor, now=now,
+            action=EngineErrorAction.RETURN if decision == StepDecision.RETURN else EngineErrorAction.COMPLETE,
+        ) from exc
+
+
+def _complete_step(
+    *, actor: AbstractBaseUser, case_id: int, step_id: int, decision: str, comment: str, now: dt.datetime
+) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
         step = CaseStep.objects.select_related("department").filter(pk=step_id, case=case).first()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEngineState, CaseStep, StepStatus
-from yiwang.cases.runtime import CaseRuntime
+from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.core import calendar
 from yiwang.core.errors import Conflict, NotFound
 from yiwang.core.models import Department
@@ -110,6 +110,10 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, **fields: Any
             status=StepStatus.CANCELLED, completed_at=now
         )
     departments = {d.code: d for d in Department.objects.filter(code__in={s.department_code for s in ready})}
+    for s in ready:
+        if s.department_code not in departments:  # a version published before lanes were checked, or a deleted department
+            raise EngineFailure(f"step {s.name} ({s.task_name}) is in lane {s.department_code!r}, which names no department",
+                                element=f"{s.name}（{s.task_name}）", error_type="UnknownDepartment")
     new_steps = []
     for s in ready:
         if s.task_id in open_steps:

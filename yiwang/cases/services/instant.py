@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.cases.models import (
@@ -16,14 +17,16 @@ from yiwang.cases.models import (
     CaseStatus,
     CaseStep,
     DeliveryMethod,
+    EngineErrorAction,
     InstantDecision,
     MaterialSource,
     Outcome,
     StepDecision,
     StepStatus,
 )
-from yiwang.cases.runtime import CaseRuntime
+from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import STEP_DELIVERY, audit_case, bump_version, save_engine_state, sync_steps
+from yiwang.cases.services.repair import record_engine_failure
 from yiwang.catalog.dmn import evaluate_rules
 from yiwang.catalog.models import RuleSetVersion
 from yiwang.core import calendar
@@ -82,7 +85,14 @@ def decide_instantly(*, case: Case, now: dt.datetime) -> InstantDecision | None:
         audit_case(case, actor=None, at=now, event_type="case_instant_rules_failed", instant=True,
                    failed_rules=outcome.failed_rules, error=outcome.error, **details)
         return decision
-    _approve_by_system(case, version, now, details)
+    try:
+        with transaction.atomic():  # a savepoint: an engine error undoes only the approval by the system
+            _approve_by_system(case, version, now, details)
+    except EngineFailure as exc:
+        case.refresh_from_db()
+        record_engine_failure(case_id=case.pk, action=EngineErrorAction.INSTANT, failure=exc, now=now)
+        audit_case(case, actor=None, at=now, event_type="case_instant_rules_failed", instant=True,
+                   failed_rules=[], error=str(exc)[:300], **details)
     return decision
 
 
@@ -108,7 +118,8 @@ def _approve_by_system(case: Case, version: RuleSetVersion, now: dt.datetime, de
         sync_steps(case, runtime, now)
     save_engine_state(case, runtime)
     if not runtime.is_completed:
-        raise RuntimeError(f"process {case.process_version} did not complete under approval by rules")
+        raise EngineFailure(f"process {case.process_version} did not complete under approval by rules",
+                            error_type="NotCompleted")
     bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=Outcome.APPROVED, decided_at=now,
                  decided_by_rules=True, outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
     audit_case(case, actor=None, at=now, event_type="case_decided", instant=True, outcome=Outcome.APPROVED, **details)

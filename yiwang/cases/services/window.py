@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
-from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod
-from yiwang.cases.runtime import CaseRuntime
+from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod, EngineErrorAction
+from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import (
     STEP_CORRECTION,
     audit_case,
@@ -23,6 +23,7 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
+from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
@@ -40,6 +41,15 @@ def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "",
     """Accept (受理): the case enters its item's approval process, which starts now."""
     department = clerk_department(actor)
     now = now or timezone.now()
+    try:
+        return _accept(actor=actor, department=department, case_id=case_id, note=note, now=now)
+    except EngineFailure as exc:
+        # nothing of the acceptance was kept: the case is still waiting to be accepted
+        raise record_engine_failure(case_id=case_id, action=EngineErrorAction.ACCEPT, failure=exc, actor=actor,
+                                    now=now) from exc
+
+
+def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, note: str, now: dt.datetime) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_accept():

@@ -1,11 +1,13 @@
-"""Yiwang's stock approval processes: BPMN 2.0 files in the SpiffWorkflow dialect.
+"""Yiwang's stock approval processes: valid BPMN 2.0 files in the SpiffWorkflow dialect.
 
-A user task's lane name is a department code, so a process shape that items of many departments
-share is stored once as a template whose lanes read ``${dept}`` (and ``${partner}``,
-``${partner2}`` for the other departments of a hand-off or a joint review) and rendered per
-department: ``render_process("two_step", dept="SCJG")`` is published as ``two_step_SCJG``.
-Files without placeholders (``enterprise_opening``, ``real_estate_transfer``) name their departments
-themselves. Every file carries a diagram (``bpmndi``) so that the item guide can draw it.
+A user task's department is its lane, and a process shape that items of many departments share is
+stored once with lanes named by placeholders (``dept``, and ``partner``, ``partner2`` for the other
+departments of a hand-off or a joint review). It is published per department through the same lane
+→ department mapping an operator uses at upload (``publish_process_version(lane_map=...)``):
+``two_step`` with ``{"dept": "SCJG"}`` is published as ``two_step_SCJG``. Files without
+placeholders (``enterprise_opening``, ``real_estate_transfer``) name their departments themselves.
+Every file carries a diagram (``bpmndi``) so that the item guide can draw it, and validates against
+the BPMN 2.0 XSD (see the tests).
 
 Gateways read ``decision`` (``"approve"`` or ``"deny"``), which each user task sets.
 """
@@ -13,7 +15,6 @@ Gateways read ``decision`` (``"approve"`` or ``"deny"``), which each user task s
 from __future__ import annotations
 
 import functools
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,12 +56,13 @@ def process_template(shape: str) -> str:
     return (PROCESS_DIR / f"{shape}.bpmn").read_text(encoding="utf-8")
 
 
-def render_process(shape: str, *, names: dict[str, str] | None = None, **codes: str) -> str:
-    """The BPMN of ``shape`` with its lanes set to department codes.
+# Step names of a template that begin with a partner's placeholder label; ``personalize`` puts the
+# department's name there (``协办部门一会签`` → ``市场监管会签``).
+PARTNER_LABELS = {"partner": ("协办部门一", "协办部门"), "partner2": ("协办部门二",)}
 
-    ``codes`` gives each placeholder of the shape (``dept``, ``partner``, ``partner2``) a department
-    code; ``names`` maps codes to display names (pool and step titles), defaulting to the code.
-    """
+
+def lane_map(shape: str, **codes: str) -> dict[str, str]:
+    """The lane → department map that publishes ``shape`` for these departments."""
     if shape not in SHAPES:
         raise KeyError(f"unknown process shape {shape!r}; known: {', '.join(SHAPES)}")
     spec = SHAPES[shape]
@@ -68,15 +70,56 @@ def render_process(shape: str, *, names: dict[str, str] | None = None, **codes: 
     extra = sorted(set(codes) - set(spec.params))
     if missing or extra:
         raise ValueError(f"shape {shape} needs departments {spec.params}, got {sorted(codes)}")
-    names = names or {}
-    values: dict[str, str] = {}
-    for param in spec.params:
-        code = codes[param]
+    for code in codes.values():
         if not code.isascii() or not code.replace("_", "").isalnum():
-            raise ValueError(f"department code {code!r} cannot be a lane name in a process id")
-        values[param] = code
-        values[f"{param}_name"] = names.get(code, code)
-    return string.Template(process_template(shape)).substitute(values)
+            raise ValueError(f"department code {code!r} cannot be a lane name")
+    return {param: codes[param] for param in spec.params}
+
+
+def personalize(shape: str, names: dict[str, str], **codes: str) -> str:
+    """The template of ``shape`` with the partner steps and the pool titled by department name
+    (``协办部门一会签`` → ``市场监管会签``); lanes are left to the lane map."""
+    from lxml import etree
+
+    from yiwang.catalog.bpmn import BPMN_NS
+
+    text = process_template(shape)
+    if not codes:
+        return text
+    root = etree.fromstring(text.encode("utf-8"))
+    lane_of: dict[str, str] = {}
+    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        for ref in lane.iter(f"{{{BPMN_NS}}}flowNodeRef"):
+            lane_of[(ref.text or "").strip()] = lane.get("name") or ""
+    for task in root.iter(f"{{{BPMN_NS}}}userTask"):
+        placeholder = lane_of.get(task.get("id") or "", "")
+        title = task.get("name") or ""
+        for label in PARTNER_LABELS.get(placeholder, ()):
+            if title.startswith(label) and placeholder in codes:
+                task.set("name", names.get(codes[placeholder], codes[placeholder]) + title[len(label):])
+                break
+    for pool in root.iter(f"{{{BPMN_NS}}}participant"):
+        pool.set("name", f"{names.get(codes['dept'], codes['dept'])} · {pool.get('name') or ''}")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+
+
+def render_process(shape: str, *, names: dict[str, str] | None = None, **codes: str) -> str:
+    """The BPMN of ``shape`` as published for these departments: partner steps titled with
+    ``names`` (codes → display names, default the code) and lanes mapped to the codes by the same
+    lane mapping an upload uses."""
+    from lxml import etree
+
+    from yiwang.catalog.bpmn_structure import apply_lane_map
+
+    mapping = lane_map(shape, **codes)
+    text = personalize(shape, names or {}, **codes)
+    if not mapping:
+        return text
+    root = etree.fromstring(text.encode("utf-8"))
+    problems = apply_lane_map(root, mapping)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
 def definition_key(shape: str, **codes: str) -> str:

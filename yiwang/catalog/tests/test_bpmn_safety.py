@@ -216,7 +216,7 @@ def test_an_external_entity_is_never_resolved(world, secret_file):
 def test_a_process_without_user_tasks_is_refused(world):
     xml = build_bpmn("empty", [{"id": "only", "name": "唯一", "dept": "SCJG"}])
     xml = re.sub(r'<bpmn:userTask id="only".*?</bpmn:userTask>|<bpmn:userTask id="only"[^>]*/>',
-                 '<bpmn:manualTask id="only" name="唯一"/>', xml)
+                 '<bpmn:exclusiveGateway id="only" name="唯一"/>', xml)
     err = rejected(xml)
     assert "没有用户任务" in err.message
 
