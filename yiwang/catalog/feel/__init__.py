@@ -62,18 +62,23 @@ class UnaryTests:
     def matches_anything(self) -> bool:
         return self._test is None
 
-    def matches(self, value: Any, data: Mapping[str, Any] | None = None) -> bool:
-        """Whether the input value (a FEEL value, or plain data converted here) passes the tests."""
+    def test(self, value: Any, data: Mapping[str, Any] | None = None) -> bool | None:
+        """True (the input passes), False, or None when it cannot be said (a comparison with null
+        or with a value of another type). ``value`` is a FEEL value or plain data (converted)."""
         if self._test is None:
             return True
         try:
-            env = Env({INPUT: value, **(data or {})})
+            env = Env({**(data or {}), INPUT: value})
             result = self._test(env, env.lookup(INPUT))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a FeelError with a readable reason
             raise raise_for_errors(exc) from None
-        if self.negated:
-            return result is False
-        return result is True
+        if self.negated and result is not None:
+            return not result
+        return result
+
+    def matches(self, value: Any, data: Mapping[str, Any] | None = None) -> bool:
+        """Whether the input value passes (a test that cannot be decided does not)."""
+        return self.test(value, data) is True
 
 
 @functools.lru_cache(maxsize=4096)

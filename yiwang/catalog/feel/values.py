@@ -89,7 +89,7 @@ def to_feel(value: Any, _depth: int = 0) -> Any:
     """Convert task data to a FEEL value; refuse anything that is not plain data."""
     if _depth > MAX_NESTING:
         raise FeelLimitError(f"数据嵌套超过 {MAX_NESTING} 层。")
-    if value is None or isinstance(value, (bool, str, Decimal, dt.date, dt.time, dt.timedelta, YearsMonths)):
+    if value is None or isinstance(value, (bool, str, Decimal, dt.date, dt.time, dt.timedelta, YearsMonths, Range)):
         if isinstance(value, str) and len(value) > MAX_STRING:
             raise FeelLimitError(f"文字超过 {MAX_STRING} 个字符。")
         if isinstance(value, Decimal):
