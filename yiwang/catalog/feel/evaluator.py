@@ -273,6 +273,9 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+_PYTHON_CONSTANTS = {"True": "true", "False": "false", "None": "null"}
+
+
 class Compiler:
     """Builds closures from a lark tree and records the names the expression reads."""
 
@@ -317,6 +320,8 @@ class Compiler:
 
     def _name(self, token: lark.Token) -> Node:
         name = str(token)
+        if name in _PYTHON_CONSTANTS:
+            raise FeelSyntaxError(f"「{name}」不是 FEEL：请写作 {_PYTHON_CONSTANTS[name]}（小写）。")
         if not self._in_filter:
             self.names.add(name)
 
