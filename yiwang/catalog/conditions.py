@@ -133,8 +133,9 @@ class FeelScriptEngine(PythonScriptEngine):
             value = compile_expression(expression).evaluate(task.data)
         except FeelError as exc:
             raise WorkflowTaskException(f"条件「{expression}」无法计算：{exc}", task=task, exception=exc) from None
-        # a gateway takes a flow only on FEEL true: null (unknown) and false both mean "not this way"
-        return value if not isinstance(value, bool) and value is not None else value is True
+        # a gateway takes a flow only on FEEL true: null (unknown), false and any other value all
+        # mean "not this way" (Yiwang evaluates nothing but conditions through this engine)
+        return value is True
 
     def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
         raise WorkflowTaskException("上传的流程不能运行脚本（脚本任务在上传时即被拒绝）。", task=task)

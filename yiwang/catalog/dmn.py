@@ -422,7 +422,10 @@ def parse_rules(dmn_xml: str, *, form_fields: set[str] | None = None) -> ParsedR
         for column, entry in zip(table.inputs, rule.entries):
             _check_names(entry.names, entry.paths, f"{row_label}「{column.label}」列的条目", entry.text, form_fields)
         reason = rule.outputs[reason_index]
-        literal = reason.evaluate({}) if reason is not None and not reason.names else None
+        try:
+            literal = reason.evaluate({}) if reason is not None and not reason.names else None
+        except FeelError:
+            literal = None
         if not isinstance(literal, str) or not literal.strip():
             raise RulesRejected(f"{row_label}的 {OUTPUT} 必须是带引号的文字，例如 \"申请人须年满80周岁\"。")
         for column, output in zip(table.outputs, rule.outputs):
