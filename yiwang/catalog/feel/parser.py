@@ -30,7 +30,17 @@ _HINTS = (
 )
 
 
+_PY_GET = re.compile(r"""(\w+)\.get\(\s*["'](\w+)["']\s*(?:,\s*([^()]+?)\s*)?\)""")
+
+
 def _hint(text: str) -> str:
+    get = _PY_GET.search(text)
+    if get:
+        variable, key, default = get.groups()
+        default = {"True": "true", "False": "false", "None": "null"}.get(default or "", default)
+        feel = (f"if {variable}.{key} = null then {default} else {variable}.{key}" if default and default != "null"
+                else f"{variable}.{key}")
+        return f" FEEL 用点取字段：{get.group(0)} 写作 {feel}。"
     for pattern, hint in _HINTS:
         if pattern.search(text):
             return " " + hint
