@@ -403,9 +403,11 @@ def _check_names(names: frozenset[str], paths: frozenset[tuple[str, str]], where
                                 f"该事项的字段：{'、'.join(sorted(form_fields)) or '无'}。")
 
 
-def parse_rules(dmn_xml: str, *, form_fields: set[str] | None = None) -> ParsedRules:
-    """Parse and validate a DMN file for instant approval; raise ``RulesRejected`` with the reason."""
-    table, data = parse_table(dmn_xml)
+def parse_rules(dmn_xml: str | bytes, *, form_fields: set[str] | None = None,
+                decision_id: str | None = None) -> ParsedRules:
+    """Parse and validate a DMN file for instant approval; raise ``RulesRejected`` with the reason.
+    ``decision_id`` picks one decision of a file with several (tools only: an upload has one)."""
+    table, data = parse_table(dmn_xml, decision_id=decision_id)
     if table.aggregation:
         raise RulesRejected(f"秒批规则不能汇总（COLLECT {table.aggregation}）：每一行是一条不予通过的理由，须逐条列出。")
     if OUTPUT not in [o.name for o in table.outputs]:
