@@ -126,7 +126,7 @@ class DecisionTable:
         for rule in self.rules:
             verdict: bool | None = True
             unknown: list[str] = []
-            for column, entry, value in zip(self.inputs, rule.entries, values):
+            for column, entry, value in zip(self.inputs, rule.entries, values, strict=True):
                 try:
                     result = entry.test(value, data)
                 except FeelError as exc:
@@ -147,7 +147,7 @@ class DecisionTable:
 
     def _outputs(self, rule: Rule, data: dict[str, Any]) -> dict[str, Any]:
         out = {}
-        for column, expression in zip(self.outputs, rule.outputs):
+        for column, expression in zip(self.outputs, rule.outputs, strict=True):
             try:
                 out[column.name] = expression.evaluate(data) if expression is not None else None
             except FeelError as exc:
@@ -345,12 +345,12 @@ def parse_table(dmn_xml: str | bytes, *, decision_id: str | None = None) -> tupl
             raise RulesRejected(f"{row_label}有 {len(entries_el)} 个输入条目、{len(out_el)} 个输出条目，"
                                 f"而表有 {len(inputs)} 个输入列、{len(outputs)} 个输出列。")
         entries = []
-        for column, entry in zip(inputs, entries_el):
+        for column, entry in zip(inputs, entries_el, strict=True):
             where = f"{row_label}「{column.label}」列的条目"
             _check_language(entry, table_language, where)
             entries.append(_compile("tests", _text(entry), where))
         outs: list[Expression | None] = []
-        for column, entry in zip(outputs, out_el):
+        for column, entry in zip(outputs, out_el, strict=True):
             where = f"{row_label}输出「{column.label}」"
             _check_language(entry, table_language, where)
             text = _text(entry)
@@ -421,7 +421,7 @@ def parse_rules(dmn_xml: str | bytes, *, form_fields: set[str] | None = None,
     reason_index = [o.name for o in table.outputs].index(OUTPUT)
     for rule in table.rules:
         row_label = f"第 {rule.number} 行（id={rule.id or '?'}）"
-        for column, entry in zip(table.inputs, rule.entries):
+        for column, entry in zip(table.inputs, rule.entries, strict=True):
             _check_names(entry.names, entry.paths, f"{row_label}「{column.label}」列的条目", entry.text, form_fields)
         reason = rule.outputs[reason_index]
         try:
@@ -430,7 +430,7 @@ def parse_rules(dmn_xml: str | bytes, *, form_fields: set[str] | None = None,
             literal = None
         if not isinstance(literal, str) or not literal.strip():
             raise RulesRejected(f"{row_label}的 {OUTPUT} 必须是带引号的文字，例如 \"申请人须年满80周岁\"。")
-        for column, output in zip(table.outputs, rule.outputs):
+        for column, output in zip(table.outputs, rule.outputs, strict=True):
             if output is not None:
                 _check_names(output.names, output.paths, f"{row_label}输出「{column.label}」", output.text, form_fields)
     inputs = [{"label": c.label, "expression": c.text} for c in table.inputs]

@@ -80,7 +80,7 @@ AT_STRING: /@"(\\.|[^"\\])*"/
 
 %%import common.WS
 %%ignore WS
-""" % {
+""" % {  # noqa: UP031 - the grammar itself is full of braces
     "functions": "|".join(f.replace(" ", r"\s+") for f in MULTI_WORD_FUNCTIONS),
     "types": "|".join(t.replace(" ", r"\s+") for t in TYPE_NAMES),
 }

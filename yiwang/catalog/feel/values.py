@@ -159,7 +159,7 @@ def equals(a: Any, b: Any) -> bool | None:
     if isinstance(a, list):
         if len(a) != len(b):
             return False
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=True):
             eq = equals(x, y)
             if eq is not True:
                 return eq

@@ -65,11 +65,11 @@ class Command(BaseCommand):
             self.stdout.write(f"无法计算：{exc}")
         if result is not None:
             self.stdout.write("输入值：")
-            for column, value in zip(table.inputs, result.inputs):
+            for column, value in zip(table.inputs, result.inputs, strict=True):
                 self.stdout.write(f"  {column.label} = {json.dumps(to_python(value), ensure_ascii=False)}")
             rules = {rule.number: rule for rule in table.rules}
             self.stdout.write(f"命中的规则：{len(result.fired)} 行" + ("" if result.fired else "（无）"))
-            for number, row in zip(result.fired, result.rows):
+            for number, row in zip(result.fired, result.rows, strict=True):
                 rule = rules[number]
                 outputs = json.dumps(to_python(row), ensure_ascii=False)
                 self.stdout.write(f"  第 {number} 行（id={rule.id}）{rule.description}：{outputs}")
