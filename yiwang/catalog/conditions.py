@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from yiwang.catalog.feel import FeelError, compile_expression
 
@@ -119,11 +120,28 @@ def check_process_expressions(root: etree._Element) -> None:
             f"元素 {_element_label(owner)} 带有 Camunda 脚本或监听器：上传的流程不能运行脚本，请删除它。")
 
 
+class FeelEnvironment(BasePythonScriptEngineEnvironment):
+    """What SpiffWorkflow calls directly in a few places (ad-hoc completion conditions, data-object
+    conditions, message correlation) instead of going through the engine: FEEL too, never Python."""
+
+    def __init__(self) -> None:
+        super().__init__(environment_globals={})
+
+    def evaluate(self, expression: str, context: Any, external_context: Any = None) -> Any:
+        return compile_expression(expression).evaluate(context) is True
+
+    def execute(self, script: str, context: Any, external_context: Any = None) -> Any:
+        raise FeelError("上传的流程不能运行脚本。")
+
+    def call_service(self, context: Any, **kwargs: Any) -> Any:
+        raise FeelError("Yiwang 的流程不调用外部服务。")
+
+
 class FeelScriptEngine(PythonScriptEngine):
     """SpiffWorkflow's script engine, evaluating FEEL over the task data and refusing scripts."""
 
     def __init__(self) -> None:
-        super().__init__(environment=None)
+        super().__init__(environment=FeelEnvironment())
 
     def validate(self, expression: str) -> None:
         compile_expression(expression)

@@ -17,6 +17,7 @@ from yiwang.cases import services
 from yiwang.cases.models import CaseStatus, CaseStep, StepStatus
 from yiwang.catalog import bpmn
 from yiwang.catalog.conditions import FeelScriptEngine
+from yiwang.catalog.feel import FeelError
 from yiwang.catalog.models import ProcessVersion
 from yiwang.catalog.services import publish_process_version
 from yiwang.core.errors import InvalidInput
@@ -193,6 +194,12 @@ def test_the_engine_evaluates_no_python_even_when_an_expression_reached_it_witho
     # and no script runs, whatever it is
     with pytest.raises(WorkflowTaskException):
         engine.execute(_task({}), "x = 1")
+    # nor through the environment SpiffWorkflow calls directly in a few places
+    with pytest.raises(FeelError):
+        engine.environment.evaluate("__import__('os').getcwd()", {})
+    with pytest.raises(FeelError):
+        engine.environment.execute("import os", {})
+    assert engine.environment.evaluate("x > 1", {"x": 2}) is True
 
 
 def test_ordinary_conditions_evaluate_over_the_task_data():
