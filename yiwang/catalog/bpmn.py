@@ -1,21 +1,19 @@
-"""The one place that knows SpiffWorkflow's internals: parsing, validation, spec storage, the
-restricted script engine, and engine state serialized without the embedded spec.
+"""The one place that knows SpiffWorkflow's internals: parsing, validation, spec storage, and
+engine state serialized without the embedded spec.
 
 Yiwang accepts the SpiffWorkflow BPMN dialect (``SpiffBpmnParser``): a user task's department is
 the name of its lane (a ``core.Department`` code), and optional extension properties
 (``spiffworkflow:properties``) give ``role`` (``reviewer`` or ``decider``) and ``days`` (the
 step's time limit in working days).
 
-Gateway conditions and scripts are Python evaluated by the engine, so a BPMN file is code: it is
-checked here (no imports, no names or attributes beginning with ``_``, only whitelisted calls) at
-upload and again before every evaluation, and evaluated without Python's builtins.
+Gateway conditions are FEEL expressions over the task data the runtime provides, evaluated by
+Yiwang's own interpreter (``yiwang.catalog.conditions``, ``yiwang.catalog.feel``): nothing uploaded
+runs Python. Script tasks and pre/post scripts are refused at upload (see ``docs/feel.md``).
 """
 
 from __future__ import annotations
 
-import ast
 import copy
-import functools
 import hashlib
 import threading
 from collections.abc import Callable
@@ -24,7 +22,6 @@ from typing import Any
 from uuid import UUID
 
 from lxml import etree
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
@@ -34,21 +31,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from yiwang.catalog import bpmn_structure
+from yiwang.catalog.conditions import SCRIPT_ENGINE, ProcessExpressionRejected, check_process_expressions
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-
-SAFE_BUILTINS: dict[str, Any] = {
-    name: getattr(__builtins__, name) if not isinstance(__builtins__, dict) else __builtins__[name]
-    for name in ("abs", "all", "any", "bool", "dict", "float", "int", "len", "list", "max", "min", "round",
-                 "set", "sorted", "str", "sum", "tuple", "range", "isinstance")
-}
-# Methods of plain data (dict, str, list) an expression may use; no other attribute is reachable,
-# so frames, code objects and globals (``gi_frame.f_globals`` …) stay out of reach.
-_ALLOWED_ATTRIBUTES = {"get", "keys", "values", "items", "lower", "upper", "strip", "startswith", "endswith",
-                       "count", "append", "split", "join"}
-_ALLOWED_CALLS = set(SAFE_BUILTINS) | _ALLOWED_ATTRIBUTES
-
 
 class BpmnRejected(Exception):
     """A BPMN file that cannot be used, with the reasons a person can act on (``problems``: one
@@ -84,51 +70,6 @@ class ParsedProcess:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_expression(source: str, *, mode: str = "eval") -> None:
-    """Refuse anything beyond simple expressions over task data."""
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        raise BpmnRejected(f"表达式语法错误: {source!r} ({exc.msg})") from exc
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Lambda, ast.ClassDef,
-                             ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.Try, ast.Delete)):
-            raise BpmnRejected(f"表达式中不允许 {type(node).__name__}: {source!r}")
-        if isinstance(node, ast.Name) and node.id.startswith("_"):
-            raise BpmnRejected(f"表达式中不允许以下划线开头的名称: {node.id}")
-        if isinstance(node, ast.Attribute) and node.attr not in _ALLOWED_ATTRIBUTES:
-            raise BpmnRejected(f"表达式中不允许访问属性 {node.attr}（只允许 {'、'.join(sorted(_ALLOWED_ATTRIBUTES))}）: {source!r}")
-        if isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name not in _ALLOWED_CALLS:
-                raise BpmnRejected(f"表达式中不允许调用 {name or '?'}: {source!r}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _checked(source: str, mode: str) -> str:
-    check_expression(source, mode=mode)
-    return source
-
-
-class RestrictedEnvironment(TaskDataEnvironment):
-    """Evaluates checked expressions with a whitelist of builtins and nothing else."""
-
-    def __init__(self) -> None:
-        super().__init__({"__builtins__": SAFE_BUILTINS})
-
-    def evaluate(self, expression, context, external_context=None):  # type: ignore[no-untyped-def]
-        _checked(expression, "eval")
-        return super().evaluate(expression, context, external_context)
-
-    def execute(self, script, context, external_context=None):  # type: ignore[no-untyped-def]
-        _checked(script, "exec")
-        return super().execute(script, context, external_context)
-
-
-SCRIPT_ENGINE = PythonScriptEngine(environment=RestrictedEnvironment())
-
-
 class _WorkflowStateConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its spec; on load the caller supplies the cached spec objects
     under ``spec`` and ``subprocess_specs`` instead of their dicts."""
@@ -158,15 +99,6 @@ _state_config[BpmnWorkflow] = _WorkflowStateConverter
 _state_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_state_config))
 
 
-def _expressions_in(root: etree._Element) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for el in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
-        found.append(((el.text or "").strip(), "eval"))
-    for el in root.iter(f"{{{BPMN_NS}}}script", f"{{{SPIFF_NS}}}preScript", f"{{{SPIFF_NS}}}postScript"):
-        found.append(((el.text or "").strip(), "exec"))
-    return [(s, m) for s, m in found if s]
-
-
 def parse_process(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> ParsedProcess:
     """Parse and validate a BPMN 2.0 file; raise ``BpmnRejected`` with the reasons.
 
@@ -185,8 +117,10 @@ def parse_process(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> Pars
     structure.problems.extend(checked.problems)
     if structure.problems:
         raise BpmnRejected("；".join(structure.problems), structure.problems)
-    for source, mode in _expressions_in(root):
-        check_expression(source, mode=mode)
+    try:
+        check_process_expressions(root)
+    except ProcessExpressionRejected as exc:
+        raise BpmnRejected(str(exc)) from exc
     parser = SpiffBpmnParser()
     try:
         parser.add_bpmn_xml(etree.ElementTree(root), filename="process.bpmn")

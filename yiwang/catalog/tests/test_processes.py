@@ -199,7 +199,7 @@ def test_admin_publishes_a_new_version_and_ignores_an_identical_file(admin_clien
     (b"\xff\xfe not utf-8", "UTF-8"),
     ("<not-xml", "XML"),
     (render_process("two_step", dept="ZRZY"), "ZRZY"),  # a lane naming an unknown department
-    (render_process("three_step", dept="SCJG").replace('decision == "deny"', '__import__("os").system("id")'), "不允许"),
+    (render_process("three_step", dept="SCJG").replace('decision = "deny"', '__import__("os").system("id")'), "FEEL"),
 ])
 def test_admin_shows_why_a_file_is_refused_instead_of_failing(admin_client_with_departments, content, message):
     from yiwang.catalog.models import ProcessDefinition
