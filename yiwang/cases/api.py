@@ -19,16 +19,11 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
 
 router = Router(tags=["cases"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
@@ -63,7 +58,7 @@ class ApplicationIn(Schema):
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     id: int
     name: str
     department: str
@@ -95,7 +90,7 @@ class CaseMaterialOut(Schema):
     uploaded_at: dt.datetime
 
 
-class CorrectionOut(Schema):
+class CorrectionNoticeOut(Schema):
     requested_at: dt.datetime
     note: str
     materials: list[str]
@@ -134,9 +129,9 @@ class CaseOut(Schema):
     delivery_method: str
     form: dict
     process_version: int
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
     materials: list[CaseMaterialOut]
-    corrections: list[CorrectionOut]
+    corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
 
 
@@ -170,7 +165,7 @@ class DecisionIn(Schema):
     comment: str = Field("", max_length=2000)
 
 
-class CorrectionIn(Schema):
+class CorrectionNoticeIn(Schema):
     material_ids: list[int] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=2000)
 
@@ -181,7 +176,7 @@ class SupplyIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
@@ -362,14 +357,14 @@ def accept(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]
 
 
 @router.post("/cases/{number}/correction", response={200: CaseOut, **ERRORS})
-def ask_correction(request: HttpRequest, number: str, payload: CorrectionIn) -> dict[str, Any]:
+def ask_correction(request: HttpRequest, number: str, payload: CorrectionNoticeIn) -> dict[str, Any]:
     """Window: ask once for everything missing (一次性告知); pauses the clock."""
     return _window_action(request, number, services.request_correction, material_ids=payload.material_ids,
                           note=payload.note)
 
 
 @router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS})
-def reject(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, number: str, payload: CaseReasonIn) -> dict[str, Any]:
     """Window: do not accept (不予受理), with a reason."""
     return _window_action(request, number, services.reject_application, reason=payload.reason)
 
@@ -382,7 +377,7 @@ def supply(request: HttpRequest, number: str, payload: SupplyIn) -> dict[str, An
 
 
 @router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS})
-def withdraw(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, number: str, payload: CaseReasonIn) -> dict[str, Any]:
     """Applicant: withdraw (撤回) before a decision."""
     return _window_action(request, number, services.withdraw_application, reason=payload.reason)
 

@@ -42,7 +42,7 @@ class MaterialOut(Schema):
     description: str
 
 
-class StepOut(Schema):
+class ProcessStepOut(Schema):
     task_id: str
     name: str
     department: str
@@ -61,7 +61,7 @@ class ItemDetail(ItemSummary):
     materials: list[MaterialOut]
     process_key: str
     process_version: int | None
-    steps: list[StepOut]
+    steps: list[ProcessStepOut]
 
 
 class ItemFilters(Schema):

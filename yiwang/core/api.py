@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.services import issue_api_token
 
 router = Router(tags=["auth"])
@@ -17,12 +18,6 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut})

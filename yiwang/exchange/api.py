@@ -21,6 +21,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.services import user_for_token
 from yiwang.exchange import policy, pushes, selectors, services
 from yiwang.exchange.errors import ExchangeErrorCode as Code
@@ -71,12 +72,6 @@ Id = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 router = Router(tags=["exchange"], auth=[ExchangeKey(), StaffToken(), session_user])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -216,7 +211,7 @@ class ApproveIn(Schema):
     reason: str = Field("", max_length=300)
 
 
-class ReasonIn(Schema):
+class SubscriptionReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
@@ -433,13 +428,13 @@ def approve(request: HttpRequest, sub_id: Id, payload: ApproveIn) -> dict[str, A
 
 
 @router.post("/exchange/subscriptions/{sub_id}/refuse", response={200: SubscriptionOut, **ERRORS})
-def refuse(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def refuse(request: HttpRequest, sub_id: Id, payload: SubscriptionReasonIn) -> dict[str, Any]:
     return _sub_out(services.refuse_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 
 
 @router.post("/exchange/subscriptions/{sub_id}/revoke", response={200: SubscriptionOut, **ERRORS})
-def revoke(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, sub_id: Id, payload: SubscriptionReasonIn) -> dict[str, Any]:
     return _sub_out(services.revoke_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 

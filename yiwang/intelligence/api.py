@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from yiwang.core.errors import Forbidden
+from yiwang.core.schemas import ErrorOut
 from yiwang.intelligence import services
 from yiwang.intelligence.errors import IntelligenceErrorCode
 
@@ -45,7 +46,7 @@ class ClassifyOut(Schema):
     truncated: bool
 
 
-class CorrectionIn(Schema):
+class CategoryCorrectionIn(Schema):
     title: str
     body: str = ""
     predicted: str | None = None
@@ -53,15 +54,9 @@ class CorrectionIn(Schema):
     model_version: int | None = None
 
 
-class CorrectionOut(Schema):
+class CategoryCorrectionOut(Schema):
     id: int
     label: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 @router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], 422: ErrorOut})
@@ -73,8 +68,8 @@ def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> An
     return services.classify_appeal(title=payload.title, body=payload.body).as_dict()
 
 
-@router.post("/intelligence/corrections", response={201: CorrectionOut, 403: ErrorOut, 422: ErrorOut})
-def correct(request: HttpRequest, payload: CorrectionIn) -> Status:
+@router.post("/intelligence/corrections", response={201: CategoryCorrectionOut, 403: ErrorOut, 422: ErrorOut})
+def correct(request: HttpRequest, payload: CategoryCorrectionIn) -> Status:
     """Record a staff member's correction of a suggested category (labelled data for the next training)."""
     user = request.user
     if not (user.is_staff or user.staff_roles.exists()):

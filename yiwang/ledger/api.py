@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from yiwang.core.errors import CoreErrorCode, Forbidden, InvalidInput, NotFound
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.crypto.signing import trusted_public_keys
 from yiwang.ledger import selectors
@@ -25,12 +26,6 @@ from yiwang.ledger.models import LedgerEntry, TreeHead
 from yiwang.ledger.services import tree_head_message
 
 router = Router(tags=["ledger"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class TreeHeadOut(Schema):
