@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from ninja.files import UploadedFile
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
@@ -44,16 +46,27 @@ class MaterialIn(Schema):
 
 class ApplicantIn(Schema):
     kind: str = Field(..., pattern="^(person|org)$")
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = Field(..., min_length=1, max_length=Applicant._meta.get_field("name").max_length)
     id_number: str = Field(..., min_length=1, max_length=18)
     phone: str = Field("", max_length=20)
     address: str = Field("", max_length=300)
-    legal_representative: str = Field("", max_length=100)
+    legal_representative: str = Field("", max_length=Applicant._meta.get_field("legal_representative").max_length)
+
+
+# Limits on free text, as the server keeps it: each is what the audit record (the legal record,
+# fed to the ledger) stores in full, so nothing accepted is cut afterwards. A longer text is a 422.
+ACCEPT_NOTE_CHARS = 500  # services.accept_application audits note[:500]; nothing else keeps it
+SUPPLY_NOTE_CHARS = 500  # services.supply_correction audits note[:500]
+WITHDRAW_REASON_CHARS = 500  # services.withdraw_application audits reason[:500]
+DECISION_TEXT_CHARS = 1000  # comment, correction note and reject reason: audited [:1000]
+FORM_VALUE_CHARS = 2000  # services.intake.clean_form refuses a longer text value
 
 
 class ApplicationIn(Schema):
-    item_code: str = Field(..., max_length=40)
-    form: dict[str, Any] = Field(default_factory=dict)
+    item_code: str = Field(..., max_length=ServiceItem._meta.get_field("code").max_length)
+    form: dict[str, Any] = Field(default_factory=dict, description="The item's form fields by name (see "
+                                 f"``form_schema`` of GET /items/{{code}}); a text value has at most {FORM_VALUE_CHARS} "
+                                 "characters")
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
 
@@ -162,31 +175,37 @@ class TaskOut(Schema):
 
 class DecisionIn(Schema):
     decision: str = Field(..., pattern="^(approve|deny|return)$")
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=DECISION_TEXT_CHARS)
 
 
 class CorrectionNoticeIn(Schema):
-    material_ids: list[int] = Field(default_factory=list, max_length=50)
-    note: str = Field("", max_length=2000)
+    material_ids: list[int] = Field(default_factory=list, max_length=50,
+                                    description="Ids of the item's materials to hand in again (GET /items/{code})")
+    note: str = Field("", max_length=DECISION_TEXT_CHARS, description="Everything else that is missing, in words")
 
 
 class SupplyIn(Schema):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
-    form: dict[str, Any] = Field(default_factory=dict)
-    note: str = Field("", max_length=2000)
+    form: dict[str, Any] = Field(default_factory=dict, description=f"Corrected form fields; text values at most "
+                                 f"{FORM_VALUE_CHARS} characters")
+    note: str = Field("", max_length=SUPPLY_NOTE_CHARS)
 
 
-class CaseReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+class RejectIn(Schema):
+    reason: str = Field("", max_length=DECISION_TEXT_CHARS, description="Required: the reason the applicant reads")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=WITHDRAW_REASON_CHARS)
 
 
 class NoteIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=ACCEPT_NOTE_CHARS)
 
 
 class DeliveryIn(Schema):
     method: str = Field(..., pattern="^(window|post|electronic)$")
-    detail: str = Field("", max_length=300)
+    detail: str = Field("", max_length=Case._meta.get_field("delivery_detail").max_length)
 
 
 class BoardRowOut(Schema):
@@ -261,9 +280,16 @@ def _refs(materials: list[MaterialIn]) -> list[services.MaterialRef]:
     return [services.MaterialRef(material_id=m.material_id, upload_id=m.upload_id) for m in materials]
 
 
-@router.post("/uploads", response={201: UploadOut, **ERRORS})
+def _upload_description() -> str:
+    # Built from what stage_upload checks, so the contract cannot promise another size or format.
+    formats = ", ".join(f.upper() for f in sorted(SIGNATURES))
+    return (f"Upload one material file ({formats}; at most {settings.YIWANG_MAX_UPLOAD_BYTES // (1024 * 1024)} MB, "
+            "the server's YIWANG_MAX_UPLOAD_BYTES); attach it with its id when applying. A larger file is "
+            "answered 413 ``file_too_large``, a file whose content is not its extension's 422.")
+
+
+@router.post("/uploads", response={201: UploadOut, **ERRORS}, description=_upload_description())
 def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    """Upload one material file (PDF, JPG, PNG, OFD); attach it with its id when applying."""
     m = services.stage_upload(actor=request.user, file=file)
     return Status(201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
                  "sha256": m.sha256})
@@ -271,7 +297,9 @@ def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 @router.post("/applications", response={200: CaseOut, 201: CaseOut, **ERRORS})
 def create_application(
-    request: HttpRequest, payload: ApplicationIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request: HttpRequest, payload: ApplicationIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
+                                         max_length=Case._meta.get_field("idempotency_key").max_length),
 ) -> Status:
     """Apply for an item. Send an ``Idempotency-Key`` header: a retry with the same key returns
     the first case (200) instead of creating another (201)."""
@@ -279,8 +307,6 @@ def create_application(
     item = ServiceItem.objects.select_related("process", "department").filter(code=payload.item_code).first()
     if item is None:
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": payload.item_code})
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= 100):
-        raise InvalidInput("invalid_idempotency_key", _("Idempotency-Key 长度应为 1–100 个字符。"))
     if payload.applicant is not None:
         if not selectors.is_clerk(user):
             raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只有窗口人员可以代为录入其他申请人的申请。"))
@@ -364,7 +390,7 @@ def ask_correction(request: HttpRequest, number: str, payload: CorrectionNoticeI
 
 
 @router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS})
-def reject(request: HttpRequest, number: str, payload: CaseReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, number: str, payload: RejectIn) -> dict[str, Any]:
     """Window: do not accept (不予受理), with a reason."""
     return _window_action(request, number, services.reject_application, reason=payload.reason)
 
@@ -377,7 +403,7 @@ def supply(request: HttpRequest, number: str, payload: SupplyIn) -> dict[str, An
 
 
 @router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS})
-def withdraw(request: HttpRequest, number: str, payload: CaseReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str, Any]:
     """Applicant: withdraw (撤回) before a decision."""
     return _window_action(request, number, services.withdraw_application, reason=payload.reason)
 

@@ -69,7 +69,8 @@ class ItemFilters(Schema):
     department: str = Field("", max_length=32)
     kind: str = Field("", pattern="^(|person|org)$")
     limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    # Bounded: an offset past what a database integer holds was a 500; the catalogue has hundreds of items.
+    offset: int = Field(0, ge=0, le=10_000)
 
 
 def summary(item: ServiceItem) -> dict:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import pydantic
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, HttpBearer
 
@@ -206,8 +208,8 @@ class ApproveIn(Schema):
     expires_at: dt.datetime | None = None
     daily_quota: int = Field(10_000, ge=1, le=10_000_000)
     rate_per_minute: int = Field(600, ge=1, le=1_000_000)
-    fields: list[str] | None = None
-    clear_fields: list[str] | None = None
+    fields: list[str] | None = Field(None, max_length=100, description="Narrow the requested fields (as SubscriptionIn)")
+    clear_fields: list[str] | None = Field(None, max_length=100)
     reason: str = Field("", max_length=300)
 
 
@@ -488,11 +490,16 @@ def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
 
 
 @router.get("/exchange/lookup", response={200: LookupOut, **ERRORS}, auth=GATEWAY_AUTH)
-def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str = "", purpose: str = "",
-               case_reference: str = "", consumer_department: str | None = None) -> JsonResponse:
+def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), key: str = Query("", max_length=64),
+               fields: str = Query("", max_length=4100, description="Comma-separated; at most 100 names"),
+               purpose: str = Query("", max_length=300), case_reference: str = Query("", max_length=64),
+               consumer_department: str | None = Query(None, max_length=32)) -> JsonResponse:
     """The same as POST, with ``fields`` comma-separated."""
-    payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
-                       case_reference=case_reference, consumer_department=consumer_department)
+    try:
+        payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()],
+                           purpose=purpose, case_reference=case_reference, consumer_department=consumer_department)
+    except pydantic.ValidationError as exc:  # e.g. more than 100 names: the same 422 as the POST body's
+        raise ValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from exc
     return _lookup(request, payload)
 
 
@@ -500,7 +507,7 @@ def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str =
 
 
 class UsageQuery(Schema):
-    department: str | None = None
+    department: str | None = Field(None, max_length=32)
     role: str = Field("provider", pattern="^(provider|consumer)$")
     limit: int = Field(100, ge=1, le=1000)
 
@@ -523,7 +530,7 @@ def access_logs(request: HttpRequest, q: Query[UsageQuery]) -> list[dict[str, An
 
 @router.get("/exchange/my-data-usage", response={200: list[AccessOut], **ERRORS})
 def my_data_usage(request: HttpRequest) -> list[dict[str, Any]]:
-    """数据使用记录: who accessed the signed-in applicant's own data, and why."""
+    """数据使用记录: who accessed the signed-in applicant's own data, and why (the newest 500)."""
     user = _staff(request)
     applicant = getattr(user, "applicant", None)
     if applicant is None:

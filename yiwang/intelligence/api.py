@@ -12,7 +12,9 @@ from pydantic import Field
 from yiwang.core.errors import Forbidden
 from yiwang.core.schemas import ErrorOut
 from yiwang.intelligence import services
+from yiwang.intelligence.datasets import MAX_LABEL_CHARS
 from yiwang.intelligence.errors import IntelligenceErrorCode
+from yiwang.intelligence.models import LabelledExample
 
 router = Router(tags=["intelligence"])
 
@@ -47,11 +49,12 @@ class ClassifyOut(Schema):
 
 
 class CategoryCorrectionIn(Schema):
-    title: str
+    # The lengths the stored example keeps (LabelledExample); a longer text is refused, not cut.
+    title: str = Field(..., max_length=LabelledExample._meta.get_field("title").max_length)
     body: str = ""
-    predicted: str | None = None
-    corrected: str
-    model_version: int | None = None
+    predicted: str | None = Field(None, max_length=MAX_LABEL_CHARS)
+    corrected: str = Field(..., max_length=MAX_LABEL_CHARS)
+    model_version: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class CategoryCorrectionOut(Schema):
@@ -61,7 +64,8 @@ class CategoryCorrectionOut(Schema):
 
 @router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], 422: ErrorOut})
 def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> Any:
-    """Suggest a category and department for one message, or for a list of them (at most 1,000)."""
+    """Suggest a category and department for one message, or for a list of them (at most
+    ``YIWANG_CLASSIFY_MAX_BATCH``, 1,000 by default; more is a 422 ``batch_too_large``)."""
     if isinstance(payload, list):
         results = services.classify_batch([(item.title, item.body) for item in payload])
         return [r.as_dict() for r in results]
