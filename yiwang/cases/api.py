@@ -21,6 +21,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
@@ -28,7 +29,7 @@ from yiwang.core.services import register_applicant
 router = Router(tags=["cases"])
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {**COMMON_ERRORS, 413: ErrorOut}  # 413: an upload over the size limit
 
 
 class UploadOut(Schema):
@@ -324,7 +325,7 @@ def create_application(
     return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
 
 
-@router.get("/cases", response=list[CaseSummary])
+@router.get("/cases", response={200: list[CaseSummary], **ERRORS})
 def list_my_cases(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
     """The signed-in applicant's own cases, newest first."""
     now = timezone.now()
@@ -345,7 +346,7 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return case_out(request.user, selectors.case_for_viewer(request.user, number))
 
 
-@router.get("/tasks", response=list[TaskOut])
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS})
 def list_my_tasks(request: HttpRequest, limit: int = Query(100, ge=1, le=500)) -> list[dict[str, Any]]:
     """The approver's inbox: open steps of their department and role, most urgent first."""
     now = timezone.now()

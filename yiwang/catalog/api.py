@@ -10,6 +10,7 @@ from yiwang.catalog import selectors
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import NotFound
+from yiwang.core.schemas import PUBLIC_ERRORS
 
 router = Router(tags=["catalog"])
 
@@ -88,7 +89,7 @@ def summary(item: ServiceItem) -> dict:
     }
 
 
-@router.get("/items", auth=None, response=ItemPage)
+@router.get("/items", auth=None, response={200: ItemPage, **PUBLIC_ERRORS})
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict:
     """Search the catalogue; ``count`` is the total number of matches."""
     items = selectors.search_items(filters.q, department_code=filters.department, applicant_kind=filters.kind)
@@ -96,7 +97,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict:
     return {"count": items.count(), "items": [summary(i) for i in page]}
 
 
-@router.get("/items/{code}", auth=None, response=ItemDetail)
+@router.get("/items/{code}", auth=None, response={200: ItemDetail, **PUBLIC_ERRORS})
 def get_item(request: HttpRequest, code: str) -> dict:
     """An item's guide (办事指南): conditions, materials, time limits, fees, place, process steps."""
     item = selectors.item_guide(code)

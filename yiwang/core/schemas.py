@@ -15,3 +15,11 @@ class ErrorOut(Schema):
     message: str = Field(description="What happened, for a person, in the request's language (zh-hans first)")
     details: dict[str, Any] = Field(description="Structured context; for validation_failed, "
                                                 "``fields``: [{field, problem}]")
+
+
+# The error answers an operation declares besides its success, so that a generated client knows
+# their shape: 400 a body that cannot be parsed, 401 no or a bad token, 403 not allowed, 404 not
+# found, 409 a state that does not allow it, 422 input that breaks a documented rule. Public
+# operations (no token) cannot answer 401 or 403. An app adds what only it answers (413, 429).
+PUBLIC_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[ErrorOut]] = {**PUBLIC_ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}

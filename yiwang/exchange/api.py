@@ -23,6 +23,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.services import user_for_token
 from yiwang.exchange import policy, pushes, selectors, services
@@ -76,7 +77,7 @@ BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["exchange"], auth=[ExchangeKey(), StaffToken(), session_user])
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {**COMMON_ERRORS, 429: ErrorOut}  # 429: over a subscription's rate or daily quota
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -358,7 +359,7 @@ def _dataset_out(d: Dataset) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ catalogue, negative list
 
 
-@router.get("/exchange/resources", response=list[ResourceOut])
+@router.get("/exchange/resources", response={200: list[ResourceOut], **ERRORS})
 def list_resources(request: HttpRequest) -> list[dict[str, Any]]:
     """The resource catalogue (资源目录): fields, sharing classes, sensitivity, negative-list marks."""
     return [_resource_out(r) for r in selectors.catalogue()]
@@ -372,7 +373,7 @@ def get_resource(request: HttpRequest, code: str) -> dict[str, Any]:
     return _resource_out(resource)
 
 
-@router.get("/exchange/negative-list", response=list[NegativeOut])
+@router.get("/exchange/negative-list", response={200: list[NegativeOut], **ERRORS})
 def list_negative(request: HttpRequest) -> list[dict[str, Any]]:
     """The negative list (负面清单), shown to providers and consumers alike."""
     return [_negative_out(e) for e in selectors.negative_list()]
@@ -395,7 +396,7 @@ def lift_negative(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ subscriptions, credentials
 
 
-@router.get("/exchange/subscriptions", response=list[SubscriptionOut])
+@router.get("/exchange/subscriptions", response={200: list[SubscriptionOut], **ERRORS})
 def list_subscriptions(request: HttpRequest, direction: str = "all") -> list[dict[str, Any]]:
     """``direction``: ``incoming`` (to my stewarded departments), ``outgoing`` (my departments'), or ``all``."""
     user = _staff(request)
@@ -441,7 +442,7 @@ def revoke(request: HttpRequest, sub_id: Id, payload: SubscriptionReasonIn) -> d
                                                  reason=payload.reason))
 
 
-@router.get("/exchange/credentials", response=list[CredentialOut])
+@router.get("/exchange/credentials", response={200: list[CredentialOut], **ERRORS})
 def list_credentials(request: HttpRequest) -> list[dict[str, Any]]:
     return [_cred_out(c) for c in selectors.credentials_of(_staff(request))]
 

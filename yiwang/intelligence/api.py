@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from yiwang.core.errors import Forbidden
-from yiwang.core.schemas import ErrorOut
+from yiwang.core.schemas import ERRORS
 from yiwang.intelligence import services
 from yiwang.intelligence.datasets import MAX_LABEL_CHARS
 from yiwang.intelligence.errors import IntelligenceErrorCode
@@ -62,7 +62,7 @@ class CategoryCorrectionOut(Schema):
     label: str
 
 
-@router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], 422: ErrorOut})
+@router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], **ERRORS})
 def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> Any:
     """Suggest a category and department for one message, or for a list of them (at most
     ``YIWANG_CLASSIFY_MAX_BATCH``, 1,000 by default; more is a 422 ``batch_too_large``)."""
@@ -72,7 +72,7 @@ def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> An
     return services.classify_appeal(title=payload.title, body=payload.body).as_dict()
 
 
-@router.post("/intelligence/corrections", response={201: CategoryCorrectionOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/intelligence/corrections", response={201: CategoryCorrectionOut, **ERRORS})
 def correct(request: HttpRequest, payload: CategoryCorrectionIn) -> Status:
     """Record a staff member's correction of a suggested category (labelled data for the next training)."""
     user = request.user

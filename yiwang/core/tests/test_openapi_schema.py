@@ -75,3 +75,23 @@ def test_the_walk_sees_nested_and_wrapped_classes():
     # parameter groups, or a clash among them would pass unseen.
     names = {m.__name__ for m in reachable_schema_classes()}
     assert {"ItemFilters", "ApplicantIn", "TimelineOut", "PushErrorOut", "EntryOut"} <= names
+
+
+def test_every_operation_declares_its_errors_in_the_one_error_shape(client):
+    # A generated client reads only what is declared: an undeclared 4xx reaches its caller as an
+    # "unexpected status" with no body. Every operation may answer 400 (a body that cannot be
+    # parsed) and 422 (a broken rule); one that needs a token also 401 and 403.
+    document = client.get("/api/v1/openapi.json").json()
+    missing = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            needed = {"400", "422"} | ({"401", "403"} if operation.get("security") else set())
+            responses = operation["responses"]
+            for status in needed - set(responses):
+                missing.append(f"{method.upper()} {path}: {status} not declared")
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    ref = response["content"]["application/json"]["schema"].get("$ref")
+                    if ref != "#/components/schemas/ErrorOut":
+                        missing.append(f"{method.upper()} {path}: {status} is not ErrorOut")
+    assert not missing, "\n".join(missing)
