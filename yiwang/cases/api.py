@@ -310,13 +310,14 @@ def create_application(
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": payload.item_code})
     if payload.applicant is not None:
         if not selectors.is_clerk(user):
-            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只有窗口人员可以代为录入其他申请人的申请。"))
+            raise Forbidden(CaseErrorCode.NOT_A_CLERK, _("只有窗口人员可以代为录入其他申请人的申请。"))
         applicant = register_applicant(actor=user, **payload.applicant.dict())
         channel = Channel.WINDOW
     else:
         applicant = getattr(user, "applicant", None)
         if applicant is None:
-            raise InvalidInput(CaseErrorCode.NOT_YOUR_CASE, _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+            raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE,
+                               _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
         channel = Channel.ONLINE
     case, created = services.submit_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
