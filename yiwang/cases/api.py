@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseErrorCode
@@ -21,6 +22,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
@@ -326,18 +328,38 @@ def create_application(
     return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
 
 
+class CasePageQuery(Schema):
+    limit: int = Field(50, ge=1, le=200, description="Cases per page")
+    offset: int = offset_field()
+
+
+class TaskPageQuery(Schema):
+    limit: int = Field(100, ge=1, le=500, description="Tasks per page")
+    offset: int = offset_field()
+
+
+def case_summary_out(c: Case) -> dict[str, Any]:
+    return {"number": c.number, "item_name": c.item.name, "status": c.status,
+            "status_label": str(c.get_status_display()), "submitted_at": c.submitted_at, "due_at": c.due_at,
+            "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=timezone.now()),
+            "current_step": c.current_step,
+            "current_department": c.current_department.name if c.current_department else None}
+
+
+def task_out(s: CaseStep) -> dict[str, Any]:
+    return {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
+            "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
+            else mask_name(s.case.applicant.name),
+            "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
+            "due_at": s.due_at,
+            "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=timezone.now())}
+
+
 @router.get("/cases", response={200: list[CaseSummary], **ERRORS})
-def list_my_cases(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
-    """The signed-in applicant's own cases, newest first."""
-    now = timezone.now()
-    return [
-        {"number": c.number, "item_name": c.item.name, "status": c.status, "status_label": str(c.get_status_display()),
-         "submitted_at": c.submitted_at, "due_at": c.due_at,
-         "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now),
-         "current_step": c.current_step,
-         "current_department": c.current_department.name if c.current_department else None}
-        for c in selectors.applicant_cases(request.user)[:limit]
-    ]
+@paginate(CountNextPagination, query=CasePageQuery, shape=case_summary_out)
+def list_my_cases(request: HttpRequest) -> Any:
+    """The signed-in applicant's own cases, newest first, a page at a time (follow ``next``)."""
+    return selectors.applicant_cases(request.user)
 
 
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS})
@@ -348,17 +370,11 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})
-def list_my_tasks(request: HttpRequest, limit: int = Query(100, ge=1, le=500)) -> list[dict[str, Any]]:
-    """The approver's inbox: open steps of their department and role, most urgent first."""
-    now = timezone.now()
-    return [
-        {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
-         "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
-         else mask_name(s.case.applicant.name),
-         "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
-         "due_at": s.due_at, "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=now)}
-        for s in selectors.my_tasks(request.user)[:limit]
-    ]
+@paginate(CountNextPagination, query=TaskPageQuery, shape=task_out)
+def list_my_tasks(request: HttpRequest) -> Any:
+    """The approver's inbox: open steps of their department and role, most urgent first, a page at
+    a time (follow ``next``)."""
+    return selectors.my_tasks(request.user)
 
 
 @router.post("/tasks/{step_id}/complete", response={200: CaseOut, **ERRORS})

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, HttpBearer
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.services import user_for_token
@@ -510,12 +512,18 @@ def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), 
 class UsageQuery(Schema):
     department: str | None = Field(None, max_length=32)
     role: str = Field("provider", pattern="^(provider|consumer)$")
-    limit: int = Field(100, ge=1, le=1000)
+    limit: int = Field(100, ge=1, le=1000, description="Log rows per page")
+    offset: int = offset_field()
 
 
+# The filters travel with the page parameters (one query schema): the paginated view is wrapped, and
+# Ninja would read a second query schema's annotation in the wrapper's module, not this one.
 @router.get("/exchange/access-logs", response={200: list[AccessOut], **ERRORS})
-def access_logs(request: HttpRequest, q: Query[UsageQuery]) -> list[dict[str, Any]]:
-    """Who used our data (``role=provider``: stewards), or our department's lookups (``consumer``)."""
+@paginate(CountNextPagination, query=UsageQuery, shape=_access_out, pass_parameter="q")
+def access_logs(request: HttpRequest, **kwargs: Any) -> Any:
+    """Who used our data (``role=provider``: stewards), or our department's lookups (``consumer``),
+    newest first, a page at a time (follow ``next``)."""
+    q: UsageQuery = kwargs["q"]
     user = _staff(request)
     if q.role == "provider":
         ids = selectors.steward_departments(user)
@@ -526,7 +534,7 @@ def access_logs(request: HttpRequest, q: Query[UsageQuery]) -> list[dict[str, An
         rows = selectors.consumer_usage([d.pk for d in selectors.my_departments(user)])
     if q.department:
         rows = rows.filter(**{f"{q.role}__code": q.department})
-    return [_access_out(a) for a in rows[: q.limit]]
+    return rows
 
 
 @router.get("/exchange/my-data-usage", response={200: list[AccessOut], **ERRORS})

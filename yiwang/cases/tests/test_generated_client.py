@@ -126,7 +126,9 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
     assert isinstance(accepted, models.CaseOut) and accepted.status == "in_review", accepted
     for username in ("scjg_reviewer", "scjg_decider"):
         approver = signed_in(username)
-        [task] = op["list_my_tasks"].sync(client=approver)
+        inbox = op["list_my_tasks"].sync(client=approver)
+        assert isinstance(inbox, models.PagedTaskOut) and (inbox.count, inbox.next_) == (1, None), inbox
+        [task] = inbox.items
         assert isinstance(task, models.TaskOut) and task.case_number == case.number
         done = op["complete_task"].sync(client=approver, step_id=task.id,
                                         body=models.DecisionIn(decision="approve", comment="同意"))
