@@ -55,7 +55,19 @@ def client_package(live_server, tmp_path):
             del sys.modules[name]
 
 
-def test_a_generated_client_takes_an_application_from_submission_to_delivery(world, live_server, client_package):
+@pytest.fixture
+def opened():
+    """Clients to close when the test ends: a kept-alive connection would keep the live server's
+    request thread, and its database connection, open past the test (PostgreSQL then cannot drop
+    the test database)."""
+    clients: list = []
+    yield clients
+    for client in clients:
+        client.get_httpx_client().close()
+
+
+def test_a_generated_client_takes_an_application_from_submission_to_delivery(world, live_server, client_package,
+                                                                              opened):
     gen = client_package
     api = importlib.import_module(f"{PACKAGE}.api")
     models = importlib.import_module(f"{PACKAGE}.models")
@@ -72,12 +84,15 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
               ("cases", "cases", "accept"), ("cases", "cases", "list_my_tasks"), ("cases", "cases", "complete_task"),
               ("cases", "cases", "deliver")]}
     public = gen.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+    opened.append(public)
 
     def signed_in(username: str):
         token = op["obtain_token"].sync(client=public, body=models.TokenIn(username=username,
                                                                            password=f"pw-{username}"))
         assert isinstance(token, models.TokenOut), token
-        return gen.AuthenticatedClient(base_url=live_server.url, token=token.token, raise_on_unexpected_status=True)
+        signed = gen.AuthenticatedClient(base_url=live_server.url, token=token.token, raise_on_unexpected_status=True)
+        opened.append(signed)
+        return signed
 
     citizen, clerk = signed_in("citizen"), signed_in("clerk")
 
