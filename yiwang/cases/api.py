@@ -5,33 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.pagination import CountNextPagination, offset_field
+from yiwang.core.schemas import ERRORS as COMMON_ERRORS
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
 
 router = Router(tags=["cases"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = {**COMMON_ERRORS, 413: ErrorOut}  # 413: an upload over the size limit
 
 
 class UploadOut(Schema):
@@ -49,21 +49,32 @@ class MaterialIn(Schema):
 
 class ApplicantIn(Schema):
     kind: str = Field(..., pattern="^(person|org)$")
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = Field(..., min_length=1, max_length=Applicant._meta.get_field("name").max_length)
     id_number: str = Field(..., min_length=1, max_length=18)
     phone: str = Field("", max_length=20)
     address: str = Field("", max_length=300)
-    legal_representative: str = Field("", max_length=100)
+    legal_representative: str = Field("", max_length=Applicant._meta.get_field("legal_representative").max_length)
+
+
+# Limits on free text, as the server keeps it: each is what the audit record (the legal record,
+# fed to the ledger) stores in full, so nothing accepted is cut afterwards. A longer text is a 422.
+ACCEPT_NOTE_CHARS = 500  # services.accept_application audits note[:500]; nothing else keeps it
+SUPPLY_NOTE_CHARS = 500  # services.supply_correction audits note[:500]
+WITHDRAW_REASON_CHARS = 500  # services.withdraw_application audits reason[:500]
+DECISION_TEXT_CHARS = 1000  # comment, correction note and reject reason: audited [:1000]
+FORM_VALUE_CHARS = 2000  # services.intake.clean_form refuses a longer text value
 
 
 class ApplicationIn(Schema):
-    item_code: str = Field(..., max_length=40)
-    form: dict[str, Any] = Field(default_factory=dict)
+    item_code: str = Field(..., max_length=ServiceItem._meta.get_field("code").max_length)
+    form: dict[str, Any] = Field(default_factory=dict, description="The item's form fields by name (see "
+                                 f"``form_schema`` of GET /items/{{code}}); a text value has at most {FORM_VALUE_CHARS} "
+                                 "characters")
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
 
 
-class StepOut(Schema):
+class CaseStepOut(Schema):
     id: int
     name: str
     department: str
@@ -95,7 +106,7 @@ class CaseMaterialOut(Schema):
     uploaded_at: dt.datetime
 
 
-class CorrectionOut(Schema):
+class CorrectionNoticeOut(Schema):
     requested_at: dt.datetime
     note: str
     materials: list[str]
@@ -134,9 +145,9 @@ class CaseOut(Schema):
     delivery_method: str
     form: dict
     process_version: int
-    steps: list[StepOut]
+    steps: list[CaseStepOut]
     materials: list[CaseMaterialOut]
-    corrections: list[CorrectionOut]
+    corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
 
 
@@ -167,31 +178,37 @@ class TaskOut(Schema):
 
 class DecisionIn(Schema):
     decision: str = Field(..., pattern="^(approve|deny|return)$")
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=DECISION_TEXT_CHARS)
 
 
-class CorrectionIn(Schema):
-    material_ids: list[int] = Field(default_factory=list, max_length=50)
-    note: str = Field("", max_length=2000)
+class CorrectionNoticeIn(Schema):
+    material_ids: list[int] = Field(default_factory=list, max_length=50,
+                                    description="Ids of the item's materials to hand in again (GET /items/{code})")
+    note: str = Field("", max_length=DECISION_TEXT_CHARS, description="Everything else that is missing, in words")
 
 
 class SupplyIn(Schema):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
-    form: dict[str, Any] = Field(default_factory=dict)
-    note: str = Field("", max_length=2000)
+    form: dict[str, Any] = Field(default_factory=dict, description=f"Corrected form fields; text values at most "
+                                 f"{FORM_VALUE_CHARS} characters")
+    note: str = Field("", max_length=SUPPLY_NOTE_CHARS)
 
 
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=2000)
+class RejectIn(Schema):
+    reason: str = Field("", max_length=DECISION_TEXT_CHARS, description="Required: the reason the applicant reads")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=WITHDRAW_REASON_CHARS)
 
 
 class NoteIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=ACCEPT_NOTE_CHARS)
 
 
 class DeliveryIn(Schema):
     method: str = Field(..., pattern="^(window|post|electronic)$")
-    detail: str = Field("", max_length=300)
+    detail: str = Field("", max_length=Case._meta.get_field("delivery_detail").max_length)
 
 
 class BoardRowOut(Schema):
@@ -266,9 +283,16 @@ def _refs(materials: list[MaterialIn]) -> list[services.MaterialRef]:
     return [services.MaterialRef(material_id=m.material_id, upload_id=m.upload_id) for m in materials]
 
 
-@router.post("/uploads", response={201: UploadOut, **ERRORS})
+def _upload_description() -> str:
+    # Built from what stage_upload checks, so the contract cannot promise another size or format.
+    formats = ", ".join(f.upper() for f in sorted(SIGNATURES))
+    return (f"Upload one material file ({formats}; at most {settings.YIWANG_MAX_UPLOAD_BYTES // (1024 * 1024)} MB, "
+            "the server's YIWANG_MAX_UPLOAD_BYTES); attach it with its id when applying. A larger file is "
+            "answered 413 ``file_too_large``, a file whose content is not its extension's 422.")
+
+
+@router.post("/uploads", response={201: UploadOut, **ERRORS}, description=_upload_description())
 def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    """Upload one material file (PDF, JPG, PNG, OFD); attach it with its id when applying."""
     m = services.stage_upload(actor=request.user, file=file)
     return Status(201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
                  "sha256": m.sha256})
@@ -276,7 +300,9 @@ def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 @router.post("/applications", response={200: CaseOut, 201: CaseOut, **ERRORS})
 def create_application(
-    request: HttpRequest, payload: ApplicationIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+    request: HttpRequest, payload: ApplicationIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
+                                         max_length=Case._meta.get_field("idempotency_key").max_length),
 ) -> Status:
     """Apply for an item. Send an ``Idempotency-Key`` header: a retry with the same key returns
     the first case (200) instead of creating another (201)."""
@@ -284,17 +310,16 @@ def create_application(
     item = ServiceItem.objects.select_related("process", "department").filter(code=payload.item_code).first()
     if item is None:
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": payload.item_code})
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= 100):
-        raise InvalidInput("invalid_idempotency_key", _("Idempotency-Key 长度应为 1–100 个字符。"))
     if payload.applicant is not None:
         if not selectors.is_clerk(user):
-            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只有窗口人员可以代为录入其他申请人的申请。"))
+            raise Forbidden(CaseErrorCode.NOT_A_CLERK, _("只有窗口人员可以代为录入其他申请人的申请。"))
         applicant = register_applicant(actor=user, **payload.applicant.dict())
         channel = Channel.WINDOW
     else:
         applicant = getattr(user, "applicant", None)
         if applicant is None:
-            raise InvalidInput(CaseErrorCode.NOT_YOUR_CASE, _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+            raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE,
+                               _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
         channel = Channel.ONLINE
     case, created = services.submit_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
@@ -303,18 +328,38 @@ def create_application(
     return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
 
 
-@router.get("/cases", response=list[CaseSummary])
-def list_my_cases(request: HttpRequest, limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
-    """The signed-in applicant's own cases, newest first."""
-    now = timezone.now()
-    return [
-        {"number": c.number, "item_name": c.item.name, "status": c.status, "status_label": str(c.get_status_display()),
-         "submitted_at": c.submitted_at, "due_at": c.due_at,
-         "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now),
-         "current_step": c.current_step,
-         "current_department": c.current_department.name if c.current_department else None}
-        for c in selectors.applicant_cases(request.user)[:limit]
-    ]
+class CasePageQuery(Schema):
+    limit: int = Field(50, ge=1, le=200, description="Cases per page")
+    offset: int = offset_field()
+
+
+class TaskPageQuery(Schema):
+    limit: int = Field(100, ge=1, le=500, description="Tasks per page")
+    offset: int = offset_field()
+
+
+def case_summary_out(c: Case) -> dict[str, Any]:
+    return {"number": c.number, "item_name": c.item.name, "status": c.status,
+            "status_label": str(c.get_status_display()), "submitted_at": c.submitted_at, "due_at": c.due_at,
+            "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=timezone.now()),
+            "current_step": c.current_step,
+            "current_department": c.current_department.name if c.current_department else None}
+
+
+def task_out(s: CaseStep) -> dict[str, Any]:
+    return {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
+            "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
+            else mask_name(s.case.applicant.name),
+            "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
+            "due_at": s.due_at,
+            "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=timezone.now())}
+
+
+@router.get("/cases", response={200: list[CaseSummary], **ERRORS})
+@paginate(CountNextPagination, query=CasePageQuery, shape=case_summary_out)
+def list_my_cases(request: HttpRequest) -> Any:
+    """The signed-in applicant's own cases, newest first, a page at a time (follow ``next``)."""
+    return selectors.applicant_cases(request.user)
 
 
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS})
@@ -324,18 +369,12 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return case_out(request.user, selectors.case_for_viewer(request.user, number))
 
 
-@router.get("/tasks", response=list[TaskOut])
-def list_my_tasks(request: HttpRequest, limit: int = Query(100, ge=1, le=500)) -> list[dict[str, Any]]:
-    """The approver's inbox: open steps of their department and role, most urgent first."""
-    now = timezone.now()
-    return [
-        {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
-         "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
-         else mask_name(s.case.applicant.name),
-         "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
-         "due_at": s.due_at, "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=now)}
-        for s in selectors.my_tasks(request.user)[:limit]
-    ]
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS})
+@paginate(CountNextPagination, query=TaskPageQuery, shape=task_out)
+def list_my_tasks(request: HttpRequest) -> Any:
+    """The approver's inbox: open steps of their department and role, most urgent first, a page at
+    a time (follow ``next``)."""
+    return selectors.my_tasks(request.user)
 
 
 @router.post("/tasks/{step_id}/complete", response={200: CaseOut, **ERRORS})
@@ -362,14 +401,14 @@ def accept(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]
 
 
 @router.post("/cases/{number}/correction", response={200: CaseOut, **ERRORS})
-def ask_correction(request: HttpRequest, number: str, payload: CorrectionIn) -> dict[str, Any]:
+def ask_correction(request: HttpRequest, number: str, payload: CorrectionNoticeIn) -> dict[str, Any]:
     """Window: ask once for everything missing (一次性告知); pauses the clock."""
     return _window_action(request, number, services.request_correction, material_ids=payload.material_ids,
                           note=payload.note)
 
 
 @router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS})
-def reject(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, number: str, payload: RejectIn) -> dict[str, Any]:
     """Window: do not accept (不予受理), with a reason."""
     return _window_action(request, number, services.reject_application, reason=payload.reason)
 
@@ -382,7 +421,7 @@ def supply(request: HttpRequest, number: str, payload: SupplyIn) -> dict[str, An
 
 
 @router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS})
-def withdraw(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str, Any]:
     """Applicant: withdraw (撤回) before a decision."""
     return _window_action(request, number, services.withdraw_application, reason=payload.reason)
 

@@ -7,6 +7,8 @@ class CaseErrorCode:
     CONCURRENT_UPDATE = "concurrent_update"
     NOT_YOUR_STEP = "not_your_step"
     NOT_YOUR_CASE = "not_your_case"
+    NOT_A_CLERK = "not_a_clerk"  # only window clerks apply on behalf of another applicant
+    NO_APPLICANT_PROFILE = "no_applicant_profile"  # the account applies for itself but is no applicant
     APPLICANT_KIND_NOT_ALLOWED = "applicant_kind_not_allowed"
     FORM_INVALID = "form_invalid"
     MATERIALS_MISSING = "materials_missing"

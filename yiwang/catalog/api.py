@@ -10,6 +10,7 @@ from yiwang.catalog import selectors
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import NotFound
+from yiwang.core.schemas import PUBLIC_ERRORS
 
 router = Router(tags=["catalog"])
 
@@ -42,7 +43,7 @@ class MaterialOut(Schema):
     description: str
 
 
-class StepOut(Schema):
+class ProcessStepOut(Schema):
     task_id: str
     name: str
     department: str
@@ -61,7 +62,7 @@ class ItemDetail(ItemSummary):
     materials: list[MaterialOut]
     process_key: str
     process_version: int | None
-    steps: list[StepOut]
+    steps: list[ProcessStepOut]
 
 
 class ItemFilters(Schema):
@@ -69,7 +70,8 @@ class ItemFilters(Schema):
     department: str = Field("", max_length=32)
     kind: str = Field("", pattern="^(|person|org)$")
     limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    # Bounded: an offset past what a database integer holds was a 500; the catalogue has hundreds of items.
+    offset: int = Field(0, ge=0, le=10_000)
 
 
 def summary(item: ServiceItem) -> dict:
@@ -87,7 +89,7 @@ def summary(item: ServiceItem) -> dict:
     }
 
 
-@router.get("/items", auth=None, response=ItemPage)
+@router.get("/items", auth=None, response={200: ItemPage, **PUBLIC_ERRORS})
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict:
     """Search the catalogue; ``count`` is the total number of matches."""
     items = selectors.search_items(filters.q, department_code=filters.department, applicant_kind=filters.kind)
@@ -95,7 +97,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict:
     return {"count": items.count(), "items": [summary(i) for i in page]}
 
 
-@router.get("/items/{code}", auth=None, response=ItemDetail)
+@router.get("/items/{code}", auth=None, response={200: ItemDetail, **PUBLIC_ERRORS})
 def get_item(request: HttpRequest, code: str) -> dict:
     """An item's guide (办事指南): conditions, materials, time limits, fees, place, process steps."""
     item = selectors.item_guide(code)

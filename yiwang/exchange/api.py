@@ -10,17 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import pydantic
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, HttpBearer
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.pagination import CountNextPagination, offset_field
+from yiwang.core.schemas import ERRORS as COMMON_ERRORS
+from yiwang.core.schemas import ErrorOut
 from yiwang.core.services import user_for_token
 from yiwang.exchange import policy, pushes, selectors, services
 from yiwang.exchange.errors import ExchangeErrorCode as Code
@@ -73,13 +79,7 @@ BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["exchange"], auth=[ExchangeKey(), StaffToken(), session_user])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {**COMMON_ERRORS, 429: ErrorOut}  # 429: over a subscription's rate or daily quota
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -211,12 +211,12 @@ class ApproveIn(Schema):
     expires_at: dt.datetime | None = None
     daily_quota: int = Field(10_000, ge=1, le=10_000_000)
     rate_per_minute: int = Field(600, ge=1, le=1_000_000)
-    fields: list[str] | None = None
-    clear_fields: list[str] | None = None
+    fields: list[str] | None = Field(None, max_length=100, description="Narrow the requested fields (as SubscriptionIn)")
+    clear_fields: list[str] | None = Field(None, max_length=100)
     reason: str = Field("", max_length=300)
 
 
-class ReasonIn(Schema):
+class SubscriptionReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
@@ -361,7 +361,7 @@ def _dataset_out(d: Dataset) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ catalogue, negative list
 
 
-@router.get("/exchange/resources", response=list[ResourceOut])
+@router.get("/exchange/resources", response={200: list[ResourceOut], **ERRORS})
 def list_resources(request: HttpRequest) -> list[dict[str, Any]]:
     """The resource catalogue (资源目录): fields, sharing classes, sensitivity, negative-list marks."""
     return [_resource_out(r) for r in selectors.catalogue()]
@@ -375,7 +375,7 @@ def get_resource(request: HttpRequest, code: str) -> dict[str, Any]:
     return _resource_out(resource)
 
 
-@router.get("/exchange/negative-list", response=list[NegativeOut])
+@router.get("/exchange/negative-list", response={200: list[NegativeOut], **ERRORS})
 def list_negative(request: HttpRequest) -> list[dict[str, Any]]:
     """The negative list (负面清单), shown to providers and consumers alike."""
     return [_negative_out(e) for e in selectors.negative_list()]
@@ -398,7 +398,7 @@ def lift_negative(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ subscriptions, credentials
 
 
-@router.get("/exchange/subscriptions", response=list[SubscriptionOut])
+@router.get("/exchange/subscriptions", response={200: list[SubscriptionOut], **ERRORS})
 def list_subscriptions(request: HttpRequest, direction: str = "all") -> list[dict[str, Any]]:
     """``direction``: ``incoming`` (to my stewarded departments), ``outgoing`` (my departments'), or ``all``."""
     user = _staff(request)
@@ -433,18 +433,18 @@ def approve(request: HttpRequest, sub_id: Id, payload: ApproveIn) -> dict[str, A
 
 
 @router.post("/exchange/subscriptions/{sub_id}/refuse", response={200: SubscriptionOut, **ERRORS})
-def refuse(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def refuse(request: HttpRequest, sub_id: Id, payload: SubscriptionReasonIn) -> dict[str, Any]:
     return _sub_out(services.refuse_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 
 
 @router.post("/exchange/subscriptions/{sub_id}/revoke", response={200: SubscriptionOut, **ERRORS})
-def revoke(request: HttpRequest, sub_id: Id, payload: ReasonIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, sub_id: Id, payload: SubscriptionReasonIn) -> dict[str, Any]:
     return _sub_out(services.revoke_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                                  reason=payload.reason))
 
 
-@router.get("/exchange/credentials", response=list[CredentialOut])
+@router.get("/exchange/credentials", response={200: list[CredentialOut], **ERRORS})
 def list_credentials(request: HttpRequest) -> list[dict[str, Any]]:
     return [_cred_out(c) for c in selectors.credentials_of(_staff(request))]
 
@@ -493,11 +493,16 @@ def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
 
 
 @router.get("/exchange/lookup", response={200: LookupOut, **ERRORS}, auth=GATEWAY_AUTH)
-def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str = "", purpose: str = "",
-               case_reference: str = "", consumer_department: str | None = None) -> JsonResponse:
+def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), key: str = Query("", max_length=64),
+               fields: str = Query("", max_length=4100, description="Comma-separated; at most 100 names"),
+               purpose: str = Query("", max_length=300), case_reference: str = Query("", max_length=64),
+               consumer_department: str | None = Query(None, max_length=32)) -> JsonResponse:
     """The same as POST, with ``fields`` comma-separated."""
-    payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
-                       case_reference=case_reference, consumer_department=consumer_department)
+    try:
+        payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()],
+                           purpose=purpose, case_reference=case_reference, consumer_department=consumer_department)
+    except pydantic.ValidationError as exc:  # e.g. more than 100 names: the same 422 as the POST body's
+        raise ValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from exc
     return _lookup(request, payload)
 
 
@@ -505,14 +510,20 @@ def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str =
 
 
 class UsageQuery(Schema):
-    department: str | None = None
+    department: str | None = Field(None, max_length=32)
     role: str = Field("provider", pattern="^(provider|consumer)$")
-    limit: int = Field(100, ge=1, le=1000)
+    limit: int = Field(100, ge=1, le=1000, description="Log rows per page")
+    offset: int = offset_field()
 
 
+# The filters travel with the page parameters (one query schema): the paginated view is wrapped, and
+# Ninja would read a second query schema's annotation in the wrapper's module, not this one.
 @router.get("/exchange/access-logs", response={200: list[AccessOut], **ERRORS})
-def access_logs(request: HttpRequest, q: Query[UsageQuery]) -> list[dict[str, Any]]:
-    """Who used our data (``role=provider``: stewards), or our department's lookups (``consumer``)."""
+@paginate(CountNextPagination, query=UsageQuery, shape=_access_out, pass_parameter="q")
+def access_logs(request: HttpRequest, **kwargs: Any) -> Any:
+    """Who used our data (``role=provider``: stewards), or our department's lookups (``consumer``),
+    newest first, a page at a time (follow ``next``)."""
+    q: UsageQuery = kwargs["q"]
     user = _staff(request)
     if q.role == "provider":
         ids = selectors.steward_departments(user)
@@ -523,12 +534,12 @@ def access_logs(request: HttpRequest, q: Query[UsageQuery]) -> list[dict[str, An
         rows = selectors.consumer_usage([d.pk for d in selectors.my_departments(user)])
     if q.department:
         rows = rows.filter(**{f"{q.role}__code": q.department})
-    return [_access_out(a) for a in rows[: q.limit]]
+    return rows
 
 
 @router.get("/exchange/my-data-usage", response={200: list[AccessOut], **ERRORS})
 def my_data_usage(request: HttpRequest) -> list[dict[str, Any]]:
-    """数据使用记录: who accessed the signed-in applicant's own data, and why."""
+    """数据使用记录: who accessed the signed-in applicant's own data, and why (the newest 500)."""
     user = _staff(request)
     applicant = getattr(user, "applicant", None)
     if applicant is None:

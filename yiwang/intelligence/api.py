@@ -10,8 +10,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from yiwang.core.errors import Forbidden
+from yiwang.core.schemas import ERRORS
 from yiwang.intelligence import services
+from yiwang.intelligence.datasets import MAX_LABEL_CHARS
 from yiwang.intelligence.errors import IntelligenceErrorCode
+from yiwang.intelligence.models import LabelledExample
 
 router = Router(tags=["intelligence"])
 
@@ -45,36 +48,32 @@ class ClassifyOut(Schema):
     truncated: bool
 
 
-class CorrectionIn(Schema):
-    title: str
+class CategoryCorrectionIn(Schema):
+    # The lengths the stored example keeps (LabelledExample); a longer text is refused, not cut.
+    title: str = Field(..., max_length=LabelledExample._meta.get_field("title").max_length)
     body: str = ""
-    predicted: str | None = None
-    corrected: str
-    model_version: int | None = None
+    predicted: str | None = Field(None, max_length=MAX_LABEL_CHARS)
+    corrected: str = Field(..., max_length=MAX_LABEL_CHARS)
+    model_version: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
-class CorrectionOut(Schema):
+class CategoryCorrectionOut(Schema):
     id: int
     label: str
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-@router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], 422: ErrorOut})
+@router.post("/intelligence/classify", response={200: ClassifyOut | list[ClassifyOut], **ERRORS})
 def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> Any:
-    """Suggest a category and department for one message, or for a list of them (at most 1,000)."""
+    """Suggest a category and department for one message, or for a list of them (at most
+    ``YIWANG_CLASSIFY_MAX_BATCH``, 1,000 by default; more is a 422 ``batch_too_large``)."""
     if isinstance(payload, list):
         results = services.classify_batch([(item.title, item.body) for item in payload])
         return [r.as_dict() for r in results]
     return services.classify_appeal(title=payload.title, body=payload.body).as_dict()
 
 
-@router.post("/intelligence/corrections", response={201: CorrectionOut, 403: ErrorOut, 422: ErrorOut})
-def correct(request: HttpRequest, payload: CorrectionIn) -> Status:
+@router.post("/intelligence/corrections", response={201: CategoryCorrectionOut, **ERRORS})
+def correct(request: HttpRequest, payload: CategoryCorrectionIn) -> Status:
     """Record a staff member's correction of a suggested category (labelled data for the next training)."""
     user = request.user
     if not (user.is_staff or user.staff_roles.exists()):

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from yiwang.catalog.api import ItemSummary, summary
+from yiwang.core.schemas import PUBLIC_ERRORS
 from yiwang.intelligence import search
 
 router = Router(tags=["intelligence"])
@@ -35,7 +36,7 @@ class GuideOut(Schema):
     truncated: bool = Field(description="问题超过 200 字，只读了前 200 字")
 
 
-@router.get("/intelligence/guide", auth=None, response=GuideOut)
+@router.get("/intelligence/guide", auth=None, response={200: GuideOut, **PUBLIC_ERRORS})
 def guide(request: HttpRequest, filters: Query[GuideFilters]) -> dict:
     """Find the items for a question in a citizen's own words (智能导办), best first, with why each matched."""
     answer = search.guide_search(filters.q, department_code=filters.department, applicant_kind=filters.kind,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from yiwang.core.errors import CoreErrorCode, Forbidden, InvalidInput, NotFound
+from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.core.selectors import is_supervisor
 from yiwang.crypto.signing import trusted_public_keys
 from yiwang.ledger import selectors
@@ -25,12 +26,6 @@ from yiwang.ledger.models import LedgerEntry, TreeHead
 from yiwang.ledger.services import tree_head_message
 
 router = Router(tags=["ledger"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class TreeHeadOut(Schema):
@@ -114,13 +109,13 @@ def _entry(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-@router.get("/ledger/tree-head", auth=None, response={200: TreeHeadOut, 404: ErrorOut})
+@router.get("/ledger/tree-head", auth=None, response={200: TreeHeadOut, **PUBLIC_ERRORS})
 def latest_tree_head(request: HttpRequest) -> dict[str, Any]:
     """The latest signed tree head (public: anyone may check receipts against it)."""
     return _head(selectors.require_latest_tree_head())
 
 
-@router.get("/ledger/public-keys", auth=None, response=list[PublicKeyOut])
+@router.get("/ledger/public-keys", auth=None, response={200: list[PublicKeyOut], **PUBLIC_ERRORS})
 def public_keys(request: HttpRequest) -> list[dict[str, Any]]:
     """The SM2 public keys that tree-head signatures verify with (PEM, user ID 1234567812345678)."""
     trusted = trusted_public_keys()
@@ -131,7 +126,7 @@ def public_keys(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/ledger/proofs/inclusion", response={200: InclusionOut, 404: ErrorOut, 422: ErrorOut})
+@router.get("/ledger/proofs/inclusion", response={200: InclusionOut, **ERRORS})
 def inclusion_proof(
     request: HttpRequest, index: int | None = None, reference: str | None = None, tree_size: int | None = None
 ) -> dict[str, Any]:
@@ -152,7 +147,7 @@ def inclusion_proof(
     }
 
 
-@router.get("/ledger/proofs/consistency", response={200: ConsistencyOut, 422: ErrorOut})
+@router.get("/ledger/proofs/consistency", response={200: ConsistencyOut, **ERRORS})
 def consistency_proof(request: HttpRequest, first: int, second: int | None = None) -> dict[str, Any]:
     """Proof that the tree of ``second`` entries (default: the latest signed head) extends the tree of ``first``."""
     size = second if second is not None else selectors.require_latest_tree_head().tree_size
@@ -166,7 +161,7 @@ def consistency_proof(request: HttpRequest, first: int, second: int | None = Non
     }
 
 
-@router.get("/ledger/verification", response={200: VerificationOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/ledger/verification", response={200: VerificationOut, **ERRORS})
 def latest_verification(request: HttpRequest) -> dict[str, Any]:
     """The latest full verification report (supervisors and superusers only; run ``verify_ledger`` to refresh)."""
     if not is_supervisor(request.auth):  # type: ignore[attr-defined]

@@ -59,7 +59,7 @@ def test_whole_path_over_http(world):
     assert client.post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json", **clerk).status_code == 200
     for username in ("scjg_reviewer", "scjg_decider"):
         auth = bearer(client, username)
-        tasks = client.get("/api/v1/tasks", **auth).json()
+        tasks = client.get("/api/v1/tasks", **auth).json()["items"]
         assert [t["case_number"] for t in tasks] == [number]
         done = client.post(f"/api/v1/tasks/{tasks[0]['id']}/complete", {"decision": "approve"},
                            content_type="application/json", **auth)

@@ -1,6 +1,9 @@
 """The public contract, fuzzed: schemathesis reads ``/api/v1/openapi.json`` and sends generated
 requests (valid ones and deliberately invalid ones) to every operation, signed in as a citizen and,
-separately, as a window clerk. Whatever it sends, the answer is never a 5xx: a 500 is always a bug.
+separately, as a window clerk. Whatever it sends, the answer is never a 5xx (a 500 is always a bug),
+and it is what the contract says: a documented status code, the documented content type, and a body
+that matches the status's schema (errors included: ``{code, message, details}``). A client
+generated from the document relies on all three.
 
 How it runs: the requests go straight into the WSGI application, in the test's own thread, so
 they use the test's database connection and see the ``world`` data inside the test transaction
@@ -15,14 +18,22 @@ built twice rather than once per operation, and every failing operation is repor
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis import GenerationMode, Response
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from yiwang.core.services import issue_api_token
 from yiwang.testing import factories
@@ -30,8 +41,10 @@ from yiwang.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
 # Generated requests per operation and role; small, so the whole file stays within seconds.
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = int(os.environ.get("YIWANG_FUZZ_EXAMPLES", "5"))
 
 # Loaded when the module is collected (serving the schema needs no database). We drive each
 # operation's strategy ourselves rather than use ``schema.parametrize()``: that makes one pytest
@@ -60,8 +73,9 @@ def requests_for(operation):
     return st.one_of(strategies)
 
 
-def server_errors(headers):
-    """Fuzz every operation; return one line per operation that answered with a 5xx."""
+def contract_breaches(headers):
+    """Fuzz every operation; return one entry per operation that answered with a 5xx or otherwise
+    than documented (status, content type, body schema)."""
     found = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -69,13 +83,13 @@ def server_errors(headers):
         @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         @given(case=requests_for(operation))
-        def no_server_error(case):
+        def answers_as_documented(case):
             response = case.call(headers=headers)
-            case.validate_response(response, checks=[not_a_server_error])
+            case.validate_response(response, checks=CHECKS)
 
         try:
-            no_server_error()
-        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            answers_as_documented()
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected and reported below
             found.append(f"{operation.label}:\n{exc}")
     return found
 
@@ -85,11 +99,32 @@ def signed_in_as(world, username):
     return {"Authorization": f"Bearer {issue_api_token(username=username, password=f'pw-{username}')}"}
 
 
-def test_no_operation_answers_a_citizen_with_a_server_error(world, requests_keep_the_test_connection):
-    found = server_errors(signed_in_as(world, "citizen"))
+def test_every_operation_answers_a_citizen_as_documented(world, requests_keep_the_test_connection):
+    found = contract_breaches(signed_in_as(world, "citizen"))
     assert not found, "\n\n".join(found)
 
 
-def test_no_operation_answers_a_clerk_with_a_server_error(world, requests_keep_the_test_connection):
-    found = server_errors(signed_in_as(world, "clerk"))
+def test_every_operation_answers_a_clerk_as_documented(world, requests_keep_the_test_connection):
+    found = contract_breaches(signed_in_as(world, "clerk"))
     assert not found, "\n\n".join(found)
+
+
+def test_the_checks_catch_a_body_that_breaks_its_schema(world, requests_keep_the_test_connection):
+    # The fuzzing above passes vacuously if the checks never look at bodies; here one does.
+    # given a real answer to GET /items/{code}
+    operation = schema["/api/v1/items/{code}"]["GET"]
+    case = operation.Case(path_parameters={"code": world.item.code})
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+    # when its body loses a required field, or an error loses its code
+    body = json.loads(response.content)
+    del body["steps"]
+    broken = Response(status_code=200, headers=response.headers, content=json.dumps(body).encode(),
+                      request=response.request, elapsed=0, verify=True)
+    error = Response(status_code=404, headers=response.headers, content=b'{"message": "x", "details": {}}',
+                     request=response.request, elapsed=0, verify=True)
+    # then the checks fail both
+    for bad in (broken, error):
+        with pytest.raises(BaseExceptionGroup) as failures:
+            case.validate_response(bad, checks=CHECKS)
+        assert "Response violates schema" in str(failures.value)

@@ -131,7 +131,7 @@ def test_steward_uploads_a_dataset_and_reads_its_report(county):
 def test_provider_steward_sees_who_used_its_data(county):
     services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], purpose="企业开办")
     client = Client()
-    rows = client.get("/api/v1/exchange/access-logs", **bearer(client, "ga_steward")).json()
+    rows = client.get("/api/v1/exchange/access-logs", **bearer(client, "ga_steward")).json()["items"]
     assert [(r["consumer"], r["resource"], r["fields_returned"], r["purpose"]) for r in rows] == [("SCJG", "RK", ["name"], "企业开办")]
     refused = client.get("/api/v1/exchange/access-logs", **bearer(client, "mz_reviewer"))
     assert refused.status_code == 403

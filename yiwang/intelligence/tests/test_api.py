@@ -111,3 +111,22 @@ def test_odd_characters_do_not_break_it(client, trained, routes):
                          bearer(client, "agent"))
     assert response.status_code == 200, response.content
     assert [r["category"] for r in response.json()] == ["教育文体", "交通运输"]
+
+
+def test_a_correction_longer_than_what_is_kept_is_refused_not_cut(client, trained, routes):
+    # given a staff member, and the title length the contract documents
+    factories.department("JT", "县交通运输局")
+    factories.user("agent", JT="clerk")
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CategoryCorrectionIn"]
+    limit = schema["properties"]["title"]["maxLength"]
+    assert limit == LabelledExample._meta.get_field("title").max_length
+    payload = {"title": "红" * (limit + 1), "corrected": "交通运输"}
+    # when a longer title is sent, then it is a 422 and nothing is kept (before: silently cut to 500)
+    assert_error(post_json(client, "/api/v1/intelligence/corrections", payload, bearer(client, "agent")), 422,
+                 "validation_failed")
+    assert not LabelledExample.objects.filter(label="交通运输", title__startswith="红").exists()
+    # and a title at the limit is kept whole
+    response = post_json(client, "/api/v1/intelligence/corrections", {**payload, "title": "红" * limit},
+                         bearer(client, "agent"))
+    assert response.status_code == 201, response.content
+    assert LabelledExample.objects.get(pk=response.json()["id"]).title == "红" * limit

@@ -1,0 +1,37 @@
+"""Each refusal has its own code: a client branches on ``code``, so two different problems under
+one code (``not_your_case`` for "not a clerk" and for "no applicant profile") cannot be told apart."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from yiwang.cases.models import Case
+from yiwang.testing import factories
+from yiwang.testing.http import assert_error, bearer, post_json
+
+pytestmark = pytest.mark.django_db
+
+WALK_IN = {"kind": "person", "name": "李四", "id_number": factories.citizen_id("11010119800101123")}
+
+
+def test_a_citizen_applying_for_someone_else_is_told_only_clerks_may(world):
+    client = Client()
+    payload = {"item_code": world.item.code, "form": {}, "materials": [], "applicant": WALK_IN}
+    assert_error(post_json(client, "/api/v1/applications", payload, bearer(client, "citizen")), 403, "not_a_clerk")
+    assert not Case.objects.exists()
+
+
+def test_an_account_without_an_applicant_profile_is_told_so(world):
+    client = Client()
+    payload = {"item_code": world.item.code, "form": {}, "materials": []}
+    assert_error(post_json(client, "/api/v1/applications", payload, bearer(client, "scjg_reviewer")), 422,
+                 "no_applicant_profile")
+    assert not Case.objects.exists()
+
+
+def test_someone_elses_case_is_still_not_your_case(world):
+    client = Client()
+    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    factories.citizen("other", first17="11010119850505123", name="王五")
+    assert_error(client.get(f"/api/v1/cases/{case.number}", **bearer(client, "other")), 403, "not_your_case")
