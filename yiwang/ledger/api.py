@@ -21,7 +21,7 @@ from yiwang.core.selectors import is_supervisor
 from yiwang.crypto.signing import trusted_public_keys
 from yiwang.ledger import selectors
 from yiwang.ledger.errors import LedgerErrorCode
-from yiwang.ledger.models import LedgerEntry, TreeHead
+from yiwang.ledger.models import LedgerEntry, TreeHead, utc_iso
 from yiwang.ledger.services import tree_head_message
 
 router = Router(tags=["ledger"])
@@ -58,6 +58,8 @@ class EntryOut(Schema):
     payload: dict[str, Any]
     leaf_hash: str
     created_at: dt.datetime
+    created_at_hashed: str
+    leaf_input: str
 
 
 class InclusionOut(Schema):
@@ -111,6 +113,11 @@ def _entry(entry: LedgerEntry) -> dict[str, Any]:
         "payload": json.loads(entry.payload),
         "leaf_hash": bytes(entry.leaf_hash).hex(),
         "created_at": entry.created_at,
+        # Exactly what was hashed: ``leaf_hash = SM3(0x00 || base64decode(leaf_input))``. ``created_at``
+        # above is a display value (JSON datetimes are cut to milliseconds); ``created_at_hashed`` is
+        # the timestamp spelled as inside the leaf (microseconds, UTC, ``Z``). See docs/ledger.md.
+        "created_at_hashed": utc_iso(entry.created_at),
+        "leaf_input": base64.b64encode(entry.recomputed_leaf_data()).decode(),
     }
 
 
