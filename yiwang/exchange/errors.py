@@ -23,6 +23,7 @@ class ExchangeErrorCode:
     NOT_A_MEMBER = "not_a_member_of_department"
     PURPOSE_REQUIRED = "purpose_required"  # 422
     RESOURCE_EMPTY = "resource_has_no_data"  # 409
+    FIELD_MASKED = "field_masked"  # a comparison would reveal what a mask hides
     # subscriptions, negative list, catalogue
     NOT_STEWARD = "not_steward"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"

@@ -406,6 +406,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
     CASE = "case", _("办件")
     WEB = "web", _("页面")
+    INGEST = "ingest", _("一数一源核对")
 
 
 class AccessLog(models.Model):

@@ -206,3 +206,25 @@ def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consu
                        {"resource": code, "rate_per_minute": state["rate_per_minute"],
                         "retry_after_seconds": 60 - int(now.timestamp()) % 60},
                        status=429)
+
+
+def may_compare(
+    *, consumer: Consumer, catalogue: Catalogue, subscriptions: list[Subscription], field_name: str, now: dt.datetime,
+) -> tuple[Subscription | None, dict[str, str] | None]:
+    """Whether a provider's push may compare its own values with ``field_name`` of another
+    department's resource (一数一源 conflict check): ``(subscription, None)`` or ``(None, refusal)``.
+
+    A comparison answers "does my value equal theirs?" for every row, so it reveals exactly as much
+    as reading the field in clear: it is allowed only when ``decide`` would serve the field to the
+    pushing department *unmasked* (not negative-listed, shareable, an active subscription naming it
+    in its ``clear_fields``). A masked grant is not enough: a match/mismatch answer confirms a
+    guessed value that the mask hides."""
+    try:
+        decision = decide(consumer=consumer, catalogue=catalogue, subscriptions=subscriptions,
+                          field_names=[field_name], now=now)
+    except DomainError as exc:
+        return None, {"code": exc.code, "message": exc.message}
+    if field_name in decision.mask:
+        return None, {"code": Code.FIELD_MASKED, "message": _(
+            "订阅只以脱敏方式提供数据项 %(field)s：逐行比对会泄露被遮盖的内容，未比对。") % {"field": field_name}}
+    return decision.subscription, None

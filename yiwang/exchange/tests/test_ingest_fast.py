@@ -18,7 +18,7 @@ from yiwang.core.ids import USCC_CHARSET, citizen_id_check_digit, uscc_check_cha
 from yiwang.exchange import ingest, services
 from yiwang.exchange.models import DataResource, DataRow, FieldStandard, FieldType, KeyKind
 from yiwang.exchange.rows import FieldCheck, fast_cleaner, unseal
-from yiwang.exchange.tests.conftest import zhang
+from yiwang.exchange.tests.conftest import grant_source_in_clear, zhang
 
 
 def check(**kw) -> FieldCheck:
@@ -175,6 +175,7 @@ def test_worker_processes_report_the_same_conflicts_with_the_authoritative_sourc
         actor=None, code="HY", name="婚姻登记信息", provider=county.mz, key_kind=KeyKind.CITIZEN_ID, key_field="id_number",
         fields=[{"name": "id_number", "label": "公民身份号码", "standard": FieldStandard.CITIZEN_ID, "required": True},
                 {"name": "name", "label": "姓名", "source": "RK.name"}])
+    grant_source_in_clear(county)  # the policy lets 民政 read RK.name in clear
     lines = ["id_number,name"] + [f"{person(i)},居民{i}" for i in range(120)]
     lines[90] = f"{zhang()},张四"
     report, _ = both_ways(DataResource.objects.get(pk=marriages.pk), ("\n".join(lines) + "\n").encode(), "hy.csv", monkeypatch)
