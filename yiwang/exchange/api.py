@@ -635,4 +635,31 @@ def get_dataset(request: HttpRequest, dataset_id: Id) -> dict[str, Any]:
     return _dataset_out(dataset)
 
 
+class DatasetDecisionIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+def _held_dataset(request: HttpRequest, dataset_id: int) -> tuple[AbstractBaseUser, Dataset]:
+    user = _staff(request)
+    dataset = get_object_or_404(Dataset.objects.select_related("resource__provider"), pk=dataset_id)
+    if not is_steward(user, dataset.resource.provider):
+        raise Forbidden(Code.NOT_STEWARD, _("只有提供部门的数据管理员可以确认或弃用数据集版本。"))
+    return user, dataset
+
+
+@router.post("/exchange/datasets/{dataset_id}/confirm", response={200: DatasetOut, **ERRORS})
+def confirm_dataset(request: HttpRequest, dataset_id: Id, payload: DatasetDecisionIn) -> dict[str, Any]:
+    """A held push (``status: held``: too many rows rejected, or far fewer rows than the current
+    version) becomes the current version (the provider's stewards)."""
+    user, dataset = _held_dataset(request, dataset_id)
+    return _dataset_out(services.confirm_dataset(actor=user, dataset=dataset, reason=payload.reason))
+
+
+@router.post("/exchange/datasets/{dataset_id}/discard", response={200: DatasetOut, **ERRORS})
+def discard_dataset(request: HttpRequest, dataset_id: Id, payload: DatasetDecisionIn) -> dict[str, Any]:
+    """A held push is discarded: its rows are deleted and the current version stays."""
+    user, dataset = _held_dataset(request, dataset_id)
+    return _dataset_out(services.discard_dataset(actor=user, dataset=dataset, reason=payload.reason))
+
+
 __all__ = ["router", "DomainError"]

@@ -624,6 +624,28 @@ def _record_chunks(items: Iterator[tuple[int, Any, str]], kind: str) -> Iterator
         yield (kind, batch)
 
 
+def hold_reasons(read: int, rejected: int, loaded: int, current_rows: int) -> list[dict[str, Any]]:
+    """Why a push must wait for the steward's confirmation instead of becoming current by itself.
+
+    A push is a full snapshot, so a file a spreadsheet program mangled (IDs turned into numbers:
+    1 of 18 rows loaded) would otherwise replace good data. Held when the rejected share exceeds
+    ``YIWANG_EXCHANGE_HOLD_REJECTED_SHARE`` (default 5 %), or when the new version has fewer than
+    ``YIWANG_EXCHANGE_HOLD_SHRINK`` (default 50 %) of the current version's rows (a one-row probe
+    can then no longer replace a whole dataset)."""
+    reasons = []
+    limit = float(getattr(settings, "YIWANG_EXCHANGE_HOLD_REJECTED_SHARE", 0.05))
+    if read and rejected / read > limit:
+        reasons.append({"code": "rejected_share", "share": round(rejected / read, 4), "limit": limit,
+                        "message": _("拒收 %(rejected)s 行，占 %(share)s%%，超过 %(limit)s%% 的上限：须由数据管理员确认后才成为当前版本。")
+                        % {"rejected": rejected, "share": round(100 * rejected / read, 1), "limit": round(100 * limit, 1)}})
+    shrink = float(getattr(settings, "YIWANG_EXCHANGE_HOLD_SHRINK", 0.5))
+    if current_rows and loaded < current_rows * shrink:
+        reasons.append({"code": "shrink", "loaded": loaded, "current_rows": current_rows, "limit": shrink,
+                        "message": _("入库 %(loaded)s 行，不到当前版本 %(current)s 行的 %(limit)s%%：须由数据管理员确认后才成为当前版本。")
+                        % {"loaded": loaded, "current": current_rows, "limit": round(100 * shrink)}})
+    return reasons
+
+
 def ingest_dataset(
     *, actor: AbstractBaseUser | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
     file_format: str | None = None, encoding: str | None = None, now: dt.datetime | None = None,
@@ -632,7 +654,9 @@ def ingest_dataset(
     """Validate and load one dataset as the next version of ``resource``; return it with its report.
 
     A dataset without a single valid row is kept as ``rejected`` (with its report) and the current
-    version does not change; otherwise the new version becomes current. One transaction.
+    version does not change; one that ``hold_reasons`` names is loaded but ``held`` until the
+    steward confirms it (``services.confirm_dataset``); otherwise the new version becomes current.
+    One transaction.
 
     Past its first ``PARALLEL_AFTER`` rows, a file is checked, indexed and sealed by ``workers``
     processes (default ``YIWANG_INGEST_WORKERS``, else one per core; 0 for none) while this
@@ -750,8 +774,15 @@ def ingest_dataset(
         loader.close()
         report.conflict_checks_skipped, report.source_reads = conflicts.skipped, conflicts.reads
 
-        status = DatasetStatus.LOADED if report.loaded else DatasetStatus.REJECTED
         body = report.as_dict(columns=columns, ignored=ignored)
+        held = hold_reasons(report.read, report.rejected, report.loaded, locked.row_count if locked.current_version else 0)
+        if not report.loaded:
+            status = DatasetStatus.REJECTED
+        elif held:
+            status = DatasetStatus.HELD
+            body["held"] = held
+        else:
+            status = DatasetStatus.LOADED
         dataset = Dataset.objects.create(
             resource=locked, version=version, status=status, file_name=file_name[:200], file_format=fmt,
             encoding=codec if fmt != "xlsx" else "", file_sha256=source.sha.hexdigest(), rows_read=report.read,
@@ -765,7 +796,8 @@ def ingest_dataset(
                     cursor.execute(f'ANALYZE "{DataRow._meta.db_table}"')
             DataResource.objects.filter(pk=locked.pk).update(current_version=version, row_count=report.loaded, updated_at=now)
             resource.current_version, resource.row_count = version, report.loaded
-        record_audit(actor=actor, event_type="exchange_dataset_ingested" if report.loaded else "exchange_dataset_rejected",
+        event = {DatasetStatus.LOADED: "exchange_dataset_ingested", DatasetStatus.HELD: "exchange_dataset_held"}
+        record_audit(actor=actor, event_type=event.get(status, "exchange_dataset_rejected"),
                      subject_type="exchange_resource", subject_id=resource.code, actor_department=resource.provider, at=now,
                      details={"dataset": dataset.pk, "version": version, "rows_read": report.read,
                               "rows_loaded": report.loaded, "rows_rejected": report.rejected,

@@ -262,6 +262,8 @@ class ApiCredential(models.Model):
 class DatasetStatus(models.TextChoices):
     LOADED = "loaded", _("已入库")
     REJECTED = "rejected", _("整体拒收")
+    HELD = "held", _("待确认")
+    DISCARDED = "discarded", _("已弃用")
 
 
 class Dataset(models.Model):
@@ -284,6 +286,10 @@ class Dataset(models.Model):
                                     related_name="+")
     received_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(default=0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("确认意见"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

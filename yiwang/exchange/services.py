@@ -33,6 +33,8 @@ from yiwang.exchange.models import (
     ApiCredential,
     Channel,
     DataResource,
+    Dataset,
+    DatasetStatus,
     DataRow,
     KeyKind,
     MaterialProof,
@@ -572,6 +574,55 @@ def prove_materials(
             code="" if holds else ("not_found" if not facts.found else "condition_not_met"),
         ))
     return out
+
+
+# ------------------------------------------------------------------------------ held datasets
+
+
+def _held(dataset: Dataset) -> tuple[Dataset, DataResource]:
+    ds = Dataset.objects.select_for_update().select_related("resource__provider").get(pk=dataset.pk)
+    if ds.status != DatasetStatus.HELD:
+        raise Conflict(Code.ILLEGAL_TRANSITION, _("该数据集版本不在待确认状态（%(s)s）。") % {"s": ds.get_status_display()},
+                       {"status": ds.status})
+    resource = DataResource.objects.select_for_update().get(pk=ds.resource_id)
+    return ds, resource
+
+
+def confirm_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+                    now: dt.datetime | None = None) -> Dataset:
+    """The provider's steward confirms a held push (``ingest.hold_reasons``): it becomes current.
+    Refused when a newer version has become current meanwhile (confirming would roll data back)."""
+    now = _now(now)
+    require_steward(actor, dataset.resource.provider)
+    with transaction.atomic():
+        ds, resource = _held(dataset)
+        if resource.current_version > ds.version:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("已有更新的版本 %(v)s 成为当前版本：不能再确认此旧版本。")
+                           % {"v": resource.current_version}, {"current_version": resource.current_version})
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.LOADED, _user(actor), now, reason.strip()[:300]
+        ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        DataResource.objects.filter(pk=resource.pk).update(current_version=ds.version, row_count=ds.rows_loaded, updated_at=now)
+        record_audit(actor=actor, event_type="exchange_dataset_confirmed", subject_type="exchange_resource",
+                     subject_id=resource.code, actor_department=ds.resource.provider, at=now,
+                     details={"dataset": ds.pk, "version": ds.version, "rows_loaded": ds.rows_loaded,
+                              "rows_rejected": ds.rows_rejected, "reason": ds.decision_reason})
+    return ds
+
+
+def discard_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+                    now: dt.datetime | None = None) -> Dataset:
+    """The steward discards a held push: its rows are deleted and the current version stays."""
+    now = _now(now)
+    require_steward(actor, dataset.resource.provider)
+    with transaction.atomic():
+        ds, resource = _held(dataset)
+        DataRow.objects.filter(resource_id=resource.pk, version=ds.version).delete()
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.DISCARDED, _user(actor), now, reason.strip()[:300]
+        ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        record_audit(actor=actor, event_type="exchange_dataset_discarded", subject_type="exchange_resource",
+                     subject_id=resource.code, actor_department=ds.resource.provider, at=now,
+                     details={"dataset": ds.pk, "version": ds.version, "reason": ds.decision_reason})
+    return ds
 
 
 # ------------------------------------------------------------------------------ key rotation

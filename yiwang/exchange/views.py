@@ -22,7 +22,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
 from yiwang.exchange import pushes, selectors, services
-from yiwang.exchange.models import Dataset, NegativeListEntry, SubscriptionStatus
+from yiwang.exchange.models import Dataset, DatasetStatus, NegativeListEntry, SubscriptionStatus
 from yiwang.exchange.permissions import is_steward
 
 
@@ -74,7 +74,10 @@ def resource(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("exchange:resource", code=code)
         if result.ingested is not None:
-            messages.success(request, _("数据文件已处理，请查看质量报告。"))
+            if result.ingested.dataset.status == DatasetStatus.HELD:
+                messages.warning(request, _("数据文件已入库但暂未启用：拒收过多或行数骤减，请查看质量报告后确认或弃用。"))
+            else:
+                messages.success(request, _("数据文件已处理，请查看质量报告。"))
             return redirect("exchange:dataset", pk=result.ingested.dataset.pk)
         if result.duplicate:
             messages.info(request, _("同一文件已在排队或入库中（推送 %(id)s），未重复提交。") % {"id": result.push.pk})
@@ -113,7 +116,19 @@ def dataset(request: HttpRequest, pk: int) -> HttpResponse:
     ds = get_object_or_404(Dataset.objects.select_related("resource__provider", "uploaded_by"), pk=pk)
     if not is_steward(request.user, ds.resource.provider):
         return render(request, "exchange/denied.html", status=403)
-    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        if action == "confirm":
+            _attempt(request, lambda: services.confirm_dataset(actor=request.user, dataset=ds, reason=reason),
+                     _("已确认：此版本成为当前版本。"))
+        elif action == "discard":
+            _attempt(request, lambda: services.discard_dataset(actor=request.user, dataset=ds, reason=reason),
+                     _("已弃用此版本：当前版本不变。"))
+        else:
+            messages.error(request, _("未知的操作。"))
+        return redirect("exchange:dataset", pk=ds.pk)
+    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report, "held": ds.status == DatasetStatus.HELD})
 
 
 @staff_only
