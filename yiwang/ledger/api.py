@@ -18,7 +18,7 @@ from ninja import Router, Schema
 
 from yiwang.core.errors import CoreErrorCode, Forbidden, InvalidInput, NotFound
 from yiwang.core.selectors import is_supervisor
-from yiwang.crypto.signing import trusted_public_keys
+from yiwang.crypto.services import export_public_keys
 from yiwang.ledger import selectors
 from yiwang.ledger.errors import LedgerErrorCode
 from yiwang.ledger.models import LedgerEntry, TreeHead, utc_iso
@@ -48,6 +48,8 @@ class PublicKeyOut(Schema):
     key_id: str
     algorithm: str
     public_key_pem: str
+    public_key_point: str
+    public_key_xy: str
     current: bool
 
 
@@ -129,13 +131,9 @@ def latest_tree_head(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/ledger/public-keys", auth=None, response=list[PublicKeyOut])
 def public_keys(request: HttpRequest) -> list[dict[str, Any]]:
-    """The SM2 public keys that tree-head signatures verify with (PEM, user ID 1234567812345678)."""
-    trusted = trusted_public_keys()
-    current = next(iter(trusted))
-    return [
-        {"key_id": key_id, "algorithm": "SM2-with-SM3", "public_key_pem": pem, "current": key_id == current}
-        for key_id, pem in trusted.items()
-    ]
+    """The SM2 public keys that tree-head signatures verify with (user ID 1234567812345678): PEM,
+    and the raw point in hex as ``04 || x || y`` (``public_key_point``) and ``x || y`` (``public_key_xy``)."""
+    return export_public_keys()
 
 
 @router.get("/ledger/proofs/inclusion", response={200: InclusionOut, 404: ErrorOut, 422: ErrorOut})
