@@ -451,6 +451,7 @@ def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, A
                                             now=now - dt.timedelta(days=32))
         services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
                                       daily_quota=1000, rate_per_minute=60, reason="一数一源核对，同意以原值比对。",
+                                      clear_fields=names,
                                       now=now - dt.timedelta(days=31))
         made += 1
     return made
@@ -504,6 +505,7 @@ def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResour
                                             clear_fields=sorted(fields), now=now - dt.timedelta(days=20))
         services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
                                       daily_quota=20000, rate_per_minute=600, reason="办件免提交，同意以原值提供。",
+                                      clear_fields=sorted(fields),
                                       now=now - dt.timedelta(days=19))
         subs += 1
     return created, subs

@@ -176,7 +176,8 @@ def request_subscription(
         )
         record_audit(actor=actor, event_type="exchange_subscription_requested", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=consumer, at=sub.requested_at,
-                     details={"resource": resource.code, "fields": names, "purpose": sub.purpose})
+                     details={"resource": resource.code, "fields": names, "clear_fields": sub.clear_fields,
+                              "purpose": sub.purpose})
     return sub
 
 
@@ -189,7 +190,12 @@ def approve_subscription(
     daily_quota: int = 10_000, rate_per_minute: int = 600, fields: Sequence[str] | None = None,
     clear_fields: Sequence[str] | None = None, reason: str = "", now: dt.datetime | None = None,
 ) -> Subscription:
-    """The provider's steward approves, possibly narrowing the fields; sets expiry, quota and rate."""
+    """The provider's steward approves, possibly narrowing the fields; sets expiry, quota and rate.
+
+    Unmasked access is granted only field by field and only as asked: ``clear_fields`` names the
+    fields the steward agrees to provide in clear, a subset of those the request asked in clear and
+    of the approved fields; ``None`` (not given) grants none. The audit record names exactly what
+    was asked and what was granted."""
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
     if expires_at is not None and expires_at <= now:
@@ -206,7 +212,13 @@ def approve_subscription(
             raise InvalidInput(Code.FIELD_NOT_SUBSCRIBED, _("批准的数据项须为申请数据项的一部分。"), {"fields": names})
         catalogue = policy.load_resource(sub.resource.code)
         policy.refuse_unshareable(catalogue, names)
-        clear = [n for n in (clear_fields if clear_fields is not None else sub.clear_fields) if n in names]
+        asked_clear = list(sub.clear_fields or [])
+        clear = list(dict.fromkeys(clear_fields or []))
+        beyond = [n for n in clear if n not in asked_clear or n not in names]
+        if beyond:
+            raise InvalidInput(Code.FIELD_NOT_SUBSCRIBED,
+                               _("只能对申请以原值提供、且已批准的数据项同意不脱敏：%(fields)s 不在其中。") % {"fields": "、".join(beyond)},
+                               {"clear_fields": beyond, "asked_clear_fields": asked_clear, "fields": names})
         sub.fields, sub.clear_fields, sub.status = names, clear, SubscriptionStatus.APPROVED
         sub.expires_at, sub.daily_quota, sub.rate_per_minute = expires_at, daily_quota, rate_per_minute
         sub.decided_by, sub.decided_at, sub.decision_reason = _user(actor), now, reason
@@ -214,6 +226,7 @@ def approve_subscription(
         record_audit(actor=actor, event_type="exchange_subscription_approved", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=sub.resource.provider, at=now,
                      details={"resource": sub.resource.code, "consumer": sub.consumer.code, "fields": names,
+                              "clear_fields": clear, "clear_fields_asked": asked_clear,
                               "expires_at": expires_at.isoformat() if expires_at else None,
                               "daily_quota": daily_quota, "rate_per_minute": rate_per_minute})
     return sub

@@ -171,8 +171,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         return redirect("exchange:subscriptions")
     now = timezone.now()
     return render(request, "exchange/subscriptions.html", {
-        "incoming": selectors.incoming_subscriptions(request.user)[:200],
-        "outgoing": selectors.outgoing_subscriptions(request.user)[:200],
+        "incoming": selectors.with_field_labels(list(selectors.incoming_subscriptions(request.user)[:200])),
+        "outgoing": selectors.with_field_labels(list(selectors.outgoing_subscriptions(request.user)[:200])),
         "now": now, "default_expiry": (timezone.localdate(now) + dt.timedelta(days=365)).isoformat(),
         "pending": SubscriptionStatus.PENDING, "approved": SubscriptionStatus.APPROVED,
     })
@@ -193,8 +193,11 @@ def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         except ValueError:
             messages.error(request, _("请填写有效期（YYYY-MM-DD）和调用限额（正整数）。"))
             return redirect("exchange:subscriptions")
+        # exactly what the steward ticked: the fields, and which of them in clear (none unless ticked)
+        fields = request.POST.getlist("fields") if "fields_shown" in request.POST else None
         _attempt(request, lambda: services.approve_subscription(
-            actor=request.user, subscription=sub, expires_at=expires, daily_quota=quota, rate_per_minute=rate, reason=reason),
+            actor=request.user, subscription=sub, expires_at=expires, daily_quota=quota, rate_per_minute=rate, reason=reason,
+            fields=fields, clear_fields=request.POST.getlist("clear_fields")),
             _("已批准共享申请。"))
     elif action == "refuse":
         _attempt(request, lambda: services.refuse_subscription(actor=request.user, subscription=sub, reason=reason),

@@ -115,7 +115,8 @@ def grant_source_in_clear(county: County, fields: tuple[str, ...] = ("name",)) -
     sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
                                         fields=list(fields), clear_fields=list(fields), purpose="一数一源核对",
                                         legal_basis="《婚姻登记条例》")
-    return services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None)
+    return services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None,
+                                         clear_fields=list(fields))
 
 
 def zhang() -> str:

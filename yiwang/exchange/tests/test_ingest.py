@@ -281,7 +281,7 @@ def test_without_a_clear_subscription_the_source_is_not_read_and_with_one_every_
     # granted in clear: compared, and the read is in the citizen's own 数据使用记录
     sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people, fields=["name"],
                                         clear_fields=["name"], purpose="一数一源核对（原值）", legal_basis="文件")
-    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None)
+    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None, clear_fields=["name"])
     report = _probe(county, "李四")
     assert report["conflicts"] == 1 and report["source_reads"] == {"RK": 1}
     applicant = Applicant(kind=ApplicantKind.PERSON, id_number=zhang(), name="张三")
