@@ -40,7 +40,16 @@ from yiwang.core.errors import InvalidInput
 from yiwang.core.services import record_audit
 from yiwang.crypto.fields import FieldSealer
 from yiwang.exchange.errors import ExchangeErrorCode as Code
-from yiwang.exchange.models import AccessLog, Channel, DataResource, DataRow, Dataset, DatasetStatus, Outcome, ResourceField
+from yiwang.exchange.models import (
+    AccessLog,
+    Channel,
+    DataResource,
+    DataRow,
+    Dataset,
+    DatasetStatus,
+    Outcome,
+    ResourceField,
+)
 from yiwang.exchange.permissions import require_steward
 from yiwang.exchange.rows import REASONS, FieldCheck, RowProcessor, compile_checks, key_indexer, mask_key, unseal
 

@@ -36,7 +36,7 @@ def _ids() -> list[str]:
 
 
 def _load_good(county):
-    rows = [[number, name, f"{number[6:10]}-{number[10:12]}-{number[12:14]}"] for number, (_f, name) in zip(_ids(), RESIDENTS)]
+    rows = [[number, name, f"{number[6:10]}-{number[10:12]}-{number[12:14]}"] for number, (_f, name) in zip(_ids(), RESIDENTS, strict=True)]
     result = services.ingest_dataset(actor=county.ga_steward, resource=county.people, stream=io.BytesIO(_xlsx(rows)),
                                      file_name="rk.xlsx")
     assert result.dataset.status == DatasetStatus.LOADED and result.dataset.rows_loaded == 18
@@ -48,7 +48,7 @@ def _mangled(county) -> bytes:
     as a number (openpyxl writes a numeric cell), and one row kept as text."""
     ids = _ids()
     rows = [[float(number[:17] + ("0" if number.endswith("X") else number[17])), name, "1990-01-01"]
-            for number, (_f, name) in zip(ids, RESIDENTS)]
+            for number, (_f, name) in zip(ids, RESIDENTS, strict=True)]
     rows[0] = [ids[0], RESIDENTS[0][1], f"{ids[0][6:10]}-{ids[0][10:12]}-{ids[0][12:14]}"]
     return _xlsx(rows)
 

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import citizen_id_check_digit
-from yiwang.exchange import services
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.exchange import services
 from yiwang.exchange.models import AccessLog, DataResource, DataRow, DatasetStatus, FieldStandard, FieldType, KeyKind
 from yiwang.exchange.tests.conftest import grant_source_in_clear, people_csv, zhang
 from yiwang.testing import factories
