@@ -211,6 +211,8 @@ class ApproveIn(Schema):
     expires_at: dt.datetime | None = None
     daily_quota: int = Field(10_000, ge=1, le=10_000_000)
     rate_per_minute: int = Field(600, ge=1, le=1_000_000)
+    case_daily_quota: int | None = Field(None, ge=1, le=10_000_000,
+                                         description="免提交 for applicants' own cases: its own daily allowance, no per-minute rate (default: daily_quota)")
     fields: list[str] | None = None
     clear_fields: list[str] | None = None
     reason: str = Field("", max_length=300)
@@ -428,7 +430,8 @@ def approve(request: HttpRequest, sub_id: Id, payload: ApproveIn) -> dict[str, A
     sub = services.approve_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                         expires_at=payload.expires_at, daily_quota=payload.daily_quota,
                                         rate_per_minute=payload.rate_per_minute, fields=payload.fields,
-                                        clear_fields=payload.clear_fields, reason=payload.reason)
+                                        clear_fields=payload.clear_fields, reason=payload.reason,
+                                        case_daily_quota=payload.case_daily_quota)
     return _sub_out(sub)
 
 

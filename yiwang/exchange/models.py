@@ -219,6 +219,11 @@ class Subscription(models.Model):
     minute = models.BigIntegerField(default=0, help_text="minutes since the epoch of minute_count")
     minute_count = models.PositiveIntegerField(default=0)
     total_count = models.BigIntegerField(default=0)
+    # 免提交 for applicants' own cases: a separate daily allowance, not held to the per-minute rate,
+    # so that staff lookups cannot starve citizens' applications (``gateway.record_served``).
+    case_daily_quota = models.PositiveIntegerField(_("办件免提交每日限额"), default=10_000)
+    case_day = models.DateField(null=True, blank=True)
+    case_day_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -187,9 +187,11 @@ def decide(
     return Decision(resource=resource, subscription=chosen, fields=fields, mask=mask, withheld=withheld)
 
 
-def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consumer, now: dt.datetime) -> DomainError:
+def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consumer, now: dt.datetime,
+               own_case: bool = False) -> DomainError:
     """The refusal when the use of an active subscription could not be counted (``gateway.record_served``
-    found it spent, revoked or expired at the moment of the write): which rule, read now."""
+    found it spent, revoked or expired at the moment of the write): which rule, read now.
+    ``own_case``: 免提交 for an applicant's own case, counted against its own daily allowance."""
     state = gateway.usage_state(subscription.pk)
     code = catalogue.resource.code
     if state is None or state["status"] != SubscriptionStatus.APPROVED or (
@@ -198,6 +200,10 @@ def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consu
                                expires_at=state["expires_at"] if state else None)
         return _subscription_refusal([current], catalogue, consumer, now)
     day = timezone.localdate(now)
+    if own_case:
+        return Forbidden(Code.QUOTA_EXHAUSTED, _("今日办件免提交调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
+                         % {"quota": state["case_daily_quota"]},
+                         {"resource": code, "case_daily_quota": state["case_daily_quota"]})
     if state["day"] == day and state["day_count"] >= state["daily_quota"]:
         return Forbidden(Code.QUOTA_EXHAUSTED, _("今日调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
                          % {"quota": state["daily_quota"]}, {"resource": code, "daily_quota": state["daily_quota"]})

@@ -189,6 +189,7 @@ def approve_subscription(
     *, actor: AbstractBaseUser | None, subscription: Subscription, expires_at: dt.datetime | None,
     daily_quota: int = 10_000, rate_per_minute: int = 600, fields: Sequence[str] | None = None,
     clear_fields: Sequence[str] | None = None, reason: str = "", now: dt.datetime | None = None,
+    case_daily_quota: int | None = None,
 ) -> Subscription:
     """The provider's steward approves, possibly narrowing the fields; sets expiry, quota and rate.
 
@@ -200,7 +201,8 @@ def approve_subscription(
     require_steward(actor, subscription.resource.provider)
     if expires_at is not None and expires_at <= now:
         raise InvalidInput(Code.SUBSCRIPTION_EXPIRED, _("有效期须晚于现在。"), {"field": "expires_at"})
-    if daily_quota < 1 or rate_per_minute < 1:
+    case_daily_quota = daily_quota if case_daily_quota is None else case_daily_quota
+    if daily_quota < 1 or rate_per_minute < 1 or case_daily_quota < 1:
         raise InvalidInput(Code.QUOTA_EXHAUSTED, _("调用限额须为正数。"), {"field": "daily_quota"})
     with transaction.atomic():
         sub = _locked(subscription)
@@ -221,6 +223,7 @@ def approve_subscription(
                                {"clear_fields": beyond, "asked_clear_fields": asked_clear, "fields": names})
         sub.fields, sub.clear_fields, sub.status = names, clear, SubscriptionStatus.APPROVED
         sub.expires_at, sub.daily_quota, sub.rate_per_minute = expires_at, daily_quota, rate_per_minute
+        sub.case_daily_quota = case_daily_quota
         sub.decided_by, sub.decided_at, sub.decision_reason = _user(actor), now, reason
         sub.save()
         record_audit(actor=actor, event_type="exchange_subscription_approved", subject_type="exchange_subscription",
@@ -228,7 +231,8 @@ def approve_subscription(
                      details={"resource": sub.resource.code, "consumer": sub.consumer.code, "fields": names,
                               "clear_fields": clear, "clear_fields_asked": asked_clear,
                               "expires_at": expires_at.isoformat() if expires_at else None,
-                              "daily_quota": daily_quota, "rate_per_minute": rate_per_minute})
+                              "daily_quota": daily_quota, "rate_per_minute": rate_per_minute,
+                              "case_daily_quota": case_daily_quota})
     return sub
 
 
@@ -477,7 +481,7 @@ def lookup(
                                          returned=returned, purpose=use_purpose, case_reference=case_reference,
                                          outcome=outcome, code="", response_sm3=digest, channel=channel)))
         if access_id is None:
-            raise policy.refuse_use(decision.subscription, catalogue, consumer, now)
+            raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
     except DomainError as exc:
         with transaction.atomic():
             _log(consumer=consumer, actor=actor, resource=state.get("resource"), resource_code=resource_code,
