@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, HttpBearer
+from pydantic import ValidationError
 
-from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from yiwang.core.errors import CoreErrorCode, DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
 from yiwang.core.services import user_for_token
 from yiwang.exchange import policy, pushes, selectors, services
@@ -282,12 +283,21 @@ def _cred_out(c: ApiCredential, key: str | None = None) -> dict[str, Any]:
             "expires_at": c.expires_at, "revoked_at": c.revoked_at, "key": key}
 
 
+class LookupReferenceIn(Schema):
+    kind: str = Field("case", max_length=20, description="What the lookup is for: `case` (an appeal later)")
+    number: str = Field(..., max_length=64)
+
+
 class LookupIn(Schema):
     resource: str = Field(..., max_length=40)
     key: str | None = Field(None, max_length=64, description="Citizen ID, credit code or the resource's declared key")
     fields: list[str] = Field(default_factory=list, max_length=100)
     purpose: str = Field("", max_length=300)
-    case_reference: str = Field("", max_length=64)
+    case_reference: str = Field("", max_length=64, description="Shorthand for reference {kind: case, number}")
+    reference: LookupReferenceIn | None = None
+    reason_code: str = Field("", max_length=16, description="Without a case: emergency, enforcement, in_person, "
+                                                             "data_check or other (reviewed by the provider's steward)")
+    reason: str = Field("", max_length=300)
     consumer_department: str | None = Field(None, max_length=32)
 
 
@@ -479,8 +489,15 @@ def _lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
     if payload.key is None or not payload.key.strip():
         # absent key: refused (and logged) by the gateway like any malformed one
         payload.key = ""
+    ref = payload.reference
+    if ref is None and payload.case_reference.strip():
+        ref = LookupReferenceIn(kind="case", number=payload.case_reference)
+    justification = policy.Justification(
+        reference=policy.Reference(ref.kind.strip(), ref.number.strip()) if ref is not None else None,
+        reason_code=payload.reason_code, reason_text=payload.reason)
     result = services.lookup(consumer=consumer, resource_code=payload.resource, key=payload.key, fields=payload.fields,
-                             purpose=payload.purpose, case_reference=payload.case_reference, actor=_user(request))
+                             purpose=payload.purpose, case_reference=payload.case_reference, actor=_user(request),
+                             justification=justification)
     # LookupOut documents this answer; the service builds it in that shape, so it is not validated again
     return JsonResponse(result.as_dict())
 
@@ -497,10 +514,17 @@ def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
 
 @router.get("/exchange/lookup", response={200: LookupOut, **ERRORS}, auth=GATEWAY_AUTH)
 def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str = "", purpose: str = "",
-               case_reference: str = "", consumer_department: str | None = None) -> JsonResponse:
-    """The same as POST, with ``fields`` comma-separated."""
-    payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
-                       case_reference=case_reference, consumer_department=consumer_department)
+               case_reference: str = "", consumer_department: str | None = None, reference_kind: str = "case",
+               reference_number: str = "", reason_code: str = "", reason: str = "") -> JsonResponse:
+    """The same as POST, with ``fields`` comma-separated and the reference as ``reference_kind`` / ``reference_number``."""
+    try:
+        payload = LookupIn(
+            resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
+            case_reference=case_reference, consumer_department=consumer_department, reason_code=reason_code, reason=reason,
+            reference={"kind": reference_kind, "number": reference_number} if reference_number else None)
+    except ValidationError as exc:
+        raise InvalidInput(CoreErrorCode.VALIDATION_FAILED, _("查询参数无效或过长。"),
+                           {"errors": [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()][:10]}) from exc
     return _lookup(request, payload)
 
 

@@ -463,6 +463,47 @@ class AccessLog(models.Model):
         verbose_name_plural = _("数据使用记录")
 
 
+class LookupReason(models.TextChoices):
+    """Why a staff member looked a person up without naming a case they handle (a short list)."""
+
+    EMERGENCY = "emergency", _("紧急救助或人身安全")
+    ENFORCEMENT = "enforcement", _("依法执法核查（有立案或检查文书）")
+    IN_PERSON = "in_person", _("当事人在场办理、尚未立案")
+    DATA_CHECK = "data_check", _("本部门数据纠错核对")
+    OTHER = "other", _("其他（须详细说明）")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    REVIEWED = "reviewed", _("已复核")
+    FLAGGED = "flagged", _("有疑问")
+
+
+class LookupReview(models.Model):
+    """A lookup of a person made with a documented reason instead of a case: it is served, and
+    waits here for the provider's steward to review it afterwards (mark reviewed, or flag it)."""
+
+    access = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="review")
+    provider = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    consumer = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    reason_code = models.CharField(_("理由类别"), max_length=16, choices=LookupReason.choices)
+    reason_text = models.CharField(_("理由说明"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("复核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("复核意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["provider", "status", "-created_at"], name="exchange_review_queue_idx")]
+        verbose_name = _("查询复核")
+        verbose_name_plural = _("查询复核")
+
+
 class PolicyState(models.Model):
     """One row whose ``token`` changes, by database triggers, with every change to what the
     gateway decides on: resources, fields, the negative list, subscriptions (not their usage

@@ -16,6 +16,7 @@ from yiwang.exchange.models import (
     Dataset,
     DatasetPush,
     KeyKind,
+    LookupReview,
     MaterialProof,
     NegativeListEntry,
     ResourceField,
@@ -136,3 +137,13 @@ def with_field_labels(subscriptions: list[Subscription]) -> list[Subscription]:
         clear = set(s.clear_fields or [])
         s.field_rows = [(n, labels.get((s.resource_id, n), n), n in clear) for n in s.fields]  # type: ignore[attr-defined]
     return subscriptions
+
+
+def review_queue(user: AbstractBaseUser, status: str = "pending") -> QuerySet[LookupReview]:
+    """Lookups made with a documented reason, for the stewards of the providing departments."""
+    return (LookupReview.objects.filter(provider_id__in=steward_departments(user), status=status)
+            .select_related("access__resource", "consumer", "actor", "reviewed_by"))
+
+
+def review_for(user: AbstractBaseUser, pk: int) -> LookupReview | None:
+    return LookupReview.objects.filter(pk=pk, provider_id__in=steward_departments(user)).select_related("provider").first()

@@ -37,6 +37,7 @@ from yiwang.exchange.models import (
     Dataset,
     DatasetStatus,
     KeyKind,
+    LookupReview,
     MaterialProof,
     NegativeListEntry,
     Outcome,
@@ -427,7 +428,7 @@ def _user_id(actor: AbstractBaseUser | None) -> int | None:
 def lookup(
     *, consumer: policy.Consumer, resource_code: str, key: Any, fields: Sequence[str] | None = None, purpose: str = "",
     case_reference: str = "", actor: AbstractBaseUser | None = None, channel: str = Channel.API,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, justification: policy.Justification | None = None,
 ) -> LookupResult:
     """Serve one lookup through the gateway's policy; every outcome (refusals too) is logged and
     audited with the SM3 hash of the response. Raises the refusal's ``DomainError``.
@@ -446,11 +447,18 @@ def lookup(
             resource_code=resource_code, consumer_department_id=checked.department.pk,
             credential_id=checked.credential.pk if checked.credential is not None else None, key_indexes=key_indexes(key))
     consumer = checked
+    if justification is None:  # a bare case number is a reference to a case
+        justification = policy.Justification(
+            reference=policy.Reference("case", case_reference.strip()) if (case_reference or "").strip() else None)
+    elif justification.reference is not None:
+        case_reference = str(justification.reference)
     try:
         catalogue = policy.require_catalogue(snapshot.catalogue, resource_code)
         resource = state["resource"] = catalogue.resource
         value = normalize_lookup_key(resource.key_kind, key)
         state["subject"] = (key_index(resource.key_kind, value), mask_key(resource.key_kind, value))
+        why = policy.justify(consumer=consumer, resource=resource, channel=channel, justification=justification,
+                             subject_index=state["subject"][0])
         decision = policy.decide(consumer=consumer, catalogue=catalogue, subscriptions=snapshot.subscriptions,
                                  field_names=requested, now=now)
         state["subscription"] = decision.subscription
@@ -471,7 +479,7 @@ def lookup(
                 "data": data, "fetched_at": now.isoformat(), "purpose": use_purpose, "case": case_reference}
         digest = _response_hash(body)
         outcome = Outcome.SERVED if row is not None else Outcome.NOT_FOUND
-        access_id = gateway.record_served(gateway.ServedAccess(
+        served = gateway.ServedAccess(
             now=now, subscription_id=decision.subscription.pk, consumer=consumer.department, provider=resource.provider,
             resource=resource, credential=consumer.credential, actor_id=_user_id(actor), channel=channel,
             subject_index=state["subject"][0], subject_masked=state["subject"][1], fields_requested=requested or returned,
@@ -479,7 +487,18 @@ def lookup(
             response_sm3=digest, audit_event="exchange_lookup_served",
             audit_details=_audit_details(consumer=consumer, resource=resource, resource_code=resource.code,
                                          returned=returned, purpose=use_purpose, case_reference=case_reference,
-                                         outcome=outcome, code="", response_sm3=digest, channel=channel)))
+                                         outcome=outcome, code="", response_sm3=digest, channel=channel))
+        if why == "reason":  # the access and its review are written together, or neither
+            served.audit_details["reason_code"] = justification.reason_code
+            with transaction.atomic():
+                access_id = gateway.record_served(served)
+                if access_id is not None:
+                    LookupReview.objects.create(
+                        access_id=access_id, provider=resource.provider, consumer=consumer.department, actor=_user(actor),
+                        reason_code=justification.reason_code.strip(), reason_text=justification.reason_text.strip()[:300],
+                        created_at=now)
+        else:
+            access_id = gateway.record_served(served)
         if access_id is None:
             raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
     except DomainError as exc:
@@ -496,6 +515,34 @@ def lookup(
         response_sm3=digest, access_id=access_id, purpose=use_purpose, case_reference=case_reference,
         labels={f.name: f.label for f in decision.fields},
     )
+
+
+# ------------------------------------------------------------------------------ reviews of reasoned lookups
+
+
+def review_lookup(*, actor: AbstractBaseUser | None, review: LookupReview, verdict: str, note: str = "",
+                  now: dt.datetime | None = None) -> LookupReview:
+    """The provider's steward reviews a lookup made with a documented reason instead of a case:
+    ``reviewed`` (the reason holds) or ``flagged`` (it does not; a note is required)."""
+    from yiwang.exchange.models import ReviewStatus
+
+    now = _now(now)
+    require_steward(actor, review.provider)
+    if verdict not in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED):
+        raise InvalidInput(Code.ILLEGAL_TRANSITION, _("复核结论须为“已复核”或“有疑问”。"), {"verdict": verdict[:20]})
+    if verdict == ReviewStatus.FLAGGED and not (note or "").strip():
+        raise InvalidInput(Code.REASON_REQUIRED, _("标记有疑问须写明复核意见。"), {"field": "note"})
+    with transaction.atomic():
+        locked = LookupReview.objects.select_for_update().select_related("provider").get(pk=review.pk)
+        if locked.status != ReviewStatus.PENDING:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("该查询已复核（%(s)s）。") % {"s": locked.get_status_display()},
+                           {"status": locked.status})
+        locked.status, locked.reviewed_by, locked.reviewed_at, locked.note = verdict, _user(actor), now, (note or "").strip()[:300]
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+        record_audit(actor=actor, event_type=f"exchange_lookup_{verdict}", subject_type="exchange_access",
+                     subject_id=locked.access_id, actor_department=locked.provider, at=now,
+                     details={"review": locked.pk, "reason_code": locked.reason_code, "note": locked.note})
+    return locked
 
 
 # ------------------------------------------------------------------------------ cases (免提交)

@@ -234,3 +234,28 @@ def my_data_usage(request: HttpRequest) -> HttpResponse:
     labels = selectors.field_labels(list(page))
     entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in page]
     return render(request, "exchange/my_data_usage.html", {"page": page, "entries": entries, "applicant": applicant})
+
+
+@staff_only
+def reviews(request: HttpRequest) -> HttpResponse:
+    """查询复核: lookups of persons made with a documented reason instead of a case, for the
+    provider's stewards to review afterwards (mark reviewed, or flag with a note)."""
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("review", ""))
+        except ValueError:
+            pk = 0
+        review = selectors.review_for(request.user, pk) if 0 < pk < 2**63 else None
+        if review is None:
+            messages.error(request, _("复核记录不存在或不归您复核。"))
+        else:
+            _attempt(request, lambda: services.review_lookup(actor=request.user, review=review,
+                                                            verdict=request.POST.get("verdict", ""),
+                                                            note=request.POST.get("note", "")),
+                     _("复核结论已记录。"))
+        return redirect("exchange:reviews")
+    status = request.GET.get("status", "pending")
+    if status not in ("pending", "reviewed", "flagged"):
+        status = "pending"
+    page = Paginator(selectors.review_queue(request.user, status), 50).get_page(request.GET.get("page"))
+    return render(request, "exchange/reviews.html", {"page": page, "status": status})

@@ -82,7 +82,9 @@ def test_staff_request_and_steward_approve_through_the_api(county):
     by_other = client.post(f"/api/v1/exchange/subscriptions/{sub_id}/approve", {}, content_type="application/json", **clerk)
     approved = client.post(f"/api/v1/exchange/subscriptions/{sub_id}/approve", {"daily_quota": 10},
                            content_type="application/json", **steward)
-    served = client.post("/api/v1/exchange/lookup", {"resource": "RK", "key": zhang()}, content_type="application/json", **clerk)
+    served = client.post("/api/v1/exchange/lookup", {"resource": "RK", "key": zhang(), "reason_code": "in_person",
+                                                     "reason": "申请人在窗口当面申领高龄津贴"},
+                         content_type="application/json", **clerk)
     # then
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     assert by_other.status_code in (403, 404)
