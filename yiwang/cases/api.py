@@ -13,15 +13,14 @@ from ninja import Field, File, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from yiwang.cases import selectors, services
+from yiwang.cases import permissions, selectors, services
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
-from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
-from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.models import Applicant
 from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
@@ -222,14 +221,8 @@ class BoardRowOut(Schema):
 
 
 def applicant_out(applicant: Applicant, full: bool) -> dict[str, str]:
-    person = applicant.kind == ApplicantKind.PERSON
-    return {
-        "kind": applicant.kind,
-        "name": applicant.name if full or not person else mask_name(applicant.name),
-        "id_number": applicant.id_number if full else mask_id_number(applicant.id_number),
-        "phone": applicant.phone if full else mask_phone(applicant.phone),
-        "address": applicant.address if full else mask_address(applicant.address),
-    }
+    view = permissions.applicant_view(applicant, full)
+    return {k: view[k] for k in ("kind", "name", "id_number", "phone", "address")}
 
 
 def step_out(step: CaseStep, now: dt.datetime) -> dict[str, Any]:
@@ -244,7 +237,7 @@ def step_out(step: CaseStep, now: dt.datetime) -> dict[str, Any]:
 
 def case_out(user: Any, case: Case) -> dict[str, Any]:
     now = timezone.now()
-    full = selectors.may_see_personal_data(user, case)
+    full = permissions.may_see_personal_data(user, case)
     return {
         "number": case.number, "item_code": case.item.code, "item_name": case.item.name,
         "department": case.department.name, "applicant": applicant_out(case.applicant, full),
@@ -256,7 +249,7 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         "current_step": case.current_step,
         "current_department": case.current_department.name if case.current_department else None,
         "outcome": case.outcome, "reject_reason": case.reject_reason, "delivery_method": case.delivery_method,
-        "form": selectors.masked_form(case, full), "process_version": case.process_version.version,
+        "form": permissions.masked_form(case, full), "process_version": case.process_version.version,
         "steps": [step_out(s, now) for s in selectors.case_steps(case)],
         "materials": [
             {"id": m.pk, "material_id": m.material_id, "material": m.material.name if m.material else "",
@@ -348,8 +341,7 @@ def case_summary_out(c: Case) -> dict[str, Any]:
 
 def task_out(s: CaseStep) -> dict[str, Any]:
     return {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
-            "applicant": s.case.applicant.name if s.case.applicant.kind == ApplicantKind.ORGANISATION
-            else mask_name(s.case.applicant.name),
+            "applicant": permissions.applicant_view(s.case.applicant, full=False)["name"],
             "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
             "due_at": s.due_at,
             "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=timezone.now())}

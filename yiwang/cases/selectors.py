@@ -19,7 +19,6 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.services.approval import APPROVER_ROLES
 from yiwang.core.errors import Forbidden, NotFound
-from yiwang.core.ids import mask_id_number, mask_phone
 from yiwang.core.models import AuditEvent, Role
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
@@ -84,35 +83,6 @@ def applicant_cases(user: AbstractBaseUser) -> QuerySet[Case]:
 
 def is_own_case(user: AbstractBaseUser, case: Case) -> bool:
     return case.submitted_by_id == user.pk or case.applicant.user_id == user.pk
-
-
-def may_see_personal_data(user: AbstractBaseUser, case: Case) -> bool:
-    """The applicant, window clerks and staff of a department that handles the case see personal
-    data in full; everyone else (supervisors, other departments) sees it masked."""
-    if is_own_case(user, case) or is_clerk(user):
-        return True
-    departments = {r.department_id for r in staff_roles_of(user) if r.role in APPROVER_ROLES}
-    if not departments:
-        return False
-    return case.department_id in departments or case.steps.filter(department_id__in=departments).exists()
-
-
-def form_value_for_viewer(field: dict[str, Any], value: Any, full: bool) -> Any:
-    """Form values that identify a person (phones, ID numbers) are masked for staff who do not
-    handle the case."""
-    if full or value in (None, ""):
-        return value
-    name = field.get("name", "")
-    if field.get("type") == "tel" or "phone" in name or "mobile" in name:
-        return mask_phone(str(value))
-    if "id_number" in name or "id_card" in name:
-        return mask_id_number(str(value))
-    return value
-
-
-def masked_form(case: Case, full: bool) -> dict[str, Any]:
-    fields = {f["name"]: f for f in case.item.form_schema or []}
-    return {k: form_value_for_viewer(fields.get(k, {"name": k}), v, full) for k, v in case.form_data.items()}
 
 
 def may_view(user: AbstractBaseUser, case: Case) -> bool:

@@ -17,15 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.cases import selectors, services
+from yiwang.cases import permissions, selectors, services
 from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
 from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.errors import DomainError
-from yiwang.core.ids import mask_id_number, mask_name, mask_phone
-from yiwang.core.models import ApplicantKind, Notification
+from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
 from yiwang.exchange.selectors import materials_provable_by_sharing
@@ -116,27 +115,24 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
     case = selectors.case_for_viewer(request.user, number)
     now = timezone.now()
-    full = selectors.may_see_personal_data(request.user, case)
-    applicant = case.applicant
-    person = applicant.kind == ApplicantKind.PERSON
+    full = permissions.may_see_personal_data(request.user, case)
     open_notice = case.corrections.filter(answered_at__isnull=True).prefetch_related("materials").first()
+    materials = list(case.materials.select_related("material", "review").prefetch_related("findings"))
+    for m in materials:  # 免提交 facts follow the same need-to-know rule as the applicant's fields
+        m.facts_view = permissions.shared_facts_view(m.shared_facts, full)
     return {
         "case": case,
         "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
         "steps": selectors.case_steps(case),
         "timeline": selectors.case_timeline(case),
-        "materials": case.materials.select_related("material", "review").prefetch_related("findings"),
+        "materials": materials,
+        "may_open_files": full,
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,
-        "form_rows": [(f.get("label", f["name"]), selectors.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
+        "form_rows": [(f.get("label", f["name"]), permissions.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
                       for f in case.item.form_schema or []],
-        "applicant_view": {
-            "name": applicant.name if full or not person else mask_name(applicant.name),
-            "id_number": applicant.id_number if full else mask_id_number(applicant.id_number),
-            "phone": applicant.phone if full else mask_phone(applicant.phone),
-            "kind": applicant.get_kind_display(),
-            "masked": not full,
-        },
+        "applicant_view": {**permissions.applicant_view(case.applicant, full),
+                           "kind": case.applicant.get_kind_display()},
     }
 
 
@@ -189,11 +185,12 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def material_file(request: HttpRequest, pk: int) -> HttpResponse:
     material = get_object_or_404(CaseMaterial.objects.select_related("case"), pk=pk)
-    if material.case is None:
-        if material.uploaded_by_id != request.user.pk:
-            raise Http404
-    elif not selectors.may_view(request.user, material.case):
-        return HttpResponseForbidden(_("您无权查看该材料。"))
+    if material.case is None and material.uploaded_by_id != request.user.pk:
+        raise Http404
+    if not permissions.may_open_material(request.user, material):
+        return HttpResponseForbidden(_("您无权查看该材料：材料含申请人的个人信息，仅申请人和承办人员可以查看。"))
+    if not material.file:  # obtained by data sharing (免提交): there is no file to send
+        raise Http404(_("该材料由数据共享获取，没有文件。"))
     return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
 
 

@@ -50,3 +50,18 @@ def reencrypt_columns(*, targets: list[str], batch_size: int = 500) -> dict[str,
             model=apps.get_model(app_label, model_name), field_name=field_name, batch_size=batch_size
         )
     return result
+
+
+def export_public_keys() -> list[dict[str, str | bool]]:
+    """Every trusted SM2 public key in each form verifiers ask for: PEM (SubjectPublicKeyInfo), and
+    the raw point as hex, ``04 || x || y`` (65 bytes) and ``x || y`` (64 bytes). Reads only."""
+    from yiwang.crypto.signing import public_point, trusted_public_keys
+
+    trusted = trusted_public_keys()
+    current = next(iter(trusted))
+    out: list[dict[str, str | bool]] = []
+    for key_id, pem in trusted.items():
+        point = public_point(pem)
+        out.append({"key_id": key_id, "algorithm": "SM2-with-SM3", "public_key_pem": pem,
+                    "public_key_point": point.hex(), "public_key_xy": point[1:].hex(), "current": key_id == current})
+    return out

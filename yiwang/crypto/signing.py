@@ -85,9 +85,24 @@ def trusted_public_keys() -> dict[str, str]:
     return trusted
 
 
-def verify_with_public_key(public_pem: str, data: bytes, signature: bytes) -> bool:
-    _key_id, key = _public_key(public_pem)
+def verify_with_public_key(public_key: str | bytes, data: bytes, signature: bytes) -> bool:
+    """``public_key``: PEM, or the raw point (65 bytes ``04 || x || y`` or 64 bytes ``x || y``);
+    ``signature``: DER or raw ``r || s`` (64 bytes). A key that cannot be read verifies nothing."""
+    if isinstance(public_key, bytes) and len(public_key) in (64, 65):
+        try:
+            key = Sm2Key.from_public_point(public_key)
+        except ValueError:
+            return False
+        return key.verify(data, signature, DEFAULT_ID)
+    _key_id, key = _public_key(public_key if isinstance(public_key, str) else public_key.decode("ascii"))
     return key.verify(data, signature, DEFAULT_ID)
+
+
+def public_point(public_pem: str) -> bytes:
+    """The raw public point (``04 || x || y``, 65 bytes) of a PEM public key, for toolkits that
+    take keys in that form (gmssl, many GM/T tools); ``[1:]`` is ``x || y``."""
+    _key_id, key = _public_key(public_pem)
+    return key.public_point()
 
 
 def verify_signature(*, key_id: str, data: bytes, signature: bytes) -> bool:

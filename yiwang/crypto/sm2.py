@@ -5,6 +5,10 @@ directly: ``EVP_DigestSign``/``EVP_DigestVerify`` with SM3, the signer's ID set 
 ``EVP_PKEY_CTX_set1_id`` (GM/T 0009's ``1234567812345678``; OpenSSL 3.0's default is the empty ID,
 which other SM2 implementations do not use), DER ``SEQUENCE {r, s}`` signatures.
 
+Interoperability: ``verify`` also accepts the raw 64-byte ``r || s`` form (32 bytes each,
+big-endian) that gmssl and many GM/T toolkits produce, and a public key can be exported as, and
+loaded from, its raw point: 65 bytes ``04 || x || y`` (uncompressed, SEC 1) or 64 bytes ``x || y``.
+
 The library is loaded at the first SM2 operation; where it is missing or built without SM2 the
 operation raises ``Sm2Unavailable`` naming the fallback. Nothing here holds global mutable state
 besides the loaded library handle, so it is safe in any number of processes and threads.
@@ -29,6 +33,30 @@ _FALLBACK_HINT = (
 )
 
 _c_void_p = ctypes.c_void_p
+# SubjectPublicKeyInfo {id-ecPublicKey, curve SM2 (1.2.156.10197.1.301)}, BIT STRING of 66 bytes: the
+# DER before an uncompressed point is always these 26 bytes, the point's 04 byte included.
+_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d03420004")
+RAW_SIGNATURE_BYTES = 64
+
+
+def der_signature(signature: bytes) -> bytes:
+    """A signature as DER: raw ``r || s`` (64 bytes) is encoded, anything else is returned as is.
+    (A DER signature is never 64 bytes long with a well-formed SM2 key: it would need both integers
+    to be at least 2**228 smaller than the curve order, so the two forms do not overlap in practice;
+    ``Sm2Key.verify`` still tries a 64-byte input both ways.)"""
+    if len(signature) != RAW_SIGNATURE_BYTES:
+        return signature
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    return encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+
+
+def raw_signature(der: bytes) -> bytes:
+    """A DER signature as raw ``r || s`` (64 bytes), for toolkits that want that form."""
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    r, s = decode_dss_signature(der)
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
 class _Lib:
@@ -171,7 +199,29 @@ class Sm2Key:
             raise ValueError("the PEM key is not an SM2 key (curve SM2, OID 1.2.156.10197.1.301)")
         return key
 
+    @classmethod
+    def from_public_point(cls, point: bytes) -> Sm2Key:
+        """A public key from its raw point: ``04 || x || y`` (65 bytes) or ``x || y`` (64 bytes)."""
+        if len(point) == 65 and point[0] == 4:
+            point = point[1:]
+        if len(point) != 64:
+            raise ValueError("an SM2 public point is 64 bytes (x || y) or 65 bytes (04 || x || y)")
+        import base64
+
+        body = base64.encodebytes(_SPKI_PREFIX + point).decode("ascii")
+        key = cls.from_pem(f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n")
+        if key.public_point()[1:] != point:  # OpenSSL refuses a point off the curve; this guards the rest
+            raise ValueError("not an SM2 public point")
+        return key
+
     # -- export --------------------------------------------------------------------------------
+
+    def public_point(self) -> bytes:
+        """The raw public point, 65 bytes ``04 || x || y`` (drop the first byte for ``x || y``)."""
+        der = self.public_der()
+        if not der.startswith(_SPKI_PREFIX) or len(der) != len(_SPKI_PREFIX) + 64:
+            raise ValueError("unexpected SM2 public key encoding")
+        return b"\x04" + der[len(_SPKI_PREFIX):]
 
     def private_pem(self) -> bytes:
         if not self.has_private:
@@ -252,7 +302,14 @@ class Sm2Key:
             lib.EVP_PKEY_CTX_free(pctx)
 
     def verify(self, data: bytes, signature: bytes, distid: bytes = DEFAULT_ID) -> bool:
-        """True only for a valid DER signature over ``data``; malformed input is simply invalid."""
+        """True only for a valid signature over ``data``, DER or raw ``r || s`` (64 bytes);
+        malformed input is simply invalid."""
+        if len(signature) == RAW_SIGNATURE_BYTES:
+            return self._verify_der(data, der_signature(signature), distid) or (
+                signature[:1] == b"\x30" and self._verify_der(data, signature, distid))
+        return self._verify_der(data, signature, distid)
+
+    def _verify_der(self, data: bytes, signature: bytes, distid: bytes) -> bool:
         lib = self._lib
         mctx, pctx = self._digest_ctx(distid, verify=True)
         try:

@@ -211,6 +211,8 @@ class ApproveIn(Schema):
     expires_at: dt.datetime | None = None
     daily_quota: int = Field(10_000, ge=1, le=10_000_000)
     rate_per_minute: int = Field(600, ge=1, le=1_000_000)
+    case_daily_quota: int | None = Field(None, ge=1, le=10_000_000,
+                                         description="免提交 for applicants' own cases: its own daily allowance, no per-minute rate (default: daily_quota)")
     fields: list[str] | None = Field(None, max_length=100, description="Narrow the requested fields (as SubscriptionIn)")
     clear_fields: list[str] | None = Field(None, max_length=100)
     reason: str = Field("", max_length=300)
@@ -280,12 +282,21 @@ def _cred_out(c: ApiCredential, key: str | None = None) -> dict[str, Any]:
             "expires_at": c.expires_at, "revoked_at": c.revoked_at, "key": key}
 
 
+class LookupReferenceIn(Schema):
+    kind: str = Field("case", max_length=20, description="What the lookup is for: `case` (an appeal later)")
+    number: str = Field(..., max_length=64)
+
+
 class LookupIn(Schema):
     resource: str = Field(..., max_length=40)
     key: str | None = Field(None, max_length=64, description="Citizen ID, credit code or the resource's declared key")
     fields: list[str] = Field(default_factory=list, max_length=100)
     purpose: str = Field("", max_length=300)
-    case_reference: str = Field("", max_length=64)
+    case_reference: str = Field("", max_length=64, description="Shorthand for reference {kind: case, number}")
+    reference: LookupReferenceIn | None = None
+    reason_code: str = Field("", max_length=16, description="Without a case: emergency, enforcement, in_person, "
+                                                             "data_check or other (reviewed by the provider's steward)")
+    reason: str = Field("", max_length=300)
     consumer_department: str | None = Field(None, max_length=32)
 
 
@@ -428,7 +439,8 @@ def approve(request: HttpRequest, sub_id: Id, payload: ApproveIn) -> dict[str, A
     sub = services.approve_subscription(actor=_staff(request), subscription=_subscription(request, sub_id),
                                         expires_at=payload.expires_at, daily_quota=payload.daily_quota,
                                         rate_per_minute=payload.rate_per_minute, fields=payload.fields,
-                                        clear_fields=payload.clear_fields, reason=payload.reason)
+                                        clear_fields=payload.clear_fields, reason=payload.reason,
+                                        case_daily_quota=payload.case_daily_quota)
     return _sub_out(sub)
 
 
@@ -476,8 +488,15 @@ def _lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
     if payload.key is None or not payload.key.strip():
         # absent key: refused (and logged) by the gateway like any malformed one
         payload.key = ""
+    ref = payload.reference
+    if ref is None and payload.case_reference.strip():
+        ref = LookupReferenceIn(kind="case", number=payload.case_reference)
+    justification = policy.Justification(
+        reference=policy.Reference(ref.kind.strip(), ref.number.strip()) if ref is not None else None,
+        reason_code=payload.reason_code, reason_text=payload.reason)
     result = services.lookup(consumer=consumer, resource_code=payload.resource, key=payload.key, fields=payload.fields,
-                             purpose=payload.purpose, case_reference=payload.case_reference, actor=_user(request))
+                             purpose=payload.purpose, case_reference=payload.case_reference, actor=_user(request),
+                             justification=justification)
     # LookupOut documents this answer; the service builds it in that shape, so it is not validated again
     return JsonResponse(result.as_dict())
 
@@ -496,11 +515,15 @@ def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
 def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), key: str = Query("", max_length=64),
                fields: str = Query("", max_length=4100, description="Comma-separated; at most 100 names"),
                purpose: str = Query("", max_length=300), case_reference: str = Query("", max_length=64),
-               consumer_department: str | None = Query(None, max_length=32)) -> JsonResponse:
-    """The same as POST, with ``fields`` comma-separated."""
+               consumer_department: str | None = Query(None, max_length=32),
+               reference_kind: str = Query("case", max_length=16), reference_number: str = Query("", max_length=64),
+               reason_code: str = Query("", max_length=16), reason: str = Query("", max_length=300)) -> JsonResponse:
+    """The same as POST, with ``fields`` comma-separated and the reference as ``reference_kind`` / ``reference_number``."""
     try:
-        payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()],
-                           purpose=purpose, case_reference=case_reference, consumer_department=consumer_department)
+        payload = LookupIn(
+            resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
+            case_reference=case_reference, consumer_department=consumer_department, reason_code=reason_code, reason=reason,
+            reference={"kind": reference_kind, "number": reference_number} if reference_number else None)
     except pydantic.ValidationError as exc:  # e.g. more than 100 names: the same 422 as the POST body's
         raise ValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from exc
     return _lookup(request, payload)
@@ -644,6 +667,33 @@ def get_dataset(request: HttpRequest, dataset_id: Id) -> dict[str, Any]:
     if not is_steward(_staff(request), dataset.resource.provider):
         raise Forbidden(Code.NOT_STEWARD, _("只有提供部门的数据管理员可以查看数据集质量报告。"))
     return _dataset_out(dataset)
+
+
+class DatasetDecisionIn(Schema):
+    reason: str = Field("", max_length=300)
+
+
+def _held_dataset(request: HttpRequest, dataset_id: int) -> tuple[AbstractBaseUser, Dataset]:
+    user = _staff(request)
+    dataset = get_object_or_404(Dataset.objects.select_related("resource__provider"), pk=dataset_id)
+    if not is_steward(user, dataset.resource.provider):
+        raise Forbidden(Code.NOT_STEWARD, _("只有提供部门的数据管理员可以确认或弃用数据集版本。"))
+    return user, dataset
+
+
+@router.post("/exchange/datasets/{dataset_id}/confirm", response={200: DatasetOut, **ERRORS})
+def confirm_dataset(request: HttpRequest, dataset_id: Id, payload: DatasetDecisionIn) -> dict[str, Any]:
+    """A held push (``status: held``: too many rows rejected, or far fewer rows than the current
+    version) becomes the current version (the provider's stewards)."""
+    user, dataset = _held_dataset(request, dataset_id)
+    return _dataset_out(services.confirm_dataset(actor=user, dataset=dataset, reason=payload.reason))
+
+
+@router.post("/exchange/datasets/{dataset_id}/discard", response={200: DatasetOut, **ERRORS})
+def discard_dataset(request: HttpRequest, dataset_id: Id, payload: DatasetDecisionIn) -> dict[str, Any]:
+    """A held push is discarded: its rows are deleted and the current version stays."""
+    user, dataset = _held_dataset(request, dataset_id)
+    return _dataset_out(services.discard_dataset(actor=user, dataset=dataset, reason=payload.reason))
 
 
 __all__ = ["router", "DomainError"]

@@ -407,6 +407,7 @@ def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | N
             key_label=next(f["label"] for f in spec["fields"] if f["name"] == spec["key_field"]), update_cycle=spec["cycle"],
         )
         counts["resources"] += 0 if existed else 1
+        counts["subscriptions"] += _seed_source_subscriptions(actor, spec, resources, departments[spec["dept"]], now)
         if resource.current_version == 0:
             result = services.ingest_dataset(actor=actor, resource=resource, stream=io.BytesIO(rows_csv(spec["code"])),
                                              file_name=f"{spec['code']}-demo.csv", now=now - dt.timedelta(days=30))
@@ -428,6 +429,32 @@ def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | N
         record_audit(actor=actor, event_type="demo_exchange_seeded", subject_type="demo", subject_id="exchange",
                      details=dict(counts))
     return {"resources": len(resources), "counts": counts}
+
+
+def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, Any], resources: dict[str, DataResource],
+                               consumer: Department, now: dt.datetime) -> int:
+    """一数一源: a resource whose fields name another department's authoritative source compares with
+    it only under a subscription granting those fields in clear (``policy.may_compare``)."""
+    wanted: dict[str, list[str]] = {}
+    for f in spec["fields"]:
+        if f.get("source"):
+            code, name = f["source"].split(".")
+            if resources[code].provider_id != consumer.pk:
+                wanted.setdefault(code, []).append(name)
+    made = 0
+    purpose = "一数一源：与权威来源比对"
+    for code, names in wanted.items():
+        if Subscription.objects.filter(consumer=consumer, resource=resources[code], purpose=purpose).exists():
+            continue
+        sub = services.request_subscription(actor=actor, consumer=consumer, resource=resources[code], fields=names,
+                                            clear_fields=names, purpose=purpose, legal_basis="《政务信息资源共享管理暂行办法》",
+                                            now=now - dt.timedelta(days=32))
+        services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
+                                      daily_quota=1000, rate_per_minute=60, reason="一数一源核对，同意以原值比对。",
+                                      clear_fields=names,
+                                      now=now - dt.timedelta(days=31))
+        made += 1
+    return made
 
 
 def _seed_subscription(actor: AbstractBaseUser | None, consumer: Department, resource: DataResource, fields: list[str],
@@ -478,6 +505,7 @@ def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResour
                                             clear_fields=sorted(fields), now=now - dt.timedelta(days=20))
         services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
                                       daily_quota=20000, rate_per_minute=600, reason="办件免提交，同意以原值提供。",
+                                      clear_fields=sorted(fields),
                                       now=now - dt.timedelta(days=19))
         subs += 1
     return created, subs

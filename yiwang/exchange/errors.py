@@ -23,6 +23,15 @@ class ExchangeErrorCode:
     NOT_A_MEMBER = "not_a_member_of_department"
     PURPOSE_REQUIRED = "purpose_required"  # 422
     RESOURCE_EMPTY = "resource_has_no_data"  # 409
+    FIELD_MASKED = "field_masked"  # a comparison would reveal what a mask hides
+    # a staff member's lookup of a person: a case they handle, or a documented reason
+    JUSTIFICATION_REQUIRED = "lookup_justification_required"  # 422
+    REFERENCE_KIND_UNSUPPORTED = "reference_kind_unsupported"  # 422
+    REFERENCE_NOT_FOUND = "reference_not_found"  # 422
+    NOT_HANDLING_CASE = "not_handling_case"
+    SUBJECT_NOT_IN_CASE = "subject_not_in_case"
+    UNKNOWN_REASON_CODE = "unknown_reason_code"  # 422
+    REVIEW_NOT_FOUND = "review_not_found"  # 404
     # subscriptions, negative list, catalogue
     NOT_STEWARD = "not_steward"
     SUBSCRIPTION_NOT_FOUND = "subscription_not_found"

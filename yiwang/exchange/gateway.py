@@ -28,6 +28,7 @@ from yiwang.core.models import AuditEvent, Department
 from yiwang.exchange.models import (
     AccessLog,
     ApiCredential,
+    Channel,
     DataResource,
     DataRow,
     KeyKind,
@@ -96,6 +97,17 @@ _COUNT_WHERE = (
     "AND (day IS NULL OR day <> %(day)s OR day_count < daily_quota) "
     "AND (minute <> %(minute)s OR minute_count < rate_per_minute)"
 )
+# 免提交 for an applicant's own case (channel ``case``) draws from its own daily allowance and is not
+# held to the per-minute rate, so staff lookups spending the subscription's quota or rate can never
+# make citizens' applications fail. Still counted (``total_count``) and still bounded per day.
+_CASE_COUNT_SET = (
+    "case_day_count = CASE WHEN case_day = %(day)s THEN case_day_count + 1 ELSE 1 END, case_day = %(day)s, "
+    "total_count = total_count + 1"
+)
+_CASE_COUNT_WHERE = (
+    f"id = %(sub)s AND status = '{SubscriptionStatus.APPROVED}' AND (expires_at IS NULL OR expires_at > %(now)s) "
+    "AND (case_day IS NULL OR case_day <> %(day)s OR case_day_count < case_daily_quota)"
+)
 _LOG_COLUMNS = ("created_at", "consumer_id", "provider_id", "resource_id", "resource_code", "subscription_id",
                 "credential_id", "actor_id", "channel", "subject_index", "subject_masked", "fields_requested",
                 "fields_returned", "purpose", "case_reference", "outcome", "refusal_code", "response_sm3")
@@ -112,14 +124,19 @@ def _pg_select(columns: tuple[str, ...], prefix: str) -> str:
     return ", ".join(f"%({prefix}{c})s::{_PG_TYPES.get(c, 'text')}" for c in columns if c != "subject_id")
 
 
-_PG_SERVED_SQL = (
-    f"WITH used AS (UPDATE {_SUB} SET {_COUNT_SET} WHERE {_COUNT_WHERE} RETURNING id), "
-    f"logged AS (INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) SELECT {_pg_select(_LOG_COLUMNS, 'log_')} FROM used "
-    "RETURNING id) "
-    f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
-    f"SELECT {_pg_select(_AUDIT_COLUMNS[:5], 'audit_')}, CAST(logged.id AS varchar), %(audit_details)s::jsonb "
-    "FROM logged RETURNING subject_id"
-)
+def _pg_served_sql(count_set: str, count_where: str) -> str:
+    return (
+        f"WITH used AS (UPDATE {_SUB} SET {count_set} WHERE {count_where} RETURNING id), "
+        f"logged AS (INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) SELECT {_pg_select(_LOG_COLUMNS, 'log_')} FROM used "
+        "RETURNING id) "
+        f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
+        f"SELECT {_pg_select(_AUDIT_COLUMNS[:5], 'audit_')}, CAST(logged.id AS varchar), %(audit_details)s::jsonb "
+        "FROM logged RETURNING subject_id"
+    )
+
+
+_PG_SERVED_SQL = _pg_served_sql(_COUNT_SET, _COUNT_WHERE)
+_PG_SERVED_CASE_SQL = _pg_served_sql(_CASE_COUNT_SET, _CASE_COUNT_WHERE)
 
 
 def _postgres() -> bool:
@@ -409,17 +426,20 @@ def record_served(access: ServedAccess) -> int | None:
     counter = {"day": ops.adapt_datefield_value(day), "minute": minute, "sub": access.subscription_id,
                "now": log["created_at"]}
     started = time.monotonic()
+    own_case = access.channel == Channel.CASE
     if _postgres():
         params = {**counter, **{f"log_{k}": v for k, v in log.items()}, **{f"audit_{k}": v for k, v in audit.items()}}
         import psycopg
 
+        sql = _PG_SERVED_CASE_SQL if own_case else _PG_SERVED_SQL
         with connection.wrap_database_errors, psycopg.Cursor(_raw_connection()) as cursor:
-            cursor.execute(_PG_SERVED_SQL, params, prepare=True)
+            cursor.execute(sql, params, prepare=True)
             row = cursor.fetchone()
-        _logged(_PG_SERVED_SQL, started)
+        _logged(sql, started)
         return int(row[0]) if row else None
+    count_set, count_where = (_CASE_COUNT_SET, _CASE_COUNT_WHERE) if own_case else (_COUNT_SET, _COUNT_WHERE)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_SUB} SET {_COUNT_SET} WHERE {_COUNT_WHERE}", counter)
+        cursor.execute(f"UPDATE {_SUB} SET {count_set} WHERE {count_where}", counter)
         if cursor.rowcount != 1:
             return None
         cursor.execute(f"INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_LOG_COLUMNS))})",
@@ -434,4 +454,5 @@ def record_served(access: ServedAccess) -> int | None:
 def usage_state(subscription_id: int) -> dict[str, Any] | None:
     """Why the counter refused: the subscription's status, expiry, day count and quota now."""
     return (Subscription.objects.filter(pk=subscription_id)
-            .values("status", "expires_at", "day", "day_count", "daily_quota", "rate_per_minute").first())
+            .values("status", "expires_at", "day", "day_count", "daily_quota", "rate_per_minute", "case_day",
+                    "case_day_count", "case_daily_quota").first())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -39,13 +40,22 @@ from yiwang.core.errors import InvalidInput
 from yiwang.core.services import record_audit
 from yiwang.crypto.fields import FieldSealer
 from yiwang.exchange.errors import ExchangeErrorCode as Code
-from yiwang.exchange.models import DataResource, DataRow, Dataset, DatasetStatus, ResourceField
+from yiwang.exchange.models import (
+    AccessLog,
+    Channel,
+    DataResource,
+    DataRow,
+    Dataset,
+    DatasetStatus,
+    Outcome,
+    ResourceField,
+)
 from yiwang.exchange.permissions import require_steward
-from yiwang.exchange.rows import REASONS, FieldCheck, RowProcessor, compile_checks, key_indexer, unseal
+from yiwang.exchange.rows import REASONS, FieldCheck, RowProcessor, compile_checks, key_indexer, mask_key, unseal
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "gbk": "gb18030", "gb2312": "gb18030",
-             "gb18030": "gb18030"}
+             "gb18030": "gb18030", "cp936": "gb18030"}
 MAX_ERRORS_LISTED = 1000
 SNIFF_BYTES = 64 * 1024
 BATCH = 5000
@@ -352,6 +362,8 @@ class _Report:
         self.invalid: Counter[tuple[str, str]] = Counter()
         self.errors: list[dict[str, Any]] = []
         self.conflict_samples: list[dict[str, Any]] = []
+        self.conflict_checks_skipped: list[dict[str, Any]] = []
+        self.source_reads: Counter[str] = Counter()
         self.checks = checks
 
     def reject(self, row: int, field: str, reason: str, detail: str = "") -> None:
@@ -378,6 +390,7 @@ class _Report:
                         for (f, r), v in self.invalid.most_common()],
             "errors": self.errors, "errors_truncated": sum(self.invalid.values()) > len(self.errors),
             "conflict_samples": self.conflict_samples, "columns": columns, "ignored_columns": ignored,
+            "conflict_checks_skipped": self.conflict_checks_skipped, "source_reads": dict(self.source_reads),
         }
 
 
@@ -405,17 +418,56 @@ def _header_map(header: list[Any], fields: list[ResourceField], resource: DataRe
 
 
 class _ConflictChecker:
-    """一数一源: compares fields that name an authoritative source with that source's current rows."""
+    """一数一源: compares fields that name an authoritative source with that source's current rows.
 
-    def __init__(self, fields: list[ResourceField]):
+    Reading another department's rows is a read of its data like any lookup, so it goes through
+    the gateway's policy (``policy.may_compare``, decided once per push and source field, not per
+    row) and every source row compared is written to the access log under the person's blind
+    index, where the citizen's 数据使用记录 shows it. A source field the pushing department could
+    not read in clear through the gateway (negative list, sharing class, no subscription, masked) is
+    not compared at all and the report says why: otherwise a one-row push would answer "does this
+    name belong to this ID number?" for data the department may not see. (Comparing keyed
+    commitments instead would still answer that question, so it would not close the oracle.)
+
+    Cost: the policy is read once per push; the hot loop gains one access-log row per matched key,
+    written with one bulk INSERT per batch (no query per row)."""
+
+    def __init__(self, fields: list[ResourceField], resource: DataResource, actor: AbstractBaseUser | None,
+                 now: dt.datetime):
+        from yiwang.exchange import gateway, policy
+        from yiwang.exchange.models import Subscription
+
         self.pairs: dict[int, list[tuple[str, str]]] = {}
         self.sources: dict[int, DataResource] = {}
+        self.subscriptions: dict[int, Any] = {}
+        self.skipped: list[dict[str, Any]] = []
+        self.reads: Counter[str] = Counter()
+        self.resource, self.actor, self.now = resource, actor, now
+        self.key_field = resource.key_field
+        self.purpose = (_("一数一源核对：%(res)s 数据推送") % {"res": resource.name})[:300]
+        consumer = policy.Consumer(department=resource.provider, user=actor)
         for f in fields:
-            if f.source_field_id and f.source_field is not None:
-                src = f.source_field.resource
-                if src.current_version:
-                    self.sources[src.pk] = src
-                    self.pairs.setdefault(src.pk, []).append((f.name, f.source_field.name))
+            if not (f.source_field_id and f.source_field is not None):
+                continue
+            src = f.source_field.resource
+            if not src.current_version:
+                continue
+            if src.provider_id != resource.provider_id:  # another department's data: ask the policy
+                catalogue = gateway.load_catalogue(src.code)
+                subs = list(Subscription.objects.filter(resource=src, consumer=resource.provider).order_by("-id"))
+                sub, refusal = (None, {"code": Code.UNKNOWN_RESOURCE, "message": ""}) if catalogue is None else \
+                    policy.may_compare(consumer=consumer, catalogue=catalogue, subscriptions=subs,
+                                       field_name=f.source_field.name, now=now)
+                if sub is None:
+                    self.skipped.append({"field": f.name, "source": f"{src.code}.{f.source_field.name}",
+                                         "code": refusal["code"] if refusal else "",
+                                         "message": _("未与权威来源 %(src)s（%(dept)s）比对：%(why)s")
+                                         % {"src": f"{src.name}.{f.source_field.name}", "dept": src.provider.name,
+                                            "why": refusal["message"] if refusal else ""}})
+                    continue
+                self.subscriptions[src.pk] = sub
+            self.sources[src.pk] = src
+            self.pairs.setdefault(src.pk, []).append((f.name, f.source_field.name))
 
     def check(self, batch: list[tuple[int, str, dict[str, Any]]], report: _Report) -> None:
         for src_id, pairs in self.pairs.items():
@@ -424,12 +476,15 @@ class _ConflictChecker:
                                                key_index__in=[k for _n, k, _v in batch]).values_list("key_index", "values"))
             sealed = dict(DataRow.objects.filter(resource=src, version=src.current_version,
                                                  key_index__in=list(rows)).exclude(sealed="").values_list("key_index", "sealed"))
+            logs = []
             for number, key, values in batch:
                 if key not in rows:
                     continue
                 theirs = dict(rows[key])
                 if key in sealed:
                     theirs.update(unseal(sealed[key], context=src.seal_context))
+                if src_id in self.subscriptions:
+                    logs.append(self._log(src, key, values, tuple(their for _m, their in pairs)))
                 for mine, their in pairs:
                     if values.get(mine) not in (None, "") and theirs.get(their) not in (None, "") and str(values[mine]) != str(theirs[their]):
                         report.conflicts += 1
@@ -439,6 +494,31 @@ class _ConflictChecker:
                                 "message": _("与权威来源 %(src)s（%(dept)s）不一致，以权威来源为准，请核实。")
                                 % {"src": f"{src.name}.{their}", "dept": src.provider.name},
                             })
+            if logs:
+                self._write_logs(logs)
+                self.reads[src.code] += len(logs)
+
+    def _log(self, src: DataResource, key: str, values: dict[str, Any], compared: list[str]) -> tuple[Any, ...]:
+        masked = mask_key(self.resource.key_kind, str(values.get(self.key_field, "")))
+        return (*self._log_head(src, compared), key, masked)
+
+    @functools.cache  # noqa: B019  (one checker per push: the cache dies with it)
+    def _log_head(self, src: DataResource, compared: tuple[str, ...] | list[str]) -> tuple[Any, ...]:
+        actor = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
+        return (connection.ops.adapt_datetimefield_value(self.now), self.resource.provider_id, src.provider_id, src.pk,
+                src.code[:40], self.subscriptions[src.pk].pk, actor, Channel.INGEST,
+                json.dumps(list(compared), ensure_ascii=False), "[]", self.purpose, "", Outcome.SERVED, "", "")
+
+    def _write_logs(self, rows: list[tuple[Any, ...]]) -> None:
+        """One executemany per batch: building model instances for bulk_create cost several times more."""
+        with connection.cursor() as cursor:
+            cursor.executemany(self._LOG_SQL, rows)
+
+    _LOG_COLUMNS = ("created_at", "consumer_id", "provider_id", "resource_id", "resource_code", "subscription_id",
+                    "actor_id", "channel", "fields_requested", "fields_returned", "purpose", "case_reference", "outcome",
+                    "refusal_code", "response_sm3", "subject_index", "subject_masked")
+    _LOG_SQL = (f"INSERT INTO {AccessLog._meta.db_table} ({', '.join(_LOG_COLUMNS)}) "
+                f"VALUES ({', '.join(['%s'] * len(_LOG_COLUMNS))})")
 
 
 # ------------------------------------------------------------------------------ checking records
@@ -553,6 +633,28 @@ def _record_chunks(items: Iterator[tuple[int, Any, str]], kind: str) -> Iterator
         yield (kind, batch)
 
 
+def hold_reasons(read: int, rejected: int, loaded: int, current_rows: int) -> list[dict[str, Any]]:
+    """Why a push must wait for the steward's confirmation instead of becoming current by itself.
+
+    A push is a full snapshot, so a file a spreadsheet program mangled (IDs turned into numbers:
+    1 of 18 rows loaded) would otherwise replace good data. Held when the rejected share exceeds
+    ``YIWANG_EXCHANGE_HOLD_REJECTED_SHARE`` (default 5 %), or when the new version has fewer than
+    ``YIWANG_EXCHANGE_HOLD_SHRINK`` (default 50 %) of the current version's rows (a one-row probe
+    can then no longer replace a whole dataset)."""
+    reasons = []
+    limit = float(getattr(settings, "YIWANG_EXCHANGE_HOLD_REJECTED_SHARE", 0.05))
+    if read and rejected / read > limit:
+        reasons.append({"code": "rejected_share", "share": round(rejected / read, 4), "limit": limit,
+                        "message": _("拒收 %(rejected)s 行，占 %(share)s%%，超过 %(limit)s%% 的上限：须由数据管理员确认后才成为当前版本。")
+                        % {"rejected": rejected, "share": round(100 * rejected / read, 1), "limit": round(100 * limit, 1)}})
+    shrink = float(getattr(settings, "YIWANG_EXCHANGE_HOLD_SHRINK", 0.5))
+    if current_rows and loaded < current_rows * shrink:
+        reasons.append({"code": "shrink", "loaded": loaded, "current_rows": current_rows, "limit": shrink,
+                        "message": _("入库 %(loaded)s 行，不到当前版本 %(current)s 行的 %(limit)s%%：须由数据管理员确认后才成为当前版本。")
+                        % {"loaded": loaded, "current": current_rows, "limit": round(100 * shrink)}})
+    return reasons
+
+
 def ingest_dataset(
     *, actor: AbstractBaseUser | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
     file_format: str | None = None, encoding: str | None = None, now: dt.datetime | None = None,
@@ -561,7 +663,9 @@ def ingest_dataset(
     """Validate and load one dataset as the next version of ``resource``; return it with its report.
 
     A dataset without a single valid row is kept as ``rejected`` (with its report) and the current
-    version does not change; otherwise the new version becomes current. One transaction.
+    version does not change; one that ``hold_reasons`` names is loaded but ``held`` until the
+    steward confirms it (``services.confirm_dataset``); otherwise the new version becomes current.
+    One transaction.
 
     Past its first ``PARALLEL_AFTER`` rows, a file is checked, indexed and sealed by ``workers``
     processes (default ``YIWANG_INGEST_WORKERS``, else one per core; 0 for none) while this
@@ -586,7 +690,7 @@ def ingest_dataset(
     checks = compile_checks(fields)
     key_check = next(c for c in checks if c.name == resource.key_field)
     processor = RowProcessor(checks, key_check.name, key_indexer(resource.key_kind), FieldSealer(context=resource.seal_context))
-    conflicts = _ConflictChecker(fields)
+    conflicts = _ConflictChecker(fields, resource, actor, now)
     report = _Report(checks)
     seen = SeenKeys()
     columns: list[str] = []
@@ -677,9 +781,17 @@ def ingest_dataset(
             if pool is not None:
                 pool.close()
         loader.close()
+        report.conflict_checks_skipped, report.source_reads = conflicts.skipped, conflicts.reads
 
-        status = DatasetStatus.LOADED if report.loaded else DatasetStatus.REJECTED
         body = report.as_dict(columns=columns, ignored=ignored)
+        held = hold_reasons(report.read, report.rejected, report.loaded, locked.row_count if locked.current_version else 0)
+        if not report.loaded:
+            status = DatasetStatus.REJECTED
+        elif held:
+            status = DatasetStatus.HELD
+            body["held"] = held
+        else:
+            status = DatasetStatus.LOADED
         dataset = Dataset.objects.create(
             resource=locked, version=version, status=status, file_name=file_name[:200], file_format=fmt,
             encoding=codec if fmt != "xlsx" else "", file_sha256=source.sha.hexdigest(), rows_read=report.read,
@@ -693,10 +805,11 @@ def ingest_dataset(
                     cursor.execute(f'ANALYZE "{DataRow._meta.db_table}"')
             DataResource.objects.filter(pk=locked.pk).update(current_version=version, row_count=report.loaded, updated_at=now)
             resource.current_version, resource.row_count = version, report.loaded
-        record_audit(actor=actor, event_type="exchange_dataset_ingested" if report.loaded else "exchange_dataset_rejected",
+        event = {DatasetStatus.LOADED: "exchange_dataset_ingested", DatasetStatus.HELD: "exchange_dataset_held"}
+        record_audit(actor=actor, event_type=event.get(status, "exchange_dataset_rejected"),
                      subject_type="exchange_resource", subject_id=resource.code, actor_department=resource.provider, at=now,
                      details={"dataset": dataset.pk, "version": version, "rows_read": report.read,
                               "rows_loaded": report.loaded, "rows_rejected": report.rejected,
                               "duplicates": report.duplicates, "conflicts": report.conflicts,
-                              "file_sha256": dataset.file_sha256, "bytes": source.size})
+                              "source_reads": dict(conflicts.reads), "file_sha256": dataset.file_sha256, "bytes": source.size})
     return IngestResult(dataset=dataset, report=body)

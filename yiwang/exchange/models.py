@@ -219,6 +219,11 @@ class Subscription(models.Model):
     minute = models.BigIntegerField(default=0, help_text="minutes since the epoch of minute_count")
     minute_count = models.PositiveIntegerField(default=0)
     total_count = models.BigIntegerField(default=0)
+    # 免提交 for applicants' own cases: a separate daily allowance, not held to the per-minute rate,
+    # so that staff lookups cannot starve citizens' applications (``gateway.record_served``).
+    case_daily_quota = models.PositiveIntegerField(_("办件免提交每日限额"), default=10_000)
+    case_day = models.DateField(null=True, blank=True)
+    case_day_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -262,6 +267,8 @@ class ApiCredential(models.Model):
 class DatasetStatus(models.TextChoices):
     LOADED = "loaded", _("已入库")
     REJECTED = "rejected", _("整体拒收")
+    HELD = "held", _("待确认")
+    DISCARDED = "discarded", _("已弃用")
 
 
 class Dataset(models.Model):
@@ -284,6 +291,10 @@ class Dataset(models.Model):
                                     related_name="+")
     received_at = models.DateTimeField(default=timezone.now)
     seconds = models.FloatField(default=0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(_("确认意见"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -406,6 +417,7 @@ class Channel(models.TextChoices):
     API = "api", _("接口")
     CASE = "case", _("办件")
     WEB = "web", _("页面")
+    INGEST = "ingest", _("一数一源核对")
 
 
 class AccessLog(models.Model):
@@ -449,6 +461,47 @@ class AccessLog(models.Model):
         ]
         verbose_name = _("数据使用记录")
         verbose_name_plural = _("数据使用记录")
+
+
+class LookupReason(models.TextChoices):
+    """Why a staff member looked a person up without naming a case they handle (a short list)."""
+
+    EMERGENCY = "emergency", _("紧急救助或人身安全")
+    ENFORCEMENT = "enforcement", _("依法执法核查（有立案或检查文书）")
+    IN_PERSON = "in_person", _("当事人在场办理、尚未立案")
+    DATA_CHECK = "data_check", _("本部门数据纠错核对")
+    OTHER = "other", _("其他（须详细说明）")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    REVIEWED = "reviewed", _("已复核")
+    FLAGGED = "flagged", _("有疑问")
+
+
+class LookupReview(models.Model):
+    """A lookup of a person made with a documented reason instead of a case: it is served, and
+    waits here for the provider's steward to review it afterwards (mark reviewed, or flag it)."""
+
+    access = models.OneToOneField(AccessLog, on_delete=models.PROTECT, related_name="review")
+    provider = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    consumer = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    reason_code = models.CharField(_("理由类别"), max_length=16, choices=LookupReason.choices)
+    reason_text = models.CharField(_("理由说明"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("复核状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("复核意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["provider", "status", "-created_at"], name="exchange_review_queue_idx")]
+        verbose_name = _("查询复核")
+        verbose_name_plural = _("查询复核")
 
 
 class PolicyState(models.Model):

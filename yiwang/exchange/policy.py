@@ -187,9 +187,11 @@ def decide(
     return Decision(resource=resource, subscription=chosen, fields=fields, mask=mask, withheld=withheld)
 
 
-def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consumer, now: dt.datetime) -> DomainError:
+def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consumer, now: dt.datetime,
+               own_case: bool = False) -> DomainError:
     """The refusal when the use of an active subscription could not be counted (``gateway.record_served``
-    found it spent, revoked or expired at the moment of the write): which rule, read now."""
+    found it spent, revoked or expired at the moment of the write): which rule, read now.
+    ``own_case``: 免提交 for an applicant's own case, counted against its own daily allowance."""
     state = gateway.usage_state(subscription.pk)
     code = catalogue.resource.code
     if state is None or state["status"] != SubscriptionStatus.APPROVED or (
@@ -198,6 +200,10 @@ def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consu
                                expires_at=state["expires_at"] if state else None)
         return _subscription_refusal([current], catalogue, consumer, now)
     day = timezone.localdate(now)
+    if own_case:
+        return Forbidden(Code.QUOTA_EXHAUSTED, _("今日办件免提交调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
+                         % {"quota": state["case_daily_quota"]},
+                         {"resource": code, "case_daily_quota": state["case_daily_quota"]})
     if state["day"] == day and state["day_count"] >= state["daily_quota"]:
         return Forbidden(Code.QUOTA_EXHAUSTED, _("今日调用次数已达订阅限额（%(quota)s 次），请明日再试或申请提高限额。")
                          % {"quota": state["daily_quota"]}, {"resource": code, "daily_quota": state["daily_quota"]})
@@ -206,3 +212,116 @@ def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consu
                        {"resource": code, "rate_per_minute": state["rate_per_minute"],
                         "retry_after_seconds": 60 - int(now.timestamp()) % 60},
                        status=429)
+
+
+def may_compare(
+    *, consumer: Consumer, catalogue: Catalogue, subscriptions: list[Subscription], field_name: str, now: dt.datetime,
+) -> tuple[Subscription | None, dict[str, str] | None]:
+    """Whether a provider's push may compare its own values with ``field_name`` of another
+    department's resource (一数一源 conflict check): ``(subscription, None)`` or ``(None, refusal)``.
+
+    A comparison answers "does my value equal theirs?" for every row, so it reveals exactly as much
+    as reading the field in clear: it is allowed only when ``decide`` would serve the field to the
+    pushing department *unmasked* (not negative-listed, shareable, an active subscription naming it
+    in its ``clear_fields``). A masked grant is not enough: a match/mismatch answer confirms a
+    guessed value that the mask hides."""
+    try:
+        decision = decide(consumer=consumer, catalogue=catalogue, subscriptions=subscriptions,
+                          field_names=[field_name], now=now)
+    except DomainError as exc:
+        return None, {"code": exc.code, "message": exc.message}
+    if field_name in decision.mask:
+        return None, {"code": Code.FIELD_MASKED, "message": _(
+            "订阅只以脱敏方式提供数据项 %(field)s：逐行比对会泄露被遮盖的内容，未比对。") % {"field": field_name}}
+    return decision.subscription, None
+
+
+# ------------------------------------------------------------------------------ why a person is looked up
+#
+# A staff member (not a system with an API key, not an application fetching its own 免提交 facts)
+# who looks a person up must say why, in one of two ways: name a case they handle whose applicant
+# (or a person named in its form) is the one looked up, or give a documented reason from a short
+# list with a text, which the provider's steward reviews afterwards (``LookupReview``). References
+# are typed (kind + number) so that an appeal (复议) can be named the same way once the ``appeals``
+# app exists; only ``case`` is implemented today.
+
+REFERENCE_KINDS = ("case",)  # "appeal": reserved for the appeals app
+MIN_REASON_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: str
+    number: str
+
+    def __str__(self) -> str:  # what the access log keeps: a case is its bare number, as before
+        return self.number if self.kind == "case" else f"{self.kind}:{self.number}"
+
+
+@dataclass(frozen=True)
+class Justification:
+    reference: Reference | None = None
+    reason_code: str = ""
+    reason_text: str = ""
+
+
+def needs_justification(consumer: Consumer, resource: DataResource, channel: str) -> bool:
+    """A person's data (keyed by citizen ID) looked up by a staff member on the gateway or a page."""
+    from yiwang.exchange.models import Channel, KeyKind
+
+    return (consumer.user is not None and consumer.credential is None and channel != Channel.CASE
+            and resource.key_kind == KeyKind.CITIZEN_ID)
+
+
+def justify(*, consumer: Consumer, resource: DataResource, channel: str, justification: Justification,
+            subject_index: str) -> str:
+    """Check why this lookup is made; return ``""`` (no justification needed), ``"case"`` (a case
+    the looker handles names the person) or ``"reason"`` (served, then reviewed). Raises the
+    refusal otherwise."""
+    if not needs_justification(consumer, resource, channel):
+        return ""
+    ref = justification.reference
+    if ref is not None and ref.number.strip():
+        _check_case(consumer, ref, subject_index)
+        return "case"
+    from yiwang.exchange.models import LookupReason
+
+    code, text = justification.reason_code.strip(), justification.reason_text.strip()
+    if not code and not text:
+        raise InvalidInput(Code.JUSTIFICATION_REQUIRED, _(
+            "查询个人数据须注明您承办的办件编号，或选择查询理由并写明说明（事后由数据管理员复核）。"),
+            {"reason_codes": list(LookupReason.values), "reference_kinds": list(REFERENCE_KINDS)})
+    if code not in LookupReason.values:
+        raise InvalidInput(Code.UNKNOWN_REASON_CODE, _("查询理由类别无效。"),
+                           {"reason_code": code[:40], "reason_codes": list(LookupReason.values)})
+    if len(text) < MIN_REASON_CHARS:
+        raise InvalidInput(Code.JUSTIFICATION_REQUIRED, _("请写明查询理由（至少 %(n)s 个字）。") % {"n": MIN_REASON_CHARS},
+                           {"field": "reason", "min_length": MIN_REASON_CHARS})
+    return "reason"
+
+
+def _check_case(consumer: Consumer, ref: Reference, subject_index: str) -> None:
+    from yiwang.cases.models import Case
+    from yiwang.cases.permissions import may_see_personal_data
+    from yiwang.core.ids import citizen_id_problem, normalize_id
+    from yiwang.exchange.models import KeyKind
+    from yiwang.exchange.rows import key_index
+
+    if ref.kind not in REFERENCE_KINDS:
+        raise InvalidInput(Code.REFERENCE_KIND_UNSUPPORTED, _("暂不支持以“%(kind)s”作为查询依据，请注明办件编号。")
+                           % {"kind": ref.kind[:20]}, {"kind": ref.kind[:20], "supported": list(REFERENCE_KINDS)})
+    case = Case.objects.select_related("applicant").filter(number=ref.number.strip()).first()
+    if case is None:
+        raise InvalidInput(Code.REFERENCE_NOT_FOUND, _("办件 %(number)s 不存在。") % {"number": ref.number[:40]},
+                           {"kind": ref.kind, "number": ref.number[:40]})
+    user, dept = consumer.user, consumer.department
+    related = case.department_id == dept.pk or case.steps.filter(department_id=dept.pk).exists()
+    if user is None or not related or not may_see_personal_data(user, case):
+        raise Forbidden(Code.NOT_HANDLING_CASE, _("您（%(dept)s）不承办办件 %(number)s，不能以其名义查询。")
+                        % {"dept": dept.name, "number": case.number}, {"number": case.number})
+    people = {case.applicant.id_number, *(str(v) for v in (case.form_data or {}).values() if isinstance(v, str))}
+    indexes = {key_index(KeyKind.CITIZEN_ID, normalize_id(p)) for p in people
+               if p and citizen_id_problem(normalize_id(p)) is None}
+    if subject_index not in indexes:
+        raise Forbidden(Code.SUBJECT_NOT_IN_CASE, _("办件 %(number)s 的申请人和申请表中没有所查询的人。")
+                        % {"number": case.number}, {"number": case.number})

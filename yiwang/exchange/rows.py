@@ -128,6 +128,8 @@ REASONS = {
     "citizen_id_format": "公民身份号码格式错误",
     "citizen_id_birth_date": "公民身份号码出生日期错误",
     "citizen_id_check_digit": "公民身份号码校验位错误",
+    "citizen_id_number": "公民身份号码被表格软件转成了数字（如 3.30102E+17），末几位已丢失：请把该列设置为“文本”格式后重新导出",
+    "uscc_number": "统一社会信用代码被表格软件转成了数字（如 9.13E+17）：请把该列设置为“文本”格式后重新导出",
     "uscc_format": "统一社会信用代码格式错误",
     "uscc_check_digit": "统一社会信用代码校验位错误",
     "date": "日期无效（应为 YYYY-MM-DD）",
@@ -187,11 +189,11 @@ class FieldCheck:
         if standard == FieldStandard.CITIZEN_ID:
             value = normalize_id(str(raw))
             problem = citizen_id_problem(value)
-            return (value, None) if problem is None else (raw, f"citizen_id_{problem}")
+            return (value, None) if problem is None else (raw, "citizen_id_" + ("number" if spreadsheet_number(raw) else problem))
         if standard == FieldStandard.USCC:
             value = normalize_id(str(raw))
             problem = uscc_problem(value)
-            return (value, None) if problem is None else (raw, f"uscc_{problem}")
+            return (value, None) if problem is None else (raw, "uscc_" + ("number" if spreadsheet_number(raw) else problem))
         kind = self.field_type
         if kind == FieldType.DATE or standard == FieldStandard.DATE:
             value = _parse_date(raw)
@@ -229,6 +231,21 @@ class FieldCheck:
         if self.max_length and len(value) > self.max_length:
             return raw, "too_long"
         return value, None
+
+
+_SPREADSHEET_NUMBER = re.compile(r"^\s*[0-9]+(\.[0-9]*)?([eE][+]?[0-9]+)?\s*$")
+
+
+def spreadsheet_number(raw: Any) -> bool:
+    """Whether an identifier that failed its check looks like a spreadsheet turned it into a
+    number: a numeric cell, scientific notation (``3.30102E+17``) or a trailing ``.0``. Only asked
+    of values already refused, so it costs nothing on valid rows."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int | float):
+        return True
+    text = str(raw)
+    return bool(_SPREADSHEET_NUMBER.match(text)) and ("e" in text.lower() or text.strip().endswith(".0"))
 
 
 def compile_checks(fields: Iterable[ResourceField]) -> list[FieldCheck]:
@@ -319,7 +336,9 @@ def fast_cleaner(check: FieldCheck) -> Callable[[Any], tuple[Any, str | None]]:
                 if not value:
                     return None, required
                 problem = problem_of(value)
-                return (value, None) if problem is None else (raw, prefix + problem)
+                if problem is None:
+                    return value, None
+                return raw, prefix + ("number" if spreadsheet_number(raw) else problem)
             return slow(raw)
 
         return clean_id

@@ -16,6 +16,7 @@ from yiwang.exchange.models import (
     Dataset,
     DatasetPush,
     KeyKind,
+    LookupReview,
     MaterialProof,
     NegativeListEntry,
     ResourceField,
@@ -124,3 +125,25 @@ def materials_provable_by_sharing(*, item: Any, applicant: Applicant) -> list[Ma
         .select_related("material", "resource__provider")
         .order_by("material__sort_order", "material_id")
     )
+
+
+def with_field_labels(subscriptions: list[Subscription]) -> list[Subscription]:
+    """Each subscription with ``field_rows``: ``(name, label, asked in clear, granted in clear)`` per
+    field, so that pages show field names, and which are asked or granted unmasked, never raw ids."""
+    ids = {s.resource_id for s in subscriptions}
+    labels = {(r, n): label for r, n, label in
+              ResourceField.objects.filter(resource_id__in=ids).values_list("resource_id", "name", "label")}
+    for s in subscriptions:
+        clear = set(s.clear_fields or [])
+        s.field_rows = [(n, labels.get((s.resource_id, n), n), n in clear) for n in s.fields]  # type: ignore[attr-defined]
+    return subscriptions
+
+
+def review_queue(user: AbstractBaseUser, status: str = "pending") -> QuerySet[LookupReview]:
+    """Lookups made with a documented reason, for the stewards of the providing departments."""
+    return (LookupReview.objects.filter(provider_id__in=steward_departments(user), status=status)
+            .select_related("access__resource", "consumer", "actor", "reviewed_by"))
+
+
+def review_for(user: AbstractBaseUser, pk: int) -> LookupReview | None:
+    return LookupReview.objects.filter(pk=pk, provider_id__in=steward_departments(user)).select_related("provider").first()

@@ -34,7 +34,10 @@ from yiwang.exchange.models import (
     Channel,
     DataResource,
     DataRow,
+    Dataset,
+    DatasetStatus,
     KeyKind,
+    LookupReview,
     MaterialProof,
     NegativeListEntry,
     Outcome,
@@ -174,7 +177,8 @@ def request_subscription(
         )
         record_audit(actor=actor, event_type="exchange_subscription_requested", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=consumer, at=sub.requested_at,
-                     details={"resource": resource.code, "fields": names, "purpose": sub.purpose})
+                     details={"resource": resource.code, "fields": names, "clear_fields": sub.clear_fields,
+                              "purpose": sub.purpose})
     return sub
 
 
@@ -186,13 +190,20 @@ def approve_subscription(
     *, actor: AbstractBaseUser | None, subscription: Subscription, expires_at: dt.datetime | None,
     daily_quota: int = 10_000, rate_per_minute: int = 600, fields: Sequence[str] | None = None,
     clear_fields: Sequence[str] | None = None, reason: str = "", now: dt.datetime | None = None,
+    case_daily_quota: int | None = None,
 ) -> Subscription:
-    """The provider's steward approves, possibly narrowing the fields; sets expiry, quota and rate."""
+    """The provider's steward approves, possibly narrowing the fields; sets expiry, quota and rate.
+
+    Unmasked access is granted only field by field and only as asked: ``clear_fields`` names the
+    fields the steward agrees to provide in clear, a subset of those the request asked in clear and
+    of the approved fields; ``None`` (not given) grants none. The audit record names exactly what
+    was asked and what was granted."""
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
     if expires_at is not None and expires_at <= now:
         raise InvalidInput(Code.SUBSCRIPTION_EXPIRED, _("有效期须晚于现在。"), {"field": "expires_at"})
-    if daily_quota < 1 or rate_per_minute < 1:
+    case_daily_quota = daily_quota if case_daily_quota is None else case_daily_quota
+    if daily_quota < 1 or rate_per_minute < 1 or case_daily_quota < 1:
         raise InvalidInput(Code.QUOTA_EXHAUSTED, _("调用限额须为正数。"), {"field": "daily_quota"})
     with transaction.atomic():
         sub = _locked(subscription)
@@ -204,16 +215,25 @@ def approve_subscription(
             raise InvalidInput(Code.FIELD_NOT_SUBSCRIBED, _("批准的数据项须为申请数据项的一部分。"), {"fields": names})
         catalogue = policy.load_resource(sub.resource.code)
         policy.refuse_unshareable(catalogue, names)
-        clear = [n for n in (clear_fields if clear_fields is not None else sub.clear_fields) if n in names]
+        asked_clear = list(sub.clear_fields or [])
+        clear = list(dict.fromkeys(clear_fields or []))
+        beyond = [n for n in clear if n not in asked_clear or n not in names]
+        if beyond:
+            raise InvalidInput(Code.FIELD_NOT_SUBSCRIBED,
+                               _("只能对申请以原值提供、且已批准的数据项同意不脱敏：%(fields)s 不在其中。") % {"fields": "、".join(beyond)},
+                               {"clear_fields": beyond, "asked_clear_fields": asked_clear, "fields": names})
         sub.fields, sub.clear_fields, sub.status = names, clear, SubscriptionStatus.APPROVED
         sub.expires_at, sub.daily_quota, sub.rate_per_minute = expires_at, daily_quota, rate_per_minute
+        sub.case_daily_quota = case_daily_quota
         sub.decided_by, sub.decided_at, sub.decision_reason = _user(actor), now, reason
         sub.save()
         record_audit(actor=actor, event_type="exchange_subscription_approved", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=sub.resource.provider, at=now,
                      details={"resource": sub.resource.code, "consumer": sub.consumer.code, "fields": names,
+                              "clear_fields": clear, "clear_fields_asked": asked_clear,
                               "expires_at": expires_at.isoformat() if expires_at else None,
-                              "daily_quota": daily_quota, "rate_per_minute": rate_per_minute})
+                              "daily_quota": daily_quota, "rate_per_minute": rate_per_minute,
+                              "case_daily_quota": case_daily_quota})
     return sub
 
 
@@ -408,7 +428,7 @@ def _user_id(actor: AbstractBaseUser | None) -> int | None:
 def lookup(
     *, consumer: policy.Consumer, resource_code: str, key: Any, fields: Sequence[str] | None = None, purpose: str = "",
     case_reference: str = "", actor: AbstractBaseUser | None = None, channel: str = Channel.API,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None, justification: policy.Justification | None = None,
 ) -> LookupResult:
     """Serve one lookup through the gateway's policy; every outcome (refusals too) is logged and
     audited with the SM3 hash of the response. Raises the refusal's ``DomainError``.
@@ -427,11 +447,18 @@ def lookup(
             resource_code=resource_code, consumer_department_id=checked.department.pk,
             credential_id=checked.credential.pk if checked.credential is not None else None, key_indexes=key_indexes(key))
     consumer = checked
+    if justification is None:  # a bare case number is a reference to a case
+        justification = policy.Justification(
+            reference=policy.Reference("case", case_reference.strip()) if (case_reference or "").strip() else None)
+    elif justification.reference is not None:
+        case_reference = str(justification.reference)
     try:
         catalogue = policy.require_catalogue(snapshot.catalogue, resource_code)
         resource = state["resource"] = catalogue.resource
         value = normalize_lookup_key(resource.key_kind, key)
         state["subject"] = (key_index(resource.key_kind, value), mask_key(resource.key_kind, value))
+        why = policy.justify(consumer=consumer, resource=resource, channel=channel, justification=justification,
+                             subject_index=state["subject"][0])
         decision = policy.decide(consumer=consumer, catalogue=catalogue, subscriptions=snapshot.subscriptions,
                                  field_names=requested, now=now)
         state["subscription"] = decision.subscription
@@ -452,7 +479,7 @@ def lookup(
                 "data": data, "fetched_at": now.isoformat(), "purpose": use_purpose, "case": case_reference}
         digest = _response_hash(body)
         outcome = Outcome.SERVED if row is not None else Outcome.NOT_FOUND
-        access_id = gateway.record_served(gateway.ServedAccess(
+        served = gateway.ServedAccess(
             now=now, subscription_id=decision.subscription.pk, consumer=consumer.department, provider=resource.provider,
             resource=resource, credential=consumer.credential, actor_id=_user_id(actor), channel=channel,
             subject_index=state["subject"][0], subject_masked=state["subject"][1], fields_requested=requested or returned,
@@ -460,9 +487,20 @@ def lookup(
             response_sm3=digest, audit_event="exchange_lookup_served",
             audit_details=_audit_details(consumer=consumer, resource=resource, resource_code=resource.code,
                                          returned=returned, purpose=use_purpose, case_reference=case_reference,
-                                         outcome=outcome, code="", response_sm3=digest, channel=channel)))
+                                         outcome=outcome, code="", response_sm3=digest, channel=channel))
+        if why == "reason":  # the access and its review are written together, or neither
+            served.audit_details["reason_code"] = justification.reason_code
+            with transaction.atomic():
+                access_id = gateway.record_served(served)
+                if access_id is not None:
+                    LookupReview.objects.create(
+                        access_id=access_id, provider=resource.provider, consumer=consumer.department, actor=_user(actor),
+                        reason_code=justification.reason_code.strip(), reason_text=justification.reason_text.strip()[:300],
+                        created_at=now)
+        else:
+            access_id = gateway.record_served(served)
         if access_id is None:
-            raise policy.refuse_use(decision.subscription, catalogue, consumer, now)
+            raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
     except DomainError as exc:
         with transaction.atomic():
             _log(consumer=consumer, actor=actor, resource=state.get("resource"), resource_code=resource_code,
@@ -477,6 +515,34 @@ def lookup(
         response_sm3=digest, access_id=access_id, purpose=use_purpose, case_reference=case_reference,
         labels={f.name: f.label for f in decision.fields},
     )
+
+
+# ------------------------------------------------------------------------------ reviews of reasoned lookups
+
+
+def review_lookup(*, actor: AbstractBaseUser | None, review: LookupReview, verdict: str, note: str = "",
+                  now: dt.datetime | None = None) -> LookupReview:
+    """The provider's steward reviews a lookup made with a documented reason instead of a case:
+    ``reviewed`` (the reason holds) or ``flagged`` (it does not; a note is required)."""
+    from yiwang.exchange.models import ReviewStatus
+
+    now = _now(now)
+    require_steward(actor, review.provider)
+    if verdict not in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED):
+        raise InvalidInput(Code.ILLEGAL_TRANSITION, _("复核结论须为“已复核”或“有疑问”。"), {"verdict": verdict[:20]})
+    if verdict == ReviewStatus.FLAGGED and not (note or "").strip():
+        raise InvalidInput(Code.REASON_REQUIRED, _("标记有疑问须写明复核意见。"), {"field": "note"})
+    with transaction.atomic():
+        locked = LookupReview.objects.select_for_update().select_related("provider").get(pk=review.pk)
+        if locked.status != ReviewStatus.PENDING:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("该查询已复核（%(s)s）。") % {"s": locked.get_status_display()},
+                           {"status": locked.status})
+        locked.status, locked.reviewed_by, locked.reviewed_at, locked.note = verdict, _user(actor), now, (note or "").strip()[:300]
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+        record_audit(actor=actor, event_type=f"exchange_lookup_{verdict}", subject_type="exchange_access",
+                     subject_id=locked.access_id, actor_department=locked.provider, at=now,
+                     details={"review": locked.pk, "reason_code": locked.reason_code, "note": locked.note})
+    return locked
 
 
 # ------------------------------------------------------------------------------ cases (免提交)
@@ -572,6 +638,55 @@ def prove_materials(
             code="" if holds else ("not_found" if not facts.found else "condition_not_met"),
         ))
     return out
+
+
+# ------------------------------------------------------------------------------ held datasets
+
+
+def _held(dataset: Dataset) -> tuple[Dataset, DataResource]:
+    ds = Dataset.objects.select_for_update().select_related("resource__provider").get(pk=dataset.pk)
+    if ds.status != DatasetStatus.HELD:
+        raise Conflict(Code.ILLEGAL_TRANSITION, _("该数据集版本不在待确认状态（%(s)s）。") % {"s": ds.get_status_display()},
+                       {"status": ds.status})
+    resource = DataResource.objects.select_for_update().get(pk=ds.resource_id)
+    return ds, resource
+
+
+def confirm_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+                    now: dt.datetime | None = None) -> Dataset:
+    """The provider's steward confirms a held push (``ingest.hold_reasons``): it becomes current.
+    Refused when a newer version has become current meanwhile (confirming would roll data back)."""
+    now = _now(now)
+    require_steward(actor, dataset.resource.provider)
+    with transaction.atomic():
+        ds, resource = _held(dataset)
+        if resource.current_version > ds.version:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("已有更新的版本 %(v)s 成为当前版本：不能再确认此旧版本。")
+                           % {"v": resource.current_version}, {"current_version": resource.current_version})
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.LOADED, _user(actor), now, reason.strip()[:300]
+        ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        DataResource.objects.filter(pk=resource.pk).update(current_version=ds.version, row_count=ds.rows_loaded, updated_at=now)
+        record_audit(actor=actor, event_type="exchange_dataset_confirmed", subject_type="exchange_resource",
+                     subject_id=resource.code, actor_department=ds.resource.provider, at=now,
+                     details={"dataset": ds.pk, "version": ds.version, "rows_loaded": ds.rows_loaded,
+                              "rows_rejected": ds.rows_rejected, "reason": ds.decision_reason})
+    return ds
+
+
+def discard_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+                    now: dt.datetime | None = None) -> Dataset:
+    """The steward discards a held push: its rows are deleted and the current version stays."""
+    now = _now(now)
+    require_steward(actor, dataset.resource.provider)
+    with transaction.atomic():
+        ds, resource = _held(dataset)
+        DataRow.objects.filter(resource_id=resource.pk, version=ds.version).delete()
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.DISCARDED, _user(actor), now, reason.strip()[:300]
+        ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        record_audit(actor=actor, event_type="exchange_dataset_discarded", subject_type="exchange_resource",
+                     subject_id=resource.code, actor_department=ds.resource.provider, at=now,
+                     details={"dataset": ds.pk, "version": ds.version, "reason": ds.decision_reason})
+    return ds
 
 
 # ------------------------------------------------------------------------------ key rotation

@@ -13,4 +13,5 @@ urlpatterns = [
     path("work/exchange/subscriptions/", views.subscriptions, name="subscriptions"),
     path("work/exchange/subscriptions/<int:pk>/<str:action>/", views.subscription_action, name="subscription_action"),
     path("work/exchange/usage/", views.usage, name="usage"),
+    path("work/exchange/reviews/", views.reviews, name="reviews"),
 ]

@@ -22,7 +22,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
 from yiwang.exchange import pushes, selectors, services
-from yiwang.exchange.models import Dataset, NegativeListEntry, SubscriptionStatus
+from yiwang.exchange.models import Dataset, DatasetStatus, NegativeListEntry, SubscriptionStatus
 from yiwang.exchange.permissions import is_steward
 
 
@@ -74,7 +74,10 @@ def resource(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("exchange:resource", code=code)
         if result.ingested is not None:
-            messages.success(request, _("数据文件已处理，请查看质量报告。"))
+            if result.ingested.dataset.status == DatasetStatus.HELD:
+                messages.warning(request, _("数据文件已入库但暂未启用：拒收过多或行数骤减，请查看质量报告后确认或弃用。"))
+            else:
+                messages.success(request, _("数据文件已处理，请查看质量报告。"))
             return redirect("exchange:dataset", pk=result.ingested.dataset.pk)
         if result.duplicate:
             messages.info(request, _("同一文件已在排队或入库中（推送 %(id)s），未重复提交。") % {"id": result.push.pk})
@@ -113,7 +116,19 @@ def dataset(request: HttpRequest, pk: int) -> HttpResponse:
     ds = get_object_or_404(Dataset.objects.select_related("resource__provider", "uploaded_by"), pk=pk)
     if not is_steward(request.user, ds.resource.provider):
         return render(request, "exchange/denied.html", status=403)
-    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        if action == "confirm":
+            _attempt(request, lambda: services.confirm_dataset(actor=request.user, dataset=ds, reason=reason),
+                     _("已确认：此版本成为当前版本。"))
+        elif action == "discard":
+            _attempt(request, lambda: services.discard_dataset(actor=request.user, dataset=ds, reason=reason),
+                     _("已弃用此版本：当前版本不变。"))
+        else:
+            messages.error(request, _("未知的操作。"))
+        return redirect("exchange:dataset", pk=ds.pk)
+    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report, "held": ds.status == DatasetStatus.HELD})
 
 
 @staff_only
@@ -156,8 +171,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         return redirect("exchange:subscriptions")
     now = timezone.now()
     return render(request, "exchange/subscriptions.html", {
-        "incoming": selectors.incoming_subscriptions(request.user)[:200],
-        "outgoing": selectors.outgoing_subscriptions(request.user)[:200],
+        "incoming": selectors.with_field_labels(list(selectors.incoming_subscriptions(request.user)[:200])),
+        "outgoing": selectors.with_field_labels(list(selectors.outgoing_subscriptions(request.user)[:200])),
         "now": now, "default_expiry": (timezone.localdate(now) + dt.timedelta(days=365)).isoformat(),
         "pending": SubscriptionStatus.PENDING, "approved": SubscriptionStatus.APPROVED,
     })
@@ -178,8 +193,11 @@ def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         except ValueError:
             messages.error(request, _("请填写有效期（YYYY-MM-DD）和调用限额（正整数）。"))
             return redirect("exchange:subscriptions")
+        # exactly what the steward ticked: the fields, and which of them in clear (none unless ticked)
+        fields = request.POST.getlist("fields") if "fields_shown" in request.POST else None
         _attempt(request, lambda: services.approve_subscription(
-            actor=request.user, subscription=sub, expires_at=expires, daily_quota=quota, rate_per_minute=rate, reason=reason),
+            actor=request.user, subscription=sub, expires_at=expires, daily_quota=quota, rate_per_minute=rate, reason=reason,
+            fields=fields, clear_fields=request.POST.getlist("clear_fields")),
             _("已批准共享申请。"))
     elif action == "refuse":
         _attempt(request, lambda: services.refuse_subscription(actor=request.user, subscription=sub, reason=reason),
@@ -216,3 +234,28 @@ def my_data_usage(request: HttpRequest) -> HttpResponse:
     labels = selectors.field_labels(list(page))
     entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in page]
     return render(request, "exchange/my_data_usage.html", {"page": page, "entries": entries, "applicant": applicant})
+
+
+@staff_only
+def reviews(request: HttpRequest) -> HttpResponse:
+    """查询复核: lookups of persons made with a documented reason instead of a case, for the
+    provider's stewards to review afterwards (mark reviewed, or flag with a note)."""
+    if request.method == "POST":
+        try:
+            pk = int(request.POST.get("review", ""))
+        except ValueError:
+            pk = 0
+        review = selectors.review_for(request.user, pk) if 0 < pk < 2**63 else None
+        if review is None:
+            messages.error(request, _("复核记录不存在或不归您复核。"))
+        else:
+            _attempt(request, lambda: services.review_lookup(actor=request.user, review=review,
+                                                            verdict=request.POST.get("verdict", ""),
+                                                            note=request.POST.get("note", "")),
+                     _("复核结论已记录。"))
+        return redirect("exchange:reviews")
+    status = request.GET.get("status", "pending")
+    if status not in ("pending", "reviewed", "flagged"):
+        status = "pending"
+    page = Paginator(selectors.review_queue(request.user, status), 50).get_page(request.GET.get("page"))
+    return render(request, "exchange/reviews.html", {"page": page, "status": status})

@@ -19,10 +19,10 @@ from ninja import Router, Schema
 from yiwang.core.errors import CoreErrorCode, Forbidden, InvalidInput, NotFound
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.core.selectors import is_supervisor
-from yiwang.crypto.signing import trusted_public_keys
+from yiwang.crypto.services import export_public_keys
 from yiwang.ledger import selectors
 from yiwang.ledger.errors import LedgerErrorCode
-from yiwang.ledger.models import LedgerEntry, TreeHead
+from yiwang.ledger.models import LedgerEntry, TreeHead, utc_iso
 from yiwang.ledger.services import tree_head_message
 
 router = Router(tags=["ledger"])
@@ -43,6 +43,8 @@ class PublicKeyOut(Schema):
     key_id: str
     algorithm: str
     public_key_pem: str
+    public_key_point: str
+    public_key_xy: str
     current: bool
 
 
@@ -53,6 +55,8 @@ class EntryOut(Schema):
     payload: dict[str, Any]
     leaf_hash: str
     created_at: dt.datetime
+    created_at_hashed: str
+    leaf_input: str
 
 
 class InclusionOut(Schema):
@@ -106,6 +110,11 @@ def _entry(entry: LedgerEntry) -> dict[str, Any]:
         "payload": json.loads(entry.payload),
         "leaf_hash": bytes(entry.leaf_hash).hex(),
         "created_at": entry.created_at,
+        # Exactly what was hashed: ``leaf_hash = SM3(0x00 || base64decode(leaf_input))``. ``created_at``
+        # above is a display value (JSON datetimes are cut to milliseconds); ``created_at_hashed`` is
+        # the timestamp spelled as inside the leaf (microseconds, UTC, ``Z``). See docs/ledger.md.
+        "created_at_hashed": utc_iso(entry.created_at),
+        "leaf_input": base64.b64encode(entry.recomputed_leaf_data()).decode(),
     }
 
 
@@ -117,13 +126,9 @@ def latest_tree_head(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/ledger/public-keys", auth=None, response={200: list[PublicKeyOut], **PUBLIC_ERRORS})
 def public_keys(request: HttpRequest) -> list[dict[str, Any]]:
-    """The SM2 public keys that tree-head signatures verify with (PEM, user ID 1234567812345678)."""
-    trusted = trusted_public_keys()
-    current = next(iter(trusted))
-    return [
-        {"key_id": key_id, "algorithm": "SM2-with-SM3", "public_key_pem": pem, "current": key_id == current}
-        for key_id, pem in trusted.items()
-    ]
+    """The SM2 public keys that tree-head signatures verify with (user ID 1234567812345678): PEM,
+    and the raw point in hex as ``04 || x || y`` (``public_key_point``) and ``x || y`` (``public_key_xy``)."""
+    return export_public_keys()
 
 
 @router.get("/ledger/proofs/inclusion", response={200: InclusionOut, **ERRORS})

@@ -13,7 +13,8 @@ One pass over the entries in index order, in chunks:
 4. the cached perfect nodes are compared with the tree rebuilt from the stored leaf hashes (a
    wrong node would give wrong proofs);
 5. audit entries' salted commitments are recomputed from the ``core.AuditEvent`` rows, so an
-   audit record changed or deleted after it was logged is named too.
+   audit record changed or deleted after it was logged is named too; an audit entry whose salt
+   is missing is named as well (without it the commitment cannot be checked).
 """
 
 from __future__ import annotations
@@ -195,11 +196,23 @@ def verify_ledger(*, chunk_size: int = 50_000) -> Report:
             recomputed, leaf_hash = merkle.leaf_hash(data), bytes(leaf_hash)
             if recomputed != leaf_hash:
                 mismatched[index] = row
-            if kind == "audit" and salt:
+            if kind == "audit":
                 try:
-                    audit_rows.append((index, json.loads(payload), salt))
+                    audit_payload = json.loads(payload)
                 except ValueError:
-                    pass  # already reported: the leaf hash cannot match a payload that is not JSON
+                    audit_payload = None  # already reported: the leaf hash cannot match a payload that is not JSON
+                if audit_payload is not None and salt:
+                    audit_rows.append((index, audit_payload, salt))
+                elif audit_payload is not None:
+                    # Without its salt the commitment cannot be checked, so blanking it would hide an
+                    # edited audit row: a missing salt is a failure in itself (there is no erasure
+                    # procedure that removes salts; one would have to be recorded and checked here).
+                    report.add(
+                        "audit_salt_missing",
+                        _("账本条目 #%(index)s（审计记录 %(id)s）的承诺盐值缺失：无法核对该审计记录，可能已被改动。")
+                        % {"index": index, "id": audit_payload.get("audit_id")},
+                        index=index, audit_id=audit_payload.get("audit_id"),
+                    )
             if gap_at is None:
                 content_hashes.append(recomputed)
                 stored_hashes.append(leaf_hash)

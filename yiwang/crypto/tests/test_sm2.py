@@ -121,3 +121,71 @@ def test_missing_sm2_support_names_the_fallback(monkeypatch):
     monkeypatch.setenv("YIWANG_LIBCRYPTO", "/nonexistent/libcrypto.so.3")
     with pytest.raises(Sm2Unavailable, match="gmssl-pyx"):
         sm2.Sm2Key.generate()
+
+
+def _der_to_raw(der: bytes) -> bytes:
+    """SEQUENCE {INTEGER r, INTEGER s} → r || s, 32 bytes each: parsed here by hand, not by the code under test."""
+    assert der[0] == 0x30 and der[1] == len(der) - 2
+    out, at = b"", 2
+    for _ in range(2):
+        assert der[at] == 0x02
+        length = der[at + 1]
+        out += int.from_bytes(der[at + 2 : at + 2 + length], "big").to_bytes(32, "big")
+        at += 2 + length
+    return out
+
+
+def test_raw_r_s_signatures_and_raw_public_points_from_openssl_verify(tmp_path, openssl_cli):
+    # given a key and a signature made by openssl, in the raw forms gmssl and GM/T toolkits use:
+    # r || s (64 bytes) and the public point 04 || x || y / x || y
+    run = lambda *args: subprocess.run([openssl_cli, *args], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("genpkey", "-algorithm", "SM2", "-out", "key.pem")
+    run("pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem")
+    run("pkey", "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "pub.der")
+    message = b"dataset push 42"
+    (tmp_path / "msg").write_bytes(message)
+    run("pkeyutl", "-sign", "-inkey", "key.pem", "-rawin", "-digest", "sm3", "-pkeyopt", DISTID, "-in", "msg", "-out", "sig")
+    raw = _der_to_raw((tmp_path / "sig").read_bytes())
+    point = (tmp_path / "pub.der").read_bytes()[-65:]
+    pem = (tmp_path / "pub.pem").read_text()
+    # then every product path verifies the raw signature, with the PEM or the raw point, and refuses a changed one
+    assert len(raw) == 64 and point[0] == 4
+    assert verify_with_public_key(pem, message, raw)
+    assert verify_with_public_key(point, message, raw) and verify_with_public_key(point[1:], message, raw)
+    assert Sm2Key.from_pem(pem).verify(message, raw)
+    assert not verify_with_public_key(pem, message + b"!", raw)
+    assert not verify_with_public_key(pem, message, raw[:32] + bytes(32))
+    assert not verify_with_public_key(b"\x04" + bytes(64), message, raw)  # not a point on the curve
+    # and the key exports as the same raw point openssl wrote
+    assert Sm2Key.from_pem(pem).public_point() == point
+    from yiwang.crypto.signing import public_point
+
+    assert public_point(pem) == point
+    # and a raw signature made here is what a raw-form toolkit expects
+    assert sm2.raw_signature(Sm2Key.from_pem((tmp_path / "key.pem").read_bytes()).sign(message)) != raw  # randomised k
+    assert verify_with_public_key(point, message, sm2.raw_signature(Sm2Key.from_pem((tmp_path / "key.pem").read_bytes()).sign(message)))
+
+
+@pytest.mark.django_db
+def test_tree_head_signatures_verify_in_raw_form_with_the_exported_point(client, settings, tmp_path):
+    """The ledger's public-keys API and the CLI export the raw point; a tree-head signature converted
+    to r || s verifies with it."""
+    import base64
+    import io
+
+    from django.core.management import call_command
+
+    from yiwang.ledger.services import NewEntry, append_entries, publish_tree_head
+
+    settings.YIWANG_SM2_SIGNING_KEY = Sm2Key.generate().private_pem().decode()
+    append_entries(entries=[NewEntry(kind="document", reference="doc:1", payload={})])
+    publish_tree_head()
+    head = client.get("/api/v1/ledger/tree-head").json()
+    key = next(k for k in client.get("/api/v1/ledger/public-keys").json() if k["key_id"] == head["key_id"])
+    point = bytes.fromhex(key["public_key_point"])
+    assert len(point) == 65 and point[1:] == bytes.fromhex(key["public_key_xy"])
+    raw = _der_to_raw(base64.b64decode(head["signature"]))
+    assert verify_with_public_key(point, base64.b64decode(head["signed_message"]), raw)
+    out = io.StringIO()
+    call_command("sm2_public_keys", "--format", "xy", stdout=out)
+    assert key["public_key_xy"] in out.getvalue()

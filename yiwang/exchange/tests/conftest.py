@@ -110,8 +110,17 @@ def now() -> dt.datetime:
     return NOW
 
 
+def grant_source_in_clear(county: County, fields: tuple[str, ...] = ("name",)) -> Subscription:
+    """民政 may read RK's ``fields`` in clear: what a 一数一源 comparison with RK needs (``policy.may_compare``)."""
+    sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
+                                        fields=list(fields), clear_fields=list(fields), purpose="一数一源核对",
+                                        legal_basis="《婚姻登记条例》")
+    return services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None,
+                                         clear_fields=list(fields))
+
+
 def zhang() -> str:
     return factories.citizen_id(PEOPLE[0][0])
 
 
-__all__ = ["County", "NOW", "people_csv", "zhang", "timezone"]
+__all__ = ["County", "NOW", "grant_source_in_clear", "people_csv", "zhang", "timezone"]

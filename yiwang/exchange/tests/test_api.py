@@ -82,7 +82,9 @@ def test_staff_request_and_steward_approve_through_the_api(county):
     by_other = client.post(f"/api/v1/exchange/subscriptions/{sub_id}/approve", {}, content_type="application/json", **clerk)
     approved = client.post(f"/api/v1/exchange/subscriptions/{sub_id}/approve", {"daily_quota": 10},
                            content_type="application/json", **steward)
-    served = client.post("/api/v1/exchange/lookup", {"resource": "RK", "key": zhang()}, content_type="application/json", **clerk)
+    served = client.post("/api/v1/exchange/lookup", {"resource": "RK", "key": zhang(), "reason_code": "in_person",
+                                                     "reason": "申请人在窗口当面申领高龄津贴"},
+                         content_type="application/json", **clerk)
     # then
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     assert by_other.status_code in (403, 404)
@@ -183,6 +185,36 @@ def test_steward_approves_and_uploads_through_the_pages(county):
     sub.refresh_from_db()
     assert sub.status == "approved" and sub.daily_quota == 5
     assert upload.status_code == 302 and "/work/exchange/datasets/" in upload["Location"]
+
+
+def test_the_steward_page_shows_each_field_asked_in_clear_and_grants_only_what_is_ticked(county):
+    # given a request asking name in clear and address masked
+    sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
+                                        fields=["name", "address", "gender"], clear_fields=["name"],
+                                        purpose="高龄津贴", legal_basis="条例")
+    client = Client()
+    client.force_login(county.ga_steward)
+    # then the page names the fields by label and shows that name is asked unmasked, with its own box
+    page = client.get("/work/exchange/subscriptions/").content.decode()
+    assert "姓名（name）" in page and "住址（address）" in page and "申请以原值提供（不脱敏）" in page
+    assert 'name="clear_fields" value="name"' in page and 'name="clear_fields" value="address"' not in page
+    # when the steward approves without ticking it, and without gender
+    client.post(f"/work/exchange/subscriptions/{sub.pk}/approve/", {
+        "expires_on": "2099-01-01", "daily_quota": "5", "rate_per_minute": "5", "fields_shown": "1",
+        "fields": ["name", "address"]})
+    # then exactly that was granted: no clear field
+    sub.refresh_from_db()
+    assert (sub.status, sub.fields, sub.clear_fields) == ("approved", ["name", "address"], [])
+    # and a second request approved with the box ticked grants name in clear
+    sub2 = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
+                                         fields=["name"], clear_fields=["name"], purpose="复核", legal_basis="条例")
+    client.post(f"/work/exchange/subscriptions/{sub2.pk}/approve/", {
+        "expires_on": "2099-01-01", "daily_quota": "5", "rate_per_minute": "5", "fields_shown": "1",
+        "fields": ["name"], "clear_fields": ["name"]})
+    sub2.refresh_from_db()
+    assert sub2.clear_fields == ["name"]
+    client.force_login(county.mz_clerk)
+    assert "姓名（原值）" in client.get("/work/exchange/subscriptions/").content.decode()
 
 
 def test_citizens_cannot_open_steward_pages(county):

@@ -74,3 +74,30 @@ def test_a_refused_proof_leaves_the_material_to_upload_and_says_why(county, now)
     result = services.prove_materials(item=item, applicant=applicant, consumer_department=county.mz,
                                       case_reference="MZ-2026-1", actor=None, now=now + dt.timedelta(minutes=1))
     assert [(r.proven, r.code) for r in result] == [(False, "no_subscription")]
+
+
+def test_staff_lookups_spending_the_rate_and_quota_cannot_starve_citizens_免提交(county, now):
+    # given a subscription with a tiny rate and quota, spent by staff lookups
+    sub = county.subscription
+    type(sub).objects.filter(pk=sub.pk).update(rate_per_minute=2, daily_quota=3)
+    for _ in range(2):
+        services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+    with pytest.raises(DomainError) as limited:
+        services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+    assert limited.value.code == "rate_limited"
+    # when applications fetch facts for their own cases, more than the rate within the same minute
+    for i in range(5):
+        facts = services.fetch_for_case(consumer_department=county.scjg, resource_code="RK", key=zhang(), fields=["name"],
+                                        purpose="办件免提交", case_reference=f"SCJG-2026-{i:06d}", actor=None, now=now)
+        assert facts.found
+    # then staff are still limited, and the case uses are counted in their own allowance
+    with pytest.raises(DomainError):
+        services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now)
+    sub.refresh_from_db()
+    assert (sub.minute_count, sub.case_day_count, sub.total_count) == (2, 5, 7)
+    # and the case allowance is itself bounded
+    type(sub).objects.filter(pk=sub.pk).update(case_daily_quota=5)
+    with pytest.raises(DomainError) as spent:
+        services.fetch_for_case(consumer_department=county.scjg, resource_code="RK", key=zhang(), fields=["name"],
+                                purpose="办件免提交", case_reference="SCJG-2026-999999", actor=None, now=now)
+    assert spent.value.code == "quota_exhausted" and spent.value.details["case_daily_quota"] == 5

@@ -43,11 +43,39 @@ def test_clear_fields_granted_by_the_steward_are_not_masked(county, now):
     sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
                                         fields=["name", "address"], clear_fields=["name"], purpose="高龄津贴",
                                         legal_basis="条例", now=now)
-    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=now + dt.timedelta(days=9), now=now)
+    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=now + dt.timedelta(days=9),
+                                  clear_fields=["name"], now=now)
     # when
     result = services.lookup(consumer=county.consumer(county.mz), resource_code="RK", key=zhang(), now=now)
     # then
     assert result.data == {"name": "张三", "address": "某县城关镇人****"}
+
+
+def test_unmasked_access_is_granted_only_as_the_steward_approves_it_field_by_field(county, now):
+    # given a request asking name and address in clear
+    ask = dict(actor=county.mz_clerk, consumer=county.mz, resource=county.people, fields=["name", "address"],
+               clear_fields=["name", "address"], legal_basis="条例", now=now)
+    sub = services.request_subscription(purpose="高龄津贴", **ask)
+    # an approval that does not name clear fields grants none (it used to grant what was asked, unseen)
+    approved = services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None, now=now)
+    assert approved.clear_fields == []
+    result = services.lookup(consumer=county.consumer(county.mz), resource_code="RK", key=zhang(), now=now)
+    assert result.data["name"] == "张*"
+    # fewer clear fields than asked: exactly those, recorded in the audit
+    sub2 = services.request_subscription(purpose="高龄津贴复核", **ask)
+    approved = services.approve_subscription(actor=county.ga_steward, subscription=sub2, expires_at=None,
+                                             clear_fields=["name"], now=now)
+    assert approved.clear_fields == ["name"]
+    audit = AuditEvent.objects.filter(event_type="exchange_subscription_approved", subject_id=str(sub2.pk)).get()
+    assert audit.details["clear_fields"] == ["name"] and audit.details["clear_fields_asked"] == ["name", "address"]
+    # more than asked, or a field not approved, is refused
+    sub3 = services.request_subscription(purpose="高龄津贴三", **{**ask, "clear_fields": ["address"]})
+    with pytest.raises(DomainError) as caught:
+        services.approve_subscription(actor=county.ga_steward, subscription=sub3, expires_at=None, clear_fields=["name"])
+    assert caught.value.status == 422 and caught.value.details["clear_fields"] == ["name"]
+    with pytest.raises(DomainError):
+        services.approve_subscription(actor=county.ga_steward, subscription=sub3, expires_at=None, fields=["name"],
+                                      clear_fields=["address"])
 
 
 def test_unknown_key_is_served_as_not_found_and_logged(county, now):

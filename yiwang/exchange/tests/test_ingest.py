@@ -11,9 +11,10 @@ from openpyxl import Workbook
 
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import citizen_id_check_digit
+from yiwang.core.models import Applicant, ApplicantKind
 from yiwang.exchange import services
-from yiwang.exchange.models import DataResource, DataRow, DatasetStatus, FieldStandard, FieldType, KeyKind
-from yiwang.exchange.tests.conftest import people_csv, zhang
+from yiwang.exchange.models import AccessLog, DataResource, DataRow, DatasetStatus, FieldStandard, FieldType, KeyKind
+from yiwang.exchange.tests.conftest import grant_source_in_clear, people_csv, zhang
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,8 @@ def ingest(county, data: bytes, name: str = "rk.csv", **kw):
     return services.ingest_dataset(actor=county.ga_steward, resource=county.people, stream=io.BytesIO(data), file_name=name, **kw)
 
 
-def test_a_dataset_with_ten_percent_bad_rows_loads_every_good_row_and_reports_each_bad_one(county):
+def test_a_dataset_with_ten_percent_bad_rows_loads_every_good_row_and_reports_each_bad_one(county, settings):
+    settings.YIWANG_EXCHANGE_HOLD_REJECTED_SHARE = 0.2  # loading is tested here; holding in test_held_pushes
     # given: 100 rows, every tenth broken in a different way
     lines = [HEADER]
     broken = {}
@@ -111,7 +113,8 @@ def test_duplicate_keys_are_reported_and_the_first_row_kept(county):
     assert (error["row"], error["reason"]) == (4, "duplicate_key") and "第 2 行" in error["message"]
 
 
-def test_versions_are_kept_and_lookups_read_the_current_one(county, now):
+def test_versions_are_kept_and_lookups_read_the_current_one(county, now, settings):
+    settings.YIWANG_EXCHANGE_HOLD_SHRINK = 0  # a one-row version replaces three here; holding in test_held_pushes
     # when
     second = ingest(county, "\n".join([HEADER, good_line(1), ""]).encode())
     # then: version 1 rows are still stored, lookups answer from version 2
@@ -194,6 +197,7 @@ def test_a_name_differing_from_the_authoritative_source_is_reported_as_a_conflic
         fields=[{"name": "id_number", "label": "公民身份号码", "standard": FieldStandard.CITIZEN_ID, "required": True},
                 {"name": "name", "label": "姓名", "source": "RK.name"},
                 {"name": "marital_status", "label": "婚姻状况", "field_type": FieldType.ENUM, "allowed_values": ["已婚", "未婚"]}])
+    grant_source_in_clear(county)  # the policy lets 民政 read RK.name in clear
     data = f"id_number,name,marital_status\n{zhang()},张三,已婚\n{factories.citizen_id('11010119851120432')},李思,已婚\n"
     # when
     result = services.ingest_dataset(actor=None, resource=DataResource.objects.get(pk=marriages.pk),
@@ -230,3 +234,57 @@ def test_rows_are_resealed_under_the_newest_key_after_a_rotation(county, setting
     assert all(t.startswith("sm4g1.ex3.") for t in DataRow.objects.filter(resource=county.people).values_list("sealed", flat=True))
     assert services.lookup(consumer=county.consumer(), resource_code="RK", key=zhang(), fields=["name"], now=now).data == {"name": "张*"}
     assert services.reseal_rows(actor=None, resource=county.people) == 0
+
+
+def _marriages(county):
+    return services.publish_resource(
+        actor=None, code="HY", name="婚姻登记信息", provider=county.mz, key_kind=KeyKind.CITIZEN_ID, key_field="id_number",
+        fields=[{"name": "id_number", "label": "公民身份号码", "standard": FieldStandard.CITIZEN_ID, "required": True},
+                {"name": "name", "label": "姓名", "source": "RK.name"}])
+
+
+def _probe(county, name: str) -> dict:
+    data = f"id_number,name\n{zhang()},{name}\n".encode()
+    return services.ingest_dataset(actor=None, resource=DataResource.objects.get(code="HY"), stream=io.BytesIO(data),
+                                   file_name="probe.csv").report
+
+
+def test_a_one_row_push_no_longer_tells_whether_a_name_matches_an_id_in_a_negative_listed_resource(county):
+    # given: 民政 pushes names whose source is 公安's RK.name, all of RK negative-listed, and even a
+    # subscription to RK.name in clear
+    _marriages(county)
+    sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people, fields=["name"],
+                                        clear_fields=["name"], purpose="一数一源核对", legal_basis="文件")
+    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None, clear_fields=["name"])
+    services.add_negative_entry(actor=county.ga_steward, resource=county.people, field_name=None, reason="整体不共享")
+    # when one-row files probe the right name and a wrong one
+    right, wrong = _probe(county, "张三"), _probe(county, "李四")
+    # then both reports are the same: nothing was compared, and the report says why
+    assert right["conflicts"] == wrong["conflicts"] == 0
+    assert right["conflict_samples"] == wrong["conflict_samples"] == []
+    assert [s["code"] for s in right["conflict_checks_skipped"]] == ["field_negative_listed"]
+    assert not AccessLog.objects.filter(channel="ingest").exists()
+
+
+def test_without_a_clear_subscription_the_source_is_not_read_and_with_one_every_read_reaches_the_citizen(county):
+    from yiwang.exchange.selectors import subject_usage
+
+    _marriages(county)
+    # no subscription: not compared
+    assert [s["code"] for s in _probe(county, "李四")["conflict_checks_skipped"]] == ["no_subscription"]
+    # a masked grant is not enough: a match would confirm the hidden name
+    sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people, fields=["name"],
+                                        purpose="一数一源核对", legal_basis="文件")
+    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None)
+    assert [s["code"] for s in _probe(county, "李四")["conflict_checks_skipped"]] == ["field_masked"]
+    assert not AccessLog.objects.filter(channel="ingest").exists()
+    # granted in clear: compared, and the read is in the citizen's own 数据使用记录
+    sub = services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people, fields=["name"],
+                                        clear_fields=["name"], purpose="一数一源核对（原值）", legal_basis="文件")
+    services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None, clear_fields=["name"])
+    report = _probe(county, "李四")
+    assert report["conflicts"] == 1 and report["source_reads"] == {"RK": 1}
+    applicant = Applicant(kind=ApplicantKind.PERSON, id_number=zhang(), name="张三")
+    logs = [a for a in subject_usage(applicant) if a.channel == "ingest"]
+    assert len(logs) == 1 and logs[0].consumer_id == county.mz.pk and logs[0].resource_id == county.people.pk
+    assert logs[0].fields_requested == ["name"] and logs[0].fields_returned == []

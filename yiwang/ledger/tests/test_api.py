@@ -105,3 +105,48 @@ def test_verification_report_is_for_supervisors_only(client, staff, supervisor, 
     assert body["ok"] and body["entries_checked"] == 13
     client.force_login(django_user_model.objects.create_superuser(username="root", password="x"))
     assert client.get("/api/v1/ledger/verification").status_code == 200
+
+
+def _independent_inclusion_root(index: int, size: int, leaf_hash: bytes, path: list[bytes]) -> bytes:
+    """RFC 9162 §2.1.3.2, written from the RFC over the reference SM3 (cryptography/OpenSSL), not merkle.py."""
+    from yiwang.ledger.tests.reference import sm3
+
+    fn, sn, r = index, size - 1, leaf_hash
+    for p in path:
+        assert sn != 0
+        if fn & 1 or fn == sn:
+            r = sm3(b"\x01" + p + r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            r = sm3(b"\x01" + r + p)
+        fn, sn = fn >> 1, sn >> 1
+    assert sn == 0
+    return r
+
+
+@pytest.mark.django_db
+def test_a_third_party_recomputes_the_leaf_hash_and_the_inclusion_from_the_api_response_alone(client, staff):
+    import json
+
+    from yiwang.ledger.tests.reference import sm3
+
+    audit_id = _signed_ledger()
+    client.force_login(staff)
+    head = client.get("/api/v1/ledger/tree-head").json()
+    for query in [f"reference=audit:{audit_id}", "index=6"]:
+        body = client.get(f"/api/v1/ledger/proofs/inclusion?{query}").json()
+        entry = body["entry"]
+        leaf = base64.b64decode(entry["leaf_input"])
+        # the served leaf is the documented canonical JSON of the served fields
+        parsed = json.loads(leaf)
+        assert parsed == {"i": entry["index"], "k": entry["kind"], "p": entry["payload"], "r": entry["reference"],
+                          "t": entry["created_at_hashed"], "v": 1}
+        assert leaf == json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        assert len(entry["created_at_hashed"]) == len("2026-01-01T00:00:00.000000Z")
+        # leaf hash per docs/ledger.md with an independent SM3
+        leaf_hash = sm3(b"\x00" + leaf)
+        assert leaf_hash.hex() == entry["leaf_hash"] == body["leaf_hash"]
+        path = [bytes.fromhex(h) for h in body["audit_path"]]
+        assert _independent_inclusion_root(body["index"], body["tree_size"], leaf_hash, path).hex() == head["root_hash"]

@@ -179,3 +179,24 @@ def test_verification_run_is_kept():
     run = run_verification()
     assert run.ok and run.entries_checked == 20
     assert AuditEvent.objects.filter(event_type="ledger_verified").exists()
+
+
+@pytest.mark.django_db
+def test_a_blanked_salt_is_itself_a_failure_so_a_changed_audit_row_cannot_hide():
+    # given audit events on the ledger
+    for i in range(2):
+        record_audit(actor=None, event_type="case_accepted", subject_type="case", subject_id=i, details={"note": "ok"})
+    append_audit_events()
+    publish_tree_head()
+    assert verify_ledger().ok
+    event_id = AuditEvent.objects.filter(event_type="case_accepted").order_by("id").values_list("id", flat=True)[0]
+    index = LedgerEntry.objects.get(reference=f"audit:{event_id}").index
+    # when an attacker edits the audit row and blanks the salt that would expose the edit
+    AuditEvent.objects.filter(id=event_id).update(details={"note": "changed"})
+    LedgerEntry.objects.filter(index=index).update(salt="")
+    # then verification fails and names the entry, and the command exits non-zero
+    report = verify_ledger()
+    assert not report.ok
+    assert ("audit_salt_missing", index, event_id) in [(p["code"], p.get("index"), p.get("audit_id")) for p in report.problems]
+    ok, output = _verify_command()
+    assert not ok and "audit_salt_missing" in output and f"#{index}" in output
