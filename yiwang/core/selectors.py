@@ -33,3 +33,39 @@ def departments_where(user: AbstractBaseUser, *roles: str) -> list[int]:
 
 def is_supervisor(user: AbstractBaseUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SUPERVISOR)
+
+
+def password_expired(user: AbstractBaseUser) -> bool:
+    """The password is older than YIWANG_PASSWORD_MAX_AGE_DAYS (0: never expires). A user with no
+    recorded change (an account from before the history existed) counts from the migration that
+    recorded it, never as expired by default."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from yiwang.core.models import PasswordHistory
+
+    days = settings.YIWANG_PASSWORD_MAX_AGE_DAYS
+    if days <= 0:
+        return False
+    last = PasswordHistory.objects.filter(user=user).values_list("changed_at", flat=True).first()
+    return last is not None and last < timezone.now() - dt.timedelta(days=days)
+
+
+def login_history_of(user: AbstractBaseUser, limit: int | None = None) -> list:
+    from django.conf import settings
+
+    from yiwang.core.models import LoginEvent
+
+    return list(LoginEvent.objects.filter(user=user).order_by("-at", "-id")[: limit or settings.YIWANG_LOGIN_HISTORY_SHOWN])
+
+
+def api_tokens_of(user: AbstractBaseUser) -> list:
+    """The user's tokens that still work (not expired, not revoked), newest first."""
+    from django.utils import timezone
+
+    from yiwang.core.models import ApiToken
+
+    return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+                .order_by("-created_at", "-id"))
