@@ -36,9 +36,10 @@ def is_supervisor(user: AbstractBaseUser) -> bool:
 
 
 def password_expired(user: AbstractBaseUser) -> bool:
-    """The password is older than YIWANG_PASSWORD_MAX_AGE_DAYS (0: never expires). A user with no
-    recorded change (an account from before the history existed) counts from the migration that
-    recorded it, never as expired by default."""
+    """The password is older than YIWANG_PASSWORD_MAX_AGE_DAYS (0: never expires): counted from its
+    last change, or from the account's creation when it was never changed (``create_user`` sets the
+    hash without Django's password-changed hook; accounts older than the history count from the
+    migration that recorded their hash)."""
     import datetime as dt
 
     from django.conf import settings
@@ -50,7 +51,8 @@ def password_expired(user: AbstractBaseUser) -> bool:
     if days <= 0:
         return False
     last = PasswordHistory.objects.filter(user=user).values_list("changed_at", flat=True).first()
-    return last is not None and last < timezone.now() - dt.timedelta(days=days)
+    since = last or getattr(user, "date_joined", None)
+    return since is not None and since < timezone.now() - dt.timedelta(days=days)
 
 
 def login_history_of(user: AbstractBaseUser, limit: int | None = None) -> list:

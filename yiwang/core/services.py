@@ -241,14 +241,12 @@ def password_changed(*, user: AbstractBaseUser) -> None:
     ``manage.py changepassword``), so no path can skip it."""
     keep = max(settings.YIWANG_PASSWORD_HISTORY, 1)
     with transaction.atomic():
-        first = not PasswordHistory.objects.filter(user=user).exists()
         PasswordHistory.objects.create(user=user, password_hash=user.password)
         stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
         PasswordHistory.objects.filter(pk__in=list(stale)).delete()
         if ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists():
             revoke_api_tokens(actor=None, user=user, reason="password_changed")
-        if not first:  # a user's first password is part of creating the account, not a change
-            record_audit(actor=None, event_type="user_password_changed", subject_type="user", subject_id=user.pk)
+        record_audit(actor=None, event_type="user_password_changed", subject_type="user", subject_id=user.pk)
 
 
 def change_password(*, actor: AbstractBaseUser, user: AbstractBaseUser, old_password: str | None,
