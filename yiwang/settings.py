@@ -228,7 +228,9 @@ OTP_TOTP_ISSUER = env("OTP_ISSUER", "一网通办 Yiwang") or "一网通办 Yiwa
 YIWANG_STAFF_SESSION_IDLE_MINUTES = int(env("STAFF_SESSION_IDLE_MINUTES", "30") or 30)
 YIWANG_STAFF_SESSION_MAX_HOURS = int(env("STAFF_SESSION_MAX_HOURS", "12") or 12)
 YIWANG_SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "24") or 24)
-SESSION_COOKIE_AGE = YIWANG_SESSION_MAX_HOURS * 3600
+# The cookie outlives the longest session by an hour, so that the timeout (with its message on the
+# login page) is what ends a session, not a cookie that silently vanished.
+SESSION_COOKIE_AGE = (max(YIWANG_SESSION_MAX_HOURS, YIWANG_STAFF_SESSION_MAX_HOURS) + 1) * 3600
 
 # Passwords: at least PASSWORD_MIN_LENGTH characters (STAFF_PASSWORD_MIN_LENGTH for staff) from
 # three of four classes (upper case, lower case, digits, symbols); staff may not reuse their last
