@@ -23,7 +23,7 @@ def lockout_message() -> str:
     until = timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
     return _(
         "登录失败次数过多（%(limit)d 次），该账号在此设备上已被暂时锁定。请在 %(minutes)d 分钟后（%(until)s 之后）再试；"
-        "如需立即解锁，请联系系统管理员（管理员可在后台“登录失败记录”中解除锁定）。"
+        "如需立即解锁，请联系系统管理员（管理员在后台“用户”列表中选中该用户，执行“解除所选用户的登录锁定”）。"
     ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": _cool_off_minutes(), "until": time_format(until, "H:i")}
 
 
