@@ -235,11 +235,12 @@ SESSION_COOKIE_AGE = (max(YIWANG_SESSION_MAX_HOURS, YIWANG_STAFF_SESSION_MAX_HOU
 # Passwords: at least PASSWORD_MIN_LENGTH characters (STAFF_PASSWORD_MIN_LENGTH for staff) from
 # three of four classes (upper case, lower case, digits, symbols); staff may not reuse their last
 # PASSWORD_HISTORY passwords (only hashes are kept) and must change theirs every
-# PASSWORD_MAX_AGE_DAYS days (0: never).
+# PASSWORD_MAX_AGE_DAYS days (0: never; the default in demo mode, whose shared demo passwords in
+# README must keep working on a long-lived demo site).
 YIWANG_PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", "8") or 8)
 YIWANG_STAFF_PASSWORD_MIN_LENGTH = int(env("STAFF_PASSWORD_MIN_LENGTH", "10") or 10)
 YIWANG_PASSWORD_HISTORY = int(env("PASSWORD_HISTORY", "5") or 0)
-YIWANG_PASSWORD_MAX_AGE_DAYS = int(env("PASSWORD_MAX_AGE_DAYS", "90") or 0)
+YIWANG_PASSWORD_MAX_AGE_DAYS = int(env("PASSWORD_MAX_AGE_DAYS", "0" if YIWANG_DEMO_MODE else "90") or 0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": YIWANG_PASSWORD_MIN_LENGTH}},

@@ -79,6 +79,7 @@ def test_a_wrong_old_password_is_refused():
 
 
 def test_an_expired_staff_password_leads_to_the_change_page_first(settings):
+    settings.YIWANG_PASSWORD_MAX_AGE_DAYS = 90
     clerk = factories.user("clerk", ZWFW="clerk")
     clerk.date_joined = timezone.now() - dt.timedelta(days=settings.YIWANG_PASSWORD_MAX_AGE_DAYS + 1)
     clerk.save()
@@ -98,6 +99,7 @@ def test_an_expired_staff_password_leads_to_the_change_page_first(settings):
 
 
 def test_citizens_passwords_do_not_expire(settings):
+    settings.YIWANG_PASSWORD_MAX_AGE_DAYS = 90
     citizen = factories.user("citizen2")
     citizen.date_joined = timezone.now() - dt.timedelta(days=settings.YIWANG_PASSWORD_MAX_AGE_DAYS + 1)
     citizen.save()
@@ -114,3 +116,17 @@ def test_the_change_page_shows_the_problems():
                                                   "new_password2": "abc"})
     assert response.status_code == 422
     assert "至少三类" in response.content.decode()
+
+
+def test_a_password_within_its_age_or_with_expiry_off_does_not_block(settings):
+    clerk = factories.user("clerk", ZWFW="clerk")
+    clerk.date_joined = timezone.now() - dt.timedelta(days=89)
+    clerk.save()
+    client = Client()
+    client.force_login(clerk)
+    settings.YIWANG_PASSWORD_MAX_AGE_DAYS = 90
+    assert client.get("/work/").status_code == 200
+    clerk.date_joined = timezone.now() - dt.timedelta(days=400)
+    clerk.save()
+    settings.YIWANG_PASSWORD_MAX_AGE_DAYS = 0
+    assert client.get("/work/").status_code == 200
