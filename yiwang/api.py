@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+import pydantic
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -48,6 +50,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         fields.append({"field": ".".join(loc), "problem": err.get("msg", "")})
     return _error(request, 422, CoreErrorCode.VALIDATION_FAILED, _("请求内容不符合要求，请检查标出的字段。"), {"fields": fields})
+
+
+@api.exception_handler(pydantic.ValidationError)
+def on_schema_error(request: HttpRequest, exc: pydantic.ValidationError) -> HttpResponse:
+    # A schema built inside a view from query parameters (e.g. the gateway's GET lookup) refuses
+    # bad input with pydantic's own error: the same 422 as input ninja validated itself.
+    return on_validation_error(request, ValidationError(exc.errors(include_url=False, include_context=False)))
 
 
 @api.exception_handler(AuthenticationError)
