@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 import pydantic
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -84,7 +85,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
     user = request.user
     if has_otp_device(user) and not session_is_fully_signed_in(request):
-        return redirect(f"{_reverse('core:otp_verify')}?next={request.GET.get('next', '')}")
+        return redirect(f"{_reverse('core:otp_verify')}?{urlencode({'next': request.GET.get('next', '')})}")
     if request.method == "POST":
         try:
             services.confirm_totp_enrolment(request=request, user=user, code=request.POST.get("code", ""))
@@ -110,7 +111,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not has_otp_device(user):
-        return redirect(f"{_reverse('core:otp_enrol')}?next={request.GET.get('next', '')}")
+        return redirect(f"{_reverse('core:otp_enrol')}?{urlencode({'next': request.GET.get('next', '')})}")
     if request.method == "POST":
         try:
             services.verify_session_otp(request=request, user=user, code=request.POST.get("code", ""))

@@ -10,8 +10,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from yiwang.core.errors import DomainError
 from yiwang.core.models import PasswordHistory
