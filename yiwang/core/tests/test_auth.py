@@ -11,6 +11,12 @@ from yiwang.testing.http import assert_error
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
 def browser(user) -> tuple[Client, str]:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
@@ -22,7 +28,7 @@ def test_every_page_gives_htmx_the_csrf_token_to_send():
     user = factories.user("steward", GA="steward")
     client, token = browser(user)
     html = client.get("/account/").content.decode()
-    assert f'hx-headers=\'{{"X-CSRFToken": "' in html
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
     # the masked token in the page is accepted by the API as the header
     masked = html.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
     response = client.post("/api/v1/auth/tokens/revoke", {}, content_type="application/json", HTTP_X_CSRFTOKEN=masked)

@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
+@pytest.fixture(autouse=True)
 def limit(settings):
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=30)

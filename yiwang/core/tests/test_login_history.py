@@ -13,6 +13,12 @@ from yiwang.testing import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
 def test_password_and_token_sign_ins_and_failures_are_recorded_with_ip_and_agent():
     # given
     user = factories.user("steward", GA="steward")

@@ -20,6 +20,12 @@ from yiwang.testing import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
 def problems(password: str, user=None) -> list[str]:
     try:
         validate_password(password, user)

@@ -15,6 +15,12 @@ from yiwang.testing import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
 def signed_in(username: str, **roles: str) -> Client:
     factories.user(username, **roles)
     client = Client()

@@ -14,6 +14,12 @@ from yiwang.testing import factories
 from yiwang.testing.http import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
 NEW = "Neues-Passwort-2027"
 
 
