@@ -205,7 +205,7 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 
 # Lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP
 # address, that pair is refused for LOGIN_LOCKOUT_MINUTES (or until an administrator unlocks it:
-# `manage.py axes_reset_username <name>`, or delete the row under 登录失败记录 in the admin).
+# the admin's user list, action 解除所选用户的登录锁定, or `manage.py axes_reset_username <name>`).
 # LOGIN_LOCKOUT_BY: "username+ip_address" (default), "username", or "ip_address"; several,
 # comma-separated, lock on any of them.
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5") or 5)

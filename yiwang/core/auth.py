@@ -26,8 +26,6 @@ from ninja.security.session import SessionAuth
 from yiwang.core.errors import CoreErrorCode, DomainError, Forbidden
 from yiwang.core.services import user_for_token
 
-# The session counts as a login only with a verified second factor where one is required
-# (the rule's home is ``permissions.session_needs_otp``).
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -62,6 +60,8 @@ class BrowserSession(SessionAuth):
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> AbstractBaseUser | None:
+        # The session counts only once its login is complete: a staff member who still owes the
+        # second factor is not signed in for the API either.
         if key is None:
             return None
         from yiwang.core.permissions import session_is_fully_signed_in
