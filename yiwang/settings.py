@@ -117,9 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")} if env("TEST_DATABASE_NAME") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: see the Authentication block at the end.
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -185,3 +183,70 @@ YIWANG_DIVISION_CODE = env("DIVISION_CODE", "330999") or "330999"
 
 # Queue OCR pre-review (材料预审) of every attached material file (run by the django-tasks worker).
 YIWANG_PREREVIEW_ON_UPLOAD = env_bool("PREREVIEW_ON_UPLOAD", True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Authentication (等保三级): lockout, second factor, sessions, passwords, tokens, login history.
+# Every setting below reads its environment variable; docs/security-authentication.md explains each.
+# ---------------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+# django-otp's middleware right after Django's (request.user.is_verified()); the account controls
+# (session timeouts, the second-factor and password-expiry gates) after the messages middleware, so
+# they can leave a message; django-axes last, as its documentation asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "yiwang.core.middleware.AccountControlsMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP
+# address, that pair is refused for LOGIN_LOCKOUT_MINUTES (or until an administrator unlocks it:
+# the admin's user list, action 解除所选用户的登录锁定, or `manage.py axes_reset_username <name>`).
+# LOGIN_LOCKOUT_BY: "username+ip_address" (default), "username", or "ip_address"; several,
+# comma-separated, lock on any of them.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "30") or 30))
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in (env("LOGIN_LOCKOUT_BY", "username+ip_address") or "username+ip_address").replace(" ", "").split(",")
+    if part
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "yiwang.core.lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP): required of staff and administrators unless YIWANG_DEMO_MODE
+# (then optional: asked only of those who enrolled). The issuer is what the authenticator app shows.
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "一网通办 Yiwang") or "一网通办 Yiwang"
+
+# Sessions: staff (and administrators) are signed out after STAFF_SESSION_IDLE_MINUTES without a
+# request and STAFF_SESSION_MAX_HOURS after signing in; everyone else after SESSION_MAX_HOURS.
+YIWANG_STAFF_SESSION_IDLE_MINUTES = int(env("STAFF_SESSION_IDLE_MINUTES", "30") or 30)
+YIWANG_STAFF_SESSION_MAX_HOURS = int(env("STAFF_SESSION_MAX_HOURS", "12") or 12)
+YIWANG_SESSION_MAX_HOURS = int(env("SESSION_MAX_HOURS", "24") or 24)
+# The cookie outlives the longest session by an hour, so that the timeout (with its message on the
+# login page) is what ends a session, not a cookie that silently vanished.
+SESSION_COOKIE_AGE = (max(YIWANG_SESSION_MAX_HOURS, YIWANG_STAFF_SESSION_MAX_HOURS) + 1) * 3600
+
+# Passwords: at least PASSWORD_MIN_LENGTH characters (STAFF_PASSWORD_MIN_LENGTH for staff) from
+# three of four classes (upper case, lower case, digits, symbols); staff may not reuse their last
+# PASSWORD_HISTORY passwords (only hashes are kept) and must change theirs every
+# PASSWORD_MAX_AGE_DAYS days (0: never; the default in demo mode, whose shared demo passwords in
+# README must keep working on a long-lived demo site).
+YIWANG_PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", "8") or 8)
+YIWANG_STAFF_PASSWORD_MIN_LENGTH = int(env("STAFF_PASSWORD_MIN_LENGTH", "10") or 10)
+YIWANG_PASSWORD_HISTORY = int(env("PASSWORD_HISTORY", "5") or 0)
+YIWANG_PASSWORD_MAX_AGE_DAYS = int(env("PASSWORD_MAX_AGE_DAYS", "0" if YIWANG_DEMO_MODE else "90") or 0)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": YIWANG_PASSWORD_MIN_LENGTH}},
+    {"NAME": "yiwang.core.passwords.ComplexityValidator"},
+    {"NAME": "yiwang.core.passwords.HistoryValidator"},
+]
+
+# Login history: how many recent sign-ins and failures a user sees on their account page.
+YIWANG_LOGIN_HISTORY_SHOWN = int(env("LOGIN_HISTORY_SHOWN", "30") or 30)

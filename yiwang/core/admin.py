@@ -17,8 +17,39 @@ from django.http import HttpRequest
 from yiwang.core.calendar import invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
-from yiwang.core.models import Applicant, ApplicantKind, AuditEvent, CalendarDay, Department, Notification, StaffRole
-from yiwang.core.services import record_audit, set_calendar_day, validate_applicant_id
+from yiwang.core.models import (
+    ApiToken,
+    Applicant,
+    ApplicantKind,
+    AuditEvent,
+    CalendarDay,
+    Department,
+    LoginEvent,
+    Notification,
+    StaffRole,
+)
+from yiwang.core.permissions import session_is_fully_signed_in
+from yiwang.core.services import (
+    record_audit,
+    reset_otp_devices,
+    revoke_api_tokens,
+    set_calendar_day,
+    unlock_login,
+    validate_applicant_id,
+)
+
+
+class _SecondFactorAdminSite(admin.AdminSite):
+    """The admin needs a verified second factor where one is required (django-otp's documented
+    ``admin.site.__class__`` swap, with the rule from ``core.permissions``). The account-controls
+    middleware already leads an unverified administrator to the code page; this holds even if a
+    path were missed there."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return super().has_permission(request) and session_is_fully_signed_in(request)
+
+
+admin.site.__class__ = _SecondFactorAdminSite  # sets the class of the lazily built default site
 
 
 @admin.register(Department)
@@ -132,6 +163,22 @@ if admin.site.is_registered(User):
 class YiwangUserAdmin(UserAdmin):
     inlines = (StaffRoleInline,)
     list_display = ("username", "first_name", "is_active", "is_superuser", "roles", "last_login")
+    actions = ("revoke_tokens", "reset_second_factor", "unlock")
+
+    @admin.action(description="吊销所选用户的全部接口令牌")
+    def revoke_tokens(self, request: HttpRequest, queryset: Any) -> None:
+        total = sum(revoke_api_tokens(actor=request.user, user=u, reason="admin") for u in queryset)
+        self.message_user(request, f"已吊销 {total} 个接口令牌。")
+
+    @admin.action(description="重置所选用户的动态口令设备（下次登录须重新绑定）")
+    def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
+        total = sum(reset_otp_devices(actor=request.user, user=u) for u in queryset)
+        self.message_user(request, f"已删除 {total} 个动态口令设备。")
+
+    @admin.action(description="解除所选用户的登录锁定")
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        total = sum(unlock_login(actor=request.user, username=u.get_username()) for u in queryset)
+        self.message_user(request, f"已清除 {total} 条登录失败记录，所选用户可以重新登录。")
 
     @admin.display(description="岗位角色")
     def roles(self, obj: Any) -> str:
@@ -211,3 +258,47 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "message")
     raw_id_fields = ("recipient",)
     list_select_related = ("recipient",)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(_ReadOnlyAdmin):
+    """Read-only: every sign-in and failure, by password, token or second factor."""
+
+    list_display = ("at", "username", "success", "method", "ip_address", "user_agent", "reason")
+    list_filter = ("success", "method")
+    search_fields = ("username", "ip_address")
+    date_hierarchy = "at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(_ReadOnlyAdmin):
+    """Tokens are only shown (their digest never); the action revokes them, audited."""
+
+    list_display = ("user", "created_at", "expires_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username",)
+    exclude = ("digest",)
+    list_select_related = ("user",)
+    actions = ("revoke",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and request.user.is_superuser  # the list and its action, no edit form
+
+    @admin.action(description="吊销所选接口令牌")
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        total = 0
+        for user_id in set(queryset.values_list("user_id", flat=True)):
+            ids = list(queryset.filter(user_id=user_id).values_list("pk", flat=True))
+            total += revoke_api_tokens(actor=request.user, user=User.objects.get(pk=user_id), reason="admin", token_ids=ids)
+        self.message_user(request, f"已吊销 {total} 个接口令牌。")

@@ -50,3 +50,98 @@ def _error(request: HttpRequest, status: int, code: str, message: Any, details: 
         text = str(message) % params if params else str(message)
     return JsonResponse({"code": code, "message": text, "details": details}, status=status,
                         json_dumps_params={"ensure_ascii": False})
+
+
+# ------------------------------------------------------------------------------ account controls
+
+AUTH_AT, SEEN_AT = "yiwang_auth_at", "yiwang_seen_at"
+SEEN_RESOLUTION = 60  # seconds: the last-seen time is written at most once a minute, not on every request
+# Paths a signed-in person needing a second step (enrol or verify a second factor, change an
+# expired password) may still open; everything else leads them to that step.
+OPEN_PREFIXES = ("/account/otp/", "/logout/", "/login/", "/static/", "/i18n/", "/favicon")
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """Called on every sign-in: the session's absolute lifetime counts from here."""
+    now = _now()
+    request.session[AUTH_AT] = now
+    request.session[SEEN_AT] = now
+
+
+def _now() -> float:
+    from django.utils import timezone
+
+    return timezone.now().timestamp()
+
+
+def session_timed_out(request: HttpRequest) -> str | None:
+    """``"idle"`` or ``"absolute"`` when the signed-in session has lasted too long, else None.
+
+    Staff and administrators: YIWANG_STAFF_SESSION_IDLE_MINUTES without a request, or
+    YIWANG_STAFF_SESSION_MAX_HOURS after signing in; everyone else YIWANG_SESSION_MAX_HOURS."""
+    from yiwang.core.permissions import has_staff_controls
+
+    session = request.session
+    now = _now()
+    auth_at = session.get(AUTH_AT)
+    if not isinstance(auth_at, (int, float)):
+        start_session_clock(request)  # a session from before these controls: its clock starts now
+        return None
+    seen_at = session.get(SEEN_AT, auth_at)
+    if has_staff_controls(request.user):
+        if now - seen_at > settings.YIWANG_STAFF_SESSION_IDLE_MINUTES * 60:
+            return "idle"
+        if now - auth_at > settings.YIWANG_STAFF_SESSION_MAX_HOURS * 3600:
+            return "absolute"
+    elif now - auth_at > settings.YIWANG_SESSION_MAX_HOURS * 3600:
+        return "absolute"
+    if now - seen_at >= SEEN_RESOLUTION:
+        session[SEEN_AT] = now
+    return None
+
+
+class AccountControlsMiddleware:
+    """Signs out sessions past their idle or absolute timeout (to the login page, which says why),
+    and leads a signed-in staff member to the step their login still needs: enrolling or entering
+    a second factor, or replacing an expired password."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            reason = session_timed_out(request)
+            if reason:
+                from django.contrib.auth import logout
+
+                logout(request)
+                if not request.path_info.startswith("/api/"):
+                    return _to(request, "core:login", reason=reason)
+            elif not request.path_info.startswith(("/api/", *OPEN_PREFIXES)):
+                step = _pending_step(request)
+                if step:
+                    return _to(request, step)
+        return self.get_response(request)
+
+
+def _pending_step(request: HttpRequest) -> str | None:
+    from yiwang.core.permissions import has_otp_device, has_staff_controls, session_is_fully_signed_in
+    from yiwang.core.selectors import password_expired
+
+    user = request.user
+    if not session_is_fully_signed_in(request):
+        return "core:otp_verify" if has_otp_device(user) else "core:otp_enrol"
+    if request.path_info != "/account/password/" and has_staff_controls(user) and password_expired(user):
+        return "core:password_change"
+    return None
+
+
+def _to(request: HttpRequest, name: str, **params: str) -> HttpResponse:
+    from urllib.parse import urlencode
+
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+
+    query = {"next": request.get_full_path(), **params}
+    return HttpResponseRedirect(f"{reverse(name)}?{urlencode(query)}")

@@ -156,6 +156,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Set when the user, an administrator or a password change revokes the token; a revoked token is
+    # refused and kept (with who revoked it in the audit record) rather than deleted.
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")
@@ -175,3 +178,48 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
+
+
+class LoginMethod(models.TextChoices):
+    PASSWORD = "password", _("密码")
+    TOKEN = "token", _("接口令牌")
+    OTP = "otp", _("动态口令")
+
+
+class LoginEvent(models.Model):
+    """One sign-in attempt, successful or not: what a user sees as 登录记录 and an auditor reads.
+
+    Written only by ``services.record_login_event``; never updated."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="login_events", verbose_name=_("用户"))
+    username = models.CharField(_("登录名"), max_length=150)
+    success = models.BooleanField(_("成功"))
+    method = models.CharField(_("方式"), max_length=16, choices=LoginMethod.choices)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("浏览器/客户端"), max_length=300, blank=True)
+    reason = models.CharField(_("说明"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="login_event_user_idx")]
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.method} {'ok' if self.success else 'failed'} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A password a user had: its hash only (never the password), for the no-reuse rule and expiry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password_hash = models.CharField(max_length=256)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_user_idx")]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")

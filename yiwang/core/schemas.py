@@ -19,7 +19,8 @@ class ErrorOut(Schema):
 
 # The error answers an operation declares besides its success, so that a generated client knows
 # their shape: 400 a body that cannot be parsed, 401 no or a bad token, 403 not allowed, 404 not
-# found, 409 a state that does not allow it, 422 input that breaks a documented rule. Public
+# found, 409 a state that does not allow it, 415 a body that is not JSON (yiwang.core.auth's parser),
+# 422 input that breaks a documented rule. Public
 # operations (no token) cannot answer 401 or 403. An app adds what only it answers (413, 429).
 PUBLIC_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ERRORS: dict[int, type[ErrorOut]] = {**PUBLIC_ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, type[ErrorOut]] = {**PUBLIC_ERRORS, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 415: ErrorOut}

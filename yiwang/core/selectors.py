@@ -33,3 +33,41 @@ def departments_where(user: AbstractBaseUser, *roles: str) -> list[int]:
 
 def is_supervisor(user: AbstractBaseUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SUPERVISOR)
+
+
+def password_expired(user: AbstractBaseUser) -> bool:
+    """The password is older than YIWANG_PASSWORD_MAX_AGE_DAYS (0: never expires): counted from its
+    last change, or from the account's creation when it was never changed (``create_user`` sets the
+    hash without Django's password-changed hook; accounts older than the history count from the
+    migration that recorded their hash)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from yiwang.core.models import PasswordHistory
+
+    days = settings.YIWANG_PASSWORD_MAX_AGE_DAYS
+    if days <= 0:
+        return False
+    last = PasswordHistory.objects.filter(user=user).values_list("changed_at", flat=True).first()
+    since = last or getattr(user, "date_joined", None)
+    return since is not None and since < timezone.now() - dt.timedelta(days=days)
+
+
+def login_history_of(user: AbstractBaseUser, limit: int | None = None) -> list:
+    from django.conf import settings
+
+    from yiwang.core.models import LoginEvent
+
+    return list(LoginEvent.objects.filter(user=user).order_by("-at", "-id")[: limit or settings.YIWANG_LOGIN_HISTORY_SHOWN])
+
+
+def api_tokens_of(user: AbstractBaseUser) -> list:
+    """The user's tokens that still work (not expired, not revoked), newest first."""
+    from django.utils import timezone
+
+    from yiwang.core.models import ApiToken
+
+    return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+                .order_by("-created_at", "-id"))

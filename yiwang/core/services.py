@@ -1,4 +1,5 @@
-"""Writes owned by ``core``: audit records, applicants, API tokens, the calendar."""
+"""Writes owned by ``core``: audit records, applicants, API tokens, the calendar, and the account
+controls (login history, token revocation, password changes, second-factor devices, unlocking)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,29 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.calendar import invalidate_calendar_cache
 from yiwang.core.errors import CoreErrorCode, DomainError, InvalidInput
 from yiwang.core.ids import citizen_id_problem, normalize_id, uscc_problem
-from yiwang.core.models import ApiToken, Applicant, ApplicantKind, AuditEvent, CalendarDay, Department
+from yiwang.core.models import (
+    ApiToken,
+    Applicant,
+    ApplicantKind,
+    AuditEvent,
+    CalendarDay,
+    Department,
+    LoginEvent,
+    LoginMethod,
+    PasswordHistory,
+)
 
 
 def record_audit(
@@ -118,11 +132,34 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(*, username: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (only its digest is stored)."""
-    user = authenticate(username=username, password=password)
+def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: str = "") -> str:
+    """Check the credentials (through django-axes, so failures count towards the lockout) and, for
+    staff where a second factor is required, the TOTP code; return a new bearer token (only its
+    digest is stored)."""
+    from yiwang.core.lockout import lockout_message
+    from yiwang.core.permissions import has_staff_controls, otp_required
+    from yiwang.core.selectors import password_expired
+
+    request.yiwang_login_method = LoginMethod.TOKEN  # type: ignore[attr-defined]
+    user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise DomainError(CoreErrorCode.LOCKED_OUT, lockout_message(), {"username": username}, status=429)
     if user is None or not user.is_active:
         raise DomainError(CoreErrorCode.BAD_CREDENTIALS, _("用户名或密码错误。"), status=401)
+    if otp_required(user):
+        device = _verify_otp(user, otp)
+        if device is None:
+            # Counted like a wrong password (lockout) and shown in the login history as an OTP failure.
+            request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]
+            user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+            if not otp:
+                raise DomainError(CoreErrorCode.OTP_REQUIRED, _("工作人员申请访问令牌须同时提供动态口令（otp 字段，6 位数字）。"),
+                                  {"field": "otp"}, status=401)
+            raise DomainError(CoreErrorCode.OTP_INVALID, _("动态口令错误或已过期，请查看验证器应用中的最新口令。"),
+                              {"field": "otp"}, status=401)
+    if has_staff_controls(user) and password_expired(user):
+        raise DomainError(CoreErrorCode.PASSWORD_INVALID, _("密码已过期：请先登录网页修改密码，再申请访问令牌。"),
+                          {"reason": "password_expired"}, status=403)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(
@@ -131,16 +168,180 @@ def issue_api_token(*, username: str, password: str) -> str:
             expires_at=timezone.now() + dt.timedelta(hours=settings.YIWANG_TOKEN_TTL_HOURS),
         )
         record_audit(actor=user, event_type="api_token_issued", subject_type="user", subject_id=user.pk)
+        record_login_event(request=request, user=user, username=user.get_username(), success=True,
+                           method=LoginMethod.TOKEN)
+    # A successful sign-in clears this username+IP's failures, as a web login does.
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
     return token
+
+
+def _verify_otp(user: AbstractBaseUser, otp: str) -> Any:
+    from django_otp import devices_for_user
+
+    code = (otp or "").strip()
+    if not (code.isdigit() and 6 <= len(code) <= 8):
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(code):
+                return device
+    return None
 
 
 def user_for_token(token: str) -> AbstractBaseUser | None:
     row = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(token), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(digest=_digest(token), expires_at__gt=timezone.now(), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     return row.user if row else None
+
+
+def revoke_api_tokens(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, reason: str,
+                      token_ids: list[int] | None = None) -> int:
+    """Revoke a user's live tokens (all of them, or those named); returns how many were revoked.
+
+    ``reason``: ``user`` (they revoked their own), ``admin`` or ``password_changed``."""
+    now = timezone.now()
+    with transaction.atomic():
+        live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        if token_ids is not None:
+            live = live.filter(pk__in=token_ids)
+        ids = list(live.values_list("pk", flat=True))
+        count = ApiToken.objects.filter(pk__in=ids).update(revoked_at=now)
+        record_audit(actor=actor, event_type="api_tokens_revoked", subject_type="user", subject_id=user.pk,
+                     details={"reason": reason, "tokens": ids}, at=now)
+    return count
+
+
+def record_login_event(*, request: HttpRequest | None, user: AbstractBaseUser | None, username: str,
+                       success: bool, method: str, reason: str = "") -> LoginEvent:
+    """The one writer of the login history (sign-ins and failures, by password, token or OTP)."""
+    meta = request.META if request is not None else {}
+    ip = meta.get("REMOTE_ADDR") or None
+    return LoginEvent.objects.create(
+        user=user if user is not None and user.pk else None,
+        username=(username or "")[:150],
+        success=success,
+        method=method,
+        ip_address=ip,
+        user_agent=(meta.get("HTTP_USER_AGENT") or "")[:300],
+        reason=reason[:64],
+    )
+
+
+def password_changed(*, user: AbstractBaseUser) -> None:
+    """What every password change brings: the hash joins the history (for the no-reuse rule and
+    expiry), every API token of the user is revoked, and the change is audited.
+
+    Called from ``passwords.HistoryValidator.password_changed``, the hook Django runs on every save
+    of a new password (``change_password`` below, the admin's form, ``PasswordChangeView``,
+    ``manage.py changepassword``), so no path can skip it."""
+    keep = max(settings.YIWANG_PASSWORD_HISTORY, 1)
+    with transaction.atomic():
+        PasswordHistory.objects.create(user=user, password_hash=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+        if ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists():
+            revoke_api_tokens(actor=None, user=user, reason="password_changed")
+        record_audit(actor=None, event_type="user_password_changed", subject_type="user", subject_id=user.pk)
+
+
+def change_password(*, actor: AbstractBaseUser, user: AbstractBaseUser, old_password: str | None,
+                    new_password: str) -> None:
+    """A user changes their password (``old_password`` checked), or an administrator sets one
+    (``old_password=None``). The rules are AUTH_PASSWORD_VALIDATORS (``yiwang.core.passwords``)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if old_password is not None and not user.check_password(old_password):
+        raise InvalidInput(CoreErrorCode.PASSWORD_INVALID, _("原密码不正确。"), {"field": "old_password"})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidInput(CoreErrorCode.PASSWORD_INVALID, " ".join(exc.messages),
+                           {"field": "new_password", "problems": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])  # runs password_changed() above
+        if actor is not None and actor.pk != user.pk:
+            record_audit(actor=actor, event_type="user_password_set", subject_type="user", subject_id=user.pk)
+
+
+def start_totp_enrolment(*, user: AbstractBaseUser) -> Any:
+    """An unconfirmed TOTP device for the user to scan (a previous unconfirmed one is replaced);
+    it counts only once ``confirm_totp_enrolment`` has seen a code from it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name=_("验证器应用"), confirmed=False)
+
+
+def confirm_totp_enrolment(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Any:
+    """Confirm the pending device with a code from it; the session counts as verified by it."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        code = (code or "").strip()
+        if device is None or not (code.isdigit() and len(code) == device.digits) or not device.verify_token(code):
+            raise InvalidInput(CoreErrorCode.OTP_INVALID, _("动态口令不正确：请输入验证器应用当前显示的 6 位数字。"), {"field": "code"})
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_audit(actor=user, event_type="otp_device_enrolled", subject_type="user", subject_id=user.pk,
+                     details={"device": device.persistent_id})
+        record_login_event(request=request, user=user, username=user.get_username(), success=True,
+                           method=LoginMethod.OTP, reason="enrolled")
+    otp_login(request, device)
+    return device
+
+
+def verify_session_otp(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Any:
+    """The second step of a staff sign-in: a code from an enrolled device marks the session verified;
+    a wrong code counts towards the lockout like a wrong password."""
+    from django_otp import login as otp_login
+
+    from yiwang.core.lockout import is_locked_out, lockout_message
+
+    if is_locked_out(request, user.get_username()):
+        raise DomainError(CoreErrorCode.LOCKED_OUT, lockout_message(), status=429)
+    device = _verify_otp(user, code)
+    if device is None:
+        request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]
+        user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+        raise InvalidInput(CoreErrorCode.OTP_INVALID, _("动态口令错误或已过期，请查看验证器应用中的最新口令。"), {"field": "code"})
+    record_login_event(request=request, user=user, username=user.get_username(), success=True, method=LoginMethod.OTP)
+    otp_login(request, device)
+    return device
+
+
+def reset_otp_devices(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> int:
+    """An administrator removes a user's second-factor devices (a lost phone); the user enrols anew
+    at their next sign-in."""
+    from django_otp import devices_for_user
+
+    with transaction.atomic():
+        devices = list(devices_for_user(user, confirmed=None))
+        for device in devices:
+            device.delete()
+        record_audit(actor=actor, event_type="otp_devices_reset", subject_type="user", subject_id=user.pk,
+                     details={"devices": len(devices)})
+    return len(devices)
+
+
+def unlock_login(*, actor: AbstractBaseUser, username: str) -> int:
+    """An administrator lifts a lockout (every failed attempt recorded for the username)."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        count = reset(username=username)
+        target = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+        record_audit(actor=actor, event_type="user_login_unlocked", subject_type="user",
+                     subject_id=target.pk if target else username, details={"username": username, "attempts": count})
+    return count
 
 
 def set_calendar_day(*, actor: AbstractBaseUser | None, date: dt.date, is_working_day: bool, name: str = "") -> CalendarDay:

@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/revoke/", views.revoke_tokens, name="revoke_tokens"),
+    path("account/otp/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("account/otp/verify/", views.otp_verify, name="otp_verify"),
+    path("account/password/", views.password_change, name="password_change"),
 ]

@@ -20,14 +20,14 @@ from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.security import APIKeyHeader, HttpBearer
+from ninja.security import APIKeyHeader
 
+from yiwang.core.auth import API_AUTH
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
 from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
-from yiwang.core.services import user_for_token
 from yiwang.exchange import policy, pushes, selectors, services
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.models import (
@@ -59,24 +59,11 @@ class GatewayKey(APIKeyHeader):
         return services.consumer_for_key(key or "", remembered=True)
 
 
-class StaffToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-def session_user(request: HttpRequest) -> AbstractBaseUser | None:
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 # Ids as path parameters and in bodies: bounded, so that no number reaches the database too big for it.
 Id = Annotated[int, Path(..., ge=1, le=2**63 - 1)]
 BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-router = Router(tags=["exchange"], auth=[ExchangeKey(), StaffToken(), session_user])
+router = Router(tags=["exchange"], auth=[ExchangeKey(), *API_AUTH])  # staff: yiwang.core.auth
 
 
 ERRORS = {**COMMON_ERRORS, 429: ErrorOut}  # 429: over a subscription's rate or daily quota
@@ -501,7 +488,7 @@ def _lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
     return JsonResponse(result.as_dict())
 
 
-GATEWAY_AUTH = [GatewayKey(), StaffToken(), session_user]
+GATEWAY_AUTH = [GatewayKey(), *API_AUTH]
 
 
 @router.post("/exchange/lookup", response={200: LookupOut, **ERRORS}, auth=GATEWAY_AUTH)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases.models import Case, CaseStatus, CaseStep
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def signed_in(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=f"pw-{username}")
+    assert client.login(request=HttpRequest(), username=username, password=f"pw-{username}")
     return client
 
 

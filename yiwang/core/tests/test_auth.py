@@ -1,0 +1,58 @@
+"""The API's one auth module (``yiwang.core.auth``) as a browser and another site meet it."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from yiwang.testing import factories
+from yiwang.testing.http import assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def password_only_sign_in(settings):
+    # Demo mode: staff sign in without a second factor here; test_otp.py covers enforcement.
+    settings.YIWANG_DEMO_MODE = True
+
+
+def browser(user) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/")
+    return client, client.cookies["csrftoken"].value
+
+
+def test_every_page_gives_htmx_the_csrf_token_to_send():
+    user = factories.user("steward", GA="steward")
+    client, token = browser(user)
+    html = client.get("/account/").content.decode()
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+    # the masked token in the page is accepted by the API as the header
+    masked = html.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
+    response = client.post("/api/v1/auth/tokens/revoke", {}, content_type="application/json", HTTP_X_CSRFTOKEN=masked)
+    assert response.status_code == 200, response.content
+
+
+def test_a_request_from_another_origin_is_refused_even_with_a_token():
+    user = factories.user("steward", GA="steward")
+    client, token = browser(user)
+    response = client.post("/api/v1/auth/tokens/revoke", {}, content_type="application/json",
+                           HTTP_X_CSRFTOKEN=token, HTTP_ORIGIN="https://evil.example")
+    assert_error(response, 403, "csrf_failed")
+
+
+def test_json_media_types_with_a_suffix_are_json():
+    user = factories.user("steward", GA="steward")
+    client, token = browser(user)
+    response = client.post("/api/v1/auth/tokens/revoke", "{}", content_type="application/merge-patch+json",
+                           HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_the_token_endpoint_takes_json_only(content_type):
+    factories.user("steward", GA="steward")
+    response = Client().post("/api/v1/auth/token", "username=steward&password=pw-steward", content_type=content_type)
+    assert_error(response, 415, "unsupported_media_type")
