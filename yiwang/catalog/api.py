@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from yiwang.catalog import selectors
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
+from yiwang.core.bounds import MAX_DB_INT
 from yiwang.core.errors import NotFound
 
 router = Router(tags=["catalog"])
@@ -69,7 +70,7 @@ class ItemFilters(Schema):
     department: str = Field("", max_length=32)
     kind: str = Field("", pattern="^(|person|org)$")
     limit: int = Field(20, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_DB_INT)
 
 
 def summary(item: ServiceItem) -> dict:

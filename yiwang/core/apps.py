@@ -5,3 +5,12 @@ class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from yiwang.core.bounds import IdConverter
+
+        # ``<id:pk>`` in every app's URL patterns: digits that fit a database id (a larger number
+        # is a 404, not a driver crash). Registered before any URLconf is imported.
+        register_converter(IdConverter, "id")

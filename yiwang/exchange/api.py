@@ -493,9 +493,12 @@ def lookup(request: HttpRequest, payload: LookupIn) -> JsonResponse:
 
 
 @router.get("/exchange/lookup", response={200: LookupOut, **ERRORS}, auth=GATEWAY_AUTH)
-def lookup_get(request: HttpRequest, resource: str, key: str = "", fields: str = "", purpose: str = "",
-               case_reference: str = "", consumer_department: str | None = None) -> JsonResponse:
-    """The same as POST, with ``fields`` comma-separated."""
+def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), key: str = Query("", max_length=64),
+               fields: str = Query("", max_length=4000, pattern=r"^[^,]*(,[^,]*){0,99}$"),
+               purpose: str = Query("", max_length=300), case_reference: str = Query("", max_length=64),
+               consumer_department: str | None = Query(None, max_length=32)) -> JsonResponse:
+    """The same as POST, with ``fields`` comma-separated. (The query has LookupIn's bounds, so that
+    building it below cannot fail: a 10,000-character key is a 422, not a crash.)"""
     payload = LookupIn(resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
                        case_reference=case_reference, consumer_department=consumer_department)
     return _lookup(request, payload)
