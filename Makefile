@@ -41,6 +41,10 @@ demo: system-deps migrate messages assets
 	$(PY) manage.py seed_demo
 
 # The web server, and a background worker (django-tasks) for OCR pre-review and other tasks.
+# Demo mode (demo accounts, generated keys, the demo secret) is explicit: only `make run`, the demo
+# targets and the tests set it; a deployment never does (docs/deployment.md).
+run demo migrate messages bench: export DEMO_MODE := 1
+run: export DEBUG := 1
 run: demo
 	@echo "Yiwang: http://$(HOST):$(PORT)/  (demo accounts in README.md, password yiwang2026)"
 	$(PY) manage.py db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
