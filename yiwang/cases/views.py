@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from yiwang.cases.services.approval import may_complete
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.bounds import parse_id
+from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_name, mask_phone
 from yiwang.core.models import ApplicantKind, Notification
@@ -196,7 +197,7 @@ def material_file(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseForbidden(_("您无权查看该材料。"))
     if not material.file:
         raise Http404  # obtained by data sharing (免提交): facts on the case, no file
-    return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
+    return file_download(material.file.open("rb"), filename=material.original_name, content_type=material.content_type)
 
 
 def _domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:

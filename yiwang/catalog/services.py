@@ -10,6 +10,7 @@ from yiwang.catalog.bpmn import BpmnRejected, parse_process
 from yiwang.catalog.dmn import RulesRejected, parse_rules
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
+from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
@@ -23,6 +24,7 @@ def publish_process_version(
     Publishing the same file again returns the current version unchanged (idempotent seeding).
     Running cases keep the version they started with.
     """
+    bpmn_xml = strip_active_content(bpmn_xml)  # no browser scripting stored (yiwang/catalog/sanitize.py)
     try:
         parsed = parse_process(bpmn_xml)
     except BpmnRejected as exc:
@@ -74,6 +76,7 @@ def publish_rule_set_version(
     """Validate an instant-approval DMN file (秒批规则) and publish it as the next version of rule
     set ``key``; with ``items``, also attach the rule set to them. Form fields the rules reference
     must exist on every item that uses the rule set. Publishing the same file again is a no-op."""
+    dmn_xml = strip_active_content(dmn_xml)  # no browser scripting stored (yiwang/catalog/sanitize.py)
     with transaction.atomic():
         rule_set, _created = RuleSet.objects.select_for_update().get_or_create(
             key=key, defaults={"name": name, "description": description}
