@@ -255,6 +255,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Audit records (core.AuditEvent) are kept at least this many days; the ORM refuses to delete
+# younger ones (GB/T 22239-2019 level 3: at least 6 months). A value below 180 is refused.
+YIWANG_AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "180") or 180)
+if YIWANG_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (6 months); see docs/security.md.")
+
 # The technical 500 page (DEBUG) and error reports hide settings whose names match this: secrets,
 # keys, tokens, passwords, and DATABASE_URL (it carries the database password).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "yiwang.core.reporting.SecretSettingsFilter"
