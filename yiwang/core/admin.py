@@ -157,6 +157,20 @@ class YiwangUserAdmin(UserAdmin):
     # editing a user here; only a superuser (bootstrap) sees these fields editable.
     PRIVILEGE_FIELDS = ("groups", "user_permissions", "is_superuser")
 
+    def _guarded(self, request: HttpRequest, obj: Any) -> bool:
+        """A superuser's or an administrator's account is edited only by a superuser: otherwise a
+        security administrator could reset the password of an audit administrator (or of a
+        superuser) and act as them, holding two of the three duties after all."""
+        from yiwang.core.admin_roles import admin_roles_of
+
+        return obj is not None and not request.user.is_superuser and (obj.is_superuser or bool(admin_roles_of(obj)))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._guarded(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._guarded(request, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields if request.user.is_superuser else fields + self.PRIVILEGE_FIELDS

@@ -97,18 +97,34 @@ def test_only_a_security_administrator_assigns_roles():
 
 
 def test_a_security_administrator_cannot_edit_their_own_groups_in_the_admin():
-    sec = person("sec")
+    sec, erin = person("sec"), person("erin")
     assign_admin_role(actor=None, user=sec, role=SECURITY_ADMIN)
     client = Client()
     client.force_login(sec)
     system = ensure_admin_groups()[SYSTEM_ADMIN]
-    page = client.get(f"/admin/auth/user/{sec.pk}/change/")
+    page = client.get(f"/admin/auth/user/{erin.pk}/change/")  # an ordinary account: editable, but not its groups
     assert page.status_code == 200
+    assert b'name="username"' in page.content
     assert b'name="groups"' not in page.content and b'name="is_superuser"' not in page.content
     client.post(f"/admin/auth/user/{sec.pk}/change/", {"username": "sec", "groups": [system.pk], "is_superuser": "on",
                                                        "is_active": "on", "is_staff": "on"})
     sec.refresh_from_db()
     assert admin_roles_of(sec) == {SECURITY_ADMIN} and not sec.is_superuser
+
+
+def test_a_security_administrator_cannot_edit_an_administrators_or_a_superusers_account():
+    # (resetting an auditor's password would let them act as the auditor: two duties after all)
+    sec, aud = person("sec"), person("aud")
+    root = get_user_model().objects.create_superuser("root", password="pw-root")
+    assign_admin_role(actor=None, user=sec, role=SECURITY_ADMIN)
+    assign_admin_role(actor=None, user=aud, role=AUDIT_ADMIN)
+    client = Client()
+    client.force_login(sec)
+    for target in (aud, root):
+        client.post(f"/admin/auth/user/{target.pk}/password/", {"password1": "Hijack-2026-xyz", "password2": "Hijack-2026-xyz"})
+        target.refresh_from_db()
+        assert not target.check_password("Hijack-2026-xyz")
+        assert client.post(f"/admin/auth/user/{target.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_the_demo_has_one_account_per_administrator_role(db):
