@@ -56,6 +56,7 @@ def main() -> None:
     os.environ["YIWANG_VAR_DIR"] = tmp.name
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
+    os.environ.setdefault("DEMO_MODE", "1")  # a bench, not a deployment: demo keys and secret
     import django
 
     django.setup()

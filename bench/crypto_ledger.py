@@ -209,6 +209,7 @@ def _build_ledger(db: str, leaves: int, batch: int, result: dict, began: float) 
 def ledger_db_child(db: str, leaves: int, batch: int, reuse: bool = False) -> dict:
     os.environ["DATABASE_URL"] = _prepare_database(db, fresh=not reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
+    os.environ.setdefault("DEMO_MODE", "1")  # a bench, not a deployment: demo keys and secret
     import django
 
     django.setup()

@@ -24,7 +24,8 @@ PEOPLE_HEADER = "id_number,name,gender,birth_date,address,household_type"
 
 
 def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, **KEY_ENV, "PYTHONPATH": str(ROOT), "DEBUG": "0", "SECRET_KEY": "bench-secret-key-" + "x" * 40,
+    return {**os.environ, **KEY_ENV, "PYTHONPATH": str(ROOT), "DEBUG": "0", "DEMO_MODE": "1",
+            "SECRET_KEY": "bench-secret-key-" + "x" * 40,
             **extra}
 
 

@@ -86,6 +86,7 @@ def main() -> None:
         child(*args.child)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
+    os.environ.setdefault("DEMO_MODE", "1")  # a bench, not a deployment: demo keys and secret
     files = {"people": people_file(args.rows), "orgs": orgs_file(args.rows)}
     fresh_database()
     results = []

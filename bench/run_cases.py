@@ -107,6 +107,7 @@ def child_env(db: str) -> dict[str, str]:
         "DATABASE_URL": database_url(db),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
+        "DEMO_MODE": "1",  # a bench, not a deployment: the demo SM2 key and hosts are fine
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "MEDIA_ROOT": str(VAR_BENCH / f"media-{db}"),
         "LOG_LEVEL": "ERROR",

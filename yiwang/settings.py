@@ -1,7 +1,8 @@
 """Django settings for Yiwang.
 
-Configuration comes from the environment with safe defaults for a demo; with ``DEBUG=0`` a missing
-secret stops the start with a clear message. Any ``NAME`` may instead be given as ``NAME_FILE``
+Configuration comes from the environment. Demo mode (``DEMO_MODE=1``, set by ``make run`` and the
+tests) runs with none of it; with demo mode off a missing or weak secret stops the start with a
+clear message (docs/deployment.md). Any ``NAME`` may instead be given as ``NAME_FILE``
 (a path whose contents are the value), for secrets mounted as files.
 """
 
@@ -33,23 +34,66 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# --- Hardening: demo mode, secrets and what a production start refuses ------------------------
+# DEBUG only shows tracebacks and serves static files; it is off unless asked for. Demo mode (demo
+# accounts, generated keys, the public demo secret, relaxed checks) is a separate, explicit choice:
+# `make run` and the test suite set DEMO_MODE=1; nothing else turns it on. Every check that
+# production needs and a demo may skip reads YIWANG_DEMO_MODE, never DEBUG.
+DEBUG = env_bool("DEBUG", False)
+YIWANG_DEMO_MODE = env_bool("DEMO_MODE", False)
 
-# Demo mode: demo accounts, generated keys and relaxed checks for a newcomer's `make run`. Every
-# check that production needs and a demo may skip reads this one setting, never DEBUG.
-# (For now it follows DEBUG; the security work makes it explicit.)
-YIWANG_DEMO_MODE = env_bool("DEMO_MODE", DEBUG)
+DEMO_SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = env("SECRET_KEY") or (DEMO_SECRET_KEY if YIWANG_DEMO_MODE else "")
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off; see docs/deployment.md."
-        )
-    SECRET_KEY = "demo-only-insecure-key-do-not-use-in-production"
+# 国密 keys (see docs/crypto.md; yiwang.crypto.keys reads these settings). In demo mode, missing
+# ones are generated under var/keys/ on first use; otherwise the start is refused below.
+YIWANG_SM4_KEYS = env("YIWANG_SM4_KEYS")
+YIWANG_BLIND_INDEX_KEY = env("YIWANG_BLIND_INDEX_KEY")
+YIWANG_SM2_SIGNING_KEY = env("YIWANG_SM2_SIGNING_KEY")
+YIWANG_SM2_TRUSTED_KEYS = env("YIWANG_SM2_TRUSTED_KEYS")
 
-ALLOWED_HOSTS = [h for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",") if h]
+_DEMO_HOSTS = "127.0.0.1,localhost,testserver"
+ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", _DEMO_HOSTS if YIWANG_DEMO_MODE else "") or "").split(",")
+                 if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+
+
+def weak_secret_key(value: str) -> str | None:
+    """Why ``value`` is not a production SECRET_KEY, or None. (Django's own deploy check asks for
+    50 characters and 5 distinct ones; a key with fewer than 10 distinct characters in 50 is not
+    random either.)"""
+    if value == DEMO_SECRET_KEY or value.startswith("django-insecure-"):
+        return "it is the public demo key"
+    if len(value) < 50:
+        return f"it has {len(value)} characters; at least 50 random characters are needed"
+    if len(set(value)) < 10:
+        return "it is not random (fewer than 10 distinct characters)"
+    return None
+
+
+def production_problems() -> list[str]:
+    """What a start with demo mode off lacks; each names its variable."""
+    problems = []
+    if not SECRET_KEY:
+        problems.append("SECRET_KEY (or SECRET_KEY_FILE) is not set")
+    elif (why := weak_secret_key(SECRET_KEY)) is not None:
+        problems.append(f"SECRET_KEY is too weak: {why}")
+    for name in ("YIWANG_SM4_KEYS", "YIWANG_BLIND_INDEX_KEY", "YIWANG_SM2_SIGNING_KEY"):
+        if not (globals()[name] or "").strip():
+            problems.append(f"{name} (or {name}_FILE) is not set")
+    if not (env("DIVISION_CODE") or "").strip():
+        problems.append("DIVISION_CODE (the county's GB/T 2260 code) is not set")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS (the public host names) is not set")
+    return problems
+
+
+if not YIWANG_DEMO_MODE and (_problems := production_problems()):
+    raise ImproperlyConfigured(
+        "Yiwang will not start in production mode (DEMO_MODE is off): " + "; ".join(_problems)
+        + ". See docs/deployment.md (Configuration); for a local demo set DEMO_MODE=1."
+    )
+# --- end of the hardening block ---------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -79,8 +123,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Hardening: refuses a dataset push by anyone but the resource's steward before its body is read.
+    "yiwang.core.middleware.DatasetPushGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Hardening: the Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "yiwang.urls"
@@ -164,11 +212,57 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Hardening: transport and browser security (each on in production, off in demo mode) -----
+# `python manage.py check --deploy` passes clean with these and a production environment
+# (yiwang/core/tests/test_production_settings.py runs it). Documented in docs/deployment.md.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the CSRF cookie to send X-CSRFToken
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not YIWANG_DEMO_MODE)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not YIWANG_DEMO_MODE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not YIWANG_DEMO_MODE)
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0" if YIWANG_DEMO_MODE else str(365 * 24 * 3600)) or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", not YIWANG_DEMO_MODE)
+# Behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto and strips any the client
+# sent: the request is secure when the proxy says so. Empty PROXY_SSL_HEADER: no proxy, trust none.
+_proxy_header = env("PROXY_SSL_HEADER", "" if YIWANG_DEMO_MODE else "X-Forwarded-Proto") or ""
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.strip().upper().replace("-", "_"), "https") if _proxy_header.strip() else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only the site's own scripts, styles, images and fonts; no
+# inline script or style attribute (templates keep scripts in static/js and styles in CSS),
+# nothing framed, forms post only here. bpmn-js draws with inline SVG attributes (not style
+# attributes), ECharts with canvas: both run under this policy.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Audit records (core.AuditEvent) are kept at least this many days; the ORM refuses to delete
+# younger ones (GB/T 22239-2019 level 3: at least 6 months). A value below 180 is refused.
+YIWANG_AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "180") or 180)
+if YIWANG_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (6 months); see docs/security.md.")
+
+# The technical 500 page (DEBUG) and error reports hide settings whose names match this: secrets,
+# keys, tokens, passwords, and DATABASE_URL (it carries the database password).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "yiwang.core.reporting.SecretSettingsFilter"
+# --- end of the hardening block ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -179,6 +273,7 @@ LOGGING = {
 
 # The county's administrative division code (GB/T 2260): citizen ID numbers beginning with it
 # are local residents (本县户籍) for instant-approval rules. The demo county is fictitious.
+# (Required when demo mode is off: see production_problems above.)
 YIWANG_DIVISION_CODE = env("DIVISION_CODE", "330999") or "330999"
 
 # Queue OCR pre-review (材料预审) of every attached material file (run by the django-tasks worker).

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -19,6 +19,7 @@ from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
+from yiwang.core.bounds import MAX_DB_INT, DbId
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.pagination import CountNextPagination, offset_field
@@ -42,8 +43,8 @@ class UploadOut(Schema):
 
 
 class MaterialIn(Schema):
-    material_id: int
-    upload_id: int
+    material_id: DbId
+    upload_id: DbId
 
 
 class ApplicantIn(Schema):
@@ -370,7 +371,7 @@ def list_my_tasks(request: HttpRequest) -> Any:
 
 
 @router.post("/tasks/{step_id}/complete", response={200: CaseOut, **ERRORS})
-def complete_task(request: HttpRequest, step_id: int, payload: DecisionIn) -> dict[str, Any]:
+def complete_task(request: HttpRequest, step_id: Annotated[int, Path(..., ge=0, le=MAX_DB_INT)], payload: DecisionIn) -> dict[str, Any]:
     """Complete a step with ``approve`` or ``deny``, or ``return`` it to the previous step."""
     step = CaseStep.objects.filter(pk=step_id).select_related("case").first()
     if step is None:

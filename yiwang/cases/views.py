@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
+from yiwang.core.bounds import parse_id
+from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
@@ -50,9 +52,9 @@ def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set
             except DomainError as exc:
                 errors.append(f"{material.name}：{exc.message}")
             continue
-        kept = request.POST.get(f"upload_{material.pk}", "")
-        if kept.isdigit() and int(kept) in own:
-            staged[material.pk] = int(kept)
+        kept = parse_id(request.POST.get(f"upload_{material.pk}", ""))
+        if kept is not None and kept in own:
+            staged[material.pk] = kept
     return staged, errors
 
 
@@ -191,7 +193,7 @@ def material_file(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseForbidden(_("您无权查看该材料：材料含申请人的个人信息，仅申请人和承办人员可以查看。"))
     if not material.file:  # obtained by data sharing (免提交): there is no file to send
         raise Http404(_("该材料由数据共享获取，没有文件。"))
-    return FileResponse(material.file.open("rb"), content_type=material.content_type, filename=material.original_name)
+    return file_download(material.file.open("rb"), filename=material.original_name, content_type=material.content_type)
 
 
 def _domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -326,7 +328,7 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             services.accept_application(actor=request.user, case_id=case.pk, note=post.get("note", ""))
             messages.success(request, _("已受理，办件进入审批。"))
         elif action == "correction":
-            ids = [int(v) for v in post.getlist("material_ids") if v.isdigit()]
+            ids = [i for i in map(parse_id, post.getlist("material_ids")) if i is not None]
             services.request_correction(actor=request.user, case_id=case.pk, material_ids=ids, note=post.get("note", ""))
             messages.success(request, _("已一次性告知申请人补正，计时暂停。"))
         elif action == "reject":
@@ -337,8 +339,7 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
                                     detail=post.get("detail", ""))
             messages.success(request, _("已出件，办件办结。"))
         elif action == "complete":
-            step_id = post.get("step_id", "")
-            services.complete_step(actor=request.user, case_id=case.pk, step_id=int(step_id) if step_id.isdigit() else 0,
+            services.complete_step(actor=request.user, case_id=case.pk, step_id=parse_id(post.get("step_id")) or 0,
                                    decision=post.get("decision", ""), comment=post.get("comment", ""))
             messages.success(request, _("审批意见已提交。"))
         else:
@@ -362,8 +363,7 @@ def board(request: HttpRequest) -> HttpResponse:
     """电子监察: open cases green / yellow / red by department, drill down by item and to cases."""
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
-    department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() else None
+    department_id = parse_id(request.GET.get("department"))
     rows = selectors.supervision_board(department_id=department_id)
     department_name = ""
     if department_id:
@@ -385,8 +385,8 @@ def board_cases(request: HttpRequest) -> HttpResponse:
     get = request.GET
     light = get.get("light") if get.get("light") in ("green", "yellow", "red", "paused") else None
     cases = selectors.board_cases(
-        department_id=int(get["department"]) if get.get("department", "").isdigit() else None,
-        item_id=int(get["item"]) if get.get("item", "").isdigit() else None,
+        department_id=parse_id(get.get("department")),
+        item_id=parse_id(get.get("item")),
         light=light,
     )
     now = timezone.now()

@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 
 from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
 from yiwang.catalog.services import publish_process_version, publish_rule_set_version
+from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
 from yiwang.core.errors import DomainError
 from yiwang.core.services import record_audit
 
@@ -37,7 +38,7 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = (MaterialInline,)
     list_display = ("code", "name", "department", "item_type", "applicant_scope", "online_depth", "promised_days",
                     "legal_days", "process", "is_active")
@@ -191,7 +192,7 @@ UPLOAD_TEMPLATE = engines["django"].from_string("""{% extends "admin/base_site.h
 
 
 @admin.register(ProcessDefinition)
-class ProcessDefinitionAdmin(admin.ModelAdmin):
+class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = (ProcessVersionInline,)
     list_display = ("key", "name", "latest_version_number", "lanes", "item_count")
     search_fields = ("key", "name", "description")
@@ -375,7 +376,7 @@ class RuleSetVersionInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(AuditedSaveMixin, admin.ModelAdmin):
     inlines = (RuleSetVersionInline,)
     list_display = ("key", "name", "item_names")
     search_fields = ("key", "name")

@@ -10,6 +10,7 @@ from yiwang.catalog.bpmn import BpmnRejected, ParsedProcess, parse_process
 from yiwang.catalog.dmn import RulesRejected, parse_rules
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
+from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
@@ -49,6 +50,7 @@ def publish_process_version(
     Publishing the same file (and map) again returns the current version unchanged (idempotent
     seeding). Running cases keep the version they started with.
     """
+    bpmn_xml = strip_active_content(bpmn_xml)  # no browser scripting stored (yiwang/catalog/sanitize.py)
     parsed = check_process_file(bpmn_xml, lane_map)
     lane_map = {str(k).strip(): str(v).strip() for k, v in (lane_map or {}).items() if str(k).strip()}
     with transaction.atomic():
@@ -91,6 +93,7 @@ def publish_rule_set_version(
     """Validate an instant-approval DMN file (秒批规则) and publish it as the next version of rule
     set ``key``; with ``items``, also attach the rule set to them. Form fields the rules reference
     must exist on every item that uses the rule set. Publishing the same file again is a no-op."""
+    dmn_xml = strip_active_content(dmn_xml)  # no browser scripting stored (yiwang/catalog/sanitize.py)
     with transaction.atomic():
         rule_set, _created = RuleSet.objects.select_for_update().get_or_create(
             key=key, defaults={"name": name, "description": description}

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yiwang.catalog import selectors
+from yiwang.core.downloads import text_download
 from yiwang.core.models import Department
 
 
@@ -34,9 +35,10 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def process_diagram(request: HttpRequest, code: str) -> HttpResponse:
-    """The item's current BPMN file, for the guide's process diagram."""
+    """The item's current BPMN file, for the guide's process diagram: a download, never a page of
+    this origin (an uploaded file's XHTML <script> ran here when it was served as XML)."""
     item = selectors.item_guide(code)
     version = item.process.latest_version() if item else None
     if version is None:
         raise Http404
-    return HttpResponse(version.bpmn_xml, content_type="application/xml; charset=utf-8")
+    return text_download(version.bpmn_xml, filename=f"{item.code}-v{version.version}.bpmn")

@@ -11,9 +11,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
+from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
 from yiwang.core.calendar import invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
@@ -53,7 +55,7 @@ admin.site.__class__ = _SecondFactorAdminSite  # sets the class of the lazily bu
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "is_service_centre", "sort_order")
     list_editable = ("sort_order",)
     search_fields = ("code", "name", "name_en")
@@ -81,7 +83,7 @@ class ApplicantForm(forms.ModelForm):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ApplicantForm
     list_display = ("name", "kind", "masked_id_number", "masked_phone", "user", "created_at")
     list_filter = ("kind",)
@@ -154,6 +156,16 @@ class StaffRoleInline(admin.TabularInline):
     verbose_name_plural = "岗位角色（部门与角色决定工作台的待办范围）"
 
 
+# Groups carry permissions (the three administrator roles are groups): changes to them are audited.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedSaveMixin, GroupAdmin):
+    pass
+
+
 User = get_user_model()
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -186,6 +198,46 @@ class YiwangUserAdmin(UserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("staff_roles__department")
+
+    # 三权分立: the administrator roles (groups) and direct permissions are assigned only through
+    # yiwang.core.admin_roles (which refuses self-assignment and combined duties), never by
+    # editing a user here; only a superuser (bootstrap) sees these fields editable.
+    PRIVILEGE_FIELDS = ("groups", "user_permissions", "is_superuser")
+
+    def _guarded(self, request: HttpRequest, obj: Any) -> bool:
+        """A superuser's or an administrator's account is edited only by a superuser: otherwise a
+        security administrator could reset the password of an audit administrator (or of a
+        superuser) and act as them, holding two of the three duties after all."""
+        from yiwang.core.admin_roles import admin_roles_of
+
+        return obj is not None and not request.user.is_superuser and (obj.is_superuser or bool(admin_roles_of(obj)))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._guarded(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._guarded(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else fields + self.PRIVILEGE_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changed = [f for f in form.changed_data if f not in ("password", "password1", "password2")]
+        if "password" in form.changed_data or "password1" in form.changed_data:
+            changed.append("password")
+        record_audit(actor=request.user, event_type="user_changed" if change else "user_created", subject_type="user",
+                     subject_id=obj.pk, details={"username": obj.get_username(), "fields": changed, "source": "admin"})
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_audit(actor=request.user, event_type="user_deleted", subject_type="user", subject_id=obj.pk,
+                     details={"username": obj.get_username(), "source": "admin"})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            self.delete_model(request, user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not StaffRole:
@@ -252,7 +304,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_display = ("recipient", "message", "created_at", "read_at")
     list_filter = (("read_at", admin.EmptyFieldListFilter),)
     search_fields = ("recipient__username", "message")

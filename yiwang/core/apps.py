@@ -7,4 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from yiwang.core.bounds import IdConverter
+
+        # ``<id:pk>`` in every app's URL patterns: digits that fit a database id (a larger number
+        # is a 404, not a driver crash). Registered before any URLconf is imported.
+        register_converter(IdConverter, "id")
         from yiwang.core import signals  # noqa: F401  (connects the login-history receivers)

@@ -194,6 +194,10 @@ def demo_accounts() -> list[dict[str, Any]]:
     """Every demo account: username, display name, roles as (department code, role), description."""
     accounts: list[dict[str, Any]] = [
         {"username": "admin", "name": "周立新", "superuser": True, "roles": [], "description": "平台管理员（Django 管理后台）"},
+        # 三权分立: one account per administrator role (yiwang/core/admin_roles.py)
+        {"username": "sysadmin", "name": "", "roles": [], "admin_role": "system_admin", "description": "系统管理员"},
+        {"username": "secadmin", "name": "", "roles": [], "admin_role": "security_admin", "description": "安全管理员"},
+        {"username": "auditor", "name": "", "roles": [], "admin_role": "audit_admin", "description": "审计管理员"},
         {"username": "citizen", "name": "张明华", "roles": [], "description": "自然人申请人"},
         {"username": "citizen2", "name": "李秀英", "roles": [], "description": "自然人申请人（80 岁以上，可申领高龄津贴）"},
         {"username": "enterprise", "name": "陈建平", "roles": [], "description": "法人申请人：某县青禾餐饮管理有限公司（法定代表人）"},
@@ -292,7 +296,7 @@ def _seed_users(departments: dict[str, Department], counts: dict[str, int]) -> d
     for account in demo_accounts():
         username = account["username"]
         values = {"first_name": account["name"], "is_superuser": account["superuser"],
-                  "is_staff": account["superuser"], "is_active": True}
+                  "is_staff": account["superuser"] or bool(account.get("admin_role")), "is_active": True}
         user = user_model.objects.filter(username=username).first()
         if user is None:
             password_hash = password_hash or make_password(DEMO_PASSWORD)
@@ -308,6 +312,10 @@ def _seed_users(departments: dict[str, Department], counts: dict[str, int]) -> d
                 record_audit(actor=None, event_type="staff_role_granted", subject_type="user", subject_id=user.pk,
                              details={"department": code, "role": str(role), "source": "demo"})
                 counts["staff_roles_created"] += 1
+        if account.get("admin_role"):
+            from yiwang.core.admin_roles import assign_admin_role
+
+            assign_admin_role(actor=None, user=user, role=account["admin_role"])
         users[username] = user
     return users
 

@@ -126,11 +126,34 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+class AuditRetained(Exception):
+    """An attempt to delete audit records younger than the retention period."""
+
+
+def _audit_retention_cutoff() -> Any:
+    import datetime as dt
+
+    return timezone.now() - dt.timedelta(days=settings.YIWANG_AUDIT_RETENTION_DAYS)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def delete(self) -> Any:
+        """Refused while any of the rows is younger than YIWANG_AUDIT_RETENTION_DAYS (GB/T 22239
+        level 3 asks for at least 6 months). Nothing in Yiwang deletes audit rows; this stops a
+        future clean-up (or an admin action) from doing it early. Raw SQL is what the ledger catches."""
+        if self.filter(created_at__gt=_audit_retention_cutoff()).exists():
+            raise AuditRetained(f"audit records are kept {settings.YIWANG_AUDIT_RETENTION_DAYS} days")
+        return super().delete()
+
+
 class AuditEvent(models.Model):
     """One audited change: actor, subject, event type (``subject_past_tense_verb``), details.
 
-    Written in the same transaction as the change it records; never updated or deleted.
+    Written in the same transaction as the change it records; never updated or deleted (and not
+    deletable through the ORM while younger than YIWANG_AUDIT_RETENTION_DAYS).
     """
+
+    objects = AuditEventQuerySet.as_manager()
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -147,6 +170,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.subject_type}:{self.subject_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.created_at > _audit_retention_cutoff():
+            raise AuditRetained(f"audit records are kept {settings.YIWANG_AUDIT_RETENTION_DAYS} days")
+        return super().delete(*args, **kwargs)
 
 
 class ApiToken(models.Model):

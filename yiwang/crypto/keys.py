@@ -1,4 +1,4 @@
-"""Where keys come from: settings or the environment (``NAME`` or ``NAME_FILE``), demo keys in DEBUG.
+"""Where keys come from: settings or the environment (``NAME`` or ``NAME_FILE``), demo keys in demo mode.
 
 Settings (each also readable from ``NAME_FILE``, a path whose contents are the value):
 
@@ -15,11 +15,10 @@ Settings (each also readable from ``NAME_FILE``, a path whose contents are the v
 ``YIWANG_SM2_TRUSTED_KEYS``
     Optional PEM bundle of earlier SM2 *public* keys, still trusted to verify old signatures.
 
-With none of them set and DEBUG on, demo keys are generated on first use under ``VAR_DIR/keys/``
-(directory 0700, files 0600; ``var/`` is never committed). With DEBUG off, a missing key raises
-``ImproperlyConfigured`` naming the setting. "DEBUG on" means ``settings.DEBUG`` or the ``DEBUG``
-environment variable the settings were read from (the test runner turns ``settings.DEBUG`` off at
-run time; the deployment's own choice is what decides whether demo keys are acceptable).
+With none of them set and demo mode on (``settings.YIWANG_DEMO_MODE``, env ``DEMO_MODE=1``), demo
+keys are generated on first use under ``VAR_DIR/keys/`` (directory 0700, files 0600; ``var/`` is
+never committed). With demo mode off, the settings refuse to start without them, and a missing key
+here raises ``ImproperlyConfigured`` naming the setting. DEBUG plays no part in this.
 """
 
 from __future__ import annotations
@@ -60,8 +59,8 @@ def setting(name: str) -> str | None:
 
 
 def demo_keys_allowed() -> bool:
-    env_debug = os.environ.get("DEBUG")
-    return bool(settings.DEBUG) or (env_debug is None or env_debug.strip().lower() in {"1", "true", "yes", "on"})
+    """Demo keys only in demo mode (``settings.YIWANG_DEMO_MODE``), whatever DEBUG says."""
+    return bool(getattr(settings, "YIWANG_DEMO_MODE", False))
 
 
 def demo_key_dir() -> Path:
@@ -81,7 +80,7 @@ def _demo_file(name: str, setting_name: str, make: object) -> str:
         return cached
     if not demo_keys_allowed():
         raise ImproperlyConfigured(
-            f"{setting_name} (or {setting_name}_FILE) must be set when DEBUG is off; "
+            f"{setting_name} (or {setting_name}_FILE) must be set when demo mode (DEMO_MODE) is off; "
             "see docs/crypto.md for the format and how to generate keys."
         )
     directory = demo_key_dir()

@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from yiwang.core.admin_audit import AuditedSaveMixin
 from yiwang.exchange.models import (
     AccessLog,
     ApiCredential,
@@ -69,5 +70,5 @@ class AccessLogAdmin(ReadOnly):
 
 
 @admin.register(MaterialProof)
-class MaterialProofAdmin(admin.ModelAdmin):
+class MaterialProofAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_display = ("material", "resource", "condition", "condition_field", "condition_value")

@@ -8,10 +8,10 @@ urlpatterns = [
     path("work/exchange/", views.catalogue, name="catalogue"),
     path("work/exchange/resources/<str:code>/", views.resource, name="resource"),
     path("work/exchange/resources/<str:code>/pushes/", views.resource_pushes, name="resource_pushes"),
-    path("work/exchange/datasets/<int:pk>/", views.dataset, name="dataset"),
+    path("work/exchange/datasets/<id:pk>/", views.dataset, name="dataset"),
     path("work/exchange/negative-list/", views.negative_list, name="negative_list"),
     path("work/exchange/subscriptions/", views.subscriptions, name="subscriptions"),
-    path("work/exchange/subscriptions/<int:pk>/<str:action>/", views.subscription_action, name="subscription_action"),
+    path("work/exchange/subscriptions/<id:pk>/<str:action>/", views.subscription_action, name="subscription_action"),
     path("work/exchange/usage/", views.usage, name="usage"),
     path("work/exchange/reviews/", views.reviews, name="reviews"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yiwang.core.bounds import parse_id
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
@@ -136,7 +137,7 @@ def negative_list(request: HttpRequest) -> HttpResponse:
     """负面清单, shown to stewards and consumers alike; stewards add and lift entries."""
     if request.method == "POST":
         if "lift" in request.POST:
-            entry = get_object_or_404(NegativeListEntry.objects.select_related("resource__provider"), pk=request.POST["lift"])
+            entry = get_object_or_404(NegativeListEntry.objects.select_related("resource__provider"), pk=parse_id(request.POST["lift"]))
             _attempt(request, lambda: services.lift_negative_entry(actor=request.user, entry=entry), _("已移出负面清单。"))
         else:
             res = selectors.resource_by_code(request.POST.get("resource", ""))

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
 from yiwang.core.errors import DomainError
 from yiwang.intelligence import services
 from yiwang.intelligence.models import CategoryRoute, ClassifierModel, LabelledExample
@@ -36,7 +37,7 @@ class CategoryRouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClassifierModel)
-class ClassifierModelAdmin(admin.ModelAdmin):
+class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["version", "created_at", "is_active", "accuracy", "macro_f1", "min_confidence", "size_bytes"]
     readonly_fields = ["version", "created_at", "created_by", "is_active", "labels", "metrics", "training_data",
                        "sha256", "size_bytes"]
@@ -71,7 +72,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(LabelledExample)
-class LabelledExampleAdmin(admin.ModelAdmin):
+class LabelledExampleAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_display = ["title", "label", "predicted", "source", "created_by", "created_at"]
     list_filter = ["source", "label"]
     search_fields = ["title", "body"]

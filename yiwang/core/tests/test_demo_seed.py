@@ -135,7 +135,9 @@ def test_demo_accounts_and_roles(seeded):
     assert StaffRole.objects.filter(user__username="supervisor", department__code="ZWFW", role=Role.SUPERVISOR).exists()
     assert StaffRole.objects.filter(user__username="scjg_decider", department__code="SCJG", role=Role.DECIDER).exists()
     assert not user_model.objects.filter(first_name="").exists()
-    assert not user_model.objects.exclude(username="admin").filter(is_staff=True).exists()
+    # the Django admin is for the platform administrator and the three 三权分立 administrators only
+    assert set(user_model.objects.filter(is_staff=True).values_list("username", flat=True)) == {
+        "admin", "sysadmin", "secadmin", "auditor"}
 
 
 @pytest.mark.django_db

@@ -112,11 +112,11 @@ def test_key_ring_from_a_file(settings, tmp_path, monkeypatch):
 
 
 def test_demo_keys_are_generated_once_with_private_permissions(settings, tmp_path, monkeypatch):
-    # given no keys configured and a DEBUG deployment
+    # given no keys configured and a demo deployment
     del settings.YIWANG_SM4_KEYS
     del settings.YIWANG_BLIND_INDEX_KEY
     monkeypatch.delenv("YIWANG_SM4_KEYS", raising=False)
-    monkeypatch.setenv("DEBUG", "1")
+    settings.YIWANG_DEMO_MODE = True
     # when a value is encrypted and indexed
     token = encrypt_field("x")
     index = blind_index("x")
@@ -130,11 +130,15 @@ def test_demo_keys_are_generated_once_with_private_permissions(settings, tmp_pat
     assert not [p for p in directory.iterdir() if p.name.startswith(".")]
 
 
-def test_without_keys_and_without_debug_start_fails_clearly(settings, monkeypatch):
+@pytest.mark.parametrize("debug", [True, False])
+def test_without_keys_and_outside_demo_mode_use_fails_clearly_whatever_debug_says(settings, monkeypatch, debug):
+    # given no keys and demo mode off; DEBUG on (settings and environment) or off changes nothing
+    # (it used to: DEBUG unset in the environment, or DEBUG_FILE=0, let demo keys be generated)
     del settings.YIWANG_SM4_KEYS
     del settings.YIWANG_BLIND_INDEX_KEY
-    monkeypatch.setenv("DEBUG", "0")
-    settings.DEBUG = False
+    monkeypatch.setenv("DEBUG", "1" if debug else "0")
+    settings.DEBUG = debug
+    settings.YIWANG_DEMO_MODE = False
     with pytest.raises(ImproperlyConfigured, match="YIWANG_SM4_KEYS"):
         encrypt_field("x")
     with pytest.raises(ImproperlyConfigured, match="YIWANG_BLIND_INDEX_KEY"):

@@ -92,8 +92,8 @@ def test_yiwang_verifies_what_openssl_signs(tmp_path, openssl_cli):
     assert not verify_with_public_key(public_pem, b"licence 1.2.156.3005.3", signature)
 
 
-def test_demo_signing_key_is_generated_once(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEBUG", "1")
+def test_demo_signing_key_is_generated_once(tmp_path, settings):
+    settings.YIWANG_DEMO_MODE = True
     signer = get_signer()
     path = tmp_path / "keys" / keys.DEMO_SM2_FILE
     assert oct(path.stat().st_mode & 0o777) == "0o600"
