@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import yiwang.crypto.fields
 from django.db import migrations, models
+
+import yiwang.crypto.fields
 
 
 class Migration(migrations.Migration):
