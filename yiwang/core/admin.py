@@ -17,7 +17,16 @@ from django.http import HttpRequest
 from yiwang.core.calendar import invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
-from yiwang.core.models import Applicant, ApplicantKind, AuditEvent, CalendarDay, Department, Notification, StaffRole
+from yiwang.core.models import (
+    Applicant,
+    ApplicantKind,
+    AuditEvent,
+    CalendarDay,
+    Department,
+    Notification,
+    OutboxMessage,
+    StaffRole,
+)
 from yiwang.core.services import record_audit, set_calendar_day, validate_applicant_id
 
 
@@ -37,7 +46,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 class ApplicantForm(forms.ModelForm):
     class Meta:
         model = Applicant
-        fields = ("kind", "name", "id_number", "phone", "address", "legal_representative", "user")
+        fields = ("kind", "name", "id_number", "phone", "email", "address", "legal_representative", "user")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -211,3 +220,19 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "message")
     raw_id_fields = ("recipient",)
     list_select_related = ("recipient",)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Copies of notices sent (or being retried) by SMS and email: read-only, for watching failures."""
+
+    list_display = ("id", "channel", "kind", "case_number", "status", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("case_number",)
+    exclude = ("applicant",)  # the address is the applicant's, decrypted only by the sender
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
