@@ -5,6 +5,7 @@ public progress page that shows status only."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 
 import pypdfium2
@@ -14,7 +15,10 @@ from django.test import Client
 from yiwang.cases import services
 from yiwang.cases.documents import verify_document
 from yiwang.cases.models import CaseDocument, CaseStatus, CaseStep, DocumentKind, StepStatus
+from yiwang.cases.tests.test_instant import FORM, RULES
+from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.models import Notification, OutboxMessage, OutboxStatus
+from yiwang.crypto.primitives import sm3_hex
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +131,6 @@ def test_documents_verify_and_a_tampered_file_or_statement_does_not(world):
 
     # hashes rewritten to match a forged file still fail: the signature covers the SM3
     forged = data + b"\n% an incremental update appended by a forger\n"
-    import hashlib
-
-    from yiwang.crypto.primitives import sm3_hex
     with open(document.file.path, "wb") as handle:
         handle.write(forged)
     document.sha256, document.sm3 = hashlib.sha256(forged).hexdigest(), sm3_hex(forged)
@@ -147,9 +148,6 @@ def test_documents_verify_and_a_tampered_file_or_statement_does_not(world):
 
 
 def test_instant_approval_with_electronic_delivery_gives_receipt_letter_and_one_notice(world):
-    from yiwang.cases.tests.test_instant import RULES, FORM
-    from yiwang.catalog.services import publish_rule_set_version
-
     item = factories.item("RS-CARD", dept="SCJG", form_schema=FORM, materials=(("身份证明", True),),
                           stages=[{"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"}])
     publish_rule_set_version(actor=None, key="card", name="补领规则", dmn_xml=RULES, items=[item])
@@ -217,7 +215,6 @@ def test_case_api_lists_documents_and_they_download_with_a_token(world):
     assert documents[1]["name"] == "准予行政许可决定书" and set(documents[0]) == {"kind", "name", "url", "sha256"}
     response = client.get(documents[1]["url"], **auth)
     assert response.status_code == 200
-    import hashlib
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == documents[1]["sha256"]
 
     factories.citizen("other", first17="11010119851212003")
