@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from yiwang.cases import selectors
-from yiwang.cases.documents import document_for_viewer, ensure_query_code, progress_url, public_case
+from yiwang.cases.documents import MAX_ID, document_for_viewer, ensure_query_code, progress_url, public_case
 from yiwang.cases.models import CaseStatus, CorrectionNotice, DocumentKind
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number
@@ -69,7 +69,9 @@ def receipt(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     if kind == DocumentKind.CORRECTION_NOTICE:
         corrections = case.corrections.prefetch_related("materials").order_by("-requested_at")
         wanted = request.GET.get("correction", "")
-        correction = corrections.filter(pk=int(wanted)).first() if wanted.isdigit() else corrections.first()
+        if wanted and not (wanted.isdigit() and 0 < int(wanted) <= MAX_ID):
+            raise Http404
+        correction = corrections.filter(pk=int(wanted)).first() if wanted else corrections.first()
         if correction is None:
             raise Http404
     return render(request, "cases/receipt.html", receipt_context(case, kind, correction))

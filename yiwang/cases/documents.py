@@ -40,6 +40,7 @@ from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
 
 STATEMENT_VERSION = "yiwang-case-document-v1"
+MAX_ID = 2**63 - 1
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 QUERY_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes per case number
 
@@ -292,8 +293,9 @@ def document_for_viewer(user: Any, document_id: int) -> CaseDocument:
     from yiwang.cases.errors import CaseErrorCode
     from yiwang.core.errors import NotFound
 
+    # an id past the database's integer range is simply not found (PostgreSQL would raise)
     document = (CaseDocument.objects.select_related("case", "case__applicant", "signer_department")
-                .filter(pk=document_id).first())
+                .filter(pk=document_id).first()) if 0 < document_id <= MAX_ID else None
     if document is None or not selectors.may_view(user, document.case):
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("文书不存在。"))
     return document

@@ -286,7 +286,8 @@ def mark_read(*, actor: AbstractBaseUser, notification_id: int, now: dt.datetime
 
     from yiwang.core.errors import CoreErrorCode, NotFound
 
-    notice = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    in_range = 0 < notification_id <= 2**63 - 1  # PostgreSQL raises on ids past bigint
+    notice = Notification.objects.filter(pk=notification_id, recipient=actor).first() if in_range else None
     if notice is None:
         raise NotFound(CoreErrorCode.NOT_FOUND, _("消息不存在。"))
     if notice.read_at is None:

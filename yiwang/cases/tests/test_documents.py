@@ -298,3 +298,30 @@ def test_messages_page_and_unread_count_on_every_page(world):
     assert 'id="unread-count"' not in citizen.get("/").content.decode()
     english = citizen.get("/me/messages/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Application accepted" in english.content.decode()
+
+
+def test_ids_out_of_range_are_not_found_not_errors(world):
+    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="补充说明")
+    citizen = login(Client(), "citizen")
+    huge = 2**64
+    assert citizen.get(f"/documents/{huge}/").status_code == 404
+    assert citizen.get(f"/cases/{case.number}/receipts/correction_notice/", {"correction": str(huge)}).status_code == 404
+    assert citizen.get(f"/cases/{case.number}/receipts/correction_notice/", {"correction": "x"}).status_code == 404
+    assert citizen.get(f"/cases/{case.number}/receipts/correction_notice/").status_code == 200
+    assert citizen.post(f"/me/messages/{huge}/read/").status_code == 404
+    assert citizen.get(f"/api/v1/documents/{huge}").status_code in (404, 422)
+    assert citizen.post(f"/api/v1/notifications/{huge}/read").status_code in (404, 422)
+
+
+def test_the_case_page_receipt_box_of_a_finished_case_promises_no_deadline(world):
+    # given a case delivered and closed (办结)
+    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    citizen = login(Client(), "citizen")
+    assert "承诺办结时限至" in citizen.get(f"/me/cases/{case.number}/?receipt=1").content.decode()
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    decide(world, case)
+    services.deliver_result(actor=world.clerk, case_id=case.pk, method="window")
+    # when the applicant opens the receipt view of the case page, then it states the status instead
+    page = citizen.get(f"/me/cases/{case.number}/?receipt=1").content.decode()
+    assert "承诺办结时限至" not in page and "已办结" in page
