@@ -36,6 +36,7 @@ from yiwang.cases.models import Case, CaseDocument, CorrectionNotice, DocumentKi
 from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
+from yiwang.core.services import record_audit
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
 
@@ -246,6 +247,12 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     suffix = f"-{correction.pk}" if correction is not None else ""
     document.file.save(f"{case.number}-{kind}{suffix}.pdf", ContentFile(pdf), save=False)
     document.save()
+    # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
+    # document can later be checked against a record that cannot be rewritten
+    record_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
+                 subject_id=document.pk, actor_department=department,
+                 details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": sm3,
+                          "key_id": signer.key_id, "signed_at": signed_at.isoformat()})
     return document
 
 

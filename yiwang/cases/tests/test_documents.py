@@ -17,7 +17,7 @@ from yiwang.cases.documents import verify_document
 from yiwang.cases.models import CaseDocument, CaseStatus, CaseStep, DocumentKind, StepStatus
 from yiwang.cases.tests.test_instant import FORM, RULES
 from yiwang.catalog.services import publish_rule_set_version
-from yiwang.core.models import Notification, OutboxMessage, OutboxStatus
+from yiwang.core.models import AuditEvent, Notification, OutboxMessage, OutboxStatus
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.testing import factories
 
@@ -119,6 +119,10 @@ def test_documents_verify_and_a_tampered_file_or_statement_does_not(world):
     assert data.startswith(b"%PDF") and document.size == len(data)
     assert document.algorithm == "SM2-with-SM3" and document.key_id and document.signature
     assert verify_document(document).valid
+    # its digests are on the audit stream (and so on the ledger)
+    issued = AuditEvent.objects.get(event_type="case_document_issued", subject_id=str(document.pk))
+    assert issued.subject_type == "case_document" and issued.actor_department.code == "ZWFW"
+    assert issued.details["sha256"] == document.sha256 and issued.details["sm3"] == document.sm3
 
     # a changed byte in the stored file fails
     with open(document.file.path, "r+b") as handle:
