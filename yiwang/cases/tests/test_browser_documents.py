@@ -94,3 +94,12 @@ def test_citizen_sees_unread_count_and_downloads_the_decision_letter(world, live
     assert no_sideways_scroll(page)
     page.screenshot(path=str(shots / f"notices-{lang}-{size}-4-receipt.png"), full_page=True)
     page.context.close()
+
+    # and anyone with the number and query code sees the status, and nothing about the person
+    case.refresh_from_db()
+    public = browser.new_context(locale=locale, viewport=VIEWPORTS[size]).new_page()
+    public.goto(f"{base}/progress/?n={case.number}&c={case.query_code}")
+    assert public.is_visible("#progress-status") and world.applicant.name not in public.content()
+    assert no_sideways_scroll(public)
+    public.screenshot(path=str(shots / f"notices-{lang}-{size}-5-progress.png"), full_page=True)
+    public.context.close()
