@@ -32,6 +32,12 @@ def _isolated_media(settings: Any, tmp_path: Any) -> None:
     # OCR pre-review on upload is switched on by the tests that exercise it
     settings.YIWANG_PREREVIEW_ON_UPLOAD = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # notices: SMS lines into this test's directory, email into Django's test outbox (locmem)
+    settings.YIWANG_NOTIFY_CHANNELS = {
+        "sms": {"BACKEND": "yiwang.core.notify.FileChannel",
+                "OPTIONS": {"address_field": "phone", "path": str(tmp_path / "sms.log")}},
+        "email": {"BACKEND": "yiwang.core.notify.EmailChannel", "OPTIONS": {"address_field": "email"}},
+    }
     invalidate_calendar_cache()
 
 

@@ -345,3 +345,28 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login history: how many recent sign-ins and failures a user sees on their account page.
 YIWANG_LOGIN_HISTORY_SHOWN = int(env("LOGIN_HISTORY_SHOWN", "30") or 30)
+# Notices (docs/notifications.md): every case event the applicant must know of becomes a 消息 in
+# the site and a copy per channel below, sent after the commit by the worker, retried with backoff.
+# Defaults reach no one outside: SMS lines go to var/notify/sms.log, email to var/mail/ files.
+YIWANG_NOTIFY_CHANNELS = {
+    "sms": {"BACKEND": env("NOTIFY_SMS_BACKEND", "yiwang.core.notify.FileChannel"),
+            "OPTIONS": {"address_field": "phone"}},
+    "email": {"BACKEND": "yiwang.core.notify.EmailChannel", "OPTIONS": {"address_field": "email"}},
+}
+YIWANG_NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6") or 6)
+YIWANG_NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60") or 60)
+YIWANG_NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", "3600") or 3600)
+YIWANG_NOTIFY_LEASE_SECONDS = int(env("NOTIFY_LEASE_SECONDS", "300") or 300)
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yiwang.example") or "noreply@yiwang.example"
+# Documents (receipts, decision letters): the TrueType CJK font embedded in the PDFs (Debian
+# fonts-wqy-zenhei; `make system-deps` installs it) and the site's public address printed in the
+# receipts' QR codes.
+YIWANG_PDF_FONT = env("PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+YIWANG_PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")

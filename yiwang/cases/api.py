@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Path, Query, Router, Schema, Status
@@ -14,6 +15,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from yiwang.cases import permissions, selectors, services
+from yiwang.cases.documents import case_documents
+from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.cases.services.uploads import SIGNATURES
@@ -149,6 +152,7 @@ class CaseOut(Schema):
     materials: list[CaseMaterialOut]
     corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
+    documents: list[DocumentOut]
 
 
 class CaseSummary(Schema):
@@ -265,6 +269,11 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         "timeline": [
             {"at": t.at, "event": t.event_type, "label": t.label, "department": t.department, "details": t.details}
             for t in selectors.case_timeline(case)
+        ],
+        "documents": [
+            {"kind": d.kind, "name": _(d.title), "url": reverse("api-v1:download_document", args=[d.pk]),
+             "sha256": d.sha256}
+            for d in case_documents(case)
         ],
     }
 

@@ -83,6 +83,8 @@ class Case(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     lock_version = models.PositiveIntegerField(default=0)
+    query_code = models.CharField(max_length=16, blank=True,
+                                  help_text="Printed on receipts: with the number it opens the public progress page")
 
     class Meta:
         constraints = [
@@ -355,3 +357,49 @@ class CaseEngineError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.step_name or self.get_action_display()}"
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE_RECEIPT = "acceptance_receipt", _("受理回执")
+    CORRECTION_NOTICE = "correction_notice", _("一次性告知书")
+    REJECTION_NOTICE = "rejection_notice", _("不予受理决定书")
+    APPROVAL_DECISION = "approval_decision", _("准予决定书")
+    DENIAL_DECISION = "denial_decision", _("不予决定书")
+
+    @classmethod
+    def receipts(cls) -> list[str]:
+        return [cls.ACCEPTANCE_RECEIPT, cls.CORRECTION_NOTICE, cls.REJECTION_NOTICE]
+
+
+class CaseDocument(models.Model):
+    """A document the case gave the applicant (receipt, notice, decision letter): a PDF stored with
+    its SHA-256 and SM3, and the issuing department's SM2 signature over a statement binding the
+    case, kind, department, time and SM3 (see ``yiwang.cases.documents``). Written in the same
+    transaction as the event it records; never changed afterwards."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices)
+    title = models.CharField(max_length=100)
+    correction = models.OneToOneField(CorrectionNotice, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="document")
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    sm3 = models.CharField(max_length=64)
+    signature = models.TextField(help_text="SM2-with-SM3, DER, base64")
+    algorithm = models.CharField(max_length=32)
+    key_id = models.CharField(max_length=64)
+    signer_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # one acceptance receipt, rejection notice and decision letter per case; a correction
+            # notice per correction request
+            models.UniqueConstraint(fields=["case", "kind"], name="case_document_once",
+                                    condition=~Q(kind="correction_notice")),
+        ]
+        ordering = ["signed_at", "id"]
+        verbose_name = _("办件文书")
+        verbose_name_plural = _("办件文书")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.title}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.cases import views
+from yiwang.cases import document_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("me/cases/<str:number>/supply/", views.supply_correction, name="supply"),
     path("me/cases/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("materials/<id:pk>/", views.material_file, name="material_file"),
+    path("documents/<id:pk>/", document_views.document_file, name="document_file"),
+    path("cases/<str:number>/receipts/<str:kind>/", document_views.receipt, name="receipt"),
+    path("progress/", document_views.progress, name="progress"),
     path("work/", views.workbench, name="workbench"),
     path("work/window/", views.window, name="window"),
     path("work/window/new/", views.walk_in, name="walk_in"),

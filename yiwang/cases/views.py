@@ -287,7 +287,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("已代录申请，办件编号 %(number)s。请打印受理回执交申请人。") % {"number": case.number})
+                messages.success(request, _("已代录申请，办件编号 %(number)s。受理后请在本页打印受理回执交申请人。") % {"number": case.number})
                 return redirect("cases:staff_case", number=case.number)
     return render(request, "cases/walk_in.html", {
         "item": item, "fields": _form_fields(item, values), "person": person, "token": token, "staged": staged,
@@ -326,7 +326,7 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         post = request.POST
         if action == "accept":
             services.accept_application(actor=request.user, case_id=case.pk, note=post.get("note", ""))
-            messages.success(request, _("已受理，办件进入审批。"))
+            messages.success(request, _("已受理，办件进入审批。请打印受理回执交申请人（见「文书与回执」）。"))
         elif action == "correction":
             ids = [i for i in map(parse_id, post.getlist("material_ids")) if i is not None]
             services.request_correction(actor=request.user, case_id=case.pk, material_ids=ids, note=post.get("note", ""))

@@ -28,6 +28,7 @@ from yiwang.core.models import (
     Department,
     LoginEvent,
     Notification,
+    OutboxMessage,
     StaffRole,
 )
 from yiwang.core.permissions import session_is_fully_signed_in
@@ -70,7 +71,7 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class ApplicantForm(forms.ModelForm):
     class Meta:
         model = Applicant
-        fields = ("kind", "name", "id_number", "phone", "address", "legal_representative", "user")
+        fields = ("kind", "name", "id_number", "phone", "email", "address", "legal_representative", "user")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -354,3 +355,13 @@ class ApiTokenAdmin(_ReadOnlyAdmin):
             ids = list(queryset.filter(user_id=user_id).values_list("pk", flat=True))
             total += revoke_api_tokens(actor=request.user, user=User.objects.get(pk=user_id), reason="admin", token_ids=ids)
         self.message_user(request, f"已吊销 {total} 个接口令牌。")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(_ReadOnlyAdmin):
+    """Copies of notices sent (or being retried) by SMS and email: read-only, for watching failures."""
+
+    list_display = ("id", "channel", "kind", "case_number", "status", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("case_number",)
+    exclude = ("applicant",)  # the address is the applicant's, decrypted only by the sender

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from yiwang.core.notify import unread_count
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
 
@@ -15,4 +16,5 @@ def staff_context(request: HttpRequest) -> dict[str, object]:
         "my_departments": sorted({r.department.name for r in roles}),
         "is_supervisor": is_supervisor(user),
         "is_staff_member": bool(roles) or user.is_superuser,
+        "unread_notifications": unread_count(user),
     }

@@ -64,6 +64,7 @@ class Applicant(models.Model):
     id_index = models.CharField(max_length=64, editable=False)
     phone = EncryptedTextField(_("联系电话"), blank=True, context="core.Applicant.phone")
     address = EncryptedTextField(_("地址"), blank=True, context="core.Applicant.address")
+    email = EncryptedTextField(_("电子邮箱"), blank=True, context="core.Applicant.email")
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
@@ -194,10 +195,19 @@ class ApiToken(models.Model):
 
 
 class Notification(models.Model):
-    """A message to one staff member or applicant (e.g. an overdue step escalated to the head)."""
+    """A message to one staff member or applicant (a case event for the applicant, an overdue step
+    escalated to the head …), shown in the site's 消息 list.
+
+    ``title`` and ``message`` are stored in Chinese (the record); when ``params`` is set they are
+    message templates (``%(name)s``) translated into the reader's language when shown — see
+    ``rendered_title`` / ``rendered_body``. Copies sent by SMS or email are ``OutboxMessage`` rows."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    message = models.CharField(max_length=300)
+    kind = models.CharField(max_length=40, default="general")
+    title = models.CharField(max_length=200, blank=True)
+    message = models.TextField()
+    params = models.JSONField(default=dict, blank=True)
+    case_number = models.CharField(max_length=32, blank=True)
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -251,3 +261,63 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_user_idx")]
         verbose_name = _("历史密码")
         verbose_name_plural = _("历史密码")
+    def _render(self, text: str) -> str:
+        from django.utils.translation import gettext
+
+        if not text:
+            return ""
+        translated = gettext(text)
+        if not self.params:
+            return translated
+        try:
+            return translated % self.params
+        except (KeyError, ValueError, TypeError):
+            # a translation that lost a placeholder must not hide the message: use the record
+            return text % self.params
+
+    def rendered_title(self) -> str:
+        return self._render(self.title)
+
+    def rendered_body(self) -> str:
+        return self._render(self.message)
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    SKIPPED = "skipped", _("无需发送")
+
+
+class OutboxMessage(models.Model):
+    """A copy of a notification to send through one channel (SMS, email) after the event commits.
+
+    Written in the event's transaction; a worker claims it (``next_attempt_at`` doubles as the
+    claim's lease), sends, and records the result. A failed send is retried with backoff until
+    ``YIWANG_NOTIFY_MAX_ATTEMPTS``; it never touches the case. The address is not stored here:
+    the sender decrypts it from the applicant when it sends (``yiwang.core.notify``)."""
+
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="outbox")
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16)
+    kind = models.CharField(max_length=40)
+    case_number = models.CharField(max_length=32, blank=True)
+    # the text as sent, in Chinese (walk-in applicants may have no account, hence no Notification)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.notification_id} {self.status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.core import views
+from yiwang.core import message_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("account/otp/enrol/", views.otp_enrol, name="otp_enrol"),
     path("account/otp/verify/", views.otp_verify, name="otp_verify"),
     path("account/password/", views.password_change, name="password_change"),
+    path("me/messages/", message_views.message_list, name="messages"),
+    path("me/messages/read-all/", message_views.mark_all_read, name="messages_read_all"),
+    path("me/messages/<id:pk>/read/", message_views.mark_read, name="message_read"),
 ]

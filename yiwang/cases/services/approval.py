@@ -22,6 +22,7 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
+from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Role
@@ -120,4 +121,5 @@ def _complete_step(
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
+            issue_case_outputs(case=case, event="case_decided", now=now)
     return case

@@ -26,6 +26,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import STEP_DELIVERY, audit_case, bump_version, save_engine_state, sync_steps
+from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.catalog.dmn import evaluate_rules
 from yiwang.catalog.models import RuleSetVersion
@@ -128,3 +129,4 @@ def _approve_by_system(case: Case, version: RuleSetVersion, now: dt.datetime, de
                      closed_at=now, current_step="", current_department=None)
         audit_case(case, actor=None, at=now, event_type="case_delivered", instant=True, method=DeliveryMethod.ELECTRONIC,
                    outcome=Outcome.APPROVED)
+    issue_case_outputs(case=case, event="case_instant_decided", now=now)

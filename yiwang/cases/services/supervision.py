@@ -34,7 +34,7 @@ def escalate_overdue_steps(*, now: dt.datetime | None = None, batch_size: int = 
             for step in steps:
                 for user_id in heads.get(step.department_id, []):
                     notes.append(Notification(
-                        recipient_id=user_id,
+                        recipient_id=user_id, kind="case_step_escalated", case_number=step.case.number or "",
                         message=_("办件 %(number)s 的「%(step)s」环节已超期，请督办。") % {"number": step.case.number, "step": step.name},
                         link=f"/work/cases/{step.case.number}/",
                     ))

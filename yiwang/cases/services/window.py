@@ -23,6 +23,7 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
+from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
@@ -62,6 +63,7 @@ def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, no
         opened = sync_steps(case, runtime, now, status=CaseStatus.IN_REVIEW, accepted_at=now)
         audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened])
+        issue_case_outputs(case=case, event="case_accepted", department=department, now=now)
     return case
 
 
@@ -88,6 +90,7 @@ def request_correction(
         bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=STEP_CORRECTION)
         audit_case(case, actor=actor, at=now, event_type="case_correction_requested", department=department,
                    note=note.strip()[:1000], materials=material_ids)
+        issue_case_outputs(case=case, event="case_correction_requested", department=department, now=now, correction=notice)
     return notice
 
 
@@ -104,6 +107,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, no
         bump_version(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
                      current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000])
+        issue_case_outputs(case=case, event="case_rejected", department=department, now=now)
     return case
 
 
@@ -132,4 +136,5 @@ def deliver_result(
                      delivered_at=now, closed_at=now, current_step="", current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
                    outcome=case.outcome)
+        issue_case_outputs(case=case, event="case_delivered", department=department, now=now)
     return case

@@ -128,7 +128,7 @@ def test_overdue_steps_are_escalated_to_every_head_once(world):
     assert services.escalate_overdue_steps(now=NOW) == 1
 
     # then each SCJG head is told once about the overdue step, and the escalation is audited
-    notes = Notification.objects.order_by("recipient_id")
+    notes = Notification.objects.filter(kind="case_step_escalated").order_by("recipient_id")
     assert [n.recipient_id for n in notes] == sorted([world.head.pk, second_head.pk])
     assert all(late.number in n.message and "审查" in n.message for n in notes)
     assert {n.link for n in notes} == {f"/work/cases/{late.number}/"}
@@ -141,14 +141,14 @@ def test_overdue_steps_are_escalated_to_every_head_once(world):
 
     # when it runs again, later, nothing is repeated
     assert services.escalate_overdue_steps(now=local(2026, 3, 16, 11)) == 0
-    assert Notification.objects.count() == 2
+    assert Notification.objects.filter(kind="case_step_escalated").count() == 2
     assert AuditEvent.objects.filter(event_type="case_step_escalated").count() == 1
 
     # and when the review is done, the next step (already past the case's deadline) is escalated on its own
     services.complete_step(actor=world.reviewer, case_id=late.pk, step_id=late_step.pk, decision="approve",
                            now=local(2026, 3, 16, 12))
     assert services.escalate_overdue_steps(now=local(2026, 3, 16, 13)) == 1
-    assert Notification.objects.count() == 4
+    assert Notification.objects.filter(kind="case_step_escalated").count() == 4
     assert AuditEvent.objects.filter(event_type="case_step_escalated").count() == 2
     assert services.escalate_overdue_steps(now=local(2026, 3, 16, 14)) == 0
 

@@ -1,0 +1,325 @@
+"""Documents a case gives the applicant: 受理回执, 一次性告知书, 不予受理决定书, and the decision letter
+(准予 / 不予). Each is a PDF (ReportLab, with a CJK TrueType font embedded), stored as a file with its
+SHA-256 and SM3, and signed by the issuing department: an SM2-with-SM3 signature over a statement
+that binds the case number, the kind, the department, the signing time and the file's SM3.
+
+Why in the event's transaction, not in a task after it: a receipt or a decision letter is part of
+the act itself (the applicant's proof of acceptance; the decision as served). Written together,
+the case can never be 已受理 without its receipt nor decided without its letter, and nothing needs a
+repair job. Rendering costs tens of milliseconds (the font is parsed once per process). If the
+transaction rolls back, the file already written stays on disk unreferenced: harmless, and found by
+comparing ``documents/`` with the table.
+
+Until the licence work brings an electronic seal (电子签章, GB/T 38540), the signature is the
+platform's SM2 signing key (``yiwang.crypto.signing``) on behalf of the department named in
+``signer_department``; ``verify_document`` checks file, hashes and signature against the trusted keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import translation
+
+from yiwang.cases.models import Case, CaseDocument, CorrectionNotice, DocumentKind
+from yiwang.core.calendar import local_date
+from yiwang.core.ids import mask_id_number
+from yiwang.core.models import Department
+from yiwang.core.services import record_audit
+from yiwang.crypto.primitives import sm3_hex
+from yiwang.crypto.signing import get_signer, verify_signature
+
+STATEMENT_VERSION = "yiwang-case-document-v1"
+MAX_ID = 2**63 - 1
+QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
+QUERY_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes per case number
+
+
+def ensure_query_code(case: Case) -> str:
+    """The case's query code (查询码), created on first need. Case numbers are sequential and so
+    guessable; the random code is what keeps the public progress page from being enumerated."""
+    if not case.query_code:
+        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+        Case.objects.filter(pk=case.pk, query_code="").update(query_code=code)
+        case.query_code = Case.objects.values_list("query_code", flat=True).get(pk=case.pk)
+    return case.query_code
+
+
+def progress_url(case: Case) -> str:
+    """The public progress page of the case, absolute (printed as a QR code)."""
+    return f"{settings.YIWANG_PUBLIC_BASE_URL}{reverse('cases:progress')}?n={case.number}&c={ensure_query_code(case)}"
+
+
+def document_title(case: Case, kind: str) -> str:
+    """The document's Chinese title; decision letters are named by the item's type of power."""
+    licensing = case.item.item_type == "licensing"
+    if kind == DocumentKind.APPROVAL_DECISION:
+        return "准予行政许可决定书" if licensing else "办结通知书"
+    if kind == DocumentKind.DENIAL_DECISION:
+        return "不予行政许可决定书" if licensing else "不予办理决定书"
+    return {
+        DocumentKind.ACCEPTANCE_RECEIPT: "受理回执",
+        DocumentKind.CORRECTION_NOTICE: "一次性告知书",
+        DocumentKind.REJECTION_NOTICE: "不予受理决定书",
+    }[kind]
+
+
+def _day(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return f"{local_date(value):%Y年%m月%d日}"
+
+
+def _deadline_day(value: dt.datetime) -> str:
+    # a deadline at local midnight ends the previous day (as the site shows it)
+    return _day(value - dt.timedelta(microseconds=1))
+
+
+REMEDIES = ("如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+            "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。")
+
+
+def document_paragraphs(case: Case, kind: str, *, correction: CorrectionNotice | None = None) -> list[str]:
+    """The body of the document, paragraph by paragraph (plain text, Chinese)."""
+    item = case.item.name
+    submitted = _day(case.submitted_at)
+    if kind == DocumentKind.ACCEPTANCE_RECEIPT:
+        paragraphs = [f"您于{submitted}提交的「{item}」申请，已于{_day(case.accepted_at)}受理。"]
+        if case.decided_by_rules:
+            paragraphs.append("本申请经秒批规则自动核验，即时受理。")
+        paragraphs.append(f"承诺办结时限：{case.promised_days}个工作日，至{_deadline_day(case.due_at)}"
+                          "（补正期间暂停计时）。")
+        paragraphs.append("请凭办件编号和查询码（或扫描二维码）查询办理进度。")
+        return paragraphs
+    if kind == DocumentKind.CORRECTION_NOTICE:
+        assert correction is not None
+        names = "、".join(m.name for m in correction.materials.all())
+        paragraphs = [f"您于{submitted}提交的「{item}」申请，材料需要补正。现一次性告知需补正的全部内容："]
+        if names:
+            paragraphs.append(f"需补交或更换的材料：{names}。")
+        if correction.note:
+            paragraphs.append(f"补正说明：{correction.note}")
+        paragraphs.append("补正期间暂停计时。请登录一网通办提交补正材料，或携带材料到综合窗口办理。")
+        return paragraphs
+    if kind == DocumentKind.REJECTION_NOTICE:
+        return [f"您于{submitted}提交的「{item}」申请，经审查，决定不予受理。",
+                f"理由：{case.reject_reason}", REMEDIES]
+    decided = _day(case.decided_at)
+    how = "经秒批规则自动核验" if case.decided_by_rules else "经审查"
+    if kind == DocumentKind.APPROVAL_DECISION:
+        paragraphs = [f"您于{submitted}提交的「{item}」申请，{how}，符合法定条件，于{decided}决定准予。"]
+        if case.outcome_note:
+            paragraphs.append(f"审批意见：{case.outcome_note}")
+        paragraphs.append("办理结果由综合窗口统一出件（窗口领取、邮寄送达或电子送达）。")
+        return paragraphs
+    reasons = case.outcome_note or "不符合法定条件。"
+    return [f"您于{submitted}提交的「{item}」申请，{how}，于{decided}决定不予准予。",
+            f"理由：{reasons}", REMEDIES]
+
+
+def document_facts(case: Case, kind: str) -> list[tuple[str, str]]:
+    applicant = case.applicant
+    facts = [("办件编号", case.number or ""), ("查询码", ensure_query_code(case)), ("事项", case.item.name),
+             ("实施部门", case.department.name), ("申请人", applicant.name),
+             ("证件号码", mask_id_number(applicant.id_number)), ("申请时间", _day(case.submitted_at))]
+    if case.accepted_at:
+        facts.append(("受理时间", _day(case.accepted_at)))
+    return facts
+
+
+# -- rendering -------------------------------------------------------------------------------------------
+
+FONT = "YiwangCJK"
+
+
+@functools.lru_cache(maxsize=1)
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = settings.YIWANG_PDF_FONT
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+    except Exception as exc:  # noqa: BLE001 - name the setting and the package, whatever went wrong
+        raise ImproperlyConfigured(
+            f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "
+            "fonts-wqy-zenhei (`make system-deps`) or point PDF_FONT at another TrueType CJK font."
+        ) from exc
+    return FONT
+
+
+def _qr_png(url: str) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
+def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
+               correction: CorrectionNotice | None = None) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _register_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
+    plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
+    small = ParagraphStyle("small", parent=plain, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555"))
+    heading = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1, spaceAfter=4)
+    issuer = ParagraphStyle("issuer", parent=plain, alignment=2)
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
+                            bottomMargin=18 * mm, title=f"{title} {case.number}", author=department.name,
+                            subject=title, creator="Yiwang 一网")
+    story: list[Any] = [
+        Paragraph(escape(department.name), ParagraphStyle("dept", parent=heading, fontSize=13, leading=18)),
+        Paragraph(escape(title), heading),
+        Paragraph(escape(f"编号：{case.number}"), ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
+        Spacer(1, 6 * mm),
+    ]
+    rows = [[Paragraph(escape(k), plain), Paragraph(escape(v), plain)] for k, v in document_facts(case, kind)]
+    facts = Table(rows, colWidths=[28 * mm, None])
+    facts.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                               ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f4f7")),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story += [facts, Spacer(1, 6 * mm)]
+    story += [Paragraph(escape(p), body) for p in document_paragraphs(case, kind, correction=correction)]
+    story += [Spacer(1, 10 * mm), Paragraph(escape(department.name), issuer),
+              Paragraph(escape(_day(issued_at)), issuer), Spacer(1, 8 * mm)]
+    url = progress_url(case)
+    qr = Image(io.BytesIO(_qr_png(url)), width=28 * mm, height=28 * mm)
+    note = Paragraph(escape(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
+                            "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。"), small)
+    footer = Table([[qr, note]], colWidths=[32 * mm, None])
+    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story.append(footer)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+# -- signing and issuing ---------------------------------------------------------------------------------
+
+
+def signed_statement(*, number: str, kind: str, department_code: str, signed_at: dt.datetime, sm3: str) -> bytes:
+    """What the signature covers: the file's SM3 bound to its case, kind, issuer and time, so that a
+    genuine document cannot be passed off as another case's or another kind."""
+    at = signed_at.astimezone(dt.UTC).isoformat()
+    return "\n".join([STATEMENT_VERSION, number, kind, department_code, at, sm3]).encode("utf-8")
+
+
+def issue_document(*, case: Case, kind: str, department: Department, now: dt.datetime,
+                   correction: CorrectionNotice | None = None) -> CaseDocument:
+    """Render, hash, sign and store one document of the case (inside the event's transaction).
+    Issuing the same receipt or decision twice returns the first."""
+    existing = CaseDocument.objects.filter(case=case, kind=kind, correction=correction).first()
+    if existing is not None:
+        return existing
+    with translation.override("zh-hans"):
+        title = document_title(case, kind)
+        pdf = render_pdf(case, kind, title=title, department=department, issued_at=now, correction=correction)
+    signed_at = now.astimezone(dt.UTC).replace(microsecond=0)
+    sm3 = sm3_hex(pdf)
+    signer = get_signer()
+    signature = signer.sign(signed_statement(number=case.number or "", kind=kind, department_code=department.code,
+                                             signed_at=signed_at, sm3=sm3))
+    document = CaseDocument(
+        case=case, kind=kind, title=title, correction=correction, size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(), sm3=sm3, signature=base64.b64encode(signature).decode("ascii"),
+        algorithm=signer.algorithm, key_id=signer.key_id, signer_department=department, signed_at=signed_at,
+    )
+    suffix = f"-{correction.pk}" if correction is not None else ""
+    document.file.save(f"{case.number}-{kind}{suffix}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
+    # document can later be checked against a record that cannot be rewritten
+    record_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
+                 subject_id=document.pk, actor_department=department,
+                 details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": sm3,
+                          "key_id": signer.key_id, "signed_at": signed_at.isoformat()})
+    return document
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    problem: str = ""
+
+
+def verify_document(document: CaseDocument) -> Verification:
+    """Check the stored file against its SHA-256 and SM3, and the department's signature over the
+    statement. Any changed byte, swapped field or untrusted key fails."""
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError) as exc:
+        return Verification(False, f"file unreadable: {exc}")
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        return Verification(False, "SHA-256 does not match the file")
+    sm3 = sm3_hex(data)
+    if sm3 != document.sm3:
+        return Verification(False, "SM3 does not match the file")
+    statement = signed_statement(number=document.case.number or "", kind=document.kind,
+                                 department_code=document.signer_department.code,
+                                 signed_at=document.signed_at.astimezone(dt.UTC),
+                                 sm3=sm3)
+    try:
+        signature = base64.b64decode(document.signature, validate=True)
+    except ValueError:
+        return Verification(False, "signature is not base64")
+    if not verify_signature(key_id=document.key_id, data=statement, signature=signature):
+        return Verification(False, "signature does not verify with a trusted key")
+    return Verification(True)
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def document_for_viewer(user: Any, document_id: int) -> CaseDocument:
+    """A document the user may download: whoever may view its case (the applicant, the window,
+    staff of the departments handling it). Anyone else is told it does not exist (no probing)."""
+    from django.utils.translation import gettext as _
+
+    from yiwang.cases import selectors
+    from yiwang.cases.errors import CaseErrorCode
+    from yiwang.core.errors import NotFound
+
+    # an id past the database's integer range is simply not found (PostgreSQL would raise)
+    document = (CaseDocument.objects.select_related("case", "case__applicant", "signer_department")
+                .filter(pk=document_id).first()) if 0 < document_id <= MAX_ID else None
+    if document is None or not selectors.may_view(user, document.case):
+        raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("文书不存在。"))
+    return document
+
+
+def case_documents(case: Case) -> list[CaseDocument]:
+    return list(CaseDocument.objects.filter(case=case).order_by("signed_at", "id"))
+
+
+def public_case(number: str, code: str) -> Case | None:
+    """The case for the public progress page: both the number and its query code must match."""
+    import hmac
+
+    number, code = (number or "").strip()[:32], (code or "").strip().upper()[:16]
+    if not number or not code:
+        return None
+    case = Case.objects.select_related("item", "department").filter(number=number).exclude(query_code="").first()
+    if case is None or not hmac.compare_digest(case.query_code.encode(), code.encode()):
+        return None
+    return case

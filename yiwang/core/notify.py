@@ -1,0 +1,300 @@
+"""Notices to people: in the site (``Notification``) and through pluggable channels (SMS, email).
+
+How a notice travels:
+
+1. The service that changes a case calls ``notify_applicant`` inside its transaction. It writes the
+   ``Notification`` (the 消息 list) and one ``OutboxMessage`` per configured channel, and asks for
+   a send after the commit (``transaction.on_commit``). If the transaction rolls back, neither the
+   notice nor its outbox rows exist; if it commits, both do, whatever happens to the send.
+2. A worker task (django-tasks) calls ``send_outbox_message`` for each row: it claims the row,
+   decrypts the applicant's address (only here), and calls the channel. Success marks the row
+   ``sent``; an exception records the attempt and the error and schedules a retry with
+   exponential backoff; after ``YIWANG_NOTIFY_MAX_ATTEMPTS`` attempts the row is ``failed``.
+   Nothing the channel does can reach the case: the send runs after the commit, in its own
+   transactions, and every error is caught.
+3. ``send_due_outbox`` (management command ``send_notifications``, for cron, or the task
+   ``send_due_notifications``) picks up rows whose retry time has come, and rows a crashed worker
+   had claimed (the claim is a lease on ``next_attempt_at``).
+
+Channels are configured in ``YIWANG_NOTIFY_CHANNELS`` (see docs/notifications.md): a name, a
+backend class implementing ``Channel``, and its options. Defaults: SMS to a file under ``var/``,
+email through Django's email (a file backend in the demo). ``HttpSmsGateway`` shows the shape of a
+real SMS gateway adapter; it is not enabled by default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import urllib.request
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    """One way of reaching a person. ``address_field`` names the ``Applicant`` field holding the
+    address (``phone`` or ``email``); ``send`` raises on any failure (the outbox retries)."""
+
+    name: str
+    address_field: str
+
+    def send(self, *, to: str, subject: str, body: str) -> None: ...
+
+
+class FileChannel:
+    """Appends each message as a JSON line to a file: the demo's SMS "gateway", readable by anyone
+    trying the site (``var/notify/sms.log``)."""
+
+    def __init__(self, name: str, *, address_field: str = "phone", path: str | None = None) -> None:
+        self.name = name
+        self.address_field = address_field
+        self.path = Path(path) if path else Path(settings.VAR_DIR) / "notify" / f"{name}.log"
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"at": timezone.now().isoformat(), "to": to, "subject": subject, "body": body},
+                          ensure_ascii=False)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
+class ConsoleChannel:
+    """Writes each message to the log (the worker's output)."""
+
+    def __init__(self, name: str, *, address_field: str = "phone") -> None:
+        self.name = name
+        self.address_field = address_field
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        logger.warning("notify[%s] to %s: %s — %s", self.name, to, subject, body)
+
+
+class EmailChannel:
+    """Email through Django's email framework: ``EMAIL_BACKEND`` decides how (SMTP with
+    ``EMAIL_HOST`` … in production; a file backend in the demo)."""
+
+    def __init__(self, name: str, *, address_field: str = "email", from_email: str | None = None) -> None:
+        self.name = name
+        self.address_field = address_field
+        self.from_email = from_email
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        from django.core.mail import send_mail
+
+        send_mail(subject, body, self.from_email or settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+
+
+class HttpSmsGateway:
+    """An SMS gateway reached by HTTP: POSTs ``{"phone", "sign", "text"}`` as JSON to ``url`` with
+    ``Authorization: Bearer <token>`` and expects a 2xx. Most provincial and commercial gateways
+    differ only in field names and signing: copy this class, change ``payload`` and ``check``, and
+    name the copy in ``YIWANG_NOTIFY_CHANNELS``. Not enabled by default (no SMS leaves a demo)."""
+
+    def __init__(self, name: str, *, url: str, token: str = "", sign: str = "", timeout: float = 10.0,
+                 address_field: str = "phone") -> None:
+        self.name = name
+        self.address_field = address_field
+        self.url, self.token, self.sign, self.timeout = url, token, sign, timeout
+
+    def payload(self, *, to: str, subject: str, body: str) -> dict[str, Any]:
+        return {"phone": to, "sign": self.sign, "text": f"{subject}：{body}"}
+
+    def check(self, status: int, response_body: bytes) -> None:
+        if not 200 <= status < 300:
+            raise RuntimeError(f"SMS gateway answered HTTP {status}: {response_body[:200]!r}")
+
+    def send(self, *, to: str, subject: str, body: str) -> None:
+        data = json.dumps(self.payload(to=to, subject=subject, body=body), ensure_ascii=False).encode("utf-8")
+        request = urllib.request.Request(self.url, data=data, method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8",
+                                                  **({"Authorization": f"Bearer {self.token}"} if self.token else {})})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - operator's URL
+            self.check(response.status, response.read())
+
+
+def channel_settings() -> dict[str, dict[str, Any]]:
+    return dict(getattr(settings, "YIWANG_NOTIFY_CHANNELS", {}) or {})
+
+
+@functools.lru_cache(maxsize=16)
+def _build_channel(name: str, backend: str, options_json: str) -> Channel:
+    return import_string(backend)(name, **json.loads(options_json))
+
+
+def get_channel(name: str) -> Channel:
+    config = channel_settings().get(name)
+    if config is None:
+        raise LookupError(f"notification channel {name!r} is not configured in YIWANG_NOTIFY_CHANNELS")
+    return _build_channel(name, config["BACKEND"], json.dumps(config.get("OPTIONS", {}), sort_keys=True))
+
+
+# -- writing notices (inside the event's transaction) ------------------------------------------------
+
+
+def notify_applicant(
+    *,
+    applicant: Applicant,
+    kind: str,
+    title: str,
+    body: str,
+    params: dict[str, Any],
+    case_number: str = "",
+    link: str = "",
+) -> Notification | None:
+    """Notify an applicant of an event: a 消息 for their account (a walk-in applicant may have none)
+    and an outbox row per configured channel.
+
+    ``title`` and ``body`` are Chinese message templates (``%(name)s``) filled from ``params``;
+    they are translated when shown (see ``Notification.rendered_body``). Call inside the event's
+    transaction."""
+    notice = None
+    if applicant.user_id:
+        notice = Notification.objects.create(recipient_id=applicant.user_id, kind=kind, title=title, message=body,
+                                             params=params, case_number=case_number, link=link)
+    rows = OutboxMessage.objects.bulk_create([
+        OutboxMessage(notification=notice, applicant=applicant, channel=name, kind=kind, case_number=case_number,
+                      subject=(title % params)[:200], body=body % params)
+        for name in channel_settings()
+    ])
+    if rows:
+        transaction.on_commit(functools.partial(enqueue_sends, [r.pk for r in rows]))
+    return notice
+
+
+def enqueue_sends(outbox_ids: list[int]) -> None:
+    """Queue the sends; a queue that fails is logged and the rows wait for ``send_due_outbox``."""
+    from yiwang.core.tasks import send_notifications
+
+    try:
+        send_notifications.enqueue(outbox_ids)
+    except Exception:  # noqa: BLE001 - a notice must never break the request that caused it
+        logger.exception("could not queue notifications %s; send_due_outbox will pick them up", outbox_ids)
+
+
+# -- sending (the worker) ------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next attempt: base × 2^(attempts − 1), at most the cap."""
+    base = int(getattr(settings, "YIWANG_NOTIFY_RETRY_BASE_SECONDS", 60))
+    cap = int(getattr(settings, "YIWANG_NOTIFY_RETRY_MAX_SECONDS", 3600))
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "YIWANG_NOTIFY_LEASE_SECONDS", 300)))
+
+
+def _claim(outbox_id: int, now: dt.datetime) -> bool:
+    """Take the row for one attempt: one conditional UPDATE, so two workers never send it twice at
+    once (a worker that dies leaves the row to be retried when the lease ends)."""
+    return bool(
+        OutboxMessage.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .update(next_attempt_at=now + _lease(), last_attempt_at=now)
+    )
+
+
+def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> str:
+    """Send one outbox row if it is due; returns its status afterwards. Never raises for a failed send."""
+    now = now or timezone.now()
+    if not _claim(outbox_id, now):
+        row = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
+        return row or "missing"
+    row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
+    attempts = row.attempts + 1
+    try:
+        channel = get_channel(row.channel)
+        # the only place the address is decrypted
+        address = getattr(row.applicant, channel.address_field, "") or ""
+        if not address:
+            OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
+                                                            last_error="no address")
+            return OutboxStatus.SKIPPED
+        with translation.override(settings.LANGUAGE_CODE):
+            channel.send(to=address, subject=row.subject, body=row.body)
+    except Exception as exc:  # noqa: BLE001 - any channel failure is retried, never propagated
+        max_attempts = int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
+        failed = attempts >= max_attempts
+        status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
+        next_at = now + backoff(attempts)
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            status=status, attempts=attempts, next_attempt_at=next_at,
+            last_error=f"{type(exc).__name__}: {exc}"[:500])
+        logger.warning("notification %s via %s failed (attempt %d): %s", row.pk, row.channel, attempts, exc)
+        if not failed:
+            _schedule_retry(row.pk, next_at)
+        return status
+    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
+                                                    last_error="")
+    return OutboxStatus.SENT
+
+
+def _schedule_retry(outbox_id: int, at: dt.datetime) -> None:
+    """Queue the retry for its time where the task backend can defer (the database backend can);
+    otherwise ``send_due_outbox`` (cron) picks it up."""
+    from django_tasks import default_task_backend
+
+    from yiwang.core.tasks import send_notifications
+
+    if not default_task_backend.supports_defer:
+        return
+    try:
+        send_notifications.using(run_after=at).enqueue([outbox_id])
+    except Exception:  # noqa: BLE001
+        logger.exception("could not queue the retry of notification %s", outbox_id)
+
+
+def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outbox_id in outbox_ids:
+        status = send_outbox_message(outbox_id, now=now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def send_due_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Send every pending row whose time has come (new, retry due, or a dead worker's lease over)."""
+    now = now or timezone.now()
+    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now)
+               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+    return send_outbox(ids, now=now)
+
+
+# -- reading and marking -----------------------------------------------------------------------------
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(*, actor: AbstractBaseUser, notification_id: int, now: dt.datetime | None = None) -> Notification:
+    """Mark one of the actor's own notifications read (idempotent); another person's is not found."""
+    from django.utils.translation import gettext as _
+
+    from yiwang.core.errors import CoreErrorCode, NotFound
+
+    in_range = 0 < notification_id <= 2**63 - 1  # PostgreSQL raises on ids past bigint
+    notice = Notification.objects.filter(pk=notification_id, recipient=actor).first() if in_range else None
+    if notice is None:
+        raise NotFound(CoreErrorCode.NOT_FOUND, _("消息不存在。"))
+    if notice.read_at is None:
+        notice.read_at = now or timezone.now()
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
+    return notice
+
+
+def mark_all_read(*, actor: AbstractBaseUser, now: dt.datetime | None = None) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now or timezone.now())
