@@ -335,7 +335,7 @@ class LoginEventAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(_ReadOnlyAdmin):
+class ApiTokenAdmin(AuditedSaveMixin, _ReadOnlyAdmin):
     """Tokens are only shown (their digest never); the action revokes them, audited."""
 
     list_display = ("user", "created_at", "expires_at", "revoked_at")

@@ -56,3 +56,28 @@ class AuditedSaveMixin(AuditedAdminMixin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             audit_admin_change(request, obj, "changed" if change else "created", {"fields": list(form.changed_data)})
+
+
+# Admins that third-party apps register (django-axes' lockout records, django-otp's devices): an
+# administrator deleting a lockout unlocks someone and deleting a device turns off their second
+# factor, so these are audited like ours. Called from ``CoreConfig.ready``, after the admin's
+# autodiscovery has registered them.
+THIRD_PARTY_ADMIN_MODELS = (
+    ("axes", "AccessAttempt"), ("axes", "AccessLog"), ("axes", "AccessFailureLog"), ("otp_totp", "TOTPDevice"),
+)
+
+
+def audit_third_party_admins() -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    for app_label, model_name in THIRD_PARTY_ADMIN_MODELS:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:  # that app is not installed here
+            continue
+        current = admin.site._registry.get(model)
+        if current is None or isinstance(current, AuditedSaveMixin):
+            continue
+        admin.site.unregister(model)
+        admin.site.register(model, type(f"Audited{type(current).__name__}", (AuditedSaveMixin, type(current)), {}))

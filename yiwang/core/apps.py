@@ -15,3 +15,6 @@ class CoreConfig(AppConfig):
         # is a 404, not a driver crash). Registered before any URLconf is imported.
         register_converter(IdConverter, "id")
         from yiwang.core import signals  # noqa: F401  (connects the login-history receivers)
+        from yiwang.core.admin_audit import audit_third_party_admins
+
+        audit_third_party_admins()
