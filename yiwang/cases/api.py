@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Query, Router, Schema, Status
@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
@@ -202,6 +203,18 @@ class BoardRowOut(Schema):
     red: int
     paused: int
     total: int
+    service_centre: bool
+
+
+class UrgeIn(Schema):
+    note: str = Field(..., max_length=2000)
+    step_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class UrgeOut(Schema):
+    number: str
+    department: str
+    heads_notified: int
 
 
 def applicant_out(applicant: Applicant, full: bool) -> dict[str, str]:
@@ -399,6 +412,24 @@ def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2*
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
     return [{**r.__dict__, "total": r.total} for r in selectors.supervision_board(department_id=department)]
+
+
+@router.get("/supervision/red-list.xlsx", response={**ERRORS},
+            openapi_extra={"responses": {"200": {"description": "The red list workbook",
+                                                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
+def red_list(request: HttpRequest) -> HttpResponse:
+    """电子监察: overdue cases (红灯) as an Excel workbook, applicants' names masked."""
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
+    return red_list_response(selectors.red_list())
+
+
+@router.post("/cases/{number}/urge", response={200: UrgeOut, **ERRORS})
+def urge(request: HttpRequest, number: str, payload: UrgeIn) -> dict[str, Any]:
+    """电子监察: urge (督办) the department that answers for an open case, or one open step."""
+    case = selectors.case_for_viewer(request.user, number)
+    result = services.urge_case(actor=request.user, case_id=case.pk, note=payload.note, step_id=payload.step_id)
+    return {"number": case.number, "department": result["department"].name, "heads_notified": result["heads_notified"]}
 
 
 class AutomationItemOut(Schema):
