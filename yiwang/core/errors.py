@@ -51,3 +51,4 @@ class CoreErrorCode:
     NOT_FOUND = "not_found"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
+    CALENDAR_YEAR_UNKNOWN = "calendar_year_unknown"
