@@ -26,7 +26,7 @@ def red_list_workbook(rows: list[RedListRow]) -> bytes:
     for r in rows:
         sheet.append([r.number, r.item, r.department, r.step, r.deadline, r.days_overdue, r.applicant])
         sheet.cell(row=sheet.max_row, column=5).number_format = "yyyy-mm-dd"
-    for column, width in zip("ABCDEFG", (22, 36, 24, 20, 14, 14, 12)):
+    for column, width in zip("ABCDEFG", (22, 36, 24, 20, 14, 14, 12), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()

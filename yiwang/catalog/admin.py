@@ -20,6 +20,14 @@ from django.template import engines
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from yiwang.catalog.form_schema import (
+    DELIVERY_METHODS,
+    EDITED_KEYS,
+    FIELD_TYPES,
+    MAX_FIELDS,
+    field_problems,
+    validate_form_schema,
+)
 from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
 from yiwang.catalog.services import publish_process_version, publish_rule_set_version
 from yiwang.core.errors import DomainError
@@ -30,6 +38,89 @@ logger = logging.getLogger(__name__)
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 
 
+class FormSchemaWidget(forms.Widget):
+    """The item's form as rows (field name, label, type, required, choices, help) with spare empty
+    rows to add fields: the operator never edits JSON. Plain HTML, no script."""
+
+    template_name = "catalog/widgets/form_schema.html"
+    spare_rows = 3
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        rows = []
+        for field in value if isinstance(value, list) else []:
+            if isinstance(field, dict):
+                options = field.get("options") or []
+                rows.append({**field, "options_text": "\n".join(str(o) for o in options)
+                             if isinstance(options, list) else str(options)})
+        rows += [{"type": "text"} for _ in range(self.spare_rows)]
+        context["widget"].update(rows=rows, types=[(k, str(v)) for k, v in FIELD_TYPES.items()])
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, Any]]:
+        try:
+            count = min(int(data.get(f"{name}-count", "0")), MAX_FIELDS + self.spare_rows)
+        except ValueError:
+            count = 0
+        fields = []
+        for i in range(max(count, 0)):
+            prefix = f"{name}-{i}-"
+            row = {key: (data.get(prefix + key) or "").strip() for key in ("name", "label", "type", "options", "help")}
+            if data.get(prefix + "delete") or not (row["name"] or row["label"]):
+                continue  # deleted, or a spare row left empty
+            field: dict[str, Any] = {"name": row["name"], "label": row["label"], "type": row["type"] or "text",
+                                     "required": bool(data.get(prefix + "required"))}
+            if field["type"] == "select" or row["options"]:
+                field["options"] = [o.strip() for o in row["options"].splitlines() if o.strip()]
+            if row["help"]:
+                field["help"] = row["help"]
+            fields.append(field)
+        return fields
+
+
+class FormSchemaField(forms.Field):
+    widget = FormSchemaWidget
+
+    def clean(self, value: Any) -> list[dict[str, Any]]:
+        problems = field_problems(value)
+        if problems:
+            raise forms.ValidationError(problems)
+        return value
+
+
+class ServiceItemForm(forms.ModelForm):
+    form_schema = FormSchemaField(label="申请表字段", required=False,
+                                  help_text="每行一个字段；空行不保存，勾选“删除”去掉该字段。保存后会再给出 3 个空行。")
+    delivery_methods = forms.MultipleChoiceField(
+        label="出件方式", choices=list(DELIVERY_METHODS.items()), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "出件方式至少选择一种。"})
+
+    class Meta:
+        model = ServiceItem
+        fields = "__all__"
+
+    def clean_form_schema(self) -> list[dict[str, Any]]:
+        """Keys this editor does not show (set by other tools) stay on the fields they belong to."""
+        edited = self.cleaned_data["form_schema"]
+        before = {f.get("name"): f for f in (self.instance.form_schema or []) if isinstance(f, dict)}
+        merged = []
+        for field in edited:
+            extra = {k: v for k, v in before.get(field["name"], {}).items() if k not in EDITED_KEYS}
+            merged.append({**extra, **field})
+        return validate_form_schema_for_admin(merged)
+
+    def clean_delivery_methods(self) -> list[str]:
+        chosen = set(self.cleaned_data["delivery_methods"])
+        return [m for m in DELIVERY_METHODS if m in chosen]  # stored in a stable order
+
+
+def validate_form_schema_for_admin(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        return validate_form_schema(fields)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.details.get("problems") or [exc.message]) from exc
+
+
 class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
@@ -38,6 +129,7 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin):
+    form = ServiceItemForm
     inlines = (MaterialInline,)
     list_display = ("code", "name", "department", "item_type", "applicant_scope", "online_depth", "promised_days",
                     "legal_days", "process", "is_active")

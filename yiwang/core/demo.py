@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from yiwang.core.ids import citizen_id_check_digit, uscc_check_char
-from yiwang.core.models import Applicant, ApplicantKind, CalendarDay, Department, Role, StaffRole, applicant_id_index
+from yiwang.core.models import Applicant, ApplicantKind, Department, Role, StaffRole, applicant_id_index
 from yiwang.core.services import load_statutory_calendar, record_audit, register_applicant
 
 DEMO_PASSWORD = "yiwang2026"

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from yiwang.cases.models import Case
+from yiwang.cases.tests.test_api import apply_payload
 from yiwang.core import calendar
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent, CalendarDay, CalendarYear
 from yiwang.core.services import load_statutory_calendar, set_calendar_year
-from yiwang.cases.tests.test_api import apply_payload
 from yiwang.testing import factories
 from yiwang.testing.calendar import local
 from yiwang.testing.http import assert_error, bearer, post_json
