@@ -22,11 +22,12 @@ from yiwang.core.services import record_audit
 URGE_NOTE_MAX = 500
 
 
-def notify_staff(*, recipient_ids: Iterable[int], message: str, link: str = "") -> list[Notification]:
-    """The one place supervision writes notifications (heads told of overdue or urged cases), so
-    that a richer notification model (kind, title, outbox) changes one function."""
-    notes = [Notification(recipient_id=user_id, message=message[:300], link=link) for user_id in recipient_ids]
-    return Notification.objects.bulk_create(notes)
+def notify_staff(notes: Iterable[tuple[int, str, str]]) -> list[Notification]:
+    """The one place supervision writes notifications — ``(recipient id, message, link)``, heads
+    told of overdue or urged cases — in one insert, so that a richer notification model (kind,
+    title, outbox) changes this function only."""
+    return Notification.objects.bulk_create(
+        [Notification(recipient_id=user_id, message=message[:300], link=link) for user_id, message, link in notes])
 
 
 def department_heads(department_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -71,12 +72,9 @@ def urge_case(*, actor: AbstractBaseUser, case_id: int, note: str, step_id: int 
         assert department is not None  # an open case always has one
         heads = department_heads([department.pk]).get(department.pk, [])
         step_name = step.name if step else (case.current_step or case.get_status_display())
-        notify_staff(
-            recipient_ids=heads,
-            message=_("电子监察督办：办件 %(number)s（%(step)s）—— %(note)s")
-            % {"number": case.number, "step": _(step_name), "note": note},
-            link=f"/work/cases/{case.number}/",
-        )
+        message = (_("电子监察督办：办件 %(number)s（%(step)s）—— %(note)s")
+                   % {"number": case.number, "step": _(step_name), "note": note})
+        notify_staff((head, message, f"/work/cases/{case.number}/") for head in heads)
         supervisor_department = next((r.department for r in staff_roles_of(actor) if r.role == Role.SUPERVISOR), None)
         audit_case(case, actor=actor, at=now, event_type="case_urged", department=supervisor_department,
                    note=note, step=step_name, responsible=department.name, responsible_code=department.code,
@@ -99,15 +97,14 @@ def escalate_overdue_steps(*, now: dt.datetime | None = None, batch_size: int = 
             if not steps:
                 return escalated
             heads = department_heads(s.department_id for s in steps)
+            notes = []
             for step in steps:
-                notify_staff(
-                    recipient_ids=heads.get(step.department_id, []),
-                    message=_("办件 %(number)s 的「%(step)s」环节已超期，请督办。") % {"number": step.case.number, "step": step.name},
-                    link=f"/work/cases/{step.case.number}/",
-                )
+                message = _("办件 %(number)s 的「%(step)s」环节已超期，请督办。") % {"number": step.case.number, "step": step.name}
+                notes += [(head, message, f"/work/cases/{step.case.number}/") for head in heads.get(step.department_id, [])]
                 record_audit(actor=None, at=now, event_type="case_step_escalated", subject_type="case", subject_id=step.case_id,
                              details={"number": step.case.number, "step": step.name, "due_at": step.due_at.isoformat(),
                                       "heads_notified": len(heads.get(step.department_id, []))},
                              actor_department=step.department)
+            notify_staff(notes)
             CaseStep.objects.filter(pk__in=[s.pk for s in steps]).update(escalated_at=now)
             escalated += len(steps)
