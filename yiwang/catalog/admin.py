@@ -91,10 +91,10 @@ class FormSchemaField(forms.Field):
 
 
 class ServiceItemForm(forms.ModelForm):
-    form_schema = FormSchemaField(label="申请表字段", required=False,
+    form_schema = FormSchemaField(label=ServiceItem._meta.get_field("form_schema").verbose_name, required=False,
                                   help_text="每行一个字段；空行不保存，勾选“删除”去掉该字段。保存后会再给出 3 个空行。")
     delivery_methods = forms.MultipleChoiceField(
-        label="出件方式", choices=list(DELIVERY_METHODS.items()), widget=forms.CheckboxSelectMultiple,
+        label=ServiceItem._meta.get_field("delivery_methods").verbose_name, choices=list(DELIVERY_METHODS.items()), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "出件方式至少选择一种。"})
 
     class Meta:
