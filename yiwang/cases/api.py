@@ -266,7 +266,7 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         ],
         "timeline": [
             {"at": t.at, "event": t.event_type, "label": t.label, "department": t.department, "details": t.details}
-            for t in selectors.case_timeline(case)
+            for t in selectors.case_timeline(case, viewer=user)
         ],
     }
 

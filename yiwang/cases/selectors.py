@@ -223,9 +223,17 @@ class TimelineEntry:
     details: dict[str, Any]
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
+# Internal notes the applicant does not read on their own case's timeline (they see that the case
+# was urged, and by which office, but not what the supervisor wrote to the department).
+STAFF_ONLY_DETAILS = {"case_urged": ("note",)}
+
+
+def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list[TimelineEntry]:
     """Every step of the case: what happened, when, and which department held it (never a
-    person's name)."""
+    person's name). For a ``viewer`` who is not staff, internal notes are left out."""
+    from yiwang.core.selectors import is_staff_member
+
+    hidden = {} if viewer is None or is_staff_member(viewer) else STAFF_ONLY_DETAILS
     events = (
         AuditEvent.objects.filter(subject_type="case", subject_id=str(case.pk))
         .select_related("actor_department")
@@ -236,7 +244,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
         details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
                                                                "outcome", "channel", "paused_days", "next_steps",
                                                                "failed_rules", "rules_version", "instant", "shared",
-                                                               "responsible")}
+                                                               "responsible")
+                   and k not in hidden.get(e.event_type, ())}
         if e.actor_department:
             department = e.actor_department.name
         elif e.details.get("instant"):

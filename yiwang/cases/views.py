@@ -124,7 +124,7 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "case": case,
         "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
         "steps": selectors.case_steps(case),
-        "timeline": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline(case, viewer=request.user),
         "materials": case.materials.select_related("material", "review").prefetch_related("findings"),
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,

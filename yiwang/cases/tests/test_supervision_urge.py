@@ -212,3 +212,18 @@ def test_board_page_shows_the_service_centre_and_the_export(world):
     centre = Department.objects.get(code="ZWFW")
     cases = client.get(f"/work/board/cases/?department={centre.pk}&light=red").content.decode()
     assert "/work/board/urge/" in cases
+
+
+def test_the_applicant_sees_that_the_case_was_urged_but_not_the_supervisors_note(world):
+    case = in_review(world, local(2026, 3, 2, 9))
+    services.urge_case(actor=world.supervisor, case_id=case.pk, note="审查科拖延，今日必须办结", now=NOW)
+    client = Client()
+    own = client.get(f"/api/v1/cases/{case.number}", **bearer(client, "citizen")).json()
+    urged = [t for t in own["timeline"] if t["event"] == "case_urged"]
+    assert len(urged) == 1 and "note" not in urged[0]["details"]
+    assert "今日必须办结" not in str(own)
+    staff = client.get(f"/api/v1/cases/{case.number}", **bearer(client, "supervisor")).json()
+    assert [t for t in staff["timeline"] if t["event"] == "case_urged"][0]["details"]["note"] == "审查科拖延，今日必须办结"
+    client.force_login(world.citizen)
+    page = client.get(f"/me/cases/{case.number}/").content.decode()
+    assert "电子监察督办" in page and "今日必须办结" not in page
