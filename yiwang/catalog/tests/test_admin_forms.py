@@ -13,7 +13,7 @@ from yiwang.cases.models import DeliveryMethod
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.catalog.form_schema import DELIVERY_METHODS, field_problems, validate_form_schema
-from yiwang.catalog.models import ProcessDefinition, ProcessVersion, ServiceItem
+from yiwang.catalog.models import ProcessDefinition, ProcessVersion
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
 from yiwang.testing import factories
