@@ -402,7 +402,11 @@ def board_red_list(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
     from yiwang.cases.exports import red_list_response
 
-    return red_list_response(selectors.red_list())
+    try:
+        return red_list_response(selectors.red_list())
+    except DomainError as exc:  # e.g. today lies past the last year the calendar knows
+        messages.error(request, exc.message)
+        return redirect("cases:board")
 
 
 @staff_required

@@ -227,3 +227,18 @@ def test_the_applicant_sees_that_the_case_was_urged_but_not_the_supervisors_note
     client.force_login(world.citizen)
     page = client.get(f"/me/cases/{case.number}/").content.decode()
     assert "电子监察督办" in page and "今日必须办结" not in page
+
+
+def test_red_list_past_the_calendar_says_so_instead_of_failing(world):
+    from yiwang.core import calendar
+    from yiwang.core.models import CalendarYear
+
+    in_review(world, local(2026, 3, 2, 9))
+    CalendarYear.objects.all().delete()
+    calendar.invalidate_calendar_cache()
+    client = Client()
+    assert_error(client.get("/api/v1/supervision/red-list.xlsx", **bearer(client, "supervisor")), 409,
+                 "calendar_year_unknown")
+    client.force_login(world.supervisor)
+    page = client.get("/work/board/red-list.xlsx", follow=True)
+    assert page.status_code == 200 and "工作日历" in page.content.decode()
