@@ -41,6 +41,25 @@ def _isolated_media(settings: Any, tmp_path: Any) -> None:
     invalidate_calendar_cache()
 
 
+@pytest.fixture(autouse=True)
+def _calendar_years_known(request: Any) -> None:
+    """Deadlines are refused past the last year the calendar knows. Tests count working days by the
+    Monday–Friday rule unless they declare holidays themselves, so the test calendar is declared to
+    know the years tests use (``test_calendar_horizon`` removes them to test the refusal)."""
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return
+    from yiwang.core.models import CalendarYear
+
+    CalendarYear.objects.bulk_create([CalendarYear(year=y, source="tests") for y in range(2020, 2041)],
+                                     ignore_conflicts=True)
+    invalidate_calendar_cache()
+
+
 @dataclass
 class World:
     """A small county: the window, two departments, their staff, a citizen and two items."""

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from yiwang.cases import permissions, selectors, services
 from yiwang.cases.documents import case_documents
 from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
@@ -223,6 +224,18 @@ class BoardRowOut(Schema):
     red: int
     paused: int
     total: int
+    service_centre: bool
+
+
+class UrgeIn(Schema):
+    note: str = Field(..., max_length=2000)
+    step_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class UrgeOut(Schema):
+    number: str
+    department: str
+    heads_notified: int
 
 
 def applicant_out(applicant: Applicant, full: bool) -> dict[str, str]:
@@ -268,7 +281,7 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         ],
         "timeline": [
             {"at": t.at, "event": t.event_type, "label": t.label, "department": t.department, "details": t.details}
-            for t in selectors.case_timeline(case)
+            for t in selectors.case_timeline(case, viewer=user)
         ],
         "documents": [
             {"kind": d.kind, "name": _(d.title), "url": reverse("api-v1:download_document", args=[d.pk]),
@@ -440,6 +453,24 @@ def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2*
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
     return [{**r.__dict__, "total": r.total} for r in selectors.supervision_board(department_id=department)]
+
+
+@router.get("/supervision/red-list.xlsx", response={**ERRORS},
+            openapi_extra={"responses": {"200": {"description": "The red list workbook",
+                                                 "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
+def red_list(request: HttpRequest) -> HttpResponse:
+    """电子监察: overdue cases (红灯) as an Excel workbook, applicants' names masked."""
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
+    return red_list_response(selectors.red_list())
+
+
+@router.post("/cases/{number}/urge", response={200: UrgeOut, **ERRORS})
+def urge(request: HttpRequest, number: str, payload: UrgeIn) -> dict[str, Any]:
+    """电子监察: urge (督办) the department that answers for an open case, or one open step."""
+    case = selectors.case_for_viewer(request.user, number)
+    result = services.urge_case(actor=request.user, case_id=case.pk, note=payload.note, step_id=payload.step_id)
+    return {"number": case.number, "department": result["department"].name, "heads_notified": result["heads_notified"]}
 
 
 class AutomationItemOut(Schema):

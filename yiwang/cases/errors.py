@@ -25,3 +25,5 @@ class CaseErrorCode:
     CORRECTION_INCOMPLETE = "correction_incomplete"
     PROCESS_ERROR = "process_error"
     MOVE_INVALID = "move_invalid"
+    NOTE_REQUIRED = "note_required"
+    NOTE_TOO_LONG = "note_too_long"

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Count, Exists, F, IntegerField, Max, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,15 +21,20 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.services.approval import APPROVER_ROLES
 from yiwang.core.errors import Forbidden, NotFound
-from yiwang.core.models import AuditEvent, Role
+from yiwang.core.ids import mask_name
+from yiwang.core.models import ApplicantKind, AuditEvent, Department, Role
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
 GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
+LIGHTS = (GREEN, YELLOW, RED, PAUSED)
 
 
+# The SLA light, in its one home: green / yellow (at most one working day or 20 % of the promised
+# time left, i.e. from ``warn_at``) / red (overdue, from ``due_at``); paused while waiting for the
+# applicant's correction; done once closed. ``sla_light`` reads it for a case or step in hand,
+# ``sla_light_q`` as a filter on a query of cases or steps; nothing else spells the rule out.
 def sla_light(*, status: str, due_at: dt.datetime, warn_at: dt.datetime, now: dt.datetime) -> str:
-    """Green / yellow (at most one working day or 20 % of the promised time left) / red (overdue);
-    paused while waiting for the applicant's correction; done once closed."""
+    """The light of one case (or of one step, with its case's status)."""
     if status not in CaseStatus.open_states():
         return DONE
     if status == CaseStatus.CORRECTION:
@@ -37,6 +44,55 @@ def sla_light(*, status: str, due_at: dt.datetime, warn_at: dt.datetime, now: dt
     if warn_at <= now:
         return YELLOW
     return GREEN
+
+
+def sla_light_q(light: str, *, now: dt.datetime, status_field: str = "status") -> Q:
+    """The open rows whose light is ``light`` (``status_field`` names the case status: ``case__status``
+    for steps); rows must already be limited to open cases."""
+    paused = Q(**{status_field: CaseStatus.CORRECTION})
+    if light == PAUSED:
+        return paused
+    if light == RED:
+        return ~paused & Q(due_at__lte=now)
+    if light == YELLOW:
+        return ~paused & Q(warn_at__lte=now, due_at__gt=now)
+    if light == GREEN:
+        return ~paused & Q(warn_at__gt=now)
+    raise ValueError(f"unknown SLA light {light!r}")
+
+
+def as_id(value: str | int | None) -> int | None:
+    """A database id from a query parameter, or None for anything no id column can hold (the board
+    took ``?department=99999999999999999999`` as a number and the database refused it: a 500)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 1 <= number <= 2**63 - 1 else None
+
+
+# Which office a case waits at: before acceptance (待受理, 待补正) and after the decision (待出件) the
+# one window holds it, so the service centre (政务服务中心) answers for its time; in review, the
+# approving department does.
+AT_WINDOW = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.AWAITING_DELIVERY)
+
+
+def service_centre() -> Department | None:
+    return Department.objects.filter(is_service_centre=True).order_by("sort_order", "id").first()
+
+
+def responsible_department_id(case: Case, centre: Department | None) -> int:
+    """The department that answers for an open case's time now (see ``AT_WINDOW``)."""
+    if centre is not None and case.status in AT_WINDOW:
+        return centre.pk
+    return case.department_id
+
+
+def held_by_q(department_id: int) -> Q:
+    """Open cases that ``department_id`` answers for: its items in review, and everything at the
+    window when it is the service centre (one query: the centre is looked up inside it)."""
+    is_centre = Exists(Department.objects.filter(pk=department_id, is_service_centre=True))
+    return Q(department_id=department_id, status=CaseStatus.IN_REVIEW) | (Q(status__in=AT_WINDOW) & is_centre)
 
 
 def is_clerk(user: AbstractBaseUser) -> bool:
@@ -121,6 +177,7 @@ EVENT_LABELS = {
     "case_withdrawn": _("申请人撤回"),
     "case_delivered": _("统一出件，办结"),
     "case_step_escalated": _("超期督办"),
+    "case_urged": _("电子监察督办"),
     "case_instant_rules_failed": _("秒批规则未通过，转人工办理"),
     "case_engine_error": _("审批流程出错，待管理员处理"),
     "case_process_moved": _("管理员调整审批环节"),
@@ -137,9 +194,17 @@ class TimelineEntry:
     details: dict[str, Any]
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
+# Internal notes the applicant does not read on their own case's timeline (they see that the case
+# was urged, and by which office, but not what the supervisor wrote to the department).
+STAFF_ONLY_DETAILS = {"case_urged": ("note",)}
+
+
+def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list[TimelineEntry]:
     """Every step of the case: what happened, when, and which department held it (never a
-    person's name)."""
+    person's name). For a ``viewer`` who is not staff, internal notes are left out."""
+    from yiwang.core.selectors import is_staff_member
+
+    hidden = {} if viewer is None or is_staff_member(viewer) else STAFF_ONLY_DETAILS
     events = (
         AuditEvent.objects.filter(subject_type="case", subject_id=str(case.pk))
         .select_related("actor_department")
@@ -149,7 +214,9 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     for e in events:
         details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
                                                                "outcome", "channel", "paused_days", "next_steps",
-                                                               "failed_rules", "rules_version", "instant", "shared")}
+                                                               "failed_rules", "rules_version", "instant", "shared",
+                                                               "responsible")
+                   and k not in hidden.get(e.event_type, ())}
         if e.actor_department:
             department = e.actor_department.name
         elif e.details.get("instant"):
@@ -177,6 +244,7 @@ class BoardRow:
     yellow: int
     red: int
     paused: int
+    service_centre: bool = False
 
     @property
     def total(self) -> int:
@@ -184,62 +252,118 @@ class BoardRow:
 
 
 def _light_counts(now: dt.datetime) -> dict[str, Count]:
-    running = ~Q(status=CaseStatus.CORRECTION)
-    return {
-        "red": Count("id", filter=running & Q(due_at__lte=now)),
-        "yellow": Count("id", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
-        "green": Count("id", filter=running & Q(warn_at__gt=now)),
-        "paused": Count("id", filter=Q(status=CaseStatus.CORRECTION)),
-    }
+    return {light: Count("id", filter=sla_light_q(light, now=now)) for light in (RED, YELLOW, GREEN, PAUSED)}
 
 
 def supervision_board(*, now: dt.datetime | None = None, department_id: int | None = None) -> list[BoardRow]:
-    """Open cases by department (or, for one department, by item), counted green/yellow/red.
+    """Open cases by the department that answers for them (or, for one department, by item), counted
+    green/yellow/red. Cases at the window count against the service centre (``AT_WINDOW``), which
+    is always on the whole board.
 
-    The whole board is one query grouped by ``(status, department)``, so that it walks the
-    ``case_board_idx`` index in its own order as a covering index; the statuses are folded here.
-    Grouping by the department's name instead made SQLite scan the table through the bare
-    department index and sort (100,000 open cases: about 5× slower; see docs/benchmarks.md)."""
+    The whole board is one query: the cases grouped by ``(status, department)``, so that it walks
+    the ``case_board_idx`` index in its own order as a covering index, united with the service
+    centre's row; the statuses are folded here. Grouping by the department's name instead made
+    SQLite scan the table through the bare department index and sort (100,000 open cases: about 5×
+    slower; see docs/benchmarks.md)."""
     now = now or timezone.now()
     cases = Case.objects.filter(status__in=CaseStatus.open_states())
     if department_id is not None:  # one department's slice of the index: grouping by item is cheap
-        rows = (cases.filter(department_id=department_id).values("item_id", "item__name")
+        rows = (cases.filter(held_by_q(department_id)).values("item_id", "item__name")
                 .annotate(**_light_counts(now)).order_by("item_id"))
         return [BoardRow(r["item_id"], r["item__name"], r["green"], r["yellow"], r["red"], r["paused"]) for r in rows]
-    rows = (cases.values("status", "department_id").annotate(label=Max("department__name"), **_light_counts(now))
-            .order_by("status", "department_id"))
+    zero = Value(0, output_field=IntegerField())
+    centre = (Department.objects.filter(is_service_centre=True)
+              .annotate(status_=Value("", output_field=CharField()), department_=F("pk"), label=F("name"),
+                        **{light: zero for light in (RED, YELLOW, GREEN, PAUSED)})
+              .values("status_", "department_", "label", RED, YELLOW, GREEN, PAUSED).order_by())
+    grouped = (cases.values("status", "department_id").annotate(label=Max("department__name"), **_light_counts(now))
+               .order_by())
     board: dict[int, BoardRow] = {}
+    centre_id = None
+    rows = list(grouped.union(centre, all=True))
+    for r in rows:  # the centre's own row first, so that window cases can fold into it
+        if r["status"] == "":
+            centre_id = r["department_id"]
+            board[centre_id] = BoardRow(centre_id, r["label"], 0, 0, 0, 0, service_centre=True)
     for r in rows:
-        row = board.setdefault(r["department_id"], BoardRow(r["department_id"], r["label"], 0, 0, 0, 0))
-        row.green += r["green"]
-        row.yellow += r["yellow"]
-        row.red += r["red"]
-        row.paused += r["paused"]
-    return [board[k] for k in sorted(board)]
+        if r["status"] == "":
+            continue
+        key = centre_id if centre_id is not None and r["status"] in AT_WINDOW else r["department_id"]
+        row = board.setdefault(key, BoardRow(key, r["label"], 0, 0, 0, 0))
+        row.green += r[GREEN]
+        row.yellow += r[YELLOW]
+        row.red += r[RED]
+        row.paused += r[PAUSED]
+    return [board[k] for k in sorted(board, key=lambda k: (not board[k].service_centre, k))]
 
 
 def board_cases(
     *, now: dt.datetime | None = None, department_id: int | None = None, item_id: int | None = None,
     light: str | None = None, limit: int = 200,
 ) -> list[Case]:
-    """The cases behind one cell of the board, most overdue first."""
+    """The cases behind one cell of the board, most overdue first; each carries
+    ``responsible_name``, the department that answers for it (see ``AT_WINDOW``)."""
     now = now or timezone.now()
     cases = Case.objects.filter(status__in=CaseStatus.open_states())
     if department_id:
-        cases = cases.filter(department_id=department_id)
+        cases = cases.filter(held_by_q(department_id))
     if item_id:
         cases = cases.filter(item_id=item_id)
-    running = ~Q(status=CaseStatus.CORRECTION)
-    if light == RED:
-        cases = cases.filter(running, due_at__lte=now)
-    elif light == YELLOW:
-        cases = cases.filter(running, warn_at__lte=now, due_at__gt=now)
-    elif light == GREEN:
-        cases = cases.filter(running, warn_at__gt=now)
-    elif light == PAUSED:
-        cases = cases.filter(status=CaseStatus.CORRECTION)
-    return list(cases.select_related("item", "department", "current_department").order_by("due_at", "id")[:limit])
+    if light in LIGHTS:
+        cases = cases.filter(sla_light_q(light, now=now))
+    centre_name = Department.objects.filter(is_service_centre=True).order_by("sort_order", "id").values("name")[:1]
+    cases = cases.annotate(responsible_name=Coalesce(
+        DbCase(When(status__in=AT_WINDOW, then=Subquery(centre_name)), default=F("department__name")),
+        F("department__name")))
+    return list(cases.select_related("item", "department", "current_department", "applicant")
+                .order_by("due_at", "id")[:limit])
 
+
+def responsible_department(case: Case) -> Department | None:
+    """The department that answers for an open case now (``AT_WINDOW``); None once it is closed."""
+    if case.status not in CaseStatus.open_states():
+        return None
+    if case.status in AT_WINDOW:
+        return service_centre() or case.department
+    return case.department
+
+
+@dataclass
+class RedListRow:
+    number: str
+    item: str
+    department: str
+    step: str
+    deadline: dt.date
+    days_overdue: int
+    applicant: str
+
+
+def red_list(*, now: dt.datetime | None = None, limit: int = 5000) -> list[RedListRow]:
+    """Overdue open cases (红灯), most overdue first, for the supervisor's export: who answers for
+    each, where it stands, how many working days late, and the applicant's name masked (the
+    export leaves the system)."""
+    from yiwang.core import calendar
+
+    now = now or timezone.now()
+    cases = board_cases(now=now, light=RED, limit=limit)
+    today = calendar.local_date(now)
+    rows = []
+    for c in cases:
+        deadline = calendar.local_date(c.due_at - dt.timedelta(microseconds=1))
+        step = c.current_step or str(CaseStatus(c.status).label)
+        rows.append(RedListRow(
+            number=c.number or "", item=c.item.name, department=c.responsible_name, step=str(_(step)),
+            deadline=deadline, days_overdue=calendar.working_days_between(deadline, today),
+            applicant=c.applicant.name if c.applicant.kind == ApplicantKind.ORGANISATION else mask_name(c.applicant.name),
+        ))
+    return rows
+
+
+def case_urges(case: Case) -> QuerySet[AuditEvent]:
+    """The 督办 on record for a case, latest first."""
+    return (AuditEvent.objects.filter(subject_type="case", subject_id=str(case.pk), event_type="case_urged")
+            .select_related("actor_department").order_by("-id"))
 
 
 def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:

@@ -19,6 +19,8 @@ urlpatterns = [
     path("work/tasks/", views.tasks, name="tasks"),
     path("work/board/", views.board, name="board"),
     path("work/board/cases/", views.board_cases, name="board_cases"),
+    path("work/board/red-list.xlsx", views.board_red_list, name="board_red_list"),
+    path("work/board/urge/<str:number>/", views.board_urge, name="board_urge"),
     path("work/cases/<str:number>/", views.staff_case, name="staff_case"),
     path("work/cases/<str:number>/<str:action>/", views.staff_action, name="staff_action"),
 ]

@@ -126,7 +126,7 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "case": case,
         "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
         "steps": selectors.case_steps(case),
-        "timeline": selectors.case_timeline(case),
+        "timeline": selectors.case_timeline(case, viewer=request.user),
         "materials": materials,
         "may_open_files": full,
         "corrections": case.corrections.prefetch_related("materials"),
@@ -229,8 +229,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         tasks = selectors.my_tasks(request.user)
         now = timezone.now()
         context["task_count"] = tasks.count()
-        context["task_overdue"] = tasks.filter(due_at__lte=now).count()
-        context["task_warning"] = tasks.filter(warn_at__lte=now, due_at__gt=now).count()
+        context["task_overdue"] = tasks.filter(selectors.sla_light_q(selectors.RED, now=now, status_field="case__status")).count()
+        context["task_warning"] = tasks.filter(selectors.sla_light_q(selectors.YELLOW, now=now,
+                                                                     status_field="case__status")).count()
     context["notifications"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).order_by("-id")[:10]
     return render(request, "cases/workbench.html", context)
 
@@ -360,7 +361,8 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def board(request: HttpRequest) -> HttpResponse:
-    """电子监察: open cases green / yellow / red by department, drill down by item and to cases."""
+    """电子监察: open cases green / yellow / red by the department that answers for them (the service
+    centre for cases at the window), drill down by item and to cases."""
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
     department_id = parse_id(request.GET.get("department"))
@@ -383,7 +385,7 @@ def board_cases(request: HttpRequest) -> HttpResponse:
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
     get = request.GET
-    light = get.get("light") if get.get("light") in ("green", "yellow", "red", "paused") else None
+    light = get.get("light") if get.get("light") in selectors.LIGHTS else None
     cases = selectors.board_cases(
         department_id=parse_id(get.get("department")),
         item_id=parse_id(get.get("item")),
@@ -392,3 +394,43 @@ def board_cases(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in cases]
     return render(request, "cases/board_cases.html", {"rows": rows, "light": light})
+
+
+@staff_required
+def board_red_list(request: HttpRequest) -> HttpResponse:
+    """The red list (overdue cases) as an Excel workbook, for a supervisor's meeting."""
+    if not is_supervisor(request.user):
+        return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
+    from yiwang.cases.exports import red_list_response
+
+    try:
+        return red_list_response(selectors.red_list())
+    except DomainError as exc:  # e.g. today lies past the last year the calendar knows
+        messages.error(request, exc.message)
+        return redirect("cases:board")
+
+
+@staff_required
+def board_urge(request: HttpRequest, number: str) -> HttpResponse:
+    """督办: a supervisor urges the department that answers for a case (or one of its steps)."""
+    if not is_supervisor(request.user):
+        return HttpResponseForbidden(_("只有电子监察人员可以督办。"))
+    try:
+        case = selectors.case_for_viewer(request.user, number)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    note = ""
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        try:
+            services.urge_case(actor=request.user, case_id=case.pk, note=note,
+                               step_id=selectors.as_id(request.POST.get("step_id")))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已督办，责任部门负责人已收到通知。"))
+            return redirect("cases:board_urge", number=number)
+    return render(request, "cases/board_urge.html", {
+        "case": case, "note": note, "open_steps": selectors.case_steps(case).filter(status=StepStatus.OPEN),
+        "responsible": selectors.responsible_department(case), "urges": selectors.case_urges(case),
+    })

@@ -20,15 +20,108 @@ from django.template import engines
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from yiwang.catalog.form_schema import (
+    DELIVERY_METHODS,
+    EDITED_KEYS,
+    FIELD_TYPES,
+    MAX_FIELDS,
+    field_problems,
+    validate_form_schema,
+)
 from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
-from yiwang.catalog.services import publish_process_version, publish_rule_set_version
+from yiwang.catalog.processes import SHAPES
+from yiwang.catalog.services import publish_process_version, publish_rule_set_version, publish_stock_process
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 
 logger = logging.getLogger(__name__)
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
+
+
+class FormSchemaWidget(forms.Widget):
+    """The item's form as rows (field name, label, type, required, choices, help) with spare empty
+    rows to add fields: the operator never edits JSON. Plain HTML, no script."""
+
+    template_name = "catalog/widgets/form_schema.html"
+    spare_rows = 3
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        rows = []
+        for field in value if isinstance(value, list) else []:
+            if isinstance(field, dict):
+                options = field.get("options") or []
+                rows.append({**field, "options_text": "\n".join(str(o) for o in options)
+                             if isinstance(options, list) else str(options)})
+        rows += [{"type": "text"} for _ in range(self.spare_rows)]
+        context["widget"].update(rows=rows, types=[(k, str(v)) for k, v in FIELD_TYPES.items()])
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[dict[str, Any]]:
+        try:
+            count = min(int(data.get(f"{name}-count", "0")), MAX_FIELDS + self.spare_rows)
+        except ValueError:
+            count = 0
+        fields = []
+        for i in range(max(count, 0)):
+            prefix = f"{name}-{i}-"
+            row = {key: (data.get(prefix + key) or "").strip() for key in ("name", "label", "type", "options", "help")}
+            if data.get(prefix + "delete") or not (row["name"] or row["label"]):
+                continue  # deleted, or a spare row left empty
+            field: dict[str, Any] = {"name": row["name"], "label": row["label"], "type": row["type"] or "text",
+                                     "required": bool(data.get(prefix + "required"))}
+            if field["type"] == "select" or row["options"]:
+                field["options"] = [o.strip() for o in row["options"].splitlines() if o.strip()]
+            if row["help"]:
+                field["help"] = row["help"]
+            fields.append(field)
+        return fields
+
+
+class FormSchemaField(forms.Field):
+    widget = FormSchemaWidget
+
+    def clean(self, value: Any) -> list[dict[str, Any]]:
+        problems = field_problems(value)
+        if problems:
+            raise forms.ValidationError(problems)
+        return value
+
+
+class ServiceItemForm(forms.ModelForm):
+    form_schema = FormSchemaField(label=ServiceItem._meta.get_field("form_schema").verbose_name, required=False,
+                                  help_text="每行一个字段；空行不保存，勾选“删除”去掉该字段。保存后会再给出 3 个空行。")
+    delivery_methods = forms.MultipleChoiceField(
+        label=ServiceItem._meta.get_field("delivery_methods").verbose_name, choices=list(DELIVERY_METHODS.items()), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "出件方式至少选择一种。"})
+
+    class Meta:
+        model = ServiceItem
+        fields = "__all__"
+
+    def clean_form_schema(self) -> list[dict[str, Any]]:
+        """Keys this editor does not show (set by other tools) stay on the fields they belong to."""
+        edited = self.cleaned_data["form_schema"]
+        before = {f.get("name"): f for f in (self.instance.form_schema or []) if isinstance(f, dict)}
+        merged = []
+        for field in edited:
+            extra = {k: v for k, v in before.get(field["name"], {}).items() if k not in EDITED_KEYS}
+            merged.append({**extra, **field})
+        return validate_form_schema_for_admin(merged)
+
+    def clean_delivery_methods(self) -> list[str]:
+        chosen = set(self.cleaned_data["delivery_methods"])
+        return [m for m in DELIVERY_METHODS if m in chosen]  # stored in a stable order
+
+
+def validate_form_schema_for_admin(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        return validate_form_schema(fields)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.details.get("problems") or [exc.message]) from exc
 
 
 class MaterialInline(admin.TabularInline):
@@ -39,7 +132,11 @@ class MaterialInline(admin.TabularInline):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = ServiceItemForm
     inlines = (MaterialInline,)
+
+    class Media:
+        css = {"all": ("css/admin-catalog.css",)}
     list_display = ("code", "name", "department", "item_type", "applicant_scope", "online_depth", "promised_days",
                     "legal_days", "process", "is_active")
     list_filter = ("is_active", "department", "item_type", "online_depth", "applicant_scope", "process")
@@ -99,6 +196,17 @@ def check_warnings(version: ProcessVersion) -> list[str]:
 
 def step_summary(version: ProcessVersion) -> str:
     return " → ".join(f"{s['name']}（{s['department']}）" for s in version.steps)
+
+
+def diagram_html(version: ProcessVersion) -> str:
+    """A diagram of the version drawn by the static viewer script; a file without diagram
+    information (``bpmndi``) is said to have none, the step table stays the reference."""
+    if "BPMNDiagram" not in version.bpmn_xml:
+        return "该版本的文件没有图形信息（bpmndi），仅显示环节表。"
+    url = reverse("admin:catalog_processversion_bpmn", args=[version.pk])
+    return format_html('<div class="diagram admin-diagram" data-src="{}" role="img" aria-label="{}"></div>'
+                       '<p class="help"><a href="{}" download>下载 BPMN 文件</a>（可在建模工具中打开）</p>',
+                       url, f"{version.definition} v{version.version} 流程图", url)
 
 
 def parse_lane_lines(text: str) -> dict[str, str]:
@@ -177,6 +285,7 @@ UPLOAD_TEMPLATE = engines["django"].from_string("""{% extends "admin/base_site.h
 {% if original %}&rsaquo; <a href="{% url opts|admin_urlname:'change' original.pk|admin_urlquote %}">{{ original }}</a>{% endif %}
 &rsaquo; {{ title }}</div>{% endblock %}
 {% block content %}<div id="content-main">
+{% if shape_url %}<p class="help">{{ shape_hint }} <a class="button" href="{{ shape_url }}">{{ shape_link }}</a></p>{% endif %}
 {% if original %}<p>当前版本：{% if latest %}v{{ latest.version }}（{{ latest_steps }}）{% else %}无{% endif %}。
 发布后新办件使用新版本，在办件继续使用其开始时的版本。</p>{% endif %}
 <form method="post" enctype="multipart/form-data" novalidate>{% csrf_token %}
@@ -186,9 +295,42 @@ UPLOAD_TEMPLATE = engines["django"].from_string("""{% extends "admin/base_site.h
 {{ field.errors }}<div class="flex-container">{{ field.label_tag }} {{ field }}</div>
 {% if field.help_text %}<div class="help">{{ field.help_text }}</div>{% endif %}</div>{% endfor %}
 </fieldset>
-<div class="submit-row"><input type="submit" class="default" value="发布"></div>
+<div class="submit-row"><input type="submit" class="default" value="{{ submit_label|default:'发布' }}"></div>
 </form></div>{% endblock %}
 """)
+
+
+class StockShapeForm(forms.Form):
+    """A new department's process from a stock shape: the shape, and a department for each of its
+    lanes. Published through the same lane mapping the demo seed and an upload use."""
+
+    shape = forms.ChoiceField(label="标准流程模板")
+    dept = forms.ModelChoiceField(label="主办部门（泳道 dept）", queryset=Department.objects.all(), required=False)
+    partner = forms.ModelChoiceField(label="协办部门一（泳道 partner）", queryset=Department.objects.all(), required=False,
+                                     help_text="跨部门协查、并联审批需要。")
+    partner2 = forms.ModelChoiceField(label="协办部门二（泳道 partner2）", queryset=Department.objects.all(), required=False,
+                                      help_text="仅并联审批需要。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shape"].choices = [
+            (s.key, f"{s.label}（{len(s.params)} 个泳道：{'、'.join(s.params)}）") for s in SHAPES.values() if s.params]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        shape = SHAPES.get(data.get("shape") or "")
+        if shape is None:
+            return data
+        for param in ("dept", "partner", "partner2"):
+            chosen = data.get(param)
+            if param in shape.params and chosen is None:
+                self.add_error(param, f"「{shape.label}」需要为泳道 {param} 指定部门。")
+            elif param not in shape.params and chosen is not None:
+                self.add_error(param, f"「{shape.label}」没有泳道 {param}：请留空。")
+        chosen_codes = [data[p].code for p in shape.params if data.get(p) is not None]
+        if len(set(chosen_codes)) != len(chosen_codes):
+            raise forms.ValidationError("同一部门不能占两个泳道。")
+        return data
 
 
 @admin.register(ProcessDefinition)
@@ -196,8 +338,17 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = (ProcessVersionInline,)
     list_display = ("key", "name", "latest_version_number", "lanes", "item_count")
     search_fields = ("key", "name", "description")
-    fields = ("key", "name", "description", "upload_link")
-    readonly_fields = ("key", "upload_link")
+    fields = ("key", "name", "description", "upload_link", "latest_diagram")
+    readonly_fields = ("key", "upload_link", "latest_diagram")
+
+    class Media:
+        css = {"all": ("vendor/bpmn-js-assets/diagram-js.css", "css/admin-catalog.css")}
+        js = ("vendor/bpmn-navigated-viewer.production.min.js", "js/process-diagram.js")
+
+    @admin.display(description="流程图（最新版本）")
+    def latest_diagram(self, obj: ProcessDefinition) -> str:
+        latest = obj.latest_version() if obj.pk else None
+        return diagram_html(latest) if latest else "—"
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).annotate(item_total=Count("items", distinct=True))
@@ -232,6 +383,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return [
             path("<int:object_id>/upload/", self.admin_site.admin_view(self.upload_view),
                  name="catalog_processdefinition_upload"),
+            path("from-shape/", self.admin_site.admin_view(self.shape_view), name="catalog_processdefinition_shape"),
             *super().get_urls(),
         ]
 
@@ -258,6 +410,39 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "latest": latest,
             "latest_steps": step_summary(latest) if latest else "",
             "form": form,
+            "shape_url": None if definition else reverse("admin:catalog_processdefinition_shape"),
+            "shape_hint": "为部门新建流程，通常不必画 BPMN：",
+            "shape_link": "选择标准流程模板，指定各泳道的部门",
+        }
+        return HttpResponse(UPLOAD_TEMPLATE.render(context, request))
+
+    def shape_view(self, request: HttpRequest) -> HttpResponse:
+        """Publish a stock shape for the departments an operator assigns to its lanes."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StockShapeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            shape = SHAPES[form.cleaned_data["shape"]]
+            departments = {p: form.cleaned_data[p] for p in shape.params}
+            try:
+                definition = publish_stock_process(
+                    actor=request.user, shape=shape.key, codes={p: d.code for p, d in departments.items()},
+                    names={d.code: d.name for d in departments.values()})
+            except DomainError as exc:
+                for problem in (exc.details.get("problems") if isinstance(exc.details, dict) else None) or [exc.message]:
+                    form.add_error(None, problem)
+            else:
+                latest = definition.latest_version()
+                messages.success(request, f"已发布 {definition.key} v{latest.version}：{step_summary(latest)}")
+                return HttpResponseRedirect(reverse("admin:catalog_processdefinition_change", args=[definition.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "从标准流程模板新建审批流程",
+            "original": None,
+            "form": form,
+            "submit_label": "发布",
+            "shape_url": None,
         }
         return HttpResponse(UPLOAD_TEMPLATE.render(context, request))
 
@@ -298,9 +483,34 @@ class ProcessVersionAdmin(admin.ModelAdmin):
     list_display = ("definition", "version", "process_id", "created_at", "created_by")
     list_filter = ("definition",)
     search_fields = ("definition__key", "definition__name", "process_id")
-    fields = ("definition", "version", "process_id", "steps_table", "digest", "created_at", "created_by", "bpmn_source")
+    fields = ("definition", "version", "process_id", "diagram", "steps_table", "digest", "created_at", "created_by",
+              "bpmn_source")
     readonly_fields = fields
     list_select_related = ("definition", "created_by")
+
+    class Media:
+        css = {"all": ("vendor/bpmn-js-assets/diagram-js.css", "css/admin-catalog.css")}
+        js = ("vendor/bpmn-navigated-viewer.production.min.js", "js/process-diagram.js")
+
+    @admin.display(description="流程图")
+    def diagram(self, obj: ProcessVersion) -> str:
+        return diagram_html(obj)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:object_id>/bpmn.xml", self.admin_site.admin_view(self.bpmn_view),
+                 name="catalog_processversion_bpmn"),
+            *super().get_urls(),
+        ]
+
+    def bpmn_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The version's BPMN file, for the diagram viewer (and to open in a modeler)."""
+        version = get_object_or_404(ProcessVersion.objects.only("bpmn_xml"), pk=object_id)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        response = HttpResponse(version.bpmn_xml, content_type="application/xml; charset=utf-8")
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @admin.display(description="审批环节")
     def steps_table(self, obj: ProcessVersion) -> str:
@@ -380,8 +590,17 @@ class RuleSetAdmin(AuditedSaveMixin, admin.ModelAdmin):
     inlines = (RuleSetVersionInline,)
     list_display = ("key", "name", "item_names")
     search_fields = ("key", "name")
-    fields = ("key", "name", "description", "upload_link")
-    readonly_fields = ("key", "upload_link")
+    fields = ("key", "name", "description", "upload_link", "latest_diagram")
+    readonly_fields = ("key", "upload_link", "latest_diagram")
+
+    class Media:
+        css = {"all": ("vendor/bpmn-js-assets/diagram-js.css", "css/admin-catalog.css")}
+        js = ("vendor/bpmn-navigated-viewer.production.min.js", "js/process-diagram.js")
+
+    @admin.display(description="流程图（最新版本）")
+    def latest_diagram(self, obj: ProcessDefinition) -> str:
+        latest = obj.latest_version() if obj.pk else None
+        return diagram_html(latest) if latest else "—"
 
     @admin.display(description="适用事项")
     def item_names(self, obj: RuleSet) -> str:

@@ -8,22 +8,21 @@ creates nothing and changes nothing that is already right.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
+from yiwang.catalog.form_schema import FIELD_TYPES
 from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
-from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
-from yiwang.catalog.services import publish_process_version
+from yiwang.catalog.processes import SHAPES, definition_key
+from yiwang.catalog.services import publish_process_version, publish_stock_process  # noqa: F401 (re-exported)
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 
 _FORMS = {"O": MaterialForm.ORIGINAL, "C": MaterialForm.COPY, "E": MaterialForm.ELECTRONIC}
 _DELIVERY = {"w": "window", "p": "post", "e": "electronic"}
-FIELD_TYPES = ("text", "textarea", "number", "date", "select", "tel")
 
 
 def parse_process_ref(process: str, dept: str) -> tuple[str, dict[str, str]]:
@@ -88,29 +87,6 @@ def item_values(row: dict[str, Any]) -> dict[str, Any]:
         "delivery_methods": [_DELIVERY[c] for c in row["delivery"]],
         "is_active": True,
     }
-
-
-def publish_stock_process(
-    *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
-) -> ProcessDefinition:
-    """Publish (or find, when unchanged) the process of ``shape`` for these departments, through
-    the lane → department mapping an operator uses at upload."""
-    key = definition_key(shape, **codes)
-    dept_names = "、".join(names.get(c, c) for c in codes.values())
-    label = SHAPES[shape].label
-    published = render_process(shape, names=names, **codes)  # what the version will store
-    latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
-    if latest is not None and latest.digest == hashlib.sha256(published.encode("utf-8")).hexdigest():
-        return latest.definition  # unchanged: skip parsing it again
-    version = publish_process_version(
-        actor=actor,
-        key=key,
-        name=f"{label} · {dept_names}" if dept_names else label,
-        bpmn_xml=personalize(shape, names, **codes),
-        lane_map=lane_map(shape, **codes),
-        description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
-    )
-    return version.definition
 
 
 def _sync(obj: Any, values: dict[str, Any]) -> bool:

@@ -122,3 +122,32 @@ def publish_rule_set_version(
                 record_audit(actor=actor, event_type="item_instant_rules_set", subject_type="item", subject_id=item.code,
                              details={"rule_set": rule_set.key})
     return latest
+
+
+def publish_stock_process(
+    *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
+) -> ProcessDefinition:
+    """Publish (or find, when unchanged) the process of stock ``shape`` for these departments
+    (``codes``: lane placeholder → department code; ``names``: code → display name), through the
+    lane → department mapping an operator uses at upload. The demo seed and the admin's stock-shape
+    form both call this."""
+    import hashlib
+
+    from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
+
+    key = definition_key(shape, **codes)
+    dept_names = "、".join(names.get(c, c) for c in codes.values())
+    label = SHAPES[shape].label
+    published = render_process(shape, names=names, **codes)  # what the version will store
+    latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
+    if latest is not None and latest.digest == hashlib.sha256(published.encode("utf-8")).hexdigest():
+        return latest.definition  # unchanged: skip parsing it again
+    version = publish_process_version(
+        actor=actor,
+        key=key,
+        name=f"{label} · {dept_names}" if dept_names else label,
+        bpmn_xml=personalize(shape, names, **codes),
+        lane_map=lane_map(shape, **codes),
+        description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
+    )
+    return version.definition

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
-from yiwang.core.calendar import invalidate_calendar_cache
+from yiwang.core.calendar import horizon_warnings, invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
 from yiwang.core.models import (
@@ -25,6 +25,7 @@ from yiwang.core.models import (
     ApplicantKind,
     AuditEvent,
     CalendarDay,
+    CalendarYear,
     Department,
     LoginEvent,
     Notification,
@@ -37,6 +38,7 @@ from yiwang.core.services import (
     reset_otp_devices,
     revoke_api_tokens,
     set_calendar_day,
+    set_calendar_year,
     unlock_login,
     validate_applicant_id,
 )
@@ -255,12 +257,58 @@ class YiwangUserAdmin(UserAdmin):
         formset.save_m2m()
 
 
+def _warn_about_the_calendar(request: HttpRequest) -> None:
+    for warning in horizon_warnings():
+        messages.warning(request, warning)
+
+
+_admin_index = admin.site.index
+
+
+def _index_with_calendar_warnings(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+    """The admin's front page says when the calendar runs out or holds a provisional year: past its
+    last year no deadline can be computed, and applications are refused until it is entered."""
+    _warn_about_the_calendar(request)
+    return _admin_index(request, extra_context)
+
+
+admin.site.index = _index_with_calendar_warnings  # type: ignore[method-assign]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "status", "source")
+    list_filter = ("status",)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        _warn_about_the_calendar(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
+        saved = set_calendar_year(actor=request.user, year=obj.year, status=obj.status, source=obj.source)
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
+        record_audit(actor=request.user, event_type="calendar_year_removed", subject_type="calendar",
+                     subject_id=str(obj.year), details={"status": obj.status, "source": obj.source})
+        super().delete_model(request, obj)
+        invalidate_calendar_cache()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for year in list(queryset):
+            self.delete_model(request, year)
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "weekday", "is_working_day", "name")
     list_filter = ("is_working_day", ("date", admin.DateFieldListFilter))
     search_fields = ("name",)
     date_hierarchy = "date"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        _warn_about_the_calendar(request)
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="星期")
     def weekday(self, obj: CalendarDay) -> str:

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from yiwang.core.ids import citizen_id_check_digit, uscc_check_char
-from yiwang.core.models import Applicant, ApplicantKind, CalendarDay, Department, Role, StaffRole, applicant_id_index
-from yiwang.core.services import record_audit, register_applicant, set_calendar_day
+from yiwang.core.models import Applicant, ApplicantKind, Department, Role, StaffRole, applicant_id_index
+from yiwang.core.services import load_statutory_calendar, record_audit, register_applicant
 
 DEMO_PASSWORD = "yiwang2026"
 COUNTY = "某县"
@@ -55,36 +55,8 @@ DEPARTMENTS: list[tuple[str, str, str, bool]] = [
 APPROVER_DEPARTMENTS = [code for code, *_rest in DEPARTMENTS if code != "ZWFW"]
 STEWARD_DEPARTMENTS = ["GA", "SCJG", "RS", "ZRZY", "SW", "MZ"]
 
-# The statutory calendar (国务院办公厅关于部分节假日安排的通知, 2025 and 2026): days that differ from
-# the Monday–Friday rule. Weekend days inside a holiday are stored too, with the holiday's name.
-HOLIDAYS: list[tuple[str, str, str]] = [  # first day, last day, name
-    ("2025-01-01", "2025-01-01", "元旦"),
-    ("2025-01-28", "2025-02-04", "春节"),
-    ("2025-04-04", "2025-04-06", "清明节"),
-    ("2025-05-01", "2025-05-05", "劳动节"),
-    ("2025-05-31", "2025-06-02", "端午节"),
-    ("2025-10-01", "2025-10-08", "国庆节、中秋节"),
-    ("2026-01-01", "2026-01-03", "元旦"),
-    ("2026-02-15", "2026-02-23", "春节"),
-    ("2026-04-04", "2026-04-06", "清明节"),
-    ("2026-05-01", "2026-05-05", "劳动节"),
-    ("2026-06-19", "2026-06-21", "端午节"),
-    ("2026-09-25", "2026-09-27", "中秋节"),
-    ("2026-10-01", "2026-10-07", "国庆节"),
-]
-MAKEUP_WORKING_DAYS: list[tuple[str, str]] = [
-    ("2025-01-26", "春节调休上班"),
-    ("2025-02-08", "春节调休上班"),
-    ("2025-04-27", "劳动节调休上班"),
-    ("2025-09-28", "国庆节、中秋节调休上班"),
-    ("2025-10-11", "国庆节、中秋节调休上班"),
-    ("2026-01-04", "元旦调休上班"),
-    ("2026-02-14", "春节调休上班"),
-    ("2026-02-28", "春节调休上班"),
-    ("2026-05-09", "劳动节调休上班"),
-    ("2026-09-20", "国庆节调休上班"),
-    ("2026-10-10", "国庆节调休上班"),
-]
+# The statutory calendar lives in ``yiwang.core.holidays_cn`` (2025, 2026; 2027 provisional), loaded
+# by ``load_statutory_calendar`` for a demo and for production alike.
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -270,23 +242,14 @@ def _seed_departments(counts: dict[str, int]) -> dict[str, Department]:
 
 
 def calendar_exceptions() -> dict[dt.date, tuple[bool, str]]:
-    days: dict[dt.date, tuple[bool, str]] = {}
-    for first, last, name in HOLIDAYS:
-        day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-        while day <= end:
-            days[day] = (False, name)
-            day += dt.timedelta(days=1)
-    for date, name in MAKEUP_WORKING_DAYS:
-        days[dt.date.fromisoformat(date)] = (True, name)
-    return days
+    """Every day of the statutory calendar that differs from the Monday–Friday rule."""
+    from yiwang.core.holidays_cn import STATUTORY_CALENDAR, exceptions_of
+
+    return {day: value for year in STATUTORY_CALENDAR for day, value in exceptions_of(year).items()}
 
 
 def _seed_calendar(actor: AbstractBaseUser | None, counts: dict[str, int]) -> None:
-    existing = {d.date: (d.is_working_day, d.name) for d in CalendarDay.objects.filter(date__year__in=(2025, 2026))}
-    for date, (working, name) in sorted(calendar_exceptions().items()):
-        if existing.get(date) != (working, name):
-            set_calendar_day(actor=actor, date=date, is_working_day=working, name=name)
-            counts["calendar_days_set"] += 1
+    counts["calendar_days_set"] += load_statutory_calendar(actor=actor)["days_set"]
 
 
 def _seed_users(departments: dict[str, Department], counts: dict[str, int]) -> dict[str, Any]:

@@ -58,3 +58,4 @@ class CoreErrorCode:
     OTP_INVALID = "otp_invalid"
     PASSWORD_INVALID = "password_invalid"
     TOKEN_NOT_FOUND = "token_not_found"
+    CALENDAR_YEAR_UNKNOWN = "calendar_year_unknown"

@@ -147,6 +147,31 @@ class AuditEventQuerySet(models.QuerySet):
         return super().delete()
 
 
+class CalendarYearStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("已确认")
+    PROVISIONAL = "provisional", _("暂定，待核对")
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days (调休) have been entered. Deadlines are
+    computed only through the last such year (see ``yiwang.core.calendar``); a provisional year
+    is used, but shown to the operator as still to be checked against the State Council's notice."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    status = models.CharField(_("状态"), max_length=12, choices=CalendarYearStatus.choices,
+                              default=CalendarYearStatus.CONFIRMED)
+    source = models.CharField(_("依据"), max_length=200, blank=True,
+                              help_text=_("例如：国务院办公厅关于2027年部分节假日安排的通知"))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+
+    def __str__(self) -> str:
+        return f"{self.year}（{self.get_status_display()}）"
+
+
 class AuditEvent(models.Model):
     """One audited change: actor, subject, event type (``subject_past_tense_verb``), details.
 

@@ -27,6 +27,8 @@ from yiwang.core.models import (
     ApplicantKind,
     AuditEvent,
     CalendarDay,
+    CalendarYear,
+    CalendarYearStatus,
     Department,
     LoginEvent,
     LoginMethod,
@@ -359,3 +361,39 @@ def set_calendar_day(*, actor: AbstractBaseUser | None, date: dt.date, is_workin
         )
     invalidate_calendar_cache()
     return day
+
+
+def set_calendar_year(*, actor: AbstractBaseUser | None, year: int, status: str, source: str = "") -> CalendarYear:
+    """Declare a year's holidays entered (``confirmed``, or ``provisional`` until checked against the
+    State Council's notice): deadlines may then run into it."""
+    with transaction.atomic():
+        row, _created = CalendarYear.objects.update_or_create(year=year, defaults={"status": status, "source": source})
+        record_audit(actor=actor, event_type="calendar_year_set", subject_type="calendar", subject_id=str(year),
+                     details={"status": status, "source": source})
+    invalidate_calendar_cache()
+    return row
+
+
+def load_statutory_calendar(*, actor: AbstractBaseUser | None = None, years: list[int] | None = None) -> dict[str, int]:
+    """Write the published national calendar (``yiwang.core.holidays_cn``) into the database:
+    idempotent, audited, and never downgrading a year an operator has confirmed in the admin
+    (their corrections of a provisional year stay)."""
+    from yiwang.core.holidays_cn import STATUTORY_CALENDAR, exceptions_of
+
+    counts = {"days_set": 0, "years_set": 0, "years_kept": 0}
+    for year in sorted(years or STATUTORY_CALENDAR):
+        data = STATUTORY_CALENDAR[year]
+        existing_year = CalendarYear.objects.filter(year=year).first()
+        if existing_year and existing_year.status == CalendarYearStatus.CONFIRMED and data["status"] != "confirmed":
+            counts["years_kept"] += 1
+            continue
+        days = exceptions_of(year)
+        stored = {d.date: (d.is_working_day, d.name) for d in CalendarDay.objects.filter(date__year=year)}
+        for date, (working, name) in sorted(days.items()):
+            if stored.get(date) != (working, name):
+                set_calendar_day(actor=actor, date=date, is_working_day=working, name=name)
+                counts["days_set"] += 1
+        if existing_year is None or (existing_year.status, existing_year.source) != (data["status"], data["source"]):
+            set_calendar_year(actor=actor, year=year, status=data["status"], source=data["source"])
+            counts["years_set"] += 1
+    return counts

@@ -26,6 +26,13 @@ def submit(world, item, at):
     return factories.apply_online(world.citizen, world.applicant, item, now=at)
 
 
+def decide(world, case, now):
+    """审查 then 决定, both approved: the case waits for delivery at the window."""
+    for actor, name in ((world.reviewer, "审查"), (world.decider, "决定")):
+        step = CaseStep.objects.get(case=case, status=StepStatus.OPEN, name=name)
+        services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve", now=now)
+
+
 def light_of(case, now=NOW):
     return selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now)
 
@@ -36,7 +43,9 @@ def board_by_label(rows):
 
 @pytest.fixture
 def county(world):
-    """Cases of every colour for two SCJG items and one GA item, as they stand at NOW."""
+    """Cases of every colour for two SCJG items and one GA item, as they stand at NOW: those in
+    review count against their department, those at the window (not yet accepted, or waiting for
+    the applicant's correction) against the service centre (政务服务管理局)."""
     ga_item = factories.item("GA-001", dept="GA")
     cases = {
         # 5 working days from 2 March: due at the end of 9 March
@@ -48,7 +57,11 @@ def county(world):
         "rejected": submit(world, world.item, local(2026, 3, 2, 9)),
         "countersign_green": submit(world, world.countersign_item, local(2026, 3, 13, 9)),
         "ga_red": submit(world, ga_item, local(2026, 3, 2, 9)),
+        # never accepted: overdue at the window
+        "window_red": submit(world, world.item, local(2026, 3, 2, 9)),
     }
+    for key in ("red", "yellow", "green", "countersign_green", "ga_red"):
+        services.accept_application(actor=world.clerk, case_id=cases[key].pk, now=cases[key].submitted_at)
     services.request_correction(actor=world.clerk, case_id=cases["paused"].pk, material_ids=[], note="请补充",
                                 now=local(2026, 3, 3, 9))
     services.reject_application(actor=world.clerk, case_id=cases["rejected"].pk, reason="不属于本县管辖",
@@ -78,13 +91,49 @@ def test_sla_light_at_chosen_instants(world):
 def test_board_counts_open_cases_by_department_and_by_item(world, county):
     # when the supervisor opens the board
     rows = selectors.supervision_board(now=NOW)
-    # then each department's open cases are counted by colour; the rejected case is not counted
-    assert board_by_label(rows) == {"SCJG局": (2, 1, 1, 1, 5), "GA局": (0, 0, 1, 0, 1)}
+    # then the cases in review count against their department, those at the window against the
+    # service centre (first on the board); the rejected case is not counted
+    assert board_by_label(rows) == {"SCJG局": (2, 1, 1, 0, 4), "GA局": (0, 0, 1, 0, 1), "政务服务管理局": (0, 0, 1, 1, 2)}
+    assert rows[0].label == "政务服务管理局" and rows[0].service_centre
+    assert not any(r.service_centre for r in rows[1:])
     # and within SCJG, by item
     scjg = Department.objects.get(code="SCJG")
     items = selectors.supervision_board(now=NOW, department_id=scjg.pk)
-    assert board_by_label(items) == {world.item.name: (1, 1, 1, 1, 4), world.countersign_item.name: (1, 0, 0, 0, 1)}
+    assert board_by_label(items) == {world.item.name: (1, 1, 1, 0, 3), world.countersign_item.name: (1, 0, 0, 0, 1)}
     assert {r.key for r in items} == {world.item.pk, world.countersign_item.pk}
+    # and within the service centre, the window's cases by item, whichever department approves them
+    centre = Department.objects.get(code="ZWFW")
+    assert board_by_label(selectors.supervision_board(now=NOW, department_id=centre.pk)) == {
+        world.item.name: (0, 0, 1, 1, 2)}
+
+
+def test_the_service_centre_is_on_the_board_when_nothing_waits_at_the_window(world):
+    # given one case in review and none at the window
+    case = submit(world, world.item, local(2026, 3, 16, 9))
+    services.accept_application(actor=world.clerk, case_id=case.pk, now=local(2026, 3, 16, 9, 30))
+    # then the service centre still has its row, with nothing against it
+    assert board_by_label(selectors.supervision_board(now=NOW)) == {"政务服务管理局": (0, 0, 0, 0, 0),
+                                                                    "SCJG局": (1, 0, 0, 0, 1)}
+
+
+def test_a_case_moves_from_the_centre_to_the_department_and_back(world):
+    # given a case at the window
+    case = submit(world, world.item, local(2026, 3, 16, 9))
+    assert board_by_label(selectors.supervision_board(now=NOW))["政务服务管理局"][-1] == 1
+    # when it is accepted, the approving department answers for it
+    services.accept_application(actor=world.clerk, case_id=case.pk, now=local(2026, 3, 16, 9, 30))
+    board = board_by_label(selectors.supervision_board(now=NOW))
+    assert board["SCJG局"][-1] == 1 and board["政务服务管理局"][-1] == 0
+    case.refresh_from_db()
+    assert selectors.responsible_department(case).code == "SCJG"
+    # when it is decided and waits for delivery (统一出件), the centre answers for it again
+    decide(world, case, now=local(2026, 3, 16, 9, 45))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_DELIVERY
+    board = board_by_label(selectors.supervision_board(now=NOW))
+    assert board["政务服务管理局"][-1] == 1 and "SCJG局" not in board
+    assert selectors.responsible_department(case).code == "ZWFW"
+    assert [c.responsible_name for c in selectors.board_cases(now=NOW)] == ["政务服务管理局"]
 
 
 def test_board_drill_down_lists_the_cases_behind_each_number(world, county):
@@ -94,20 +143,25 @@ def test_board_drill_down_lists_the_cases_behind_each_number(world, county):
     def numbers(**filters):
         return [c.number for c in selectors.board_cases(now=NOW, **filters)]
 
+    centre = Department.objects.get(code="ZWFW")
     assert numbers(department_id=scjg.pk, light="red") == [county["red"].number]
     assert numbers(department_id=scjg.pk, light="yellow") == [county["yellow"].number]
-    assert numbers(department_id=scjg.pk, light="paused") == [county["paused"].number]
+    assert numbers(department_id=scjg.pk, light="paused") == []
+    assert numbers(department_id=centre.pk, light="paused") == [county["paused"].number]
+    assert numbers(department_id=centre.pk, light="red") == [county["window_red"].number]
     assert set(numbers(department_id=scjg.pk, light="green")) == {county["green"].number,
                                                                   county["countersign_green"].number}
     assert numbers(department_id=ga.pk) == [county["ga_red"].number]
     assert numbers(item_id=world.countersign_item.pk) == [county["countersign_green"].number]
     # across departments, most overdue first; closed cases never appear
     red = selectors.board_cases(now=NOW, light="red")
-    assert {c.number for c in red} == {county["red"].number, county["ga_red"].number}
+    assert {c.number for c in red} == {county["red"].number, county["ga_red"].number, county["window_red"].number}
+    assert {c.number: c.responsible_name for c in red} == {county["red"].number: "SCJG局", county["ga_red"].number: "GA局",
+                                                          county["window_red"].number: "政务服务管理局"}
     assert [c.due_at for c in red] == sorted(c.due_at for c in red)
     everything = selectors.board_cases(now=NOW)
     assert county["rejected"].number not in {c.number for c in everything}
-    assert len(everything) == 6
+    assert len(everything) == 7
     # and each listed case shows the same colour the board counted it under
     for light in ("green", "yellow", "red", "paused"):
         assert all(light_of(c) == light for c in selectors.board_cases(now=NOW, light=light)), light
@@ -174,10 +228,11 @@ def test_board_api_is_for_supervisors_only(world, county):
     supervisor = bearer(client, "supervisor")
     rows = client.get("/api/v1/supervision/board", **supervisor)
     assert rows.status_code == 200, rows.content
-    assert {r["label"]: r["total"] for r in rows.json()} == {"SCJG局": 5, "GA局": 1}
+    assert {r["label"]: (r["total"], r["service_centre"]) for r in rows.json()} == {
+        "政务服务管理局": (2, True), "SCJG局": (4, False), "GA局": (1, False)}
     scjg = Department.objects.get(code="SCJG")
     by_item = client.get("/api/v1/supervision/board", {"department": scjg.pk}, **supervisor).json()
-    assert {r["label"]: r["total"] for r in by_item} == {world.item.name: 4, world.countersign_item.name: 1}
+    assert {r["label"]: r["total"] for r in by_item} == {world.item.name: 3, world.countersign_item.name: 1}
 
 
 def _queries(fn):

@@ -8,6 +8,7 @@ import pytest
 from django.http import HttpRequest
 from django.test import Client
 
+from yiwang.cases import services
 from yiwang.cases.models import Case, CaseStatus, CaseStep
 from yiwang.testing import factories
 
@@ -99,10 +100,13 @@ def test_citizens_cannot_open_the_workbench_or_others_cases(world):
 
 
 def test_supervisor_board_and_drill_down(world):
+    # one case at the window (counts against the service centre) and one in review at SCJG
     factories.apply_online(world.citizen, world.applicant, world.item)
+    accepted = factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=accepted.pk)
     client = signed_in("supervisor")
     board = client.get("/work/board/")
-    assert board.status_code == 200 and "SCJG局" in board.content.decode()
+    assert board.status_code == 200 and "SCJG局" in board.content.decode() and "政务服务管理局" in board.content.decode()
     assert client.get("/work/board/cases/", {"light": "green"}).status_code == 200
 
 
