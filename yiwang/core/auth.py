@@ -84,7 +84,36 @@ class JsonOnlyParser(Parser):
                 {"content_type": request.content_type or ""},
                 status=415,
             )
-        return json.loads(request.body)
+        data = json.loads(request.body)
+        if not _storable(data):
+            raise DomainError(
+                CoreErrorCode.VALIDATION_FAILED,
+                _("请求内容含有无法保存的字符（空字符 \\u0000 或不成对的代理项），请检查后重新提交。"),
+                {},
+                status=422,
+            )
+        return data
+
+
+def _storable(value: Any, depth: int = 0) -> bool:
+    """Whether every string in a parsed JSON body can be stored as text: PostgreSQL refuses the NUL
+    character in text and jsonb, and a lone surrogate (``"\\ud800"``, valid JSON) is not UTF-8.
+    Checked once here, so that no endpoint answers 500 when such a value reaches the database."""
+    if depth > 200:
+        return True  # json.loads already bounds nesting by the recursion limit; stop walking
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_storable(k, depth + 1) and _storable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(v, depth + 1) for v in value)
+    return True
 
 
 # The authenticators of the API's routers, in the order they are tried.

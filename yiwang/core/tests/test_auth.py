@@ -56,3 +56,17 @@ def test_the_token_endpoint_takes_json_only(content_type):
     factories.user("steward", GA="steward")
     response = Client().post("/api/v1/auth/token", "username=steward&password=pw-steward", content_type=content_type)
     assert_error(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize("text", ["steward\u0000", "steward\ud800"], ids=["nul", "lone-surrogate"])
+def test_a_json_body_with_text_no_database_can_store_is_refused_before_any_endpoint_sees_it(text):
+    # given a value that PostgreSQL refuses in text and jsonb (found by the fuzz test: a 500 when
+    # the gateway logged the requested fields), sent as valid JSON
+    import json
+
+    body = json.dumps({"username": text, "password": "pw-steward"})
+    # when it reaches any JSON endpoint
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    # then it is a 422 that says why, not a 500 and not a login attempt
+    assert_error(response, 422, "validation_failed")
+    assert "\\u0000" in response.json()["message"]
