@@ -23,3 +23,4 @@ class CaseErrorCode:
     CORRECTION_INCOMPLETE = "correction_incomplete"
     PROCESS_ERROR = "process_error"
     MOVE_INVALID = "move_invalid"
+    PREREVIEW_FINDINGS_OPEN = "prereview_findings_open"

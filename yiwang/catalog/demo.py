@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
+from yiwang.catalog.form_schema import CONDITION_KEYS, FIELD_TYPES, validate_form_schema
 from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
 from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
 from yiwang.catalog.services import publish_process_version
@@ -23,7 +24,6 @@ from yiwang.core.services import record_audit
 
 _FORMS = {"O": MaterialForm.ORIGINAL, "C": MaterialForm.COPY, "E": MaterialForm.ELECTRONIC}
 _DELIVERY = {"w": "window", "p": "post", "e": "electronic"}
-FIELD_TYPES = ("text", "textarea", "number", "date", "select", "tel")
 
 
 def parse_process_ref(process: str, dept: str) -> tuple[str, dict[str, str]]:
@@ -55,8 +55,11 @@ def parse_material(spec: str, order: int) -> dict[str, Any]:
     }
 
 
-def parse_field(spec: str) -> dict[str, Any]:
-    """``"?kind:类型:select:甲/乙"`` → ``{"name", "label", "type", "required", "options"}``."""
+def parse_field(spec: str | dict[str, Any]) -> dict[str, Any]:
+    """``"?kind:类型:select:甲/乙"`` → ``{"name", "label", "type", "required", "options"}``; a dict
+    ``{"spec": …, "required_when": …, "shown_when": …}`` adds the field's conditions."""
+    if isinstance(spec, dict):
+        return {**parse_field(spec["spec"]), **{k: spec[k] for k in CONDITION_KEYS if k in spec}}
     if spec.startswith("$"):
         spec = COMMON_FIELDS[spec[1:]]
     required = not spec.startswith("?")
@@ -84,7 +87,7 @@ def item_values(row: dict[str, Any]) -> dict[str, Any]:
         "conditions": row["conditions"],
         "legal_basis": row["legal_basis"],
         "keywords": row["keywords"],
-        "form_schema": [parse_field(f) for f in row["form"]],
+        "form_schema": validate_form_schema([parse_field(f) for f in row["form"]]),
         "delivery_methods": [_DELIVERY[c] for c in row["delivery"]],
         "is_active": True,
     }
