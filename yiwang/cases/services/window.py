@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod, EngineErrorAction
+from yiwang.cases.prereview import prereview_states
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import (
     STEP_CORRECTION,
@@ -24,7 +25,6 @@ from yiwang.cases.services.common import (
     sync_steps,
 )
 from yiwang.cases.services.repair import record_engine_failure
-from yiwang.cases.prereview import prereview_states
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
