@@ -123,7 +123,7 @@ def test_every_refusal_is_listed_not_only_the_first():
 
 def test_modeler_form_definitions_are_reported_as_ignored_not_silently_dropped():
     xml = _with_lanes((MODELER / "token_trial_parallel_simple.bpmn").read_text(), {"Dept": None})
-    xml = xml.replace("skipParallel == False", "decision == \"deny\"").replace("skipParallel == True", "decision == \"approve\"")
+    xml = xml.replace("skipParallel == False", "decision = \"deny\"").replace("skipParallel == True", "decision = \"approve\"")
     parsed = parse_process(xml, lane_map={"Dept": "SCJG"})
     assert [s.task_id for s in parsed.steps][0] == "Activity_1ghr6kd"
     assert any("camunda:formData" in w and "UserTask_0fd3nql" in w for w in parsed.warnings)
