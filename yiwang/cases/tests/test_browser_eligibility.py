@@ -79,3 +79,32 @@ def test_eligibility_and_conditional_field_on_the_apply_page(world, live_server,
     assert not address.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
     assert errors == []
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_window_sees_pre_review_and_confirms_before_accepting(world, live_server, browser, tmp_path, locale):  # noqa: F811
+    from yiwang.cases.tests.test_prereview_acceptance import with_finding
+
+    shots = Path(os.environ.get("YIWANG_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    case = with_finding(world)
+    page, errors = sign_in(browser, live_server.url, "clerk", locale=locale, viewport=VIEWPORTS["desktop"])
+
+    # the queue shows the case's finding
+    page.goto(f"{live_server.url}/work/window/")
+    assert page.locator(f"tr:has-text('{case.number}') [data-prereview=findings]").is_visible()
+    page.screenshot(path=str(shots / f"window-prereview-{locale}.png"), full_page=True)
+
+    # the case page will not accept until the clerk ticks that they checked the findings
+    page.goto(f"{live_server.url}/work/cases/{case.number}/")
+    page.click("#accept-btn")
+    assert page.url.endswith(f"/work/cases/{case.number}/")  # the browser held the form: box not ticked
+    case.refresh_from_db()
+    assert case.status == "submitted"
+    page.check("#acknowledge-findings")
+    page.screenshot(path=str(shots / f"accept-acknowledge-{locale}.png"))
+    page.click("#accept-btn")
+    page.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.status == "in_review"
+    assert errors == []
