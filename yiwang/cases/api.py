@@ -20,6 +20,7 @@ from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
@@ -209,6 +210,42 @@ class WithdrawIn(Schema):
 
 class NoteIn(Schema):
     note: str = Field("", max_length=ACCEPT_NOTE_CHARS)
+
+
+class AcceptIn(Schema):
+    note: str = Field("", max_length=2000)
+    acknowledge_findings: bool = Field(
+        False, description="Accept although material pre-review (材料预审) has open findings: the clerk has "
+                           "checked them. Without it such a case is refused with 409 prereview_findings_open.")
+
+
+class EligibilityIn(Schema):
+    form: dict[str, Any] = Field(default_factory=dict, description="The application form as filled so far")
+
+
+class EligibilityRuleOut(Schema):
+    rule: int = Field(..., description="Row number in the item's rule table (0: the item's own applicant scope)")
+    reason: str
+    fields: list[dict[str, str]] = Field(default_factory=list, description="Pending: the empty fields it waits for")
+    why: str = Field("", description="Deferred: shared (checked with shared data at submission) or manual")
+
+
+class EligibilityFieldOut(Schema):
+    name: str
+    shown: bool
+    required: bool
+
+
+class EligibilityOut(Schema):
+    item: str
+    status: str = Field(..., description="no_rules | fails | incomplete | undetermined | passes")
+    message: str
+    rules_version: int | None
+    failing: list[EligibilityRuleOut]
+    pending: list[EligibilityRuleOut]
+    deferred: list[EligibilityRuleOut]
+    field_problems: list[dict[str, str]]
+    fields: list[EligibilityFieldOut]
 
 
 class DeliveryIn(Schema):
@@ -410,9 +447,30 @@ def _window_action(request: HttpRequest, number: str, action: Any, **kwargs: Any
 
 
 @router.post("/cases/{number}/accept", response={200: CaseOut, **ERRORS})
-def accept(request: HttpRequest, number: str, payload: NoteIn) -> dict[str, Any]:
-    """Window: accept the application (受理)."""
-    return _window_action(request, number, services.accept_application, note=payload.note)
+def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
+    """Window: accept the application (受理). When material pre-review has open findings, send
+    ``acknowledge_findings: true`` after checking them (recorded in the audit record); otherwise
+    409 ``prereview_findings_open``."""
+    return _window_action(request, number, services.accept_application, note=payload.note,
+                          acknowledge_findings=payload.acknowledge_findings)
+
+
+@router.post("/items/{code}/eligibility", response={200: EligibilityOut, **ERRORS})
+def item_eligibility(request: HttpRequest, code: str, payload: EligibilityIn) -> dict[str, Any]:
+    """Before submitting: which of the item's 秒批 rules already fail for the signed-in applicant
+    and this (perhaps half-filled) form, which wait for an empty field, which are checked at
+    submission; and whether each form field is shown and required. Writes nothing and reads no
+    shared data."""
+    item = ServiceItem.objects.filter(code=code[:40]).first()
+    if item is None:
+        raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": code[:40]})
+    applicant = getattr(request.user, "applicant", None)
+    if applicant is None:
+        raise InvalidInput(CaseErrorCode.NOT_YOUR_CASE, _("当前账号没有申请人信息，无法预检申请条件。"))
+    result = check_eligibility(item=item, applicant=applicant, form=payload.form)
+    return {**{k: getattr(result, k) for k in ("item", "status", "message", "rules_version", "field_problems")},
+            **{k: [vars(r) for r in getattr(result, k)] for k in ("failing", "pending", "deferred")},
+            "fields": [{"name": n, "shown": s.shown, "required": s.required} for n, s in result.fields.items()]}
 
 
 @router.post("/cases/{number}/correction", response={200: CaseOut, **ERRORS})

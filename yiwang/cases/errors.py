@@ -27,3 +27,4 @@ class CaseErrorCode:
     MOVE_INVALID = "move_invalid"
     NOTE_REQUIRED = "note_required"
     NOTE_TOO_LONG = "note_too_long"
+    PREREVIEW_FINDINGS_OPEN = "prereview_findings_open"

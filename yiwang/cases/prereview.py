@@ -17,10 +17,12 @@ import datetime as dt
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
@@ -81,14 +83,63 @@ def expected_for(material: CaseMaterial, profile: MaterialProfile) -> Expected:
                     legal_rep=legal_rep, licence_number=_form_value(form, "licence_number"))
 
 
-def _start(material: CaseMaterial, now: dt.datetime) -> MaterialReview:
+def start_prereview(*, material: CaseMaterial, now: dt.datetime) -> MaterialReview:
+    """Mark the material's pre-review as running (the window queue shows it as pending), with its
+    audit record, in one transaction."""
     try:
         with transaction.atomic():
             rev, _created = MaterialReview.objects.get_or_create(material=material)
     except IntegrityError:  # another worker created it between our read and write
         rev = MaterialReview.objects.get(material=material)
-    MaterialReview.objects.filter(pk=rev.pk).update(status=ReviewStatus.PENDING, started_at=now, finished_at=None)
+    with transaction.atomic():
+        MaterialReview.objects.filter(pk=rev.pk).update(status=ReviewStatus.PENDING, started_at=now, finished_at=None)
+        record_audit(actor=None, event_type="material_prereview_started", subject_type="case_material",
+                     subject_id=material.pk, details={"case": material.case_id}, at=now)
     return rev
+
+
+class PrereviewState:
+    """A case's pre-review as the window sees it (``prereview_states``)."""
+
+    NONE = "none"          # nothing reviewed (no uploaded files, or pre-review not run)
+    PENDING = "pending"    # a file is still being read
+    FINDINGS = "findings"  # at least one finding for the clerk to weigh
+    CLEAN = "clean"        # every file reviewed (or skipped), nothing found
+
+
+@dataclass(frozen=True)
+class CasePrereview:
+    state: str
+    findings: int
+    pending: int
+
+
+def prereview_states(case_ids: list[int]) -> dict[int, CasePrereview]:
+    """Pre-review of each case in two queries (the window queue shows a page of them). Findings
+    are open until a new pre-review of the file replaces them; an OCR failure is a finding (the
+    clerk must read the file)."""
+    findings: Counter[int] = Counter({
+        row["material__case_id"]: row["n"]
+        for row in MaterialFinding.objects.filter(material__case_id__in=case_ids)
+        .values("material__case_id").annotate(n=Count("id")).order_by()})
+    reviews: dict[int, Counter[str]] = {}
+    for case_id, status in MaterialReview.objects.filter(material__case_id__in=case_ids).values_list(
+            "material__case_id", "status"):
+        reviews.setdefault(case_id, Counter())[status] += 1
+    states = {}
+    for case_id in case_ids:
+        counted = reviews.get(case_id, Counter())
+        pending = counted[ReviewStatus.PENDING]
+        if findings[case_id]:
+            state = PrereviewState.FINDINGS
+        elif pending:
+            state = PrereviewState.PENDING
+        elif counted:
+            state = PrereviewState.CLEAN
+        else:
+            state = PrereviewState.NONE
+        states[case_id] = CasePrereview(state=state, findings=findings[case_id], pending=pending)
+    return states
 
 
 def _save(
@@ -155,7 +206,7 @@ def prereview_material(
         return None
     now = timezone.now()
     today = today or timezone.localdate(now)
-    _start(material, now)
+    start_prereview(material=material, now=now)
     profile = profile_for(material.material.name) if material.material else None
     if profile is None:
         return _save(material, status=ReviewStatus.SKIPPED, findings=[], now=timezone.now(),

@@ -5,6 +5,7 @@ from yiwang.cases import document_views, views
 app_name = "cases"
 urlpatterns = [
     path("items/<str:code>/apply/", views.apply, name="apply"),
+    path("items/<str:code>/form-check/", views.form_check, name="form_check"),
     path("me/cases/", views.my_cases, name="my_cases"),
     path("me/cases/<str:number>/", views.my_case, name="my_case"),
     path("me/cases/<str:number>/supply/", views.supply_correction, name="supply"),

@@ -19,8 +19,12 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import permissions, selectors, services
 from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
+from yiwang.cases.prereview import prereview_states
 from yiwang.cases.services.approval import may_complete
+from yiwang.cases.services.eligibility import check_eligibility
+from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
+from yiwang.catalog.form_schema import field_states, is_conditional
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.bounds import parse_id
@@ -33,7 +37,12 @@ from yiwang.exchange.selectors import materials_provable_by_sharing
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{**f, "value": values.get(f["name"], "")} for f in item.form_schema or []]
+    """The form's fields with their values and, for conditional ones, their state now (the page
+    shows every field without JavaScript; ``static/js/form-conditions.js`` hides what is not shown)."""
+    states = field_states(item.form_schema or [], read_form(item, values)[0])
+    return [{**f, "value": values.get(f["name"], ""), "conditional": is_conditional(f),
+             "shown": states[f["name"]].shown, "required_now": states[f["name"]].required}
+            for f in item.form_schema or []]
 
 
 def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set[int] | None = None) -> tuple[dict[int, int], list[str]]:
@@ -81,13 +90,16 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("catalog:guide", code=code)
     values: dict[str, Any] = {}
     staged: dict[int, int] = {}
+    eligibility = None
     token = request.POST.get("submission_token") or uuid.uuid4().hex
     if request.method == "POST":
         values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
         staged, errors = _stage_files(request, item, MaterialSource.UPLOAD)
         for error in errors:
             messages.error(request, error)
-        if not errors:
+        if request.POST.get("action") == "check":  # 检查是否符合条件, without JavaScript
+            eligibility = check_eligibility(item=item, applicant=applicant, form=values)
+        elif not errors:
             try:
                 case, created = services.submit_application(
                     actor=request.user, item=item, applicant=applicant, form_data=values, materials=_refs(staged),
@@ -101,9 +113,26 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(reverse("cases:my_case", args=[case.number]) + "?receipt=1")
     return render(request, "cases/apply.html", {
         "item": item, "applicant": applicant, "fields": _form_fields(item, values), "token": token,
+        "eligibility": eligibility, "has_rules": bool(item.instant_rules_id),
         "staged": staged, "staged_names": _staged_names(staged),
         "provable": {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)},
     })
+
+
+@login_required
+@require_POST
+def form_check(request: HttpRequest, code: str) -> HttpResponse:
+    """The form as filled so far, checked (``static/js/form-conditions.js`` posts it on change):
+    each field's state and, for an applicant, the eligibility pre-check, as an HTML fragment."""
+    item = item_guide(code)
+    if item is None:
+        raise Http404
+    values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
+    applicant = getattr(request.user, "applicant", None)
+    eligibility = None
+    if applicant is not None and request.POST.get("eligibility") == "1":
+        eligibility = check_eligibility(item=item, applicant=applicant, form=values)
+    return render(request, "cases/_form_check.html", {"fields": _form_fields(item, values), "eligibility": eligibility})
 
 
 @login_required
@@ -248,7 +277,9 @@ def window(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(Q(number__icontains=q) | Q(applicant__name__icontains=q) | Q(item__name__icontains=q))
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     now = timezone.now()
-    rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in page]
+    prereview = prereview_states([c.pk for c in page])
+    rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now), prereview[c.pk])
+            for c in page]
     return render(request, "cases/window.html", {"status": status, "q": q, "page": page, "rows": rows,
                                                  "tabs": [(s, CaseStatus(s).label) for s in (
                                                      CaseStatus.SUBMITTED, CaseStatus.CORRECTION,
@@ -312,6 +343,7 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
     context["delivery_methods"] = [(m, DeliveryMethod(m).label) for m in (case.item.delivery_methods or DeliveryMethod.values)]
     context["item_materials"] = case.item.materials.all()
     context["show_prereview"] = True
+    context["prereview"] = prereview_states([case.pk])[case.pk]
     if may_see_engine_errors(request.user, case):
         context["engine_errors"] = open_engine_errors(case)
         context["may_repair"] = may_repair_process(request.user)
@@ -326,7 +358,8 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         case = selectors.case_for_viewer(request.user, number)
         post = request.POST
         if action == "accept":
-            services.accept_application(actor=request.user, case_id=case.pk, note=post.get("note", ""))
+            services.accept_application(actor=request.user, case_id=case.pk, note=post.get("note", ""),
+                                        acknowledge_findings=post.get("acknowledge_findings") == "1")
             messages.success(request, _("已受理，办件进入审批。请打印受理回执交申请人（见「文书与回执」）。"))
         elif action == "correction":
             ids = [i for i in map(parse_id, post.getlist("material_ids")) if i is not None]

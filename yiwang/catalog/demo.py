@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
-from yiwang.catalog.form_schema import FIELD_TYPES
+from yiwang.catalog.form_schema import CONDITION_KEYS, FIELD_TYPES, validate_form_schema
 from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
 from yiwang.catalog.processes import SHAPES, definition_key
 from yiwang.catalog.services import publish_process_version, publish_stock_process  # noqa: F401 (re-exported)
@@ -54,8 +54,11 @@ def parse_material(spec: str, order: int) -> dict[str, Any]:
     }
 
 
-def parse_field(spec: str) -> dict[str, Any]:
-    """``"?kind:类型:select:甲/乙"`` → ``{"name", "label", "type", "required", "options"}``."""
+def parse_field(spec: str | dict[str, Any]) -> dict[str, Any]:
+    """``"?kind:类型:select:甲/乙"`` → ``{"name", "label", "type", "required", "options"}``; a dict
+    ``{"spec": …, "required_when": …, "shown_when": …}`` adds the field's conditions."""
+    if isinstance(spec, dict):
+        return {**parse_field(spec["spec"]), **{k: spec[k] for k in CONDITION_KEYS if k in spec}}
     if spec.startswith("$"):
         spec = COMMON_FIELDS[spec[1:]]
     required = not spec.startswith("?")
@@ -83,7 +86,7 @@ def item_values(row: dict[str, Any]) -> dict[str, Any]:
         "conditions": row["conditions"],
         "legal_basis": row["legal_basis"],
         "keywords": row["keywords"],
-        "form_schema": [parse_field(f) for f in row["form"]],
+        "form_schema": validate_form_schema([parse_field(f) for f in row["form"]]),
         "delivery_methods": [_DELIVERY[c] for c in row["delivery"]],
         "is_active": True,
     }

@@ -9,7 +9,8 @@ Each ``item(...)`` reads like a row of the list. Short notations keep the data r
   ``C`` 复印件, ``E`` 电子件; a leading ``?`` marks a material that is not required.
   ``$name`` refers to ``COMMON_MATERIALS``.
 * ``form``: ``"<field>:<label>:<type>[:<option>/<option>…]"``; a leading ``?`` marks an optional field.
-  ``$name`` refers to ``COMMON_FIELDS``.
+  ``$name`` refers to ``COMMON_FIELDS``. ``when(spec, …)`` adds FEEL conditions (``docs/forms.md``):
+  ``POSTED`` is "shown and required only when 邮寄到家 is chosen".
 * ``delivery``: letters ``w`` window, ``p`` post, ``e`` electronic.
 
 Codes follow the 实施编码 pattern ``<division>-<type>-<department no.><item no.>-<sub-item>``;
@@ -65,9 +66,20 @@ COMMON_FIELDS = {
 ITEMS: list[dict[str, Any]] = []
 
 
+def when(spec: str, *, required_when: str = "", shown_when: str = "") -> dict[str, str]:
+    """A form field with conditions: FEEL over the other fields (``form.delivery = "邮寄到家"``)."""
+    conditions = {"required_when": required_when, "shown_when": shown_when}
+    return {"spec": spec, **{k: v for k, v in conditions.items() if v}}
+
+
+BY_POST = 'form.delivery = "邮寄到家"'
+POSTED = {"required_when": BY_POST, "shown_when": BY_POST}
+DELIVERY_CHOICE = "delivery:领取方式:select:窗口领取/邮寄到家"
+
+
 def item(
     dept: str, seq: int, name: str, item_type: str, scope: str, legal: int, promised: int, depth: str, process: str, *,
-    keywords: str, materials: list[str], form: list[str], conditions: str, basis: str, fee: str = "不收费",
+    keywords: str, materials: list[str], form: list[str | dict[str, str]], conditions: str, basis: str, fee: str = "不收费",
     delivery: str = "wpe", sub: int = 0, location: str = "", hours: str = "",
 ) -> None:
     ITEMS.append({
@@ -227,7 +239,7 @@ item("GA", 4, "身份证换领", PUB, PERSON, 60, 20, ONCE, "two_step",
      keywords="身份证 到期换证 换身份证 身份证过期",
      materials=["$hukou", "O:原居民身份证|jpg,png,pdf", "$photo"],
      form=["old_card_expiry:原证有效期截止日期:date", "reason:换领原因:select:有效期满/证件损坏/登记项目变更",
-           "delivery_address:邮寄地址:text", "$phone"],
+           DELIVERY_CHOICE, when("?delivery_address:邮寄地址（选择邮寄到家时填写）:text", **POSTED), "$phone"],
      conditions="居民身份证有效期满、证件损坏或登记项目发生变更的，应当换领。",
      basis="《中华人民共和国居民身份证法》", fee="工本费 20 元（按国家标准收取）")
 item("GA", 5, "居民身份证补领", PUB, PERSON, 60, 20, ONCE, "two_step",
@@ -254,7 +266,7 @@ item("GA", 8, "机动车驾驶证期满换证", PUB, PERSON, 5, 1, FULL, "one_st
      keywords="驾照 驾驶证 换驾照 驾照到期",
      materials=["O:机动车驾驶证|jpg,png,pdf", "$id", "E:身体条件证明|pdf,jpg", "$photo"],
      form=["license_number:驾驶证档案编号:text", "vehicle_class:准驾车型:select:C1/C2/B1/B2/A1/A2",
-           "delivery_address:邮寄地址:text", "$phone"],
+           DELIVERY_CHOICE, when("?delivery_address:邮寄地址（选择邮寄到家时填写）:text", **POSTED), "$phone"],
      conditions="机动车驾驶人应当于机动车驾驶证有效期满前 90 日内申请换证。",
      basis="《中华人民共和国道路交通安全法》《机动车驾驶证申领和使用规定》", fee="工本费 10 元")
 item("GA", 9, "公章刻制备案", FIL, ORG, 5, 1, FULL, "one_step",
@@ -293,7 +305,8 @@ item("RS", 1, "社会保障卡补领", PUB, PERSON, 10, 1, FULL, "one_step",
      keywords="社保 社保卡 补卡 丢了社保卡 社保卡挂失 补办社保卡",
      materials=["$id", "$photo"],
      form=["loss_reason:补领原因:select:遗失/损坏/被盗", "reported_loss:是否已挂失:select:是/否",
-           "delivery:领卡方式:select:窗口领取/邮寄到家", "delivery_address:邮寄地址:text", "$phone"],
+           "delivery:领卡方式:select:窗口领取/邮寄到家", when("?delivery_address:邮寄地址（选择邮寄到家时填写）:text", **POSTED),
+           "$phone"],
      conditions="社会保障卡遗失、损坏的参保人员，挂失后可申请补领。",
      basis="《中华人民共和国社会保险法》《社会保障卡管理办法》", delivery="wp")
 item("RS", 2, "失业保险金申领", BEN, PERSON, 10, 3, FULL, "two_step",

@@ -123,6 +123,7 @@ class DecisionTable:
                 raise TableError(f"输入列「{column.label}」无法计算：{exc}") from exc
         fired: list[Rule] = []
         undecided: list[str] = []
+        undecided_rows: list[int] = []
         for rule in self.rules:
             verdict: bool | None = True
             unknown: list[str] = []
@@ -141,9 +142,50 @@ class DecisionTable:
                 fired.append(rule)
             elif verdict is None:
                 undecided.append(f"第 {rule.number} 行无法判断：{'、'.join(unknown)}")
+                undecided_rows.append(rule.number)
         rows = [self._outputs(rule, data) for rule in fired]
         return TableResult(inputs=values, fired=[r.number for r in fired], rows=rows,
-                           output=self._apply_hit_policy(fired, rows), undecided=undecided)
+                           output=self._apply_hit_policy(fired, rows), undecided=undecided,
+                           undecided_rows=undecided_rows)
+
+    def _reason(self, rule: Rule) -> str:
+        """The row's ``failed_rule`` text when it is a literal (as 秒批 tables must have it), else
+        its description."""
+        names = [o.name for o in self.outputs]
+        expression = rule.outputs[names.index(OUTPUT)] if OUTPUT in names else None
+        if expression is not None and not expression.names:
+            try:
+                value = expression.evaluate({})
+            except FeelError:
+                value = None
+            if isinstance(value, str) and value.strip():
+                return value
+        return rule.description
+
+    def row_reads(self) -> list[RowReads]:
+        """What each row depends on: the form fields and facts read by the columns where the row
+        tests something (``-`` reads nothing), by its entries and by its outputs. A pre-check
+        uses it to tell a row that fails from one that cannot be decided while a field is empty."""
+        reads = []
+        for rule in self.rules:
+            paths: set[tuple[str, str]] = set()
+            names: set[str] = set()
+            for column, entry in zip(self.inputs, rule.entries, strict=True):
+                if entry.matches_anything:
+                    continue
+                paths |= column.expression.paths | entry.paths
+                names |= column.expression.names | entry.names
+            for output in rule.outputs:
+                if output is not None:
+                    paths |= output.paths
+                    names |= output.names
+            reads.append(RowReads(
+                number=rule.number, id=rule.id, description=rule.description, reason=self._reason(rule),
+                form_fields=frozenset(key for variable, key in paths if variable == "form"),
+                facts=frozenset(key for variable, key in paths if variable == "facts"),
+                whole_form="form" in names and not any(variable == "form" for variable, _key in paths),
+            ))
+        return reads
 
     def _outputs(self, rule: Rule, data: dict[str, Any]) -> dict[str, Any]:
         out = {}
@@ -198,6 +240,17 @@ class DecisionTable:
         return best
 
 
+@dataclass(frozen=True)
+class RowReads:
+    number: int
+    id: str
+    description: str
+    reason: str
+    form_fields: frozenset[str]
+    facts: frozenset[str]
+    whole_form: bool  # reads ``form`` as a whole (e.g. ``count(form)``): any field may matter
+
+
 @dataclass
 class TableResult:
     inputs: list[Any]
@@ -205,6 +258,7 @@ class TableResult:
     rows: list[dict[str, Any]]
     output: Any
     undecided: list[str]
+    undecided_rows: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -220,6 +274,12 @@ class RulesOutcome:
     failed_rules: list[str] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    # Row by row (for the pre-check before submission, ``yiwang.cases.services.eligibility``):
+    # the rows whose reasons are in ``failed_rules`` (as the hit policy selected them), the rows that
+    # could not be decided, and what every row reads. Empty when the table could not be read.
+    failed_rows: list[int] = field(default_factory=list)
+    undecided_rows: list[int] = field(default_factory=list)
+    rows: list[RowReads] = field(default_factory=list)
 
 
 def _show(value: Any) -> str:
@@ -476,8 +536,13 @@ def evaluate_rules(cache_key: Any, dmn_xml: str, context: dict[str, Any],
     except Exception as exc:  # noqa: BLE001 - a rule that cannot run never approves
         return RulesOutcome(passed=False, evidence=evidence, error=f"规则无法计算：{type(exc).__name__}"[:300])
     rows = result.output if isinstance(result.output, list) else ([result.output] if result.output else [])
-    failed = [str(row.get(OUTPUT)) for row in rows if row.get(OUTPUT) is not None]
+    selected = [row for row in rows if row.get(OUTPUT) is not None]
+    failed = [str(row.get(OUTPUT)) for row in selected]
+    # the hit policy returns the very row dicts it was given: identity maps a reason to its row
+    failed_rows = [number for number, row in zip(result.fired, result.rows, strict=True)
+                   if any(row is chosen for chosen in selected)]
+    by_row = {"failed_rows": failed_rows, "undecided_rows": list(result.undecided_rows), "rows": table.row_reads()}
     if result.undecided:
         return RulesOutcome(passed=False, failed_rules=failed, evidence=evidence,
-                            error=("规则无法自动判断，须人工审查：" + "；".join(result.undecided))[:300])
-    return RulesOutcome(passed=not failed, failed_rules=failed, evidence=evidence)
+                            error=("规则无法自动判断，须人工审查：" + "；".join(result.undecided))[:300], **by_row)
+    return RulesOutcome(passed=not failed, failed_rules=failed, evidence=evidence, **by_row)

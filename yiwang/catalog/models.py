@@ -150,6 +150,17 @@ class ServiceItem(models.Model):
     def accepts(self, applicant_kind: str) -> bool:
         return self.applicant_scope in (ApplicantScope.BOTH, applicant_kind)
 
+    def clean(self) -> None:
+        # the form's fields and their FEEL conditions are checked where they are read (one home)
+        from django.core.exceptions import ValidationError
+
+        from yiwang.catalog.form_schema import FormSchemaRejected, validate_form_schema
+
+        try:
+            validate_form_schema(self.form_schema)
+        except FormSchemaRejected as exc:
+            raise ValidationError({"form_schema": exc.problems}) from exc
+
 
 class MaterialForm(models.TextChoices):
     ORIGINAL = "original", _("原件")

@@ -29,7 +29,7 @@ from yiwang.cases.services.common import STEP_DELIVERY, audit_case, bump_version
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.catalog.dmn import evaluate_rules
-from yiwang.catalog.models import RuleSetVersion
+from yiwang.catalog.models import RuleSetVersion, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.ids import is_valid_citizen_id
 from yiwang.core.models import Applicant, ApplicantKind
@@ -37,10 +37,14 @@ from yiwang.core.models import Applicant, ApplicantKind
 MAX_SYSTEM_STEPS = 50  # a process that never ends under "approve" is a modelling error, not a loop
 
 
-def applicant_facts(applicant: Applicant, case: Case, now: dt.datetime) -> dict[str, Any]:
+def applicant_facts(applicant: Applicant, case: Case | None, now: dt.datetime, *,
+                    item_id: int | None = None) -> dict[str, Any]:
     """Facts the rules may use (see ``yiwang.catalog.dmn.FACTS``): from the applicant's record, the
     platform's own history, and, under ``shared``, what data sharing proved for this case (免提交),
-    by resource code: ``facts["shared"]["RS_SBCBXX"]["status"]``."""
+    by resource code: ``facts["shared"]["RS_SBCBXX"]["status"]``.
+
+    Without a case (the pre-check before submission) ``shared`` is empty: shared data is read only
+    when a case is submitted, through the exchange policy and its access log, never to pre-check."""
     facts: dict[str, Any] = {
         "applicant_kind": applicant.kind,
         "is_enterprise": applicant.kind == ApplicantKind.ORGANISATION,
@@ -53,12 +57,23 @@ def applicant_facts(applicant: Applicant, case: Case, now: dt.datetime) -> dict[
         today = calendar.local_date(now)
         facts["age"] = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         facts["gender"] = "男" if int(number[16]) % 2 else "女"
-    for shared in CaseMaterial.objects.filter(case=case, source=MaterialSource.SHARED).exclude(shared_facts=None):
-        facts["shared"].setdefault(shared.shared_facts.get("resource", ""), {}).update(shared.shared_facts.get("facts", {}))
-    same_item = Case.objects.filter(applicant=applicant, item_id=case.item_id).exclude(pk=case.pk)
+    if case is not None:
+        for shared in CaseMaterial.objects.filter(case=case, source=MaterialSource.SHARED).exclude(shared_facts=None):
+            facts["shared"].setdefault(shared.shared_facts.get("resource", ""), {}).update(shared.shared_facts.get("facts", {}))
+    same_item = Case.objects.filter(applicant=applicant, item_id=item_id if case is None else case.item_id)
+    if case is not None:
+        same_item = same_item.exclude(pk=case.pk)
     facts["has_open_case_same_item"] = same_item.filter(status__in=CaseStatus.open_states()).exists()
     facts["previous_approvals_same_item"] = same_item.filter(outcome=Outcome.APPROVED).count()
     return facts
+
+
+def published_rules(item: ServiceItem) -> RuleSetVersion | None:
+    """The rule version 秒批 applies to the item now: the latest published version of its set."""
+    if not item.instant_rules_id:
+        return None
+    return (RuleSetVersion.objects.filter(rule_set_id=item.instant_rules_id).select_related("rule_set")
+            .order_by("-version").first())
 
 
 def credit_status(applicant: Applicant) -> str:
@@ -70,10 +85,10 @@ def credit_status(applicant: Applicant) -> str:
 def decide_instantly(*, case: Case, now: dt.datetime) -> InstantDecision | None:
     """Evaluate the item's instant-approval rules on a just-submitted case (inside the submitting
     transaction) and, when all pass, accept, approve and deliver it by the system."""
-    rule_set = case.item.instant_rules
-    version = RuleSetVersion.objects.filter(rule_set=rule_set).order_by("-version").first() if rule_set else None
+    version = published_rules(case.item)
     if version is None:
         return None
+    rule_set = version.rule_set
     context = {"form": case.form_data, "facts": applicant_facts(case.applicant, case, now),
                "credit": credit_status(case.applicant)}
     outcome = evaluate_rules((version.pk, version.digest), version.dmn_xml, context, version.inputs)

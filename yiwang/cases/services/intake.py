@@ -20,6 +20,7 @@ from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channe
 from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
@@ -38,24 +39,27 @@ class MaterialRef:
     upload_id: int
 
 
-def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
-    """Keep the item's form fields, check required ones and types; raise naming every bad field."""
+def read_form(item: ServiceItem, data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The item's form fields read from ``data``: the values that are well-formed (numbers as
+    numbers, dates as ISO dates, options of a select), and a problem for each value that is not.
+    Empty fields are left out and not reported: whether they are required is ``clean_form``'s
+    question (a pre-check before submission asks only this one)."""
     cleaned: dict[str, Any] = {}
     problems: list[dict[str, str]] = []
     for field in item.form_schema or []:
         name = field["name"]
-        value = data.get(name)
+        value = data.get(name) if isinstance(data, dict) else None
         if isinstance(value, str):
             value = value.strip()
         if value in (None, ""):
-            if field.get("required"):
-                problems.append({"field": name, "label": field.get("label", name), "problem": _("必填")})
             continue
         kind = field.get("type", "text")
         if kind == "number":
             try:
                 value = float(value)
-            except (TypeError, ValueError):
+                if value != value or value in (float("inf"), float("-inf")):
+                    raise ValueError(value)
+            except (TypeError, ValueError, OverflowError):
                 problems.append({"field": name, "label": field.get("label", name), "problem": _("应为数字")})
                 continue
         elif kind == "date":
@@ -64,7 +68,7 @@ def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
             except ValueError:
                 problems.append({"field": name, "label": field.get("label", name), "problem": _("应为日期 YYYY-MM-DD")})
                 continue
-        elif kind == "select" and value not in field.get("options", []):
+        elif kind == "select" and (not isinstance(value, str) or value not in field.get("options", [])):
             problems.append({"field": name, "label": field.get("label", name), "problem": _("不是可选项")})
             continue
         elif not isinstance(value, (str, int, float, bool)):
@@ -74,7 +78,28 @@ def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
             problems.append({"field": name, "label": field.get("label", name), "problem": _("过长")})
             continue
         cleaned[name] = value
+    return cleaned, problems
+
+
+def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep the item's form fields, check required ones and types; raise naming every bad field.
+
+    A field's conditions (``required_when`` / ``shown_when``, FEEL, ``yiwang.catalog.form_schema``)
+    are evaluated over the well-formed values: a field required only when 邮寄 is chosen is
+    required then, and the value of a field that is not shown is not kept."""
+    cleaned, problems = read_form(item, data)
+    states = field_states(item.form_schema or [], cleaned)
+    bad = {p["field"] for p in problems}
+    for field in item.form_schema or []:
+        name = field["name"]
+        state = states.get(name, FieldState(shown=True, required=bool(field.get("required"))))
+        if not state.shown:
+            cleaned.pop(name, None)
+        elif state.required and name not in cleaned and name not in bad:
+            problems.append({"field": name, "label": field.get("label", name), "problem": _("必填")})
     if problems:
+        order = [f["name"] for f in item.form_schema or []]
+        problems.sort(key=lambda p: order.index(p["field"]))
         raise InvalidInput(
             CaseErrorCode.FORM_INVALID,
             _("申请表有 %(n)d 处需要修改：%(fields)s。")
@@ -285,7 +310,10 @@ def supply_correction(
         _attach_materials(actor=actor, case=case, item=case.item, refs=refs)
         fields: dict[str, Any] = {}
         if form_data:
-            fields["form_data"] = {**case.form_data, **clean_form(case.item, {**case.form_data, **form_data})}
+            # keys the item's form no longer has are kept; a field hidden by its condition is dropped
+            names = {f["name"] for f in case.item.form_schema or []}
+            fields["form_data"] = {**{k: v for k, v in case.form_data.items() if k not in names},
+                                   **clean_form(case.item, {**case.form_data, **form_data})}
         paused = calendar.paused_working_days(case.paused_at, now) if case.paused_at else 0
         due = calendar.extend_deadline(case.due_at, paused)
         bump_version(

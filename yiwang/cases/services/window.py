@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod, EngineErrorAction
+from yiwang.cases.prereview import prereview_states
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import (
     STEP_CORRECTION,
@@ -25,7 +26,7 @@ from yiwang.cases.services.common import (
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
-from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
 
@@ -38,23 +39,38 @@ def clerk_department(actor: AbstractBaseUser) -> Department:
     raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("只有综合窗口人员可以办理此操作。"))
 
 
-def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "", now: dt.datetime | None = None) -> Case:
-    """Accept (受理): the case enters its item's approval process, which starts now."""
+def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "", acknowledge_findings: bool = False,
+                       now: dt.datetime | None = None) -> Case:
+    """Accept (受理): the case enters its item's approval process, which starts now.
+
+    When material pre-review (材料预审) found something, the clerk must say they checked it
+    (``acknowledge_findings``); otherwise ``prereview_findings_open`` (409). The pre-review state and
+    the acknowledgement go into the acceptance's audit record."""
     department = clerk_department(actor)
     now = now or timezone.now()
     try:
-        return _accept(actor=actor, department=department, case_id=case_id, note=note, now=now)
+        return _accept(actor=actor, department=department, case_id=case_id, note=note,
+                       acknowledge_findings=acknowledge_findings, now=now)
     except EngineFailure as exc:
         # nothing of the acceptance was kept: the case is still waiting to be accepted
         raise record_engine_failure(case_id=case_id, action=EngineErrorAction.ACCEPT, failure=exc, actor=actor,
                                     now=now) from exc
 
 
-def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, note: str, now: dt.datetime) -> Case:
+def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, note: str, acknowledge_findings: bool,
+            now: dt.datetime) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_accept():
             raise illegal(case, _("受理"))
+        # read under the case lock: findings that arrived after the clerk opened the case count
+        prereview = prereview_states([case.pk])[case.pk]
+        if prereview.findings and not acknowledge_findings:
+            raise Conflict(
+                CaseErrorCode.PREREVIEW_FINDINGS_OPEN,
+                _("材料预审有 %(n)d 条意见尚未核对：请先核对预审意见，确认后再受理。") % {"n": prereview.findings},
+                {"findings": prereview.findings, "prereview": prereview.state},
+            )
         runtime = CaseRuntime.start(
             case.process_version,
             {"form": case.form_data, "item": case.item.code, "applicant_kind": case.applicant.kind},
@@ -62,7 +78,9 @@ def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, no
         save_engine_state(case, runtime, created=True)
         opened = sync_steps(case, runtime, now, status=CaseStatus.IN_REVIEW, accepted_at=now)
         audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
-                   next_steps=[s.name for s in opened])
+                   next_steps=[s.name for s in opened],
+                   prereview={"state": prereview.state, "findings": prereview.findings, "pending": prereview.pending,
+                              "findings_acknowledged": bool(prereview.findings and acknowledge_findings)})
         issue_case_outputs(case=case, event="case_accepted", department=department, now=now)
     return case
 

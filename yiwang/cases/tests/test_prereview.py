@@ -144,11 +144,12 @@ def test_an_ocr_failure_is_a_finding_and_the_case_goes_on(world):
     # when the card is pre-reviewed
     review = prereview_material(material_id=card.pk, today=TODAY, engine=engine)
 
-    # then the review failed with a finding saying so, and the clerk can accept the case all the same
+    # then the review failed with a finding saying so, and the clerk can accept the case all the same,
+    # once they say they checked the file themselves
     assert review.status == "failed" and "engine_failed" in review.error
     finding = MaterialFinding.objects.get(material=card)
     assert finding.kind == "ocr_failed" and "人工审核" in finding.message
-    services.accept_application(actor=world.clerk, case_id=case.pk)
+    services.accept_application(actor=world.clerk, case_id=case.pk, acknowledge_findings=True)
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_REVIEW
 
