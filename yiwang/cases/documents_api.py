@@ -6,7 +6,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 
 from yiwang.cases.documents import document_for_viewer
-from yiwang.core.api import ErrorOut  # the one error schema: a second class named ErrorOut would clash in OpenAPI
+from yiwang.core.schemas import ERRORS  # the one error shape (yiwang.core.schemas)
 
 router = Router(tags=["cases"])
 
@@ -18,7 +18,7 @@ class DocumentOut(Schema):
     sha256: str
 
 
-@router.get("/documents/{document_id}", response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.get("/documents/{document_id}", response={**ERRORS},
             openapi_extra={"responses": {200: {"description": "The signed PDF", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
 def download_document(request: HttpRequest, document_id: int) -> FileResponse:

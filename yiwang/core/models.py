@@ -242,6 +242,26 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
 
+    def _render(self, text: str) -> str:
+        from django.utils.translation import gettext
+
+        if not text:
+            return ""
+        translated = gettext(text)
+        if not self.params:
+            return translated
+        try:
+            return translated % self.params
+        except (KeyError, ValueError, TypeError):
+            # a translation that lost a placeholder must not hide the message: use the record
+            return text % self.params
+
+    def rendered_title(self) -> str:
+        return self._render(self.title)
+
+    def rendered_body(self) -> str:
+        return self._render(self.message)
+
 
 class LoginMethod(models.TextChoices):
     PASSWORD = "password", _("密码")
@@ -286,25 +306,6 @@ class PasswordHistory(models.Model):
         indexes = [models.Index(fields=["user", "-changed_at"], name="password_history_user_idx")]
         verbose_name = _("历史密码")
         verbose_name_plural = _("历史密码")
-    def _render(self, text: str) -> str:
-        from django.utils.translation import gettext
-
-        if not text:
-            return ""
-        translated = gettext(text)
-        if not self.params:
-            return translated
-        try:
-            return translated % self.params
-        except (KeyError, ValueError, TypeError):
-            # a translation that lost a placeholder must not hide the message: use the record
-            return text % self.params
-
-    def rendered_title(self) -> str:
-        return self._render(self.title)
-
-    def rendered_body(self) -> str:
-        return self._render(self.message)
 
 
 class OutboxStatus(models.TextChoices):

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from yiwang.core import notify
-from yiwang.core.api import ErrorOut  # the one error schema: a second class named ErrorOut would clash in OpenAPI
 from yiwang.core.models import Notification
+from yiwang.core.schemas import ERRORS  # the one error shape (yiwang.core.schemas)
 
 router = Router(tags=["notifications"])
 
@@ -36,7 +36,7 @@ def notification_out(n: Notification) -> dict[str, Any]:
             "case_number": n.case_number, "created_at": n.created_at, "read_at": n.read_at}
 
 
-@router.get("/notifications", response={200: NotificationListOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
+@router.get("/notifications", response={200: NotificationListOut, **ERRORS})
 def list_notifications(request: HttpRequest, limit: int = Query(50, ge=1, le=200),
                        unread_only: bool = False) -> dict[str, Any]:
     """The signed-in person's notifications, newest first, in the request's language; ``count``
@@ -47,7 +47,7 @@ def list_notifications(request: HttpRequest, limit: int = Query(50, ge=1, le=200
             "items": [notification_out(n) for n in shown.order_by("-created_at", "-id")[:limit]]}
 
 
-@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
 def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
     """Mark one of your own notifications read (repeating it changes nothing); anyone else's is 404."""
     return notification_out(notify.mark_read(actor=request.user, notification_id=notification_id))

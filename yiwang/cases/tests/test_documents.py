@@ -10,6 +10,7 @@ import re
 
 import pypdfium2
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases import services
@@ -51,7 +52,7 @@ def pdf_text(document) -> str:
 
 
 def login(client, username):
-    assert client.login(username=username, password=f"pw-{username}")
+    assert client.login(request=HttpRequest(), username=username, password=f"pw-{username}")
     return client
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases import services
@@ -203,7 +204,7 @@ def test_the_apply_page_checks_without_javascript(world, elderly):
     # given a 38-year-old on the apply page
     factories.citizen("young", first17=LOCAL_38)
     client = Client()
-    client.login(username="young", password="pw-young")
+    client.login(request=HttpRequest(), username="young", password="pw-young")
     page = client.get(f"/items/{elderly.code}/apply/").content.decode()
     assert "检查是否符合条件" in page and "js/form-conditions.js" in page and "<script>" not in page
 
@@ -220,7 +221,7 @@ def test_the_apply_page_checks_without_javascript(world, elderly):
 def test_the_form_check_fragment_answers_the_script(world, elderly):
     factories.citizen("young", first17=LOCAL_38)
     client = Client()
-    client.login(username="young", password="pw-young")
+    client.login(request=HttpRequest(), username="young", password="pw-young")
     response = client.post(f"/items/{elderly.code}/form-check/", {"eligibility": "1", "hukou_county": "外县"})
     text = response.content.decode()
     assert response.status_code == 200

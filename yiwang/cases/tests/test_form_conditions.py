@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases import services
@@ -84,7 +85,7 @@ def test_the_api_refuses_post_without_an_address_with_a_422(world, card_item):
 
 def test_the_apply_page_renders_the_condition_for_the_script(world, card_item):
     client = Client()
-    client.login(username="citizen", password="pw-citizen")
+    client.login(request=HttpRequest(), username="citizen", password="pw-citizen")
     page = client.get(f"/items/{card_item.code}/apply/").content.decode()
     assert 'data-field="delivery_address" data-conditional="1" data-shown="0" data-required="0"' in page
     fragment = client.post(f"/items/{card_item.code}/form-check/", {"delivery": "邮寄到家"}).content.decode()

@@ -4,6 +4,7 @@ open findings takes an explicit acknowledgement, recorded in the acceptance's au
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases import services
@@ -95,7 +96,7 @@ def test_api_accept_needs_acknowledge_findings(world):
 def test_the_window_shows_the_state_and_asks_for_the_checkbox(world):
     case = with_finding(world)
     client = Client()
-    client.login(username="clerk", password="pw-clerk")
+    client.login(request=HttpRequest(), username="clerk", password="pw-clerk")
     queue = client.get("/work/window/").content.decode()
     assert 'data-prereview="findings"' in queue and "1 条预审意见" in queue
     page = client.get(f"/work/cases/{case.number}/").content.decode()

@@ -83,7 +83,8 @@ def test_the_item_page_shows_the_form_as_rows_and_delivery_as_checkboxes(admin_c
 
 def test_editing_an_items_form_as_rows_saves_the_fields_and_keeps_keys_it_does_not_show(admin_client):
     item = factories.item("SCJG-001", form_schema=[
-        {"name": "shop_name", "label": "店名", "type": "text", "required": True, "show_when": {"field": "x"}},
+        {"name": "shop_name", "label": "店名", "type": "text", "required": True,
+         "shown_when": 'form.pickup = "窗口"'},
         {"name": "area", "label": "面积", "type": "number", "required": False},
     ])
     rows = [
@@ -97,7 +98,7 @@ def test_editing_an_items_form_as_rows_saves_the_fields_and_keeps_keys_it_does_n
     item.refresh_from_db()
     assert item.form_schema == [
         {"name": "shop_name", "label": "店铺名称", "type": "text", "required": True, "help": "与营业执照一致",
-         "show_when": {"field": "x"}},
+         "shown_when": 'form.pickup = "窗口"'},
         {"name": "pickup", "label": "领取方式", "type": "select", "required": True, "options": ["窗口", "邮寄"]},
     ]
     assert item.delivery_methods == ["post"]
