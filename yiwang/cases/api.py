@@ -213,7 +213,7 @@ class NoteIn(Schema):
 
 
 class AcceptIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=ACCEPT_NOTE_CHARS)
     acknowledge_findings: bool = Field(
         False, description="Accept although material pre-review (材料预审) has open findings: the clerk has "
                            "checked them. Without it such a case is refused with 409 prereview_findings_open.")

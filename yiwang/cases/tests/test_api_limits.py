@@ -36,7 +36,7 @@ def accepted_case(world, client: Client) -> Case:
 
 # (component, field, who, path after the case number, payload builder, event, detail key, state)
 CASES = [
-    ("NoteIn", "note", "clerk", "accept", lambda t: {"note": t}, "case_accepted", "note", "submitted"),
+    ("AcceptIn", "note", "clerk", "accept", lambda t: {"note": t}, "case_accepted", "note", "submitted"),
     ("RejectIn", "reason", "clerk", "reject", lambda t: {"reason": t}, "case_rejected", "reason", "submitted"),
     ("WithdrawIn", "reason", "citizen", "withdraw", lambda t: {"reason": t}, "case_withdrawn", "reason", "submitted"),
     ("CorrectionNoticeIn", "note", "clerk", "correction", lambda t: {"note": t}, "case_correction_requested", "note",

@@ -37,7 +37,12 @@ def client_package(live_server, tmp_path):
     spec = tmp_path / "openapi.json"
     spec.write_bytes(httpx.get(f"{live_server.url}/api/v1/openapi.json").raise_for_status().content)
     config = tmp_path / "config.yaml"
-    config.write_text(f"post_hooks: []\nproject_name_override: {PACKAGE}\npackage_name_override: {PACKAGE}\n")
+    # Spreadsheet and PDF downloads (the red list, signed documents) are binary to a client: the generator's documented
+    # content_type_overrides says so, as a client author would.
+    config.write_text(f"post_hooks: []\nproject_name_override: {PACKAGE}\npackage_name_override: {PACKAGE}\n"
+                      "content_type_overrides:\n"
+                      "  application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream\n"
+                      "  application/pdf: application/octet-stream\n")
     out = tmp_path / "generated" / PACKAGE
     result = subprocess.run(
         [str(GENERATOR), "generate", "--path", str(spec), "--output-path", str(out), "--meta", "none",
@@ -137,7 +142,7 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
     assert supplied.status == "submitted" and supplied.corrections[0].answered_at is not None
 
     # the clerk accepts; each approver completes their step from their inbox
-    accepted = op["accept"].sync(client=clerk, number=case.number, body=models.NoteIn(note="材料齐全"))
+    accepted = op["accept"].sync(client=clerk, number=case.number, body=models.AcceptIn(note="材料齐全"))
     assert isinstance(accepted, models.CaseOut) and accepted.status == "in_review", accepted
     for username in ("scjg_reviewer", "scjg_decider"):
         approver = signed_in(username)

@@ -41,7 +41,7 @@ def test_urging_a_case_in_review_tells_the_approving_departments_heads_and_is_on
     result = services.urge_case(actor=world.supervisor, case_id=case.pk, note="请于今日办结", now=NOW)
     # then both SCJG heads are told, with the note and a link to the case
     assert result["department"].code == "SCJG" and result["heads_notified"] == 2
-    notes = Notification.objects.order_by("recipient_id")
+    notes = Notification.objects.filter(kind="case_urged").order_by("recipient_id")
     assert [n.recipient_id for n in notes] == sorted([world.head.pk, second_head.pk])
     assert all(case.number in n.message and "请于今日办结" in n.message for n in notes)
     assert {n.link for n in notes} == {f"/work/cases/{case.number}/"}
@@ -59,8 +59,8 @@ def test_urging_a_case_at_the_window_tells_the_service_centres_head(world):
     case = submit(world, world.item, local(2026, 3, 2, 9))  # never accepted
     result = services.urge_case(actor=world.supervisor, case_id=case.pk, note="尽快受理", now=NOW)
     assert result["department"].code == "ZWFW"
-    assert list(Notification.objects.values_list("recipient_id", flat=True)) == [centre_head.pk]
-    assert not Notification.objects.filter(recipient=world.head).exists()
+    assert list(Notification.objects.filter(kind="case_urged").values_list("recipient_id", flat=True)) == [centre_head.pk]
+    assert not Notification.objects.filter(kind="case_urged", recipient=world.head).exists()
 
 
 def test_urging_one_step_tells_the_department_holding_that_step(world):
@@ -75,7 +75,7 @@ def test_urging_one_step_tells_the_department_holding_that_step(world):
     # when the supervisor urges GA's step
     services.urge_case(actor=world.supervisor, case_id=case.pk, step_id=ga_step.pk, note="公安会签已超期", now=NOW)
     # then GA's head is told, not SCJG's
-    assert list(Notification.objects.values_list("recipient_id", flat=True)) == [ga_head.pk]
+    assert list(Notification.objects.filter(kind="case_urged").values_list("recipient_id", flat=True)) == [ga_head.pk]
     assert AuditEvent.objects.get(event_type="case_urged").details["step"] == "公安会签"
 
 
@@ -86,7 +86,7 @@ def test_an_urge_needs_a_note_of_reasonable_length(world, note):
         services.urge_case(actor=world.supervisor, case_id=case.pk, note=note, now=NOW)
     assert exc.value.status == 422 and exc.value.code in ("note_required", "note_too_long")
     assert not AuditEvent.objects.filter(event_type="case_urged").exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="case_urged").exists()
 
 
 def test_only_supervisors_urge_and_only_open_cases_or_steps(world):
@@ -133,7 +133,7 @@ def test_urge_page_for_the_supervisor(world):
     assert refused.status_code == 200 and "督办必须写明督办意见" in refused.content.decode()
     done = client.post(f"/work/board/urge/{case.number}/", {"note": "请今日办结"}, follow=True)
     assert done.status_code == 200 and "请今日办结" in done.content.decode()
-    assert Notification.objects.filter(recipient=world.head).count() == 1
+    assert Notification.objects.filter(kind="case_urged", recipient=world.head).count() == 1
     # others are turned away
     other = Client()
     other.force_login(world.head)
