@@ -1,4 +1,4 @@
-"""The demo seed: a county with departments, calendar, accounts, applicants and ~130 service items.
+"""The demo seed: a county with departments, calendar, accounts, applicants and 305 service items of 23 departments.
 
 Seeded once per module (the seed takes about a second) in a transaction rolled back at the end;
 tests only read, except the idempotency test, which seeds again inside its own savepoint.
@@ -75,8 +75,8 @@ def test_seeding_twice_creates_and_changes_nothing(seeded):
 @pytest.mark.django_db
 def test_departments_of_the_county(seeded):
     codes = set(Department.objects.values_list("code", flat=True))
-    assert len(codes) >= 14
-    assert {"ZWFW", "SCJG", "GA", "RS", "ZJ", "ZRZY", "SW", "WJ", "JY", "MZ", "JT", "CG", "YJ", "HB", "WL", "NY", "SL"} <= codes
+    assert codes == {"ZWFW", "SCJG", "GA", "RS", "ZJ", "ZRZY", "SW", "WJ", "JY", "MZ", "JT", "CG", "YJ", "HB", "WL", "NY", "SL",
+                     "YB", "GJJ", "TY", "YC", "CL", "SF", "XF"}
     centre = Department.objects.get(is_service_centre=True)
     assert centre.code == "ZWFW" and centre.name == "县政务服务管理局"
     assert not Department.objects.filter(name_en="").exists()
@@ -174,8 +174,11 @@ def test_every_demo_id_number_is_valid(seeded):
 @pytest.mark.django_db
 def test_catalog_spans_departments_and_shapes(seeded):
     _core, catalog = seeded
-    assert ServiceItem.objects.count() >= 110
-    assert Department.objects.filter(items__isnull=False).distinct().count() >= 12
+    assert ServiceItem.objects.count() == len(ITEMS) == 305
+    assert catalog["items"] == 305 and catalog["departments_with_items"] == 23
+    # every department but the service centre carries items
+    assert set(Department.objects.filter(items__isnull=False).values_list("code", flat=True)) == set(
+        Department.objects.exclude(code="ZWFW").values_list("code", flat=True))
     keys = set(ServiceItem.objects.values_list("process__key", flat=True))
     shapes = {next(s for s in SHAPES if key == s or key.startswith(f"{s}_")) for key in keys}
     assert len(catalog["shapes"]) >= 5 and len(shapes) >= 5
