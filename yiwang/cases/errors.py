@@ -25,3 +25,6 @@ class CaseErrorCode:
     CORRECTION_INCOMPLETE = "correction_incomplete"
     PROCESS_ERROR = "process_error"
     MOVE_INVALID = "move_invalid"
+    PACKAGE_MEMBER_UNKNOWN = "package_member_unknown"  # an optional item chosen that the package does not offer
+    PACKAGE_MATERIAL_UNKNOWN = "package_material_unknown"
+    PACKAGE_APPLICATION_NOT_FOUND = "package_application_not_found"

@@ -4,3 +4,4 @@ class CatalogErrorCode:
     PROCESS_REJECTED = "process_rejected"
     UNKNOWN_DEPARTMENT = "unknown_department"
     RULES_REJECTED = "rules_rejected"
+    PACKAGE_NOT_FOUND = "package_not_found"
