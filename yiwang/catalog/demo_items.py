@@ -630,7 +630,7 @@ item("WJ", 5, "出生医学证明补发", PUB, PERSON, 20, 5, ONCE, "two_step",
      conditions="出生医学证明遗失或损毁、已办理户口登记的。",
      basis="《中华人民共和国母婴保健法》《出生医学证明管理办法》")
 item("WJ", 6, "生育登记服务", PUB, PERSON, 5, 1, FULL, "one_step",
-     keywords="生育登记 准生证 二孩 三孩 怀孕 生育服务证",
+     keywords="生育登记 准生证 生孩子 二孩 三孩 怀孕 生育服务证",
      materials=["C:夫妻双方居民身份证|jpg,png,pdf", "?C:结婚证|jpg,png,pdf|已共享婚姻登记信息的可免提交"],
      form=["spouse_name:配偶姓名:text", "spouse_id_number:配偶身份证号:text", "child_order:本次生育孩次:select:一孩/二孩/三孩",
            "expected_date:预产期:date", "$phone"],
@@ -1654,7 +1654,7 @@ item("SW", 9, "存量房交易税费申报", OTHER, PERSON, 5, 1, ONCE, "one_ste
      basis="《中华人民共和国个人所得税法》《中华人民共和国契税法》《中华人民共和国土地增值税暂行条例》",
      location="县政务服务中心 20 号窗口（不动产登记专区·税务窗口）")
 item("SW", 10, "代开增值税发票", PUB, BOTH, 3, 1, FULL, "one_step",
-     keywords="代开发票 开发票 个人开发票 劳务发票 临时开票",
+     keywords="代开发票 个人代开发票 劳务发票 临时开票 没有税控 零星开票",
      materials=["$id", "E:合同、协议或付款方证明|pdf,jpg"],
      form=["buyer_name:购买方名称:text", "service:货物或劳务名称:text", "amount:金额（元）:number", "$phone"],
      conditions="已办理税务登记的小规模纳税人及其他依法可以代开发票的单位和个人，发生应税行为需要开具发票的。",
