@@ -302,3 +302,44 @@ def test_portal_pages_show_the_package(package):
     assert "一次办好" in page and "测试事项GA-1" in page and "死亡证明" in page
     assert page.count("<td>身份证") == 1  # asked once in the merged materials
     assert client.get("/packages/NOPE/").status_code == 404
+
+
+def test_portal_apply_once_then_follow_the_package(world, package):
+    client = Client()
+    client.force_login(world.citizen)
+    groups = _groups(package)
+    form = {**FORM, "submission_token": "t-1",
+            f"material_{groups['身份证'].key}": factories.upload_file("id.pdf"),
+            f"material_{groups['死亡证明'].key}": factories.upload_file("death.pdf")}
+    page = client.get("/packages/PKG-1/apply/")
+    assert page.status_code == 200 and page.content.decode().count('type="file"') == 4
+
+    response = client.post("/packages/PKG-1/apply/", form)
+
+    application = PackageApplication.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/me/packages/{application.number}/"
+    assert application.members.count() == 2
+    status = client.get(response["Location"]).content.decode()
+    assert application.number in status and "测试事项GA-1" in status and "测试事项MZ-1" in status
+
+
+def test_portal_apply_keeps_the_answers_and_names_the_problem(world, package):
+    client = Client()
+    client.force_login(world.citizen)
+    groups = _groups(package)
+    response = client.post("/packages/PKG-1/apply/", {
+        "deceased_name": "王大爷", "submission_token": "t-2",
+        f"material_{groups['身份证'].key}": factories.upload_file("id.pdf")})
+    page = response.content.decode()
+    assert response.status_code == 200 and "联系电话" in page and 'value="王大爷"' in page
+    assert f'name="upload_{groups["身份证"].key}"' in page  # the file given is kept, not asked again
+    assert not PackageApplication.objects.exists()
+
+
+def test_portal_package_status_is_the_applicants_only(world, package):
+    application = _submit(world, package)
+    other, _applicant = factories.citizen("other", first17="11010119850101123")
+    client = Client()
+    client.force_login(other)
+    assert client.get(f"/me/packages/{application.number}/").status_code == 404
+    assert Client().get(f"/me/packages/{application.number}/").status_code == 302  # to the login page
