@@ -102,3 +102,9 @@ def my_package(request: HttpRequest, number: str) -> HttpResponse:
         "application": application, "progress": selectors.package_progress(application),
         "members": [m.case for m in application.members.all()],
     })
+
+
+@login_required
+def my_packages(request: HttpRequest) -> HttpResponse:
+    rows = [(a, selectors.package_progress(a)) for a in selectors.package_applications_of(request.user)[:100]]
+    return render(request, "cases/my_packages.html", {"rows": rows})

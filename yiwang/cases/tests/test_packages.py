@@ -343,3 +343,14 @@ def test_portal_package_status_is_the_applicants_only(world, package):
     client.force_login(other)
     assert client.get(f"/me/packages/{application.number}/").status_code == 404
     assert Client().get(f"/me/packages/{application.number}/").status_code == 302  # to the login page
+
+
+def test_portal_lists_my_package_applications_only(world, package):
+    application = _submit(world, package)
+    client = Client()
+    client.force_login(world.citizen)
+    mine = client.get("/me/packages/").content.decode()
+    assert application.number in mine and "已办结 0 / 2 个事项" in mine
+    other, _applicant = factories.citizen("other", first17="11010119850101123")
+    client.force_login(other)
+    assert application.number not in client.get("/me/packages/").content.decode()
