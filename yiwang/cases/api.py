@@ -16,9 +16,11 @@ from ninja.pagination import paginate
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.packages import submit_package
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.packages import package_guide
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import Applicant, ApplicantKind
@@ -523,9 +525,6 @@ def create_package_application(
     """Apply for a 一件事 package once: one case per member item is created behind the window, all
     under the returned package number. A retry with the same ``Idempotency-Key`` returns the first
     application (200)."""
-    from yiwang.catalog.packages import package_guide
-    from yiwang.cases.services.packages import submit_package
-
     user = request.user
     package = package_guide(payload.package_code)
     if package is None:
