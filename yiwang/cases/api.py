@@ -21,9 +21,11 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
 from yiwang.cases.services.eligibility import check_eligibility
+from yiwang.cases.services.packages import submit_package
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.packages import package_guide
 from yiwang.core.bounds import MAX_DB_INT, DbId
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
@@ -557,3 +559,78 @@ def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[s
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
     return selectors.automation_rates(since=since)
+
+
+# ------------------------------------------------------------------------ 一件事 package applications
+
+
+class PackageApplicationIn(Schema):
+    package_code: str = Field(..., max_length=40)
+    form: dict[str, Any] = Field(default_factory=dict, description="The package's combined form fields by name (see "
+                                 "``form_schema`` of GET /packages/{code})")
+    materials: list[MaterialIn] = Field(default_factory=list, max_length=50,
+                                        description="``material_id``: a material ``id`` of GET /packages/{code}")
+    optional_items: list[str] = Field(default_factory=list, max_length=20,
+                                      description="Codes of the optional member items to apply for too")
+
+
+class PackageCaseOut(Schema):
+    number: str
+    item_code: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+
+
+class PackageApplicationOut(Schema):
+    number: str
+    package_code: str
+    package_name: str
+    submitted_at: dt.datetime
+    cases_total: int
+    cases_finished: int
+    done: bool
+    cases: list[PackageCaseOut]
+    materials: list[str]
+
+
+def package_application_out(application: Any) -> dict[str, Any]:
+    progress = selectors.package_progress(application)
+    return {
+        "number": application.number, "package_code": application.package.code, "package_name": application.package.name,
+        "submitted_at": application.submitted_at, "cases_total": progress["cases"],
+        "cases_finished": progress["finished"], "done": progress["done"],
+        "cases": [{"number": m.case.number, "item_code": m.case.item.code, "item_name": m.case.item.name,
+                   "department": m.case.item.department.name, "status": m.case.status,
+                   "status_label": str(m.case.get_status_display())} for m in application.members.all()],
+        "materials": [m.name for m in application.materials.all()],
+    }
+
+
+@router.post("/package-applications", response={200: PackageApplicationOut, 201: PackageApplicationOut, **ERRORS})
+def create_package_application(
+    request: HttpRequest, payload: PackageApplicationIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1, max_length=100),
+) -> Status:
+    """Apply for a 一件事 package once: one case per member item is created behind the window, all
+    under the returned package number. A retry with the same ``Idempotency-Key`` returns the first
+    application (200)."""
+    user = request.user
+    package = package_guide(payload.package_code)
+    if package is None:
+        raise NotFound(CatalogErrorCode.PACKAGE_NOT_FOUND, _("一件事 %(code)s 不存在。") % {"code": payload.package_code})
+    applicant = getattr(user, "applicant", None)
+    if applicant is None:
+        raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE, _("当前账号没有申请人信息，不能申请。"))
+    application, created = submit_package(
+        actor=user, package=package, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
+        optional_items=payload.optional_items, channel=Channel.ONLINE, idempotency_key=idempotency_key,
+    )
+    return Status(201 if created else 200, package_application_out(selectors.package_application_for(user, application.number)))
+
+
+@router.get("/package-applications/{number}", response={200: PackageApplicationOut, **ERRORS})
+def get_package_application(request: HttpRequest, number: str) -> dict[str, Any]:
+    """A package application and where each of its member cases stands."""
+    return package_application_out(selectors.package_application_for(request.user, number))

@@ -28,3 +28,6 @@ class CaseErrorCode:
     NOTE_REQUIRED = "note_required"
     NOTE_TOO_LONG = "note_too_long"
     PREREVIEW_FINDINGS_OPEN = "prereview_findings_open"
+    PACKAGE_MEMBER_UNKNOWN = "package_member_unknown"  # an optional item chosen that the package does not offer
+    PACKAGE_MATERIAL_UNKNOWN = "package_material_unknown"
+    PACKAGE_APPLICATION_NOT_FOUND = "package_application_not_found"

@@ -403,3 +403,54 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.title}"
+
+
+class PackageApplication(models.Model):
+    """An application for a 一件事 package: one submission, one number the applicant tracks, split
+    behind the window into one case per member item (``PackagedCase``)."""
+
+    number = models.CharField(_("一件事申请编号"), max_length=32, unique=True, null=True, blank=True)
+    package = models.ForeignKey("catalog.LifeEventPackage", on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="package_applications")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="submitted_package_applications")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    form_data = models.JSONField(default=dict, blank=True, help_text="The combined form as submitted (cleaned)")
+    submitted_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], name="package_application_idempotency_unique",
+                                    condition=Q(idempotency_key__isnull=False)),
+        ]
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("一件事申请")
+        verbose_name_plural = _("一件事申请")
+
+    def __str__(self) -> str:
+        return self.number or f"package-application#{self.pk}"
+
+
+class PackagedCase(models.Model):
+    """One member item's case of a package application."""
+
+    application = models.ForeignKey(PackageApplication, on_delete=models.CASCADE, related_name="members")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="package_link")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["application", "sort_order", "id"]
+
+
+class PackageMaterial(models.Model):
+    """A file the applicant gave once for a package, and the member cases' materials that use it
+    (the same stored file, referenced by each case's ``CaseMaterial``)."""
+
+    application = models.ForeignKey(PackageApplication, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(max_length=200)
+    upload = models.ForeignKey(CaseMaterial, on_delete=models.PROTECT, related_name="+")
+    used_by = models.ManyToManyField(CaseMaterial, related_name="package_materials")
+
+    class Meta:
+        ordering = ["application", "id"]

@@ -384,3 +384,33 @@ def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:
     return {"overall": {"submitted": submitted, "decided_by_rules": by_rules,
                         "rate": by_rules / submitted if submitted else 0.0},
             "items": items}
+
+
+def package_application_for(user: AbstractBaseUser, number: str) -> Any:
+    """A 一件事 application with its member cases, for its applicant or submitter; anyone else gets
+    the same 404 as for a number that does not exist."""
+    from yiwang.cases.models import PackageApplication
+
+    application = (
+        PackageApplication.objects.select_related("package", "applicant")
+        .prefetch_related("members__case__item__department", "materials__used_by")
+        .filter(number=number).first()
+    )
+    if application is None or not user.is_authenticated or (
+            application.submitted_by_id != user.pk and application.applicant.user_id != user.pk):
+        raise NotFound(CaseErrorCode.PACKAGE_APPLICATION_NOT_FOUND, _("一件事申请 %(n)s 不存在。") % {"n": number})
+    return application
+
+
+def package_applications_of(user: AbstractBaseUser) -> QuerySet:
+    from yiwang.cases.models import PackageApplication
+
+    return (PackageApplication.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
+            .select_related("package").prefetch_related("members__case__item"))
+
+
+def package_progress(application: Any) -> dict[str, Any]:
+    """Where a package stands: done when every member case is finished (办结、不予受理 or 撤回)."""
+    cases = [m.case for m in application.members.all()]
+    finished = [c for c in cases if not c.is_open]
+    return {"cases": len(cases), "finished": len(finished), "done": len(finished) == len(cases) and bool(cases)}

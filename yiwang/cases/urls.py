@@ -1,11 +1,14 @@
 from django.urls import path
 
-from yiwang.cases import document_views, views
+from yiwang.cases import document_views, package_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("items/<str:code>/apply/", views.apply, name="apply"),
     path("items/<str:code>/form-check/", views.form_check, name="form_check"),
+    path("packages/<str:code>/apply/", package_views.apply_package, name="apply_package"),
+    path("me/packages/", package_views.my_packages, name="my_packages"),
+    path("me/packages/<str:number>/", package_views.my_package, name="my_package"),
     path("me/cases/", views.my_cases, name="my_cases"),
     path("me/cases/<str:number>/", views.my_case, name="my_case"),
     path("me/cases/<str:number>/supply/", views.supply_correction, name="supply"),

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from yiwang.catalog import selectors
+from yiwang.catalog import packages, selectors
 from yiwang.catalog.errors import CatalogErrorCode
-from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.models import LifeEventPackage, ServiceItem
 from yiwang.core.errors import NotFound
 from yiwang.core.schemas import PUBLIC_ERRORS
 
@@ -122,3 +122,81 @@ def get_item(request: HttpRequest, code: str) -> dict:
         "process_version": version.version if version else None,
         "steps": version.steps if version else [],
     }
+
+
+# ------------------------------------------------------------------------ 一件事 packages
+
+
+class PackageMemberOut(Schema):
+    code: str
+    name: str
+    department: str
+    optional: bool
+    note: str
+    promised_days: int
+
+
+class PackageMaterialOut(Schema):
+    id: int = Field(..., description="Refer to the material by this id when applying (asked once for every member that needs it)")
+    name: str
+    required: bool
+    formats: list[str]
+    description: str
+    item_codes: list[str]
+
+
+class PackageSummary(Schema):
+    code: str
+    name: str
+    summary: str
+    items: int
+    departments: int
+    applicant_kinds: list[str]
+
+
+class PackageDetail(PackageSummary):
+    guide: str
+    promised_days: int
+    members: list[PackageMemberOut]
+    form_schema: list[dict]
+    materials: list[PackageMaterialOut]
+
+
+def package_summary(package: LifeEventPackage) -> dict:
+    members = list(package.members.all())
+    return {"code": package.code, "name": package.name, "summary": package.summary, "items": len(members),
+            "departments": len({m.item.department_id for m in members}),
+            "applicant_kinds": packages.applicant_kinds(members)}
+
+
+def package_detail(package: LifeEventPackage) -> dict:
+    """The package's guide: the combined form and materials of all members (optional ones included:
+    a material or field only an optional member needs is asked only when that member is chosen)."""
+    members = list(package.members.all())
+    codes = {m.item_id: m.item.code for m in members}
+    return {
+        **package_summary(package),
+        "guide": package.guide,
+        "promised_days": packages.promised_days(members),
+        "members": [{"code": m.item.code, "name": m.item.name, "department": m.item.department.name, "optional": m.optional,
+                     "note": m.note, "promised_days": m.item.promised_days} for m in members],
+        "form_schema": [f.spec for f in packages.combined_form(members)],
+        "materials": [{"id": g.key, "name": g.name, "required": g.required, "formats": g.formats,
+                       "description": g.description, "item_codes": [codes[i] for i in g.item_ids]}
+                      for g in packages.combined_materials(package, members)],
+    }
+
+
+@router.get("/packages", auth=None, response={200: list[PackageSummary], **PUBLIC_ERRORS})
+def list_packages(request: HttpRequest) -> list[dict]:
+    """The 一件事 life-event packages the county offers."""
+    return [package_summary(p) for p in packages.active_packages()]
+
+
+@router.get("/packages/{code}", auth=None, response={200: PackageDetail, **PUBLIC_ERRORS})
+def get_package(request: HttpRequest, code: str) -> dict:
+    """A package's guide: its member items, one combined form and one merged set of materials."""
+    package = packages.package_guide(code)
+    if package is None:
+        raise NotFound(CatalogErrorCode.PACKAGE_NOT_FOUND, _("一件事 %(code)s 不存在。") % {"code": code})
+    return package_detail(package)

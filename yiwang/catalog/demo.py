@@ -13,9 +13,17 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS
+from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS, PACKAGES
 from yiwang.catalog.form_schema import CONDITION_KEYS, FIELD_TYPES, validate_form_schema
-from yiwang.catalog.models import Material, MaterialForm, ProcessDefinition, ProcessVersion, ServiceItem
+from yiwang.catalog.models import (
+    LifeEventPackage,
+    Material,
+    MaterialForm,
+    PackageMember,
+    ProcessDefinition,
+    ProcessVersion,
+    ServiceItem,
+)
 from yiwang.catalog.processes import SHAPES, definition_key
 from yiwang.catalog.services import publish_process_version, publish_stock_process  # noqa: F401 (re-exported)
 from yiwang.core.models import Department
@@ -111,7 +119,8 @@ def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
     missing = sorted({c for row in ITEMS for c in [row["department"], *_partners(row)]} - set(departments))
     if missing:
         raise RuntimeError(f"seed_catalog needs the departments of seed_core first; missing: {', '.join(missing)}")
-    counts = dict.fromkeys(("items_created", "items_updated", "materials_created", "materials_updated"), 0)
+    counts = dict.fromkeys(("items_created", "items_updated", "materials_created", "materials_updated",
+                            "packages_created", "packages_updated"), 0)
     processes: dict[str, ProcessDefinition] = {}
     versions_before = _version_count()
     with transaction.atomic():
@@ -133,6 +142,7 @@ def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
                 counts["items_updated"] += 1
             _seed_materials(item, row["materials"], counts)
         counts["process_versions_published"] = _version_count() - versions_before
+        _seed_packages(actor, counts)
         if any(counts.values()):
             record_audit(actor=actor, event_type="demo_catalog_seeded", subject_type="demo", subject_id="catalog",
                          details=dict(counts))
@@ -142,6 +152,7 @@ def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
         "departments_with_items": len({row["department"] for row in ITEMS}),
         "processes": sorted(processes),
         "shapes": shapes,
+        "packages": len(PACKAGES),
         "counts": counts,
     }
 
@@ -165,3 +176,37 @@ def _seed_materials(item: ServiceItem, specs: list[str], counts: dict[str, int])
             counts["materials_created"] += 1
         elif _sync(material, values):
             counts["materials_updated"] += 1
+
+
+def _seed_packages(actor: AbstractBaseUser | None, counts: dict[str, int]) -> None:
+    """The 一件事 packages, keyed by code; members by item name (every name must be an item)."""
+    by_name = {i.name: i for i in ServiceItem.objects.filter(name__in={m[0] for p in PACKAGES for m in p["members"]})}
+    for order, row in enumerate(PACKAGES, start=1):
+        unknown = [m[0] for m in row["members"] if m[0] not in by_name]
+        if unknown:
+            raise RuntimeError(f"package {row['code']} names items that do not exist: {', '.join(unknown)}")
+        values = {"name": row["name"], "summary": row["summary"], "guide": row["guide"], "keywords": row["keywords"],
+                  "produced_materials": row["produced"], "sort_order": order * 10, "is_active": True}
+        package = LifeEventPackage.objects.filter(code=row["code"]).first()
+        if package is None:
+            package = LifeEventPackage.objects.create(code=row["code"], **values)
+            record_audit(actor=actor, event_type="life_event_package_created", subject_type="life_event_package",
+                         subject_id=package.code, details={"name": package.name, "source": "demo"})
+            counts["packages_created"] += 1
+        elif _sync(package, values):
+            counts["packages_updated"] += 1
+        existing = {m.item_id: m for m in package.members.all()}
+        wanted = set()
+        for position, (name, optional, note) in enumerate(row["members"], start=1):
+            item = by_name[name]
+            wanted.add(item.pk)
+            member_values = {"optional": optional, "note": note, "sort_order": position}
+            member = existing.get(item.pk)
+            if member is None:
+                PackageMember.objects.create(package=package, item=item, **member_values)
+            elif _sync(member, member_values):
+                counts["packages_updated"] += 1
+        stale = [pk for pk in existing if pk not in wanted]
+        if stale:
+            package.members.filter(item_id__in=stale).delete()
+            counts["packages_updated"] += 1

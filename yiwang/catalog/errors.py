@@ -5,3 +5,4 @@ class CatalogErrorCode:
     UNKNOWN_DEPARTMENT = "unknown_department"
     RULES_REJECTED = "rules_rejected"
     FORM_SCHEMA_INVALID = "form_schema_invalid"
+    PACKAGE_NOT_FOUND = "package_not_found"

@@ -190,3 +190,52 @@ class Material(models.Model):
 
     def allowed_formats(self) -> list[str]:
         return [f.strip().lower() for f in self.formats.split(",") if f.strip()]
+
+
+class LifeEventPackage(models.Model):
+    """A 一件事 life-event package: one guide, one form and one set of materials for several items.
+
+    The combined form and materials are not stored: they are derived from the member items
+    (``yiwang.catalog.packages``), so that a package can never disagree with the items it bundles.
+    Submitting a package creates one case per chosen member item (``yiwang.cases.services.packages``).
+    """
+
+    code = models.CharField(_("套餐编码"), max_length=40, unique=True)
+    name = models.CharField(_("一件事名称"), max_length=100)
+    summary = models.CharField(_("简介"), max_length=300)
+    guide = models.TextField(_("一次告知"), help_text=_("办理须知：先后顺序、办结后得到什么、注意事项。"))
+    keywords = models.CharField(_("关键词/同义词"), max_length=300, blank=True)
+    produced_materials = models.JSONField(
+        _("套餐内产生的材料"), default=list, blank=True,
+        help_text=_("由本套餐其他事项办理产生、无需申请人提交的材料名称（如企业开办后的营业执照）。"),
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+    items = models.ManyToManyField(ServiceItem, through="PackageMember", related_name="packages")
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("一件事")
+        verbose_name_plural = _("一件事")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PackageMember(models.Model):
+    """A member item of a package; an optional member is applied for only when the applicant chooses it."""
+
+    package = models.ForeignKey(LifeEventPackage, on_delete=models.CASCADE, related_name="members")
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="package_memberships")
+    optional = models.BooleanField(_("可选"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True, help_text=_("什么情况下需要办理本事项。"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["package", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["package", "item"], name="package_member_unique_item")]
+        verbose_name = _("一件事包含事项")
+        verbose_name_plural = _("一件事包含事项")
+
+    def __str__(self) -> str:
+        return f"{self.package.name} · {self.item.name}"

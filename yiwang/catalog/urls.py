@@ -7,4 +7,6 @@ urlpatterns = [
     path("items/", views.search, name="search"),
     path("items/<str:code>/", views.guide, name="guide"),
     path("items/<str:code>/process.bpmn", views.process_diagram, name="process_diagram"),
+    path("packages/", views.packages, name="packages"),
+    path("packages/<str:code>/", views.package, name="package"),
 ]

@@ -42,3 +42,29 @@ def process_diagram(request: HttpRequest, code: str) -> HttpResponse:
     if version is None:
         raise Http404
     return text_download(version.bpmn_xml, filename=f"{item.code}-v{version.version}.bpmn")
+
+
+def packages(request: HttpRequest) -> HttpResponse:
+    """The 一件事 life-event packages."""
+    from yiwang.catalog.packages import active_packages, applicant_kinds
+
+    rows = [(p, list(p.members.all())) for p in active_packages()]
+    return render(request, "catalog/packages.html", {"rows": rows, "kinds": {p.pk: applicant_kinds(m) for p, m in rows}})
+
+
+def package(request: HttpRequest, code: str) -> HttpResponse:
+    """A package's guide: what it does in one go, its member items, one form and one set of materials."""
+    from yiwang.catalog import packages as catalog_packages
+
+    found = catalog_packages.package_guide(code)
+    if found is None:
+        raise Http404
+    members = list(found.members.all())
+    return render(request, "catalog/package.html", {
+        "package": found, "members": members,
+        "fields": [f.spec for f in catalog_packages.combined_form(members)],
+        "materials": catalog_packages.combined_materials(found, members),
+        "promised_days": catalog_packages.promised_days(members),
+        "departments": list(dict.fromkeys(m.item.department.name for m in members)),
+        "produced": found.produced_materials,
+    })

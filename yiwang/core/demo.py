@@ -48,6 +48,13 @@ DEPARTMENTS: list[tuple[str, str, str, bool]] = [
     ("WL", "县文化和旅游局", "County Culture and Tourism Bureau", False),
     ("NY", "县农业农村局", "County Agriculture and Rural Affairs Bureau", False),
     ("SL", "县水利局", "County Water Resources Bureau", False),
+    ("YB", "县医疗保障局", "County Healthcare Security Bureau", False),
+    ("GJJ", "住房公积金管理中心某县管理部", "County Office, Municipal Housing Provident Fund Management Centre", False),
+    ("TY", "县退役军人事务局", "County Veterans Affairs Bureau", False),
+    ("YC", "县烟草专卖局", "County Tobacco Monopoly Bureau", False),
+    ("CL", "县残疾人联合会", "County Disabled Persons' Federation", False),
+    ("SF", "县司法局", "County Justice Bureau", False),
+    ("XF", "县消防救援大队", "County Fire and Rescue Brigade", False),
 ]
 
 # Departments whose approvers the brief names; every other department with items gets them too,

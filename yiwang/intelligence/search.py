@@ -12,13 +12,17 @@ words. The engine, all in memory, all offline:
   question adds its terms with weight ``EXPANSION_WEIGHT``. Every keyword (关键词/同义词) the
   catalogue's editors gave an item that occurs verbatim in the question counts as a term too.
 * **Ranking.** BM25F over the fields of each active item: name (weighted most), keywords,
-  受理条件, material names, legal basis and department (``FIELD_WEIGHTS``). Every hit carries its score
+  受理条件, material names, legal basis and department (``FIELD_WEIGHTS``); a term's IDF is counted
+  over names and keywords only (``IDF_FIELDS``), so that a word every item's materials carry
+  (申请人居民身份证) keeps its weight where it is the subject. 一件事 packages are documents of the same
+  index (their member items' names as materials) and are answered apart (``GuideAnswer.packages``)
+  when they score near the best item. Every hit carries its score
   and the terms it matched, so the page can say why it was found.
 * **Index.** Built from the database on first use and kept per process; each search first reads a
   cheap signature of the catalogue (one aggregate query over items and one over materials) and
   rebuilds when it changed, and in any case after ``INDEX_MAX_AGE_S`` seconds (an edit that keeps
-  every length the same is not seen by the signature). The build of the 132 demo items takes tens of
-  milliseconds; nothing is shared between processes, so every process stays correct on its own.
+  every length the same is not seen by the signature). The build of the 305 demo items and 10 packages
+  takes a few hundred milliseconds; nothing is shared between processes, so every process stays correct on its own.
 
 Quality and speed are measured by ``bench/guide_search.py`` on ``data/guide_questions.json``
 (figures in ``docs/benchmarks.md``).
@@ -42,7 +46,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.models import LifeEventPackage, Material, PackageMember, ServiceItem
 
 jieba.setLogLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
@@ -57,10 +61,13 @@ FIELD_WEIGHTS: dict[str, float] = {"name": 3.0, "keywords": 2.0, "conditions": 0
 FIELD_B: dict[str, float] = {"name": 0.5, "keywords": 0.3, "conditions": 0.75, "materials": 0.75, "basis": 0.75,
                              "department": 0.3}
 K1 = 1.2
+IDF_FIELDS = ("name", "keywords")  # document frequency counted here (see GuideIndex)
 QUESTION_WEIGHT = 1.0  # a word of the question itself
 PHRASE_WEIGHT = 1.0  # an item keyword found verbatim in the question (added to its words)
 EXPANSION_WEIGHT = 0.7  # a catalogue term that SYNONYMS adds
 RELATIVE_CUTOFF = 0.2  # hits below this share of the best score are not counted as matches
+PACKAGE_CUTOFF = 0.6  # a 一件事 package is shown when it scores at least this share of the best item
+MAX_PACKAGES = 2
 
 # Question words, pronouns and filler a question brings and no item is about.
 STOPWORDS = frozenset("""
@@ -281,7 +288,7 @@ class IndexedItem:
     name: str
     department_code: str
     applicant_scope: str
-
+    kind: str = "item"  # or "package": a 一件事 package, ranked with the items, answered apart
 
 def _phrases(keywords: str, name: str) -> list[str]:
     """Whole phrases of an item that a question may contain verbatim: keywords, name, name parts."""
@@ -315,18 +322,24 @@ class GuideIndex:
             }
             fields_per_doc.append(fields)
             self.items.append(IndexedItem(row["id"], row["code"], row["name"], row["department_code"],
-                                          row["applicant_scope"]))
+                                          row["applicant_scope"], row.get("kind", "item")))
         self.phrases = sorted(phrase_set, key=len, reverse=True)
         n = len(self.items)
         avg = {f: (sum(sum(d[f].values()) for d in fields_per_doc) / n if n else 0.0) or 1.0 for f in FIELD_WEIGHTS}
         pseudo_tf: dict[str, dict[int, float]] = defaultdict(dict)
+        subject_df: Counter[str] = Counter()
         for pos, fields in enumerate(fields_per_doc):
             for f, counts in fields.items():
                 length = sum(counts.values())
                 norm = 1 - FIELD_B[f] + FIELD_B[f] * length / avg[f]
                 for term, tf in counts.items():
                     pseudo_tf[term][pos] = pseudo_tf[term].get(pos, 0.0) + FIELD_WEIGHTS[f] * tf / norm
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in pseudo_tf.items()}
+            subject_df.update({t for f in IDF_FIELDS for t in fields[f]})
+        # A term's rarity is counted over what items are about (IDF_FIELDS), not over the boilerplate
+        # nearly every item carries: 申请人居民身份证 among the materials made 身份证 worthless, and
+        # "身份证丢了" ranked 补领婚姻登记证 above 居民身份证补领.
+        self.idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5))
+                    for t, p in pseudo_tf.items() for df in [subject_df.get(t) or len(p)]}
         self.postings = {t: [(pos, tf * (K1 + 1) / (K1 + tf)) for pos, tf in p.items()] for t, p in pseudo_tf.items()}
 
     def __len__(self) -> int:
@@ -353,8 +366,22 @@ class GuideIndex:
         return [(pos, s, sorted(contributions[pos], key=lambda t: -contributions[pos][t])) for pos, s in ranked]
 
 
+def package_rows() -> list[dict[str, Any]]:
+    """The active 一件事 packages as documents: name and keywords as an item's, the summary and guide
+    as its 受理条件, the member items' names as its materials (a package is found by what it bundles)."""
+    rows = []
+    for package in LifeEventPackage.objects.filter(is_active=True).prefetch_related("members__item").order_by("id"):
+        rows.append({
+            "id": package.pk, "code": package.code, "name": package.name, "keywords": package.keywords,
+            "conditions": f"{package.summary} {package.guide}", "legal_basis": "", "applicant_scope": "both",
+            "department_code": "", "department_name": "", "kind": "package",
+            "materials": [m.item.name for m in package.members.all()],
+        })
+    return rows
+
+
 def catalogue_rows() -> list[dict[str, Any]]:
-    """What the index reads of every active item: two queries."""
+    """What the index reads of every active item (two queries) and of every package."""
     items = list(ServiceItem.objects.filter(is_active=True).order_by("id").values(
         "id", "code", "name", "keywords", "conditions", "legal_basis", "applicant_scope",
         department_code=F("department__code"), department_name=F("department__name")))
@@ -364,7 +391,7 @@ def catalogue_rows() -> list[dict[str, Any]]:
         materials[item_id].append(name)
     for row in items:
         row["materials"] = materials.get(row["id"], [])
-    return items
+    return items + package_rows()
 
 
 def catalogue_signature() -> tuple:
@@ -374,6 +401,7 @@ def catalogue_signature() -> tuple:
     runs before every search); ``LENGTH`` counts characters on SQLite and PostgreSQL alike.
     """
     item, material = ServiceItem._meta, Material._meta
+    package, member = LifeEventPackage._meta, PackageMember._meta
     qn = connection.ops.quote_name
 
     def col(meta: Any, name: str) -> str:
@@ -385,7 +413,13 @@ def catalogue_signature() -> tuple:
         f"SELECT COUNT(*), SUM(CASE WHEN {col(item, 'is_active')} THEN 1 ELSE 0 END), MAX({col(item, 'id')}), "
         f"SUM({col(item, 'id')} * ({length})), SUM({col(item, 'id')} * {col(item, 'department')}), "
         f"(SELECT COUNT(*) FROM {qn(material.db_table)}), (SELECT MAX({col(material, 'id')}) FROM {qn(material.db_table)}), "
-        f"(SELECT SUM({col(material, 'item')} * LENGTH({col(material, 'name')})) FROM {qn(material.db_table)}) "
+        f"(SELECT SUM({col(material, 'item')} * LENGTH({col(material, 'name')})) FROM {qn(material.db_table)}), "
+        f"(SELECT COUNT(*) FROM {qn(package.db_table)}), (SELECT MAX({col(package, 'id')}) FROM {qn(package.db_table)}), "
+        f"(SELECT SUM({col(package, 'id')} * (LENGTH({col(package, 'name')}) + 3 * LENGTH({col(package, 'keywords')}) "
+        f"+ 7 * LENGTH({col(package, 'summary')}) + (CASE WHEN {col(package, 'is_active')} THEN 11 ELSE 0 END))) "
+        f"FROM {qn(package.db_table)}), "
+        f"(SELECT COUNT(*) FROM {qn(member.db_table)}), (SELECT SUM({col(member, 'package')} * {col(member, 'item')}) "
+        f"FROM {qn(member.db_table)}) "
         f"FROM {qn(item.db_table)}"
     )
     with connection.cursor() as cursor:
@@ -432,12 +466,20 @@ class GuideHit:
     matched_terms: list[str]
 
 
+@dataclass(frozen=True)
+class PackageHit:
+    package: LifeEventPackage
+    score: float
+    matched_terms: list[str]
+
+
 @dataclass
 class GuideAnswer:
     query: str
     terms: list[str] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
     hits: list[GuideHit] = field(default_factory=list)
+    packages: list[PackageHit] = field(default_factory=list)  # 一件事 packages that answer the question
     count: int = 0
     reason: str | None = None  # why there are no hits: empty, too_short, no_terms, no_chinese_text, no_match
     message: str | None = None
@@ -490,7 +532,9 @@ def guide_search(q: str, *, department_code: str = "", applicant_kind: str = "",
         return _no_hits(answer, "too_short", _("请多说几个字，例如“想开个理发店”“孩子上小学要办什么”。"))
     index = current_index()
     terms, answer.terms, answer.expansions = query_terms(text, index, synonyms=synonyms)
-    ranked = index.score(terms)
+    scored = index.score(terms)
+    ranked = [r for r in scored if index.items[r[0]].kind == "item"]
+    packages = [r for r in scored if index.items[r[0]].kind == "package"]
     if department_code:
         ranked = [r for r in ranked if index.items[r[0]].department_code == department_code]
     if applicant_kind:
@@ -503,6 +547,14 @@ def guide_search(q: str, *, department_code: str = "", applicant_kind: str = "",
         if not _CJK.search(text):
             return _no_hits(answer, "no_chinese_text", _("目前只能理解中文提问，请用中文描述您要办的事，例如“我要开一家饭店”。"))
         return _no_hits(answer, "no_match", _("没有找到相关事项。可以换个说法，或到办事大厅按部门查找。"))
+    if not department_code and offset == 0:
+        # a package is shown when it answers about as well as the best item: "家里老人去世了" is the
+        # 身故 package, "身份证丢了" is no package at all
+        packages = [r for r in packages if r[1] >= PACKAGE_CUTOFF * ranked[0][1]][:MAX_PACKAGES]
+        by_pk = LifeEventPackage.objects.in_bulk([index.items[pos].item_id for pos, _s, _m in packages])
+        answer.packages = [PackageHit(package=by_pk[index.items[pos].item_id], score=round(s, 4),
+                                      matched_terms=readable(matched)[:8])
+                           for pos, s, matched in packages if index.items[pos].item_id in by_pk]
     page = ranked[offset: offset + limit]
     by_id = ServiceItem.objects.select_related("department").in_bulk([index.items[pos].item_id for pos, _s, _m in page])
     answer.hits = [GuideHit(item=by_id[index.items[pos].item_id], score=round(s, 4), matched_terms=readable(matched)[:8])

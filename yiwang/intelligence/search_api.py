@@ -25,10 +25,19 @@ class GuideItemOut(ItemSummary):
     matched_terms: list[str] = Field(description="命中的词，贡献大的在前")
 
 
+class GuidePackageOut(Schema):
+    code: str
+    name: str
+    summary: str
+    score: float = Field(description="与事项同一标尺的相关度")
+    matched_terms: list[str]
+
+
 class GuideOut(Schema):
     query: str
     count: int = Field(description="相关事项总数（分页前）")
     items: list[GuideItemOut]
+    packages: list[GuidePackageOut] = Field(description="回答这个问题的“一件事”套餐（一次申请办多个事项），只在第一页、不按部门筛选时给出")
     terms: list[str] = Field(description="从问题中切出的词（已去掉“怎么办”“需要”等）")
     expansions: list[str] = Field(description="按群众说法补充的事项用语，例如 开饭店 → 餐饮、食品经营")
     reason: str | None = Field(description="没有结果的原因：empty, too_short, no_terms, no_chinese_text, no_match")
@@ -45,6 +54,8 @@ def guide(request: HttpRequest, filters: Query[GuideFilters]) -> dict:
         "query": answer.query,
         "count": answer.count,
         "items": [{**summary(hit.item), "score": hit.score, "matched_terms": hit.matched_terms} for hit in answer.hits],
+        "packages": [{"code": p.package.code, "name": p.package.name, "summary": p.package.summary, "score": p.score,
+                      "matched_terms": p.matched_terms} for p in answer.packages],
         "terms": answer.terms,
         "expansions": answer.expansions,
         "reason": answer.reason,

@@ -222,11 +222,14 @@ def submit_application(
     channel: str = Channel.ONLINE,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    produced_by_package: Iterable[int] = (),
 ) -> tuple[Case, bool]:
     """Submit an application (申请); returns ``(case, created)``.
 
     A retry with the same ``idempotency_key`` by the same person returns the first case.
-    The clock starts now, counted in the item's promised working days.
+    The clock starts now, counted in the item's promised working days. ``produced_by_package``:
+    material ids that another member of the same 一件事 package produces (e.g. the 营业执照 of 企业开办
+    for 食品经营许可), not asked of the applicant.
     """
     refs = list(materials)
     if idempotency_key:
@@ -245,7 +248,8 @@ def submit_application(
         raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
     cleaned = clean_form(item, form_data or {})
     shareable = {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)}
-    missing = [m for m in _missing_required(item, refs) if m.pk not in shareable]
+    produced = set(produced_by_package)
+    missing = [m for m in _missing_required(item, refs) if m.pk not in shareable and m.pk not in produced]
     if missing:
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,

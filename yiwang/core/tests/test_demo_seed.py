@@ -1,4 +1,4 @@
-"""The demo seed: a county with departments, calendar, accounts, applicants and ~130 service items.
+"""The demo seed: a county with departments, calendar, accounts, applicants and 305 service items of 23 departments.
 
 Seeded once per module (the seed takes about a second) in a transaction rolled back at the end;
 tests only read, except the idempotency test, which seeds again inside its own savepoint.
@@ -75,8 +75,8 @@ def test_seeding_twice_creates_and_changes_nothing(seeded):
 @pytest.mark.django_db
 def test_departments_of_the_county(seeded):
     codes = set(Department.objects.values_list("code", flat=True))
-    assert len(codes) >= 14
-    assert {"ZWFW", "SCJG", "GA", "RS", "ZJ", "ZRZY", "SW", "WJ", "JY", "MZ", "JT", "CG", "YJ", "HB", "WL", "NY", "SL"} <= codes
+    assert codes == {"ZWFW", "SCJG", "GA", "RS", "ZJ", "ZRZY", "SW", "WJ", "JY", "MZ", "JT", "CG", "YJ", "HB", "WL", "NY", "SL",
+                     "YB", "GJJ", "TY", "YC", "CL", "SF", "XF"}
     centre = Department.objects.get(is_service_centre=True)
     assert centre.code == "ZWFW" and centre.name == "县政务服务管理局"
     assert not Department.objects.filter(name_en="").exists()
@@ -176,8 +176,11 @@ def test_every_demo_id_number_is_valid(seeded):
 @pytest.mark.django_db
 def test_catalog_spans_departments_and_shapes(seeded):
     _core, catalog = seeded
-    assert ServiceItem.objects.count() >= 110
-    assert Department.objects.filter(items__isnull=False).distinct().count() >= 12
+    assert ServiceItem.objects.count() == len(ITEMS) == 305
+    assert catalog["items"] == 305 and catalog["departments_with_items"] == 23
+    # every department but the service centre carries items
+    assert set(Department.objects.filter(items__isnull=False).values_list("code", flat=True)) == set(
+        Department.objects.exclude(code="ZWFW").values_list("code", flat=True))
     keys = set(ServiceItem.objects.values_list("process__key", flat=True))
     shapes = {next(s for s in SHAPES if key == s or key.startswith(f"{s}_")) for key in keys}
     assert len(catalog["shapes"]) >= 5 and len(shapes) >= 5
@@ -298,3 +301,56 @@ def test_personal_data_is_encrypted_at_rest_and_found_by_blind_index(seeded):
     # and the window still finds the person by the number typed at the counter
     typed = " " + citizen.id_number.lower() + " "
     assert Applicant.objects.with_id_number(ApplicantKind.PERSON, typed).get() == citizen
+
+
+@pytest.mark.django_db
+def test_life_event_packages_bundle_real_items_and_ask_shared_materials_once(seeded):
+    from yiwang.catalog import packages
+    from yiwang.catalog.demo_items import PACKAGES
+    from yiwang.catalog.models import LifeEventPackage
+
+    _core, catalog = seeded
+    assert catalog["packages"] == len(PACKAGES) == 10
+    assert set(LifeEventPackage.objects.values_list("name", flat=True)) >= {
+        "新生儿出生一件事", "义务教育入学一件事", "开饭店一件事", "二手房买卖一件事", "身故一件事", "退休一件事",
+        "结婚一件事", "就业创业一件事", "企业开办一件事", "企业注销一件事"}
+    across = 0
+    for package in packages.active_packages():
+        members = list(package.members.all())
+        assert len(members) >= 2 and any(not m.optional for m in members), package.name
+        assert packages.applicant_kinds(members), package.name  # someone can apply for the required members
+        across += len({m.item.department_id for m in members}) >= 2
+    assert across == 9  # all but 就业创业 (人社 alone) span departments
+    death = packages.package_guide("YJS-05")
+    groups = {g.name: g for g in packages.combined_materials(death, list(death.members.all()))}
+    assert len(groups["居民死亡医学证明（推断）书"].materials) == 5  # asked once for five members
+    fields = [f.name for f in packages.combined_form(list(death.members.all()))]
+    assert fields.count("deceased_name") == 1 and len(fields) == len(set(fields))
+
+
+@pytest.mark.django_db
+def test_a_demo_package_splits_into_its_members_cases(seeded):
+    """开饭店一件事 for the demo citizen: 营业执照 is produced by the package, not asked of them."""
+    from yiwang.cases.services import MaterialRef, stage_upload
+    from yiwang.cases.services.packages import submit_package
+    from yiwang.catalog import packages
+    from yiwang.testing import factories
+
+    restaurant = packages.package_guide("YJS-03")
+    members = packages.chosen_members(restaurant, [])
+    assert "营业执照" not in {g.name for g in packages.combined_materials(restaurant, members)}
+    citizen = Applicant.objects.get(user__username="citizen")
+    refs = []
+    for g in packages.combined_materials(restaurant, members):
+        if g.required:
+            name, content = ("scan.pdf", factories.PDF_BYTES) if "pdf" in g.formats else ("scan.png", factories.PNG_BYTES)
+            refs.append(MaterialRef(material_id=g.key, upload_id=stage_upload(actor=citizen.user, file=factories.upload_file(
+                name, content)).pk))
+    form = {f.name: (f.spec["options"][0] if f.spec["type"] == "select" else "2026-12-07" if f.spec["type"] == "date"
+                     else "30" if f.spec["type"] == "number" else "13800138000" if f.spec["type"] == "tel" else "青禾小馆")
+            for f in packages.combined_form(members)}
+    application, created = submit_package(actor=citizen.user, package=restaurant, applicant=citizen, form_data=form,
+                                          materials=refs, optional_items=[])
+    assert created
+    assert [m.case.item.name for m in application.members.all()] == ["个体工商户注册登记", "食品经营许可", "店招标牌设置备案"]
+    assert {m.case.department.code for m in application.members.all()} == {"SCJG", "CG"}

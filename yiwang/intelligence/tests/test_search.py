@@ -295,3 +295,45 @@ def test_any_text_gets_an_answer_not_an_exception(catalogue):
         assert answer.count >= len(answer.hits)
 
     answers()
+
+
+@pytest.mark.django_db
+def test_lost_id_card_finds_the_replacement_first(catalogue):
+    # 身份证 is in nearly every item's materials (申请人居民身份证); counted there it had no weight,
+    # and 补领婚姻登记证 / 营业执照遗失补领 came before 居民身份证补领
+    answer = search.guide_search("身份证丢了")
+    assert names(answer)[0] == "居民身份证补领"
+    assert answer.packages == []  # a single item's question is no life event
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("question", "package"), [
+    ("家里老人去世了要办什么", "身故一件事"),
+    ("我要开一家饭店需要办什么", "开饭店一件事"),
+    ("房子过户要办哪些手续", "二手房买卖一件事"),
+    ("生孩子要办什么手续", "新生儿出生一件事"),
+    ("孩子要上小学了", "义务教育入学一件事"),
+    ("快退休了要办哪些手续", "退休一件事"),
+    ("公司不想干了怎么注销", "企业注销一件事"),
+])
+def test_life_event_questions_find_their_package(catalogue, question, package):
+    answer = search.guide_search(question)
+    assert package in [p.package.name for p in answer.packages]
+    assert answer.hits  # the single items are still listed
+
+
+@pytest.mark.django_db
+def test_packages_follow_the_catalogue_and_stay_out_of_filtered_answers(catalogue):
+    from yiwang.catalog.models import LifeEventPackage
+
+    assert search.guide_search("家里老人去世了要办什么", department_code="GA").packages == []
+    LifeEventPackage.objects.filter(code="YJS-05").update(is_active=False)
+    assert "身故一件事" not in [p.package.name for p in search.guide_search("家里老人去世了要办什么").packages]
+
+
+@pytest.mark.django_db
+def test_guide_api_and_page_show_packages(catalogue, client):
+    body = client.get("/api/v1/intelligence/guide", {"q": "家里老人去世了要办什么"}).json()
+    assert body["packages"][0]["code"] == "YJS-05" and body["packages"][0]["matched_terms"]
+    page = client.get("/guide/", {"q": "家里老人去世了要办什么"}).content.decode()
+    assert "/packages/YJS-05/" in page and "身故一件事" in page
