@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_eligibility import LOCAL_38, demo_item
@@ -64,18 +65,19 @@ def test_eligibility_and_conditional_field_on_the_apply_page(world, live_server,
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
     # choosing 外县 makes the 户籍 rule fail too, without a page load
     page.select_option("#f_hukou_county", "外县")
-    page.wait_for_function("document.querySelectorAll('#eligibility ul.failing li').length === 2")
+    # (locator waits, not wait_for_function: the page's CSP forbids the eval that one needs)
+    expect(page.locator("#eligibility ul.failing li")).to_have_count(2)
 
     # 社会保障卡补领: the address is hidden until 邮寄到家 is chosen, then shown and required
     page.goto(f"{live_server.url}/items/{card.code}/apply/")
     address = page.locator("#f_delivery_address")
     assert not address.is_visible()
     page.select_option("#f_delivery", "邮寄到家")
-    page.wait_for_function("!document.querySelector('.field[data-field=delivery_address]').hidden")
+    page.locator(".field[data-field=delivery_address]").wait_for(state="visible")
     assert address.is_visible() and address.evaluate("el => el.required")
     page.screenshot(path=str(shots / f"conditional-{size}-{locale}.png"), full_page=True)
     page.select_option("#f_delivery", "窗口领取")
-    page.wait_for_function("document.querySelector('.field[data-field=delivery_address]').hidden")
+    page.locator(".field[data-field=delivery_address]").wait_for(state="hidden")
     assert not address.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[size]["width"]
     assert errors == []
