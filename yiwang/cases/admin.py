@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from yiwang.cases.models import Case, CaseEngineError, CaseStep, StepStatus
 from yiwang.cases.services.repair import may_repair_process, move_case
 from yiwang.catalog.models import ProcessVersion
+from yiwang.core.admin_audit import ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
 
 
@@ -37,7 +38,7 @@ class ResolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(CaseEngineError)
-class CaseEngineErrorAdmin(admin.ModelAdmin):
+class CaseEngineErrorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every engine error of a running case; open ones first. Read-only: the repair is a move or a
     migration of the case, from the link on each row."""
 
@@ -70,15 +71,6 @@ class CaseEngineErrorAdmin(admin.ModelAdmin):
             path("move/<int:case_id>/", self.admin_site.admin_view(self.move_view), name="cases_case_move"),
             *super().get_urls(),
         ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def move_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
         if not may_repair_process(request.user):

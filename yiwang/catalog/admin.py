@@ -31,7 +31,7 @@ from yiwang.catalog.form_schema import (
 from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
 from yiwang.catalog.processes import SHAPES
 from yiwang.catalog.services import publish_process_version, publish_rule_set_version, publish_stock_process
-from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
+from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
@@ -477,7 +477,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProcessVersion)
-class ProcessVersionAdmin(admin.ModelAdmin):
+class ProcessVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only view of a published version, with its BPMN source."""
 
     list_display = ("definition", "version", "process_id", "created_at", "created_by")
@@ -523,15 +523,6 @@ class ProcessVersionAdmin(admin.ModelAdmin):
     @admin.display(description="BPMN")
     def bpmn_source(self, obj: ProcessVersion) -> str:
         return format_html('<pre style="max-height:30em;overflow:auto;white-space:pre-wrap">{}</pre>', obj.bpmn_xml)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DmnUploadForm(forms.Form):

@@ -15,7 +15,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
-from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
+from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.calendar import horizon_warnings, invalidate_calendar_cache
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
@@ -333,7 +333,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit stream is never added to, changed or deleted by hand."""
 
     list_display = ("created_at", "event_type", "subject_type", "subject_id", "actor", "actor_department")
@@ -341,15 +341,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("event_type", "subject_type", "subject_id", "actor__username")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "actor_department")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Notification)
@@ -361,19 +352,8 @@ class NotificationAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_select_related = ("recipient",)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(LoginEvent)
-class LoginEventAdmin(_ReadOnlyAdmin):
+class LoginEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: every sign-in and failure, by password, token or second factor."""
 
     list_display = ("at", "username", "success", "method", "ip_address", "user_agent", "reason")
@@ -383,7 +363,7 @@ class LoginEventAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AuditedSaveMixin, _ReadOnlyAdmin):
+class ApiTokenAdmin(AuditedSaveMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Tokens are only shown (their digest never); the action revokes them, audited."""
 
     list_display = ("user", "created_at", "expires_at", "revoked_at")
@@ -406,7 +386,7 @@ class ApiTokenAdmin(AuditedSaveMixin, _ReadOnlyAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(_ReadOnlyAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Copies of notices sent (or being retried) by SMS and email: read-only, for watching failures."""
 
     list_display = ("id", "channel", "kind", "case_number", "status", "attempts", "next_attempt_at", "last_error")

@@ -49,6 +49,20 @@ class AuditedAdminMixin:
                 audit_admin_change(request, obj, "deleted", {"parent": str(form.instance.pk)})
 
 
+class ReadOnlyAdminMixin:
+    """For records nobody edits in the admin (audit events, sign-ins, engine errors, published
+    versions): listed and shown, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedSaveMixin(AuditedAdminMixin):
     """For admins whose saves do not go through a service: the save is audited too."""
 

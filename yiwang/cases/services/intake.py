@@ -100,13 +100,19 @@ def clean_form(item: ServiceItem, data: dict[str, Any]) -> dict[str, Any]:
     if problems:
         order = [f["name"] for f in item.form_schema or []]
         problems.sort(key=lambda p: order.index(p["field"]))
-        raise InvalidInput(
-            CaseErrorCode.FORM_INVALID,
-            _("申请表有 %(n)d 处需要修改：%(fields)s。")
-            % {"n": len(problems), "fields": "；".join(f"{p['label']}{p['problem']}" for p in problems)},
-            {"fields": problems},
-        )
+        raise form_invalid(problems)
     return cleaned
+
+
+def form_invalid(problems: list[dict[str, Any]]) -> InvalidInput:
+    """The one refusal of a form with problems (``{"field", "label", "problem"}`` each), naming them
+    all in the order given: an item's form here, a package's combined form in ``services.packages``."""
+    return InvalidInput(
+        CaseErrorCode.FORM_INVALID,
+        _("申请表有 %(n)d 处需要修改：%(fields)s。")
+        % {"n": len(problems), "fields": "；".join(f"{p['label']}{p['problem']}" for p in problems)},
+        {"fields": problems},
+    )
 
 
 def _attach_materials(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import CaseMaterial, Channel, PackageApplication, PackagedCase, PackageMaterial
-from yiwang.cases.services.intake import MaterialRef, clean_form, submit_application
+from yiwang.cases.services.intake import MaterialRef, clean_form, form_invalid, submit_application
 from yiwang.catalog import packages as catalog_packages
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import LifeEventPackage
@@ -55,13 +55,7 @@ def _check_form(fields: list[catalog_packages.CombinedField], members: list[Any]
         for name, value in part.items():
             cleaned[back[(item.pk, name)].name] = value
     if problems:
-        rows = list(problems.values())
-        raise InvalidInput(
-            CaseErrorCode.FORM_INVALID,
-            _("申请表有 %(n)d 处需要修改：%(fields)s。")
-            % {"n": len(rows), "fields": "；".join(f"{p['label']}{p['problem']}" for p in rows)},
-            {"fields": rows},
-        )
+        raise form_invalid(list(problems.values()))
     return cleaned
 
 
