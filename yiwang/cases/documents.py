@@ -103,7 +103,8 @@ def document_paragraphs(case: Case, kind: str, *, correction: CorrectionNotice |
         paragraphs.append("请凭办件编号和查询码（或扫描二维码）查询办理进度。")
         return paragraphs
     if kind == DocumentKind.CORRECTION_NOTICE:
-        assert correction is not None
+        if correction is None:
+            raise ValueError("a correction notice is drawn from its correction request")
         names = "、".join(m.name for m in correction.materials.all())
         paragraphs = [f"您于{submitted}提交的「{item}」申请，材料需要补正。现一次性告知需补正的全部内容："]
         if names:
@@ -169,7 +170,10 @@ def _qr_png(url: str) -> bytes:
 
 def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
                correction: CorrectionNotice | None = None) -> bytes:
-    from xml.sax.saxutils import escape
+    from html import escape as _html_escape
+
+    def escape(text: str) -> str:  # ReportLab's paragraph markup: &, < and > are markup
+        return _html_escape(text, quote=False)
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4

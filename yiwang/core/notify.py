@@ -107,6 +107,11 @@ class HttpSmsGateway:
                  address_field: str = "phone") -> None:
         self.name = name
         self.address_field = address_field
+        if not url.lower().startswith(("https://", "http://")):
+            # urlopen would also open file:// and custom schemes: only a web gateway is a gateway
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"the SMS gateway URL must be http(s), not {url[:40]!r}")
         self.url, self.token, self.sign, self.timeout = url, token, sign, timeout
 
     def payload(self, *, to: str, subject: str, body: str) -> dict[str, Any]:

@@ -89,7 +89,8 @@ def issue_case_outputs(
         issue_document(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT, department=department, now=now)
         _notify(case, "case_accepted", due=_due(case), code=ensure_query_code(case))
     elif event == "case_correction_requested":
-        assert correction is not None
+        if correction is None:
+            raise ValueError("case_correction_requested is issued with its correction request")
         issue_document(case=case, kind=DocumentKind.CORRECTION_NOTICE, department=department, now=now,
                        correction=correction)
         what = "、".join(m.name for m in correction.materials.all())

@@ -70,7 +70,8 @@ def urge_case(*, actor: AbstractBaseUser, case_id: int, note: str, step_id: int 
             if step is None:
                 raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("该办件没有这个在办环节。"))
         department: Department | None = step.department if step else responsible_department(case)
-        assert department is not None  # an open case always has one
+        if department is None:  # an open case always has one; a closed one cannot be urged (checked above)
+            raise InvalidInput(CaseErrorCode.ILLEGAL_TRANSITION, _("该办件当前没有责任部门，无法督办。"))
         heads = department_heads([department.pk]).get(department.pk, [])
         step_name = step.name if step else (case.current_step or case.get_status_display())
         message = (_("电子监察督办：办件 %(number)s（%(step)s）—— %(note)s")
