@@ -73,8 +73,11 @@ test: venv system-deps messages assets browser-deps
 audit: venv
 	$(PY) .ci/audit.py
 
+# ruff, and import-linter's layering contract (pyproject.toml: lower apps never import higher ones,
+# tests included).
 lint: venv
 	$(VENV)/bin/ruff check yiwang bench
+	$(VENV)/bin/lint-imports
 
 # Fonts the OCR benchmark renders its test set with (bench/ocr_bench.py names any that is missing).
 bench-deps: system-deps

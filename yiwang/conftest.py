@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from yiwang.core.calendar import invalidate_calendar_cache
-from yiwang.testing import factories
+from yiwang.testing import factories, item_factories
 
 
 @pytest.fixture(scope="session")
@@ -103,8 +103,8 @@ def world(db: Any) -> World:
         supervisor=factories.user("supervisor", ZWFW="supervisor"),
         citizen=citizen,
         applicant=applicant,
-        item=factories.item("SCJG-001", dept=scjg),
-        countersign_item=factories.item(
+        item=item_factories.item("SCJG-001", dept=scjg),
+        countersign_item=item_factories.item(
             "SCJG-002",
             dept=scjg,
             stages=[

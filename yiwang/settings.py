@@ -124,7 +124,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Hardening: refuses a dataset push by anyone but the resource's steward before its body is read.
-    "yiwang.core.middleware.DatasetPushGuardMiddleware",
+    "yiwang.exchange.middleware.DatasetPushGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Hardening: the Content-Security-Policy header (CONTENT_SECURITY_POLICY below).

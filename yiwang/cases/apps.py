@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "yiwang.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from yiwang.cases.sharing import check_case_reference
+        from yiwang.exchange.policy import register_reference_check
+
+        register_reference_check("case", check_case_reference)

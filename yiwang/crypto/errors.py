@@ -6,7 +6,7 @@ first use; problems a caller or a stored value can cause raise a coded ``DomainE
 
 from __future__ import annotations
 
-from yiwang.core.errors import DomainError
+from yiwang.errors import DomainError
 
 
 class CryptoErrorCode:

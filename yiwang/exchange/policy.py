@@ -9,7 +9,7 @@ a negative-list entry or a revocation takes effect on the very next lookup, in e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -242,10 +242,10 @@ def may_compare(
 # who looks a person up must say why, in one of two ways: name a case they handle whose applicant
 # (or a person named in its form) is the one looked up, or give a documented reason from a short
 # list with a text, which the provider's steward reviews afterwards (``LookupReview``). References
-# are typed (kind + number) so that an appeal (复议) can be named the same way once the ``appeals``
-# app exists; only ``case`` is implemented today.
+# are typed (kind + number). The app that owns a kind of record says whether a reference of its
+# kind justifies the lookup: it registers a check at start-up (``cases`` registers "case"; an
+# ``appeals`` app would register "appeal"), so that data sharing never imports the apps above it.
 
-REFERENCE_KINDS = ("case",)  # "appeal": reserved for the appeals app
 MIN_REASON_CHARS = 8
 
 
@@ -256,6 +256,22 @@ class Reference:
 
     def __str__(self) -> str:  # what the access log keeps: a case is its bare number, as before
         return self.number if self.kind == "case" else f"{self.kind}:{self.number}"
+
+
+ReferenceCheck = Callable[[Consumer, Reference, str], None]
+"""``check(consumer, reference, subject_index)``: returns if the reference justifies looking up the
+person with that blind index; raises the refusal (a ``DomainError``) otherwise."""
+
+_REFERENCE_CHECKS: dict[str, ReferenceCheck] = {}
+
+
+def register_reference_check(kind: str, check: ReferenceCheck) -> None:
+    """Called from the owning app's ``AppConfig.ready``."""
+    _REFERENCE_CHECKS[kind] = check
+
+
+def reference_kinds() -> list[str]:
+    return sorted(_REFERENCE_CHECKS)
 
 
 @dataclass(frozen=True)
@@ -275,22 +291,26 @@ def needs_justification(consumer: Consumer, resource: DataResource, channel: str
 
 def justify(*, consumer: Consumer, resource: DataResource, channel: str, justification: Justification,
             subject_index: str) -> str:
-    """Check why this lookup is made; return ``""`` (no justification needed), ``"case"`` (a case
-    the looker handles names the person) or ``"reason"`` (served, then reviewed). Raises the
-    refusal otherwise."""
+    """Check why this lookup is made; return ``""`` (no justification needed), the reference's kind
+    (e.g. ``"case"``: a case the looker handles names the person) or ``"reason"`` (served, then
+    reviewed). Raises the refusal otherwise."""
     if not needs_justification(consumer, resource, channel):
         return ""
     ref = justification.reference
     if ref is not None and ref.number.strip():
-        _check_case(consumer, ref, subject_index)
-        return "case"
+        check = _REFERENCE_CHECKS.get(ref.kind)
+        if check is None:
+            raise InvalidInput(Code.REFERENCE_KIND_UNSUPPORTED, _("暂不支持以“%(kind)s”作为查询依据，请注明办件编号。")
+                               % {"kind": ref.kind[:20]}, {"kind": ref.kind[:20], "supported": reference_kinds()})
+        check(consumer, ref, subject_index)
+        return ref.kind
     from yiwang.exchange.models import LookupReason
 
     code, text = justification.reason_code.strip(), justification.reason_text.strip()
     if not code and not text:
         raise InvalidInput(Code.JUSTIFICATION_REQUIRED, _(
             "查询个人数据须注明您承办的办件编号，或选择查询理由并写明说明（事后由数据管理员复核）。"),
-            {"reason_codes": list(LookupReason.values), "reference_kinds": list(REFERENCE_KINDS)})
+            {"reason_codes": list(LookupReason.values), "reference_kinds": reference_kinds()})
     if code not in LookupReason.values:
         raise InvalidInput(Code.UNKNOWN_REASON_CODE, _("查询理由类别无效。"),
                            {"reason_code": code[:40], "reason_codes": list(LookupReason.values)})
@@ -298,30 +318,3 @@ def justify(*, consumer: Consumer, resource: DataResource, channel: str, justifi
         raise InvalidInput(Code.JUSTIFICATION_REQUIRED, _("请写明查询理由（至少 %(n)s 个字）。") % {"n": MIN_REASON_CHARS},
                            {"field": "reason", "min_length": MIN_REASON_CHARS})
     return "reason"
-
-
-def _check_case(consumer: Consumer, ref: Reference, subject_index: str) -> None:
-    from yiwang.cases.models import Case
-    from yiwang.cases.permissions import may_see_personal_data
-    from yiwang.core.ids import citizen_id_problem, normalize_id
-    from yiwang.exchange.models import KeyKind
-    from yiwang.exchange.rows import key_index
-
-    if ref.kind not in REFERENCE_KINDS:
-        raise InvalidInput(Code.REFERENCE_KIND_UNSUPPORTED, _("暂不支持以“%(kind)s”作为查询依据，请注明办件编号。")
-                           % {"kind": ref.kind[:20]}, {"kind": ref.kind[:20], "supported": list(REFERENCE_KINDS)})
-    case = Case.objects.select_related("applicant").filter(number=ref.number.strip()).first()
-    if case is None:
-        raise InvalidInput(Code.REFERENCE_NOT_FOUND, _("办件 %(number)s 不存在。") % {"number": ref.number[:40]},
-                           {"kind": ref.kind, "number": ref.number[:40]})
-    user, dept = consumer.user, consumer.department
-    related = case.department_id == dept.pk or case.steps.filter(department_id=dept.pk).exists()
-    if user is None or not related or not may_see_personal_data(user, case):
-        raise Forbidden(Code.NOT_HANDLING_CASE, _("您（%(dept)s）不承办办件 %(number)s，不能以其名义查询。")
-                        % {"dept": dept.name, "number": case.number}, {"number": case.number})
-    people = {case.applicant.id_number, *(str(v) for v in (case.form_data or {}).values() if isinstance(v, str))}
-    indexes = {key_index(KeyKind.CITIZEN_ID, normalize_id(p)) for p in people
-               if p and citizen_id_problem(normalize_id(p)) is None}
-    if subject_index not in indexes:
-        raise Forbidden(Code.SUBJECT_NOT_IN_CASE, _("办件 %(number)s 的申请人和申请表中没有所查询的人。")
-                        % {"number": case.number}, {"number": case.number})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from xml.sax.saxutils import escape
 
 Stage = dict[str, Any] | list[dict[str, Any]]
 
@@ -51,4 +52,43 @@ def build_bpmn(process_id: str, stages: list[Stage]) -> str:
         'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs" targetNamespace="http://yiwang">'
         f'<bpmn:process id="{process_id}" isExecutable="true"><bpmn:laneSet id="ls">{lane_xml}</bpmn:laneSet>'
         + "".join(nodes) + flow_xml + "</bpmn:process></bpmn:definitions>"
+    )
+
+
+# A process with a gateway (and, on request, a script task or a pre-script): the uploaded-process
+# safety tests and the escape corpus publish it with hostile conditions and scripts.
+SAFE_CONDITION = "form.area > 100"
+
+
+def guarded_process(process_id="guarded", *, condition=SAFE_CONDITION, script=None, pre_script=None,
+                    review_lane="SCJG"):
+    """审查 → (a script task, only when given) → a gateway: 现场核查 when the condition holds, else
+    straight to the end."""
+    pre = (f"<bpmn:extensionElements><spiffworkflow:preScript>{escape(pre_script)}</spiffworkflow:preScript>"
+           "</bpmn:extensionElements>") if pre_script else ""
+    script_task = (f'<bpmn:scriptTask id="calc" name="计算"><bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>'
+                   '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="calc"/>'
+                   '<bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="gw"/>') if script is not None else (
+                   '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="gw"/>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="http://yiwang">'
+        f'<bpmn:process id="{process_id}" isExecutable="true"><bpmn:laneSet id="ls">'
+        f'<bpmn:lane id="lane_review" name="{review_lane}"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>'
+        '<bpmn:lane id="lane_site" name="SCJG"><bpmn:flowNodeRef>site</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+        '<bpmn:startEvent id="start"/>'
+        f'<bpmn:userTask id="review" name="审查">{pre}</bpmn:userTask>'
+        '<bpmn:exclusiveGateway id="gw" default="f_small"/>'
+        '<bpmn:userTask id="site" name="现场核查"/>'
+        '<bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review"/>'
+        f'{script_task}'
+        '<bpmn:sequenceFlow id="f_large" name="大店" sourceRef="gw" targetRef="site">'
+        f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{escape(condition)}</bpmn:conditionExpression>'
+        '</bpmn:sequenceFlow>'
+        '<bpmn:sequenceFlow id="f_small" sourceRef="gw" targetRef="end"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="site" targetRef="end"/>'
+        '</bpmn:process></bpmn:definitions>'
     )

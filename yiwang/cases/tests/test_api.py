@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from yiwang.cases.models import Case
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_whole_path_over_http(world):
 
 def test_supervisor_sees_personal_data_masked(world):
     client = Client()
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     body = client.get(f"/api/v1/cases/{case.number}", **bearer(client, "supervisor")).json()
     assert body["applicant"]["id_number"] != world.applicant.id_number
     assert "*" in body["applicant"]["id_number"] and "*" in body["applicant"]["phone"]

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.http import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def citizen_browser(world) -> tuple[Client, str]:
 
 def test_a_forged_withdrawal_is_refused(world):
     # given
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     client, _token = citizen_browser(world)
     url = f"/api/v1/cases/{case.number}/withdraw"
     # when
@@ -42,7 +42,7 @@ def test_a_forged_withdrawal_is_refused(world):
 
 
 def test_the_citizens_own_page_with_the_token_withdraws(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     client, token = citizen_browser(world)
     response = client.post(f"/api/v1/cases/{case.number}/withdraw", {"reason": "不再需要"},
                            content_type="application/json", HTTP_X_CSRFTOKEN=token)
@@ -63,7 +63,7 @@ def test_a_forged_upload_is_refused_and_the_real_one_with_the_token_works(world)
 
 
 def test_bearer_clients_upload_and_withdraw_without_a_csrf_token(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     client = Client(enforce_csrf_checks=True)
     auth = bearer(client, "citizen")
     uploaded = client.post("/api/v1/uploads", {"file": factories.upload_file("x.pdf", factories.PDF_BYTES)}, **auth)

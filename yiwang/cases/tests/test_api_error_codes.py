@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from yiwang.cases.models import Case
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,6 @@ def test_an_account_without_an_applicant_profile_is_told_so(world):
 
 def test_someone_elses_case_is_still_not_your_case(world):
     client = Client()
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     factories.citizen("other", first17="11010119850505123", name="王五")
     assert_error(client.get(f"/api/v1/cases/{case.number}", **bearer(client, "other")), 403, "not_your_case")

@@ -9,7 +9,7 @@ from django.test import Client
 
 from yiwang.cases.models import Case
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def audited(event_type: str) -> dict:
 
 
 def submitted_case(world) -> Case:
-    return factories.apply_online(world.citizen, world.applicant, world.item)
+    return case_factories.apply_online(world.citizen, world.applicant, world.item)
 
 
 def accepted_case(world, client: Client) -> Case:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from yiwang.cases import services
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 from yiwang.testing.http import assert_error, bearer
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def read_all(client: Client, url: str, auth: dict[str, str]) -> tuple[list[dict]
 
 def test_an_applicant_pages_through_all_their_cases(world):
     # given five cases
-    numbers = [factories.apply_online(world.citizen, world.applicant, world.item).number for _ in range(5)]
+    numbers = [case_factories.apply_online(world.citizen, world.applicant, world.item).number for _ in range(5)]
     client = Client()
     auth = bearer(client, "citizen")
     # when they read two at a time
@@ -43,7 +43,7 @@ def test_an_applicant_pages_through_all_their_cases(world):
 
 def test_an_approver_pages_through_their_inbox(world):
     for _ in range(3):
-        case = factories.apply_online(world.citizen, world.applicant, world.item)
+        case = case_factories.apply_online(world.citizen, world.applicant, world.item)
         services.accept_application(actor=world.clerk, case_id=case.pk)
     client = Client()
     rows, counts = read_all(client, "/api/v1/tasks?limit=1", bearer(client, "scjg_reviewer"))
@@ -51,7 +51,7 @@ def test_an_approver_pages_through_their_inbox(world):
 
 
 def test_the_last_page_has_no_next(world):
-    factories.apply_online(world.citizen, world.applicant, world.item)
+    case_factories.apply_online(world.citizen, world.applicant, world.item)
     client = Client()
     page = client.get("/api/v1/cases", **bearer(client, "citizen")).json()
     assert (page["count"], page["next"], len(page["items"])) == (1, None, 1)

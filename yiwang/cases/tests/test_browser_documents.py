@@ -13,7 +13,7 @@ import pytest
 from yiwang.cases import services
 from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def no_sideways_scroll(page) -> bool:
 def test_citizen_sees_unread_count_and_downloads_the_decision_letter(world, live_server, browser, tmp_path,  # noqa: F811
                                                                    lang, size):
     # given an approved case: accepted, reviewed, decided (two notices for the citizen)
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     for actor, name in ((world.reviewer, "审查"), (world.decider, "决定")):
         step = CaseStep.objects.get(case=case, name=name, status=StepStatus.OPEN)

@@ -14,7 +14,7 @@ from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared c
 from yiwang.cases.tests.test_eligibility import LOCAL_38, demo_item
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
-from yiwang.testing import factories
+from yiwang.testing import factories, item_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,7 @@ def test_eligibility_and_conditional_field_on_the_apply_page(world, live_server,
     shots.mkdir(parents=True, exist_ok=True)
     elderly = demo_item("高龄津贴申领", "elderly_allowance", "MZ-ELDER")
     row = next(r for r in ITEMS if r["name"] == "社会保障卡补领")
-    card = factories.item("RS-CARD", dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
+    card = item_factories.item("RS-CARD", dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
                           materials=(("身份证明", True),))
     factories.citizen("young", first17=LOCAL_38)
     page, errors = sign_in(browser, live_server.url, "young", locale=locale, viewport=VIEWPORTS[size])

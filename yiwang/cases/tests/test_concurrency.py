@@ -12,7 +12,7 @@ from yiwang.cases import services
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.core.errors import Conflict
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.concurrency import race
 from yiwang.testing.http import bearer, post_json, upload
 
@@ -30,7 +30,7 @@ def events(case, event_type):
 def test_two_approvers_completing_the_same_step_one_wins_one_gets_a_conflict(world):
     # given an accepted case whose review step two reviewers both see in their inbox
     second_reviewer = factories.user("scjg_reviewer_2", SCJG="reviewer")
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
     client_a, client_b = Client(), Client()
@@ -60,7 +60,7 @@ def test_two_approvers_completing_the_same_step_one_wins_one_gets_a_conflict(wor
 
 def test_two_approvers_deciding_differently_only_the_first_decision_counts(world):
     # given a case at its last step, seen by the decider and by the department head
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=review.pk, decision="approve")
@@ -86,7 +86,7 @@ def test_two_approvers_deciding_differently_only_the_first_decision_counts(world
 
 def test_two_countersigners_at_the_same_moment_both_count_and_the_join_opens_once(world):
     # given a case at its 会签: one step for 市场监管, one for 公安
-    case = factories.apply_online(world.citizen, world.applicant, world.countersign_item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.countersign_item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=review.pk, decision="approve")
@@ -109,7 +109,7 @@ def test_two_countersigners_at_the_same_moment_both_count_and_the_join_opens_onc
 def test_two_clerks_accepting_the_same_case_one_wins(world):
     # given a submitted case and a second clerk at the next window
     other_clerk = factories.user("clerk_2", ZWFW="clerk")
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
 
     # when both clerks press 受理 at the same moment
     outcomes = race(

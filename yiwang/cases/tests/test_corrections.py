@@ -12,7 +12,7 @@ from yiwang.cases.models import CaseMaterial, CaseStatus, CorrectionNotice
 from yiwang.cases.services import MaterialRef
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.http import assert_error, bearer, post_json, upload
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def light(case):
 
 def test_correction_names_the_materials_pauses_the_clock_and_needs_every_one_back(world):
     # given a submitted application
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     licence, premises = material(world.item, "身份证明"), material(world.item, "经营场所证明")
 
     # when the clerk asks, once, for two materials and explains why
@@ -85,7 +85,7 @@ def test_correction_names_the_materials_pauses_the_clock_and_needs_every_one_bac
 
 
 def test_a_note_only_correction_can_be_answered_without_files(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="请在申请表中填写经营面积")
     services.supply_correction(actor=world.citizen, case_id=case.pk, form_data={"area": "42"})
     case.refresh_from_db()
@@ -95,7 +95,7 @@ def test_a_note_only_correction_can_be_answered_without_files(world):
 
 @pytest.mark.parametrize("note", ["", "   "])
 def test_a_correction_must_say_what_is_missing(world, note):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     with pytest.raises(InvalidInput) as err:
         services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note=note)
     assert err.value.code == "reason_required"
@@ -105,7 +105,7 @@ def test_a_correction_must_say_what_is_missing(world, note):
 
 def test_a_correction_cannot_name_another_items_materials(world):
     # given an application for one item, and a material of another
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     foreign = world.countersign_item.materials.first()
     # when the clerk names it
     with pytest.raises(InvalidInput) as err:
@@ -119,7 +119,7 @@ def test_a_correction_cannot_name_another_items_materials(world):
 
 
 def test_the_answer_cannot_attach_another_items_materials(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     licence = material(world.item, "身份证明")
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[licence.pk], note="补交")
     attached_before = case.materials.count()
@@ -137,7 +137,7 @@ def test_the_answer_cannot_attach_another_items_materials(world):
 
 def test_only_the_applicant_may_answer(world):
     # given a case waiting for correction, and another citizen with files of their own
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     licence = material(world.item, "身份证明")
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[licence.pk], note="补交")
     stranger, _applicant = factories.citizen("stranger", first17="11010119851111123", name="李四")
@@ -153,7 +153,7 @@ def test_only_the_applicant_may_answer(world):
 
 def test_an_upload_already_attached_cannot_be_offered_again(world):
     # given the applicant's upload already attached to the case at submission
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     licence = material(world.item, "身份证明")
     used = case.materials.get(material=licence).pk
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[licence.pk], note="身份证明模糊")
@@ -169,7 +169,7 @@ def test_an_upload_already_attached_cannot_be_offered_again(world):
 
 
 def test_a_correction_is_only_asked_for_before_acceptance(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     with pytest.raises(Conflict) as err:
         services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="补交")
@@ -179,7 +179,7 @@ def test_a_correction_is_only_asked_for_before_acceptance(world):
 
 
 def test_only_a_clerk_asks_for_a_correction(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     for outsider in (world.citizen, world.reviewer, world.supervisor):
         with pytest.raises(Forbidden):
             services.request_correction(actor=outsider, case_id=case.pk, material_ids=[], note="补交")
@@ -188,7 +188,7 @@ def test_only_a_clerk_asks_for_a_correction(world):
 def test_correction_over_the_api(world):
     client = Client()
     citizen, clerk = bearer(client, "citizen"), bearer(client, "clerk")
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     licence, premises = material(world.item, "身份证明"), material(world.item, "经营场所证明")
 
     # the clerk's request needs content, and may only name this item's materials

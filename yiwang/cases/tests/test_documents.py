@@ -20,7 +20,7 @@ from yiwang.cases.tests.test_instant import FORM, RULES
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.models import AuditEvent, Notification, OutboxMessage, OutboxStatus
 from yiwang.crypto.primitives import sm3_hex
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +58,14 @@ def login(client, username):
 
 def test_each_event_produces_its_document_notice_and_outbox_rows(world):
     # given a citizen's application
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert kinds(case) == [] and notices(world) == []
 
     # when the window asks for a correction, the citizen supplies it, and the window accepts
     material = world.item.materials.get(name="经营场所证明")
     notice = services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[material.pk],
                                          note="租赁合同缺少签字页")
-    refs = [r for r in factories.required_material_refs(world.citizen, world.item) if r.material_id == material.pk]
+    refs = [r for r in case_factories.required_material_refs(world.citizen, world.item) if r.material_id == material.pk]
     services.supply_correction(actor=world.citizen, case_id=case.pk, materials=refs)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     # and the department approves, and the window delivers electronically
@@ -89,7 +89,7 @@ def test_each_event_produces_its_document_notice_and_outbox_rows(world):
 
 
 def test_refusal_at_the_window_gives_a_refusal_notice_with_remedies(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.reject_application(actor=world.clerk, case_id=case.pk, reason="不属于本县管辖")
     document = CaseDocument.objects.get(case=case)
     assert document.kind == DocumentKind.REJECTION_NOTICE and document.signer_department.code == "ZWFW"
@@ -100,7 +100,7 @@ def test_refusal_at_the_window_gives_a_refusal_notice_with_remedies(world):
 
 
 def test_a_denial_letter_carries_the_reasons_and_the_remedies(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     decide(world, case, "deny", "经营场所不符合消防要求")
     document = CaseDocument.objects.get(case=case, kind=DocumentKind.DENIAL_DECISION)
@@ -112,7 +112,7 @@ def test_a_denial_letter_carries_the_reasons_and_the_remedies(world):
 
 
 def test_documents_verify_and_a_tampered_file_or_statement_does_not(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     document = CaseDocument.objects.get(case=case)
     with document.file.open("rb") as handle:
@@ -153,11 +153,11 @@ def test_documents_verify_and_a_tampered_file_or_statement_does_not(world):
 
 
 def test_instant_approval_with_electronic_delivery_gives_receipt_letter_and_one_notice(world):
-    item = factories.item("RS-CARD", dept="SCJG", form_schema=FORM, materials=(("身份证明", True),),
+    item = item_factories.item("RS-CARD", dept="SCJG", form_schema=FORM, materials=(("身份证明", True),),
                           stages=[{"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"}])
     publish_rule_set_version(actor=None, key="card", name="补领规则", dmn_xml=RULES, items=[item])
     item.refresh_from_db()
-    refs = factories.required_material_refs(world.citizen, item)
+    refs = case_factories.required_material_refs(world.citizen, item)
     case, _ = services.submit_application(actor=world.citizen, item=item, applicant=world.applicant,
                                           form_data={"reported_loss": "是", "months": 12}, materials=refs)
     case.refresh_from_db()
@@ -171,7 +171,7 @@ def test_instant_approval_with_electronic_delivery_gives_receipt_letter_and_one_
 def test_a_channel_that_raises_never_touches_the_case(world, settings, django_capture_on_commit_callbacks):
     settings.YIWANG_NOTIFY_CHANNELS = {
         "sms": {"BACKEND": "yiwang.core.tests.test_notify.BrokenChannel", "OPTIONS": {"address_field": "phone"}}}
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.accept_application(actor=world.clerk, case_id=case.pk)
     assert callbacks  # the send ran after the commit
@@ -183,7 +183,7 @@ def test_a_channel_that_raises_never_touches_the_case(world, settings, django_ca
 
 
 def test_documents_download_for_applicant_and_clerk_and_404_for_others(world, client):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     document = CaseDocument.objects.get(case=case)
     other_citizen, _ = factories.citizen("other", first17="11010119851212003")
@@ -203,7 +203,7 @@ def test_documents_download_for_applicant_and_clerk_and_404_for_others(world, cl
 
 
 def test_case_api_lists_documents_and_they_download_with_a_token(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     client = Client()
 
     def token(username):
@@ -230,7 +230,7 @@ def test_case_api_lists_documents_and_they_download_with_a_token(world):
 
 
 def test_the_receipt_of_a_finished_case_promises_no_deadline(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     citizen = login(Client(), "citizen")
     url = f"/cases/{case.number}/receipts/acceptance_receipt/"
@@ -259,7 +259,7 @@ def test_the_receipt_of_a_finished_case_promises_no_deadline(world):
 
 
 def test_public_progress_page_shows_status_only_and_refuses_a_wrong_code(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     case.refresh_from_db()
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{8}", case.query_code)
@@ -283,7 +283,7 @@ def test_public_progress_page_shows_status_only_and_refuses_a_wrong_code(world):
 
 
 def test_messages_page_and_unread_count_on_every_page(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     citizen = login(Client(), "citizen")
     home = citizen.get("/").content.decode()
@@ -306,7 +306,7 @@ def test_messages_page_and_unread_count_on_every_page(world):
 
 
 def test_ids_out_of_range_are_not_found_not_errors(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="补充说明")
     citizen = login(Client(), "citizen")
     huge = 2**64
@@ -321,7 +321,7 @@ def test_ids_out_of_range_are_not_found_not_errors(world):
 
 def test_the_case_page_receipt_box_of_a_finished_case_promises_no_deadline(world):
     # given a case delivered and closed (办结)
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     citizen = login(Client(), "citizen")
     assert "承诺办结时限至" in citizen.get(f"/me/cases/{case.number}/?receipt=1").content.decode()
     services.accept_application(actor=world.clerk, case_id=case.pk)

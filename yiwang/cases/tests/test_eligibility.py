@@ -20,7 +20,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.models import AuditEvent
 from yiwang.exchange.models import AccessLog
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ FULL_FORM = {"hukou_county": "本县", "residence_status": "本县居住", "bank
 def demo_item(name: str, rules: str, code: str) -> ServiceItem:
     """A demo item's form (from the demo catalogue) with its demo rule set published on it."""
     row = next(r for r in ITEMS if r["name"] == name)
-    item = factories.item(code, dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
+    item = item_factories.item(code, dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
                           materials=(("身份证明", True),), scope="person")
     publish_rule_set_version(actor=None, key=rules, name=f"{name}规则", items=[item],
                              dmn_xml=(RULES_DIR / f"{rules}.dmn").read_text(encoding="utf-8"))
@@ -88,7 +88,7 @@ def test_the_pre_check_says_what_instant_approval_will_say(world, elderly):
 
     # when they submit anyway
     case, _created = services.submit_application(actor=user, item=elderly, applicant=applicant, form_data=form,
-                                                 materials=factories.required_material_refs(user, elderly))
+                                                 materials=case_factories.required_material_refs(user, elderly))
 
     # then 秒批 names the same reasons (one evaluation of the rules, not two)
     decision = InstantDecision.objects.get(case=case)
@@ -99,14 +99,14 @@ def test_the_pre_check_says_what_instant_approval_will_say(world, elderly):
 def test_an_open_case_of_the_same_item_is_known_before_submitting(world, elderly):
     user, applicant = factories.citizen("old", first17=LOCAL_82)
     services.submit_application(actor=user, item=elderly, applicant=applicant, form_data={**FULL_FORM, "hukou_county": "外县"},
-                                materials=factories.required_material_refs(user, elderly))
+                                materials=case_factories.required_material_refs(user, elderly))
     result = check_eligibility(item=elderly, applicant=applicant, form={"hukou_county": "本县"})
     assert reasons(result.failing) == ["已有在办的高龄津贴申请"]
 
 
 def test_the_pre_check_writes_nothing_and_reads_no_shared_data(world):
     # given an item whose rule reads a fact from data sharing
-    item = factories.item("SHARED-RULE", dept="SCJG", form_schema=[
+    item = item_factories.item("SHARED-RULE", dept="SCJG", form_schema=[
         {"name": "kind", "label": "类型", "type": "select", "options": ["甲", "乙"], "required": True}])
     dmn = (RULES_DIR / "social_security_card.dmn").read_text(encoding="utf-8")
     dmn = dmn.replace("form.reported_loss", "facts.shared.RS_SBCBXX.status").replace(

@@ -14,7 +14,7 @@ from yiwang.catalog.models import ProcessVersion
 from yiwang.catalog.services import publish_process_version
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import AuditEvent, Notification
-from yiwang.testing import factories
+from yiwang.testing import case_factories, item_factories
 from yiwang.testing.bpmn import build_bpmn
 from yiwang.testing.http import assert_error, bearer, post_json
 
@@ -45,7 +45,7 @@ def admin_user(world):
 def stranded(world, admin_user):
     """A case of the broken version, accepted, its first step open."""
     broken = broken_version(world.item)
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert case.process_version_id == broken.pk
     services.accept_application(actor=world.clerk, case_id=case.pk)
     return case
@@ -138,7 +138,7 @@ def test_an_administrator_migrates_the_case_to_a_fixed_version_and_it_is_closed(
 
 
 def test_an_administrator_moves_a_case_to_a_chosen_step_of_its_version(world, admin_user):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.move_case(actor=admin_user, case_id=case.pk, steps=["decide"], reason="审查已线下完成，经负责人同意")
     assert open_step(case, "decide")
@@ -150,7 +150,7 @@ def test_an_administrator_moves_a_case_to_a_chosen_step_of_its_version(world, ad
 
 
 def test_moving_into_a_parallel_branch_counts_the_other_branch_as_done(world, admin_user):
-    case = factories.apply_online(world.citizen, world.applicant, world.countersign_item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.countersign_item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.move_case(actor=admin_user, case_id=case.pk, steps=["sign_ga"], reason="市场监管会签已线下完成")
     services.complete_step(actor=world.ga_signer, case_id=case.pk, step_id=open_step(case, "sign_ga").pk,
@@ -167,7 +167,7 @@ def test_only_an_administrator_with_a_reason_may_move_a_case(world, stranded, ad
     with pytest.raises(InvalidInput) as info:
         services.move_case(actor=admin_user, case_id=stranded.pk, steps=["nope"], reason="试试")
     assert "nope" in info.value.message and "审查（review）" in info.value.message
-    other = factories.item("OTHER-1")
+    other = item_factories.item("OTHER-1")
     with pytest.raises(InvalidInput):
         services.move_case(actor=admin_user, case_id=stranded.pk, reason="换流程",
                            version_id=other.process.latest_version().pk)
@@ -191,13 +191,13 @@ def test_the_admin_form_migrates_the_case(world, stranded, admin_user, client):
 
 
 def test_an_engine_error_when_accepting_leaves_the_case_waiting(world, admin_user):
-    item = factories.item("GONE-1", stages=[{"id": "review", "name": "审查", "dept": "SCJG"}])
+    item = item_factories.item("GONE-1", stages=[{"id": "review", "name": "审查", "dept": "SCJG"}])
     xml = build_bpmn("gone_first", [{"id": "review", "name": "审查", "dept": "GONE"}])
     parsed = parse_process(xml)
     ProcessVersion.objects.create(definition=item.process, version=2, bpmn_xml=xml, process_id=parsed.process_id,
                                   spec_json=parsed.spec_json, steps=[s.as_dict() for s in parsed.steps],
                                   digest=parsed.digest)
-    case = factories.apply_online(world.citizen, world.applicant, item)
+    case = case_factories.apply_online(world.citizen, world.applicant, item)
     with pytest.raises(Conflict) as info:
         services.accept_application(actor=world.clerk, case_id=case.pk)
     assert info.value.code == "process_error"

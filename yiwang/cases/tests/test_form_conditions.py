@@ -14,7 +14,7 @@ from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.core.errors import InvalidInput
 from yiwang.core.services import register_applicant
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ BASE = {"loss_reason": "遗失", "reported_loss": "是", "contact_phone": "13800
 @pytest.fixture
 def card_item(world):
     row = next(r for r in ITEMS if r["name"] == "社会保障卡补领")
-    return factories.item("RS-CARD", dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
+    return item_factories.item("RS-CARD", dept="SCJG", form_schema=[parse_field(f) for f in row["form"]],
                           materials=(("身份证明", True),))
 
 
@@ -34,7 +34,7 @@ def submit(world, item, form, *, channel=Channel.ONLINE):
     applicant = world.applicant if channel == Channel.ONLINE else register_applicant(
         actor=world.clerk, kind="person", name="李四", id_number=factories.citizen_id("33099919500101123"))
     case, _created = services.submit_application(actor=actor, item=item, applicant=applicant, form_data=form,
-                                                 materials=factories.required_material_refs(actor, item), channel=channel)
+                                                 materials=case_factories.required_material_refs(actor, item), channel=channel)
     return case
 
 
@@ -76,7 +76,7 @@ def test_a_correction_that_switches_to_post_must_bring_the_address(world, card_i
 def test_the_api_refuses_post_without_an_address_with_a_422(world, card_item):
     client = Client()
     auth = bearer(client, "citizen")
-    refs = factories.required_material_refs(world.citizen, card_item)
+    refs = case_factories.required_material_refs(world.citizen, card_item)
     body = assert_error(post_json(client, "/api/v1/applications", {
         "item_code": card_item.code, "form": {**BASE, "delivery": "邮寄到家"},
         "materials": [{"material_id": r.material_id, "upload_id": r.upload_id} for r in refs]}, auth), 422, "form_invalid")
@@ -98,5 +98,5 @@ def test_a_number_that_json_cannot_store_is_refused_not_a_500(world, number):
     with pytest.raises(InvalidInput) as refused:
         services.submit_application(actor=world.citizen, item=world.item, applicant=world.applicant,
                                     form_data={"shop_name": "小店", "area": number},
-                                    materials=factories.required_material_refs(world.citizen, world.item))
+                                    materials=case_factories.required_material_refs(world.citizen, world.item))
     assert refused.value.details["fields"] == [{"field": "area", "label": "面积", "problem": "应为数字"}]

@@ -9,7 +9,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseStatus, CaseStep, InstantDecision, Outcome
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.errors import InvalidInput
-from yiwang.testing import factories
+from yiwang.testing import case_factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ RULES = dmn(("&quot;否&quot;", "", "补领前须先挂失"), ("", "&lt; 6", "�
 
 @pytest.fixture
 def instant_item(world):
-    item = factories.item("RS-CARD", dept="SCJG", form_schema=FORM,
+    item = item_factories.item("RS-CARD", dept="SCJG", form_schema=FORM,
                           stages=[{"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"}],
                           materials=(("身份证明", True),))
     publish_rule_set_version(actor=None, key="card", name="补领规则", dmn_xml=RULES, items=[item])
@@ -49,7 +49,7 @@ def instant_item(world):
 
 
 def apply(world, item, form):
-    refs = factories.required_material_refs(world.citizen, item)
+    refs = case_factories.required_material_refs(world.citizen, item)
     case, _created = services.submit_application(actor=world.citizen, item=item, applicant=world.applicant,
                                                  form_data=form, materials=refs)
     case.refresh_from_db()
@@ -130,7 +130,7 @@ def test_a_new_rule_version_applies_to_new_cases_and_old_cases_keep_theirs(world
 
 
 def test_window_applications_are_not_instant(world, instant_item):
-    refs = factories.required_material_refs(world.clerk, instant_item)
+    refs = case_factories.required_material_refs(world.clerk, instant_item)
     case, _ = services.submit_application(actor=world.clerk, item=instant_item, applicant=world.applicant,
                                           form_data={"reported_loss": "是", "months": 12}, materials=refs,
                                           channel="window")
@@ -157,7 +157,7 @@ def test_a_dmn_file_that_cannot_be_used_is_refused_at_upload_with_the_reason(wor
 def test_share_of_cases_decided_without_a_person(world, instant_item):
     apply(world, instant_item, {"reported_loss": "是", "months": 12})
     apply(world, instant_item, {"reported_loss": "否", "months": 12})
-    factories.apply_online(world.citizen, world.applicant, world.item)
+    case_factories.apply_online(world.citizen, world.applicant, world.item)
     rates = selectors.automation_rates()
     assert rates["overall"] == {"submitted": 3, "decided_by_rules": 1, "rate": pytest.approx(1 / 3)}
     by_item = {r["item_code"]: r for r in rates["items"]}

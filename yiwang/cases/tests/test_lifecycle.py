@@ -8,7 +8,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseStatus, CaseStep, Outcome, StepStatus
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def open_step(case, name):
 
 def test_two_step_case_runs_from_submission_to_delivery(world):
     # given a citizen's complete online application
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert case.status == CaseStatus.SUBMITTED and case.number.startswith("YW")
 
     # when the window accepts it and the department reviews and decides
@@ -45,7 +45,7 @@ def test_two_step_case_runs_from_submission_to_delivery(world):
 
 
 def test_countersign_needs_both_departments(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.countersign_item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.countersign_item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk, decision="approve")
     assert {s.name for s in CaseStep.objects.filter(case=case, status="open")} == {"市场监管会签", "公安会签"}
@@ -61,7 +61,7 @@ def test_countersign_needs_both_departments(world):
 
 
 def test_a_cosigner_saying_no_denies_the_case(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.countersign_item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.countersign_item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk, decision="approve")
     services.complete_step(actor=world.ga_signer, case_id=case.pk, step_id=open_step(case, "公安会签").pk,
@@ -74,7 +74,7 @@ def test_a_cosigner_saying_no_denies_the_case(world):
 
 
 def test_return_goes_back_to_the_previous_step_with_a_reason(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk, decision="approve")
     decide = open_step(case, "决定")
@@ -93,7 +93,7 @@ def test_return_goes_back_to_the_previous_step_with_a_reason(world):
 
 
 def test_the_first_step_cannot_be_returned(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     with pytest.raises(InvalidInput) as err:
         services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk,
@@ -102,7 +102,7 @@ def test_the_first_step_cannot_be_returned(world):
 
 
 def test_approver_of_another_department_or_role_cannot_act(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = open_step(case, "审查")
     for outsider in (world.ga_signer, world.decider, world.citizen):
@@ -113,7 +113,7 @@ def test_approver_of_another_department_or_role_cannot_act(world):
 
 
 def test_illegal_transitions_are_refused_and_change_nothing(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     # approve a case that was never accepted: there is no step to complete
     assert not CaseStep.objects.filter(case=case).exists()
     with pytest.raises(Conflict):
@@ -130,7 +130,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(world):
 
 
 def test_completing_a_step_twice_is_a_clear_conflict(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = open_step(case, "审查")
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=review.pk, decision="approve")
@@ -141,7 +141,7 @@ def test_completing_a_step_twice_is_a_clear_conflict(world):
 
 
 def test_withdrawn_case_cannot_be_acted_on(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     review = open_step(case, "审查")
     services.withdraw_application(actor=world.citizen, case_id=case.pk, reason="不再需要")
@@ -157,13 +157,13 @@ def test_withdrawn_case_cannot_be_acted_on(world):
 
 
 def test_only_the_applicant_may_withdraw(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     with pytest.raises(Forbidden):
         services.withdraw_application(actor=world.clerk, case_id=case.pk)
 
 
 def test_decided_case_cannot_be_withdrawn(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk, decision="approve")
     services.complete_step(actor=world.decider, case_id=case.pk, step_id=open_step(case, "决定").pk, decision="approve")
@@ -172,7 +172,7 @@ def test_decided_case_cannot_be_withdrawn(world):
 
 
 def test_rejection_needs_a_reason_and_closes_the_case(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     with pytest.raises(InvalidInput):
         services.reject_application(actor=world.clerk, case_id=case.pk, reason="  ")
     services.reject_application(actor=world.clerk, case_id=case.pk, reason="不属于本县管辖")
@@ -181,14 +181,14 @@ def test_rejection_needs_a_reason_and_closes_the_case(world):
 
 
 def test_only_clerks_run_the_window(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     for outsider in (world.citizen, world.reviewer):
         with pytest.raises(Forbidden):
             services.accept_application(actor=outsider, case_id=case.pk)
 
 
 def test_post_delivery_needs_an_address(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=open_step(case, "审查").pk, decision="approve")
     services.complete_step(actor=world.decider, case_id=case.pk, step_id=open_step(case, "决定").pk, decision="approve")

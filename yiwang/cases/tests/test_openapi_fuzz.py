@@ -37,7 +37,7 @@ from schemathesis.checks import (
 )
 
 from yiwang.core.services import issue_api_token
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 from yiwang.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def contract_breaches(headers):
 
 
 def signed_in_as(world, username):
-    factories.apply_online(world.citizen, world.applicant, world.item)  # a case for requests to find
+    case_factories.apply_online(world.citizen, world.applicant, world.item)  # a case for requests to find
     request = RequestFactory().post("/api/v1/auth/token")
     return {"Authorization": f"Bearer {issue_api_token(request=request, username=username, password=f'pw-{username}')}"}
 

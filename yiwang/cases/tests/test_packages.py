@@ -13,7 +13,7 @@ from yiwang.cases.services.packages import submit_package
 from yiwang.catalog import packages as catalog_packages
 from yiwang.catalog.models import LifeEventPackage, PackageMember
 from yiwang.core.errors import DomainError, InvalidInput, NotFound
-from yiwang.testing import factories
+from yiwang.testing import factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,13 @@ PHONE = {"name": "contact_phone", "label": "联系电话", "type": "tel", "requi
 def package(world: Any) -> LifeEventPackage:
     """Three members of two departments: a shared 身份证 material and a shared phone field; the
     first and second both ask "type" but as different questions; the third is optional."""
-    death = factories.item("GA-1", dept="GA", materials=(("身份证", True), ("死亡证明", True)), form_schema=[
+    death = item_factories.item("GA-1", dept="GA", materials=(("身份证", True), ("死亡证明", True)), form_schema=[
         {"name": "deceased_name", "label": "逝者姓名", "type": "text", "required": True}, PHONE,
         {"name": "type", "label": "注销类型", "type": "select", "required": True, "options": ["死亡", "出国"]}])
-    cremation = factories.item("MZ-1", dept="MZ", materials=(("身份证", True), ("死亡证明", True), ("委托书", False)),
+    cremation = item_factories.item("MZ-1", dept="MZ", materials=(("身份证", True), ("死亡证明", True), ("委托书", False)),
                                form_schema=[{"name": "deceased_name", "label": "逝者姓名", "type": "text", "required": True},
                                             PHONE, {"name": "type", "label": "火化类型", "type": "text", "required": False}])
-    benefit = factories.item("RS-1", dept="RS", materials=(("身份证", True), ("银行卡", True)), form_schema=[
+    benefit = item_factories.item("RS-1", dept="RS", materials=(("身份证", True), ("银行卡", True)), form_schema=[
         PHONE, {"name": "bank_account", "label": "收款账号", "type": "text", "required": True}])
     p = LifeEventPackage.objects.create(code="PKG-1", name="身故一件事", summary="家人去世", guide="一次办好")
     for order, (it, optional) in enumerate([(death, False), (cremation, False), (benefit, True)], start=1):
@@ -147,7 +147,7 @@ def test_a_material_given_twice_or_not_of_the_package_is_refused(world, package)
     with pytest.raises(InvalidInput) as exc:
         _submit(world, package, materials=twice)
     assert exc.value.code == "package_material_unknown"
-    other = factories.item("ZZ-9", dept="SCJG").materials.first()
+    other = item_factories.item("ZZ-9", dept="SCJG").materials.first()
     with pytest.raises(InvalidInput):
         _submit(world, package, materials=[MaterialRef(material_id=other.pk, upload_id=_upload(world.citizen))])
     assert not Case.objects.exists()

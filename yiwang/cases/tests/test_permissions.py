@@ -11,14 +11,14 @@ from django.test import Client
 from yiwang.cases import permissions, services
 from yiwang.cases.models import CaseMaterial, MaterialSource
 from yiwang.cases.tests.test_sharing_in_cases import citizen_and_id_card_item, county, sample_form  # noqa: F401
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = pytest.mark.django_db
 
 
 def _case():
     user, applicant, id_card, item = citizen_and_id_card_item()
-    refs = factories.required_material_refs(user, item, exclude=(id_card.pk,))
+    refs = case_factories.required_material_refs(user, item, exclude=(id_card.pk,))
     case, _created = services.submit_application(actor=user, item=item, applicant=applicant, form_data=sample_form(item),
                                                  materials=refs)
     shared = CaseMaterial.objects.get(case=case, material=id_card)

@@ -18,7 +18,7 @@ from yiwang.core.models import ApplicantKind, AuditEvent
 from yiwang.core.services import register_applicant
 from yiwang.intelligence import ocr
 from yiwang.intelligence.prereview import get_profile
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def png_page() -> bytes:
 
 
 def case_with(world, *, applicant=None, user=None):
-    it = factories.item("PRE-1", dept="SCJG", materials=MATERIALS)
-    return factories.apply_online(user or world.citizen, applicant or world.applicant, it)
+    it = item_factories.item("PRE-1", dept="SCJG", materials=MATERIALS)
+    return case_factories.apply_online(user or world.citizen, applicant or world.applicant, it)
 
 
 def attached(case, material_name: str, content: bytes, content_type: str = "image/png") -> CaseMaterial:

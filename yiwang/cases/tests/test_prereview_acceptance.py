@@ -14,7 +14,7 @@ from yiwang.cases.prereview import PrereviewState, prereview_material, prereview
 from yiwang.cases.tests.test_prereview import MATERIALS, FakeEngine, attached, case_with, png_page
 from yiwang.core.errors import Conflict
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_case_without_findings_needs_no_acknowledgement(world):
 def test_the_queue_states(world):
     # given four cases: never reviewed, being reviewed, reviewed clean, and with a finding
     found = with_finding(world)
-    none, pending, clean = (factories.apply_online(world.citizen, world.applicant, found.item) for _ in range(3))
+    none, pending, clean = (case_factories.apply_online(world.citizen, world.applicant, found.item) for _ in range(3))
     start_prereview(material=pending.materials.first(), now=pending.submitted_at)
     MaterialReview.objects.create(material=clean.materials.first(), status="done")
 

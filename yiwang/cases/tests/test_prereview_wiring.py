@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from yiwang.cases.models import CaseMaterial, FindingKind, MaterialFinding
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_submitting_queues_a_prereview_of_each_file_after_commit(world, settings
 
     monkeypatch.setattr(prereview, "prereview_material_task", SimpleNamespace(enqueue=queued.append))
     with django_capture_on_commit_callbacks(execute=True):
-        case = factories.apply_online(world.citizen, world.applicant, world.item)
+        case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert sorted(queued) == sorted(CaseMaterial.objects.filter(case=case).values_list("pk", flat=True))
 
 
@@ -33,12 +33,12 @@ def test_a_queue_failure_never_fails_the_submission(world, settings, django_capt
 
     monkeypatch.setattr(prereview, "prereview_material_task", SimpleNamespace(enqueue=broken))
     with django_capture_on_commit_callbacks(execute=True):
-        case = factories.apply_online(world.citizen, world.applicant, world.item)
+        case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert case.pk and case.number
 
 
 def test_the_clerk_sees_findings_with_their_confidence(world, client):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     material = CaseMaterial.objects.filter(case=case).first()
     MaterialFinding.objects.create(material=material, kind=FindingKind.FIELD_MISMATCH, field="name", expected="张三",
                                    found="张三丰", confidence=0.91, message="证件姓名与申请人不一致", created_at=case.submitted_at)

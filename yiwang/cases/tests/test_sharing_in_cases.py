@@ -14,7 +14,7 @@ from yiwang.core.demo import seed_core
 from yiwang.core.models import Applicant
 from yiwang.exchange.demo import seed_exchange
 from yiwang.exchange.models import AccessLog
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def county(db):
 def test_the_id_card_is_obtained_by_sharing_with_the_case_as_purpose(county):
     # given the demo citizen and an item asking for their ID card, which 公安局's data proves
     user, applicant, id_card, item = citizen_and_id_card_item()
-    refs = factories.required_material_refs(user, item, exclude=(id_card.pk,))
+    refs = case_factories.required_material_refs(user, item, exclude=(id_card.pk,))
     form = sample_form(item)
 
     # when they apply without uploading it
@@ -64,7 +64,7 @@ def test_instant_rules_see_the_facts_data_sharing_proved_for_the_case(county):
 
     # given the citizen applying without uploading the ID card that 公安局's data proves
     user, applicant, id_card, item = citizen_and_id_card_item()
-    refs = factories.required_material_refs(user, item, exclude=(id_card.pk,))
+    refs = case_factories.required_material_refs(user, item, exclude=(id_card.pk,))
     case, _created = services.submit_application(actor=user, item=item, applicant=applicant, form_data=sample_form(item),
                                                  materials=refs)
     # then the facts rules may read include what sharing proved, by resource

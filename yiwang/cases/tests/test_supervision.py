@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseStatus, CaseStep, StepStatus
 from yiwang.core.models import AuditEvent, Department, Notification
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 from yiwang.testing.calendar import local
 from yiwang.testing.http import assert_error, bearer
 
@@ -23,7 +23,7 @@ NOW = local(2026, 3, 16, 10)
 
 
 def submit(world, item, at):
-    return factories.apply_online(world.citizen, world.applicant, item, now=at)
+    return case_factories.apply_online(world.citizen, world.applicant, item, now=at)
 
 
 def decide(world, case, now):
@@ -46,7 +46,7 @@ def county(world):
     """Cases of every colour for two SCJG items and one GA item, as they stand at NOW: those in
     review count against their department, those at the window (not yet accepted, or waiting for
     the applicant's correction) against the service centre (政务服务管理局)."""
-    ga_item = factories.item("GA-001", dept="GA")
+    ga_item = item_factories.item("GA-001", dept="GA")
     cases = {
         # 5 working days from 2 March: due at the end of 9 March
         "red": submit(world, world.item, local(2026, 3, 2, 9)),
@@ -242,7 +242,7 @@ def _queries(fn):
 
 
 def test_board_query_count_does_not_grow_with_the_number_of_cases(world):
-    ga_item = factories.item("GA-001", dept="GA")
+    ga_item = item_factories.item("GA-001", dept="GA")
     items = [world.item, world.countersign_item, ga_item]
     scjg = Department.objects.get(code="SCJG")
 
@@ -273,7 +273,7 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_tasks(world, django_
 
     def add_accepted(n):
         for _ in range(n):
-            case = factories.apply_online(world.citizen, world.applicant, world.item)
+            case = case_factories.apply_online(world.citizen, world.applicant, world.item)
             services.accept_application(actor=world.clerk, case_id=case.pk)
 
     def read_inbox():

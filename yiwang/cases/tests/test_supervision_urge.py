@@ -14,7 +14,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseStep, StepStatus
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent, Department, Notification
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.calendar import local
 from yiwang.testing.http import assert_error, bearer, post_json
 
@@ -24,7 +24,7 @@ NOW = local(2026, 3, 16, 10)
 
 
 def submit(world, item, at):
-    return factories.apply_online(world.citizen, world.applicant, item, now=at)
+    return case_factories.apply_online(world.citizen, world.applicant, item, now=at)
 
 
 def in_review(world, at):

@@ -10,7 +10,7 @@ from django.test import Client
 
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseStatus, CaseStep
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_missing_material_keeps_what_was_uploaded(world):
 
 
 def test_window_and_departments_work_the_case_in_the_workbench(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     clerk = signed_in("clerk")
     assert case.number in clerk.get("/work/window/").content.decode()
     clerk.post(f"/work/cases/{case.number}/accept/", {"note": ""})
@@ -84,14 +84,14 @@ def test_window_and_departments_work_the_case_in_the_workbench(world):
 
 
 def test_illegal_action_from_the_page_shows_a_message_not_an_error(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     clerk = signed_in("clerk")
     response = clerk.post(f"/work/cases/{case.number}/deliver/", {"method": "window"}, follow=True)
     assert response.status_code == 200 and "不能出件" in response.content.decode()
 
 
 def test_citizens_cannot_open_the_workbench_or_others_cases(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     other, _applicant = factories.citizen("other", first17="11010119851201123", name="李四")
     client = signed_in("other")
     assert client.get("/work/").status_code == 403
@@ -101,8 +101,8 @@ def test_citizens_cannot_open_the_workbench_or_others_cases(world):
 
 def test_supervisor_board_and_drill_down(world):
     # one case at the window (counts against the service centre) and one in review at SCJG
-    factories.apply_online(world.citizen, world.applicant, world.item)
-    accepted = factories.apply_online(world.citizen, world.applicant, world.item)
+    case_factories.apply_online(world.citizen, world.applicant, world.item)
+    accepted = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=accepted.pk)
     client = signed_in("supervisor")
     board = client.get("/work/board/")

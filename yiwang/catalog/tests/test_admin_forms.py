@@ -9,14 +9,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from yiwang.cases.models import DeliveryMethod
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
-from yiwang.catalog.form_schema import DELIVERY_METHODS, field_problems, validate_form_schema
+from yiwang.catalog.form_schema import field_problems, validate_form_schema
 from yiwang.catalog.models import ProcessDefinition, ProcessVersion
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +48,6 @@ def test_every_demo_items_form_is_valid_by_the_one_rule():
     assert all(field_problems([parse_field(f) for f in row["form"]]) == [] for row in ITEMS)
 
 
-def test_delivery_methods_are_the_cases_delivery_methods():
-    assert list(DELIVERY_METHODS) == list(DeliveryMethod.values)
-
-
 @pytest.mark.parametrize("fields, problem", [
     ("not a list", "字段列表"),
     ([{"name": "Shop Name", "label": "店名", "type": "text"}], "字段名只能用"),
@@ -72,7 +67,7 @@ def test_a_bad_form_definition_is_refused_naming_the_field(fields, problem):
 
 
 def test_the_item_page_shows_the_form_as_rows_and_delivery_as_checkboxes(admin_client):
-    item = factories.item("SCJG-001")
+    item = item_factories.item("SCJG-001")
     html = admin_client.get(f"/admin/catalog/serviceitem/{item.pk}/change/").content.decode()
     assert 'name="form_schema-0-name" value="shop_name"' in html
     assert 'name="form_schema-1-label" value="面积"' in html
@@ -82,7 +77,7 @@ def test_the_item_page_shows_the_form_as_rows_and_delivery_as_checkboxes(admin_c
 
 
 def test_editing_an_items_form_as_rows_saves_the_fields_and_keeps_keys_it_does_not_show(admin_client):
-    item = factories.item("SCJG-001", form_schema=[
+    item = item_factories.item("SCJG-001", form_schema=[
         {"name": "shop_name", "label": "店名", "type": "text", "required": True,
          "shown_when": 'form.pickup = "窗口"'},
         {"name": "area", "label": "面积", "type": "number", "required": False},
@@ -113,7 +108,7 @@ def test_editing_an_items_form_as_rows_saves_the_fields_and_keeps_keys_it_does_n
     ([{"name": "a", "label": "甲", "type": "text"}], ("drone",), "drone"),
 ])
 def test_a_bad_form_in_the_admin_is_shown_and_nothing_is_saved(admin_client, rows, delivery, message):
-    item = factories.item("SCJG-001")
+    item = item_factories.item("SCJG-001")
     before = (item.form_schema, item.delivery_methods)
     response = admin_client.post(f"/admin/catalog/serviceitem/{item.pk}/change/", item_post(item, rows, delivery))
     assert response.status_code == 200 and message in response.content.decode()
@@ -122,7 +117,7 @@ def test_a_bad_form_in_the_admin_is_shown_and_nothing_is_saved(admin_client, row
 
 
 def test_a_hostile_row_count_does_not_break_the_form(admin_client):
-    item = factories.item("SCJG-001")
+    item = item_factories.item("SCJG-001")
     data = item_post(item, [{"name": "a", "label": "甲", "type": "text"}])
     for count in ("-5", "abc", "99999999999999999999"):
         data["form_schema-count"] = count
@@ -130,7 +125,7 @@ def test_a_hostile_row_count_does_not_break_the_form(admin_client):
 
 
 def test_a_process_version_is_shown_as_a_diagram(admin_client):
-    item = factories.item("SCJG-001")
+    item = item_factories.item("SCJG-001")
     version = ProcessVersion.objects.get(definition=item.process)
     page = admin_client.get(f"/admin/catalog/processversion/{version.pk}/change/").content.decode()
     if "BPMNDiagram" in version.bpmn_xml:

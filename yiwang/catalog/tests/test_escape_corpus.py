@@ -17,8 +17,8 @@ from yiwang.catalog import bpmn
 from yiwang.catalog.conditions import FeelScriptEngine
 from yiwang.catalog.dmn import RulesRejected, evaluate_rules, parse_rules
 from yiwang.catalog.services import publish_process_version
-from yiwang.catalog.tests.test_bpmn_safety import guarded_process
 from yiwang.core.errors import InvalidInput
+from yiwang.testing.bpmn import guarded_process
 
 pytestmark = pytest.mark.django_db
 

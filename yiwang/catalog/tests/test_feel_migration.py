@@ -15,7 +15,7 @@ from yiwang.catalog.models import ProcessVersion, RuleSetVersion
 from yiwang.catalog.processes import render_process
 from yiwang.catalog.services import publish_process_version, publish_rule_set_version
 from yiwang.catalog.tests.test_dmn import stock
-from yiwang.testing import factories
+from yiwang.testing import item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_a_stored_python_condition_becomes_feel_in_the_xml_and_in_the_spec(world
 
 
 def test_the_stock_rule_sets_stored_in_python_become_feel_and_decide_as_before(world):
-    item = factories.item("RS-OLD", dept="SCJG", form_schema=[
+    item = item_factories.item("RS-OLD", dept="SCJG", form_schema=[
         {"name": "hukou_county", "label": "户籍所在地", "type": "select", "options": ["本县", "外县"]}])
     version = publish_rule_set_version(actor=None, key="elderly", name="高龄津贴", dmn_xml=stock("elderly_allowance"),
                                        items=[item])

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from yiwang.catalog.demo import item_values
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.catalog.form_schema import FieldState, FormSchemaRejected, field_states, validate_form_schema
-from yiwang.testing import factories
+from yiwang.testing import item_factories
 
 DELIVERY = [
     {"name": "delivery", "label": "领卡方式", "type": "select", "options": ["窗口领取", "邮寄到家"], "required": True},
@@ -68,7 +68,7 @@ def test_a_schema_that_is_not_a_list_of_fields_is_refused():
 
 @pytest.mark.django_db
 def test_the_admin_cannot_save_an_item_whose_condition_is_not_feel(world):
-    item = factories.item("COND-1", form_schema=DELIVERY)
+    item = item_factories.item("COND-1", form_schema=DELIVERY)
     item.full_clean()  # the valid schema passes
     item.form_schema = [DELIVERY[0], {**DELIVERY[1], "required_when": "form.delivery == 1"}]
     with pytest.raises(ValidationError) as refused:

@@ -164,28 +164,3 @@ def test_raw_r_s_signatures_and_raw_public_points_from_openssl_verify(tmp_path, 
     # and a raw signature made here is what a raw-form toolkit expects
     assert sm2.raw_signature(Sm2Key.from_pem((tmp_path / "key.pem").read_bytes()).sign(message)) != raw  # randomised k
     assert verify_with_public_key(point, message, sm2.raw_signature(Sm2Key.from_pem((tmp_path / "key.pem").read_bytes()).sign(message)))
-
-
-@pytest.mark.django_db
-def test_tree_head_signatures_verify_in_raw_form_with_the_exported_point(client, settings, tmp_path):
-    """The ledger's public-keys API and the CLI export the raw point; a tree-head signature converted
-    to r || s verifies with it."""
-    import base64
-    import io
-
-    from django.core.management import call_command
-
-    from yiwang.ledger.services import NewEntry, append_entries, publish_tree_head
-
-    settings.YIWANG_SM2_SIGNING_KEY = Sm2Key.generate().private_pem().decode()
-    append_entries(entries=[NewEntry(kind="document", reference="doc:1", payload={})])
-    publish_tree_head()
-    head = client.get("/api/v1/ledger/tree-head").json()
-    key = next(k for k in client.get("/api/v1/ledger/public-keys").json() if k["key_id"] == head["key_id"])
-    point = bytes.fromhex(key["public_key_point"])
-    assert len(point) == 65 and point[1:] == bytes.fromhex(key["public_key_xy"])
-    raw = _der_to_raw(base64.b64decode(head["signature"]))
-    assert verify_with_public_key(point, base64.b64decode(head["signed_message"]), raw)
-    out = io.StringIO()
-    call_command("sm2_public_keys", "--format", "xy", stdout=out)
-    assert key["public_key_xy"] in out.getvalue()

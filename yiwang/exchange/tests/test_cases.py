@@ -12,7 +12,7 @@ from yiwang.exchange import services
 from yiwang.exchange.models import AccessLog, Channel, MaterialProof
 from yiwang.exchange.selectors import materials_provable_by_sharing
 from yiwang.exchange.tests.conftest import zhang
-from yiwang.testing import factories
+from yiwang.testing import factories, item_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_fetch_for_case_goes_through_the_same_policy(county, now):
 
 def test_materials_provable_by_sharing_and_proven_for_a_case(county, now):
     # given: an SCJG item asks for 身份证明 (proven by 人口基础信息) and 经营场所证明 (not provable)
-    item = factories.item("SCJG-010", dept="SCJG")
+    item = item_factories.item("SCJG-010", dept="SCJG")
     id_material = item.materials.get(name="身份证明")
     MaterialProof.objects.create(material=id_material, resource=county.people, fields=["name", "gender"],
                                  condition=MaterialProof.Condition.FIELD_EQUALS, condition_field="gender",
@@ -67,7 +67,7 @@ def test_materials_provable_by_sharing_and_proven_for_a_case(county, now):
 
 
 def test_a_refused_proof_leaves_the_material_to_upload_and_says_why(county, now):
-    item = factories.item("MZ-001", dept="MZ")
+    item = item_factories.item("MZ-001", dept="MZ")
     MaterialProof.objects.create(material=item.materials.get(name="身份证明"), resource=county.people, fields=["name"])
     _user, applicant = factories.citizen("zhang", first17="11010119900307851", name="张三")
     # MZ has no subscription

@@ -16,7 +16,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import DomainError
 from yiwang.core.models import AuditEvent, CalendarDay, CalendarYear
 from yiwang.core.services import load_statutory_calendar, set_calendar_year
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.calendar import local
 from yiwang.testing.http import assert_error, bearer, post_json
 
@@ -88,7 +88,7 @@ def test_an_application_past_the_calendar_is_a_clear_4xx_and_nothing_is_stored(w
     calendar.invalidate_calendar_cache()
     # when a citizen applies for a 5-day item on 28 December, whose deadline falls in 2027
     with pytest.raises(DomainError) as exc:
-        factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 12, 28, 9))
+        case_factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 12, 28, 9))
     assert exc.value.code == "calendar_year_unknown"
     assert not Case.objects.exists()
 

@@ -12,14 +12,14 @@ from yiwang.cases.models import CaseMaterial
 from yiwang.catalog.models import RuleSetVersion
 from yiwang.catalog.sanitize import strip_active_content
 from yiwang.catalog.services import publish_process_version, publish_rule_set_version
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.bpmn import build_bpmn
 
 pytestmark = pytest.mark.django_db
 
 XHTML_SCRIPT = '<h:script xmlns:h="http://www.w3.org/1999/xhtml">fetch("/api/v1/cases").then(alert)</h:script>'
 SVG_ONLOAD = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
-RULES = Path(__file__).resolve().parents[1] / "rules" / "elderly_allowance.dmn"
+RULES = Path(__file__).resolve().parents[2] / "catalog" / "rules" / "elderly_allowance.dmn"
 
 
 def hostile_bpmn() -> str:
@@ -78,7 +78,7 @@ def test_the_process_file_is_a_sandboxed_download_not_a_page(world):
 
 
 def test_a_material_file_is_a_sandboxed_download_with_an_inert_type(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     material = CaseMaterial.objects.filter(case=case).first()
     client = Client()
     client.force_login(world.citizen)

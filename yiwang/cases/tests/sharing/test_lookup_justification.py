@@ -9,7 +9,7 @@ from django.test import Client
 from yiwang.exchange import services
 from yiwang.exchange.models import AccessLog, LookupReview, Outcome, ReviewStatus
 from yiwang.exchange.tests.conftest import PEOPLE, zhang
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories, item_factories
 from yiwang.testing.http import bearer
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def mz(county):
     services.approve_subscription(actor=county.ga_steward, subscription=sub, expires_at=None, clear_fields=["name"])
     factories.user("mz_decider", MZ="decider")
     user, applicant = factories.citizen("zhangsan", first17=PEOPLE[0][0], name="张三")
-    case = factories.apply_online(user, applicant, factories.item("MZ-GLJT", dept="MZ"))
+    case = case_factories.apply_online(user, applicant, item_factories.item("MZ-GLJT", dept="MZ"))
     return case
 
 

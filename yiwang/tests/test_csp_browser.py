@@ -11,7 +11,7 @@ import pytest
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.catalog.processes import render_process
 from yiwang.catalog.services import publish_process_version
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def visit(browser, base: str, username: str | None, paths: list[str]) -> list[st
 
 def test_the_main_pages_raise_no_csp_violation(world, live_server, browser):  # noqa: F811
     base = live_server.url
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     steward = factories.user("ga_steward", GA="steward")
     assert steward
     code = world.item.code

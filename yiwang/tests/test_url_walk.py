@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def server_errors(client: Client, real: dict[str, str]) -> list[str]:
 
 @pytest.fixture
 def real(world) -> dict[str, str]:
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     return {"code": world.item.code, "number": case.number, "action": "accept", "pk": "1", "step_id": "1",
             "sub_id": "1", "cred_id": "1", "entry_id": "1", "push_id": "1", "dataset_id": "1"}
 

@@ -12,7 +12,7 @@ from yiwang.cases.models import CaseStep, StepStatus
 from yiwang.core import calendar
 from yiwang.core.models import AuditEvent, CalendarDay
 from yiwang.core.services import set_calendar_day
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 from yiwang.testing.calendar import local, observe_2026_holidays
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_paused_working_days_are_the_working_days_that_began_during_the_pause(ho
 
 def test_case_submitted_before_the_holiday_is_due_after_it(world, holidays_2026):
     # given the 5-day item, applied for on the afternoon of 30 September
-    case = factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 30, 16))
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 30, 16))
     # then it is due at the end of 13 October (8, 9, 10 (Sat), 12, 13) and turns yellow a day before
     assert case.due_at == local(2026, 10, 14)
     assert case.warn_at == local(2026, 10, 13)
@@ -149,7 +149,7 @@ def test_case_submitted_before_the_holiday_is_due_after_it(world, holidays_2026)
 
 def test_a_correction_extends_the_deadline_by_exactly_the_working_days_paused(world, holidays_2026):
     # given a case submitted on Thursday 24 September, due at the end of 8 October
-    case = factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 24, 9))
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 24, 9))
     assert case.due_at == local(2026, 10, 9)
     # when the window asks for a correction on Friday 25 September
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="营业执照复印件不清晰",
@@ -175,7 +175,7 @@ def test_a_correction_extends_the_deadline_by_exactly_the_working_days_paused(wo
 
 def test_a_correction_answered_during_the_holiday_costs_no_working_day_it_did_not_span(world, holidays_2026):
     # given a case submitted on 29 September and paused on 30 September
-    case = factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 29, 9))
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item, now=local(2026, 9, 29, 9))
     due_before = case.due_at
     services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="请补充说明",
                                 now=local(2026, 9, 30, 15))

@@ -9,9 +9,10 @@ import pytest
 
 from yiwang.cases import services
 from yiwang.cases.models import CaseStatus, CaseStep, StepStatus
+from yiwang.cases.tests.test_process_safety import rejected
 from yiwang.catalog.conditions import RUNTIME_VARIABLES
 from yiwang.catalog.processes import PROCESS_DIR
-from yiwang.catalog.tests.test_bpmn_safety import guarded_process, rejected
+from yiwang.testing.bpmn import guarded_process
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +64,14 @@ def test_a_deny_on_the_first_step_of_the_stock_three_step_process_ends_it_early(
     # given an item on the stock three-step process (审查 → 审核 → 决定; deny ends it early)
     from yiwang.catalog.processes import render_process
     from yiwang.catalog.services import publish_process_version
-    from yiwang.testing import factories
+    from yiwang.testing import case_factories, item_factories
 
-    item = factories.item("SCJG-020", dept="SCJG")
+    item = item_factories.item("SCJG-020", dept="SCJG")
     version = publish_process_version(actor=None, key=f"proc_{item.code}", name="三级",
                                       bpmn_xml=render_process("three_step", dept="SCJG"))
     item.process = version.definition
     item.save()
-    case = factories.apply_online(world.citizen, world.applicant, item)
+    case = case_factories.apply_online(world.citizen, world.applicant, item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     first = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
     actor = world.reviewer if first.role == "reviewer" else world.decider

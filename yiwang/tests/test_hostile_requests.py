@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from yiwang.cases.models import CaseMaterial, MaterialSource
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def logged_in(user) -> Client:
 
 def test_a_material_obtained_by_sharing_has_no_file_to_download_and_answers_404(world):
     # given a case with a material obtained by data sharing (免提交): a row with facts, no file
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     material = world.item.materials.first()
     shared = CaseMaterial.objects.create(case=case, material=material, source=MaterialSource.SHARED, size=0,
                                          content_type="", original_name="", shared_facts={"facts": {}},

@@ -7,7 +7,6 @@ with a reason; and publishing a new version never changes the steps of a case al
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -21,12 +20,11 @@ from yiwang.catalog.feel import FeelError
 from yiwang.catalog.models import ProcessVersion
 from yiwang.catalog.services import publish_process_version
 from yiwang.core.errors import InvalidInput
-from yiwang.testing import factories
-from yiwang.testing.bpmn import build_bpmn
+from yiwang.testing import case_factories, factories, item_factories
+from yiwang.testing.bpmn import build_bpmn, guarded_process
 
 pytestmark = pytest.mark.django_db
 
-SAFE_CONDITION = "form.area > 100"
 
 # Reaches the server's module globals through a running generator's frame, using only names and
 # attributes that do not begin with an underscore (the escape of the former Python checker).
@@ -35,40 +33,6 @@ FRAME_ESCAPE = ("[(gen := (gen.gi_frame.f_back.f_back.f_globals for x in [1])), 
 FRAME_ESCAPE_SCRIPT = ("gen = (gen.gi_frame.f_back.f_back.f_globals for x in [1])\n"
                        "get = list(gen)[0].get('__builtins__').get('open')\n"
                        "stolen = list(get({path!r}))")
-
-
-def guarded_process(process_id="guarded", *, condition=SAFE_CONDITION, script=None, pre_script=None,
-                    review_lane="SCJG"):
-    """审查 → (a script task, only when given) → a gateway: 现场核查 when the condition holds, else
-    straight to the end."""
-    pre = (f"<bpmn:extensionElements><spiffworkflow:preScript>{escape(pre_script)}</spiffworkflow:preScript>"
-           "</bpmn:extensionElements>") if pre_script else ""
-    script_task = (f'<bpmn:scriptTask id="calc" name="计算"><bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>'
-                   '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="calc"/>'
-                   '<bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="gw"/>') if script is not None else (
-                   '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="gw"/>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
-        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="http://yiwang">'
-        f'<bpmn:process id="{process_id}" isExecutable="true"><bpmn:laneSet id="ls">'
-        f'<bpmn:lane id="lane_review" name="{review_lane}"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>'
-        '<bpmn:lane id="lane_site" name="SCJG"><bpmn:flowNodeRef>site</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
-        '<bpmn:startEvent id="start"/>'
-        f'<bpmn:userTask id="review" name="审查">{pre}</bpmn:userTask>'
-        '<bpmn:exclusiveGateway id="gw" default="f_small"/>'
-        '<bpmn:userTask id="site" name="现场核查"/>'
-        '<bpmn:endEvent id="end"/>'
-        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review"/>'
-        f'{script_task}'
-        '<bpmn:sequenceFlow id="f_large" name="大店" sourceRef="gw" targetRef="site">'
-        f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{escape(condition)}</bpmn:conditionExpression>'
-        '</bpmn:sequenceFlow>'
-        '<bpmn:sequenceFlow id="f_small" sourceRef="gw" targetRef="end"/>'
-        '<bpmn:sequenceFlow id="f3" sourceRef="site" targetRef="end"/>'
-        '</bpmn:process></bpmn:definitions>'
-    )
 
 
 def publish(xml, key="guarded"):
@@ -94,7 +58,7 @@ def secret_file(tmp_path):
 
 def test_a_safe_process_publishes_and_its_gateway_follows_the_form(world):
     # given the guarded process published as the item's process
-    item = factories.item("SCJG-010", dept="SCJG")
+    item = item_factories.item("SCJG-010", dept="SCJG")
     publish(guarded_process(), key=f"proc_{item.code}")
 
     def run(area):
@@ -273,9 +237,9 @@ def test_two_executable_processes_in_one_file_are_refused(world):
 
 def test_running_cases_keep_their_version_when_a_new_one_is_published(world):
     # given a case accepted on version 1 (审查 → 决定), and one submitted but not yet accepted
-    running = factories.apply_online(world.citizen, world.applicant, world.item)
+    running = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=running.pk)
-    waiting = factories.apply_online(world.citizen, world.applicant, world.item)
+    waiting = case_factories.apply_online(world.citizen, world.applicant, world.item)
     v1 = running.process_version
 
     # when version 2 adds a site check between review and decision
@@ -303,7 +267,7 @@ def test_running_cases_keep_their_version_when_a_new_one_is_published(world):
         assert case.status == CaseStatus.AWAITING_DELIVERY
 
     # and a new case runs on version 2
-    new = factories.apply_online(world.citizen, world.applicant, world.item)
+    new = case_factories.apply_online(world.citizen, world.applicant, world.item)
     assert new.process_version == v2
     services.accept_application(actor=world.clerk, case_id=new.pk)
     review = CaseStep.objects.get(case=new, status=StepStatus.OPEN)
