@@ -4,7 +4,6 @@ class CaseErrorCode:
     UPLOAD_NOT_FOUND = "upload_not_found"
     ILLEGAL_TRANSITION = "illegal_transition"
     STEP_ALREADY_COMPLETED = "step_already_completed"
-    CONCURRENT_UPDATE = "concurrent_update"
     NOT_YOUR_STEP = "not_your_step"
     NOT_YOUR_CASE = "not_your_case"
     NOT_A_CLERK = "not_a_clerk"  # only window clerks apply on behalf of another applicant

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -49,15 +50,49 @@ def record_audit(
     """Write one audit record; call inside the transaction of the change it records.
 
     ``at`` is the business time of the change (the services' ``now``); it defaults to now."""
-    return AuditEvent.objects.create(
-        created_at=at or timezone.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_department=actor_department,
-        event_type=event_type,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        details=details or {},
-    )
+    return AuditEvent.objects.create(**audit_values(
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        actor_department_id=actor_department.pk if actor_department is not None else None,
+        event_type=event_type, subject_type=subject_type, subject_id=subject_id, details=details, at=at))
+
+
+def audit_values(*, actor_id: int | None, actor_department_id: int | None, event_type: str, subject_type: str,
+                 subject_id: Any, details: dict[str, Any] | None, at: dt.datetime | None) -> dict[str, Any]:
+    """What one audit record holds, column by column: the one definition, used by ``record_audit``
+    and by ``audit_insert_sql`` for writers that insert it in the statement of their own change."""
+    return {"created_at": at or timezone.now(), "actor_id": actor_id, "actor_department_id": actor_department_id,
+            "event_type": event_type, "subject_type": subject_type, "subject_id": str(subject_id),
+            "details": details or {}}
+
+
+AUDIT_COLUMNS = ("created_at", "actor_id", "actor_department_id", "event_type", "subject_type", "subject_id", "details")
+_AUDIT_PG_TYPES = {"created_at": "timestamptz", "actor_id": "bigint", "actor_department_id": "bigint",
+                   "event_type": "text", "subject_type": "text", "subject_id": "varchar", "details": "jsonb"}
+
+
+def audit_insert_sql(*, prefix: str, select_from: str | None = None, subject_id_sql: str | None = None) -> str:
+    """An ``INSERT`` of the audit record whose values ``audit_sql_params(prefix=...)`` gives, for a
+    writer that must put it in the same statement or transaction as its own rows (the data-sharing
+    gateway: one round trip per lookup on PostgreSQL). ``select_from`` (PostgreSQL) names a CTE the
+    record is inserted from, one record per row, with ``subject_id_sql`` computed from it; without
+    it, one record from the parameters. Returns the record's ``subject_id``."""
+    columns = ", ".join(AUDIT_COLUMNS)
+    if select_from is None:
+        values = ", ".join(f"%({prefix}{c})s" for c in AUDIT_COLUMNS)
+        return f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) VALUES ({values})"
+    exprs = [subject_id_sql if c == "subject_id" and subject_id_sql else f"%({prefix}{c})s::{_AUDIT_PG_TYPES[c]}"
+             for c in AUDIT_COLUMNS]
+    return (f"INSERT INTO {AuditEvent._meta.db_table} ({columns}) SELECT {', '.join(exprs)} FROM {select_from} "
+            "RETURNING subject_id")
+
+
+def audit_sql_params(values: dict[str, Any], *, prefix: str) -> dict[str, Any]:
+    """``audit_values`` adapted for raw SQL on this connection (times, JSON), keys prefixed."""
+    from django.db import connection
+
+    adapted = {**values, "created_at": connection.ops.adapt_datetimefield_value(values["created_at"]),
+               "details": json.dumps(values["details"], ensure_ascii=False, default=str)}
+    return {f"{prefix}{k}": v for k, v in adapted.items()}
 
 
 def validate_applicant_id(*, kind: str, id_number: str) -> str:

@@ -8,8 +8,12 @@ atomic on its own, conditional on the quota and rate). Statements are bound on t
 PostgreSQL prepares them after a few uses. Elsewhere (SQLite, in the same process, where a round
 trip costs nothing) the same reads run one after another and the write is one transaction.
 
-Nothing is cached between lookups: a negative-list entry, a revocation or a spent quota takes
-effect on the next lookup in every process. Decisions are not made here; ``policy`` makes them.
+What a process read of the policy (catalogue, subscriptions, key holders) is remembered
+(``remembered``), but only ever used under a version token that the lookup reads from the database
+in the same statement as its row: any change gives a new token and a fresh read, so a negative-list
+entry, a revocation or a spent quota takes effect on the next lookup in every process. Audit rows
+are written by ``core``'s audit SQL (``audit_insert_sql``), in the statement that logs the access.
+Decisions are not made here; ``policy`` makes them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from yiwang.core.models import AuditEvent, Department
+from yiwang.core.models import Department
+from yiwang.core.services import audit_insert_sql, audit_sql_params, audit_values
 from yiwang.exchange.models import (
     AccessLog,
     ApiCredential,
@@ -37,7 +42,6 @@ from yiwang.exchange.models import (
     SubscriptionStatus,
 )
 
-_AUDIT = AuditEvent._meta.db_table
 _LOG = AccessLog._meta.db_table
 _SUB = Subscription._meta.db_table
 _ROW = DataRow._meta.db_table
@@ -111,13 +115,12 @@ _CASE_COUNT_WHERE = (
 _LOG_COLUMNS = ("created_at", "consumer_id", "provider_id", "resource_id", "resource_code", "subscription_id",
                 "credential_id", "actor_id", "channel", "subject_index", "subject_masked", "fields_requested",
                 "fields_returned", "purpose", "case_reference", "outcome", "refusal_code", "response_sm3")
-_AUDIT_COLUMNS = ("created_at", "actor_id", "actor_department_id", "event_type", "subject_type", "subject_id", "details")
 
 # PostgreSQL: one statement. Every parameter is cast: in INSERT … SELECT an untyped parameter
 # would be taken as text.
 _PG_TYPES = {"created_at": "timestamptz", "consumer_id": "bigint", "provider_id": "bigint", "resource_id": "bigint",
              "subscription_id": "bigint", "credential_id": "bigint", "actor_id": "bigint", "fields_requested": "jsonb",
-             "fields_returned": "jsonb", "actor_department_id": "bigint", "details": "jsonb"}
+             "fields_returned": "jsonb"}
 
 
 def _pg_select(columns: tuple[str, ...], prefix: str) -> str:
@@ -129,9 +132,7 @@ def _pg_served_sql(count_set: str, count_where: str) -> str:
         f"WITH used AS (UPDATE {_SUB} SET {count_set} WHERE {count_where} RETURNING id), "
         f"logged AS (INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) SELECT {_pg_select(_LOG_COLUMNS, 'log_')} FROM used "
         "RETURNING id) "
-        f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
-        f"SELECT {_pg_select(_AUDIT_COLUMNS[:5], 'audit_')}, CAST(logged.id AS varchar), %(audit_details)s::jsonb "
-        "FROM logged RETURNING subject_id"
+        + audit_insert_sql(prefix="audit_", select_from="logged", subject_id_sql="CAST(logged.id AS varchar)")
     )
 
 
@@ -418,17 +419,15 @@ def record_served(access: ServedAccess) -> int | None:
         "purpose": access.purpose[:300], "case_reference": access.case_reference[:64], "outcome": access.outcome,
         "refusal_code": "", "response_sm3": access.response_sm3,
     }
-    audit = {
-        "created_at": log["created_at"], "actor_id": access.actor_id, "actor_department_id": access.consumer.pk,
-        "event_type": access.audit_event, "subject_type": "exchange_access",
-        "details": json.dumps(access.audit_details, ensure_ascii=False, default=str),
-    }
+    audit = audit_values(actor_id=access.actor_id, actor_department_id=access.consumer.pk,
+                         event_type=access.audit_event, subject_type="exchange_access", subject_id="",
+                         details=access.audit_details, at=access.now)
     counter = {"day": ops.adapt_datefield_value(day), "minute": minute, "sub": access.subscription_id,
                "now": log["created_at"]}
     started = time.monotonic()
     own_case = access.channel == Channel.CASE
     if _postgres():
-        params = {**counter, **{f"log_{k}": v for k, v in log.items()}, **{f"audit_{k}": v for k, v in audit.items()}}
+        params = {**counter, **{f"log_{k}": v for k, v in log.items()}, **audit_sql_params(audit, prefix="audit_")}
         import psycopg
 
         sql = _PG_SERVED_CASE_SQL if own_case else _PG_SERVED_SQL
@@ -445,9 +444,8 @@ def record_served(access: ServedAccess) -> int | None:
         cursor.execute(f"INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_LOG_COLUMNS))})",
                        [log[c] for c in _LOG_COLUMNS])
         access_id = cursor.lastrowid
-        audit["subject_id"] = str(access_id)
-        cursor.execute(f"INSERT INTO {_AUDIT} ({', '.join(_AUDIT_COLUMNS)}) "
-                       f"VALUES ({', '.join(['%s'] * len(_AUDIT_COLUMNS))})", [audit[c] for c in _AUDIT_COLUMNS])
+        cursor.execute(audit_insert_sql(prefix="audit_"),
+                       audit_sql_params({**audit, "subject_id": str(access_id)}, prefix="audit_"))
         return int(access_id)
 
 

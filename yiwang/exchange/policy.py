@@ -2,8 +2,10 @@
 receive. The negative list, sharing classes, subscriptions (status, expiry, fields, masking),
 credential scope, daily quotas and per-minute rates are all checked here, and nowhere else.
 
-Every refusal is a ``DomainError`` whose code names the rule. Nothing is cached in the process:
-a negative-list entry or a revocation takes effect on the very next lookup, in every process.
+Every refusal is a ``DomainError`` whose code names the rule. What the gateway remembers of the
+policy in a process is used only under a version token read in the same statement as the row
+(``gateway.remembered``): a negative-list entry or a revocation takes effect on the very next
+lookup, in every process.
 """
 
 from __future__ import annotations

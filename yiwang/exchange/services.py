@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import Conflict, CoreErrorCode, DomainError, Forbidden, InvalidInput
-from yiwang.core.models import Applicant, ApplicantKind, Department
+from yiwang.core.models import Applicant, Department
 from yiwang.core.services import record_audit
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.exchange import gateway, policy
@@ -595,10 +595,6 @@ class MaterialProven:
     facts: SharedFacts | None
     reason: str = ""
     code: str = ""
-
-
-def applicant_key_kind(applicant: Applicant) -> str:
-    return KeyKind.CITIZEN_ID if applicant.kind == ApplicantKind.PERSON else KeyKind.USCC
 
 
 def _condition_holds(proof: MaterialProof, facts: SharedFacts) -> bool:

@@ -19,7 +19,7 @@ import io
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -181,13 +181,6 @@ def get_engine() -> Engine:
             if _engine is None:
                 _engine = RapidOcrEngine(**_setting("ENGINE_OPTIONS", {}))
     return _engine
-
-
-def set_engine(engine: Engine | None) -> None:
-    """Replace the process's engine (tests, benchmarks); ``None`` reloads the default lazily."""
-    global _engine
-    with _engine_lock:
-        _engine = engine
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,12 +378,3 @@ def read_document(
 def recognize(image_bytes: bytes, *, engine: Engine | None = None) -> list[TextLine]:
     """The text lines of one image (or of a PDF's first page)."""
     return read_document(image_bytes, max_pages=1, engine=engine).lines
-
-
-def lines_from(rows: Sequence[tuple[str, float] | tuple[str, float, Sequence[Sequence[float]]]]) -> list[TextLine]:
-    """Build ``TextLine``s from plain tuples (tests and fixtures)."""
-    out = []
-    for row in rows:
-        box = tuple((float(x), float(y)) for x, y in row[2]) if len(row) > 2 else ()  # type: ignore[misc]
-        out.append(TextLine(text=row[0], confidence=float(row[1]), box=box))
-    return out

@@ -203,16 +203,6 @@ def _validity_candidates(text: str) -> list[str]:
     return out
 
 
-def parse_date(text: str) -> dt.date | None:
-    m = _DATE_RE.search(normalize(text))
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
 def parse_validity_end(text: str) -> str | None:
     """The end of a validity period as ISO date, ``长期``, or None: ``2016.03.07-2036.03.07`` →
     ``2036-03-07``; ``2015年06月01日至长期`` → ``长期``; ``有效期至2027年12月31日`` → ``2027-12-31``."""
