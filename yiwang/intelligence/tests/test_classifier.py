@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from django.test import override_settings
@@ -54,19 +52,16 @@ def test_character_keys_are_the_same_ngrams_as_scikit_learn():
     assert keys == {classifier._gram_key(g) for g in vec.vocabulary_}
 
 
-def test_prepare_normalises_and_cuts_long_text_quickly():
+def test_prepare_normalises_and_cuts_long_text():
     # given a 50,000-character message with full-width characters
     body = "ＡＢＣ  路灯\t不亮" + "很" * 50_000
     # when
-    started = time.perf_counter()
     text = classifier.prepare("Ｔｉｔｌｅ  标题", body)
-    elapsed = time.perf_counter() - started
-    # then it is cut to what the classifier reads, and that costs next to nothing
+    # then it is cut to what the classifier reads (its speed is measured by bench/classifier.py)
     assert text.title == "title 标题"
     assert text.body.startswith("abc 路灯 不亮")
     assert len(text.body) == classifier.MAX_BODY_CHARS
     assert text.truncated
-    assert elapsed < 0.05
 
 
 def test_stored_model_round_trips_and_is_verified(fitted):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import override_settings
 
@@ -91,17 +89,14 @@ def test_english_is_not_dispatched(trained, routes):
     assert not result.dispatch and result.reason == Reason.NO_CHINESE and "中文" in result.message
 
 
-def test_a_50000_character_appeal_is_cut_and_classified_quickly(trained, routes):
+def test_a_50000_character_appeal_is_cut_and_classified(trained, routes):
     # given a message of 50,000 characters
     body = "化工厂排放污水河水发黑。" * 4200
     assert len(body) > 50_000
     # when
-    started = time.perf_counter()
     result = services.classify_appeal(title="化工厂" * 20_000, body=body)
-    elapsed = time.perf_counter() - started
-    # then it is classified from its beginning, says so, and is not slow
+    # then it is classified from its beginning and says so (its speed: bench/classifier.py)
     assert result.truncated and result.category == "环境保护"
-    assert elapsed < 0.5
 
 
 @pytest.mark.parametrize(("title", "body"), [("", ""), ("   ", None), ("\n\t", " \u3000 ")])

@@ -96,12 +96,12 @@ def test_a_decompression_bomb_is_refused_before_decoding():
         data = png_header_only(width, height)
         assert len(data) < 100
 
-        # when read, each is refused at once, saying why
-        started = time.perf_counter()
+        # when read, each is refused from its header, saying why, and nothing reaches the engine
+        engine = FakeEngine()
         with pytest.raises(ocr.OcrInputError) as err:
-            ocr.read_document(data, engine=FakeEngine())
+            ocr.read_document(data, engine=engine)
         assert err.value.code == "image_too_large" and "百万像素" in err.value.message
-        assert time.perf_counter() - started < 1
+        assert engine.shapes == []
         messages.append(err.value.message)
     assert "9000×8000" in messages[0] and "上限 64 百万像素" in messages[1]
 
@@ -115,15 +115,13 @@ def test_a_50_megapixel_photo_is_downscaled_before_ocr():
     engine = FakeEngine()
 
     # when read
-    started = time.perf_counter()
     document = ocr.read_document(buf.getvalue(), engine=engine)
 
-    # then the engine sees at most MAX_SIDE pixels a side, and the work stays small
+    # then the engine sees at most MAX_SIDE pixels a side (the time it takes: bench/ocr_bench.py)
     assert document.source_pixels == 8660 * 5774
     height, width, _channels = engine.shapes[0]
     assert max(width, height) <= ocr.MAX_SIDE
     assert document.pages[0].scale < 0.25
-    assert time.perf_counter() - started < 10
 
 
 def test_a_300_page_pdf_is_read_only_up_to_the_page_cap_and_says_so():
