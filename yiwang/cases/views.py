@@ -24,7 +24,7 @@ from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
-from yiwang.catalog.form_schema import field_states, is_conditional
+from yiwang.catalog.form_schema import field_states, format_form_value, is_conditional
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.bounds import parse_id
@@ -160,7 +160,8 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "may_open_files": full,
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,
-        "form_rows": [(f.get("label", f["name"]), permissions.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
+        "form_rows": [(f.get("label", f["name"]),
+                       format_form_value(f, permissions.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full)))
                       for f in case.item.form_schema or []],
         "applicant_view": {**permissions.applicant_view(case.applicant, full),
                            "kind": case.applicant.get_kind_display()},
