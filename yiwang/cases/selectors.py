@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.services.approval import APPROVER_ROLES
+from yiwang.core.bounds import parse_id
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
 from yiwang.core.models import ApplicantKind, AuditEvent, Department, Role
@@ -63,12 +64,10 @@ def sla_light_q(light: str, *, now: dt.datetime, status_field: str = "status") -
 
 def as_id(value: str | int | None) -> int | None:
     """A database id from a query parameter, or None for anything no id column can hold (the board
-    took ``?department=99999999999999999999`` as a number and the database refused it: a 500)."""
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit():
-        return None
-    number = int(text)
-    return number if 1 <= number <= 2**63 - 1 else None
+    took ``?department=99999999999999999999`` as a number and the database refused it: a 500).
+    The bound lives in ``core.bounds.parse_id``; 0 names no row here."""
+    number = parse_id(str(value if value is not None else "").strip())
+    return number or None
 
 
 # Which office a case waits at: before acceptance (待受理, 待补正) and after the decision (待出件) the
