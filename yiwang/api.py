@@ -10,8 +10,8 @@ import logging
 
 import pydantic
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
