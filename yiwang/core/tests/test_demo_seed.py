@@ -346,7 +346,11 @@ def test_life_event_packages_bundle_real_items_and_ask_shared_materials_once(see
     assert across == 9  # all but 就业创业 (人社 alone) span departments
     death = packages.package_guide("YJS-05")
     groups = {g.name: g for g in packages.combined_materials(death, list(death.members.all()))}
-    assert len(groups["居民死亡医学证明（推断）书"].materials) == 5  # asked once for five members
+    # the death certificate is asked once for all six members (基本殡葬服务费用减免 called it 死亡证明)
+    assert len(groups["居民死亡医学证明（推断）书"].materials) == 6
+    assert [name for name in groups if "死亡" in name and "证明" in name] == ["居民死亡医学证明（推断）书"]
+    # the cremation certificate comes from the package's own 遗体火化服务: not asked of the family
+    assert "火化证明" not in groups
     fields = [f.name for f in packages.combined_form(list(death.members.all()))]
     assert fields.count("deceased_name") == 1 and len(fields) == len(set(fields))
 
