@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import permissions, selectors, services
-from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepDecision, StepStatus
+from yiwang.cases.models import (
+    CaseMaterial,
+    CaseStatus,
+    CaseStep,
+    Channel,
+    DeliveryMethod,
+    MaterialSource,
+    StepDecision,
+    StepStatus,
+)
 from yiwang.cases.prereview import prereview_states
 from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.eligibility import check_eligibility
