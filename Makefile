@@ -25,6 +25,8 @@ static/vendor/.built: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js static/vendor/
 	cp -r node_modules/bpmn-js/dist/assets static/vendor/bpmn-js-assets
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
 	touch static/vendor/.built
 
 assets: static/vendor/.built

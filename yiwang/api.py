@@ -5,13 +5,15 @@ Every error is ``{"code", "message", "details"}`` with a 4xx status, in the requ
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pydantic
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yiwang.core.auth import API_AUTH, JsonOnlyParser
@@ -20,10 +22,29 @@ from yiwang.core.errors import CoreErrorCode, DomainError
 logger = logging.getLogger(__name__)
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI served from the site's own static files (``static/vendor/swagger-ui``).
+
+    ninja renders its CDN page unless ``ninja`` is an installed app; government networks are
+    closed and the CSP allows no other host, so the page is ours: the npm ``swagger-ui-dist``
+    copied by the Makefile, started by ``static/js/api-docs.js``.
+    """
+
+    template = "core/api_docs.html"
+    # validatorUrl: Swagger UI would otherwise ask validator.swagger.io about the schema.
+    default_settings = {**Swagger.default_settings, "validatorUrl": None}
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: object) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="Yiwang API",
     version="1",
     urls_namespace="api-v1",
+    docs=LocalSwagger(),
     # Bearer tokens, or the browser session with its CSRF check (yiwang.core.auth, one module for
     # every router); JSON bodies only as application/json.
     auth=API_AUTH,

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The site's own 404 page, also with DEBUG (make run's demo) instead of Django's technical page.
+    "yiwang.core.middleware.SiteNotFoundMiddleware",
     # Hardening: refuses a dataset push by anyone but the resource's steward before its body is read.
     "yiwang.exchange.middleware.DatasetPushGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -24,6 +24,7 @@ from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.packages import submit_package
 from yiwang.cases.services.uploads import SIGNATURES
 from yiwang.catalog.errors import CatalogErrorCode
+from yiwang.catalog.labels import step_label
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.packages import package_guide
 from yiwang.core.bounds import MAX_DB_INT, DbId
@@ -284,7 +285,7 @@ def applicant_out(applicant: Applicant, full: bool) -> dict[str, str]:
 
 def step_out(step: CaseStep, now: dt.datetime) -> dict[str, Any]:
     return {
-        "id": step.pk, "name": step.name, "department": step.department.name, "role": step.role,
+        "id": step.pk, "name": step_label(step.name), "department": step.department.display_name, "role": step.role,
         "status": step.status, "opened_at": step.opened_at, "due_at": step.due_at,
         "sla": selectors.sla_light(status=step.case.status if step.status == "open" else "closed",
                                    due_at=step.due_at, warn_at=step.warn_at, now=now),
@@ -297,14 +298,14 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
     full = permissions.may_see_personal_data(user, case)
     return {
         "number": case.number, "item_code": case.item.code, "item_name": case.item.name,
-        "department": case.department.name, "applicant": applicant_out(case.applicant, full),
+        "department": case.department.display_name, "applicant": applicant_out(case.applicant, full),
         "channel": case.channel, "status": case.status, "status_label": str(case.get_status_display()),
         "submitted_at": case.submitted_at, "accepted_at": case.accepted_at, "decided_at": case.decided_at,
         "closed_at": case.closed_at, "promised_days": case.promised_days, "due_at": case.due_at,
         "paused_days": case.paused_days,
         "sla": selectors.sla_light(status=case.status, due_at=case.due_at, warn_at=case.warn_at, now=now),
-        "current_step": case.current_step,
-        "current_department": case.current_department.name if case.current_department else None,
+        "current_step": step_label(case.current_step),
+        "current_department": case.current_department.display_name if case.current_department else None,
         "outcome": case.outcome, "reject_reason": case.reject_reason, "delivery_method": case.delivery_method,
         "form": permissions.masked_form(case, full), "process_version": case.process_version.version,
         "steps": [step_out(s, now) for s in selectors.case_steps(case)],
@@ -397,14 +398,14 @@ def case_summary_out(c: Case) -> dict[str, Any]:
     return {"number": c.number, "item_name": c.item.name, "status": c.status,
             "status_label": str(c.get_status_display()), "submitted_at": c.submitted_at, "due_at": c.due_at,
             "sla": selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=timezone.now()),
-            "current_step": c.current_step,
-            "current_department": c.current_department.name if c.current_department else None}
+            "current_step": step_label(c.current_step),
+            "current_department": c.current_department.display_name if c.current_department else None}
 
 
 def task_out(s: CaseStep) -> dict[str, Any]:
     return {"id": s.pk, "case_number": s.case.number, "item_name": s.case.item.name,
             "applicant": permissions.applicant_view(s.case.applicant, full=False)["name"],
-            "name": s.name, "department": s.department.name, "role": s.role, "opened_at": s.opened_at,
+            "name": step_label(s.name), "department": s.department.display_name, "role": s.role, "opened_at": s.opened_at,
             "due_at": s.due_at,
             "sla": selectors.sla_light(status=s.case.status, due_at=s.due_at, warn_at=s.warn_at, now=timezone.now())}
 
@@ -530,7 +531,7 @@ def urge(request: HttpRequest, number: str, payload: UrgeIn) -> dict[str, Any]:
     """电子监察: urge (督办) the department that answers for an open case, or one open step."""
     case = selectors.case_for_viewer(request.user, number)
     result = services.urge_case(actor=request.user, case_id=case.pk, note=payload.note, step_id=payload.step_id)
-    return {"number": case.number, "department": result["department"].name, "heads_notified": result["heads_notified"]}
+    return {"number": case.number, "department": result["department"].display_name, "heads_notified": result["heads_notified"]}
 
 
 class AutomationItemOut(Schema):
@@ -602,7 +603,7 @@ def package_application_out(application: Any) -> dict[str, Any]:
         "submitted_at": application.submitted_at, "cases_total": progress["cases"],
         "cases_finished": progress["finished"], "done": progress["done"],
         "cases": [{"number": m.case.number, "item_code": m.case.item.code, "item_name": m.case.item.name,
-                   "department": m.case.item.department.name, "status": m.case.status,
+                   "department": m.case.item.department.display_name, "status": m.case.status,
                    "status_label": str(m.case.get_status_display())} for m in application.members.all()],
         "materials": [m.name for m in application.materials.all()],
     }

@@ -13,8 +13,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from yiwang.cases import services
+from yiwang.cases.demo_values import demo_text_value
 from yiwang.cases.models import Case, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.catalog.models import ServiceItem
+from yiwang.core.calendar import CalendarYearUnknown, is_working_day
 from yiwang.core.models import Applicant, ApplicantKind, Role, StaffRole
 
 DEMO_PDF = b"%PDF-1.4\n% Yiwang demo scan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,6 +32,74 @@ def _demo_file(material: Any) -> SimpleUploadedFile:
     if not formats or "pdf" in formats:
         return SimpleUploadedFile(f"{material.name[:20]}.pdf", DEMO_PDF)
     return SimpleUploadedFile(f"{material.name[:20]}.png", DEMO_PNG)
+# The window's office hours (Asia/Shanghai) on working days: a walk-in case is entered, and a clerk
+# or an approver acts, only then. The demo's history keeps to them (a case stamped 03:12 on a
+# Sunday told every visitor the data was made up).
+OFFICE_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 30)))
+
+
+def _working_day(day: dt.date) -> bool:
+    try:
+        return is_working_day(day)
+    except CalendarYearUnknown:  # past the calendar's last year: Monday to Friday
+        return day.weekday() < 5
+
+
+def in_office_hours(moment: dt.datetime) -> bool:
+    local = timezone.localtime(moment)
+    return _working_day(local.date()) and any(start <= local.time() < end for start, end in OFFICE_HOURS)
+
+
+def _jitter(moment: dt.datetime) -> dt.timedelta:
+    # a spread of minutes, derived from the moment itself: no draw from the seed's random stream
+    return dt.timedelta(minutes=int(moment.timestamp()) // 60 % 45)
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_current_timezone())
+
+
+def _next_office_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` if the window is open then, else a time early in its next opening."""
+    if in_office_hours(moment):
+        return moment
+    local = timezone.localtime(moment)
+    for offset in range(40):  # the longest closure (春节) is far shorter
+        day = local.date() + dt.timedelta(days=offset)
+        if not _working_day(day):
+            continue
+        for start, _end in OFFICE_HOURS:
+            opening = _at(day, start)
+            if opening > moment:
+                return opening + _jitter(moment)
+    return moment
+
+
+def _previous_office_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` if the window is open then, else a time late in its last opening before it."""
+    if in_office_hours(moment):
+        return moment
+    local = timezone.localtime(moment)
+    for offset in range(40):
+        day = local.date() - dt.timedelta(days=offset)
+        if not _working_day(day):
+            continue
+        for _start, end in reversed(OFFICE_HOURS):
+            closing = _at(day, end) - dt.timedelta(minutes=1)
+            if closing < moment:
+                return closing - _jitter(moment)
+    return moment
+
+
+def office_time(moment: dt.datetime, *, after: dt.datetime | None, before: dt.datetime) -> dt.datetime:
+    """The first office-hours time from ``moment`` on, kept before ``before`` (then the last one
+    before it) and never earlier than ``after`` (the case's previous event)."""
+    candidate = _next_office_time(moment)
+    if candidate > before:
+        candidate = _previous_office_time(before)
+    return max(candidate, after) if after is not None else candidate
+
+
 # Target state of each historical case, with weights (closed cases dominate, as in real life).
 OUTCOMES = [("closed", 44), ("in_review", 24), ("submitted", 9), ("correction", 6), ("awaiting_delivery", 7),
             ("rejected", 5), ("withdrawn", 5)]
@@ -48,7 +118,7 @@ def _form_values(item: ServiceItem, rng: random.Random, when: dt.datetime) -> di
         elif kind == "tel":
             values[field["name"]] = f"139{rng.randrange(10**8):08d}"
         else:
-            values[field["name"]] = f"{field.get('label', field['name'])}（演示）"
+            values[field["name"]] = demo_text_value(field, rng)
     return values
 
 
@@ -92,7 +162,7 @@ def _seed_cases(*, count: int, seed: int, now: dt.datetime | None) -> int:
         # open cases spread over the last weeks so the board shows green, yellow and red
         open_case = target in ("submitted", "correction", "in_review")
         age_days = rng.uniform(0.1, item.promised_days * 1.5 + 1) if open_case else rng.uniform(3, 60)
-        t = now - dt.timedelta(days=age_days)
+        t = office_time(now - dt.timedelta(days=age_days), after=None, before=now - dt.timedelta(minutes=1))
         if key in existing:
             continue
         pool = orgs if item.applicant_scope == ApplicantKind.ORGANISATION else people
@@ -112,7 +182,7 @@ def _seed_cases(*, count: int, seed: int, now: dt.datetime | None) -> int:
 
         def later(hours: float) -> dt.datetime:
             nonlocal t
-            t = min(t + dt.timedelta(hours=hours), now - dt.timedelta(minutes=1))
+            t = office_time(t + dt.timedelta(hours=hours), after=t, before=now - dt.timedelta(minutes=1))
             return t
 
         if target == "submitted":

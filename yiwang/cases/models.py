@@ -319,6 +319,23 @@ class MaterialFinding(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message[:40]}"
 
+    @property
+    def display_message(self) -> str:
+        """The finding in the reader's language, said again from its facts by the wording's one
+        home (``intelligence.prereview.finding_text``); ``message`` keeps what was stored. A
+        failed pre-review's stored text names the engine's error: said again only in general."""
+        from django.conf import settings
+        from django.utils.translation import get_language
+
+        from yiwang.intelligence.prereview import finding_text
+
+        if (get_language() or settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE:
+            return self.message
+        review = getattr(self.material, "review", None) if self.kind == FindingKind.PAGES_TRUNCATED else None
+        return finding_text(self.kind, field=self.field, expected=self.expected, found=self.found,
+                            confidence=self.confidence, page=self.page,
+                            pages_total=getattr(review, "pages_total", 0), pages_read=getattr(review, "pages_read", 0))
+
 
 class EngineErrorAction(models.TextChoices):
     ACCEPT = "accept", _("受理（启动流程）")

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from yiwang.cases.models import CaseMaterial, FindingKind, MaterialFinding, MaterialReview, ReviewStatus
@@ -200,7 +200,16 @@ def prereview_material(
     *, material_id: int, today: dt.date | None = None, engine: ocr.Engine | None = None
 ) -> MaterialReview | None:
     """OCR one material file and record what pre-review finds; returns its review, or None when the
-    material no longer exists. Never raises for a bad file or a failing engine."""
+    material no longer exists. Never raises for a bad file or a failing engine. Findings are stored
+    in the site's language whoever's request started the review (the case page says them again in
+    the reader's: ``MaterialFinding.display_message``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _prereview_material(material_id=material_id, today=today, engine=engine)
+
+
+def _prereview_material(
+    *, material_id: int, today: dt.date | None, engine: ocr.Engine | None
+) -> MaterialReview | None:
     material = CaseMaterial.objects.select_related("case__applicant", "material").filter(pk=material_id).first()
     if material is None:
         return None

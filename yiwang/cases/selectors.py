@@ -16,13 +16,16 @@ from django.db.models import CharField, Count, Exists, F, IntegerField, Max, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.services.approval import APPROVER_ROLES
+from yiwang.catalog.labels import step_label
+from yiwang.core.bounds import parse_id
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
-from yiwang.core.models import ApplicantKind, AuditEvent, Department, Role
+from yiwang.core.models import ApplicantKind, AuditEvent, Department, Role, wants_english_names
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
 GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
@@ -63,12 +66,10 @@ def sla_light_q(light: str, *, now: dt.datetime, status_field: str = "status") -
 
 def as_id(value: str | int | None) -> int | None:
     """A database id from a query parameter, or None for anything no id column can hold (the board
-    took ``?department=99999999999999999999`` as a number and the database refused it: a 500)."""
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit():
-        return None
-    number = int(text)
-    return number if 1 <= number <= 2**63 - 1 else None
+    took ``?department=99999999999999999999`` as a number and the database refused it: a 500).
+    The bound lives in ``core.bounds.parse_id``; 0 names no row here."""
+    number = parse_id(str(value if value is not None else "").strip())
+    return number or None
 
 
 # Which office a case waits at: before acceptance (待受理, 待补正) and after the decision (待出件) the
@@ -166,22 +167,22 @@ def case_for_viewer(user: AbstractBaseUser, number: str) -> Case:
 
 
 EVENT_LABELS = {
-    "case_submitted": _("提交申请"),
-    "case_correction_requested": _("一次性告知补正"),
-    "case_correction_supplied": _("申请人补正材料"),
-    "case_accepted": _("窗口受理"),
-    "case_rejected": _("不予受理"),
-    "case_step_completed": _("审批环节办结"),
-    "case_step_returned": _("回退"),
-    "case_decided": _("作出决定"),
-    "case_withdrawn": _("申请人撤回"),
-    "case_delivered": _("统一出件，办结"),
-    "case_step_escalated": _("超期督办"),
-    "case_urged": _("电子监察督办"),
-    "case_instant_rules_failed": _("秒批规则未通过，转人工办理"),
-    "case_engine_error": _("审批流程出错，待管理员处理"),
-    "case_process_moved": _("管理员调整审批环节"),
-    "case_process_migrated": _("管理员迁移到新的流程版本"),
+    "case_submitted": gettext_lazy("提交申请"),
+    "case_correction_requested": gettext_lazy("一次性告知补正"),
+    "case_correction_supplied": gettext_lazy("申请人补正材料"),
+    "case_accepted": gettext_lazy("窗口受理"),
+    "case_rejected": gettext_lazy("不予受理"),
+    "case_step_completed": gettext_lazy("审批环节办结"),
+    "case_step_returned": gettext_lazy("回退"),
+    "case_decided": gettext_lazy("作出决定"),
+    "case_withdrawn": gettext_lazy("申请人撤回"),
+    "case_delivered": gettext_lazy("统一出件，办结"),
+    "case_step_escalated": gettext_lazy("超期督办"),
+    "case_urged": gettext_lazy("电子监察督办"),
+    "case_instant_rules_failed": gettext_lazy("秒批规则未通过，转人工办理"),
+    "case_engine_error": gettext_lazy("审批流程出错，待管理员处理"),
+    "case_process_moved": gettext_lazy("管理员调整审批环节"),
+    "case_process_migrated": gettext_lazy("管理员迁移到新的流程版本"),
 }
 
 
@@ -217,8 +218,12 @@ def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list
                                                                "failed_rules", "rules_version", "instant", "shared",
                                                                "responsible")
                    and k not in hidden.get(e.event_type, ())}
+        if "step" in details:
+            details["step"] = step_label(str(details["step"]))
+        if isinstance(details.get("next_steps"), list):
+            details["next_steps"] = [step_label(str(n)) for n in details["next_steps"]]
         if e.actor_department:
-            department = e.actor_department.name
+            department = e.actor_department.display_name
         elif e.details.get("instant"):
             department = _("系统（秒批）")
         elif e.event_type in ("case_submitted", "case_correction_supplied", "case_withdrawn"):
@@ -294,6 +299,9 @@ def supervision_board(*, now: dt.datetime | None = None, department_id: int | No
         row.yellow += r[YELLOW]
         row.red += r[RED]
         row.paused += r[PAUSED]
+    if wants_english_names():  # English names: one more query, off the site language's path
+        for department in Department.objects.filter(pk__in=list(board)).exclude(name_en=""):
+            board[department.pk].label = department.name_en
     return [board[k] for k in sorted(board, key=lambda k: (not board[k].service_centre, k))]
 
 
@@ -353,7 +361,7 @@ def red_list(*, now: dt.datetime | None = None, limit: int = 5000) -> list[RedLi
         deadline = calendar.local_date(c.due_at - dt.timedelta(microseconds=1))
         step = c.current_step or str(CaseStatus(c.status).label)
         rows.append(RedListRow(
-            number=c.number or "", item=c.item.name, department=c.responsible_name, step=str(_(step)),
+            number=c.number or "", item=c.item.name, department=c.responsible_name, step=step_label(str(_(step))),
             deadline=deadline, days_overdue=calendar.working_days_between(deadline, today),
             applicant=c.applicant.name if c.applicant.kind == ApplicantKind.ORGANISATION else mask_name(c.applicant.name),
         ))

@@ -18,13 +18,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import permissions, selectors, services
-from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
+from yiwang.cases.models import (
+    CaseMaterial,
+    CaseStatus,
+    CaseStep,
+    Channel,
+    DeliveryMethod,
+    MaterialSource,
+    StepDecision,
+    StepStatus,
+)
 from yiwang.cases.prereview import prereview_states
 from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
-from yiwang.catalog.form_schema import field_states, is_conditional
+from yiwang.catalog.form_schema import field_states, format_form_value, is_conditional
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.bounds import parse_id
@@ -160,7 +169,8 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
         "may_open_files": full,
         "corrections": case.corrections.prefetch_related("materials"),
         "open_notice": open_notice,
-        "form_rows": [(f.get("label", f["name"]), permissions.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full))
+        "form_rows": [(f.get("label", f["name"]),
+                       format_form_value(f, permissions.form_value_for_viewer(f, case.form_data.get(f["name"], ""), full)))
                       for f in case.item.form_schema or []],
         "applicant_view": {**permissions.applicant_view(case.applicant, full),
                            "kind": case.applicant.get_kind_display()},
@@ -350,6 +360,14 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/staff_case.html", context)
 
 
+def _confirm_refusal(request: HttpRequest, case: Any, *, action: str, text: str, step: Any = None) -> HttpResponse:
+    """A refusal (不予受理 at the window, 不同意 at a step) is confirmed on a page of its own before it
+    is made: it ends the application, and a misplaced click must not. Works without JavaScript;
+    the confirmation is recorded with the refusal (``confirmed`` in its audit record)."""
+    return render(request, "cases/confirm_refusal.html", {"case": case, "action": action, "text": text.strip(),
+                                                          "step": step})
+
+
 @staff_required
 @require_POST
 def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
@@ -366,15 +384,23 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             services.request_correction(actor=request.user, case_id=case.pk, material_ids=ids, note=post.get("note", ""))
             messages.success(request, _("已一次性告知申请人补正，计时暂停。"))
         elif action == "reject":
-            services.reject_application(actor=request.user, case_id=case.pk, reason=post.get("reason", ""))
+            if post.get("confirm") != "1" and post.get("reason", "").strip():
+                return _confirm_refusal(request, case, action=action, text=post.get("reason", ""))
+            services.reject_application(actor=request.user, case_id=case.pk, reason=post.get("reason", ""),
+                                        confirmed=post.get("confirm") == "1")
             messages.success(request, _("已作出不予受理。"))
         elif action == "deliver":
             services.deliver_result(actor=request.user, case_id=case.pk, method=post.get("method", ""),
                                     detail=post.get("detail", ""))
             messages.success(request, _("已出件，办件办结。"))
         elif action == "complete":
+            deny = post.get("decision") == StepDecision.DENY
+            step = CaseStep.objects.filter(case=case, pk=parse_id(post.get("step_id")) or 0).first()
+            if deny and post.get("confirm") != "1" and post.get("comment", "").strip() and step is not None:
+                return _confirm_refusal(request, case, action=action, text=post.get("comment", ""), step=step)
             services.complete_step(actor=request.user, case_id=case.pk, step_id=parse_id(post.get("step_id")) or 0,
-                                   decision=post.get("decision", ""), comment=post.get("comment", ""))
+                                   decision=post.get("decision", ""), comment=post.get("comment", ""),
+                                   confirmed=(post.get("confirm") == "1") if deny else None)
             messages.success(request, _("审批意见已提交。"))
         else:
             raise Http404

@@ -783,7 +783,7 @@ item("MZ", 9, "残疾人两项补贴申领", BEN, PERSON, 30, 10, FULL, "two_ste
      basis="《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》")
 item("MZ", 10, "基本殡葬服务费用减免", BEN, PERSON, 10, 3, FULL, "one_step",
      keywords="殡葬 丧葬 火化 惠民殡葬",
-     materials=["E:死亡证明|pdf,jpg", "$id", "E:火化证明|pdf,jpg"],
+     materials=["$death", "$id", "E:火化证明|pdf,jpg"],
      form=["deceased_name:逝者姓名:text", "deceased_id_number:逝者身份证号:text", "death_date:死亡日期:date",
            "bank_account:减免费用退付账号:text"],
      conditions="本县户籍居民去世后在本县殡仪馆火化的，减免遗体接运、暂存、火化和骨灰寄存等基本殡葬服务费用。",
@@ -2312,7 +2312,8 @@ PACKAGES: list[dict[str, Any]] = [
               "和抚恤金、减免基本殡葬服务费、清退医保个人账户、提取住房公积金余额。死亡证明只需提交一次，各部门共享使用；"
               "各项待遇发放到申请人填写的账户。",
      "keywords": "去世 过世 死亡 身故 老人去世 家里老人去世 人走了 办丧事 后事 丧葬 火化",
-     "produced": [],
+     # 火化证明: issued by the package's own 遗体火化服务, so 基本殡葬服务费用减免 does not ask for it
+     "produced": ["火化证明"],
      "members": [("户口注销（死亡）", False, ""), ("遗体火化服务", False, ""),
                  ("基本殡葬服务费用减免", True, "逝者为本县户籍居民时选择"),
                  ("企业职工基本养老保险丧葬补助金和抚恤金申领", True, "逝者参加企业职工养老保险时选择"),

@@ -210,3 +210,32 @@ def field_states(schema: Iterable[dict[str, Any]], values: Mapping[str, Any]) ->
 
 def is_conditional(field: Mapping[str, Any]) -> bool:
     return any(field.get(key) for key in CONDITION_KEYS)
+
+
+# A number field whose label ends in a currency unit, e.g. "月租金（元）" or "注册资本（万元）".
+_MONEY_LABEL = re.compile(r"[（(]\s*((?:万|亿)?元)\s*[)）]\s*$")
+
+
+def format_form_value(field: Mapping[str, Any], value: Any) -> Any:
+    """A form value as a person reads it. Numbers are stored as JSON numbers (``120.0`` after
+    ``float``): an amount of money shows two decimals only when it has cents, with its unit
+    ("120 元", "120.50 元", "30 万元"); any other number drops a trailing ``.0`` ("85.5", "3").
+    Everything else is returned unchanged."""
+    if field.get("type") != "number" or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # nan / inf never pass read_form; shown as stored if they did
+        return value
+    if not number.is_finite():
+        return value
+    money = _MONEY_LABEL.search(str(field.get("label", "")))
+    if money:
+        cents = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = f"{cents:.0f}" if cents == cents.to_integral_value() else f"{cents:.2f}"
+        return f"{text} {money.group(1)}"
+    if number == number.to_integral_value():
+        return f"{number:.0f}"
+    return format(number.normalize(), "f")

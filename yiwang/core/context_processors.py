@@ -13,7 +13,7 @@ def staff_context(request: HttpRequest) -> dict[str, object]:
     roles = staff_roles_of(user)
     return {
         "my_roles": {r.role for r in roles},
-        "my_departments": sorted({r.department.name for r in roles}),
+        "my_departments": sorted({r.department.display_name for r in roles}),
         "is_supervisor": is_supervisor(user),
         "is_staff_member": bool(roles) or user.is_superuser,
         "unread_notifications": unread_count(user),

@@ -160,3 +160,36 @@ def _to(request: HttpRequest, name: str, **params: str) -> HttpResponse:
 
     query = {"next": request.get_full_path(), **params}
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode(query)}")
+
+
+class SiteNotFoundMiddleware:
+    """A page that does not exist gets the site's own 404 page (``404.html``), also with DEBUG on.
+
+    Without DEBUG, Django's ``page_not_found`` renders ``404.html`` by itself. With DEBUG (as in
+    ``make run``'s demo) Django shows its technical page instead, which lists the URL patterns and
+    the exception: a demo visitor must see what a citizen would. The API keeps its JSON 404
+    (yiwang/api.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # a URL that no pattern matched: Django turned Resolver404 into its technical page
+        if (settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None
+                and not request.path_info.startswith("/api/")):
+            return _not_found_page(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and not request.path_info.startswith("/api/"):
+            return _not_found_page(request)
+        return None
+
+
+def _not_found_page(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    return render(request, "404.html", {"request_path": request.path}, status=404)

@@ -31,6 +31,25 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: ``name_en`` in English mode where one is entered."""
+        return localized_name(self.name, self.name_en)
+
+
+def wants_english_names() -> bool:
+    """The reader is not reading Chinese (the site's language): names kept in both languages
+    (departments, stock step names) are shown in English."""
+    from django.utils.translation import get_language
+
+    return not (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """A name kept in Chinese and English (departments): the English one outside Chinese mode,
+    where there is one. Names are data, not in the translation catalogue."""
+    return name_en if name_en and wants_english_names() else name
+
 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("自然人")

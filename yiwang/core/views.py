@@ -30,9 +30,54 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"departments": departments, "popular": POPULAR_SEARCHES})
 
 
+# Where a role works (URL names): staff signing in without a particular page to return to land
+# there, not on the public home page. Someone whose roles point to several places gets the
+# workbench (工作台), which links to each.
+ROLE_LANDING = {
+    "clerk": "cases:window",
+    "reviewer": "cases:tasks",
+    "decider": "cases:tasks",
+    "head": "cases:tasks",
+    "supervisor": "cases:board",
+    "steward": "exchange:catalogue",
+}
+
+
+def landing_url(user: Any) -> str:
+    """The page a person starts from after signing in: their workbench for staff, Django admin for
+    the administrator roles, the home page for applicants."""
+    from django.urls import reverse
+
+    from yiwang.core.admin_roles import admin_roles_of
+
+    if not user.is_authenticated:
+        return reverse("core:home")
+    targets = {ROLE_LANDING[r.role] for r in selectors.staff_roles_of(user) if r.role in ROLE_LANDING}
+    if len(targets) == 1:
+        return reverse(targets.pop())
+    if targets:
+        return reverse("cases:workbench")
+    if user.is_superuser or admin_roles_of(user):
+        return reverse("admin:index")
+    return reverse("core:home")
+
+
+def _landing_or_next(request: HttpRequest, target: str) -> str:
+    """``next`` when it names a page; the home page (every page's 登录 link carries its own
+    address, so signing in from the home page says "/") counts as no particular page."""
+    from django.urls import reverse
+
+    if target and target != reverse("core:home"):
+        return target
+    return landing_url(request.user)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return _landing_or_next(self.request, self.get_redirect_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -120,7 +165,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 return render(request, "core/locked_out.html", {"message": exc.message}, status=429)
             messages.error(request, exc.message)
         else:
-            return redirect(_next(request, "core:home"))
+            return redirect(_landing_or_next(request, _next(request, "core:home")))
     return render(request, "core/otp_verify.html", {"next": request.GET.get("next") or request.POST.get("next", "")})
 
 

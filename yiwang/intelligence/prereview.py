@@ -21,6 +21,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from yiwang.core.ids import citizen_id_problem, uscc_problem
 from yiwang.intelligence.ocr import OcrDocument, TextLine
 
@@ -52,6 +55,17 @@ FIELD_LABELS_ZH = {
     FieldKey.LEGAL_REP: "法定代表人",
     FieldKey.VALID_UNTIL: "有效期",
     FieldKey.LICENCE_NUMBER: "证照编号",
+}
+
+# The same labels in the reader's language (FIELD_LABELS_ZH stays the key the OCR reads by).
+FIELD_LABELS = {
+    FieldKey.NAME: gettext_lazy("姓名"),
+    FieldKey.CITIZEN_ID: gettext_lazy("公民身份号码"),
+    FieldKey.COMPANY_NAME: gettext_lazy("名称"),
+    FieldKey.USCC: gettext_lazy("统一社会信用代码"),
+    FieldKey.LEGAL_REP: gettext_lazy("法定代表人"),
+    FieldKey.VALID_UNTIL: gettext_lazy("有效期"),
+    FieldKey.LICENCE_NUMBER: gettext_lazy("证照编号"),
 }
 
 LONG_TERM = "长期"
@@ -564,6 +578,55 @@ def _pct(conf: float | None) -> str:
     return f"{conf * 100:.0f}%" if conf is not None else "—"
 
 
+def finding_text(
+    kind: str,
+    *,
+    field: str = "",
+    expected: str = "",
+    found: str = "",
+    confidence: float | None = None,
+    page: int | None = None,
+    pages_total: int = 0,
+    pages_read: int = 0,
+) -> str:
+    """What a finding says, in the active language, from its kind and its facts. The one home of
+    the wording: pre-review stores it (in the site's language) and the case page says it again in
+    the reader's (English mode showed the stored Chinese)."""
+    label = str(FIELD_LABELS.get(field, field))
+    conf = _pct(confidence)
+    if kind == FindingKind.FIELD_NOT_FOUND:
+        return _("未能从材料中识别出「%(label)s」，请人工核对。") % {"label": label}
+    if kind == FindingKind.INVALID_CHECK_DIGIT and field == FieldKey.USCC:
+        return _("材料上的统一社会信用代码 %(found)s 校验码不正确（GB 32100），可能是填写错误或识别错误"
+                 "（识别置信度 %(conf)s），请核对原件。") % {"found": found, "conf": conf}
+    if kind == FindingKind.INVALID_CHECK_DIGIT:
+        return _("材料上的公民身份号码 %(found)s 校验位不正确（GB 11643），可能是伪造、填写错误或识别错误"
+                 "（识别置信度 %(conf)s），请核对原件。") % {"found": found, "conf": conf}
+    if kind == FindingKind.INVALID_NUMBER:
+        return _("材料上的公民身份号码 %(found)s 不是有效号码（出生日期不成立），请核对原件。") % {"found": found}
+    if kind == FindingKind.EXPIRED:
+        try:
+            end = dt.date.fromisoformat(found)
+        except ValueError:
+            end_text = found
+        else:
+            end_text = _("%(y)d年%(m)02d月%(d)02d日") % {"y": end.year, "m": end.month, "d": end.day}
+        return _("材料已过有效期：有效期至 %(end)s（识别置信度 %(conf)s）。") % {"end": end_text, "conf": conf}
+    if kind == FindingKind.FIELD_MISMATCH:
+        return _("「%(label)s」与申请信息不一致：申请为「%(expected)s」，材料上识别为「%(found)s」"
+                 "（识别置信度 %(conf)s）。") % {"label": label, "expected": expected, "found": found, "conf": conf}
+    if kind == FindingKind.UNREADABLE and not confidence:
+        return _("第 %(n)s 页未识别到任何文字（空白页，或图片过暗、过于模糊），请人工查看。") % {
+            "n": (page or 0) + 1}
+    if kind == FindingKind.UNREADABLE:
+        return _("第 %(n)s 页文字识别置信度低（平均 %(conf)s），可能模糊或不完整，请人工查看。") % {
+            "n": (page or 0) + 1, "conf": conf}
+    if kind == FindingKind.PAGES_TRUNCATED:
+        return _("文件共 %(total)s 页，仅预审了前 %(read)s 页，其余页面请人工查看。") % {
+            "total": pages_total, "read": pages_read}
+    return _("材料预审未完成，请人工审核该材料。")
+
+
 def check_fields(
     extracted: dict[str, Extracted],
     profile: MaterialProfile,
@@ -575,10 +638,10 @@ def check_fields(
     findings: list[Finding] = []
     for spec in profile.fields:
         key = spec.key
-        label = FIELD_LABELS_ZH[key]
         got = extracted.get(key)
         if got is None:
-            findings.append(Finding(FindingKind.FIELD_NOT_FOUND, f"未能从材料中识别出「{label}」，请人工核对。", field=key))
+            findings.append(Finding(FindingKind.FIELD_NOT_FOUND, finding_text(FindingKind.FIELD_NOT_FOUND, field=key),
+                                    field=key))
             continue
         conf = got.confidence
         if misread_of(key, got.value, expected.get(key)):
@@ -588,18 +651,16 @@ def check_fields(
             if problem == "check_digit":
                 findings.append(Finding(
                     FindingKind.INVALID_CHECK_DIGIT,
-                    f"材料上的公民身份号码 {got.value} 校验位不正确（GB 11643），可能是伪造、填写错误或识别错误"
-                    f"（识别置信度 {_pct(conf)}），请核对原件。",
+                    finding_text(FindingKind.INVALID_CHECK_DIGIT, field=key, found=got.value, confidence=conf),
                     field=key, found=got.value, confidence=conf, page=got.page))
             elif problem:
                 findings.append(Finding(
-                    FindingKind.INVALID_NUMBER, f"材料上的公民身份号码 {got.value} 不是有效号码（出生日期不成立），请核对原件。",
+                    FindingKind.INVALID_NUMBER, finding_text(FindingKind.INVALID_NUMBER, field=key, found=got.value),
                     field=key, found=got.value, confidence=conf, page=got.page))
         if key == FieldKey.USCC and uscc_problem(got.value) == "check_digit":
             findings.append(Finding(
                 FindingKind.INVALID_CHECK_DIGIT,
-                f"材料上的统一社会信用代码 {got.value} 校验码不正确（GB 32100），可能是填写错误或识别错误"
-                f"（识别置信度 {_pct(conf)}），请核对原件。",
+                finding_text(FindingKind.INVALID_CHECK_DIGIT, field=key, found=got.value, confidence=conf),
                 field=key, found=got.value, confidence=conf, page=got.page))
         if key == FieldKey.VALID_UNTIL:
             if got.value != LONG_TERM:
@@ -607,15 +668,14 @@ def check_fields(
                 if end < today:
                     findings.append(Finding(
                         FindingKind.EXPIRED,
-                        f"材料已过有效期：有效期至 {end:%Y年%m月%d日}（识别置信度 {_pct(conf)}）。",
+                        finding_text(FindingKind.EXPIRED, field=key, found=got.value, confidence=conf),
                         field=key, found=got.value, confidence=conf, page=got.page))
             continue
         want = expected.get(key)
         if want and not _same(key, want, got.value):
             findings.append(Finding(
                 FindingKind.FIELD_MISMATCH,
-                f"「{label}」与申请信息不一致：申请为「{want}」，材料上识别为「{got.value}」"
-                f"（识别置信度 {_pct(conf)}）。",
+                finding_text(FindingKind.FIELD_MISMATCH, field=key, expected=want, found=got.value, confidence=conf),
                 field=key, expected=want, found=got.value, confidence=conf, page=got.page))
     return findings
 
@@ -624,22 +684,21 @@ def check_pages(doc: OcrDocument) -> list[Finding]:
     """Pages with no text or text too unsure to rely on; pages left unread."""
     findings: list[Finding] = []
     for page in doc.pages:
-        n = page.index + 1
         if not page.lines:
             findings.append(Finding(
-                FindingKind.UNREADABLE, f"第 {n} 页未识别到任何文字（空白页，或图片过暗、过于模糊），请人工查看。",
+                FindingKind.UNREADABLE, finding_text(FindingKind.UNREADABLE, confidence=0.0, page=page.index),
                 confidence=0.0, page=page.index))
             continue
         mean = sum(ln.confidence for ln in page.lines) / len(page.lines)
         if mean < UNREADABLE_MEAN_CONFIDENCE:
             findings.append(Finding(
                 FindingKind.UNREADABLE,
-                f"第 {n} 页文字识别置信度低（平均 {_pct(mean)}），可能模糊或不完整，请人工查看。",
+                finding_text(FindingKind.UNREADABLE, confidence=round(mean, 4), page=page.index),
                 confidence=round(mean, 4), page=page.index))
     if doc.truncated:
         findings.append(Finding(
             FindingKind.PAGES_TRUNCATED,
-            f"文件共 {doc.total_pages} 页，仅预审了前 {len(doc.pages)} 页，其余页面请人工查看。",
+            finding_text(FindingKind.PAGES_TRUNCATED, pages_total=doc.total_pages, pages_read=len(doc.pages)),
         ))
     return findings
 

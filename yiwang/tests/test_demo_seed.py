@@ -7,6 +7,7 @@ tests only read, except the idempotency test, which seeds again inside its own s
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -229,6 +230,28 @@ def test_citizens_words_find_several_items(seeded, word, at_least):
     assert search_items(word).count() >= at_least
 
 
+# What each tag on the home page promises (core.views.POPULAR_SEARCHES): the item a person who
+# clicks it is looking for. A new tag needs its line here.
+HOME_TAGS = {
+    "营业执照": "企业设立登记（企业开办）", "社保": "社会保障卡补领", "不动产": "不动产登记（二手房转移登记）",
+    "食品经营": "食品经营许可", "居住证": "居住证申领", "公积金": "住房公积金提取（购买自住住房）",
+    "高龄津贴": "高龄津贴申领", "施工许可": "建筑工程施工许可证核发",
+}
+
+
+def test_every_home_page_tag_finds_what_it_says(seeded, client):
+    from yiwang.core.views import POPULAR_SEARCHES
+
+    assert set(POPULAR_SEARCHES) == set(HOME_TAGS)
+    for tag in POPULAR_SEARCHES:
+        # the tag's link, as the home page writes it, lists the item it names
+        home = client.get("/").content.decode()
+        assert f"?q={quote(tag)}" in home
+        page = client.get("/items/", {"q": tag}).content.decode()
+        assert HOME_TAGS[tag] in page, tag
+        assert search_items(tag).filter(name=HOME_TAGS[tag]).exists(), tag
+
+
 @pytest.mark.django_db
 def test_every_published_process_runs_to_completion(seeded):
     for version in ProcessVersion.objects.all():
@@ -323,7 +346,11 @@ def test_life_event_packages_bundle_real_items_and_ask_shared_materials_once(see
     assert across == 9  # all but 就业创业 (人社 alone) span departments
     death = packages.package_guide("YJS-05")
     groups = {g.name: g for g in packages.combined_materials(death, list(death.members.all()))}
-    assert len(groups["居民死亡医学证明（推断）书"].materials) == 5  # asked once for five members
+    # the death certificate is asked once for all six members (基本殡葬服务费用减免 called it 死亡证明)
+    assert len(groups["居民死亡医学证明（推断）书"].materials) == 6
+    assert [name for name in groups if "死亡" in name and "证明" in name] == ["居民死亡医学证明（推断）书"]
+    # the cremation certificate comes from the package's own 遗体火化服务: not asked of the family
+    assert "火化证明" not in groups
     fields = [f.name for f in packages.combined_form(list(death.members.all()))]
     assert fields.count("deceased_name") == 1 and len(fields) == len(set(fields))
 

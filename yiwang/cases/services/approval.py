@@ -57,10 +57,13 @@ def complete_step(
     step_id: int,
     decision: str,
     comment: str = "",
+    confirmed: bool | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Complete one step of the case (审查 / 审核 / 决定 / 会签) with ``approve`` or ``deny``, or
-    ``return`` it to the previous step with a reason. Exactly one of two concurrent attempts wins."""
+    ``return`` it to the previous step with a reason. Exactly one of two concurrent attempts wins.
+    ``confirmed``: a ``deny`` the approver confirmed on the workbench's confirmation page (recorded
+    in the audit record)."""
     if decision not in StepDecision.values:
         raise InvalidInput(CaseErrorCode.ILLEGAL_TRANSITION, _("审批意见只能是同意、不同意或回退。"), {"decision": decision})
     comment = (comment or "").strip()
@@ -68,7 +71,8 @@ def complete_step(
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不同意或回退时必须写明理由。"))
     now = now or timezone.now()
     try:
-        return _complete_step(actor=actor, case_id=case_id, step_id=step_id, decision=decision, comment=comment, now=now)
+        return _complete_step(actor=actor, case_id=case_id, step_id=step_id, decision=decision, comment=comment, now=now,
+                              confirmed=confirmed)
     except EngineFailure as exc:
         # the step's transaction has rolled back: the case is as it was and the step still open
         step = CaseStep.objects.select_related("department").filter(pk=step_id, case_id=case_id).first()
@@ -79,7 +83,8 @@ def complete_step(
 
 
 def _complete_step(
-    *, actor: AbstractBaseUser, case_id: int, step_id: int, decision: str, comment: str, now: dt.datetime
+    *, actor: AbstractBaseUser, case_id: int, step_id: int, decision: str, comment: str, now: dt.datetime,
+    confirmed: bool | None = None,
 ) -> Case:
     with transaction.atomic():
         case = lock_case(case_id)
@@ -115,7 +120,8 @@ def _complete_step(
         save_engine_state(case, runtime)
         opened = sync_steps(case, runtime, now)
         audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                   decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened])
+                   decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
+                   **({"confirmed": confirmed} if confirmed is not None else {}))
         if runtime.is_completed:
             outcome = _outcome(case)
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,

@@ -112,8 +112,11 @@ def request_correction(
     return notice
 
 
-def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, now: dt.datetime | None = None) -> Case:
-    """Do not accept (不予受理), with the reason the applicant will read."""
+def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, confirmed: bool | None = None,
+                       now: dt.datetime | None = None) -> Case:
+    """Do not accept (不予受理), with the reason the applicant will read. ``confirmed``: the clerk
+    confirmed the refusal on the workbench's confirmation page (recorded in the audit record; the
+    API's own call is the deliberate act and records nothing here)."""
     department = clerk_department(actor)
     if not (reason or "").strip():
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不予受理必须写明理由。"))
@@ -124,7 +127,8 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, no
             raise illegal(case, _("不予受理"))
         bump_version(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
                      current_department=None)
-        audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000])
+        audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000],
+                   **({"confirmed": confirmed} if confirmed is not None else {}))
         issue_case_outputs(case=case, event="case_rejected", department=department, now=now)
     return case
 
