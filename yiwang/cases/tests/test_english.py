@@ -14,7 +14,7 @@ from yiwang.cases.models import CaseMaterial, FindingKind, MaterialFinding
 from yiwang.catalog.labels import step_label
 from yiwang.core.models import Department
 from yiwang.intelligence.prereview import FieldKey
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def english_names(world):
     Department.objects.filter(code="SCJG").update(name="县市场监督管理局", name_en="County Administration for Market Regulation")
     Department.objects.filter(code="ZWFW").update(name_en="County Government Services Administration")
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     return case
 

@@ -11,7 +11,7 @@ from django.test import Client
 from yiwang.cases import services
 from yiwang.cases.models import CaseStatus, CaseStep, StepStatus
 from yiwang.core.models import AuditEvent
-from yiwang.testing import factories
+from yiwang.testing import case_factories, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def signed_in(username: str) -> Client:
 
 
 def test_the_clerk_confirms_a_rejection_before_it_is_made(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     clerk = signed_in("clerk")
     # when the clerk clicks 不予受理 with a reason
     page = clerk.post(f"/work/cases/{case.number}/reject/", {"reason": "不属于本县管辖范围"})
@@ -45,7 +45,7 @@ def test_the_clerk_confirms_a_rejection_before_it_is_made(world):
 
 
 def test_a_rejection_without_a_reason_is_refused_before_any_confirmation(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     clerk = signed_in("clerk")
     page = clerk.post(f"/work/cases/{case.number}/reject/", {"reason": "  "}, follow=True)
     assert "不予受理必须写明理由" in page.content.decode()
@@ -54,7 +54,7 @@ def test_a_rejection_without_a_reason_is_refused_before_any_confirmation(world):
 
 
 def test_the_approver_confirms_a_denial_and_approval_needs_no_confirmation(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     reviewer = signed_in("scjg_reviewer")
     step = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
@@ -82,7 +82,7 @@ def test_the_approver_confirms_a_denial_and_approval_needs_no_confirmation(world
 
 
 def test_a_forged_confirmation_for_someone_elses_step_is_still_refused(world):
-    case = factories.apply_online(world.citizen, world.applicant, world.item)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     services.accept_application(actor=world.clerk, case_id=case.pk)
     step = CaseStep.objects.get(case=case, status=StepStatus.OPEN)
     outsider = factories.user("ga_reviewer", GA="reviewer")

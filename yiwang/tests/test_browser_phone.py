@@ -12,7 +12,7 @@ import pytest
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.core.models import Department
-from yiwang.testing import factories
+from yiwang.testing import case_factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_search_results_and_my_cases_fit_a_phone(world, live_server, browser, la
     Department.objects.filter(code="SCJG").update(
         name="县市场监督管理局（知识产权局）", name_en="County Administration for Market Regulation (Intellectual Property Office)")
     for item in (world.item, world.countersign_item):
-        factories.apply_online(world.citizen, world.applicant, item)
+        case_factories.apply_online(world.citizen, world.applicant, item)
     context = _context(browser, base, language, PHONE)
     page = context.new_page()
     page.goto(f"{base}/login/")
