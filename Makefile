@@ -25,6 +25,8 @@ static/vendor/.built: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js static/vendor/
 	cp -r node_modules/bpmn-js/dist/assets static/vendor/bpmn-js-assets
+	# axe-core: the accessibility checker the browser tests inject (docs/accessibility.md); no page loads it
+	cp node_modules/axe-core/axe.min.js static/vendor/
 	touch static/vendor/.built
 
 assets: static/vendor/.built
