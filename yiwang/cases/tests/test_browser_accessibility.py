@@ -285,3 +285,20 @@ def test_care_mode_for_an_anonymous_visitor_is_a_cookie_and_needs_no_javascript(
     page.wait_for_load_state()
     assert not in_care_mode(page)
     assert UserPreferences.objects.count() == 0
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_care_mode_text_reflows_on_a_phone(world, live_server, browser, tmp_path, locale):  # noqa: F811
+    # 20 px text on a 390 px screen: nothing may need scrolling sideways (WCAG 1.4.10)
+    base = live_server.url
+    shots = shots_dir(tmp_path)
+    waiting = factories.apply_online(world.citizen, world.applicant, world.item)
+    page = sign_in(browser, base, "citizen", locale=locale, viewport=PHONE, care=True)
+    for name, path in (("home", "/"), ("guide", f"/items/{world.item.code}/"),
+                       ("apply", f"/items/{world.item.code}/apply/"), ("messages", "/me/messages/"),
+                       ("progress", f"/progress/?n={waiting.number}&c={waiting.query_code}")):
+        page.goto(f"{base}{path}")
+        assert in_care_mode(page)
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        page.screenshot(path=str(shots / f"care-{locale}-{name}-phone.png"), full_page=True)
