@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from yiwang.cases import services
-from yiwang.cases.models import CaseStep, StepStatus
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.core.models import UserPreferences
 from yiwang.testing import factories
