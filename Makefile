@@ -27,6 +27,8 @@ static/vendor/.built: package.json package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets static/vendor/bpmn-js-assets
 	mkdir -p static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
+	# axe-core: the accessibility checker the browser tests inject (docs/accessibility.md); no page loads it
+	cp node_modules/axe-core/axe.min.js static/vendor/
 	touch static/vendor/.built
 
 assets: static/vendor/.built

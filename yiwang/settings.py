@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yiwang.core.context_processors.staff_context",
+                "yiwang.core.context_processors.care_context",
             ],
         },
     },

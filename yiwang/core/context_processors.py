@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from yiwang.core.care import care_mode_for
 from yiwang.core.notify import unread_count
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
@@ -18,3 +19,8 @@ def staff_context(request: HttpRequest) -> dict[str, object]:
         "is_staff_member": bool(roles) or user.is_superuser,
         "unread_notifications": unread_count(user),
     }
+
+
+def care_context(request: HttpRequest) -> dict[str, object]:
+    """``care_mode``: 关怀版 on or off for this page (a class on <html>; yiwang.core.care)."""
+    return {"care_mode": care_mode_for(request)}

@@ -366,3 +366,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.notification_id} {self.status}"
+
+
+class UserPreferences(models.Model):
+    """How a signed-in person wants the site shown (适老化): kept on the account so that it follows
+    them to any computer. Anonymous visitors keep the same choice in a cookie
+    (``yiwang.core.care``); a row exists only once someone has chosen."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    # 关怀版: large text, high contrast, fewer elements, plain words (docs/accessibility.md)
+    care_mode = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("显示偏好")
+        verbose_name_plural = _("显示偏好")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} care={self.care_mode}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from yiwang.core.models import Department, Role, StaffRole
+from yiwang.core.models import Department, Role, StaffRole, UserPreferences
 
 
 def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
@@ -71,3 +71,11 @@ def api_tokens_of(user: AbstractBaseUser) -> list:
 
     return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
                 .order_by("-created_at", "-id"))
+
+
+def care_mode_of(user: AbstractBaseUser) -> bool | None:
+    """The signed-in person's stored 关怀版 choice, or None when they have never chosen (then the
+    browser's cookie decides: someone who switched it on before signing in keeps it)."""
+    if not user.is_authenticated:
+        return None
+    return UserPreferences.objects.filter(user=user).values_list("care_mode", flat=True).first()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.calendar import invalidate_calendar_cache
-from yiwang.core.errors import CoreErrorCode, DomainError, InvalidInput
+from yiwang.core.errors import CoreErrorCode, DomainError, Forbidden, InvalidInput
 from yiwang.core.ids import citizen_id_problem, normalize_id, uscc_problem
 from yiwang.core.models import (
     ApiToken,
@@ -34,6 +34,7 @@ from yiwang.core.models import (
     LoginEvent,
     LoginMethod,
     PasswordHistory,
+    UserPreferences,
 )
 
 
@@ -432,3 +433,18 @@ def load_statutory_calendar(*, actor: AbstractBaseUser | None = None, years: lis
             set_calendar_year(actor=actor, year=year, status=data["status"], source=data["source"])
             counts["years_set"] += 1
     return counts
+
+
+def set_care_mode(*, actor: AbstractBaseUser, enabled: bool) -> UserPreferences:
+    """Switch 关怀版 (the elderly-friendly display) on or off for the signed-in person; it follows
+    them to every computer they sign in on (docs/accessibility.md)."""
+    if not actor.is_authenticated:
+        raise Forbidden(CoreErrorCode.NOT_AUTHENTICATED, _("请先登录，再保存显示偏好。"))
+    with transaction.atomic():
+        prefs, _created = UserPreferences.objects.select_for_update().get_or_create(user=actor)
+        if prefs.care_mode != enabled or _created:
+            prefs.care_mode = enabled
+            prefs.save(update_fields=["care_mode", "updated_at"])
+            record_audit(actor=actor, event_type="care_mode_changed", subject_type="user", subject_id=actor.pk,
+                         details={"care_mode": enabled})
+    return prefs

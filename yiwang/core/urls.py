@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("care-mode/", views.care_mode, name="care_mode"),
     path("account/tokens/revoke/", views.revoke_tokens, name="revoke_tokens"),
     path("account/otp/enrol/", views.otp_enrol, name="otp_enrol"),
     path("account/otp/verify/", views.otp_verify, name="otp_verify"),

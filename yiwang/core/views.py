@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.core import selectors, services
-from yiwang.core.errors import DomainError
+from yiwang.core import care, selectors, services
+from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.models import Department
 from yiwang.core.permissions import has_otp_device, has_staff_controls, otp_required, session_is_fully_signed_in
 
@@ -100,6 +100,22 @@ def _next(request: HttpRequest, default: str = "core:account") -> str:
     from django.urls import reverse
 
     return reverse(default)
+
+
+@require_POST
+def care_mode(request: HttpRequest) -> HttpResponse:
+    """The 关怀版 switch in every page's header: a plain form POST (works without JavaScript).
+    ``care`` is "1" (on) or "0" (off); anything else is refused. Back to the page it came from."""
+    choice = request.POST.get("care", "")
+    if choice not in ("0", "1"):
+        error = DomainError(CoreErrorCode.VALIDATION_FAILED, _("无法识别的显示方式，请使用页面顶部的“关怀版”按钮切换。"))
+        return render(request, "core/error.html", {"error": error}, status=400)
+    enabled = choice == "1"
+    if request.user.is_authenticated:
+        services.set_care_mode(actor=request.user, enabled=enabled)
+    response = redirect(_next(request, "core:home"))
+    care.remember_in_cookie(response, enabled=enabled, secure=request.is_secure())
+    return response
 
 
 @login_required
