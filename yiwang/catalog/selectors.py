@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core.models import Applicant
 
 
 def search_items(q: str = "", *, department_code: str = "", applicant_kind: str = "") -> QuerySet[ServiceItem]:
@@ -30,3 +34,63 @@ def item_guide(code: str) -> ServiceItem | None:
         .filter(code=code)
         .first()
     )
+
+
+# ------------------------------------------------------------------------ how each material is provided
+
+
+class Provision:
+    """How an applicant provides a material (``obtained_by`` in the API)."""
+
+    UPLOAD = "upload"  # the applicant uploads it (or brings it to the window)
+    SHARING = "sharing"  # 免提交: obtained by data sharing for the case
+    LICENCE = "licence"  # 免证办: reused from the applicant's electronic licence (not yet: see below)
+
+    values = (UPLOAD, SHARING, LICENCE)
+
+
+def material_provisions(item: ServiceItem, applicant: Applicant | None, *,
+                        now: dt.datetime | None = None) -> dict[int, str]:
+    """``{material id: Provision}`` for every material of ``item``, for this applicant: the ONE
+    rule that the item API (``obtained_by``), the guide page, the apply pages and intake use, so that
+    a page never promises 免提交 that the submission will not keep.
+
+    * No applicant (anonymous, or a staff account): ``upload`` for every material. Whether a material
+      can be obtained by sharing depends on who applies (their kind of ID, the department's access
+      to the resource that proves it), so nothing is promised to nobody in particular.
+    * ``licence``: the branch point for electronic-licence reuse (the ``licenses`` app). Nothing
+      returns it yet; ``_reusable_licences`` is where the wallet lookup plugs in.
+    * ``sharing``: ``exchange.selectors.obtainable_by_sharing`` — the policy grants the item's
+      department the proof's fields for this kind of applicant now. The applicant's own record is
+      read only at submission (for the case, logged); if it is missing or does not meet the proof's
+      condition, the submission asks for the upload and keeps everything entered.
+    * otherwise ``upload``.
+    """
+    from yiwang.exchange.selectors import obtainable_by_sharing
+
+    materials = list(item.materials.all())
+    if applicant is None:
+        return {m.pk: Provision.UPLOAD for m in materials}
+    licensed = _reusable_licences(item, materials, applicant)
+    shared = obtainable_by_sharing(item=item, applicant=applicant, now=now)
+    return {m.pk: Provision.LICENCE if m.pk in licensed else Provision.SHARING if m.pk in shared else Provision.UPLOAD
+            for m in materials}
+
+
+def signed_in_applicant(user: Any) -> Applicant | None:
+    """The applicant a signed-in user applies as (None: anonymous, or a staff account)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Applicant.objects.filter(user=user).first()
+
+
+def material_provision(item: ServiceItem, material: Material, applicant: Applicant | None) -> str:
+    """How ``applicant`` provides one material of ``item`` (see ``material_provisions``)."""
+    return material_provisions(item, applicant).get(material.pk, Provision.UPLOAD)
+
+
+def _reusable_licences(item: ServiceItem, materials: list[Material], applicant: Applicant) -> set[int]:
+    """Materials the applicant's electronic licences stand in for (免证办). BRANCH POINT for the
+    ``licenses`` app: it answers here, once it exists, with the materials whose licence type the
+    applicant holds valid in their wallet. Until then no material is reused from a licence."""
+    return set()
