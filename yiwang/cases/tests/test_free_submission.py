@@ -17,7 +17,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import ApplicantKind
 from yiwang.core.services import register_applicant
 from yiwang.exchange import services as exchange
-from yiwang.exchange.models import AccessLog, MaterialProof
+from yiwang.exchange.models import AccessLog, Channel, MaterialProof
 from yiwang.exchange.tests.conftest import county, exchange_keys, now  # noqa: F401  (fixtures)
 from yiwang.testing import factories
 
@@ -183,3 +183,27 @@ def test_the_guide_marks_免提交_only_for_a_signed_in_applicant_it_holds_for(c
     client.force_login(user)
     signed_in = client.get(f"/items/{item.code}/").content.decode()
     assert "您无需提交：受理时通过数据共享获取。" in signed_in
+
+
+def test_data_use_record_links_the_persons_own_cases_only(county):  # noqa: F811
+    # given 张三's own case, which read 公安局's data for 免提交, and a staff lookup naming another reference
+    user, applicant = factories.citizen("zhang", first17="11010119900307851", name="张三")
+    item = proven_item(county, "GA-010", "GA")
+    case, _created = services.submit_application(actor=user, item=item, applicant=applicant,
+                                                      form_data={"shop_name": "青禾小馆"})
+    AccessLog.objects.create(consumer=county.scjg, provider=county.ga, resource=county.people, resource_code="RK",
+                             channel=Channel.WEB, subject_index=AccessLog.objects.get(case_reference=case.number).subject_index,
+                             purpose="他人办件核查", case_reference="SCJG-2026-000777", outcome="served")
+    # when 张三 reads 数据使用记录
+    page = _signed_in(user).get("/me/data-usage/").content.decode()
+    # then the own case is a link to it, the other reference is only named, and said to be someone else's
+    assert f'href="/me/cases/{case.number}/"' in page and "您本人的办件" in page
+    assert "SCJG-2026-000777" in page and 'href="/me/cases/SCJG-2026-000777/"' not in page
+    assert "非您本人申请" in page
+    assert _signed_in(user).get(f"/me/cases/{case.number}/").status_code == 200
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from yiwang.core.errors import DomainError
-from yiwang.core.models import ApplicantKind, Applicant, AuditEvent
+from yiwang.core.models import Applicant, ApplicantKind, AuditEvent
 from yiwang.exchange import policy, services
 from yiwang.exchange.models import AccessLog, Channel, DataResource, KeyKind, Subscription
 from yiwang.exchange.selectors import subject_usage
