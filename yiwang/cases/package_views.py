@@ -16,8 +16,8 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseMaterial, Channel, MaterialSource
 from yiwang.cases.services.packages import submit_package
 from yiwang.catalog import packages as catalog_packages
+from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core.errors import DomainError
-from yiwang.exchange.selectors import materials_provable_by_sharing
 
 
 def _stage(request: HttpRequest, groups: list[catalog_packages.CombinedMaterial]) -> tuple[dict[int, int], list[str]]:
@@ -76,7 +76,8 @@ def apply_package(request: HttpRequest, code: str) -> HttpResponse:
                     messages.success(request, _("已提交，一件事申请编号 %(number)s。") % {"number": application.number})
                 return redirect("cases:my_package", number=application.number)
     optional_ids = {m.item_id for m in members if m.optional}
-    shareable = {p.material_id for m in members for p in materials_provable_by_sharing(item=m.item, applicant=applicant)}
+    shareable = {mid for m in members for mid, how in material_provisions(m.item, applicant).items()
+                 if how == Provision.SHARING}
     names = dict(CaseMaterial.objects.filter(pk__in=staged.values()).values_list("pk", "original_name"))
     return render(request, "cases/package_apply.html", {
         "package": package, "applicant": applicant, "token": token, "chosen": chosen,

@@ -35,14 +35,14 @@ from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
 from yiwang.catalog.form_schema import field_states, format_form_value, is_conditional
 from yiwang.catalog.models import ServiceItem
-from yiwang.catalog.selectors import item_guide, search_items
+from yiwang.catalog.selectors import Provision, item_guide, material_provisions, search_items
 from yiwang.core.bounds import parse_id
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
-from yiwang.exchange.selectors import materials_provable_by_sharing
+from yiwang.exchange.selectors import steward_workbench
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,6 +100,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     values: dict[str, Any] = {}
     staged: dict[int, int] = {}
     eligibility = None
+    not_obtained: set[int] = set()  # 免提交 that the submission could not keep: now to upload
     token = request.POST.get("submission_token") or uuid.uuid4().hex
     if request.method == "POST":
         values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
@@ -116,15 +117,19 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
+                not_obtained = {m["material_id"] for m in (exc.details or {}).get("missing", [])
+                                if isinstance(m, dict) and m.get("obtained_by") == "upload"}
             else:
                 if created:
                     messages.success(request, _("申请已提交，办件编号 %(number)s。") % {"number": case.number})
                 return redirect(reverse("cases:my_case", args=[case.number]) + "?receipt=1")
+    provisions = material_provisions(item, applicant)
     return render(request, "cases/apply.html", {
         "item": item, "applicant": applicant, "fields": _form_fields(item, values), "token": token,
         "eligibility": eligibility, "has_rules": bool(item.instant_rules_id),
         "staged": staged, "staged_names": _staged_names(staged),
-        "provable": {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)},
+        "provable": {m for m, how in provisions.items() if how == Provision.SHARING and m not in not_obtained},
+        "not_obtained": not_obtained,
     })
 
 
@@ -271,6 +276,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["task_overdue"] = tasks.filter(selectors.sla_light_q(selectors.RED, now=now, status_field="case__status")).count()
         context["task_warning"] = tasks.filter(selectors.sla_light_q(selectors.YELLOW, now=now,
                                                                      status_field="case__status")).count()
+    if "steward" in roles:
+        context["steward"] = steward_workbench(request.user)
     context["notifications"] = Notification.objects.filter(recipient=request.user, read_at__isnull=True).order_by("-id")[:10]
     return render(request, "cases/workbench.html", context)
 

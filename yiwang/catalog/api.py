@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -9,8 +11,9 @@ from ninja import Field, Query, Router, Schema
 from yiwang.catalog import packages, selectors
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import LifeEventPackage, ServiceItem
+from yiwang.core.auth import PUBLIC_OR_SIGNED_IN
 from yiwang.core.errors import NotFound
-from yiwang.core.schemas import PUBLIC_ERRORS
+from yiwang.core.schemas import PUBLIC_ERRORS, ErrorOut
 
 router = Router(tags=["catalog"])
 
@@ -41,6 +44,10 @@ class MaterialOut(Schema):
     copies: int
     formats: list[str]
     description: str
+    obtained_by: Literal["upload", "sharing", "licence"] = Field(
+        ..., description="How the signed-in applicant provides it: upload; sharing (免提交: obtained by data sharing "
+        "for the case); licence (reused from an electronic licence). Anonymous callers and staff accounts get "
+        "upload: whether sharing applies depends on who applies.")
 
 
 class ProcessStepOut(Schema):
@@ -97,13 +104,18 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict:
     return {"count": items.count(), "items": [summary(i) for i in page]}
 
 
-@router.get("/items/{code}", auth=None, response={200: ItemDetail, **PUBLIC_ERRORS})
+@router.get("/items/{code}", auth=PUBLIC_OR_SIGNED_IN, response={200: ItemDetail, **PUBLIC_ERRORS, 401: ErrorOut,
+                                                                  403: ErrorOut})
 def get_item(request: HttpRequest, code: str) -> dict:
-    """An item's guide (办事指南): conditions, materials, time limits, fees, place, process steps."""
+    """An item's guide (办事指南): conditions, materials, time limits, fees, place, process steps.
+
+    Public. Signed in (bearer token or session), each material's ``obtained_by`` is true for the
+    caller's applicant; anonymous, it is ``upload``. An invalid token is a 401, not an anonymous answer."""
     item = selectors.item_guide(code)
     if item is None:
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": code})
     version = item.process.latest_version()
+    provisions = selectors.material_provisions(item, selectors.signed_in_applicant(request.auth))  # type: ignore[attr-defined]
     return {
         **summary(item),
         "fee_description": item.fee_description,
@@ -115,7 +127,8 @@ def get_item(request: HttpRequest, code: str) -> dict:
         "delivery_methods": item.delivery_methods,
         "materials": [
             {"id": m.id, "name": m.name, "required": m.required, "form": m.form, "copies": m.copies,
-             "formats": m.allowed_formats(), "description": m.description}
+             "formats": m.allowed_formats(), "description": m.description,
+             "obtained_by": provisions.get(m.pk, selectors.Provision.UPLOAD)}
             for m in item.materials.all()
         ],
         "process_key": item.process.key,

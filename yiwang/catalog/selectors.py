@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core.models import Applicant
 
 
 def search_items(q: str = "", *, department_code: str = "", applicant_kind: str = "") -> QuerySet[ServiceItem]:
@@ -30,3 +35,75 @@ def item_guide(code: str) -> ServiceItem | None:
         .filter(code=code)
         .first()
     )
+
+
+# ------------------------------------------------------------------------ how each material is provided
+
+
+class Provision:
+    """How an applicant provides a material (``obtained_by`` in the API)."""
+
+    UPLOAD = "upload"  # the applicant uploads it (or brings it to the window)
+    SHARING = "sharing"  # 免提交: obtained by data sharing for the case
+    LICENCE = "licence"  # 免证办: reused from the applicant's electronic licence (not yet: see below)
+
+    values = (UPLOAD, SHARING, LICENCE)
+
+
+ProvisionSource = Callable[[ServiceItem, list[Material], Applicant, "dt.datetime | None"], set[int]]
+"""``source(item, materials, applicant, now)``: the ids of the materials this source provides for the
+applicant now. The apps that hold the data register one at start-up (``exchange`` for ``sharing``,
+``licenses`` for ``licence``), so that the one rule below lives here without importing them."""
+
+_PROVISION_SOURCES: dict[str, ProvisionSource] = {}
+
+
+def register_provision_source(provision: str, source: ProvisionSource) -> None:
+    """Called from the owning app's ``AppConfig.ready``."""
+    if provision not in (Provision.SHARING, Provision.LICENCE):
+        raise ValueError(f"no provision {provision!r} to register a source for")
+    _PROVISION_SOURCES[provision] = source
+
+
+def _provided(provision: str, item: ServiceItem, materials: list[Material], applicant: Applicant,
+              now: dt.datetime | None) -> set[int]:
+    source = _PROVISION_SOURCES.get(provision)
+    return source(item, materials, applicant, now) if source is not None else set()
+
+
+def material_provisions(item: ServiceItem, applicant: Applicant | None, *,
+                        now: dt.datetime | None = None) -> dict[int, str]:
+    """``{material id: Provision}`` for every material of ``item``, for this applicant: the ONE
+    rule that the item API (``obtained_by``), the guide page, the apply pages and intake use, so that
+    a page never promises 免提交 that the submission will not keep.
+
+    * No applicant (anonymous, or a staff account): ``upload`` for every material. Whether a material
+      can be obtained by sharing depends on who applies (their kind of ID, the department's access
+      to the resource that proves it), so nothing is promised to nobody in particular.
+    * ``licence``: electronic-licence reuse (免证办): the source the ``licenses`` app registers.
+    * ``sharing``: the source ``exchange`` registers (``exchange.selectors.obtainable_by_sharing``)
+      — the policy grants the item's
+      department the proof's fields for this kind of applicant now. The applicant's own record is
+      read only at submission (for the case, logged); if it is missing or does not meet the proof's
+      condition, the submission asks for the upload and keeps everything entered.
+    * otherwise ``upload``.
+    """
+    materials = list(item.materials.all())
+    if applicant is None:
+        return {m.pk: Provision.UPLOAD for m in materials}
+    licensed = _provided(Provision.LICENCE, item, materials, applicant, now)
+    shared = _provided(Provision.SHARING, item, materials, applicant, now)
+    return {m.pk: Provision.LICENCE if m.pk in licensed else Provision.SHARING if m.pk in shared else Provision.UPLOAD
+            for m in materials}
+
+
+def signed_in_applicant(user: Any) -> Applicant | None:
+    """The applicant a signed-in user applies as (None: anonymous, or a staff account)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Applicant.objects.filter(user=user).first()
+
+
+def material_provision(item: ServiceItem, material: Material, applicant: Applicant | None) -> str:
+    """How ``applicant`` provides one material of ``item`` (see ``material_provisions``)."""
+    return material_provisions(item, applicant).get(material.pk, Provision.UPLOAD)

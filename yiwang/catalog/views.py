@@ -28,9 +28,13 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404
     version = item.process.latest_version()
+    applicant = selectors.signed_in_applicant(request.user)
+    provisions = selectors.material_provisions(item, applicant)
     return render(request, "catalog/guide.html", {
         "item": item, "version": version, "steps": version.steps if version else [],
         "has_diagram": bool(version and "BPMNDiagram" in version.bpmn_xml),
+        "materials": [(m, provisions.get(m.pk, selectors.Provision.UPLOAD)) for m in item.materials.all()],
+        "signed_in_applicant": applicant,
     })
 
 

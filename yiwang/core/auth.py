@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
@@ -116,5 +116,19 @@ def _storable(value: Any, depth: int = 0) -> bool:
     return True
 
 
+class Anonymous:
+    """The last authenticator of a public endpoint whose answer depends on who asks (an item's
+    guide says which materials *this* applicant need not upload): a caller with no credentials is
+    anonymous; one who sends an ``Authorization`` header that the bearer check refused gets the
+    401, never a silent anonymous answer they would take for theirs."""
+
+    def __call__(self, request: HttpRequest) -> AbstractBaseUser | AnonymousUser | None:
+        if request.headers.get("Authorization"):
+            return None
+        return AnonymousUser()
+
+
 # The authenticators of the API's routers, in the order they are tried.
 API_AUTH = [BearerToken(), BrowserSession()]
+# Public endpoints that answer a signed-in caller for them (``request.auth``: the user, or anonymous).
+PUBLIC_OR_SIGNED_IN = [*API_AUTH, Anonymous()]

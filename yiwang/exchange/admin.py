@@ -2,6 +2,7 @@
 (workbench pages and API), so that the negative list and subscriptions are always audited."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.admin_audit import AuditedSaveMixin
 from yiwang.exchange.models import (
@@ -47,8 +48,26 @@ class NegativeListAdmin(ReadOnly):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnly):
-    list_display = ("resource", "consumer", "status", "expires_at", "daily_quota", "total_count")
+    list_display = ("resource", "consumer", "field_labels", "status", "expires_at", "daily_quota", "total_count")
     list_filter = ("status",)
+    exclude = ("fields", "clear_fields")
+    readonly_fields = ("field_labels", "clear_field_labels")
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("resource", "consumer").prefetch_related("resource__fields")
+
+    @staticmethod
+    def _labels(sub: Subscription, names: list[str]) -> str:
+        labels = {f.name: f.label for f in sub.resource.fields.all()}
+        return "、".join(labels.get(n, n) for n in names or []) or "—"
+
+    @admin.display(description=_("数据项"))
+    def field_labels(self, obj: Subscription) -> str:
+        return self._labels(obj, obj.fields)
+
+    @admin.display(description=_("不脱敏数据项"))
+    def clear_field_labels(self, obj: Subscription) -> str:
+        return self._labels(obj, obj.clear_fields)
 
 
 @admin.register(ApiCredential)

@@ -218,6 +218,7 @@ class SubscriptionOut(Schema):
     consumer_name: str
     fields: list[str]
     clear_fields: list[str]
+    field_labels: dict[str, str] = Field(..., description="Each field's name → its label (中文名称), to show instead of the name")
     purpose: str
     legal_basis: str
     status: str
@@ -236,8 +237,11 @@ def _sub_out(s: Subscription) -> dict[str, Any]:
     from django.utils import timezone
 
     now = timezone.now()
+    if not hasattr(s, "field_rows"):
+        selectors.with_field_labels([s])
     return {"id": s.pk, "resource": s.resource.code, "resource_name": s.resource.name, "provider": s.resource.provider.code,
             "consumer": s.consumer.code, "consumer_name": s.consumer.name, "fields": s.fields, "clear_fields": s.clear_fields,
+            "field_labels": {name: label for name, label, _clear in s.field_rows},  # type: ignore[attr-defined]
             "purpose": s.purpose, "legal_basis": s.legal_basis, "status": s.status, "active": s.is_active(now),
             "expires_at": s.expires_at, "daily_quota": s.daily_quota, "rate_per_minute": s.rate_per_minute,
             "used_today": s.day_count if s.day == timezone.localdate(now) else 0, "total_count": s.total_count,
@@ -405,7 +409,7 @@ def list_subscriptions(request: HttpRequest, direction: str = "all") -> list[dic
         rows.update({s.pk: s for s in selectors.incoming_subscriptions(user)})
     if direction in ("all", "outgoing"):
         rows.update({s.pk: s for s in selectors.outgoing_subscriptions(user)})
-    return [_sub_out(s) for s in sorted(rows.values(), key=lambda s: -s.pk)]
+    return [_sub_out(s) for s in selectors.with_field_labels(sorted(rows.values(), key=lambda s: -s.pk))]
 
 
 @router.post("/exchange/subscriptions", response={201: SubscriptionOut, **ERRORS})

@@ -19,3 +19,8 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_policy_state, sender=self)
+        from yiwang.catalog.selectors import Provision, register_provision_source
+        from yiwang.exchange.selectors import obtainable_by_sharing
+
+        register_provision_source(Provision.SHARING, lambda item, _materials, applicant, now: obtainable_by_sharing(
+            item=item, applicant=applicant, now=now))

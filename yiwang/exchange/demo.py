@@ -326,11 +326,14 @@ def _rows(code: str) -> list[dict[str, Any]]:
                         "in_arrears": "是" if rng.random() < 0.05 else "否"})
     elif code == "MZ_HYDJ":
         pool = list(adults)
+        # the demo people (i 0 and 1) are married, so that 结婚证 (免提交 when 已婚) keeps its promise
+        # for each; 李秀英's spouse is chosen without drawing, so the generated rows stay as they were
+        elder_spouse = next(p for p in pool[2:] if not _female(p["id_number"]) and _age(_birth(p["id_number"])) >= 75)
         for i, p in enumerate(pool):
             age = _age(_birth(p["id_number"]))
-            status = "已婚" if i == 0 else "丧偶" if i == 1 else rng.choices(
+            status = "已婚" if i <= 1 else rng.choices(
                 ("未婚", "已婚", "离婚", "丧偶"), weights=(25 if age < 30 else 5, 60, 10, 3 if age < 60 else 25))[0]
-            spouse = rng.choice(pool) if status == "已婚" else None
+            spouse = elder_spouse if i == 1 else rng.choice(pool) if status == "已婚" else None
             name = p["name"]
             if i > 1 and rng.random() < 0.004:  # 一数一源: a name typed differently from 人口基础信息
                 name = name[0] + "晓" + name[2:] if len(name) > 2 else name + "华"
@@ -344,7 +347,13 @@ def _rows(code: str) -> list[dict[str, Any]]:
             out.append(row)
     elif code == "MZ_CJRXX":
         for i, p in enumerate(people):
-            if (i != 1 and rng.random() > 0.05) or _age(_birth(p["id_number"])) < 3:
+            drawn = rng.random() if i != 1 else 0.0
+            if i == 0 and drawn > 0.05:  # 张明华 holds a 残疾人证 too (免提交 of the disability items keeps its
+                # promise for both demo people), written without drawing so the generated rows stay as they were
+                out.append({"id_number": p["id_number"], "name": p["name"], "disability_type": "视力", "grade": "四级",
+                            "certificate_no": p["id_number"] + "14", "issued_on": "2019-05-20", "diagnosis": "（略）"})
+                continue
+            if (i != 1 and drawn > 0.05) or _age(_birth(p["id_number"])) < 3:
                 continue
             out.append({"id_number": p["id_number"], "name": p["name"],
                         "disability_type": "肢体" if i == 1 else rng.choice(("视力", "听力", "言语", "肢体", "肢体", "智力", "精神")),
@@ -512,21 +521,37 @@ def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResour
 
 
 def _seed_accesses(actor: AbstractBaseUser | None, departments: dict[str, Department], now: dt.datetime) -> int:
-    people, orgs = population()
+    """A few staff lookups of the demo people, so that 数据使用记录 and the stewards' review queue are
+    not empty. Each is what it says: a staff member at a counter looking a person up with a
+    documented reason (no case yet), reviewed afterwards by the provider's steward — never a case
+    number the person could not open. (Lookups for the person's own cases appear as they apply.)"""
+    from django.contrib.auth import get_user_model
+
+    from yiwang.exchange.models import Channel, LookupReason
+    from yiwang.exchange.policy import Consumer, Justification
+
+    people, _orgs = population()
     citizen, citizen2 = people[0]["id_number"], people[1]["id_number"]
     plan = [
-        ("ZWFW", "GA_RKJBXX", citizen, ["id_number", "name", "address"], "综合窗口受理：核验申请人身份", "DEMO-2026-000101", 12),
-        ("SCJG", "GA_RKJBXX", citizen, ["name", "gender", "birth_date"], "企业开办：核验法定代表人身份", "DEMO-2026-000102", 9),
-        ("ZRZY", "MZ_HYDJ", citizen, ["name", "marital_status", "spouse_name"], "不动产登记：核验婚姻状况与共有人",
-         "DEMO-2026-000103", 5),
-        ("MZ", "GA_RKJBXX", citizen2, ["name", "birth_date", "address"], "高龄津贴申领：核验年龄与户籍", "DEMO-2026-000104", 3),
+        ("ZWFW", "clerk", "GA_RKJBXX", citizen, ["id_number", "name", "address"],
+         "综合窗口：申请人在场咨询，核验身份后指导填表", 12),
+        ("SCJG", "scjg_reviewer", "GA_RKJBXX", citizen, ["name", "gender", "birth_date"],
+         "企业开办咨询：核验拟任法定代表人的身份信息", 9),
+        ("ZRZY", "zrzy_reviewer", "MZ_HYDJ", citizen, ["name", "marital_status", "spouse_name"],
+         "不动产登记窗口咨询：核验婚姻状况与共有人", 5),
+        ("MZ", "mz_reviewer", "GA_RKJBXX", citizen2, ["name", "birth_date", "address"],
+         "高龄津贴政策咨询：当事人在场，核验年龄与户籍", 3),
     ]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[p[1] for p in plan])}
     done = 0
-    for consumer, code, key, fields, purpose, case, days in plan:
-        if AccessLog.objects.filter(case_reference=case).exists():
+    for consumer, username, code, key, fields, purpose, days in plan:
+        if AccessLog.objects.filter(purpose=purpose, channel=Channel.WEB).exists():
             continue
-        services.fetch_for_case(consumer_department=departments[consumer], resource_code=code, key=key, fields=fields,
-                                purpose=purpose, case_reference=case, actor=actor, now=now - dt.timedelta(days=days))
+        user = users.get(username)
+        services.lookup(consumer=Consumer(department=departments[consumer], user=user), resource_code=code, key=key,
+                        fields=fields, purpose=purpose, actor=user, channel=Channel.WEB,
+                        now=now - dt.timedelta(days=days),
+                        justification=Justification(reason_code=LookupReason.IN_PERSON, reason_text=purpose))
         done += 1
     return done
 

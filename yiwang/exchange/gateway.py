@@ -138,6 +138,12 @@ def _pg_served_sql(count_set: str, count_where: str) -> str:
 
 _PG_SERVED_SQL = _pg_served_sql(_COUNT_SET, _COUNT_WHERE)
 _PG_SERVED_CASE_SQL = _pg_served_sql(_CASE_COUNT_SET, _CASE_COUNT_WHERE)
+# An owner read (``policy.owner_read``): no subscription to count, the log and its audit event only.
+_PG_SERVED_OWNER_SQL = (
+    f"WITH logged AS (INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) SELECT {_pg_select(_LOG_COLUMNS, 'log_')} "
+    "RETURNING id) "
+    + audit_insert_sql(prefix="audit_", select_from="logged", subject_id_sql="CAST(logged.id AS varchar)")
+)
 
 
 def _postgres() -> bool:
@@ -382,7 +388,7 @@ class ServedAccess:
     """One served (or not-found) lookup, as the access log and the audit trail record it."""
 
     now: dt.datetime
-    subscription_id: int
+    subscription_id: int | None  # None: an owner read, counted against no subscription
     consumer: Department
     provider: Department
     resource: DataResource
@@ -404,7 +410,8 @@ class ServedAccess:
 def record_served(access: ServedAccess) -> int | None:
     """Count one use of the subscription and write the access log and its audit event, all or
     nothing; return the access log's id, or None when the subscription may not be used now
-    (quota or rate spent, revoked or expired since it was read): then nothing is written."""
+    (quota or rate spent, revoked or expired since it was read): then nothing is written.
+    An owner read (no subscription) writes the log and its audit event only."""
     day = timezone.localdate(access.now)
     minute = int(access.now.timestamp() // 60)
     ops = connection.ops
@@ -430,7 +437,7 @@ def record_served(access: ServedAccess) -> int | None:
         params = {**counter, **{f"log_{k}": v for k, v in log.items()}, **audit_sql_params(audit, prefix="audit_")}
         import psycopg
 
-        sql = _PG_SERVED_CASE_SQL if own_case else _PG_SERVED_SQL
+        sql = _PG_SERVED_OWNER_SQL if access.subscription_id is None else _PG_SERVED_CASE_SQL if own_case else _PG_SERVED_SQL
         with connection.wrap_database_errors, psycopg.Cursor(_raw_connection()) as cursor:
             cursor.execute(sql, params, prepare=True)
             row = cursor.fetchone()
@@ -438,9 +445,10 @@ def record_served(access: ServedAccess) -> int | None:
         return int(row[0]) if row else None
     count_set, count_where = (_CASE_COUNT_SET, _CASE_COUNT_WHERE) if own_case else (_COUNT_SET, _COUNT_WHERE)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_SUB} SET {count_set} WHERE {count_where}", counter)
-        if cursor.rowcount != 1:
-            return None
+        if access.subscription_id is not None:
+            cursor.execute(f"UPDATE {_SUB} SET {count_set} WHERE {count_where}", counter)
+            if cursor.rowcount != 1:
+                return None
         cursor.execute(f"INSERT INTO {_LOG} ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_LOG_COLUMNS))})",
                        [log[c] for c in _LOG_COLUMNS])
         access_id = cursor.lastrowid

@@ -420,7 +420,8 @@ def _header_map(header: list[Any], fields: list[ResourceField], resource: DataRe
 class _ConflictChecker:
     """一数一源: compares fields that name an authoritative source with that source's current rows.
 
-    Reading another department's rows is a read of its data like any lookup, so it goes through
+    Reading a source's rows is a read of its data like any lookup (the department's own resource
+    too: an owner read, needing no subscription but decided and logged alike), so it goes through
     the gateway's policy (``policy.may_compare``, decided once per push and source field, not per
     row) and every source row compared is written to the access log under the person's blind
     index, where the citizen's 数据使用记录 shows it. A source field the pushing department could
@@ -452,20 +453,21 @@ class _ConflictChecker:
             src = f.source_field.resource
             if not src.current_version:
                 continue
-            if src.provider_id != resource.provider_id:  # another department's data: ask the policy
-                catalogue = gateway.load_catalogue(src.code)
-                subs = list(Subscription.objects.filter(resource=src, consumer=resource.provider).order_by("-id"))
-                sub, refusal = (None, {"code": Code.UNKNOWN_RESOURCE, "message": ""}) if catalogue is None else \
-                    policy.may_compare(consumer=consumer, catalogue=catalogue, subscriptions=subs,
-                                       field_name=f.source_field.name, now=now)
-                if sub is None:
-                    self.skipped.append({"field": f.name, "source": f"{src.code}.{f.source_field.name}",
-                                         "code": refusal["code"] if refusal else "",
-                                         "message": _("未与权威来源 %(src)s（%(dept)s）比对：%(why)s")
-                                         % {"src": f"{src.name}.{f.source_field.name}", "dept": src.provider.name,
-                                            "why": refusal["message"] if refusal else ""}})
-                    continue
-                self.subscriptions[src.pk] = sub
+            # every source is asked of the policy: another department's needs a subscription, the
+            # department's own resource is an owner read (``policy.owner_read``); both are logged
+            catalogue = gateway.load_catalogue(src.code)
+            subs = list(Subscription.objects.filter(resource=src, consumer=resource.provider).order_by("-id"))
+            decision, refusal = (None, {"code": Code.UNKNOWN_RESOURCE, "message": ""}) if catalogue is None else \
+                policy.may_compare(consumer=consumer, catalogue=catalogue, subscriptions=subs,
+                                   field_name=f.source_field.name, now=now)
+            if decision is None:
+                self.skipped.append({"field": f.name, "source": f"{src.code}.{f.source_field.name}",
+                                     "code": refusal["code"] if refusal else "",
+                                     "message": _("未与权威来源 %(src)s（%(dept)s）比对：%(why)s")
+                                     % {"src": f"{src.name}.{f.source_field.name}", "dept": src.provider.name,
+                                        "why": refusal["message"] if refusal else ""}})
+                continue
+            self.subscriptions[src.pk] = decision.subscription
             self.sources[src.pk] = src
             self.pairs.setdefault(src.pk, []).append((f.name, f.source_field.name))
 
@@ -506,7 +508,7 @@ class _ConflictChecker:
     def _log_head(self, src: DataResource, compared: tuple[str, ...] | list[str]) -> tuple[Any, ...]:
         actor = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
         return (connection.ops.adapt_datetimefield_value(self.now), self.resource.provider_id, src.provider_id, src.pk,
-                src.code[:40], self.subscriptions[src.pk].pk, actor, Channel.INGEST,
+                src.code[:40], sub.pk if (sub := self.subscriptions[src.pk]) is not None else None, actor, Channel.INGEST,
                 json.dumps(list(compared), ensure_ascii=False), "[]", self.purpose, "", Outcome.SERVED, "", "")
 
     def _write_logs(self, rows: list[tuple[Any, ...]]) -> None:

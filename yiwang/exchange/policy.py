@@ -2,6 +2,12 @@
 receive. The negative list, sharing classes, subscriptions (status, expiry, fields, masking),
 credential scope, daily quotas and per-minute rates are all checked here, and nowhere else.
 
+A department reading its own resource is the source, not a consumer: for its own case (免提交,
+channel ``case``) and for comparing its own pushes with its own authoritative fields (一数一源,
+channel ``ingest``) it needs no subscription (``owner_read``). Every other read by the provider
+(its staff on the gateway or pages, its systems with an API key) still needs one, as before. An
+owner read is decided here like any other and written to the access log like any other.
+
 Every refusal is a ``DomainError`` whose code names the rule. What the gateway remembers of the
 policy in a process is used only under a version token read in the same statement as the row
 (``gateway.remembered``): a negative-list entry or a revocation takes effect on the very next
@@ -25,6 +31,7 @@ from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.gateway import Catalogue
 from yiwang.exchange.models import (
     ApiCredential,
+    Channel,
     DataResource,
     ResourceField,
     SharingClass,
@@ -49,11 +56,33 @@ class Consumer:
 
 @dataclass
 class Decision:
+    """What a lookup may return. ``subscription`` is None only for an owner read (``owner_read``):
+    nothing is then counted against a subscription's quota, and nothing is masked or withheld."""
+
     resource: DataResource
-    subscription: Subscription
+    subscription: Subscription | None
     fields: list[ResourceField]
     mask: dict[str, str]
     withheld: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def owner(self) -> bool:
+        return self.subscription is None
+
+
+# The channels on which a department reads its own resource without a subscription: its own
+# cases' 免提交 facts, and 一数一源 comparisons of its own pushes. Not the gateway (``api``) nor a
+# staff member's page (``web``): those reads are made by people and systems that a steward grants
+# one by one, and an API key reaches only the subscriptions it was issued for.
+OWNER_CHANNELS = (Channel.CASE, Channel.INGEST)
+
+
+def owner_read(consumer: Consumer, catalogue: Catalogue, channel: str) -> bool:
+    """The department that provides the resource reads it for its own case (or its own 一数一源
+    check): it is the source, so no subscription, negative list, sharing class or mask applies —
+    those rules govern what leaves the department. Never through an API credential."""
+    return (consumer.credential is None and channel in OWNER_CHANNELS
+            and consumer.department.pk == catalogue.resource.provider_id)
 
 
 def load_resource(code: str) -> Catalogue:
@@ -133,9 +162,12 @@ def _subscription_refusal(subs: list[Subscription], catalogue: Catalogue, consum
 
 def decide(
     *, consumer: Consumer, catalogue: Catalogue, subscriptions: list[Subscription], field_names: Sequence[str] | None,
-    now: dt.datetime,
+    now: dt.datetime, channel: str = Channel.API,
 ) -> Decision:
     """Which fields of the catalogue's resource this consumer may receive now, and how they are masked.
+
+    An owner read (``owner_read``: the provider itself, for its own case or 一数一源 check) gets the
+    named fields, or every field when none are named, in clear and uncounted.
 
     ``field_names`` empty or None means "what my subscription allows": fields that the negative
     list or the sharing class close are then left out and named in ``withheld``; named fields
@@ -148,6 +180,9 @@ def decide(
     if consumer.credential is not None and consumer.credential.department_id != consumer.department.pk:
         raise Forbidden(Code.WRONG_DEPARTMENT_KEY, _("接口凭据属于其他部门，不能代表 %(dept)s 查询。")
                         % {"dept": consumer.department.name}, {"resource": resource.code})
+    if owner_read(consumer, catalogue, channel):
+        chosen_fields = [catalogue.fields[n] for n in (names or list(catalogue.fields))]
+        return Decision(resource=resource, subscription=None, fields=chosen_fields, mask={})
     if names:
         refuse_unshareable(catalogue, names)
     if consumer.credential is not None:  # a key reaches only the subscriptions it was issued for
@@ -218,9 +253,10 @@ def refuse_use(subscription: Subscription, catalogue: Catalogue, consumer: Consu
 
 def may_compare(
     *, consumer: Consumer, catalogue: Catalogue, subscriptions: list[Subscription], field_name: str, now: dt.datetime,
-) -> tuple[Subscription | None, dict[str, str] | None]:
-    """Whether a provider's push may compare its own values with ``field_name`` of another
-    department's resource (一数一源 conflict check): ``(subscription, None)`` or ``(None, refusal)``.
+) -> tuple[Decision | None, dict[str, str] | None]:
+    """Whether a provider's push may compare its own values with ``field_name`` of a resource
+    (一数一源 conflict check): ``(decision, None)`` or ``(None, refusal)``. Its own resource is an
+    owner read (``decision.subscription`` None); another department's needs a subscription.
 
     A comparison answers "does my value equal theirs?" for every row, so it reveals exactly as much
     as reading the field in clear: it is allowed only when ``decide`` would serve the field to the
@@ -229,13 +265,13 @@ def may_compare(
     guessed value that the mask hides."""
     try:
         decision = decide(consumer=consumer, catalogue=catalogue, subscriptions=subscriptions,
-                          field_names=[field_name], now=now)
+                          field_names=[field_name], now=now, channel=Channel.INGEST)
     except DomainError as exc:
         return None, {"code": exc.code, "message": exc.message}
     if field_name in decision.mask:
         return None, {"code": Code.FIELD_MASKED, "message": _(
             "订阅只以脱敏方式提供数据项 %(field)s：逐行比对会泄露被遮盖的内容，未比对。") % {"field": field_name}}
-    return decision.subscription, None
+    return decision, None
 
 
 # ------------------------------------------------------------------------------ why a person is looked up
@@ -285,7 +321,7 @@ class Justification:
 
 def needs_justification(consumer: Consumer, resource: DataResource, channel: str) -> bool:
     """A person's data (keyed by citizen ID) looked up by a staff member on the gateway or a page."""
-    from yiwang.exchange.models import Channel, KeyKind
+    from yiwang.exchange.models import KeyKind
 
     return (consumer.user is not None and consumer.credential is None and channel != Channel.CASE
             and resource.key_kind == KeyKind.CITIZEN_ID)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.selectors import departments_where, staff_roles_of
@@ -127,6 +130,42 @@ def materials_provable_by_sharing(*, item: Any, applicant: Applicant) -> list[Ma
     )
 
 
+def obtainable_by_sharing(*, item: Any, applicant: Applicant, now: dt.datetime | None = None) -> set[int]:
+    """The materials of ``item`` that data sharing will obtain for ``applicant``'s case, as far as
+    can be known without reading their data: a proof for the applicant's kind of ID, a resource
+    with data, and the policy (``policy.decide``, channel ``case``, the item's department as the
+    consumer) granting the proof's fields now — the department's own resource (an owner read) or
+    an active subscription naming them. Whether the applicant's own record exists and meets the
+    proof's condition is read only at submission, for the case, through the gateway and its access
+    log (``services.prove_materials``); a page is never a reason to read a person's data."""
+    from yiwang.core.errors import DomainError
+    from yiwang.exchange import gateway, policy
+    from yiwang.exchange.models import Channel
+
+    now = now or timezone.now()
+    consumer = policy.Consumer(department=item.department)
+    catalogues: dict[str, Any] = {}
+    subscriptions: dict[str, list[Subscription]] = {}
+    out: set[int] = set()
+    for proof in materials_provable_by_sharing(item=item, applicant=applicant):
+        code = proof.resource.code
+        if code not in catalogues:
+            catalogues[code] = gateway.load_catalogue(code)
+            subscriptions[code] = list(Subscription.objects.filter(resource_id=proof.resource_id,
+                                                                   consumer_id=item.department_id).order_by("-id"))
+        catalogue = catalogues[code]
+        if catalogue is None or not catalogue.resource.current_version:
+            continue
+        names = list(dict.fromkeys([*proof.fields, *([proof.condition_field] if proof.condition_field else [])]))
+        try:
+            policy.decide(consumer=consumer, catalogue=catalogue, subscriptions=subscriptions[code], field_names=names,
+                          now=now, channel=Channel.CASE)
+        except DomainError:
+            continue
+        out.add(proof.material_id)
+    return out
+
+
 def with_field_labels(subscriptions: list[Subscription]) -> list[Subscription]:
     """Each subscription with ``field_rows``: ``(name, label, asked in clear, granted in clear)`` per
     field, so that pages show field names, and which are asked or granted unmasked, never raw ids."""
@@ -147,3 +186,66 @@ def review_queue(user: AbstractBaseUser, status: str = "pending") -> QuerySet[Lo
 
 def review_for(user: AbstractBaseUser, pk: int) -> LookupReview | None:
     return LookupReview.objects.filter(pk=pk, provider_id__in=steward_departments(user)).select_related("provider").first()
+
+
+# ------------------------------------------------------------------------------ the steward's workbench
+
+
+@dataclass
+class StewardWorkbench:
+    """What a data steward (数据管理员) has to do and watch, for the departments they steward."""
+
+    departments: list[Department]
+    pending_requests: list[Subscription]
+    pending_request_count: int
+    resources: list[DataResource]
+    held_datasets: list[Dataset]
+    pushes_in_flight: int
+    failed_pushes: list[DatasetPush]
+    reviews_pending: int
+    recent_accesses: list[tuple[AccessLog, list[str]]]  # each with the labels of the fields it returned
+    accesses_today: int
+    refused_today: int
+    active_subscriptions: int
+
+
+def steward_workbench(user: AbstractBaseUser, *, now: dt.datetime | None = None, recent: int = 8) -> StewardWorkbench | None:
+    """The steward's workbench for the departments ``user`` is a steward of (None: not a steward):
+    sharing requests waiting for their decision, their resources (version, rows, active
+    subscriptions), pushes held for review or failed, lookups waiting for review, and the latest
+    uses of their data. A few small queries, each bounded."""
+    from yiwang.exchange.models import DatasetStatus, PushStatus, ReviewStatus, SubscriptionStatus
+
+    ids = departments_where(user, "steward")
+    if not ids:
+        return None
+    now = now or timezone.now()
+    pending = (Subscription.objects.filter(resource__provider_id__in=ids, status=SubscriptionStatus.PENDING)
+               .select_related("resource", "consumer").order_by("requested_at", "id"))
+    resources = list(DataResource.objects.filter(provider_id__in=ids).select_related("provider")
+                     .annotate(active_subscriptions=Count("subscriptions", filter=Q(
+                         subscriptions__status=SubscriptionStatus.APPROVED)
+                         & (Q(subscriptions__expires_at__isnull=True) | Q(subscriptions__expires_at__gt=now))))
+                     .order_by("code"))
+    usage = AccessLog.objects.filter(provider_id__in=ids)
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = usage.filter(created_at__gte=start).aggregate(
+        total=Count("id"), refused=Count("id", filter=Q(outcome="refused")))
+    accesses = list(usage.select_related("consumer", "resource").order_by("-created_at", "-id")[:recent])
+    labels = field_labels(accesses)
+    return StewardWorkbench(
+        departments=list(Department.objects.filter(pk__in=ids).order_by("sort_order", "code")),
+        pending_requests=with_field_labels(list(pending[:5])), pending_request_count=pending.count(),
+        resources=resources,
+        held_datasets=list(Dataset.objects.filter(resource__provider_id__in=ids, status=DatasetStatus.HELD)
+                           .select_related("resource").order_by("-received_at")[:10]),
+        pushes_in_flight=DatasetPush.objects.filter(resource__provider_id__in=ids,
+                                                    status__in=(PushStatus.QUEUED, PushStatus.LOADING)).count(),
+        failed_pushes=list(DatasetPush.objects.filter(resource__provider_id__in=ids, status=PushStatus.FAILED,
+                                                      created_at__gte=now - dt.timedelta(days=7))
+                           .select_related("resource").order_by("-created_at")[:5]),
+        reviews_pending=LookupReview.objects.filter(provider_id__in=ids, status=ReviewStatus.PENDING).count(),
+        recent_accesses=[(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in accesses],
+        accesses_today=today["total"] or 0, refused_today=today["refused"] or 0,
+        active_subscriptions=sum(r.active_subscriptions for r in resources),  # type: ignore[attr-defined]
+    )

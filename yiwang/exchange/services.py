@@ -460,9 +460,10 @@ def lookup(
         why = policy.justify(consumer=consumer, resource=resource, channel=channel, justification=justification,
                              subject_index=state["subject"][0])
         decision = policy.decide(consumer=consumer, catalogue=catalogue, subscriptions=snapshot.subscriptions,
-                                 field_names=requested, now=now)
+                                 field_names=requested, now=now, channel=channel)
         state["subscription"] = decision.subscription
-        use_purpose = (purpose or "").strip() or decision.subscription.purpose
+        use_purpose = (purpose or "").strip() or (
+            decision.subscription.purpose if decision.subscription is not None else _("本部门使用本部门数据"))
         if resource.current_version == 0:
             raise Conflict(Code.RESOURCE_EMPTY, _("数据资源 %(code)s 尚未导入数据。") % {"code": resource.code},
                            {"resource": resource.code})
@@ -480,7 +481,8 @@ def lookup(
         digest = _response_hash(body)
         outcome = Outcome.SERVED if row is not None else Outcome.NOT_FOUND
         served = gateway.ServedAccess(
-            now=now, subscription_id=decision.subscription.pk, consumer=consumer.department, provider=resource.provider,
+            now=now, subscription_id=decision.subscription.pk if decision.subscription is not None else None,
+            consumer=consumer.department, provider=resource.provider,
             resource=resource, credential=consumer.credential, actor_id=_user_id(actor), channel=channel,
             subject_index=state["subject"][0], subject_masked=state["subject"][1], fields_requested=requested or returned,
             fields_returned=returned, purpose=use_purpose, case_reference=case_reference, outcome=outcome,
@@ -499,7 +501,7 @@ def lookup(
                         created_at=now)
         else:
             access_id = gateway.record_served(served)
-        if access_id is None:
+        if access_id is None and decision.subscription is not None:
             raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
     except DomainError as exc:
         with transaction.atomic():
@@ -609,15 +611,18 @@ def _condition_holds(proof: MaterialProof, facts: SharedFacts) -> bool:
 
 def prove_materials(
     *, item: Any, applicant: Applicant, consumer_department: Department, case_reference: str,
-    actor: AbstractBaseUser | None, now: dt.datetime | None = None,
+    actor: AbstractBaseUser | None, now: dt.datetime | None = None, material_ids: set[int] | None = None,
 ) -> list[MaterialProven]:
-    """For each material of ``item`` that data sharing can prove for ``applicant``, fetch the facts
-    for this case and check the proof's condition. A refusal (no subscription, negative list, quota)
-    leaves the material to be uploaded: it is reported, never raised."""
+    """For each material of ``item`` that data sharing can prove for ``applicant`` (only those in
+    ``material_ids`` when given), fetch the facts for this case and check the proof's condition. A
+    refusal (no subscription, negative list, quota) leaves the material to be uploaded: it is
+    reported, never raised."""
     from yiwang.exchange.selectors import materials_provable_by_sharing
 
     out: list[MaterialProven] = []
     for proof in materials_provable_by_sharing(item=item, applicant=applicant):
+        if material_ids is not None and proof.material_id not in material_ids:
+            continue
         fields = list(dict.fromkeys([*proof.fields, *([proof.condition_field] if proof.condition_field else [])]))
         try:
             facts = fetch_for_case(consumer_department=consumer_department, resource_code=proof.resource.code,

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
 from yiwang.exchange import pushes, selectors, services
-from yiwang.exchange.models import Dataset, DatasetStatus, NegativeListEntry, SubscriptionStatus
+from yiwang.exchange.models import Channel, Dataset, DatasetStatus, NegativeListEntry, SubscriptionStatus
 from yiwang.exchange.permissions import is_steward
 
 
@@ -233,8 +234,19 @@ def my_data_usage(request: HttpRequest) -> HttpResponse:
         return render(request, "exchange/my_data_usage.html", {"no_applicant": True})
     page = Paginator(selectors.subject_usage(applicant), 30).get_page(request.GET.get("page"))
     labels = selectors.field_labels(list(page))
-    entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in page]
+    entries = [(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned], _own_case_link(a)) for a in page]
     return render(request, "exchange/my_data_usage.html", {"page": page, "entries": entries, "applicant": applicant})
+
+
+def _own_case_link(access: Any) -> str:
+    """The person's own case a 免提交 read was made for (channel ``case``: the subject is the case's
+    applicant), as a link to their case page; other references are shown, not linked."""
+    if access.channel != Channel.CASE or not access.case_reference:
+        return ""
+    try:
+        return reverse("cases:my_case", args=[access.case_reference])
+    except NoReverseMatch:
+        return ""
 
 
 @staff_only

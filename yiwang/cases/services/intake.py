@@ -22,10 +22,10 @@ from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
-from yiwang.exchange.selectors import materials_provable_by_sharing
 from yiwang.exchange.services import prove_materials
 
 logger = logging.getLogger(__name__)
@@ -168,40 +168,58 @@ def _enqueue_prereview(material_ids: list[int]) -> None:
             logger.exception("could not queue pre-review of material %s", material_id)
 
 
+# What the applicant is told when 免提交 could not be kept at submission, by the code
+# ``prove_materials`` reports. The gateway's own refusal (no subscription, quota, negative list…) is
+# for staff and is logged; an applicant cannot act on it, so they are told to upload instead.
+def _citizen_reason(code: str) -> str:
+    if code == "not_found":
+        return _("数据共享中没有查到您的这项记录")
+    if code == "condition_not_met":
+        return _("共享数据显示您的这项记录暂不符合免提交条件")
+    return _("数据共享暂时无法提供")
+
+
 def _obtain_by_sharing(
     *, actor: AbstractBaseUser, case: Case, item: ServiceItem, applicant: Applicant, refs: list[MaterialRef],
-    now: dt.datetime,
+    shareable: set[int], now: dt.datetime,
 ) -> list[CaseMaterial]:
-    """Obtain by data sharing (免提交) the materials the applicant did not upload and shared data can
-    prove, with this case as the purpose; record the facts and where they came from. A required
-    material that sharing cannot prove after all (refused, no record, condition unmet) must be
-    uploaded: the submission is refused naming it and the reason."""
-    uploaded = {r.material_id for r in refs}
-    if not any(p.material_id not in uploaded for p in materials_provable_by_sharing(item=item, applicant=applicant)):
+    """Obtain by data sharing (免提交) the ``shareable`` materials the applicant did not upload, with
+    this case as the purpose; record the facts and where they came from. A required material that
+    sharing cannot prove after all (no record, condition unmet, refused) must be uploaded: the
+    submission is refused naming it, in words the applicant can act on (the gateway's reason goes
+    to the log, not to the applicant)."""
+    wanted = shareable - {r.material_id for r in refs}
+    if not wanted:
         return []
     results = prove_materials(item=item, applicant=applicant, consumer_department=item.department,
-                              case_reference=case.number, actor=actor, now=now)
-    obtained, unproven = [], []
+                              case_reference=case.number, actor=actor, now=now, material_ids=wanted)
+    proven = {r.material_id for r in results if r.proven and r.facts is not None}
+    obtained, unproven, seen = [], [], set()
     for result in results:
-        if result.material_id in uploaded:
+        if result.material_id in proven:
+            if result.proven and result.facts is not None and result.material_id not in seen:
+                seen.add(result.material_id)
+                obtained.append(CaseMaterial(
+                    case=case, material_id=result.material_id,
+                    original_name=f"{result.facts.resource_name}（{result.facts.provider_name}）",
+                    content_type="application/json", size=0, sha256=result.facts.response_sm3,
+                    source=MaterialSource.SHARED, uploaded_by=actor,
+                    shared_facts={"facts": result.facts.facts, "labels": result.facts.labels,
+                                  **result.facts.provenance()},
+                ))
             continue
-        if not result.proven or result.facts is None:
-            unproven.append(result)
-            continue
-        obtained.append(CaseMaterial(
-            case=case, material_id=result.material_id, original_name=f"{result.facts.resource_name}（{result.facts.provider_name}）",
-            content_type="application/json", size=0, sha256=result.facts.response_sm3, source=MaterialSource.SHARED,
-            uploaded_by=actor, shared_facts={"facts": result.facts.facts, "labels": result.facts.labels,
-                                             **result.facts.provenance()},
-        ))
+        unproven.append(result)
     required = {m.pk for m in item.materials.all() if m.required}
-    blocking = [r for r in unproven if r.material_id in required]
+    blocking = list({r.material_id: r for r in unproven if r.material_id in required}.values())
     if blocking:
+        for r in blocking:  # the gateway's reason, for whoever runs the platform (the access log has it too)
+            logger.info("data sharing did not obtain material %s of item %s: %s", r.material_id, item.code, r.code)
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,
-            _("以下材料无法通过数据共享获取，请上传：%(names)s。")
-            % {"names": "；".join(f"{r.material_name}（{r.reason}）" for r in blocking)},
-            {"missing": [{"material_id": r.material_id, "name": r.material_name, "reason": r.code} for r in blocking]},
+            _("以下材料未能通过数据共享获取，请上传该材料后再提交（已填写的内容不会丢失）：%(names)s。")
+            % {"names": "；".join(f"{r.material_name}（{_citizen_reason(r.code)}）" for r in blocking)},
+            {"missing": [{"material_id": r.material_id, "name": r.material_name, "reason": r.code,
+                          "obtained_by": "upload"} for r in blocking]},
         )
     CaseMaterial.objects.bulk_create(obtained)
     return obtained
@@ -253,7 +271,8 @@ def submit_application(
     if channel == Channel.ONLINE and applicant.user_id != actor.pk:
         raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
     cleaned = clean_form(item, form_data or {})
-    shareable = {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)}
+    now = now or timezone.now()
+    shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, refs) if m.pk not in shareable and m.pk not in produced]
     if missing:
@@ -263,7 +282,6 @@ def submit_application(
             {"missing": [{"material_id": m.pk, "name": m.name} for m in missing]},
         )
     version = item.process.latest_version()
-    now = now or timezone.now()
     due = calendar.deadline_after(now, item.promised_days)
     try:
         with transaction.atomic():
@@ -277,7 +295,8 @@ def submit_application(
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
-            shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant, refs=refs, now=now)
+            shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant, refs=refs,
+                                        shareable=shareable, now=now)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
                        materials=len(refs), shared=[m.material.name for m in shared],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)

@@ -29,11 +29,11 @@ from yiwang.cases.services.intake import MaterialRef, clean_form, form_invalid, 
 from yiwang.catalog import packages as catalog_packages
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import LifeEventPackage
+from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core import calendar
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.services import record_audit
-from yiwang.exchange.selectors import materials_provable_by_sharing
 
 
 def _check_form(fields: list[catalog_packages.CombinedField], members: list[Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -76,8 +76,8 @@ def _check_materials(
                                _("材料「%(m)s」提交了两次，每份材料只需提交一次。") % {"m": by_key[ref.material_id].name},
                                {"material_id": ref.material_id})
         given[ref.material_id] = ref.upload_id
-    shareable = {p.material_id for member in members for p in materials_provable_by_sharing(item=member.item,
-                                                                                           applicant=applicant)}
+    shareable = {m for member in members for m, how in material_provisions(member.item, applicant).items()
+                 if how == Provision.SHARING}
     missing = [g for g in groups if g.key not in given
                and any(m.required and m.pk not in shareable for m in g.materials)]
     if missing:

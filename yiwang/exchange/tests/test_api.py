@@ -196,7 +196,8 @@ def test_the_steward_page_shows_each_field_asked_in_clear_and_grants_only_what_i
     client.force_login(county.ga_steward)
     # then the page names the fields by label and shows that name is asked unmasked, with its own box
     page = client.get("/work/exchange/subscriptions/").content.decode()
-    assert "姓名（name）" in page and "住址（address）" in page and "申请以原值提供（不脱敏）" in page
+    assert "<li>姓名 " in page and "<li>住址</li>" in page and "申请以原值提供（不脱敏）" in page
+    assert "（name）" not in page and "（address）" not in page  # labels, never the field names (issue 16)
     assert 'name="clear_fields" value="name"' in page and 'name="clear_fields" value="address"' not in page
     # when the steward approves without ticking it, and without gender
     client.post(f"/work/exchange/subscriptions/{sub.pk}/approve/", {

@@ -10,7 +10,15 @@ from yiwang.core.demo import seed_core
 from yiwang.core.ids import is_valid_citizen_id, is_valid_uscc
 from yiwang.exchange import services
 from yiwang.exchange.demo import population, seed_exchange
-from yiwang.exchange.models import AccessLog, DataResource, Dataset, MaterialProof, NegativeListEntry, Subscription
+from yiwang.exchange.models import (
+    AccessLog,
+    DataResource,
+    Dataset,
+    LookupReview,
+    MaterialProof,
+    NegativeListEntry,
+    Subscription,
+)
 from yiwang.exchange.policy import Consumer
 
 pytestmark = pytest.mark.django_db
@@ -46,5 +54,11 @@ def test_demo_seed_is_rich_consistent_and_idempotent():
     # and sees the demo accesses to her data
     client = Client()
     client.force_login(citizen.user)
-    assert "县市场监督管理局" in client.get("/me/data-usage/").content.decode()
-    assert AccessLog.objects.filter(case_reference__startswith="DEMO-").count() == 4
+    page = client.get("/me/data-usage/").content.decode()
+    assert "县市场监督管理局" in page and "企业开办咨询：核验拟任法定代表人的身份信息" in page
+    # the seeded uses are what they say (staff at a counter, with a reason the steward reviews), never
+    # a case number the person cannot open
+    seeded = AccessLog.objects.filter(channel="web")
+    assert seeded.count() == 4 and not seeded.exclude(case_reference="").exists()
+    assert not AccessLog.objects.filter(case_reference__startswith="DEMO-").exists()
+    assert LookupReview.objects.filter(access__in=seeded, status="pending").count() == 4
