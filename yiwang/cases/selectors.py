@@ -152,7 +152,7 @@ def may_view(user: AbstractBaseUser, case: Case) -> bool:
 
 def case_for_viewer(user: AbstractBaseUser, number: str) -> Case:
     case = (
-        Case.objects.select_related("item", "item__department", "applicant", "department", "current_department",
+        Case.objects.select_related("item", "item__department", "applicant", "agent", "department", "current_department",
                                     "process_version", "process_version__definition")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(number=number)

@@ -29,11 +29,14 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items
 from yiwang.core.bounds import parse_id
 from yiwang.core.downloads import file_download
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import DomainError, Forbidden
 from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
 from yiwang.exchange.selectors import materials_provable_by_sharing
+from yiwang.identity import services as identity
+from yiwang.identity.selectors import usable_authorisations
+from yiwang.identity.views import on_behalf_choice
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,6 +91,21 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if applicant is None:
         messages.error(request, _("当前账号不是申请人账号，无法在网上申请；窗口人员请使用“窗口代录”。"))
         return redirect("catalog:guide", code=code)
+    # 委托代办: an agent chooses whom they apply for; the level asked is the agent's own (before
+    # the form is filled, so nobody fills in a form they cannot submit)
+    own = applicant
+    on_behalf = None
+    choice = on_behalf_choice(request)
+    try:
+        if choice is not None:
+            on_behalf = next((a for a in usable_authorisations(own) if a.pk == choice), None)
+            if on_behalf is None:
+                raise Forbidden("not_authorised_agent", _("该委托不存在、已撤销或已过期，不能代为申请。"))
+            identity.authorisation_for(agent=own, principal=on_behalf.principal, item=item)
+            applicant = on_behalf.principal
+        identity.require_level(applicant=own, item=item)
+    except DomainError as exc:
+        return render(request, "identity/refused.html", {"error": exc}, status=exc.status)
     values: dict[str, Any] = {}
     staged: dict[int, int] = {}
     eligibility = None
@@ -116,6 +134,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "eligibility": eligibility, "has_rules": bool(item.instant_rules_id),
         "staged": staged, "staged_names": _staged_names(staged),
         "provable": {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)},
+        "on_behalf": on_behalf, "authorisations": usable_authorisations(own),
     })
 
 
