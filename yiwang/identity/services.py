@@ -4,8 +4,10 @@ sharing gateway, L3 at the window) and authorisations to act for someone else (�
 Every write is one function with the acting person passed explicitly and its audit record in the
 same transaction. Two exceptions to "one transaction", each on purpose:
 
-* a wrong guess at a code is counted and committed *before* the refusal is raised, so that
-  rolling back the request cannot undo the count (that is what stops brute force);
+* a wrong guess at a code is counted in its own statement *before* the refusal is raised, and
+  the registration services call ``verify_code`` before they open their transaction, so the
+  refusal does not undo the count (that is what stops brute force). Do not call ``verify_code``
+  inside a transaction that the refusal rolls back (Yiwang does not set ATOMIC_REQUESTS);
 * a failed verification is recorded (and committed) before its refusal is raised, so that the
   history shows every attempt.
 """
@@ -183,7 +185,7 @@ def verify_code(*, phone: str, code: str, purpose: str = CodePurpose.REGISTER,
     if row.attempts >= limit:
         raise InvalidInput(Code.CODE_ATTEMPTS_EXCEEDED, _("验证码错误次数过多，已失效，请重新获取。"), {"field": "code"})
     if not re.fullmatch(r"\d{6}", code) or not _code_matches(row.code_hash, code):
-        # counted in its own statement, outside any transaction the caller may roll back
+        # counted before the refusal (see the module docstring: callers keep this outside their transaction)
         with transaction.atomic():
             VerificationCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
         used = row.attempts + 1
