@@ -61,10 +61,3 @@ class AuthorisationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("principal__name", "agent__name", "paper_reference")
     list_select_related = ("principal", "agent")
     actions = (revoke_selected,)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # the revoke action needs the change permission; the form stays read-only (no fields editable)
-        return obj is None and bool(request.user.is_superuser)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [f.name for f in self.model._meta.fields] + ["items"]

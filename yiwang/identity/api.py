@@ -61,7 +61,7 @@ class RegisteredOut(Schema):
     level: int
 
 
-class VerificationOut(Schema):
+class RealNameCheckOut(Schema):
     at: dt.datetime
     level: int
     method: str
@@ -75,7 +75,7 @@ class IdentityOut(Schema):
     kind: str
     level: int
     level_label: str
-    verifications: list[VerificationOut]
+    verifications: list[RealNameCheckOut]
 
 
 class AuthorisationIn(Schema):
