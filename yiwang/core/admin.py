@@ -394,4 +394,4 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("case_number",)
     # the address (the applicant's, or one to a phone being registered) and a one-time code are decrypted
     # only by the sender
-    exclude = ("applicant", "address", "secret_body")
+    exclude = ("applicant", "address", "sealed_body")

@@ -343,7 +343,7 @@ class OutboxMessage(models.Model):
     address = EncryptedTextField(blank=True, context="core.OutboxMessage.address")
     # a body with a secret in it (a verification code): encrypted, erased once sent, failed or
     # discarded; ``body`` then holds the text with the secret blanked out, for the record
-    secret_body = EncryptedTextField(blank=True, context="core.OutboxMessage.secret_body")
+    sealed_body = EncryptedTextField(blank=True, context="core.OutboxMessage.sealed_body")
     # a message worth nothing after this time (a code that has expired) is discarded, not sent late
     discard_after = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=16)

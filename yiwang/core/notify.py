@@ -180,18 +180,18 @@ def notify_applicant(
 
 
 def send_to_address(
-    *, address_field: str, address: str, kind: str, subject: str, body: str, secret_body: str = "",
+    *, address_field: str, address: str, kind: str, subject: str, body: str, sealed_body: str = "",
     discard_after: dt.datetime | None = None,
 ) -> list[OutboxMessage]:
     """Queue a message to an address that belongs to no applicant yet (a one-time code to the
     phone someone is registering), on every configured channel that reaches that kind of address
-    (``address_field``: ``phone`` or ``email``). ``secret_body``, when given, is what is sent;
+    (``address_field``: ``phone`` or ``email``). ``sealed_body``, when given, is what is sent;
     it is stored encrypted and erased once the row is done, and ``body`` (the record) must not
     contain the secret. Call inside the event's transaction, like ``notify_applicant``."""
     names = [name for name in channel_settings() if get_channel(name).address_field == address_field]
     rows = OutboxMessage.objects.bulk_create([
         OutboxMessage(applicant=None, address=address, channel=name, kind=kind, subject=subject[:200], body=body,
-                      secret_body=secret_body, discard_after=discard_after)
+                      sealed_body=sealed_body, discard_after=discard_after)
         for name in names
     ])
     if rows:
@@ -242,7 +242,7 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
     attempts = row.attempts + 1
     if row.discard_after is not None and row.discard_after <= now:
         OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
-                                                        secret_body="", last_error="expired before it could be sent")
+                                                        sealed_body="", last_error="expired before it could be sent")
         return OutboxStatus.SKIPPED
     try:
         channel = get_channel(row.channel)
@@ -250,10 +250,10 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         address = row.address or (getattr(row.applicant, channel.address_field, "") if row.applicant else "") or ""
         if not address:
             OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
-                                                            secret_body="", last_error="no address")
+                                                            sealed_body="", last_error="no address")
             return OutboxStatus.SKIPPED
         with translation.override(settings.LANGUAGE_CODE):
-            channel.send(to=address, subject=row.subject, body=row.secret_body or row.body)
+            channel.send(to=address, subject=row.subject, body=row.sealed_body or row.body)
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried, never propagated
         max_attempts = int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
         failed = attempts >= max_attempts
@@ -261,14 +261,14 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         next_at = now + backoff(attempts)
         OutboxMessage.objects.filter(pk=row.pk).update(
             status=status, attempts=attempts, next_attempt_at=next_at,
-            **({"secret_body": ""} if failed else {}),
+            **({"sealed_body": ""} if failed else {}),
             last_error=f"{type(exc).__name__}: {exc}"[:500])
         logger.warning("notification %s via %s failed (attempt %d): %s", row.pk, row.channel, attempts, exc)
         if not failed:
             _schedule_retry(row.pk, next_at)
         return status
     OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
-                                                    secret_body="", last_error="")
+                                                    sealed_body="", last_error="")
     return OutboxStatus.SENT
 
 

@@ -157,7 +157,7 @@ def request_code(*, phone: str, ip_address: str | None, purpose: str = CodePurpo
             body = "【一网通办】您的注册验证码为 %(code)s，%(m)s 分钟内有效。请勿告诉他人。"
             notify.send_to_address(address_field="phone", address=value, kind="identity_code", subject="注册验证码",
                                    body=body % {"code": "******", "m": minutes},
-                                   secret_body=body % {"code": code, "m": minutes}, discard_after=expires)
+                                   sealed_body=body % {"code": code, "m": minutes}, discard_after=expires)
         record_audit(actor=None, event_type="identity_code_sent", subject_type="identity_code", subject_id=row.pk,
                      at=now, details={"phone": mask_phone(value), "purpose": purpose, "ip": ip_address or ""})
     return row

@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='outboxmessage',
-            name='secret_body',
-            field=yiwang.crypto.fields.EncryptedTextField(blank=True, context='core.OutboxMessage.secret_body'),
+            name='sealed_body',
+            field=yiwang.crypto.fields.EncryptedTextField(blank=True, context='core.OutboxMessage.sealed_body'),
         ),
         migrations.AlterField(
             model_name='outboxmessage',

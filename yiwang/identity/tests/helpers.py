@@ -13,7 +13,7 @@ from yiwang.testing import factories
 def last_code() -> str:
     """The code in the newest registration SMS still waiting to be sent (read as the sender would)."""
     row = OutboxMessage.objects.filter(kind="identity_code").order_by("-id").first()
-    found = re.search(r"\d{6}", row.secret_body or "") if row else None
+    found = re.search(r"\d{6}", row.sealed_body or "") if row else None
     if not found:
         raise AssertionError("no code was sent")
     return found.group(0)

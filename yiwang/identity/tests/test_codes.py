@@ -32,7 +32,7 @@ def test_the_code_is_stored_only_as_a_keyed_hash_and_reaches_the_phone_once(sett
     code = sent[-1]["body"].split("验证码为 ")[1][:6]
     assert code.isdigit() and code not in row.code_hash and PHONE not in row.phone_index
     outbox = OutboxMessage.objects.get(kind="identity_code")
-    assert outbox.status == OutboxStatus.SENT and outbox.secret_body == "" and code not in outbox.body
+    assert outbox.status == OutboxStatus.SENT and outbox.sealed_body == "" and code not in outbox.body
 
 
 def test_an_expired_code_is_refused(settings):
@@ -127,4 +127,4 @@ def test_a_code_that_expired_in_the_outbox_is_discarded_not_sent_late():
     row = OutboxMessage.objects.get(kind="identity_code")
     status = notify.send_outbox_message(row.pk, now=row.discard_after + dt.timedelta(seconds=1))
     row.refresh_from_db()
-    assert status == OutboxStatus.SKIPPED and row.secret_body == ""
+    assert status == OutboxStatus.SKIPPED and row.sealed_body == ""

@@ -154,6 +154,14 @@ def test_the_agent_applies_within_the_scope_and_the_case_records_both(county):
     from yiwang.cases.selectors import applicant_cases
 
     assert case in applicant_cases(county["citizen2"])
+    # and the case page names the agent to the principal
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(county["citizen2"])
+    page = client.get(reverse("cases:my_case", args=[case.number])).content.decode()
+    assert 'id="case-agent"' in page and agent.name in page
 
 
 def test_the_agent_is_refused_outside_the_scope_after_expiry_after_revocation_and_without_one(county):
