@@ -35,7 +35,7 @@ class VerificationCode(models.Model):
     purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
     phone_index = models.CharField(max_length=64, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=96)  # "<16 hex salt>$<64 hex HMAC-SM3>"
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

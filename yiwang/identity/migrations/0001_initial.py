@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(choices=[('register', '注册')], max_length=16)),
                 ('phone_index', models.CharField(db_index=True, max_length=64)),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('code_hash', models.CharField(max_length=64)),
+                ('code_hash', models.CharField(max_length=96)),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
