@@ -35,6 +35,7 @@ from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
+from yiwang.identity.selectors import usable_authorisations
 
 router = Router(tags=["cases"])
 
@@ -80,6 +81,8 @@ class ApplicationIn(Schema):
                                  "characters")
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
+    on_behalf_of: DbId | None = Field(None, description="委托代办: the id of an authorisation you hold (GET "
+                                      "/identity/authorisations); the case's applicant is then its principal")
 
 
 class CaseStepOut(Schema):
@@ -135,6 +138,7 @@ class CaseOut(Schema):
     item_name: str
     department: str
     applicant: ApplicantOut
+    agent: ApplicantOut | None = Field(None, description="委托代办: who applied for the applicant, if someone did")
     channel: str
     status: str
     status_label: str
@@ -299,6 +303,7 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
     return {
         "number": case.number, "item_code": case.item.code, "item_name": case.item.name,
         "department": case.department.display_name, "applicant": applicant_out(case.applicant, full),
+        "agent": applicant_out(case.agent, full) if case.agent_id else None,
         "channel": case.channel, "status": case.status, "status_label": str(case.get_status_display()),
         "submitted_at": case.submitted_at, "accepted_at": case.accepted_at, "decided_at": case.decided_at,
         "closed_at": case.closed_at, "promised_days": case.promised_days, "due_at": case.due_at,
@@ -376,6 +381,11 @@ def create_application(
         if applicant is None:
             raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE,
                                _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+        if payload.on_behalf_of is not None:
+            held = next((a for a in usable_authorisations(applicant) if a.pk == payload.on_behalf_of), None)
+            if held is None:
+                raise Forbidden("not_authorised_agent", _("该委托不存在、已撤销或已过期，不能代为申请。"))
+            applicant = held.principal  # submit_application checks the scope and the agent's level
         channel = Channel.ONLINE
     case, created = services.submit_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),

@@ -55,6 +55,12 @@ class Case(models.Model):
                                    help_text="The item's implementing department, kept for grouping")
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submitted_cases")
+    # 委托代办: the applicant above is the principal; the person who applied for them, and under
+    # which recorded authorisation
+    agent = models.ForeignKey(Applicant, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_as_agent",
+                              verbose_name=_("代办人"))
+    authorisation = models.ForeignKey("identity.Authorisation", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="cases", verbose_name=_("委托代办授权"))
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     form_data = models.JSONField(default=dict, blank=True)

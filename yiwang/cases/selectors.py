@@ -25,7 +25,7 @@ from yiwang.catalog.labels import step_label
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
-from yiwang.core.models import ApplicantKind, AuditEvent, Department, Role, wants_english_names
+from yiwang.core.models import Applicant, ApplicantKind, AuditEvent, Department, Role, wants_english_names
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 
 GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
@@ -153,7 +153,7 @@ def may_view(user: AbstractBaseUser, case: Case) -> bool:
 
 def case_for_viewer(user: AbstractBaseUser, number: str) -> Case:
     case = (
-        Case.objects.select_related("item", "item__department", "applicant", "department", "current_department",
+        Case.objects.select_related("item", "item__department", "applicant", "agent", "department", "current_department",
                                     "process_version", "process_version__definition")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(number=number)
@@ -422,3 +422,9 @@ def package_progress(application: Any) -> dict[str, Any]:
     cases = [m.case for m in application.members.all()]
     finished = [c for c in cases if not c.is_open]
     return {"cases": len(cases), "finished": len(finished), "done": len(finished) == len(cases) and bool(cases)}
+
+
+def cases_made_for(applicant: Applicant, limit: int = 20) -> list[Case]:
+    """Cases an agent made for this applicant (委托代办), newest first."""
+    return list(Case.objects.filter(applicant=applicant, agent__isnull=False)
+                .select_related("item", "agent").order_by("-submitted_at")[:limit])

@@ -38,11 +38,14 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import Provision, item_guide, material_provisions, search_items
 from yiwang.core.bounds import parse_id
 from yiwang.core.downloads import file_download
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import DomainError, Forbidden
 from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
 from yiwang.exchange.selectors import steward_workbench
+from yiwang.identity import services as identity
+from yiwang.identity.selectors import usable_authorisations
+from yiwang.identity.views import on_behalf_choice
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,6 +100,21 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if applicant is None:
         messages.error(request, _("当前账号不是申请人账号，无法在网上申请；窗口人员请使用“窗口代录”。"))
         return redirect("catalog:guide", code=code)
+    # 委托代办: an agent chooses whom they apply for; the level asked is the agent's own (before
+    # the form is filled, so nobody fills in a form they cannot submit)
+    own = applicant
+    on_behalf = None
+    choice = on_behalf_choice(request)
+    try:
+        if choice is not None:
+            on_behalf = next((a for a in usable_authorisations(own) if a.pk == choice), None)
+            if on_behalf is None:
+                raise Forbidden("not_authorised_agent", _("该委托不存在、已撤销或已过期，不能代为申请。"))
+            identity.authorisation_for(agent=own, principal=on_behalf.principal, item=item)
+            applicant = on_behalf.principal
+        identity.require_level(applicant=own, item=item)
+    except DomainError as exc:
+        return render(request, "identity/refused.html", {"error": exc}, status=exc.status)
     values: dict[str, Any] = {}
     staged: dict[int, int] = {}
     eligibility = None
@@ -130,6 +148,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "staged": staged, "staged_names": _staged_names(staged),
         "provable": {m for m, how in provisions.items() if how == Provision.SHARING and m not in not_obtained},
         "not_obtained": not_obtained,
+        "on_behalf": on_behalf, "authorisations": usable_authorisations(own),
     })
 
 
@@ -154,7 +173,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(selectors.applicant_cases(request.user), 20).get_page(request.GET.get("page"))
     rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in page]
-    return render(request, "cases/my_cases.html", {"page": page, "rows": rows})
+    applicant = getattr(request.user, "applicant", None)
+    made_for_me = selectors.cases_made_for(applicant) if applicant is not None else []
+    return render(request, "cases/my_cases.html", {"page": page, "rows": rows, "made_for_me": made_for_me})
 
 
 def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:

@@ -139,12 +139,13 @@ class ServiceItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
         css = {"all": ("css/admin-catalog.css",)}
     list_display = ("code", "name", "department", "item_type", "applicant_scope", "online_depth", "promised_days",
                     "legal_days", "process", "is_active")
-    list_filter = ("is_active", "department", "item_type", "online_depth", "applicant_scope", "process")
+    list_filter = ("is_active", "department", "item_type", "online_depth", "applicant_scope", "required_level", "process")
     search_fields = ("code", "name", "keywords", "department__name")
     list_select_related = ("department", "process")
     autocomplete_fields = ("process",)
     fieldsets = (
-        (None, {"fields": ("code", "name", "item_type", "department", "applicant_scope", "is_active")}),
+        (None, {"fields": ("code", "name", "item_type", "department", "applicant_scope", "required_level",
+                           "is_active")}),
         ("办理要求", {"fields": ("legal_days", "promised_days", "fee_description", "online_depth", "location",
                              "office_hours", "delivery_methods")}),
         ("办事指南", {"fields": ("conditions", "legal_basis", "keywords")}),

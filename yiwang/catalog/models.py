@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.models import ApplicantKind, Department
+from yiwang.core.models import ApplicantKind, Department, RealNameLevel
 
 
 class ItemType(models.TextChoices):
@@ -136,6 +136,10 @@ class ServiceItem(models.Model):
     instant_rules = models.ForeignKey(
         RuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="items", verbose_name=_("秒批规则"),
         help_text=_("配置后，网上申请在所有规则通过时由系统即时受理并办结（秒批）；任一规则不通过则转人工并注明原因。"),
+    )
+    required_level = models.PositiveSmallIntegerField(
+        _("实名等级要求"), choices=RealNameLevel.choices, default=RealNameLevel.NONE,
+        help_text=_("网上申请（本人或代办人）须达到的实名等级；窗口当面办理时由窗口人员核验身份。"),
     )
     is_active = models.BooleanField(_("在用"), default=True)
 

@@ -392,4 +392,6 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "channel", "kind", "case_number", "status", "attempts", "next_attempt_at", "last_error")
     list_filter = ("status", "channel", "kind")
     search_fields = ("case_number",)
-    exclude = ("applicant",)  # the address is the applicant's, decrypted only by the sender
+    # the address (the applicant's, or one to a phone being registered) and a one-time code are decrypted
+    # only by the sender
+    exclude = ("applicant", "address", "sealed_body")

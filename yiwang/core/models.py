@@ -105,6 +105,18 @@ class Applicant(models.Model):
         super().save(*args, **kwargs)
 
 
+class RealNameLevel(models.IntegerChoices):
+    """How sure the platform is that an account is the person (or organisation) it names (实名等级).
+
+    Defined here, at the bottom, because a service item requires a level (``catalog``) and the
+    identity app raises it (``identity``); what each level means is in docs/identity.md."""
+
+    NONE = 0, _("无要求/未实名")
+    L1 = 1, _("L1 自我声明")
+    L2 = 2, _("L2 公安人口库核验")
+    L3 = 3, _("L3 窗口当面核验")
+
+
 class Role(models.TextChoices):
     CLERK = "clerk", _("综合窗口人员")
     REVIEWER = "reviewer", _("审查人员")
@@ -344,7 +356,15 @@ class OutboxMessage(models.Model):
 
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="outbox")
-    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="+")
+    # a notice to an applicant names them; a one-time code to a phone not yet registered (identity)
+    # names no one and carries its address, encrypted, instead
+    applicant = models.ForeignKey(Applicant, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    address = EncryptedTextField(blank=True, context="core.OutboxMessage.address")
+    # a body with a secret in it (a verification code): encrypted, erased once sent, failed or
+    # discarded; ``body`` then holds the text with the secret blanked out, for the record
+    sealed_body = EncryptedTextField(blank=True, context="core.OutboxMessage.sealed_body")
+    # a message worth nothing after this time (a code that has expired) is discarded, not sent late
+    discard_after = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=16)
     kind = models.CharField(max_length=40)
     case_number = models.CharField(max_length=32, blank=True)

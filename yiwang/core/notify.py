@@ -179,6 +179,26 @@ def notify_applicant(
     return notice
 
 
+def send_to_address(
+    *, address_field: str, address: str, kind: str, subject: str, body: str, sealed_body: str = "",
+    discard_after: dt.datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue a message to an address that belongs to no applicant yet (a one-time code to the
+    phone someone is registering), on every configured channel that reaches that kind of address
+    (``address_field``: ``phone`` or ``email``). ``sealed_body``, when given, is what is sent;
+    it is stored encrypted and erased once the row is done, and ``body`` (the record) must not
+    contain the secret. Call inside the event's transaction, like ``notify_applicant``."""
+    names = [name for name in channel_settings() if get_channel(name).address_field == address_field]
+    rows = OutboxMessage.objects.bulk_create([
+        OutboxMessage(applicant=None, address=address, channel=name, kind=kind, subject=subject[:200], body=body,
+                      sealed_body=sealed_body, discard_after=discard_after)
+        for name in names
+    ])
+    if rows:
+        transaction.on_commit(functools.partial(enqueue_sends, [r.pk for r in rows]))
+    return rows
+
+
 def enqueue_sends(outbox_ids: list[int]) -> None:
     """Queue the sends; a queue that fails is logged and the rows wait for ``send_due_outbox``."""
     from yiwang.core.tasks import send_notifications
@@ -220,16 +240,20 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         return row or "missing"
     row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
     attempts = row.attempts + 1
+    if row.discard_after is not None and row.discard_after <= now:
+        OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
+                                                        sealed_body="", last_error="expired before it could be sent")
+        return OutboxStatus.SKIPPED
     try:
         channel = get_channel(row.channel)
         # the only place the address is decrypted
-        address = getattr(row.applicant, channel.address_field, "") or ""
+        address = row.address or (getattr(row.applicant, channel.address_field, "") if row.applicant else "") or ""
         if not address:
             OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
-                                                            last_error="no address")
+                                                            sealed_body="", last_error="no address")
             return OutboxStatus.SKIPPED
         with translation.override(settings.LANGUAGE_CODE):
-            channel.send(to=address, subject=row.subject, body=row.body)
+            channel.send(to=address, subject=row.subject, body=row.sealed_body or row.body)
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried, never propagated
         max_attempts = int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
         failed = attempts >= max_attempts
@@ -237,13 +261,14 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         next_at = now + backoff(attempts)
         OutboxMessage.objects.filter(pk=row.pk).update(
             status=status, attempts=attempts, next_attempt_at=next_at,
+            **({"sealed_body": ""} if failed else {}),
             last_error=f"{type(exc).__name__}: {exc}"[:500])
         logger.warning("notification %s via %s failed (attempt %d): %s", row.pk, row.channel, attempts, exc)
         if not failed:
             _schedule_retry(row.pk, next_at)
         return status
     OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
-                                                    last_error="")
+                                                    sealed_body="", last_error="")
     return OutboxStatus.SENT
 
 

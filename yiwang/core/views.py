@@ -85,6 +85,8 @@ class LoginView(auth_views.LoginView):
             "idle": _("您长时间未操作，为保护账号安全已自动退出，请重新登录。"),
             "absolute": _("登录时间已达上限，为保护账号安全已自动退出，请重新登录。"),
         }.get(self.request.GET.get("reason", ""))
+        # the demo password is the demo's: a production site must not print it under its login form
+        context["demo_mode"] = bool(getattr(settings, "YIWANG_DEMO_MODE", False))
         return context
 
 

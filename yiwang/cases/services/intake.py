@@ -27,6 +27,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.exchange.services import prove_materials
+from yiwang.identity import services as identity
 
 logger = logging.getLogger(__name__)
 
@@ -268,8 +269,16 @@ def submit_application(
             _("事项「%(item)s」的服务对象是%(scope)s，不受理%(kind)s的申请。")
             % {"item": item.name, "scope": item.get_applicant_scope_display(), "kind": applicant.get_kind_display()},
         )
-    if channel == Channel.ONLINE and applicant.user_id != actor.pk:
-        raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
+    authorisation = None
+    if channel == Channel.ONLINE:
+        # online, the person at the keyboard is the applicant or an agent the applicant authorised
+        # (委托代办); either way their own account must reach the item's real-name level
+        own = getattr(actor, "applicant", None)
+        if own is None:
+            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("只能以本人或本单位名义在网上申请。"))
+        if applicant.user_id != actor.pk:
+            authorisation = identity.authorisation_for(agent=own, principal=applicant, item=item, now=now)
+        identity.require_level(applicant=own, item=item)
     cleaned = clean_form(item, form_data or {})
     now = now or timezone.now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
@@ -290,7 +299,8 @@ def submit_application(
                 channel=channel, status=CaseStatus.SUBMITTED, form_data=cleaned, process_version=version,
                 submitted_at=now, promised_days=item.promised_days, due_at=due,
                 warn_at=calendar.warning_at(due, item.promised_days), idempotency_key=idempotency_key or None,
-                current_step=STEP_WINDOW,
+                current_step=STEP_WINDOW, authorisation=authorisation,
+                agent=authorisation.agent if authorisation is not None else None,
             )
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
@@ -298,7 +308,8 @@ def submit_application(
             shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant, refs=refs,
                                         shareable=shareable, now=now)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
-                       materials=len(refs), shared=[m.material.name for m in shared],
+                       materials=len(refs), **({"agent": authorisation.agent_id, "authorisation": authorisation.pk}
+                                               if authorisation is not None else {}), shared=[m.material.name for m in shared],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)
             if item.instant_rules_id and channel == Channel.ONLINE:
                 decide_instantly(case=case, now=now)

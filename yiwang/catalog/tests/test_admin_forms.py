@@ -31,7 +31,7 @@ def item_post(item, rows, delivery=("window", "post")):
     """The admin change form as a browser posts it: the item's fields, the form rows, the inline."""
     data = {
         "code": item.code, "name": item.name, "item_type": item.item_type, "department": item.department_id,
-        "applicant_scope": item.applicant_scope, "is_active": "on", "legal_days": item.legal_days,
+        "applicant_scope": item.applicant_scope, "required_level": item.required_level, "is_active": "on", "legal_days": item.legal_days,
         "promised_days": item.promised_days, "fee_description": item.fee_description,
         "online_depth": item.online_depth, "location": "", "office_hours": "", "conditions": "", "legal_basis": "",
         "keywords": "", "process": item.process_id, "delivery_methods": list(delivery),
