@@ -1,7 +1,7 @@
 """Benchmark of the appeal dispatch classifier on the Teddy Cup 2020 appeals (shared data, never committed).
 
     .venv/bin/python bench/classifier.py [--data-dir ../shared/data/appeals] [--folds 5] [--inner-folds 3]
-                                         [--target-precision 0.95] [--speed-messages 1000]
+                                         [--target-precision 0.95] [--speed-messages 1000] [--jobs 2]
 
 What it does, in one run:
 1. **nested cross-validation** over ``train.csv``: 5 outer folds (stratified, shuffled,
@@ -31,6 +31,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import multiprocessing
 import os
 import platform
 import statistics
@@ -43,6 +44,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(14)]  # 0.30 … 0.95
+
+
+_FORKED: dict = {}
+
+
+def _forked_fold(index: int):
+    return _FORKED["run"](index)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -68,6 +76,7 @@ def main() -> None:
                         help="Precision the dispatch threshold must reach on the inner folds.")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--speed-messages", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=1, help="Outer folds run in this many processes.")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="yiwang-bench-classifier-")
@@ -112,13 +121,8 @@ def main() -> None:
         top = classifier.predict(classifier.Predictor(pipeline), [texts[i] for i in test_ix], k=1)
         return [t[0][0] for t in top], [t[0][1] for t in top]
 
-    outer = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
-    folds = []
-    pooled = {"truth": [], "nested": [], "v1": [], "titles_baseline": []}
-    dispatch = {"sent": 0, "right": 0, "total": 0}
-    started = time.perf_counter()
-    for k, (train_ix, test_ix) in enumerate(outer.split(np.zeros(len(labels)), labels)):
-        # Inner CV on the outer training part only: choose the recipe and the threshold there.
+    def run_fold(k, train_ix, test_ix):
+        """One outer fold: choose recipe and threshold by inner CV on ``train_ix``, evaluate on ``test_ix``."""
         inner = StratifiedKFold(args.inner_folds, shuffle=True, random_state=args.seed + 1 + k)
         inner_splits = list(inner.split(np.zeros(len(train_ix)), labels[train_ix]))
         inner_scores, inner_oof = {}, {}
@@ -136,33 +140,44 @@ def main() -> None:
         # The outer fold: never seen by the choices above.
         p, c = fit_predict(classifier.RECIPES[chosen], train_ix, test_ix)
         truth = list(labels[test_ix])
-        if chosen == "v1":
-            p_v1 = p
-        else:
-            p_v1, _c = fit_predict(classifier.RECIPES["v1"], train_ix, test_ix)
+        p_v1 = p if chosen == "v1" else fit_predict(classifier.RECIPES["v1"], train_ix, test_ix)[0]
         tv = TfidfVectorizer(tokenizer=classifier.words, token_pattern=None, lowercase=False)
         baseline = make_pipeline(tv, LinearSVC()).fit(
             [texts[i].title for i in train_ix] + [t.title for t in extra_texts], list(labels[train_ix]) + extra_labels)
         p_base = list(baseline.predict([texts[i].title for i in test_ix]))
-        sent = [ok for conf, ok in zip(c, np.array(p) == np.array(truth), strict=True)
+        sent = [bool(ok) for conf, ok in zip(c, np.array(p) == np.array(truth), strict=True)
                 if threshold is not None and conf >= threshold]
-        dispatch["sent"] += len(sent)
-        dispatch["right"] += int(sum(sent))
-        dispatch["total"] += len(truth)
-        fold = {"chosen": chosen, "inner_macro_f1": {n: round(v, 4) for n, v in inner_scores.items()},
+        fold = {"fold": k + 1, "chosen": chosen, "inner_macro_f1": {n: round(v, 4) for n, v in inner_scores.items()},
                 "threshold": threshold,
                 "macro_f1": round(float(f1_score(truth, p, average="macro")), 4),
                 "v1_macro_f1": round(float(f1_score(truth, p_v1, average="macro")), 4),
                 "titles_baseline_macro_f1": round(float(f1_score(truth, p_base, average="macro")), 4),
+                "dispatched": len(sent), "dispatched_right": int(sum(sent)), "n": len(truth),
                 "dispatched_share": round(len(sent) / len(truth), 4),
                 "dispatched_precision": round(sum(sent) / len(sent), 4) if sent else None}
-        folds.append(fold)
-        pooled["truth"] += truth
-        pooled["nested"] += list(p)
-        pooled["v1"] += list(p_v1)
-        pooled["titles_baseline"] += p_base
         print(f"fold {k + 1}: {json.dumps(fold, ensure_ascii=False)} ({time.perf_counter() - started:.0f} s)",
               flush=True)
+        return fold, truth, list(p), list(p_v1), p_base
+
+    outer = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+    splits = [(k, tr, te) for k, (tr, te) in enumerate(outer.split(np.zeros(len(labels)), labels))]
+    started = time.perf_counter()
+    if args.jobs > 1:  # forked workers inherit the data, this closure and Django's setup
+        _FORKED["run"] = lambda i: run_fold(*splits[i])
+        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+            outcomes = pool.map(_forked_fold, range(len(splits)), chunksize=1)
+    else:
+        outcomes = [run_fold(*split) for split in splits]
+    results["nested_cv_seconds"] = round(time.perf_counter() - started)
+    folds = [o[0] for o in outcomes]
+    pooled = {"truth": [], "nested": [], "v1": [], "titles_baseline": []}
+    for _fold, truth, p, p_v1, p_base in outcomes:
+        pooled["truth"] += truth
+        pooled["nested"] += p
+        pooled["v1"] += p_v1
+        pooled["titles_baseline"] += p_base
+    dispatch = {"sent": sum(f["dispatched"] for f in folds), "right": sum(f["dispatched_right"] for f in folds),
+                "total": sum(f["n"] for f in folds)}
 
     def summary(key):
         values = [f[key] for f in folds]

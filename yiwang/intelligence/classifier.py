@@ -130,8 +130,6 @@ class Recipe:
     # Read a message without a body as if its title were its body: the body features then also learn
     # from titles-only examples instead of from the ~1/5 of examples that have a body.
     title_as_body: bool = False
-    # Weight of an example that has a body, relative to a title-only one (messages to classify have bodies).
-    body_example_weight: float = 1.0
 
 
 # Candidates the benchmark's nested cross-validation chooses among; DEFAULT_RECIPE is what training uses.
@@ -139,7 +137,8 @@ RECIPES: dict[str, Recipe] = {
     "v1": Recipe(),
     "title_as_body": Recipe(title_as_body=True),
 }
-DEFAULT_RECIPE = RECIPES["v1"]
+# Chosen by the benchmark's nested cross-validation (docs/benchmarks.md, "Appeal classifier").
+DEFAULT_RECIPE = RECIPES["title_as_body"]
 
 
 def build_pipeline(texts: Sequence[Text], labels: Sequence[str], recipe: Recipe = DEFAULT_RECIPE) -> Pipeline:
@@ -185,11 +184,10 @@ def check_training_labels(labels: Sequence[str]) -> dict[str, int]:
 
 def fit(texts: Sequence[Text], labels: Sequence[str], recipe: Recipe = DEFAULT_RECIPE) -> Pipeline:
     pipeline = build_pipeline(texts, labels, recipe)
-    weights = np.array([recipe.body_example_weight if t.body else 1.0 for t in texts])
     # The calibration's small L-BFGS problems run 3-5x slower (wall clock) with OpenBLAS threads
     # competing for the cores; one thread is faster, and leaves the other core to the web process.
     with threadpool_limits(limits=1, user_api="blas"):
-        pipeline.fit(list(texts), list(labels), classifier__sample_weight=weights)
+        pipeline.fit(list(texts), list(labels))
     return pipeline
 
 
