@@ -38,11 +38,12 @@ class CategoryRouteAdmin(admin.ModelAdmin):
 
 @admin.register(ClassifierModel)
 class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["version", "created_at", "is_active", "accuracy", "macro_f1", "min_confidence", "size_bytes"]
-    readonly_fields = ["version", "created_at", "created_by", "is_active", "labels", "metrics", "training_data",
-                       "sha256", "size_bytes"]
+    list_display = ["version", "created_at", "is_active", "activated_at", "accuracy", "macro_f1", "min_confidence",
+                    "size_bytes"]
+    readonly_fields = ["version", "created_at", "created_by", "is_active", "activated_at", "labels", "metrics",
+                       "training_data", "sha256", "size_bytes"]
     fields = readonly_fields + ["min_confidence"]
-    actions = ["activate"]
+    actions = ["activate", "rollback"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions come from `manage.py train_dispatcher`
@@ -69,6 +70,20 @@ class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         self.message_user(request, _("已启用分拨模型 v%(v)s。") % {"v": row.version}, messages.SUCCESS)
+
+    @admin.action(description=_("回滚到上一个启用的版本（选择当前启用的版本）"))
+    def rollback(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
+        # Selecting the active version is how Django admin starts an action; the selection says
+        # which version is being rolled back, so that a stale page cannot roll back a newer one.
+        if queryset.count() != 1 or not queryset.get().is_active:
+            self.message_user(request, _("请只选择当前启用的版本进行回滚。"), messages.ERROR)
+            return
+        try:
+            row = services.rollback_classifier(actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(request, _("已回滚到分拨模型 v%(v)s。") % {"v": row.version}, messages.SUCCESS)
 
 
 @admin.register(LabelledExample)

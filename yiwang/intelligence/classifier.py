@@ -117,9 +117,34 @@ def bodies(texts: Sequence[Text]) -> list[str]:
     return [t.body for t in texts]
 
 
-def build_pipeline(texts: Sequence[Text], labels: Sequence[str]) -> Pipeline:
+def bodies_or_titles(texts: Sequence[Text]) -> list[str]:
+    """The body, or the title of a message that has none (titles-only training rows, short appeals)."""
+    return [t.body or t.title for t in texts]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """The settings that cross-validation chooses among (``bench/classifier.py``, docs/benchmarks.md)."""
+
+    svm_c: float = 0.5
+    # Read a message without a body as if its title were its body: the body features then also learn
+    # from titles-only examples instead of from the ~1/5 of examples that have a body.
+    title_as_body: bool = False
+
+
+# Candidates the benchmark's nested cross-validation chooses among; DEFAULT_RECIPE is what training uses.
+RECIPES: dict[str, Recipe] = {
+    "v1": Recipe(),
+    "title_as_body": Recipe(title_as_body=True),
+}
+# Chosen by the benchmark's nested cross-validation (docs/benchmarks.md, "Appeal classifier").
+DEFAULT_RECIPE = RECIPES["title_as_body"]
+
+
+def build_pipeline(texts: Sequence[Text], labels: Sequence[str], recipe: Recipe = DEFAULT_RECIPE) -> Pipeline:
     """An unfitted pipeline sized to the training data (small sets get no body features or rarer n-grams)."""
     with_body = sum(1 for t in texts if t.body)
+    body_field = bodies_or_titles if recipe.title_as_body else bodies
     parts: list[tuple[str, Pipeline]] = [
         ("title_words", Pipeline([
             ("field", FunctionTransformer(titles)),
@@ -134,13 +159,13 @@ def build_pipeline(texts: Sequence[Text], labels: Sequence[str]) -> Pipeline:
     ]
     if with_body >= 10:
         parts.append(("body_chars", Pipeline([
-            ("field", FunctionTransformer(bodies)),
+            ("field", FunctionTransformer(body_field)),
             ("tfidf", TfidfVectorizer(analyzer="char", lowercase=False, ngram_range=(1, 3),
                                       sublinear_tf=True, min_df=2 if with_body >= 50 else 1,
                                       max_features=200_000, dtype=np.float32)),
         ])))
     smallest = min(Counter(labels).values())
-    svm = LinearSVC(C=0.5)
+    svm = LinearSVC(C=recipe.svm_c)
     # One SVM fitted on all the data; sigmoid calibration learnt from cross-validated decisions.
     classifier = CalibratedClassifierCV(svm, method="sigmoid", cv=min(3, smallest), ensemble=False)
     return Pipeline([("features", FeatureUnion(parts)), ("classifier", classifier)])
@@ -157,8 +182,8 @@ def check_training_labels(labels: Sequence[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def fit(texts: Sequence[Text], labels: Sequence[str]) -> Pipeline:
-    pipeline = build_pipeline(texts, labels)
+def fit(texts: Sequence[Text], labels: Sequence[str], recipe: Recipe = DEFAULT_RECIPE) -> Pipeline:
+    pipeline = build_pipeline(texts, labels, recipe)
     # The calibration's small L-BFGS problems run 3-5x slower (wall clock) with OpenBLAS threads
     # competing for the cores; one thread is faster, and leaves the other core to the web process.
     with threadpool_limits(limits=1, user_api="blas"):
@@ -168,7 +193,12 @@ def fit(texts: Sequence[Text], labels: Sequence[str]) -> Pipeline:
 
 def evaluate(pipeline: Pipeline, texts: Sequence[Text], labels: Sequence[str]) -> dict:
     """Accuracy, macro-F1 and a per-class table of ``pipeline`` on examples it was not trained on."""
-    predicted = pipeline.predict(list(texts))
+    return scores(labels, list(pipeline.predict(list(texts))))
+
+
+def scores(labels: Sequence[str], predicted: Sequence[str]) -> dict:
+    """Accuracy, macro-F1 (over the true labels) and a per-class table of predictions."""
+    labels, predicted = list(labels), list(predicted)
     classes = sorted(set(labels) | set(predicted))
     precision, recall, f1, support = precision_recall_fscore_support(
         labels, predicted, labels=classes, zero_division=0
@@ -189,6 +219,34 @@ def evaluate(pipeline: Pipeline, texts: Sequence[Text], labels: Sequence[str]) -
 def split(texts: Sequence[Text], labels: Sequence[str], *, test_size: float, seed: int):
     """A stratified split: (train texts, test texts, train labels, test labels)."""
     return train_test_split(list(texts), list(labels), test_size=test_size, random_state=seed, stratify=list(labels))
+
+
+def in_evaluation_set(text: Text, share: float) -> bool:
+    """Whether a message belongs to the evaluation set that no stored version is trained on.
+
+    Decided by the SHA-256 of the normalised text alone, so a message stays on the same side in every
+    training: each version is measured on messages that neither it nor any earlier version has seen,
+    and a new version can be compared with the active one on the same messages.
+    """
+    digest = hashlib.sha256(f"{text.title}\x00{text.body}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") < share * 2**64
+
+
+def evaluation_split(texts: Sequence[Text], labels: Sequence[str], *, share: float):
+    """(train texts, evaluation texts, train labels, evaluation labels) by ``in_evaluation_set``."""
+    train_x, test_x, train_y, test_y = [], [], [], []
+    for text, label in zip(texts, labels, strict=True):
+        if in_evaluation_set(text, share):
+            test_x.append(text)
+            test_y.append(label)
+        else:
+            train_x.append(text)
+            train_y.append(label)
+    return train_x, test_x, train_y, test_y
+
+
+# The field functions a stored pipeline may use, and which text each reads.
+_FIELDS = {titles: "title", bodies: "body", bodies_or_titles: "body_or_title"}
 
 
 def _char_keys(text: str, min_n: int, max_n: int) -> np.ndarray:
@@ -231,7 +289,7 @@ class Predictor:
         offset = 0
         for _name, sub in pipeline.named_steps["features"].transformer_list:
             field, vec = sub.named_steps["field"].func, sub.named_steps["tfidf"]
-            if not (vec.sublinear_tf and vec.use_idf and vec.norm == "l2" and field in (titles, bodies)):
+            if not (vec.sublinear_tf and vec.use_idf and vec.norm == "l2" and field in _FIELDS):
                 raise ModelUnavailable("unexpected feature block in stored pipeline")
             idf = np.asarray(vec.idf_, dtype=np.float64)
             if vec.analyzer == "char":
@@ -241,9 +299,9 @@ class Predictor:
                 items = sorted((_gram_key(g), j) for g, j in vec.vocabulary_.items())
                 keys = np.array([k for k, _j in items], dtype=np.uint64)
                 ids = np.array([j for _k, j in items], dtype=np.int64)
-                self.blocks.append(("char", field is bodies, (min_n, max_n, keys, ids), idf, offset))
+                self.blocks.append(("char", _FIELDS[field], (min_n, max_n, keys, ids), idf, offset))
             else:
-                self.blocks.append(("words", field is bodies, (vec.build_analyzer(), vec.vocabulary_), idf, offset))
+                self.blocks.append(("words", _FIELDS[field], (vec.build_analyzer(), vec.vocabulary_), idf, offset))
             offset += len(vec.vocabulary_)
         calibrated = pipeline.named_steps["classifier"]
         (fitted,) = calibrated.calibrated_classifiers_
@@ -284,8 +342,8 @@ class Predictor:
         indptr = [0]
         for text in texts:
             n = indptr[-1]
-            for kind, is_body, spec, idf, offset in self.blocks:
-                value = text.body if is_body else text.title
+            for kind, field, spec, idf, offset in self.blocks:
+                value = text.title if field == "title" else text.body or (text.title if field == "body_or_title" else "")
                 idx, tf = (self._char_counts if kind == "char" else self._word_counts)(value, spec)
                 if not len(idx):
                     continue

@@ -14,3 +14,4 @@ class IntelligenceErrorCode:
     UNKNOWN_CATEGORY = "unknown_category"
     DEPARTMENT_NOT_FOUND = "department_not_found"
     NOT_STAFF = "not_staff"
+    NOTHING_TO_ROLL_BACK = "classifier_nothing_to_roll_back"

@@ -16,7 +16,7 @@ class ClassifierModel(models.Model):
     The fitted pipeline is stored in the database (``ClassifierArtifact``, so that every web process
     and machine loads the same bytes) with its SHA-256 and an HMAC of the digest here;
     ``classifier.load`` checks both before unpickling. Rows are never updated after training except
-    ``is_active`` and ``min_confidence``.
+    ``is_active``, ``activated_at`` and ``min_confidence``.
     """
 
     version = models.PositiveIntegerField(_("版本"), unique=True)
@@ -24,6 +24,9 @@ class ClassifierModel(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("训练人"))
     is_active = models.BooleanField(_("当前启用"), default=False)
+    # When this version last became the active one: a rollback returns to the version activated
+    # most recently before the current one.
+    activated_at = models.DateTimeField(_("最近启用时间"), null=True, blank=True, editable=False)
     labels = models.JSONField(_("类别"), default=list)
     metrics = models.JSONField(_("评估指标"), default=dict, blank=True,
                                help_text=_("留出集上的准确率、宏平均 F1 和各类别指标"))

@@ -9,12 +9,24 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from yiwang.intelligence.models import CategoryRoute, ClassifierArtifact, ClassifierModel, LabelledExample
+from yiwang.intelligence.models import (
+    CategoryRoute,
+    ClassifierArtifact,
+    ClassifierModel,
+    ExampleSource,
+    LabelledExample,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_MAX_BATCH = 1000
+# A retrained version whose macro-F1 on the evaluation set is lower than the active version's by
+# more than this is stored but not promoted.
+DEFAULT_MAX_REGRESSION = 0.01
+# The scheduled retraining runs only when at least this many corrections arrived since the active
+# version was trained.
+DEFAULT_RETRAIN_MIN_CORRECTIONS = 20
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,19 @@ def max_batch() -> int:
     return int(_configured("YIWANG_CLASSIFY_MAX_BATCH", DEFAULT_MAX_BATCH, int, 1, 100_000))
 
 
+def max_regression() -> float:
+    """How much worse (macro-F1) than the active version a new one may be and still be promoted:
+    setting or environment ``YIWANG_CLASSIFIER_MAX_REGRESSION``, else 0.01."""
+    return float(_configured("YIWANG_CLASSIFIER_MAX_REGRESSION", DEFAULT_MAX_REGRESSION, float, 0.0, 1.0))
+
+
+def retrain_min_corrections() -> int:
+    """Corrections needed since the active version before a scheduled retraining trains a new one:
+    setting or environment ``YIWANG_CLASSIFIER_RETRAIN_MIN_CORRECTIONS``, else 20."""
+    return int(_configured("YIWANG_CLASSIFIER_RETRAIN_MIN_CORRECTIONS", DEFAULT_RETRAIN_MIN_CORRECTIONS, int,
+                           1, 10_000_000))
+
+
 def active_model() -> ActiveModel | None:
     """The active version's identity (one small query; the model bytes are not read)."""
     row = (
@@ -88,6 +113,26 @@ def routes() -> dict[str, Route]:
 
 def model_versions() -> list[ClassifierModel]:
     return list(ClassifierModel.objects.order_by("-version"))
+
+
+def rollback_target() -> ClassifierModel | None:
+    """The version a rollback returns to: the one activated most recently before the active one
+    (or, for versions activated before that was recorded, the newest older version)."""
+    active = ClassifierModel.objects.filter(is_active=True).first()
+    others = ClassifierModel.objects.filter(is_active=False)
+    previous = others.filter(activated_at__isnull=False).order_by("-activated_at", "-version").first()
+    if previous is None and active is not None:
+        previous = others.filter(version__lt=active.version).order_by("-version").first()
+    return previous
+
+
+def corrections_since_active() -> int:
+    """Staff corrections recorded after the active version was trained (all of them if none is active)."""
+    corrections = LabelledExample.objects.filter(source=ExampleSource.CORRECTION)
+    trained_at = ClassifierModel.objects.filter(is_active=True).values_list("created_at", flat=True).first()
+    if trained_at is not None:
+        corrections = corrections.filter(created_at__gt=trained_at)
+    return corrections.count()
 
 
 def known_categories() -> set[str]:

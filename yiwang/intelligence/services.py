@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import Conflict, InvalidInput, NotFound
@@ -249,6 +250,40 @@ class TrainingOutcome:
     refused_reason: str | None
 
 
+class Trigger:
+    """What started a training (kept in the version's data summary and audit record)."""
+
+    MANUAL = "manual"
+    SCHEDULE = "schedule"
+
+
+def _refusal(metrics: dict[str, Any], min_macro_f1: float | None, max_regression: float) -> str | None:
+    """Why a new version must not be promoted, or ``None``."""
+    if min_macro_f1 is not None and metrics["macro_f1"] < min_macro_f1:
+        return _("宏平均 F1 %(f1).4f 低于要求的 %(min).4f，新模型已保存但未启用。") % {
+            "f1": metrics["macro_f1"], "min": min_macro_f1}
+    compared = metrics.get("active")
+    if compared and compared.get("macro_f1") is not None and \
+            metrics["macro_f1"] < compared["macro_f1"] - max_regression:
+        return _("在同一评估集上，新模型宏平均 F1 %(f1).4f 比当前启用的 v%(v)s（%(old).4f）低了超过 %(margin).4f，"
+                 "新模型已保存但未启用。") % {"f1": metrics["macro_f1"], "v": compared["version"],
+                                          "old": compared["macro_f1"], "margin": max_regression}
+    return None
+
+
+def _score_active(test_x: list[classifier.Text], test_y: list[str]) -> dict[str, Any] | None:
+    """The active version's scores on the evaluation set (it was never trained on it), if it loads."""
+    active = selectors.active_model()
+    if active is None:
+        return None
+    try:
+        predicted = [top[0][0] for top in classifier.predict(_predictor(active), test_x, k=1)]
+    except classifier.ModelUnavailable as exc:
+        return {"version": active.version, "macro_f1": None, "problem": str(exc)}
+    result = classifier.scores(test_y, predicted)
+    return {"version": active.version, "macro_f1": result["macro_f1"], "accuracy": result["accuracy"]}
+
+
 def train_classifier(
     *,
     actor: AbstractBaseUser | None,
@@ -256,25 +291,34 @@ def train_classifier(
     use_platform_examples: bool = True,
     save_csv_examples: bool = False,
     test_size: float = 0.2,
-    seed: int = 42,
     min_macro_f1: float | None = None,
+    max_regression: float | None = None,
     activate: bool = True,
+    trigger: str = Trigger.MANUAL,
     progress: Callable[[str], None] | None = None,
 ) -> TrainingOutcome:
-    """Train a new version, measure it on a held-out stratified split, store it, and activate it if good enough.
+    """Train a new version, evaluate it beside the active one, store it, and promote it if it is good enough.
 
-    The reported accuracy and macro-F1 are those of a model fitted on the other part only; the stored
-    model is then refitted on all examples. With ``min_macro_f1`` a model below it is stored but not
-    activated (an operator may still activate it explicitly).
+    The evaluation set is the share ``test_size`` of the examples chosen by a hash of their text
+    (``classifier.in_evaluation_set``): the same messages in every training, never trained on by any
+    stored version. The new version is fitted on the other examples and scored on that set, and so is
+    the active version. It is stored in any case, and activated only if ``activate`` and its macro-F1
+    is at least ``min_macro_f1`` (when given) and not lower than the active version's by more than
+    ``max_regression`` (default: ``selectors.max_regression()``).
     """
     say = progress or (lambda _msg: None)
     if not 0.05 <= test_size <= 0.5:
         raise InvalidInput(IntelligenceErrorCode.TRAINING_DATA_INVALID, _("留出比例须在 0.05 到 0.5 之间。"),
                            {"field": "test_size"})
+    if max_regression is None:
+        max_regression = selectors.max_regression()
+    elif not 0.0 <= max_regression <= 1.0:
+        raise InvalidInput(IntelligenceErrorCode.TRAINING_DATA_INVALID, _("允许的退步幅度须在 0 到 1 之间。"),
+                           {"field": "max_regression"})
     files = [read_labelled_csv(p) for p in csv_paths]
     # Files first, platform examples after: on the same text, the newer (a person's correction) wins.
     by_text: dict[tuple[str, str], str] = {}
-    summary: dict[str, Any] = {"csv": [], "platform": {}}
+    summary: dict[str, Any] = {"csv": [], "platform": {}, "trigger": trigger}
     for f in files:
         summary["csv"].append({"path": f.path, "sha256": f.sha256, "rows": len(f.rows)})
         for row in f.rows:
@@ -290,31 +334,37 @@ def train_classifier(
                            _("没有可用于训练的标注样本：请用 --from-csv 提供标注文件，或先积累人工纠正。"), {})
     texts = [classifier.prepare(title, body) for title, body in by_text]
     labels = list(by_text.values())
+    train_x, test_x, train_y, test_y = classifier.evaluation_split(texts, labels, share=test_size)
     try:
         counts = classifier.check_training_labels(labels)
+        classifier.check_training_labels(train_y)
     except ValueError:
-        scarce = sorted(k for k, n in Counter(labels).items() if n < classifier.MIN_EXAMPLES_PER_LABEL)
+        scarce = sorted(k for k, n in Counter(train_y).items() if n < classifier.MIN_EXAMPLES_PER_LABEL)
+        scarce += sorted(set(labels) - set(train_y))
         message = (_("至少需要两个类别才能训练。") if len(set(labels)) < 2 else
-                   _("以下类别的样本少于 %(n)d 条，无法训练：%(labels)s") % {
+                   _("以下类别除去评估集后的样本少于 %(n)d 条，无法训练：%(labels)s") % {
                        "n": classifier.MIN_EXAMPLES_PER_LABEL, "labels": "、".join(scarce)})
         raise InvalidInput(IntelligenceErrorCode.TRAINING_DATA_INVALID, message, {"labels": scarce}) from None
+    if not test_y:
+        raise InvalidInput(IntelligenceErrorCode.TRAINING_DATA_INVALID,
+                           _("样本太少，评估集为空：请增加标注样本或调大留出比例。"), {"field": "test_size"})
     summary.update(examples=len(labels), duplicates_dropped=sum(len(f.rows) for f in files)
                    + sum(summary["platform"].values()) - len(labels), labels=counts)
 
-    say(f"{len(labels)} examples, {len(counts)} labels; held-out split {test_size:.0%} (seed {seed})")
-    train_x, test_x, train_y, test_y = classifier.split(texts, labels, test_size=test_size, seed=seed)
+    say(f"{len(labels)} examples, {len(counts)} labels; evaluation set {len(test_y)} ({test_size:.0%} by text hash)")
     started = time.perf_counter()
-    metrics = classifier.evaluate(classifier.fit(train_x, train_y), test_x, test_y)
-    metrics.update(n_train=len(train_y), test_size=test_size, seed=seed)
-    say(f"held-out: accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} on {len(test_y)}")
-    pipeline = classifier.fit(texts, labels)
-    metrics["fit_seconds"] = round(time.perf_counter() - started, 1)
+    pipeline = classifier.fit(train_x, train_y)
+    metrics = classifier.evaluate(pipeline, test_x, test_y)
+    metrics.update(n_train=len(train_y), test_size=test_size, fit_seconds=round(time.perf_counter() - started, 1))
+    say(f"evaluation set: accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f} on {len(test_y)}")
+    compared = _score_active(test_x, test_y)
+    if compared is not None:
+        metrics["active"] = compared
+        say(f"active v{compared['version']} on the same set: macro-F1 {compared['macro_f1']}")
+    metrics["max_regression"] = max_regression
     blob, sha256, signature = classifier.dump(pipeline)
 
-    refused = None
-    if min_macro_f1 is not None and metrics["macro_f1"] < min_macro_f1:
-        refused = _("宏平均 F1 %(f1).4f 低于要求的 %(min).4f，新模型已保存但未启用。") % {
-            "f1": metrics["macro_f1"], "min": min_macro_f1}
+    refused = _refusal(metrics, min_macro_f1, max_regression)
     with transaction.atomic():
         if save_csv_examples and files:
             who = actor if actor is not None and actor.is_authenticated else None
@@ -336,7 +386,13 @@ def train_classifier(
         record_audit(actor=actor, event_type="classifier_trained", subject_type="classifier_model",
                      subject_id=version, details={"metrics": {k: metrics[k] for k in ("accuracy", "macro_f1",
                                                                                        "n_train", "n_test")},
+                                                  "active": compared, "trigger": trigger,
                                                   "sha256": sha256, "refused": bool(refused)})
+        if refused:
+            record_audit(actor=actor, event_type="classifier_promotion_refused", subject_type="classifier_model",
+                         subject_id=version, details={"reason": refused, "macro_f1": metrics["macro_f1"],
+                                                      "active": compared, "min_macro_f1": min_macro_f1,
+                                                      "max_regression": max_regression})
         activated = False
         if activate and refused is None:
             _activate(row, actor=actor)
@@ -344,18 +400,33 @@ def train_classifier(
     return TrainingOutcome(model=row, activated=activated, refused_reason=refused)
 
 
-def _activate(row: ClassifierModel, *, actor: AbstractBaseUser | None) -> None:
+def retrain_if_due(*, actor: AbstractBaseUser | None = None, min_corrections: int | None = None,
+                   progress: Callable[[str], None] | None = None) -> TrainingOutcome | None:
+    """The scheduled retraining: a new version from the platform's examples when enough staff
+    corrections arrived since the active version was trained; promoted only if it passes the
+    evaluation (``train_classifier``). ``None`` when not due."""
+    needed = selectors.retrain_min_corrections() if min_corrections is None else min_corrections
+    waiting = selectors.corrections_since_active()
+    if waiting < needed:
+        (progress or (lambda _msg: None))(f"{waiting} corrections since the active version; {needed} needed")
+        return None
+    return train_classifier(actor=actor, trigger=Trigger.SCHEDULE, progress=progress)
+
+
+def _activate(row: ClassifierModel, *, actor: AbstractBaseUser | None, event: str = "classifier_activated") -> None:
     previous = list(ClassifierModel.objects.select_for_update().filter(is_active=True).exclude(pk=row.pk)
                     .values_list("version", flat=True))
     ClassifierModel.objects.filter(version__in=previous).update(is_active=False)
-    ClassifierModel.objects.filter(pk=row.pk).update(is_active=True)
-    row.is_active = True
-    record_audit(actor=actor, event_type="classifier_activated", subject_type="classifier_model",
+    now = timezone.now()
+    ClassifierModel.objects.filter(pk=row.pk).update(is_active=True, activated_at=now)
+    row.is_active, row.activated_at = True, now
+    record_audit(actor=actor, event_type=event, subject_type="classifier_model",
                  subject_id=row.version, details={"previous": previous[0] if previous else None})
 
 
-def activate_classifier(*, actor: AbstractBaseUser | None, version: int) -> ClassifierModel:
-    """Make ``version`` the model in use (a rollback is the activation of an older version)."""
+def activate_classifier(*, actor: AbstractBaseUser | None, version: int,
+                        event: str = "classifier_activated") -> ClassifierModel:
+    """Make ``version`` the model in use (an operator's choice: no evaluation gate)."""
     row = ClassifierModel.objects.filter(version=version).first()
     if row is None:
         raise NotFound(IntelligenceErrorCode.MODEL_NOT_FOUND, _("分拨模型版本 %(v)s 不存在。") % {"v": version},
@@ -367,8 +438,17 @@ def activate_classifier(*, actor: AbstractBaseUser | None, version: int) -> Clas
                        _("分拨模型版本 %(v)s 已损坏或不是本系统训练的，不能启用。") % {"v": version},
                        {"version": version, "problem": str(exc)}) from None
     with transaction.atomic():
-        _activate(row, actor=actor)
+        _activate(row, actor=actor, event=event)
     return row
+
+
+def rollback_classifier(*, actor: AbstractBaseUser | None) -> ClassifierModel:
+    """Return to the version that was active before the current one (audited as ``classifier_rolled_back``)."""
+    target = selectors.rollback_target()
+    if target is None:
+        raise Conflict(IntelligenceErrorCode.NOTHING_TO_ROLL_BACK,
+                       _("没有可回滚的上一个版本。"), {})
+    return activate_classifier(actor=actor, version=target.version, event="classifier_rolled_back")
 
 
 def set_min_confidence(*, actor: AbstractBaseUser | None, version: int, value: float | None) -> ClassifierModel:
