@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.exchange",
     "yiwang.intelligence",
+    "yiwang.licenses",
     "yiwang.cases",
 ]
 
