@@ -34,6 +34,7 @@ from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
+from yiwang.licenses.selectors import licences_for_case
 
 router = Router(tags=["cases"])
 
@@ -128,6 +129,13 @@ class ApplicantOut(Schema):
     address: str
 
 
+class CaseLicenceOut(Schema):
+    number: str
+    name: str
+    status: str
+    url: str
+
+
 class CaseOut(Schema):
     number: str
     item_code: str
@@ -157,6 +165,7 @@ class CaseOut(Schema):
     corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
+    licences: list[CaseLicenceOut] = Field(default_factory=list, description="Licences this case issued (电子证照)")
 
 
 class CaseSummary(Schema):
@@ -326,6 +335,11 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
             {"kind": d.kind, "name": _(d.title), "url": reverse("api-v1:download_document", args=[d.pk]),
              "sha256": d.sha256}
             for d in case_documents(case)
+        ],
+        "licences": [
+            {"number": lic.number, "name": lic.licence_type.name, "status": lic.status,
+             "url": reverse("api-v1:get_licence", args=[lic.number])}
+            for lic in licences_for_case(case.number or "")
         ],
     }
 

@@ -13,6 +13,7 @@ from yiwang.core.demo import seed_core
 from yiwang.exchange.demo import seed_exchange
 from yiwang.intelligence.demo import seed_category_routes
 from yiwang.ledger.services import append_audit_events, publish_tree_head
+from yiwang.licenses.demo import seed_licences
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         rules = seed_instant_rules()
         seed_category_routes()
         exchange = seed_exchange()
+        licences = seed_licences()
         new_cases = seed_cases(count=cases)
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
@@ -35,5 +37,6 @@ class Command(BaseCommand):
             f"Demo ready: {len(core.get('accounts', []))} accounts (password {core.get('password')}), "
             f"{catalog.get('items')} items, {len(rules)} instant-approval rule sets, "
             f"{exchange.get('resources')} shared data resources, "
+            f"{licences.get('types')} new licence types and {licences.get('licences')} demo licences, "
             f"{new_cases} new historical cases, {logged} audit events appended to the ledger "
             f"(tree size {head.tree_size}). Open http://127.0.0.1:8000/"))
