@@ -55,6 +55,12 @@ class MaterialIn(Schema):
     upload_id: DbId
 
 
+class LicenceMaterialIn(Schema):
+    material_id: DbId
+    licence_number: str = Field(..., min_length=1, max_length=40,
+                                description="A licence of yours (GET /licences/offerable?item_code=…) used instead of an upload")
+
+
 class ApplicantIn(Schema):
     kind: str = Field(..., pattern="^(person|org)$")
     name: str = Field(..., min_length=1, max_length=Applicant._meta.get_field("name").max_length)
@@ -79,6 +85,9 @@ class ApplicationIn(Schema):
                                  f"``form_schema`` of GET /items/{{code}}); a text value has at most {FORM_VALUE_CHARS} "
                                  "characters")
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
+    licences: list[LicenceMaterialIn] = Field(default_factory=list, max_length=50, description=(
+        "免证办: materials taken from your licence library instead of uploaded; choosing one is your consent "
+        "to its use for this case (recorded with the licence's verification status at the time)"))
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
 
 
@@ -392,6 +401,7 @@ def create_application(
         channel = Channel.ONLINE
     case, created = services.submit_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
+        licences=[services.LicenceRef(material_id=m.material_id, licence_number=m.licence_number) for m in payload.licences],
         channel=channel, idempotency_key=idempotency_key,
     )
     return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))

@@ -61,3 +61,49 @@ def test_a_licence_of_another_type_cannot_stand_for_the_material(library, needin
     with pytest.raises(InvalidInput):
         services.use_licence_for_material(actor=library.world.citizen, holder=library.world.applicant,
                                           number=licence.number, material=other_material, case_number="YW1", purpose="x")
+
+
+def _apply(client, library, item, number):
+    from yiwang.cases.services import stage_upload
+
+    id_material = Material.objects.get(item=item, name="身份证明")
+    upload = stage_upload(actor=library.world.citizen, file=factories.upload_file())
+    licence_material = Material.objects.get(item=item, name="食品经营许可证")
+    return client.post("/api/v1/applications", {
+        "item_code": item.code, "form": {"shop_name": "青禾小馆"},
+        "materials": [{"material_id": id_material.pk, "upload_id": upload.pk}],
+        "licences": [{"material_id": licence_material.pk, "licence_number": number}],
+    }, content_type="application/json")
+
+
+def test_applying_with_a_licence_from_the_library_instead_of_an_upload(library, needing, client):
+    from yiwang.cases.models import Case, CaseMaterial
+
+    item, material = needing
+    licence = library.issue()
+    client.force_login(library.world.citizen)
+    response = _apply(client, library, item, licence.number)
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(number=response.json()["number"])
+    row = CaseMaterial.objects.get(case=case, material=material)
+    assert row.source == "licence" and row.shared_facts["licence"]["status_at_use"] == "valid"
+    use = LicenceUse.objects.get(case_number=case.number)
+    assert use.licence == licence and use.consented_by == library.world.citizen
+    # the clerk sees where it came from and its status at the time of use
+    client.force_login(library.world.clerk)
+    page = client.get(f"/work/cases/{case.number}/").content.decode()
+    assert "取自电子证照库" in page and licence.number in page
+
+
+def test_applying_with_another_holders_or_a_revoked_licence_creates_no_case(library, needing, client):
+    from yiwang.cases.models import Case
+
+    item, _material = needing
+    theirs = library.issue(holder=library.other_applicant)
+    mine = library.issue()
+    services.revoke_licence(actor=library.world.decider, number=mine.number, reason="吊销")
+    client.force_login(library.world.citizen)
+    assert _apply(client, library, item, theirs.number).status_code == 404
+    response = _apply(client, library, item, mine.number)
+    assert response.status_code == 409 and response.json()["code"] == "licence_not_usable"
+    assert not Case.objects.exists() and not LicenceUse.objects.exists()
