@@ -188,7 +188,7 @@ def main() -> None:
         Path(f"{DB}{suffix}").unlink(missing_ok=True)
     media = ROOT / "var" / "bench" / "licences-media"
     child_env = env(DATABASE_URL=f"sqlite:///{DB}", DJANGO_SETTINGS_MODULE="bench.settings", MEDIA_ROOT=str(media))
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=child_env, check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], cwd=ROOT, env=child_env, check=True)
     load_before = os.getloadavg()[0]
     out = subprocess.run([sys.executable, __file__, "--child", str(args.issue), str(args.seconds)], cwd=ROOT,
                          env=child_env, capture_output=True, text=True)
