@@ -1,7 +1,13 @@
 """Every change of a case's state, one function each (one transaction, audit included)."""
 
 from yiwang.cases.services.approval import complete_step
-from yiwang.cases.services.intake import LicenceRef, MaterialRef, submit_application, supply_correction, withdraw_application
+from yiwang.cases.services.intake import (
+    LicenceRef,
+    MaterialRef,
+    submit_application,
+    supply_correction,
+    withdraw_application,
+)
 from yiwang.cases.services.repair import move_case, record_engine_failure
 from yiwang.cases.services.supervision import escalate_overdue_steps, urge_case
 from yiwang.cases.services.uploads import stage_upload
