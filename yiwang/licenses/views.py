@@ -62,7 +62,7 @@ def wallet_licence(request: HttpRequest, number: str) -> HttpResponse:
         "verify_url": services.verify_url(licence.qr_token), "shareable": services.SHAREABLE_FIELDS,
         "field_labels": {f["key"]: f["label"] for f in licence.licence_type.fields},
         "now": timezone.now(),
-        "active": licence.status == LicenceStatus.ACTIVE,
+        "active": licence.status == LicenceStatus.ACTIVE, "labels": STATUS_LABELS,
     })
 
 
