@@ -24,7 +24,7 @@ from yiwang.licenses.verification import REASONS, check_licence, verify_token
 router = Router(tags=["licences"])
 
 
-class IssuerOut(Schema):
+class LicenceIssuerOut(Schema):
     code: str = Field(description="The issuing department's code")
     name: str
     uscc: str = Field(description="The department's unified social credit code (统一社会信用代码)")
@@ -39,7 +39,7 @@ class LicenceOut(Schema):
     status: str = Field(description="valid | revoked | expired | not_yet_valid | altered (checked now)")
     record_status: str = Field(description="active | revoked | superseded (the stored state)")
     holder_name: str
-    issuer: IssuerOut
+    issuer: LicenceIssuerOut
     issued_at: dt.datetime
     valid_from: dt.date
     valid_to: dt.date | None = Field(description="null: 长期 (no expiry)")
@@ -55,19 +55,19 @@ class LicenceOut(Schema):
     replaced_by: str | None
 
 
-class RevokeIn(Schema):
+class LicenceRevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=services.MAX_REASON)
     kind: str = Field(RevokeKind.CANCEL, pattern="^(cancel|revoke)$", description="cancel 注销 | revoke 吊销")
 
 
-class ShareIn(Schema):
+class LicenceShareIn(Schema):
     fields: list[str] = Field(default_factory=lambda: ["holder_name", "valid_from", "valid_to"], max_length=10,
                               description=f"What the link discloses, of: {', '.join(services.SHAREABLE_FIELDS)}")
     days: int = Field(services.SHARE_DEFAULT_DAYS, ge=1, le=services.SHARE_MAX_DAYS)
     purpose: str = Field("", max_length=200)
 
 
-class ShareOut(Schema):
+class LicenceShareOut(Schema):
     id: int
     url: str
     fields: list[str]
@@ -86,7 +86,7 @@ class LicenceVerificationOut(Schema):
     result: str
 
 
-class VerifyOut(Schema):
+class LicenceVerifyOut(Schema):
     status: str = Field(description="valid | revoked | expired | not_yet_valid | altered | unknown")
     reason: str = Field(description="Why, in words, when the status is not valid")
     licence: dict[str, Any] = Field(description="Only the fields the holder chose to disclose")
@@ -95,14 +95,14 @@ class VerifyOut(Schema):
                                                               "on the ledger (SM3); see docs/ledger.md")
 
 
-class OfferOut(Schema):
+class LicenceOfferOut(Schema):
     material_id: int
     material: str
     licence_number: str
     licence_name: str
 
 
-class RegistryQuery(Schema):
+class LicenceRegistryQuery(Schema):
     q: str = Field("", max_length=100)
     type_code: str = Field("", max_length=21)
     status: str = Field("", max_length=12)
@@ -140,7 +140,7 @@ def my_licences(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/licences/registry", response={200: list[LicenceOut], **ERRORS})
-def licence_registry(request: HttpRequest, query: Query[RegistryQuery]) -> list[dict[str, Any]]:
+def licence_registry(request: HttpRequest, query: Query[LicenceRegistryQuery]) -> list[dict[str, Any]]:
     """Staff: licences issued by your departments, searched by number, identifier, holder or type."""
     if not selectors.registry_departments(request.user):
         raise Forbidden(LicenceErrorCode.NOT_ISSUER, _("只有颁发部门的工作人员可以查看证照登记簿。"))
@@ -148,7 +148,7 @@ def licence_registry(request: HttpRequest, query: Query[RegistryQuery]) -> list[
     return [licence_out(lic) for lic in rows[query.offset: query.offset + query.limit]]
 
 
-@router.get("/licences/offerable", response={200: list[OfferOut], **ERRORS})
+@router.get("/licences/offerable", response={200: list[LicenceOfferOut], **ERRORS})
 def offerable(request: HttpRequest, item_code: str = Query(..., max_length=40)) -> list[dict[str, Any]]:
     """免证办: the item's materials the signed-in applicant can take from their licences instead of uploading."""
     item = ServiceItem.objects.filter(code=item_code, is_active=True).first()
@@ -160,7 +160,7 @@ def offerable(request: HttpRequest, item_code: str = Query(..., max_length=40)) 
              "licence_name": offers[m.pk].licence_type.name} for m in materials if m.pk in offers]
 
 
-@router.get("/licences/verify/{token}", auth=None, response={200: VerifyOut, **PUBLIC_ERRORS})
+@router.get("/licences/verify/{token}", auth=None, response={200: LicenceVerifyOut, **PUBLIC_ERRORS})
 def verify_licence(request: HttpRequest, token: str) -> dict[str, Any]:
     """Public, no login: the status of the licence behind a QR token or a share link, what the
     holder discloses, and the ledger inclusion proof. Unknown and withdrawn/expired links answer
@@ -192,13 +192,13 @@ def download_licence(request: HttpRequest, number: str) -> FileResponse:
 
 
 @router.post("/licences/{number}/revoke", response={200: LicenceOut, **ERRORS})
-def revoke(request: HttpRequest, number: str, payload: RevokeIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, number: str, payload: LicenceRevokeIn) -> dict[str, Any]:
     """注销 / 吊销 with a reason: staff of the issuing department only (403 for any other department)."""
     licence = services.revoke_licence(actor=request.user, number=number, reason=payload.reason, kind=payload.kind)
     return licence_out(licence)
 
 
-@router.get("/licences/{number}/shares", response={200: list[ShareOut], **ERRORS})
+@router.get("/licences/{number}/shares", response={200: list[LicenceShareOut], **ERRORS})
 def list_shares(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=number[:40]).first()
     if licence is None:
@@ -206,15 +206,15 @@ def list_shares(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     return [share_out(s) for s in selectors.shares_of(licence)]
 
 
-@router.post("/licences/{number}/shares", response={201: ShareOut, **ERRORS})
-def create_share(request: HttpRequest, number: str, payload: ShareIn) -> Status:
+@router.post("/licences/{number}/shares", response={201: LicenceShareOut, **ERRORS})
+def create_share(request: HttpRequest, number: str, payload: LicenceShareIn) -> Status:
     """A verification link that expires (default 7 days) disclosing the chosen fields."""
     share = services.create_share(actor=request.user, number=number, fields=payload.fields, days=payload.days,
                                   purpose=payload.purpose)
     return Status(201, share_out(share))
 
 
-@router.post("/licences/shares/{share_id}/withdraw", response={200: ShareOut, **ERRORS})
+@router.post("/licences/shares/{share_id}/withdraw", response={200: LicenceShareOut, **ERRORS})
 def withdraw_share(request: HttpRequest, share_id: int) -> dict[str, Any]:
     return share_out(services.withdraw_share(actor=request.user, share_id=share_id))
 
