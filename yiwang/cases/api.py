@@ -585,6 +585,22 @@ def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[s
     return selectors.automation_rates(since=since)
 
 
+class MaterialsKpiOut(Schema):
+    materials: int = Field(description="Materials of submitted cases")
+    uploaded: int = Field(description="Uploaded online or scanned at the window")
+    shared: int = Field(description="Obtained by data sharing (免提交)")
+    from_licences: int = Field(description="Taken from the applicant's licence library (免证办)")
+    rate: float = Field(description="(shared + from_licences) / materials")
+
+
+@router.get("/kpi/materials", response={200: MaterialsKpiOut, **ERRORS})
+def materials_kpi(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of materials obtained without an upload (免提交 + 免证办), for supervisors."""
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
+    return selectors.materials_without_upload(since=since)
+
+
 # ------------------------------------------------------------------------ 一件事 package applications
 
 

@@ -107,3 +107,14 @@ def test_applying_with_another_holders_or_a_revoked_licence_creates_no_case(libr
     response = _apply(client, library, item, mine.number)
     assert response.status_code == 409 and response.json()["code"] == "licence_not_usable"
     assert not Case.objects.exists() and not LicenceUse.objects.exists()
+
+
+def test_the_kpi_counts_materials_taken_from_the_licence_library(library, needing, client):
+    item, _material = needing
+    licence = library.issue()
+    client.force_login(library.world.citizen)
+    assert _apply(client, library, item, licence.number).status_code == 201
+    assert client.get("/api/v1/kpi/materials").status_code == 403
+    client.force_login(library.world.supervisor)
+    body = client.get("/api/v1/kpi/materials").json()
+    assert body == {"materials": 2, "uploaded": 1, "shared": 0, "from_licences": 1, "rate": 0.5}
