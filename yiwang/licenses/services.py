@@ -9,7 +9,6 @@ case is never decided in favour without its licence, nor a licence issued for an
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import secrets
 from typing import Any
@@ -496,7 +495,3 @@ def use_licence_for_material(*, actor: AbstractBaseUser, holder: Applicant, numb
                               "status_at_use": status, "use_id": use.pk})
     return use
 
-
-def file_digest(licence: Licence) -> str:
-    with licence.file.open("rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
