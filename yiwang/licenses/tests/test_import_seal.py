@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from yiwang.crypto.sm2 import Sm2Key
-from yiwang.licenses import seals, services
+from yiwang.licenses import seals
 from yiwang.licenses.demo import department_uscc
 from yiwang.licenses.models import DepartmentSeal
 from yiwang.licenses.verification import check_licence
