@@ -18,6 +18,7 @@ from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.licenses import selectors, services
 from yiwang.licenses.errors import LicenceErrorCode
+from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import Licence, RevokeKind
 from yiwang.licenses.verification import REASONS, check_licence, verify_token
 
@@ -151,7 +152,7 @@ def licence_registry(request: HttpRequest, query: Query[LicenceRegistryQuery]) -
 @router.get("/licences/offerable", response={200: list[LicenceOfferOut], **ERRORS})
 def offerable(request: HttpRequest, item_code: str = Query(..., max_length=40)) -> list[dict[str, Any]]:
     """免证办: the item's materials the signed-in applicant can take from their licences instead of uploading."""
-    item = ServiceItem.objects.filter(code=item_code, is_active=True).first()
+    item = ServiceItem.objects.filter(code=item_code.replace("\x00", ""), is_active=True).first()
     if item is None:
         raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("事项不存在。"))
     materials = list(item.materials.all())
@@ -200,7 +201,7 @@ def revoke(request: HttpRequest, number: str, payload: LicenceRevokeIn) -> dict[
 
 @router.get("/licences/{number}/shares", response={200: list[LicenceShareOut], **ERRORS})
 def list_shares(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=number[:40]).first()
+    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
     if licence is None:
         raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
     return [share_out(s) for s in selectors.shares_of(licence)]
@@ -222,7 +223,7 @@ def withdraw_share(request: HttpRequest, share_id: int) -> dict[str, Any]:
 @router.get("/licences/{number}/verifications", response={200: list[LicenceVerificationOut], **ERRORS})
 def verifications(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     """Who verified the holder's licence, and when (the holder only)."""
-    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=number[:40]).first()
+    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
     if licence is None:
         raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
     return [{"at": v.at, "channel": v.channel, "via_share": v.share_id is not None, "verifier": v.verifier_label,

@@ -35,3 +35,19 @@ def identifier_valid(value: str) -> bool:
 def licence_number(*, prefix: str, year: int, serial: int, version: int) -> str:
     base = f"{prefix}{year:04d}{serial:07d}"
     return base if version == 1 else f"{base}-V{version}"
+
+
+NUMBER = re.compile(r"^[0-9A-Z]{1,20}(-V[0-9]{1,3})?$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def clean_number(value: str | None) -> str:
+    """A licence number as typed or sent, or "" when it cannot be one (so that lookups find nothing
+    rather than sending NUL bytes or megabytes to the database)."""
+    value = (value or "").strip().upper()
+    return value if NUMBER.match(value) else ""
+
+
+def clean_token(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if TOKEN.match(value) else ""

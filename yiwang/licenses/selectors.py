@@ -13,6 +13,7 @@ from yiwang.core.errors import NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.selectors import staff_roles_of
 from yiwang.licenses.errors import LicenceErrorCode
+from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import Licence, LicenceStatus, LicenceType, LicenceUse, LicenceVerification, ShareLink
 
 RELATED = ("licence_type", "department", "seal", "holder")
@@ -30,7 +31,7 @@ def licences_of(applicant: Applicant | None) -> QuerySet[Licence]:
 
 def licence_for_viewer(user: AbstractBaseUser, number: str) -> Licence:
     """The holder, or staff of the issuing department; anyone else is told it does not exist."""
-    licence = Licence.objects.select_related(*RELATED).filter(number=(number or "")[:40]).first()
+    licence = Licence.objects.select_related(*RELATED).filter(number=clean_number(number)).first()
     if licence is not None:
         applicant = applicant_of(user)
         if applicant is not None and licence.holder_id == applicant.pk:
@@ -100,12 +101,12 @@ def registry(user: AbstractBaseUser, *, q: str = "", type_code: str = "", status
     """Licences issued by the user's departments, searched by number, identifier, holder or type."""
     departments = registry_departments(user)
     qs = Licence.objects.filter(department_id__in=departments).select_related(*RELATED)
-    q = (q or "").strip()[:100]
+    q = (q or "").replace("\x00", "").strip()[:100]
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(identifier__icontains=q) | Q(holder_name__icontains=q)
                        | Q(licence_type__name__icontains=q))
     if type_code:
-        qs = qs.filter(licence_type__code=type_code[:21])
+        qs = qs.filter(licence_type__code=type_code.replace("\x00", "")[:21])
     if status in LicenceStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-issued_at", "-id")

@@ -33,6 +33,7 @@ from yiwang.ledger.models import canonical_json
 from yiwang.ledger.services import NewEntry, append_entries, commitment
 from yiwang.licenses import identifiers, payload, rendering, seals
 from yiwang.licenses.errors import LicenceErrorCode
+from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import (
     DepartmentSeal,
     HolderKind,
@@ -371,7 +372,7 @@ def revoke_licence(*, actor: AbstractBaseUser, number: str, reason: str, kind: s
     now = now or timezone.now()
     with transaction.atomic():
         licence = (Licence.objects.select_for_update().select_related("licence_type", "department", "seal")
-                   .filter(number=(number or "")[:40]).first())
+                   .filter(number=clean_number(number)).first())
         if licence is None:
             raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
         if not may_manage(actor, licence.department_id):
@@ -417,7 +418,7 @@ def issue_for_case(*, item_id: int, holder: Applicant, form: dict[str, Any], cas
 
 def _holder_licence(actor: AbstractBaseUser, number: str) -> Licence:
     applicant = getattr(actor, "applicant", None) if actor.is_authenticated else None
-    licence = Licence.objects.filter(number=(number or "")[:40], holder=applicant).first() if applicant else None
+    licence = Licence.objects.filter(number=clean_number(number), holder=applicant).first() if applicant else None
     if licence is None:
         raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
     return licence
@@ -474,7 +475,7 @@ def use_licence_for_material(*, actor: AbstractBaseUser, holder: Applicant, numb
 
     now = now or timezone.now()
     licence = (Licence.objects.select_related("licence_type", "department", "seal")
-               .filter(number=(number or "")[:40]).first())
+               .filter(number=clean_number(number)).first())
     if licence is None or licence.holder_id != holder.pk:
         # another holder's licence is "not found": nobody probes others' licences through 免证办
         raise NotFound(LicenceErrorCode.NOT_HOLDER, _("证照库中没有申请人的这张证照。"))

@@ -21,6 +21,7 @@ from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number, mask_name
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.licenses import payload, rendering, seals
+from yiwang.licenses.identifiers import clean_token
 from yiwang.licenses.models import Licence, LicenceStatus, LicenceVerification, ShareLink, TrustAnchor
 
 VALID, REVOKED, EXPIRED, NOT_YET_VALID, ALTERED, UNKNOWN = "valid", "revoked", "expired", "not_yet_valid", "altered", "unknown"
@@ -141,8 +142,8 @@ def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None 
                  now: dt.datetime | None = None) -> Outcome:
     """Resolve a QR token or a share-link token and check the licence; every check is logged for the holder."""
     now = now or timezone.now()
-    token = (token or "").strip()
-    if not token or len(token) > MAX_TOKEN:
+    token = clean_token(token)
+    if not token:
         return Outcome(UNKNOWN, "not_found")
     share = None
     licence = (Licence.objects.select_related("licence_type", "department", "seal").filter(qr_token=token).first())

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
 from yiwang.licenses import selectors, services
+from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind
 from yiwang.licenses.verification import REASONS, verify_token
 
@@ -52,7 +53,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 def wallet_licence(request: HttpRequest, number: str) -> HttpResponse:
     from yiwang.licenses.verification import check_licence
 
-    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=number[:40]).first()
+    licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
     if licence is None:
         raise Http404
     status = check_licence(licence).status
@@ -80,7 +81,7 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已生成核验链接：%(url)s") % {"url": services.verify_url(link.token)})
-    return redirect("licenses:wallet_licence", number=number[:40])
+    return redirect("licenses:wallet_licence", number=clean_number(number) or "-")
 
 
 @login_required
@@ -92,7 +93,7 @@ def withdraw(request: HttpRequest, number: str, share_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已撤回分享链接。"))
-    return redirect("licenses:wallet_licence", number=number[:40])
+    return redirect("licenses:wallet_licence", number=clean_number(number) or "-")
 
 
 @login_required
@@ -128,5 +129,5 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("证照 %(number)s 已注销/吊销。") % {"number": number[:40]})
-    return redirect(f"{reverse('licenses:registry')}?{urlencode({'q': number[:40]})}")
+        messages.success(request, _("证照 %(number)s 已注销/吊销。") % {"number": clean_number(number)})
+    return redirect(f"{reverse('licenses:registry')}?{urlencode({'q': clean_number(number)})}")

@@ -152,3 +152,16 @@ def test_the_registry_page_revokes_with_a_reason(library, client):
     assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.REVOKED
     client.force_login(library.world.citizen)
     assert client.get("/work/licences/").status_code == 404
+
+
+@pytest.mark.parametrize("number", ["%00", "JY%002026", "x" * 300, "' OR 1=1 --", "%ED%A0%80"])
+def test_hostile_numbers_are_simply_not_found(library, client, number):
+    """NUL bytes would make PostgreSQL refuse the query (a 500): they never reach it."""
+    library.issue()
+    client.force_login(library.world.reviewer)
+    assert client.get(f"/api/v1/licences/{number}").status_code == 404
+    assert client.post(f"/api/v1/licences/{number}/revoke", {"reason": "x"}, content_type="application/json").status_code == 404
+    assert client.get(f"/api/v1/licences/registry?q={number}").status_code == 200
+    client.force_login(library.world.citizen)
+    assert client.get(f"/me/licences/{number}/").status_code == 404
+    assert client.get(f"/api/v1/licences/offerable?item_code={number}").status_code in (404, 422)
