@@ -161,7 +161,7 @@ def test_hostile_numbers_are_simply_not_found(library, client, number):
     client.force_login(library.world.reviewer)
     assert client.get(f"/api/v1/licences/{number}").status_code == 404
     assert client.post(f"/api/v1/licences/{number}/revoke", {"reason": "x"}, content_type="application/json").status_code == 404
-    assert client.get(f"/api/v1/licences/registry?q={number}").status_code == 200
+    assert client.get(f"/api/v1/licences/registry?q={number}").status_code in (200, 422)  # 422: longer than 100
     client.force_login(library.world.citizen)
     assert client.get(f"/me/licences/{number}/").status_code == 404
     assert client.get(f"/api/v1/licences/offerable?item_code={number}").status_code in (404, 422)
