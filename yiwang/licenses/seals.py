@@ -193,6 +193,17 @@ def _chain_problem(cert_der: bytes, anchors: tuple[bytes, ...]) -> str:
     return "certificate_untrusted"
 
 
+@functools.lru_cache(maxsize=1024)
+def _maker_problem(maker_signed: bytes, maker_signature: bytes, maker_cert: bytes) -> str:
+    """The seal maker's signature over the seal: the same for every licence a seal signs, so it is
+    checked once per process for the same bytes (a pure function of its arguments)."""
+    try:
+        maker_key = _public_key(asn1.public_point(x509.Certificate.load(maker_cert)))
+    except (ValueError, TypeError):
+        return "seal_maker_unreadable"
+    return "" if maker_key.verify(maker_signed, maker_signature, DEFAULT_ID) else "seal_signature_invalid"
+
+
 def verify_signature(signature_der: bytes, data: bytes, *, anchors: Iterable[bytes]) -> SealCheck:
     """Check an ``SES_Signature`` over ``data`` against trusted CA certificates (DER). Never raises
     for bad input: anything malformed is a failed check with a problem code."""
@@ -241,13 +252,9 @@ def verify_signature(signature_der: bytes, data: bytes, *, anchors: Iterable[byt
     if problem:
         result.problem = problem
         return result
-    try:
-        maker_key = _public_key(asn1.public_point(x509.Certificate.load(maker_cert)))
-    except (ValueError, TypeError):
-        result.problem = "seal_maker_unreadable"
-        return result
-    if not maker_key.verify(maker_signed, maker_signature, DEFAULT_ID):
-        result.problem = "seal_signature_invalid"
+    maker_problem = _maker_problem(maker_signed, maker_signature, maker_cert)
+    if maker_problem:
+        result.problem = maker_problem
         return result
     if not (not_before <= signed_at <= not_after) or not (valid_start <= signed_at <= valid_end):
         result.problem = "signed_outside_validity"
