@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "yiwang.exchange",
     "yiwang.intelligence",
     "yiwang.identity",
+    "yiwang.licenses",
     "yiwang.cases",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("yiwang.exchange.urls")),
     path("", include("yiwang.intelligence.urls")),
     path("", include("yiwang.identity.urls")),
+    path("", include("yiwang.licenses.urls")),
 ]
 
 # MEDIA_ROOT is never served, not even in DEBUG: it holds citizens' materials and pushed datasets

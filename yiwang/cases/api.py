@@ -36,6 +36,7 @@ from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
 from yiwang.identity.selectors import usable_authorisations
+from yiwang.licenses.selectors import licences_for_case
 
 router = Router(tags=["cases"])
 
@@ -54,6 +55,12 @@ class UploadOut(Schema):
 class MaterialIn(Schema):
     material_id: DbId
     upload_id: DbId
+
+
+class LicenceMaterialIn(Schema):
+    material_id: DbId
+    licence_number: str = Field(..., min_length=1, max_length=40,
+                                description="A licence of yours (GET /licences/offerable?item_code=…) used instead of an upload")
 
 
 class ApplicantIn(Schema):
@@ -80,6 +87,9 @@ class ApplicationIn(Schema):
                                  f"``form_schema`` of GET /items/{{code}}); a text value has at most {FORM_VALUE_CHARS} "
                                  "characters")
     materials: list[MaterialIn] = Field(default_factory=list, max_length=50)
+    licences: list[LicenceMaterialIn] = Field(default_factory=list, max_length=50, description=(
+        "免证办: materials taken from your licence library instead of uploaded; choosing one is your consent "
+        "to its use for this case (recorded with the licence's verification status at the time)"))
     applicant: ApplicantIn | None = Field(None, description="Walk-in applicant; clerks at the window only")
     on_behalf_of: DbId | None = Field(None, description="委托代办: the id of an authorisation you hold (GET "
                                       "/identity/authorisations); the case's applicant is then its principal")
@@ -132,6 +142,13 @@ class ApplicantOut(Schema):
     address: str
 
 
+class CaseLicenceOut(Schema):
+    number: str
+    name: str
+    status: str
+    url: str
+
+
 class CaseOut(Schema):
     number: str
     item_code: str
@@ -162,6 +179,7 @@ class CaseOut(Schema):
     corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
+    licences: list[CaseLicenceOut] = Field(default_factory=list, description="Licences this case issued (电子证照)")
 
 
 class CaseSummary(Schema):
@@ -333,6 +351,11 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
              "sha256": d.sha256}
             for d in case_documents(case)
         ],
+        "licences": [
+            {"number": lic.number, "name": lic.licence_type.name, "status": lic.status,
+             "url": reverse("api-v1:get_licence", args=[lic.number])}
+            for lic in licences_for_case(case.number or "")
+        ],
     }
 
 
@@ -389,6 +412,7 @@ def create_application(
         channel = Channel.ONLINE
     case, created = services.submit_application(
         actor=user, item=item, applicant=applicant, form_data=payload.form, materials=_refs(payload.materials),
+        licences=[services.LicenceRef(material_id=m.material_id, licence_number=m.licence_number) for m in payload.licences],
         channel=channel, idempotency_key=idempotency_key,
     )
     return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
@@ -570,6 +594,22 @@ def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[s
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
     return selectors.automation_rates(since=since)
+
+
+class MaterialsKpiOut(Schema):
+    materials: int = Field(description="Materials of submitted cases")
+    uploaded: int = Field(description="Uploaded online or scanned at the window")
+    shared: int = Field(description="Obtained by data sharing (免提交)")
+    from_licences: int = Field(description="Taken from the applicant's licence library (免证办)")
+    rate: float = Field(description="(shared + from_licences) / materials")
+
+
+@router.get("/kpi/materials", response={200: MaterialsKpiOut, **ERRORS})
+def materials_kpi(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of materials obtained without an upload (免提交 + 免证办), for supervisors."""
+    if not is_supervisor(request.user):
+        raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
+    return selectors.materials_without_upload(since=since)
 
 
 # ------------------------------------------------------------------------ 一件事 package applications

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 import io
 import secrets
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
@@ -141,31 +139,9 @@ def document_facts(case: Case, kind: str) -> list[tuple[str, str]]:
 
 # -- rendering -------------------------------------------------------------------------------------------
 
-FONT = "YiwangCJK"
-
-
-@functools.lru_cache(maxsize=1)
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    path = settings.YIWANG_PDF_FONT
-    try:
-        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-    except Exception as exc:  # noqa: BLE001 - name the setting and the package, whatever went wrong
-        raise ImproperlyConfigured(
-            f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "
-            "fonts-wqy-zenhei (`make system-deps`) or point PDF_FONT at another TrueType CJK font."
-        ) from exc
-    return FONT
-
-
-def _qr_png(url: str) -> bytes:
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
-    return buffer.getvalue()
+from yiwang.core.pdf import FONT  # noqa: E402,F401 - kept importable from here
+from yiwang.core.pdf import qr_png as _qr_png  # noqa: E402
+from yiwang.core.pdf import register_font as _register_font  # noqa: E402
 
 
 def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,

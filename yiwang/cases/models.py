@@ -212,6 +212,7 @@ class MaterialSource(models.TextChoices):
     UPLOAD = "upload", _("网上上传")
     SCAN = "scan", _("窗口扫描")
     SHARED = "shared", _("共享获取")
+    LICENCE = "licence", _("取自电子证照库")
 
 
 class CaseMaterial(models.Model):

@@ -394,6 +394,22 @@ def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:
             "items": items}
 
 
+def materials_without_upload(*, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of the materials of submitted cases that the applicant did not upload: obtained by data
+    sharing (免提交) or taken from the licence library (免证办), over cases submitted since ``since``."""
+    from yiwang.cases.models import CaseMaterial, MaterialSource
+
+    rows = CaseMaterial.objects.filter(case__isnull=False)
+    if since is not None:
+        rows = rows.filter(case__submitted_at__gte=since)
+    counts = dict(rows.values_list("source").annotate(n=Count("id")).values_list("source", "n"))
+    total = sum(counts.values())
+    shared, licences = counts.get(MaterialSource.SHARED, 0), counts.get(MaterialSource.LICENCE, 0)
+    return {"materials": total, "uploaded": counts.get(MaterialSource.UPLOAD, 0) + counts.get(MaterialSource.SCAN, 0),
+            "shared": shared, "from_licences": licences,
+            "rate": (shared + licences) / total if total else 0.0}
+
+
 def package_application_for(user: AbstractBaseUser, number: str) -> Any:
     """A 一件事 application with its member cases, for its applicant or submitter; anyone else gets
     the same 404 as for a number that does not exist."""

@@ -45,7 +45,7 @@ class Provision:
 
     UPLOAD = "upload"  # the applicant uploads it (or brings it to the window)
     SHARING = "sharing"  # 免提交: obtained by data sharing for the case
-    LICENCE = "licence"  # 免证办: reused from the applicant's electronic licence (not yet: see below)
+    LICENCE = "licence"  # 免证办: reused from the applicant's valid electronic licence (the applicant chooses it)
 
     values = (UPLOAD, SHARING, LICENCE)
 
@@ -93,7 +93,8 @@ def material_provisions(item: ServiceItem, applicant: Applicant | None, *,
         return {m.pk: Provision.UPLOAD for m in materials}
     licensed = _provided(Provision.LICENCE, item, materials, applicant, now)
     shared = _provided(Provision.SHARING, item, materials, applicant, now)
-    return {m.pk: Provision.LICENCE if m.pk in licensed else Provision.SHARING if m.pk in shared else Provision.UPLOAD
+    # 免提交 asks nothing of the applicant; a licence asks for their choice (consent): sharing first
+    return {m.pk: Provision.SHARING if m.pk in shared else Provision.LICENCE if m.pk in licensed else Provision.UPLOAD
             for m in materials}
 
 

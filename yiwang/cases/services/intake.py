@@ -40,6 +40,15 @@ class MaterialRef:
     upload_id: int
 
 
+@dataclass(frozen=True)
+class LicenceRef:
+    """A licence from the applicant's licence library (``licence_number``) offered instead of
+    uploading one of the item's materials (``material_id``): 免证办. Choosing it is the consent."""
+
+    material_id: int
+    licence_number: str
+
+
 def read_form(item: ServiceItem, data: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """The item's form fields read from ``data``: the values that are well-formed (numbers as
     numbers, dates as ISO dates, options of a select), and a problem for each value that is not.
@@ -232,7 +241,39 @@ def _window_department(actor: AbstractBaseUser) -> Any:
     return next((r.department for r in staff_roles_of(actor) if r.role == "clerk"), None)
 
 
-def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef]) -> list[Material]:
+def _attach_licences(*, actor: AbstractBaseUser, case: Case, item: ServiceItem, applicant: Applicant,
+                     refs: list[LicenceRef], now: dt.datetime) -> list[CaseMaterial]:
+    """免证办: each licence is checked (the applicant's own, valid now, of a type that stands for the
+    material) and its use recorded with the consent and the status at the time of use; the case
+    keeps a material row that says "取自电子证照库". Anything else refuses the whole submission."""
+    from yiwang.licenses.services import use_licence_for_material
+
+    materials = {m.pk: m for m in item.materials.all()}
+    rows = []
+    for ref in refs:
+        material = materials.get(ref.material_id)
+        if material is None:
+            raise InvalidInput(
+                CaseErrorCode.MATERIAL_NOT_OF_ITEM,
+                _("材料编号 %(id)s 不属于事项「%(item)s」。") % {"id": ref.material_id, "item": item.name},
+                {"material_id": ref.material_id},
+            )
+        use = use_licence_for_material(actor=actor, holder=applicant, number=ref.licence_number, material=material,
+                                       case_number=case.number or "", purpose=f"办理「{item.name}」", now=now)
+        licence = use.licence
+        rows.append(CaseMaterial(
+            case=case, material=material, original_name=f"{licence.licence_type.name} {licence.number}",
+            content_type="application/pdf", size=licence.size, sha256=licence.file_sm3, source=MaterialSource.LICENCE,
+            uploaded_by=actor, shared_facts={"licence": {
+                "number": licence.number, "identifier": licence.identifier, "name": licence.licence_type.name,
+                "issuer": licence.department.name, "status_at_use": use.status_at_use,
+                "used_at": use.consented_at.isoformat(), "use_id": use.pk}},
+        ))
+    CaseMaterial.objects.bulk_create(rows)
+    return rows
+
+
+def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef | LicenceRef]) -> list[Material]:
     given = {r.material_id for r in refs}
     return [m for m in item.materials.all() if m.required and m.pk not in given]
 
@@ -248,6 +289,7 @@ def submit_application(
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
     produced_by_package: Iterable[int] = (),
+    licences: Iterable[LicenceRef] = (),
 ) -> tuple[Case, bool]:
     """Submit an application (申请); returns ``(case, created)``.
 
@@ -257,6 +299,7 @@ def submit_application(
     for 食品经营许可), not asked of the applicant.
     """
     refs = list(materials)
+    licence_refs = list(licences)
     if idempotency_key:
         existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -283,7 +326,7 @@ def submit_application(
     now = now or timezone.now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
     produced = set(produced_by_package)
-    missing = [m for m in _missing_required(item, refs) if m.pk not in shareable and m.pk not in produced]
+    missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
     if missing:
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,
@@ -305,11 +348,15 @@ def submit_application(
             case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
             Case.objects.filter(pk=case.pk).update(number=case.number)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
-            shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant, refs=refs,
+            from_library = _attach_licences(actor=actor, case=case, item=item, applicant=applicant, refs=licence_refs,
+                                            now=now)
+            shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant,
+                                        refs=[*refs, *(MaterialRef(r.material_id, 0) for r in licence_refs)],
                                         shareable=shareable, now=now)
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
                        materials=len(refs), **({"agent": authorisation.agent_id, "authorisation": authorisation.pk}
                                                if authorisation is not None else {}), shared=[m.material.name for m in shared],
+                       licences=[m.shared_facts["licence"]["number"] for m in from_library],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)
             if item.instant_rules_id and channel == Channel.ONLINE:
                 decide_instantly(case=case, now=now)

@@ -18,6 +18,7 @@ from yiwang.cases.models import Case, CorrectionNotice, DeliveryMethod, Document
 from yiwang.core.calendar import local_date
 from yiwang.core.models import Department
 from yiwang.core.notify import notify_applicant
+from yiwang.licenses.services import issue_for_case
 
 # Kind → (title, body): Chinese message templates, translated when shown (English in locale/en).
 NOTICES: dict[str, tuple[str, str]] = {
@@ -75,6 +76,13 @@ def _due(case: Case) -> str:
     return local_date(case.due_at - dt.timedelta(microseconds=1)).isoformat()
 
 
+def _issue_licences(case: Case, now: dt.datetime) -> None:
+    """The licence(s) the item yields (or the holder's licence it changes or renews), in the
+    decision's transaction: a case is never approved without its licence (yiwang.licenses)."""
+    issue_for_case(item_id=case.item_id, holder=case.applicant, form=case.form_data or {}, case_number=case.number or "",
+                   actor=None, now=now)
+
+
 def issue_case_outputs(
     *, case: Case, event: str, department: Department | None = None, now: dt.datetime,
     correction: CorrectionNotice | None = None,
@@ -104,12 +112,14 @@ def issue_case_outputs(
         kind = DocumentKind.APPROVAL_DECISION if approved else DocumentKind.DENIAL_DECISION
         issue_document(case=case, kind=kind, department=case.department, now=now)
         if approved:
+            _issue_licences(case, now)
             _notify(case, "case_decided_approved")
         else:
             _notify(case, "case_decided_denied", reason=case.outcome_note or "—")
     elif event == "case_instant_decided":
         issue_document(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT, department=case.department, now=now)
         issue_document(case=case, kind=DocumentKind.APPROVAL_DECISION, department=case.department, now=now)
+        _issue_licences(case, now)
         delivered = case.delivery_method == DeliveryMethod.ELECTRONIC and case.delivered_at is not None
         _notify(case, "case_instant_approved_delivered" if delivered else "case_instant_approved")
     elif event == "case_delivered":

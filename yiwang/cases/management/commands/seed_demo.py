@@ -14,6 +14,7 @@ from yiwang.exchange.demo import seed_exchange
 from yiwang.identity.demo import seed_identity
 from yiwang.intelligence.demo import seed_category_routes
 from yiwang.ledger.services import append_audit_events, publish_tree_head
+from yiwang.licenses.demo import seed_licences
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         seed_category_routes()
         exchange = seed_exchange()
         identity = seed_identity()
+        licences = seed_licences()
         new_cases = seed_cases(count=cases)
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
@@ -38,5 +40,6 @@ class Command(BaseCommand):
             f"{catalog.get('items')} items, {len(rules)} instant-approval rule sets, "
             f"{exchange.get('resources')} shared data resources, "
             f"identity: {identity['counts']}, "
+            f"{licences.get('types')} new licence types and {licences.get('licences')} demo licences, "
             f"{new_cases} new historical cases, {logged} audit events appended to the ledger "
             f"(tree size {head.tree_size}). Open http://127.0.0.1:8000/"))

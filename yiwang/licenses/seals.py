@@ -1,0 +1,263 @@
+"""Electronic seals (电子印章) and seal signatures (电子签章): keys, certificates, GB/T 38540 objects.
+
+- ``create_demo_ca`` makes the demo county CA (a self-signed SM2 certificate); ``create_seal`` gives a
+  department an SM2 key, a certificate issued by that CA and an ``SESeal`` signed by the CA as seal
+  maker (制章人). Real deployments import their own with ``manage.py import_seal``.
+- ``sign`` makes an ``SES_Signature`` over a document: SM3 of the document as ``dataHash``, the
+  canonical licence metadata in ``extDatas``, signed by the department's key (SM2-with-SM3, user ID
+  ``1234567812345678``, DER), the signer's certificate inside.
+- ``verify_signature`` checks an ``SES_Signature`` with nothing but trusted CA certificates: the
+  signer's certificate chains to one, is valid at the signing time, matches the seal's certificate
+  list, the seal's maker signature holds, and the signature covers this data.
+
+All SM2 and SM3 come from ``yiwang.crypto``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import math
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asn1crypto import core, x509
+from django.conf import settings
+
+from yiwang.crypto.keys import key_id_for_public_der
+from yiwang.crypto.primitives import sm3
+from yiwang.crypto.sm2 import DEFAULT_ID, Sm2Key
+from yiwang.licenses import asn1
+
+CA_YEARS = 20
+SEAL_YEARS = 5
+
+
+@functools.lru_cache(maxsize=256)
+def _private_key(pem: str) -> Sm2Key:
+    return Sm2Key.from_pem(pem)
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key(point: bytes) -> Sm2Key:
+    return Sm2Key.from_public_point(point)
+
+
+def _serial() -> int:
+    return secrets.randbits(63) | 1 << 62
+
+
+def new_ca(*, name: str, now: dt.datetime) -> tuple[bytes, str]:
+    """A self-signed SM2 CA certificate (DER) and its private key (PEM)."""
+    key = Sm2Key.generate()
+    subject = asn1.x509_name(common_name=name, organisation=name)
+    tbs = asn1.tbs_certificate(serial=_serial(), issuer=subject, subject=subject, public_der=key.public_der(),
+                               not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=365 * CA_YEARS),
+                               ca=True)
+    return asn1.certificate(tbs, key.sign(tbs.dump(), DEFAULT_ID)).dump(), key.private_pem().decode("ascii")
+
+
+def issue_certificate(*, ca_cert: bytes, ca_key_pem: str, subject_name: str, organisation: str,
+                      public_der: bytes, now: dt.datetime, years: int = SEAL_YEARS) -> bytes:
+    """An end-entity certificate for a department's SM2 key, issued by the CA."""
+    issuer = x509.Certificate.load(ca_cert).subject
+    tbs = asn1.tbs_certificate(serial=_serial(), issuer=issuer,
+                               subject=asn1.x509_name(common_name=subject_name, organisation=organisation),
+                               public_der=public_der, not_before=now - dt.timedelta(minutes=5),
+                               not_after=now + dt.timedelta(days=365 * years), ca=False)
+    return asn1.certificate(tbs, _private_key(ca_key_pem).sign(tbs.dump(), DEFAULT_ID)).dump()
+
+
+@functools.lru_cache(maxsize=4)
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    return ImageFont.truetype(settings.YIWANG_PDF_FONT, size, index=0)
+
+
+def seal_picture(name: str, *, size: int = 360) -> bytes:
+    """A red round seal (公章) with the department's name along the rim and a star: PNG, transparent."""
+    from PIL import Image, ImageDraw
+
+    red = (206, 17, 38, 255)
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    c, r = size / 2, size / 2 - 8
+    draw.ellipse((c - r, c - r, c + r, c + r), outline=red, width=max(6, size // 40))
+    star = [(c + (size * (0.16 if i % 2 == 0 else 0.065)) * math.sin(i * math.pi / 5),
+             c - (size * (0.16 if i % 2 == 0 else 0.065)) * math.cos(i * math.pi / 5)) for i in range(10)]
+    draw.polygon(star, fill=red)
+    font = _font(int(size * 0.11))
+    chars = list(name[:16])
+    span = min(250.0, 18.0 * len(chars))  # degrees of arc the name takes, centred at the top
+    for i, ch in enumerate(chars):
+        angle = -span / 2 + (span * (i + 0.5) / len(chars))
+        glyph = Image.new("RGBA", (int(size * 0.14), int(size * 0.14)), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=font, fill=red, anchor="mm")
+        glyph = glyph.rotate(-angle, resample=Image.BICUBIC, expand=True)
+        radius = r - size * 0.11
+        x = c + radius * math.sin(math.radians(angle)) - glyph.width / 2
+        y = c - radius * math.cos(math.radians(angle)) - glyph.height / 2
+        image.alpha_composite(glyph, (int(x), int(y)))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def make_seal(*, es_id: str, name: str, signer_cert: bytes, maker_cert: bytes, maker_key_pem: str,
+              picture: bytes, valid_from: dt.datetime, valid_to: dt.datetime, now: dt.datetime) -> bytes:
+    """The ``SESeal`` (DER): seal information with the signer's certificate and the picture, signed by the maker."""
+    info = asn1.SESSealInfo({
+        "header": {"ID": "ES", "version": asn1.SES_VERSION, "Vid": "Yiwang"},
+        "esID": es_id,
+        "property": {"type": 1, "name": name, "certListType": 1, "certList": [signer_cert],
+                     "createDate": asn1.generalized(now), "validStart": asn1.generalized(valid_from),
+                     "validEnd": asn1.generalized(valid_to)},
+        "picture": {"type": "png", "data": picture, "width": 40, "height": 40},
+    })
+    to_sign = asn1.SESSealToSign({"esealInfo": info, "cert": maker_cert, "signAlgID": asn1.OID_SM2_SM3})
+    signed = _private_key(maker_key_pem).sign(to_sign.dump(), DEFAULT_ID)
+    return asn1.SESeal({"esealInfo": info, "cert": maker_cert, "signAlgID": asn1.OID_SM2_SM3,
+                        "signedValue": signed}).dump()
+
+
+def _bit_bytes(value: core.OctetBitString) -> bytes:
+    native = value.native
+    if not isinstance(native, bytes):
+        raise ValueError("a BIT STRING that is not whole bytes")
+    return native
+
+
+def sign(*, seal_der: bytes, signer_cert: bytes, key_pem: str, data: bytes, metadata: bytes,
+         at: dt.datetime, property_info: str) -> bytes:
+    """An ``SES_Signature`` (DER) of ``data`` with the department's seal and key."""
+    tbs = asn1.TBSSign({
+        "version": asn1.SES_VERSION, "eseal": asn1.SESeal.load(seal_der), "timeInfo": asn1.generalized(at),
+        "dataHash": sm3(data), "propertyInfo": property_info,
+        "extDatas": [{"extnID": asn1.OID_LICENCE_METADATA, "critical": False, "extnValue": metadata}],
+    })
+    signature = _private_key(key_pem).sign(tbs.dump(), DEFAULT_ID)
+    return asn1.SESSignature({"toSign": tbs, "cert": signer_cert, "signatureAlgID": asn1.OID_SM2_SM3,
+                              "signature": signature}).dump()
+
+
+# -- verification ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SealCheck:
+    ok: bool
+    problem: str = ""
+    signer_cert: bytes = b""
+    key_id: str = ""
+    signed_at: dt.datetime | None = None
+    metadata: bytes = b""
+    es_id: str = ""
+    signer: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def certificate_key_id(cert_der: bytes) -> str:
+    cert = x509.Certificate.load(cert_der)
+    return key_id_for_public_der(cert["tbs_certificate"]["subject_public_key_info"].dump())
+
+
+@functools.lru_cache(maxsize=1024)
+def _chain_problem(cert_der: bytes, anchors: tuple[bytes, ...]) -> str:
+    """'' when ``cert_der`` is one of the anchors or is signed by one (one level: CA → department)."""
+    try:
+        cert = x509.Certificate.load(cert_der)
+        tbs = cert["tbs_certificate"]
+        tbs_der = tbs.dump()
+        if cert["signature_algorithm"]["algorithm"].dotted != asn1.OID_SM2_SM3:
+            return "certificate_algorithm"
+        signature = _bit_bytes(cert["signature_value"])
+    except (ValueError, TypeError, KeyError):
+        return "certificate_unreadable"
+    for anchor_der in anchors:
+        if anchor_der == cert_der:
+            return ""
+        try:
+            anchor = x509.Certificate.load(anchor_der)
+            if anchor.subject != tbs["issuer"]:
+                continue
+            key = _public_key(asn1.public_point(anchor))
+        except (ValueError, TypeError, KeyError):
+            continue
+        if key.verify(tbs_der, signature, DEFAULT_ID):
+            return ""
+        return "certificate_signature_invalid"
+    return "certificate_untrusted"
+
+
+@functools.lru_cache(maxsize=1024)
+def _maker_problem(maker_signed: bytes, maker_signature: bytes, maker_cert: bytes) -> str:
+    """The seal maker's signature over the seal: the same for every licence a seal signs, so it is
+    checked once per process for the same bytes (a pure function of its arguments)."""
+    try:
+        maker_key = _public_key(asn1.public_point(x509.Certificate.load(maker_cert)))
+    except (ValueError, TypeError):
+        return "seal_maker_unreadable"
+    return "" if maker_key.verify(maker_signed, maker_signature, DEFAULT_ID) else "seal_signature_invalid"
+
+
+def verify_signature(signature_der: bytes, data: bytes, *, anchors: Iterable[bytes]) -> SealCheck:
+    """Check an ``SES_Signature`` over ``data`` against trusted CA certificates (DER). Never raises
+    for bad input: anything malformed is a failed check with a problem code."""
+    anchors = tuple(anchors)
+    try:
+        sig = asn1.SESSignature.load(signature_der, strict=True)
+        tbs = sig["toSign"]
+        tbs_der = tbs.dump()
+        signer_cert = bytes(sig["cert"].native)
+        if sig["signatureAlgID"].dotted != asn1.OID_SM2_SM3:
+            return SealCheck(False, "signature_algorithm")
+        signature = _bit_bytes(sig["signature"])
+        data_hash = _bit_bytes(tbs["dataHash"])
+        signed_at = tbs["timeInfo"].native
+        metadata = b""
+        for ext in tbs["extDatas"] or []:
+            if ext["extnID"].dotted == asn1.OID_LICENCE_METADATA:
+                metadata = bytes(ext["extnValue"].native)
+        seal = tbs["eseal"]
+        info = seal["esealInfo"]
+        es_id = info["esID"].native
+        listed = [bytes(c.native) for c in info["property"]["certList"]]
+        valid_start, valid_end = info["property"]["validStart"].native, info["property"]["validEnd"].native
+        maker_cert = bytes(seal["cert"].native)
+        maker_signed = asn1.SESSealToSign({"esealInfo": info, "cert": seal["cert"], "signAlgID": seal["signAlgID"]}).dump()
+        maker_signature = _bit_bytes(seal["signedValue"])
+        cert = x509.Certificate.load(signer_cert)
+        point = asn1.public_point(cert)
+        not_before = cert["tbs_certificate"]["validity"]["not_before"].native
+        not_after = cert["tbs_certificate"]["validity"]["not_after"].native
+        signer = cert.subject.native.get("common_name", "")
+    except (ValueError, TypeError, KeyError, OverflowError):
+        return SealCheck(False, "signature_unreadable")
+    result = SealCheck(False, "", signer_cert=signer_cert, key_id=certificate_key_id(signer_cert),
+                       signed_at=signed_at, metadata=metadata, es_id=es_id, signer=signer)
+    if not _public_key(point).verify(tbs_der, signature, DEFAULT_ID):
+        result.problem = "signature_invalid"
+        return result
+    if not secrets.compare_digest(data_hash, sm3(data)):
+        result.problem = "data_hash_mismatch"
+        return result
+    if signer_cert not in listed:
+        result.problem = "signer_not_in_seal"
+        return result
+    problem = _chain_problem(signer_cert, anchors) or _chain_problem(maker_cert, anchors)
+    if problem:
+        result.problem = problem
+        return result
+    maker_problem = _maker_problem(maker_signed, maker_signature, maker_cert)
+    if maker_problem:
+        result.problem = maker_problem
+        return result
+    if not (not_before <= signed_at <= not_after) or not (valid_start <= signed_at <= valid_end):
+        result.problem = "signed_outside_validity"
+        return result
+    result.ok = True
+    return result

@@ -1,0 +1,112 @@
+"""Reads of the licence library: the holder's wallet, a licence for a viewer, the department
+registry, and what 免证办 needs (``held_licence_for``, ``licence_type_for_material``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from yiwang.core.errors import NotFound
+from yiwang.core.models import Applicant
+from yiwang.core.selectors import staff_roles_of
+from yiwang.licenses.errors import LicenceErrorCode
+from yiwang.licenses.identifiers import clean_number
+from yiwang.licenses.models import Licence, LicenceStatus, LicenceType, LicenceUse, LicenceVerification, ShareLink
+
+RELATED = ("licence_type", "department", "seal", "holder")
+
+
+def applicant_of(user: AbstractBaseUser) -> Applicant | None:
+    return getattr(user, "applicant", None) if user.is_authenticated else None
+
+
+def licences_of(applicant: Applicant | None) -> QuerySet[Licence]:
+    if applicant is None:
+        return Licence.objects.none()
+    return Licence.objects.filter(holder=applicant).select_related(*RELATED).order_by("status", "-issued_at", "-id")
+
+
+def licence_for_viewer(user: AbstractBaseUser, number: str) -> Licence:
+    """The holder, or staff of the issuing department; anyone else is told it does not exist."""
+    licence = Licence.objects.select_related(*RELATED).filter(number=clean_number(number)).first()
+    if licence is not None:
+        applicant = applicant_of(user)
+        if applicant is not None and licence.holder_id == applicant.pk:
+            return licence
+        if any(r.department_id == licence.department_id for r in staff_roles_of(user)):
+            return licence
+    raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
+
+
+def licence_type_for_material(material: Any) -> LicenceType | None:
+    """The licence type that stands for a material (by the material's name), if any."""
+    name = (getattr(material, "name", "") or "").strip()
+    if not name:
+        return None
+    for licence_type in LicenceType.objects.filter(is_active=True).exclude(material_names=""):
+        if name in licence_type.material_name_list():
+            return licence_type
+    return None
+
+
+def held_licence_for(applicant: Applicant | None, licence_type: LicenceType | None) -> Licence | None:
+    """The applicant's current licence of that type, if any is active and within its validity today
+    (for the integrator's ``obtained_by`` selector: ``"licence"`` when this returns one)."""
+    from yiwang.licenses.verification import VALID, check_licence
+
+    if applicant is None or licence_type is None:
+        return None
+    for licence in licences_of(applicant).filter(licence_type=licence_type, status=LicenceStatus.ACTIVE):
+        if check_licence(licence).status == VALID:
+            return licence
+    return None
+
+
+def offerable_for_materials(applicant: Applicant | None, materials: list[Any]) -> dict[int, Licence]:
+    """Material id → the applicant's valid licence that can replace it (the apply page offers these)."""
+    out = {}
+    for material in materials:
+        licence = held_licence_for(applicant, licence_type_for_material(material))
+        if licence is not None:
+            out[material.pk] = licence
+    return out
+
+
+def licences_for_case(case_number: str) -> list[Licence]:
+    if not case_number:
+        return []
+    return list(Licence.objects.filter(case_number=case_number).select_related("licence_type", "department"))
+
+
+def uses_for_case(case_number: str) -> list[LicenceUse]:
+    return list(LicenceUse.objects.filter(case_number=case_number).select_related("licence__licence_type", "material"))
+
+
+def shares_of(licence: Licence) -> list[ShareLink]:
+    return list(licence.share_links.all())
+
+
+def verifications_of(licence: Licence, limit: int = 50) -> list[LicenceVerification]:
+    return list(licence.verifications.select_related("share")[:limit])
+
+
+def registry_departments(user: AbstractBaseUser) -> list[int]:
+    return sorted({r.department_id for r in staff_roles_of(user)})
+
+
+def registry(user: AbstractBaseUser, *, q: str = "", type_code: str = "", status: str = "") -> QuerySet[Licence]:
+    """Licences issued by the user's departments, searched by number, identifier, holder or type."""
+    departments = registry_departments(user)
+    qs = Licence.objects.filter(department_id__in=departments).select_related(*RELATED)
+    q = (q or "").replace("\x00", "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(identifier__icontains=q) | Q(holder_name__icontains=q)
+                       | Q(licence_type__name__icontains=q))
+    if type_code:
+        qs = qs.filter(licence_type__code=type_code.replace("\x00", "")[:21])
+    if status in LicenceStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-issued_at", "-id")

@@ -1,0 +1,235 @@
+"""Checking licences: online (a token from a QR code or a share link → valid / revoked / expired /
+not_yet_valid / altered / unknown, the disclosed fields, the ledger inclusion proof) and offline
+(a QR payload or a sealed PDF, with nothing but certificates).
+
+``altered`` means the stored licence no longer matches what the department sealed: the file's
+bytes, the seal signature, or the metadata in the database differ from the signed ones. It wins
+over every other status: a tampered record tells nothing reliable about revocation or dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.calendar import local_date
+from yiwang.core.ids import mask_id_number, mask_name
+from yiwang.crypto.primitives import sm3_hex
+from yiwang.licenses import payload, rendering, seals
+from yiwang.licenses.identifiers import clean_token
+from yiwang.licenses.models import Licence, LicenceStatus, LicenceVerification, ShareLink, TrustAnchor
+
+VALID, REVOKED, EXPIRED, NOT_YET_VALID, ALTERED, UNKNOWN = "valid", "revoked", "expired", "not_yet_valid", "altered", "unknown"
+MAX_TOKEN = 64
+
+
+def anchors() -> tuple[bytes, ...]:
+    return tuple(bytes(c) for c in TrustAnchor.objects.filter(is_active=True).values_list("certificate", flat=True))
+
+
+@dataclass
+class Check:
+    status: str
+    problem: str = ""
+
+
+def _dates_status(valid_from: dt.date, valid_to: dt.date | None, today: dt.date) -> str:
+    if today < valid_from:
+        return NOT_YET_VALID
+    if valid_to is not None and today > valid_to:
+        return EXPIRED
+    return VALID
+
+
+def check_licence(licence: Licence, *, today: dt.date | None = None, trusted: tuple[bytes, ...] | None = None) -> Check:
+    """The licence's status now: integrity first (file, seal, metadata), then revocation, then dates."""
+    from yiwang.licenses.services import metadata_bytes
+
+    today = today or local_date(timezone.now())
+    try:
+        with licence.file.open("rb") as handle:
+            data = handle.read()
+        signed, signature = rendering.split_sealed(data)
+    except (OSError, rendering.NotSealed, ValueError):
+        return Check(ALTERED, "file_unreadable")
+    if signature != bytes(licence.signature) or sm3_hex(signed) != licence.file_sm3:
+        return Check(ALTERED, "file_changed")
+    result = seals.verify_signature(signature, signed, anchors=trusted if trusted is not None else anchors())
+    if not result.ok:
+        return Check(ALTERED, result.problem)
+    if result.metadata != metadata_bytes(licence) or result.key_id != licence.seal.key_id:
+        return Check(ALTERED, "metadata_changed")
+    if licence.status == LicenceStatus.REVOKED:
+        return Check(REVOKED, licence.revoke_kind)
+    if licence.status == LicenceStatus.SUPERSEDED:
+        return Check(REVOKED, "superseded")
+    return Check(_dates_status(licence.valid_from, licence.valid_to, today))
+
+
+# -- online ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    status: str
+    reason: str = ""
+    licence: Licence | None = None
+    share: ShareLink | None = None
+    disclosed: dict[str, Any] = field(default_factory=dict)
+    proof: dict[str, Any] | None = None
+
+
+def _disclosed(licence: Licence, fields: list[str] | None) -> dict[str, Any]:
+    """Always: name, type, number, identifier, issuer, issue date, status dates; the rest by choice.
+    Through the printed QR code (no share link) the holder's name is shown masked."""
+    out: dict[str, Any] = {"licence_name": licence.licence_type.name, "type_code": licence.licence_type.code,
+                           "number": licence.number, "identifier": licence.identifier,
+                           "issue_date": local_date(licence.issued_at).isoformat(), "version": licence.version}
+    chosen = set(fields or [])
+    org = licence.holder_id_type == "统一社会信用代码"
+    out["holder_name"] = licence.holder_name if ("holder_name" in chosen or org) else mask_name(licence.holder_name)
+    if "holder_id_number" in chosen:
+        out["holder_id_type"] = licence.holder_id_type
+        out["holder_id_number"] = licence.holder_id_number if org else mask_id_number(licence.holder_id_number)
+    if fields is None or "valid_from" in chosen:
+        out["valid_from"] = licence.valid_from.isoformat()
+    if fields is None or "valid_to" in chosen:
+        out["valid_to"] = licence.valid_to.isoformat() if licence.valid_to else "长期"
+    if "fields" in chosen:
+        labels = {f["key"]: f["label"] for f in licence.licence_type.fields}
+        out["fields"] = {labels.get(k, k): v for k, v in licence.data.items()}
+    if licence.status == LicenceStatus.REVOKED:
+        out["revoked_at"] = licence.revoked_at.isoformat() if licence.revoked_at else None
+        out["revoke_kind"] = licence.get_revoke_kind_display()
+    return out
+
+
+def inclusion(licence: Licence) -> dict[str, Any] | None:
+    """The ledger inclusion proof of the licence's issuance entry: under the latest signed tree head
+    when it covers the entry, else under the current tree (``signed`` false until the next head)."""
+    from yiwang.ledger import selectors as ledger
+
+    if licence.ledger_index is None:
+        return None
+    head = ledger.latest_tree_head()
+    signed = head is not None and head.tree_size > licence.ledger_index
+    size = head.tree_size if signed else ledger.current_tree_size()
+    proof = ledger.inclusion_proof(index=licence.ledger_index, tree_size=size)
+    out: dict[str, Any] = {"index": proof.index, "tree_size": proof.tree_size, "leaf_hash": proof.leaf_hash.hex(),
+                           "root_hash": proof.root_hash.hex(), "audit_path": [h.hex() for h in proof.path],
+                           "signed": signed}
+    if signed and head is not None:
+        import base64
+
+        out["tree_head"] = {"timestamp": head.timestamp.isoformat(), "key_id": head.key_id,
+                            "signature": base64.b64encode(bytes(head.signature)).decode("ascii")}
+    return out
+
+
+REASONS = {
+    "not_found": _("没有这个核验码对应的证照。请核对链接，或联系颁发机构。"),
+    "share_expired": _("该分享链接已过期。请向持证人索取新的链接。"),
+    "share_withdrawn": _("持证人已撤回该分享链接。"),
+}
+
+
+def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None = None,
+                 now: dt.datetime | None = None) -> Outcome:
+    """Resolve a QR token or a share-link token and check the licence; every check is logged for the holder."""
+    now = now or timezone.now()
+    token = clean_token(token)
+    if not token:
+        return Outcome(UNKNOWN, "not_found")
+    share = None
+    licence = (Licence.objects.select_related("licence_type", "department", "seal").filter(qr_token=token).first())
+    if licence is None:
+        share = ShareLink.objects.select_related("licence__licence_type", "licence__department", "licence__seal").filter(token=token).first()
+        if share is None:
+            return Outcome(UNKNOWN, "not_found")
+        if share.withdrawn_at is not None:
+            return Outcome(UNKNOWN, "share_withdrawn", share=share)
+        if share.expires_at <= now:
+            return Outcome(UNKNOWN, "share_expired", share=share)
+        licence = share.licence
+    check = check_licence(licence, today=local_date(now))
+    outcome = Outcome(check.status, check.problem, licence=licence, share=share)
+    if check.status != ALTERED:
+        outcome.disclosed = _disclosed(licence, share.fields if share else None)
+        outcome.proof = inclusion(licence)
+    label = ""
+    if verifier is not None and verifier.is_authenticated:
+        label = getattr(verifier, "get_full_name", lambda: "")() or verifier.get_username()
+    LicenceVerification.objects.create(licence=licence, share=share, at=now, channel=channel[:8], result=check.status,
+                                       verifier=verifier if verifier is not None and verifier.is_authenticated else None,
+                                       verifier_label=label[:200])
+    return outcome
+
+
+# -- offline -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfflineResult:
+    ok: bool
+    status: str
+    reason: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def verify_qr_offline(text: str, *, certificates: list[bytes], today: dt.date) -> OfflineResult:
+    """A QR payload against department certificates (DER) already checked as trusted by the caller."""
+    from asn1crypto import x509
+
+    from yiwang.licenses import asn1
+
+    try:
+        parsed = payload.parse(text)
+    except payload.PayloadInvalid as exc:
+        return OfflineResult(False, ALTERED, f"payload unreadable: {exc}")
+    key_id = parsed.body["k"]
+    cert = next((c for c in certificates if seals.certificate_key_id(c) == key_id), None)
+    if cert is None:
+        return OfflineResult(False, UNKNOWN, f"no trusted certificate for key {key_id[:40]}: signed by an unknown key")
+    try:
+        key = seals._public_key(asn1.public_point(x509.Certificate.load(cert)))
+    except (ValueError, TypeError):
+        return OfflineResult(False, UNKNOWN, "the certificate is unreadable")
+    if not payload.verify(parsed, key):
+        return OfflineResult(False, ALTERED, "signature does not verify: the payload was changed or forged")
+    facts = dict(parsed.body)
+    status = _dates_status(parsed.date("f"), parsed.date("u"), today)  # type: ignore[arg-type]
+    reasons = {VALID: "signature valid, within validity (revocation needs the online check)",
+               EXPIRED: "signature valid, but the licence expired", NOT_YET_VALID: "signature valid, but not yet valid"}
+    return OfflineResult(status == VALID, status, reasons[status], facts)
+
+
+def verify_file_offline(data: bytes, *, trusted: tuple[bytes, ...], today: dt.date) -> OfflineResult:
+    """A sealed licence PDF against trusted CA certificates."""
+    import json
+
+    try:
+        signed, signature = rendering.split_sealed(data)
+    except rendering.NotSealed as exc:
+        return OfflineResult(False, UNKNOWN, str(exc))
+    result = seals.verify_signature(signature, signed, anchors=trusted)
+    if not result.ok:
+        status = ALTERED if result.problem in ("data_hash_mismatch", "signature_invalid", "signature_unreadable",
+                                               "signer_not_in_seal", "seal_signature_invalid") else UNKNOWN
+        return OfflineResult(False, status, f"seal check failed: {result.problem}")
+    try:
+        meta = json.loads(result.metadata.decode("utf-8"))
+        valid_from = dt.date.fromisoformat(meta["valid_from"])
+        valid_to = None if meta["valid_to"] == "长期" else dt.date.fromisoformat(meta["valid_to"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return OfflineResult(False, ALTERED, "signed metadata unreadable")
+    status = _dates_status(valid_from, valid_to, today)
+    facts = {k: meta.get(k) for k in ("licence_name", "number", "identifier", "issuer_name", "holder_name", "valid_from", "valid_to")}
+    facts["signer"], facts["signed_at"] = result.signer, result.signed_at.isoformat() if result.signed_at else ""
+    return OfflineResult(status == VALID, status, {VALID: "seal valid, within validity (revocation needs the online check)",
+                                                   EXPIRED: "seal valid, but the licence expired",
+                                                   NOT_YET_VALID: "seal valid, but not yet valid"}[status], facts)
