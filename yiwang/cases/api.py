@@ -20,6 +20,7 @@ from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.packages import submit_package
 from yiwang.cases.services.uploads import SIGNATURES
@@ -128,6 +129,20 @@ class ApplicantOut(Schema):
     address: str
 
 
+class CreditFindingOut(Schema):
+    stage: str
+    rule_set: str
+    rule_set_version: int
+    rule_id: str
+    outcome: str
+    outcome_label: str
+    reason: str
+    pending_material: str
+    pending_resolved_at: dt.datetime | None
+    ledger_index: int | None
+    evaluated_at: dt.datetime
+
+
 class CaseOut(Schema):
     number: str
     item_code: str
@@ -157,6 +172,7 @@ class CaseOut(Schema):
     corrections: list[CorrectionNoticeOut]
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
+    credit_findings: list[CreditFindingOut]
 
 
 class CaseSummary(Schema):
@@ -326,6 +342,13 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
             {"kind": d.kind, "name": _(d.title), "url": reverse("api-v1:download_document", args=[d.pk]),
              "sha256": d.sha256}
             for d in case_documents(case)
+        ],
+        "credit_findings": [
+            {"stage": f.stage, "rule_set": f.rule_version.rule_set.key, "rule_set_version": f.rule_version.version,
+             "rule_id": f.rule_id, "outcome": f.outcome, "outcome_label": str(f.get_outcome_display()),
+             "reason": f.reason, "pending_material": f.pending_material, "pending_resolved_at": f.pending_resolved_at,
+             "ledger_index": f.ledger_index, "evaluated_at": f.evaluated_at}
+            for f in credit_findings_of(case)
         ],
     }
 

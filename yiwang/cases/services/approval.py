@@ -22,6 +22,7 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -116,10 +117,13 @@ def _complete_step(
         opened = sync_steps(case, runtime, now)
         audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                    decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened])
+        if decision != StepDecision.RETURN:
+            credit_rules.check_at_decision(case, now=now, department=step.department)
         if runtime.is_completed:
             outcome = _outcome(case)
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
+            credit_rules.record_decision(case, now=now)
             issue_case_outputs(case=case, event="case_decided", now=now)
     return case

@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.instant import decide_instantly
+from yiwang.credit.models import Outcome as CreditOutcome
+from yiwang.credit.services import resolve_pending_material
+from yiwang.credit.models import Stage as CreditStage
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
@@ -256,6 +260,12 @@ def submit_application(
     shareable = {p.material_id for p in materials_provable_by_sharing(item=item, applicant=applicant)}
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, refs) if m.pk not in shareable and m.pk not in produced]
+    now = now or timezone.now()
+    # joint rules (联合奖惩) before the material check: 容缺受理 may let one material follow later
+    evaluation = credit_rules.evaluate_for(item, applicant, now)
+    pending = credit_rules.tolerated_material(item, evaluation, missing)
+    if pending is not None:
+        missing = []
     if missing:
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,
@@ -263,7 +273,6 @@ def submit_application(
             {"missing": [{"material_id": m.pk, "name": m.name} for m in missing]},
         )
     version = item.process.latest_version()
-    now = now or timezone.now()
     due = calendar.deadline_after(now, item.promised_days)
     try:
         with transaction.atomic():
@@ -281,8 +290,13 @@ def submit_application(
             audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
                        materials=len(refs), shared=[m.material.name for m in shared],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)
+            credit_rules.record_on_case(case, evaluation, stage=CreditStage.SUBMISSION, now=now, pending=pending)
             if item.instant_rules_id and channel == Channel.ONLINE:
-                decide_instantly(case=case, now=now)
+                if evaluation.blocks_instant:
+                    audit_case(case, actor=None, at=now, event_type="case_instant_blocked_by_credit",
+                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300])
+                else:
+                    decide_instantly(case=case, now=now)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
@@ -318,6 +332,8 @@ def supply_correction(
                 {"missing": sorted(missing)},
             )
         _attach_materials(actor=actor, case=case, item=case.item, refs=refs)
+        if given and resolve_pending_material(case_id=case.pk, material_ids=given, now=now):
+            audit_case(case, actor=actor, at=now, event_type="case_pending_material_supplied")
         fields: dict[str, Any] = {}
         if form_data:
             # keys the item's form no longer has are kept; a field hidden by its condition is dropped

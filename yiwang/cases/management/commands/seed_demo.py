@@ -10,6 +10,7 @@ from yiwang.cases.demo import seed_cases
 from yiwang.catalog.demo import seed_catalog
 from yiwang.catalog.demo_rules import seed_instant_rules
 from yiwang.core.demo import seed_core
+from yiwang.credit.demo import seed_credit
 from yiwang.exchange.demo import seed_exchange
 from yiwang.intelligence.demo import seed_category_routes
 from yiwang.ledger.services import append_audit_events, publish_tree_head
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         rules = seed_instant_rules()
         seed_category_routes()
         exchange = seed_exchange()
+        credit = seed_credit()
         new_cases = seed_cases(count=cases)
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
@@ -35,5 +37,6 @@ class Command(BaseCommand):
             f"Demo ready: {len(core.get('accounts', []))} accounts (password {core.get('password')}), "
             f"{catalog.get('items')} items, {len(rules)} instant-approval rule sets, "
             f"{exchange.get('resources')} shared data resources, "
+            f"credit: black-listed {credit['black_listed']}, red-listed {credit['red_listed']}, "
             f"{new_cases} new historical cases, {logged} audit events appended to the ledger "
             f"(tree size {head.tree_size}). Open http://127.0.0.1:8000/"))
