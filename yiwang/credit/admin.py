@@ -30,8 +30,6 @@ from yiwang.credit.models import (
     ListEntry,
     RepairRequest,
     SubjectKind,
-    Witness,
-    WitnessAlert,
 )
 
 MAX_DMN_BYTES = 2 * 1024 * 1024
@@ -237,14 +235,3 @@ class CreditReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(CreditResource)
 class CreditResourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("resource", "imported_version")
-
-
-@admin.register(Witness)
-class WitnessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "department", "key_id", "last_size", "halted")
-    exclude = ("private_key",)
-
-
-@admin.register(WitnessAlert)
-class WitnessAlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("witness", "problem", "at")
