@@ -13,10 +13,12 @@ from yiwang.core.demo import ENTERPRISE, _uscc_number, historical_applicant_data
 from yiwang.core.models import ApplicantKind, Department
 from yiwang.credit import services
 from yiwang.credit.ingest import publish_credit_resource
+from yiwang.ledger.witness import add_witness
 from yiwang.credit.models import CreditRecord, ItemCreditPolicy, ListEntry, ListKind, RecordKind, Severity
 
 RULES = Path(__file__).resolve().parent / "rules"
 FOOD_ITEM = "食品经营许可"
+WITNESSES = ("SCJG", "SW", "GA")
 
 
 def demo_companies() -> tuple[dict[str, str], dict[str, str]]:
@@ -71,4 +73,6 @@ def seed_credit(*, today: dt.date | None = None) -> dict[str, Any]:
             data=services.RecordInput(kind=RecordKind.LICENCE, title="食品经营许可（餐饮服务）",
                                       basis="《中华人民共和国食品安全法》第三十五条", decided_on=dt.date(2025, 6, 18),
                                       decision_no="县市监食许〔2025〕88号"))
-    return {"joint_rules_version": version.version, "black_listed": black["name"], "red_listed": red["name"]}
+    # the consortium: three departments witness the ledger with their own SM2 keys
+    witnesses = [add_witness(actor=None, department=d) for d in Department.objects.filter(code__in=WITNESSES)]
+    return {"joint_rules_version": version.version, "witnesses": len(witnesses), "black_listed": black["name"], "red_listed": red["name"]}

@@ -62,6 +62,8 @@ def subject_view(subject: CreditSubject, now: dt.datetime) -> SubjectView:
     today = calendar.local_date(now)
     records = list(CreditRecord.objects.filter(subject=subject).select_related("source_department"))
     entries = list(ListEntry.objects.filter(subject=subject).select_related("department"))
+    for row in (*records, *entries):
+        row.in_force = row.in_force_on(today)  # type: ignore[attr-defined]  # for templates
     facts = subject_facts(subject, today, records=records, entries=entries)
     level = level_from_facts(facts)
     history = list(CreditHistory.objects.filter(subject=subject).order_by("at", "id"))

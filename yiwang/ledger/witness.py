@@ -147,6 +147,18 @@ def cosign(*, witness: Witness, head: TreeHead, now: dt.datetime | None = None) 
     return cosignature
 
 
+def cosign_all(head: TreeHead) -> int:
+    """Every witness that is not halted co-signs ``head`` (a refusal is recorded, not raised)."""
+    signed = 0
+    for witness in Witness.objects.filter(halted=False).select_related("department"):
+        try:
+            cosign(witness=witness, head=head)
+            signed += 1
+        except WitnessRefused:
+            continue
+    return signed
+
+
 def signed_checkpoint(head: TreeHead) -> str:
     """The head as a C2SP signed note: the checkpoint body and one line per witness co-signature."""
     body = checkpoint_body(head.tree_size, bytes(head.root_hash)).decode()
