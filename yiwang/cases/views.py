@@ -21,10 +21,10 @@ from yiwang.cases import permissions, selectors, services
 from yiwang.cases.models import CaseMaterial, CaseStatus, CaseStep, Channel, DeliveryMethod, MaterialSource, StepStatus
 from yiwang.cases.prereview import prereview_states
 from yiwang.cases.services.approval import may_complete
+from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
-from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.catalog.form_schema import field_states, is_conditional
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.selectors import item_guide, search_items

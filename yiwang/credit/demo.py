@@ -13,8 +13,8 @@ from yiwang.core.demo import ENTERPRISE, _uscc_number, historical_applicant_data
 from yiwang.core.models import ApplicantKind, Department
 from yiwang.credit import services
 from yiwang.credit.ingest import publish_credit_resource
-from yiwang.ledger.witness import add_witness
 from yiwang.credit.models import CreditRecord, ItemCreditPolicy, ListEntry, ListKind, RecordKind, Severity
+from yiwang.ledger.witness import add_witness
 
 RULES = Path(__file__).resolve().parent / "rules"
 FOOD_ITEM = "食品经营许可"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, EngineErrorAction, Outcome, StepDecision, StepStatus
 from yiwang.cases.runtime import EngineFailure
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_DELIVERY,
     audit_case,
@@ -22,7 +23,6 @@ from yiwang.cases.services.common import (
     save_engine_state,
     sync_steps,
 )
-from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound

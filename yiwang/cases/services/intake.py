@@ -17,18 +17,18 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
-from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.cases.services import credit as credit_rules
+from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.cases.services.instant import decide_instantly
-from yiwang.credit.models import Outcome as CreditOutcome
-from yiwang.credit.services import resolve_pending_material
-from yiwang.credit.models import Stage as CreditStage
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.credit.models import Outcome as CreditOutcome
+from yiwang.credit.models import Stage as CreditStage
+from yiwang.credit.services import resolve_pending_material
 from yiwang.exchange.selectors import materials_provable_by_sharing
 from yiwang.exchange.services import prove_materials
 
