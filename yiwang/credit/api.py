@@ -53,9 +53,9 @@ class CreditRecordOut(Schema):
     basis: str
     severity: str
     decided_on: str
-    publish_due: str
+    publish_due: str | None
     published_on: str
-    published_late: bool
+    published_late: bool | None
     publicity_end: str
     status: str
     in_force: bool

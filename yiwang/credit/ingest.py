@@ -37,10 +37,11 @@ from yiwang.credit.models import (
 from yiwang.credit.services import (
     MIN_PUBLICITY_MONTHS,
     PUBLICITY_MONTHS,
-    PUBLISH_WITHIN_WORKING_DAYS,
     RecordInput,
     _add_months,
     check_record,
+    commitment_check_due,
+    publish_due,
     subject_index,
 )
 from yiwang.exchange import services as exchange
@@ -106,7 +107,7 @@ def ingest_credit_records(*, actor: AbstractBaseUser | None, source: CreditResou
     """Push one file of credit records: the exchange's ingestion, then the records."""
     now = now or timezone.now()
     result = ingest_dataset(actor=actor, resource=source.resource, stream=stream, file_name=file_name,
-                            file_format=file_format, now=now, workers=0)
+                            file_format=file_format, now=now)
     if result.dataset.status != DatasetStatus.LOADED:
         return CreditImport(dataset=result.dataset)
     return import_credit_dataset(actor=actor, dataset=result.dataset, now=now)
@@ -151,8 +152,6 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
                                    publicity_end=_date(values.get("publicity_end")))  # type: ignore[arg-type]
                 if data.decided_on is None:
                     raise InvalidInput(Code.INVALID_RECORD, _("缺少决定日期。"))
-                if data.decided_on > today:
-                    raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天。"))
                 check_record(data)
                 kind = str(values.get("subject_kind") or "")
                 code, index = subject_index(kind, str(values.get("subject_code") or ""))
@@ -186,11 +185,11 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
                 subject=subjects[(kind, index)], kind=data.kind, title=data.title.strip()[:300],
                 decision_no=data.decision_no[:100], source_department=department, basis=data.basis.strip(),
                 severity=data.severity, decided_on=data.decided_on,
-                publish_due=calendar.add_working_days(data.decided_on, PUBLISH_WITHIN_WORKING_DAYS),
+                publish_due=publish_due(data.decided_on),
                 published_on=today, publicity_end=publicity_end,
                 min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
                 commitment_status="pending" if data.kind == RecordKind.COMMITMENT else "",
-                commitment_due=calendar.add_working_days(data.decided_on, 20) if data.kind == RecordKind.COMMITMENT else None,
+                commitment_due=commitment_check_due(data.decided_on) if data.kind == RecordKind.COMMITMENT else None,
                 source=RecordSource.INGESTED, source_ref=reference,
                 created_by=actor if actor is not None and actor.is_authenticated else None))
         created = CreditRecord.objects.bulk_create(records, batch_size=1000)

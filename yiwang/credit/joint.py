@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,16 +84,16 @@ _lock = threading.Lock()
 _tables: dict[Any, DecisionTable] = {}
 
 
-def _table(cache_key: Any, dmn_xml: str) -> DecisionTable:
+def _table(cache_key: Any, dmn_xml: Callable[[], str]) -> DecisionTable:
     table = _tables.get(cache_key)
     if table is None:
-        table, _digest = validate(dmn_xml)
+        table, _digest = validate(dmn_xml())
         with _lock:
             _tables[cache_key] = table
     return table
 
 
-def evaluate(cache_key: Any, dmn_xml: str, context: dict[str, Any]) -> list[Firing]:
+def evaluate(cache_key: Any, dmn_xml: Callable[[], str], context: dict[str, Any]) -> list[Firing]:
     """The firings of one table over ``{"credit": …, "item": …}``. A table that cannot decide for
     these facts (an error, a row that can neither fire nor not) never lets a case through quietly:
     it becomes one ``manual_review`` firing naming the problem."""

@@ -105,7 +105,8 @@ class CreditRecord(models.Model):
     basis = models.TextField(_("依据"))
     severity = models.CharField(_("失信程度"), max_length=8, choices=Severity.choices, blank=True, default="")
     decided_on = models.DateField(_("决定日期"))
-    publish_due = models.DateField(_("应公示日期"), help_text=_("双公示：决定之日起 7 个工作日内"))
+    publish_due = models.DateField(_("应公示日期"), null=True, blank=True,
+                                   help_text=_("双公示：决定之日起 7 个工作日内（工作日历未录入该年度时为空）"))
     published_on = models.DateField(_("公示日期"))
     publicity_end = models.DateField(_("公示截止日期"))
     min_publicity_end = models.DateField(_("最短公示期满日期"),
@@ -140,8 +141,9 @@ class CreditRecord(models.Model):
         return self.status == RecordStatus.IN_FORCE and self.publicity_end >= day
 
     @property
-    def published_late(self) -> bool:
-        return self.published_on > self.publish_due
+    def published_late(self) -> bool | None:
+        """Published after the 7 working days of 双公示; None when the calendar of that year is unknown."""
+        return None if self.publish_due is None else self.published_on > self.publish_due
 
 
 class ListKind(models.TextChoices):

@@ -15,14 +15,13 @@ from yiwang.core.ids import is_valid_citizen_id, normalize_id
 from yiwang.core.models import applicant_id_index
 from yiwang.core.services import validate_applicant_id
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import level_from_facts, status_from_facts, subject_facts
+from yiwang.credit.facts import facts_by_index, level_from_facts, status_from_facts, subject_facts
 from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RepairRequest, SubjectKind
 
 
 def credit_status_of(kind: str, id_index: str, today: dt.date) -> str:
     """``black`` / ``red`` / ``normal`` / ``unrecorded`` for a subject found by its blind index."""
-    subject = CreditSubject.objects.filter(kind=kind, id_index=id_index).first()
-    return status_from_facts(subject_facts(subject, today))
+    return status_from_facts(facts_by_index(kind, id_index, today))
 
 
 def subject_by_code(code: str) -> CreditSubject:
@@ -64,7 +63,7 @@ def subject_view(subject: CreditSubject, now: dt.datetime) -> SubjectView:
     entries = list(ListEntry.objects.filter(subject=subject).select_related("department"))
     for row in (*records, *entries):
         row.in_force = row.in_force_on(today)  # type: ignore[attr-defined]  # for templates
-    facts = subject_facts(subject, today, records=records, entries=entries)
+    facts = subject_facts(subject, today)
     level = level_from_facts(facts)
     history = list(CreditHistory.objects.filter(subject=subject).order_by("at", "id"))
     repairs = list(RepairRequest.objects.filter(subject=subject).order_by("-requested_at"))
@@ -76,7 +75,7 @@ def record_out(record: CreditRecord, today: dt.date) -> dict[str, Any]:
     return {"id": record.pk, "kind": record.kind, "kind_label": str(record.get_kind_display()), "title": record.title,
             "decision_no": record.decision_no, "source_department": record.source_department.name,
             "basis": record.basis, "severity": record.severity, "decided_on": record.decided_on.isoformat(),
-            "publish_due": record.publish_due.isoformat(), "published_on": record.published_on.isoformat(),
+            "publish_due": record.publish_due.isoformat() if record.publish_due else None, "published_on": record.published_on.isoformat(),
             "published_late": record.published_late, "publicity_end": record.publicity_end.isoformat(),
             "status": record.status, "in_force": record.in_force_on(today),
             "ended_on": record.ended_on.isoformat() if record.ended_on else None,

@@ -25,14 +25,13 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import record_audit, validate_applicant_id
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import subject_facts
+from yiwang.credit.facts import facts_by_index
 from yiwang.credit.models import (
     CommitmentStatus,
     CreditFinding,
     CreditHistory,
     CreditRecord,
     CreditSubject,
-    ItemCreditPolicy,
     JointRuleSet,
     JointRuleVersion,
     ListEntry,
@@ -62,6 +61,22 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     year = day.year + month // 12
     month = month % 12 + 1
     return dt.date(year, month, min(day.day, 28))
+
+
+def publish_due(decided_on: dt.date) -> dt.date | None:
+    """The last day of 双公示 for a decision (7 working days), or None when the working-day calendar
+    does not cover that year (old records): then lateness is not claimed either way."""
+    try:
+        return calendar.add_working_days(decided_on, PUBLISH_WITHIN_WORKING_DAYS)
+    except calendar.CalendarYearUnknown:
+        return None
+
+
+def commitment_check_due(decided_on: dt.date) -> dt.date | None:
+    try:
+        return calendar.add_working_days(decided_on, 20)
+    except calendar.CalendarYearUnknown:
+        return None
 
 
 def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -134,6 +149,9 @@ def check_record(data: RecordInput) -> None:
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
     if not (data.title or "").strip() or not (data.basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
+    if data.decided_on > dt.date.today() + dt.timedelta(days=1):  # a day's grace for time zones
+        raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
+                           {"decided_on": data.decided_on.isoformat()})
     if data.publicity_end is not None and data.publicity_end < data.decided_on:
         raise InvalidInput(Code.INVALID_PERIOD, _("公示截止日期不能早于决定日期。"),
                            {"decided_on": data.decided_on.isoformat(), "publicity_end": data.publicity_end.isoformat()})
@@ -145,11 +163,11 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
     if data.kind == RecordKind.COMMITMENT:
-        commitment_due = data.commitment_due or calendar.add_working_days(data.decided_on, 20)
+        commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
     record = CreditRecord.objects.create(
         subject=subject, kind=data.kind, title=data.title.strip()[:300], decision_no=(data.decision_no or "").strip()[:100],
         source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
-        publish_due=calendar.add_working_days(data.decided_on, PUBLISH_WITHIN_WORKING_DAYS), published_on=today,
+        publish_due=publish_due(data.decided_on), published_on=today,
         publicity_end=publicity_end,
         min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
         commitment_status=CommitmentStatus.PENDING if data.kind == RecordKind.COMMITMENT else "",
@@ -298,18 +316,21 @@ def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, 
 def active_rule_versions() -> list[JointRuleVersion]:
     """The latest version of every active joint rule set."""
     versions: dict[int, JointRuleVersion] = {}
+    # the DMN text is read only when this process has not compiled that version yet (joint._table)
     for version in (JointRuleVersion.objects.filter(rule_set__is_active=True).select_related("rule_set")
-                    .order_by("rule_set_id", "-version")):
+                    .defer("dmn_xml").order_by("rule_set_id", "-version")):
         versions.setdefault(version.rule_set_id, version)
     return list(versions.values())
 
 
 def item_facts(item: ServiceItem) -> dict[str, Any]:
-    policy = ItemCreditPolicy.objects.filter(item=item).first()
-    return {"code": item.code, "type": item.item_type, "department": item.department.code if item.department_id else "",
-            "restricted": bool(policy and policy.restricted), "category": policy.category if policy else "",
-            "commitment_system": bool(policy and policy.commitment_system),
-            "tolerance_allowed": bool(policy and policy.tolerance_material_id)}
+    row = (ServiceItem.objects.filter(pk=item.pk)
+           .values_list("department__code", "credit_policy__restricted", "credit_policy__category",
+                        "credit_policy__commitment_system", "credit_policy__tolerance_material").first())
+    department, restricted, category, commitment_system, tolerance = row or ("", None, None, None, None)
+    return {"code": item.code, "type": item.item_type, "department": department or "", "restricted": bool(restricted),
+            "category": category or "", "commitment_system": bool(commitment_system),
+            "tolerance_allowed": tolerance is not None}
 
 
 @dataclass
@@ -343,13 +364,14 @@ class Evaluation:
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads
     only; ``record_findings`` writes what fired."""
-    subject = find_subject(subject_kind, id_index)
-    credit = subject_facts(subject, calendar.local_date(now))
-    facts = {"credit": credit, "item": item_facts(item)}
+    versions = active_rule_versions()
+    if not versions:  # no joint rules configured: nothing to evaluate, nothing read
+        return Evaluation(facts={})
+    facts = {"credit": facts_by_index(subject_kind, id_index, calendar.local_date(now)), "item": item_facts(item)}
     evaluation = Evaluation(facts=facts)
-    for version in active_rule_versions():
+    for version in versions:
         evaluation.versions.append(version)
-        for firing in joint.evaluate((version.pk, version.digest), version.dmn_xml, facts):
+        for firing in joint.evaluate((version.pk, version.digest), lambda v=version: v.dmn_xml, facts):
             evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason))
     return evaluation
 

@@ -172,3 +172,13 @@ def test_a_court_enforcement_record_is_not_repaired_here(db):
     with pytest.raises(InvalidInput) as refused:
         services.request_repair(actor=None, subject=record.subject, statement="x", record_id=record.pk)
     assert "人民法院" in refused.value.message
+
+
+
+def test_a_record_of_a_decision_dated_in_the_future_is_refused(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    with pytest.raises(InvalidInput) as refused:
+        services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                            subject_name="某公司", department=factories.department("SCJG"),
+                            data=record_input(decided_on=TODAY + dt.timedelta(days=3)))
+    assert "晚于今天" in refused.value.message
