@@ -8,6 +8,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core.demo import ENTERPRISE, _uscc_number, historical_applicant_data
 from yiwang.core.models import ApplicantKind, Department
@@ -19,6 +22,8 @@ from yiwang.ledger.witness import add_witness
 RULES = Path(__file__).resolve().parent / "rules"
 FOOD_ITEM = "食品经营许可"
 WITNESSES = ("SCJG", "SW", "GA")
+CREDIT_OFFICERS = ("scjg_steward", "sw_steward")
+CREDIT_PERMISSIONS = ("add_creditrecord", "view_creditsubject", "change_repairrequest")
 
 
 def demo_companies() -> tuple[dict[str, str], dict[str, str]]:
@@ -73,6 +78,10 @@ def seed_credit(*, today: dt.date | None = None) -> dict[str, Any]:
             data=services.RecordInput(kind=RecordKind.LICENCE, title="食品经营许可（餐饮服务）",
                                       basis="《中华人民共和国食品安全法》第三十五条", decided_on=dt.date(2025, 6, 18),
                                       decision_no="县市监食许〔2025〕88号"))
+    # the data stewards of 市场监管局 and 税务局 are their departments' credit officers
+    permissions = list(Permission.objects.filter(content_type__app_label="credit", codename__in=CREDIT_PERMISSIONS))
+    for user in get_user_model().objects.filter(username__in=CREDIT_OFFICERS):
+        user.user_permissions.add(*permissions)
     # the consortium: three departments witness the ledger with their own SM2 keys
     witnesses = [add_witness(actor=None, department=d) for d in Department.objects.filter(code__in=WITNESSES)]
     return {"joint_rules_version": version.version, "witnesses": len(witnesses), "black_listed": black["name"], "red_listed": red["name"]}

@@ -65,3 +65,14 @@ def test_seeding_again_adds_nothing(seeded):
         seed_credit()
         assert (CreditRecord.objects.count(), ListEntry.objects.count(), Witness.objects.count()) == counts
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_market_regulation_steward_is_a_credit_officer(seeded):
+    from django.contrib.auth import get_user_model
+
+    from yiwang.credit.permissions import is_credit_staff, may_enter_records
+
+    steward = get_user_model().objects.get(username="scjg_steward")
+    assert is_credit_staff(steward)
+    assert may_enter_records(steward, steward.staff_roles.get().department)
