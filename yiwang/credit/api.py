@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.models import Department
@@ -209,7 +209,7 @@ def credit_verify_report(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/credit/records", response={201: CreditCreatedOut, **ERRORS})
-def credit_add_record(request: HttpRequest, payload: CreditRecordIn) -> tuple[int, dict[str, int]]:
+def credit_add_record(request: HttpRequest, payload: CreditRecordIn) -> Status:
     """Enter a credit record by hand (credit staff of the source department)."""
     record = services.add_record(
         actor=request.user, subject_kind=payload.subject_kind, subject_number=payload.subject_code,
@@ -217,27 +217,27 @@ def credit_add_record(request: HttpRequest, payload: CreditRecordIn) -> tuple[in
         data=services.RecordInput(kind=payload.kind, title=payload.title, basis=payload.basis,
                                   decided_on=payload.decided_on, decision_no=payload.decision_no,
                                   severity=payload.severity, publicity_end=payload.publicity_end))
-    return 201, {"id": record.pk}
+    return Status(201, {"id": record.pk})
 
 
 @router.post("/credit/list-entries", response={201: CreditCreatedOut, **ERRORS})
-def credit_add_list_entry(request: HttpRequest, payload: CreditListEntryIn) -> tuple[int, dict[str, int]]:
+def credit_add_list_entry(request: HttpRequest, payload: CreditListEntryIn) -> Status:
     """Put a subject on the red or black list (credit staff of the deciding department)."""
     entry = services.add_list_entry(
         actor=request.user, subject_kind=payload.subject_kind, subject_number=payload.subject_code,
         subject_name=payload.subject_name, department=_department(payload.department), kind=payload.kind,
         reason=payload.reason, legal_basis=payload.legal_basis, starts_on=payload.starts_on, ends_on=payload.ends_on,
         severity=payload.severity, min_period_end=payload.min_period_end)
-    return 201, {"id": entry.pk}
+    return Status(201, {"id": entry.pk})
 
 
 @router.post("/credit/subjects/{code}/repairs", response={201: CreditRepairOut, **ERRORS})
-def credit_request_repair(request: HttpRequest, code: str, payload: CreditRepairIn) -> tuple[int, dict[str, Any]]:
+def credit_request_repair(request: HttpRequest, code: str, payload: CreditRepairIn) -> Status:
     """The subject (or credit staff for it) applies for credit repair of one record or black-list entry."""
     subject = _viewable(request, code)
     repair = services.request_repair(actor=request.user, subject=subject, statement=payload.statement,
                                      record_id=payload.record_id, list_entry_id=payload.list_entry_id)
-    return 201, {"id": repair.pk, "status": repair.status, "department": repair.department.name}
+    return Status(201, {"id": repair.pk, "status": repair.status, "department": repair.department.name})
 
 
 @router.post("/credit/repairs/{repair_id}/decision", response={200: CreditRepairOut, **ERRORS})
