@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from yiwang.core.models import ApplicantKind, Department
+from yiwang.core.ids import normalize_id
+from yiwang.core.models import ApplicantKind, Department, applicant_id_index
 from yiwang.core.selectors import departments_where
 from yiwang.credit.models import CreditSubject
 
@@ -55,9 +56,6 @@ def may_decide_repair(user: AbstractBaseUser, department: Department) -> bool:
 
 def code_is_own(user: AbstractBaseUser, code: str) -> bool:
     """``code`` (credit code, ID number or a person's public code) names the signed-in applicant."""
-    from yiwang.core.ids import normalize_id
-    from yiwang.core.models import applicant_id_index
-
     applicant = getattr(user, "applicant", None) if user.is_authenticated else None
     if applicant is None:
         return False

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
@@ -529,7 +528,3 @@ def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, not
                      subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
                      details={"subject": repair.subject.public_code})
     return repair
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
