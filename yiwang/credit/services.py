@@ -230,6 +230,8 @@ def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.
         raise InvalidInput(Code.INVALID_RECORD, _("只有黑名单有失信程度。"), {"severity": severity})
     if not (reason or "").strip() or not (legal_basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("列入名单须写明事由和法律依据。"))
+    if starts_on > dt.date.today() + dt.timedelta(days=366):
+        raise InvalidInput(Code.INVALID_PERIOD, _("名单的起始日期不能晚于一年之后。"), {"starts_on": starts_on.isoformat()})
     if ends_on is not None and ends_on < starts_on:
         raise InvalidInput(Code.INVALID_PERIOD, _("名单的截止日期（%(end)s）早于起始日期（%(start)s）。")
                            % {"end": ends_on.isoformat(), "start": starts_on.isoformat()},

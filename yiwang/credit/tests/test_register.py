@@ -182,3 +182,10 @@ def test_a_record_of_a_decision_dated_in_the_future_is_refused(db):
                             subject_name="某公司", department=factories.department("SCJG"),
                             data=record_input(decided_on=TODAY + dt.timedelta(days=3)))
     assert "晚于今天" in refused.value.message
+
+
+def test_a_list_entry_starting_beyond_a_year_from_now_is_refused(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    with pytest.raises(InvalidInput) as refused:
+        list_entry(firm, "black", starts_on=dt.date(9999, 12, 31))
+    assert refused.value.code == "credit_invalid_period" and not ListEntry.objects.exists()
