@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "yiwang.ledger",
     "yiwang.catalog",
     "yiwang.exchange",
+    "yiwang.credit",
     "yiwang.intelligence",
     "yiwang.identity",
     "yiwang.licenses",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yiwang.catalog.urls")),
     path("", include("yiwang.cases.urls")),
     path("", include("yiwang.exchange.urls")),
+    path("", include("yiwang.credit.urls")),
     path("", include("yiwang.intelligence.urls")),
     path("", include("yiwang.identity.urls")),
     path("", include("yiwang.licenses.urls")),

@@ -20,6 +20,7 @@ from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStep, Channel
+from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.packages import submit_package
 from yiwang.cases.services.uploads import SIGNATURES
@@ -149,6 +150,20 @@ class CaseLicenceOut(Schema):
     url: str
 
 
+class CreditFindingOut(Schema):
+    stage: str
+    rule_set: str
+    rule_set_version: int
+    rule_id: str
+    outcome: str
+    outcome_label: str
+    reason: str
+    pending_material: str
+    pending_resolved_at: dt.datetime | None
+    ledger_index: int | None
+    evaluated_at: dt.datetime
+
+
 class CaseOut(Schema):
     number: str
     item_code: str
@@ -180,6 +195,7 @@ class CaseOut(Schema):
     timeline: list[TimelineOut]
     documents: list[DocumentOut]
     licences: list[CaseLicenceOut] = Field(default_factory=list, description="Licences this case issued (电子证照)")
+    credit_findings: list[CreditFindingOut]
 
 
 class CaseSummary(Schema):
@@ -355,6 +371,13 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
             {"number": lic.number, "name": lic.licence_type.name, "status": lic.status,
              "url": reverse("api-v1:get_licence", args=[lic.number])}
             for lic in licences_for_case(case.number or "")
+        ],
+        "credit_findings": [
+            {"stage": f.stage, "rule_set": f.rule_version.rule_set.key, "rule_set_version": f.rule_version.version,
+             "rule_id": f.rule_id, "outcome": f.outcome, "outcome_label": str(f.get_outcome_display()),
+             "reason": f.reason, "pending_material": f.pending_material, "pending_resolved_at": f.pending_resolved_at,
+             "ledger_index": f.ledger_index, "evaluated_at": f.evaluated_at}
+            for f in credit_findings_of(case)
         ],
     }
 

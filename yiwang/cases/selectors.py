@@ -183,6 +183,9 @@ EVENT_LABELS = {
     "case_engine_error": gettext_lazy("审批流程出错，待管理员处理"),
     "case_process_moved": gettext_lazy("管理员调整审批环节"),
     "case_process_migrated": gettext_lazy("管理员迁移到新的流程版本"),
+    "case_credit_rule_fired": gettext_lazy("联合奖惩规则命中"),
+    "case_instant_blocked_by_credit": gettext_lazy("因信用状况不适用秒批，转人工办理"),
+    "case_pending_material_supplied": gettext_lazy("容缺材料已补齐"),
 }
 
 
@@ -216,7 +219,8 @@ def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list
         details = {k: v for k, v in e.details.items() if k in ("step", "decision", "comment", "reason", "note", "method",
                                                                "outcome", "channel", "paused_days", "next_steps",
                                                                "failed_rules", "rules_version", "instant", "shared",
-                                                               "responsible")
+                                                               "responsible", "credit_rule", "credit_outcome",
+                                                               "pending_material", "stage")
                    and k not in hidden.get(e.event_type, ())}
         if "step" in details:
             details["step"] = step_label(str(details["step"]))

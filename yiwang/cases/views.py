@@ -30,6 +30,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.prereview import prereview_states
 from yiwang.cases.services.approval import may_complete
+from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form
 from yiwang.cases.services.repair import may_repair_process, may_see_engine_errors, open_engine_errors
@@ -380,6 +381,7 @@ def staff_case(request: HttpRequest, number: str) -> HttpResponse:
     ] if case.status == CaseStatus.IN_REVIEW else []
     context["delivery_methods"] = [(m, DeliveryMethod(m).label) for m in (case.item.delivery_methods or DeliveryMethod.values)]
     context["item_materials"] = case.item.materials.all()
+    context["credit_findings"] = credit_findings_of(case)
     context["show_prereview"] = True
     context["prereview"] = prereview_states([case.pk])[case.pk]
     if may_see_engine_errors(request.user, case):

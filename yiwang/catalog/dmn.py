@@ -128,6 +128,8 @@ class DecisionTable:
             verdict: bool | None = True
             unknown: list[str] = []
             for column, entry, value in zip(self.inputs, rule.entries, values, strict=True):
+                if entry.matches_anything:  # "-": true for any value, nothing to evaluate
+                    continue
                 try:
                     result = entry.test(value, data)
                 except FeelError as exc:

@@ -10,3 +10,4 @@ class LedgerErrorCode:
     ENTRY_NOT_IN_TREE = "ledger_entry_not_in_tree"
     PAYLOAD_INVALID = "ledger_payload_invalid"
     NO_VERIFICATION = "ledger_no_verification"
+    WITNESS_REFUSED = "ledger_witness_refused"

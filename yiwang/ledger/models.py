@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.crypto.fields import EncryptedTextField
+
 LEAF_VERSION = 1
 NODE_LEVEL_SHIFT = 48  # LedgerNode.key = level << 48 | index: room for 2**48 leaves
 
@@ -162,3 +164,59 @@ class VerificationRun(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = _("账本核验")
         verbose_name_plural = _("账本核验")
+
+
+class Witness(models.Model):
+    """A department's witness of the log (the consortium): its own SM2 key, and the last tree head
+    it co-signed. It co-signs a newer head only when the log proves that head consistent with the
+    last one it saw; shown a fork or a rewritten history, it refuses, raises an alert and halts
+    (``yiwang.ledger.witness``)."""
+
+    department = models.OneToOneField("core.Department", on_delete=models.PROTECT, related_name="ledger_witness",
+                                      verbose_name=_("部门"))
+    name = models.CharField(_("见证名称"), max_length=100, unique=True,
+                            help_text=_("签名行中的名称（C2SP signed-note key name），如 yiwang.witness/SCJG"))
+    private_key = EncryptedTextField(help_text="SM2 private key (PEM), sealed with SM4", context="ledger.Witness.private_key")
+    public_key = models.TextField(_("公钥（PEM）"))
+    key_hash = models.CharField(max_length=8, help_text="C2SP key hash (4 bytes, hex) of name and public key")
+    last_size = models.BigIntegerField(default=0)
+    last_root = models.BinaryField(max_length=32, default=b"")
+    halted = models.BooleanField(_("已停签"), default=False, help_text=_("见到分叉或被改写的历史后不再签署，须人工处理"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("见证部门")
+        verbose_name_plural = _("见证部门")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    """One witness's co-signature of one tree head (C2SP tlog-cosignature, with SM2/SM3)."""
+
+    tree_head = models.ForeignKey(TreeHead, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    timestamp = models.BigIntegerField(help_text="seconds since the epoch, as in cosignature/v1")
+    signature = models.BinaryField(help_text="SM2-with-SM3, DER")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tree_head", "witness"], name="ledger_cosignature_unique")]
+        verbose_name = _("见证签名")
+        verbose_name_plural = _("见证签名")
+
+
+class WitnessAlert(models.Model):
+    """What a witness refused to sign, and why (fork, rollback, inconsistent history, bad signature)."""
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="alerts")
+    problem = models.CharField(max_length=40)
+    message = models.TextField()
+    details = models.JSONField(default=dict)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("见证告警")
+        verbose_name_plural = _("见证告警")

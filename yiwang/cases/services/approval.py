@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, EngineErrorAction, Outcome, StepDecision, StepStatus
 from yiwang.cases.runtime import EngineFailure
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_DELIVERY,
     audit_case,
@@ -122,10 +123,13 @@ def _complete_step(
         audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                    decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
                    **({"confirmed": confirmed} if confirmed is not None else {}))
+        if decision != StepDecision.RETURN:
+            credit_rules.check_at_decision(case, now=now, department=step.department)
         if runtime.is_completed:
             outcome = _outcome(case)
             bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
+            credit_rules.record_decision(case, now=now)
             issue_case_outputs(case=case, event="case_decided", now=now)
     return case

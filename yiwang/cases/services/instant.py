@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.models import (
@@ -26,6 +27,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import STEP_DELIVERY, audit_case, bump_version, save_engine_state, sync_steps
+from yiwang.cases.services.credit import record_decision
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.catalog.dmn import evaluate_rules
@@ -33,6 +35,7 @@ from yiwang.catalog.models import RuleSetVersion, ServiceItem
 from yiwang.core import calendar
 from yiwang.core.ids import is_valid_citizen_id
 from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.credit.selectors import credit_status_of
 
 MAX_SYSTEM_STEPS = 50  # a process that never ends under "approve" is a modelling error, not a loop
 
@@ -76,10 +79,11 @@ def published_rules(item: ServiceItem) -> RuleSetVersion | None:
             .order_by("-version").first())
 
 
-def credit_status(applicant: Applicant) -> str:
-    """The applicant's credit status for rules. There is no credit register yet (信用监管 is a
-    later capability): everyone is ``normal`` until it exists."""
-    return "normal"
+def credit_status(applicant: Applicant, now: dt.datetime | None = None) -> str:
+    """The applicant's credit status for 秒批 rules, from the credit register (``yiwang.credit``):
+    ``black``, ``red``, ``normal`` (recorded, on neither list) or ``unrecorded`` (the register has
+    nothing on the applicant; the evidence says so, it is not shown as ``normal``)."""
+    return credit_status_of(applicant.kind, applicant.id_index, calendar.local_date(now or timezone.now()))
 
 
 def decide_instantly(*, case: Case, now: dt.datetime) -> InstantDecision | None:
@@ -90,7 +94,7 @@ def decide_instantly(*, case: Case, now: dt.datetime) -> InstantDecision | None:
         return None
     rule_set = version.rule_set
     context = {"form": case.form_data, "facts": applicant_facts(case.applicant, case, now),
-               "credit": credit_status(case.applicant)}
+               "credit": credit_status(case.applicant, now)}
     outcome = evaluate_rules((version.pk, version.digest), version.dmn_xml, context, version.inputs)
     decision = InstantDecision.objects.create(
         case=case, rules_version=version, passed=outcome.passed, failed_rules=outcome.failed_rules,
@@ -139,6 +143,7 @@ def _approve_by_system(case: Case, version: RuleSetVersion, now: dt.datetime, de
     bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=Outcome.APPROVED, decided_at=now,
                  decided_by_rules=True, outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
     audit_case(case, actor=None, at=now, event_type="case_decided", instant=True, outcome=Outcome.APPROVED, **details)
+    record_decision(case, now=now)
     if DeliveryMethod.ELECTRONIC in (case.item.delivery_methods or []):
         bump_version(case, status=CaseStatus.CLOSED, delivery_method=DeliveryMethod.ELECTRONIC, delivered_at=now,
                      closed_at=now, current_step="", current_department=None)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
@@ -26,6 +27,9 @@ from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.credit.models import Outcome as CreditOutcome
+from yiwang.credit.models import Stage as CreditStage
+from yiwang.credit.services import resolve_pending_material
 from yiwang.exchange.services import prove_materials
 from yiwang.identity import services as identity
 
@@ -327,6 +331,11 @@ def submit_application(
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
+    # joint rules (联合奖惩) before the material check: 容缺受理 may let one material follow later
+    evaluation = credit_rules.evaluate_for(item, applicant, now)
+    pending = credit_rules.tolerated_material(item, evaluation, missing)
+    if pending is not None:
+        missing = []
     if missing:
         raise InvalidInput(
             CaseErrorCode.MATERIALS_MISSING,
@@ -358,8 +367,13 @@ def submit_application(
                                                if authorisation is not None else {}), shared=[m.material.name for m in shared],
                        licences=[m.shared_facts["licence"]["number"] for m in from_library],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)
+            credit_rules.record_on_case(case, evaluation, stage=CreditStage.SUBMISSION, now=now, pending=pending)
             if item.instant_rules_id and channel == Channel.ONLINE:
-                decide_instantly(case=case, now=now)
+                if evaluation.blocks_instant:
+                    audit_case(case, actor=None, at=now, event_type="case_instant_blocked_by_credit",
+                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300])
+                else:
+                    decide_instantly(case=case, now=now)
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
@@ -395,6 +409,8 @@ def supply_correction(
                 {"missing": sorted(missing)},
             )
         _attach_materials(actor=actor, case=case, item=case.item, refs=refs)
+        if given and resolve_pending_material(case_id=case.pk, material_ids=given, now=now):
+            audit_case(case, actor=actor, at=now, event_type="case_pending_material_supplied")
         fields: dict[str, Any] = {}
         if form_data:
             # keys the item's form no longer has are kept; a field hidden by its condition is dropped

@@ -16,6 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--chunk-size", type=int, default=50_000)
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
+        parser.add_argument("--witnesses", type=int, default=0, metavar="K",
+                            help="also demand that the latest tree head carries at least K valid co-signatures "
+                                 "of distinct department witnesses (k of n)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = run_verification(chunk_size=options["chunk_size"])
@@ -36,4 +39,22 @@ class Command(BaseCommand):
             )
         if not run.ok:
             raise CommandError(f"ledger verification failed: {run.problem_count} problem(s); report id {run.pk}")
+        if options["witnesses"]:
+            self._check_witnesses(options["witnesses"])
         self.stdout.write(self.style.SUCCESS("ledger intact"))
+
+    def _check_witnesses(self, k: int) -> None:
+        from yiwang.ledger.models import Witness
+        from yiwang.ledger.selectors import latest_tree_head
+        from yiwang.ledger.witness import check_cosignatures
+
+        head = latest_tree_head()
+        if head is None:
+            raise CommandError("no signed tree head: nothing to count co-signatures on")
+        check = check_cosignatures(head)
+        total = Witness.objects.count()
+        self.stdout.write(f"tree size {head.tree_size}: {len(check.valid)} of {total} witnesses co-signed"
+                          + (f"; invalid co-signatures: {', '.join(check.invalid)}" if check.invalid else ""))
+        if len(check.valid) < k:
+            raise CommandError(f"only {len(check.valid)} valid co-signature(s) on tree size {head.tree_size}; {k} required")
+        self.stdout.write(self.style.SUCCESS(f"{len(check.valid)} of {total} witnesses (k={k})"))

@@ -1,0 +1,71 @@
+"""Cases and credit supervision (信用监管): the joint rules (联合奖惩) at submission and at each
+decision, their firings on the case and its timeline, and decisions flowing into the register.
+
+The rules and the register live in ``yiwang.credit``; this module is the cases side of the seam."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from yiwang.cases.models import Case, Outcome
+from yiwang.cases.services.common import audit_case
+from yiwang.catalog.models import ItemType, Material, ServiceItem
+from yiwang.core.models import Applicant, Department
+from yiwang.credit import services as credit
+from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, Stage
+from yiwang.credit.models import Outcome as CreditOutcome
+
+
+def evaluate_for(item: ServiceItem, applicant: Applicant, now: dt.datetime) -> credit.Evaluation:
+    kind, index = credit.subject_of_applicant(applicant)
+    return credit.evaluate_joint_rules(item=item, subject_kind=kind, id_index=index, now=now)
+
+
+def tolerated_material(item: ServiceItem, evaluation: credit.Evaluation, missing: list[Material]) -> Material | None:
+    """容缺受理: when a rule grants it and exactly one required material is missing, and it is the
+    material the item allows to follow later, that material may be supplied after acceptance."""
+    if not evaluation.has(CreditOutcome.TOLERANCE) or len(missing) != 1:
+        return None
+    policy = ItemCreditPolicy.objects.filter(item=item).first()
+    if policy is None or policy.tolerance_material_id != missing[0].pk:
+        return None
+    return missing[0]
+
+
+def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
+                   pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
+    """Keep the firings (credit findings, ledger entry) and put each on the case's timeline."""
+    findings = credit.record_findings(
+        case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
+        subject_kind=case.applicant.kind, subject_number=case.applicant.id_number, subject_name=case.applicant.name,
+        department=case.department, pending_material=(pending.pk, pending.name) if pending is not None else None)
+    for finding in findings:
+        audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
+                   credit_rule=f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}",
+                   credit_outcome=finding.outcome, reason=finding.reason, stage=stage,
+                   pending_material=finding.pending_material, ledger_index=finding.ledger_index)
+    return findings
+
+
+def check_at_decision(case: Case, *, now: dt.datetime, department: Department | None) -> list[CreditFinding]:
+    """Evaluate the joint rules again when a step is decided: the subject's credit may have changed
+    since submission (a new black-list entry, a repair)."""
+    return record_on_case(case, evaluate_for(case.item, case.applicant, now), stage=Stage.DECISION, now=now,
+                          department=department)
+
+
+def record_decision(case: Case, *, now: dt.datetime) -> None:
+    """A licence granted in Yiwang flows into the register as an administrative-licence record
+    (双公示) without re-typing. Penalties are not decided in Yiwang's cases today (no item type for
+    them); ``credit.services.record_from_decision`` takes them when they are."""
+    if case.item.item_type != ItemType.LICENSING or case.outcome != Outcome.APPROVED:
+        return
+    credit.record_from_decision(
+        applicant=case.applicant, department=case.department, kind=RecordKind.LICENCE,
+        title=f"{case.item.name}（准予许可）"[:300], basis=case.item.legal_basis or case.item.name,
+        decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "")
+
+
+def findings_of(case: Case) -> list[CreditFinding]:
+    return list(CreditFinding.objects.filter(case_id=case.pk).select_related("rule_version__rule_set")
+                .order_by("evaluated_at", "id"))

@@ -1,0 +1,236 @@
+"""Joint rules (联合奖惩) act at the window: evaluated at submission and at each decision, every
+firing kept on the case, its timeline and the ledger (facts as a salted commitment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from yiwang.cases import services as case_services
+from yiwang.cases.errors import CaseErrorCode
+from yiwang.cases.models import CaseStatus, CaseStep, InstantDecision, Outcome
+from yiwang.cases.selectors import case_timeline
+from yiwang.catalog.models import Material
+from yiwang.catalog.services import publish_rule_set_version
+from yiwang.core.errors import InvalidInput
+from yiwang.credit import services
+from yiwang.credit.facts import subject_facts
+from yiwang.credit.models import CommitmentStatus, CreditFinding, CreditRecord, ItemCreditPolicy, RecordKind
+from yiwang.credit.tests.conftest import RULES, company, credit_officer, list_entry, penalty
+from yiwang.ledger.models import LedgerEntry
+from yiwang.ledger.services import commitment
+from yiwang.testing import case_factories
+from yiwang.testing.http import bearer
+
+pytestmark = pytest.mark.django_db
+
+INSTANT = ('<?xml version="1.0" encoding="UTF-8"?><definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" '
+           'id="d" name="t" namespace="http://yiwang"><decision id="food_instant" name="秒批">'
+           '<decisionTable id="t" hitPolicy="COLLECT"><input id="i1" label="信用状况"><inputExpression id="e1">'
+           '<text>credit</text></inputExpression></input><output id="o" label="未通过的规则" name="failed_rule"/>'
+           '<rule id="r1"><inputEntry id="r1a"><text>"black"</text></inputEntry><outputEntry id="r1o">'
+           '<text>"申请人在失信名单中"</text></outputEntry></rule></decisionTable></decision></definitions>')
+
+
+def submit(user, applicant, item, *, exclude=()):
+    refs = case_factories.required_material_refs(user, item, exclude=exclude)
+    case, _created = case_services.submit_application(actor=user, item=item, applicant=applicant,
+                                                      form_data={"shop_name": "青禾小馆"}, materials=refs)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def instant_food(food_item):
+    publish_rule_set_version(actor=None, key="food_instant", name="食品秒批", dmn_xml=INSTANT, items=[food_item])
+    food_item.refresh_from_db()
+    return food_item
+
+
+def test_a_black_listed_company_applying_for_a_restricted_item_goes_to_a_person_and_the_clerk_is_told_why(
+        world, joint_rules, instant_food):
+    # given a company on the black list and an item of a restricted category that 秒批 would approve
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black", reason="食品安全严重违法")
+    # when it applies online
+    case = submit(user, firm, instant_food)
+    # then no 秒批: the case waits at the window, with the rule, its version and the reason on the case
+    assert case.status == CaseStatus.SUBMITTED and not case.decided_by_rules
+    assert not InstantDecision.objects.filter(case=case).exists()
+    finding = CreditFinding.objects.get(case_id=case.pk, outcome="manual_review")
+    assert finding.rule_id == "black_restricted" and finding.rule_version == joint_rules
+    assert "失信惩戒名单" in finding.reason
+    events = [t.event_type for t in case_timeline(case)]
+    assert "case_credit_rule_fired" in events and "case_instant_blocked_by_credit" in events
+    # and the clerk's API view carries credit_findings
+    client = Client()
+    response = client.get(f"/api/v1/cases/{case.number}", **bearer(client, "clerk"))
+    assert response.status_code == 200, response.content
+    findings = response.json()["credit_findings"]
+    assert findings[0]["rule_set"] == "demo" and findings[0]["rule_set_version"] == 1
+    assert findings[0]["rule_id"] == "black_restricted" and findings[0]["outcome"] == "manual_review"
+    assert "失信惩戒名单" in findings[0]["reason"]
+
+
+def test_the_firing_is_on_the_ledger_with_its_facts_as_a_salted_commitment_and_nothing_personal(
+        world, joint_rules, food_item):
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    case = submit(user, firm, food_item)
+    finding = CreditFinding.objects.get(case_id=case.pk, outcome="manual_review")
+    entry = LedgerEntry.objects.get(index=finding.ledger_index)
+    payload = json.loads(entry.payload)
+    # the stored facts and salt reproduce the commitment on the ledger: provably these facts applied
+    assert payload["facts"] == commitment(finding.facts, salt=bytes.fromhex(finding.salt))
+    assert finding.facts["credit"]["black_listed"] is True
+    assert payload["fired"][0] == {"set": "demo", "v": 1, "digest": joint_rules.digest[:16], "rule": "black_restricted",
+                                   "outcome": "manual_review"}
+    # a different fact would not match the commitment
+    changed = {**finding.facts, "credit": {**finding.facts["credit"], "black_listed": False}}
+    assert payload["facts"] != commitment(changed, salt=bytes.fromhex(finding.salt))
+    # no name, credit code or ID number on the ledger
+    assert firm.name not in entry.payload and firm.id_number not in entry.payload
+
+
+def test_a_clean_company_gets_instant_approval_on_the_same_item(world, joint_rules, instant_food):
+    user, firm = company("clean", "91330100MA2B3C4D5", "某县守法食品有限公司")
+    case = submit(user, firm, instant_food)
+    assert case.decided_by_rules and case.outcome == Outcome.APPROVED
+    assert not CreditFinding.objects.filter(case_id=case.pk).exists()
+
+
+def test_a_penalty_in_the_last_12_months_stops_instant_approval_and_an_older_one_does_not(
+        world, joint_rules, instant_food):
+    ItemCreditPolicy.objects.filter(item=instant_food).update(restricted=False)
+    recent_user, recent = company("recent", "91330100MA2B3C4D5", "近期处罚公司")
+    penalty(recent, days_ago=30, number="罚1")
+    old_user, old = company("old", "91330100MA2B3C4D6", "早年处罚公司")
+    penalty(old, days_ago=400, number="罚2")
+    recent_case = submit(recent_user, recent, instant_food)
+    old_case = submit(old_user, old, instant_food)
+    assert not recent_case.decided_by_rules and recent_case.status == CaseStatus.SUBMITTED
+    assert CreditFinding.objects.get(case_id=recent_case.pk).outcome == "no_instant"
+    assert old_case.decided_by_rules
+
+
+def test_a_red_listed_company_is_accepted_with_one_material_pending_and_the_case_tracks_it(
+        world, joint_rules, food_item):
+    layout = Material.objects.get(item=food_item, name="经营场所证明")
+    red_user, red = company("red", "91330100MA2B3C4D5", "守信示范公司")
+    list_entry(red, "red", dept="SW")
+    plain_user, plain = company("plain", "91330100MA2B3C4D6", "普通公司")
+    # a company not on the red list must bring every material
+    with pytest.raises(InvalidInput) as refused:
+        submit(plain_user, plain, food_item, exclude=(layout.pk,))
+    assert refused.value.code == CaseErrorCode.MATERIALS_MISSING
+    # the red-listed one is accepted without the site document, which the case then tracks
+    case = submit(red_user, red, food_item, exclude=(layout.pk,))
+    finding = CreditFinding.objects.get(case_id=case.pk, outcome="tolerance")
+    assert finding.pending_material == "经营场所证明" and finding.pending_material_id == layout.pk
+    assert services.pending_material_id(case.pk) == layout.pk
+    # when it is supplied, the case no longer has it pending
+    services.resolve_pending_material(case_id=case.pk, material_ids={layout.pk}, now=case.submitted_at)
+    assert services.pending_material_id(case.pk) is None
+
+
+def test_a_red_listed_company_still_cannot_leave_out_two_materials(world, joint_rules, food_item):
+    red_user, red = company("red", "91330100MA2B3C4D5", "守信示范公司")
+    list_entry(red, "red", dept="SW")
+    missing = tuple(Material.objects.filter(item=food_item, required=True).values_list("pk", flat=True))
+    with pytest.raises(InvalidInput):
+        submit(red_user, red, food_item, exclude=missing)
+
+
+def test_a_commitment_item_records_the_commitment_which_is_checked_later(world, joint_rules, food_item):
+    ItemCreditPolicy.objects.filter(item=food_item).update(commitment_system=True, restricted=False)
+    user, firm = company("firm", "91330100MA2B3C4D5", "承诺制公司")
+    case = submit(user, firm, food_item)
+    finding = CreditFinding.objects.get(case_id=case.pk, outcome="commitment")
+    record = finding.commitment_record
+    assert record.kind == RecordKind.COMMITMENT and record.commitment_status == CommitmentStatus.PENDING
+    assert record.source_ref == f"case:{case.pk}"
+    # checked later by the department: broken, it counts against the company's credit
+    officer = credit_officer("scjg_credit", "SCJG")
+    services.check_commitment(actor=officer, record_id=record.pk, kept=False, note="现场核查不符")
+    facts = subject_facts(record.subject, dt.date.today())
+    assert facts["broken_commitments"] == 1 and facts["level"] == "C"
+    with pytest.raises(InvalidInput):
+        services.check_commitment(actor=officer, record_id=record.pk, kept=True)
+
+
+def test_rules_are_evaluated_again_at_each_decision(world, joint_rules, food_item):
+    user, firm = company("firm", "91330100MA2B3C4D5", "后列入黑名单公司")
+    case = submit(user, firm, food_item)
+    assert not CreditFinding.objects.filter(case_id=case.pk).exists()
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    # the company is black-listed while its case is in review
+    list_entry(firm, "black")
+    step = CaseStep.objects.get(case=case, status="open")
+    case_services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=step.pk, decision="approve")
+    finding = CreditFinding.objects.get(case_id=case.pk)
+    assert finding.stage == "decision" and finding.outcome == "manual_review"
+
+
+def test_a_licence_granted_in_yiwang_flows_into_the_register(world):
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    for actor in (world.reviewer, world.decider):
+        step = CaseStep.objects.get(case=case, status="open")
+        case_services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve")
+    record = CreditRecord.objects.get(source_ref=f"case:{case.pk}")
+    assert record.kind == RecordKind.LICENCE and record.source == "decision"
+    assert record.subject.kind == "person" and record.subject.code == ""
+    assert record.subject.id_index == world.applicant.id_index
+    # calling it again (a retry) adds nothing
+    services.record_from_decision(applicant=world.applicant, department=case.department, kind=RecordKind.LICENCE,
+                                  title="x", basis="y", decided_at=case.decided_at, reference=f"case:{case.pk}")
+    assert CreditRecord.objects.filter(source_ref=f"case:{case.pk}").count() == 1
+
+
+def test_instant_rules_see_unrecorded_for_a_subject_the_register_does_not_know(world, instant_food):
+    user, firm = company("new", "91330100MA2B3C4D5", "新设公司")
+    case = submit(user, firm, instant_food)
+    assert case.instant_decision.evidence["信用状况"] == "unrecorded"
+    user2, firm2 = company("black", "91330100MA2B3C4D6", "黑名单公司")
+    list_entry(firm2, "black")
+    case2 = submit(user2, firm2, instant_food)
+    assert case2.instant_decision.evidence["信用状况"] == "black" and not case2.instant_decision.passed
+
+
+def test_a_rule_reading_an_unknown_fact_is_refused_when_saved_with_the_reason(db):
+    bad = RULES.replace("credit.penalties_12m", "credit.bankrupt")
+    with pytest.raises(InvalidInput) as refused:
+        services.publish_joint_rules(actor=None, key="bad", name="坏规则", dmn_xml=bad)
+    assert "credit.bankrupt" in refused.value.message
+    other_variable = RULES.replace("credit.penalties_12m", "applicant.penalties")
+    with pytest.raises(InvalidInput) as refused:
+        services.publish_joint_rules(actor=None, key="bad", name="坏规则", dmn_xml=other_variable)
+    assert "applicant" in refused.value.message
+    unknown_outcome = RULES.replace('"no_instant"', '"approve"')
+    with pytest.raises(InvalidInput) as refused:
+        services.publish_joint_rules(actor=None, key="bad", name="坏规则", dmn_xml=unknown_outcome)
+    assert "outcome" in refused.value.message
+
+
+def test_the_admin_refuses_an_unknown_fact_at_save_with_the_reason(db):
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    root = get_user_model().objects.create_superuser("root", password="pw-root")
+    client = Client()
+    client.force_login(root)
+    bad = RULES.replace("credit.penalties_12m", "credit.bankrupt").encode("utf-8")
+    response = client.post("/admin/credit/jointruleset/add/", {
+        "key": "bad", "name": "坏规则", "description": "", "is_active": "on",
+        "dmn_file": SimpleUploadedFile("bad.dmn", bad), "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert "credit.bankrupt" in response.content.decode()
+    good = SimpleUploadedFile("good.dmn", RULES.encode("utf-8"))
+    response = client.post("/admin/credit/jointruleset/add/", {
+        "key": "good", "name": "好规则", "description": "", "is_active": "on", "dmn_file": good,
+        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert services.active_rule_versions()[0].rule_set.key == "good"

@@ -1,0 +1,13 @@
+class CreditErrorCode:
+    INVALID_SUBJECT = "credit_invalid_subject"
+    SUBJECT_NOT_FOUND = "credit_subject_not_found"
+    INVALID_RECORD = "credit_invalid_record"
+    INVALID_PERIOD = "credit_invalid_period"
+    RULES_REJECTED = "credit_rules_rejected"
+    NOT_REPAIRABLE = "credit_not_repairable"
+    REPAIR_STATE = "credit_repair_state"
+    NOT_YOUR_SUBJECT = "credit_not_your_subject"
+    NOT_SOURCE_DEPARTMENT = "credit_not_source_department"
+    COMMITMENT_STATE = "credit_commitment_state"
+    WITNESS_REFUSED = "credit_witness_refused"
+    INGEST_REJECTED = "credit_ingest_rejected"

@@ -1,0 +1,158 @@
+"""A subject's credit facts, and its credit level by the documented, versioned rule set.
+
+One home for what the register knows about a subject: joint rules read these facts, 秒批 reads the
+status derived from them, the report shows them. ``docs/credit.md`` documents the level rules;
+change them only together with ``LEVEL_RULES_VERSION``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from yiwang.credit.models import CreditSubject
+
+LEVEL_RULES_VERSION = "CL-2026.1"
+
+# What a joint rule may read under ``credit`` (the subject) and ``item`` (the item applied for).
+CREDIT_FACTS: dict[str, str] = {
+    "recorded": "信用档案中是否有该主体（false 时其余事实均为“无记录”，不是“守信”）",
+    "level": "信用等级 A/B/C/D（未建档为 null）",
+    "black_listed": "是否在失信惩戒名单（黑名单）期内",
+    "red_listed": "是否在守信激励名单（红名单）期内",
+    "penalties_12m": "近 12 个月内、公示中的行政处罚次数",
+    "serious_penalties": "公示中的严重失信行政处罚次数",
+    "enforcement": "是否为被执行人（公示中）",
+    "broken_commitments": "近 24 个月未履行的信用承诺次数",
+    "pending_commitments": "待核查的信用承诺数",
+    "honours_36m": "近 36 个月的表彰奖励次数",
+    "licences": "公示中的行政许可数",
+}
+ITEM_FACTS: dict[str, str] = {
+    "code": "事项编码",
+    "type": "事项类型",
+    "department": "实施部门代码",
+    "restricted": "是否限制类事项（失信主体须人工审查）",
+    "category": "事项领域",
+    "commitment_system": "是否实行告知承诺制",
+    "tolerance_allowed": "是否配置了可容缺的材料",
+}
+
+
+@dataclass
+class Level:
+    level: str | None
+    version: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+_NO_FILE = {"recorded": False, "level": None, "black_listed": False, "red_listed": False, "penalties_12m": 0,
+            "serious_penalties": 0, "enforcement": False, "broken_commitments": 0, "pending_commitments": 0,
+            "honours_36m": 0, "licences": 0}
+
+# One statement for every fact of a subject, whatever the number of its records: it runs on each
+# application while joint rules are active (bench/credit.py measures it), so it is written once in
+# SQL rather than composed by the ORM per call (composing seven filtered counts cost more than
+# running them). Portable: dates are compared as ISO dates on SQLite and as DATE on PostgreSQL.
+_FACTS_SQL = """
+SELECT s.id,
+  (SELECT COUNT(*) FROM credit_listentry e WHERE e.subject_id = s.id AND e.kind = 'black' AND e.starts_on <= %(d)s
+     AND (e.ends_on IS NULL OR e.ends_on >= %(d)s) AND (e.ended_on IS NULL OR e.ended_on > %(d)s)),
+  (SELECT COUNT(*) FROM credit_listentry e WHERE e.subject_id = s.id AND e.kind = 'red' AND e.starts_on <= %(d)s
+     AND (e.ends_on IS NULL OR e.ends_on >= %(d)s) AND (e.ended_on IS NULL OR e.ended_on > %(d)s)),
+  COALESCE(SUM(CASE WHEN r.kind = 'penalty' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
+                     AND r.decided_on >= %(y1)s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'penalty' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
+                     AND r.severity = 'serious' THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'enforcement' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
+                     THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'commitment' AND r.commitment_status = 'broken' AND r.decided_on >= %(y2)s
+                     THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'commitment' AND r.commitment_status = 'pending' THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'honour' AND r.decided_on >= %(y3)s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN r.kind = 'licence' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
+                     THEN 1 ELSE 0 END), 0)
+FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
+WHERE s.kind = %(kind)s AND s.id_index = %(index)s
+GROUP BY s.id
+"""
+
+
+def facts_by_index(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
+    """The facts of the subject filed under this blind index on ``today``, in one query; a subject
+    the register does not know has ``recorded: false`` (and no level), never a clean record."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FACTS_SQL, {"d": today, "y1": _months_before(today, 12), "y2": _months_before(today, 24),
+                                    "y3": _months_before(today, 36), "kind": kind, "index": id_index})
+        row = cursor.fetchone()
+    if row is None:
+        return dict(_NO_FILE)
+    facts: dict[str, Any] = {
+        "recorded": True, "black_listed": bool(row[1]), "red_listed": bool(row[2]), "penalties_12m": int(row[3]),
+        "serious_penalties": int(row[4]), "enforcement": bool(row[5]), "broken_commitments": int(row[6]),
+        "pending_commitments": int(row[7]), "honours_36m": int(row[8]), "licences": int(row[9])}
+    facts["level"] = level_from_facts(facts).level
+    return facts
+
+
+def subject_facts(subject: CreditSubject | None, today: dt.date) -> dict[str, Any]:
+    """The facts of ``subject`` on ``today`` (``facts_by_index``)."""
+    if subject is None:
+        return dict(_NO_FILE)
+    return facts_by_index(subject.kind, subject.id_index, today)
+
+
+def level_from_facts(facts: dict[str, Any]) -> Level:
+    """Credit level rule set ``CL-2026.1`` (docs/credit.md), first match wins:
+
+    D — on the black list, a court enforcement record in publicity, or a serious penalty in publicity;
+    C — a penalty in the last 12 months in publicity, or a commitment broken in the last 24 months;
+    A — on the red list, or honoured in the last 36 months (and none of the above);
+    B — recorded, and none of the above.
+    Not recorded: no level (``None``): the absence of records is not good credit."""
+    if not facts.get("recorded"):
+        return Level(None, LEVEL_RULES_VERSION, ["未建档：信用档案中没有该主体的记录"])
+    reasons: list[str] = []
+    if facts["black_listed"]:
+        reasons.append("在失信惩戒名单期内")
+    if facts["enforcement"]:
+        reasons.append("被执行人记录公示中")
+    if facts["serious_penalties"]:
+        reasons.append("严重失信行政处罚公示中")
+    if reasons:
+        return Level("D", LEVEL_RULES_VERSION, reasons)
+    if facts["penalties_12m"]:
+        reasons.append(f"近 12 个月行政处罚 {facts['penalties_12m']} 次")
+    if facts["broken_commitments"]:
+        reasons.append(f"近 24 个月未履行信用承诺 {facts['broken_commitments']} 次")
+    if reasons:
+        return Level("C", LEVEL_RULES_VERSION, reasons)
+    if facts["red_listed"]:
+        reasons.append("在守信激励名单期内")
+    if facts["honours_36m"]:
+        reasons.append(f"近 36 个月表彰奖励 {facts['honours_36m']} 次")
+    if reasons:
+        return Level("A", LEVEL_RULES_VERSION, reasons)
+    return Level("B", LEVEL_RULES_VERSION, ["有档案，无失信记录，无守信激励"])
+
+
+def status_from_facts(facts: dict[str, Any]) -> str:
+    """The one word 秒批 rules read as ``credit``: ``black`` (on the black list), ``red`` (on the
+    red list), ``normal`` (recorded, on neither list) or ``unrecorded`` (the register has nothing
+    on the subject: never shown as ``normal``)."""
+    if not facts.get("recorded"):
+        return "unrecorded"
+    if facts["black_listed"]:
+        return "black"
+    if facts["red_listed"]:
+        return "red"
+    return "normal"

@@ -1,0 +1,532 @@
+"""Every write of credit supervision: one function per use case, one transaction, audited.
+
+``cases`` (and later ``licenses``) call ``record_from_decision``, ``evaluate_joint_rules`` and
+``record_findings``; ``credit`` never imports them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.catalog.dmn import RulesRejected
+from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.sanitize import strip_active_content
+from yiwang.core import calendar
+from yiwang.core.errors import Forbidden, InvalidInput, NotFound
+from yiwang.core.models import Applicant, Department, applicant_id_index
+from yiwang.core.services import record_audit, validate_applicant_id
+from yiwang.credit import joint
+from yiwang.credit.errors import CreditErrorCode as Code
+from yiwang.credit.facts import facts_by_index
+from yiwang.credit.models import (
+    CommitmentStatus,
+    CreditFinding,
+    CreditHistory,
+    CreditRecord,
+    CreditSubject,
+    JointRuleSet,
+    JointRuleVersion,
+    ListEntry,
+    ListKind,
+    Outcome,
+    RecordKind,
+    RecordSource,
+    RecordStatus,
+    RepairRequest,
+    RepairStatus,
+    Severity,
+    SubjectKind,
+)
+from yiwang.credit.permissions import may_decide_repair, may_enter_records
+from yiwang.ledger.services import NewEntry, append_entries, commitment
+
+PUBLISH_WITHIN_WORKING_DAYS = 7  # 双公示: within 7 working days of the decision
+# Publicity periods (公示期) and minimum periods before repair, in months, by kind and severity:
+# a documented default when the source gives none (docs/credit.md, "Publicity periods").
+PUBLICITY_MONTHS = {RecordKind.LICENCE: 36, RecordKind.PENALTY: 36, RecordKind.HONOUR: 36,
+                    RecordKind.COMMITMENT: 24, RecordKind.ENFORCEMENT: 60}
+MIN_PUBLICITY_MONTHS = {Severity.NONE: 3, Severity.GENERAL: 3, Severity.SERIOUS: 12}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))
+
+
+def publish_due(decided_on: dt.date) -> dt.date | None:
+    """The last day of 双公示 for a decision (7 working days), or None when the working-day calendar
+    does not cover that year (old records): then lateness is not claimed either way."""
+    try:
+        return calendar.add_working_days(decided_on, PUBLISH_WITHIN_WORKING_DAYS)
+    except calendar.CalendarYearUnknown:
+        return None
+
+
+def commitment_check_due(decided_on: dt.date) -> dt.date | None:
+    try:
+        return calendar.add_working_days(decided_on, 20)
+    except calendar.CalendarYearUnknown:
+        return None
+
+
+def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+# ----------------------------------------------------------------------------------------- subjects
+
+
+def subject_index(kind: str, id_number: str) -> tuple[str, str]:
+    """Validate a subject's number (GB 32100 check character / GB 11643 check digit) and return it
+    normalised with its blind index; a wrong number is refused naming the problem."""
+    if kind not in SubjectKind.values:
+        raise InvalidInput(Code.INVALID_SUBJECT, _("主体类型只能是自然人或法人和其他组织。"), {"kind": kind})
+    # the core validator (GB 32100 check character, GB 11643 check digit): one home for the rule
+    number = validate_applicant_id(kind=kind, id_number=id_number or "")
+    return number, applicant_id_index(kind, number)
+
+
+def find_subject(kind: str, id_index: str) -> CreditSubject | None:
+    return CreditSubject.objects.filter(kind=kind, id_index=id_index).first()
+
+
+def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
+    """(kind, blind index) of an applicant: the same index the register files subjects under."""
+    return applicant.kind, applicant.id_index
+
+
+def ensure_subject(*, kind: str, id_number: str, name: str, department: Department | None) -> CreditSubject:
+    """The subject with this number, created on first use (inside the caller's transaction)."""
+    number, index = subject_index(kind, id_number)
+    subject = find_subject(kind, index)
+    if subject is not None:
+        return subject
+    name = (name or "").strip()[:200]
+    if not name:
+        raise InvalidInput(Code.INVALID_SUBJECT, _("新建信用主体须填写名称。"))
+    try:
+        with transaction.atomic():
+            return CreditSubject.objects.create(
+                kind=kind, code=number if kind == SubjectKind.ORGANISATION else "", id_index=index,
+                id_number=number if kind == SubjectKind.PERSON else "", name=name,
+                department=department if kind == SubjectKind.PERSON else None)
+    except IntegrityError:  # created by a concurrent request
+        return CreditSubject.objects.get(kind=kind, id_index=index)
+
+
+# ----------------------------------------------------------------------------------------- records
+
+
+@dataclass
+class RecordInput:
+    kind: str
+    title: str
+    basis: str
+    decided_on: dt.date
+    decision_no: str = ""
+    severity: str = ""
+    publicity_end: dt.date | None = None
+    commitment_due: dt.date | None = None
+
+
+def check_record(data: RecordInput) -> None:
+    """Refuse a record that cannot stand, naming why."""
+    if data.kind not in RecordKind.values:
+        raise InvalidInput(Code.INVALID_RECORD, _("信用记录类别无效。"), {"kind": data.kind})
+    if data.severity not in Severity.values:
+        raise InvalidInput(Code.INVALID_RECORD, _("失信程度无效。"), {"severity": data.severity})
+    if data.severity and data.kind not in (RecordKind.PENALTY, RecordKind.ENFORCEMENT):
+        raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
+    if not (data.title or "").strip() or not (data.basis or "").strip():
+        raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
+    if data.decided_on > dt.date.today() + dt.timedelta(days=1):  # a day's grace for time zones
+        raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
+                           {"decided_on": data.decided_on.isoformat()})
+    if data.publicity_end is not None and data.publicity_end < data.decided_on:
+        raise InvalidInput(Code.INVALID_PERIOD, _("公示截止日期不能早于决定日期。"),
+                           {"decided_on": data.decided_on.isoformat(), "publicity_end": data.publicity_end.isoformat()})
+
+
+def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
+                actor: AbstractBaseUser | None, now: dt.datetime) -> CreditRecord:
+    today = calendar.local_date(now)
+    publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
+    commitment_due = None
+    if data.kind == RecordKind.COMMITMENT:
+        commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
+    record = CreditRecord.objects.create(
+        subject=subject, kind=data.kind, title=data.title.strip()[:300], decision_no=(data.decision_no or "").strip()[:100],
+        source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
+        publish_due=publish_due(data.decided_on), published_on=today,
+        publicity_end=publicity_end,
+        min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
+        commitment_status=CommitmentStatus.PENDING if data.kind == RecordKind.COMMITMENT else "",
+        commitment_due=commitment_due, source=source, source_ref=source_ref[:80], created_by=_user(actor),
+    )
+    CreditHistory.objects.create(subject=subject, record=record, event="record_entered", at=now, actor=_user(actor),
+                                 note=f"{record.get_source_display()} {source_ref}".strip())
+    record_audit(actor=actor, at=now, event_type="credit_record_entered", subject_type="credit_record",
+                 subject_id=record.pk, actor_department=department,
+                 details={"kind": record.kind, "subject": subject.public_code, "source": source, "source_ref": source_ref,
+                          "late": record.published_late})
+    return record
+
+
+def add_record(*, actor: AbstractBaseUser | None, subject_kind: str, subject_number: str, subject_name: str,
+               department: Department, data: RecordInput, source: str = RecordSource.MANUAL, source_ref: str = "",
+               now: dt.datetime | None = None, check_permission: bool = True) -> CreditRecord:
+    """Enter one credit record (by hand, by ingestion, or from a decision). A second record with
+    the same department, kind and decision number is refused (ingestion skips it)."""
+    if check_permission and (actor is None or not may_enter_records(actor, department)):
+        raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有来源部门的信用管理人员可以录入该部门的信用记录。"))
+    check_record(data)
+    now = now or timezone.now()
+    with transaction.atomic():
+        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department)
+        if data.decision_no and CreditRecord.objects.filter(source_department=department, kind=data.kind,
+                                                            decision_no=data.decision_no.strip()).exists():
+            raise InvalidInput(Code.INVALID_RECORD, _("该部门已录入文书号为 %(no)s 的同类记录。") % {"no": data.decision_no},
+                               {"decision_no": data.decision_no})
+        return _new_record(subject=subject, data=data, department=department, source=source, source_ref=source_ref,
+                           actor=actor, now=now)
+
+
+def record_from_decision(*, applicant: Applicant, department: Department, kind: str, title: str, basis: str,
+                         decided_at: dt.datetime, reference: str, decision_no: str = "", severity: str = "",
+                         publicity_end: dt.date | None = None) -> CreditRecord | None:
+    """A licence granted or a penalty decided in Yiwang itself, into the register without
+    re-typing (called by ``cases`` at the decision, and by ``licenses`` when a licence is issued).
+    Idempotent per ``reference`` (e.g. ``case:123``). Call inside the decision's transaction."""
+    if kind not in (RecordKind.LICENCE, RecordKind.PENALTY):
+        raise InvalidInput(Code.INVALID_RECORD, _("只有行政许可和行政处罚决定会自动记入信用档案。"), {"kind": kind})
+    existing = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=kind).first()
+    if existing is not None:
+        return existing
+    data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
+                       decision_no=decision_no, severity=severity, publicity_end=publicity_end)
+    check_record(data)
+    with transaction.atomic():
+        subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
+                                 department=department)
+        return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
+                           source_ref=reference, actor=None, now=decided_at)
+
+
+def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.date, ends_on: dt.date | None,
+                     severity: str = "", min_period_end: dt.date | None = None) -> None:
+    """Refuse a list entry that cannot stand, naming why (an end before its start …)."""
+    if kind not in ListKind.values:
+        raise InvalidInput(Code.INVALID_RECORD, _("名单只能是红名单或黑名单。"), {"kind": kind})
+    if severity not in Severity.values or (severity and kind != ListKind.BLACK):
+        raise InvalidInput(Code.INVALID_RECORD, _("只有黑名单有失信程度。"), {"severity": severity})
+    if not (reason or "").strip() or not (legal_basis or "").strip():
+        raise InvalidInput(Code.INVALID_RECORD, _("列入名单须写明事由和法律依据。"))
+    if starts_on > dt.date.today() + dt.timedelta(days=366):
+        raise InvalidInput(Code.INVALID_PERIOD, _("名单的起始日期不能晚于一年之后。"), {"starts_on": starts_on.isoformat()})
+    if ends_on is not None and ends_on < starts_on:
+        raise InvalidInput(Code.INVALID_PERIOD, _("名单的截止日期（%(end)s）早于起始日期（%(start)s）。")
+                           % {"end": ends_on.isoformat(), "start": starts_on.isoformat()},
+                           {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
+    if min_period_end is not None and min_period_end < starts_on:
+        raise InvalidInput(Code.INVALID_PERIOD, _("最短期限届满日期不能早于起始日期。"))
+
+
+def add_list_entry(*, actor: AbstractBaseUser | None, subject_kind: str, subject_number: str, subject_name: str,
+                   department: Department, kind: str, reason: str, legal_basis: str, starts_on: dt.date,
+                   ends_on: dt.date | None = None, severity: str = "", min_period_end: dt.date | None = None,
+                   now: dt.datetime | None = None, check_permission: bool = True) -> ListEntry:
+    """Put a subject on the red or black list (with legal basis, start and end)."""
+    if check_permission and (actor is None or not may_enter_records(actor, department)):
+        raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有认定部门的信用管理人员可以列入名单。"))
+    check_list_entry(kind=kind, reason=reason, legal_basis=legal_basis, starts_on=starts_on, ends_on=ends_on,
+                     severity=severity, min_period_end=min_period_end)
+    if kind == ListKind.BLACK and min_period_end is None:
+        min_period_end = _add_months(starts_on, MIN_PUBLICITY_MONTHS[severity or Severity.GENERAL])
+    now = now or timezone.now()
+    with transaction.atomic():
+        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department)
+        entry = ListEntry.objects.create(subject=subject, kind=kind, reason=reason.strip()[:300],
+                                         legal_basis=legal_basis.strip(), department=department, severity=severity,
+                                         starts_on=starts_on, ends_on=ends_on, min_period_end=min_period_end,
+                                         created_by=_user(actor))
+        CreditHistory.objects.create(subject=subject, list_entry=entry, event="list_entry_added", at=now,
+                                     actor=_user(actor))
+        record_audit(actor=actor, at=now, event_type="credit_list_entry_added", subject_type="credit_list_entry",
+                     subject_id=entry.pk, actor_department=department, details={"kind": kind, "subject": subject.public_code})
+    return entry
+
+
+def check_commitment(*, actor: AbstractBaseUser, record_id: int, kept: bool, note: str = "",
+                     now: dt.datetime | None = None) -> CreditRecord:
+    """Check a commitment (告知承诺) after the fact: kept, or broken (which counts against the
+    subject's credit). Only the department that took the commitment checks it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
+        if record is None:
+            raise NotFound(Code.INVALID_RECORD, _("没有这项信用承诺。"))
+        if not may_enter_records(actor, record.source_department):
+            raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有作出承诺所在部门可以核查承诺。"))
+        if record.commitment_status != CommitmentStatus.PENDING:
+            raise InvalidInput(Code.COMMITMENT_STATE, _("该承诺已核查（%(s)s）。") % {"s": record.get_commitment_status_display()})
+        record.commitment_status = CommitmentStatus.KEPT if kept else CommitmentStatus.BROKEN
+        record.save(update_fields=["commitment_status"])
+        CreditHistory.objects.create(subject=record.subject, record=record, event="commitment_checked", at=now,
+                                     actor=_user(actor), note=f"{record.commitment_status} {note}".strip()[:500])
+        record_audit(actor=actor, at=now, event_type="credit_commitment_checked", subject_type="credit_record",
+                     subject_id=record.pk, actor_department=record.source_department,
+                     details={"status": record.commitment_status})
+    return record
+
+
+# ----------------------------------------------------------------------------------------- joint rules
+
+
+def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, dmn_xml: str,
+                        description: str = "") -> JointRuleVersion:
+    """Validate a joint rule table and publish it as the next version of rule set ``key``
+    (unchanged file: no new version). A rule that reads an unknown fact is refused, naming it."""
+    dmn_xml = strip_active_content(dmn_xml)
+    try:
+        table, digest = joint.validate(dmn_xml)
+    except RulesRejected as exc:
+        raise InvalidInput(Code.RULES_REJECTED, _("联合奖惩规则不能使用：%(reason)s") % {"reason": exc}) from exc
+    with transaction.atomic():
+        rule_set, _created = JointRuleSet.objects.select_for_update().get_or_create(
+            key=key, defaults={"name": name, "description": description})
+        latest = rule_set.versions.order_by("-version").first()
+        if latest is not None and latest.digest == digest:
+            return latest
+        version = JointRuleVersion.objects.create(
+            rule_set=rule_set, version=(latest.version + 1) if latest else 1, dmn_xml=dmn_xml,
+            decision_id=table.decision_id, digest=digest, created_by=_user(actor))
+        record_audit(actor=actor, event_type="credit_joint_rules_published", subject_type="credit_joint_rule_set",
+                     subject_id=rule_set.key, details={"version": version.version, "digest": digest})
+    return version
+
+
+def active_rule_versions() -> list[JointRuleVersion]:
+    """The latest version of every active joint rule set."""
+    versions: dict[int, JointRuleVersion] = {}
+    # the DMN text is read only when this process has not compiled that version yet (joint._table)
+    for version in (JointRuleVersion.objects.filter(rule_set__is_active=True).select_related("rule_set")
+                    .defer("dmn_xml").order_by("rule_set_id", "-version")):
+        versions.setdefault(version.rule_set_id, version)
+    return list(versions.values())
+
+
+def item_facts(item: ServiceItem) -> dict[str, Any]:
+    row = (ServiceItem.objects.filter(pk=item.pk)
+           .values_list("department__code", "credit_policy__restricted", "credit_policy__category",
+                        "credit_policy__commitment_system", "credit_policy__tolerance_material").first())
+    department, restricted, category, commitment_system, tolerance = row or ("", None, None, None, None)
+    return {"code": item.code, "type": item.item_type, "department": department or "", "restricted": bool(restricted),
+            "category": category or "", "commitment_system": bool(commitment_system),
+            "tolerance_allowed": tolerance is not None}
+
+
+@dataclass
+class FiredRule:
+    version: JointRuleVersion
+    rule_id: str
+    outcome: str
+    reason: str
+
+
+@dataclass
+class Evaluation:
+    """What the joint rules said about one application: the firings and the facts they saw."""
+
+    facts: dict[str, Any]
+    fired: list[FiredRule] = field(default_factory=list)
+    versions: list[JointRuleVersion] = field(default_factory=list)
+
+    def has(self, outcome: str) -> bool:
+        return any(f.outcome == outcome for f in self.fired)
+
+    @property
+    def blocks_instant(self) -> bool:
+        """秒批 is not allowed: a person reviews (manual review), or a rule forbids it outright."""
+        return self.has(Outcome.MANUAL_REVIEW) or self.has(Outcome.NO_INSTANT)
+
+    def reasons(self, *outcomes: str) -> list[str]:
+        return [f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
+
+
+def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
+    """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads
+    only; ``record_findings`` writes what fired."""
+    versions = active_rule_versions()
+    if not versions:  # no joint rules configured: nothing to evaluate, nothing read
+        return Evaluation(facts={})
+    facts = {"credit": facts_by_index(subject_kind, id_index, calendar.local_date(now)), "item": item_facts(item)}
+    evaluation = Evaluation(facts=facts)
+    for version in versions:
+        evaluation.versions.append(version)
+        for firing in joint.evaluate((version.pk, version.digest), lambda v=version: v.dmn_xml, facts):
+            evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason))
+    return evaluation
+
+
+def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: Evaluation, now: dt.datetime,
+                    subject_kind: str = "", subject_number: str = "", subject_name: str = "",
+                    department: Department | None = None, pending_material: tuple[int, str] | None = None,
+                    ) -> list[CreditFinding]:
+    """Keep every firing on the case, and enter the evaluation on the ledger: the rule set version,
+    the rules that fired and their outcomes, and the facts as a salted commitment (HMAC-SM3). The
+    facts and the salt stay in ``CreditFinding``; nothing personal goes on the ledger. A
+    commitment outcome (告知承诺) records the subject's commitment, to be checked later.
+    Call inside the case's transaction; returns nothing written when nothing fired."""
+    if not evaluation.fired:
+        return []
+    salt = secrets.token_bytes(16)
+    facts_commitment = commitment(evaluation.facts, salt=salt)
+    findings = []
+    commitment_record = None
+    for fired in evaluation.fired:
+        if fired.outcome == Outcome.COMMITMENT and commitment_record is None and subject_number and department:
+            commitment_record = _commitment_for(case_id, case_number, subject_kind, subject_number, subject_name,
+                                                department, fired.reason, now)
+        findings.append(CreditFinding(
+            case_id=case_id, case_number=case_number or "", stage=stage, rule_version=fired.version,
+            rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, facts=evaluation.facts,
+            salt=salt.hex(), facts_commitment=facts_commitment, evaluated_at=now,
+            pending_material=pending_material[1] if pending_material and fired.outcome == Outcome.TOLERANCE else "",
+            pending_material_id=pending_material[0] if pending_material and fired.outcome == Outcome.TOLERANCE else None,
+            commitment_record=commitment_record if fired.outcome == Outcome.COMMITMENT else None))
+    payload = {"case": int(case_id), "stage": stage, "facts": facts_commitment,
+               "fired": [{"set": f.version.rule_set.key, "v": f.version.version, "digest": f.version.digest[:16],
+                          "rule": f.rule_id[:60], "outcome": f.outcome} for f in evaluation.fired][:20]}
+    created = CreditFinding.objects.bulk_create(findings)
+    positions = append_entries(entries=[NewEntry(kind="credit_finding", reference=f"case:{case_id}:{stage}:{created[0].pk}",
+                                                 payload=payload, salt=salt.hex())])
+    CreditFinding.objects.filter(pk__in=[f.pk for f in created]).update(ledger_index=positions.start)
+    for finding in created:
+        finding.ledger_index = positions.start
+    return created
+
+
+def _commitment_for(case_id: int, case_number: str, kind: str, number: str, name: str, department: Department,
+                    reason: str, now: dt.datetime) -> CreditRecord:
+    reference = f"case:{case_id}"
+    existing = CreditRecord.objects.filter(kind=RecordKind.COMMITMENT, source=RecordSource.DECISION,
+                                           source_ref=reference).first()
+    if existing is not None:
+        return existing
+    subject = ensure_subject(kind=kind, id_number=number, name=name, department=department)
+    data = RecordInput(kind=RecordKind.COMMITMENT, title=f"告知承诺：{case_number}"[:300],
+                       basis=reason or "告知承诺制", decided_on=calendar.local_date(now))
+    return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
+                       source_ref=reference, actor=None, now=now)
+
+
+def pending_material_id(case_id: int) -> int | None:
+    """The material 容缺受理 left pending on this case and not yet supplied, if any."""
+    return (CreditFinding.objects.filter(case_id=case_id, outcome=Outcome.TOLERANCE, pending_resolved_at=None)
+            .exclude(pending_material_id=None).values_list("pending_material_id", flat=True).first())
+
+
+def resolve_pending_material(*, case_id: int, material_ids: set[int], now: dt.datetime) -> int:
+    """The applicant supplied what 容缺受理 left pending: the findings of the case say so."""
+    return CreditFinding.objects.filter(case_id=case_id, outcome=Outcome.TOLERANCE, pending_resolved_at=None,
+                                        pending_material_id__in=material_ids).update(pending_resolved_at=now)
+
+
+# ----------------------------------------------------------------------------------------- repair
+
+
+def _repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.date) -> None:
+    if record is not None:
+        if record.kind == RecordKind.ENFORCEMENT:
+            raise InvalidInput(Code.NOT_REPAIRABLE, _("被执行人信息由人民法院公布，不能在此修复。"))
+        if record.kind != RecordKind.PENALTY:
+            raise InvalidInput(Code.NOT_REPAIRABLE, _("只有失信记录（行政处罚）和黑名单可以申请信用修复。"))
+        if record.status != RecordStatus.IN_FORCE or record.publicity_end < today:
+            raise InvalidInput(Code.NOT_REPAIRABLE, _("该记录已不在公示期内，无需修复。"))
+        if record.min_publicity_end > today:
+            raise InvalidInput(Code.NOT_REPAIRABLE,
+                               _("该记录（%(sev)s）的最短公示期至 %(day)s 届满，届满前不能修复。")
+                               % {"sev": record.get_severity_display(), "day": record.min_publicity_end.isoformat()},
+                               {"min_publicity_end": record.min_publicity_end.isoformat()})
+    if entry is not None:
+        if entry.kind != ListKind.BLACK:
+            raise InvalidInput(Code.NOT_REPAIRABLE, _("红名单不需要修复。"))
+        if not entry.in_force_on(today):
+            raise InvalidInput(Code.NOT_REPAIRABLE, _("该名单已不在有效期内，无需修复。"))
+        if entry.min_period_end and entry.min_period_end > today:
+            raise InvalidInput(Code.NOT_REPAIRABLE,
+                               _("该失信惩戒名单（%(sev)s）的最短期限至 %(day)s 届满，届满前不能修复。")
+                               % {"sev": entry.get_severity_display() or _("一般失信"),
+                                  "day": entry.min_period_end.isoformat()},
+                               {"min_period_end": entry.min_period_end.isoformat()})
+
+
+def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, statement: str,
+                   record_id: int | None = None, list_entry_id: int | None = None, case_id: int | None = None,
+                   now: dt.datetime | None = None) -> RepairRequest:
+    """A subject applies for credit repair of one record or black-list entry (from the case of the
+    repair item). Refused, with the reason, when the entry is not repairable (yet)."""
+    now = now or timezone.now()
+    if (record_id is None) == (list_entry_id is None):
+        raise InvalidInput(Code.NOT_REPAIRABLE, _("请选择一条要修复的失信记录或名单。"))
+    if not (statement or "").strip():
+        raise InvalidInput(Code.NOT_REPAIRABLE, _("请写明修复申请说明（已纠正失信行为、履行义务的情况）。"))
+    record = CreditRecord.objects.filter(pk=record_id, subject=subject).first() if record_id else None
+    entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first() if list_entry_id else None
+    if record is None and entry is None:
+        raise NotFound(Code.NOT_REPAIRABLE, _("该主体没有这条记录。"))
+    _repairable(record, entry, calendar.local_date(now))
+    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
+    with transaction.atomic():
+        if RepairRequest.objects.filter(record=record, list_entry=entry, status=RepairStatus.PENDING).exists():
+            raise InvalidInput(Code.REPAIR_STATE, _("该记录已有待审核的修复申请。"))
+        repair = RepairRequest.objects.create(subject=subject, record=record, list_entry=entry, department=department,
+                                              case_id=case_id, statement=statement.strip(), requested_at=now,
+                                              requested_by=_user(actor))
+        CreditHistory.objects.create(subject=subject, record=record, list_entry=entry, event="repair_requested",
+                                     at=now, actor=_user(actor), note=f"repair:{repair.pk}")
+        record_audit(actor=actor, at=now, event_type="credit_repair_requested", subject_type="credit_repair",
+                     subject_id=repair.pk, details={"subject": subject.public_code, "case_id": case_id})
+    return repair
+
+
+def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, note: str = "",
+                  now: dt.datetime | None = None) -> RepairRequest:
+    """The source department approves (publicity ends early, history appended) or refuses a repair."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        repair = RepairRequest.objects.select_for_update().filter(pk=repair_id).first()
+        if repair is None:
+            raise NotFound(Code.REPAIR_STATE, _("没有这项修复申请。"))
+        if not may_decide_repair(actor, repair.department):
+            raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("信用修复由来源部门审核。"))
+        if repair.status != RepairStatus.PENDING:
+            raise InvalidInput(Code.REPAIR_STATE, _("该修复申请已审核（%(s)s）。") % {"s": repair.get_status_display()})
+        if not approve and not (note or "").strip():
+            raise InvalidInput(Code.REPAIR_STATE, _("不予修复时须写明理由。"))
+        today = calendar.local_date(now)
+        if approve:
+            _repairable(repair.record, repair.list_entry, today)
+            if repair.record is not None:
+                CreditRecord.objects.filter(pk=repair.record_id).update(status=RecordStatus.REPAIRED, ended_on=today)
+            else:
+                ListEntry.objects.filter(pk=repair.list_entry_id).update(ended_on=today)
+        repair.status = RepairStatus.APPROVED if approve else RepairStatus.REFUSED
+        repair.decision_note, repair.decided_at, repair.decided_by = (note or "").strip(), now, actor
+        repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
+        CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
+                                     event="repair_approved" if approve else "repair_refused", at=now, actor=actor,
+                                     note=repair.decision_note[:500])
+        record_audit(actor=actor, at=now, event_type="credit_repair_approved" if approve else "credit_repair_refused",
+                     subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
+                     details={"subject": repair.subject.public_code})
+    return repair

@@ -1,0 +1,191 @@
+"""The credit register: subjects, records (双公示), red and black lists, the level rules, repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.models import AuditEvent
+from yiwang.credit import services
+from yiwang.credit.facts import LEVEL_RULES_VERSION, level_from_facts, subject_facts
+from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RecordStatus
+from yiwang.credit.selectors import credit_status_of
+from yiwang.credit.tests.conftest import TODAY, company, credit_officer, list_entry, penalty
+from yiwang.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def record_input(**extra):
+    return services.RecordInput(**{"kind": "penalty", "title": "无证经营", "basis": "《无证无照经营查处办法》",
+                                   "decided_on": TODAY - dt.timedelta(days=3), **extra})
+
+
+def test_a_record_for_a_credit_code_with_a_wrong_check_character_is_refused(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    good = factories.uscc("91330100MA2B3C4D5")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with pytest.raises(InvalidInput) as refused:
+        services.add_record(actor=officer, subject_kind="org", subject_number=wrong, subject_name="某公司",
+                            department=factories.department("SCJG"), data=record_input())
+    assert refused.value.code == "invalid_uscc" and "校验位错误" in refused.value.message
+    assert not CreditSubject.objects.exists() and not CreditRecord.objects.exists()
+
+
+def test_a_record_is_published_within_seven_working_days_and_its_publicity_period_is_kept(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    record = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                 subject_name="某公司", department=factories.department("SCJG"),
+                                 data=record_input(decision_no="罚〔2026〕9号"))
+    assert record.published_on == TODAY and record.publish_due > record.decided_on
+    assert not record.published_late
+    assert record.publicity_end > record.decided_on and record.min_publicity_end <= record.publicity_end
+    assert record.source_department.code == "SCJG" and record.basis
+    assert AuditEvent.objects.filter(event_type="credit_record_entered", subject_id=str(record.pk)).exists()
+    assert CreditHistory.objects.filter(record=record, event="record_entered").exists()
+    # entered long after the decision, it shows as published late
+    late = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                               subject_name="某公司", department=factories.department("SCJG"),
+                               data=record_input(decided_on=TODAY - dt.timedelta(days=60), decision_no="罚〔2026〕1号"))
+    assert late.published_late
+
+
+def test_the_same_decision_number_is_not_entered_twice(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    args = {"actor": officer, "subject_kind": "org", "subject_number": factories.uscc("91330100MA2B3C4D5"),
+            "subject_name": "某公司", "department": factories.department("SCJG"),
+            "data": record_input(decision_no="罚〔2026〕9号")}
+    services.add_record(**args)
+    with pytest.raises(InvalidInput):
+        services.add_record(**args)
+
+
+def test_only_credit_staff_of_the_source_department_enter_its_records(db):
+    other = credit_officer("sw_credit", "SW")
+    clerk = factories.user("clerk", SCJG="clerk")
+    for actor in (other, clerk):
+        with pytest.raises(Forbidden):
+            services.add_record(actor=actor, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                subject_name="某公司", department=factories.department("SCJG"), data=record_input())
+
+
+def test_a_person_is_filed_by_blind_index_and_the_number_is_sealed(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    number = factories.citizen_id("11010119900307851")
+    record = services.add_record(actor=officer, subject_kind="person", subject_number=number, subject_name="张三",
+                                 department=factories.department("SCJG"), data=record_input())
+    subject = record.subject
+    assert subject.code == "" and subject.id_number == number and subject.department.code == "SCJG"
+    with connection.cursor() as cursor:  # below the field, which decrypts on read
+        cursor.execute("SELECT id_number FROM credit_creditsubject WHERE id = %s", [subject.pk])
+        raw = cursor.fetchone()[0]
+    assert number not in raw  # SM4-sealed in the database
+    assert subject.public_code.startswith("P") and number not in subject.public_code
+
+
+def test_a_list_entry_whose_end_precedes_its_start_is_refused(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    with pytest.raises(InvalidInput) as refused:
+        list_entry(firm, "black", starts_on=TODAY, ends_on=TODAY - dt.timedelta(days=1))
+    assert refused.value.code == "credit_invalid_period"
+    assert not ListEntry.objects.exists()
+    # and the database refuses it too, whoever writes around the service
+    subject = services.ensure_subject(kind="org", id_number=firm.id_number, name=firm.name, department=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ListEntry.objects.create(subject=subject, kind="black", reason="x", legal_basis="y",
+                                 department=factories.department("SCJG"), starts_on=TODAY,
+                                 ends_on=TODAY - dt.timedelta(days=1))
+
+
+def test_the_level_is_derived_by_the_versioned_rules_not_set_by_hand(db):
+    _u1, clean = company("c1", "91330100MA2B3C4D5", "守法公司")
+    _u2, punished = company("c2", "91330100MA2B3C4D6", "处罚公司")
+    _u3, black = company("c3", "91330100MA2B3C4D7", "失信公司")
+    _u4, red = company("c4", "91330100MA2B3C4D8", "守信公司")
+    _u5, unknown = company("c5", "91330100MA2B3C4D9", "未建档公司")
+    services.record_from_decision(applicant=clean, department=factories.department("SCJG"), kind="licence",
+                                  title="许可", basis="依据", decided_at=dt.datetime.now(dt.UTC), reference="case:1")
+    penalty(punished)
+    list_entry(black, "black")
+    list_entry(red, "red", dept="SW")
+
+    def level(applicant):
+        subject = CreditSubject.objects.filter(kind="org", id_index=applicant.id_index).first()
+        return subject_facts(subject, TODAY)["level"]
+
+    assert [level(a) for a in (clean, punished, black, red, unknown)] == ["B", "C", "D", "A", None]
+    assert level_from_facts(subject_facts(None, TODAY)).version == LEVEL_RULES_VERSION
+    assert credit_status_of("org", unknown.id_index, TODAY) == "unrecorded"
+    assert credit_status_of("org", clean.id_index, TODAY) == "normal"
+    assert credit_status_of("org", black.id_index, TODAY) == "black"
+    assert credit_status_of("org", red.id_index, TODAY) == "red"
+
+
+def test_an_expired_list_entry_no_longer_counts(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    list_entry(firm, "black", starts_on=TODAY - dt.timedelta(days=400), ends_on=TODAY - dt.timedelta(days=1))
+    assert credit_status_of("org", firm.id_index, TODAY) == "normal"
+
+
+def test_repair_ends_the_publicity_early_and_appends_history(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    record = penalty(firm, days_ago=200)
+    officer = credit_officer("scjg_credit", "SCJG")
+    repair = services.request_repair(actor=None, subject=record.subject, statement="已缴清罚款并整改", record_id=record.pk)
+    assert repair.department.code == "SCJG"
+    # another department cannot decide it
+    with pytest.raises(Forbidden):
+        services.decide_repair(actor=credit_officer("sw_credit", "SW"), repair_id=repair.pk, approve=True)
+    services.decide_repair(actor=officer, repair_id=repair.pk, approve=True, note="整改到位")
+    record.refresh_from_db()
+    assert record.status == RecordStatus.REPAIRED and record.ended_on == TODAY
+    assert CreditRecord.objects.filter(pk=record.pk).exists()  # never deleted
+    events = list(CreditHistory.objects.filter(record=record).values_list("event", flat=True))
+    assert events == ["record_entered", "repair_requested", "repair_approved"]
+    assert credit_status_of("org", firm.id_index, TODAY) == "normal"
+    assert subject_facts(record.subject, TODAY)["penalties_12m"] == 0
+
+
+def test_a_serious_entry_within_its_minimum_period_is_not_repairable(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    serious = penalty(firm, days_ago=100, severity="serious")
+    with pytest.raises(InvalidInput) as refused:
+        services.request_repair(actor=None, subject=serious.subject, statement="请求修复", record_id=serious.pk)
+    assert refused.value.code == "credit_not_repairable" and "最短公示期" in refused.value.message
+    entry = list_entry(firm, "black", severity="serious")
+    with pytest.raises(InvalidInput) as refused:
+        services.request_repair(actor=None, subject=serious.subject, statement="请求修复", list_entry_id=entry.pk)
+    assert "最短期限" in refused.value.message
+    # a general penalty three months old may be repaired
+    general = penalty(firm, days_ago=100, number="罚〔2026〕2号")
+    assert services.request_repair(actor=None, subject=general.subject, statement="已整改", record_id=general.pk)
+
+
+def test_a_court_enforcement_record_is_not_repaired_here(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    record = services.add_record(
+        actor=None, check_permission=False, subject_kind="org", subject_number=firm.id_number, subject_name=firm.name,
+        department=factories.department("FY"), data=record_input(kind="enforcement", decided_on=TODAY - dt.timedelta(days=400)))
+    with pytest.raises(InvalidInput) as refused:
+        services.request_repair(actor=None, subject=record.subject, statement="x", record_id=record.pk)
+    assert "人民法院" in refused.value.message
+
+
+
+def test_a_record_of_a_decision_dated_in_the_future_is_refused(db):
+    officer = credit_officer("scjg_credit", "SCJG")
+    with pytest.raises(InvalidInput) as refused:
+        services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                            subject_name="某公司", department=factories.department("SCJG"),
+                            data=record_input(decided_on=TODAY + dt.timedelta(days=3)))
+    assert "晚于今天" in refused.value.message
+
+
+def test_a_list_entry_starting_beyond_a_year_from_now_is_refused(db):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    with pytest.raises(InvalidInput) as refused:
+        list_entry(firm, "black", starts_on=dt.date(9999, 12, 31))
+    assert refused.value.code == "credit_invalid_period" and not ListEntry.objects.exists()
