@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("yiwang.cases.urls")),
     path("", include("yiwang.exchange.urls")),
     path("", include("yiwang.intelligence.urls")),
+    path("", include("yiwang.appeals.urls")),
 ]
 
 # MEDIA_ROOT is never served, not even in DEBUG: it holds citizens' materials and pushed datasets

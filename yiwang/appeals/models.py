@@ -282,3 +282,26 @@ class ReporterNotice(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def rendered(self) -> str:
+        """The message in the reader's language (stored as a Chinese template with its values)."""
+        from django.utils.translation import gettext
+
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.message
+
+
+class AppealPhoto(models.Model):
+    """A photo a reporter attached (JPEG or PNG, checked by its first bytes; never executed or parsed
+    beyond that). Served only to the reporter (by token) and to staff who may see the appeal."""
+
+    report = models.ForeignKey(AppealReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="appeals/photos/%Y/%m/")
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]

@@ -8,6 +8,7 @@ correction is kept here (``AppealCorrection``) and passed to intelligence's ``re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import math
 import secrets
@@ -18,12 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.appeals import deadlines, permissions
+from yiwang.appeals import deadlines, geo, permissions
 from yiwang.appeals.errors import AppealErrorCode as Code
 from yiwang.appeals.models import (
     Appeal,
@@ -31,6 +33,7 @@ from yiwang.appeals.models import (
     AppealCallback,
     AppealChannel,
     AppealCorrection,
+    AppealPhoto,
     AppealReport,
     AppealStatus,
     AppealType,
@@ -130,6 +133,29 @@ def clean_email(value: object) -> str:
     return text
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_COUNT = 3
+PHOTO_SIGNATURES = {"image/jpeg": (b"\xff\xd8\xff", "jpg"), "image/png": (b"\x89PNG\r\n\x1a\n", "png")}
+
+
+def clean_photos(files: Iterable[Any]) -> list[tuple[bytes, str, str]]:
+    """(content, content type, extension) of each photo: JPEG or PNG by their first bytes (the name
+    and the declared type are not trusted), at most 3, each at most 5 MB."""
+    files = [f for f in files if f is not None]
+    if len(files) > PHOTO_MAX_COUNT:
+        raise _bad("photos", _("最多上传 %(n)d 张照片。") % {"n": PHOTO_MAX_COUNT}, Code.CHOICE_INVALID)
+    photos = []
+    for f in files:
+        if f.size > PHOTO_MAX_BYTES:
+            raise _bad("photos", _("照片“%(name)s”超过 5 MB。") % {"name": str(f.name)[:60]}, Code.TEXT_TOO_LONG)
+        content = f.read()
+        kind = next((ct for ct, (magic, _ext) in PHOTO_SIGNATURES.items() if content.startswith(magic)), None)
+        if kind is None:
+            raise _bad("photos", _("“%(name)s”不是 JPEG 或 PNG 照片。") % {"name": str(f.name)[:60]}, Code.CHOICE_INVALID)
+        photos.append((content, kind, PHOTO_SIGNATURES[kind][1]))
+    return photos
+
+
 # Intake -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -176,7 +202,8 @@ def _intake_department(actor: AbstractBaseUser | None, channel: str) -> Departme
     return None
 
 
-def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, now: dt.datetime | None = None) -> AppealReport:
+def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Iterable[Any] = (),
+                  now: dt.datetime | None = None) -> AppealReport:
     """Register one report as a new appeal, classify it, and dispatch it when the classifier may
     (else it waits in the dispatcher's queue with the top alternatives). Returns the report (its
     ``token`` lets the reporter follow the appeal; ``report.appeal`` is the appeal)."""
@@ -198,6 +225,8 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, now: dt.dat
     name = clean_text(intake.reporter_name, field="name", label=_("姓名"), required=False, max_chars=NAME_MAX)
     phone = clean_phone(intake.reporter_phone)
     email = clean_email(intake.reporter_email)
+    photo_files = clean_photos(photos)
+    district = district or geo.district_of(lat, lng)
 
     if intake.category:
         suggestion = None
@@ -233,11 +262,16 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, now: dt.dat
             taken_by=actor if actor is not None and actor.is_authenticated and reporter_user is None else None,
             token=_new_token(), partner=intake.partner[:60], media_url=intake.media_url[:500],
             attributes=intake.attributes or {})
+        for content, content_type, ext in photo_files:
+            photo = AppealPhoto(report=report, content_type=content_type, size=len(content),
+                                sha256=hashlib.sha256(content).hexdigest())
+            photo.file.save(f"{secrets.token_hex(12)}.{ext}", ContentFile(content), save=False)
+            photo.save()
         record_audit(actor=actor, event_type="appeal_received", subject_type="appeal", subject_id=appeal.number, at=now,
                      details={"channel": channel, "type": appeal_type, "urgency": urgency, "report": report.pk,
                               "suggested_category": category, "confidence": appeal.confidence,
                               "model_version": appeal.classifier_version, "deadline_rule": deadline.rule,
-                              "partner": intake.partner[:60]})
+                              "partner": intake.partner[:60], "photos": len(photo_files)})
         if lead is not None:
             _assign(appeal, actor=None, category=category, lead=lead, co=[], now=now, auto=True)
     report.appeal = appeal
