@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from yiwang.appeals import deadlines, geo, permissions
 from yiwang.appeals.errors import AppealErrorCode as Code
@@ -359,7 +360,7 @@ def _assign(appeal: Appeal, *, actor: AbstractBaseUser | None, category: str, le
                  details={"lead": lead.code, "co": [d.code for d in co], "category": category, "automatic": auto})
     staff = _staff_of([lead.pk] + [d.pk for d in co])
     _notify_staff((u for users in staff.values() for u in users), kind="appeal_dispatched", appeal=appeal,
-                  title="新诉求工单", body="工单 %(number)s「%(title)s」已派至贵部门，请在 %(due)s 前办结。",
+                  title=gettext_noop("新诉求工单"), body=gettext_noop("工单 %(number)s「%(title)s」已派至贵部门，请在 %(due)s 前办结。"),
                   params={"number": appeal.number, "title": appeal.title[:60],
                           "due": timezone.localtime(appeal.due_at).strftime("%Y-%m-%d %H:%M")})
 
@@ -456,8 +457,8 @@ def return_appeal(*, actor: AbstractBaseUser, number: str, reason: str, now: dt.
         record_audit(actor=actor, event_type="appeal_returned", subject_type="appeal", subject_id=appeal.number,
                      at=now, actor_department=department, details={"department": department.code, "reason": reason})
         dispatchers = StaffRole.objects.filter(role=Role.DISPATCHER).values_list("user_id", flat=True)
-        _notify_staff(dispatchers, kind="appeal_returned", appeal=appeal, title="退单待重新派单",
-                      body="%(department)s 退回工单 %(number)s：%(reason)s",
+        _notify_staff(dispatchers, kind="appeal_returned", appeal=appeal, title=gettext_noop("退单待重新派单"),
+                      body=gettext_noop("%(department)s 退回工单 %(number)s：%(reason)s"),
                       params={"department": department.name, "number": appeal.number, "reason": reason[:200]})
     return appeal
 
@@ -487,8 +488,8 @@ def close_appeal(*, actor: AbstractBaseUser, number: str, reply: str, now: dt.da
                                    "rating"])
         record_audit(actor=actor, event_type="appeal_closed", subject_type="appeal", subject_id=appeal.number, at=now,
                      actor_department=appeal.lead_department, details={"overdue": now > appeal.due_at})
-        tell_reporters(appeal, kind="appeal_closed", title="诉求已办结", now=now,
-                       body="您反映的工单 %(number)s 已办结，答复：%(reply)s",
+        tell_reporters(appeal, kind="appeal_closed", title=gettext_noop("诉求已办结"), now=now,
+                       body=gettext_noop("您反映的工单 %(number)s 已办结，答复：%(reply)s"),
                        params={"number": appeal.number, "reply": reply[:300]})
     return appeal
 
@@ -533,7 +534,7 @@ def record_callback(*, actor: AbstractBaseUser, number: str, rating: str, note: 
                          at=now, details={"due_at": appeal.due_at.isoformat()})
             staff = _staff_of([appeal.lead_department_id])
             _notify_staff(staff.get(appeal.lead_department_id, []), kind="appeal_reopened", appeal=appeal,
-                          title="工单重办", body="工单 %(number)s 回访不满意，已退回重办。", params={"number": appeal.number})
+                          title=gettext_noop("工单重办"), body=gettext_noop("工单 %(number)s 回访不满意，已退回重办。"), params={"number": appeal.number})
     appeal.refresh_from_db()
     return appeal
 
@@ -553,8 +554,8 @@ def supervise_appeals(*, now: dt.datetime | None = None) -> dict[str, int]:
             status=AppealStatus.HANDLING, due_at__lte=now, urged_at__isnull=True).order_by("due_at")[:1000])
         staff = _staff_of({a.lead_department_id for a in to_urge})
         for appeal in to_urge:
-            _notify_staff(staff.get(appeal.lead_department_id, []), kind="appeal_urged", appeal=appeal, title="催办",
-                          body="工单 %(number)s「%(title)s」已到办理时限，请尽快办结。",
+            _notify_staff(staff.get(appeal.lead_department_id, []), kind="appeal_urged", appeal=appeal, title=gettext_noop("催办"),
+                          body=gettext_noop("工单 %(number)s「%(title)s」已到办理时限，请尽快办结。"),
                           params={"number": appeal.number, "title": appeal.title[:60]})
             record_audit(actor=None, event_type="appeal_urged", subject_type="appeal", subject_id=appeal.number,
                          at=now, details={"department": appeal.lead_department_id, "due_at": appeal.due_at.isoformat()})
@@ -566,7 +567,7 @@ def supervise_appeals(*, now: dt.datetime | None = None) -> dict[str, int]:
         heads = _staff_of({a.lead_department_id for a in to_escalate}, roles=[Role.HEAD])
         for appeal in to_escalate:
             _notify_staff(heads.get(appeal.lead_department_id, []), kind="appeal_escalated", appeal=appeal,
-                          title="超期升级", body="工单 %(number)s「%(title)s」已超期，升级至部门负责人督办。",
+                          title=gettext_noop("超期升级"), body=gettext_noop("工单 %(number)s「%(title)s」已超期，升级至部门负责人督办。"),
                           params={"number": appeal.number, "title": appeal.title[:60]})
             record_audit(actor=None, event_type="appeal_escalated", subject_type="appeal", subject_id=appeal.number,
                          at=now, details={"department": appeal.lead_department_id})
