@@ -382,3 +382,7 @@ YIWANG_APPEALS_MAX_TEXT = int(env("APPEALS_MAX_TEXT", "5000") or 5000)
 YIWANG_APPEALS_DUPLICATE_WINDOW_HOURS = int(env("APPEALS_DUPLICATE_WINDOW_HOURS", "48") or 48)
 YIWANG_APPEALS_DUPLICATE_RADIUS_M = int(env("APPEALS_DUPLICATE_RADIUS_M", "150") or 150)
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883") or "mqtt://127.0.0.1:1883"
+# Open311 GeoReport v2 (docs/appeals.md): the one jurisdiction_id this endpoint serves, and the
+# contact line of its discovery document.
+YIWANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", YIWANG_DIVISION_CODE) or YIWANG_DIVISION_CODE
+YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "12345@yiwang.example"

@@ -23,6 +23,7 @@
       });
     };
     draw();
+    el.dataset.ready = "1";
     if (!el.dataset.readonly) {
       chart.getZr().on("click", function (e) {
         var c = chart.convertFromPixel("geo", [e.offsetX, e.offsetY]);

@@ -305,3 +305,44 @@ class AppealPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Open311Service(models.Model):
+    """An Open311 ``service`` (GeoReport v2): a category as partner systems see it. ``code`` is the
+    ``service_code``, ``category`` the appeal category it files into (its route gives the department),
+    ``group`` the spec's grouping."""
+
+    code = models.SlugField(_("服务代码"), max_length=40, unique=True)
+    name = models.CharField(_("服务名称"), max_length=100)
+    category = models.CharField(_("类别"), max_length=64)
+    group = models.CharField(_("分组"), max_length=100, blank=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Open311 服务")
+        verbose_name_plural = _("Open311 服务")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Open311Partner(models.Model):
+    """A partner system allowed to POST Open311 requests. Only the SHA-256 of its key is kept; the
+    key itself is shown once, when issued (admin or ``manage.py open311_key create NAME``)."""
+
+    name = models.CharField(_("合作系统"), max_length=60, unique=True)
+    key_prefix = models.CharField(_("密钥前缀"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Open311 合作系统密钥")
+        verbose_name_plural = _("Open311 合作系统密钥")
+
+    def __str__(self) -> str:
+        return self.name

@@ -241,7 +241,7 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Ite
                                  text=f"{category} {title} {body}")
     with transaction.atomic():
         appeal = Appeal.objects.create(
-            number=f"T{_new_token()}", title=title, body=body, appeal_type=appeal_type, urgency=urgency,
+            number=f"T{secrets.token_hex(9)}", title=title, body=body, appeal_type=appeal_type, urgency=urgency,
             is_complex=intake.is_complex, channel=channel, status=AppealStatus.TRIAGE,
             latitude=lat, longitude=lng, address=address, district=district,
             category=category if lead else "", suggested_category=category,
@@ -254,7 +254,7 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Ite
             received_at=now, deadline_rule=deadline.rule, due_at=deadline.due_at, warn_at=deadline.warn_at,
             source_device=intake.source_device[:64],
         )
-        appeal.number = _number(now, appeal.pk)
+        appeal.number = _number(now, appeal.pk)  # the placeholder above fits the column and is unique
         appeal.save(update_fields=["number"])
         reporter_user = actor if channel == AppealChannel.PORTAL and actor and actor.is_authenticated else None
         report = AppealReport.objects.create(
@@ -574,3 +574,53 @@ def supervise_appeals(*, now: dt.datetime | None = None) -> dict[str, int]:
         Appeal.objects.filter(pk__in=[a.pk for a in to_escalate]).update(escalated_at=now)
         counts["escalated"] = len(to_escalate)
     return counts
+
+
+# Open311 partner keys -----------------------------------------------------------------------------
+
+def open311_key_hash(key: str) -> str:
+    # A key is 32 random bytes: a plain digest is enough (nothing to guess from); the raw key is never stored.
+    return hashlib.sha256(str(key or "").encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_open311_key(*, actor: AbstractBaseUser | None, name: str) -> tuple[Any, str]:
+    """A new partner and its key (returned once, never stored). A revoked partner of the same name
+    is given a new key; an active one is refused (revoke it first)."""
+    from yiwang.appeals.models import Open311Partner
+
+    name = clean_text(name, field="name", label=_("合作系统名称"), required=True, max_chars=60)
+    key = "o311_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        partner = Open311Partner.objects.select_for_update().filter(name=name).first()
+        if partner is not None and partner.revoked_at is None:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("合作系统“%(name)s”已有有效密钥；如需更换请先吊销。") % {"name": name})
+        if partner is None:
+            partner = Open311Partner(name=name)
+        partner.key_prefix, partner.key_hash, partner.revoked_at = key[:12], open311_key_hash(key), None
+        partner.save()
+        record_audit(actor=actor, event_type="open311_key_issued", subject_type="open311_partner", subject_id=name,
+                     details={"prefix": partner.key_prefix})
+    return partner, key
+
+
+def revoke_open311_key(*, actor: AbstractBaseUser | None, name: str, now: dt.datetime | None = None) -> Any:
+    from yiwang.appeals.models import Open311Partner
+
+    with transaction.atomic():
+        partner = Open311Partner.objects.select_for_update().filter(name=str(name)[:60]).first()
+        if partner is None:
+            raise NotFound(Code.APPEAL_NOT_FOUND, _("没有名为“%(name)s”的合作系统。") % {"name": str(name)[:60]})
+        if partner.revoked_at is None:
+            partner.revoked_at = now or timezone.now()
+            partner.save(update_fields=["revoked_at"])
+            record_audit(actor=actor, event_type="open311_key_revoked", subject_type="open311_partner",
+                         subject_id=partner.name, details={"prefix": partner.key_prefix})
+    return partner
+
+
+def open311_partner_for(key: str) -> Any:
+    from yiwang.appeals.models import Open311Partner
+
+    if not key or len(key) > 200:
+        return None
+    return Open311Partner.objects.filter(key_hash=open311_key_hash(key), revoked_at__isnull=True).first()

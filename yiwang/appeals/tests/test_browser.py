@@ -34,10 +34,10 @@ def test_a_citizen_picks_the_place_on_the_offline_map_and_follows_the_appeal(cou
     page.goto(f"{live_server.url}/appeals/new/")
     page.fill("#f_title", CLEAR)
     page.fill("#f_body", "公交车高峰期拥堵严重，希望增加班次。")
+    expect(page.locator("#pick-map[data-ready]")).to_have_count(1)  # the outline is drawn
     canvas = page.locator("#pick-map canvas").first
-    expect(canvas).to_be_visible()
     box = canvas.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    canvas.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     expect(page.locator("#f_lat")).not_to_have_value("")
     page.screenshot(path=str(shots / f"appeals-portal-{size}-{locale}.png"), full_page=True)
     page.get_by_role("button", name=TEXT[locale]["submit"]).click()
@@ -60,6 +60,8 @@ def test_the_hotline_form_is_keyboard_first(county, live_server, browser, tmp_pa
     page.keyboard.type("小区门口积水很深")
     page.fill("#f_address", "城关镇人民路")
     page.keyboard.press("Alt+s")
+    expect(page.locator("ul.messages")).to_be_visible()
     expect(page.locator("ul.messages")).to_contain_text(Appeal.objects.get().number)
+    expect(page.locator("#f_title")).to_have_value("")  # empty again, for the next call
     page.screenshot(path=str(shots / f"appeals-hotline-desktop-{locale}.png"), full_page=True)
     assert not errors, errors
