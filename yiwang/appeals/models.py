@@ -143,6 +143,8 @@ class Appeal(models.Model):
 
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_appeals")
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_automatically = models.BooleanField(default=False)
     source_device = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
@@ -346,3 +348,58 @@ class Open311Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SensorRule(models.Model):
+    """When a reading of a sensor type opens an event: ``value`` ``operator`` ``threshold``; the event
+    closes once readings stay normal for ``clear_after_seconds``."""
+
+    sensor_type = models.SlugField(_("传感器类型"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    operator = models.CharField(_("比较"), max_length=2, choices=[("gt", ">"), ("lt", "<")], default="gt")
+    threshold = models.FloatField(_("阈值"))
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    clear_after_seconds = models.PositiveIntegerField(_("恢复正常后关闭（秒）"), default=600)
+    category = models.CharField(_("类别"), max_length=64)
+    department_code = models.CharField(_("承办部门代码"), max_length=32, blank=True)
+    urgency = models.CharField(_("紧急程度"), max_length=12, choices=Urgency.choices, default=Urgency.URGENT)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sensor_type"]
+        verbose_name = _("传感器阈值规则")
+        verbose_name_plural = _("传感器阈值规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def abnormal(self, value: float) -> bool:
+        return value > self.threshold if self.operator == "gt" else value < self.threshold
+
+
+class Sensor(models.Model):
+    """A device publishing to ``yiwang/sensors/<device_id>``, with its place and its running state."""
+
+    device_id = models.CharField(_("设备编号"), max_length=64, unique=True)
+    sensor_type = models.SlugField(_("传感器类型"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    latitude = models.FloatField(_("纬度"))
+    longitude = models.FloatField(_("经度"))
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    # running state, written by the listener
+    open_appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_value = models.FloatField(null=True, blank=True)
+    last_reading_at = models.DateTimeField(null=True, blank=True)
+    normal_since = models.DateTimeField(null=True, blank=True)
+    readings = models.PositiveBigIntegerField(default=0)
+    abnormal_readings = models.PositiveBigIntegerField(default=0)
+    max_abnormal_value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["device_id"]
+        verbose_name = _("物联感知设备")
+        verbose_name_plural = _("物联感知设备")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.name}"

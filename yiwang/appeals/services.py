@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,7 +273,10 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Ite
                               "suggested_category": category, "confidence": appeal.confidence,
                               "model_version": appeal.classifier_version, "deadline_rule": deadline.rule,
                               "partner": intake.partner[:60], "photos": len(photo_files)})
-        if lead is not None:
+        primary = find_duplicate_of(appeal)
+        if primary is not None:  # the same matter, already open: one appeal, one more report
+            _merge(appeal, primary, actor=actor, now=now, automatic=True)
+        elif lead is not None:
             _assign(appeal, actor=None, category=category, lead=lead, co=[], now=now, auto=True)
     report.appeal = appeal
     return report
@@ -624,3 +627,135 @@ def open311_partner_for(key: str) -> Any:
     if not key or len(key) > 200:
         return None
     return Open311Partner.objects.filter(key_hash=open311_key_hash(key), revoked_at__isnull=True).first()
+
+
+# Duplicates -------------------------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance (haversine), metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _same_address(a: str, b: str) -> bool:
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text if not ch.isspace() and ch not in "，,。.-—()（）")
+
+    return bool(a) and norm(a) == norm(b)
+
+
+def find_duplicate_of(appeal: Appeal) -> Appeal | None:
+    """The open appeal this one repeats: same category, received within the duplicate window
+    (``APPEALS_DUPLICATE_WINDOW_HOURS``) and within ``APPEALS_DUPLICATE_RADIUS_M`` metres (or, without
+    points, at the same address). The oldest such appeal wins, so that every repeat joins one."""
+    category = appeal.category or appeal.suggested_category
+    if not category:
+        return None
+    window = dt.timedelta(hours=settings.YIWANG_APPEALS_DUPLICATE_WINDOW_HOURS)
+    candidates = (Appeal.objects.filter(status__in=AppealStatus.open_states(),
+                                        received_at__gte=appeal.received_at - window,
+                                        received_at__lte=appeal.received_at + window)
+                  .filter(models.Q(category=category) | models.Q(category="", suggested_category=category))
+                  .exclude(pk=appeal.pk).order_by("received_at", "id"))
+    radius = settings.YIWANG_APPEALS_DUPLICATE_RADIUS_M
+    if appeal.latitude is not None:
+        # a box first (indexed columns, a few candidates), the exact distance after
+        dlat = radius / 111_000
+        dlng = radius / (111_000 * max(0.1, math.cos(math.radians(appeal.latitude))))
+        for other in candidates.filter(latitude__range=(appeal.latitude - dlat, appeal.latitude + dlat),
+                                       longitude__range=(appeal.longitude - dlng, appeal.longitude + dlng))[:200]:
+            if distance_m(appeal.latitude, appeal.longitude, other.latitude, other.longitude) <= radius:
+                return other
+    if not appeal.address:
+        return None
+    # Without two points to compare (one report typed only an address), the same address text
+    # decides; two points that are far apart are two places whatever the addresses say.
+    same_address = candidates.exclude(address="")
+    if appeal.latitude is not None:
+        same_address = same_address.filter(latitude__isnull=True)
+    for other in same_address[:500]:
+        if _same_address(appeal.address, other.address):
+            return other
+    return None
+
+
+def _merge(duplicate: Appeal, primary: Appeal, *, actor: AbstractBaseUser | None, now: dt.datetime,
+           automatic: bool) -> None:
+    moved = list(AppealReport.objects.filter(appeal=duplicate))
+    AppealReport.objects.filter(appeal=duplicate).update(appeal=primary)
+    duplicate.status = AppealStatus.MERGED
+    duplicate.merged_into = primary
+    duplicate.merged_at = now
+    duplicate.merged_automatically = automatic
+    duplicate.save(update_fields=["status", "merged_into", "merged_at", "merged_automatically"])
+    # the matter's place is what its reports say together: a point or an address one report lacks
+    # and another gives is kept, so that later reports of either kind find the matter
+    place_fields = []
+    if primary.latitude is None and duplicate.latitude is not None:
+        primary.latitude, primary.longitude = duplicate.latitude, duplicate.longitude
+        place_fields += ["latitude", "longitude"]
+    if not primary.address and duplicate.address:
+        primary.address = duplicate.address
+        place_fields.append("address")
+    if place_fields:
+        primary.save(update_fields=place_fields)
+    # the matter is as urgent as its most urgent report
+    if duplicate.due_at < primary.due_at:
+        primary.due_at, primary.warn_at = duplicate.due_at, min(primary.warn_at, duplicate.warn_at)
+        primary.urgency, primary.deadline_rule = duplicate.urgency, duplicate.deadline_rule
+        primary.save(update_fields=["due_at", "warn_at", "urgency", "deadline_rule"])
+    details = {"into": primary.number, "reports": [r.pk for r in moved], "automatic": automatic}
+    record_audit(actor=actor, event_type="appeal_merged", subject_type="appeal", subject_id=duplicate.number,
+                 at=now, details=details)
+    record_audit(actor=actor, event_type="appeal_absorbed", subject_type="appeal", subject_id=primary.number,
+                 at=now, details={"from": duplicate.number, "reports": [r.pk for r in moved]})
+    tell_reporters(primary, kind="appeal_merged", title=gettext_noop("诉求已合并办理"), now=now, reports=moved,
+                   body=gettext_noop("您反映的问题与工单 %(number)s 是同一件事，已合并办理，进度以该工单为准。"),
+                   params={"number": primary.number})
+
+
+def merge_appeals(*, actor: AbstractBaseUser, number: str, into: str, now: dt.datetime | None = None) -> Appeal:
+    """A dispatcher merges an open appeal into another open one (the same matter)."""
+    if not permissions.is_dispatcher(actor):
+        raise Forbidden(Code.NOT_A_DISPATCHER, _("只有派单员可以合并工单。"))
+    now = now or timezone.now()
+    if str(number) == str(into):
+        raise InvalidInput(Code.ILLEGAL_TRANSITION, _("不能把工单合并到它自己。"), {"field": "into"})
+    with transaction.atomic():
+        duplicate, primary = _locked(number), _locked(into)
+        for a in (duplicate, primary):
+            if a.status not in AppealStatus.open_states():
+                raise Conflict(Code.ILLEGAL_TRANSITION, _("工单 %(number)s 当前为「%(status)s」，不能合并。") % {
+                    "number": a.number, "status": a.get_status_display()}, {"status": a.status})
+        AppealAssignment.objects.filter(appeal=duplicate, active=True).update(active=False)
+        _merge(duplicate, primary, actor=actor, now=now, automatic=False)
+    return primary
+
+
+def unmerge_appeal(*, actor: AbstractBaseUser, number: str, now: dt.datetime | None = None) -> Appeal:
+    """Undo a merge: the appeal gets its own reports back and returns to the dispatcher's queue;
+    its reporters are told."""
+    if not permissions.is_dispatcher(actor):
+        raise Forbidden(Code.NOT_A_DISPATCHER, _("只有派单员可以撤销合并。"))
+    now = now or timezone.now()
+    with transaction.atomic():
+        appeal = _locked(number)
+        if appeal.status != AppealStatus.MERGED or appeal.merged_into_id is None:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("工单 %(number)s 未被合并。") % {"number": appeal.number})
+        primary = appeal.merged_into
+        reports = list(AppealReport.objects.filter(original_appeal=appeal))
+        AppealReport.objects.filter(original_appeal=appeal).update(appeal=appeal)
+        appeal.status, appeal.merged_into, appeal.merged_at = AppealStatus.TRIAGE, None, None
+        appeal.lead_department, appeal.triage_reason = None, "unmerged"
+        appeal.save(update_fields=["status", "merged_into", "merged_at", "lead_department", "triage_reason"])
+        record_audit(actor=actor, event_type="appeal_unmerged", subject_type="appeal", subject_id=appeal.number,
+                     at=now, details={"from": primary.number, "reports": [r.pk for r in reports]})
+        tell_reporters(appeal, kind="appeal_unmerged", title=gettext_noop("诉求已单独办理"), now=now, reports=reports,
+                       body=gettext_noop("经核实，您反映的问题与工单 %(other)s 不是同一件事，已恢复为工单 %(number)s 单独办理。"),
+                       params={"other": primary.number, "number": appeal.number})
+    return appeal

@@ -74,6 +74,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
     appeal = report.appeal
     return render(request, "appeals/follow.html", {
         "report": report, "appeal": appeal, "notices": report.notices.all(), "photos": report.photos.all(),
+        "merged": report.original_appeal_id != report.appeal_id,
         "light": selectors.sla_light(status=appeal.status, due_at=appeal.due_at, warn_at=appeal.warn_at,
                                      now=timezone.now())})
 
@@ -156,6 +157,10 @@ def staff_appeal(request: HttpRequest, number: str) -> HttpResponse:
                 services.return_appeal(actor=request.user, number=number, reason=request.POST.get("reason", ""))
             elif action == "close":
                 services.close_appeal(actor=request.user, number=number, reply=request.POST.get("reply", ""))
+            elif action == "merge":
+                services.merge_appeals(actor=request.user, number=number, into=request.POST.get("into", "").strip())
+            elif action == "unmerge":
+                services.unmerge_appeal(actor=request.user, number=number)
             elif action == "callback":
                 services.record_callback(actor=request.user, number=number, rating=request.POST.get("rating", ""),
                                          note=request.POST.get("note", ""))
@@ -177,6 +182,9 @@ def staff_appeal(request: HttpRequest, number: str) -> HttpResponse:
         "light": selectors.sla_light(status=appeal.status, due_at=appeal.due_at, warn_at=appeal.warn_at, now=now),
         "may_dispatch": permissions.is_dispatcher(request.user) and appeal.status == AppealStatus.TRIAGE,
         "may_handle": permissions.handles(request.user, appeal) and appeal.status == AppealStatus.HANDLING,
+        "may_merge": permissions.is_dispatcher(request.user) and appeal.is_open(),
+        "may_unmerge": permissions.is_dispatcher(request.user) and appeal.status == AppealStatus.MERGED,
+        "merged_appeals": appeal.merged_appeals.all(),
         "may_call_back": permissions.takes_calls(request.user) and appeal.status == AppealStatus.CLOSED
         and not appeal.rating,
         "categories": sorted(known_categories()), "departments": Department.objects.all(),

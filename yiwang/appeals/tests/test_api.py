@@ -22,7 +22,7 @@ def client_for(user) -> Client:
 def three(county):
     clear = submit(county.citizen, reporter_name="王小明").appeal  # portal, JT, handling
     vague = submit(county.agent, channel=AppealChannel.HOTLINE, title=VAGUE).appeal  # hotline, triage
-    grid = submit(county.grid, channel=AppealChannel.GRID).appeal  # grid, JT
+    grid = submit(county.grid, channel=AppealChannel.GRID, address="白沙镇东街5号").appeal  # grid, JT (elsewhere)
     services.close_appeal(actor=county.jt, number=grid.number, reply="已处理")
     return clear, vague, grid
 
