@@ -108,3 +108,16 @@ def test_changing_a_deadline_rule_in_the_admin_is_audited(county):
     assert response.status_code == 302
     assert DeadlineRule.objects.get(pk=rule.pk).amount == 5
     assert AuditEvent.objects.filter(event_type="deadlinerule_changed", actor=root).exists()
+
+
+def test_the_supervise_command_urges_what_is_overdue_now(county):
+    import io
+
+    from django.core.management import call_command
+
+    submit(county.citizen, urgency=Urgency.EMERGENCY)  # due two hours after NOW, long past today
+    out = io.StringIO()
+    call_command("supervise_appeals", stdout=out)
+    assert out.getvalue().strip() == "urged 1, escalated 1"
+    call_command("supervise_appeals", stdout=out)
+    assert out.getvalue().strip().endswith("urged 0, escalated 0")
