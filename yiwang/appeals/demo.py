@@ -88,7 +88,7 @@ def _configuration() -> None:
         SensorRule.objects.get_or_create(sensor_type=sensor_type, defaults={
             "name": name, "operator": op, "threshold": threshold, "unit": unit, "clear_after_seconds": clear,
             "category": category, "department_code": dept, "urgency": urgency})
-    rng = random.Random(311)
+    rng = random.Random(311)  # nosec B311 - demo data, not security
     for n in range(12):
         sensor_type = RULES[n % len(RULES)][0]
         town, col, row = geo.TOWNS[n % len(geo.TOWNS)]
@@ -108,7 +108,7 @@ def seed_appeals(*, count: int = 3000, now: dt.datetime | None = None) -> dict[s
         if Appeal.objects.exists() or count <= 0:
             return {"accounts": accounts, "appeals": 0}
         departments = {d.code: d for d in Department.objects.all()}
-        rng = random.Random(12345)
+        rng = random.Random(12345)  # nosec B311 - demo data, not security
         channels = [AppealChannel.HOTLINE] * 5 + [AppealChannel.PORTAL] * 3 + [AppealChannel.GRID] * 2 + [
             AppealChannel.OPEN311, AppealChannel.SENSOR]
         appeals, plans = [], []

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
@@ -296,4 +296,5 @@ class SensorListener:
         finally:
             self.client.disconnect()
             self.client.loop_stop()
+            connections.close_all()  # this thread's database connection (run is often a thread of its own)
         return self.totals
