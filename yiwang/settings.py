@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "yiwang.identity",
     "yiwang.licenses",
     "yiwang.cases",
+    "yiwang.appeals",
 ]
 
 MIDDLEWARE = [
@@ -388,3 +389,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yiwang.example") or "nor
 # receipts' QR codes.
 YIWANG_PDF_FONT = env("PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 YIWANG_PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# Appeals and events (docs/appeals.md): the county government's catch-all department (兜底) that
+# receives an appeal nobody owns; how long after the deadline an overdue appeal is escalated to the
+# lead department's head; the longest text an appeal may carry; and the MQTT broker of the sensor
+# listener (``manage.py listen_sensors``; nothing else connects to it, ``make run`` does not need it).
+YIWANG_APPEALS_CATCH_ALL_DEPARTMENT = env("APPEALS_CATCH_ALL_DEPARTMENT", "XZFB") or "XZFB"
+YIWANG_APPEALS_ESCALATE_AFTER_HOURS = int(env("APPEALS_ESCALATE_AFTER_HOURS", "24") or 24)
+YIWANG_APPEALS_MAX_TEXT = int(env("APPEALS_MAX_TEXT", "5000") or 5000)
+YIWANG_APPEALS_DUPLICATE_WINDOW_HOURS = int(env("APPEALS_DUPLICATE_WINDOW_HOURS", "48") or 48)
+YIWANG_APPEALS_DUPLICATE_RADIUS_M = int(env("APPEALS_DUPLICATE_RADIUS_M", "150") or 150)
+MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883") or "mqtt://127.0.0.1:1883"
+# Open311 GeoReport v2 (docs/appeals.md): the one jurisdiction_id this endpoint serves, and the
+# contact line of its discovery document.
+YIWANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", YIWANG_DIVISION_CODE) or YIWANG_DIVISION_CODE
+YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "12345@yiwang.example"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("yiwang.intelligence.urls")),
     path("", include("yiwang.identity.urls")),
     path("", include("yiwang.licenses.urls")),
+    path("", include("yiwang.appeals.urls")),
 ]
 
 # MEDIA_ROOT is never served, not even in DEBUG: it holds citizens' materials and pushed datasets

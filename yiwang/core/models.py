@@ -124,6 +124,9 @@ class Role(models.TextChoices):
     HEAD = "head", _("部门负责人")
     SUPERVISOR = "supervisor", _("电子监察人员")
     STEWARD = "steward", _("数据管理员")
+    DISPATCHER = "dispatcher", _("诉求派单员")
+    AGENT = "agent", _("12345热线坐席")
+    GRID = "grid", _("网格员")
 
 
 class StaffRole(models.Model):

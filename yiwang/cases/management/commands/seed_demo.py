@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from yiwang.appeals.demo import seed_appeals
 from yiwang.cases.demo import seed_cases
 from yiwang.catalog.demo import seed_catalog
 from yiwang.catalog.demo_rules import seed_instant_rules
@@ -24,6 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cases", type=int, default=320, help="historical cases to create (default 320)")
+        parser.add_argument("--appeals", type=int, default=3000, help="demo appeals over 90 days (default 3000)")
 
     def handle(self, *args: Any, cases: int, **options: Any) -> None:
         core = seed_core()
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         licences = seed_licences()
         credit = seed_credit()
         new_cases = seed_cases(count=cases)
+        appeals = seed_appeals(count=options.get("appeals", 3000))
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
         head = publish_tree_head()
@@ -46,5 +49,5 @@ class Command(BaseCommand):
             f"identity: {identity['counts']}, "
             f"{licences.get('types')} new licence types and {licences.get('licences')} demo licences, "
             f"credit: black-listed {credit['black_listed']}, red-listed {credit['red_listed']}, "
-            f"{new_cases} new historical cases, {logged} audit events appended to the ledger "
+            f"{new_cases} new historical cases, {appeals['appeals']} new appeals, {logged} audit events appended to the ledger "
             f"(tree size {head.tree_size}, co-signed by {cosigned} department witnesses). Open http://127.0.0.1:8000/"))

@@ -1,0 +1,23 @@
+"""Stable error codes of ``appeals`` (the message is in the reader's language; the code is not)."""
+
+
+class AppealErrorCode:
+    APPEAL_NOT_FOUND = "appeal_not_found"
+    DEPARTMENT_NOT_FOUND = "department_not_found"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    NOT_A_DISPATCHER = "not_a_dispatcher"
+    NOT_AN_AGENT = "not_an_agent"
+    NOT_YOUR_APPEAL = "not_your_appeal"
+    ALREADY_RETURNED = "already_returned"
+    CATCH_ALL_CANNOT_RETURN = "catch_all_cannot_return"
+    REASON_REQUIRED = "reason_required"
+    TEXT_REQUIRED = "text_required"
+    TEXT_TOO_LONG = "text_too_long"
+    LOCATION_INVALID = "location_invalid"
+    LOCATION_REQUIRED = "location_required"
+    CONTACT_INVALID = "contact_invalid"
+    CHOICE_INVALID = "choice_invalid"
+    CATEGORY_UNKNOWN = "category_unknown"
+    NOT_CLOSED = "not_closed"
+    ALREADY_RATED = "already_rated"
+    CO_HANDLER_IS_LEAD = "co_handler_is_lead"
