@@ -37,8 +37,14 @@ from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
+from yiwang.licenses import seals
+from yiwang.licenses.selectors import current_seal_or_none
+from yiwang.licenses.verification import anchors as trust_anchors
 
 STATEMENT_VERSION = "yiwang-case-document-v1"
+# A document sealed with its department's electronic seal (电子签章, ``licenses``): the signature is a
+# GB/T 38540 SES_Signature over the PDF, carrying the statement below as its metadata extension.
+SES_ALGORITHM = "SES_Signature/SM2-SM3"
 MAX_ID = 2**63 - 1
 QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 QUERY_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes per case number
@@ -145,7 +151,7 @@ from yiwang.core.pdf import register_font as _register_font  # noqa: E402
 
 
 def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
-               correction: CorrectionNotice | None = None) -> bytes:
+               correction: CorrectionNotice | None = None, seal_png: bytes | None = None) -> bytes:
     from html import escape as _html_escape
 
     def escape(text: str) -> str:  # ReportLab's paragraph markup: &, < and > are markup
@@ -182,11 +188,17 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
     story += [facts, Spacer(1, 6 * mm)]
     story += [Paragraph(escape(p), body) for p in document_paragraphs(case, kind, correction=correction)]
     story += [Spacer(1, 10 * mm), Paragraph(escape(department.name), issuer),
-              Paragraph(escape(_day(issued_at)), issuer), Spacer(1, 8 * mm)]
+              Paragraph(escape(_day(issued_at)), issuer)]
+    if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
+        picture = Image(io.BytesIO(seal_png), width=34 * mm, height=34 * mm)
+        picture.hAlign = "RIGHT"
+        story += [Spacer(1, -24 * mm), picture]
+    story.append(Spacer(1, 8 * mm))
     url = progress_url(case)
     qr = Image(io.BytesIO(_qr_png(url)), width=28 * mm, height=28 * mm)
     note = Paragraph(escape(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
-                            "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。"), small)
+                            + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
+                               if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。")), small)
     footer = Table([[qr, note]], colWidths=[32 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story.append(footer)
@@ -211,18 +223,27 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     existing = CaseDocument.objects.filter(case=case, kind=kind, correction=correction).first()
     if existing is not None:
         return existing
+    seal = current_seal_or_none(department)
     with translation.override("zh-hans"):
         title = document_title(case, kind)
-        pdf = render_pdf(case, kind, title=title, department=department, issued_at=now, correction=correction)
+        pdf = render_pdf(case, kind, title=title, department=department, issued_at=now, correction=correction,
+                         seal_png=bytes(seal.picture) if seal is not None else None)
     signed_at = now.astimezone(dt.UTC).replace(microsecond=0)
     sm3 = sm3_hex(pdf)
-    signer = get_signer()
-    signature = signer.sign(signed_statement(number=case.number or "", kind=kind, department_code=department.code,
-                                             signed_at=signed_at, sm3=sm3))
+    statement = signed_statement(number=case.number or "", kind=kind, department_code=department.code,
+                                 signed_at=signed_at, sm3=sm3)
+    if seal is not None:  # the department's electronic seal (电子签章)
+        signature = seals.sign(seal_der=bytes(seal.seal), signer_cert=bytes(seal.certificate), key_pem=seal.private_key,
+                               data=pdf, metadata=statement, at=signed_at,
+                               property_info=f"case-document:{case.number}:{kind}")
+        algorithm, key_id = SES_ALGORITHM, seal.key_id
+    else:  # a department without a seal yet: the platform's SM2 signing key, as before
+        signer = get_signer()
+        signature, algorithm, key_id = signer.sign(statement), signer.algorithm, signer.key_id
     document = CaseDocument(
         case=case, kind=kind, title=title, correction=correction, size=len(pdf),
         sha256=hashlib.sha256(pdf).hexdigest(), sm3=sm3, signature=base64.b64encode(signature).decode("ascii"),
-        algorithm=signer.algorithm, key_id=signer.key_id, signer_department=department, signed_at=signed_at,
+        algorithm=algorithm, key_id=key_id, signer_department=department, signed_at=signed_at,
     )
     suffix = f"-{correction.pk}" if correction is not None else ""
     document.file.save(f"{case.number}-{kind}{suffix}.pdf", ContentFile(pdf), save=False)
@@ -232,7 +253,7 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     record_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
                  subject_id=document.pk, actor_department=department,
                  details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": sm3,
-                          "key_id": signer.key_id, "signed_at": signed_at.isoformat()})
+                          "key_id": key_id, "algorithm": algorithm, "signed_at": signed_at.isoformat()})
     return document
 
 
@@ -263,6 +284,13 @@ def verify_document(document: CaseDocument) -> Verification:
         signature = base64.b64decode(document.signature, validate=True)
     except ValueError:
         return Verification(False, "signature is not base64")
+    if document.algorithm == SES_ALGORITHM:
+        check = seals.verify_signature(signature, data, anchors=trust_anchors())
+        if not check.ok:
+            return Verification(False, f"electronic seal does not verify: {check.problem}")
+        if check.key_id != document.key_id or not secrets.compare_digest(check.metadata, statement):
+            return Verification(False, "the seal signed another document's statement")
+        return Verification(True)
     if not verify_signature(key_id=document.key_id, data=statement, signature=signature):
         return Verification(False, "signature does not verify with a trusted key")
     return Verification(True)

@@ -14,7 +14,15 @@ from yiwang.core.models import Applicant
 from yiwang.core.selectors import staff_roles_of
 from yiwang.licenses.errors import LicenceErrorCode
 from yiwang.licenses.identifiers import clean_number
-from yiwang.licenses.models import Licence, LicenceStatus, LicenceType, LicenceUse, LicenceVerification, ShareLink
+from yiwang.licenses.models import (
+    DepartmentSeal,
+    Licence,
+    LicenceStatus,
+    LicenceType,
+    LicenceUse,
+    LicenceVerification,
+    ShareLink,
+)
 
 RELATED = ("licence_type", "department", "seal", "holder")
 
@@ -110,3 +118,8 @@ def registry(user: AbstractBaseUser, *, q: str = "", type_code: str = "", status
     if status in LicenceStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-issued_at", "-id")
+
+
+def current_seal_or_none(department: Any) -> DepartmentSeal | None:
+    """The department's current electronic seal, or None when it has none (yet)."""
+    return DepartmentSeal.objects.filter(department=department, is_current=True).first()
