@@ -47,6 +47,7 @@ from yiwang.exchange.selectors import steward_workbench
 from yiwang.identity import services as identity
 from yiwang.identity.selectors import usable_authorisations
 from yiwang.identity.views import on_behalf_choice
+from yiwang.licenses.selectors import offerable_for_materials
 
 
 def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -78,6 +79,16 @@ def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set
         if kept is not None and kept in own:
             staged[material.pk] = kept
     return staged, errors
+
+
+def _chosen_licences(request: HttpRequest, item: ServiceItem, staged: dict[int, int]) -> list[services.LicenceRef]:
+    """免证办 on the apply page: a ticked ``licence_<material id>`` (its value: the licence number) is
+    the applicant's consent to use that licence instead of an upload; an uploaded file wins."""
+    if request.method != "POST":
+        return []
+    return [services.LicenceRef(material_id=m.pk, licence_number=number[:64])
+            for m in item.materials.all()
+            if m.pk not in staged and (number := request.POST.get(f"licence_{m.pk}", "").strip())]
 
 
 def _refs(staged: dict[int, int]) -> list[services.MaterialRef]:
@@ -133,6 +144,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 case, created = services.submit_application(
                     actor=request.user, item=item, applicant=applicant, form_data=values, materials=_refs(staged),
                     channel=Channel.ONLINE, idempotency_key=f"web-{token}",
+                    licences=_chosen_licences(request, item, staged),
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -143,6 +155,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                     messages.success(request, _("申请已提交，办件编号 %(number)s。") % {"number": case.number})
                 return redirect(reverse("cases:my_case", args=[case.number]) + "?receipt=1")
     provisions = material_provisions(item, applicant)
+    licensed = {m for m, how in provisions.items() if how == Provision.LICENCE}
+    offerable = offerable_for_materials(applicant, [m for m in item.materials.all() if m.pk in licensed])
     return render(request, "cases/apply.html", {
         "item": item, "applicant": applicant, "fields": _form_fields(item, values), "token": token,
         "eligibility": eligibility, "has_rules": bool(item.instant_rules_id),
@@ -150,6 +164,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "provable": {m for m, how in provisions.items() if how == Provision.SHARING and m not in not_obtained},
         "not_obtained": not_obtained,
         "on_behalf": on_behalf, "authorisations": usable_authorisations(own),
+        "offerable": offerable, "chosen_licences": {r.material_id for r in _chosen_licences(request, item, staged)},
     })
 
 

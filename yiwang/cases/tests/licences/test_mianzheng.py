@@ -133,3 +133,30 @@ def test_the_item_api_says_obtained_by_licence_for_the_holder_only_while_the_lic
     services.revoke_licence(actor=library.world.decider, number=licence.number, reason="吊销")
     materials = {m["id"]: m for m in client.get(f"/api/v1/items/{item.code}", **holder).json()["materials"]}
     assert materials[material.pk]["obtained_by"] == "upload"
+
+
+def test_the_apply_page_offers_the_held_licence_and_uses_it_only_when_ticked(library, needing, client):
+    from yiwang.cases.models import Case, CaseMaterial, MaterialSource
+
+    item, material = needing
+    id_card = Material.objects.get(item=item, name="身份证明")
+    licence = library.issue()
+    client.force_login(library.world.citizen)
+    # the page offers the licence, unticked (ticking it is the consent), and does not mark the material required
+    page = client.get(f"/items/{item.code}/apply/").content.decode()
+    assert f'name="licence_{material.pk}" value="{licence.number}"' in page
+    assert f'id="lic_{material.pk}" type="checkbox" name="licence_{material.pk}" value="{licence.number}" checked' not in page
+    # left unticked and not uploaded, the material is missing and nothing is created
+    form = {"shop_name": "青禾小馆", "submission_token": "t-1", f"material_{id_card.pk}": factories.upload_file()}
+    refused = client.post(f"/items/{item.code}/apply/", form)
+    assert refused.status_code == 200 and not Case.objects.exists()
+    assert "缺少必要材料" in refused.content.decode()
+    # ticked: the case is made with the licence taken from the library, consent recorded
+    form = {"shop_name": "青禾小馆", "submission_token": "t-2", f"material_{id_card.pk}": factories.upload_file(),
+            f"licence_{material.pk}": licence.number}
+    response = client.post(f"/items/{item.code}/apply/", form)
+    assert response.status_code == 302, response.content.decode()[:500]
+    case = Case.objects.get()
+    used = CaseMaterial.objects.get(case=case, material=material)
+    assert used.source == MaterialSource.LICENCE
+    assert LicenceUse.objects.get(licence=licence, case_number=case.number).consented_by == library.world.citizen
