@@ -26,13 +26,14 @@
     el.dataset.ready = "1";
     if (!el.dataset.readonly) {
       chart.getZr().on("click", function (e) {
-        var c = chart.convertFromPixel("geo", [e.offsetX, e.offsetY]);
-        if (!c) return;
+        var c = null;
+        try { c = chart.convertFromPixel("geo", [e.offsetX, e.offsetY]); } catch (err) { c = null; }
+        if (!c || c[0] == null || c[1] == null) return;  // outside the map, or the chart not laid out yet
         lng.value = c[0].toFixed(6); lat.value = c[1].toFixed(6);
         if (picked) picked.textContent = el.dataset.pickedLabel + ": " + lat.value + ", " + lng.value;
         draw();
       });
     }
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("resize", function () { if (!chart.isDisposed()) chart.resize(); });
   }).catch(function () { el.hidden = true; });
 })();

@@ -25,8 +25,17 @@ from yiwang.catalog.labels import step_label
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
-from yiwang.core.models import Applicant, ApplicantKind, AuditEvent, Department, Role, wants_english_names
+from yiwang.core.models import (
+    Applicant,
+    ApplicantKind,
+    AuditEvent,
+    Department,
+    RealNameLevel,
+    Role,
+    wants_english_names,
+)
 from yiwang.core.selectors import is_supervisor, staff_roles_of
+from yiwang.identity.permissions import level_of
 
 GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
 LIGHTS = (GREEN, YELLOW, RED, PAUSED)
@@ -130,16 +139,28 @@ def window_queue(status: str | None = None) -> QuerySet[Case]:
     )
 
 
+def sees_cases_made_for_them(user: AbstractBaseUser) -> bool:
+    """Cases someone else submitted for a person (at the window, or as their agent) are theirs to see
+    only once their account is verified (real-name level L2 or above): registering with a name, an ID
+    number and a phone (L1) proves none of them, and must not open another person's window cases."""
+    return level_of(getattr(user, "applicant", None)) >= RealNameLevel.L2
+
+
 def applicant_cases(user: AbstractBaseUser) -> QuerySet[Case]:
+    mine = Q(submitted_by=user)
+    if sees_cases_made_for_them(user):
+        mine |= Q(applicant__user=user)
     return (
-        Case.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
+        Case.objects.filter(mine)
         .select_related("item", "department", "current_department")
         .order_by("-submitted_at", "-id")
     )
 
 
 def is_own_case(user: AbstractBaseUser, case: Case) -> bool:
-    return case.submitted_by_id == user.pk or case.applicant.user_id == user.pk
+    if case.submitted_by_id == user.pk:
+        return True
+    return case.applicant.user_id == user.pk and sees_cases_made_for_them(user)
 
 
 def may_view(user: AbstractBaseUser, case: Case) -> bool:
