@@ -18,8 +18,12 @@
     };
     var draw = function () {
       chart.setOption({
-        geo: { map: "county", roam: true, label: { show: true }, itemStyle: { areaColor: "#eef3fb", borderColor: "#5b7db8" } },
-        series: [{ type: "scatter", coordinateSystem: "geo", data: point(), symbolSize: 14, itemStyle: { color: "#c5221f" } }]
+        animation: false,  // nothing to animate; no frame may run after the page has moved on
+        // no hover states: a point is picked by a click, and echarts' hover on a region threw on some pages
+        geo: { map: "county", roam: true, label: { show: true }, itemStyle: { areaColor: "#eef3fb", borderColor: "#5b7db8" },
+               emphasis: { disabled: true }, select: { disabled: true }, selectedMode: false },
+        series: [{ type: "scatter", coordinateSystem: "geo", data: point(), symbolSize: 14, silent: true,
+                   itemStyle: { color: "#c5221f" } }]
       });
     };
     draw();
@@ -34,6 +38,10 @@
         draw();
       });
     }
-    window.addEventListener("resize", function () { if (!chart.isDisposed()) chart.resize(); });
+    window.addEventListener("resize", function () {
+      if (chart.isDisposed()) return;
+      try { chart.resize(); } catch (err) { /* echarts 6 can throw resizing a geo view mid-layout; the next resize redraws */ }
+    });
+    window.addEventListener("pagehide", function () { if (!chart.isDisposed()) chart.dispose(); });
   }).catch(function () { el.hidden = true; });
 })();
