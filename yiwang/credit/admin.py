@@ -51,7 +51,8 @@ class SubjectFields(forms.ModelForm):
         return data
 
     def check(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """The entry's own rules (each form below checks its fields with the service's check); the
+        subject itself is checked above."""
 
 
 class CreditRecordForm(SubjectFields):
