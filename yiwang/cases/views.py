@@ -84,8 +84,6 @@ def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set
 def _chosen_licences(request: HttpRequest, item: ServiceItem, staged: dict[int, int]) -> list[services.LicenceRef]:
     """免证办 on the apply page: a ticked ``licence_<material id>`` (its value: the licence number) is
     the applicant's consent to use that licence instead of an upload; an uploaded file wins."""
-    if request.method != "POST":
-        return []
     return [services.LicenceRef(material_id=m.pk, licence_number=number[:64])
             for m in item.materials.all()
             if m.pk not in staged and (number := request.POST.get(f"licence_{m.pk}", "").strip())]
@@ -129,12 +127,14 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "identity/refused.html", {"error": exc}, status=exc.status)
     values: dict[str, Any] = {}
     staged: dict[int, int] = {}
+    chosen: list[services.LicenceRef] = []
     eligibility = None
     not_obtained: set[int] = set()  # 免提交 that the submission could not keep: now to upload
     token = request.POST.get("submission_token") or uuid.uuid4().hex
     if request.method == "POST":
         values = {f["name"]: request.POST.get(f["name"], "") for f in item.form_schema or []}
         staged, errors = _stage_files(request, item, MaterialSource.UPLOAD)
+        chosen = _chosen_licences(request, item, staged)
         for error in errors:
             messages.error(request, error)
         if request.POST.get("action") == "check":  # 检查是否符合条件, without JavaScript
@@ -144,7 +144,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 case, created = services.submit_application(
                     actor=request.user, item=item, applicant=applicant, form_data=values, materials=_refs(staged),
                     channel=Channel.ONLINE, idempotency_key=f"web-{token}",
-                    licences=_chosen_licences(request, item, staged),
+                    licences=chosen,
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -164,7 +164,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "provable": {m for m, how in provisions.items() if how == Provision.SHARING and m not in not_obtained},
         "not_obtained": not_obtained,
         "on_behalf": on_behalf, "authorisations": usable_authorisations(own),
-        "offerable": offerable, "chosen_licences": {r.material_id for r in _chosen_licences(request, item, staged)},
+        "offerable": offerable, "chosen_licences": {r.material_id for r in chosen},
     })
 
 
