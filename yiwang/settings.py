@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "yiwang.licenses",
     "yiwang.cases",
     "yiwang.appeals",
+    "yiwang.evaluation",
+    "yiwang.insights",
+    "yiwang.programme",
 ]
 
 MIDDLEWARE = [

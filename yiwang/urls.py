@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("yiwang.identity.urls")),
     path("", include("yiwang.licenses.urls")),
     path("", include("yiwang.appeals.urls")),
+    path("", include("yiwang.evaluation.urls")),
+    path("", include("yiwang.insights.urls")),
+    path("", include("yiwang.programme.urls")),
 ]
 
 # MEDIA_ROOT is never served, not even in DEBUG: it holds citizens' materials and pushed datasets

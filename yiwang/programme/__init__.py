@@ -1,0 +1,1 @@
+"""The management platform: the pilot as a programme (phases, milestones, tasks, Gantt, warnings, budget, weekly reports)."""
