@@ -353,3 +353,18 @@ def historical_applicants() -> QuerySet[Applicant]:
     # ID numbers are encrypted: match them through their blind indexes
     indexes = [applicant_id_index(r["kind"], r["id_number"]) for r in rows]
     return Applicant.objects.filter(id_index__in=indexes, user__isnull=True)
+
+
+# Seeders of apps above ``cases`` (where ``seed_demo`` lives): the top floor (evaluation, insights,
+# programme) cannot be imported by the command, so each registers its seeder in its AppConfig.ready.
+# ``seed_demo`` runs them in ``order`` after its own, before the demo's history goes onto the ledger.
+_DEMO_SEEDERS: dict[str, tuple[int, Any]] = {}
+
+
+def register_demo_seeder(name: str, seeder: Any, *, order: int = 100) -> None:
+    """Register ``seeder()`` (idempotent, returns a short dict for the summary) under ``name``."""
+    _DEMO_SEEDERS[name] = (order, seeder)
+
+
+def registered_demo_seeders() -> list[tuple[str, Any]]:
+    return [(name, seeder) for name, (_, seeder) in sorted(_DEMO_SEEDERS.items(), key=lambda kv: (kv[1][0], kv[0]))]

@@ -10,7 +10,7 @@ from yiwang.appeals.demo import seed_appeals
 from yiwang.cases.demo import seed_cases
 from yiwang.catalog.demo import seed_catalog
 from yiwang.catalog.demo_rules import seed_instant_rules
-from yiwang.core.demo import seed_core
+from yiwang.core.demo import registered_demo_seeders, seed_core
 from yiwang.credit.demo import seed_credit
 from yiwang.exchange.demo import seed_exchange
 from yiwang.identity.demo import seed_identity
@@ -38,6 +38,8 @@ class Command(BaseCommand):
         credit = seed_credit()
         new_cases = seed_cases(count=cases)
         appeals = seed_appeals(count=options.get("appeals", 3000))
+        # the apps above cases (好差评, KPIs, the programme) register their own seeders
+        more = {name: seeder() for name, seeder in registered_demo_seeders()}
         # the demo's history goes onto the tamper-evident ledger, under a signed tree head
         logged = append_audit_events(lag_seconds=0)
         head = publish_tree_head()
@@ -50,4 +52,6 @@ class Command(BaseCommand):
             f"{licences.get('types')} new licence types and {licences.get('licences')} demo licences, "
             f"credit: black-listed {credit['black_listed']}, red-listed {credit['red_listed']}, "
             f"{new_cases} new historical cases, {appeals['appeals']} new appeals, {logged} audit events appended to the ledger "
-            f"(tree size {head.tree_size}, co-signed by {cosigned} department witnesses). Open http://127.0.0.1:8000/"))
+            f"(tree size {head.tree_size}, co-signed by {cosigned} department witnesses)"
+            + "".join(f", {name}: {summary}" for name, summary in more.items())
+            + ". Open http://127.0.0.1:8000/"))
