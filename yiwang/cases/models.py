@@ -88,7 +88,6 @@ class Case(models.Model):
     delivery_detail = models.CharField(max_length=300, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
-    lock_version = models.PositiveIntegerField(default=0)
     query_code = models.CharField(max_length=16, blank=True,
                                   help_text="Printed on receipts: with the number it opens the public progress page")
 

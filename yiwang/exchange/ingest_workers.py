@@ -1,4 +1,4 @@
-"""Worker processes of ingestion (``ingest._Pool``). Imports nothing of Django at import time: a
+"""Worker processes of ingestion (``ingest_check.CheckerPool``). Imports nothing of Django at import time: a
 spawned worker unpickles this module's functions before Django is set up, and sets it up in
 ``init`` (from ``DJANGO_SETTINGS_MODULE``, inherited from the parent). A worker checks, indexes
 and seals chunks of records; it never touches the database."""
@@ -21,6 +21,6 @@ def init(context: bytes) -> None:
 
 
 def run(chunk: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
-    from yiwang.exchange.ingest import _process_chunk
+    from yiwang.exchange.ingest_check import process_chunk
 
-    return _process_chunk(_state["context"], chunk)
+    return process_chunk(_state["context"], chunk)

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import DomainError, InvalidInput
 from yiwang.core.services import record_audit
 from yiwang.exchange.errors import ExchangeErrorCode as Code
-from yiwang.exchange.ingest import ENCODINGS, IngestResult, detect_format, ingest_dataset
+from yiwang.exchange.ingest import IngestResult, ingest_dataset
+from yiwang.exchange.ingest_read import ENCODINGS, detect_format
 from yiwang.exchange.models import PUSH_IN_FLIGHT, DataResource, DatasetPush, DatasetStatus, PushStatus
 from yiwang.exchange.permissions import require_steward
 

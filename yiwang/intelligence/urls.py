@@ -1,8 +1,8 @@
 from django.urls import path
 
-from yiwang.intelligence import search_views
+from yiwang.intelligence import views
 
 app_name = "intelligence"
 urlpatterns = [
-    path("guide/", search_views.guide, name="guide"),
+    path("guide/", views.guide, name="guide"),
 ]

@@ -16,12 +16,12 @@ from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_DELIVERY,
     audit_case,
-    bump_version,
     illegal,
     load_runtime,
     lock_case,
     save_engine_state,
     sync_steps,
+    update_case,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
@@ -127,7 +127,7 @@ def _complete_step(
             credit_rules.check_at_decision(case, now=now, department=step.department)
         if runtime.is_completed:
             outcome = _outcome(case)
-            bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
+            update_case(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
             credit_rules.record_decision(case, now=now)

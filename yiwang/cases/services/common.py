@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -75,12 +74,11 @@ def audit_case(
     )
 
 
-def bump_version(case: Case, **fields: Any) -> None:
-    """Save the given fields and increment ``lock_version`` (one UPDATE)."""
-    Case.objects.filter(pk=case.pk).update(lock_version=F("lock_version") + 1, **fields)
+def update_case(case: Case, **fields: Any) -> None:
+    """Save the given fields of a case its caller has locked (``lock_case``), in one UPDATE."""
+    Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    case.lock_version += 1
 
 
 def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False) -> None:
@@ -130,7 +128,7 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, **fields: Any
     if new_steps:
         CaseStep.objects.bulk_create(new_steps)
     holder = departments[ready[0].department_code] if ready else None
-    bump_version(
+    update_case(
         case,
         **{"current_step": "、".join(s.name for s in ready)[:200], "current_department": holder, **fields},
     )

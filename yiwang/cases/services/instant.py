@@ -26,7 +26,7 @@ from yiwang.cases.models import (
     StepStatus,
 )
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
-from yiwang.cases.services.common import STEP_DELIVERY, audit_case, bump_version, save_engine_state, sync_steps
+from yiwang.cases.services.common import STEP_DELIVERY, audit_case, save_engine_state, sync_steps, update_case
 from yiwang.cases.services.credit import record_decision
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
@@ -140,12 +140,12 @@ def _approve_by_system(case: Case, version: RuleSetVersion, now: dt.datetime, de
     if not runtime.is_completed:
         raise EngineFailure(f"process {case.process_version} did not complete under approval by rules",
                             error_type="NotCompleted")
-    bump_version(case, status=CaseStatus.AWAITING_DELIVERY, outcome=Outcome.APPROVED, decided_at=now,
+    update_case(case, status=CaseStatus.AWAITING_DELIVERY, outcome=Outcome.APPROVED, decided_at=now,
                  decided_by_rules=True, outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
     audit_case(case, actor=None, at=now, event_type="case_decided", instant=True, outcome=Outcome.APPROVED, **details)
     record_decision(case, now=now)
     if DeliveryMethod.ELECTRONIC in (case.item.delivery_methods or []):
-        bump_version(case, status=CaseStatus.CLOSED, delivery_method=DeliveryMethod.ELECTRONIC, delivered_at=now,
+        update_case(case, status=CaseStatus.CLOSED, delivery_method=DeliveryMethod.ELECTRONIC, delivered_at=now,
                      closed_at=now, current_step="", current_department=None)
         audit_case(case, actor=None, at=now, event_type="case_delivered", instant=True, method=DeliveryMethod.ELECTRONIC,
                    outcome=Outcome.APPROVED)

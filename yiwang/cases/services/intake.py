@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services import credit as credit_rules
-from yiwang.cases.services.common import STEP_WINDOW, audit_case, bump_version, illegal, lock_case
+from yiwang.cases.services.common import STEP_WINDOW, audit_case, illegal, lock_case, update_case
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
@@ -419,7 +419,7 @@ def supply_correction(
                                    **clean_form(case.item, {**case.form_data, **form_data})}
         paused = calendar.paused_working_days(case.paused_at, now) if case.paused_at else 0
         due = calendar.extend_deadline(case.due_at, paused)
-        bump_version(
+        update_case(
             case, status=CaseStatus.SUBMITTED, paused_at=None, paused_days=case.paused_days + paused,
             due_at=due, warn_at=calendar.warning_at(due, case.promised_days), current_step=STEP_WINDOW,
             **fields,
@@ -442,7 +442,7 @@ def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str =
         if not case.can_withdraw():
             raise illegal(case, _("撤回"))
         CaseStep.objects.filter(case=case, status=StepStatus.OPEN).update(status=StepStatus.CANCELLED, completed_at=now)
-        bump_version(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
+        update_case(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
                      current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_withdrawn", reason=reason[:500])
     return case

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEngineError, CaseEngineState, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
-from yiwang.cases.services.common import audit_case, bump_version, lock_case, save_engine_state, sync_steps
+from yiwang.cases.services.common import audit_case, lock_case, save_engine_state, sync_steps, update_case
 from yiwang.catalog.models import ProcessVersion
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Notification, Role, StaffRole
@@ -157,7 +157,7 @@ def move_case(
         else:
             opened = []
             if fields:
-                bump_version(case, **fields)
+                update_case(case, **fields)
         resolved = CaseEngineError.objects.filter(case=case, resolved_at__isnull=True).update(
             resolved_at=now, resolved_by=actor, resolution=reason[:MAX_REASON])
         audit_case(case, actor=actor, at=now,

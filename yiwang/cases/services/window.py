@@ -18,11 +18,11 @@ from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services.common import (
     STEP_CORRECTION,
     audit_case,
-    bump_version,
     illegal,
     lock_case,
     save_engine_state,
     sync_steps,
+    update_case,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
@@ -105,7 +105,7 @@ def request_correction(
                                {"material_ids": unknown})
         notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note.strip())
         notice.materials.set(material_ids)
-        bump_version(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=STEP_CORRECTION)
+        update_case(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=STEP_CORRECTION)
         audit_case(case, actor=actor, at=now, event_type="case_correction_requested", department=department,
                    note=note.strip()[:1000], materials=material_ids)
         issue_case_outputs(case=case, event="case_correction_requested", department=department, now=now, correction=notice)
@@ -125,7 +125,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, co
         case = lock_case(case_id)
         if not case.can_reject():
             raise illegal(case, _("不予受理"))
-        bump_version(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
+        update_case(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
                      current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000],
                    **({"confirmed": confirmed} if confirmed is not None else {}))
@@ -154,7 +154,7 @@ def deliver_result(
                 _("该事项不提供「%(m)s」。") % {"m": DeliveryMethod(method).label},
                 {"method": method, "offered": offered},
             )
-        bump_version(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
+        update_case(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
                      delivered_at=now, closed_at=now, current_step="", current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
                    outcome=case.outcome)

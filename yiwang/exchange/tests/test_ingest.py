@@ -217,7 +217,7 @@ def test_the_batch_key_indexer_agrees_with_crypto_blind_index(county):
 
 
 def test_seen_keys_finds_every_duplicate_across_growth():
-    from yiwang.exchange.ingest import SeenKeys
+    from yiwang.exchange.ingest_check import SeenKeys
 
     seen = SeenKeys(capacity=4)
     assert all(seen.add(k * 7919, row) is None for row, k in enumerate(range(1, 5000), start=2))

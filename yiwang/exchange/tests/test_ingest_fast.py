@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from yiwang.core.ids import USCC_CHARSET, citizen_id_check_digit, uscc_check_char
-from yiwang.exchange import ingest, services
+from yiwang.exchange import ingest, ingest_read, services
 from yiwang.exchange.models import DataResource, DataRow, FieldStandard, FieldType, KeyKind
 from yiwang.exchange.rows import FieldCheck, fast_cleaner, unseal
 from yiwang.exchange.tests.conftest import grant_source_in_clear, zhang
@@ -123,7 +123,7 @@ def stored(resource: DataResource, version: int) -> list[tuple[str, dict, dict]]
 
 def both_ways(resource: DataResource, data: bytes, name: str, monkeypatch) -> tuple[dict, dict]:
     """Ingest ``data`` with no worker and with two (started after 50 rows, chunks of 30); return both reports."""
-    monkeypatch.setattr(ingest, "CHUNK", 30)
+    monkeypatch.setattr(ingest_read, "CHUNK", 30)
     monkeypatch.setattr(ingest, "PARALLEL_AFTER", 50)
     serial = services.ingest_dataset(actor=None, resource=resource, stream=io.BytesIO(data), file_name=name, workers=0,
                                      batch_size=70)
@@ -187,7 +187,7 @@ def test_worker_processes_report_the_same_conflicts_with_the_authoritative_sourc
 def test_a_failure_in_a_worker_leaves_the_current_version(county, monkeypatch):
     # given: a file with a bare carriage return inside a field after the rows checked here, which
     # makes the csv reader in the worker fail (as it fails in this process)
-    monkeypatch.setattr(ingest, "CHUNK", 30)
+    monkeypatch.setattr(ingest_read, "CHUNK", 30)
     monkeypatch.setattr(ingest, "PARALLEL_AFTER", 50)
     before = DataResource.objects.get(pk=county.people.pk).current_version
     data = people_lines(200).replace("居民150,".encode(), "居民\r150,".encode())

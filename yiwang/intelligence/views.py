@@ -1,4 +1,4 @@
-"""The portal's guide search page (智能导办): ``/guide/?q=`` — a question in, the items to apply for out."""
+"""Intelligence pages: the portal's guide search page (智能导办): ``/guide/?q=`` — a question in, the items to apply for out."""
 
 from __future__ import annotations
 
