@@ -30,11 +30,16 @@ from yiwang.catalog.form_schema import (
 )
 from yiwang.catalog.models import Material, ProcessDefinition, ProcessVersion, RuleSet, RuleSetVersion, ServiceItem
 from yiwang.catalog.processes import SHAPES
-from yiwang.catalog.services import publish_process_version, publish_rule_set_version, publish_stock_process
+from yiwang.catalog.services import (
+    publish_process_version,
+    publish_rule_set_version,
+    publish_stock_process,
+    save_process_definition,
+    save_service_item,
+)
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
 from yiwang.core.models import Department
-from yiwang.core.services import record_audit
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +158,7 @@ class ServiceItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit(actor=request.user, event_type="service_item_changed" if change else "service_item_created",
-                     subject_type="service_item", subject_id=obj.code,
-                     details={"fields": list(form.changed_data), "source": "admin"})
+        save_service_item(actor=request.user, item=obj, fields=list(form.changed_data), created=not change)
 
 
 class ProcessVersionInline(admin.TabularInline):
@@ -376,9 +378,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return format_html('<a class="button" href="{}">上传 BPMN 文件，发布新版本</a>', url)
 
     def save_model(self, request: HttpRequest, obj: ProcessDefinition, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit(actor=request.user, event_type="process_changed", subject_type="process", subject_id=obj.key,
-                     details={"fields": list(form.changed_data), "source": "admin"})
+        save_process_definition(actor=request.user, definition=obj, fields=list(form.changed_data))
 
     def get_urls(self) -> list[Any]:
         return [

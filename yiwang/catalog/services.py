@@ -151,3 +151,22 @@ def publish_stock_process(
         description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
     )
     return version.definition
+
+
+def save_service_item(*, actor: AbstractBaseUser | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:
+    """An item's guide and settings created or changed in the admin (its form has validated them)."""
+    with transaction.atomic():
+        item.save()
+        record_audit(actor=actor, event_type="service_item_created" if created else "service_item_changed",
+                     subject_type="service_item", subject_id=item.code, details={"fields": fields, "source": "admin"})
+    return item
+
+
+def save_process_definition(*, actor: AbstractBaseUser | None, definition: ProcessDefinition,
+                            fields: list[str]) -> ProcessDefinition:
+    """A process's own settings changed in the admin (its versions are published by ``publish_process``)."""
+    with transaction.atomic():
+        definition.save()
+        record_audit(actor=actor, event_type="process_changed", subject_type="process", subject_id=definition.key,
+                     details={"fields": fields, "source": "admin"})
+    return definition

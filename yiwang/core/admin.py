@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
-from yiwang.core.calendar import horizon_warnings, invalidate_calendar_cache
+from yiwang.core.calendar import horizon_warnings
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number, mask_phone
 from yiwang.core.models import (
@@ -34,9 +34,16 @@ from yiwang.core.models import (
 )
 from yiwang.core.permissions import session_is_fully_signed_in
 from yiwang.core.services import (
-    record_audit,
+    delete_user_account,
+    remove_calendar_day,
+    remove_calendar_year,
     reset_otp_devices,
     revoke_api_tokens,
+    revoke_staff_role,
+    save_applicant_record,
+    save_department,
+    save_staff_role,
+    save_user_account,
     set_calendar_day,
     set_calendar_year,
     unlock_login,
@@ -65,9 +72,7 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ordering = ("sort_order", "code")
 
     def save_model(self, request: HttpRequest, obj: Department, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit(actor=request.user, event_type="department_changed" if change else "department_created",
-                     subject_type="department", subject_id=obj.code, details={"fields": list(form.changed_data)})
+        save_department(actor=request.user, department=obj, fields=list(form.changed_data), created=not change)
 
 
 class ApplicantForm(forms.ModelForm):
@@ -115,15 +120,7 @@ class ApplicantAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return mask_phone(obj.phone)
 
     def save_model(self, request: HttpRequest, obj: Applicant, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        record_audit(actor=request.user, event_type="applicant_changed" if change else "applicant_registered",
-                     subject_type="applicant", subject_id=obj.pk,
-                     details={"fields": list(form.changed_data), "source": "admin"})
-
-
-def _audit_role(request: HttpRequest, role: StaffRole, event_type: str) -> None:
-    record_audit(actor=request.user, event_type=event_type, subject_type="user", subject_id=role.user_id,
-                 details={"department": role.department.code, "role": role.role, "source": "admin"})
+        save_applicant_record(actor=request.user, applicant=obj, fields=list(form.changed_data), created=not change)
 
 
 @admin.register(StaffRole)
@@ -139,17 +136,14 @@ class StaffRoleAdmin(admin.ModelAdmin):
         return obj.user.first_name
 
     def save_model(self, request: HttpRequest, obj: StaffRole, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        _audit_role(request, obj, "staff_role_changed" if change else "staff_role_granted")
+        save_staff_role(actor=request.user, role=obj)
 
     def delete_model(self, request: HttpRequest, obj: StaffRole) -> None:
-        _audit_role(request, obj, "staff_role_revoked")
-        super().delete_model(request, obj)
+        revoke_staff_role(actor=request.user, role=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for role in queryset.select_related("department"):
-            _audit_role(request, role, "staff_role_revoked")
-        super().delete_queryset(request, queryset)
+            revoke_staff_role(actor=request.user, role=role)
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -226,17 +220,10 @@ class YiwangUserAdmin(UserAdmin):
         return fields if request.user.is_superuser else fields + self.PRIVILEGE_FIELDS
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        changed = [f for f in form.changed_data if f not in ("password", "password1", "password2")]
-        if "password" in form.changed_data or "password1" in form.changed_data:
-            changed.append("password")
-        record_audit(actor=request.user, event_type="user_changed" if change else "user_created", subject_type="user",
-                     subject_id=obj.pk, details={"username": obj.get_username(), "fields": changed, "source": "admin"})
+        save_user_account(actor=request.user, user=obj, fields=list(form.changed_data), created=not change)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        record_audit(actor=request.user, event_type="user_deleted", subject_type="user", subject_id=obj.pk,
-                     details={"username": obj.get_username(), "source": "admin"})
-        super().delete_model(request, obj)
+        delete_user_account(actor=request.user, user=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for user in queryset:
@@ -248,12 +235,9 @@ class YiwangUserAdmin(UserAdmin):
             return
         instances = formset.save(commit=False)
         for role in formset.deleted_objects:
-            _audit_role(request, role, "staff_role_revoked")
-            role.delete()
+            revoke_staff_role(actor=request.user, role=role)
         for role in instances:
-            created = role.pk is None
-            role.save()
-            _audit_role(request, role, "staff_role_granted" if created else "staff_role_changed")
+            save_staff_role(actor=request.user, role=role)
         formset.save_m2m()
 
 
@@ -289,10 +273,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
-        record_audit(actor=request.user, event_type="calendar_year_removed", subject_type="calendar",
-                     subject_id=str(obj.year), details={"status": obj.status, "source": obj.source})
-        super().delete_model(request, obj)
-        invalidate_calendar_cache()
+        remove_calendar_year(actor=request.user, year=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for year in list(queryset):
@@ -322,10 +303,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        record_audit(actor=request.user, event_type="calendar_day_removed", subject_type="calendar",
-                     subject_id=obj.date.isoformat(), details={"is_working_day": obj.is_working_day, "name": obj.name})
-        super().delete_model(request, obj)
-        invalidate_calendar_cache()
+        remove_calendar_day(actor=request.user, day=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for day in list(queryset):

@@ -3,7 +3,7 @@
 Admins whose saves go through a service already audit them; this mixin adds what the stock
 ``ModelAdmin`` does silently: deletions (one or many), and inline rows (e.g. an item's materials)
 added, changed or deleted. Put it first in the bases of every registered ``ModelAdmin`` that can
-change anything; ``yiwang/core/tests/test_admin_audit.py`` checks that each one does.
+change anything; ``yiwang/core/tests/test_admin_controls.py`` checks that each one does.
 """
 
 from __future__ import annotations

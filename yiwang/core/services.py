@@ -34,6 +34,7 @@ from yiwang.core.models import (
     LoginEvent,
     LoginMethod,
     PasswordHistory,
+    StaffRole,
     UserPreferences,
 )
 
@@ -408,6 +409,89 @@ def set_calendar_year(*, actor: AbstractBaseUser | None, year: int, status: str,
                      details={"status": status, "source": source})
     invalidate_calendar_cache()
     return row
+
+
+def remove_calendar_day(*, actor: AbstractBaseUser | None, day: CalendarDay) -> None:
+    """Withdraw a declared holiday or make-up working day: the date follows the weekday rule again."""
+    with transaction.atomic():
+        record_audit(actor=actor, event_type="calendar_day_removed", subject_type="calendar",
+                     subject_id=day.date.isoformat(), details={"is_working_day": day.is_working_day, "name": day.name})
+        day.delete()
+    invalidate_calendar_cache()
+
+
+def remove_calendar_year(*, actor: AbstractBaseUser | None, year: CalendarYear) -> None:
+    """Withdraw a year's declaration: deadlines can no longer run into it."""
+    with transaction.atomic():
+        record_audit(actor=actor, event_type="calendar_year_removed", subject_type="calendar",
+                     subject_id=str(year.year), details={"status": year.status, "source": year.source})
+        year.delete()
+    invalidate_calendar_cache()
+
+
+# ------------------------------------------------------------------ administrators' changes (the admin)
+#
+# The Django admin validates its forms and hands the populated object here: each write is saved with
+# its audit record in one transaction, as every other write of the platform.
+
+
+def save_department(*, actor: AbstractBaseUser | None, department: Department, fields: list[str],
+                    created: bool) -> Department:
+    with transaction.atomic():
+        department.save()
+        record_audit(actor=actor, event_type="department_created" if created else "department_changed",
+                     subject_type="department", subject_id=department.code, details={"fields": fields})
+    return department
+
+
+def save_applicant_record(*, actor: AbstractBaseUser | None, applicant: Applicant, fields: list[str],
+                          created: bool) -> Applicant:
+    """An administrator's correction of an applicant's record (the form has normalised the ID number)."""
+    with transaction.atomic():
+        applicant.save()
+        record_audit(actor=actor, event_type="applicant_registered" if created else "applicant_changed",
+                     subject_type="applicant", subject_id=applicant.pk, details={"fields": fields, "source": "admin"})
+    return applicant
+
+
+def save_user_account(*, actor: AbstractBaseUser | None, user: Any, fields: list[str], created: bool) -> Any:
+    """An account created or changed by an administrator. ``fields`` names what changed; a new password
+    is recorded as ``password``, never its value."""
+    changed = [f for f in fields if f not in ("password", "password1", "password2")]
+    if {"password", "password1"} & set(fields):
+        changed.append("password")
+    with transaction.atomic():
+        user.save()
+        record_audit(actor=actor, event_type="user_created" if created else "user_changed", subject_type="user",
+                     subject_id=user.pk, details={"username": user.get_username(), "fields": changed, "source": "admin"})
+    return user
+
+
+def delete_user_account(*, actor: AbstractBaseUser | None, user: Any) -> None:
+    with transaction.atomic():
+        record_audit(actor=actor, event_type="user_deleted", subject_type="user", subject_id=user.pk,
+                     details={"username": user.get_username(), "source": "admin"})
+        user.delete()
+
+
+def _audit_staff_role(actor: AbstractBaseUser | None, role: StaffRole, event_type: str) -> None:
+    record_audit(actor=actor, event_type=event_type, subject_type="user", subject_id=role.user_id,
+                 details={"department": role.department.code, "role": role.role, "source": "admin"})
+
+
+def save_staff_role(*, actor: AbstractBaseUser | None, role: StaffRole) -> StaffRole:
+    """Grant a staff role (a department and a role: what the workbench shows), or change one."""
+    created = role.pk is None
+    with transaction.atomic():
+        role.save()
+        _audit_staff_role(actor, role, "staff_role_granted" if created else "staff_role_changed")
+    return role
+
+
+def revoke_staff_role(*, actor: AbstractBaseUser | None, role: StaffRole) -> None:
+    with transaction.atomic():
+        _audit_staff_role(actor, role, "staff_role_revoked")
+        role.delete()
 
 
 def load_statutory_calendar(*, actor: AbstractBaseUser | None = None, years: list[int] | None = None) -> dict[str, int]:

@@ -22,7 +22,7 @@ from yiwang.core.admin_roles import (
     revoke_admin_role,
 )
 from yiwang.core.errors import DomainError
-from yiwang.core.models import AuditEvent, AuditRetained, Department
+from yiwang.core.models import AuditEvent, AuditRetained, Department, StaffRole
 from yiwang.core.services import record_audit
 from yiwang.testing import factories
 
@@ -179,6 +179,50 @@ def test_changing_a_user_in_the_admin_is_audited():
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     event = AuditEvent.objects.get(event_type="user_changed", subject_id=str(dave.pk))
     assert event.actor == root and "is_superuser" in event.details["fields"]
+
+
+def test_a_staff_role_granted_inline_and_revoked_in_the_admin_is_saved_with_its_audit_record():
+    root = get_user_model().objects.create_superuser("root", password="pw-root")
+    dave = person("dave")
+    dept = factories.department("TMP", "临时局")
+    client = Client()
+    client.force_login(root)
+    form = {"username": "dave", "first_name": "Dave", "is_active": "on",
+            "date_joined_0": "2026-12-01", "date_joined_1": "09:00:00",
+            "staff_roles-TOTAL_FORMS": "1", "staff_roles-INITIAL_FORMS": "0",
+            "staff_roles-0-department": str(dept.pk), "staff_roles-0-role": "clerk"}
+    response = client.post(f"/admin/auth/user/{dave.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    role = StaffRole.objects.get(user=dave)
+    granted = AuditEvent.objects.get(event_type="staff_role_granted", subject_id=str(dave.pk))
+    assert granted.actor == root and granted.details["department"] == "TMP" and granted.details["role"] == "clerk"
+    client.post(f"/admin/core/staffrole/{role.pk}/delete/", {"post": "yes"})
+    assert not StaffRole.objects.filter(user=dave).exists()
+    assert AuditEvent.objects.filter(event_type="staff_role_revoked", subject_id=str(dave.pk), actor=root).exists()
+
+
+def test_a_new_department_and_a_removed_holiday_in_the_admin_are_audited_and_the_calendar_forgets_it():
+    import datetime as dt
+
+    from yiwang.core.calendar import is_working_day
+    from yiwang.core.models import CalendarDay
+    from yiwang.core.services import set_calendar_day
+
+    root = get_user_model().objects.create_superuser("root", password="pw-root")
+    client = Client()
+    client.force_login(root)
+    response = client.post("/admin/core/department/add/", {"code": "NEW", "name": "新设局", "name_en": "New Bureau",
+                                                           "sort_order": "5"})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    created = AuditEvent.objects.get(event_type="department_created", subject_id="NEW")
+    assert created.actor == root and "name" in created.details["fields"]
+    monday = dt.date(2026, 12, 7)
+    set_calendar_day(actor=root, date=monday, is_working_day=False, name="临时休息")
+    assert not is_working_day(monday)
+    day = CalendarDay.objects.get(date=monday)
+    client.post(f"/admin/core/calendarday/{day.pk}/delete/", {"post": "yes"})
+    assert is_working_day(monday)
+    assert AuditEvent.objects.filter(event_type="calendar_day_removed", subject_id="2026-12-07", actor=root).exists()
 
 
 # ---------------------------------------------------------------- retention
