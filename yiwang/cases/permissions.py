@@ -5,7 +5,7 @@ that handles the case see the applicant's personal data in full; everyone else w
 case (supervisors, staff of other departments) sees it masked. The same rule governs every form
 of personal data on a case: the applicant's fields, identifying form values, the facts fetched by
 data sharing (免提交) and the uploaded files (ID-card scans and the like). Pages and the API call
-the functions here; none of them masks on its own.
+the functions here; none of them masks on its own. ``may_complete`` says who acts on an approval step.
 """
 
 from __future__ import annotations
@@ -14,14 +14,24 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.models import Case, CaseMaterial, CaseStep
 from yiwang.cases.selectors import is_clerk, is_own_case
-from yiwang.cases.services.approval import APPROVER_ROLES
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
-from yiwang.core.models import Applicant, ApplicantKind
+from yiwang.core.models import APPROVER_ROLES, Applicant, ApplicantKind, Role
 from yiwang.core.selectors import staff_roles_of
 
 HIDDEN = "***"
+
+
+def may_complete(actor: AbstractBaseUser, step: CaseStep) -> bool:
+    """Who may act on an approval step: staff of the step's department whose role fits it (the
+    step's role, or any approver role if it names none); heads may act on any step."""
+    for r in staff_roles_of(actor):
+        if r.department_id != step.department_id:
+            continue
+        if r.role == Role.HEAD or (step.role and r.role == step.role) or (not step.role and r.role in APPROVER_ROLES):
+            return True
+    return False
 
 
 def may_see_personal_data(user: AbstractBaseUser, case: Case) -> bool:

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
-from yiwang.cases.services.approval import APPROVER_ROLES
 from yiwang.catalog.labels import step_label
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
 from yiwang.core.models import (
+    APPROVER_ROLES,
     Applicant,
     ApplicantKind,
     AuditEvent,

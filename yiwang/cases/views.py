@@ -28,8 +28,8 @@ from yiwang.cases.models import (
     StepDecision,
     StepStatus,
 )
+from yiwang.cases.permissions import may_complete
 from yiwang.cases.prereview import prereview_states
-from yiwang.cases.services.approval import may_complete
 from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form

@@ -129,6 +129,10 @@ class Role(models.TextChoices):
     GRID = "grid", _("网格员")
 
 
+# The roles that act on a case's approval steps (a step names one of them, or none: any of them).
+APPROVER_ROLES = frozenset({Role.REVIEWER, Role.DECIDER, Role.HEAD})
+
+
 class StaffRole(models.Model):
     """One role a staff member holds in one department; inboxes are scoped by these rows."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, EngineErrorAction, Outcome, StepDecision, StepStatus
+from yiwang.cases.permissions import may_complete
 from yiwang.cases.runtime import EngineFailure
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
@@ -27,19 +28,6 @@ from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Role
-from yiwang.core.selectors import staff_roles_of
-
-APPROVER_ROLES = {Role.REVIEWER, Role.DECIDER, Role.HEAD}
-
-
-def may_complete(actor: AbstractBaseUser, step: CaseStep) -> bool:
-    """Staff of the step's department whose role fits it (heads may act on any step)."""
-    for r in staff_roles_of(actor):
-        if r.department_id != step.department_id:
-            continue
-        if r.role == Role.HEAD or (step.role and r.role == step.role) or (not step.role and r.role in APPROVER_ROLES):
-            return True
-    return False
 
 
 def _outcome(case: Case) -> str:
