@@ -113,7 +113,7 @@ def _disclosed(licence: Licence, fields: list[str] | None) -> dict[str, Any]:
     if fields is None or "valid_to" in chosen:
         out["valid_to"] = licence.valid_to.isoformat() if licence.valid_to else "长期"
     if "fields" in chosen:
-        labels = {f["key"]: f["label"] for f in licence.licence_type.fields}
+        labels = licence.licence_type.field_labels()
         out["fields"] = {labels.get(k, k): v for k, v in licence.data.items()}
     if licence.status == LicenceStatus.REVOKED:
         out["revoked_at"] = licence.revoked_at.isoformat() if licence.revoked_at else None
@@ -177,6 +177,30 @@ REASONS = {
     "share_expired": _("该分享链接已过期。请向持证人索取新的链接。"),
     "share_withdrawn": _("持证人已撤回该分享链接。"),
 }
+
+
+REVOKED_REASONS = {
+    "cancel": _("证照已被颁发机构注销，不再有效。"),
+    "revoke": _("证照已被颁发机构吊销，不再有效。"),
+    "superseded": _("证照已变更或延续为新版本，本版本不再有效；请持证人出示新版本。"),
+}
+
+
+def reason_text(outcome: Outcome) -> str:
+    """Why the verdict is what it is, in words a person understands (empty for ``valid``)."""
+    licence = outcome.licence
+    if outcome.status == UNKNOWN:
+        return str(REASONS.get(outcome.reason, REASONS["not_found"]))
+    if outcome.status == ALTERED:
+        return str(_("证照的文件、签章或登记信息与颁发时签章的内容不一致（%(problem)s），不能作为有效证照使用。请联系颁发机构。")
+                   % {"problem": outcome.reason})
+    if outcome.status == REVOKED:
+        return str(REVOKED_REASONS.get(outcome.reason, REVOKED_REASONS["revoke"]))
+    if outcome.status == EXPIRED and licence is not None and licence.valid_to is not None:
+        return str(_("证照已于 %(date)s 到期，不再有效。") % {"date": licence.valid_to.isoformat()})
+    if outcome.status == NOT_YET_VALID and licence is not None:
+        return str(_("证照自 %(date)s 起生效，现在尚未生效，不能作为有效证照使用。") % {"date": licence.valid_from.isoformat()})
+    return ""
 
 
 def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None = None,
