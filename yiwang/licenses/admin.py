@@ -11,9 +11,9 @@ from yiwang.licenses.models import DepartmentSeal, Licence, LicenceType, TrustAn
 
 @admin.register(LicenceType)
 class LicenceTypeAdmin(AuditedSaveMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "department", "holder_kind", "validity_years", "is_active")
+    list_display = ("code", "name", "name_en", "department", "holder_kind", "validity_years", "is_active")
     list_filter = ("department", "is_active")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_en")
     filter_horizontal = ("items", "change_items")
 
 

@@ -5,7 +5,7 @@ department), revocation by the issuing department, share links, the department r
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -20,9 +20,10 @@ from yiwang.licenses import selectors, services
 from yiwang.licenses.errors import LicenceErrorCode
 from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import Licence, RevokeKind
-from yiwang.licenses.verification import REASONS, check_licence, verify_token
+from yiwang.licenses.verification import check_licence, reason_text, verify_token
 
 router = Router(tags=["licences"])
+VerifyStatus = Literal["valid", "revoked", "expired", "not_yet_valid", "altered", "unknown"]
 
 
 class LicenceIssuerOut(Schema):
@@ -34,10 +35,13 @@ class LicenceIssuerOut(Schema):
 class LicenceOut(Schema):
     number: str
     identifier: str = Field(description="证照标识, GB/T 36904 shape with its ISO 7064 MOD 37,36 check character")
-    name: str
+    name: str = Field(description="The licence's name as printed (Chinese: the legal document's)")
+    name_en: str = Field(description="Its English name where the type has one, else empty")
     type_code: str
     version: int
-    status: str = Field(description="valid | revoked | expired | not_yet_valid | altered (checked now)")
+    status: Literal["valid", "revoked", "expired", "not_yet_valid", "altered"] = Field(
+        description="Checked now. Only `valid` means valid; `not_yet_valid` (validity starts later) is a sixth "
+                    "value beside the issue's five, so a client must treat any value it does not know as not valid")
     record_status: str = Field(description="active | revoked | superseded (the stored state)")
     holder_name: str
     issuer: LicenceIssuerOut
@@ -84,11 +88,13 @@ class LicenceVerificationOut(Schema):
     channel: str
     via_share: bool
     verifier: str
-    result: str
+    result: VerifyStatus
 
 
 class LicenceVerifyOut(Schema):
-    status: str = Field(description="valid | revoked | expired | not_yet_valid | altered | unknown")
+    status: VerifyStatus = Field(
+        description="Only `valid` means valid. `not_yet_valid` (the validity starts on a later day) is a sixth value "
+                    "beside the five of the contract: a client must treat any value it does not know as not valid")
     reason: str = Field(description="Why, in words, when the status is not valid")
     licence: dict[str, Any] = Field(description="Only the fields the holder chose to disclose")
     issuer: dict[str, Any]
@@ -116,7 +122,8 @@ def licence_out(licence: Licence) -> dict[str, Any]:
     replaced_by = Licence.objects.filter(replaces=licence).values_list("number", flat=True).first()
     return {
         "number": licence.number, "identifier": licence.identifier, "name": licence.licence_type.name,
-        "type_code": licence.licence_type.code, "version": licence.version, "status": check.status,
+        "name_en": licence.licence_type.name_en, "type_code": licence.licence_type.code, "version": licence.version,
+        "status": check.status,
         "record_status": licence.status, "holder_name": licence.holder_name,
         "issuer": {"code": licence.department.code, "name": licence.department.name, "uscc": licence.seal.uscc},
         "issued_at": licence.issued_at, "valid_from": licence.valid_from, "valid_to": licence.valid_to,
@@ -171,7 +178,7 @@ def verify_licence(request: HttpRequest, token: str) -> dict[str, Any]:
     issuer = {}
     if licence is not None and outcome.status != "altered":
         issuer = {"code": licence.department.code, "name": licence.department.name, "uscc": licence.seal.uscc}
-    reason = str(REASONS.get(outcome.reason, "")) or outcome.reason
+    reason = reason_text(outcome)
     return {"status": outcome.status, "reason": reason, "licence": outcome.disclosed, "issuer": issuer,
             "inclusion_proof": outcome.proof}
 

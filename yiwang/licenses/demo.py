@@ -19,34 +19,37 @@ DIVISION = "330999"
 BOTH, PERSON, ORG = HolderKind.BOTH, HolderKind.PERSON, HolderKind.ORGANISATION
 
 # (department, serial, name, English, holder kind, prefix, validity years, items issuing, items changing,
-#  material names, fields, template)
+#  material names, fields (key, label, English label), template)
 TYPES: list[tuple[Any, ...]] = [
     ("SCJG", 1, "营业执照", "Business licence", BOTH, "YYZZ", None,
      ["企业设立登记（企业开办）", "个体工商户注册登记"], ["营业执照变更登记", "个体工商户变更登记"], "营业执照",
-     [("company_type", "类型"), ("registered_capital", "注册资本（万元）"), ("premises_address", "住所"),
-      ("business_scope", "经营范围")],
+     [("company_type", "类型", "Type"), ("registered_capital", "注册资本（万元）", "Registered capital (10,000 yuan)"),
+      ("premises_address", "住所", "Domicile"), ("business_scope", "经营范围", "Business scope")],
      "名称：{holder_name}\n类型：{company_type}\n注册资本：{registered_capital} 万元\n住所：{premises_address}\n经营范围：{business_scope}"),
     ("SCJG", 2, "食品经营许可证", "Food business licence", BOTH, "JY", 5, ["食品经营许可"], [], "食品经营许可证",
-     [("business_type", "主体业态"), ("premises_address", "经营场所"), ("food_items", "经营项目")],
+     [("business_type", "主体业态", "Business form"), ("premises_address", "经营场所", "Business premises"),
+      ("food_items", "经营项目", "Business items")],
      "经营者名称：{holder_name}\n主体业态：{business_type}\n经营场所：{premises_address}\n经营项目：{food_items}"),
     ("ZRZY", 1, "不动产权证书", "Real estate title certificate", BOTH, "BDC", None,
      ["不动产登记（二手房转移登记）", "不动产登记（新建商品房转移登记）", "不动产继承登记"], [], "不动产权证书",
-     [("property_address", "坐落"), ("area", "面积（平方米）"), ("usage", "用途")],
+     [("property_address", "坐落", "Location"), ("area", "面积（平方米）", "Area (m²)"), ("usage", "用途", "Use")],
      "权利人：{holder_name}\n坐落：{property_address}\n面积：{area} 平方米\n用途：{usage}"),
     ("ZJ", 1, "建筑工程施工许可证", "Construction permit", ORG, "SG", None, ["建筑工程施工许可证核发"], [],
-     "建筑工程施工许可证", [("project_name", "工程名称"), ("site_address", "建设地址")],
+     "建筑工程施工许可证", [("project_name", "工程名称", "Project name"), ("site_address", "建设地址", "Site address")],
      "建设单位：{holder_name}\n工程名称：{project_name}\n建设地址：{site_address}"),
     ("JT", 1, "道路运输经营许可证", "Road transport licence", BOTH, "DY", 4,
-     ["道路运输经营许可（道路普通货物运输）"], [], "道路运输经营许可证", [("business_scope", "经营范围")],
+     ["道路运输经营许可（道路普通货物运输）"], [], "道路运输经营许可证", [("business_scope", "经营范围", "Business scope")],
      "业户名称：{holder_name}\n经营范围：{business_scope}"),
     ("CL", 1, "中华人民共和国残疾人证", "Disability certificate", PERSON, "CJ", 10, ["残疾人证核发"],
      ["残疾人证换领、补领"], "中华人民共和国残疾人证,原残疾人证",
-     [("disability_category", "残疾类别"), ("disability_level", "残疾等级")],
+     [("disability_category", "残疾类别", "Category of disability"), ("disability_level", "残疾等级", "Grade of disability")],
      "姓名：{holder_name}\n残疾类别：{disability_category}\n残疾等级：{disability_level}"),
     ("MZ", 1, "高龄津贴证明", "Old-age allowance certificate", PERSON, "GL", 1, ["高龄津贴申领"], [], "高龄津贴证明",
-     [("allowance", "津贴标准（元/月）")], "姓名：{holder_name}\n津贴标准：{allowance} 元/月\n有效期：{valid_from} 至 {valid_to}"),
+     [("allowance", "津贴标准（元/月）", "Allowance (yuan per month)")],
+     "姓名：{holder_name}\n津贴标准：{allowance} 元/月\n有效期：{valid_from} 至 {valid_to}"),
     ("WJ", 1, "公共场所卫生许可证", "Public place hygiene licence", BOTH, "WS", 4, ["公共场所卫生许可"], [],
-     "卫生许可证,公共场所卫生许可证", [("premises_address", "经营场所"), ("business_scope", "许可项目")],
+     "卫生许可证,公共场所卫生许可证",
+     [("premises_address", "经营场所", "Business premises"), ("business_scope", "许可项目", "Licensed activities")],
      "单位名称：{holder_name}\n经营场所：{premises_address}\n许可项目：{business_scope}"),
 ]
 
@@ -94,7 +97,14 @@ def seed_licence_library() -> dict[str, int]:
         licence_type, created = LicenceType.objects.get_or_create(code=type_code, defaults={
             "name": name, "name_en": name_en, "department": department, "holder_kind": kind, "number_prefix": prefix,
             "validity_years": years, "material_names": materials,
-            "fields": [{"key": k, "label": label} for k, label in fields], "template": template})
+            "fields": [{"key": k, "label": label, "label_en": label_en} for k, label, label_en in fields],
+            "template": template})
+        if not created and not licence_type.name_en:  # databases seeded before the English names
+            labels_en = {k: label_en for k, _label, label_en in fields}
+            licence_type.name_en = name_en
+            licence_type.fields = [{**f, "label_en": f.get("label_en") or labels_en.get(f.get("key"), "")}
+                                   for f in licence_type.fields]
+            licence_type.save(update_fields=["name_en", "fields"])
         if created:
             licence_type.full_clean()
             licence_type.items.set([items[n] for n in issuing if n in items])

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.models import Applicant, Department
+from yiwang.core.models import Applicant, Department, localized_name
 from yiwang.crypto.fields import EncryptedTextField
 
 FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -55,7 +55,8 @@ class LicenceType(models.Model):
     code = models.CharField(_("证照类型代码"), max_length=21, unique=True,
                             help_text=_("GB/T 36902 证照类型代码：21 位数字或大写字母。"))
     name = models.CharField(_("证照名称"), max_length=100)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True,
+                               help_text=_("英文界面显示的名称；证照 PDF 是法律文书，只用中文名称。"))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="licence_types",
                                    verbose_name=_("颁发部门"))
     holder_kind = models.CharField(_("持证主体类型"), max_length=8, choices=HolderKind.choices, default=HolderKind.BOTH)
@@ -68,7 +69,8 @@ class LicenceType(models.Model):
     material_names = models.CharField(_("可替代的申请材料名称"), max_length=300, blank=True,
                                       help_text=_("申请材料名称与此处任一名称相同（逗号分隔）时，可从证照库调用本证照（免证办）。"))
     fields = models.JSONField(_("证照字段"), default=list, blank=True,
-                              help_text=_('本证照特有的字段：[{"key": "business_scope", "label": "经营范围"}]；'
+                              help_text=_('本证照特有的字段：[{"key": "business_scope", "label": "经营范围", '
+                                          '"label_en": "Business scope"}]（label_en 可选，英文界面用）；'
                                           "办件申请表中同名字段的值填入证照。"))
     template = models.TextField(_("证面模板"), blank=True,
                                 help_text=_("证面正文，每行一项，用 {字段名} 引用本证照字段或标准元数据（如 {holder_name}）。"))
@@ -84,6 +86,17 @@ class LicenceType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (``name_en`` in English mode where one is entered), as
+        departments do. The PDF and the signed metadata keep ``name``: the licence is a legal document."""
+        return localized_name(self.name, self.name_en)
+
+    def field_labels(self) -> dict[str, str]:
+        """Each field's label in the reader's language (``label_en`` in English mode where entered)."""
+        return {f["key"]: localized_name(str(f.get("label", "")), str(f.get("label_en") or ""))
+                for f in self.fields if isinstance(f, dict) and "key" in f}
 
     def field_keys(self) -> list[str]:
         return [f["key"] for f in self.fields if isinstance(f, dict) and "key" in f]
@@ -106,6 +119,9 @@ class LicenceType(models.Model):
                 if not isinstance(key, str) or not FIELD_KEY.match(key) or not str(entry.get("label", "")).strip():
                     problems.setdefault("fields", []).append(
                         str(_("每个字段须有 key（小写字母开头，字母、数字、下划线）和 label：%(entry)s")) % {"entry": entry})
+                elif not isinstance(entry.get("label_en", ""), str):
+                    problems.setdefault("fields", []).append(
+                        str(_("字段的英文名称 label_en 须为文字：%(entry)s")) % {"entry": entry})
                 elif key in keys or key in STANDARD_FIELDS:
                     problems.setdefault("fields", []).append(str(_("字段 %(key)s 重复或与标准元数据同名。")) % {"key": key})
                 else:

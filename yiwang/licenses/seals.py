@@ -15,6 +15,7 @@ All SM2 and SM3 come from ``yiwang.crypto``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -160,9 +161,31 @@ class SealCheck:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=1024)
 def certificate_key_id(cert_der: bytes) -> str:
     cert = x509.Certificate.load(cert_der)
     return key_id_for_public_der(cert["tbs_certificate"]["subject_public_key_info"].dump())
+
+
+@dataclass(frozen=True)
+class _CertFacts:
+    key: Sm2Key
+    key_id: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    common_name: str
+
+
+@functools.lru_cache(maxsize=1024)
+def _cert_facts(cert_der: bytes) -> _CertFacts:
+    """What verification reads from a signer's certificate: parsed once per certificate and process
+    (a pure function of the bytes; every licence a seal signs carries the same certificate).
+    Raises ``ValueError``/``TypeError``/``KeyError`` for an unreadable certificate (not cached)."""
+    cert = x509.Certificate.load(cert_der)
+    validity = cert["tbs_certificate"]["validity"]
+    return _CertFacts(key=_public_key(asn1.public_point(cert)), key_id=certificate_key_id(cert_der),
+                      not_before=validity["not_before"].native, not_after=validity["not_after"].native,
+                      common_name=cert.subject.native.get("common_name", ""))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -193,20 +216,48 @@ def _chain_problem(cert_der: bytes, anchors: tuple[bytes, ...]) -> str:
     return "certificate_untrusted"
 
 
-@functools.lru_cache(maxsize=1024)
-def _maker_problem(maker_signed: bytes, maker_signature: bytes, maker_cert: bytes) -> str:
-    """The seal maker's signature over the seal: the same for every licence a seal signs, so it is
-    checked once per process for the same bytes (a pure function of its arguments)."""
+@dataclass(frozen=True)
+class _SealFacts:
+    problem: str
+    es_id: str = ""
+    listed: frozenset[bytes] = frozenset()
+    valid_start: dt.datetime | None = None
+    valid_end: dt.datetime | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def _seal_facts(seal_der: bytes, anchors: tuple[bytes, ...]) -> _SealFacts:
+    """The ``SESeal`` inside a signature, checked on its own: readable, its maker's certificate chains
+    to a trusted anchor and the maker's signature over the seal holds. The same for every licence a
+    seal signs, so it is checked once per seal, anchor set and process (a pure function of its
+    arguments: a changed seal or anchor set is a different key)."""
     try:
+        seal = asn1.SESeal.load(seal_der, strict=True)
+        info = seal["esealInfo"]
+        prop = info["property"]
+        facts = _SealFacts("", es_id=info["esID"].native, listed=frozenset(bytes(c.native) for c in prop["certList"]),
+                           valid_start=prop["validStart"].native, valid_end=prop["validEnd"].native)
+        maker_cert = bytes(seal["cert"].native)
+        maker_signed = asn1.SESSealToSign({"esealInfo": info, "cert": seal["cert"], "signAlgID": seal["signAlgID"]}).dump()
+        maker_signature = _bit_bytes(seal["signedValue"])
         maker_key = _public_key(asn1.public_point(x509.Certificate.load(maker_cert)))
-    except (ValueError, TypeError):
-        return "seal_maker_unreadable"
-    return "" if maker_key.verify(maker_signed, maker_signature, DEFAULT_ID) else "seal_signature_invalid"
+    except (ValueError, TypeError, KeyError, OverflowError):
+        return _SealFacts("signature_unreadable")
+    problem = _chain_problem(maker_cert, anchors)
+    if not problem and not maker_key.verify(maker_signed, maker_signature, DEFAULT_ID):
+        problem = "seal_signature_invalid"
+    return dataclasses.replace(facts, problem=problem)
 
 
-def verify_signature(signature_der: bytes, data: bytes, *, anchors: Iterable[bytes]) -> SealCheck:
+def verify_signature(signature_der: bytes, data: bytes | None = None, *, anchors: Iterable[bytes],
+                     data_digest: bytes | None = None) -> SealCheck:
     """Check an ``SES_Signature`` over ``data`` against trusted CA certificates (DER). Never raises
-    for bad input: anything malformed is a failed check with a problem code."""
+    for bad input: anything malformed is a failed check with a problem code.
+
+    ``data_digest`` (SM3 of the data) replaces ``data`` when the caller already holds that hash from
+    a trusted source (the online check: the hash stored at issuance, for a file whose stat proves it
+    unchanged since). The signature over the seal's ``TBS_Sign`` is verified on every call; what is
+    the same for every licence of a seal (the seal, its maker, the certificates) once per process."""
     anchors = tuple(anchors)
     try:
         sig = asn1.SESSignature.load(signature_der, strict=True)
@@ -222,41 +273,32 @@ def verify_signature(signature_der: bytes, data: bytes, *, anchors: Iterable[byt
         for ext in tbs["extDatas"] or []:
             if ext["extnID"].dotted == asn1.OID_LICENCE_METADATA:
                 metadata = bytes(ext["extnValue"].native)
-        seal = tbs["eseal"]
-        info = seal["esealInfo"]
-        es_id = info["esID"].native
-        listed = [bytes(c.native) for c in info["property"]["certList"]]
-        valid_start, valid_end = info["property"]["validStart"].native, info["property"]["validEnd"].native
-        maker_cert = bytes(seal["cert"].native)
-        maker_signed = asn1.SESSealToSign({"esealInfo": info, "cert": seal["cert"], "signAlgID": seal["signAlgID"]}).dump()
-        maker_signature = _bit_bytes(seal["signedValue"])
-        cert = x509.Certificate.load(signer_cert)
-        point = asn1.public_point(cert)
-        not_before = cert["tbs_certificate"]["validity"]["not_before"].native
-        not_after = cert["tbs_certificate"]["validity"]["not_after"].native
-        signer = cert.subject.native.get("common_name", "")
+        seal_der = tbs["eseal"].dump()
+        cert = _cert_facts(signer_cert)
     except (ValueError, TypeError, KeyError, OverflowError):
         return SealCheck(False, "signature_unreadable")
-    result = SealCheck(False, "", signer_cert=signer_cert, key_id=certificate_key_id(signer_cert),
-                       signed_at=signed_at, metadata=metadata, es_id=es_id, signer=signer)
-    if not _public_key(point).verify(tbs_der, signature, DEFAULT_ID):
+    seal = _seal_facts(seal_der, anchors)
+    result = SealCheck(False, "", signer_cert=signer_cert, key_id=cert.key_id, signed_at=signed_at, metadata=metadata,
+                       es_id=seal.es_id, signer=cert.common_name)
+    if not cert.key.verify(tbs_der, signature, DEFAULT_ID):
         result.problem = "signature_invalid"
         return result
-    if not secrets.compare_digest(data_hash, sm3(data)):
+    digest = data_digest if data is None else sm3(data)
+    if digest is None or not secrets.compare_digest(data_hash, digest):
         result.problem = "data_hash_mismatch"
         return result
-    if signer_cert not in listed:
+    if seal.problem == "signature_unreadable":
+        result.problem = seal.problem
+        return result
+    if signer_cert not in seal.listed:
         result.problem = "signer_not_in_seal"
         return result
-    problem = _chain_problem(signer_cert, anchors) or _chain_problem(maker_cert, anchors)
+    problem = _chain_problem(signer_cert, anchors) or seal.problem
     if problem:
         result.problem = problem
         return result
-    maker_problem = _maker_problem(maker_signed, maker_signature, maker_cert)
-    if maker_problem:
-        result.problem = maker_problem
-        return result
-    if not (not_before <= signed_at <= not_after) or not (valid_start <= signed_at <= valid_end):
+    if seal.valid_start is None or seal.valid_end is None or not (cert.not_before <= signed_at <= cert.not_after) \
+            or not (seal.valid_start <= signed_at <= seal.valid_end):
         result.problem = "signed_outside_validity"
         return result
     result.ok = True

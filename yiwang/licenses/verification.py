@@ -10,6 +10,7 @@ over every other status: a tampered record tells nothing reliable about revocati
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number, mask_name
-from yiwang.crypto.primitives import sm3_hex
+from yiwang.crypto.primitives import sm3
 from yiwang.licenses import payload, rendering, seals
 from yiwang.licenses.identifiers import clean_token
 from yiwang.licenses.models import Licence, LicenceStatus, LicenceVerification, ShareLink, TrustAnchor
@@ -29,7 +30,16 @@ MAX_TOKEN = 64
 
 
 def anchors() -> tuple[bytes, ...]:
+    """Every active trust anchor (the offline command without ``--ca``)."""
     return tuple(bytes(c) for c in TrustAnchor.objects.filter(is_active=True).values_list("certificate", flat=True))
+
+
+def seal_anchors(licence: Licence) -> tuple[bytes, ...]:
+    """The anchor the licence's seal was certified under, if it is still trusted: read with the
+    licence (``select_related("seal__anchor")``), so the online check needs no query of its own for
+    it and never sees a stale anchor list (deactivating an anchor takes effect at the next check)."""
+    anchor = licence.seal.anchor
+    return (bytes(anchor.certificate),) if anchor.is_active else ()
 
 
 @dataclass
@@ -57,9 +67,11 @@ def check_licence(licence: Licence, *, today: dt.date | None = None, trusted: tu
         signed, signature = rendering.split_sealed(data)
     except (OSError, rendering.NotSealed, ValueError):
         return Check(ALTERED, "file_unreadable")
-    if signature != bytes(licence.signature) or sm3_hex(signed) != licence.file_sm3:
+    digest = sm3(signed)  # once: compared with the hash stored at issuance, then with the seal's dataHash
+    if signature != bytes(licence.signature) or digest.hex() != licence.file_sm3:
         return Check(ALTERED, "file_changed")
-    result = seals.verify_signature(signature, signed, anchors=trusted if trusted is not None else anchors())
+    result = seals.verify_signature(signature, anchors=trusted if trusted is not None else seal_anchors(licence),
+                                    data_digest=digest)
     if not result.ok:
         return Check(ALTERED, result.problem)
     if result.metadata != metadata_bytes(licence) or result.key_id != licence.seal.key_id:
@@ -101,7 +113,7 @@ def _disclosed(licence: Licence, fields: list[str] | None) -> dict[str, Any]:
     if fields is None or "valid_to" in chosen:
         out["valid_to"] = licence.valid_to.isoformat() if licence.valid_to else "长期"
     if "fields" in chosen:
-        labels = {f["key"]: f["label"] for f in licence.licence_type.fields}
+        labels = licence.licence_type.field_labels()
         out["fields"] = {labels.get(k, k): v for k, v in licence.data.items()}
     if licence.status == LicenceStatus.REVOKED:
         out["revoked_at"] = licence.revoked_at.isoformat() if licence.revoked_at else None
@@ -118,8 +130,13 @@ def inclusion(licence: Licence) -> dict[str, Any] | None:
         return None
     head = ledger.latest_tree_head()
     signed = head is not None and head.tree_size > licence.ledger_index
-    size = head.tree_size if signed else ledger.current_tree_size()
-    proof = ledger.inclusion_proof(index=licence.ledger_index, tree_size=size)
+    if signed and head is not None:
+        try:
+            proof = _signed_proof(licence.ledger_index, head.tree_size, bytes(head.root_hash))
+        except _ProofMismatch as mismatch:
+            proof = mismatch.proof
+    else:
+        proof = ledger.inclusion_proof(index=licence.ledger_index, tree_size=ledger.current_tree_size())
     out: dict[str, Any] = {"index": proof.index, "tree_size": proof.tree_size, "leaf_hash": proof.leaf_hash.hex(),
                            "root_hash": proof.root_hash.hex(), "audit_path": [h.hex() for h in proof.path],
                            "signed": signed}
@@ -131,11 +148,59 @@ def inclusion(licence: Licence) -> dict[str, Any] | None:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _signed_proof(index: int, tree_size: int, root_hash: bytes) -> Any:
+    """The inclusion proof under a signed tree head, once per process: the ledger is append-only, so
+    the proof of entry ``index`` in the tree whose first ``tree_size`` entries have ``root_hash`` can
+    never change (the root is part of the key: a different ledger, e.g. a restored database, is a
+    different key). Checked against the root before it is kept."""
+    from yiwang.ledger import merkle
+    from yiwang.ledger import selectors as ledger
+
+    proof = ledger.inclusion_proof(index=index, tree_size=tree_size)
+    if proof.root_hash != root_hash or not merkle.verify_inclusion(index, tree_size, proof.leaf_hash, proof.path, root_hash):
+        raise _ProofMismatch(proof)
+    return proof
+
+
+class _ProofMismatch(Exception):
+    """The stored ledger no longer matches its signed head: the proof is served as it is (it will not
+    verify, which is the truth a verifier must see) and not kept."""
+
+    def __init__(self, proof: Any) -> None:
+        super().__init__("ledger proof does not match the signed tree head")
+        self.proof = proof
+
+
 REASONS = {
     "not_found": _("没有这个核验码对应的证照。请核对链接，或联系颁发机构。"),
     "share_expired": _("该分享链接已过期。请向持证人索取新的链接。"),
     "share_withdrawn": _("持证人已撤回该分享链接。"),
 }
+
+
+REVOKED_REASONS = {
+    "cancel": _("证照已被颁发机构注销，不再有效。"),
+    "revoke": _("证照已被颁发机构吊销，不再有效。"),
+    "superseded": _("证照已变更或延续为新版本，本版本不再有效；请持证人出示新版本。"),
+}
+
+
+def reason_text(outcome: Outcome) -> str:
+    """Why the verdict is what it is, in words a person understands (empty for ``valid``)."""
+    licence = outcome.licence
+    if outcome.status == UNKNOWN:
+        return str(REASONS.get(outcome.reason, REASONS["not_found"]))
+    if outcome.status == ALTERED:
+        return str(_("证照的文件、签章或登记信息与颁发时签章的内容不一致（%(problem)s），不能作为有效证照使用。请联系颁发机构。")
+                   % {"problem": outcome.reason})
+    if outcome.status == REVOKED:
+        return str(REVOKED_REASONS.get(outcome.reason, REVOKED_REASONS["revoke"]))
+    if outcome.status == EXPIRED and licence is not None and licence.valid_to is not None:
+        return str(_("证照已于 %(date)s 到期，不再有效。") % {"date": licence.valid_to.isoformat()})
+    if outcome.status == NOT_YET_VALID and licence is not None:
+        return str(_("证照自 %(date)s 起生效，现在尚未生效，不能作为有效证照使用。") % {"date": licence.valid_from.isoformat()})
+    return ""
 
 
 def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None = None,
@@ -146,9 +211,10 @@ def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None 
     if not token:
         return Outcome(UNKNOWN, "not_found")
     share = None
-    licence = (Licence.objects.select_related("licence_type", "department", "seal").filter(qr_token=token).first())
+    licence = Licence.objects.select_related("licence_type", "department", "seal__anchor").filter(qr_token=token).first()
     if licence is None:
-        share = ShareLink.objects.select_related("licence__licence_type", "licence__department", "licence__seal").filter(token=token).first()
+        share = (ShareLink.objects.select_related("licence__licence_type", "licence__department", "licence__seal__anchor")
+                 .filter(token=token).first())
         if share is None:
             return Outcome(UNKNOWN, "not_found")
         if share.withdrawn_at is not None:

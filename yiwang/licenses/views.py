@@ -19,7 +19,7 @@ from yiwang.core.errors import DomainError
 from yiwang.licenses import selectors, services
 from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind
-from yiwang.licenses.verification import REASONS, verify_token
+from yiwang.licenses.verification import reason_text, verify_token
 
 STATUS_LABELS = {
     "valid": gettext_lazy("有效"), "revoked": gettext_lazy("已注销/吊销"), "expired": gettext_lazy("已过期"),
@@ -30,7 +30,7 @@ STATUS_LABELS = {
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what the QR code or a share link opens. No login."""
     outcome = verify_token(token, channel="web", verifier=request.user)
-    reason = REASONS.get(outcome.reason, "")
+    reason = reason_text(outcome)
     response = render(request, "licenses/verify.html", {
         "outcome": outcome, "status_label": STATUS_LABELS.get(outcome.status, outcome.status), "reason": reason,
         "issuer": outcome.licence.department if outcome.licence and outcome.status != "altered" else None,
@@ -61,7 +61,7 @@ def wallet_licence(request: HttpRequest, number: str) -> HttpResponse:
         "licence": licence, "status": status, "status_label": STATUS_LABELS[status],
         "shares": selectors.shares_of(licence), "verifications": selectors.verifications_of(licence),
         "verify_url": services.verify_url(licence.qr_token), "shareable": services.SHAREABLE_FIELDS,
-        "field_labels": {f["key"]: f["label"] for f in licence.licence_type.fields},
+        "field_labels": licence.licence_type.field_labels(),
         "now": timezone.now(),
         "active": licence.status == LicenceStatus.ACTIVE, "labels": STATUS_LABELS,
     })

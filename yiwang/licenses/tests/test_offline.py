@@ -106,3 +106,9 @@ def test_with_only_the_ca_certificate_given_as_a_file(library, tmp_path):
     dept.write_bytes(pem.armor("CERTIFICATE", bytes(licence.seal.certificate)))
     assert run("--qr", licence.qr_payload, "--cert", str(dept))[0] == 0
     assert run("--qr", licence.qr_payload, "--cert", str(dept), "--ca", str(other))[0] == 1
+
+
+def test_an_expired_sealed_pdf_fails_offline(library):
+    expired = library.issue(now=timezone.now() - dt.timedelta(days=365 * 6))
+    code, out = run("--file", expired.file.path)
+    assert code == 1 and "EXPIRED" in out

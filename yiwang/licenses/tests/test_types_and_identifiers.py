@@ -42,7 +42,8 @@ def test_templates_that_would_reach_into_objects_or_are_malformed_are_refused(te
 
 @pytest.mark.parametrize("fields", [[{"key": "Bad Key", "label": "x"}], [{"key": "a"}], "not a list",
                                     [{"key": "holder_name", "label": "与标准元数据同名"}],
-                                    [{"key": "a", "label": "A"}, {"key": "a", "label": "A again"}]])
+                                    [{"key": "a", "label": "A"}, {"key": "a", "label": "A again"}],
+                                    [{"key": "a", "label": "A", "label_en": ["not", "text"]}]])
 def test_bad_field_definitions_are_refused(fields):
     with pytest.raises(ValidationError) as exc:
         a_type(fields=fields, template="").full_clean()

@@ -135,3 +135,102 @@ def test_the_holder_sees_who_verified(library, client):
     # nobody else reads that list
     client.force_login(library.other_citizen)
     assert client.get(f"/api/v1/licences/{licence.number}/verifications").status_code == 404
+
+
+def test_a_deactivated_trust_anchor_stops_valid_at_the_next_check_and_comes_back(library, client):
+    """The anchor is read with the licence, not kept: no process serves a stale trust decision."""
+    from yiwang.licenses.models import TrustAnchor
+
+    licence = library.issue()
+    assert verify(client, licence.qr_token)["status"] == "valid"
+    TrustAnchor.objects.update(is_active=False)
+    body = verify(client, licence.qr_token)
+    assert body["status"] == "altered" and "certificate_untrusted" in body["reason"] and body["licence"] == {}
+    TrustAnchor.objects.update(is_active=True)
+    assert verify(client, licence.qr_token)["status"] == "valid"
+
+
+def test_the_proof_follows_each_new_signed_head(library, client):
+    licence = library.issue()
+    publish_tree_head()
+    first = verify(client, licence.qr_token)["inclusion_proof"]
+    library.issue(holder=library.other_applicant)
+    publish_tree_head()
+    second = verify(client, licence.qr_token)["inclusion_proof"]
+    assert second["signed"] and second["tree_size"] > first["tree_size"] and second["root_hash"] != first["root_hash"]
+    for proof in (first, second):
+        path = [bytes.fromhex(h) for h in proof["audit_path"]]
+        assert merkle.verify_inclusion(proof["index"], proof["tree_size"], bytes.fromhex(proof["leaf_hash"]), path,
+                                       bytes.fromhex(proof["root_hash"]))
+
+
+def test_a_ledger_changed_under_its_signed_head_is_shown_as_it_is(library, client):
+    """A proof that does not reach the signed root is served (it fails the verifier's own check, which
+    is the truth) and never kept: a later check reads the ledger again."""
+    from yiwang.ledger.models import LedgerEntry, TreeHead
+
+    licence = library.issue()
+    library.issue(holder=library.other_applicant)
+    publish_tree_head()
+    LedgerEntry.objects.filter(index=licence.ledger_index).update(leaf_hash=b"\x01" * 32)
+    body = verify(client, licence.qr_token)
+    proof = body["inclusion_proof"]
+    head = TreeHead.objects.get()
+    path = [bytes.fromhex(h) for h in proof["audit_path"]]
+    assert not merkle.verify_inclusion(proof["index"], proof["tree_size"], bytes.fromhex(proof["leaf_hash"]), path,
+                                       bytes(head.root_hash))
+    assert proof["leaf_hash"] == "01" * 32
+
+
+def test_the_online_check_needs_three_queries_once_the_proof_is_known(library, client):
+    """The licence with its type, department, seal and anchor; the latest signed head; the log row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    licence = library.issue()
+    publish_tree_head()
+    verify(client, licence.qr_token)
+    with CaptureQueriesContext(connection) as queries:
+        assert verify(client, licence.qr_token)["status"] == "valid"
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 3, statements
+
+
+def test_the_schema_lists_exactly_the_statuses_that_can_come_back(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schema["LicenceVerifyOut"]["properties"]["status"]["enum"]) == {
+        "valid", "revoked", "expired", "not_yet_valid", "altered", "unknown"}
+    assert set(schema["LicenceOut"]["properties"]["status"]["enum"]) == {
+        "valid", "revoked", "expired", "not_yet_valid", "altered"}
+
+
+def test_not_yet_valid_is_never_valid_and_says_from_when(library, client):
+    """Online and offline agree: a licence whose validity starts tomorrow is refused by both."""
+    from yiwang.licenses import verification
+
+    start = timezone.now() + dt.timedelta(days=1)
+    future = library.issue(now=start)
+    body = verify(client, future.qr_token)
+    assert body["status"] == "not_yet_valid" and future.valid_from.isoformat() in body["reason"]
+    page = client.get(f"/verify/{future.qr_token}").content.decode()
+    assert 'data-status="not_yet_valid"' in page and future.valid_from.isoformat() in page
+    today = timezone.localdate()
+    offline = verification.verify_qr_offline(future.qr_payload, certificates=[bytes(future.seal.certificate)], today=today)
+    assert not offline.ok and offline.status == "not_yet_valid"
+    with future.file.open("rb") as handle:
+        from_file = verification.verify_file_offline(handle.read(), trusted=verification.anchors(), today=today)
+    assert not from_file.ok and from_file.status == "not_yet_valid"
+    # and on its first day both say valid
+    assert verification.verify_qr_offline(future.qr_payload, certificates=[bytes(future.seal.certificate)],
+                                          today=future.valid_from).ok
+    assert verification.verify_token(future.qr_token, channel="api", now=start).status == "valid"
+
+
+def test_revoked_and_expired_say_why_in_words(library, client):
+    licence = library.issue()
+    services.revoke_licence(actor=library.world.decider, number=licence.number, reason="提供虚假材料", kind="revoke")
+    assert "吊销" in verify(client, licence.qr_token)["reason"]
+    expired = library.issue(now=timezone.now() - dt.timedelta(days=365 * 6))
+    assert expired.valid_to.isoformat() in verify(client, expired.qr_token)["reason"]
+    english = client.get(f"/api/v1/licences/verify/{expired.qr_token}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["status"] == "expired" and "expired" in english["reason"]
