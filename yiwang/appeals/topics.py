@@ -28,6 +28,8 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_distances
 
+from yiwang.appeals import geo
+
 DISTANCE = 0.76  # cosine distance at which two groups stop merging (average linkage)
 JOIN_SIMILARITY = 0.25  # a text outside the sample joins a topic centre at least this similar
 SAMPLE = 2500  # texts clustered directly; O(n²) memory and time above that
@@ -46,14 +48,14 @@ STOP_WORDS = frozenset("""
 举报 建议 诉求 问题 情况 事情 事件 处理 解决 尽快 及时 马上 赶紧 有关 有关部门 相关 相关部门 部门 领导 政府 重视 关注
 严重 影响 居民 市民 群众 老百姓 本人 家里 附近 周边 这边 那边 位于 地址 某县 县里 本县 演示 数据 其他 其它 一样 这么
 没人管 我家 你家 他家 不了 时间 过不去 走不了 没法 不给 没用 那么 怎样 情况下 下来 起来 出来 进来 过去 上去 里面 外面 旁边 对面 造成 导致 存在 出现 发生 进行 有人 没有人
-""".split())
+""".split()) | {town for town, _col, _row in geo.TOWNS}  # a town is where, not what: the map shows where
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$|^[a-z][a-z0-9]{2,}$")
 
 
 # Words of appeals jieba's general dictionary cuts badly ("灯不亮", "月工资", "山镇"): added once.
 DOMAIN_WORDS = ("路灯 不亮 拖欠 欠薪 讨薪 工资 积水 内涝 下穿 噪音 噪声 扰民 油烟 公交 末班车 班次 停水 停电 停气 井盖 "
-                "垃圾 违建 违章搭建 占道 乱停 充电桩 电动车 物业 漏水 渗水 化粪池 下水道 臭味 异味 流浪狗 广场舞 "
-                "乡镇 城关镇 东湖街道 青山镇 南塘镇 石桥乡 白沙镇").split()
+                "垃圾 违建 违章搭建 占道 乱停 充电桩 电动车 物业 漏水 渗水 化粪池 下水道 臭味 异味 流浪狗 广场舞").split()
+DOMAIN_WORDS += [town for town, _col, _row in geo.TOWNS]
 for _w in DOMAIN_WORDS:
     jieba.add_word(_w, freq=200000)
 
