@@ -73,7 +73,7 @@
         var label = category(c) + " · " + district(d) + ": " + total + " (" + t("red") + " " + cell.red + ", " +
           t("yellow") + " " + cell.yellow + ", " + t("green") + " " + cell.green + ")";
         return el("td", { className: "heat heat-" + cell.light, title: label },
-          [el("span", { text: String(total) }), cell.red ? el("small", { text: " " + t("red") + cell.red }) : null]);
+          [el("span", { text: String(total) }), cell.red ? el("small", { text: " " + t("red") + " " + cell.red }) : null]);
       })));
     }) : [el("tr", {}, [el("td", { text: t("none") })])]);
   }
