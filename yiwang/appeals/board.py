@@ -2,8 +2,10 @@
 
 Every light here is ``selectors.sla_light`` / ``sla_light_q`` (the one rule); a heat cell shows
 its counts per light and takes the colour of the worst light present. The open appeals are a
-small share of a long history: the queries read them through the partial index on open appeals
-(``appeal_open_due_idx``), and the day's closures through ``appeal_closed_at_idx``."""
+small share of a long history: the counts read them from a covering partial index
+(``appeal_open_board_idx``: an index-only scan, no table rows), the lists through the partial index
+on open appeals by deadline (``appeal_open_due_idx``), the day's closures through
+``appeal_closed_at_idx``."""
 
 from __future__ import annotations
 
@@ -43,10 +45,11 @@ def _heat(now: dt.datetime) -> list[dict[str, Any]]:
             .values("cat", "district", "status")
             .annotate(red=Count("id", filter=sla_light_q(RED, now=now)),
                       yellow=Count("id", filter=sla_light_q(YELLOW, now=now)),
-                      green=Count("id", filter=sla_light_q(GREEN, now=now)))
+                      green=Count("id", filter=sla_light_q(GREEN, now=now)),
+                      urgent=Count("id", filter=Q(urgency__in=URGENT)))
             .order_by())
     return [{"category": r["cat"] or "", "district": r["district"] or "", "status": r["status"],
-             RED: r["red"], YELLOW: r["yellow"], GREEN: r["green"]} for r in rows]
+             RED: r["red"], YELLOW: r["yellow"], GREEN: r["green"], "urgent": r["urgent"]} for r in rows]
 
 
 def _sum_by(rows: list[dict[str, Any]], *keys: str) -> dict[tuple, dict[str, int]]:
@@ -99,7 +102,7 @@ def board(now: dt.datetime) -> dict[str, Any]:
         "totals": {
             "open": sum(totals.values()), "overdue": totals[RED], "due_soon": totals[YELLOW],
             "triage": sum(by_status.get((AppealStatus.TRIAGE.value,), {}).values()),
-            "urgent_open": _open().filter(urgency__in=URGENT).count(),
+            "urgent_open": sum(r["urgent"] for r in heat_rows),
             "received_24h": Appeal.objects.filter(received_at__gte=since, received_at__lte=now).count(),
             "closed_24h": Appeal.objects.filter(closed_at__gte=since, closed_at__lte=now).count(),
         },

@@ -154,6 +154,9 @@ class Appeal(models.Model):
             models.Index(fields=["lead_department", "status"], name="appeal_department_status_idx"),
             # the command board: what is open (a small share of a long history), and closures of the day
             models.Index(fields=["due_at"], condition=Q(status__in=["triage", "handling"]), name="appeal_open_due_idx"),
+            # … and its counts read from the index alone (category × town × status × light × urgency)
+            models.Index(fields=["category", "district", "status", "due_at", "warn_at", "urgency", "suggested_category"],
+                         condition=Q(status__in=["triage", "handling"]), name="appeal_open_board_idx"),
             models.Index(fields=["closed_at"], condition=Q(closed_at__isnull=False), name="appeal_closed_at_idx"),
         ]
         constraints = [
