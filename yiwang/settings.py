@@ -402,6 +402,10 @@ YIWANG_APPEALS_ESCALATE_AFTER_HOURS = int(env("APPEALS_ESCALATE_AFTER_HOURS", "2
 YIWANG_APPEALS_MAX_TEXT = int(env("APPEALS_MAX_TEXT", "5000") or 5000)
 YIWANG_APPEALS_DUPLICATE_WINDOW_HOURS = int(env("APPEALS_DUPLICATE_WINDOW_HOURS", "48") or 48)
 YIWANG_APPEALS_DUPLICATE_RADIUS_M = int(env("APPEALS_DUPLICATE_RADIUS_M", "150") or 150)
+# departments whose staff are duty officers of the command board (应急指挥), besides supervisors and dispatchers
+YIWANG_APPEALS_BOARD_DEPARTMENTS = [c.strip() for c in (env("APPEALS_BOARD_DEPARTMENTS", "YJ,RX") or "").split(",")
+                                    if c.strip()]
+YIWANG_APPEALS_BOARD_REFRESH_SECONDS = int(env("APPEALS_BOARD_REFRESH_SECONDS", "30") or 30)
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883") or "mqtt://127.0.0.1:1883"
 # Open311 GeoReport v2 (docs/appeals.md): the one jurisdiction_id this endpoint serves, and the
 # contact line of its discovery document.

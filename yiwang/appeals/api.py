@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from yiwang.appeals import selectors
+from yiwang.appeals import board as board_reads
+from yiwang.appeals import permissions, selectors
 from yiwang.appeals.errors import AppealErrorCode
 from yiwang.appeals.models import Appeal
 from yiwang.core.errors import Forbidden
@@ -116,6 +117,113 @@ def list_appeals(request: HttpRequest, filters: Query[AppealFilterQuery]) -> Any
     return selectors.filter_appeals(query, channel=filters.channel or "", status=filters.status or "",
                                     category=filters.category or "", department=filters.department or "",
                                     ).order_by("-received_at", "-id")
+
+
+class LightCounts(Schema):
+    red: int
+    yellow: int
+    green: int
+    light: str = Field(description="The worst light present: red, yellow or green")
+
+
+class BoardTotalsOut(Schema):
+    open: int
+    overdue: int
+    due_soon: int
+    triage: int
+    urgent_open: int
+    received_24h: int
+    closed_24h: int
+
+
+class BoardCategoryOut(LightCounts):
+    category: str = Field(description="Category (the classifier's suggestion while awaiting dispatch)")
+    open: int
+
+
+class BoardDistrictOut(LightCounts):
+    district: str = Field(description="Town (乡镇/街道); empty when the appeal has no place in the county")
+    open: int
+
+
+class BoardStatusOut(Schema):
+    status: str
+    label: str
+    open: int
+    red: int
+    yellow: int
+    green: int
+
+
+class BoardHeatOut(LightCounts):
+    category: str
+    district: str
+
+
+class BoardOverdueOut(Schema):
+    number: str
+    title: str
+    category: str
+    district: str
+    urgency: str
+    status: str
+    department: str
+    due_at: dt.datetime
+    overdue_hours: float
+
+
+class BoardPointOut(Schema):
+    number: str
+    title: str
+    latitude: float
+    longitude: float
+    urgency: str
+    appeal_type: str
+    light: str
+
+
+class TopicAppealOut(Schema):
+    number: str
+    title: str
+
+
+class HotTopicOut(Schema):
+    label: str = Field(description="The words most of the topic's appeals use")
+    keywords: list[str]
+    example: str = Field(description="Title of the appeal nearest the topic's centre")
+    count: int = Field(description="Appeals of the last 7 days in this topic")
+    previous: int = Field(description="Appeals of the 7 days before that match this topic")
+    appeals: list[TopicAppealOut]
+
+
+class HotTopicsOut(Schema):
+    computed_at: dt.datetime
+    window_start: dt.datetime
+    window_end: dt.datetime
+    considered: int
+    topics: list[HotTopicOut]
+
+
+class BoardOut(Schema):
+    generated_at: dt.datetime
+    totals: BoardTotalsOut
+    by_category: list[BoardCategoryOut]
+    by_district: list[BoardDistrictOut]
+    by_status: list[BoardStatusOut]
+    heat: list[BoardHeatOut]
+    overdue: list[BoardOverdueOut]
+    points: list[BoardPointOut]
+    hot_topics: HotTopicsOut | None = Field(description="The latest snapshot; null before the first refresh")
+
+
+@router.get("/appeals/board", response={200: BoardOut, **ERRORS})
+def get_board(request: HttpRequest) -> dict[str, Any]:
+    """The command board (应急指挥) for duty officers: open appeals by category, town and status
+    with their SLA lights, the category × town heat, the oldest overdue, open events and urgent
+    appeals with a place, and the latest hot topics (refreshed by a job; see ``computed_at``)."""
+    if not permissions.on_duty(request.user):
+        raise Forbidden(AppealErrorCode.NOT_ON_DUTY, _("应急指挥看板仅供值班人员（电子监察、派单员、应急管理局、12345中心）使用。"))
+    return board_reads.board(timezone.now())
 
 
 @router.get("/appeals/{number}", response={200: AppealOut, **ERRORS})

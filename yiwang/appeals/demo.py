@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from yiwang.appeals import geo
+from yiwang.appeals import geo, hot_topics
 from yiwang.appeals.models import (
     Appeal,
     AppealAssignment,
@@ -61,6 +61,11 @@ TOPICS = {  # category → (lead department, titles)
     "卫生计生": ("WJ", ["医院挂号排队时间长", "疫苗预约咨询", "诊所无证行医", "药店药品价格高"]),
     "交通运输": ("JT", ["公交班次太少", "出租车拒载", "道路红绿灯时长不合理", "客运站秩序混乱"]),
 }
+
+# The board's recurring topic of the week: after the rain of the last few days, flooded underpasses
+# and roads, said as people say it (the command board's hot topics show it rising).
+FLOOD_WEEK = ["人民路地下通道积水很深，车过不去", "下雨后桥洞下面全是水，电动车熄火了", "地下通道又淹了，积水到膝盖",
+              "暴雨后小区门口道路积水，排水太慢", "下穿通道积水严重无法通行，请派人抽水", "一下雨路口就积水，下水道堵了"]
 
 
 def _accounts() -> int:
@@ -116,6 +121,9 @@ def seed_appeals(*, count: int = 3000, now: dt.datetime | None = None) -> dict[s
             category = rng.choice(list(TOPICS))
             lead_code, titles = TOPICS[category]
             received = now - dt.timedelta(minutes=rng.uniform(10, 90 * 24 * 60))
+            if now - received < dt.timedelta(days=4) and rng.random() < 0.3:
+                category, (lead_code, _titles) = "城乡建设", TOPICS["城乡建设"]
+                titles = FLOOD_WEEK
             town, col, row = rng.choice(geo.TOWNS)
             west, east, south, north = geo._cell(col, row)
             urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY], [0.8, 0.15, 0.05])[0]
@@ -129,6 +137,8 @@ def seed_appeals(*, count: int = 3000, now: dt.datetime | None = None) -> dict[s
                 status = AppealStatus.HANDLING
             else:
                 status = AppealStatus.CLOSED
+            if status == AppealStatus.HANDLING and due < now - dt.timedelta(days=2) and rng.random() < 0.9:
+                status = AppealStatus.CLOSED  # most handling is done within days of the deadline
             closed = min(now, received + (due - received) * rng.uniform(0.2, 1.3)) if status == AppealStatus.CLOSED else None
             lead = departments.get(lead_code) if status != AppealStatus.TRIAGE else None
             appeals.append(Appeal(
@@ -158,4 +168,5 @@ def seed_appeals(*, count: int = 3000, now: dt.datetime | None = None) -> dict[s
             for a in appeals if a.lead_department_id], batch_size=1000)
         record_audit(actor=None, event_type="demo_appeals_seeded", subject_type="demo", subject_id="appeals",
                      details={"appeals": len(appeals)})
+    hot_topics.refresh(now=now)  # the command board's hot topics, before the first scheduled refresh
     return {"accounts": accounts, "appeals": len(appeals)}

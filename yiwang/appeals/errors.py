@@ -21,3 +21,4 @@ class AppealErrorCode:
     NOT_CLOSED = "not_closed"
     ALREADY_RATED = "already_rated"
     CO_HANDLER_IS_LEAD = "co_handler_is_lead"
+    NOT_ON_DUTY = "not_on_duty"

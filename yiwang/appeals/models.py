@@ -152,6 +152,12 @@ class Appeal(models.Model):
             models.Index(fields=["status", "due_at"], name="appeal_status_due_idx"),
             models.Index(fields=["category", "received_at"], name="appeal_category_time_idx"),
             models.Index(fields=["lead_department", "status"], name="appeal_department_status_idx"),
+            # the command board: what is open (a small share of a long history), and closures of the day
+            models.Index(fields=["due_at"], condition=Q(status__in=["triage", "handling"]), name="appeal_open_due_idx"),
+            # … and its counts read from the index alone (category × town × status × light × urgency)
+            models.Index(fields=["category", "district", "status", "due_at", "warn_at", "urgency", "suggested_category"],
+                         condition=Q(status__in=["triage", "handling"]), name="appeal_open_board_idx"),
+            models.Index(fields=["closed_at"], condition=Q(closed_at__isnull=False), name="appeal_closed_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -403,3 +409,22 @@ class Sensor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.name}"
+
+
+class HotTopicSnapshot(models.Model):
+    """The hot topics of one seven-day window as the refresh job found them (``hot_topics.refresh``):
+    the board reads the latest, so clustering never runs in a request. ``topics`` is a list of
+    ``{label, keywords, example, count, previous, appeals: [{number, title}]}``, largest first."""
+
+    computed_at = models.DateTimeField(db_index=True)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    considered = models.PositiveIntegerField(help_text="Appeals of the window whose text was clustered")
+    previous_considered = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(help_text="How long the refresh took")
+    topics = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = _("热点诉求快照")
+        verbose_name_plural = _("热点诉求快照")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from yiwang.appeals.models import Appeal
@@ -34,8 +35,20 @@ def handles(user: AbstractBaseUser, appeal: Appeal) -> bool:
     return appeal.lead_department_id is not None and appeal.lead_department_id in department_ids(user)
 
 
+def on_duty(user: AbstractBaseUser) -> bool:
+    """The duty officer (值班员) of the command board (应急指挥): supervisors, dispatchers, and any
+    staff member of the departments in ``APPEALS_BOARD_DEPARTMENTS`` (default the emergency
+    management bureau YJ and the 12345 centre RX). Grid workers report; they do not watch the board."""
+    if is_dispatcher(user) or is_supervisor(user):
+        return True
+    codes = set(settings.YIWANG_APPEALS_BOARD_DEPARTMENTS)
+    return any(r.department.code in codes for r in staff_roles_of(user) if r.role != Role.GRID)
+
+
 def sees_all(user: AbstractBaseUser) -> bool:
-    return takes_calls(user) or is_supervisor(user)
+    """Whoever may open any appeal: intake staff, supervisors, and the duty officers (the board
+    links every appeal on it)."""
+    return takes_calls(user) or on_duty(user)
 
 
 def may_view(user: AbstractBaseUser, appeal: Appeal) -> bool:

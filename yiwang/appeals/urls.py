@@ -11,6 +11,7 @@ urlpatterns = [
     path("work/appeals/", views.work_list, name="work_list"),
     path("work/appeals/hotline/", views.hotline, name="hotline"),
     path("work/appeals/grid/", views.grid, name="grid"),
+    path("work/appeals/board/", views.board, name="board"),
     path("work/appeals/<str:number>/", views.staff_appeal, name="staff_appeal"),
     # Open311 GeoReport v2: every path ends in .json or .xml (another suffix is answered 400)
     re_path(r"^open311/v2/discovery\.(?P<fmt>[a-z0-9]{1,10})$", open311.discovery, name="open311_discovery"),

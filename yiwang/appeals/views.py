@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiwang.appeals import board as board_reads
 from yiwang.appeals import permissions, selectors, services
+from yiwang.appeals.api import BoardOut
 from yiwang.appeals.models import (
     AppealChannel,
     AppealPhoto,
@@ -132,7 +135,20 @@ def work_list(request: HttpRequest) -> HttpResponse:
     queue = list(selectors.triage_queue()[:50]) if permissions.is_dispatcher(request.user) else []
     return render(request, "appeals/work_list.html", {"rows": rows, "queue": queue, "params": params,
                                                       "channels": AppealChannel.choices,
-                                                      "statuses": AppealStatus.choices})
+                                                      "statuses": AppealStatus.choices,
+                                                      "on_duty": permissions.on_duty(request.user)})
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """The duty officer's command board (应急指挥): drawn from the same JSON as
+    ``GET /api/v1/appeals/board``, embedded for the first paint and then polled by board.js."""
+    if (refused := _staff(request)) is not None:
+        return refused
+    if not permissions.on_duty(request.user):
+        return _error(request, _("应急指挥看板仅供值班人员（电子监察、派单员、应急管理局、12345中心）使用。"), 403)
+    data = BoardOut.model_validate(board_reads.board(timezone.now())).model_dump(mode="json")
+    return render(request, "appeals/board.html", {"data": data,
+                                                  "refresh_seconds": settings.YIWANG_APPEALS_BOARD_REFRESH_SECONDS})
 
 
 ACTIONS = {"dispatch", "return", "close", "callback"}
