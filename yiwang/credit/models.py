@@ -303,10 +303,17 @@ class CreditFinding(models.Model):
     rule_id = models.CharField(max_length=100)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.CharField(max_length=300)
+    # the rule's reason in English, when its table gives one (output column ``reason_en``): rule
+    # reasons are data, configured with the rules, so both languages are stored with the firing
+    reason_en = models.CharField(max_length=300, blank=True, default="")
     facts = models.JSONField(default=dict)
     salt = models.CharField(max_length=32)
     facts_commitment = models.CharField(max_length=64)
+    # findings before the proof moved to the audit stream: the index of their own ledger entry
     ledger_index = models.PositiveBigIntegerField(null=True, blank=True)
+    # the audit event ``credit_rules_evaluated`` that carries this evaluation's proof (rule set
+    # versions, rules, outcomes, the facts' salted commitment) onto the ledger (pull_audit_events)
+    audit_event_id = models.PositiveBigIntegerField(null=True, blank=True)
     pending_material = models.CharField(max_length=200, blank=True, help_text=_("容缺受理：待补的材料"))
     pending_material_id = models.PositiveBigIntegerField(null=True, blank=True)
     pending_resolved_at = models.DateTimeField(null=True, blank=True)
@@ -318,6 +325,13 @@ class CreditFinding(models.Model):
         ordering = ["evaluated_at", "id"]
         verbose_name = _("联合奖惩规则命中")
         verbose_name_plural = _("联合奖惩规则命中")
+
+    @property
+    def localized_reason(self) -> str:
+        """The reason in the language of the request: English when the rule gave one."""
+        from django.utils.translation import get_language
+
+        return self.reason_en if self.reason_en and (get_language() or "").startswith("en") else self.reason
 
 
 class RepairStatus(models.TextChoices):

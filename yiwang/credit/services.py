@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import record_audit, validate_applicant_id
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import facts_by_index
+from yiwang.credit.facts import evaluation_facts
 from yiwang.credit.models import (
     CommitmentStatus,
     CreditFinding,
@@ -45,7 +46,7 @@ from yiwang.credit.models import (
     SubjectKind,
 )
 from yiwang.credit.permissions import may_decide_repair, may_enter_records
-from yiwang.ledger.services import NewEntry, append_entries, commitment
+from yiwang.ledger.services import commitment
 
 PUBLISH_WITHIN_WORKING_DAYS = 7  # 双公示: within 7 working days of the decision
 # Publicity periods (公示期) and minimum periods before repair, in months, by kind and severity:
@@ -314,24 +315,33 @@ def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, 
     return version
 
 
+# The latest version of every active joint rule set, in one small query on each application; the
+# versions themselves (never changed once published: the admin only appends, and a set's key cannot
+# be edited) are built once per process and found again by everything that identifies them, so an
+# evaluation builds no ORM objects for them (an id reused by a test database cannot match stale data).
+_ACTIVE_VERSIONS_SQL = """
+SELECT v.id, v.digest, v.version, s.key FROM credit_jointruleversion v
+JOIN credit_jointruleset s ON s.id = v.rule_set_id
+WHERE s.is_active = %s
+  AND v.version = (SELECT MAX(w.version) FROM credit_jointruleversion w WHERE w.rule_set_id = v.rule_set_id)
+ORDER BY v.rule_set_id
+"""
+_versions: dict[tuple[int, str, int, str], JointRuleVersion] = {}
+_versions_lock = threading.Lock()
+
+
 def active_rule_versions() -> list[JointRuleVersion]:
     """The latest version of every active joint rule set."""
-    versions: dict[int, JointRuleVersion] = {}
-    # the DMN text is read only when this process has not compiled that version yet (joint._table)
-    for version in (JointRuleVersion.objects.filter(rule_set__is_active=True).select_related("rule_set")
-                    .defer("dmn_xml").order_by("rule_set_id", "-version")):
-        versions.setdefault(version.rule_set_id, version)
-    return list(versions.values())
-
-
-def item_facts(item: ServiceItem) -> dict[str, Any]:
-    row = (ServiceItem.objects.filter(pk=item.pk)
-           .values_list("department__code", "credit_policy__restricted", "credit_policy__category",
-                        "credit_policy__commitment_system", "credit_policy__tolerance_material").first())
-    department, restricted, category, commitment_system, tolerance = row or ("", None, None, None, None)
-    return {"code": item.code, "type": item.item_type, "department": department or "", "restricted": bool(restricted),
-            "category": category or "", "commitment_system": bool(commitment_system),
-            "tolerance_allowed": tolerance is not None}
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_VERSIONS_SQL, [True])
+        keys = [tuple(row) for row in cursor.fetchall()]
+    missing = [key[0] for key in keys if key not in _versions]
+    if missing:
+        # the DMN text is read only when this process has not compiled that version yet (joint._table)
+        loaded = JointRuleVersion.objects.filter(pk__in=missing).select_related("rule_set").defer("dmn_xml")
+        with _versions_lock:
+            _versions.update({(v.pk, v.digest, v.version, v.rule_set.key): v for v in loaded})
+    return [_versions[key] for key in keys if key in _versions]  # type: ignore[index]
 
 
 @dataclass
@@ -340,6 +350,7 @@ class FiredRule:
     rule_id: str
     outcome: str
     reason: str
+    reason_en: str = ""
 
 
 @dataclass
@@ -368,28 +379,47 @@ def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str,
     versions = active_rule_versions()
     if not versions:  # no joint rules configured: nothing to evaluate, nothing read
         return Evaluation(facts={})
-    facts = {"credit": facts_by_index(subject_kind, id_index, calendar.local_date(now)), "item": item_facts(item)}
+    facts = evaluation_facts(kind=subject_kind, id_index=id_index, today=calendar.local_date(now), item_id=item.pk,
+                             item_code=item.code, item_type=item.item_type)
     evaluation = Evaluation(facts=facts)
     for version in versions:
         evaluation.versions.append(version)
         for firing in joint.evaluate((version.pk, version.digest), lambda v=version: v.dmn_xml, facts):
-            evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason))
+            evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason, firing.reason_en))
     return evaluation
+
+
+def _proof(*, case_id: int, stage: str, facts_commitment: str, fired: list[tuple[JointRuleVersion, str, str]],
+           now: dt.datetime, unchanged_since: int | None = None) -> int:
+    """The proof of one evaluation, as one audit event that reaches the ledger with the audit stream
+    (``pull_audit_events`` commits the whole row, and ``verify_ledger`` reports a row changed after
+    it was logged): the rule set versions (key, number, digest prefix), the rules and outcomes that
+    fired, and ``facts = HMAC-SM3(salt, canonical JSON of the facts)``. Nothing personal."""
+    details: dict[str, Any] = {
+        "case": int(case_id), "stage": stage, "facts": facts_commitment,
+        "fired": [{"set": version.rule_set.key, "v": version.version, "digest": version.digest[:16], "rule": rule[:60],
+                   "outcome": outcome} for version, rule, outcome in fired][:20]}
+    if unchanged_since is not None:
+        details["unchanged_since"] = unchanged_since
+    return record_audit(actor=None, at=now, event_type="credit_rules_evaluated", subject_type="credit_evaluation",
+                        subject_id=case_id, details=details).pk
 
 
 def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: Evaluation, now: dt.datetime,
                     subject_kind: str = "", subject_number: str = "", subject_name: str = "",
                     department: Department | None = None, pending_material: tuple[int, str] | None = None,
                     ) -> list[CreditFinding]:
-    """Keep every firing on the case, and enter the evaluation on the ledger: the rule set version,
-    the rules that fired and their outcomes, and the facts as a salted commitment (HMAC-SM3). The
-    facts and the salt stay in ``CreditFinding``; nothing personal goes on the ledger. A
-    commitment outcome (告知承诺) records the subject's commitment, to be checked later.
+    """Keep every firing on the case, and its proof (``_proof``): which rule applied with which
+    facts can be shown later by whoever holds the facts and the salt, which stay in
+    ``CreditFinding``; nobody can read them from the log. A commitment outcome (告知承诺) records the
+    subject's commitment, to be checked later.
     Call inside the case's transaction; returns nothing written when nothing fired."""
     if not evaluation.fired:
         return []
     salt = secrets.token_bytes(16)
     facts_commitment = commitment(evaluation.facts, salt=salt)
+    audit_id = _proof(case_id=case_id, stage=stage, facts_commitment=facts_commitment, now=now,
+                      fired=[(f.version, f.rule_id, f.outcome) for f in evaluation.fired])
     findings = []
     commitment_record = None
     for fired in evaluation.fired:
@@ -398,21 +428,46 @@ def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: E
                                                 department, fired.reason, now)
         findings.append(CreditFinding(
             case_id=case_id, case_number=case_number or "", stage=stage, rule_version=fired.version,
-            rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, facts=evaluation.facts,
-            salt=salt.hex(), facts_commitment=facts_commitment, evaluated_at=now,
+            rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, reason_en=fired.reason_en,
+            facts=evaluation.facts, salt=salt.hex(), facts_commitment=facts_commitment, evaluated_at=now,
+            audit_event_id=audit_id,
             pending_material=pending_material[1] if pending_material and fired.outcome == Outcome.TOLERANCE else "",
             pending_material_id=pending_material[0] if pending_material and fired.outcome == Outcome.TOLERANCE else None,
             commitment_record=commitment_record if fired.outcome == Outcome.COMMITMENT else None))
-    payload = {"case": int(case_id), "stage": stage, "facts": facts_commitment,
-               "fired": [{"set": f.version.rule_set.key, "v": f.version.version, "digest": f.version.digest[:16],
-                          "rule": f.rule_id[:60], "outcome": f.outcome} for f in evaluation.fired][:20]}
-    created = CreditFinding.objects.bulk_create(findings)
-    positions = append_entries(entries=[NewEntry(kind="credit_finding", reference=f"case:{case_id}:{stage}:{created[0].pk}",
-                                                 payload=payload, salt=salt.hex())])
-    CreditFinding.objects.filter(pk__in=[f.pk for f in created]).update(ledger_index=positions.start)
-    for finding in created:
-        finding.ledger_index = positions.start
-    return created
+    return CreditFinding.objects.bulk_create(findings)
+
+
+def _signature(version_id: int, rule_id: str, outcome: str) -> tuple[int, str, str]:
+    return version_id, rule_id[:100], outcome
+
+
+def last_evaluation(case_id: int) -> list[CreditFinding]:
+    """The findings of the latest evaluation recorded on the case (one salt per evaluation)."""
+    latest = CreditFinding.objects.filter(case_id=case_id).order_by("-evaluated_at", "-id").only("salt").first()
+    if latest is None:
+        return []
+    return list(CreditFinding.objects.filter(case_id=case_id, salt=latest.salt).select_related("rule_version__rule_set")
+                .order_by("id"))
+
+
+def record_reevaluation(*, case_id: int, stage: str, evaluation: Evaluation, now: dt.datetime,
+                        **kwargs: Any) -> tuple[list[CreditFinding], list[CreditFinding]]:
+    """An evaluation again during the case (at a decision): firings are recorded again only when
+    the rules that fired, their outcomes or the facts changed since the case's last recorded
+    evaluation. Unchanged, only the proof is written (one audit event naming the rules, with the
+    same facts commitment and ``unchanged_since``), so the ledger still shows which rules applied
+    at this evaluation and with which facts, and the case is not flooded with copies.
+    Returns ``(new findings, the unchanged findings they repeat)``: one of them is empty."""
+    previous = last_evaluation(case_id) if evaluation.fired else []
+    same = bool(previous) and (
+        sorted(_signature(f.rule_version_id, f.rule_id, f.outcome) for f in previous)
+        == sorted(_signature(f.version.pk, f.rule_id, f.outcome) for f in evaluation.fired)
+        and previous[0].facts == evaluation.facts)
+    if not same:
+        return record_findings(case_id=case_id, stage=stage, evaluation=evaluation, now=now, **kwargs), []
+    _proof(case_id=case_id, stage=stage, facts_commitment=previous[0].facts_commitment, now=now,
+           fired=[(f.rule_version, f.rule_id, f.outcome) for f in previous], unchanged_since=previous[0].audit_event_id)
+    return [], previous
 
 
 def _commitment_for(case_id: int, case_number: str, kind: str, number: str, name: str, department: Department,

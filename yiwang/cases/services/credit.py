@@ -32,26 +32,47 @@ def tolerated_material(item: ServiceItem, evaluation: credit.Evaluation, missing
     return missing[0]
 
 
-def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
-                   pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
-    """Keep the firings (credit findings, ledger entry) and put each on the case's timeline."""
-    findings = credit.record_findings(
-        case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
-        subject_kind=case.applicant.kind, subject_number=case.applicant.id_number, subject_name=case.applicant.name,
-        department=case.department, pending_material=(pending.pk, pending.name) if pending is not None else None)
+def _rule_label(finding: CreditFinding) -> str:
+    return f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}"
+
+
+def _on_timeline(case: Case, findings: list[CreditFinding], *, stage: str, now: dt.datetime,
+                 department: Department | None) -> None:
     for finding in findings:
         audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
-                   credit_rule=f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}",
-                   credit_outcome=finding.outcome, reason=finding.reason, stage=stage,
-                   pending_material=finding.pending_material, ledger_index=finding.ledger_index)
+                   credit_rule=_rule_label(finding), credit_outcome=finding.outcome, reason=finding.reason,
+                   reason_en=finding.reason_en, stage=stage, pending_material=finding.pending_material,
+                   proof_audit_id=finding.audit_event_id)
+
+
+def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
+                   pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
+    """Keep the firings (credit findings and their proof) and put each on the case's timeline."""
+    findings = credit.record_findings(
+        case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
+        **_subject(case), pending_material=(pending.pk, pending.name) if pending is not None else None)
+    _on_timeline(case, findings, stage=stage, now=now, department=department)
     return findings
+
+
+def _subject(case: Case) -> dict:
+    return {"subject_kind": case.applicant.kind, "subject_number": case.applicant.id_number,
+            "subject_name": case.applicant.name, "department": case.department}
 
 
 def check_at_decision(case: Case, *, now: dt.datetime, department: Department | None) -> list[CreditFinding]:
     """Evaluate the joint rules again when a step is decided: the subject's credit may have changed
-    since submission (a new black-list entry, a repair)."""
-    return record_on_case(case, evaluate_for(case.item, case.applicant, now), stage=Stage.DECISION, now=now,
-                          department=department)
+    since submission (a new black-list entry, a repair). Firings are recorded again only when the
+    rules, their outcomes or the facts changed; otherwise the timeline gets one line saying the
+    same rules applied (the proof of this evaluation is written all the same)."""
+    findings, unchanged = credit.record_reevaluation(
+        case_id=case.pk, case_number=case.number or "", stage=Stage.DECISION,
+        evaluation=evaluate_for(case.item, case.applicant, now), now=now, **_subject(case))
+    _on_timeline(case, findings, stage=Stage.DECISION, now=now, department=department)
+    if unchanged:
+        audit_case(case, actor=None, at=now, event_type="case_credit_rules_unchanged", department=department,
+                   credit_rule="、".join(_rule_label(f) for f in unchanged), stage=Stage.DECISION)
+    return findings
 
 
 def record_decision(case: Case, *, now: dt.datetime) -> None:
