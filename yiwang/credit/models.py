@@ -215,6 +215,9 @@ class ItemCreditPolicy(models.Model):
     category = models.CharField(_("领域"), max_length=40, blank=True)
     commitment_system = models.BooleanField(_("告知承诺制"), default=False)
     commitment_check_days = models.PositiveIntegerField(_("承诺核查期限（工作日）"), default=20)
+    repairs = models.BooleanField(
+        _("信用修复事项"), default=False,
+        help_text=_("该事项的办件是信用修复申请：申请时核对修复对象是否可修复，办结时由审批决定修复或不予修复"))
     tolerance_material = models.ForeignKey("catalog.Material", null=True, blank=True, on_delete=models.SET_NULL,
                                            related_name="+", verbose_name=_("可容缺的材料"),
                                            help_text=_("容缺受理时允许后补的一项材料"))
@@ -338,6 +341,7 @@ class RepairStatus(models.TextChoices):
     PENDING = "pending", _("待来源部门审核")
     APPROVED = "approved", _("已修复")
     REFUSED = "refused", _("不予修复")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class RepairRequest(models.Model):
@@ -350,6 +354,7 @@ class RepairRequest(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("审核部门（来源部门）"))
     case_id = models.PositiveBigIntegerField(null=True, blank=True)
+    case_number = models.CharField(_("办件编号"), max_length=32, blank=True, default="")
     statement = models.TextField(_("修复申请说明"))
     status = models.CharField(max_length=10, choices=RepairStatus.choices, default=RepairStatus.PENDING)
     decision_note = models.TextField(blank=True)

@@ -32,6 +32,7 @@ from yiwang.credit.models import (
     CreditHistory,
     CreditRecord,
     CreditSubject,
+    ItemCreditPolicy,
     JointRuleSet,
     JointRuleVersion,
     ListEntry,
@@ -499,7 +500,8 @@ def resolve_pending_material(*, case_id: int, material_ids: set[int], now: dt.da
 # ----------------------------------------------------------------------------------------- repair
 
 
-def _repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.date) -> None:
+def check_repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.date) -> None:
+    """Refuse, naming why, a repair of an entry that is not repairable (yet): the one home of the rule."""
     if record is not None:
         if record.kind == RecordKind.ENFORCEMENT:
             raise InvalidInput(Code.NOT_REPAIRABLE, _("被执行人信息由人民法院公布，不能在此修复。"))
@@ -527,7 +529,7 @@ def _repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.
 
 def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, statement: str,
                    record_id: int | None = None, list_entry_id: int | None = None, case_id: int | None = None,
-                   now: dt.datetime | None = None) -> RepairRequest:
+                   case_number: str = "", now: dt.datetime | None = None) -> RepairRequest:
     """A subject applies for credit repair of one record or black-list entry (from the case of the
     repair item). Refused, with the reason, when the entry is not repairable (yet)."""
     now = now or timezone.now()
@@ -539,13 +541,14 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
     entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first() if list_entry_id else None
     if record is None and entry is None:
         raise NotFound(Code.NOT_REPAIRABLE, _("该主体没有这条记录。"))
-    _repairable(record, entry, calendar.local_date(now))
+    check_repairable(record, entry, calendar.local_date(now))
     department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
     with transaction.atomic():
         if RepairRequest.objects.filter(record=record, list_entry=entry, status=RepairStatus.PENDING).exists():
             raise InvalidInput(Code.REPAIR_STATE, _("该记录已有待审核的修复申请。"))
         repair = RepairRequest.objects.create(subject=subject, record=record, list_entry=entry, department=department,
-                                              case_id=case_id, statement=statement.strip(), requested_at=now,
+                                              case_id=case_id, case_number=case_number[:32],
+                                              statement=statement.strip(), requested_at=now,
                                               requested_by=_user(actor))
         CreditHistory.objects.create(subject=subject, record=record, list_entry=entry, event="repair_requested",
                                      at=now, actor=_user(actor), note=f"repair:{repair.pk}")
@@ -555,14 +558,17 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
 
 
 def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, note: str = "",
-                  now: dt.datetime | None = None) -> RepairRequest:
-    """The source department approves (publicity ends early, history appended) or refuses a repair."""
+                  now: dt.datetime | None = None, decided_in_case: bool = False) -> RepairRequest:
+    """The source department approves (publicity ends early, history appended) or refuses a repair.
+    ``decided_in_case``: the decision is the last approval step of the repair's own case, whose
+    workflow has already checked that ``actor`` holds that step in the source department (the
+    case's item belongs to it: ``request_repair_in_case``)."""
     now = now or timezone.now()
     with transaction.atomic():
         repair = RepairRequest.objects.select_for_update().filter(pk=repair_id).first()
         if repair is None:
             raise NotFound(Code.REPAIR_STATE, _("没有这项修复申请。"))
-        if not may_decide_repair(actor, repair.department):
+        if not decided_in_case and not may_decide_repair(actor, repair.department):
             raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("信用修复由来源部门审核。"))
         if repair.status != RepairStatus.PENDING:
             raise InvalidInput(Code.REPAIR_STATE, _("该修复申请已审核（%(s)s）。") % {"s": repair.get_status_display()})
@@ -570,7 +576,7 @@ def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, not
             raise InvalidInput(Code.REPAIR_STATE, _("不予修复时须写明理由。"))
         today = calendar.local_date(now)
         if approve:
-            _repairable(repair.record, repair.list_entry, today)
+            check_repairable(repair.record, repair.list_entry, today)
             if repair.record is not None:
                 CreditRecord.objects.filter(pk=repair.record_id).update(status=RecordStatus.REPAIRED, ended_on=today)
             else:
@@ -584,4 +590,89 @@ def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, not
         record_audit(actor=actor, at=now, event_type="credit_repair_approved" if approve else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
                      details={"subject": repair.subject.public_code})
+    return repair
+
+
+# ----------------------------------------------------------------------------------------- repair as a case
+# A subject applies for repair through a case of a repair item (``ItemCreditPolicy.repairs``) of the
+# source department: ``cases`` calls ``request_repair_in_case`` inside the submission's transaction
+# (a refusal refuses the application, with the reason) and ``decide_repair_in_case`` when the case is
+# decided (approved: the repair is approved; rejected: refused with the decider's reason), or
+# ``close_repair_in_case`` when the case ends without a decision (refused at the window, withdrawn).
+
+REPAIR_TARGET_FIELD = "credit_entry"  # the form field naming what to repair: R<record id> or L<list entry id>
+REPAIR_STATEMENT_FIELD = "repair_statement"  # the form field with the applicant's statement
+
+
+def repair_target(target: CreditRecord | ListEntry) -> str:
+    """The number an applicant quotes for a record or a list entry to repair (shown on 我的信用)."""
+    return f"{'R' if isinstance(target, CreditRecord) else 'L'}{target.pk}"
+
+
+def _parse_target(value: str) -> tuple[int | None, int | None]:
+    value = (value or "").strip().upper()
+    if len(value) < 2 or value[0] not in "RL" or not value[1:].isdigit() or len(value) > 12:
+        raise InvalidInput(Code.NOT_REPAIRABLE,
+                           _("请填写要修复的记录编号（在“我的信用”页面每条可修复记录旁显示，如 R12 或 L3）。"),
+                           {"field": REPAIR_TARGET_FIELD})
+    number = int(value[1:])
+    return (number, None) if value[0] == "R" else (None, number)
+
+
+def request_repair_in_case(*, actor: AbstractBaseUser | None, item: ServiceItem, applicant: Applicant,
+                           form_data: dict[str, Any], case_id: int, case_number: str,
+                           now: dt.datetime) -> RepairRequest | None:
+    """The repair request of a case of a repair item, or None when the item is not one. Refused,
+    naming why, when the entry is not the applicant's, not repairable (yet), or filed by another
+    department than the one the item belongs to."""
+    if not ItemCreditPolicy.objects.filter(item_id=item.pk, repairs=True).exists():
+        return None
+    subject = find_subject(*subject_of_applicant(applicant))
+    if subject is None:
+        raise NotFound(Code.SUBJECT_NOT_FOUND, _("信用档案中没有申请人的记录，没有需要修复的失信信息。"))
+    record_id, entry_id = _parse_target(str(form_data.get(REPAIR_TARGET_FIELD, "")))
+    record = CreditRecord.objects.filter(pk=record_id, subject=subject).select_related("source_department").first() \
+        if record_id else None
+    entry = ListEntry.objects.filter(pk=entry_id, subject=subject).select_related("department").first() \
+        if entry_id else None
+    if record is None and entry is None:
+        raise NotFound(Code.NOT_REPAIRABLE, _("申请人的信用档案中没有编号为 %(no)s 的记录。")
+                       % {"no": str(form_data.get(REPAIR_TARGET_FIELD, ""))[:12]})
+    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
+    if department.pk != item.department_id:
+        raise InvalidInput(Code.NOT_SOURCE_DEPARTMENT,
+                           _("该记录由%(dept)s认定，信用修复须向%(dept)s申请（办理%(dept)s的信用修复事项）。")
+                           % {"dept": department.name})
+    return request_repair(actor=actor, subject=subject, statement=str(form_data.get(REPAIR_STATEMENT_FIELD, "")),
+                          record_id=record_id, list_entry_id=entry_id, case_id=case_id, case_number=case_number,
+                          now=now)
+
+
+def decide_repair_in_case(*, actor: AbstractBaseUser, case_id: int, approve: bool, note: str,
+                          now: dt.datetime) -> RepairRequest | None:
+    """The repair case was decided: approve or refuse its repair (None: the case has none)."""
+    repair = RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING).only("pk").first()
+    if repair is None:
+        return None
+    return decide_repair(actor=actor, repair_id=repair.pk, approve=approve, note=note, now=now, decided_in_case=True)
+
+
+def close_repair_in_case(*, actor: AbstractBaseUser | None, case_id: int, reason: str, withdrawn: bool,
+                         now: dt.datetime) -> RepairRequest | None:
+    """The repair case ended without a decision on the merits: refused at the window (with its
+    reason) or withdrawn by the applicant. The request is closed, the history says so."""
+    with transaction.atomic():
+        repair = RepairRequest.objects.select_for_update().filter(case_id=case_id, status=RepairStatus.PENDING).first()
+        if repair is None:
+            return None
+        repair.status = RepairStatus.WITHDRAWN if withdrawn else RepairStatus.REFUSED
+        repair.decision_note = (reason or "").strip()[:1000]
+        repair.decided_at, repair.decided_by = now, _user(actor)
+        repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
+        CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
+                                     event="repair_withdrawn" if withdrawn else "repair_refused", at=now,
+                                     actor=_user(actor), note=repair.decision_note[:500])
+        record_audit(actor=actor, at=now, event_type="credit_repair_withdrawn" if withdrawn else "credit_repair_refused",
+                     subject_type="credit_repair", subject_id=repair.pk, details={"subject": repair.subject.public_code,
+                                                                                  "case_id": case_id})
     return repair

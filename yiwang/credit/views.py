@@ -29,7 +29,9 @@ def my_credit(request: HttpRequest) -> HttpResponse:
     """我的信用: the signed-in applicant's level, lists and records, and the report to download."""
     subject = _own_subject(request)
     view = selectors.subject_view(subject, timezone.now()) if subject is not None else None
-    return render(request, "credit/my_credit.html", {"view": view, "has_applicant": hasattr(request.user, "applicant")})
+    return render(request, "credit/my_credit.html", {
+        "view": view, "has_applicant": hasattr(request.user, "applicant"),
+        "repair_options": selectors.repair_options(view) if view is not None else []})
 
 
 @login_required

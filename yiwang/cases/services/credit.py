@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser
+
 from yiwang.cases.models import Case, Outcome
 from yiwang.cases.services.common import audit_case
 from yiwang.catalog.models import ItemType, Material, ServiceItem
@@ -75,16 +77,39 @@ def check_at_decision(case: Case, *, now: dt.datetime, department: Department | 
     return findings
 
 
-def record_decision(case: Case, *, now: dt.datetime) -> None:
-    """A licence granted in Yiwang flows into the register as an administrative-licence record
-    (双公示) without re-typing. Penalties are not decided in Yiwang's cases today (no item type for
-    them); ``credit.services.record_from_decision`` takes them when they are."""
+def repair_at_submission(case: Case, *, actor: AbstractBaseUser | None, now: dt.datetime) -> None:
+    """信用修复 as a case: a case of a repair item files its repair request, inside the submission's
+    transaction; an entry that is not repairable refuses the application with the reason."""
+    repair = credit.request_repair_in_case(actor=actor, item=case.item, applicant=case.applicant,
+                                           form_data=case.form_data or {}, case_id=case.pk,
+                                           case_number=case.number or "", now=now)
+    if repair is not None:
+        audit_case(case, actor=actor, at=now, event_type="case_credit_repair_requested",
+                   credit_rule=credit.repair_target(repair.record or repair.list_entry))
+
+
+def record_decision(case: Case, *, now: dt.datetime, actor: AbstractBaseUser | None = None, note: str = "") -> None:
+    """A decision flows into the register: a licence granted in Yiwang as an administrative-licence
+    record (双公示) without re-typing; a repair case's decision approves or refuses its repair
+    (with the decider's reason). Penalties are not decided in Yiwang's cases today (no item type
+    for them); ``credit.services.record_from_decision`` takes them when they are."""
+    if actor is not None:
+        repair = credit.decide_repair_in_case(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
+                                              note=note, now=now)
+        if repair is not None:
+            audit_case(case, actor=actor, at=now, event_type="case_credit_repair_decided",
+                       outcome=repair.status, reason=repair.decision_note[:500])
     if case.item.item_type != ItemType.LICENSING or case.outcome != Outcome.APPROVED:
         return
     credit.record_from_decision(
         applicant=case.applicant, department=case.department, kind=RecordKind.LICENCE,
         title=f"{case.item.name}（准予许可）"[:300], basis=case.item.legal_basis or case.item.name,
         decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "")
+
+
+def repair_closed(case: Case, *, actor: AbstractBaseUser | None, reason: str, withdrawn: bool, now: dt.datetime) -> None:
+    """The case ended before a decision (refused at the window, withdrawn): its repair request closes."""
+    credit.close_repair_in_case(actor=actor, case_id=case.pk, reason=reason, withdrawn=withdrawn, now=now)
 
 
 def findings_of(case: Case) -> list[CreditFinding]:

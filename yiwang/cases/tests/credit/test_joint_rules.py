@@ -17,11 +17,11 @@ from yiwang.cases.selectors import case_timeline
 from yiwang.catalog.models import Material
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.errors import InvalidInput
+from yiwang.core.models import AuditEvent
 from yiwang.credit import services
 from yiwang.credit.facts import subject_facts
 from yiwang.credit.models import CommitmentStatus, CreditFinding, CreditRecord, ItemCreditPolicy, RecordKind
 from yiwang.credit.tests.conftest import RULES, company, credit_officer, list_entry, penalty
-from yiwang.core.models import AuditEvent
 from yiwang.ledger.models import LedgerEntry
 from yiwang.ledger.services import AUDIT_FIELDS, append_audit_events, audit_record, commitment, run_verification
 from yiwang.testing import case_factories
