@@ -19,6 +19,7 @@ from yiwang.credit.facts import facts_by_index, level_from_facts, status_from_fa
 from yiwang.credit.models import (
     CreditHistory,
     CreditRecord,
+    CreditResource,
     CreditSubject,
     ItemCreditPolicy,
     ListEntry,
@@ -161,3 +162,22 @@ def repair_options(view: SubjectView) -> list[RepairOption]:
         options.append(RepairOption(target, repair_target(target), not why_not, why_not, items.get(department_id, ""),
                                     pending.get((target.pk, None) if is_record else (None, target.pk))))
     return options
+
+
+def datasets_to_import(actor: Any) -> list[Any]:
+    """Versions of credit resources not yet turned into records, of the departments ``actor`` may
+    import for (held ones included, to say they wait for the steward), newest first."""
+    from yiwang.credit.permissions import may_enter_records
+    from yiwang.exchange.models import Dataset, DatasetStatus
+    from yiwang.exchange.permissions import is_steward
+
+    sources = CreditResource.objects.select_related("resource__provider")
+    out: list[Dataset] = []
+    for source in sources:
+        provider = source.resource.provider
+        if not (is_steward(actor, provider) or may_enter_records(actor, provider)):
+            continue
+        out += list(Dataset.objects.filter(resource=source.resource, version__gt=source.imported_version,
+                                           status__in=[DatasetStatus.LOADED, DatasetStatus.HELD])
+                    .select_related("resource__provider").order_by("-version")[:20])
+    return out
