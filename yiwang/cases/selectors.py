@@ -206,6 +206,9 @@ EVENT_LABELS = {
     "case_process_migrated": gettext_lazy("管理员迁移到新的流程版本"),
     "case_credit_rule_fired": gettext_lazy("联合奖惩规则命中"),
     "case_credit_rules_unchanged": gettext_lazy("联合奖惩规则复核：命中规则和信用事实未变"),
+    "case_credit_repair_requested": gettext_lazy("信用修复申请已登记，待来源部门审核"),
+    "case_credit_repaired": gettext_lazy("准予信用修复：提前结束公示（原记录保留）"),
+    "case_credit_repair_refused": gettext_lazy("不予信用修复"),
     "case_instant_blocked_by_credit": gettext_lazy("因信用状况不适用秒批，转人工办理"),
     "case_pending_material_supplied": gettext_lazy("容缺材料已补齐"),
 }

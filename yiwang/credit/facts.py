@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from yiwang.credit.models import CreditSubject
 
@@ -155,29 +156,29 @@ def level_from_facts(facts: dict[str, Any]) -> Level:
     B — recorded, and none of the above.
     Not recorded: no level (``None``): the absence of records is not good credit."""
     if not facts.get("recorded"):
-        return Level(None, LEVEL_RULES_VERSION, ["未建档：信用档案中没有该主体的记录"])
+        return Level(None, LEVEL_RULES_VERSION, [_("未建档：信用档案中没有该主体的记录")])
     reasons: list[str] = []
     if facts["black_listed"]:
-        reasons.append("在失信惩戒名单期内")
+        reasons.append(_("在失信惩戒名单期内"))
     if facts["enforcement"]:
-        reasons.append("被执行人记录公示中")
+        reasons.append(_("被执行人记录公示中"))
     if facts["serious_penalties"]:
-        reasons.append("严重失信行政处罚公示中")
+        reasons.append(_("严重失信行政处罚公示中"))
     if reasons:
         return Level("D", LEVEL_RULES_VERSION, reasons)
     if facts["penalties_12m"]:
-        reasons.append(f"近 12 个月行政处罚 {facts['penalties_12m']} 次")
+        reasons.append(_("近 12 个月行政处罚 %(n)s 次") % {"n": facts["penalties_12m"]})
     if facts["broken_commitments"]:
-        reasons.append(f"近 24 个月未履行信用承诺 {facts['broken_commitments']} 次")
+        reasons.append(_("近 24 个月未履行信用承诺 %(n)s 次") % {"n": facts["broken_commitments"]})
     if reasons:
         return Level("C", LEVEL_RULES_VERSION, reasons)
     if facts["red_listed"]:
-        reasons.append("在守信激励名单期内")
+        reasons.append(_("在守信激励名单期内"))
     if facts["honours_36m"]:
-        reasons.append(f"近 36 个月表彰奖励 {facts['honours_36m']} 次")
+        reasons.append(_("近 36 个月表彰奖励 %(n)s 次") % {"n": facts["honours_36m"]})
     if reasons:
         return Level("A", LEVEL_RULES_VERSION, reasons)
-    return Level("B", LEVEL_RULES_VERSION, ["有档案，无失信记录，无守信激励"])
+    return Level("B", LEVEL_RULES_VERSION, [_("有档案，无失信记录，无守信激励")])
 
 
 def status_from_facts(facts: dict[str, Any]) -> str:

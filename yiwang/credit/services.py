@@ -373,6 +373,10 @@ class Evaluation:
     def reasons(self, *outcomes: str) -> list[str]:
         return [f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
 
+    def reasons_en(self, *outcomes: str) -> list[str]:
+        """The same reasons in English (a rule without ``reason_en`` gives its Chinese reason)."""
+        return [f.reason_en or f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
+
 
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads

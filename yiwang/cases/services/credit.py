@@ -14,7 +14,7 @@ from yiwang.cases.services.common import audit_case
 from yiwang.catalog.models import ItemType, Material, ServiceItem
 from yiwang.core.models import Applicant, Department
 from yiwang.credit import services as credit
-from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, Stage
+from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, RepairStatus, Stage
 from yiwang.credit.models import Outcome as CreditOutcome
 
 
@@ -97,8 +97,9 @@ def record_decision(case: Case, *, now: dt.datetime, actor: AbstractBaseUser | N
         repair = credit.decide_repair_in_case(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
                                               note=note, now=now)
         if repair is not None:
-            audit_case(case, actor=actor, at=now, event_type="case_credit_repair_decided",
-                       outcome=repair.status, reason=repair.decision_note[:500])
+            audit_case(case, actor=actor, at=now, reason=repair.decision_note[:500],
+                       event_type="case_credit_repaired" if repair.status == RepairStatus.APPROVED
+                       else "case_credit_repair_refused")
     if case.item.item_type != ItemType.LICENSING or case.outcome != Outcome.APPROVED:
         return
     credit.record_from_decision(

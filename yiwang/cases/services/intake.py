@@ -372,7 +372,9 @@ def submit_application(
             if item.instant_rules_id and channel == Channel.ONLINE:
                 if evaluation.blocks_instant:
                     audit_case(case, actor=None, at=now, event_type="case_instant_blocked_by_credit",
-                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300])
+                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300],
+                               reason_en="; ".join(evaluation.reasons_en(CreditOutcome.MANUAL_REVIEW,
+                                                                         CreditOutcome.NO_INSTANT))[:300])
                 else:
                     decide_instantly(case=case, now=now)
     except IntegrityError:

@@ -93,7 +93,7 @@ def test_an_approved_repair_case_ends_the_penalty_publicity_early_and_appends_th
     assert subject_facts(record.subject, TODAY)["penalties_12m"] == 0
     # and the case's timeline tells the applicant
     timeline = case_timeline(case, viewer=user)
-    assert [t.event_type for t in timeline].count("case_credit_repair_decided") == 1
+    assert [t.event_type for t in timeline].count("case_credit_repaired") == 1
 
 
 def test_a_refused_repair_case_records_the_reason_and_keeps_the_record_in_publicity(world):
@@ -104,6 +104,8 @@ def test_a_refused_repair_case_records_the_reason_and_keeps_the_record_in_public
     assert case.outcome == Outcome.DENIED
     repair = RepairRequest.objects.get(case_id=case.pk)
     assert repair.status == RepairStatus.REFUSED and repair.decision_note == "罚款尚未缴清"
+    refused = [t for t in case_timeline(case, viewer=user) if t.event_type == "case_credit_repair_refused"]
+    assert len(refused) == 1 and refused[0].details["reason"] == "罚款尚未缴清"
     record.refresh_from_db()
     assert record.status == RecordStatus.IN_FORCE and record.ended_on is None
     assert CreditHistory.objects.filter(record=record, event="repair_refused", note="罚款尚未缴清").exists()
