@@ -113,7 +113,8 @@ def test_a_held_dataset_is_turned_into_records_from_the_page_once_its_steward_co
     page = client.get("/credit/datasets/").content.decode()
     assert f'id="dataset-{dataset.pk}"' in page and "待数据管理员确认" in page
     response = client.post("/credit/datasets/", {"dataset": str(dataset.pk)}, follow=True)
-    assert "待数据管理员确认" in response.content.decode() and not CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").exists()
+    assert "确认入库后才能转为信用记录" in response.content.decode()
+    assert not CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").exists()
     # once the steward has confirmed it, the credit officer turns it into records, audited
     confirm_dataset(actor=steward, dataset=dataset, reason="错码一行已知")
     response = client.post("/credit/datasets/", {"dataset": str(dataset.pk)}, follow=True)

@@ -215,9 +215,25 @@ def test_an_unchanged_firing_is_not_recorded_again_at_each_decision_but_its_proo
     assert proofs[1].details["facts"] == proofs[0].details["facts"]
     assert proofs[1].details["unchanged_since"] == proofs[0].pk
     assert proofs[1].details["fired"] == proofs[0].details["fired"]
-    # when the facts change (a penalty meanwhile), the next decision records the firings again
-    penalty(firm, days_ago=5, number="罚新")
+    # when a fact changes but the same rule fires (a licence entered meanwhile), the next decision
+    # records the firing again, with the new facts
+    services.add_record(actor=None, check_permission=False, subject_kind=firm.kind, subject_number=firm.id_number,
+                        subject_name=firm.name, department=food_item.department,
+                        data=services.RecordInput(kind=RecordKind.LICENCE, title="食品经营许可", basis="《食品安全法》",
+                                                  decided_on=dt.date.today(), decision_no="许新"))
     decide_step(world, case, world.decider)
+    latest = CreditFinding.objects.get(case_id=case.pk, stage="decision")
+    assert latest.outcome == "manual_review" and latest.facts["credit"]["licences"] == 1
+    assert [t.event_type for t in case_timeline(case)].count("case_credit_rule_fired") == 2
+
+
+def test_a_changed_outcome_at_a_decision_is_recorded_again(world, joint_rules, food_item):
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    case = submit(user, firm, food_item)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    penalty(firm, days_ago=5, number="罚新")
+    decide_step(world, case, world.reviewer)
     latest = CreditFinding.objects.filter(case_id=case.pk, stage="decision")
     assert {f.outcome for f in latest} == {"manual_review", "no_instant"}
     assert latest[0].facts["credit"]["penalties_12m"] == 1
