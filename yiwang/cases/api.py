@@ -158,9 +158,13 @@ class CreditFindingOut(Schema):
     outcome: str
     outcome_label: str
     reason: str
+    reason_en: str = Field("", description="The rule's reason in English, when its table gives one (reason_en)")
     pending_material: str
     pending_resolved_at: dt.datetime | None
-    ledger_index: int | None
+    ledger_index: int | None = Field(None, description="Findings recorded before 2026-12: their own ledger entry")
+    proof_audit_id: int | None = Field(
+        None, description="The audit event credit_rules_evaluated carrying this evaluation's proof to the ledger "
+                          "(inclusion proof: /api/v1/ledger/proofs/inclusion?reference=audit:<id>)")
     evaluated_at: dt.datetime
 
 
@@ -375,8 +379,9 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
         "credit_findings": [
             {"stage": f.stage, "rule_set": f.rule_version.rule_set.key, "rule_set_version": f.rule_version.version,
              "rule_id": f.rule_id, "outcome": f.outcome, "outcome_label": str(f.get_outcome_display()),
-             "reason": f.reason, "pending_material": f.pending_material, "pending_resolved_at": f.pending_resolved_at,
-             "ledger_index": f.ledger_index, "evaluated_at": f.evaluated_at}
+             "reason": f.reason, "reason_en": f.reason_en, "pending_material": f.pending_material,
+             "pending_resolved_at": f.pending_resolved_at, "ledger_index": f.ledger_index,
+             "proof_audit_id": f.audit_event_id, "evaluated_at": f.evaluated_at}
             for f in credit_findings_of(case)
         ],
     }

@@ -15,8 +15,8 @@ from django.db.models import Case as DbCase
 from django.db.models import CharField, Count, Exists, F, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
@@ -205,6 +205,10 @@ EVENT_LABELS = {
     "case_process_moved": gettext_lazy("管理员调整审批环节"),
     "case_process_migrated": gettext_lazy("管理员迁移到新的流程版本"),
     "case_credit_rule_fired": gettext_lazy("联合奖惩规则命中"),
+    "case_credit_rules_unchanged": gettext_lazy("联合奖惩规则复核：命中规则和信用事实未变"),
+    "case_credit_repair_requested": gettext_lazy("信用修复申请已登记，待来源部门审核"),
+    "case_credit_repaired": gettext_lazy("准予信用修复：提前结束公示（原记录保留）"),
+    "case_credit_repair_refused": gettext_lazy("不予信用修复"),
     "case_instant_blocked_by_credit": gettext_lazy("因信用状况不适用秒批，转人工办理"),
     "case_pending_material_supplied": gettext_lazy("容缺材料已补齐"),
 }
@@ -243,6 +247,8 @@ def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list
                                                                "responsible", "credit_rule", "credit_outcome",
                                                                "pending_material", "stage")
                    and k not in hidden.get(e.event_type, ())}
+        if e.details.get("reason_en") and (get_language() or "").startswith("en"):
+            details["reason"] = e.details["reason_en"]  # a rule's reason configured in both languages
         if "step" in details:
             details["step"] = step_label(str(details["step"]))
         if isinstance(details.get("next_steps"), list):

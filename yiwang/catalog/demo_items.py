@@ -228,6 +228,17 @@ item("SCJG", 16, "广告发布登记", FIL, ORG, 10, 3, FULL, "two_step",
      conditions="广播电台、电视台、报刊出版单位从事广告发布业务的，具有直接发布广告的媒介和专门从事广告业务的机构及人员。",
      basis="《中华人民共和国广告法》《广告发布登记管理规定》")
 
+# 信用修复 as a case (yiwang.credit: the credit demo marks it as the department's repair item)
+item("SCJG", 17, "信用修复（行政处罚信息、严重违法失信名单）", OTHER, BOTH, 15, 10, FULL, "credit_repair",
+     keywords="信用修复 失信 黑名单 移出名单 行政处罚信息 提前停止公示 信用中国",
+     materials=["E:信用修复申请书|pdf", "E:守信承诺书|pdf",
+                "E:已履行行政处罚决定的证明材料|pdf,jpg,png|罚款缴纳凭证、整改情况说明等", "$agent"],
+     form=["credit_entry:修复对象编号（见“我的信用”，如 R12、L3）:text",
+           "repair_statement:修复申请说明（失信行为已纠正、义务已履行的情况）:textarea", "$phone"],
+     conditions="行政处罚信息公示满最短公示期（一般失信 3 个月，严重失信 12 个月），已履行行政处罚决定规定的义务、"
+                "纠正违法行为，并作出守信承诺；被执行人信息由人民法院公布，不在此修复。",
+     basis="《市场监督管理信用修复管理办法》《失信行为纠正后的信用信息修复管理办法（试行）》")
+
 # ---------------------------------------------------------------- 公安 GA
 item("GA", 1, "居住证签注", CONF, PERSON, 15, 1, FULL, "one_step",
      keywords="居住证 续签 签注 暂住证 居住证年审",

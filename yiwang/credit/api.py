@@ -11,13 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from yiwang.core.bounds import DbId
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.models import Department
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.credit import permissions, selectors, services
 from yiwang.credit.errors import CreditErrorCode as Code
+from yiwang.credit.ingest import import_credit_dataset
 from yiwang.credit.models import CreditReport, CreditSubject
 from yiwang.credit.report import issue_report, signed_pdf, verify_report
+from yiwang.exchange.models import Dataset
 
 router = Router(tags=["credit"])
 
@@ -206,6 +209,28 @@ def credit_verify_report(request: HttpRequest, number: str) -> dict[str, Any]:
         raise NotFound(Code.SUBJECT_NOT_FOUND, _("没有这个编号的信用报告。"))
     return {"number": report.number, "valid": verify_report(report), "subject_code": report.subject.public_code,
             "subject_name": report.subject.name, "level": report.body.get("level"), "issued_at": report.issued_at}
+
+
+class CreditImportOut(Schema):
+    dataset: int
+    version: int
+    created: int
+    skipped: int
+    rejected_count: int
+    rejected: list[dict[str, str]] = Field(default_factory=list, description="Up to 100 rows not converted, with why")
+
+
+@router.post("/credit/datasets/{dataset_id}/import", response={200: CreditImportOut, **ERRORS})
+def credit_import_dataset(request: HttpRequest, dataset_id: DbId) -> dict[str, Any]:
+    """Turn a loaded version of a credit resource into records (a held one once its steward has
+    confirmed it): the providing department's steward or credit staff."""
+    dataset = Dataset.objects.select_related("resource__provider").filter(pk=dataset_id).first()
+    if dataset is None:
+        raise NotFound(Code.INGEST_REJECTED, _("没有这个数据集版本。"))
+    result = import_credit_dataset(actor=request.user, dataset=dataset)
+    return {"dataset": dataset.pk, "version": dataset.version, "created": result.created, "skipped": result.skipped,
+            "rejected_count": result.rejected_count,
+            "rejected": [{k: str(v) for k, v in row.items()} for row in result.rejected]}
 
 
 @router.post("/credit/records", response={201: CreditCreatedOut, **ERRORS})

@@ -21,6 +21,7 @@ from yiwang.ledger.witness import add_witness
 
 RULES = Path(__file__).resolve().parent / "rules"
 FOOD_ITEM = "食品经营许可"
+REPAIR_ITEM = "信用修复（行政处罚信息、严重违法失信名单）"
 WITNESSES = ("SCJG", "SW", "GA")
 CREDIT_OFFICERS = ("scjg_steward", "sw_steward")
 CREDIT_PERMISSIONS = ("add_creditrecord", "view_creditsubject", "change_repairrequest")
@@ -46,6 +47,10 @@ def seed_credit(*, today: dt.date | None = None) -> dict[str, Any]:
         ItemCreditPolicy.objects.update_or_create(item=food, defaults={
             "restricted": True, "category": "食品", "commitment_system": True, "tolerance_material": tolerance})
     publish_credit_resource(actor=None, department=scjg, code="SCJG_XYXX", name="市场监管信用信息（双公示）")
+    # 信用修复 as a case: 市场监管局's repair item (its own BPMN, catalog/processes/credit_repair.bpmn)
+    repair_item = ServiceItem.objects.filter(name=REPAIR_ITEM, department=scjg).first()
+    if repair_item is not None:
+        ItemCreditPolicy.objects.update_or_create(item=repair_item, defaults={"repairs": True})
 
     black, red = demo_companies()
     year = today.year
@@ -57,6 +62,14 @@ def seed_credit(*, today: dt.date | None = None) -> dict[str, Any]:
                                       basis="《中华人民共和国食品安全法》第一百二十四条",
                                       decided_on=today - dt.timedelta(days=60), decision_no=f"县市监罚〔{year}〕17号",
                                       severity=Severity.SERIOUS))
+    # a general penalty past its minimum publicity (3 months): repairable, through the repair item
+    if not CreditRecord.objects.filter(source_department=scjg, decision_no=f"县市监罚〔{year}〕9号").exists():
+        services.add_record(
+            actor=None, check_permission=False, subject_kind="org", subject_number=black["id_number"],
+            subject_name=black["name"], department=scjg,
+            data=services.RecordInput(kind=RecordKind.PENALTY, title="未按规定公示年度报告，警告",
+                                      basis="《企业信息公示暂行条例》第十条", decided_on=today - dt.timedelta(days=150),
+                                      decision_no=f"县市监罚〔{year}〕9号", severity=Severity.GENERAL))
     subject = services.ensure_subject(kind="org", id_number=black["id_number"], name=black["name"], department=None)
     if not ListEntry.objects.filter(subject=subject, kind=ListKind.BLACK).exists():
         services.add_list_entry(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from yiwang.credit.models import CreditSubject
 
@@ -87,14 +88,25 @@ GROUP BY s.id
 """
 
 
-def facts_by_index(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
-    """The facts of the subject filed under this blind index on ``today``, in one query; a subject
-    the register does not know has ``recorded: false`` (and no level), never a clean record."""
-    with connection.cursor() as cursor:
-        cursor.execute(_FACTS_SQL, {"d": today, "y1": _months_before(today, 12), "y2": _months_before(today, 24),
-                                    "y3": _months_before(today, 36), "kind": kind, "index": id_index})
-        row = cursor.fetchone()
-    if row is None:
+# What joint rules read at an application, in one statement: the item's credit settings and the
+# subject's facts (the facts statement above as a derived table, empty when the subject has no file).
+_EVALUATION_SQL = """
+SELECT d.code, p.restricted, p.category, p.commitment_system, p.tolerance_material_id, f.*
+FROM catalog_serviceitem i
+JOIN core_department d ON d.id = i.department_id
+LEFT JOIN credit_itemcreditpolicy p ON p.item_id = i.id
+LEFT JOIN (""" + _FACTS_SQL + """) f ON 1 = 1
+WHERE i.id = %(item)s
+"""
+
+
+def _params(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
+    return {"d": today, "y1": _months_before(today, 12), "y2": _months_before(today, 24),
+            "y3": _months_before(today, 36), "kind": kind, "index": id_index}
+
+
+def _facts_from_row(row: Any) -> dict[str, Any]:
+    if row is None or row[0] is None:
         return dict(_NO_FILE)
     facts: dict[str, Any] = {
         "recorded": True, "black_listed": bool(row[1]), "red_listed": bool(row[2]), "penalties_12m": int(row[3]),
@@ -102,6 +114,30 @@ def facts_by_index(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
         "pending_commitments": int(row[7]), "honours_36m": int(row[8]), "licences": int(row[9])}
     facts["level"] = level_from_facts(facts).level
     return facts
+
+
+def evaluation_facts(*, kind: str, id_index: str, today: dt.date, item_id: int, item_code: str,
+                     item_type: str) -> dict[str, Any]:
+    """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts
+    (``facts_by_index``) and the item's credit settings (``ItemCreditPolicy``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_EVALUATION_SQL, {**_params(kind, id_index, today), "item": item_id})
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no service item {item_id}")
+    department, restricted, category, commitment_system, tolerance = row[:5]
+    return {"credit": _facts_from_row(row[5:]),
+            "item": {"code": item_code, "type": item_type, "department": department or "",
+                     "restricted": bool(restricted), "category": category or "",
+                     "commitment_system": bool(commitment_system), "tolerance_allowed": tolerance is not None}}
+
+
+def facts_by_index(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
+    """The facts of the subject filed under this blind index on ``today``, in one query; a subject
+    the register does not know has ``recorded: false`` (and no level), never a clean record."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FACTS_SQL, _params(kind, id_index, today))
+        return _facts_from_row(cursor.fetchone())
 
 
 def subject_facts(subject: CreditSubject | None, today: dt.date) -> dict[str, Any]:
@@ -120,29 +156,29 @@ def level_from_facts(facts: dict[str, Any]) -> Level:
     B — recorded, and none of the above.
     Not recorded: no level (``None``): the absence of records is not good credit."""
     if not facts.get("recorded"):
-        return Level(None, LEVEL_RULES_VERSION, ["未建档：信用档案中没有该主体的记录"])
+        return Level(None, LEVEL_RULES_VERSION, [_("未建档：信用档案中没有该主体的记录")])
     reasons: list[str] = []
     if facts["black_listed"]:
-        reasons.append("在失信惩戒名单期内")
+        reasons.append(_("在失信惩戒名单期内"))
     if facts["enforcement"]:
-        reasons.append("被执行人记录公示中")
+        reasons.append(_("被执行人记录公示中"))
     if facts["serious_penalties"]:
-        reasons.append("严重失信行政处罚公示中")
+        reasons.append(_("严重失信行政处罚公示中"))
     if reasons:
         return Level("D", LEVEL_RULES_VERSION, reasons)
     if facts["penalties_12m"]:
-        reasons.append(f"近 12 个月行政处罚 {facts['penalties_12m']} 次")
+        reasons.append(_("近 12 个月行政处罚 %(n)s 次") % {"n": facts["penalties_12m"]})
     if facts["broken_commitments"]:
-        reasons.append(f"近 24 个月未履行信用承诺 {facts['broken_commitments']} 次")
+        reasons.append(_("近 24 个月未履行信用承诺 %(n)s 次") % {"n": facts["broken_commitments"]})
     if reasons:
         return Level("C", LEVEL_RULES_VERSION, reasons)
     if facts["red_listed"]:
-        reasons.append("在守信激励名单期内")
+        reasons.append(_("在守信激励名单期内"))
     if facts["honours_36m"]:
-        reasons.append(f"近 36 个月表彰奖励 {facts['honours_36m']} 次")
+        reasons.append(_("近 36 个月表彰奖励 %(n)s 次") % {"n": facts["honours_36m"]})
     if reasons:
         return Level("A", LEVEL_RULES_VERSION, reasons)
-    return Level("B", LEVEL_RULES_VERSION, ["有档案，无失信记录，无守信激励"])
+    return Level("B", LEVEL_RULES_VERSION, [_("有档案，无失信记录，无守信激励")])
 
 
 def status_from_facts(facts: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core import calendar
-from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.errors import DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -34,6 +34,7 @@ from yiwang.credit.models import (
     Severity,
     SubjectKind,
 )
+from yiwang.credit.permissions import may_enter_records
 from yiwang.credit.services import (
     MIN_PUBLICITY_MONTHS,
     PUBLICITY_MONTHS,
@@ -56,7 +57,7 @@ from yiwang.exchange.models import (
     KeyKind,
     Sensitivity,
 )
-from yiwang.exchange.permissions import require_steward
+from yiwang.exchange.permissions import is_steward
 from yiwang.exchange.rows import unseal
 
 FIELDS: list[dict[str, Any]] = [
@@ -127,10 +128,17 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
     source = CreditResource.objects.filter(resource=resource).first()
     if source is None:
         raise InvalidInput(Code.INGEST_REJECTED, _("该资源不是信用信息归集资源。"), {"resource": resource.code})
-    require_steward(actor, resource.provider)
+    if not (is_steward(actor, resource.provider) or (actor is not None and may_enter_records(actor, resource.provider))):
+        raise Forbidden(Code.NOT_SOURCE_DEPARTMENT,
+                        _("只有%(dept)s的数据管理员或信用管理人员可以把该部门的数据集转为信用记录。")
+                        % {"dept": resource.provider.name}, {"department": resource.provider.code})
+    dataset.refresh_from_db(fields=["status"])
+    if dataset.status == DatasetStatus.HELD:
+        raise InvalidInput(Code.INGEST_REJECTED, _("该数据集版本待数据管理员确认（数据质量异常被暂扣），确认入库后才能转为信用记录。"),
+                           {"status": dataset.status})
     if dataset.status != DatasetStatus.LOADED:
         raise InvalidInput(Code.INGEST_REJECTED, _("数据集尚未入库（%(s)s），不能转为信用记录。")
-                           % {"s": dataset.get_status_display()})
+                           % {"s": dataset.get_status_display()}, {"status": dataset.status})
     now = now or timezone.now()
     today = calendar.local_date(now)
     department = resource.provider
@@ -204,3 +212,4 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
                      details={"resource": resource.code, "version": dataset.version, "created": outcome.created,
                               "skipped": outcome.skipped, "rejected": outcome.rejected_count})
     return outcome
+

@@ -6,7 +6,8 @@ The dialect is the one of ``yiwang.catalog.dmn`` (FEEL only, nothing runs Python
   (the item applied for, keys in ``facts.ITEM_FACTS``); any other name, or an undeclared key, is
   refused when the rule set is saved, naming it;
 * two output columns: ``outcome`` — a quoted literal, one of ``OUTCOMES`` — and ``reason``, a
-  quoted text told to the clerk and the applicant;
+  quoted text told to the clerk and the applicant; and optionally ``reason_en``, the same reason in
+  English (shown in the English interface; without it the Chinese reason is shown there too);
 * every row that fires (as the hit policy selects rows) is one firing. COLLECT is the natural policy.
 """
 
@@ -32,6 +33,7 @@ class Firing:
     rule_id: str
     outcome: str
     reason: str
+    reason_en: str = ""
 
 
 def _literal(expression: Any) -> Any:
@@ -77,6 +79,10 @@ def validate(dmn_xml: str | bytes) -> tuple[DecisionTable, str]:
         reason = _literal(rule.outputs[at_reason])
         if not isinstance(reason, str) or not reason.strip():
             raise RulesRejected(f"{row}的 reason 须是带引号的文字（告知窗口人员和申请人的理由）。")
+        if "reason_en" in names:
+            english = rule.outputs[names.index("reason_en")]
+            if english is not None and english.text.strip() and not isinstance(_literal(english), str):
+                raise RulesRejected(f"{row}的 reason_en 须是带引号的英文文字，或留空。")
     return table, hashlib.sha256(data).hexdigest()
 
 
@@ -93,6 +99,11 @@ def _table(cache_key: Any, dmn_xml: Callable[[], str]) -> DecisionTable:
     return table
 
 
+def _english(row: dict[str, Any]) -> str:
+    value = to_python(row.get("reason_en")) if "reason_en" in row else None
+    return value.strip()[:300] if isinstance(value, str) else ""
+
+
 def evaluate(cache_key: Any, dmn_xml: Callable[[], str], context: dict[str, Any]) -> list[Firing]:
     """The firings of one table over ``{"credit": …, "item": …}``. A table that cannot decide for
     these facts (an error, a row that can neither fire nor not) never lets a case through quietly:
@@ -101,14 +112,17 @@ def evaluate(cache_key: Any, dmn_xml: Callable[[], str], context: dict[str, Any]
         table = _table(cache_key, dmn_xml)
         result = table.evaluate(to_feel(dict(context)))
     except (RulesRejected, TableError, FeelError) as exc:
-        return [Firing("error", Outcome.MANUAL_REVIEW, f"联合奖惩规则无法计算，须人工审查：{exc}"[:300])]
+        return [Firing("error", Outcome.MANUAL_REVIEW, f"联合奖惩规则无法计算，须人工审查：{exc}"[:300],
+                       f"The joint rules could not be computed; a person must review: {exc}"[:300])]
     rows = result.output if isinstance(result.output, list) else ([result.output] if result.output else [])
     by_identity = {id(row): number for number, row in zip(result.fired, result.rows, strict=True)}
     rules = {rule.number: rule for rule in table.rules}
     firings = [Firing(rules[by_identity[id(row)]].id or str(by_identity[id(row)]), str(to_python(row["outcome"])),
-                      str(to_python(row["reason"]))[:300])
+                      str(to_python(row["reason"]))[:300], _english(row))
                for row in rows if id(row) in by_identity]
     if result.undecided:
         firings.append(Firing("undecided", Outcome.MANUAL_REVIEW,
-                              ("联合奖惩规则无法判断，须人工审查：" + "；".join(result.undecided))[:300]))
+                              ("联合奖惩规则无法判断，须人工审查：" + "；".join(result.undecided))[:300],
+                              ("The joint rules cannot decide; a person must review: "
+                               + "; ".join(result.undecided))[:300]))
     return firings

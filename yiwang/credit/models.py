@@ -215,6 +215,9 @@ class ItemCreditPolicy(models.Model):
     category = models.CharField(_("领域"), max_length=40, blank=True)
     commitment_system = models.BooleanField(_("告知承诺制"), default=False)
     commitment_check_days = models.PositiveIntegerField(_("承诺核查期限（工作日）"), default=20)
+    repairs = models.BooleanField(
+        _("信用修复事项"), default=False,
+        help_text=_("该事项的办件是信用修复申请：申请时核对修复对象是否可修复，办结时由审批决定修复或不予修复"))
     tolerance_material = models.ForeignKey("catalog.Material", null=True, blank=True, on_delete=models.SET_NULL,
                                            related_name="+", verbose_name=_("可容缺的材料"),
                                            help_text=_("容缺受理时允许后补的一项材料"))
@@ -303,10 +306,17 @@ class CreditFinding(models.Model):
     rule_id = models.CharField(max_length=100)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.CharField(max_length=300)
+    # the rule's reason in English, when its table gives one (output column ``reason_en``): rule
+    # reasons are data, configured with the rules, so both languages are stored with the firing
+    reason_en = models.CharField(max_length=300, blank=True, default="")
     facts = models.JSONField(default=dict)
     salt = models.CharField(max_length=32)
     facts_commitment = models.CharField(max_length=64)
+    # findings before the proof moved to the audit stream: the index of their own ledger entry
     ledger_index = models.PositiveBigIntegerField(null=True, blank=True)
+    # the audit event ``credit_rules_evaluated`` that carries this evaluation's proof (rule set
+    # versions, rules, outcomes, the facts' salted commitment) onto the ledger (pull_audit_events)
+    audit_event_id = models.PositiveBigIntegerField(null=True, blank=True)
     pending_material = models.CharField(max_length=200, blank=True, help_text=_("容缺受理：待补的材料"))
     pending_material_id = models.PositiveBigIntegerField(null=True, blank=True)
     pending_resolved_at = models.DateTimeField(null=True, blank=True)
@@ -319,11 +329,19 @@ class CreditFinding(models.Model):
         verbose_name = _("联合奖惩规则命中")
         verbose_name_plural = _("联合奖惩规则命中")
 
+    @property
+    def localized_reason(self) -> str:
+        """The reason in the language of the request: English when the rule gave one."""
+        from django.utils.translation import get_language
+
+        return self.reason_en if self.reason_en and (get_language() or "").startswith("en") else self.reason
+
 
 class RepairStatus(models.TextChoices):
     PENDING = "pending", _("待来源部门审核")
     APPROVED = "approved", _("已修复")
     REFUSED = "refused", _("不予修复")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class RepairRequest(models.Model):
@@ -336,6 +354,7 @@ class RepairRequest(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("审核部门（来源部门）"))
     case_id = models.PositiveBigIntegerField(null=True, blank=True)
+    case_number = models.CharField(_("办件编号"), max_length=32, blank=True, default="")
     statement = models.TextField(_("修复申请说明"))
     status = models.CharField(max_length=10, choices=RepairStatus.choices, default=RepairStatus.PENDING)
     decision_note = models.TextField(blank=True)

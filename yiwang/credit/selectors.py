@@ -10,13 +10,26 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from yiwang.core import calendar
-from yiwang.core.errors import NotFound
+from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.ids import is_valid_citizen_id, normalize_id
 from yiwang.core.models import applicant_id_index
 from yiwang.core.services import validate_applicant_id
 from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.facts import facts_by_index, level_from_facts, status_from_facts, subject_facts
-from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RepairRequest, SubjectKind
+from yiwang.credit.models import (
+    CreditHistory,
+    CreditRecord,
+    CreditResource,
+    CreditSubject,
+    ItemCreditPolicy,
+    ListEntry,
+    ListKind,
+    RecordKind,
+    RecordStatus,
+    RepairRequest,
+    RepairStatus,
+    SubjectKind,
+)
 
 
 def credit_status_of(kind: str, id_index: str, today: dt.date) -> str:
@@ -108,3 +121,63 @@ def subjects(query: str = "") -> QuerySet[CreditSubject]:
     if query:
         rows = rows.filter(name__icontains=query) | rows.filter(code=normalize_id(query))
     return rows
+
+
+@dataclass
+class RepairOption:
+    """One record or black-list entry of a subject that repair is about: the number to quote, whether
+    it can be repaired today (or why not), the repair item of its source department, and the repair
+    request already pending, if any."""
+
+    target: CreditRecord | ListEntry
+    reference: str
+    repairable: bool
+    why_not: str
+    item_code: str
+    pending: RepairRequest | None
+
+
+def repair_options(view: SubjectView) -> list[RepairOption]:
+    """What the subject could apply to repair (penalties and black-list entries in force)."""
+    from yiwang.credit.services import check_repairable, repair_target
+
+    targets: list[CreditRecord | ListEntry] = [
+        r for r in view.records if r.kind == RecordKind.PENALTY and r.status == RecordStatus.IN_FORCE
+        and r.publicity_end >= view.today]
+    targets += [e for e in view.entries if e.kind == ListKind.BLACK and e.in_force_on(view.today)]
+    if not targets:
+        return []
+    items = dict(ItemCreditPolicy.objects.filter(repairs=True, item__is_active=True)
+                 .values_list("item__department_id", "item__code"))
+    pending = {(r.record_id, r.list_entry_id): r for r in view.repairs if r.status == RepairStatus.PENDING}
+    options = []
+    for target in targets:
+        is_record = isinstance(target, CreditRecord)
+        department_id = target.source_department_id if is_record else target.department_id  # type: ignore[union-attr]
+        why_not = ""
+        try:
+            check_repairable(target if is_record else None, None if is_record else target, view.today)  # type: ignore[arg-type]
+        except DomainError as exc:
+            why_not = exc.message
+        options.append(RepairOption(target, repair_target(target), not why_not, why_not, items.get(department_id, ""),
+                                    pending.get((target.pk, None) if is_record else (None, target.pk))))
+    return options
+
+
+def datasets_to_import(actor: Any) -> list[Any]:
+    """Versions of credit resources not yet turned into records, of the departments ``actor`` may
+    import for (held ones included, to say they wait for the steward), newest first."""
+    from yiwang.credit.permissions import may_enter_records
+    from yiwang.exchange.models import Dataset, DatasetStatus
+    from yiwang.exchange.permissions import is_steward
+
+    sources = CreditResource.objects.select_related("resource__provider")
+    out: list[Dataset] = []
+    for source in sources:
+        provider = source.resource.provider
+        if not (is_steward(actor, provider) or may_enter_records(actor, provider)):
+            continue
+        out += list(Dataset.objects.filter(resource=source.resource, version__gt=source.imported_version,
+                                           status__in=[DatasetStatus.LOADED, DatasetStatus.HELD])
+                    .select_related("resource__provider").order_by("-version")[:20])
+    return out

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,13 +25,14 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import record_audit, validate_applicant_id
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import facts_by_index
+from yiwang.credit.facts import evaluation_facts
 from yiwang.credit.models import (
     CommitmentStatus,
     CreditFinding,
     CreditHistory,
     CreditRecord,
     CreditSubject,
+    ItemCreditPolicy,
     JointRuleSet,
     JointRuleVersion,
     ListEntry,
@@ -45,7 +47,7 @@ from yiwang.credit.models import (
     SubjectKind,
 )
 from yiwang.credit.permissions import may_decide_repair, may_enter_records
-from yiwang.ledger.services import NewEntry, append_entries, commitment
+from yiwang.ledger.services import commitment
 
 PUBLISH_WITHIN_WORKING_DAYS = 7  # 双公示: within 7 working days of the decision
 # Publicity periods (公示期) and minimum periods before repair, in months, by kind and severity:
@@ -314,24 +316,33 @@ def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, 
     return version
 
 
+# The latest version of every active joint rule set, in one small query on each application; the
+# versions themselves (never changed once published: the admin only appends, and a set's key cannot
+# be edited) are built once per process and found again by everything that identifies them, so an
+# evaluation builds no ORM objects for them (an id reused by a test database cannot match stale data).
+_ACTIVE_VERSIONS_SQL = """
+SELECT v.id, v.digest, v.version, s.key FROM credit_jointruleversion v
+JOIN credit_jointruleset s ON s.id = v.rule_set_id
+WHERE s.is_active = %s
+  AND v.version = (SELECT MAX(w.version) FROM credit_jointruleversion w WHERE w.rule_set_id = v.rule_set_id)
+ORDER BY v.rule_set_id
+"""
+_versions: dict[tuple[int, str, int, str], JointRuleVersion] = {}
+_versions_lock = threading.Lock()
+
+
 def active_rule_versions() -> list[JointRuleVersion]:
     """The latest version of every active joint rule set."""
-    versions: dict[int, JointRuleVersion] = {}
-    # the DMN text is read only when this process has not compiled that version yet (joint._table)
-    for version in (JointRuleVersion.objects.filter(rule_set__is_active=True).select_related("rule_set")
-                    .defer("dmn_xml").order_by("rule_set_id", "-version")):
-        versions.setdefault(version.rule_set_id, version)
-    return list(versions.values())
-
-
-def item_facts(item: ServiceItem) -> dict[str, Any]:
-    row = (ServiceItem.objects.filter(pk=item.pk)
-           .values_list("department__code", "credit_policy__restricted", "credit_policy__category",
-                        "credit_policy__commitment_system", "credit_policy__tolerance_material").first())
-    department, restricted, category, commitment_system, tolerance = row or ("", None, None, None, None)
-    return {"code": item.code, "type": item.item_type, "department": department or "", "restricted": bool(restricted),
-            "category": category or "", "commitment_system": bool(commitment_system),
-            "tolerance_allowed": tolerance is not None}
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_VERSIONS_SQL, [True])
+        keys = [tuple(row) for row in cursor.fetchall()]
+    missing = [key[0] for key in keys if key not in _versions]
+    if missing:
+        # the DMN text is read only when this process has not compiled that version yet (joint._table)
+        loaded = JointRuleVersion.objects.filter(pk__in=missing).select_related("rule_set").defer("dmn_xml")
+        with _versions_lock:
+            _versions.update({(v.pk, v.digest, v.version, v.rule_set.key): v for v in loaded})
+    return [_versions[key] for key in keys if key in _versions]  # type: ignore[index]
 
 
 @dataclass
@@ -340,6 +351,7 @@ class FiredRule:
     rule_id: str
     outcome: str
     reason: str
+    reason_en: str = ""
 
 
 @dataclass
@@ -361,6 +373,10 @@ class Evaluation:
     def reasons(self, *outcomes: str) -> list[str]:
         return [f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
 
+    def reasons_en(self, *outcomes: str) -> list[str]:
+        """The same reasons in English (a rule without ``reason_en`` gives its Chinese reason)."""
+        return [f.reason_en or f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
+
 
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads
@@ -368,28 +384,47 @@ def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str,
     versions = active_rule_versions()
     if not versions:  # no joint rules configured: nothing to evaluate, nothing read
         return Evaluation(facts={})
-    facts = {"credit": facts_by_index(subject_kind, id_index, calendar.local_date(now)), "item": item_facts(item)}
+    facts = evaluation_facts(kind=subject_kind, id_index=id_index, today=calendar.local_date(now), item_id=item.pk,
+                             item_code=item.code, item_type=item.item_type)
     evaluation = Evaluation(facts=facts)
     for version in versions:
         evaluation.versions.append(version)
         for firing in joint.evaluate((version.pk, version.digest), lambda v=version: v.dmn_xml, facts):
-            evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason))
+            evaluation.fired.append(FiredRule(version, firing.rule_id, firing.outcome, firing.reason, firing.reason_en))
     return evaluation
+
+
+def _proof(*, case_id: int, stage: str, facts_commitment: str, fired: list[tuple[JointRuleVersion, str, str]],
+           now: dt.datetime, unchanged_since: int | None = None) -> int:
+    """The proof of one evaluation, as one audit event that reaches the ledger with the audit stream
+    (``pull_audit_events`` commits the whole row, and ``verify_ledger`` reports a row changed after
+    it was logged): the rule set versions (key, number, digest prefix), the rules and outcomes that
+    fired, and ``facts = HMAC-SM3(salt, canonical JSON of the facts)``. Nothing personal."""
+    details: dict[str, Any] = {
+        "case": int(case_id), "stage": stage, "facts": facts_commitment,
+        "fired": [{"set": version.rule_set.key, "v": version.version, "digest": version.digest[:16], "rule": rule[:60],
+                   "outcome": outcome} for version, rule, outcome in fired][:20]}
+    if unchanged_since is not None:
+        details["unchanged_since"] = unchanged_since
+    return record_audit(actor=None, at=now, event_type="credit_rules_evaluated", subject_type="credit_evaluation",
+                        subject_id=case_id, details=details).pk
 
 
 def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: Evaluation, now: dt.datetime,
                     subject_kind: str = "", subject_number: str = "", subject_name: str = "",
                     department: Department | None = None, pending_material: tuple[int, str] | None = None,
                     ) -> list[CreditFinding]:
-    """Keep every firing on the case, and enter the evaluation on the ledger: the rule set version,
-    the rules that fired and their outcomes, and the facts as a salted commitment (HMAC-SM3). The
-    facts and the salt stay in ``CreditFinding``; nothing personal goes on the ledger. A
-    commitment outcome (告知承诺) records the subject's commitment, to be checked later.
+    """Keep every firing on the case, and its proof (``_proof``): which rule applied with which
+    facts can be shown later by whoever holds the facts and the salt, which stay in
+    ``CreditFinding``; nobody can read them from the log. A commitment outcome (告知承诺) records the
+    subject's commitment, to be checked later.
     Call inside the case's transaction; returns nothing written when nothing fired."""
     if not evaluation.fired:
         return []
     salt = secrets.token_bytes(16)
     facts_commitment = commitment(evaluation.facts, salt=salt)
+    audit_id = _proof(case_id=case_id, stage=stage, facts_commitment=facts_commitment, now=now,
+                      fired=[(f.version, f.rule_id, f.outcome) for f in evaluation.fired])
     findings = []
     commitment_record = None
     for fired in evaluation.fired:
@@ -398,21 +433,46 @@ def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: E
                                                 department, fired.reason, now)
         findings.append(CreditFinding(
             case_id=case_id, case_number=case_number or "", stage=stage, rule_version=fired.version,
-            rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, facts=evaluation.facts,
-            salt=salt.hex(), facts_commitment=facts_commitment, evaluated_at=now,
+            rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, reason_en=fired.reason_en,
+            facts=evaluation.facts, salt=salt.hex(), facts_commitment=facts_commitment, evaluated_at=now,
+            audit_event_id=audit_id,
             pending_material=pending_material[1] if pending_material and fired.outcome == Outcome.TOLERANCE else "",
             pending_material_id=pending_material[0] if pending_material and fired.outcome == Outcome.TOLERANCE else None,
             commitment_record=commitment_record if fired.outcome == Outcome.COMMITMENT else None))
-    payload = {"case": int(case_id), "stage": stage, "facts": facts_commitment,
-               "fired": [{"set": f.version.rule_set.key, "v": f.version.version, "digest": f.version.digest[:16],
-                          "rule": f.rule_id[:60], "outcome": f.outcome} for f in evaluation.fired][:20]}
-    created = CreditFinding.objects.bulk_create(findings)
-    positions = append_entries(entries=[NewEntry(kind="credit_finding", reference=f"case:{case_id}:{stage}:{created[0].pk}",
-                                                 payload=payload, salt=salt.hex())])
-    CreditFinding.objects.filter(pk__in=[f.pk for f in created]).update(ledger_index=positions.start)
-    for finding in created:
-        finding.ledger_index = positions.start
-    return created
+    return CreditFinding.objects.bulk_create(findings)
+
+
+def _signature(version_id: int, rule_id: str, outcome: str) -> tuple[int, str, str]:
+    return version_id, rule_id[:100], outcome
+
+
+def last_evaluation(case_id: int) -> list[CreditFinding]:
+    """The findings of the latest evaluation recorded on the case (one salt per evaluation)."""
+    latest = CreditFinding.objects.filter(case_id=case_id).order_by("-evaluated_at", "-id").only("salt").first()
+    if latest is None:
+        return []
+    return list(CreditFinding.objects.filter(case_id=case_id, salt=latest.salt).select_related("rule_version__rule_set")
+                .order_by("id"))
+
+
+def record_reevaluation(*, case_id: int, stage: str, evaluation: Evaluation, now: dt.datetime,
+                        **kwargs: Any) -> tuple[list[CreditFinding], list[CreditFinding]]:
+    """An evaluation again during the case (at a decision): firings are recorded again only when
+    the rules that fired, their outcomes or the facts changed since the case's last recorded
+    evaluation. Unchanged, only the proof is written (one audit event naming the rules, with the
+    same facts commitment and ``unchanged_since``), so the ledger still shows which rules applied
+    at this evaluation and with which facts, and the case is not flooded with copies.
+    Returns ``(new findings, the unchanged findings they repeat)``: one of them is empty."""
+    previous = last_evaluation(case_id) if evaluation.fired else []
+    same = bool(previous) and (
+        sorted(_signature(f.rule_version_id, f.rule_id, f.outcome) for f in previous)
+        == sorted(_signature(f.version.pk, f.rule_id, f.outcome) for f in evaluation.fired)
+        and previous[0].facts == evaluation.facts)
+    if not same:
+        return record_findings(case_id=case_id, stage=stage, evaluation=evaluation, now=now, **kwargs), []
+    _proof(case_id=case_id, stage=stage, facts_commitment=previous[0].facts_commitment, now=now,
+           fired=[(f.rule_version, f.rule_id, f.outcome) for f in previous], unchanged_since=previous[0].audit_event_id)
+    return [], previous
 
 
 def _commitment_for(case_id: int, case_number: str, kind: str, number: str, name: str, department: Department,
@@ -444,7 +504,8 @@ def resolve_pending_material(*, case_id: int, material_ids: set[int], now: dt.da
 # ----------------------------------------------------------------------------------------- repair
 
 
-def _repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.date) -> None:
+def check_repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.date) -> None:
+    """Refuse, naming why, a repair of an entry that is not repairable (yet): the one home of the rule."""
     if record is not None:
         if record.kind == RecordKind.ENFORCEMENT:
             raise InvalidInput(Code.NOT_REPAIRABLE, _("被执行人信息由人民法院公布，不能在此修复。"))
@@ -472,7 +533,7 @@ def _repairable(record: CreditRecord | None, entry: ListEntry | None, today: dt.
 
 def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, statement: str,
                    record_id: int | None = None, list_entry_id: int | None = None, case_id: int | None = None,
-                   now: dt.datetime | None = None) -> RepairRequest:
+                   case_number: str = "", now: dt.datetime | None = None) -> RepairRequest:
     """A subject applies for credit repair of one record or black-list entry (from the case of the
     repair item). Refused, with the reason, when the entry is not repairable (yet)."""
     now = now or timezone.now()
@@ -484,13 +545,14 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
     entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first() if list_entry_id else None
     if record is None and entry is None:
         raise NotFound(Code.NOT_REPAIRABLE, _("该主体没有这条记录。"))
-    _repairable(record, entry, calendar.local_date(now))
+    check_repairable(record, entry, calendar.local_date(now))
     department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
     with transaction.atomic():
         if RepairRequest.objects.filter(record=record, list_entry=entry, status=RepairStatus.PENDING).exists():
             raise InvalidInput(Code.REPAIR_STATE, _("该记录已有待审核的修复申请。"))
         repair = RepairRequest.objects.create(subject=subject, record=record, list_entry=entry, department=department,
-                                              case_id=case_id, statement=statement.strip(), requested_at=now,
+                                              case_id=case_id, case_number=case_number[:32],
+                                              statement=statement.strip(), requested_at=now,
                                               requested_by=_user(actor))
         CreditHistory.objects.create(subject=subject, record=record, list_entry=entry, event="repair_requested",
                                      at=now, actor=_user(actor), note=f"repair:{repair.pk}")
@@ -500,14 +562,17 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
 
 
 def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, note: str = "",
-                  now: dt.datetime | None = None) -> RepairRequest:
-    """The source department approves (publicity ends early, history appended) or refuses a repair."""
+                  now: dt.datetime | None = None, decided_in_case: bool = False) -> RepairRequest:
+    """The source department approves (publicity ends early, history appended) or refuses a repair.
+    ``decided_in_case``: the decision is the last approval step of the repair's own case, whose
+    workflow has already checked that ``actor`` holds that step in the source department (the
+    case's item belongs to it: ``request_repair_in_case``)."""
     now = now or timezone.now()
     with transaction.atomic():
         repair = RepairRequest.objects.select_for_update().filter(pk=repair_id).first()
         if repair is None:
             raise NotFound(Code.REPAIR_STATE, _("没有这项修复申请。"))
-        if not may_decide_repair(actor, repair.department):
+        if not decided_in_case and not may_decide_repair(actor, repair.department):
             raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("信用修复由来源部门审核。"))
         if repair.status != RepairStatus.PENDING:
             raise InvalidInput(Code.REPAIR_STATE, _("该修复申请已审核（%(s)s）。") % {"s": repair.get_status_display()})
@@ -515,7 +580,7 @@ def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, not
             raise InvalidInput(Code.REPAIR_STATE, _("不予修复时须写明理由。"))
         today = calendar.local_date(now)
         if approve:
-            _repairable(repair.record, repair.list_entry, today)
+            check_repairable(repair.record, repair.list_entry, today)
             if repair.record is not None:
                 CreditRecord.objects.filter(pk=repair.record_id).update(status=RecordStatus.REPAIRED, ended_on=today)
             else:
@@ -529,4 +594,89 @@ def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, not
         record_audit(actor=actor, at=now, event_type="credit_repair_approved" if approve else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
                      details={"subject": repair.subject.public_code})
+    return repair
+
+
+# ----------------------------------------------------------------------------------------- repair as a case
+# A subject applies for repair through a case of a repair item (``ItemCreditPolicy.repairs``) of the
+# source department: ``cases`` calls ``request_repair_in_case`` inside the submission's transaction
+# (a refusal refuses the application, with the reason) and ``decide_repair_in_case`` when the case is
+# decided (approved: the repair is approved; rejected: refused with the decider's reason), or
+# ``close_repair_in_case`` when the case ends without a decision (refused at the window, withdrawn).
+
+REPAIR_TARGET_FIELD = "credit_entry"  # the form field naming what to repair: R<record id> or L<list entry id>
+REPAIR_STATEMENT_FIELD = "repair_statement"  # the form field with the applicant's statement
+
+
+def repair_target(target: CreditRecord | ListEntry) -> str:
+    """The number an applicant quotes for a record or a list entry to repair (shown on 我的信用)."""
+    return f"{'R' if isinstance(target, CreditRecord) else 'L'}{target.pk}"
+
+
+def _parse_target(value: str) -> tuple[int | None, int | None]:
+    value = (value or "").strip().upper()
+    if len(value) < 2 or value[0] not in "RL" or not value[1:].isdigit() or len(value) > 12:
+        raise InvalidInput(Code.NOT_REPAIRABLE,
+                           _("请填写要修复的记录编号（在“我的信用”页面每条可修复记录旁显示，如 R12 或 L3）。"),
+                           {"field": REPAIR_TARGET_FIELD})
+    number = int(value[1:])
+    return (number, None) if value[0] == "R" else (None, number)
+
+
+def request_repair_in_case(*, actor: AbstractBaseUser | None, item: ServiceItem, applicant: Applicant,
+                           form_data: dict[str, Any], case_id: int, case_number: str,
+                           now: dt.datetime) -> RepairRequest | None:
+    """The repair request of a case of a repair item, or None when the item is not one. Refused,
+    naming why, when the entry is not the applicant's, not repairable (yet), or filed by another
+    department than the one the item belongs to."""
+    if not ItemCreditPolicy.objects.filter(item_id=item.pk, repairs=True).exists():
+        return None
+    subject = find_subject(*subject_of_applicant(applicant))
+    if subject is None:
+        raise NotFound(Code.SUBJECT_NOT_FOUND, _("信用档案中没有申请人的记录，没有需要修复的失信信息。"))
+    record_id, entry_id = _parse_target(str(form_data.get(REPAIR_TARGET_FIELD, "")))
+    record = CreditRecord.objects.filter(pk=record_id, subject=subject).select_related("source_department").first() \
+        if record_id else None
+    entry = ListEntry.objects.filter(pk=entry_id, subject=subject).select_related("department").first() \
+        if entry_id else None
+    if record is None and entry is None:
+        raise NotFound(Code.NOT_REPAIRABLE, _("申请人的信用档案中没有编号为 %(no)s 的记录。")
+                       % {"no": str(form_data.get(REPAIR_TARGET_FIELD, ""))[:12]})
+    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
+    if department.pk != item.department_id:
+        raise InvalidInput(Code.NOT_SOURCE_DEPARTMENT,
+                           _("该记录由%(dept)s认定，信用修复须向%(dept)s申请（办理%(dept)s的信用修复事项）。")
+                           % {"dept": department.name})
+    return request_repair(actor=actor, subject=subject, statement=str(form_data.get(REPAIR_STATEMENT_FIELD, "")),
+                          record_id=record_id, list_entry_id=entry_id, case_id=case_id, case_number=case_number,
+                          now=now)
+
+
+def decide_repair_in_case(*, actor: AbstractBaseUser, case_id: int, approve: bool, note: str,
+                          now: dt.datetime) -> RepairRequest | None:
+    """The repair case was decided: approve or refuse its repair (None: the case has none)."""
+    repair = RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING).only("pk").first()
+    if repair is None:
+        return None
+    return decide_repair(actor=actor, repair_id=repair.pk, approve=approve, note=note, now=now, decided_in_case=True)
+
+
+def close_repair_in_case(*, actor: AbstractBaseUser | None, case_id: int, reason: str, withdrawn: bool,
+                         now: dt.datetime) -> RepairRequest | None:
+    """The repair case ended without a decision on the merits: refused at the window (with its
+    reason) or withdrawn by the applicant. The request is closed, the history says so."""
+    with transaction.atomic():
+        repair = RepairRequest.objects.select_for_update().filter(case_id=case_id, status=RepairStatus.PENDING).first()
+        if repair is None:
+            return None
+        repair.status = RepairStatus.WITHDRAWN if withdrawn else RepairStatus.REFUSED
+        repair.decision_note = (reason or "").strip()[:1000]
+        repair.decided_at, repair.decided_by = now, _user(actor)
+        repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
+        CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
+                                     event="repair_withdrawn" if withdrawn else "repair_refused", at=now,
+                                     actor=_user(actor), note=repair.decision_note[:500])
+        record_audit(actor=actor, at=now, event_type="credit_repair_withdrawn" if withdrawn else "credit_repair_refused",
+                     subject_type="credit_repair", subject_id=repair.pk, details={"subject": repair.subject.public_code,
+                                                                                  "case_id": case_id})
     return repair

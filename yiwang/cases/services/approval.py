@@ -118,6 +118,6 @@ def _complete_step(
             update_case(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
                          outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
-            credit_rules.record_decision(case, now=now)
+            credit_rules.record_decision(case, now=now, actor=actor, note=comment)
             issue_case_outputs(case=case, event="case_decided", now=now)
     return case

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import AbstractBaseUser
+
 from yiwang.cases.models import Case, Outcome
 from yiwang.cases.services.common import audit_case
 from yiwang.catalog.models import ItemType, Material, ServiceItem
 from yiwang.core.models import Applicant, Department
 from yiwang.credit import services as credit
-from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, Stage
+from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, RepairStatus, Stage
 from yiwang.credit.models import Outcome as CreditOutcome
 
 
@@ -32,38 +34,83 @@ def tolerated_material(item: ServiceItem, evaluation: credit.Evaluation, missing
     return missing[0]
 
 
-def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
-                   pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
-    """Keep the firings (credit findings, ledger entry) and put each on the case's timeline."""
-    findings = credit.record_findings(
-        case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
-        subject_kind=case.applicant.kind, subject_number=case.applicant.id_number, subject_name=case.applicant.name,
-        department=case.department, pending_material=(pending.pk, pending.name) if pending is not None else None)
+def _rule_label(finding: CreditFinding) -> str:
+    return f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}"
+
+
+def _on_timeline(case: Case, findings: list[CreditFinding], *, stage: str, now: dt.datetime,
+                 department: Department | None) -> None:
     for finding in findings:
         audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
-                   credit_rule=f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}",
-                   credit_outcome=finding.outcome, reason=finding.reason, stage=stage,
-                   pending_material=finding.pending_material, ledger_index=finding.ledger_index)
+                   credit_rule=_rule_label(finding), credit_outcome=finding.outcome, reason=finding.reason,
+                   reason_en=finding.reason_en, stage=stage, pending_material=finding.pending_material,
+                   proof_audit_id=finding.audit_event_id)
+
+
+def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
+                   pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
+    """Keep the firings (credit findings and their proof) and put each on the case's timeline."""
+    findings = credit.record_findings(
+        case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
+        **_subject(case), pending_material=(pending.pk, pending.name) if pending is not None else None)
+    _on_timeline(case, findings, stage=stage, now=now, department=department)
     return findings
+
+
+def _subject(case: Case) -> dict:
+    return {"subject_kind": case.applicant.kind, "subject_number": case.applicant.id_number,
+            "subject_name": case.applicant.name, "department": case.department}
 
 
 def check_at_decision(case: Case, *, now: dt.datetime, department: Department | None) -> list[CreditFinding]:
     """Evaluate the joint rules again when a step is decided: the subject's credit may have changed
-    since submission (a new black-list entry, a repair)."""
-    return record_on_case(case, evaluate_for(case.item, case.applicant, now), stage=Stage.DECISION, now=now,
-                          department=department)
+    since submission (a new black-list entry, a repair). Firings are recorded again only when the
+    rules, their outcomes or the facts changed; otherwise the timeline gets one line saying the
+    same rules applied (the proof of this evaluation is written all the same)."""
+    findings, unchanged = credit.record_reevaluation(
+        case_id=case.pk, case_number=case.number or "", stage=Stage.DECISION,
+        evaluation=evaluate_for(case.item, case.applicant, now), now=now, **_subject(case))
+    _on_timeline(case, findings, stage=Stage.DECISION, now=now, department=department)
+    if unchanged:
+        audit_case(case, actor=None, at=now, event_type="case_credit_rules_unchanged", department=department,
+                   credit_rule="、".join(_rule_label(f) for f in unchanged), stage=Stage.DECISION)
+    return findings
 
 
-def record_decision(case: Case, *, now: dt.datetime) -> None:
-    """A licence granted in Yiwang flows into the register as an administrative-licence record
-    (双公示) without re-typing. Penalties are not decided in Yiwang's cases today (no item type for
-    them); ``credit.services.record_from_decision`` takes them when they are."""
+def repair_at_submission(case: Case, *, actor: AbstractBaseUser | None, now: dt.datetime) -> None:
+    """信用修复 as a case: a case of a repair item files its repair request, inside the submission's
+    transaction; an entry that is not repairable refuses the application with the reason."""
+    repair = credit.request_repair_in_case(actor=actor, item=case.item, applicant=case.applicant,
+                                           form_data=case.form_data or {}, case_id=case.pk,
+                                           case_number=case.number or "", now=now)
+    if repair is not None:
+        audit_case(case, actor=actor, at=now, event_type="case_credit_repair_requested",
+                   credit_rule=credit.repair_target(repair.record or repair.list_entry))
+
+
+def record_decision(case: Case, *, now: dt.datetime, actor: AbstractBaseUser | None = None, note: str = "") -> None:
+    """A decision flows into the register: a licence granted in Yiwang as an administrative-licence
+    record (双公示) without re-typing; a repair case's decision approves or refuses its repair
+    (with the decider's reason). Penalties are not decided in Yiwang's cases today (no item type
+    for them); ``credit.services.record_from_decision`` takes them when they are."""
+    if actor is not None:
+        repair = credit.decide_repair_in_case(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
+                                              note=note, now=now)
+        if repair is not None:
+            audit_case(case, actor=actor, at=now, reason=repair.decision_note[:500],
+                       event_type="case_credit_repaired" if repair.status == RepairStatus.APPROVED
+                       else "case_credit_repair_refused")
     if case.item.item_type != ItemType.LICENSING or case.outcome != Outcome.APPROVED:
         return
     credit.record_from_decision(
         applicant=case.applicant, department=case.department, kind=RecordKind.LICENCE,
         title=f"{case.item.name}（准予许可）"[:300], basis=case.item.legal_basis or case.item.name,
         decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "")
+
+
+def repair_closed(case: Case, *, actor: AbstractBaseUser | None, reason: str, withdrawn: bool, now: dt.datetime) -> None:
+    """The case ended before a decision (refused at the window, withdrawn): its repair request closes."""
+    credit.close_repair_in_case(actor=actor, case_id=case.pk, reason=reason, withdrawn=withdrawn, now=now)
 
 
 def findings_of(case: Case) -> list[CreditFinding]:

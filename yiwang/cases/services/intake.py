@@ -367,11 +367,14 @@ def submit_application(
                                                if authorisation is not None else {}), shared=[m.material.name for m in shared],
                        licences=[m.shared_facts["licence"]["number"] for m in from_library],
                        department=_window_department(actor) if channel == Channel.WINDOW else None)
+            credit_rules.repair_at_submission(case, actor=actor, now=now)
             credit_rules.record_on_case(case, evaluation, stage=CreditStage.SUBMISSION, now=now, pending=pending)
             if item.instant_rules_id and channel == Channel.ONLINE:
                 if evaluation.blocks_instant:
                     audit_case(case, actor=None, at=now, event_type="case_instant_blocked_by_credit",
-                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300])
+                               reason="；".join(evaluation.reasons(CreditOutcome.MANUAL_REVIEW, CreditOutcome.NO_INSTANT))[:300],
+                               reason_en="; ".join(evaluation.reasons_en(CreditOutcome.MANUAL_REVIEW,
+                                                                         CreditOutcome.NO_INSTANT))[:300])
                 else:
                     decide_instantly(case=case, now=now)
     except IntegrityError:
@@ -445,4 +448,5 @@ def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str =
         update_case(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
                      current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_withdrawn", reason=reason[:500])
+        credit_rules.repair_closed(case, actor=actor, reason=reason or _("申请人撤回"), withdrawn=True, now=now)
     return case

@@ -15,6 +15,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod, EngineErrorAction
 from yiwang.cases.prereview import prereview_states
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
+from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_CORRECTION,
     audit_case,
@@ -129,6 +130,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, co
                      current_department=None)
         audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000],
                    **({"confirmed": confirmed} if confirmed is not None else {}))
+        credit_rules.repair_closed(case, actor=actor, reason=reason, withdrawn=False, now=now)
         issue_case_outputs(case=case, event="case_rejected", department=department, now=now)
     return case
 

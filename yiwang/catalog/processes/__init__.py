@@ -44,6 +44,7 @@ SHAPES: dict[str, Shape] = {
         Shape("joint_review", "并联审批（审查—多部门会签—决定）", ("dept", "partner", "partner2")),
         Shape("enterprise_opening", "企业开办（市场监管、税务、公安并联）", ()),
         Shape("real_estate_transfer", "不动产转移登记（登记—税务—登簿）", ()),
+        Shape("credit_repair", "信用修复（核查—决定，来源部门）", ("dept",)),
     )
 }
 

@@ -6,12 +6,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.test import Client
 
 from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.models import AuditEvent
 from yiwang.credit.ingest import import_credit_dataset, ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditRecord, CreditSubject, RecordSource
-from yiwang.exchange.models import DataRow
+from yiwang.credit.tests.conftest import credit_officer
+from yiwang.exchange.models import DataRow, DatasetStatus
+from yiwang.exchange.services import confirm_dataset
 from yiwang.testing import factories
+from yiwang.testing.http import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +86,73 @@ def test_a_record_dated_in_the_future_or_ending_before_its_decision_is_rejected(
         f"罚2,org,{firm},某公司,penalty,无照经营,《条例》,,{day},{before}",
         f"罚3,org,{firm},某公司,penalty,无照经营,《条例》,,{day},"))
     assert outcome.created == 1 and outcome.rejected_count == 2
+
+
+@pytest.fixture
+def held(source):
+    """A push held for the steward's confirmation: a full snapshot of one row where the current
+    version has three (below the 50 % shrink limit) — the first push became records already."""
+    firm = factories.uscc("91330100MA2B3C4D5")
+    day = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    steward = factories.user("steward", SCJG="steward")
+    first = ingest_credit_records(actor=steward, source=source, file_name="all.csv", stream=csv(
+        *(f"罚{i},org,{firm},某公司,penalty,无照经营,《条例》,general,{day}," for i in range(1, 4))))
+    assert first.created == 3
+    outcome = ingest_credit_records(actor=steward, source=source, file_name="held.csv", stream=csv(
+        f"罚9,org,{firm},某公司,penalty,超范围经营,《条例》,general,{day},"))
+    assert outcome.dataset.status == DatasetStatus.HELD and outcome.created == 0
+    return steward, outcome.dataset
+
+
+def test_a_held_dataset_is_turned_into_records_from_the_page_once_its_steward_confirmed_it(held):
+    steward, dataset = held
+    officer = credit_officer("scjg_credit", "SCJG")
+    client = Client()
+    client.force_login(officer)
+    # the page lists it, waiting for the steward: the action is refused in words, nothing is entered
+    page = client.get("/credit/datasets/").content.decode()
+    assert f'id="dataset-{dataset.pk}"' in page and "待数据管理员确认" in page
+    response = client.post("/credit/datasets/", {"dataset": str(dataset.pk)}, follow=True)
+    assert "确认入库后才能转为信用记录" in response.content.decode()
+    assert not CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").exists()
+    # once the steward has confirmed it, the credit officer turns it into records, audited
+    confirm_dataset(actor=steward, dataset=dataset, reason="错码一行已知")
+    response = client.post("/credit/datasets/", {"dataset": str(dataset.pk)}, follow=True)
+    body = response.content.decode()
+    assert "新增 1 条" in body and "有误未转 0 条" in body
+    assert CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").count() == 1
+    event = AuditEvent.objects.filter(event_type="credit_records_ingested").latest("id")
+    assert event.actor_id == officer.pk and event.details["created"] == 1
+    # and it is no longer listed; doing it again is refused in words
+    assert f'id="dataset-{dataset.pk}"' not in client.get("/credit/datasets/").content.decode()
+    response = client.post("/credit/datasets/", {"dataset": str(dataset.pk)}, follow=True)
+    assert "已转为信用记录" in response.content.decode()
+    assert CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").count() == 1
+
+
+def test_another_departments_credit_officer_cannot_import_and_bad_ids_are_refused_in_words(held):
+    steward, dataset = held
+    confirm_dataset(actor=steward, dataset=dataset)
+    other = credit_officer("sw_credit", "SW")
+    client = Client()
+    client.force_login(other)
+    assert f'id="dataset-{dataset.pk}"' not in client.get("/credit/datasets/").content.decode()
+    response = client.post(f"/api/v1/credit/datasets/{dataset.pk}/import", **bearer(client, "sw_credit"))
+    assert response.status_code == 403 and "信用管理人员" in response.json()["message"]
+    response = client.post("/api/v1/credit/datasets/999999/import", **bearer(client, "sw_credit"))
+    assert response.status_code == 404
+    for bad in ("abc", "-1", "9" * 30, ""):
+        response = client.post("/credit/datasets/", {"dataset": bad}, follow=True)
+        assert response.status_code == 200 and "没有这个数据集版本" in response.content.decode()
+    assert not CreditRecord.objects.filter(source_ref=f"dataset:{dataset.pk}").exists()
+    # the department's own credit officer can, through the API too
+    officer = credit_officer("scjg_credit", "SCJG")
+    response = client.post(f"/api/v1/credit/datasets/{dataset.pk}/import", **bearer(client, "scjg_credit"))
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == 1 and officer is not None
+
+
+def test_a_citizen_cannot_open_the_credit_datasets_page(world):
+    client = Client()
+    client.force_login(world.citizen)
+    assert client.get("/credit/datasets/").status_code == 403

@@ -46,3 +46,21 @@ def test_staff_lookup_needs_the_credit_permission_and_hides_a_persons_number_out
     client.force_login(credit_officer("scjg_credit", "SCJG"))
     page = client.post("/credit/lookup/", {"code": person.id_number}).content.decode()
     assert person.id_number in page
+
+
+def test_my_credit_and_the_staff_lookup_give_the_level_reasons_in_english(db):
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县失信公司")
+    penalty(firm)
+    list_entry(firm, "black", reason="食品安全严重违法")
+    client = Client()
+    client.force_login(user)
+    en = client.get("/credit/mine/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "On the credit blacklist" in en and "在失信惩戒名单期内" not in en
+    assert "Credit repair" in en
+    zh = client.get("/credit/mine/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "在失信惩戒名单期内" in zh
+    officer = credit_officer("scjg_credit", "SCJG")
+    staff = Client()
+    staff.force_login(officer)
+    page = staff.post("/credit/lookup/", {"code": firm.id_number}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "On the credit blacklist" in page and "administrative penalties in the last 12 months" not in page

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from yiwang.cases import services as case_services
 from yiwang.cases.errors import CaseErrorCode
@@ -16,12 +17,13 @@ from yiwang.cases.selectors import case_timeline
 from yiwang.catalog.models import Material
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.errors import InvalidInput
+from yiwang.core.models import AuditEvent
 from yiwang.credit import services
 from yiwang.credit.facts import subject_facts
 from yiwang.credit.models import CommitmentStatus, CreditFinding, CreditRecord, ItemCreditPolicy, RecordKind
 from yiwang.credit.tests.conftest import RULES, company, credit_officer, list_entry, penalty
 from yiwang.ledger.models import LedgerEntry
-from yiwang.ledger.services import commitment
+from yiwang.ledger.services import AUDIT_FIELDS, append_audit_events, audit_record, commitment, run_verification
 from yiwang.testing import case_factories
 from yiwang.testing.http import bearer
 
@@ -75,24 +77,40 @@ def test_a_black_listed_company_applying_for_a_restricted_item_goes_to_a_person_
     assert "失信惩戒名单" in findings[0]["reason"]
 
 
+def proof_on_ledger(finding):
+    """The ledger entry of the finding's proof event, after the audit stream was pulled."""
+    append_audit_events(lag_seconds=0)
+    event = AuditEvent.objects.get(pk=finding.audit_event_id)
+    entry = LedgerEntry.objects.get(reference=f"audit:{event.pk}")
+    return event, entry
+
+
 def test_the_firing_is_on_the_ledger_with_its_facts_as_a_salted_commitment_and_nothing_personal(
         world, joint_rules, food_item):
     user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
     list_entry(firm, "black")
     case = submit(user, firm, food_item)
     finding = CreditFinding.objects.get(case_id=case.pk, outcome="manual_review")
-    entry = LedgerEntry.objects.get(index=finding.ledger_index)
+    event, entry = proof_on_ledger(finding)
+    # the ledger commits to the whole proof event (the audit stream's salted commitment) ...
     payload = json.loads(entry.payload)
-    # the stored facts and salt reproduce the commitment on the ledger: provably these facts applied
-    assert payload["facts"] == commitment(finding.facts, salt=bytes.fromhex(finding.salt))
+    assert payload["event_type"] == "credit_rules_evaluated"
+    assert payload["commitment"] == commitment(audit_record(
+        AuditEvent.objects.filter(pk=event.pk).values(*AUDIT_FIELDS).get()), salt=bytes.fromhex(entry.salt))
+    # ... and the event commits to the facts: the stored facts and salt reproduce it
+    assert event.details["facts"] == commitment(finding.facts, salt=bytes.fromhex(finding.salt))
     assert finding.facts["credit"]["black_listed"] is True
-    assert payload["fired"][0] == {"set": "demo", "v": 1, "digest": joint_rules.digest[:16], "rule": "black_restricted",
-                                   "outcome": "manual_review"}
+    assert event.details["fired"][0] == {"set": "demo", "v": 1, "digest": joint_rules.digest[:16],
+                                         "rule": "black_restricted", "outcome": "manual_review"}
     # a different fact would not match the commitment
     changed = {**finding.facts, "credit": {**finding.facts["credit"], "black_listed": False}}
-    assert payload["facts"] != commitment(changed, salt=bytes.fromhex(finding.salt))
-    # no name, credit code or ID number on the ledger
-    assert firm.name not in entry.payload and firm.id_number not in entry.payload
+    assert event.details["facts"] != commitment(changed, salt=bytes.fromhex(finding.salt))
+    # no name, credit code or ID number in the proof, nor on the ledger
+    for text in (json.dumps(event.details, ensure_ascii=False), entry.payload):
+        assert firm.name not in text and firm.id_number not in text
+    # and a proof edited after it was logged is caught by the ledger's verification
+    AuditEvent.objects.filter(pk=event.pk).update(details={**event.details, "fired": []})
+    assert "audit_event_changed" in {p["code"] for p in run_verification().problems}
 
 
 def test_a_clean_company_gets_instant_approval_on_the_same_item(world, joint_rules, instant_food):
@@ -172,6 +190,71 @@ def test_rules_are_evaluated_again_at_each_decision(world, joint_rules, food_ite
     case_services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=step.pk, decision="approve")
     finding = CreditFinding.objects.get(case_id=case.pk)
     assert finding.stage == "decision" and finding.outcome == "manual_review"
+
+
+def decide_step(world, case, actor):
+    step = CaseStep.objects.get(case=case, status="open")
+    case_services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve")
+
+
+def test_an_unchanged_firing_is_not_recorded_again_at_each_decision_but_its_proof_is(world, joint_rules, food_item):
+    # given a black-listed company whose case fired a rule at submission
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    case = submit(user, firm, food_item)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    # when the first step is decided and nothing about the company changed
+    decide_step(world, case, world.reviewer)
+    # then the finding is not written again, the timeline says once that the same rules applied ...
+    assert CreditFinding.objects.filter(case_id=case.pk).count() == 1
+    events = [t.event_type for t in case_timeline(case)]
+    assert events.count("case_credit_rule_fired") == 1 and events.count("case_credit_rules_unchanged") == 1
+    # ... and the evaluation's proof is written all the same, with the same facts commitment
+    proofs = list(AuditEvent.objects.filter(event_type="credit_rules_evaluated", subject_id=str(case.pk)).order_by("id"))
+    assert len(proofs) == 2 and proofs[1].details["stage"] == "decision"
+    assert proofs[1].details["facts"] == proofs[0].details["facts"]
+    assert proofs[1].details["unchanged_since"] == proofs[0].pk
+    assert proofs[1].details["fired"] == proofs[0].details["fired"]
+    # when a fact changes but the same rule fires (a licence entered meanwhile), the next decision
+    # records the firing again, with the new facts
+    services.add_record(actor=None, check_permission=False, subject_kind=firm.kind, subject_number=firm.id_number,
+                        subject_name=firm.name, department=food_item.department,
+                        data=services.RecordInput(kind=RecordKind.LICENCE, title="食品经营许可", basis="《食品安全法》",
+                                                  decided_on=dt.date.today(), decision_no="许新"))
+    decide_step(world, case, world.decider)
+    latest = CreditFinding.objects.get(case_id=case.pk, stage="decision")
+    assert latest.outcome == "manual_review" and latest.facts["credit"]["licences"] == 1
+    assert [t.event_type for t in case_timeline(case)].count("case_credit_rule_fired") == 2
+
+
+def test_a_changed_outcome_at_a_decision_is_recorded_again(world, joint_rules, food_item):
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    case = submit(user, firm, food_item)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    penalty(firm, days_ago=5, number="罚新")
+    decide_step(world, case, world.reviewer)
+    latest = CreditFinding.objects.filter(case_id=case.pk, stage="decision")
+    assert {f.outcome for f in latest} == {"manual_review", "no_instant"}
+    assert latest[0].facts["credit"]["penalties_12m"] == 1
+
+
+def test_rule_reasons_are_shown_in_english_in_the_english_interface(world, joint_rules, food_item):
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    case = submit(user, firm, food_item)
+    finding = CreditFinding.objects.get(case_id=case.pk)
+    assert finding.reason_en.startswith("The applicant is on the credit blacklist")
+    client = Client()
+    auth = bearer(client, "clerk")
+    body = client.get(f"/api/v1/cases/{case.number}", **auth).json()
+    assert body["credit_findings"][0]["reason_en"] == finding.reason_en
+    with translation.override("en"):
+        reasons = [t.details.get("reason") for t in case_timeline(case) if t.event_type == "case_credit_rule_fired"]
+        assert reasons == [finding.reason_en]
+    with translation.override("zh-hans"):
+        reasons = [t.details.get("reason") for t in case_timeline(case) if t.event_type == "case_credit_rule_fired"]
+        assert reasons == [finding.reason]
 
 
 def test_a_licence_granted_in_yiwang_flows_into_the_register(world):
