@@ -108,7 +108,7 @@ def build_world(n_applicants: int = 8) -> dict[str, Any]:
     return {"users": users, "items": {"two": two}, "applicants": applicants}
 
 
-def seed(n_cases: int, n_appeals: int, today: dt.date) -> dict[str, Any]:
+def seed(n_cases: int, n_appeals: int, n_ratings: int, today: dt.date) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -169,7 +169,7 @@ def seed(n_cases: int, n_appeals: int, today: dt.date) -> dict[str, Any]:
                    s.at + i.promised * interval '1 day', 0, '', '', '', '', '', '', 0,
                    {a0} + g %% ({a1} - {a0} + 1), i.dept_id, i.item_id, i.version_id, {submitter.pk},
                    (g * 31) %% 100 < 30, ''
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s::bigint) AS g
             JOIN bench_items i ON i.k = g %% {len(items)}
             CROSS JOIN LATERAL (SELECT %(first)s::timestamptz + (g::float8 / %(n)s) * interval '{DAYS} days' AS at) s
         """,
@@ -196,13 +196,36 @@ def seed(n_cases: int, n_appeals: int, today: dt.date) -> dict[str, Any]:
                    s.at + interval '7 days', s.at + interval '5 days',
                    CASE WHEN s.at < %(recent)s THEN s.at + ((g * 104729) %% 240) * interval '1 hour' END,
                    '', '', 0, false, ''
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s::bigint) AS g
             JOIN bench_items d ON d.k = (g %% {DEPARTMENTS}) * {ITEMS_PER_DEPARTMENT}
             CROSS JOIN LATERAL (SELECT %(first)s::timestamptz + (g::float8 / %(n)s) * interval '{DAYS} days' AS at) s
         """,
             {"n": n_appeals, "first": dt.datetime.combine(first_day, dt.time(8), tzinfo=dt.UTC),
              "recent": dt.datetime.combine(today - dt.timedelta(days=20), dt.time(0), tzinfo=dt.UTC)})
         appeals_seconds = time.perf_counter() - t_app
+        log(f"seeding {n_ratings:,} ratings")
+        t_rat = time.perf_counter()
+        # every (cases // ratings)-th closed case rated once online; level (g·7) mod 5 + 1 → 20 % each,
+        # so 差评 = 40 %, 好评 = 40 %; each 差评 gets its rectification, 80 % of them closed
+        step = max(1, n_cases // max(1, n_ratings) - 1)
+        cur.execute("""
+            INSERT INTO evaluation_rating (subject, channel, level, grade, indicators, comment, "window", created_at,
+                counted, case_id, department_id, item_id)
+            SELECT 'case', 'online', lv, CASE WHEN lv >= 4 THEN 'good' WHEN lv = 3 THEN 'medium' ELSE 'bad' END,
+                   '{}'::jsonb, '', '', c.closed_at + interval '2 hours', true, c.id, c.department_id, c.item_id
+            FROM cases_case c CROSS JOIN LATERAL (SELECT ((c.id * 7) %% 5 + 1)::smallint AS lv) l
+            WHERE c.status = 'closed' AND c.id %% %(step)s = 0
+            LIMIT %(n)s
+        """, {"step": step, "n": n_ratings})
+        cur.execute("""
+            INSERT INTO evaluation_rectification (status, created_at, due_at, reply, callback_result, callback_note,
+                published_outcome, department_id, rating_id, closed_at)
+            SELECT CASE WHEN r.id % 5 = 0 THEN 'open' ELSE 'closed' END, r.created_at,
+                   r.created_at + interval '21 days', '已整改', '', '', '', r.department_id, r.id,
+                   CASE WHEN r.id % 5 = 0 THEN NULL ELSE r.created_at + interval '10 days' END
+            FROM evaluation_rating r WHERE r.grade = 'bad'
+        """)
+        ratings_seconds = time.perf_counter() - t_rat
         log("facts and day rows")
         t_roll = time.perf_counter()
         local = "AT TIME ZONE 'Asia/Shanghai'"
@@ -230,45 +253,70 @@ def seed(n_cases: int, n_appeals: int, today: dt.date) -> dict[str, Any]:
                    CASE WHEN status = 'closed' THEN extract(epoch FROM closed_at - received_at)::bigint ELSE 0 END
             FROM appeals_appeal
         """)
+        cur.execute(f"""
+            INSERT INTO insights_ratingfact (rating_id, number, department_id, item_id, day, counted, good)
+            SELECT r.id, c.number, r.department_id, coalesce(r.item_id, 0), (r.created_at {local})::date, r.counted,
+                   r.grade = 'good'
+            FROM evaluation_rating r JOIN cases_case c ON c.id = r.case_id
+        """)
+        cur.execute(f"""
+            INSERT INTO insights_rectificationfact (rectification_id, number, department_id, item_id, day, counted,
+                closed)
+            SELECT x.id, f.number, x.department_id, f.item_id, (x.created_at {local})::date, x.status <> 'cancelled',
+                   x.status = 'closed'
+            FROM evaluation_rectification x JOIN insights_ratingfact f ON f.rating_id = x.rating_id
+        """)
         cur.execute("""
             INSERT INTO insights_dailyrollup (day, department_id, item_id, submitted, online, "window", one_window,
                 automated, materials, shared, licence, closed, same_day, in_time, handling_seconds, appeals,
-                dispatched, auto_dispatched, appeals_done, appeals_closed, appeals_in_time, appeals_seconds)
+                dispatched, auto_dispatched, appeals_done, appeals_closed, appeals_in_time, appeals_seconds,
+                ratings, ratings_good, rectifications, rectified)
             SELECT day, department_id, item_id, sum(submitted), sum(online), sum(win), sum(one_window),
                    sum(automated), sum(materials), sum(shared), sum(licence), sum(closed), sum(same_day),
                    sum(in_time), sum(handling_seconds), sum(appeals), sum(dispatched), sum(auto_dispatched),
-                   sum(appeals_done), sum(appeals_closed), sum(appeals_in_time), sum(appeals_seconds)
+                   sum(appeals_done), sum(appeals_closed), sum(appeals_in_time), sum(appeals_seconds),
+                   sum(ratings), sum(ratings_good), sum(rectifications), sum(rectified)
             FROM (
                 SELECT submitted_day AS day, department_id, item_id, 1 AS submitted, online::int AS online,
                        "window"::int AS win, one_window::int AS one_window, automated::int AS automated,
                        materials, shared, licence, 0 AS closed, 0 AS same_day, 0 AS in_time,
                        0::bigint AS handling_seconds, 0 AS appeals, 0 AS dispatched, 0 AS auto_dispatched,
-                       0 AS appeals_done, 0 AS appeals_closed, 0 AS appeals_in_time, 0::bigint AS appeals_seconds
+                       0 AS appeals_done, 0 AS appeals_closed, 0 AS appeals_in_time, 0::bigint AS appeals_seconds,
+                       0 AS ratings, 0 AS ratings_good, 0 AS rectifications, 0 AS rectified
                 FROM insights_casefact
                 UNION ALL
                 SELECT closed_day, department_id, item_id, 0, 0, 0, 0, 0, 0, 0, 0, 1, same_day::int, in_time::int,
-                       handling_seconds, 0, 0, 0, 0, 0, 0, 0
+                       handling_seconds, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
                 FROM insights_casefact WHERE closed_day IS NOT NULL
                 UNION ALL
                 SELECT received_day, department_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, dispatched::int,
-                       auto_dispatched::int, (closed_day IS NOT NULL)::int, 0, 0, 0
+                       auto_dispatched::int, (closed_day IS NOT NULL)::int, 0, 0, 0, 0, 0, 0, 0
                 FROM insights_appealfact
                 UNION ALL
                 SELECT closed_day, department_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-                       in_time::int, seconds
+                       in_time::int, seconds, 0, 0, 0, 0
                 FROM insights_appealfact WHERE closed_day IS NOT NULL
+                UNION ALL
+                SELECT day, department_id, item_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       1, good::int, 0, 0
+                FROM insights_ratingfact WHERE counted
+                UNION ALL
+                SELECT day, department_id, item_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0, 0, 1, closed::int
+                FROM insights_rectificationfact WHERE counted
             ) x GROUP BY day, department_id, item_id
         """)
         rollup_seconds = time.perf_counter() - t_roll
         log("vacuum analyze")
         cur.execute("VACUUM ANALYZE")
         sizes = {}
-        for table in ("cases_case", "appeals_appeal", "insights_casefact", "insights_appealfact", "insights_dailyrollup"):
+        for table in ("cases_case", "appeals_appeal", "evaluation_rating", "evaluation_rectification", "insights_casefact",
+                      "insights_appealfact", "insights_ratingfact", "insights_rectificationfact", "insights_dailyrollup"):
             cur.execute("SELECT count(*), pg_total_relation_size(%s) FROM " + table, [table])  # noqa: S608 (fixed names)
             rows, size = cur.fetchone()
             sizes[table] = {"rows": rows, "mib": size / 2**20}
-    return {"cases": n_cases, "appeals": n_appeals, "departments": len(departments), "items": len(items),
-            "seconds": {"cases": cases_seconds, "case_indexes": index_seconds, "appeals": appeals_seconds,
+    return {"cases": n_cases, "appeals": n_appeals, "ratings": n_ratings, "departments": len(departments), "items": len(items),
+            "seconds": {"cases": cases_seconds, "case_indexes": index_seconds, "appeals": appeals_seconds, "ratings": ratings_seconds,
                         "facts_and_rollup": rollup_seconds, "total": time.perf_counter() - t0},
             "tables": sizes, "department_ids": [d.pk for d in departments]}
 
@@ -368,10 +416,10 @@ def report(r: dict[str, Any], argv: list[str]) -> str:
              f"PostgreSQL {r['db_version'].split(' ')[1]}; load average at start {r['loadavg_start']}, "
              f"at end {r['loadavg_end']}.", ""]
     s = r["seed"]
-    lines += [f"Seeded {s['cases']:,} cases and {s['appeals']:,} appeals over {s['departments']} departments × "
+    lines += [f"Seeded {s['cases']:,} cases, {s['appeals']:,} appeals and {s['ratings']:,} ratings over {s['departments']} departments × "
               f"{s['items'] // s['departments']} items and {DAYS} days in {s['seconds']['total']:.0f} s "
               f"(cases {s['seconds']['cases']:.0f} s, their indexes {s['seconds']['case_indexes']:.0f} s, appeals "
-              f"{s['seconds']['appeals']:.0f} s, facts and day rows {s['seconds']['facts_and_rollup']:.0f} s).", "",
+              f"{s['seconds']['appeals']:.0f} s, ratings {s['seconds']['ratings']:.0f} s, facts and day rows {s['seconds']['facts_and_rollup']:.0f} s).", "",
               "| table | rows | size MiB |", "| --- | ---: | ---: |"]
     lines += [f"| {t} | {v['rows']:,} | {v['mib']:,.0f} |" for t, v in s["tables"].items()]
     lines += ["", "| KPI summary (all KPIs, JSON) | n | p50 ms | p99 ms | max ms |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -392,6 +440,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000_000)
     parser.add_argument("--appeals", type=int, default=1_000_000)
+    parser.add_argument("--ratings", type=int, default=1_000_000)
     parser.add_argument("--transitions", type=int, default=200, help="two-step cases per arm")
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the database (default: dropped at the end)")
@@ -420,7 +469,7 @@ def main() -> None:
         call_command("load_calendar", verbosity=0)  # the statutory holidays, as a deployment loads them
         world = build_world(8)
         today = local_date(timezone.now())
-        result["seed"] = seed(args.cases, args.appeals, today)
+        result["seed"] = seed(args.cases, args.appeals, args.ratings, today)
         rng = random.Random(13)
         log("summaries")
         result["summary"] = summaries(today, args.repeats, rng)

@@ -54,7 +54,7 @@ def kpi_summary(request: HttpRequest, q: Query[KpiQuery]) -> list[dict[str, Any]
 
 
 class DrillEntryOut(Schema):
-    kind: Literal["case", "appeal"]
+    kind: Literal["case", "appeal", "rating", "rectification"]
     number: str
     day: dt.date = Field(description="The day the KPI counts it on (submitted, closed or received)")
     department: str

@@ -12,6 +12,7 @@ class InsightsConfig(AppConfig):
         from yiwang.cases.models import Case
         from yiwang.cases.signals import case_recorded
         from yiwang.core.demo import register_demo_seeder
+        from yiwang.core.models import AuditEvent
         from yiwang.insights import receivers
         from yiwang.insights.demo import seed_insights
 
@@ -19,4 +20,5 @@ class InsightsConfig(AppConfig):
         post_delete.connect(receivers.on_case_deleted, sender=Case, dispatch_uid="insights_case_deleted")
         post_save.connect(receivers.on_appeal_saved, sender=Appeal, dispatch_uid="insights_appeal_saved")
         post_delete.connect(receivers.on_appeal_deleted, sender=Appeal, dispatch_uid="insights_appeal_deleted")
+        post_save.connect(receivers.on_audit_recorded, sender=AuditEvent, dispatch_uid="insights_audit_recorded")
         register_demo_seeder("insights", seed_insights, order=20)

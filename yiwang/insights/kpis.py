@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.cases.selectors import material_counts
+from yiwang.evaluation.selectors import rate as evaluation_rate
 
 Sums = dict[str, int]
 
@@ -35,11 +36,15 @@ class KpiDefinition:
     default_target: float = 0.0
     default_baseline: float | None = None
     per_item: bool = True  # False: the KPI's data has no service item (appeals)
+    # the share's one home when another app owns the rule (好差评: ``evaluation.selectors.rate``)
+    rate: Callable[[int, int], float | None] | None = None
 
     def value(self, sums: Sums) -> float | None:
         den = self.denominator(sums)
         if not den:
             return None
+        if self.rate is not None:
+            return self.rate(int(self.numerator(sums)), int(den))
         return round(self.numerator(sums) / den * self.scale, 2)
 
     def met(self, value: float | None, target: float | None) -> bool | None:
@@ -56,6 +61,11 @@ def _no_upload(s: Sums) -> float:
     counts = material_counts({"shared": s["shared"], "licence": s["licence"],
                               "upload": s["materials"] - s["shared"] - s["licence"]})
     return counts["shared"] + counts["from_licences"]
+
+
+def _evaluation_rate(part: int, whole: int) -> float | None:
+    value = evaluation_rate(part, whole)
+    return None if value is None else float(value)
 
 
 DAYS = _("天")
@@ -105,6 +115,18 @@ DEFINITIONS: tuple[KpiDefinition, ...] = (
         _("期内提交办件的材料中，经数据共享获取（免提交）的份数 ÷ 材料总份数。"),
         "cases_casematerial.source = shared, cases_case.submitted_at", "cases_submitted",
         default_target=90.0, default_baseline=5.0),
+    KpiDefinition(
+        "satisfaction", _("满意率（好差评）"), PERCENT, "gte",
+        lambda s: s["ratings_good"], lambda s: s["ratings"],
+        _("期内给出的有效评价（未经申诉复核作废、未被追评取代）中，好评（非常满意、满意）条数 ÷ 有效评价条数（与好差评统计同一规则）。"),
+        "evaluation_rating.grade, counted, created_at, department, item", "ratings",
+        default_target=90.0, default_baseline=85.0, rate=_evaluation_rate),
+    KpiDefinition(
+        "rectification_rate", _("差评整改率"), PERCENT, "gte",
+        lambda s: s["rectified"], lambda s: s["rectifications"],
+        _("期内产生的差评整改（不含因评价作废而撤销的）中，已整改办结的件数 ÷ 整改件数（与好差评统计同一规则）。"),
+        "evaluation_rectification.status, created_at, department", "rectifications",
+        default_target=100.0, default_baseline=60.0, rate=_evaluation_rate),
     KpiDefinition(
         "sla_rate", _("按时办结率"), PERCENT, "gte",
         lambda s: s["in_time"], lambda s: s["closed"],

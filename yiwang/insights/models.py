@@ -41,6 +41,9 @@ COUNTERS = (
     "appeals", "dispatched", "auto_dispatched", "appeals_done",
     # appeals, on the day they were closed
     "appeals_closed", "appeals_in_time", "appeals_seconds",
+    # 好差评 (evaluation): counted ratings and their 好评, on the day they were given; rectifications
+    # of 差评 (not cancelled) and those closed, on the day they were opened
+    "ratings", "ratings_good", "rectifications", "rectified",
 )
 
 
@@ -72,6 +75,10 @@ class DailyRollup(models.Model):
     appeals_closed = models.BigIntegerField(default=0)
     appeals_in_time = models.BigIntegerField(default=0)
     appeals_seconds = models.BigIntegerField(default=0)
+    ratings = models.BigIntegerField(default=0)
+    ratings_good = models.BigIntegerField(default=0)
+    rectifications = models.BigIntegerField(default=0)
+    rectified = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "department_id", "item_id"], name="insights_daily_key")]
@@ -126,3 +133,35 @@ class AppealFact(models.Model):
             models.Index(fields=["received_day"], name="insights_appealfact_day_idx"),
             models.Index(fields=["closed_day"], name="insights_appealfact_cday_idx"),
         ]
+
+
+class RatingFact(models.Model):
+    """What one 好差评 rating contributes (``evaluation.Rating``): counted or not, 好评 or not."""
+
+    rating_id = models.BigIntegerField(primary_key=True)
+    number = models.CharField(max_length=40, blank=True, help_text="The rated case's or appeal's number, or the visit")
+    department_id = models.IntegerField()
+    item_id = models.IntegerField()
+    day = models.DateField()
+    counted = models.BooleanField(default=True)
+    good = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["department_id", "day"], name="insights_ratingfact_dept_idx"),
+                   models.Index(fields=["day"], name="insights_ratingfact_day_idx")]
+
+
+class RectificationFact(models.Model):
+    """What one rectification of a 差评 contributes (``evaluation.Rectification``)."""
+
+    rectification_id = models.BigIntegerField(primary_key=True)
+    number = models.CharField(max_length=40, blank=True)
+    department_id = models.IntegerField()
+    item_id = models.IntegerField()
+    day = models.DateField()
+    counted = models.BooleanField(default=True, help_text="False: cancelled (its rating was voided)")
+    closed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["department_id", "day"], name="insights_rectfact_dept_idx"),
+                   models.Index(fields=["day"], name="insights_rectfact_day_idx")]

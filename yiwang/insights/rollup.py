@@ -22,13 +22,16 @@ from yiwang.appeals.models import Appeal, AppealStatus
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, Channel, MaterialSource
 from yiwang.core.calendar import local_date
 from yiwang.core.models import AuditEvent
-from yiwang.insights.models import COUNTERS, AppealFact, CaseFact, DailyRollup
+from yiwang.evaluation.models import Grade, Rating, Rectification, RectificationStatus
+from yiwang.insights.models import COUNTERS, AppealFact, CaseFact, DailyRollup, RatingFact, RectificationFact
 
 Key = tuple[dt.date, int, int]
 
 CASE_FACT_FIELDS = ("number", "department_id", "item_id", "submitted_day", "closed_day", "online", "window",
                     "one_window", "automated", "materials", "shared", "licence", "same_day", "in_time",
                     "handling_seconds")
+RATING_FACT_FIELDS = ("number", "department_id", "item_id", "day", "counted", "good")
+RECTIFICATION_FACT_FIELDS = ("number", "department_id", "item_id", "day", "counted", "closed")
 APPEAL_FACT_FIELDS = ("number", "department_id", "received_day", "closed_day", "dispatched", "auto_dispatched",
                       "in_time", "seconds")
 
@@ -93,6 +96,31 @@ def appeal_contribution(f: AppealFact | None) -> dict[Key, Counter]:
         out.setdefault((f.closed_day, f.department_id, 0), Counter()).update(Counter(
             appeals_closed=1, appeals_in_time=int(f.in_time), appeals_seconds=f.seconds))
     return out
+
+
+def rating_fact(rating: Rating) -> RatingFact:
+    return RatingFact(rating_id=rating.pk, number=rating.subject_number[:40], department_id=rating.department_id,
+                      item_id=rating.item_id or 0, day=local_date(rating.created_at), counted=rating.counted,
+                      good=rating.grade == Grade.GOOD)
+
+
+def rating_contribution(f: RatingFact | None) -> dict[Key, Counter]:
+    if f is None or not f.counted:
+        return {}
+    return {(f.day, f.department_id, f.item_id): Counter(ratings=1, ratings_good=int(f.good))}
+
+
+def rectification_fact(r: Rectification) -> RectificationFact:
+    return RectificationFact(rectification_id=r.pk, number=r.rating.subject_number[:40], department_id=r.department_id,
+                             item_id=r.rating.item_id or 0, day=local_date(r.created_at),
+                             counted=r.status != RectificationStatus.CANCELLED,
+                             closed=r.status == RectificationStatus.CLOSED)
+
+
+def rectification_contribution(f: RectificationFact | None) -> dict[Key, Counter]:
+    if f is None or not f.counted:
+        return {}
+    return {(f.day, f.department_id, f.item_id): Counter(rectifications=1, rectified=int(f.closed))}
 
 
 def _delta(old: dict[Key, Counter], new: dict[Key, Counter]) -> dict[Key, dict[str, int]]:
@@ -183,6 +211,60 @@ def forget_appeal(appeal_id: int) -> None:
             old.delete()
 
 
+def _record(model: Any, pk_name: str, pk: int, new: Any, fields: Iterable[str], contribution: Any) -> None:
+    with transaction.atomic():
+        old = model.objects.select_for_update().filter(**{pk_name: pk}).first()
+        if new is None:
+            if old is not None:
+                apply_delta(_delta(contribution(old), {}))
+                old.delete()
+            return
+        if old is not None and _same(old, new, fields):
+            return
+        apply_delta(_delta(contribution(old), contribution(new)))
+        new.save(force_insert=old is None, force_update=old is not None)
+
+
+def record_rating(rating_id: int) -> None:
+    """Bring a rating's fact (and its rectification's) up to date from the database: evaluation
+    changes ``counted`` and cancels rectifications with queryset updates, so the fact is read again
+    rather than taken from an instance."""
+    rating = (Rating.objects.select_related("case", "appeal", "visit").filter(pk=rating_id).first())
+    _record(RatingFact, "rating_id", rating_id, rating_fact(rating) if rating else None, RATING_FACT_FIELDS,
+            rating_contribution)
+    for r in Rectification.objects.select_related("rating__case", "rating__appeal", "rating__visit").filter(
+            rating_id=rating_id):
+        record_rectification(r)
+
+
+def record_rectification(r: Rectification) -> None:
+    _record(RectificationFact, "rectification_id", r.pk, rectification_fact(r), RECTIFICATION_FACT_FIELDS,
+            rectification_contribution)
+
+
+def record_evaluation_event(subject_type: str, subject_id: str, details: dict[str, Any]) -> None:
+    """An audited change of 好差评: the rating (and the one its 追评 superseded), the rectification,
+    or the rating a 申诉复核 decided on."""
+    from yiwang.evaluation.models import RatingReview
+
+    if subject_type == "rating":
+        record_rating(int(subject_id))
+        if details.get("follow_up_of"):
+            record_rating(int(details["follow_up_of"]))
+    elif subject_type == "rectification":
+        r = (Rectification.objects.select_related("rating__case", "rating__appeal", "rating__visit")
+             .filter(pk=int(subject_id)).first())
+        if r is not None:
+            record_rectification(r)
+    elif subject_type == "rating_review":
+        rating_id = RatingReview.objects.filter(pk=int(subject_id)).values_list("rating_id", flat=True).first()
+        if rating_id is not None:
+            follow_up_of = Rating.objects.filter(pk=rating_id).values_list("follow_up_of_id", flat=True).first()
+            record_rating(rating_id)
+            if follow_up_of:
+                record_rating(follow_up_of)
+
+
 # --------------------------------------------------------------------------- rebuild from scratch
 
 
@@ -202,6 +284,8 @@ def rebuild(chunk: int = 5000) -> dict[str, int]:
         DailyRollup.objects.all().delete()
         CaseFact.objects.all().delete()
         AppealFact.objects.all().delete()
+        RatingFact.objects.all().delete()
+        RectificationFact.objects.all().delete()
         last = 0
         while True:
             cases = list(Case.objects.filter(pk__gt=last).order_by("pk")[:chunk])
@@ -232,10 +316,36 @@ def rebuild(chunk: int = 5000) -> dict[str, int]:
                 for key, c in appeal_contribution(f).items():
                     totals[key].update(c)
             n_appeals += len(facts_a)
+        n_ratings = 0
+        last = 0
+        while True:
+            ratings = list(Rating.objects.select_related("case", "appeal", "visit").filter(pk__gt=last)
+                           .order_by("pk")[:chunk])
+            if not ratings:
+                break
+            last = ratings[-1].pk
+            facts_r = [rating_fact(r) for r in ratings]
+            RatingFact.objects.bulk_create(facts_r)
+            for f in facts_r:
+                for key, c in rating_contribution(f).items():
+                    totals[key].update(c)
+            n_ratings += len(facts_r)
+        last = 0
+        while True:
+            rects = list(Rectification.objects.select_related("rating__case", "rating__appeal", "rating__visit")
+                         .filter(pk__gt=last).order_by("pk")[:chunk])
+            if not rects:
+                break
+            last = rects[-1].pk
+            facts_x = [rectification_fact(r) for r in rects]
+            RectificationFact.objects.bulk_create(facts_x)
+            for f in facts_x:
+                for key, c in rectification_contribution(f).items():
+                    totals[key].update(c)
         DailyRollup.objects.bulk_create(
             [DailyRollup(day=day, department_id=dept, item_id=item, **{c: counts_.get(c, 0) for c in COUNTERS})
              for (day, dept, item), counts_ in sorted(totals.items())], batch_size=1000)
-    return {"cases": n_cases, "appeals": n_appeals, "rows": len(totals)}
+    return {"cases": n_cases, "appeals": n_appeals, "ratings": n_ratings, "rows": len(totals)}
 
 
 def snapshot() -> dict[Key, dict[str, int]]:

@@ -15,7 +15,15 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 from yiwang.insights.kpis import BY_CODE, DEFINITIONS, UNIT_LABELS, KpiDefinition
-from yiwang.insights.models import COUNTERS, AppealFact, CaseFact, DailyRollup, KpiSetting
+from yiwang.insights.models import (
+    COUNTERS,
+    AppealFact,
+    CaseFact,
+    DailyRollup,
+    KpiSetting,
+    RatingFact,
+    RectificationFact,
+)
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,17 @@ def drill_down(*, code: str, start: dt.date, end: dt.date, department: Departmen
         page = list(rows.order_by(*order)[offset:offset + limit])
         entries = [{"kind": "case", "number": f.number, "day": getattr(f, field), "department_id": f.department_id,
                     "counted": _case_counted(code, f), "detail": _case_detail(code, f)} for f in page]
+    elif d.drill in ("ratings", "rectifications"):
+        model = RatingFact if d.drill == "ratings" else RectificationFact
+        rows = model.objects.filter(day__gte=start, day__lte=end, counted=True)
+        if department is not None:
+            rows = rows.filter(department_id=department.pk)
+        if item is not None:
+            rows = rows.filter(item_id=item.pk)
+        page = list(rows.order_by("-day", "-pk")[offset:offset + limit])
+        kind = "rating" if d.drill == "ratings" else "rectification"
+        entries = [{"kind": kind, "number": f.number, "day": f.day, "department_id": f.department_id,
+                    "counted": f.good if kind == "rating" else f.closed, "detail": ""} for f in page]
     else:
         field = "received_day" if d.drill == "appeals_received" else "closed_day"
         rows = AppealFact.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})

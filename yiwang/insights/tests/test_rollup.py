@@ -15,6 +15,8 @@ from yiwang.appeals.models import AppealChannel
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseStatus, CaseStep, Channel, StepStatus
 from yiwang.core.errors import DomainError
+from yiwang.evaluation import services as evaluation
+from yiwang.evaluation.models import Rating, Rectification
 from yiwang.insights import rollup
 from yiwang.insights.models import CaseFact, DailyRollup
 from yiwang.intelligence import services as intelligence
@@ -51,6 +53,36 @@ def _advance(world, case: Case, rng: random.Random, now: dt.datetime) -> None:
         services.deliver_result(actor=world.clerk, case_id=case.pk, method="electronic", now=now)
 
 
+def _evaluate(world, rng: random.Random, now: dt.datetime, cases: list[Case]) -> None:
+    """Rate a closed case, follow a rating up, answer / call back / close a rectification, or have
+    a rating voided by 申诉复核."""
+    closed = list(Case.objects.filter(pk__in=[c.pk for c in cases], status=CaseStatus.CLOSED,
+                                      submitted_by=world.citizen))  # the applicant rates their own online cases
+    choice = rng.random()
+    if choice < 0.5 and closed:
+        case = rng.choice(closed)
+        evaluation.rate_case(actor=world.citizen, number=case.number, level=rng.choice([1, 1, 2, 3, 4, 5]), now=now,
+                             channel=rng.choice(["online", "api"]))
+    elif choice < 0.6 and Rating.objects.filter(follow_up_of__isnull=True).exists():
+        original = rng.choice(list(Rating.objects.filter(follow_up_of__isnull=True)))
+        evaluation.follow_up_rating(actor=world.citizen, rating_id=original.pk, level=rng.choice([2, 4, 5]), now=now)
+    elif choice < 0.9 and Rectification.objects.exists():
+        r = rng.choice(list(Rectification.objects.all()))
+        if r.status == "open":
+            evaluation.reply_rectification(actor=world.reviewer, rectification_id=r.pk, reply="已约谈窗口并整改。", now=now)
+        elif r.callback_at is None:
+            evaluation.record_rectification_callback(actor=world.supervisor, rectification_id=r.pk,
+                                                     result="satisfied", now=now)
+        else:
+            evaluation.close_rectification(actor=world.supervisor, rectification_id=r.pk, now=now)
+    elif choice > 0.95 and Rating.objects.filter(counted=True, grade="bad").exists():
+        rating = rng.choice(list(Rating.objects.filter(counted=True, grade="bad")))
+        review = evaluation.request_review(actor=world.reviewer, rating_id=rating.pk, reason_kind="malicious",
+                                           reason="评价内容与办件无关。", now=now)
+        evaluation.decide_review(actor=world.supervisor, review_id=review.pk, uphold=True, decision="查实为误评。",
+                                 now=now)
+
+
 def test_incremental_rollup_equals_rebuild_after_random_transitions(world):
     rng = random.Random(20261206)
     intelligence.set_category_route(actor=None, category="交通运输", department_code="SCJG")
@@ -58,7 +90,7 @@ def test_incremental_rollup_equals_rebuild_after_random_transitions(world):
     handler = factories.user("scjg_appeals", SCJG="reviewer")
     cases, appeal_numbers = [], []
     now = START
-    for step in range(120):
+    for step in range(160):
         now += dt.timedelta(hours=rng.choice([1, 3, 7, 20]))
         roll = rng.random()
         if roll < 0.25 or not cases:
@@ -87,17 +119,34 @@ def test_incremental_rollup_equals_rebuild_after_random_transitions(world):
                     appeals.merge_appeals(actor=dispatcher, number=number, into=other, now=now)
             except DomainError:
                 pass  # a transition the appeal's state does not allow: refused, nothing changed
+        elif roll < 0.55:
+            try:
+                _evaluate(world, rng, now, cases)
+            except DomainError:
+                pass
         else:
             try:
                 _advance(world, rng.choice(cases), rng, now)
             except DomainError:
                 pass
+    for _step in range(150):  # then mostly 好差评, as closed cases accumulate
+        now += dt.timedelta(hours=rng.choice([1, 5, 20]))
+        try:
+            if rng.random() < 0.4:
+                _advance(world, rng.choice(cases), rng, now)
+            else:
+                _evaluate(world, rng, now, cases)
+        except DomainError:
+            pass
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {CaseStatus.CLOSED, CaseStatus.IN_REVIEW} <= statuses, statuses  # the mix went somewhere
     incremental = rollup.snapshot()
     facts = {f.case_id: f for f in CaseFact.objects.all()}
     assert len({day for day, _d, _i in incremental}) > 3
     assert any(v["closed"] for v in incremental.values()) and any(v["appeals"] for v in incremental.values())
+
+    assert any(v["ratings"] for v in incremental.values()) and any(v["rectifications"] for v in incremental.values())
+    assert Rating.objects.filter(counted=False).exists()  # a 追评 or a void happened
 
     call_command("rebuild_kpi_rollups", verbosity=0)
     rebuilt = rollup.snapshot()
