@@ -132,6 +132,10 @@ def kpi_series(*, code: str, start: dt.date, end: dt.date, department: Departmen
     rows = (_rows(start=start, end=end, department=department, item=item if d.per_item else None)
             .values("day").annotate(**{c: Sum(c) for c in COUNTERS}).order_by("day"))
     buckets: dict[dt.date, dict[str, int]] = {}
+    day = start
+    while day <= end:  # every bucket of the period, the empty ones too (no value: a gap in the line)
+        buckets.setdefault(_bucket(day, grain), dict.fromkeys(COUNTERS, 0))
+        day += dt.timedelta(days=1)
     for r in rows:
         b = buckets.setdefault(_bucket(r["day"], grain), dict.fromkeys(COUNTERS, 0))
         for c in COUNTERS:
