@@ -64,3 +64,20 @@ def test_figures_move_as_cases_are_submitted_and_closed(world):
     assert _by_code(kpi_summary(start=today, end=today, department=ga))["online_rate"].value is None
     yesterday = today - dt.timedelta(days=1)
     assert _by_code(kpi_summary(start=yesterday, end=yesterday))["online_rate"].value is None
+
+
+def test_one_window_coverage_counts_window_cases_taken_in_at_the_service_centre(world):
+    from yiwang.cases.models import Channel
+    from yiwang.testing import factories
+
+    today = _today()
+    own_window = factories.user("scjg_clerk", SCJG="clerk")  # a department's own window, not the centre's
+    for clerk in (world.clerk, own_window):
+        refs = case_factories.required_material_refs(clerk, world.item)
+        services.submit_application(actor=clerk, item=world.item, applicant=world.applicant,
+                                    form_data={"shop_name": "青禾小馆"}, materials=refs, channel=Channel.WINDOW)
+    case_factories.apply_online(world.citizen, world.applicant, world.item)  # not a window case: not counted
+    kpi = _by_code(kpi_summary(start=today, end=today))["one_window_rate"]
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 2, 50.0)
+    online = _by_code(kpi_summary(start=today, end=today))["online_rate"]
+    assert (online.numerator, online.denominator) == (1, 3)
