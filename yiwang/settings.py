@@ -411,3 +411,8 @@ MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883") or "mqtt://127.0.0.1:1883"
 # contact line of its discovery document.
 YIWANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", YIWANG_DIVISION_CODE) or YIWANG_DIVISION_CODE
 YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "12345@yiwang.example"
+
+# 好差评 (evaluation): working days a department has to rectify a 差评, and hours a window visit's
+# rating token (hall tablet and receipt QR) stays valid.
+YIWANG_EVALUATION_RECTIFICATION_DAYS = int(env("EVALUATION_RECTIFICATION_DAYS", "15") or 15)
+YIWANG_EVALUATION_VISIT_TOKEN_HOURS = int(env("EVALUATION_VISIT_TOKEN_HOURS", "72") or 72)

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yiwang.insights import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("insights/", views.dashboard, name="dashboard"),
+    path("insights/kpi/<slug:code>/", views.drill, name="drill"),
+    path("insights/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("insights/report/weekly.pdf", views.weekly_pdf, name="weekly_pdf"),
+]
