@@ -120,7 +120,7 @@ def _clean_text(value: object, *, code: str, message: str, max_chars: int = MAX_
 # -- ratings ---------------------------------------------------------------------------------------
 
 
-def _accepting_clerk_id(case: Case) -> int | None:
+def accepting_clerk_id(case: Case) -> int | None:
     """The clerk who accepted the case at the window (受理): the staff member the applicant met."""
     return (AuditEvent.objects.filter(event_type="case_accepted", subject_type="case", subject_id=str(case.pk))
             .order_by("created_at").values_list("actor_id", flat=True).first())
@@ -144,6 +144,14 @@ def _create(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None)
                  details={"subject": rating.subject, "number": rating.subject_number, "channel": rating.channel,
                           "level": rating.level, "grade": rating.grade, "follow_up_of": rating.follow_up_of_id})
     return rating
+
+
+def record_rating(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None = None) -> Rating:
+    """Save a rating built elsewhere with the rules of ``_create`` (grade, rectification, audit):
+    for the demo seeder and for imports of ratings collected by another system. The caller has
+    checked who rated and what; the unique constraints still refuse a second rating (409)."""
+    with transaction.atomic():
+        return _create(rating, now=now, actor=actor)
 
 
 def _already_rated() -> Conflict:
@@ -188,7 +196,7 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
             raise _already_rated()
         visit = case.window_visits.order_by("opened_at").first()
         rating = Rating(subject=Subject.CASE, case=case, level=level_value, department=case.department,
-                        item=case.item, window=visit.window if visit else "", staff_id=_accepting_clerk_id(case),
+                        item=case.item, window=visit.window if visit else "", staff_id=accepting_clerk_id(case),
                         rater=actor, **values)
         return _create(rating, now=now, actor=actor)
 
