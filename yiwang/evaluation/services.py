@@ -311,7 +311,7 @@ def rate_visit(*, token: str, level: object, indicators: object = None, comment:
     values = {"indicators": clean_indicators(indicators, WINDOW_INDICATORS), "comment": clean_comment(comment),
               "channel": clean_channel(channel, VISIT_CHANNELS)}
     with transaction.atomic():
-        visit = WindowVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+        visit = WindowVisit.objects.select_for_update(of=("self",)).select_related("case").get(pk=visit.pk)
         if Rating.objects.filter(subject=Subject.VISIT, visit=visit, follow_up_of__isnull=True).exists():
             raise Conflict(Code.ALREADY_RATED, _("本次窗口服务已经评价过，感谢您的参与。"))
         rating = Rating(subject=Subject.VISIT, visit=visit, case=visit.case, level=level_value,
