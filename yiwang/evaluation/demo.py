@@ -1,5 +1,8 @@
-"""Demo ratings (idempotent): most closed cases and appeals rated, mostly good; some 差评 with their
-rectifications in every state; window visits rated on the hall tablet. Deterministic (seeded RNG)."""
+"""Demo ratings: most closed cases and appeals rated, mostly good; some 差评 with their
+rectifications in every state; window visits rated on the hall tablet.
+
+Idempotent and deterministic: a rated case or appeal is skipped, and whether (and how) one is rated
+depends only on its number (one seeded generator per case)."""
 
 from __future__ import annotations
 
@@ -74,16 +77,19 @@ def _rectify(rng: random.Random, rating: Rating, now: dt.datetime, supervisor: A
                                      now=min(replied_at + dt.timedelta(days=1), now))
 
 
-def seed_evaluation(*, now: dt.datetime | None = None) -> dict[str, Any]:
+def seed_evaluation(*, now: dt.datetime | None = None, case_share: float = 0.8,
+                    appeal_share: float = 0.6) -> dict[str, Any]:
+    """Rate about ``case_share`` of the closed cases and ``appeal_share`` of the closed appeals."""
     now = now or timezone.now()
-    rng = random.Random(13)
     supervisor = StaffRole.objects.filter(role=Role.SUPERVISOR).select_related("user").first()
     supervisor = supervisor.user if supervisor else None
     counts = {"ratings": 0, "visits": 0}
     cases = (Case.objects.filter(status=CaseStatus.CLOSED, closed_at__isnull=False, ratings__isnull=True)
              .select_related("item", "department").order_by("closed_at", "id")[:LIMIT])
     for case in cases:
-        if rng.random() > 0.8:  # not everyone rates
+        # one generator per case: a case left unrated stays unrated when the seeder runs again
+        rng = random.Random(f"evaluation:{case.number}")
+        if rng.random() >= case_share:  # not everyone rates
             continue
         level = _level(rng)
         at = min(case.closed_at + dt.timedelta(hours=rng.randint(1, 72)), now)
@@ -109,7 +115,8 @@ def seed_evaluation(*, now: dt.datetime | None = None) -> dict[str, Any]:
     appeals = (Appeal.objects.filter(status=AppealStatus.CLOSED, closed_at__isnull=False, ratings__isnull=True)
                .exclude(lead_department__isnull=True).order_by("closed_at", "id")[:LIMIT])
     for appeal in appeals:
-        if rng.random() > 0.6:
+        rng = random.Random(f"evaluation:{appeal.number}")
+        if rng.random() >= appeal_share:
             continue
         level = _level(rng)
         reporter = appeal.reports.exclude(reporter_user__isnull=True).values_list("reporter_user", flat=True).first()
