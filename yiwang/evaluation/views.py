@@ -40,7 +40,7 @@ def _rating_input(request: HttpRequest) -> dict[str, Any]:
     indicators = {}
     for key, value in request.POST.items():
         if key.startswith("ind_") and value:
-            indicators[key[4:40]] = int(value) if value.isdigit() else value
+            indicators[key[4:40]] = int(value) if value.isascii() and value.isdigit() and len(value) < 4 else value
     return {"level": request.POST.get("level", ""), "indicators": indicators, "comment": request.POST.get("comment", "")}
 
 
@@ -99,7 +99,7 @@ def _rate_page(request: HttpRequest, *, kind: str, number: str) -> HttpResponse:
 
 def _int(value: Any) -> int:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 10 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
 @login_required

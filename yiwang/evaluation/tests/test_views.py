@@ -39,6 +39,9 @@ def test_bad_level_on_the_page_is_a_422_with_the_form_kept(place):
     response = c.post(f"/evaluation/cases/{place.case.number}/", {"level": "6", "comment": "保留我"})
     assert response.status_code == 422 and "1 到 5" in response.content.decode()
     assert "保留我" in response.content.decode()
+    for hostile in ({"level": "²"}, {"level": "5", "ind_overall": "²"}, {"level": "5", "ind_<script>": "5"},
+                    {"level": "5", "follow_up": "²"}):
+        assert 400 <= c.post(f"/evaluation/cases/{place.case.number}/", hostile).status_code < 500
 
 
 def test_someone_elses_case_page_is_404_and_an_open_case_says_not_closed(place):
