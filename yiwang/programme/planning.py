@@ -35,13 +35,14 @@ def rules() -> dict[str, int]:
 
 
 def expected_progress(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> int:
-    """The share (per cent) of the task's planned days elapsed by the end of ``today``."""
-    if today < starts_on:
+    """The share (per cent) of the task's planned days elapsed before ``today`` begins: nothing on
+    its first day, everything once its last day is over."""
+    if today <= starts_on:
         return 0
-    if today >= ends_on:
+    if today > ends_on:
         return 100
     total = (ends_on - starts_on).days + 1
-    return int(100 * ((today - starts_on).days + 1) / total)
+    return int(100 * (today - starts_on).days / total)
 
 
 def task_light(*, starts_on: dt.date, ends_on: dt.date, progress: int, today: dt.date,

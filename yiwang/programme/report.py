@@ -9,10 +9,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from yiwang.core.downloads import file_download
 from yiwang.core.pdf import escape, register_font
+from yiwang.programme.models import WeeklyReport
 from yiwang.programme.planning import DONE, GREEN, RED, YELLOW
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,3 +188,10 @@ def list_xlsx(kind: str, rows: list[Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_download(report: WeeklyReport, fmt: str) -> HttpResponse:
+    """An archived report's file as a download (the API and the archive page both serve it here)."""
+    body, content_type = (bytes(report.pdf), "application/pdf") if fmt == "pdf" else (bytes(report.xlsx), XLSX)
+    return file_download(io.BytesIO(body), filename=f"weekly-{report.week_start.isoformat()}-v{report.version}.{fmt}",
+                         content_type=content_type)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from yiwang.core.calendar import local_date
-from yiwang.core.errors import Conflict, Forbidden, InvalidInput
+from yiwang.core.errors import Conflict, InvalidInput
 from yiwang.core.models import Notification, Role, StaffRole
 from yiwang.core.services import record_audit
 from yiwang.programme import permissions, planning, selectors
@@ -30,11 +30,6 @@ from yiwang.programme.models import BudgetLine, Dependency, Milestone, Programme
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-def _require_editor(actor: AbstractBaseUser | None) -> None:
-    if actor is None or not permissions.may_edit(actor):
-        raise Forbidden(Code.NOT_ALLOWED, _("只有试点专班办公室可以修改试点计划、预算和周报。"))
-
-
 def _lock_programme(programme: Programme) -> Programme:
     # one lock per programme for graph changes and imports: two offices adding A→B and B→A at the
     # same time would each see no cycle
@@ -42,7 +37,7 @@ def _lock_programme(programme: Programme) -> Programme:
 
 
 def update_progress(*, actor: AbstractBaseUser, task: Task, progress: int, now: dt.datetime | None = None) -> Task:
-    _require_editor(actor)
+    permissions.require_edit(actor)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput(Code.INVALID_PROGRESS, _("进度必须是 0 到 100 之间的整数。"))
     now = now or timezone.now()
@@ -60,7 +55,7 @@ def add_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Tas
                    now: dt.datetime | None = None) -> Dependency:
     """Finish-to-start: ``successor`` waits for ``predecessor``. A task depending on itself, or a
     link that closes a cycle, is refused with the cycle named."""
-    _require_editor(actor)
+    permissions.require_edit(actor)
     if predecessor.programme_id != successor.programme_id:
         raise InvalidInput(Code.DEPENDENCY_CYCLE, _("只能在同一试点项目的任务之间建立依赖。"))
     now = now or timezone.now()
@@ -87,7 +82,7 @@ def add_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Tas
 
 def remove_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Task,
                       now: dt.datetime | None = None) -> None:
-    _require_editor(actor)
+    permissions.require_edit(actor)
     now = now or timezone.now()
     with transaction.atomic():
         deleted, _rows = Dependency.objects.filter(predecessor=predecessor, successor=successor).delete()
@@ -98,7 +93,7 @@ def remove_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: 
 
 def reach_milestone(*, actor: AbstractBaseUser, milestone: Milestone, reached_on: dt.date,
                     now: dt.datetime | None = None) -> Milestone:
-    _require_editor(actor)
+    permissions.require_edit(actor)
     now = now or timezone.now()
     if reached_on > local_date(now):
         raise InvalidInput(Code.INVALID_DATE, _("达成日期不能晚于今天。"))
@@ -174,7 +169,7 @@ def parse_amount(value: Any) -> Decimal:
 def set_budget_line(*, actor: AbstractBaseUser, programme: Programme, code: str, name: str, planned: Any,
                     department_id: int | None = None, now: dt.datetime | None = None) -> BudgetLine:
     """Create a budget line or change its planned amount (a negative amount is refused)."""
-    _require_editor(actor)
+    permissions.require_edit(actor)
     amount = Decimal(0) if str(planned).strip() in ("0", "0.00") else parse_amount(planned)
     code, name = (code or "").strip()[:32], (name or "").strip()[:200]
     if not code or not name:
@@ -195,7 +190,7 @@ def set_budget_line(*, actor: AbstractBaseUser, programme: Programme, code: str,
 
 def record_spend(*, actor: AbstractBaseUser, line: BudgetLine, amount: Any, spent_on: dt.date, note: str = "",
                  now: dt.datetime | None = None) -> Spend:
-    _require_editor(actor)
+    permissions.require_edit(actor)
     value = parse_amount(amount)
     now = now or timezone.now()
     if spent_on > local_date(now):
@@ -245,7 +240,7 @@ def import_spend(*, actor: AbstractBaseUser, programme: Programme, upload: IO[by
 
     from openpyxl import load_workbook
 
-    _require_editor(actor)
+    permissions.require_edit(actor)
     now = now or timezone.now()
     if size is not None and size > IMPORT_MAX_BYTES:
         raise InvalidInput(Code.IMPORT_REJECTED, _("文件不能超过 5 MB。"))
@@ -352,7 +347,7 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
     from yiwang.programme import kpis, report
 
     if check_permission:
-        _require_editor(actor)
+        permissions.require_edit(actor)
     now = now or timezone.now()
     today = local_date(now)
     week = week_start_of(today)
@@ -379,8 +374,7 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
 
 def weekly_report_for(*, actor: AbstractBaseUser, programme: Programme, now: dt.datetime | None = None) -> WeeklyReport:
     """This week's archived report; generated (and archived) on first request by anyone who may read it."""
-    if not permissions.may_read(actor):
-        raise Forbidden(Code.NOT_ALLOWED, _("只有试点专班办公室、领导、部门负责人和电子监察人员可以查看试点计划。"))
+    permissions.require_read(actor)
     now = now or timezone.now()
     existing = selectors.latest_report(programme, week_start_of(local_date(now)))
     if existing is not None:
