@@ -149,8 +149,9 @@ def escalate_red_tasks(*, now: dt.datetime | None = None) -> int:
 
 # -- budget and spend (成本动态监控) ---------------------------------------------------------------
 
-def parse_amount(value: Any) -> Decimal:
-    """A positive amount in yuan with at most two decimals, or InvalidInput."""
+def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
+    """A positive amount in yuan with at most two decimals (zero too if ``allow_zero``: a budget
+    line may be planned at nothing), or InvalidInput."""
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
@@ -159,7 +160,7 @@ def parse_amount(value: Any) -> Decimal:
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额必须是数字。"))
     if amount < 0:
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额不能为负数。"))
-    if amount == 0:
+    if amount == 0 and not allow_zero:
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额必须大于零。"))
     if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额最多两位小数，且不超过一万亿元。"))
@@ -170,7 +171,7 @@ def set_budget_line(*, actor: AbstractBaseUser, programme: Programme, code: str,
                     department_id: int | None = None, now: dt.datetime | None = None) -> BudgetLine:
     """Create a budget line or change its planned amount (a negative amount is refused)."""
     permissions.require_edit(actor)
-    amount = Decimal(0) if str(planned).strip() in ("0", "0.00") else parse_amount(planned)
+    amount = parse_amount(planned, allow_zero=True)
     code, name = (code or "").strip()[:32], (name or "").strip()[:200]
     if not code or not name:
         raise InvalidInput(Code.INVALID_AMOUNT, _("预算科目须有编码和名称。"))
