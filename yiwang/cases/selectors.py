@@ -419,20 +419,28 @@ def automation_rates(*, since: dt.datetime | None = None) -> dict[str, Any]:
             "items": items}
 
 
-def materials_without_upload(*, since: dt.datetime | None = None) -> dict[str, Any]:
-    """Share of the materials of submitted cases that the applicant did not upload: obtained by data
-    sharing (免提交) or taken from the licence library (免证办), over cases submitted since ``since``."""
-    from yiwang.cases.models import CaseMaterial, MaterialSource
+def material_counts(counts: dict[str, int]) -> dict[str, Any]:
+    """The 免提交 / 免证办 rule, in one place (this endpoint and ``yiwang.insights`` use it): from
+    the number of a set of cases' materials by ``MaterialSource``, the share the applicant did not
+    upload: obtained by data sharing (免提交) or taken from the licence library (免证办)."""
+    from yiwang.cases.models import MaterialSource
 
-    rows = CaseMaterial.objects.filter(case__isnull=False)
-    if since is not None:
-        rows = rows.filter(case__submitted_at__gte=since)
-    counts = dict(rows.values_list("source").annotate(n=Count("id")).values_list("source", "n"))
     total = sum(counts.values())
     shared, licences = counts.get(MaterialSource.SHARED, 0), counts.get(MaterialSource.LICENCE, 0)
     return {"materials": total, "uploaded": counts.get(MaterialSource.UPLOAD, 0) + counts.get(MaterialSource.SCAN, 0),
             "shared": shared, "from_licences": licences,
             "rate": (shared + licences) / total if total else 0.0}
+
+
+def materials_without_upload(*, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Share of the materials of submitted cases that the applicant did not upload
+    (``material_counts``), over cases submitted since ``since``."""
+    from yiwang.cases.models import CaseMaterial
+
+    rows = CaseMaterial.objects.filter(case__isnull=False)
+    if since is not None:
+        rows = rows.filter(case__submitted_at__gte=since)
+    return material_counts(dict(rows.values_list("source").annotate(n=Count("id")).values_list("source", "n")))
 
 
 def package_application_for(user: AbstractBaseUser, number: str) -> Any:

@@ -1,3 +1,99 @@
-from ninja import Router
+"""The pilot's KPIs: ``GET /kpi/summary`` (the contract of issue #13), ``GET /kpi/{code}/cases``
+(the drill-down) and ``GET /kpi/{code}/series``. Supervisors see the county and every department;
+a department head sees their own department.
+
+No ``from __future__ import annotations`` here: django-ninja resolves ``Query[...]`` at import."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from yiwang.core.schemas import ERRORS
+from yiwang.insights import scope, selectors
 
 router = Router(tags=["insights"])
+
+
+class KpiQuery(Schema):
+    from_: dt.date | None = Field(None, alias="from", description="First day (local date), included; "
+                                  "default: the current month")
+    to: dt.date | None = Field(None, description="Last day, included (at most three years after ``from``)")
+    period: Literal["week", "month", "quarter"] | None = Field(
+        None, description="The current week, month or quarter (instead of from/to)")
+    department: str | None = Field(None, max_length=32, description="Department code")
+    item: str | None = Field(None, max_length=40, description="Service item code")
+
+
+class KpiOut(Schema):
+    code: str
+    name: str
+    value: float | None = Field(description="None when nothing was counted in the period")
+    target: float | None
+    baseline: float | None
+    unit: str
+    met: bool | None = Field(description="Value meets target (≥, ≤ or < by the KPI); None without a value")
+    numerator: float
+    denominator: float
+    definition: str = Field(description="Formula, in the reader's language")
+    sources: str = Field(description="Source tables and columns")
+    comparison: str = Field(description="gte, lte or lt: how the value is held against the target")
+
+
+def _scope(request: HttpRequest, q: KpiQuery) -> scope.Scope:
+    return scope.resolve(request.user, start=q.from_, end=q.to, period=q.period or "",
+                         department=q.department or "", item=q.item or "")
+
+
+@router.get("/kpi/summary", response={200: list[KpiOut], **ERRORS})
+def kpi_summary(request: HttpRequest, q: Query[KpiQuery]) -> list[dict[str, Any]]:
+    """Every KPI of the pilot over the period, beside its target and baseline, from the rollups."""
+    s = _scope(request, q)
+    return [k.as_dict() for k in selectors.kpi_summary(start=s.start, end=s.end, department=s.department, item=s.item)]
+
+
+class DrillEntryOut(Schema):
+    kind: Literal["case", "appeal"]
+    number: str
+    day: dt.date = Field(description="The day the KPI counts it on (submitted, closed or received)")
+    department: str
+    counted: bool = Field(description="Counted in the numerator as well as the denominator")
+    detail: str
+
+
+class DrillOut(Schema):
+    code: str
+    entries: list[DrillEntryOut]
+    limit: int
+    offset: int
+
+
+class DrillQuery(KpiQuery):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+@router.get("/kpi/{code}/cases", response={200: DrillOut, **ERRORS})
+def kpi_cases(request: HttpRequest, code: str, q: Query[DrillQuery]) -> dict[str, Any]:
+    """The cases (or appeals) behind one KPI over the period, newest first, a page at a time."""
+    s = _scope(request, q)
+    scope.kpi_definition(code)
+    return selectors.drill_down(code=code, start=s.start, end=s.end, department=s.department, item=s.item,
+                                limit=q.limit, offset=q.offset)
+
+
+class SeriesOut(Schema):
+    code: str
+    grain: str = Field(description="day, week or month")
+    labels: list[str]
+    values: list[float | None]
+    target: float | None
+
+
+@router.get("/kpi/{code}/series", response={200: SeriesOut, **ERRORS})
+def kpi_series(request: HttpRequest, code: str, q: Query[KpiQuery]) -> dict[str, Any]:
+    """One KPI over the period by day, week or month (by the period's length), for a chart."""
+    s = _scope(request, q)
+    scope.kpi_definition(code)
+    return selectors.kpi_series(code=code, start=s.start, end=s.end, department=s.department, item=s.item)

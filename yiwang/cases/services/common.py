@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEngineState, CaseStep, StepStatus
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
+from yiwang.cases.signals import case_recorded
 from yiwang.core import calendar
 from yiwang.core.errors import Conflict, NotFound
 from yiwang.core.models import Department
@@ -73,6 +74,7 @@ def audit_case(
         actor_department=department,
         at=at,
     )
+    case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
 
 
 def bump_version(case: Case, **fields: Any) -> None:

@@ -1,0 +1,248 @@
+"""Keeping the KPI rollups as events happen, and rebuilding them from scratch.
+
+A case's or appeal's *fact* (``CaseFact``, ``AppealFact``) says what it contributes to
+``DailyRollup``. On every change (``cases.signals.case_recorded``; ``post_save`` of ``Appeal``) the
+fact is computed again from the saved object; when it differs, the old contribution is subtracted
+and the new one added (one upsert per touched day/department/item row), in the change's own
+transaction. ``rebuild()`` recomputes every fact and every counter from the source tables; a test
+checks that the incremental rollup equals the rebuild after a random mix of transitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+
+from yiwang.appeals.models import Appeal, AppealStatus
+from yiwang.cases.models import Case, CaseMaterial, CaseStatus, Channel, MaterialSource
+from yiwang.core.calendar import local_date
+from yiwang.core.models import AuditEvent
+from yiwang.insights.models import COUNTERS, AppealFact, CaseFact, DailyRollup
+
+Key = tuple[dt.date, int, int]
+
+CASE_FACT_FIELDS = ("number", "department_id", "item_id", "submitted_day", "closed_day", "online", "window",
+                    "one_window", "automated", "materials", "shared", "licence", "same_day", "in_time",
+                    "handling_seconds")
+APPEAL_FACT_FIELDS = ("number", "department_id", "received_day", "closed_day", "dispatched", "auto_dispatched",
+                      "in_time", "seconds")
+
+
+# --------------------------------------------------------------------------- facts and contributions
+
+
+def case_fact(case: Case, materials: dict[str, int], one_window: bool) -> CaseFact:
+    """The fact of a case as saved: ``materials`` its material count by source; ``one_window``
+    whether a 综合窗口 (a clerk of a 政务服务中心) took it in at the window."""
+    closed = case.status == CaseStatus.CLOSED and case.closed_at is not None
+    return CaseFact(
+        case_id=case.pk, number=case.number or "", department_id=case.department_id, item_id=case.item_id,
+        submitted_day=local_date(case.submitted_at),
+        closed_day=local_date(case.closed_at) if closed else None,
+        online=case.channel == Channel.ONLINE, window=case.channel == Channel.WINDOW,
+        one_window=one_window and case.channel == Channel.WINDOW,
+        automated=case.decided_by_rules,
+        materials=sum(materials.values()), shared=materials.get(MaterialSource.SHARED, 0),
+        licence=materials.get(MaterialSource.LICENCE, 0),
+        same_day=closed and local_date(case.closed_at) == local_date(case.submitted_at),
+        in_time=closed and case.closed_at <= case.due_at,
+        handling_seconds=int((case.closed_at - case.submitted_at).total_seconds()) if closed else 0,
+    )
+
+
+def case_contribution(f: CaseFact | None) -> dict[Key, Counter]:
+    out: dict[Key, Counter] = {}
+    if f is None:
+        return out
+    out[(f.submitted_day, f.department_id, f.item_id)] = Counter(
+        submitted=1, online=int(f.online), window=int(f.window), one_window=int(f.one_window),
+        automated=int(f.automated), materials=f.materials, shared=f.shared, licence=f.licence)
+    if f.closed_day is not None:
+        key = (f.closed_day, f.department_id, f.item_id)
+        out.setdefault(key, Counter()).update(Counter(
+            closed=1, same_day=int(f.same_day), in_time=int(f.in_time), handling_seconds=f.handling_seconds))
+    return out
+
+
+def appeal_fact(appeal: Appeal) -> AppealFact:
+    merged = appeal.status == AppealStatus.MERGED
+    closed = appeal.status == AppealStatus.CLOSED and appeal.closed_at is not None
+    return AppealFact(
+        appeal_id=appeal.pk, number=appeal.number or "", department_id=appeal.lead_department_id or 0,
+        received_day=None if merged else local_date(appeal.received_at),
+        closed_day=local_date(appeal.closed_at) if closed else None,
+        dispatched=appeal.dispatched_at is not None, auto_dispatched=appeal.auto_dispatched and appeal.dispatched_at is not None,
+        in_time=closed and appeal.closed_at <= appeal.due_at,
+        seconds=int((appeal.closed_at - appeal.received_at).total_seconds()) if closed else 0,
+    )
+
+
+def appeal_contribution(f: AppealFact | None) -> dict[Key, Counter]:
+    out: dict[Key, Counter] = {}
+    if f is None or f.received_day is None:
+        return out
+    out[(f.received_day, f.department_id, 0)] = Counter(
+        appeals=1, dispatched=int(f.dispatched), auto_dispatched=int(f.auto_dispatched),
+        appeals_done=int(f.closed_day is not None))
+    if f.closed_day is not None:
+        out.setdefault((f.closed_day, f.department_id, 0), Counter()).update(Counter(
+            appeals_closed=1, appeals_in_time=int(f.in_time), appeals_seconds=f.seconds))
+    return out
+
+
+def _delta(old: dict[Key, Counter], new: dict[Key, Counter]) -> dict[Key, dict[str, int]]:
+    out: dict[Key, dict[str, int]] = {}
+    for key in old.keys() | new.keys():
+        a, b = old.get(key, Counter()), new.get(key, Counter())
+        diff = {c: b.get(c, 0) - a.get(c, 0) for c in COUNTERS}
+        if any(diff.values()):
+            out[key] = diff
+    return out
+
+
+_UPSERT_SQL = None
+
+
+def _upsert_sql() -> str:
+    global _UPSERT_SQL
+    if _UPSERT_SQL is None:
+        q = connection.ops.quote_name
+        table = q(DailyRollup._meta.db_table)
+        cols = ", ".join(q(c) for c in COUNTERS)
+        marks = ", ".join(["%s"] * (3 + len(COUNTERS)))
+        sets = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in COUNTERS)
+        _UPSERT_SQL = (f"INSERT INTO {table} (day, department_id, item_id, {cols}) VALUES ({marks}) "  # noqa: S608 (names from the model, values bound)
+                       f"ON CONFLICT (day, department_id, item_id) DO UPDATE SET {sets}")
+    return _UPSERT_SQL
+
+
+def apply_delta(delta: dict[Key, dict[str, int]]) -> None:
+    """Add the delta to the day rows (an upsert each: concurrent changes add up, none is lost)."""
+    if not delta:
+        return
+    rows = [(day, dept, item, *(d[c] for c in COUNTERS)) for (day, dept, item), d in sorted(delta.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(), rows)
+
+
+def _same(a: Any, b: Any, fields: Iterable[str]) -> bool:
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+# --------------------------------------------------------------------------- incremental maintenance
+
+
+def case_materials(case_id: int) -> dict[str, int]:
+    return dict(CaseMaterial.objects.filter(case_id=case_id).values_list("source")
+                .annotate(n=Count("id")).values_list("source", "n"))
+
+
+def record_case(case: Case, *, event_type: str = "", department: Any = None) -> None:
+    """Bring the case's fact and its day rows up to date (call inside the change's transaction)."""
+    with transaction.atomic():
+        old = CaseFact.objects.select_for_update().filter(case_id=case.pk).first()
+        if event_type == "case_submitted":
+            one_window = bool(department is not None and getattr(department, "is_service_centre", False))
+        else:
+            one_window = old.one_window if old is not None else _submitted_at_one_window([case.pk]).get(case.pk, False)
+        new = case_fact(case, case_materials(case.pk), one_window)
+        if old is not None and _same(old, new, CASE_FACT_FIELDS):
+            return
+        apply_delta(_delta(case_contribution(old), case_contribution(new)))
+        new.save(force_insert=old is None, force_update=old is not None)
+
+
+def forget_case(case_id: int) -> None:
+    with transaction.atomic():
+        old = CaseFact.objects.select_for_update().filter(case_id=case_id).first()
+        if old is not None:
+            apply_delta(_delta(case_contribution(old), {}))
+            old.delete()
+
+
+def record_appeal(appeal: Appeal) -> None:
+    with transaction.atomic():
+        old = AppealFact.objects.select_for_update().filter(appeal_id=appeal.pk).first()
+        new = appeal_fact(appeal)
+        if old is not None and _same(old, new, APPEAL_FACT_FIELDS):
+            return
+        apply_delta(_delta(appeal_contribution(old), appeal_contribution(new)))
+        new.save(force_insert=old is None, force_update=old is not None)
+
+
+def forget_appeal(appeal_id: int) -> None:
+    with transaction.atomic():
+        old = AppealFact.objects.select_for_update().filter(appeal_id=appeal_id).first()
+        if old is not None:
+            apply_delta(_delta(appeal_contribution(old), {}))
+            old.delete()
+
+
+# --------------------------------------------------------------------------- rebuild from scratch
+
+
+def _submitted_at_one_window(case_ids: list[int]) -> dict[int, bool]:
+    """Cases whose submission was recorded by a clerk of a 政务服务中心 (the audit's actor department)."""
+    rows = AuditEvent.objects.filter(subject_type="case", event_type="case_submitted",
+                                     subject_id__in=[str(i) for i in case_ids],
+                                     actor_department__is_service_centre=True).values_list("subject_id", flat=True)
+    return {int(i): True for i in rows}
+
+
+def rebuild(chunk: int = 5000) -> dict[str, int]:
+    """Recompute every fact and every day row from the cases, their materials and the appeals."""
+    totals: dict[Key, Counter] = defaultdict(Counter)
+    n_cases = n_appeals = 0
+    with transaction.atomic():
+        DailyRollup.objects.all().delete()
+        CaseFact.objects.all().delete()
+        AppealFact.objects.all().delete()
+        last = 0
+        while True:
+            cases = list(Case.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+            if not cases:
+                break
+            ids = [c.pk for c in cases]
+            last = ids[-1]
+            counts: dict[int, dict[str, int]] = defaultdict(dict)
+            for case_id, source, n in (CaseMaterial.objects.filter(case_id__in=ids).values_list("case_id", "source")
+                                       .annotate(n=Count("id")).values_list("case_id", "source", "n")):
+                counts[case_id][source] = n
+            window = _submitted_at_one_window(ids)
+            facts = [case_fact(c, counts.get(c.pk, {}), window.get(c.pk, False)) for c in cases]
+            CaseFact.objects.bulk_create(facts)
+            for f in facts:
+                for key, c in case_contribution(f).items():
+                    totals[key].update(c)
+            n_cases += len(facts)
+        last = 0
+        while True:
+            appeals = list(Appeal.objects.filter(pk__gt=last).order_by("pk")[:chunk])
+            if not appeals:
+                break
+            last = appeals[-1].pk
+            facts_a = [appeal_fact(a) for a in appeals]
+            AppealFact.objects.bulk_create(facts_a)
+            for f in facts_a:
+                for key, c in appeal_contribution(f).items():
+                    totals[key].update(c)
+            n_appeals += len(facts_a)
+        DailyRollup.objects.bulk_create(
+            [DailyRollup(day=day, department_id=dept, item_id=item, **{c: counts_.get(c, 0) for c in COUNTERS})
+             for (day, dept, item), counts_ in sorted(totals.items())], batch_size=1000)
+    return {"cases": n_cases, "appeals": n_appeals, "rows": len(totals)}
+
+
+def snapshot() -> dict[Key, dict[str, int]]:
+    """The day rows as a dict (rows whose counters are all zero left out), to compare two states."""
+    out = {}
+    for row in DailyRollup.objects.all():
+        values = {c: getattr(row, c) for c in COUNTERS}
+        if any(values.values()):
+            out[(row.day, row.department_id, row.item_id)] = values
+    return out

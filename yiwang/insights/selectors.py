@@ -1,0 +1,231 @@
+"""Reads of the KPIs: the summary (``kpi_summary``, which ``programme`` calls for the weekly
+report), the series for the charts, and the drill-down to the cases and appeals behind a figure.
+Every figure is a sum over ``DailyRollup`` rows, never a scan of the cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet, Sum
+
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.models import Department, Role
+from yiwang.core.selectors import is_supervisor, staff_roles_of
+from yiwang.insights.kpis import BY_CODE, DEFINITIONS, UNIT_LABELS, KpiDefinition
+from yiwang.insights.models import COUNTERS, AppealFact, CaseFact, DailyRollup, KpiSetting
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI over a period: its value beside its target and baseline; ``met`` None when there is
+    no value (nothing to count in the period). ``numerator``/``denominator`` are the counts behind
+    the value (for a time, the total seconds and the number of closed cases or appeals)."""
+
+    code: str
+    name: str
+    value: float | None
+    target: float | None
+    baseline: float | None
+    unit: str
+    met: bool | None
+    numerator: float
+    denominator: float
+    definition: str
+    sources: str
+    drill: str
+    comparison: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _rows(*, start: dt.date, end: dt.date, department: Department | None, item: ServiceItem | None
+          ) -> QuerySet[DailyRollup]:
+    rows = DailyRollup.objects.filter(day__gte=start, day__lte=end)
+    if department is not None:
+        rows = rows.filter(department_id=department.pk)
+    if item is not None:
+        rows = rows.filter(item_id=item.pk)
+    return rows
+
+
+def rollup_sums(*, start: dt.date, end: dt.date, department: Department | None = None,
+                item: ServiceItem | None = None) -> dict[str, int]:
+    totals = _rows(start=start, end=end, department=department, item=item).aggregate(**{c: Sum(c) for c in COUNTERS})
+    return {c: int(totals[c] or 0) for c in COUNTERS}
+
+
+def settings_by_code() -> dict[str, KpiSetting]:
+    return {s.code: s for s in KpiSetting.objects.all()}
+
+
+def _kpi(d: KpiDefinition, sums: dict[str, int], setting: KpiSetting | None) -> Kpi:
+    value = d.value(sums)
+    target = setting.target if setting is not None else d.default_target
+    baseline = setting.baseline if setting is not None else d.default_baseline
+    return Kpi(code=d.code, name=str(d.name), value=value, target=target, baseline=baseline,
+               unit=str(UNIT_LABELS.get(d.unit, d.unit)), met=d.met(value, target),
+               numerator=round(d.numerator(sums), 2), denominator=round(d.denominator(sums), 2),
+               definition=str(d.formula), sources=d.sources, drill=d.drill, comparison=d.comparison)
+
+
+def kpi_summary(*, start: dt.date, end: dt.date, department: Department | None = None,
+                item: ServiceItem | None = None) -> list[Kpi]:
+    """Every KPI over ``start``..``end`` (local dates, both included), for one department or item
+    or all; each beside its target and baseline (``KpiSetting``, or the definition's default).
+
+    With an item, the appeals' KPIs (which have no item) have no value."""
+    sums = rollup_sums(start=start, end=end, department=department, item=item)
+    settings = settings_by_code()
+    out = []
+    for d in DEFINITIONS:
+        kpi_sums = sums if (item is None or d.per_item) else dict.fromkeys(COUNTERS, 0)
+        out.append(_kpi(d, kpi_sums, settings.get(d.code)))
+    return out
+
+
+# --------------------------------------------------------------------------- periods and series
+
+
+PERIODS = ("week", "month", "quarter")
+
+
+def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The current week (Monday–Sunday), month or quarter containing ``today``."""
+    if period == "week":
+        start = today - dt.timedelta(days=today.weekday())
+        return start, start + dt.timedelta(days=6)
+    if period == "month":
+        start = today.replace(day=1)
+    else:
+        start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+    months = 1 if period == "month" else 3
+    year, month = divmod(start.month - 1 + months, 12)
+    return start, dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def _bucket(day: dt.date, grain: str) -> dt.date:
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def kpi_series(*, code: str, start: dt.date, end: dt.date, department: Department | None = None,
+               item: ServiceItem | None = None) -> dict[str, Any]:
+    """One KPI by day (≤ 31 days), week (≤ 26 weeks) or month, for the line chart."""
+    d = BY_CODE[code]
+    span = (end - start).days + 1
+    grain = "day" if span <= 31 else "week" if span <= 26 * 7 else "month"
+    rows = (_rows(start=start, end=end, department=department, item=item if d.per_item else None)
+            .values("day").annotate(**{c: Sum(c) for c in COUNTERS}).order_by("day"))
+    buckets: dict[dt.date, dict[str, int]] = {}
+    for r in rows:
+        b = buckets.setdefault(_bucket(r["day"], grain), dict.fromkeys(COUNTERS, 0))
+        for c in COUNTERS:
+            b[c] += int(r[c] or 0)
+    setting = settings_by_code().get(code)
+    return {"code": code, "grain": grain,
+            "labels": [b.isoformat() for b in buckets],
+            "values": [d.value(s) for s in buckets.values()],
+            "target": setting.target if setting else d.default_target}
+
+
+def kpi_by_department(*, code: str, start: dt.date, end: dt.date, departments: list[Department]) -> list[dict[str, Any]]:
+    """One KPI per department, for the bar chart (one grouped query)."""
+    d = BY_CODE[code]
+    rows = (DailyRollup.objects.filter(day__gte=start, day__lte=end, department_id__in=[x.pk for x in departments])
+            .values("department_id").annotate(**{c: Sum(c) for c in COUNTERS}))
+    by_dept = {r["department_id"]: {c: int(r[c] or 0) for c in COUNTERS} for r in rows}
+    return [{"department": x.display_name, "code": x.code, "value": d.value(by_dept[x.pk]) if x.pk in by_dept else None}
+            for x in departments]
+
+
+# --------------------------------------------------------------------------- who may see what
+
+
+LEADER_ROLES = (Role.HEAD,)
+
+
+def visible_departments(user: AbstractBaseUser) -> list[Department] | None:
+    """None: every department (电子监察 supervisors, superusers); a list: the departments a 部门负责人
+    leads (they see their own figures only); [] for anyone else (refused)."""
+    if not user.is_authenticated:
+        return []
+    if is_supervisor(user):
+        return None
+    ids = {r.department_id for r in staff_roles_of(user) if r.role in LEADER_ROLES}
+    return list(Department.objects.filter(pk__in=ids))
+
+
+# --------------------------------------------------------------------------- drill-down
+
+
+def drill_down(*, code: str, start: dt.date, end: dt.date, department: Department | None = None,
+               item: ServiceItem | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The cases (or appeals) a KPI counted in its denominator over the period, newest first, each
+    with whether it counts in the numerator; read from the facts the rollup keeps (indexed by
+    department and day), so a page costs the same at ten million cases as at ten."""
+    d = BY_CODE[code]
+    if d.drill.startswith("cases"):
+        field = "submitted_day" if d.drill == "cases_submitted" else "closed_day"
+        rows = CaseFact.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+        if department is not None:
+            rows = rows.filter(department_id=department.pk)
+        if item is not None:
+            rows = rows.filter(item_id=item.pk)
+        rows = rows.filter(_case_denominator(code))
+        order = ["-" + field, "-case_id"]
+        page = list(rows.order_by(*order)[offset:offset + limit])
+        entries = [{"kind": "case", "number": f.number, "day": getattr(f, field), "department_id": f.department_id,
+                    "counted": _case_counted(code, f), "detail": _case_detail(code, f)} for f in page]
+    else:
+        field = "received_day" if d.drill == "appeals_received" else "closed_day"
+        rows = AppealFact.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+        if department is not None:
+            rows = rows.filter(department_id=department.pk)
+        if item is not None:
+            rows = rows.none()
+        page = list(rows.order_by("-" + field, "-appeal_id")[offset:offset + limit])
+        entries = [{"kind": "appeal", "number": f.number, "day": getattr(f, field), "department_id": f.department_id,
+                    "counted": _appeal_counted(code, f), "detail": _appeal_detail(code, f)} for f in page]
+    names = dict(Department.objects.filter(pk__in={e["department_id"] for e in entries}).values_list("pk", "name"))
+    for e in entries:
+        e["department"] = names.get(e.pop("department_id"), "")
+    return {"code": code, "entries": entries, "limit": limit, "offset": offset}
+
+
+def _case_denominator(code: str) -> Q:
+    if code == "one_window_rate":
+        return Q(window=True)
+    if code in ("no_upload_rate", "sharing_rate"):
+        return Q(materials__gt=0)
+    return Q()
+
+
+def _case_counted(code: str, f: CaseFact) -> bool:
+    return {
+        "handling_time": True, "instant_rate": f.same_day, "online_rate": f.online, "one_window_rate": f.one_window,
+        "no_upload_rate": bool(f.shared or f.licence), "manual_rate": not f.automated, "sharing_rate": bool(f.shared),
+        "sla_rate": f.in_time,
+    }.get(code, False)
+
+
+def _case_detail(code: str, f: CaseFact) -> str:
+    if code == "handling_time":
+        return f"{f.handling_seconds / 86400:.2f}"
+    if code in ("no_upload_rate", "sharing_rate"):
+        return f"{f.shared}+{f.licence}/{f.materials}"
+    return ""
+
+
+def _appeal_counted(code: str, f: AppealFact) -> bool:
+    return f.closed_day is not None if code == "appeal_closure_rate" else True
+
+
+def _appeal_detail(code: str, f: AppealFact) -> str:
+    return f"{f.seconds / 3600:.1f}" if code == "appeal_closure_time" and f.closed_day else ""
