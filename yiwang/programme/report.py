@@ -94,7 +94,8 @@ def render_pdf(state: dict[str, Any]) -> bytes:
         parts = _sections(state)
         title = title_of(state)
         headings = [_("一、总体情况"), _("二、本周变化（与上期周报相比）"), _("三、里程碑"), _("四、任务进度"),
-                    _("五、预算执行（成本动态监控）"), _("六、试点指标")]
+                    _("五、预算执行（成本动态监控）"),
+                    _("六、试点指标（%(start)s 至 %(end)s 累计）") % dict(zip(("start", "end"), state.get("kpi_period", ["", ""]), strict=True))]
         no_kpis = _("（暂无指标数据）")
     plain = ParagraphStyle("plain", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     head = ParagraphStyle("head", fontName=font, fontSize=12, leading=18, spaceBefore=6, spaceAfter=3)

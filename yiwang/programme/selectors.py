@@ -209,6 +209,11 @@ def previous_report(programme: Programme, week_start: dt.date) -> WeeklyReport |
             .order_by("-week_start", "-version").first())
 
 
+def yuan(amount: Decimal) -> str:
+    """An amount as the report writes it: yuan with two decimals (the databases differ in scale)."""
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
 def snapshot(view: ProgrammeView, kpis: list[dict[str, Any]]) -> dict[str, Any]:
     """The state a weekly report records, as JSON: what next week's report compares against."""
     return {
@@ -221,7 +226,7 @@ def snapshot(view: ProgrammeView, kpis: list[dict[str, Any]]) -> dict[str, Any]:
         "milestones": [{"code": m.milestone.code, "name": m.milestone.name, "due_on": m.milestone.due_on.isoformat(),
                         "reached_on": m.milestone.reached_on.isoformat() if m.milestone.reached_on else None,
                         "status": m.status} for m in view.milestones],
-        "budget": [{"code": b.line.code, "name": b.line.name, "planned": str(b.line.planned), "spent": str(b.spent),
+        "budget": [{"code": b.line.code, "name": b.line.name, "planned": yuan(b.line.planned), "spent": yuan(b.spent),
                     "light": b.light} for b in view.budget],
         "kpis": kpis,
     }
@@ -245,9 +250,9 @@ def changes_since(current: dict[str, Any], previous: dict[str, Any] | None) -> d
     reached = [{"code": m["code"], "name": m["name"], "reached_on": m["reached_on"]}
                for m in current["milestones"] if m["reached_on"] and m["code"] not in reached_before]
     before_spend = {b["code"]: Decimal(b["spent"]) for b in previous.get("budget", [])}
-    spend = [{"code": b["code"], "name": b["name"], "delta": str(Decimal(b["spent"]) - before_spend.get(b["code"], Decimal(0)))}
+    spend = [{"code": b["code"], "name": b["name"], "delta": yuan(Decimal(b["spent"]) - before_spend.get(b["code"], Decimal(0)))}
              for b in current["budget"] if Decimal(b["spent"]) != before_spend.get(b["code"], Decimal(0))]
     total_now = sum((Decimal(b["spent"]) for b in current["budget"]), Decimal(0))
     total_before = sum(before_spend.values(), Decimal(0))
     return {"previous_as_of": previous.get("as_of"), "progress": progress, "new_warnings": warnings,
-            "milestones_reached": reached, "spend": spend, "spend_total_delta": str(total_now - total_before)}
+            "milestones_reached": reached, "spend": spend, "spend_total_delta": yuan(total_now - total_before)}

@@ -353,7 +353,10 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
     today = local_date(now)
     week = week_start_of(today)
     view = selectors.programme_view(programme, today)
-    state = selectors.snapshot(view, kpis.kpi_rows(start=week - dt.timedelta(days=7), end=today))
+    # the KPIs from the programme's start to the report's day: the pilot's targets are judged on
+    # the whole pilot, not on one week's handful of cases
+    state = selectors.snapshot(view, kpis.kpi_rows(start=programme.starts_on, end=today))
+    state["kpi_period"] = [programme.starts_on.isoformat(), today.isoformat()]
     with transaction.atomic():
         _lock_programme(programme)
         existing = selectors.latest_report(programme, week) if reuse_existing else None
