@@ -16,6 +16,7 @@ from yiwang.programme import planning
 from yiwang.programme.errors import ProgrammeErrorCode as Code
 from yiwang.programme.models import BudgetLine, Dependency, Milestone, Phase, Programme, Task, WeeklyReport
 
+CENT = Decimal("0.01")
 LIGHT_ORDER = {planning.DONE: 0, planning.GREEN: 1, planning.YELLOW: 2, planning.RED: 3}
 
 
@@ -131,7 +132,8 @@ def budget_rows(programme: Programme) -> list[BudgetRow]:
                  .annotate(spent_sum=Sum("spends__amount")))
     rows = []
     for line in lines:
-        spent = line.spent_sum or Decimal(0)
+        # SQLite's SUM drops the column's scale: the same two decimals on both databases
+        spent = Decimal(line.spent_sum or 0).quantize(CENT)
         rows.append(BudgetRow(line, spent, planning.budget_light(planned=line.planned, spent=spent, rule=rule)))
     return rows
 
@@ -211,7 +213,7 @@ def previous_report(programme: Programme, week_start: dt.date) -> WeeklyReport |
 
 def yuan(amount: Decimal) -> str:
     """An amount as the report writes it: yuan with two decimals (the databases differ in scale)."""
-    return str(Decimal(amount).quantize(Decimal("0.01")))
+    return str(Decimal(amount).quantize(CENT))
 
 
 def snapshot(view: ProgrammeView, kpis: list[dict[str, Any]]) -> dict[str, Any]:
