@@ -170,7 +170,8 @@ def programme_spend(request: HttpRequest, code: str, payload: SpendIn) -> Status
     return Status(201, {"id": spend.pk, "line": _line_out(row)})
 
 
-@router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES)
+@router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES,
+            url_name="programme_weekly_report")
 def programme_weekly_report(request: HttpRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
     """This week's progress report (周进度报告) as PDF or Excel: the archived one, generated and
     archived on the first request of the week."""
