@@ -79,6 +79,12 @@ def _user(username: str, name: str, department: Department, role: str) -> Any:
 
 
 def seed_programme(*, now: dt.datetime | None = None) -> dict[str, Any]:
+    # one transaction: a seed that fails half-way leaves nothing behind, so the next run starts over
+    with transaction.atomic():
+        return _seed(now)
+
+
+def _seed(now: dt.datetime | None) -> dict[str, Any]:
     if Programme.objects.filter(code=CODE).exists():
         return {"programme": 0}
     now = now or timezone.now()
@@ -90,22 +96,21 @@ def seed_programme(*, now: dt.datetime | None = None) -> dict[str, Any]:
     departments = {d.code: d for d in Department.objects.all()}
     users = {username: _user(username, name, departments[dept], role) for username, name, dept, role, _d in ACCOUNTS}
     office = users["pmo"]
-    with transaction.atomic():
-        programme = Programme.objects.create(code=CODE, name=NAME, starts_on=day(PHASES[0][2]), ends_on=day(PHASES[-1][3]))
-        phases = {code: Phase.objects.create(programme=programme, code=code, name=name, starts_on=day(start),
-                                             ends_on=day(end), sort_order=i)
-                  for i, (code, name, start, end) in enumerate(PHASES)}
-        milestones = {code: Milestone.objects.create(programme=programme, phase=phases[phase], code=code, name=name,
-                                                     due_on=day(due), sort_order=i)
-                      for i, (code, phase, name, due, _reached) in enumerate(MILESTONES)}
-        tasks = {}
-        for i, (code, phase, name, owner, start, end, _now, week_ago, milestone, deliverable, _p) in enumerate(TASKS):
-            tasks[code] = Task.objects.create(
-                programme=programme, phase=phases[phase], code=code, name=name, owner=departments[owner],
-                starts_on=day(start), ends_on=day(end), progress=week_ago, sort_order=i, deliverable=deliverable,
-                milestone=milestones[milestone] if milestone else None)
-        Dependency.objects.bulk_create([Dependency(predecessor=tasks[p], successor=tasks[code])
-                                        for code, *_rest, predecessors in TASKS for p in predecessors])
+    programme = Programme.objects.create(code=CODE, name=NAME, starts_on=day(PHASES[0][2]), ends_on=day(PHASES[-1][3]))
+    phases = {code: Phase.objects.create(programme=programme, code=code, name=name, starts_on=day(start),
+                                         ends_on=day(end), sort_order=i)
+              for i, (code, name, start, end) in enumerate(PHASES)}
+    milestones = {code: Milestone.objects.create(programme=programme, phase=phases[phase], code=code, name=name,
+                                                 due_on=day(due), sort_order=i)
+                  for i, (code, phase, name, due, _reached) in enumerate(MILESTONES)}
+    tasks = {}
+    for i, (code, phase, name, owner, start, end, _now, week_ago, milestone, deliverable, _p) in enumerate(TASKS):
+        tasks[code] = Task.objects.create(
+            programme=programme, phase=phases[phase], code=code, name=name, owner=departments[owner],
+            starts_on=day(start), ends_on=day(end), progress=week_ago, sort_order=i, deliverable=deliverable,
+            milestone=milestones[milestone] if milestone else None)
+    Dependency.objects.bulk_create([Dependency(predecessor=tasks[p], successor=tasks[code])
+                                    for code, *_rest, predecessors in TASKS for p in predecessors])
     # last week: the milestones reached by then, the report archived as it was then
     week_ago = now - dt.timedelta(days=7)
     for code, _phase, _name, _due, reached in MILESTONES:

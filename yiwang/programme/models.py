@@ -54,7 +54,7 @@ class Milestone(models.Model):
     """A milestone (里程碑): due on a date, reached when the programme office records it."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="milestones")
+    phase = models.ForeignKey(Phase, on_delete=models.RESTRICT, related_name="milestones")
     code = models.CharField(_("代码"), max_length=32)
     name = models.CharField(_("名称"), max_length=200)
     due_on = models.DateField(_("计划日期"))
@@ -76,7 +76,7 @@ class Task(models.Model):
     inclusive), progress in per cent. Its warning light is computed (``warnings.py``), never stored."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="tasks")
+    phase = models.ForeignKey(Phase, on_delete=models.RESTRICT, related_name="tasks")
     code = models.CharField(_("代码"), max_length=32)
     name = models.CharField(_("名称"), max_length=200)
     owner = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="programme_tasks",
@@ -158,7 +158,7 @@ class SpendSource(models.TextChoices):
 class Spend(models.Model):
     """Actual spend (实际支出) against a budget line: append-only; a correction is a new row."""
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spends")
+    line = models.ForeignKey(BudgetLine, on_delete=models.RESTRICT, related_name="spends")
     spent_on = models.DateField(_("支出日期"))
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     note = models.CharField(_("说明"), max_length=200, blank=True)

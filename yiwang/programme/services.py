@@ -123,7 +123,7 @@ def escalate_red_tasks(*, now: dt.datetime | None = None) -> int:
     today = local_date(now)
     rule = planning.rules()
     with transaction.atomic():
-        candidates = list(Task.objects.select_for_update(skip_locked=True).select_related("owner")
+        candidates = list(Task.objects.select_for_update(skip_locked=True, of=("self",)).select_related("owner")
                           .filter(escalated_at__isnull=True, progress__lt=100, starts_on__lte=today))
         red = [t for t in candidates if planning.task_light(starts_on=t.starts_on, ends_on=t.ends_on,
                                                              progress=t.progress, today=today, rule=rule) == planning.RED]
@@ -309,7 +309,7 @@ def _alert_overruns(programme: Programme, line_ids: list[int], now: dt.datetime)
     """Inside the caller's transaction: lines now spent past their budget and not yet alerted
     notify the programme office and the line's department heads, once; a line brought back
     within budget (budget raised) is re-armed."""
-    lines = list(BudgetLine.objects.select_for_update().filter(pk__in=line_ids).select_related("department"))
+    lines = list(BudgetLine.objects.select_for_update(of=("self",)).filter(pk__in=line_ids).select_related("department"))
     spent = dict(Spend.objects.filter(line__in=line_ids).values("line").annotate(s=Sum("amount")).values_list("line", "s"))
     office = list(StaffRole.objects.filter(role=Role.PMO).values_list("user_id", flat=True).distinct())
     for line in lines:
