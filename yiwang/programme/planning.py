@@ -28,7 +28,7 @@ DEFAULT_RULES: dict[str, int] = {"yellow_gap": 10, "red_gap": 25, "budget_yellow
 
 def rules() -> dict[str, int]:
     configured = getattr(settings, "YIWANG_PROGRAMME_WARNINGS", {}) or {}
-    merged = {**DEFAULT_RULES, **{k: int(v) for k, v in configured.items() if k in DEFAULT_RULES}}
+    merged = {**DEFAULT_RULES, **{k: int(v) for k, v in dict(configured).items() if k in DEFAULT_RULES}}
     if not 0 < merged["yellow_gap"] <= merged["red_gap"] <= 100:
         raise ValueError("YIWANG_PROGRAMME_WARNINGS: need 0 < yellow_gap <= red_gap <= 100")
     return merged

@@ -68,6 +68,12 @@ def test_the_warning_thresholds_are_configurable(settings):
     settings.YIWANG_PROGRAMME_WARNINGS = {"yellow_gap": 70, "red_gap": 60}
     with pytest.raises(ValueError):
         planning.rules()
+    # a bad configuration stops the start (a system check), not a page
+    from yiwang.programme.apps import check_warning_rules
+
+    assert [e.id for e in check_warning_rules()] == ["programme.E001"]
+    settings.YIWANG_PROGRAMME_WARNINGS = {"yellow_gap": 5}
+    assert check_warning_rules() == []
 
 
 def test_a_budget_line_is_yellow_from_ninety_per_cent_and_red_when_overrun():
