@@ -22,7 +22,7 @@ from yiwang.programme.report import XLSX, report_download
 router = Router(tags=["programme"])
 
 
-class MilestoneOut(Schema):
+class ProgrammeMilestoneOut(Schema):
     code: str
     name: str
     phase: str
@@ -31,7 +31,7 @@ class MilestoneOut(Schema):
     status: str = Field(description="reached, overdue, due (within 7 days) or upcoming")
 
 
-class TaskOut(Schema):
+class ProgrammeTaskOut(Schema):
     code: str
     name: str
     phase: str
@@ -46,19 +46,19 @@ class TaskOut(Schema):
     predecessors: list[str]
 
 
-class ProgressIn(Schema):
+class ProgrammeProgressIn(Schema):
     progress: int = Field(ge=0, le=100)
 
 
-class DependencyIn(Schema):
+class ProgrammeDependencyIn(Schema):
     predecessor: str = Field(max_length=32, description="code of the task that must finish first")
 
 
-class MilestoneReachedIn(Schema):
+class ProgrammeMilestoneReachedIn(Schema):
     reached_on: dt.date
 
 
-class BudgetLineOut(Schema):
+class ProgrammeBudgetLineOut(Schema):
     code: str
     name: str
     department: str | None
@@ -67,18 +67,18 @@ class BudgetLineOut(Schema):
     light: str = Field(description="red when spent exceeds the budget, yellow from 90 % (configurable)")
 
 
-class SpendIn(Schema):
+class ProgrammeSpendIn(Schema):
     amount: Decimal = Field(description="yuan, positive, at most two decimals")
     spent_on: dt.date
     note: str = Field("", max_length=200)
 
 
-class SpendOut(Schema):
+class ProgrammeSpendOut(Schema):
     id: int
-    line: BudgetLineOut
+    line: ProgrammeBudgetLineOut
 
 
-class ReportOut(Schema):
+class ProgrammeReportOut(Schema):
     id: int
     week_start: dt.date
     version: int
@@ -107,7 +107,7 @@ FILE_RESPONSES = {"responses": {200: {"description": "The report file", "content
     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-@router.get("/programme/milestones", response={200: list[MilestoneOut], **ERRORS})
+@router.get("/programme/milestones", response={200: list[ProgrammeMilestoneOut], **ERRORS})
 def programme_milestones(request: HttpRequest) -> list[dict[str, Any]]:
     """The programme's milestones, with whether each is reached, overdue, due within 7 days or upcoming."""
     programme = _programme(request)
@@ -116,15 +116,15 @@ def programme_milestones(request: HttpRequest) -> list[dict[str, Any]]:
             for r in selectors.milestone_rows(programme, local_date(timezone.now()))]
 
 
-@router.get("/programme/tasks", response={200: list[TaskOut], **ERRORS})
+@router.get("/programme/tasks", response={200: list[ProgrammeTaskOut], **ERRORS})
 def programme_tasks(request: HttpRequest) -> list[dict[str, Any]]:
     """Every task with its warning light and its place on the critical path."""
     programme = _programme(request)
     return [_task_out(r) for r in selectors.task_rows(programme, local_date(timezone.now()))]
 
 
-@router.post("/programme/tasks/{code}/progress", response={200: TaskOut, **ERRORS})
-def programme_task_progress(request: HttpRequest, code: str, payload: ProgressIn) -> dict[str, Any]:
+@router.post("/programme/tasks/{code}/progress", response={200: ProgrammeTaskOut, **ERRORS})
+def programme_task_progress(request: HttpRequest, code: str, payload: ProgrammeProgressIn) -> dict[str, Any]:
     """Record a task's progress (programme office)."""
     programme = _programme(request)
     task = services.update_progress(actor=request.user, task=selectors.task_by_code(programme, code),
@@ -132,8 +132,8 @@ def programme_task_progress(request: HttpRequest, code: str, payload: ProgressIn
     return next(_task_out(r) for r in selectors.task_rows(programme, local_date(timezone.now())) if r.task.pk == task.pk)
 
 
-@router.post("/programme/tasks/{code}/dependencies", response={201: TaskOut, **ERRORS})
-def programme_task_dependency(request: HttpRequest, code: str, payload: DependencyIn) -> Status:
+@router.post("/programme/tasks/{code}/dependencies", response={201: ProgrammeTaskOut, **ERRORS})
+def programme_task_dependency(request: HttpRequest, code: str, payload: ProgrammeDependencyIn) -> Status:
     """Make the task wait for another one (finish-to-start). A task that would depend on itself, or
     a link that closes a cycle, is refused (422, the cycle in ``details.cycle``)."""
     programme = _programme(request)
@@ -144,8 +144,8 @@ def programme_task_dependency(request: HttpRequest, code: str, payload: Dependen
     return Status(201, _task_out(row))
 
 
-@router.post("/programme/milestones/{code}/reached", response={200: MilestoneOut, **ERRORS})
-def programme_milestone_reached(request: HttpRequest, code: str, payload: MilestoneReachedIn) -> dict[str, Any]:
+@router.post("/programme/milestones/{code}/reached", response={200: ProgrammeMilestoneOut, **ERRORS})
+def programme_milestone_reached(request: HttpRequest, code: str, payload: ProgrammeMilestoneReachedIn) -> dict[str, Any]:
     """Record that a milestone was reached (programme office)."""
     programme = _programme(request)
     m = services.reach_milestone(actor=request.user, milestone=selectors.milestone_by_code(programme, code),
@@ -154,14 +154,14 @@ def programme_milestone_reached(request: HttpRequest, code: str, payload: Milest
             "status": "reached"}
 
 
-@router.get("/programme/budget", response={200: list[BudgetLineOut], **ERRORS})
+@router.get("/programme/budget", response={200: list[ProgrammeBudgetLineOut], **ERRORS})
 def programme_budget(request: HttpRequest) -> list[dict[str, Any]]:
     """Budget lines against actual spend (成本动态监控)."""
     return [_line_out(r) for r in selectors.budget_rows(_programme(request))]
 
 
-@router.post("/programme/budget/{code}/spend", response={201: SpendOut, **ERRORS})
-def programme_spend(request: HttpRequest, code: str, payload: SpendIn) -> Status:
+@router.post("/programme/budget/{code}/spend", response={201: ProgrammeSpendOut, **ERRORS})
+def programme_spend(request: HttpRequest, code: str, payload: ProgrammeSpendIn) -> Status:
     """Enter actual spend against a budget line (programme office); a negative or zero amount is refused."""
     programme = _programme(request)
     spend = services.record_spend(actor=request.user, line=selectors.budget_line_by_code(programme, code),
@@ -179,13 +179,13 @@ def programme_weekly_report(request: HttpRequest, format: Literal["pdf", "xlsx"]
     return report_download(services.weekly_report_for(actor=request.user, programme=programme), format)
 
 
-@router.get("/programme/reports", response={200: list[ReportOut], **ERRORS})
+@router.get("/programme/reports", response={200: list[ProgrammeReportOut], **ERRORS})
 def programme_reports(request: HttpRequest) -> list[WeeklyReport]:
     """The archive of weekly reports, newest first."""
     return selectors.reports_of(_programme(request))
 
 
-@router.post("/programme/reports", response={201: ReportOut, **ERRORS})
+@router.post("/programme/reports", response={201: ProgrammeReportOut, **ERRORS})
 def programme_generate_report(request: HttpRequest) -> Status:
     """Generate this week's report again (programme office): a new version; earlier ones are kept."""
     report = services.generate_weekly_report(actor=request.user, programme=_programme(request))
