@@ -127,6 +127,9 @@ class Role(models.TextChoices):
     DISPATCHER = "dispatcher", _("诉求派单员")
     AGENT = "agent", _("12345热线坐席")
     GRID = "grid", _("网格员")
+    # the management platform (programme): the pilot's office edits the plan, leaders read it
+    PMO = "pmo", _("试点专班办公室")
+    LEADER = "leader", _("领导")
 
 
 # The roles that act on a case's approval steps (a step names one of them, or none: any of them).

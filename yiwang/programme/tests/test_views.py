@@ -1,0 +1,106 @@
+"""The management platform's pages: who sees what, the forms, bad input shown on the page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from yiwang.programme.models import Spend, WeeklyReport
+from yiwang.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(username: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_leaders_read_the_plan_without_the_forms_and_clerks_are_refused(plan):
+    page = _as("leader").get("/work/programme/").content.decode()
+    assert "任务C" in page and 'id="gantt"' in page and "关键路径" in page
+    task = _as("leader").get("/work/programme/tasks/C/").content.decode()
+    assert "progress-form" not in task
+    assert "progress-form" in _as("office").get("/work/programme/tasks/C/").content.decode()
+    factories.user("clerk", ZWFW="clerk")
+    assert _as("clerk").get("/work/programme/").status_code == 403
+    assert Client().get("/work/programme/").status_code == 302
+
+
+def test_a_leader_posting_progress_is_refused_and_nothing_changes(plan):
+    response = _as("leader").post("/work/programme/tasks/C/", {"action": "progress", "progress": "90"})
+    assert response.status_code == 403
+    plan.tasks["C"].refresh_from_db()
+    assert plan.tasks["C"].progress == 10
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "101", ""])
+def test_bad_progress_on_the_page_is_a_422_with_the_reason(plan, value):
+    response = _as("office").post("/work/programme/tasks/C/", {"action": "progress", "progress": value})
+    assert response.status_code == 422 and "0 到 100" in response.content.decode()
+
+
+def test_a_cycle_on_the_page_is_refused_with_the_cycle_named(plan):
+    response = _as("office").post("/work/programme/tasks/A/", {"action": "dependency", "predecessor": "D"})
+    assert response.status_code == 422
+    assert "循环依赖" in response.content.decode()
+    ok = _as("office").post("/work/programme/tasks/C/", {"action": "dependency", "predecessor": "B"})
+    assert ok.status_code == 302
+
+
+def test_the_three_lists_export_to_excel_and_an_unknown_list_is_404(plan):
+    client = _as("leader")
+    page = client.get("/work/programme/lists/responsibility/").content.decode()
+    assert "责任清单" in page
+    response = client.get("/work/programme/lists/deadlines/?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    # unfinished first, by planned end: B (ends day 9), C, D, then A (done)
+    assert [r[0] for r in rows[1:]] == ["B", "C", "D", "A"]
+    assert client.get("/work/programme/lists/everything/").status_code == 404
+
+
+def _xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("spend.xlsx", out.getvalue())
+
+
+def test_an_import_with_a_wrong_column_shows_the_row_and_column_and_imports_nothing(budget):
+    upload = _xlsx([["科目编码", "日期", "金额（元）", "说明"], ["B1", "2026-12-01", 10, ""]])
+    response = _as("office").post("/work/programme/budget/", {"action": "import", "file": upload})
+    assert response.status_code == 422
+    assert "第 1 行第 B 列" in response.content.decode() and not Spend.objects.exists()
+    good = _xlsx([["科目编码", "支出日期", "金额（元）", "说明"], ["B1", "2026-12-01", 10, ""]])
+    assert _as("office").post("/work/programme/budget/", {"action": "import", "file": good}).status_code == 302
+    assert Spend.objects.count() == 1
+
+
+def test_negative_spend_on_the_page_is_refused(budget):
+    response = _as("office").post("/work/programme/budget/", {"action": "spend", "line": "B1", "amount": "-3",
+                                                              "spent_on": "2026-12-01"})
+    assert response.status_code == 422 and "负数" in response.content.decode()
+    response = _as("office").post("/work/programme/budget/", {"action": "spend", "line": "B1", "amount": "3",
+                                                              "spent_on": "yesterday"})
+    assert response.status_code == 422 and not Spend.objects.exists()
+
+
+def test_the_archive_lists_reports_and_serves_them_again(plan):
+    assert _as("leader").post("/work/programme/reports/").status_code == 403
+    assert _as("office").post("/work/programme/reports/").status_code == 302
+    report = WeeklyReport.objects.get()
+    client = _as("leader")
+    assert f"/work/programme/reports/{report.pk}.pdf" in client.get("/work/programme/reports/").content.decode()
+    response = client.get(f"/work/programme/reports/{report.pk}.pdf")
+    assert b"".join(response.streaming_content) == bytes(report.pdf)
+    assert client.get(f"/work/programme/reports/{report.pk}.exe").status_code == 404
+    assert client.get("/work/programme/reports/999999.pdf").status_code == 404
