@@ -51,6 +51,7 @@ run demo migrate messages bench: export DEMO_MODE := 1
 run: export DEBUG := 1
 run: demo
 	@echo "Yiwang: http://$(HOST):$(PORT)/  (demo accounts in README.md, password yiwang2026)"
+	$(PY) manage.py supervise_appeals --schedule  # the worker then urges overdue appeals every 5 minutes
 	$(PY) manage.py db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

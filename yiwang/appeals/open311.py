@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree  # nosec B405 - only builds XML answers, never parses input
 
@@ -87,6 +88,16 @@ def _render(fmt: str, data: Any, *, root: str, item: str | None = None, status: 
 def _error(fmt: str, status: int, description: str) -> HttpResponse:
     fmt = fmt if fmt in FORMATS else "json"
     return _render(fmt, [{"code": status, "description": description}], root="errors", item="error", status=status)
+
+
+PATH_FORMAT = re.compile(r"\.(json|xml)$")
+
+
+def refusal(request: HttpRequest, status: int, description: str) -> HttpResponse:
+    """A refusal made before the view (core's upload-size middleware), in the specification's shape
+    and in the format the path asks for (registered in ``AppealsConfig.ready``)."""
+    match = PATH_FORMAT.search(request.path_info)
+    return _error(match.group(1) if match else "json", status, description)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_noop
 
 from yiwang.appeals import deadlines, geo, permissions
 from yiwang.appeals.errors import AppealErrorCode as Code
+from yiwang.appeals.gazetteer import geocode
 from yiwang.appeals.models import (
     Appeal,
     AppealAssignment,
@@ -651,8 +652,11 @@ def _same_address(a: str, b: str) -> bool:
 
 def find_duplicate_of(appeal: Appeal) -> Appeal | None:
     """The open appeal this one repeats: same category, received within the duplicate window
-    (``APPEALS_DUPLICATE_WINDOW_HOURS``) and within ``APPEALS_DUPLICATE_RADIUS_M`` metres (or, without
-    points, at the same address). The oldest such appeal wins, so that every repeat joins one."""
+    (``APPEALS_DUPLICATE_WINDOW_HOURS``) and within ``APPEALS_DUPLICATE_RADIUS_M`` metres. A report
+    that typed only an address is placed by the county's gazetteer (``gazetteer.geocode``: a house
+    number, a crossing, a community or a landmark; then the radius is at least the place's own
+    uncertainty); an address the gazetteer cannot place is compared as text. The oldest such appeal
+    wins, so that every repeat joins one."""
     category = appeal.category or appeal.suggested_category
     if not category:
         return None
@@ -664,22 +668,31 @@ def find_duplicate_of(appeal: Appeal) -> Appeal | None:
                   .exclude(pk=appeal.pk).order_by("received_at", "id"))
     radius = settings.YIWANG_APPEALS_DUPLICATE_RADIUS_M
     if appeal.latitude is not None:
+        here, reach = (appeal.latitude, appeal.longitude), float(radius)
+    else:
+        placed = geocode(appeal.address) if appeal.address else None
+        here, reach = ((placed.latitude, placed.longitude), max(float(radius), placed.uncertainty_m)) if placed else (None, 0.0)
+    if here is not None:
         # a box first (indexed columns, a few candidates), the exact distance after
-        dlat = radius / 111_000
-        dlng = radius / (111_000 * max(0.1, math.cos(math.radians(appeal.latitude))))
-        for other in candidates.filter(latitude__range=(appeal.latitude - dlat, appeal.latitude + dlat),
-                                       longitude__range=(appeal.longitude - dlng, appeal.longitude + dlng))[:200]:
-            if distance_m(appeal.latitude, appeal.longitude, other.latitude, other.longitude) <= radius:
+        dlat = reach / 111_000
+        dlng = reach / (111_000 * max(0.1, math.cos(math.radians(here[0]))))
+        for other in candidates.filter(latitude__range=(here[0] - dlat, here[0] + dlat),
+                                       longitude__range=(here[1] - dlng, here[1] + dlng))[:200]:
+            if distance_m(here[0], here[1], other.latitude, other.longitude) <= reach:
                 return other
-    if not appeal.address:
+    if not appeal.address and here is None:
         return None
-    # Without two points to compare (one report typed only an address), the same address text
-    # decides; two points that are far apart are two places whatever the addresses say.
-    same_address = candidates.exclude(address="")
+    # Reports that gave only an address: placed by the gazetteer where it can, else the same address
+    # text decides; two points that are far apart are two places whatever the addresses say.
+    address_only = candidates.exclude(address="")
     if appeal.latitude is not None:
-        same_address = same_address.filter(latitude__isnull=True)
-    for other in same_address[:500]:
-        if _same_address(appeal.address, other.address):
+        address_only = address_only.filter(latitude__isnull=True)
+    for other in address_only[:500]:
+        if appeal.address and _same_address(appeal.address, other.address):
+            return other
+        there = geocode(other.address) if other.latitude is None else None
+        if here is not None and there is not None and distance_m(
+                here[0], here[1], there.latitude, there.longitude) <= max(reach, there.uncertainty_m):
             return other
     return None
 

@@ -21,6 +21,20 @@ from yiwang.core.errors import CoreErrorCode
 DATASET_PUSH_PATH = re.compile(r"^/(?:api/v1/exchange/resources/[^/]+/datasets|work/exchange/resources/[^/]+/)$")
 ENVELOPE = 64 * 1024  # room for the multipart envelope
 
+# A protocol with an error shape of its own (Open311's ``[{"code", "description"}]``): the app that
+# serves it registers a renderer for its path prefix in its AppConfig.ready, and these middlewares'
+# refusals on those paths keep their status and message but take that shape.
+ErrorRenderer = Callable[[HttpRequest, int, str], HttpResponse]
+_ERROR_RENDERERS: dict[str, ErrorRenderer] = {}
+
+
+def register_error_renderer(path_prefix: str, renderer: ErrorRenderer) -> None:
+    """Refusals of requests whose path starts with ``path_prefix`` are drawn by ``renderer(request,
+    status, message)`` instead of the core JSON shape."""
+    if not path_prefix.startswith("/"):
+        raise ValueError("path_prefix must start with /")
+    _ERROR_RENDERERS[path_prefix] = renderer
+
 
 class UploadSizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -41,7 +55,7 @@ class UploadSizeLimitMiddleware:
                 request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, message,
                 {"limit_bytes": limit, "content_length": length}, mb=limit // (1024 * 1024),
             )
-            response["Connection"] = "close"
+            close_after(request, response)
             return response
         if not dataset and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and not _is_multipart(request):
             # A JSON or form body is read into memory whole; Django would refuse it only after
@@ -51,9 +65,21 @@ class UploadSizeLimitMiddleware:
                 {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE, "content_length": length},
                 mb=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
             )
-            response["Connection"] = "close"
+            close_after(request, response)
             return response
         return self.get_response(request)
+
+
+def close_after(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Ask the server to close the connection after a refusal whose body was not read, so that the
+    unread body is never taken as the next request (gunicorn honours ``Connection: close``).
+
+    Not under wsgiref (``runserver``, the test live server): PEP 3333 forbids hop-by-hop headers
+    and wsgiref asserts it, which turned the refusal into a 500; Django's dev server reads and
+    discards the unread body itself."""
+    if not str(request.META.get("SERVER_SOFTWARE", "")).startswith("WSGIServer/"):
+        response["Connection"] = "close"
+    return response
 
 
 def _is_multipart(request: HttpRequest) -> bool:
@@ -63,6 +89,9 @@ def _is_multipart(request: HttpRequest) -> bool:
 def error_response(request: HttpRequest, status: int, error_code: str, message: Any, details: dict, **params: Any) -> JsonResponse:
     with translation.override(translation.get_language_from_request(request)):
         text = str(message) % params if params else str(message)
+        for prefix, renderer in _ERROR_RENDERERS.items():
+            if request.path_info.startswith(prefix):
+                return renderer(request, status, text)
     return JsonResponse({"code": error_code, "message": text, "details": details}, status=status,
                         json_dumps_params={"ensure_ascii": False})
 

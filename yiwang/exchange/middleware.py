@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import CoreErrorCode, DomainError
-from yiwang.core.middleware import error_response
+from yiwang.core.middleware import close_after, error_response
 from yiwang.core.services import user_for_token
 from yiwang.exchange.errors import ExchangeErrorCode
 from yiwang.exchange.permissions import require_steward
@@ -36,7 +36,7 @@ class DatasetPushGuardMiddleware:
         if match is not None:
             refusal = _refuse_push(request, api=match["api"] is not None, code=match["api"] or match["page"])
             if refusal is not None:
-                refusal["Connection"] = "close"  # the unread body must not be taken as the next request
+                close_after(request, refusal)  # the unread body must not be taken as the next request
                 return refusal
         return self.get_response(request)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import socket
 import threading
 import time
@@ -145,3 +146,25 @@ def test_the_listener_against_the_real_mosquitto(sensors):
     assert totals.rejected == {"not_json": 1, "unknown_device": 1}
     assert Sensor.objects.get(device_id="wd-1").readings == 501
     assert Appeal.objects.get(number=totals.opened[0]).channel == AppealChannel.SENSOR
+
+
+def test_a_flood_is_taken_in_bounded_batches_and_a_bounded_queue(sensors):
+    # 10,000 readings of one device arrive at once: the listener holds at most max_queue of them
+    # (beyond, the network thread waits and the broker keeps the rest, unacknowledged) and commits
+    # them batch_size at a time; every one is counted on the device in the end
+    listener = SensorListener("mqtt://127.0.0.1:1883", client_id=f"yiwang-test-{uuid.uuid4().hex[:8]}",
+                              batch_size=2000, batch_seconds=2, max_queue=5000)  # the size bound, not the clock
+    assert listener.queue.maxsize == 5000
+    acked: list[int] = []
+    listener.client.ack = lambda mid, qos: acked.append(mid)  # no broker here: record the acknowledgements
+    payload = json.dumps({"value": 33}).encode()
+    for mid in range(1, 5001):
+        listener.queue.put_nowait((Reading("wd-1", payload, timezone.now()), mid))
+    with pytest.raises(queue.Full):  # the 5,001st waits for room
+        listener.queue.put_nowait((Reading("wd-1", payload, timezone.now()), 5001))
+    sizes = []
+    while n := listener.process_pending():
+        sizes.append(n)
+    assert sizes == [2000, 2000, 1000]
+    assert acked == list(range(1, 5001))  # each acknowledged only after its batch was committed
+    assert Sensor.objects.get(device_id="wd-1").readings == 5000 and len(listener.totals.opened) == 1
