@@ -152,7 +152,13 @@ def connect_signals() -> None:
     from django_tasks.signals import task_started as started
     from django_tasks_db.models import DBTaskResult
 
+    from django_tasks.signals import log_task_started
+
     request_finished.connect(clear_request_id, dispatch_uid="yiwang.request_id.clear")
     pre_save.connect(stamp_task_row, sender=DBTaskResult, dispatch_uid="yiwang.request_id.stamp")
+    # Receivers run in the order they were connected: django-tasks' "Task ... RUNNING" line must
+    # come after the id is set, so it is connected again behind ours.
+    started.disconnect(log_task_started)
     started.connect(task_started, dispatch_uid="yiwang.request_id.task_started")
+    started.connect(log_task_started)
     finished.connect(task_finished, dispatch_uid="yiwang.request_id.task_finished")
