@@ -24,9 +24,3 @@ class ExchangeConfig(AppConfig):
 
         register_provision_source(Provision.SHARING, lambda item, _materials, applicant, now: obtainable_by_sharing(
             item=item, applicant=applicant, now=now))
-        from django.db.models.signals import post_save
-
-        from yiwang.exchange.metrics import count_lookup
-        from yiwang.exchange.models import AccessLog
-
-        post_save.connect(count_lookup, sender=AccessLog, dispatch_uid="yiwang.exchange.metrics.count_lookup")

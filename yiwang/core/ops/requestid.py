@@ -148,11 +148,10 @@ def task_finished(sender: type, task_result: Any, **kwargs: Any) -> None:
 def connect_signals() -> None:
     from django.core.signals import request_finished
     from django.db.models.signals import pre_save
+    from django_tasks.signals import log_task_started
     from django_tasks.signals import task_finished as finished
     from django_tasks.signals import task_started as started
     from django_tasks_db.models import DBTaskResult
-
-    from django_tasks.signals import log_task_started
 
     request_finished.connect(clear_request_id, dispatch_uid="yiwang.request_id.clear")
     pre_save.connect(stamp_task_row, sender=DBTaskResult, dispatch_uid="yiwang.request_id.stamp")
