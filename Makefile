@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := yiwang.settings
 
-.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean
+.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean alerts-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ audit: venv
 lint: venv
 	$(VENV)/bin/ruff check yiwang bench
 	$(VENV)/bin/lint-imports
+
+# The Prometheus alert rules: syntax (promtool check) and their unit tests (which alert fires when),
+# with Debian's prometheus package (promtool), installed where missing.
+alerts-check:
+	@command -v promtool >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus >/dev/null)
+	cd deploy/prometheus && promtool check rules alerts.yml && promtool test rules alerts_test.yml
 
 # Fonts the OCR benchmark renders its test set with (bench/ocr_bench.py names any that is missing).
 bench-deps: system-deps

@@ -274,12 +274,7 @@ if YIWANG_AUDIT_RETENTION_DAYS < 180:
 DEFAULT_EXCEPTION_REPORTER_FILTER = "yiwang.core.reporting.SecretSettingsFilter"
 # --- end of the hardening block ---------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
+# LOGGING: see the Operations block at the end.
 
 # The county's administrative division code (GB/T 2260): citizen ID numbers beginning with it
 # are local residents (本县户籍) for instant-approval rules. The demo county is fictitious.
@@ -416,3 +411,55 @@ YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "1234
 # rating token (hall tablet and receipt QR) stays valid.
 YIWANG_EVALUATION_RECTIFICATION_DAYS = int(env("EVALUATION_RECTIFICATION_DAYS", "15") or 15)
 YIWANG_EVALUATION_VISIT_TOKEN_HOURS = int(env("EVALUATION_VISIT_TOKEN_HOURS", "72") or 72)
+
+# ---------------------------------------------------------------------------------------------------
+# Operations (docs/deployment.md, "Monitoring and overload"): probes, metrics, request ids and JSON
+# logs, admission control. Every setting reads its environment variable.
+# ---------------------------------------------------------------------------------------------------
+# First the request id (every later line of the request logs it), then the probes and /metrics
+# (before the HTTPS redirect, host validation, sessions, CSRF and login), then the request metrics
+# (they count shed requests too); admission control right after WhiteNoise (static files and the
+# probes are never shed).
+MIDDLEWARE[0:0] = [
+    "yiwang.core.ops.requestid.RequestIdMiddleware",
+    "yiwang.core.ops.endpoints.OpsEndpointsMiddleware",
+    "yiwang.core.ops.metrics.MetricsMiddleware",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+                  "yiwang.core.ops.admission.AdmissionControlMiddleware")
+# Requests answered at once per worker process; the next is refused with 503 + Retry-After. 0: no
+# bound. The default suits gunicorn's gthread workers with 16 threads on a 2-4 core host: 8 views
+# at work, the other threads kept free to refuse quickly (docs/deployment.md).
+YIWANG_MAX_IN_FLIGHT = int(env("MAX_IN_FLIGHT", "8") or 0)
+YIWANG_ADMISSION_RETRY_AFTER_SECONDS = int(env("ADMISSION_RETRY_AFTER_SECONDS", "5") or 5)
+# /metrics answers loopback clients that did not come through a proxy, and requests carrying
+# ``Authorization: Bearer <METRICS_TOKEN>`` (empty: loopback only). A token is 32 characters or more.
+YIWANG_METRICS_TOKEN = env("METRICS_TOKEN", "") or ""
+if YIWANG_METRICS_TOKEN and len(YIWANG_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 random characters (or unset: loopback only).")
+# Statement timeouts of the scrape-time collectors and of /readyz's checks (PostgreSQL).
+YIWANG_METRICS_QUERY_TIMEOUT_MS = int(env("METRICS_QUERY_TIMEOUT_MS", "2000") or 2000)
+YIWANG_READYZ_TIMEOUT_MS = int(env("READYZ_TIMEOUT_MS", "1000") or 1000)
+# A PostgreSQL that does not answer the connection is given up after this many seconds (the probe,
+# and every request, fail fast instead of hanging on a dead primary during a failover).
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "5") or 5))
+
+# Logs: text (the default, for `make run`) or one JSON object a line (LOG_FORMAT=json, for
+# production log shipping); both carry the request id, which tasks enqueued in a request inherit.
+LOG_FORMAT = (env("LOG_FORMAT", "text") or "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "yiwang.core.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "yiwang.core.ops.requestid.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # the task worker's own lines (task started / finished, with the request id)
+    "loggers": {"django_tasks": {"level": env("TASKS_LOG_LEVEL", "INFO")}},
+}

@@ -7,7 +7,10 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from yiwang.appeals import open311
+        from yiwang.appeals.metrics import open_appeals_by_light
         from yiwang.core.middleware import register_error_renderer
+        from yiwang.core.ops.metrics import register_collector
 
         # Open311 clients parse only the specification's error shape, also for a body refused by size
         register_error_renderer("/open311/", open311.refusal)
+        register_collector("appeals", open_appeals_by_light)

@@ -10,3 +10,7 @@ class CasesConfig(AppConfig):
         from yiwang.exchange.policy import register_reference_check
 
         register_reference_check("case", check_case_reference)
+        from yiwang.cases.metrics import open_cases_by_light
+        from yiwang.core.ops.metrics import register_collector
+
+        register_collector("cases", open_cases_by_light)

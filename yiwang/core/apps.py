@@ -18,3 +18,9 @@ class CoreConfig(AppConfig):
         from yiwang.core.admin_audit import audit_third_party_admins
 
         audit_third_party_admins()
+        from yiwang.core.ops import collectors, requestid
+        from yiwang.core.ops.metrics import register_collector
+
+        # the request id travels into the tasks a request enqueues (docs/deployment.md)
+        requestid.connect_signals()
+        register_collector("task_queue", collectors.task_queue)

@@ -20,6 +20,7 @@ class CoreErrorCode:
     NOT_FOUND = "not_found"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
+    OVERLOADED = "overloaded"
     CSRF_FAILED = "csrf_failed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     LOCKED_OUT = "locked_out"

@@ -28,6 +28,7 @@ from yiwang.crypto.primitives import sm3_hex
 from yiwang.exchange import gateway, policy
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest import IngestResult, ingest_dataset  # noqa: F401  (re-exported use case)
+from yiwang.exchange.metrics import count_lookup
 from yiwang.exchange.models import (
     AccessLog,
     ApiCredential,
@@ -503,12 +504,14 @@ def lookup(
             access_id = gateway.record_served(served)
         if access_id is None and decision.subscription is not None:
             raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
+        count_lookup(outcome)
     except DomainError as exc:
         with transaction.atomic():
             _log(consumer=consumer, actor=actor, resource=state.get("resource"), resource_code=resource_code,
                  subscription=state.get("subscription"), subject=state.get("subject"), requested=requested, returned=[],
                  purpose=(purpose or "").strip(), case_reference=case_reference, outcome=Outcome.REFUSED, code=exc.code,
                  response_sm3="", channel=channel, now=now)
+        count_lookup(Outcome.REFUSED, exc.code)
         raise
     return LookupResult(
         resource=resource.code, resource_name=resource.name, provider=resource.provider.code,

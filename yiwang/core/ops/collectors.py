@@ -1,0 +1,32 @@
+"""The core's scrape-time metrics: the task queue (django-tasks-db's table)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Min
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
+
+
+def task_queue() -> Iterable[Any]:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    # READY and RUNNING rows are few (a partial index serves READY); finished rows are many and
+    # are not counted at every scrape.
+    live = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    counts = dict(DBTaskResult.objects.filter(status__in=live).order_by()
+                  .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    depth = GaugeMetricFamily("yiwang_task_queue_depth",
+                              "Background tasks waiting (ready, including deferred retries) or running, by status",
+                              labels=["status"])
+    for status in live:
+        depth.add_metric([status.lower()], counts.get(status, 0))
+    yield depth
+    oldest = DBTaskResult.objects.ready().order_by().aggregate(oldest=Min("enqueued_at"))["oldest"]
+    yield GaugeMetricFamily("yiwang_task_queue_oldest_runnable_age_seconds",
+                            "Seconds since the oldest task that may run now was enqueued (0 when none): "
+                            "grows when the workers do not keep up or are down",
+                            value=(timezone.now() - oldest).total_seconds() if oldest else 0)

@@ -1,0 +1,341 @@
+"""Operations endpoints and middlewares (docs/deployment.md, "Monitoring and overload"): the probes,
+/metrics and who may read it, request metrics with bounded labels, request ids in logs and tasks,
+JSON logs, and the in-flight bound."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
+
+from yiwang.core.ops import metrics, requestid
+from yiwang.core.ops.requestid import JsonFormatter, RequestIdFilter
+from yiwang.core.tests import ops_urls
+from yiwang.testing.metrics import scrape
+
+TOKEN = "m" * 8 + "0123456789abcdefghijklmnopqrstuv"
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+# ------------------------------------------------------------------------------------ probes
+
+
+def test_healthz_answers_without_the_database_a_host_check_or_the_https_redirect(client, settings):
+    # (no django_db mark: any database access would raise)
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["yiwang.example"]
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "Set-Cookie" not in response.headers and response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+def test_readyz_names_each_check_and_is_200_when_all_pass(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        "database": "ok", "task_queue": "ok", "keys": "ok"}
+    assert body["checks"]["task_queue"]["ready"] == 0
+    assert body["checks"]["keys"]["signing_key"].startswith("sm2-")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_is_503_when_the_database_is_unreachable_and_says_so_without_its_address(client, tmp_path):
+    original = connection.settings_dict.copy()
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")  # nothing listens on port 1
+    else:
+        connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")  # a directory that does not exist
+    try:
+        response = client.get("/readyz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failed"
+    assert body["checks"]["database"] == {"status": "failed", "reason": "database unreachable",
+                                          "ms": body["checks"]["database"]["ms"]}
+    assert body["checks"]["task_queue"]["status"] == "failed"
+    assert body["checks"]["keys"]["status"] == "ok"  # keys do not need the database
+    assert "127.0.0.1" not in response.content.decode() and "missing" not in response.content.decode()
+    # the database is back: ready again
+    assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_when_a_key_cannot_be_loaded_and_shows_no_key_material(client, settings):
+    settings.YIWANG_SM4_KEYS = "k1:not-hex-at-all-0123"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    keys = response.json()["checks"]["keys"]
+    assert keys["status"] == "failed" and keys["reason"].startswith("keys not loadable")
+    assert "not-hex-at-all" not in response.content.decode()
+    assert response.json()["checks"]["database"]["status"] == "ok"
+
+
+def test_probes_refuse_other_methods_with_a_message(client):
+    response = client.post("/readyz")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert response.json()["message"] == "此地址只接受 GET 请求。"
+
+
+# ------------------------------------------------------------------------------------ /metrics
+
+
+@pytest.mark.django_db
+def test_metrics_are_answered_to_a_loopback_client(client):
+    found = scrape(client)
+    assert found[("yiwang_task_queue_depth", (("status", "ready"),))] == 0
+    for collector in ("task_queue", "cases", "appeals", "ledger"):
+        assert found[("yiwang_metrics_collector_up", (("collector", collector),))] == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [
+    {"REMOTE_ADDR": "10.1.2.3"},
+    {"REMOTE_ADDR": "192.0.2.9", "HTTP_AUTHORIZATION": "Bearer wrong-token"},
+    {"REMOTE_ADDR": "192.0.2.9", "HTTP_AUTHORIZATION": f"Basic {TOKEN}"},
+    {"REMOTE_ADDR": "192.0.2.9", "HTTP_AUTHORIZATION": "Bearer "},
+    # nginx on the same host connects from loopback but says whom it forwards
+    {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"},
+    {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.7"},
+    {"REMOTE_ADDR": "not-an-address"},
+])
+def test_metrics_are_refused_to_anyone_else(client, settings, extra):
+    settings.YIWANG_METRICS_TOKEN = TOKEN
+    response = client.get("/metrics", **extra)
+    assert response.status_code == 403
+    assert response.json() == {"code": "permission_denied", "message": "监控指标仅向本机或持有监控令牌的请求提供。",
+                               "details": {}}
+
+
+@pytest.mark.django_db
+def test_metrics_are_answered_to_the_monitoring_token_from_anywhere(client, settings):
+    settings.YIWANG_METRICS_TOKEN = TOKEN
+    response = client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="10.9.9.9",
+                          HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.django_db
+def test_no_token_configured_means_loopback_only(client, settings):
+    settings.YIWANG_METRICS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer ").status_code == 403
+
+
+@pytest.mark.django_db
+def test_requests_are_counted_by_url_name_never_by_raw_path(client):
+    before = scrape(client)
+    client.get("/healthz")  # probes are not counted
+    client.get("/login/")
+    for n in range(3):
+        client.get(f"/no-such-page-{n}/")  # an attacker's random paths share one label
+
+    after = scrape(client)
+
+    def delta(key: tuple) -> float:
+        return after.get(key, 0) - before.get(key, 0)
+
+    requests = "yiwang_http_requests_total"
+    assert delta((requests, (("method", "GET"), ("route", "core:login"), ("status", "2xx")))) == 1
+    assert delta((requests, (("method", "GET"), ("route", "(unresolved)"), ("status", "4xx")))) == 3
+    assert delta(("yiwang_http_request_duration_seconds_count", (("route", "core:login"),))) == 1
+    assert not any("no-such-page" in str(key) or "healthz" in str(key) for key in after)
+
+
+@pytest.mark.django_db
+def test_server_errors_are_counted(settings):
+    settings.ROOT_URLCONF = "yiwang.core.tests.ops_urls"
+    client = Client(raise_request_exception=False)
+    key = ("yiwang_http_server_errors_total", (("route", "ops_test_broken"),))
+    before = scrape(client).get(key, 0)
+    assert client.get("/ops-test/broken/").status_code == 500
+    assert scrape(client)[key] == before + 1
+
+
+@pytest.mark.django_db
+def test_a_failing_collector_is_reported_and_the_others_still_answer(client, monkeypatch, caplog):
+    def broken() -> list:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(metrics._sources, "broken", broken)
+    found = scrape(client)
+    assert found[("yiwang_metrics_collector_up", (("collector", "broken"),))] == 0
+    assert found[("yiwang_metrics_collector_up", (("collector", "task_queue"),))] == 1
+    assert "metrics collector broken failed" in caplog.text
+
+
+# ------------------------------------------------------------------------------ request ids
+
+
+def test_a_well_formed_request_id_from_the_edge_is_kept(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="9f86d081884c7d659a2feaa0c55ad015")
+    assert response["X-Request-ID"] == "9f86d081884c7d659a2feaa0c55ad015"
+
+
+@pytest.mark.parametrize("hostile", [
+    "x" * 65, "a b", 'a"}, "level": "CRITICAL', "line\nbreak", "<script>", "", "-leading-dash", "日志",
+])
+def test_a_malformed_request_id_is_replaced_by_one_made_here(client, hostile):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=hostile)
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_each_request_without_an_id_gets_its_own(client):
+    assert client.get("/healthz")["X-Request-ID"] != client.get("/healthz")["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_log_records_of_a_request_carry_its_id(client, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_X_REQUEST_ID="edge-42")
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert refused and refused[0].request_id == "edge-42"
+    assert requestid.current_request_id() is None  # cleared once the response is closed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_id_is_carried_into_the_tasks_the_request_enqueues(settings, caplog):
+    settings.ROOT_URLCONF = "yiwang.core.tests.ops_urls"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ops_urls.seen_by_tasks.clear()
+    caplog.handler.addFilter(RequestIdFilter())
+
+    # given a request that enqueues a task
+    with caplog.at_level(logging.INFO):
+        response = Client().get("/ops-test/enqueue/", HTTP_X_REQUEST_ID="edge-7")
+        assert response.status_code == 200 and ops_urls.seen_by_tasks == []  # queued, not run
+
+        # when the worker (another process in production) runs it
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", "--interval", "0")
+
+    # then the task ran under the request's id, and the worker's lines say so
+    assert ops_urls.seen_by_tasks == ["edge-7"]
+    by_message = {r.getMessage(): r.request_id for r in caplog.records}
+    assert by_message["enqueueing"] == "edge-7" and by_message["task ran"] == "edge-7"
+    worker_lines = [r for r in caplog.records if r.name == "django_tasks" and "note_request_id" in r.getMessage()]
+    assert len(worker_lines) >= 2 and {r.request_id for r in worker_lines} == {"edge-7"}
+    assert requestid.current_request_id() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_outside_a_request_runs_under_a_fresh_id(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ops_urls.seen_by_tasks.clear()
+    ops_urls.note_request_id.enqueue()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", "--interval", "0")
+    assert len(ops_urls.seen_by_tasks) == 1 and re.fullmatch(r"[0-9a-f]{32}", ops_urls.seen_by_tasks[0])
+
+
+def test_json_log_lines_carry_the_request_id_extras_and_the_traceback():
+    record_filter, formatter = RequestIdFilter(), JsonFormatter()
+    with requestid.request_id_context("edge-1"):
+        try:
+            raise ValueError("bad")
+        except ValueError:
+            record = logging.getLogger("x").makeRecord("x", logging.ERROR, "f.py", 1, "办件 %s 失败", ("C-1",),
+                                                       exc_info=__import__("sys").exc_info(), extra={"case": "C-1"})
+        record_filter.filter(record)
+    line = formatter.format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "办件 C-1 失败" and entry["request_id"] == "edge-1" and entry["level"] == "ERROR"
+    assert entry["case"] == "C-1" and "ValueError: bad" in entry["exc_info"]
+    assert entry["time"].endswith("+00:00")
+
+
+# ------------------------------------------------------------------------------ admission control
+
+
+@pytest.fixture
+def held_site(settings):
+    settings.ROOT_URLCONF = "yiwang.core.tests.ops_urls"
+    settings.YIWANG_MAX_IN_FLIGHT = 2
+    ops_urls.release.clear()
+    client = Client()  # one handler, hence one admission gate, as in one worker process
+    threads: list[threading.Thread] = []
+
+    def hold(n: int) -> list:
+        answers: list = []
+        for _ in range(n):
+            t = threading.Thread(target=lambda: answers.append(client.get("/ops-test/held/").status_code))
+            t.start()
+            threads.append(t)
+            assert ops_urls.entered.acquire(timeout=10), "the held view was not entered"
+        return answers
+
+    yield client, hold
+    ops_urls.release.set()
+    for t in threads:
+        t.join(timeout=10)
+
+
+def get_with_deadline(client: Client, path: str, **extra: Any) -> Any:
+    """The request in a thread: without the bound it would wait behind the held ones, and the test
+    fails on the deadline instead of hanging."""
+    answer: list = []
+    t = threading.Thread(target=lambda: answer.append(client.get(path, **extra)))
+    t.start()
+    t.join(timeout=5)
+    assert answer, f"{path} was not answered within 5 s: it queued instead of being refused"
+    return answer[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_beyond_the_bound_are_refused_at_once_with_retry_after(held_site):
+    client, hold = held_site
+    held = hold(2)  # two requests in flight: the bound
+
+    page = get_with_deadline(client, "/ops-test/held/")
+    api = get_with_deadline(client, "/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en")
+    english = get_with_deadline(client, "/catalog/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert "系统繁忙" in page.content.decode() and page["Content-Type"].startswith("text/html")
+    assert api.status_code == 503 and api["Retry-After"] == "5"
+    assert api.json() == {"code": "overloaded", "details": {"retry_after_seconds": 5},
+                          "message": "The system is busy: please try again in 5 seconds; this request was not processed."}
+    assert english.status_code == 503 and "The system is busy" in english.content.decode()
+    # probes and the scrape are never shed; the scrape counts what was shed
+    assert get_with_deadline(client, "/healthz").status_code == 200
+    found = samples(get_with_deadline(client, "/metrics").content.decode())
+    assert found[("yiwang_http_requests_in_flight", ())] == 2
+    assert found[("yiwang_http_requests_total", (("method", "GET"), ("route", "(shed)"), ("status", "5xx")))] >= 3
+    assert found.get(("yiwang_http_server_errors_total", (("route", "(shed)"),)), 0) == 0
+
+    # when the held requests finish, the next one is admitted
+    ops_urls.release.set()
+    for _ in range(50):
+        if len(held) == 2:
+            break
+        threading.Event().wait(0.1)
+    assert held == [200, 200]
+    assert client.get("/ops-test/ok/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_zero_turns_the_bound_off(held_site, settings):
+    settings.YIWANG_MAX_IN_FLIGHT = 0
+    client, hold = held_site
+    hold(3)  # all three are admitted and held
+    assert get_with_deadline(client, "/ops-test/ok/").status_code == 200
