@@ -52,6 +52,7 @@ run: export DEBUG := 1
 run: demo
 	@echo "Yiwang: http://$(HOST):$(PORT)/  (demo accounts in README.md, password yiwang2026)"
 	$(PY) manage.py supervise_appeals --schedule  # the worker then urges overdue appeals every 5 minutes
+	$(PY) manage.py refresh_hot_topics --schedule  # and refreshes the command board's hot topics every 10 minutes
 	$(PY) manage.py db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,10 +1,11 @@
 """Background work for appeals (django-tasks; the worker is ``python manage.py db_worker``).
 
-催办 and escalation run without an operator remembering: ``supervise`` does one pass and enqueues
-the next one ``SUPERVISE_EVERY`` later, so once started (``manage.py supervise_appeals --schedule``,
-which ``make run`` does, or after a deployment) it runs as long as a worker runs. Where no worker
-runs, or the task backend cannot defer, cron runs ``manage.py supervise_appeals`` instead
-(docs/deployment.md); both may run at once (the pass is idempotent and skips locked rows)."""
+催办 and escalation, and the command board's hot topics, run without an operator remembering: each
+task does one pass and enqueues the next one its period later, so once started (``manage.py
+supervise_appeals --schedule`` and ``manage.py refresh_hot_topics --schedule``, which ``make run``
+does, or after a deployment) they run as long as a worker runs. Where no worker runs, or the task
+backend cannot defer, cron runs the commands instead (docs/deployment.md); both may run at once
+(the passes are idempotent: supervision skips locked rows, a hot-topics refresh replaces the snapshot)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,7 @@ from yiwang.appeals import hot_topics
 from yiwang.appeals.services import supervise_appeals
 
 SUPERVISE_EVERY = dt.timedelta(minutes=5)
-
-
-@task()
-def refresh_hot_topics() -> int:
-    """Recompute the board's hot topics (enqueue every 10 minutes, or run the
-    ``refresh_hot_topics`` command from cron). Returns the snapshot's id."""
-    return hot_topics.refresh().pk
+HOT_TOPICS_EVERY = dt.timedelta(minutes=10)
 
 
 @task()
@@ -36,24 +31,43 @@ def supervise() -> dict[str, int]:
         schedule_supervision()
 
 
+@task()
+def refresh_hot_topics() -> int:
+    """Recompute the board's hot topics, then enqueue the next refresh (also when this one failed).
+    Returns the snapshot's id."""
+    try:
+        return hot_topics.refresh().pk
+    finally:
+        schedule_hot_topics()
+
+
 def schedule_supervision(*, now: dt.datetime | None = None) -> bool:
-    """Enqueue the next pass ``SUPERVISE_EVERY`` from now unless one is already waiting. False when
-    the task backend cannot run a task later (then only cron runs it)."""
-    backend = supervise.get_backend()
+    """Enqueue the next supervision pass ``SUPERVISE_EVERY`` from now unless one is already waiting.
+    False when the task backend cannot run a task later (then only cron runs it)."""
+    return _schedule_next(supervise, SUPERVISE_EVERY, now)
+
+
+def schedule_hot_topics(*, now: dt.datetime | None = None) -> bool:
+    """Enqueue the next hot-topics refresh ``HOT_TOPICS_EVERY`` from now unless one is waiting."""
+    return _schedule_next(refresh_hot_topics, HOT_TOPICS_EVERY, now)
+
+
+def _schedule_next(periodic: Any, every: dt.timedelta, now: dt.datetime | None) -> bool:
+    backend = periodic.get_backend()
     if not backend.supports_defer:
         return False
-    if _waiting(backend):
+    if _waiting(backend, periodic):
         return True
-    supervise.using(run_after=(now or timezone.now()) + SUPERVISE_EVERY).enqueue()
+    periodic.using(run_after=(now or timezone.now()) + every).enqueue()
     return True
 
 
-def _waiting(backend: Any) -> bool:
-    """A pass already enqueued and not started (only the database backend can be asked)."""
+def _waiting(backend: Any, periodic: Any) -> bool:
+    """A run of ``periodic`` already enqueued and not started (only the database backend can be asked)."""
     from django_tasks_db.backend import DatabaseBackend
 
     if not isinstance(backend, DatabaseBackend):
         return False
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(task_path=supervise.module_path, status="READY").exists()
+    return DBTaskResult.objects.filter(task_path=periodic.module_path, status="READY").exists()

@@ -71,3 +71,31 @@ def test_without_a_deferring_backend_the_command_says_to_use_cron(county):
     with pytest.raises(CommandError, match="cron"):
         call_command("supervise_appeals", "--schedule", stdout=io.StringIO())
     assert not Appeal.objects.exists()
+
+
+# ---------------------------------------------------------------- the board's hot topics, the same way
+
+
+def test_hot_topics_are_scheduled_once_ten_minutes_ahead_and_a_refresh_schedules_the_next(database_tasks, monkeypatch):
+    from yiwang.appeals.tasks import HOT_TOPICS_EVERY, refresh_hot_topics, schedule_hot_topics
+
+    def hot_waiting():
+        return DBTaskResult.objects.filter(task_path=refresh_hot_topics.module_path, status="READY")
+
+    before = timezone.now()
+    out = io.StringIO()
+    call_command("refresh_hot_topics", "--schedule", stdout=out)
+    assert schedule_hot_topics() is True
+    [row] = hot_waiting()
+    assert before + HOT_TOPICS_EVERY <= row.run_after <= timezone.now() + HOT_TOPICS_EVERY
+    assert "10 minutes" in out.getvalue()
+    assert not waiting().exists()  # the two chains are apart
+
+    def broken():
+        raise RuntimeError("database gone")
+
+    hot_waiting().delete()
+    monkeypatch.setattr("yiwang.appeals.tasks.hot_topics.refresh", broken)
+    with pytest.raises(RuntimeError):
+        refresh_hot_topics.call()
+    assert hot_waiting().count() == 1
