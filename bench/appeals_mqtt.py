@@ -15,7 +15,8 @@ subscriber that acknowledges after its batch is committed sees at most 20 messag
 any subscriber that falls 1,000 behind has messages **dropped by the broker** ("Outgoing messages
 are being dropped" in its log): ``--url mqtt://127.0.0.1:1883`` measures the shared broker as it is.
 Each subscriber is started first; the publisher then sends all readings as fast as the broker takes
-them; the rate is readings handled per second from the first to the last message. "None lost" is
+them; the rate is readings handled per second from the start of publishing to the last message
+received (bare) or committed (listener), the same clock for both. "None lost" is
 checked: the bare count and the listener's accepted readings (and the sensors' stored counts) must
 equal what was published. Goal (issue #11): listener ≥ 50 % of bare and ≥ 5,000 readings/s.
 """
@@ -106,13 +107,15 @@ def bare(host: str, port: int, readings: int, devices: int) -> dict:
     sub.subscribe("yiwang/sensors/+", qos=1)
     sub.loop_start()
     time.sleep(0.5)
+    started = time.perf_counter()
     publish(host, port, readings, devices, f"bare-{tag}")
     seen = -1
     while not done.wait(30) and count != seen:  # nothing new for 30 s: the rest is lost
         seen = count
     sub.loop_stop()
     sub.disconnect()
-    return {"received": count, "seconds": round(last - first, 3), "per_second": round(count / max(last - first, 1e-9))}
+    # from the start of publishing to the last message, as the listener is timed
+    return {"received": count, "seconds": round(last - started, 3), "per_second": round(count / max(last - started, 1e-9))}
 
 
 def listener(url: str, readings: int, devices: int) -> dict:
