@@ -262,11 +262,13 @@ def import_spend(*, actor: AbstractBaseUser, programme: Programme, upload: IO[by
         today = local_date(now)
         parsed: list[tuple[BudgetLine, dt.date, Decimal, str]] = []
         for number, values in enumerate(rows, start=2):
-            values = tuple(values) + (None,) * (len(IMPORT_COLUMNS) - len(values))
-            if all(v is None or str(v).strip() == "" for v in values[:len(IMPORT_COLUMNS)]):
-                continue
-            if len(parsed) >= IMPORT_MAX_ROWS:
+            # counted on every row, empty ones too: a sheet of a million blank rows is refused, not walked
+            if number > IMPORT_MAX_ROWS + 1:
                 raise _refuse(number, 1, _("一次最多导入 %(max)d 行。") % {"max": IMPORT_MAX_ROWS})
+            values = tuple(values)[:len(IMPORT_COLUMNS)]
+            values = values + (None,) * (len(IMPORT_COLUMNS) - len(values))
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
             code, spent_on, amount, note = values[:4]
             line = lines.get(str(code).strip() if code is not None else "")
             if line is None:

@@ -171,3 +171,11 @@ def test_a_file_that_is_not_a_workbook_is_refused(budget):
         services.import_spend(actor=budget.office, programme=budget.programme, upload=io.BytesIO(b"PK\x03\x04 not a zip"), now=NOW)
     with pytest.raises(InvalidInput):
         services.import_spend(actor=budget.office, programme=budget.programme, upload=_workbook([HEADER]), now=NOW)
+
+
+def test_a_sheet_longer_than_the_limit_is_refused_even_if_its_rows_are_blank(budget, monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_MAX_ROWS", 3)
+    rows = [HEADER, ["B1", "2026-12-01", 1, ""], [], [], ["B1", "2026-12-01", 1, ""]]
+    with pytest.raises(InvalidInput) as refused:
+        services.import_spend(actor=budget.office, programme=budget.programme, upload=_workbook(rows), now=NOW)
+    assert refused.value.details["row"] == 5 and not Spend.objects.exists()
