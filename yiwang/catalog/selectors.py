@@ -37,6 +37,27 @@ def item_guide(code: str) -> ServiceItem | None:
     )
 
 
+# ------------------------------------------------------------------------ panels other apps add to the guide
+
+
+GuidePanel = Callable[[ServiceItem], "tuple[str, dict[str, Any]] | None"]
+"""``panel(item)``: a template and its context for a card on the item's public guide page, or
+``None``. Apps above catalog register one at start-up (``evaluation``: the item's 好差评 figures),
+so that the guide shows them without catalog importing those apps."""
+
+_GUIDE_PANELS: list[GuidePanel] = []
+
+
+def register_guide_panel(panel: GuidePanel) -> None:
+    """Called from the owning app's ``AppConfig.ready``; registering the same panel twice is a no-op."""
+    if panel not in _GUIDE_PANELS:
+        _GUIDE_PANELS.append(panel)
+
+
+def guide_panels(item: ServiceItem) -> list[tuple[str, dict[str, Any]]]:
+    return [p for p in (panel(item) for panel in _GUIDE_PANELS) if p is not None]
+
+
 # ------------------------------------------------------------------------ how each material is provided
 
 

@@ -34,7 +34,7 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
         "item": item, "version": version, "steps": version.steps if version else [],
         "has_diagram": bool(version and "BPMNDiagram" in version.bpmn_xml),
         "materials": [(m, provisions.get(m.pk, selectors.Provision.UPLOAD)) for m in item.materials.all()],
-        "signed_in_applicant": applicant,
+        "signed_in_applicant": applicant, "panels": selectors.guide_panels(item),
     })
 
 

@@ -161,6 +161,12 @@ def ratings_of_appeal(appeal: Appeal) -> list[Rating]:
     return list(Rating.objects.filter(subject=Subject.APPEAL, appeal=appeal).order_by("created_at", "id"))
 
 
+def rated_numbers(user: AbstractBaseUser) -> set[str]:
+    """Numbers of the cases and appeals the user has rated online (for 我的评价)."""
+    rows = Rating.objects.filter(rater=user, follow_up_of__isnull=True).values_list("case__number", "appeal__number")
+    return {case or appeal for case, appeal in rows if case or appeal}
+
+
 def follow_up_allowed(rating: Rating, user: AbstractBaseUser) -> bool:
     return (rating.rater_id == user.pk and rating.follow_up_of_id is None and rating.voided_at is None
             and not Rating.objects.filter(follow_up_of=rating).exists())

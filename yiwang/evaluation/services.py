@@ -108,6 +108,13 @@ def clean_channel(channel: object, allowed: tuple[RatingChannel, ...]) -> str:
     return text
 
 
+def clean_rating(level: object, indicators: object, comment: object, channel: object,
+                 allowed_indicators: tuple[Indicator, ...], channels: tuple[RatingChannel, ...]) -> dict[str, Any]:
+    """The fields a person gives when rating, checked: level, indicators, comment, channel."""
+    return {"level": clean_level(level), "indicators": clean_indicators(indicators, allowed_indicators),
+            "comment": clean_comment(comment), "channel": clean_channel(channel, channels)}
+
+
 def _clean_text(value: object, *, code: str, message: str, max_chars: int = MAX_TEXT) -> str:
     text = str(value or "").strip()
     if not text:
@@ -120,7 +127,7 @@ def _clean_text(value: object, *, code: str, message: str, max_chars: int = MAX_
 # -- ratings ---------------------------------------------------------------------------------------
 
 
-def _accepting_clerk_id(case: Case) -> int | None:
+def accepting_clerk_id(case: Case) -> int | None:
     """The clerk who accepted the case at the window (受理): the staff member the applicant met."""
     return (AuditEvent.objects.filter(event_type="case_accepted", subject_type="case", subject_id=str(case.pk))
             .order_by("created_at").values_list("actor_id", flat=True).first())
@@ -144,6 +151,14 @@ def _create(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None)
                  details={"subject": rating.subject, "number": rating.subject_number, "channel": rating.channel,
                           "level": rating.level, "grade": rating.grade, "follow_up_of": rating.follow_up_of_id})
     return rating
+
+
+def record_rating(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None = None) -> Rating:
+    """Save a rating built elsewhere with the rules of ``_create`` (grade, rectification, audit):
+    for the demo seeder and for imports of ratings collected by another system. The caller has
+    checked who rated and what; the unique constraints still refuse a second rating (409)."""
+    with transaction.atomic():
+        return _create(rating, now=now, actor=actor)
 
 
 def _already_rated() -> Conflict:
@@ -174,9 +189,7 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
     case = _case_for_rating(number)
     if not permissions.may_rate_case(actor, case):
         raise Forbidden(Code.NOT_YOUR_CASE, _("只能评价本人（或本人代办）的办件。"))
-    level_value = clean_level(level)
-    values = {"indicators": clean_indicators(indicators, ONLINE_INDICATORS), "comment": clean_comment(comment),
-              "channel": clean_channel(channel, SUBJECT_CHANNELS)}
+    values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, SUBJECT_CHANNELS)
     now = now or timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "department").get(pk=case.pk)
@@ -187,8 +200,8 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
                                  follow_up_of__isnull=True).exists():
             raise _already_rated()
         visit = case.window_visits.order_by("opened_at").first()
-        rating = Rating(subject=Subject.CASE, case=case, level=level_value, department=case.department,
-                        item=case.item, window=visit.window if visit else "", staff_id=_accepting_clerk_id(case),
+        rating = Rating(subject=Subject.CASE, case=case, department=case.department,
+                        item=case.item, window=visit.window if visit else "", staff_id=accepting_clerk_id(case),
                         rater=actor, **values)
         return _create(rating, now=now, actor=actor)
 
@@ -202,9 +215,7 @@ def rate_appeal(*, actor: AbstractBaseUser, number: str, level: object, indicato
         raise NotFound(Code.APPEAL_NOT_FOUND, _("诉求 %(number)s 不存在。") % {"number": str(number)[:20]})
     if not permissions.may_rate_appeal(actor, appeal):
         raise Forbidden(Code.NOT_YOUR_APPEAL, _("只能评价本人反映的诉求。"))
-    level_value = clean_level(level)
-    values = {"indicators": clean_indicators(indicators, ONLINE_INDICATORS), "comment": clean_comment(comment),
-              "channel": clean_channel(channel, SUBJECT_CHANNELS)}
+    values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, SUBJECT_CHANNELS)
     now = now or timezone.now()
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
@@ -217,7 +228,7 @@ def rate_appeal(*, actor: AbstractBaseUser, number: str, level: object, indicato
         if Rating.objects.filter(subject=Subject.APPEAL, appeal=appeal, channel=values["channel"],
                                  follow_up_of__isnull=True).exists():
             raise _already_rated()
-        rating = Rating(subject=Subject.APPEAL, appeal=appeal, level=level_value, department_id=department_id,
+        rating = Rating(subject=Subject.APPEAL, appeal=appeal, department_id=department_id,
                         staff_id=appeal.replied_by_id, rater=actor, **values)
         return _create(rating, now=now, actor=actor)
 
@@ -299,14 +310,12 @@ def rate_visit(*, token: str, level: object, indicators: object = None, comment:
     """一次一评: the person served rates the window visit, once, on the tablet or from the receipt."""
     now = now or timezone.now()
     visit = visit_for_token(token, now=now)
-    level_value = clean_level(level)
-    values = {"indicators": clean_indicators(indicators, WINDOW_INDICATORS), "comment": clean_comment(comment),
-              "channel": clean_channel(channel, VISIT_CHANNELS)}
+    values = clean_rating(level, indicators, comment, channel, WINDOW_INDICATORS, VISIT_CHANNELS)
     with transaction.atomic():
-        visit = WindowVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+        visit = WindowVisit.objects.select_for_update(of=("self",)).select_related("case").get(pk=visit.pk)
         if Rating.objects.filter(subject=Subject.VISIT, visit=visit, follow_up_of__isnull=True).exists():
             raise Conflict(Code.ALREADY_RATED, _("本次窗口服务已经评价过，感谢您的参与。"))
-        rating = Rating(subject=Subject.VISIT, visit=visit, case=visit.case, level=level_value,
+        rating = Rating(subject=Subject.VISIT, visit=visit, case=visit.case, 
                         department_id=visit.department_id, item=visit.case.item if visit.case else None,
                         window=visit.window, staff_id=visit.clerk_id, **values)
         return _create(rating, now=now, actor=None)

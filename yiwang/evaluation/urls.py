@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yiwang.evaluation import views
 
 app_name = "evaluation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("evaluation/", views.mine, name="mine"),
+    path("evaluation/cases/<str:number>/", views.rate_case, name="rate_case"),
+    path("evaluation/appeals/<str:number>/", views.rate_appeal, name="rate_appeal"),
+    path("evaluation/v/<str:token>/", views.visit, name="visit"),
+    path("evaluation/v/<str:token>/qr.png", views.visit_qr, name="visit_qr"),
+    path("evaluation/window/", views.open_visit, name="open_visit"),
+    path("evaluation/staff/", views.staff, name="staff"),
+]
