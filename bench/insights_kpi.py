@@ -19,7 +19,7 @@ the end unless ``--keep``: the disk is shared):
    never read them);
 3. **summary**: ``insights.selectors.kpi_summary`` for random scopes (a week, a month, a quarter, a
    year, three years; county-wide or one department), ``--repeats`` times, p50/p99/max, plus the
-   JSON the API returns (``KpiOut`` serialisation);
+   JSON the API returns (``InsightsKpiOut`` serialisation);
 4. **drill-down**: ``selectors.drill_down`` first page (50) and a deep page (offset 5,000) for
    random KPIs, departments and months;
 5. **transition cost**: complete two-step cases (submit → accept → review → decide → deliver)
@@ -326,7 +326,7 @@ def seed(n_cases: int, n_appeals: int, n_ratings: int, today: dt.date) -> dict[s
 
 def summaries(today: dt.date, repeats: int, rng: random.Random) -> dict[str, Any]:
     from yiwang.core.models import Department
-    from yiwang.insights.api import KpiOut
+    from yiwang.insights.api import InsightsKpiOut
     from yiwang.insights.selectors import kpi_summary
 
     departments = list(Department.objects.filter(code__startswith="K"))
@@ -341,7 +341,7 @@ def summaries(today: dt.date, repeats: int, rng: random.Random) -> dict[str, Any
                 dept = rng.choice(departments) if scope == "department" else None
                 t0 = time.perf_counter()
                 kpis = kpi_summary(start=start, end=end, department=dept)
-                json.dumps([KpiOut.model_validate(k.as_dict()).model_dump() for k in kpis])
+                json.dumps([InsightsKpiOut.model_validate(k.as_dict()).model_dump() for k in kpis])
                 times.append(time.perf_counter() - t0)
             out[f"{name}/{scope}"] = ms(times)
     return out

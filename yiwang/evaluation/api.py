@@ -33,7 +33,7 @@ class EvaluationIn(Schema):
     channel: Literal["online", "api"] = Field("api", description="online (网上) or api (a partner system)")
 
 
-class FollowUpIn(Schema):
+class EvaluationFollowUpIn(Schema):
     level: int = Field(description="1–5")
     indicators: dict[str, int] = Field(default_factory=dict)
     comment: str = Field("", max_length=1000)
@@ -81,7 +81,7 @@ def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Status:
 
 
 @router.post("/evaluations/{rating_id}/follow-up", response={201: EvaluationOut, **ERRORS})
-def create_follow_up(request: HttpRequest, rating_id: int, payload: FollowUpIn) -> Status:
+def create_follow_up(request: HttpRequest, rating_id: int, payload: EvaluationFollowUpIn) -> Status:
     """追评: one more rating of the same service by whoever gave this one; it replaces it in the
     statistics. A second 追评 is 409 ``follow_up_taken``."""
     rating = services.follow_up_rating(actor=request.user, rating_id=min(max(rating_id, 0), MAX_ID),
@@ -89,13 +89,13 @@ def create_follow_up(request: HttpRequest, rating_id: int, payload: FollowUpIn) 
     return Status(201, evaluation_out(rating))
 
 
-class StatisticsQuery(Schema):
+class EvaluationStatisticsQuery(Schema):
     by: Literal["item", "department", "window", "staff"] = "department"
     date_from: dt.date | None = Field(None, alias="from", description="Ratings made on or after (UTC day)")
     date_to: dt.date | None = Field(None, alias="to", description="Ratings made before (UTC day)")
 
 
-class FiguresOut(Schema):
+class EvaluationFiguresOut(Schema):
     key: str | None
     label: str
     ratings: int = Field(description="Valid ratings (counted)")
@@ -119,8 +119,8 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC) if day else None
 
 
-@router.get("/evaluations/statistics", response={200: list[FiguresOut], **ERRORS})
-def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> list[dict[str, Any]]:
+@router.get("/evaluations/statistics", response={200: list[EvaluationFiguresOut], **ERRORS})
+def statistics(request: HttpRequest, query: Query[EvaluationStatisticsQuery]) -> list[dict[str, Any]]:
     """Satisfaction, 差评率, 整改率, 回访率 per item, department, window or staff member, over the
     user's departments (supervisors: all). Per staff member: supervisors and heads only."""
     user = request.user
@@ -132,16 +132,16 @@ def statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> list[dict
     return [{**f.as_dict(), "key": None if f.key is None else str(f.key)} for f in rows]
 
 
-class ReplyIn(Schema):
+class RectificationReplyIn(Schema):
     reply: str = Field(max_length=2000)
 
 
-class CallbackIn(Schema):
+class RectificationCallbackIn(Schema):
     result: Literal["satisfied", "basic", "not_satisfied", "unreachable"]
     note: str = Field("", max_length=2000)
 
 
-class CloseIn(Schema):
+class RectificationCloseIn(Schema):
     published_outcome: str = Field("", max_length=2000, description="Published on the item's guide; default: the reply")
 
 
@@ -171,37 +171,37 @@ def _clamp(pk: int) -> int:
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/reply", response={200: RectificationOut, **ERRORS})
-def reply(request: HttpRequest, rectification_id: int, payload: ReplyIn) -> dict[str, Any]:
+def reply(request: HttpRequest, rectification_id: int, payload: RectificationReplyIn) -> dict[str, Any]:
     """The rated department answers the 差评; the 回访 is due within one working day."""
     return rectification_out(services.reply_rectification(
         actor=request.user, rectification_id=_clamp(rectification_id), reply=payload.reply))
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/callback", response={200: RectificationOut, **ERRORS})
-def callback(request: HttpRequest, rectification_id: int, payload: CallbackIn) -> dict[str, Any]:
+def callback(request: HttpRequest, rectification_id: int, payload: RectificationCallbackIn) -> dict[str, Any]:
     """A supervisor records the 回访 after the reply."""
     return rectification_out(services.record_rectification_callback(
         actor=request.user, rectification_id=_clamp(rectification_id), result=payload.result, note=payload.note))
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/close", response={200: RectificationOut, **ERRORS})
-def close(request: HttpRequest, rectification_id: int, payload: CloseIn) -> dict[str, Any]:
+def close(request: HttpRequest, rectification_id: int, payload: RectificationCloseIn) -> dict[str, Any]:
     """Close and publish the outcome; without a reply: 409 ``reply_required``."""
     return rectification_out(services.close_rectification(
         actor=request.user, rectification_id=_clamp(rectification_id), published_outcome=payload.published_outcome))
 
 
-class ReviewIn(Schema):
+class RatingReviewIn(Schema):
     reason_kind: Literal["malicious", "mistaken"]
     reason: str = Field(max_length=2000)
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     uphold: bool = Field(description="true: the rating is voided and leaves the statistics")
     decision: str = Field(max_length=2000)
 
 
-class ReviewOut(Schema):
+class RatingReviewOut(Schema):
     id: int
     rating: int
     status: str
@@ -217,15 +217,15 @@ def review_out(r: RatingReview) -> dict[str, Any]:
             "requested_at": r.requested_at, "decision": r.decision, "decided_at": r.decided_at}
 
 
-@router.post("/evaluations/{rating_id}/review", response={201: ReviewOut, **ERRORS})
-def request_review(request: HttpRequest, rating_id: int, payload: ReviewIn) -> Status:
+@router.post("/evaluations/{rating_id}/review", response={201: RatingReviewOut, **ERRORS})
+def request_review(request: HttpRequest, rating_id: int, payload: RatingReviewIn) -> Status:
     """申诉复核: the rated department asks to void a malicious or mistaken rating."""
     return Status(201, review_out(services.request_review(
         actor=request.user, rating_id=_clamp(rating_id), reason_kind=payload.reason_kind, reason=payload.reason)))
 
 
-@router.post("/evaluations/reviews/{review_id}/decision", response={200: ReviewOut, **ERRORS})
-def decide_review(request: HttpRequest, review_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/evaluations/reviews/{review_id}/decision", response={200: RatingReviewOut, **ERRORS})
+def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionIn) -> dict[str, Any]:
     """A supervisor decides a 申诉复核."""
     return review_out(services.decide_review(actor=request.user, review_id=_clamp(review_id), uphold=payload.uphold,
                                              decision=payload.decision))

@@ -16,7 +16,7 @@ from yiwang.insights import scope, selectors
 router = Router(tags=["insights"])
 
 
-class KpiQuery(Schema):
+class InsightsKpiQuery(Schema):
     from_: dt.date | None = Field(None, alias="from", description="First day (local date), included; "
                                   "default: the current month")
     to: dt.date | None = Field(None, description="Last day, included (at most three years after ``from``)")
@@ -26,7 +26,7 @@ class KpiQuery(Schema):
     item: str | None = Field(None, max_length=40, description="Service item code")
 
 
-class KpiOut(Schema):
+class InsightsKpiOut(Schema):
     code: str
     name: str
     value: float | None = Field(description="None when nothing was counted in the period")
@@ -41,19 +41,19 @@ class KpiOut(Schema):
     comparison: str = Field(description="gte, lte or lt: how the value is held against the target")
 
 
-def _scope(request: HttpRequest, q: KpiQuery) -> scope.Scope:
+def _scope(request: HttpRequest, q: InsightsKpiQuery) -> scope.Scope:
     return scope.resolve(request.user, start=q.from_, end=q.to, period=q.period or "",
                          department=q.department or "", item=q.item or "")
 
 
-@router.get("/kpi/summary", response={200: list[KpiOut], **ERRORS})
-def kpi_summary(request: HttpRequest, q: Query[KpiQuery]) -> list[dict[str, Any]]:
+@router.get("/kpi/summary", response={200: list[InsightsKpiOut], **ERRORS})
+def kpi_summary(request: HttpRequest, q: Query[InsightsKpiQuery]) -> list[dict[str, Any]]:
     """Every KPI of the pilot over the period, beside its target and baseline, from the rollups."""
     s = _scope(request, q)
     return [k.as_dict() for k in selectors.kpi_summary(start=s.start, end=s.end, department=s.department, item=s.item)]
 
 
-class DrillEntryOut(Schema):
+class InsightsDrillEntryOut(Schema):
     kind: Literal["case", "appeal", "rating", "rectification"]
     number: str
     day: dt.date = Field(description="The day the KPI counts it on (submitted, closed or received)")
@@ -62,20 +62,20 @@ class DrillEntryOut(Schema):
     detail: str
 
 
-class DrillOut(Schema):
+class InsightsDrillOut(Schema):
     code: str
-    entries: list[DrillEntryOut]
+    entries: list[InsightsDrillEntryOut]
     limit: int
     offset: int
 
 
-class DrillQuery(KpiQuery):
+class InsightsDrillQuery(InsightsKpiQuery):
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100_000)
 
 
-@router.get("/kpi/{code}/cases", response={200: DrillOut, **ERRORS})
-def kpi_cases(request: HttpRequest, code: str, q: Query[DrillQuery]) -> dict[str, Any]:
+@router.get("/kpi/{code}/cases", response={200: InsightsDrillOut, **ERRORS})
+def kpi_cases(request: HttpRequest, code: str, q: Query[InsightsDrillQuery]) -> dict[str, Any]:
     """The cases (or appeals) behind one KPI over the period, newest first, a page at a time."""
     s = _scope(request, q)
     scope.kpi_definition(code)
@@ -83,7 +83,7 @@ def kpi_cases(request: HttpRequest, code: str, q: Query[DrillQuery]) -> dict[str
                                 limit=q.limit, offset=q.offset)
 
 
-class SeriesOut(Schema):
+class InsightsSeriesOut(Schema):
     code: str
     grain: str = Field(description="day, week or month")
     labels: list[str]
@@ -91,8 +91,8 @@ class SeriesOut(Schema):
     target: float | None
 
 
-@router.get("/kpi/{code}/series", response={200: SeriesOut, **ERRORS})
-def kpi_series(request: HttpRequest, code: str, q: Query[KpiQuery]) -> dict[str, Any]:
+@router.get("/kpi/{code}/series", response={200: InsightsSeriesOut, **ERRORS})
+def kpi_series(request: HttpRequest, code: str, q: Query[InsightsKpiQuery]) -> dict[str, Any]:
     """One KPI over the period by day, week or month (by the period's length), for a chart."""
     s = _scope(request, q)
     scope.kpi_definition(code)

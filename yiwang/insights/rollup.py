@@ -170,15 +170,26 @@ def case_materials(case_id: int) -> dict[str, int]:
                 .annotate(n=Count("id")).values_list("source", "n"))
 
 
+# The case events after which a case's materials may have changed (they are counted again then;
+# after any other event the fact's counts stand). The rebuild-equality test covers these paths.
+MATERIAL_EVENTS = frozenset({"case_submitted", "case_correction_supplied", "case_pending_material_supplied"})
+
+
 def record_case(case: Case, *, event_type: str = "", department: Any = None) -> None:
-    """Bring the case's fact and its day rows up to date (call inside the change's transaction)."""
-    with transaction.atomic():
+    """Bring the case's fact and its day rows up to date (call inside the change's transaction;
+    no savepoint of its own there: an error here rolls the change back, as it should)."""
+    with transaction.atomic(savepoint=False):
         old = CaseFact.objects.select_for_update().filter(case_id=case.pk).first()
         if event_type == "case_submitted":
             one_window = bool(department is not None and getattr(department, "is_service_centre", False))
         else:
             one_window = old.one_window if old is not None else _submitted_at_one_window([case.pk]).get(case.pk, False)
-        new = case_fact(case, case_materials(case.pk), one_window)
+        if old is None or event_type in MATERIAL_EVENTS:
+            materials = case_materials(case.pk)
+        else:
+            materials = {MaterialSource.SHARED: old.shared, MaterialSource.LICENCE: old.licence,
+                         MaterialSource.UPLOAD: old.materials - old.shared - old.licence}
+        new = case_fact(case, materials, one_window)
         if old is not None and _same(old, new, CASE_FACT_FIELDS):
             return
         apply_delta(_delta(case_contribution(old), case_contribution(new)))
@@ -186,7 +197,7 @@ def record_case(case: Case, *, event_type: str = "", department: Any = None) -> 
 
 
 def forget_case(case_id: int) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         old = CaseFact.objects.select_for_update().filter(case_id=case_id).first()
         if old is not None:
             apply_delta(_delta(case_contribution(old), {}))
@@ -194,7 +205,7 @@ def forget_case(case_id: int) -> None:
 
 
 def record_appeal(appeal: Appeal) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         old = AppealFact.objects.select_for_update().filter(appeal_id=appeal.pk).first()
         new = appeal_fact(appeal)
         if old is not None and _same(old, new, APPEAL_FACT_FIELDS):
@@ -204,7 +215,7 @@ def record_appeal(appeal: Appeal) -> None:
 
 
 def forget_appeal(appeal_id: int) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         old = AppealFact.objects.select_for_update().filter(appeal_id=appeal_id).first()
         if old is not None:
             apply_delta(_delta(appeal_contribution(old), {}))
@@ -212,7 +223,7 @@ def forget_appeal(appeal_id: int) -> None:
 
 
 def _record(model: Any, pk_name: str, pk: int, new: Any, fields: Iterable[str], contribution: Any) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         old = model.objects.select_for_update().filter(**{pk_name: pk}).first()
         if new is None:
             if old is not None:
