@@ -526,7 +526,7 @@ def check_repairable(record: CreditRecord | None, entry: ListEntry | None, today
         if entry.min_period_end and entry.min_period_end > today:
             raise InvalidInput(Code.NOT_REPAIRABLE,
                                _("该失信惩戒名单（%(sev)s）的最短期限至 %(day)s 届满，届满前不能修复。")
-                               % {"sev": entry.get_severity_display() or _("一般失信"),
+                               % {"sev": entry.get_severity_display() if entry.severity else _("一般失信"),
                                   "day": entry.min_period_end.isoformat()},
                                {"min_period_end": entry.min_period_end.isoformat()})
 

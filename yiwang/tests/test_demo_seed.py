@@ -1,4 +1,4 @@
-"""The demo seed: a county with departments, calendar, accounts, applicants and 305 service items of 23 departments.
+"""The demo seed: a county with departments, calendar, accounts, applicants and 306 service items of 23 departments.
 
 Seeded once per module (the seed takes about a second) in a transaction rolled back at the end;
 tests only read, except the idempotency test, which seeds again inside its own savepoint.
@@ -177,8 +177,8 @@ def test_every_demo_id_number_is_valid(seeded):
 @pytest.mark.django_db
 def test_catalog_spans_departments_and_shapes(seeded):
     _core, catalog = seeded
-    assert ServiceItem.objects.count() == len(ITEMS) == 305
-    assert catalog["items"] == 305 and catalog["departments_with_items"] == 23
+    assert ServiceItem.objects.count() == len(ITEMS) == 306
+    assert catalog["items"] == 306 and catalog["departments_with_items"] == 23
     # every department but the service centre carries items
     assert set(Department.objects.filter(items__isnull=False).values_list("code", flat=True)) == set(
         Department.objects.exclude(code="ZWFW").values_list("code", flat=True))

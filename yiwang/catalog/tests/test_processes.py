@@ -28,6 +28,7 @@ EXPECTED = {
         [("review", "SCJG"), ("register", "SCJG"), ("tax", "SW"), ("seal", "GA"), ("decide", "SCJG")],
     ),
     "real_estate_transfer": ({}, [("review", "ZRZY"), ("tax", "SW"), ("record", "ZRZY")]),
+    "credit_repair": ({"dept": "SCJG"}, [("verify", "SCJG"), ("decide", "SCJG")]),
 }
 
 
