@@ -134,8 +134,12 @@
         return p.data.urgency === "emergency" ? 16 : 11; },
         data: points.map(function (p) {
           return { value: [p.longitude, p.latitude], number: p.number, urgency: p.urgency,
-                   label: p.number + " " + p.title + " · " + lightName(p.light),
-                   itemStyle: { color: colours[p.light] || "#5d6677", borderColor: "#fff", borderWidth: 1 } };
+                   label: p.number + " " + p.title + " · " + lightName(p.light) +
+                          (p.approximate ? " · " + fill(t("approximate"), { m: p.uncertainty_m }) : ""),
+                   // a point placed from a typed address is hollow: where it is, is a guess
+                   itemStyle: p.approximate
+                     ? { color: "#fff", borderColor: colours[p.light] || "#5d6677", borderWidth: 3 }
+                     : { color: colours[p.light] || "#5d6677", borderColor: "#fff", borderWidth: 1 } };
         }) }]
     });
   }

@@ -177,6 +177,8 @@ class BoardPointOut(Schema):
     title: str
     latitude: float
     longitude: float
+    approximate: bool = Field(description="true: reported as an address only, placed by the county's gazetteer")
+    uncertainty_m: int | None = Field(description="how far the true place may be (metres), for an approximate point")
     urgency: str
     appeal_type: str
     light: str

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from yiwang.appeals import hot_topics
+from yiwang.appeals.gazetteer import geocode
 from yiwang.appeals.models import Appeal, AppealStatus, AppealType, Urgency
 from yiwang.appeals.selectors import GREEN, RED, YELLOW, sla_light, sla_light_q
 
@@ -78,16 +79,27 @@ def overdue(now: dt.datetime, limit: int = OVERDUE_LIMIT) -> list[dict[str, Any]
 
 def points(now: dt.datetime, limit: int = POINT_LIMIT) -> list[dict[str, Any]]:
     """Open events (事件, sensors' included) and urgent appeals that have a place, the most
-    pressing deadline first."""
+    pressing deadline first. One reported as an address only is placed by the county's gazetteer
+    (``approximate``, with the place's uncertainty); one whose address names no known place is left
+    off the map (it is still counted)."""
     rows = (_open().filter(Q(appeal_type=AppealType.EVENT) | Q(urgency__in=URGENT))
-            .filter(latitude__isnull=False, longitude__isnull=False)
+            .filter(Q(latitude__isnull=False, longitude__isnull=False) | ~Q(address=""))
             .order_by("due_at", "id")
-            .values("number", "title", "latitude", "longitude", "urgency", "appeal_type", "status", "due_at",
-                    "warn_at")[:limit])
-    return [{"number": r["number"], "title": r["title"], "latitude": r["latitude"], "longitude": r["longitude"],
-             "urgency": r["urgency"], "appeal_type": r["appeal_type"],
-             "light": sla_light(status=r["status"], due_at=r["due_at"], warn_at=r["warn_at"], now=now)}
-            for r in rows]
+            .values("number", "title", "latitude", "longitude", "address", "urgency", "appeal_type", "status",
+                    "due_at", "warn_at")[:limit])
+    out = []
+    for r in rows:
+        latitude, longitude, uncertainty = r["latitude"], r["longitude"], None
+        if latitude is None or longitude is None:
+            place = geocode(r["address"])
+            if place is None:
+                continue
+            latitude, longitude, uncertainty = place.latitude, place.longitude, round(place.uncertainty_m)
+        out.append({"number": r["number"], "title": r["title"], "latitude": latitude, "longitude": longitude,
+                    "approximate": uncertainty is not None, "uncertainty_m": uncertainty,
+                    "urgency": r["urgency"], "appeal_type": r["appeal_type"],
+                    "light": sla_light(status=r["status"], due_at=r["due_at"], warn_at=r["warn_at"], now=now)})
+    return out
 
 
 def board(now: dt.datetime) -> dict[str, Any]:

@@ -204,6 +204,14 @@ def _intake_department(actor: AbstractBaseUser | None, channel: str) -> Departme
     return None
 
 
+def _district_of_address(address: str) -> str:
+    """The town of an address typed without a point, placed by the county's gazetteer ('' when it
+    names no known place): the board counts it under its town instead of 未定位. The appeal keeps
+    only the address as typed; the point is worked out again when it is needed."""
+    place = geocode(address) if address else None
+    return geo.district_of(place.latitude, place.longitude) if place else ""
+
+
 def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Iterable[Any] = (),
                   now: dt.datetime | None = None) -> AppealReport:
     """Register one report as a new appeal, classify it, and dispatch it when the classifier may
@@ -228,7 +236,7 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Ite
     phone = clean_phone(intake.reporter_phone)
     email = clean_email(intake.reporter_email)
     photo_files = clean_photos(photos)
-    district = district or geo.district_of(lat, lng)
+    district = district or geo.district_of(lat, lng) or _district_of_address(address)
 
     if intake.category:
         suggestion = None

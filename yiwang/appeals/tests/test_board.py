@@ -121,6 +121,24 @@ def test_the_map_shows_open_events_and_urgent_appeals_with_their_light(county, c
     assert points[late.number]["light"] == "red" and points[late.number]["appeal_type"] == "event"
     assert points[fine.number]["light"] == "green"
     assert geo.district_of(points[late.number]["latitude"], points[late.number]["longitude"]) == "城关镇"
+    assert not points[late.number]["approximate"] and points[late.number]["uncertainty_m"] is None
+
+
+def test_an_address_only_report_is_counted_in_its_town_and_placed_on_the_map_as_approximate(county, now):
+    placed = submit(None, title="解放路12号门口燃气泄漏", body="", address="某县城关镇解放路12号", category="城乡建设",
+                    department="HB", urgency=Urgency.EMERGENCY, appeal_type=AppealType.EVENT).appeal
+    unknown = submit(None, title="火星基地门口积水", body="", address="火星基地7号", category="城乡建设",
+                     department="HB", urgency=Urgency.EMERGENCY, appeal_type=AppealType.EVENT).appeal
+    assert placed.latitude is None and placed.address == "某县城关镇解放路12号"  # the report keeps what was typed
+    assert placed.district == "城关镇" and unknown.district == ""
+    board = client_for(county.supervisor).get(API).json()
+    points = {p["number"]: p for p in board["points"]}
+    assert set(points) == {placed.number}  # an address no gazetteer knows is counted, not drawn
+    point = points[placed.number]
+    assert point["approximate"] is True and 0 < point["uncertainty_m"] <= 100
+    assert geo.district_of(point["latitude"], point["longitude"]) == "城关镇"
+    towns = {d["district"]: d["open"] for d in board["by_district"]}
+    assert towns == {"城关镇": 1, "": 1}
 
 
 def test_hot_topics_come_from_the_latest_snapshot_with_trend_and_links(county, now):
