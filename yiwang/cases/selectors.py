@@ -7,6 +7,7 @@ deserializes engine state.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -483,3 +484,23 @@ def cases_made_for(applicant: Applicant, limit: int = 20) -> list[Case]:
     """Cases an agent made for this applicant (委托代办), newest first."""
     return list(Case.objects.filter(applicant=applicant, agent__isnull=False)
                 .select_related("item", "agent").order_by("-submitted_at")[:limit])
+
+
+# ------------------------------------------------------------------------ panels other apps add to a case page
+
+CasePanel = Callable[[AbstractBaseUser, Case], "tuple[str, dict[str, Any]] | None"]
+"""``panel(viewer, case)``: a template and its context for a card on the applicant's case page, or
+``None``. Apps above cases register one at start-up (``evaluation``: rate the closed case), so that
+the page offers it without cases importing those apps."""
+
+_CASE_PANELS: list[CasePanel] = []
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    """Called from the owning app's ``AppConfig.ready``; registering the same panel twice is a no-op."""
+    if panel not in _CASE_PANELS:
+        _CASE_PANELS.append(panel)
+
+
+def case_panels(viewer: AbstractBaseUser, case: Case) -> list[tuple[str, dict[str, Any]]]:
+    return [p for p in (panel(viewer, case) for panel in _CASE_PANELS) if p is not None]

@@ -229,6 +229,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
     if not selectors.is_own_case(request.user, context["case"]):
         return redirect("cases:staff_case", number=number)
     context["show_receipt"] = request.GET.get("receipt") == "1"
+    context["panels"] = selectors.case_panels(request.user, context["case"])
     return render(request, "cases/my_case.html", context)
 
 

@@ -21,11 +21,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from yiwang.appeals.models import Appeal
-from yiwang.cases.models import Case
+from yiwang.cases.models import Case, CaseStatus
 from yiwang.evaluation import permissions
 from yiwang.evaluation.models import (
     Grade,
     Rating,
+    RatingChannel,
     RatingReview,
     Rectification,
     RectificationStatus,
@@ -155,6 +156,15 @@ def item_figures(item_id: int) -> dict[str, Any]:
 
 def ratings_of_case(case: Case) -> list[Rating]:
     return list(Rating.objects.filter(subject=Subject.CASE, case=case).order_by("created_at", "id"))
+
+
+def case_rating_offer(user: AbstractBaseUser, case: Case) -> dict[str, Any] | None:
+    """What the applicant's case page offers about 好差评: nothing before 办结 or to someone who may
+    not rate the case; else the online rating already given (with its 追评), or an invitation."""
+    if case.status != CaseStatus.CLOSED or not permissions.may_rate_case(user, case):
+        return None
+    given = [r for r in ratings_of_case(case) if r.channel == RatingChannel.ONLINE and r.rater_id == user.pk]
+    return {"case": case, "ratings": given}
 
 
 def ratings_of_appeal(appeal: Appeal) -> list[Rating]:

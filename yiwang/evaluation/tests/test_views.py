@@ -107,3 +107,17 @@ def test_staff_page_hides_the_rater_and_per_staff_figures_from_clerks(place):
 def test_staff_actions_with_bad_input_are_4xx(place, action):
     response = client_for(place.world.head).post("/evaluation/staff/", {"action": action, "id": "x" * 30})
     assert 400 <= response.status_code < 500
+
+
+def test_the_applicants_case_page_invites_a_rating_once_closed_and_then_shows_it(place):
+    from django.urls import reverse
+
+    c = client_for(place.world.citizen)
+    closed_page = reverse("cases:my_case", args=[place.case.number])
+    page = c.get(closed_page).content.decode()
+    assert 'id="case-evaluation"' in page and f"/evaluation/cases/{place.case.number}/" in page
+    # not before 办结
+    assert 'id="case-evaluation"' not in c.get(reverse("cases:my_case", args=[place.open_case.number])).content.decode()
+    c.post(f"/evaluation/cases/{place.case.number}/", {"level": "4", "comment": "窗口很耐心"})
+    page = c.get(closed_page).content.decode()
+    assert "窗口很耐心" in page and f'href="/evaluation/cases/{place.case.number}/"' not in page
