@@ -158,7 +158,7 @@ def seed(n_cases: int, n_appeals: int, n_ratings: int, today: dt.date) -> dict[s
         cur.execute(f"""
             INSERT INTO cases_case (number, channel, status, form_data, submitted_at, accepted_at, decided_at,
                 closed_at, promised_days, due_at, warn_at, paused_days, current_step, outcome, outcome_note,
-                reject_reason, delivery_method, delivery_detail, lock_version, applicant_id, department_id,
+                reject_reason, delivery_method, delivery_detail, applicant_id, department_id,
                 item_id, process_version_id, submitted_by_id, decided_by_rules, query_code)
             SELECT 'YK' || lpad(g::text, 10, '0'),
                    CASE WHEN (g * 37) %% 100 < 90 THEN 'online' ELSE 'window' END,
@@ -166,7 +166,7 @@ def seed(n_cases: int, n_appeals: int, n_ratings: int, today: dt.date) -> dict[s
                    '{{}}'::jsonb, s.at, s.at, NULL,
                    CASE WHEN s.at < %(recent)s THEN s.at + ((g * 7919) %% 400) * interval '1 hour' END,
                    i.promised, s.at + i.promised * interval '1 day' * 1.4,
-                   s.at + i.promised * interval '1 day', 0, '', '', '', '', '', '', 0,
+                   s.at + i.promised * interval '1 day', 0, '', '', '', '', '', '',
                    {a0} + g %% ({a1} - {a0} + 1), i.dept_id, i.item_id, i.version_id, {submitter.pk},
                    (g * 31) %% 100 < 30, ''
             FROM generate_series(1::bigint, %(n)s::bigint) AS g
