@@ -74,8 +74,7 @@ def ms(values: list[float]) -> dict[str, float]:
 
 def build_world(n_applicants: int = 8) -> dict[str, Any]:
     """What ``run_cases.service_flows`` drives: the window, a department's staff, a two-step item,
-    applicants (``run_cases.build_world`` still calls ``factories.item``, which moved to
-    ``item_factories``; this is its shape with the current factories)."""
+    applicants (the shape of ``run_cases.build_world``, with fewer applicants)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 

@@ -129,7 +129,7 @@ def build_world(n_applicants: int) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
 
     from yiwang.core.models import Applicant, ApplicantKind, Role, StaffRole
-    from yiwang.testing import factories
+    from yiwang.testing import factories, item_factories
 
     User = get_user_model()
     hashed = make_password(PASSWORD)
@@ -152,8 +152,8 @@ def build_world(n_applicants: int) -> dict[str, Any]:
         "zj": staff("zj_reviewer", (zj, Role.REVIEWER)),
         "supervisor": staff("supervisor", (centre, Role.SUPERVISOR)),
     }
-    two = factories.item(TWO_STEP, dept="SCJG", materials=(("身份证明", True), ("其他材料", False)))
-    sign = factories.item(COUNTERSIGN, dept="SCJG", materials=(("身份证明", True),), stages=[
+    two = item_factories.item(TWO_STEP, dept="SCJG", materials=(("身份证明", True), ("其他材料", False)))
+    sign = item_factories.item(COUNTERSIGN, dept="SCJG", materials=(("身份证明", True),), stages=[
         {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
         [{"id": "cs_ga", "name": "公安会签", "dept": "GA", "role": "reviewer"},
          {"id": "cs_zj", "name": "住建会签", "dept": "ZJ", "role": "reviewer"}],
@@ -473,7 +473,7 @@ def seed_board(open_cases: int, closed_cases: int, seed: int = 7) -> dict[str, A
     from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
     from yiwang.core import calendar
     from yiwang.core.models import Applicant, ApplicantKind
-    from yiwang.testing import factories
+    from yiwang.testing import factories, item_factories
 
     rng = random.Random(seed)
     t0 = time.perf_counter()
@@ -483,7 +483,7 @@ def seed_board(open_cases: int, closed_cases: int, seed: int = 7) -> dict[str, A
     items = []
     for k, dept in enumerate(departments):
         for j in range(5):
-            items.append(factories.item(f"BRD-{k:02d}-{j}", dept=dept.code, promised_days=rng.choice([1, 3, 5, 10, 15, 20]),
+            items.append(item_factories.item(f"BRD-{k:02d}-{j}", dept=dept.code, promised_days=rng.choice([1, 3, 5, 10, 15, 20]),
                                         materials=(("身份证明", True),)))
     versions = {it.pk: it.process.latest_version() for it in items}
     # department sizes follow a long tail (a few departments carry most cases), items likewise
