@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 
 
 @dataclass
@@ -39,3 +39,19 @@ def race(*calls: Callable[[], Any], timeout: float = 30.0) -> list[Outcome]:
         t.join(timeout)
     assert not any(t.is_alive() for t in threads), "a racing thread did not finish"
     return outcomes
+
+
+def closing_connections(call: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a thread's target so the database connections it opened are closed when it ends.
+
+    A test's own thread (a request through the test client, a listener) opens its own connections,
+    which the test client's handler never closes; left open, PostgreSQL refuses to drop the test
+    database at the end of the session ("being accessed by other users")."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run

@@ -18,6 +18,7 @@ from django.utils import timezone
 from yiwang.appeals.models import Appeal, AppealChannel, AppealStatus, Sensor, SensorRule
 from yiwang.appeals.sensors import Reading, SensorListener, process_readings
 from yiwang.appeals.tests.conftest import submit
+from yiwang.testing.concurrency import closing_connections
 
 pytestmark = pytest.mark.django_db
 T0 = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
@@ -124,7 +125,7 @@ def test_the_listener_against_the_real_mosquitto(sensors):
     _broker_up()
     client_id = f"yiwang-test-{uuid.uuid4().hex[:8]}"
     listener = SensorListener("mqtt://127.0.0.1:1883", client_id=client_id, batch_seconds=0.1)
-    thread = threading.Thread(target=listener.run, kwargs={"seconds": 8}, daemon=True)
+    thread = threading.Thread(target=closing_connections(listener.run), kwargs={"seconds": 8}, daemon=True)
     thread.start()
     assert listener.connected.wait(5), "the listener did not connect to Mosquitto"
     time.sleep(0.5)

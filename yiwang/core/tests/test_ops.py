@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from yiwang.core.ops import metrics, requestid
 from yiwang.core.ops.requestid import JsonFormatter, RequestIdFilter
 from yiwang.core.tests import ops_urls
+from yiwang.testing.concurrency import closing_connections
 from yiwang.testing.metrics import scrape
 
 TOKEN = "m" * 8 + "0123456789abcdefghijklmnopqrstuv"
@@ -278,7 +279,7 @@ def held_site(settings):
     def hold(n: int) -> list:
         answers: list = []
         for _ in range(n):
-            t = threading.Thread(target=lambda: answers.append(client.get("/ops-test/held/").status_code))
+            t = threading.Thread(target=closing_connections(lambda: answers.append(client.get("/ops-test/held/").status_code)))
             t.start()
             threads.append(t)
             assert ops_urls.entered.acquire(timeout=10), "the held view was not entered"
@@ -294,7 +295,7 @@ def get_with_deadline(client: Client, path: str, **extra: Any) -> Any:
     """The request in a thread: without the bound it would wait behind the held ones, and the test
     fails on the deadline instead of hanging."""
     answer: list = []
-    t = threading.Thread(target=lambda: answer.append(client.get(path, **extra)))
+    t = threading.Thread(target=closing_connections(lambda: answer.append(client.get(path, **extra))))
     t.start()
     t.join(timeout=5)
     assert answer, f"{path} was not answered within 5 s: it queued instead of being refused"
