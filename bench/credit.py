@@ -154,6 +154,16 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
             wall, cpu = submit()
             timings[kind].append(wall)
             cpu_ms[kind].append(cpu)
+    # statements per submission of each kind (what the load of the machine does not change)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    statements = {}
+    for kind, active in (("without", False), ("with", True)):
+        JointRuleSet.objects.filter(pk=version.rule_set_id).update(is_active=active)
+        with CaptureQueriesContext(connection) as captured:
+            submit()
+        statements[kind] = sum(1 for q in captured.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT")))
     evaluate, evaluate_cpu = [], []
     now = dt.datetime.now(dt.UTC)
     for _i in range(n):
@@ -193,7 +203,7 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
         "cpu_without_p50_ms": statistics.median(cpu_ms["without"]), "cpu_without_p99_ms": pct(cpu_ms["without"], 0.99),
         "cpu_with_p50_ms": statistics.median(cpu_ms["with"]), "cpu_with_p99_ms": pct(cpu_ms["with"], 0.99),
         "evaluate_cpu_p50_ms": statistics.median(evaluate_cpu), "evaluate_cpu_p99_ms": pct(evaluate_cpu, 0.99),
-        "parts_cpu": parts,
+        "parts_cpu": parts, "statements_without": statements["without"], "statements_with": statements["with"],
     }
 
 
@@ -282,7 +292,9 @@ def main() -> None:
     print(f"\n`evaluate_joint_rules` alone ({r['rules']} rules, {r['records']} records, fired {r['fired']}): "
           f"p50 {r['evaluate_p50_ms']:.2f} ms, p99 {r['evaluate_p99_ms']:.2f} ms wall; "
           f"CPU p50 {r['evaluate_cpu_p50_ms']:.2f} ms, p99 {r['evaluate_cpu_p99_ms']:.2f} ms; parts (CPU per call): "
-          + ", ".join(f"{k} {v:.2f}" for k, v in r["parts_cpu"].items()) + "\n")
+          + ", ".join(f"{k} {v:.2f}" for k, v in r["parts_cpu"].items())
+          + f"; statements per submission (upload staging included): without {r['statements_without']}, "
+          f"with {r['statements_with']}\n")
     print(f"Ingestion of {i['rows']} rows: dataset {i['dataset_rows_s']:.0f} rows/s; credit records "
           f"{i['credit_rows_s']:.0f} rows/s ({i['credit_created']} created)\n")
     print(f"Witness co-signing: {c['cosignatures']} co-signatures by {c['witnesses']} witnesses, "

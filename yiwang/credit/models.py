@@ -129,7 +129,11 @@ class CreditRecord(models.Model):
                                     name="credit_record_decision_unique"),
             models.CheckConstraint(condition=Q(publicity_end__gte=F("decided_on")), name="credit_record_period_order"),
         ]
-        indexes = [models.Index(fields=["subject", "kind", "decided_on"], name="credit_record_subject_kind")]
+        # every column the facts statement reads (``facts._FACTS_SQL``), after the subject, kind and
+        # date the record lists are read by: the facts of a subject with 1,000 records are read from
+        # the index alone on each application while joint rules are active (bench/credit.py)
+        indexes = [models.Index(fields=["subject", "kind", "decided_on", "status", "publicity_end", "severity",
+                                        "commitment_status"], name="credit_record_facts")]
         ordering = ["-decided_on", "-id"]
         verbose_name = _("信用记录")
         verbose_name_plural = _("信用记录")

@@ -412,7 +412,7 @@ def _proof(*, case_id: int, stage: str, facts_commitment: str, fired: list[tuple
 
 def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: Evaluation, now: dt.datetime,
                     subject_kind: str = "", subject_number: str = "", subject_name: str = "",
-                    department: Department | None = None, pending_material: tuple[int, str] | None = None,
+                    department_id: int | None = None, pending_material: tuple[int, str] | None = None,
                     ) -> list[CreditFinding]:
     """Keep every firing on the case, and its proof (``_proof``): which rule applied with which
     facts can be shown later by whoever holds the facts and the salt, which stay in
@@ -428,9 +428,9 @@ def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: E
     findings = []
     commitment_record = None
     for fired in evaluation.fired:
-        if fired.outcome == Outcome.COMMITMENT and commitment_record is None and subject_number and department:
+        if fired.outcome == Outcome.COMMITMENT and commitment_record is None and subject_number and department_id:
             commitment_record = _commitment_for(case_id, case_number, subject_kind, subject_number, subject_name,
-                                                department, fired.reason, now)
+                                                Department.objects.get(pk=department_id), fired.reason, now)
         findings.append(CreditFinding(
             case_id=case_id, case_number=case_number or "", stage=stage, rule_version=fired.version,
             rule_id=fired.rule_id[:100], outcome=fired.outcome, reason=fired.reason, reason_en=fired.reason_en,

@@ -40,16 +40,24 @@ def _rule_label(finding: CreditFinding) -> str:
 
 def _on_timeline(case: Case, findings: list[CreditFinding], *, stage: str, now: dt.datetime,
                  department: Department | None) -> None:
-    for finding in findings:
-        audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
-                   credit_rule=_rule_label(finding), credit_outcome=finding.outcome, reason=finding.reason,
-                   reason_en=finding.reason_en, stage=stage, pending_material=finding.pending_material,
-                   proof_audit_id=finding.audit_event_id)
+    """One timeline event per evaluation, listing every rule that fired (rule, outcome, reason):
+    one audit row and one ``case_recorded`` however many rules fire (bench/credit.py)."""
+    if not findings:
+        return
+    english = any(f.reason_en for f in findings)
+    audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
+               credit_rule="、".join(_rule_label(f) for f in findings),
+               credit_outcome="、".join(f.outcome for f in findings),
+               reason="；".join(f.reason for f in findings),
+               reason_en="; ".join(f.reason_en or f.reason for f in findings) if english else "",
+               firings=[{"rule": _rule_label(f), "outcome": f.outcome} for f in findings], stage=stage,
+               pending_material=next((f.pending_material for f in findings if f.pending_material), ""),
+               proof_audit_id=findings[0].audit_event_id)
 
 
 def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
                    pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
-    """Keep the firings (credit findings and their proof) and put each on the case's timeline."""
+    """Keep the firings (credit findings and their proof) and put them on the case's timeline."""
     findings = credit.record_findings(
         case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
         **_subject(case), pending_material=(pending.pk, pending.name) if pending is not None else None)
@@ -58,8 +66,9 @@ def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now
 
 
 def _subject(case: Case) -> dict:
+    # the department by id: it is read only when a rule asks for a commitment (告知承诺)
     return {"subject_kind": case.applicant.kind, "subject_number": case.applicant.id_number,
-            "subject_name": case.applicant.name, "department": case.department}
+            "subject_name": case.applicant.name, "department_id": case.department_id}
 
 
 def check_at_decision(case: Case, *, now: dt.datetime, department: Department | None) -> list[CreditFinding]:

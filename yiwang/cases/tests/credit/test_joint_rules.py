@@ -239,6 +239,51 @@ def test_a_changed_outcome_at_a_decision_is_recorded_again(world, joint_rules, f
     assert latest[0].facts["credit"]["penalties_12m"] == 1
 
 
+def test_two_firings_are_one_timeline_event_listing_both_with_one_proof(world, joint_rules, food_item):
+    # given a black-listed company with a penalty this year: two rules fire for it
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5, number="罚新")
+    case = submit(user, firm, food_item)
+    findings = list(CreditFinding.objects.filter(case_id=case.pk).order_by("id"))
+    assert [f.outcome for f in findings] == ["manual_review", "no_instant"]
+    # then the timeline has one line for the evaluation, naming both rules, outcomes and reasons ...
+    fired = [t for t in case_timeline(case) if t.event_type == "case_credit_rule_fired"]
+    assert len(fired) == 1
+    assert fired[0].details["credit_rule"] == "、".join(f"demo v1 · {f.rule_id}" for f in findings)
+    assert fired[0].details["credit_outcome"] == "manual_review、no_instant"
+    assert fired[0].details["reason"] == "；".join(f.reason for f in findings)
+    assert fired[0].details["stage"] == "submission"
+    # ... its audit row lists every firing and points at the one proof both findings share
+    row = AuditEvent.objects.get(subject_type="case", subject_id=str(case.pk), event_type="case_credit_rule_fired")
+    assert row.details["firings"] == [{"rule": f"demo v1 · {f.rule_id}", "outcome": f.outcome} for f in findings]
+    assert {f.audit_event_id for f in findings} == {row.details["proof_audit_id"]}
+    proof = AuditEvent.objects.get(pk=row.details["proof_audit_id"])
+    assert [(p["rule"], p["outcome"]) for p in proof.details["fired"]] == [(f.rule_id, f.outcome) for f in findings]
+    with translation.override("en"):
+        english = [t for t in case_timeline(case) if t.event_type == "case_credit_rule_fired"][0]
+        assert english.details["reason"] == "; ".join(f.reason_en or f.reason for f in findings)
+
+
+def test_recording_an_evaluation_on_the_case_is_four_statements_however_many_rules_fire(
+        world, joint_rules, food_item, django_assert_num_queries):
+    from yiwang.cases.services.credit import record_on_case
+
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5, number="罚新")
+    case = submit(user, firm, food_item)
+    case.applicant = firm  # as at submission: the applicant is in memory
+    evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
+                                               now=dt.datetime.now(dt.UTC))
+    assert len(evaluation.fired) == 2
+    # the proof, the findings (one statement), the timeline event, and what the KPI rollup reads on
+    # every case event; nothing re-read (the department only when a commitment is recorded)
+    with django_assert_num_queries(4):
+        findings = record_on_case(case, evaluation, stage="submission", now=dt.datetime.now(dt.UTC))
+    assert len(findings) == 2
+
+
 def test_rule_reasons_are_shown_in_english_in_the_english_interface(world, joint_rules, food_item):
     user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
     list_entry(firm, "black")

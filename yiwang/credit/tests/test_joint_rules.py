@@ -1,0 +1,78 @@
+"""Joint rules at an application: what one evaluation reads and what recording it writes (the cost
+``bench/credit.py`` measures), pinned so that a change that re-reads or writes per firing shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from yiwang.catalog.dmn import RulesRejected
+from yiwang.core.models import AuditEvent
+from yiwang.credit import joint, services
+from yiwang.credit.models import CreditFinding, JointRuleSet
+from yiwang.credit.tests.conftest import company, list_entry, penalty
+from yiwang.ledger.services import commitment
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime.now(dt.UTC)
+
+
+def evaluate(item, firm):
+    return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index, now=NOW)
+
+
+def test_an_evaluation_is_two_queries_and_one_without_active_rules(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5)
+    evaluate(food_item, firm)  # this process compiles the version once
+    # the active versions, then the subject's facts with the item's settings in one statement
+    with django_assert_num_queries(2):
+        evaluation = evaluate(food_item, firm)
+    assert {f.rule_id for f in evaluation.fired} == {"black_restricted", "recent_penalty"}
+    assert evaluation.facts["credit"]["penalties_12m"] == 1 and evaluation.facts["item"]["restricted"] is True
+    JointRuleSet.objects.filter(pk=joint_rules.rule_set_id).update(is_active=False)
+    with django_assert_num_queries(1):
+        assert evaluate(food_item, firm).fired == []
+
+
+def test_a_compiled_table_is_kept_per_process_by_version_and_digest(world, joint_rules, food_item, monkeypatch):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    first = evaluate(food_item, firm)
+
+    def never(*_args, **_kwargs):
+        raise RulesRejected("the table was parsed again")
+
+    monkeypatch.setattr(joint, "validate", never)
+    assert [f.rule_id for f in evaluate(food_item, firm).fired] == [f.rule_id for f in first.fired]
+    # a new version is a new key: it is compiled (here: refused by the patched parser, so it cannot
+    # decide and a person reviews, never a quiet pass)
+    monkeypatch.setattr(joint, "_tables", {})
+    again = evaluate(food_item, firm)
+    assert [(f.rule_id, f.outcome) for f in again.fired] == [("error", "manual_review")]
+
+
+def test_recording_two_firings_is_two_statements_with_one_proof_that_opens(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5)
+    evaluation = evaluate(food_item, firm)
+    assert len(evaluation.fired) == 2
+    # the proof (one audit row) and the findings (one INSERT), whatever the number of firings
+    with django_assert_num_queries(2):
+        findings = services.record_findings(case_id=41, case_number="YW1", stage="submission", evaluation=evaluation,
+                                            now=NOW, subject_kind=firm.kind, subject_number=firm.id_number,
+                                            subject_name=firm.name, department_id=food_item.department_id)
+    stored = list(CreditFinding.objects.filter(case_id=41).order_by("id"))
+    assert [(f.rule_id, f.outcome) for f in stored] == [(f.rule_id, f.outcome) for f in findings]
+    assert len({f.audit_event_id for f in stored}) == 1 and len({f.salt for f in stored}) == 1
+    proof = AuditEvent.objects.get(pk=stored[0].audit_event_id)
+    assert proof.event_type == "credit_rules_evaluated" and proof.details["case"] == 41
+    assert [(p["set"], p["v"], p["rule"], p["outcome"]) for p in proof.details["fired"]] == [
+        ("demo", joint_rules.version, f.rule_id, f.outcome) for f in stored]
+    assert proof.details["facts"] == commitment(stored[0].facts, salt=bytes.fromhex(stored[0].salt))
+    assert firm.id_number not in str(proof.details) and firm.name not in str(proof.details)
