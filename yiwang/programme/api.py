@@ -173,10 +173,12 @@ def programme_spend(request: HttpRequest, code: str, payload: ProgrammeSpendIn) 
 @router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES,
             url_name="programme_weekly_report")
 def programme_weekly_report(request: HttpRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
-    """This week's progress report (周进度报告) as PDF or Excel: the archived one, generated and
-    archived on the first request of the week."""
+    """This week's progress report (周进度报告) as PDF or Excel, as archived by the scheduled job
+    (``weekly_programme_report``) or by the programme office (``POST /programme/reports``). A GET
+    never generates one: a week with no report yet answers 404 ``programme_report_not_found``,
+    saying when the job will generate it (``details.scheduled_at``)."""
     programme = _programme(request)
-    return report_download(services.weekly_report_for(actor=request.user, programme=programme), format)
+    return report_download(selectors.this_weeks_report(programme, local_date(timezone.now())), format)
 
 
 @router.get("/programme/reports", response={200: list[ProgrammeReportOut], **ERRORS})

@@ -198,6 +198,33 @@ def latest_report(programme: Programme, week_start: dt.date) -> WeeklyReport | N
     return WeeklyReport.objects.filter(programme=programme, week_start=week_start).order_by("-version").first()
 
 
+def report_schedule() -> tuple[int, dt.time]:
+    """When the scheduled job archives the week's report: ``PROGRAMME_REPORT_WEEKDAY`` (0 = Monday,
+    default 4, Friday) and ``PROGRAMME_REPORT_TIME`` ("HH:MM", local time, default 17:00): what cron
+    runs ``weekly_programme_report`` at (docs/deployment.md). Only used to tell people when."""
+    from django.conf import settings
+
+    weekday = int(getattr(settings, "PROGRAMME_REPORT_WEEKDAY", 4))
+    hour, minute = (int(x) for x in str(getattr(settings, "PROGRAMME_REPORT_TIME", "17:00")).split(":"))
+    return weekday, dt.time(hour, minute)
+
+
+def this_weeks_report(programme: Programme, today: dt.date) -> WeeklyReport:
+    """This week's latest archived report. A GET never makes one: the scheduled job does, or the
+    programme office on purpose (a POST); until then a 404 that says when."""
+    week = today - dt.timedelta(days=today.weekday())
+    report = latest_report(programme, week)
+    if report is None:
+        weekday, at = report_schedule()
+        when = week + dt.timedelta(days=weekday)
+        raise NotFound(Code.REPORT_NOT_FOUND,
+                       _("%(week)s 起这一周的周报尚未生成：定时任务将于 %(when)s %(time)s 生成并存档；"
+                         "项目办也可以在“周进度报告”页面立即生成。")
+                       % {"week": week.isoformat(), "when": when.isoformat(), "time": at.strftime("%H:%M")},
+                       {"week_start": week.isoformat(), "scheduled_at": f"{when.isoformat()}T{at.strftime('%H:%M')}"})
+    return report
+
+
 def report_by_id(programme: Programme, report_id: int) -> WeeklyReport:
     report = WeeklyReport.objects.filter(programme=programme, pk=report_id).first()
     if report is None:

@@ -376,14 +376,3 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
         record_audit(actor=actor, at=now, event_type="programme_report_generated", subject_type="programme_report",
                      subject_id=weekly.pk, details={"week_start": week.isoformat(), "version": version})
     return weekly
-
-
-def weekly_report_for(*, actor: AbstractBaseUser, programme: Programme, now: dt.datetime | None = None) -> WeeklyReport:
-    """This week's archived report; generated (and archived) on first request by anyone who may read it."""
-    permissions.require_read(actor)
-    now = now or timezone.now()
-    existing = selectors.latest_report(programme, week_start_of(local_date(now)))
-    if existing is not None:
-        return existing
-    return generate_weekly_report(actor=actor, programme=programme, now=now, check_permission=False,
-                                  reuse_existing=True)

@@ -42,8 +42,14 @@ def test_the_tasks_carry_their_light_and_the_critical_path(plan):
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
-def test_the_weekly_report_downloads_as_pdf_or_excel_and_is_archived(plan, fmt):
+def test_the_weekly_report_downloads_as_pdf_or_excel_once_the_office_has_generated_it(plan, fmt):
     client = Client()
+    body = assert_error(client.get(f"/api/v1/programme/report/weekly?format={fmt}", **bearer(client, "leader")),
+                        404, "programme_report_not_found")
+    assert body["details"]["scheduled_at"] and not WeeklyReport.objects.exists()  # a GET generated nothing
+    assert_error(post_json(client, "/api/v1/programme/reports", {}, bearer(client, "leader")), 403,
+                 "programme_not_allowed")
+    assert post_json(client, "/api/v1/programme/reports", {}, bearer(client, "office")).status_code == 201
     response = client.get(f"/api/v1/programme/report/weekly?format={fmt}", **bearer(client, "leader"))
     assert response.status_code == 200, response.content
     content = b"".join(response.streaming_content)
