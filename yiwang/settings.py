@@ -411,6 +411,9 @@ YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "1234
 # rating token (hall tablet and receipt QR) stays valid.
 YIWANG_EVALUATION_RECTIFICATION_DAYS = int(env("EVALUATION_RECTIFICATION_DAYS", "15") or 15)
 YIWANG_EVALUATION_VISIT_TOKEN_HOURS = int(env("EVALUATION_VISIT_TOKEN_HOURS", "72") or 72)
+# the signed link to rate a case printed on its 受理回执 (QR) and written in its 办结 notice: valid this
+# many days from printing or sending (a case accepted today may close weeks later)
+YIWANG_EVALUATION_CASE_TOKEN_DAYS = int(env("EVALUATION_CASE_TOKEN_DAYS", "180") or 180)
 
 # ---------------------------------------------------------------------------------------------------
 # Operations (docs/deployment.md, "Monitoring and overload"): probes, metrics, request ids and JSON

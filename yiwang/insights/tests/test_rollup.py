@@ -178,8 +178,8 @@ def test_a_deleted_case_leaves_the_rollup(world):
 
 
 def test_an_instant_case_counts_once_as_automated_and_closed_even_if_an_event_comes_twice(world):
-    from yiwang.catalog.services import publish_rule_set_version
     from yiwang.cases.tests.test_instant import FORM, RULES
+    from yiwang.catalog.services import publish_rule_set_version
     from yiwang.testing import item_factories
 
     item = item_factories.item("RS-CARD", dept="SCJG", form_schema=FORM,
