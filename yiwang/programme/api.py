@@ -44,6 +44,8 @@ class ProgrammeTaskOut(Schema):
     critical: bool = Field(description="on the critical path (zero total float, calendar days)")
     float_days: int
     predecessors: list[str]
+    forecast_starts_on: dt.date = Field(description="forecast start: a late predecessor pushes it (docs/programme.md)")
+    forecast_ends_on: dt.date = Field(description="forecast finish, on which the critical path and the light are computed")
 
 
 class ProgrammeProgressIn(Schema):
@@ -94,7 +96,8 @@ def _task_out(row: selectors.TaskRow) -> dict[str, Any]:
     t = row.task
     return {"code": t.code, "name": t.name, "phase": t.phase.code, "owner": t.owner.code, "starts_on": t.starts_on,
             "ends_on": t.ends_on, "progress": t.progress, "expected_progress": row.expected, "light": row.light,
-            "critical": row.critical, "float_days": row.float_days, "predecessors": row.predecessors}
+            "critical": row.critical, "float_days": row.float_days, "predecessors": row.predecessors,
+            "forecast_starts_on": row.forecast_start, "forecast_ends_on": row.forecast_end}
 
 
 def _line_out(row: selectors.BudgetRow) -> dict[str, Any]:
