@@ -1,10 +1,11 @@
 """Keeping the KPI rollups as events happen, and rebuilding them from scratch.
 
 A case's or appeal's *fact* (``CaseFact``, ``AppealFact``) says what it contributes to
-``DailyRollup``. On every change (``cases.signals.case_recorded``; ``post_save`` of ``Appeal``) the
-fact is computed again from the saved object; when it differs, the old contribution is subtracted
-and the new one added (one upsert per touched day/department/item row), in the change's own
-transaction. ``rebuild()`` recomputes every fact and every counter from the source tables; a test
+``DailyRollup``. A case change (``cases.signals.case_recorded``) moves the counters the event says
+move, without reading the fact first (see "incremental maintenance" below). For appeals
+(``post_save`` of ``Appeal``) and 好差评, the fact is read and computed again from the saved object;
+when it differs, the old contribution is subtracted and the new one added (one upsert per touched
+day/department/item row). Both in the change's own transaction. ``rebuild()`` recomputes every fact and every counter from the source tables; a test
 checks that the incremental rollup equals the rebuild after a random mix of transitions.
 """
 
