@@ -8,6 +8,7 @@ clear message (docs/deployment.md). Any ``NAME`` may instead be given as ``NAME_
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -411,6 +412,13 @@ YIWANG_OPEN311_CONTACT = env("OPEN311_CONTACT", "12345@yiwang.example") or "1234
 # rating token (hall tablet and receipt QR) stays valid.
 YIWANG_EVALUATION_RECTIFICATION_DAYS = int(env("EVALUATION_RECTIFICATION_DAYS", "15") or 15)
 YIWANG_EVALUATION_VISIT_TOKEN_HOURS = int(env("EVALUATION_VISIT_TOKEN_HOURS", "72") or 72)
+# the signed link to rate a case printed on its 受理回执 (QR) and written in its 办结 notice: valid this
+# many days from printing or sending (a case accepted today may close weeks later)
+YIWANG_EVALUATION_CASE_TOKEN_DAYS = int(env("EVALUATION_CASE_TOKEN_DAYS", "180") or 180)
+# when cron runs ``weekly_programme_report`` (0 = Monday; local "HH:MM"): only used to tell readers of a
+# week without a report when it will be generated (docs/programme.md); keep equal to the cron line
+PROGRAMME_REPORT_WEEKDAY = int(env("PROGRAMME_REPORT_WEEKDAY", "4") or 4) % 7
+PROGRAMME_REPORT_TIME = datetime.time.fromisoformat(env("PROGRAMME_REPORT_TIME", "17:00") or "17:00").strftime("%H:%M")
 
 # ---------------------------------------------------------------------------------------------------
 # Operations (docs/deployment.md, "Monitoring and overload"): probes, metrics, request ids and JSON

@@ -15,6 +15,7 @@ from django.utils import timezone
 from yiwang.cases import selectors
 from yiwang.cases.documents import MAX_ID, document_for_viewer, ensure_query_code, progress_url, public_case
 from yiwang.cases.models import CaseStatus, CorrectionNotice, DocumentKind
+from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.core.errors import DomainError
 from yiwang.core.ids import mask_id_number
 
@@ -49,7 +50,16 @@ def receipt_context(case: Any, kind: str, correction: CorrectionNotice | None) -
         "qr_svg": segno.make(url, error="m").svg_inline(scale=3, border=2),
         "printed_at": timezone.now(),
         "document": case.documents.filter(kind=kind, correction=correction).first(),
+        **_rating_qr(case, kind),
     }
+
+
+def _rating_qr(case: Any, kind: str) -> dict[str, Any]:
+    """The 受理回执's second QR code: where to rate the case (好差评), from the app that takes ratings."""
+    link = rating_link(case, RECEIPT) if kind == DocumentKind.ACCEPTANCE_RECEIPT else None
+    if link is None:
+        return {"rating_url": "", "rating_qr_svg": ""}
+    return {"rating_url": link.url, "rating_qr_svg": segno.make(link.url, error="m").svg_inline(scale=3, border=2)}
 
 
 @login_required

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from yiwang.cases.models import Case, CaseDocument, CorrectionNotice, DocumentKind
+from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
@@ -199,7 +200,12 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
     note = Paragraph(escape(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
                             + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
                                if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。")), small)
-    footer = Table([[qr, note]], colWidths=[32 * mm, None])
+    footer_rows = [[qr, note]]
+    link = rating_link(case, RECEIPT) if kind == DocumentKind.ACCEPTANCE_RECEIPT else None
+    if link is not None:  # 好差评 (一次一评): where to rate this service, from the app that takes ratings
+        footer_rows.append([Image(io.BytesIO(_qr_png(link.url)), width=28 * mm, height=28 * mm),
+                            Paragraph(escape(f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。"), small)])
+    footer = Table(footer_rows, colWidths=[32 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story.append(footer)
     doc.build(story)

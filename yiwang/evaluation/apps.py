@@ -16,6 +16,12 @@ def _case_panel(viewer: Any, case: Any) -> tuple[str, dict[str, Any]] | None:
     return ("evaluation/case_panel.html", offer) if offer is not None else None
 
 
+def _rating_link(case: Any, where: str) -> Any:
+    from yiwang.evaluation.links import case_rating_link
+
+    return case_rating_link(case, where)
+
+
 def _seed(**kwargs: Any) -> dict[str, Any]:
     from yiwang.evaluation.demo import seed_evaluation
 
@@ -27,6 +33,7 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
 
     def ready(self) -> None:
+        from yiwang.cases.rating import register_rating_link
         from yiwang.cases.selectors import register_case_panel
         from yiwang.catalog.selectors import register_guide_panel
         from yiwang.core.demo import register_demo_seeder
@@ -34,3 +41,4 @@ class EvaluationConfig(AppConfig):
         register_guide_panel(_guide_panel)  # the item's 好差评 figures on its public guide page
         register_case_panel(_case_panel)  # 一事一评: rate the closed case from its own page
         register_demo_seeder("evaluation", _seed, order=10)
+        register_rating_link(_rating_link)  # the receipt's QR code and the 办结 notice's link

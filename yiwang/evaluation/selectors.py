@@ -32,6 +32,7 @@ from yiwang.evaluation.models import (
     RectificationStatus,
     ReviewStatus,
     Subject,
+    WindowVisit,
 )
 
 GROUPS = {
@@ -165,6 +166,18 @@ def case_rating_offer(user: AbstractBaseUser, case: Case) -> dict[str, Any] | No
         return None
     given = [r for r in ratings_of_case(case) if r.channel == RatingChannel.ONLINE and r.rater_id == user.pk]
     return {"case": case, "ratings": given}
+
+
+def case_token_page(case: Case, channel: str) -> dict[str, Any]:
+    """What the signed-link page of a case shows: whether it is closed, whether this channel has
+    rated it already, and the window visit opened for it that may still be rated (一次一评)."""
+    from django.utils import timezone
+
+    rated = Rating.objects.filter(subject=Subject.CASE, case=case, channel=channel, follow_up_of__isnull=True).exists()
+    visit = (WindowVisit.objects.filter(case=case, expires_at__gt=timezone.now())
+             .exclude(pk__in=Rating.objects.filter(subject=Subject.VISIT, follow_up_of__isnull=True)
+                      .values("visit_id")).order_by("-opened_at").first())
+    return {"case": case, "closed": case.status == CaseStatus.CLOSED, "rated": rated, "visit": visit}
 
 
 def ratings_of_appeal(appeal: Appeal) -> list[Rating]:

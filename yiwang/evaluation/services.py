@@ -46,9 +46,12 @@ from yiwang.evaluation.models import (
 MAX_COMMENT = 1000
 MAX_TEXT = 2000
 VISIT_SALT = "yiwang.evaluation.visit"
+CASE_SALT = "yiwang.evaluation.case"
 # channels a signed-in person or a system rates a case or an appeal on; the tablet and the receipt
 # QR rate window visits through their token
 SUBJECT_CHANNELS = (RatingChannel.ONLINE, RatingChannel.API)
+# channels a case is rated on through its signed link: the receipt's QR code, the 办结 notice's link
+CASE_TOKEN_CHANNELS = (RatingChannel.RECEIPT_QR, RatingChannel.ONLINE)
 VISIT_CHANNELS = (RatingChannel.TABLET, RatingChannel.RECEIPT_QR)
 
 
@@ -190,9 +193,13 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
     if not permissions.may_rate_case(actor, case):
         raise Forbidden(Code.NOT_YOUR_CASE, _("只能评价本人（或本人代办）的办件。"))
     values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, SUBJECT_CHANNELS)
-    now = now or timezone.now()
+    return _rate_closed_case(case.pk, values, actor=actor, now=now or timezone.now())
+
+
+def _rate_closed_case(case_id: int, values: dict[str, Any], *, actor: AbstractBaseUser | None,
+                      now: dt.datetime) -> Rating:
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("item", "department").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("item", "department").get(pk=case_id)
         if case.status != CaseStatus.CLOSED:
             raise Conflict(Code.NOT_CLOSED, _("办件 %(number)s 尚未办结（当前：%(status)s），办结后才能评价。") % {
                 "number": case.number, "status": case.get_status_display()}, {"status": case.status})
@@ -204,6 +211,34 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
                         item=case.item, window=visit.window if visit else "", staff_id=accepting_clerk_id(case),
                         rater=actor, **values)
         return _create(rating, now=now, actor=actor)
+
+
+def case_token(case: Case) -> str:
+    """A signed token naming the case (the visit tokens' scheme, another salt), for the link printed
+    on its receipt and sent in its 办结 notice; it expires ``YIWANG_EVALUATION_CASE_TOKEN_DAYS`` after
+    it was made. Whoever holds the receipt or the notice may rate the case with it, anonymously."""
+    return signing.dumps({"c": case.pk}, salt=CASE_SALT, compress=True)
+
+
+def case_for_token(token: str) -> Case:
+    try:
+        data = signing.loads(str(token or "")[:200], salt=CASE_SALT,
+                             max_age=dt.timedelta(days=settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS))
+        return Case.objects.select_related("item", "department").get(pk=int(data["c"]))
+    except signing.SignatureExpired as exc:
+        raise Conflict(Code.TOKEN_EXPIRED, _("评价链接已过期（自打印或发送之日起 %(d)d 天内有效），请登录一网通办在办件页面评价。") % {
+            "d": settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS}) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Case.DoesNotExist) as exc:
+        raise NotFound(Code.TOKEN_INVALID, _("评价链接无效，请核对回执上的二维码或通知中的链接。")) from exc
+
+
+def rate_case_by_token(*, token: str, level: object, indicators: object = None, comment: object = "",
+                       channel: object = RatingChannel.RECEIPT_QR, now: dt.datetime | None = None) -> Rating:
+    """一事一评 through the signed link of the case's receipt (QR) or 办结 notice: once per channel,
+    once the case is closed, anonymous."""
+    case = case_for_token(token)
+    values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, CASE_TOKEN_CHANNELS)
+    return _rate_closed_case(case.pk, values, actor=None, now=now or timezone.now())
 
 
 def rate_appeal(*, actor: AbstractBaseUser, number: str, level: object, indicators: object = None,

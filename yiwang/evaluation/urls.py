@@ -9,6 +9,7 @@ urlpatterns = [
     path("evaluation/cases/<str:number>/", views.rate_case, name="rate_case"),
     path("evaluation/appeals/<str:number>/", views.rate_appeal, name="rate_appeal"),
     path("evaluation/v/<str:token>/", views.visit, name="visit"),
+    path("evaluation/c/<str:token>/", views.case_by_token, name="case_token"),
     path("evaluation/v/<str:token>/qr.png", views.visit_qr, name="visit_qr"),
     path("evaluation/window/", views.open_visit, name="open_visit"),
     path("evaluation/staff/", views.staff, name="staff"),

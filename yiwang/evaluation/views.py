@@ -135,6 +135,31 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
         "values": request.POST if error else {}})
 
 
+def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the receipt's QR code (``?via=qr``) and the 办结 notice's link open: no sign-in, the
+    signed token names the case. Before the case is closed it says so (and offers the window visit
+    the clerk opened for it, if any, to rate now: 一次一评)."""
+    try:
+        case = services.case_for_token(token)
+    except DomainError as exc:
+        return _error(request, exc.message, exc.status)
+    channel = RatingChannel.RECEIPT_QR if request.GET.get("via") == "qr" else RatingChannel.ONLINE
+    error = None
+    if request.method == "POST":
+        try:
+            services.rate_case_by_token(token=token, channel=channel, **_rating_input(request))
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, _("感谢您的评价！"))
+            return redirect(request.get_full_path())
+    context = selectors.case_token_page(case, channel)
+    return render(request, "evaluation/case_token.html", status=error.status if error else 200, context={
+        **_form_context(ONLINE_INDICATORS), **context, "error": error, "values": request.POST if error else {},
+        "visit_url": (reverse("evaluation:visit", args=[services.visit_token(context["visit"])]) + "?via=qr"
+                      if context["visit"] is not None else "")})
+
+
 def _staff(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect(f"/login/?next={request.path}")

@@ -31,7 +31,11 @@ class InsightsKpiOut(Schema):
     name: str
     value: float | None = Field(description="None when nothing was counted in the period")
     target: float | None
-    baseline: float | None
+    baseline: float | None = Field(description="None when no baseline is set (never a default)")
+    baseline_source: str = Field(description="entered (by staff, source named), computed (from the platform's "
+                                             "rollups for a baseline period), or empty without a baseline")
+    baseline_provenance: str = Field(description="where the baseline came from, in the reader's language")
+    baseline_demo: bool = Field(description="the baseline is a demo figure")
     unit: str
     met: bool | None = Field(description="Value meets target (≥, ≤ or < by the KPI); None without a value")
     numerator: float

@@ -10,3 +10,5 @@ class InsightsErrorCode:
     ITEM_NOT_FOUND = "item_not_found"
     KPI_NOT_FOUND = "kpi_not_found"
     TARGET_INVALID = "target_invalid"
+    BASELINE_SOURCE_REQUIRED = "kpi_baseline_source_required"
+    BASELINE_NO_DATA = "kpi_baseline_no_data"

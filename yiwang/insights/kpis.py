@@ -34,7 +34,7 @@ class KpiDefinition:
     drill: str  # the drill-down list: "cases_submitted", "cases_closed", "appeals_received", "appeals_closed", "ratings"
     scale: float = 100.0  # numerator / denominator × scale (percentages); 1/86400 for days, 1/3600 for hours
     default_target: float = 0.0
-    default_baseline: float | None = None
+    default_baseline: float | None = None  # the demo seeder's baseline (marked as a demo figure); never shown otherwise
     per_item: bool = True  # False: the KPI's data has no service item (appeals)
     # the share's one home when another app owns the rule (好差评: ``evaluation.selectors.rate``)
     rate: Callable[[int, int], float | None] | None = None

@@ -9,18 +9,38 @@ and item, integer counters). A change of a case subtracts its old contribution a
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class BaselineSource(models.TextChoices):
+    """Where a KPI's baseline came from. A KPI with no baseline has none (the page says so)."""
+
+    ENTERED = "entered", _("人工录入")
+    COMPUTED = "computed", _("平台数据计算")
+
+
 class KpiSetting(models.Model):
-    """The target and the baseline of one KPI (the code is one of ``yiwang.insights.kpis``)."""
+    """The target and the baseline of one KPI (the code is one of ``yiwang.insights.kpis``).
+
+    The baseline is data with its provenance: entered by staff with its source named
+    (``baseline_note``, e.g. 2025 年度政务服务统计年报), or computed from the platform's rollups over
+    ``baseline_start``..``baseline_end`` (``insights.services.compute_baseline``); who recorded it and
+    when; ``baseline_demo`` marks a demo figure (the demo seeder's)."""
 
     code = models.CharField(_("指标代码"), max_length=32, unique=True)
     target = models.FloatField(_("目标值"))
     baseline = models.FloatField(_("基线值"), null=True, blank=True)
     baseline_note = models.CharField(_("基线说明"), max_length=200, blank=True,
-                                     help_text=_("基线的来源，例如：试点前一年（2025 年）全年数据"))
+                                     help_text=_("基线的来源，例如：2025 年度政务服务统计年报"))
+    baseline_source = models.CharField(_("基线来源"), max_length=16, choices=BaselineSource.choices, blank=True)
+    baseline_start = models.DateField(_("基线期起"), null=True, blank=True)
+    baseline_end = models.DateField(_("基线期止"), null=True, blank=True)
+    baseline_demo = models.BooleanField(_("演示数据"), default=False)
+    baseline_recorded_at = models.DateTimeField(_("基线记录时间"), null=True, blank=True)
+    baseline_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                             related_name="+", verbose_name=_("基线记录人"))
 
     class Meta:
         ordering = ["code"]

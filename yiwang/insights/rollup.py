@@ -1,10 +1,11 @@
 """Keeping the KPI rollups as events happen, and rebuilding them from scratch.
 
 A case's or appeal's *fact* (``CaseFact``, ``AppealFact``) says what it contributes to
-``DailyRollup``. On every change (``cases.signals.case_recorded``; ``post_save`` of ``Appeal``) the
-fact is computed again from the saved object; when it differs, the old contribution is subtracted
-and the new one added (one upsert per touched day/department/item row), in the change's own
-transaction. ``rebuild()`` recomputes every fact and every counter from the source tables; a test
+``DailyRollup``. A case change (``cases.signals.case_recorded``) moves the counters the event says
+move, without reading the fact first (see "incremental maintenance" below). For appeals
+(``post_save`` of ``Appeal``) and 好差评, the fact is read and computed again from the saved object;
+when it differs, the old contribution is subtracted and the new one added (one upsert per touched
+day/department/item row). Both in the change's own transaction. ``rebuild()`` recomputes every fact and every counter from the source tables; a test
 checks that the incremental rollup equals the rebuild after a random mix of transitions.
 """
 
@@ -164,65 +165,127 @@ def _same(a: Any, b: Any, fields: Iterable[str]) -> bool:
 
 # --------------------------------------------------------------------------- incremental maintenance
 
+# Cases are followed without reading anything first: what each audited change does to a case's
+# contribution follows from the event and the case already in memory (the signal's payload).
+#
+# - ``case_submitted`` adds the case: its fact and the submitted day's counters, the material counts
+#   taken by subqueries inside the same statements;
+# - ``case_decided`` of a case decided by the rules (秒批) adds ``automated`` to the submitted day;
+# - ``case_delivered`` that closed the case (办结) adds the closed day's counters;
+# - the events after which a case's materials may have changed (``MATERIAL_EVENTS`` after the
+#   submission) move the material counters by the difference the database computes;
+# - every other event leaves the contribution as it was (no query at all).
+#
+# Each change is one guarded write of the fact (``… WHERE closed_day IS NULL``, ``… AND NOT automated``:
+# an event sent twice adds nothing twice) and one upsert of the day row whose values are read from the
+# fact row *before* that write. On PostgreSQL both are one statement (the fact write as a data-
+# modifying ``WITH``: the main statement sees the row as it was); on SQLite the upsert runs first,
+# then the fact write. A case with no fact (made before the rollup existed) is left to
+# ``rebuild_kpi_rollups``. The rebuild-equality test covers every path.
 
-def case_materials(case_id: int) -> dict[str, int]:
-    return dict(CaseMaterial.objects.filter(case_id=case_id).values_list("source")
-                .annotate(n=Count("id")).values_list("source", "n"))
+MATERIAL_EVENTS = frozenset({"case_correction_supplied", "case_pending_material_supplied"})
 
 
-# The case events after which a case's materials may have changed (they are counted again then;
-# after any other event the fact's counts stand). The rebuild-equality test covers these paths.
-MATERIAL_EVENTS = frozenset({"case_submitted", "case_correction_supplied", "case_pending_material_supplied"})
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _day_upsert(values: dict[str, str], key: tuple[str, str, str], source: str) -> str:
+    """``INSERT … SELECT`` of one day row: ``key`` the SQL of day, department and item, ``values`` the
+    SQL of the counters that move (the others add 0), ``source`` the FROM/WHERE clause."""
+    table = _q(DailyRollup._meta.db_table)
+    cols = ", ".join(_q(c) for c in COUNTERS)
+    exprs = ", ".join(values.get(c, "0") for c in COUNTERS)
+    sets = ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in values)
+    return (f"INSERT INTO {table} (day, department_id, item_id, {cols}) "  # noqa: S608 (names from the models, values bound)
+            f"SELECT {', '.join(key)}, {exprs} {source} "
+            f"ON CONFLICT (day, department_id, item_id) DO UPDATE SET {sets}")
+
+
+def _material_counts(case_id: int) -> tuple[tuple[str, str, str], list[Any]]:
+    """The SQL of a case's (materials, shared, licence), counted inside the statement, and their
+    parameters in that order."""
+    table = _q(CaseMaterial._meta.db_table)
+    count = f"(SELECT COUNT(*) FROM {table} WHERE case_id = %s"  # noqa: S608 (names from the model, values bound)
+    return ((f"{count})", f"{count} AND source = %s)", f"{count} AND source = %s)"),
+            [case_id, case_id, MaterialSource.SHARED, case_id, MaterialSource.LICENCE])
+
+
+def _run(fact: tuple[str, list[Any]], day: tuple[str, list[Any]]) -> None:
+    """The fact's write and the day row's upsert: one statement on PostgreSQL, two on SQLite (the
+    upsert first, so that it reads the fact as it was before the write)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH fact_write AS ({fact[0]}) {day[0]}", [*fact[1], *day[1]])
+        else:
+            cursor.execute(day[0], day[1])
+            cursor.execute(fact[0], fact[1])
+
+
+def _fact_table() -> str:
+    return _q(CaseFact._meta.db_table)
+
+
+def _case_submitted(case: Case, one_window: bool) -> None:
+    (materials, shared, licence), count_params = _material_counts(case.pk)
+    f = case_fact(case, {}, one_window)
+    flags = [f.online, f.window, f.one_window, f.automated]
+    fact_cols = ("case_id", "number", "department_id", "item_id", "submitted_day", "closed_day", "online", "window",
+                 "one_window", "automated", "materials", "shared", "licence", "same_day", "in_time", "handling_seconds")
+    fact_sql = (f"INSERT INTO {_fact_table()} ({', '.join(_q(c) for c in fact_cols)}) "  # noqa: S608 (names from the model, values bound)
+                f"SELECT %s, %s, %s, %s, %s, NULL, %s, %s, %s, %s, {materials}, {shared}, {licence}, %s, %s, 0 WHERE true")
+    fact_params = [case.pk, f.number, f.department_id, f.item_id, f.submitted_day, *flags, *count_params, False, False]
+    day_sql = _day_upsert(
+        {"submitted": "1", "online": "%s", "window": "%s", "one_window": "%s", "automated": "%s",
+         "materials": materials, "shared": shared, "licence": licence},
+        ("%s", "%s", "%s"), "WHERE true")
+    day_params = [f.submitted_day, f.department_id, f.item_id, *(int(x) for x in flags), *count_params]
+    _run((fact_sql, fact_params), (day_sql, day_params))
+
+
+def _case_automated(case: Case) -> None:
+    guard = f"FROM {_fact_table()} WHERE case_id = %s AND NOT automated"  # noqa: S608 (names from the model)
+    _run((f"UPDATE {_fact_table()} SET automated = %s WHERE case_id = %s AND NOT automated", [True, case.pk]),  # noqa: S608
+         (_day_upsert({"automated": "1"}, ("submitted_day", "department_id", "item_id"), guard), [case.pk]))
+
+
+def _case_closed(case: Case) -> None:
+    f = case_fact(case, {}, False)
+    closed = {"closed": 1, "same_day": int(f.same_day), "in_time": int(f.in_time),
+              "handling_seconds": f.handling_seconds}
+    guard = f"FROM {_fact_table()} WHERE case_id = %s AND closed_day IS NULL"  # noqa: S608 (names from the model)
+    _run((f"UPDATE {_fact_table()} SET closed_day = %s, same_day = %s, in_time = %s, handling_seconds = %s "  # noqa: S608
+          f"WHERE case_id = %s AND closed_day IS NULL", [f.closed_day, f.same_day, f.in_time, f.handling_seconds, case.pk]),
+         (_day_upsert({c: "%s" for c in closed}, ("%s", "department_id", "item_id"), guard),
+          [f.closed_day, *closed.values(), case.pk]))
+
+
+def _case_materials_changed(case: Case) -> None:
+    (materials, shared, licence), count_params = _material_counts(case.pk)
+    source = f"FROM {_fact_table()} WHERE case_id = %s"  # noqa: S608 (names from the model)
+    _run((f"UPDATE {_fact_table()} SET materials = {materials}, shared = {shared}, licence = {licence} "  # noqa: S608
+          f"WHERE case_id = %s", [*count_params, case.pk]),
+         (_day_upsert({"materials": f"{materials} - materials", "shared": f"{shared} - shared",
+                       "licence": f"{licence} - licence"}, ("submitted_day", "department_id", "item_id"), source),
+          [*count_params, case.pk]))
 
 
 def record_case(case: Case, *, event_type: str = "", department: Any = None) -> None:
-    """Bring the case's fact and its day rows up to date (call inside the change's transaction;
-    no savepoint of its own there: an error here rolls the change back, as it should)."""
-    with transaction.atomic(savepoint=False):
-        old = CaseFact.objects.select_for_update().filter(case_id=case.pk).first()
-        if event_type == "case_submitted":
-            one_window = bool(department is not None and getattr(department, "is_service_centre", False))
-        else:
-            one_window = old.one_window if old is not None else _submitted_at_one_window([case.pk]).get(case.pk, False)
-        if old is None or event_type in MATERIAL_EVENTS:
-            materials = case_materials(case.pk)
-        else:
-            materials = {MaterialSource.SHARED: old.shared, MaterialSource.LICENCE: old.licence,
-                         MaterialSource.UPLOAD: old.materials - old.shared - old.licence}
-        new = case_fact(case, materials, one_window)
-        if old is not None and _same(old, new, CASE_FACT_FIELDS):
-            return
-        apply_delta(_delta(case_contribution(old), case_contribution(new)))
-        new.save(force_insert=old is None, force_update=old is not None)
-
-
-def forget_case(case_id: int) -> None:
-    with transaction.atomic(savepoint=False):
-        old = CaseFact.objects.select_for_update().filter(case_id=case_id).first()
-        if old is not None:
-            apply_delta(_delta(case_contribution(old), {}))
-            old.delete()
-
-
-def record_appeal(appeal: Appeal) -> None:
-    with transaction.atomic(savepoint=False):
-        old = AppealFact.objects.select_for_update().filter(appeal_id=appeal.pk).first()
-        new = appeal_fact(appeal)
-        if old is not None and _same(old, new, APPEAL_FACT_FIELDS):
-            return
-        apply_delta(_delta(appeal_contribution(old), appeal_contribution(new)))
-        new.save(force_insert=old is None, force_update=old is not None)
-
-
-def forget_appeal(appeal_id: int) -> None:
-    with transaction.atomic(savepoint=False):
-        old = AppealFact.objects.select_for_update().filter(appeal_id=appeal_id).first()
-        if old is not None:
-            apply_delta(_delta(appeal_contribution(old), {}))
-            old.delete()
+    """Follow one audited change of a case (inside the change's transaction: an error here rolls the
+    change back, as it should). See the rules above; nothing is read first."""
+    if event_type == "case_submitted":
+        _case_submitted(case, bool(department is not None and getattr(department, "is_service_centre", False)))
+    elif event_type in MATERIAL_EVENTS:
+        _case_materials_changed(case)
+    elif event_type == "case_decided" and case.decided_by_rules:
+        _case_automated(case)
+    elif event_type == "case_delivered" and case.status == CaseStatus.CLOSED:
+        _case_closed(case)
 
 
 def _record(model: Any, pk_name: str, pk: int, new: Any, fields: Iterable[str], contribution: Any) -> None:
+    """Bring a fact up to date (``new`` None: forget it): read it, and when it changed move the day
+    rows by the difference. Appeals and 好差评 are followed this way (their changes are rarer)."""
     with transaction.atomic(savepoint=False):
         old = model.objects.select_for_update().filter(**{pk_name: pk}).first()
         if new is None:
@@ -234,6 +297,18 @@ def _record(model: Any, pk_name: str, pk: int, new: Any, fields: Iterable[str], 
             return
         apply_delta(_delta(contribution(old), contribution(new)))
         new.save(force_insert=old is None, force_update=old is not None)
+
+
+def forget_case(case_id: int) -> None:
+    _record(CaseFact, "case_id", case_id, None, CASE_FACT_FIELDS, case_contribution)
+
+
+def record_appeal(appeal: Appeal) -> None:
+    _record(AppealFact, "appeal_id", appeal.pk, appeal_fact(appeal), APPEAL_FACT_FIELDS, appeal_contribution)
+
+
+def forget_appeal(appeal_id: int) -> None:
+    _record(AppealFact, "appeal_id", appeal_id, None, APPEAL_FACT_FIELDS, appeal_contribution)
 
 
 def record_rating(rating_id: int) -> None:

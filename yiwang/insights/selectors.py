@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Department, Role
@@ -18,6 +19,7 @@ from yiwang.insights.kpis import BY_CODE, DEFINITIONS, UNIT_LABELS, KpiDefinitio
 from yiwang.insights.models import (
     COUNTERS,
     AppealFact,
+    BaselineSource,
     CaseFact,
     DailyRollup,
     KpiSetting,
@@ -45,6 +47,9 @@ class Kpi:
     sources: str
     drill: str
     comparison: str
+    baseline_source: str = ""  # "entered", "computed", or "" when there is no baseline
+    baseline_provenance: str = ""  # where the baseline came from, in the reader's language
+    baseline_demo: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,11 +75,26 @@ def settings_by_code() -> dict[str, KpiSetting]:
     return {s.code: s for s in KpiSetting.objects.all()}
 
 
+def baseline_provenance(setting: KpiSetting | None) -> str:
+    """Where a KPI's baseline came from, or that it has none (never an invented one)."""
+    if setting is None or setting.baseline is None:
+        return _("未设置基线")
+    if setting.baseline_source == BaselineSource.COMPUTED and setting.baseline_start and setting.baseline_end:
+        text = _("平台数据计算：%(start)s 至 %(end)s") % {"start": setting.baseline_start.isoformat(),
+                                                     "end": setting.baseline_end.isoformat()}
+    else:
+        text = _("人工录入：%(source)s") % {"source": setting.baseline_note or _("未注明来源")}
+    return f"{text}（{_('演示数据')}）" if setting.baseline_demo else text
+
+
 def _kpi(d: KpiDefinition, sums: dict[str, int], setting: KpiSetting | None) -> Kpi:
     value = d.value(sums)
     target = setting.target if setting is not None else d.default_target
-    baseline = setting.baseline if setting is not None else d.default_baseline
+    baseline = setting.baseline if setting is not None else None
     return Kpi(code=d.code, name=str(d.name), value=value, target=target, baseline=baseline,
+               baseline_source=(setting.baseline_source or BaselineSource.ENTERED) if baseline is not None else "",
+               baseline_provenance=baseline_provenance(setting),
+               baseline_demo=bool(setting is not None and baseline is not None and setting.baseline_demo),
                unit=str(UNIT_LABELS.get(d.unit, d.unit)), met=d.met(value, target),
                numerator=round(d.numerator(sums), 2), denominator=round(d.denominator(sums), 2),
                definition=str(d.formula), sources=d.sources, drill=d.drill, comparison=d.comparison)

@@ -44,6 +44,8 @@ class ProgrammeTaskOut(Schema):
     critical: bool = Field(description="on the critical path (zero total float, calendar days)")
     float_days: int
     predecessors: list[str]
+    forecast_starts_on: dt.date = Field(description="forecast start: a late predecessor pushes it (docs/programme.md)")
+    forecast_ends_on: dt.date = Field(description="forecast finish, on which the critical path and the light are computed")
 
 
 class ProgrammeProgressIn(Schema):
@@ -94,7 +96,8 @@ def _task_out(row: selectors.TaskRow) -> dict[str, Any]:
     t = row.task
     return {"code": t.code, "name": t.name, "phase": t.phase.code, "owner": t.owner.code, "starts_on": t.starts_on,
             "ends_on": t.ends_on, "progress": t.progress, "expected_progress": row.expected, "light": row.light,
-            "critical": row.critical, "float_days": row.float_days, "predecessors": row.predecessors}
+            "critical": row.critical, "float_days": row.float_days, "predecessors": row.predecessors,
+            "forecast_starts_on": row.forecast_start, "forecast_ends_on": row.forecast_end}
 
 
 def _line_out(row: selectors.BudgetRow) -> dict[str, Any]:
@@ -173,10 +176,12 @@ def programme_spend(request: HttpRequest, code: str, payload: ProgrammeSpendIn) 
 @router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES,
             url_name="programme_weekly_report")
 def programme_weekly_report(request: HttpRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
-    """This week's progress report (周进度报告) as PDF or Excel: the archived one, generated and
-    archived on the first request of the week."""
+    """This week's progress report (周进度报告) as PDF or Excel, as archived by the scheduled job
+    (``weekly_programme_report``) or by the programme office (``POST /programme/reports``). A GET
+    never generates one: a week with no report yet answers 404 ``programme_report_not_found``,
+    saying when the job will generate it (``details.scheduled_at``)."""
     programme = _programme(request)
-    return report_download(services.weekly_report_for(actor=request.user, programme=programme), format)
+    return report_download(selectors.this_weeks_report(programme, local_date(timezone.now())), format)
 
 
 @router.get("/programme/reports", response={200: list[ProgrammeReportOut], **ERRORS})

@@ -23,7 +23,9 @@ GREEN, YELLOW, RED, DONE = "green", "yellow", "red", "done"
 # its progress lags the share of its planned time already elapsed by ``yellow_gap`` points or more,
 # red at ``red_gap`` or when its planned end has passed unfinished; a budget line is yellow at
 # ``budget_yellow_percent`` of its budget spent and red (overrun) above 100 %.
-DEFAULT_RULES: dict[str, int] = {"yellow_gap": 10, "red_gap": 25, "budget_yellow_percent": 90}
+# A task whose forecast finish (see ``forecast``) passes its planned end is yellow, red once it passes
+# it by ``slip_red_days`` days or more, whatever its own progress: the delay it inherits counts.
+DEFAULT_RULES: dict[str, int] = {"yellow_gap": 10, "red_gap": 25, "budget_yellow_percent": 90, "slip_red_days": 7}
 
 
 def rules() -> dict[str, int]:
@@ -31,6 +33,8 @@ def rules() -> dict[str, int]:
     merged = {**DEFAULT_RULES, **{k: int(v) for k, v in dict(configured).items() if k in DEFAULT_RULES}}
     if not 0 < merged["yellow_gap"] <= merged["red_gap"] <= 100:
         raise ValueError("YIWANG_PROGRAMME_WARNINGS: need 0 < yellow_gap <= red_gap <= 100")
+    if merged["slip_red_days"] < 1:
+        raise ValueError("YIWANG_PROGRAMME_WARNINGS: need slip_red_days >= 1")
     return merged
 
 
@@ -61,6 +65,19 @@ def task_light(*, starts_on: dt.date, ends_on: dt.date, progress: int, today: dt
     return GREEN
 
 
+def slip_light(light: str, *, planned_end: dt.date, forecast_end: dt.date,
+               rule: Mapping[str, int] | None = None) -> str:
+    """The light of ``task_light`` raised by the forecast: yellow when the forecast finish passes the
+    planned end, red when it passes it by ``slip_red_days`` or more (never lowered, done stays done)."""
+    rule = rule or rules()
+    if light == DONE:
+        return light
+    slip = (forecast_end - planned_end).days
+    raised = RED if slip >= rule["slip_red_days"] else YELLOW if slip > 0 else GREEN
+    order = {GREEN: 0, YELLOW: 1, RED: 2}
+    return raised if order[raised] > order.get(light, 0) else light
+
+
 def budget_light(*, planned: Decimal, spent: Decimal, rule: Mapping[str, int] | None = None) -> str:
     rule = rule or rules()
     if spent > planned:
@@ -83,6 +100,48 @@ def find_cycle(edges: Iterable[tuple[Any, Any]]) -> list[Any] | None:
         # the next, the first repeated at the end: already in reading order (A → B → A)
         return list(exc.args[1])
     return None
+
+
+def _predecessors(tasks: Mapping[Any, Any], edges: list[tuple[Any, Any]]) -> dict[Any, list[Any]]:
+    predecessors: dict[Any, list[Any]] = {key: [] for key in tasks}
+    for predecessor, successor in edges:
+        predecessors[successor].append(predecessor)
+    return predecessors
+
+
+def forecast(tasks: Mapping[Any, tuple[dt.date, dt.date, int]], edges: Iterable[tuple[Any, Any]],
+             today: dt.date) -> dict[Any, tuple[dt.date, dt.date]]:
+    """Forecast start and finish of each task (key → planned start, planned end, progress %), with
+    finish-to-start ``edges``, as of ``today``:
+
+    - a finished task (100 %) keeps its planned dates;
+    - a task starts no earlier than its planned start nor the day after its predecessors' forecast
+      finish; one not started yet (0 %) starts no earlier than today;
+    - a task finishes no earlier than its forecast start plus its planned duration, nor before the
+      work left (its planned duration × the share not done, rounded up to whole days) is done
+      counting from today.
+
+    So a late task (unfinished past its planned end, or behind its progress) finishes after today
+    and pushes its successors' forecast past today. Raises ``ValueError`` on a cycle."""
+    edges = list(edges)
+    if find_cycle(edges):
+        raise ValueError("the dependency graph has a cycle")
+    predecessors = _predecessors(tasks, edges)
+    one = dt.timedelta(days=1)
+    out: dict[Any, tuple[dt.date, dt.date]] = {}
+    for key in graphlib.TopologicalSorter(predecessors).static_order():
+        start, end, progress = tasks[key]
+        if progress >= 100:
+            out[key] = (start, end)
+            continue
+        duration = (end - start).days + 1
+        left = -(-duration * (100 - max(progress, 0)) // 100)  # ceil
+        begin = max([start] + [out[p][1] + one for p in predecessors[key]])
+        if progress <= 0:
+            begin = max(begin, today)
+        finish = max(begin + dt.timedelta(days=duration - 1), today + dt.timedelta(days=left - 1))
+        out[key] = (begin, finish)
+    return out
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,13 @@ class TaskRow:
     earliest_start: dt.date
     earliest_finish: dt.date
     predecessors: list[str] = field(default_factory=list)
+    forecast_start: dt.date | None = None
+    forecast_end: dt.date | None = None
+
+    @property
+    def slip_days(self) -> int:
+        """Days the forecast finish passes the planned end (0 when on time or early)."""
+        return max(0, (self.forecast_end - self.task.ends_on).days) if self.forecast_end else 0
 
 
 @dataclass
@@ -142,7 +149,9 @@ def task_rows(programme: Programme, today: dt.date) -> list[TaskRow]:
     rule = planning.rules()
     tasks = list(Task.objects.filter(programme=programme).select_related("owner", "phase", "milestone"))
     edges = dependency_edges(programme)
-    schedule = planning.critical_path({t.pk: (t.starts_on, t.ends_on) for t in tasks}, edges)
+    # the critical path and the lights on the forecast: a late task pushes its successors
+    predicted = planning.forecast({t.pk: (t.starts_on, t.ends_on, t.progress) for t in tasks}, edges, today)
+    schedule = planning.critical_path(predicted, edges)
     code_of = {t.pk: t.code for t in tasks}
     preds: dict[int, list[str]] = {}
     for predecessor, successor in edges:
@@ -150,12 +159,13 @@ def task_rows(programme: Programme, today: dt.date) -> list[TaskRow]:
     rows = []
     for t in tasks:
         s = schedule[t.pk]
+        light = planning.task_light(starts_on=t.starts_on, ends_on=t.ends_on, progress=t.progress, today=today, rule=rule)
         rows.append(TaskRow(
-            task=t, light=planning.task_light(starts_on=t.starts_on, ends_on=t.ends_on, progress=t.progress,
-                                              today=today, rule=rule),
+            task=t, light=planning.slip_light(light, planned_end=t.ends_on, forecast_end=predicted[t.pk][1], rule=rule),
             expected=planning.expected_progress(t.starts_on, t.ends_on, today), critical=s.critical,
             float_days=s.float_days, earliest_start=s.earliest_start, earliest_finish=s.earliest_finish,
-            predecessors=sorted(preds.get(t.pk, []))))
+            predecessors=sorted(preds.get(t.pk, [])), forecast_start=predicted[t.pk][0],
+            forecast_end=predicted[t.pk][1]))
     return rows
 
 
@@ -184,6 +194,7 @@ def gantt_data(view: ProgrammeView) -> dict[str, Any]:
     return {"today": view.today.isoformat(), "tasks": [{
         "code": r.task.code, "name": r.task.name, "owner": r.task.owner.display_name,
         "start": r.task.starts_on.isoformat(), "end": r.task.ends_on.isoformat(), "progress": r.task.progress,
+        "forecast_start": r.forecast_start.isoformat(), "forecast_end": r.forecast_end.isoformat(), "slip": r.slip_days,
         "light": r.light, "critical": r.critical, "predecessors": r.predecessors} for r in view.tasks],
         "milestones": [{"name": m.milestone.name, "date": m.milestone.due_on.isoformat(), "status": m.status}
                        for m in view.milestones]}
@@ -196,6 +207,33 @@ def reports_of(programme: Programme) -> list[WeeklyReport]:
 
 def latest_report(programme: Programme, week_start: dt.date) -> WeeklyReport | None:
     return WeeklyReport.objects.filter(programme=programme, week_start=week_start).order_by("-version").first()
+
+
+def report_schedule() -> tuple[int, dt.time]:
+    """When the scheduled job archives the week's report: ``PROGRAMME_REPORT_WEEKDAY`` (0 = Monday,
+    default 4, Friday) and ``PROGRAMME_REPORT_TIME`` ("HH:MM", local time, default 17:00): what cron
+    runs ``weekly_programme_report`` at (docs/deployment.md). Only used to tell people when."""
+    from django.conf import settings
+
+    weekday = int(getattr(settings, "PROGRAMME_REPORT_WEEKDAY", 4))
+    hour, minute = (int(x) for x in str(getattr(settings, "PROGRAMME_REPORT_TIME", "17:00")).split(":"))
+    return weekday, dt.time(hour, minute)
+
+
+def this_weeks_report(programme: Programme, today: dt.date) -> WeeklyReport:
+    """This week's latest archived report. A GET never makes one: the scheduled job does, or the
+    programme office on purpose (a POST); until then a 404 that says when."""
+    week = today - dt.timedelta(days=today.weekday())
+    report = latest_report(programme, week)
+    if report is None:
+        weekday, at = report_schedule()
+        when = week + dt.timedelta(days=weekday)
+        raise NotFound(Code.REPORT_NOT_FOUND,
+                       _("%(week)s 起这一周的周报尚未生成：定时任务将于 %(when)s %(time)s 生成并存档；"
+                         "项目办也可以在“周进度报告”页面立即生成。")
+                       % {"week": week.isoformat(), "when": when.isoformat(), "time": at.strftime("%H:%M")},
+                       {"week_start": week.isoformat(), "scheduled_at": f"{when.isoformat()}T{at.strftime('%H:%M')}"})
+    return report
 
 
 def report_by_id(programme: Programme, report_id: int) -> WeeklyReport:

@@ -121,12 +121,13 @@ def escalate_red_tasks(*, now: dt.datetime | None = None) -> int:
     (``Task.escalated_at``), each escalation audited. Run by the ``escalate_programme`` task."""
     now = now or timezone.now()
     today = local_date(now)
-    rule = planning.rules()
     with transaction.atomic():
         candidates = list(Task.objects.select_for_update(skip_locked=True, of=("self",)).select_related("owner")
                           .filter(escalated_at__isnull=True, progress__lt=100, starts_on__lte=today))
-        red = [t for t in candidates if planning.task_light(starts_on=t.starts_on, ends_on=t.ends_on,
-                                                             progress=t.progress, today=today, rule=rule) == planning.RED]
+        # the page's light (own dates and progress, raised by the forecast slip): one rule
+        lights = {row.task.pk: row.light for programme_id in {t.programme_id for t in candidates}
+                  for row in selectors.task_rows(Programme(pk=programme_id), today)}
+        red = [t for t in candidates if lights.get(t.pk) == planning.RED]
         heads = _heads_of({t.owner_id for t in red})
         notes = []
         for task in red:
@@ -376,14 +377,3 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
         record_audit(actor=actor, at=now, event_type="programme_report_generated", subject_type="programme_report",
                      subject_id=weekly.pk, details={"week_start": week.isoformat(), "version": version})
     return weekly
-
-
-def weekly_report_for(*, actor: AbstractBaseUser, programme: Programme, now: dt.datetime | None = None) -> WeeklyReport:
-    """This week's archived report; generated (and archived) on first request by anyone who may read it."""
-    permissions.require_read(actor)
-    now = now or timezone.now()
-    existing = selectors.latest_report(programme, week_start_of(local_date(now)))
-    if existing is not None:
-        return existing
-    return generate_weekly_report(actor=actor, programme=programme, now=now, check_permission=False,
-                                  reuse_existing=True)

@@ -168,7 +168,24 @@ def reports(request: HttpRequest) -> HttpResponse:
         return redirect("programme:reports")
     archive = selectors.reports_of(programme)
     latest = selectors.latest_report(programme, archive[0].week_start) if archive else None
-    return render(request, "programme/reports.html", _context(request, archive=archive, latest=latest))
+    try:
+        this_week, pending = selectors.this_weeks_report(programme, _today()), None
+    except DomainError as exc:
+        this_week, pending = None, exc.message
+    return render(request, "programme/reports.html", _context(request, archive=archive, latest=latest,
+                                                              this_week=this_week, pending=pending))
+
+
+@login_required
+def this_week_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """This week's archived report; a GET never generates one (404 saying when it will be)."""
+    if fmt not in ("pdf", "xlsx"):
+        return render(request, "programme/denied.html", {"reason": _("周报只有 PDF 和 Excel 两种格式。")}, status=404)
+    try:
+        weekly = selectors.this_weeks_report(_open(request), _today())
+    except DomainError as exc:
+        return _denied(request, exc)
+    return report.report_download(weekly, fmt)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from yiwang.cases.documents import ensure_query_code, issue_document
 from yiwang.cases.models import Case, CorrectionNotice, DeliveryMethod, DocumentKind, Outcome
+from yiwang.cases.rating import NOTICE, rating_link
 from yiwang.core.calendar import local_date
 from yiwang.core.models import Department
 from yiwang.core.notify import notify_applicant
@@ -65,8 +66,23 @@ NOTICES: dict[str, tuple[str, str]] = {
 }
 
 
+# The 办结 notices (and the decision's, which precedes pickup) with where to rate the case (好差评),
+# used when an app registered a rating link (``yiwang.cases.rating``); ``%(rate)s`` is the link.
+RATED_BODIES: dict[str, str] = {
+    "case_decided_approved": gettext_noop("您的办件 %(number)s（%(item)s）已决定准予，决定书可在办件页面下载。办理结果待统一出件：可到综合窗口领取，或按事项提供的方式邮寄、电子送达。办结后欢迎对本次服务评价：%(rate)s"),
+    "case_decided_denied": gettext_noop("您的办件 %(number)s（%(item)s）决定不予准予。理由：%(reason)s。决定书（含行政复议、行政诉讼途径）可在办件页面下载。办结后欢迎对本次服务评价：%(rate)s"),
+    "case_instant_approved_delivered": gettext_noop("您的办件 %(number)s（%(item)s）经秒批规则自动核验，已即时准予并电子送达，办件已办结。决定书可在办件页面下载。欢迎对本次服务评价：%(rate)s"),
+    "case_delivered_window": gettext_noop("您的办件 %(number)s（%(item)s）的办理结果已在综合窗口领取，办件已办结。欢迎对本次服务评价：%(rate)s"),
+    "case_delivered_post": gettext_noop("您的办件 %(number)s（%(item)s）的办理结果已邮寄送达（%(detail)s），办件已办结。欢迎对本次服务评价：%(rate)s"),
+    "case_delivered_electronic": gettext_noop("您的办件 %(number)s（%(item)s）的办理结果已电子送达，可在办件页面下载，办件已办结。欢迎对本次服务评价：%(rate)s"),
+}
+
+
 def _notify(case: Case, kind: str, **params: str) -> None:
     title, body = NOTICES[kind]
+    link = rating_link(case, NOTICE) if kind in RATED_BODIES else None
+    if link is not None:
+        body, params = RATED_BODIES[kind], {**params, "rate": link.url}
     notify_applicant(applicant=case.applicant, kind=kind, title=title, body=body,
                      params={"number": case.number or "", "item": case.item.name, **params},
                      case_number=case.number or "", link=reverse("cases:my_case", args=[case.number]))

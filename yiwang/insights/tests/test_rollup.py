@@ -175,3 +175,48 @@ def test_a_deleted_case_leaves_the_rollup(world):
     CaseEngineState.objects.filter(case=case).delete()
     case.delete()
     assert rollup.snapshot() == {}
+
+
+def test_an_instant_case_counts_once_as_automated_and_closed_even_if_an_event_comes_twice(world):
+    from yiwang.cases.tests.test_instant import FORM, RULES
+    from yiwang.catalog.services import publish_rule_set_version
+    from yiwang.testing import item_factories
+
+    item = item_factories.item("RS-CARD", dept="SCJG", form_schema=FORM,
+                               stages=[{"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"}],
+                               materials=(("身份证明", True),))
+    publish_rule_set_version(actor=None, key="card", name="补领规则", dmn_xml=RULES, items=[item])
+    item.refresh_from_db()
+    refs = case_factories.required_material_refs(world.citizen, item)
+    case, _ = services.submit_application(actor=world.citizen, item=item, applicant=world.applicant,
+                                          form_data={"reported_loss": "是", "months": 12}, materials=refs)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.decided_by_rules
+    incremental = rollup.snapshot()
+    [row] = [v for (_d, _dept, i), v in incremental.items() if i == item.pk]
+    assert (row["submitted"], row["automated"], row["closed"], row["materials"]) == (1, 1, 1, 1)
+
+    rollup.record_case(case, event_type="case_decided")  # the same event again adds nothing
+    rollup.record_case(case, event_type="case_delivered")
+    assert rollup.snapshot() == incremental
+    rollup.rebuild()
+    assert rollup.snapshot() == incremental
+
+
+def test_a_case_change_is_followed_without_a_read_and_in_one_statement_on_postgresql(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    for event in ("case_accepted", "case_urged", "case_step_completed", "case_decided"):  # not by the rules
+        with CaptureQueriesContext(connection) as queries:
+            rollup.record_case(case, event_type=event)
+        assert len(queries) == 0, (event, [q["sql"] for q in queries])
+    case.status, case.closed_at = CaseStatus.CLOSED, case.submitted_at + dt.timedelta(hours=2)
+    with CaptureQueriesContext(connection) as queries:
+        rollup.record_case(case, event_type="case_delivered")
+    statements = [q["sql"] for q in queries]
+    assert not any(s.lstrip().upper().startswith("SELECT") for s in statements), statements
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 2), statements
+    fact = CaseFact.objects.get(case_id=case.pk)
+    assert fact.closed_day is not None and fact.same_day and fact.handling_seconds == 7200

@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from yiwang.programme import selectors
 from yiwang.programme.models import Dependency, Spend, WeeklyReport
+from yiwang.programme.tests.conftest import TODAY, day
 from yiwang.testing import factories
 from yiwang.testing.http import assert_error, bearer, post_json
 
@@ -37,13 +39,27 @@ def test_the_tasks_carry_their_light_and_the_critical_path(plan):
     client = Client()
     body = client.get("/api/v1/programme/tasks", **bearer(client, "scjg_head")).json()
     assert [(t["code"], t["light"], t["critical"]) for t in body] == [
-        ("A", "done", True), ("B", "green", False), ("C", "red", True), ("D", "green", True)]
+        ("A", "done", True), ("B", "green", False), ("C", "red", True), ("D", "red", True)]
     assert body[3]["predecessors"] == ["B", "C"]
+    rows = {r.task.code: r for r in selectors.task_rows(plan.programme, TODAY)}
+    assert [(t["forecast_starts_on"], t["forecast_ends_on"]) for t in body] == [
+        (rows[c].forecast_start.isoformat(), rows[c].forecast_end.isoformat()) for c in "ABCD"]
+    # C (10 % of 50 days, 45 days of work left) finishes on day 44, not 19: D, planned for days 20–40,
+    # is forecast for days 45–65, and red for its 25-day slip though its own progress is on time
+    assert (rows["C"].forecast_end, rows["D"].forecast_start, rows["D"].forecast_end) == (day(44), day(45), day(65))
+    assert rows["D"].light == "red" and rows["D"].slip_days == 25 and rows["D"].critical
+    assert (rows["B"].forecast_end, rows["B"].slip_days, rows["B"].critical) == (day(9), 0, False)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
-def test_the_weekly_report_downloads_as_pdf_or_excel_and_is_archived(plan, fmt):
+def test_the_weekly_report_downloads_as_pdf_or_excel_once_the_office_has_generated_it(plan, fmt):
     client = Client()
+    body = assert_error(client.get(f"/api/v1/programme/report/weekly?format={fmt}", **bearer(client, "leader")),
+                        404, "programme_report_not_found")
+    assert body["details"]["scheduled_at"] and not WeeklyReport.objects.exists()  # a GET generated nothing
+    assert_error(post_json(client, "/api/v1/programme/reports", {}, bearer(client, "leader")), 403,
+                 "programme_not_allowed")
+    assert post_json(client, "/api/v1/programme/reports", {}, bearer(client, "office")).status_code == 201
     response = client.get(f"/api/v1/programme/report/weekly?format={fmt}", **bearer(client, "leader"))
     assert response.status_code == 200, response.content
     content = b"".join(response.streaming_content)

@@ -81,3 +81,65 @@ def test_a_budget_line_is_yellow_from_ninety_per_cent_and_red_when_overrun():
     assert planning.budget_light(planned=Decimal(100), spent=Decimal(90)) == planning.YELLOW
     assert planning.budget_light(planned=Decimal(100), spent=Decimal(100)) == planning.YELLOW
     assert planning.budget_light(planned=Decimal(100), spent=Decimal("100.01")) == planning.RED
+
+
+# -- forecasts: a late task pushes its successors ----------------------------------------------------
+
+TODAY = D(2027, 3, 10)
+CHAIN = [("A", "B"), ("B", "C")]
+A_END = D(2027, 3, 9)
+
+
+def _chain(a_progress: int, a_end: dt.date = A_END) -> dict[str, tuple[dt.date, dt.date, int]]:
+    # A (planned to end yesterday) → B (10 days from today) → C (5 days after B), B and C not started
+    return {"A": (D(2027, 3, 1), a_end, a_progress), "B": (D(2027, 3, 10), D(2027, 3, 19), 0),
+            "C": (D(2027, 3, 20), D(2027, 3, 24), 0)}
+
+
+def test_a_task_unfinished_past_its_planned_end_pushes_its_successors_past_today():
+    # given A planned to end yesterday at 60 % (9 days, 4 days of work left)
+    forecast = planning.forecast(_chain(60), CHAIN, TODAY)
+    # then A finishes in 4 days from today, B starts the day after and keeps its 10 days, C follows
+    assert forecast["A"] == (D(2027, 3, 1), D(2027, 3, 13))
+    assert forecast["B"] == (D(2027, 3, 14), D(2027, 3, 23))
+    assert forecast["C"] == (D(2027, 3, 24), D(2027, 3, 28))
+    assert all(start > TODAY for start, _end in (forecast["B"], forecast["C"]))
+
+
+def test_a_task_behind_its_progress_pushes_its_successors_even_before_its_planned_end():
+    # given A planned 2027-03-01 – 03-20 (20 days), today at 10 %: 18 days of work left, past its end
+    tasks = _chain(10, a_end=D(2027, 3, 20))
+    tasks["B"] = (D(2027, 3, 21), D(2027, 3, 30), 0)
+    tasks["C"] = (D(2027, 3, 31), D(2027, 4, 4), 0)
+    forecast = planning.forecast(tasks, CHAIN, TODAY)
+    assert forecast["A"][1] == D(2027, 3, 27)
+    assert forecast["B"] == (D(2027, 3, 28), D(2027, 4, 6)) and forecast["C"] == (D(2027, 4, 7), D(2027, 4, 11))
+
+
+def test_tasks_on_time_keep_their_planned_dates_and_a_finished_one_pushes_nothing():
+    forecast = planning.forecast(_chain(100), CHAIN, TODAY)
+    assert forecast == {k: (s, e) for k, (s, e, _p) in _chain(100).items()}
+
+
+def test_the_critical_path_and_the_lights_follow_the_forecast(settings):
+    # given the chain with A late, and D a side task after A with a long float on the plan
+    tasks = {**_chain(60), "D": (D(2027, 3, 10), D(2027, 3, 11), 0)}
+    edges = [*CHAIN, ("A", "D")]
+    forecast = planning.forecast(tasks, edges, TODAY)
+    schedule = planning.critical_path(forecast, edges)
+    # then the chain stays critical on its forecast, D (pushed to after A) keeps float
+    assert [k for k, s in schedule.items() if s.critical] == ["A", "B", "C"]
+    assert forecast["D"] == (D(2027, 3, 14), D(2027, 3, 15)) and schedule["D"].float_days == 13
+    # B is green by its own progress (not started, planned from today) but its forecast ends 4 days
+    # late: yellow; 7 days or more late (configurable): red; a finished task stays done
+    own = planning.task_light(starts_on=D(2027, 3, 10), ends_on=D(2027, 3, 19), progress=0, today=TODAY)
+    assert own == planning.GREEN
+    assert planning.slip_light(own, planned_end=D(2027, 3, 19), forecast_end=forecast["B"][1]) == planning.YELLOW
+    assert planning.slip_light(own, planned_end=D(2027, 3, 19), forecast_end=D(2027, 3, 26)) == planning.RED
+    assert planning.slip_light(planning.RED, planned_end=D(2027, 3, 19), forecast_end=D(2027, 3, 19)) == planning.RED
+    assert planning.slip_light(planning.DONE, planned_end=D(2027, 3, 19), forecast_end=D(2027, 4, 19)) == planning.DONE
+    settings.YIWANG_PROGRAMME_WARNINGS = {"slip_red_days": 3}
+    assert planning.slip_light(own, planned_end=D(2027, 3, 19), forecast_end=forecast["B"][1]) == planning.RED
+    settings.YIWANG_PROGRAMME_WARNINGS = {"slip_red_days": 0}
+    with pytest.raises(ValueError):
+        planning.rules()

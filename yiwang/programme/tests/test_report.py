@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from yiwang.core.errors import NotFound
 from yiwang.core.models import AuditEvent
 from yiwang.programme import selectors, services
 from yiwang.programme.models import WeeklyReport
@@ -61,13 +62,34 @@ def test_reports_are_archived_as_versions_and_never_overwritten(plan):
     assert AuditEvent.objects.filter(event_type="programme_report_generated").count() == 2
 
 
-def test_the_first_request_of_the_week_archives_the_report_and_later_ones_read_it(plan):
-    first = services.weekly_report_for(actor=plan.leader, programme=plan.programme, now=NOW)
-    again = services.weekly_report_for(actor=plan.leader, programme=plan.programme, now=NOW - dt.timedelta(days=1))
-    assert first.pk == again.pk and WeeklyReport.objects.count() == 1
-    # next week is a new report, compared with this one
-    later = services.weekly_report_for(actor=plan.leader, programme=plan.programme, now=NOW + dt.timedelta(days=7))
-    assert later.pk != first.pk and later.snapshot["changes"]["previous_as_of"] == NOW.date().isoformat()
+def test_a_read_of_a_week_with_no_report_is_a_404_saying_when_and_archives_nothing(plan, settings):
+    settings.PROGRAMME_REPORT_WEEKDAY, settings.PROGRAMME_REPORT_TIME = 4, "17:30"
+    with pytest.raises(NotFound) as caught:
+        selectors.this_weeks_report(plan.programme, NOW.date())
+    week = NOW.date() - dt.timedelta(days=NOW.date().weekday())
+    friday = week + dt.timedelta(days=4)
+    assert caught.value.code == "programme_report_not_found"
+    assert f"{friday.isoformat()} 17:30" in caught.value.message
+    assert caught.value.details == {"week_start": week.isoformat(), "scheduled_at": f"{friday.isoformat()}T17:30"}
+    assert not WeeklyReport.objects.exists() and not AuditEvent.objects.filter(
+        event_type="programme_report_generated").exists()
+
+
+def test_the_scheduled_job_archives_the_week_once_and_reads_then_find_it(plan):
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        call_command("weekly_programme_report", stdout=io.StringIO())
+        call_command("weekly_programme_report", stdout=io.StringIO())  # the week has one: kept
+    first = selectors.this_weeks_report(plan.programme, NOW.date())
+    assert WeeklyReport.objects.count() == 1 and first.generated_by is None
+    assert selectors.this_weeks_report(plan.programme, NOW.date() - dt.timedelta(days=NOW.date().weekday())).pk == first.pk
+    with pytest.raises(NotFound):  # next week has none until the job runs again
+        selectors.this_weeks_report(plan.programme, NOW.date() + dt.timedelta(days=7))
+    later = services.generate_weekly_report(actor=plan.office, programme=plan.programme, now=NOW + dt.timedelta(days=7))
+    assert later.snapshot["changes"]["previous_as_of"] == NOW.date().isoformat()
 
 
 def test_a_formula_typed_into_a_name_stays_text_in_the_workbook(plan):

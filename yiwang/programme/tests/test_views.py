@@ -94,6 +94,21 @@ def test_negative_spend_on_the_page_is_refused(budget):
     assert response.status_code == 422 and not Spend.objects.exists()
 
 
+def test_this_weeks_report_is_a_404_saying_when_until_it_is_generated_and_a_get_generates_nothing(plan):
+    client = _as("leader")
+    page = client.get("/work/programme/reports/").content.decode()
+    assert 'id="this-week-pending"' in page and "定时任务将于" in page and 'id="this-week-pdf"' not in page
+    response = client.get("/work/programme/reports/this-week.pdf")
+    assert response.status_code == 404 and "定时任务将于" in response.content.decode()
+    assert client.get("/work/programme/reports/this-week.exe").status_code == 404
+    assert not WeeklyReport.objects.exists()
+    assert _as("office").post("/work/programme/reports/").status_code == 302
+    assert 'id="this-week-pdf"' in client.get("/work/programme/reports/").content.decode()
+    response = client.get("/work/programme/reports/this-week.xlsx")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == bytes(WeeklyReport.objects.get().xlsx)
+
+
 def test_the_archive_lists_reports_and_serves_them_again(plan):
     assert _as("leader").post("/work/programme/reports/").status_code == 403
     assert _as("office").post("/work/programme/reports/").status_code == 302
