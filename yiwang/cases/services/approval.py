@@ -107,7 +107,8 @@ def _complete_step(
         step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
         save_engine_state(case, runtime)
         opened = sync_steps(case, runtime, now, open_steps=open_steps,
-                            known_departments=[case.item.department, *(s.department for s in open_steps)])
+                            known_departments=[case.item.department, case.department,
+                                               *(s.department for s in open_steps)])
         audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                    decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
                    **({"confirmed": confirmed} if confirmed is not None else {}))

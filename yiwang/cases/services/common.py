@@ -38,7 +38,7 @@ def lock_case(case_id: int) -> Case:
     once per process and version (see ``CaseRuntime``)."""
     case = (
         Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("item", "item__department", "process_version", "applicant", "current_department")
+        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(pk=case_id)
         .first()
@@ -110,7 +110,7 @@ def lock_step(step_id: int, case_id: int | None = None) -> tuple[Case, CaseStep,
     again, the engine state, the open steps again after the update)."""
     locked = (
         Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("item", "item__department", "process_version", "applicant", "current_department")
+        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(steps__pk=step_id)
     )
