@@ -362,7 +362,7 @@ def _flow_client(args: tuple[int, dict[str, str], dict[str, int], str, int, int]
             number = case["number"]
             case = call("accept", "POST", f"/api/v1/cases/{number}/accept", b"{}", {**auth["clerk"], **js}, 200)
             while True:
-                open_steps = [s for s in case["steps"] if s["status"] == "open"]
+                open_steps = case["open_steps"]  # the actions' compact answer (issue #14)
                 if not open_steps:
                     break
                 for step in open_steps:

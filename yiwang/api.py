@@ -42,7 +42,9 @@ class LocalSwagger(Swagger):
 
 api = NinjaAPI(
     title="Yiwang API",
-    version="1",
+    # the contract's revision within /api/v1/ (docs/api.md, "Changes to the v1 contract"): 1.1 since
+    # the case actions answer a compact result (issue #14)
+    version="1.1",
     urls_namespace="api-v1",
     docs=LocalSwagger(),
     # Bearer tokens, or the browser session with its CSRF check (yiwang.core.auth, one module for

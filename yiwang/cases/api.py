@@ -202,6 +202,36 @@ class CaseOut(Schema):
     credit_findings: list[CreditFindingOut]
 
 
+class CaseActionStepOut(Schema):
+    id: int
+    name: str
+    department: str
+    role: str
+    due_at: dt.datetime
+    complete: str = Field(..., description="POST here to complete this step (its approvers only)")
+
+
+class CaseActionLinksOut(Schema):
+    case: str = Field(..., description="The full case: GET /cases/{number}")
+
+
+class CaseActionOut(Schema):
+    """What an action answers since 2026-12 (issue #14): the case's state after the action; the full
+    case (steps, materials, timeline, documents …) is at ``links.case``."""
+
+    number: str
+    status: str
+    status_label: str
+    outcome: str
+    due_at: dt.datetime
+    current_step: str
+    current_department: str | None
+    open_steps: list[CaseActionStepOut]
+    next_actions: list[str] = Field(..., description="What the case allows now (accept, correction, reject, supply, "
+                                    "withdraw, complete, deliver); who may do each is checked when it is done")
+    links: CaseActionLinksOut
+
+
 class CaseSummary(Schema):
     number: str
     item_name: str
@@ -387,6 +417,24 @@ def case_out(user: Any, case: Case) -> dict[str, Any]:
     }
 
 
+def case_action_out(case: Case) -> dict[str, Any]:
+    """The compact answer of an action, from the case the service returned: no query unless the
+    service left its open steps unknown (``selectors.open_steps_after_action``)."""
+    department = case.current_department if case.current_department_id else None
+    return {
+        "number": case.number, "status": case.status, "status_label": str(case.get_status_display()),
+        "outcome": case.outcome, "due_at": case.due_at, "current_step": step_label(case.current_step),
+        "current_department": department.display_name if department else None,
+        "open_steps": [
+            {"id": s.pk, "name": step_label(s.name), "department": s.department.display_name, "role": s.role,
+             "due_at": s.due_at, "complete": reverse("api-v1:complete_task", args=[s.pk])}
+            for s in selectors.open_steps_after_action(case)
+        ],
+        "next_actions": selectors.next_actions(case),
+        "links": {"case": reverse("api-v1:get_case", args=[case.number])},
+    }
+
+
 def _case_id(user: Any, number: str) -> int:
     return selectors.case_for_viewer(user, number).pk
 
@@ -410,7 +458,7 @@ def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
                  "sha256": m.sha256})
 
 
-@router.post("/applications", response={200: CaseOut, 201: CaseOut, **ERRORS})
+@router.post("/applications", response={200: CaseActionOut, 201: CaseActionOut, **ERRORS})
 def create_application(
     request: HttpRequest, payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
@@ -443,7 +491,7 @@ def create_application(
         licences=[services.LicenceRef(material_id=m.material_id, licence_number=m.licence_number) for m in payload.licences],
         channel=channel, idempotency_key=idempotency_key,
     )
-    return Status(201 if created else 200, case_out(user, selectors.case_for_viewer(user, case.number)))
+    return Status(201 if created else 200, case_action_out(case))
 
 
 class CasePageQuery(Schema):
@@ -494,24 +542,22 @@ def list_my_tasks(request: HttpRequest) -> Any:
     return selectors.my_tasks(request.user)
 
 
-@router.post("/tasks/{step_id}/complete", response={200: CaseOut, **ERRORS})
+@router.post("/tasks/{step_id}/complete", response={200: CaseActionOut, **ERRORS})
 def complete_task(request: HttpRequest, step_id: Annotated[int, Path(..., ge=0, le=MAX_DB_INT)], payload: DecisionIn) -> dict[str, Any]:
-    """Complete a step with ``approve`` or ``deny``, or ``return`` it to the previous step."""
-    step = CaseStep.objects.filter(pk=step_id).select_related("case").first()
-    if step is None:
-        raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("审批环节 %(id)s 不存在。") % {"id": step_id})
-    case = services.complete_step(actor=request.user, case_id=step.case_id, step_id=step_id,
-                                  decision=payload.decision, comment=payload.comment)
-    return case_out(request.user, selectors.case_for_viewer(request.user, case.number))
+    """Complete a step with ``approve`` or ``deny``, or ``return`` it to the previous step. Answers
+    the case's state after it (the full case: ``links.case``)."""
+    case = services.complete_step(actor=request.user, step_id=step_id, decision=payload.decision,
+                                  comment=payload.comment)
+    return case_action_out(case)
 
 
 def _window_action(request: HttpRequest, number: str, action: Any, **kwargs: Any) -> dict[str, Any]:
     case_id = _case_id(request.user, number)
-    action(actor=request.user, case_id=case_id, **kwargs)
-    return case_out(request.user, selectors.case_for_viewer(request.user, number))
+    result = action(actor=request.user, case_id=case_id, **kwargs)
+    return case_action_out(result if isinstance(result, Case) else result.case)
 
 
-@router.post("/cases/{number}/accept", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/accept", response={200: CaseActionOut, **ERRORS})
 def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
     """Window: accept the application (受理). When material pre-review has open findings, send
     ``acknowledge_findings: true`` after checking them (recorded in the audit record); otherwise
@@ -538,33 +584,33 @@ def item_eligibility(request: HttpRequest, code: str, payload: EligibilityIn) ->
             "fields": [{"name": n, "shown": s.shown, "required": s.required} for n, s in result.fields.items()]}
 
 
-@router.post("/cases/{number}/correction", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/correction", response={200: CaseActionOut, **ERRORS})
 def ask_correction(request: HttpRequest, number: str, payload: CorrectionNoticeIn) -> dict[str, Any]:
     """Window: ask once for everything missing (一次性告知); pauses the clock."""
     return _window_action(request, number, services.request_correction, material_ids=payload.material_ids,
                           note=payload.note)
 
 
-@router.post("/cases/{number}/reject", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/reject", response={200: CaseActionOut, **ERRORS})
 def reject(request: HttpRequest, number: str, payload: RejectIn) -> dict[str, Any]:
     """Window: do not accept (不予受理), with a reason."""
     return _window_action(request, number, services.reject_application, reason=payload.reason)
 
 
-@router.post("/cases/{number}/supply", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/supply", response={200: CaseActionOut, **ERRORS})
 def supply(request: HttpRequest, number: str, payload: SupplyIn) -> dict[str, Any]:
     """Applicant: answer the correction notice (补正); the clock resumes."""
     return _window_action(request, number, services.supply_correction, materials=_refs(payload.materials),
                           form_data=payload.form, note=payload.note)
 
 
-@router.post("/cases/{number}/withdraw", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/withdraw", response={200: CaseActionOut, **ERRORS})
 def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str, Any]:
     """Applicant: withdraw (撤回) before a decision."""
     return _window_action(request, number, services.withdraw_application, reason=payload.reason)
 
 
-@router.post("/cases/{number}/deliver", response={200: CaseOut, **ERRORS})
+@router.post("/cases/{number}/deliver", response={200: CaseActionOut, **ERRORS})
 def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
     """Window: deliver the result (统一出件); the case closes (办结)."""
     return _window_action(request, number, services.deliver_result, method=payload.method, detail=payload.detail)

@@ -56,8 +56,9 @@ def ensure_query_code(case: Case) -> str:
     guessable; the random code is what keeps the public progress page from being enumerated."""
     if not case.query_code:
         code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
-        Case.objects.filter(pk=case.pk, query_code="").update(query_code=code)
-        case.query_code = Case.objects.values_list("query_code", flat=True).get(pk=case.pk)
+        # set only if still empty: whoever set it first wins, and the loser reads the winner's code
+        won = Case.objects.filter(pk=case.pk, query_code="").update(query_code=code)
+        case.query_code = code if won else Case.objects.values_list("query_code", flat=True).get(pk=case.pk)
     return case.query_code
 
 

@@ -504,3 +504,32 @@ def register_case_panel(panel: CasePanel) -> None:
 
 def case_panels(viewer: AbstractBaseUser, case: Case) -> list[tuple[str, dict[str, Any]]]:
     return [p for p in (panel(viewer, case) for panel in _CASE_PANELS) if p is not None]
+
+
+# What each action answers (issue #14): the case's state after it, not the whole case. The actions a
+# case allows now, by the one rule of each (``Case.can_*``); who may take them is checked when taken.
+NEXT_ACTIONS: tuple[tuple[str, Callable[[Case], bool]], ...] = (
+    ("accept", Case.can_accept),
+    ("correction", Case.can_request_correction),
+    ("reject", Case.can_reject),
+    ("supply", Case.can_supply_correction),
+    ("withdraw", Case.can_withdraw),
+    ("complete", Case.can_complete_step),
+    ("deliver", Case.can_deliver),
+)
+
+
+def next_actions(case: Case) -> list[str]:
+    return [name for name, allowed in NEXT_ACTIONS if allowed(case)]
+
+
+def open_steps_after_action(case: Case) -> list[CaseStep]:
+    """The case's open steps right after an action: as the action left them in memory
+    (``services.common.remember_open_steps``), else read. Only a case in review has open steps."""
+    known = getattr(case, "_open_steps_now", None)
+    if known is not None:
+        return list(known)
+    if case.status != CaseStatus.IN_REVIEW:
+        return []
+    return list(CaseStep.objects.filter(case=case, status=StepStatus.OPEN).select_related("department")
+                .order_by("opened_at", "id"))

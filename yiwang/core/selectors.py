@@ -12,9 +12,15 @@ def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
         return []
     cached = getattr(user, "_yiwang_roles", None)
     if cached is None:
-        cached = list(StaffRole.objects.filter(user=user).select_related("department"))
-        user._yiwang_roles = cached  # type: ignore[attr-defined]
+        cached = list(StaffRole.objects.filter(user=user).select_related("department").order_by("id"))
+        remember_staff_roles(user, cached)
     return cached
+
+
+def remember_staff_roles(user: AbstractBaseUser, roles: list[StaffRole]) -> None:
+    """Attach the user's roles read elsewhere in this request (the bearer token's query) so that
+    ``staff_roles_of`` reads them once per request, not once per permission check."""
+    user._yiwang_roles = roles  # type: ignore[attr-defined]
 
 
 def has_role(user: AbstractBaseUser, role: str, department: Department | None = None) -> bool:

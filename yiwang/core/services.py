@@ -37,6 +37,7 @@ from yiwang.core.models import (
     StaffRole,
     UserPreferences,
 )
+from yiwang.core.selectors import remember_staff_roles
 
 
 def record_audit(
@@ -230,12 +231,38 @@ def _verify_otp(user: AbstractBaseUser, otp: str) -> Any:
 
 
 def user_for_token(token: str) -> AbstractBaseUser | None:
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(token), expires_at__gt=timezone.now(), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    """The live token's user, with their staff roles already attached (``staff_roles_of`` then reads
+    no more): one query, the token joined to its user and, outer-joined, to each of the user's roles
+    and its department (one row per role; one row with empty role columns for a user with none).
+    Every API request pays this query, so the permission checks that follow cost nothing more."""
+    user_model = get_user_model()
+    user_fields = [f.attname for f in user_model._meta.concrete_fields]
+    department_fields = [f.attname for f in Department._meta.concrete_fields]
+    columns = ([f"user__{f}" for f in user_fields] + ["user__staff_roles__id", "user__staff_roles__role"]
+               + [f"user__staff_roles__department__{f}" for f in department_fields])
+    rows = list(
+        ApiToken.objects.filter(digest=_digest(token), expires_at__gt=timezone.now(), revoked_at__isnull=True,
+                                user__is_active=True)
+        .order_by("user__staff_roles__id")
+        .values_list(*columns)
     )
-    return row.user if row else None
+    if not rows:
+        return None
+    db = ApiToken.objects.db
+    n_user = len(user_fields)
+    user = user_model.from_db(db, user_fields, rows[0][:n_user])
+    roles = []
+    for row in rows:
+        role_id, role = row[n_user], row[n_user + 1]
+        if role_id is None:
+            continue
+        department = Department.from_db(db, department_fields, row[n_user + 2:])
+        staff_role = StaffRole(id=role_id, user_id=user.pk, department_id=department.pk, role=role)
+        staff_role._state.adding, staff_role._state.db = False, db
+        staff_role.department = department
+        roles.append(staff_role)
+    remember_staff_roles(user, roles)
+    return user
 
 
 def revoke_api_tokens(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, reason: str,

@@ -19,14 +19,15 @@ from yiwang.cases.services.common import (
     audit_case,
     illegal,
     load_runtime,
-    lock_case,
+    lock_step,
+    remember_open_steps,
     save_engine_state,
     sync_steps,
     update_case,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
-from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
 
 
@@ -42,7 +43,7 @@ def _outcome(case: Case) -> str:
 def complete_step(
     *,
     actor: AbstractBaseUser,
-    case_id: int,
+    case_id: int | None = None,
     step_id: int,
     decision: str,
     comment: str = "",
@@ -64,22 +65,20 @@ def complete_step(
                               confirmed=confirmed)
     except EngineFailure as exc:
         # the step's transaction has rolled back: the case is as it was and the step still open
-        step = CaseStep.objects.select_related("department").filter(pk=step_id, case_id=case_id).first()
+        found = CaseStep.objects.select_related("department").filter(pk=step_id)
+        step = (found.filter(case_id=case_id) if case_id is not None else found).first()
         raise record_engine_failure(
-            case_id=case_id, step=step, failure=exc, actor=actor, now=now,
+            case_id=step.case_id if step is not None else case_id, step=step, failure=exc, actor=actor, now=now,
             action=EngineErrorAction.RETURN if decision == StepDecision.RETURN else EngineErrorAction.COMPLETE,
         ) from exc
 
 
 def _complete_step(
-    *, actor: AbstractBaseUser, case_id: int, step_id: int, decision: str, comment: str, now: dt.datetime,
+    *, actor: AbstractBaseUser, case_id: int | None, step_id: int, decision: str, comment: str, now: dt.datetime,
     confirmed: bool | None = None,
 ) -> Case:
     with transaction.atomic():
-        case = lock_case(case_id)
-        step = CaseStep.objects.select_related("department").filter(pk=step_id, case=case).first()
-        if step is None:
-            raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("该办件没有这个审批环节。"))
+        case, step, open_steps, engine_state = lock_step(step_id, case_id)
         if step.status != StepStatus.OPEN:
             raise Conflict(
                 CaseErrorCode.STEP_ALREADY_COMPLETED,
@@ -91,7 +90,7 @@ def _complete_step(
         if not may_complete(actor, step):
             raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("该环节不属于您的部门或岗位。"))
 
-        runtime = load_runtime(case)
+        runtime = load_runtime(case, engine_state)
         if decision == StepDecision.RETURN:
             previous = runtime.previous_user_task(step.task_id)
             if previous is None:
@@ -107,7 +106,9 @@ def _complete_step(
         step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
         step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
         save_engine_state(case, runtime)
-        opened = sync_steps(case, runtime, now)
+        opened = sync_steps(case, runtime, now, open_steps=open_steps,
+                            known_departments=[case.item.department, case.department,
+                                               *(s.department for s in open_steps)])
         audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                    decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
                    **({"confirmed": confirmed} if confirmed is not None else {}))
@@ -120,4 +121,5 @@ def _complete_step(
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
             credit_rules.record_decision(case, now=now, actor=actor, note=comment)
             issue_case_outputs(case=case, event="case_decided", now=now)
+            remember_open_steps(case, [])
     return case

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -36,7 +38,7 @@ def lock_case(case_id: int) -> Case:
     once per process and version (see ``CaseRuntime``)."""
     case = (
         Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("item", "item__department", "process_version", "applicant")
+        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
         .filter(pk=case_id)
         .first()
@@ -90,33 +92,83 @@ def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False
         CaseEngineState.objects.filter(case=case).update(state=runtime.state())
 
 
-def load_runtime(case: Case) -> CaseRuntime:
-    state = CaseEngineState.objects.values_list("state", flat=True).get(case=case)
+def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime:
+    """The case's engine; ``state``: the engine state its caller already read under the case lock
+    (``lock_step``), else it is read here."""
+    if state is None:
+        state = CaseEngineState.objects.values_list("state", flat=True).get(case=case)
     return CaseRuntime.load(case.process_version, state)
 
 
-def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, **fields: Any) -> list[CaseStep]:
+def lock_step(step_id: int, case_id: int | None = None) -> tuple[Case, CaseStep, list[CaseStep], dict[str, Any]]:
+    """Lock the case of an approval step (``lock_case``'s lock, found through the step), then read,
+    in one statement after the lock is held (so nothing in it is older than the lock), the step, the
+    case's other open steps and the engine state. Returns ``(case, step, open steps, state)``; the
+    open steps include ``step`` when it is open.
+
+    Two queries where the action used to take five (the step before the lock, the case, the step
+    again, the engine state, the open steps again after the update)."""
+    locked = (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
+        .defer("process_version__spec_json", "process_version__bpmn_xml")
+        .filter(steps__pk=step_id)
+    )
+    if case_id is not None:
+        locked = locked.filter(pk=case_id)
+    case = locked.first()
+    if case is None:
+        raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("审批环节 %(id)s 不存在。") % {"id": step_id})
+    engine_state = CaseEngineState.objects.filter(case_id=OuterRef("case_id")).values("state")[:1]
+    rows = list(
+        CaseStep.objects.select_related("department")
+        .filter(Q(pk=step_id) | Q(status=StepStatus.OPEN), case=case)
+        .annotate(engine_state=Subquery(engine_state, output_field=JSONField()))
+        .order_by("opened_at", "id")
+    )
+    step = next(s for s in rows if s.pk == step_id)
+    for s in rows:
+        s.case = case
+    return case, step, [s for s in rows if s.status == StepStatus.OPEN], step.engine_state
+
+
+def remember_open_steps(case: Case, steps: list[CaseStep]) -> None:
+    """The case's open steps as the action that just changed them knows them, for its answer
+    (``selectors.open_steps_after_action``) without reading them again."""
+    case._open_steps_now = list(steps)  # type: ignore[attr-defined]
+
+
+def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps: list[CaseStep] | None = None,
+               known_departments: Iterable[Department | None] = (), **fields: Any) -> list[CaseStep]:
     """Mirror the engine's ready user tasks into ``CaseStep`` rows and the case's indexed columns.
 
     Returns the newly opened steps. Steps no longer ready in the engine (e.g. after a return)
     are cancelled. ``fields`` are other case columns to write in the same ``UPDATE``.
+    ``open_steps``: the case's open step rows as its caller holds them under the case lock (with any
+    step it just closed no longer open), else they are read here. ``known_departments``: departments
+    already in memory (the item's, the steps'); only lanes naming another department are read.
     """
     ready = runtime.ready_steps()
     ready_ids = {s.task_id for s in ready}
-    open_steps = {s.task_id: s for s in CaseStep.objects.filter(case=case, status=StepStatus.OPEN)}
-    stale = [tid for tid in open_steps if tid not in ready_ids]
+    if open_steps is None:
+        open_steps = list(CaseStep.objects.filter(case=case, status=StepStatus.OPEN).select_related("department"))
+    open_by_task = {s.task_id: s for s in open_steps if s.status == StepStatus.OPEN}
+    stale = [tid for tid in open_by_task if tid not in ready_ids]
     if stale:
         CaseStep.objects.filter(case=case, task_id__in=stale, status=StepStatus.OPEN).update(
             status=StepStatus.CANCELLED, completed_at=now
         )
-    departments = {d.code: d for d in Department.objects.filter(code__in={s.department_code for s in ready})}
+    departments = {d.code: d for d in known_departments if d is not None}
+    missing = {s.department_code for s in ready} - set(departments)
+    if missing:
+        departments.update({d.code: d for d in Department.objects.filter(code__in=missing)})
     for s in ready:
         if s.department_code not in departments:  # a version published before lanes were checked, or a deleted department
             raise EngineFailure(f"step {s.name} ({s.task_name}) is in lane {s.department_code!r}, which names no department",
                                 element=f"{s.name}（{s.task_name}）", error_type="UnknownDepartment")
     new_steps = []
     for s in ready:
-        if s.task_id in open_steps:
+        if s.task_id in open_by_task:
             continue
         department = departments[s.department_code]
         due = case.due_at
@@ -134,4 +186,5 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, **fields: Any
         case,
         **{"current_step": "、".join(s.name for s in ready)[:200], "current_department": holder, **fields},
     )
+    remember_open_steps(case, [s for tid, s in open_by_task.items() if tid in ready_ids] + new_steps)
     return new_steps

@@ -77,7 +77,9 @@ def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, no
             {"form": case.form_data, "item": case.item.code, "applicant_kind": case.applicant.kind},
         )
         save_engine_state(case, runtime, created=True)
-        opened = sync_steps(case, runtime, now, status=CaseStatus.IN_REVIEW, accepted_at=now)
+        # a case waiting to be accepted has no open step (steps exist only once a case is accepted)
+        opened = sync_steps(case, runtime, now, open_steps=[], known_departments=[case.item.department],
+                            status=CaseStatus.IN_REVIEW, accepted_at=now)
         audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened],
                    prereview={"state": prereview.state, "findings": prereview.findings, "pending": prereview.pending,

@@ -46,8 +46,46 @@ def test_citizen_applies_and_retry_with_same_key_creates_one_case(world):
     assert first.json()["number"] == again.json()["number"]
     assert Case.objects.count() == 1
     body = first.json()
-    assert body["status"] == "submitted" and body["applicant"]["id_number"] == world.applicant.id_number
-    assert body["timeline"][0]["event"] == "case_submitted"
+    assert body["status"] == "submitted" and body["links"]["case"] == f"/api/v1/cases/{body['number']}"
+    case = client.get(body["links"]["case"], **auth).json()  # the full case is at GET, not in the answer
+    assert case["applicant"]["id_number"] == world.applicant.id_number
+    assert case["timeline"][0]["event"] == "case_submitted"
+
+
+def test_actions_answer_the_cases_state_after_them_and_the_full_case_stays_at_get(world):
+    """Issue #14: an action answers status, open steps (each with its link), next actions and the
+    link to the case, nothing more; following the answers alone takes a case to its end."""
+    client = Client()
+    citizen, clerk = bearer(client, "citizen"), bearer(client, "clerk")
+    signers = {"审查": bearer(client, "scjg_reviewer"), "决定": bearer(client, "scjg_decider")}
+    submitted = client.post("/api/v1/applications", apply_payload(client, citizen, world.item),
+                            content_type="application/json", **citizen).json()
+    assert set(submitted) == {"number", "status", "status_label", "outcome", "due_at", "current_step",
+                              "current_department", "open_steps", "next_actions", "links"}
+    assert submitted["open_steps"] == [] and submitted["next_actions"] == ["accept", "correction", "reject", "withdraw"]
+    number = submitted["number"]
+
+    answer = client.post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json", **clerk).json()
+    assert (answer["status"], answer["current_step"], answer["next_actions"]) == ("in_review", "审查", ["withdraw", "complete"])
+    names = []
+    while answer["open_steps"]:
+        (step,) = answer["open_steps"]
+        names.append(step["name"])
+        assert step["complete"] == f"/api/v1/tasks/{step['id']}/complete" and step["department"]
+        response = client.post(step["complete"], {"decision": "approve"}, content_type="application/json",
+                               **signers[step["name"]])
+        assert response.status_code == 200, response.content
+        answer = response.json()
+    assert names == ["审查", "决定"]
+    assert (answer["status"], answer["outcome"], answer["next_actions"]) == ("awaiting_delivery", "approved", ["deliver"])
+    assert answer["current_step"] == "统一出件"
+
+    delivered = client.post(f"/api/v1/cases/{number}/deliver", {"method": "window"}, content_type="application/json",
+                            **clerk).json()
+    assert (delivered["status"], delivered["open_steps"], delivered["next_actions"]) == ("closed", [], [])
+    assert "steps" not in delivered and "timeline" not in delivered
+    full = client.get(delivered["links"]["case"], **clerk).json()
+    assert [s["name"] for s in full["steps"]] == ["审查", "决定"] and full["timeline"][-1]["event"] == "case_delivered"
 
 
 def test_whole_path_over_http(world):

@@ -204,7 +204,8 @@ def test_correction_over_the_api(world):
     asked = post_json(client, f"/api/v1/cases/{case.number}/correction",
                       {"material_ids": [licence.pk, premises.pk], "note": "两项材料需重新提交"}, clerk)
     assert asked.status_code == 200, asked.content
-    body = asked.json()
+    assert (asked.json()["status"], asked.json()["next_actions"]) == ("correction", ["supply", "withdraw"])
+    body = client.get(asked.json()["links"]["case"], **clerk).json()  # the full case (contract 1.1)
     assert body["status"] == "correction" and body["sla"] == "paused"
     assert body["corrections"] == [{"requested_at": body["corrections"][0]["requested_at"], "note": "两项材料需重新提交",
                                     "materials": ["身份证明", "经营场所证明"], "answered_at": None}]
@@ -224,7 +225,8 @@ def test_correction_over_the_api(world):
     # the complete answer returns the case to the window, and a reused upload is refused afterwards
     done = post_json(client, f"/api/v1/cases/{case.number}/supply", answer, citizen)
     assert done.status_code == 200, done.content
-    assert done.json()["status"] == "submitted" and done.json()["corrections"][0]["answered_at"] is not None
+    assert done.json()["status"] == "submitted"
+    assert client.get(done.json()["links"]["case"], **citizen).json()["corrections"][0]["answered_at"] is not None
     post_json(client, f"/api/v1/cases/{case.number}/correction", {"material_ids": [licence.pk], "note": "仍不清晰"}, clerk)
     reused = post_json(client, f"/api/v1/cases/{case.number}/supply",
                        {"materials": [{"material_id": licence.pk, "upload_id": first}]}, citizen)

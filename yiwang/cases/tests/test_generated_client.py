@@ -121,13 +121,13 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
     case = op["create_application"].sync(client=citizen, idempotency_key="gen-1", body=models.ApplicationIn(
         item_code=item.code, form=models.ApplicationInForm.from_dict({"shop_name": "青禾小馆", "area": "36"}),
         materials=[models.MaterialIn(material_id=m.id, upload_id=upload(f"{m.id}.pdf")) for m in required]))
-    assert isinstance(case, models.CaseOut), case
-    assert case.status == "submitted"
+    assert isinstance(case, models.CaseActionOut), case  # the actions answer compact (contract 1.1)
+    assert case.status == "submitted" and case.links.case == f"/api/v1/cases/{case.number}"
 
     # the clerk sends a correction notice (CorrectionNoticeIn): one material is unreadable
     asked = op["ask_correction"].sync(client=clerk, number=case.number, body=models.CorrectionNoticeIn(
         material_ids=[required[1].id], note="经营场所证明不清晰，请重新上传"))
-    assert isinstance(asked, models.CaseOut), asked
+    assert isinstance(asked, models.CaseActionOut), asked
     assert asked.status == "correction"
 
     # the citizen reads the case with its notice (CorrectionNoticeOut) and answers it
@@ -138,12 +138,15 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
     assert (notice.note, notice.materials, notice.answered_at) == ("经营场所证明不清晰，请重新上传", [required[1].name], None)
     supplied = op["supply"].sync(client=citizen, number=case.number, body=models.SupplyIn(
         materials=[models.MaterialIn(material_id=required[1].id, upload_id=upload("lease.pdf"))], note="已补交"))
-    assert isinstance(supplied, models.CaseOut), supplied
-    assert supplied.status == "submitted" and supplied.corrections[0].answered_at is not None
+    assert isinstance(supplied, models.CaseActionOut), supplied
+    assert supplied.status == "submitted"
+    assert op["get_case"].sync(client=citizen, number=case.number).corrections[0].answered_at is not None
 
     # the clerk accepts; each approver completes their step from their inbox
     accepted = op["accept"].sync(client=clerk, number=case.number, body=models.AcceptIn(note="材料齐全"))
-    assert isinstance(accepted, models.CaseOut) and accepted.status == "in_review", accepted
+    assert isinstance(accepted, models.CaseActionOut) and accepted.status == "in_review", accepted
+    assert [s.name for s in accepted.open_steps] == ["审查"] and all(
+        isinstance(s, models.CaseActionStepOut) for s in accepted.open_steps)
     for username in ("scjg_reviewer", "scjg_decider"):
         approver = signed_in(username)
         inbox = op["list_my_tasks"].sync(client=approver)
@@ -152,11 +155,11 @@ def test_a_generated_client_takes_an_application_from_submission_to_delivery(wor
         assert isinstance(task, models.TaskOut) and task.case_number == case.number
         done = op["complete_task"].sync(client=approver, step_id=task.id,
                                         body=models.DecisionIn(decision="approve", comment="同意"))
-        assert isinstance(done, models.CaseOut), done
-        assert all(isinstance(s, models.CaseStepOut) for s in done.steps)
+        assert isinstance(done, models.CaseActionOut), done
+        assert all(isinstance(s, models.CaseActionStepOut) for s in done.open_steps)
 
     # the result is delivered and the case closes
     delivered = op["deliver"].sync(client=clerk, number=case.number, body=models.DeliveryIn(method="window"))
-    assert isinstance(delivered, models.CaseOut), delivered
+    assert isinstance(delivered, models.CaseActionOut), delivered
     assert delivered.status == "closed" and delivered.outcome == "approved"
     assert Case.objects.get(number=case.number).status == "closed"

@@ -119,3 +119,29 @@ def test_the_account_page_changes_the_password_and_kills_tokens():
     assert response.status_code == 302
     assert not works(api, auth)
     assert browser.get("/account/").status_code == 200  # still signed in on this browser
+
+
+def test_the_bearer_token_brings_its_users_roles_in_its_one_query(django_assert_num_queries):
+    """Every API request authenticates: the token's one query also reads the user's roles, so that
+    the permission checks after it read nothing (issue #14)."""
+    from django.utils import timezone
+
+    from yiwang.core.models import Role, StaffRole
+    from yiwang.core.selectors import staff_roles_of
+    from yiwang.core.services import user_for_token
+
+    staff = factories.user("two_roles", D1="reviewer", D2="head")
+    factories.user("no_roles")
+    tokens = {name: bearer(Client(), name)["HTTP_AUTHORIZATION"].removeprefix("Bearer ") for name in ("two_roles", "no_roles")}
+
+    with django_assert_num_queries(1):
+        user = user_for_token(tokens["two_roles"])
+        roles = staff_roles_of(user)
+    assert user.pk == staff.pk and user.username == "two_roles" and user.check_password("pw-two_roles")
+    assert sorted((r.department.code, r.role) for r in roles) == [("D1", Role.REVIEWER), ("D2", Role.HEAD)]
+    assert [(r.pk, r.department_id) for r in roles] == list(
+        StaffRole.objects.filter(user=staff).order_by("id").values_list("pk", "department_id"))
+    with django_assert_num_queries(1):
+        assert staff_roles_of(user_for_token(tokens["no_roles"])) == []
+    ApiToken.objects.filter(user=staff).update(revoked_at=timezone.now())
+    assert user_for_token(tokens["two_roles"]) is None
