@@ -149,18 +149,26 @@ class Probe:
         before = [t for t in times if t <= t0]
         return before[-1] if before else None
 
+    @staticmethod
+    def recovered_at(times: list[float], t_fault: float) -> float | None:
+        """The end of the longest gap that overlaps the fault: commits already on their way when the
+        fault struck may still be acknowledged just after it, so "the first acknowledgement after
+        the fault" would understate the outage."""
+        points = [t for t in times if t >= t_fault - 5]
+        gaps = [(b - a, b) for a, b in zip(points, points[1:], strict=False) if b > t_fault]
+        return max(gaps)[1] if gaps else None
+
     def outage(self, t_fault: float) -> dict[str, float | None]:
-        """What a client saw around a fault at ``t_fault`` (monotonic)."""
+        """What a client saw around a fault at ``t_fault`` (monotonic): how long after the fault
+        writes (reads) were acknowledged again, and the longest silence between two."""
         writes = self.ack_times()
-        first = self.first_after(writes, t_fault)
-        last = self.last_before(writes, t_fault)
+        back = self.recovered_at(writes, t_fault)
         reads = sorted(self.reads_ok)
-        first_read = self.first_after(reads, t_fault)
+        back_read = self.recovered_at(reads, t_fault)
         return {
-            "write_unavailable_s": round(first - t_fault, 2) if first else None,
-            "write_gap_s": round(first - last, 2) if first and last else None,
+            "write_unavailable_s": round(back - t_fault, 2) if back else None,
             "longest_write_gap_s": round(self.longest_gap(writes), 2),
-            "read_unavailable_s": round(first_read - t_fault, 2) if first_read else None,
+            "read_unavailable_s": round(back_read - t_fault, 2) if back_read else None,
             "longest_read_gap_s": round(self.longest_gap(reads), 2) if reads else None,
         }
 
