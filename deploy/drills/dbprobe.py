@@ -138,38 +138,40 @@ class Probe:
         with self._lock:
             return sorted(a.t for a in self.acks)
 
-    def longest_gap(self, times: list[float], since: float | None = None) -> float:
-        points = [t for t in times if since is None or t >= since - 30]
+    @staticmethod
+    def longest_gap(times: list[float], start: float | None = None, end: float | None = None) -> float:
+        points = [t for t in times if (start is None or t >= start) and (end is None or t <= end)]
         return max((b - a for a, b in zip(points, points[1:], strict=False)), default=0.0)
 
-    def first_after(self, times: list[float], t0: float) -> float | None:
+    @staticmethod
+    def first_after(times: list[float], t0: float) -> float | None:
         return next((t for t in times if t > t0), None)
 
-    def last_before(self, times: list[float], t0: float) -> float | None:
-        before = [t for t in times if t <= t0]
-        return before[-1] if before else None
-
     @staticmethod
-    def recovered_at(times: list[float], t_fault: float) -> float | None:
-        """The end of the longest gap that overlaps the fault: commits already on their way when the
-        fault struck may still be acknowledged just after it, so "the first acknowledgement after
-        the fault" would understate the outage."""
-        points = [t for t in times if t >= t_fault - 5]
-        gaps = [(b - a, b) for a, b in zip(points, points[1:], strict=False) if b > t_fault]
-        return max(gaps)[1] if gaps else None
+    def recovered_at(times: list[float], t_fault: float, window: float = 5.0) -> float | None:
+        """When acknowledgements resumed after a fault at ``t_fault``: the end of the longest gap that
+        began within ``window`` seconds of it (commits already in flight when the fault struck may
+        be acknowledged just after it). A longest gap under a second is no outage: ``t_fault``."""
+        gaps = [(b - a, b) for a, b in zip(times, times[1:], strict=False) if b > t_fault and a <= t_fault + window]
+        if not gaps:
+            return None
+        length, end = max(gaps)
+        return end if length >= 1.0 else t_fault
 
-    def outage(self, t_fault: float) -> dict[str, float | None]:
-        """What a client saw around a fault at ``t_fault`` (monotonic): how long after the fault
-        writes (reads) were acknowledged again, and the longest silence between two."""
+    def outage(self, t_fault: float, until: float | None = None) -> dict[str, float | None]:
+        """What a client saw around a fault at ``t_fault`` (monotonic), up to ``until``: how long
+        after the fault writes (reads) were acknowledged again (0: no gap of a second or more), and
+        the longest silence between two acknowledgements in that window."""
         writes = self.ack_times()
+        with self._lock:
+            reads = sorted(self.reads_ok)
         back = self.recovered_at(writes, t_fault)
-        reads = sorted(self.reads_ok)
         back_read = self.recovered_at(reads, t_fault)
         return {
             "write_unavailable_s": round(back - t_fault, 2) if back else None,
-            "longest_write_gap_s": round(self.longest_gap(writes), 2),
+            "longest_write_gap_s": round(self.longest_gap(writes, t_fault - 1, until), 2),
             "read_unavailable_s": round(back_read - t_fault, 2) if back_read else None,
-            "longest_read_gap_s": round(self.longest_gap(reads), 2) if reads else None,
+            "longest_read_gap_s": round(self.longest_gap(reads, t_fault - 1, until), 2) if reads else None,
         }
 
     def keys_missing(self, url: str, until_wall: float | None = None) -> list[Ack]:
