@@ -117,3 +117,42 @@ def world(db: Any) -> World:
             ],
         ),
     )
+
+
+@pytest.fixture
+def replica_database(transactional_db: None) -> Any:
+    """A ``replica`` alias for this test: a second connection to the test database that sees only
+    committed rows (as a streaming replica does) and refuses every write (SQLite ``query_only``,
+    PostgreSQL ``default_transaction_read_only``), so a write routed to it fails the test. Tests that
+    use it commit their data (``transaction=True``)."""
+    from django.conf import settings as django_settings
+    from django.db import connections
+
+    default = connections["default"].settings_dict
+    replica = {**default, "OPTIONS": dict(default.get("OPTIONS", {})), "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        replica["OPTIONS"]["init_command"] = replica["OPTIONS"].get("init_command", "") + " PRAGMA query_only=ON;"
+    else:
+        replica["OPTIONS"]["options"] = "-c default_transaction_read_only=on"
+    databases = connections.settings
+    databases["replica"] = replica
+    if django_settings.DATABASES is not databases:
+        django_settings.DATABASES["replica"] = replica
+    connection = connections["replica"]
+
+    def ensure_connection() -> None:
+        # The test case was set up before this alias existed, so Django's guard against databases a
+        # test did not declare would refuse it: connect as the unguarded method does.
+        if connection.connection is None:
+            with connection.wrap_database_errors:
+                connection.connect()
+
+    connection.ensure_connection = ensure_connection
+    try:
+        yield connection
+    finally:
+        connection.close()
+        databases.pop("replica", None)
+        django_settings.DATABASES.pop("replica", None)
+        if hasattr(connections._connections, "replica"):
+            delattr(connections._connections, "replica")

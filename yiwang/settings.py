@@ -174,6 +174,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")} if env("TEST_DATABASE_NAME") else {}
+# A streaming replica for the read-only pages that tolerate data a moment old (the command board,
+# KPI dashboards, the public catalogue: yiwang/core/replica.py names them and why). Unset: one
+# database for everything. Tests run the replica alias as a mirror of the test database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "") or ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL "
+                                   "(a streaming replica of it).")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["yiwang.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AUTH_PASSWORD_VALIDATORS: see the Authentication block at the end.
@@ -451,7 +462,8 @@ YIWANG_READYZ_TIMEOUT_MS = int(env("READYZ_TIMEOUT_MS", "1000") or 1000)
 # A PostgreSQL that does not answer the connection is given up after this many seconds (the probe,
 # and every request, fail fast instead of hanging on a dead primary during a failover).
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "5") or 5))
+    for _alias in DATABASES:
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "5") or 5))
 
 # Logs: text (the default, for `make run`) or one JSON object a line (LOG_FORMAT=json, for
 # production log shipping); both carry the request id, which tasks enqueued in a request inherit.

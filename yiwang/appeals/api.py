@@ -19,6 +19,7 @@ from yiwang.appeals.models import Appeal
 from yiwang.core.errors import Forbidden
 from yiwang.core.ids import mask_name
 from yiwang.core.pagination import CountNextPagination, offset_field
+from yiwang.core.replica import read_from_replica
 from yiwang.core.schemas import ERRORS
 from yiwang.core.selectors import is_staff_member
 
@@ -219,6 +220,7 @@ class BoardOut(Schema):
 
 
 @router.get("/appeals/board", response={200: BoardOut, **ERRORS})
+@read_from_replica
 def get_board(request: HttpRequest) -> dict[str, Any]:
     """The command board (应急指挥) for duty officers: open appeals by category, town and status
     with their SLA lights, the category × town heat, the oldest overdue, open events and urgent

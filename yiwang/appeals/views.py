@@ -27,6 +27,7 @@ from yiwang.appeals.models import (
 )
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
+from yiwang.core.replica import read_from_replica
 from yiwang.core.selectors import is_staff_member
 from yiwang.intelligence.selectors import known_categories
 
@@ -139,6 +140,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
                                                       "on_duty": permissions.on_duty(request.user)})
 
 
+@read_from_replica
 def board(request: HttpRequest) -> HttpResponse:
     """The duty officer's command board (应急指挥): drawn from the same JSON as
     ``GET /api/v1/appeals/board``, embedded for the first paint and then polled by board.js."""

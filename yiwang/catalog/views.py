@@ -9,8 +9,10 @@ from django.shortcuts import render
 from yiwang.catalog import selectors
 from yiwang.core.downloads import text_download
 from yiwang.core.models import Department
+from yiwang.core.replica import read_from_replica
 
 
+@read_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     department = request.GET.get("department", "").strip()[:32]
@@ -48,6 +50,7 @@ def process_diagram(request: HttpRequest, code: str) -> HttpResponse:
     return text_download(version.bpmn_xml, filename=f"{item.code}-v{version.version}.bpmn")
 
 
+@read_from_replica
 def packages(request: HttpRequest) -> HttpResponse:
     """The 一件事 life-event packages."""
     from yiwang.catalog.packages import active_packages, applicant_kinds
@@ -56,6 +59,7 @@ def packages(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/packages.html", {"rows": rows, "kinds": {p.pk: applicant_kinds(m) for p, m in rows}})
 
 
+@read_from_replica
 def package(request: HttpRequest, code: str) -> HttpResponse:
     """A package's guide: what it does in one go, its member items, one form and one set of materials."""
     from yiwang.catalog import packages as catalog_packages

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from yiwang.core.replica import read_from_replica
 from yiwang.core.schemas import ERRORS
 from yiwang.insights import scope, selectors
 
@@ -51,6 +52,7 @@ def _scope(request: HttpRequest, q: InsightsKpiQuery) -> scope.Scope:
 
 
 @router.get("/kpi/summary", response={200: list[InsightsKpiOut], **ERRORS})
+@read_from_replica
 def kpi_summary(request: HttpRequest, q: Query[InsightsKpiQuery]) -> list[dict[str, Any]]:
     """Every KPI of the pilot over the period, beside its target and baseline, from the rollups."""
     s = _scope(request, q)
@@ -79,6 +81,7 @@ class InsightsDrillQuery(InsightsKpiQuery):
 
 
 @router.get("/kpi/{code}/cases", response={200: InsightsDrillOut, **ERRORS})
+@read_from_replica
 def kpi_cases(request: HttpRequest, code: str, q: Query[InsightsDrillQuery]) -> dict[str, Any]:
     """The cases (or appeals) behind one KPI over the period, newest first, a page at a time."""
     s = _scope(request, q)
@@ -96,6 +99,7 @@ class InsightsSeriesOut(Schema):
 
 
 @router.get("/kpi/{code}/series", response={200: InsightsSeriesOut, **ERRORS})
+@read_from_replica
 def kpi_series(request: HttpRequest, code: str, q: Query[InsightsKpiQuery]) -> dict[str, Any]:
     """One KPI over the period by day, week or month (by the period's length), for a chart."""
     s = _scope(request, q)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.replica import read_from_replica
 from yiwang.insights import exports, scope, selectors
 from yiwang.insights.errors import InsightsErrorCode as Code
 from yiwang.insights.kpis import DEFINITIONS
@@ -61,6 +62,7 @@ def _query(s: scope.Scope) -> str:
 
 
 @login_required
+@read_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
         s = _scope(request)
@@ -82,6 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@read_from_replica
 def drill(request: HttpRequest, code: str) -> HttpResponse:
     try:
         s = _scope(request)

@@ -189,3 +189,24 @@ def test_the_page_is_for_duty_officers_and_escapes_what_citizens_wrote(county, n
     assert client_for(county.citizen).get("/work/appeals/board/").status_code == 403
     anonymous = Client().get("/work/appeals/board/")
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_replica_the_board_is_read_from_it_and_says_the_same(county, county_board, replica_database):
+    """The board may be a moment stale: with DATABASE_REPLICA_URL its reads go to the replica (a
+    read-only connection here, so any write sent there would fail), the duty officer's own session and
+    roles come from the primary, and it shows what the primary holds."""
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county.supervisor)
+    with CaptureQueriesContext(replica_database) as on_replica:
+        board = client.get(API)
+        page = client.get("/work/appeals/board/")
+    assert board.status_code == 200 and page.status_code == 200
+    on_replica_sql = " ".join(q["sql"] for q in on_replica.captured_queries)
+    assert "appeals_appeal" in on_replica_sql
+    assert "django_session" not in on_replica_sql and "auth_user" not in on_replica_sql
+    data = board.json()
+    assert (data["totals"]["open"], data["totals"]["overdue"], data["totals"]["closed_24h"]) == (3, 1, 1)
+    late, _soon, _fine, _done = county_board
+    assert late.number in page.content.decode()
