@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := yiwang.settings
 
-.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean alerts-check
+.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean alerts-check cluster-up cluster-down cluster-status
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,3 +102,15 @@ bench: venv bench-deps
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
+
+# The production topology of issue #15 on loopback (docs/deployment.md, "Edge and application
+# servers"): the database tier (deploy/cluster/db.sh) if present, else the machine's PostgreSQL
+# (database yiwang_cluster); two application servers, two task workers, nginx on 127.0.0.1:8080.
+cluster-up: venv messages assets
+	deploy/cluster/cluster.sh up
+
+cluster-down:
+	deploy/cluster/cluster.sh down
+
+cluster-status:
+	deploy/cluster/cluster.sh status
