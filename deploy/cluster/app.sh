@@ -112,7 +112,8 @@ start_app() {  # $1 = index (1, 2)
     gunicorn)
         PROMETHEUS_MULTIPROC_DIR="$metrics" GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS="$APP_WORKERS" \
         GUNICORN_THREADS="$APP_THREADS" setsid "$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn/gunicorn.conf.py \
-            --pid "$pidf" --daemon --error-logfile "$LOGS/app$i.log" --capture-output yiwang.wsgi
+            --pid "$pidf" --daemon --error-logfile "$LOGS/app$i.log" --capture-output \
+            --control-socket "$RUN/app$i.ctl" yiwang.wsgi
         ;;
     granian)
         rm -rf "$metrics" && mkdir -p "$metrics"
@@ -130,6 +131,13 @@ start_app() {  # $1 = index (1, 2)
         sleep 1
     done
     log "app$i did not answer /healthz within 60 s; see $LOGS/app$i.log"; return 1
+}
+
+warm_app() {  # the first request of each worker process loads templates, translations, models
+    local port="${APP_PORTS[$(($1 - 1))]}" path
+    for path in / /items/ /api/v1/items?limit=5 /progress/; do
+        for _ in $(seq 1 $((APP_WORKERS * 2))); do curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$port$path" || true; done
+    done
 }
 
 start_workers() {
@@ -209,6 +217,8 @@ up() {
     prepare
     start_workers
     for i in $(seq 1 "${#APP_PORTS[@]}"); do start_app "$i"; done
+    for i in $(seq 1 "${#APP_PORTS[@]}"); do warm_app "$i" & done
+    wait
     start_nginx
     curl -fsS -o /dev/null "http://127.0.0.1:$EDGE_PORT/healthz" && log "up: http://127.0.0.1:$EDGE_PORT/"
 }
@@ -239,7 +249,7 @@ case "${1:-}" in
     up) up ;;
     down) down ;;
     status) status ;;
-    restart-app) app_env; stop_pidfile "$RUN/app$2.pid" "app$2"; start_app "$2" ;;
+    restart-app) app_env; stop_pidfile "$RUN/app$2.pid" "app$2"; start_app "$2"; warm_app "$2" ;;
     env) app_env; env | grep -E '^(DJANGO_SETTINGS_MODULE|DEMO_MODE|DEBUG|YIWANG_VAR_DIR|MEDIA_ROOT|DATABASE_URL|DATABASE_REPLICA_URL|LOG_FORMAT|MAX_IN_FLIGHT|CONN_MAX_AGE)=' | sed 's/^/export /' ;;
     *) echo "usage: $0 up|down|status|restart-app N|env" >&2; exit 2 ;;
 esac
