@@ -44,6 +44,7 @@ def send_big(host: str, port: int, chunked: bool, limit: int = GIB) -> dict:
     sent, answer, closed = 0, b"", False
     block = b"x" * CHUNK
     frame = f"{CHUNK:x}\r\n".encode() + block + b"\r\n" if chunked else block
+    pending = memoryview(b"")
     s.setblocking(False)
     while sent < limit:
         readable, writable, _ = select.select([s], [s], [], 10)
@@ -59,14 +60,17 @@ def send_big(host: str, port: int, chunked: bool, limit: int = GIB) -> dict:
             answer += data
             break
         if writable:
+            if not pending:
+                pending = memoryview(frame)
             try:
-                n = s.send(frame)
+                n = s.send(pending)
             except (BrokenPipeError, ConnectionResetError):
                 closed = True
                 break
             except BlockingIOError:
                 continue
-            sent += n if not chunked else max(0, n - 8)
+            pending = pending[n:]
+            sent += n  # body bytes (with chunked framing, a few bytes a chunk more)
         if not readable and not writable:
             break  # neither: the edge stopped reading and said nothing for 10 s
     elapsed = time.perf_counter() - started
