@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := yiwang.settings
 
-.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean alerts-check
+.PHONY: audit run test venv assets migrate demo messages browser-deps system-deps bench-deps lint bench clean alerts-check nginx-check cluster-up cluster-down cluster-status
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,3 +102,27 @@ bench: venv bench-deps
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
+
+# The production topology of issue #15 on loopback (docs/deployment.md, "Edge and application
+# servers"): the database tier (deploy/cluster/db.sh) if present, else the machine's PostgreSQL
+# (database yiwang_cluster); two application servers, two task workers, nginx on 127.0.0.1:8080.
+cluster-up: venv messages assets
+	deploy/cluster/cluster.sh up
+
+cluster-down:
+	deploy/cluster/cluster.sh down
+
+cluster-status:
+	deploy/cluster/cluster.sh status
+
+# The nginx site (deploy/nginx/yiwang.conf.in) rendered both ways (loopback plain HTTP; TLS with a
+# throwaway self-signed certificate) and checked by `nginx -t`; Debian's nginx installed where missing.
+nginx-check:
+	@command -v nginx >/dev/null || (apt-get install -y -qq nginx >/dev/null && (systemctl stop nginx; systemctl disable nginx) >/dev/null 2>&1 || true)
+	@d=$$(mktemp -d) && trap 'rm -rf $$d' EXIT && mkdir -p $$d/tmp && \
+	  openssl req -x509 -newkey rsa:2048 -nodes -keyout $$d/k.pem -out $$d/c.pem -days 1 -subj /CN=zwfw.example.gov.cn 2>/dev/null && \
+	  printf 'pid %s/nginx.pid;\nerror_log %s/e.log;\nevents {}\nhttp { include /etc/nginx/mime.types; client_body_temp_path %s/tmp; include %s/site.conf; }\n' $$d $$d $$d $$d >$$d/nginx.conf && \
+	  python3 deploy/nginx/render_site.py --upstream 127.0.0.1:8101 --upstream 127.0.0.1:8102 --static-root $$d --access-log $$d/a.log >$$d/site.conf && \
+	  nginx -t -q -c $$d/nginx.conf && \
+	  python3 deploy/nginx/render_site.py --upstream 127.0.0.1:8001 --server-name zwfw.example.gov.cn --tls-cert $$d/c.pem --tls-key $$d/k.pem --static-root $$d --access-log $$d/a.log >$$d/site.conf && \
+	  nginx -t -q -c $$d/nginx.conf && echo "nginx site: both renderings pass nginx -t"

@@ -30,6 +30,18 @@ max_requests_jitter = max_requests // 10
 accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# LOG_FORMAT=json: gunicorn's own lines (start, worker boot/exit, timeouts) as the same JSON objects
+# as the application's (yiwang.core.ops.requestid.JsonFormatter), so one parser reads every log.
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "yiwang.core.ops.requestid.JsonFormatter"}},
+        "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json",
+                                       "stream": "ext://sys.stderr"}},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
+        "root": {"level": "INFO", "handlers": []},
+    }
 
 
 def on_starting(server: object) -> None:
