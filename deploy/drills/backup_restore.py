@@ -448,9 +448,11 @@ def check_ledger(env: dict[str, str]) -> dict[str, Any]:
     for label in ("verify_ledger", "after_publish"):
         if label == "after_publish":
             found["published"] = manage(env, "publish_tree_head", "--pull", capture=True).splitlines()[0]
+        t0 = time.perf_counter()
         text = manage(env, "verify_ledger", "--json", capture=True)
         report, _end = json.JSONDecoder().raw_decode(text[text.index("{"):])
         found[label] = {k: report[k] for k in ("ok", "entries_checked", "tree_heads_checked", "problem_count")}
+        found[label]["seconds"] = round(time.perf_counter() - t0, 1)
     return found
 
 
