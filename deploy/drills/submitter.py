@@ -2,7 +2,12 @@
 """Load driver for correctness drills: submissions whose every acknowledgement is written down.
 
     python deploy/drills/submitter.py --base-url http://127.0.0.1:8080 --username citizen \\
-        --password yiwang2026 --item <ITEM CODE> --threads 8 --duration 60 --ack-log var/cluster/acks.jsonl
+        --item 330999-01-01006-000 --material-id 23,24 --form '{"registration_number": "92330999MA0000000X",
+        "change_items": "名称", "change_after": "青禾小馆", "contact_phone": "13800000000"}' \\
+        --threads 8 --duration 60 --ack-log var/cluster/acks.jsonl
+
+(With the demo data, ``330999-01-01006-000`` 个体工商户变更登记 takes two PDF materials, 23 and 24, and
+the demo account ``citizen``, password ``yiwang2026``, may apply for it online.)
 
 N threads each loop: (optionally) upload a small PDF, then ``POST /api/v1/applications`` with a
 fresh ``Idempotency-Key``. On a connection error, a timeout, a 5xx, a 429 or a 503 the **same key**
@@ -220,11 +225,11 @@ class Worker(threading.Thread):
 
     def submit_one(self) -> None:
         materials = []
-        if self.args.material_id:
+        for material_id in self.args.material_id:
             upload_id = self._upload()
             if upload_id is None:
                 return
-            materials = [{"material_id": self.args.material_id, "upload_id": upload_id}]
+            materials.append({"material_id": material_id, "upload_id": upload_id})
         key = f"{self.args.key_prefix}-{uuid.uuid4().hex}"
         payload = json.dumps({"item_code": self.args.item, "form": self.args.form, "materials": materials}).encode()
         t0 = time.monotonic()
@@ -269,8 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", default=os.environ.get("DRILL_PASSWORD", "yiwang2026"))
     p.add_argument("--item", required=True, help="service item code to apply for")
     p.add_argument("--form", type=json.loads, default={}, help="form fields as JSON")
-    p.add_argument("--material-id", type=int, default=0,
-                   help="if given, upload a small PDF before each submission and attach it as this material")
+    p.add_argument("--material-id", type=lambda v: [int(x) for x in v.split(",") if x], default=[],
+                   help="comma-separated material ids: before each submission, upload a small PDF for each")
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--duration", type=float, default=60.0, help="seconds to keep starting submissions")
     p.add_argument("--count", type=int, default=-1, help="stop after this many submissions (-1: no limit)")
