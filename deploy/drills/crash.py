@@ -7,7 +7,8 @@
 Own processes on loopback (ports 8201–8203), everything under ``var/cluster/crash/``: two gunicorn
 servers from ``deploy/gunicorn/gunicorn.conf.py`` (8201, 8202; 2 workers × 8 threads each), an nginx
 edge on 8203 in front of them (Debian's nginx; upstream with ``proxy_next_upstream error``), two
-``db_worker`` processes. The database is ``--database-url`` (default: the machine's PostgreSQL,
+``db_worker`` processes; MEDIA_ROOT is ``--media-root`` (default ``var/media``, where ``seed_demo``
+wrote the demo's files). The database is ``--database-url`` (default: the machine's PostgreSQL,
 database ``crash``, which must hold the demo data: ``migrate`` and ``seed_demo``).
 
 ``app``: ``submitter.py`` drives submissions (two uploaded PDFs each, then the application with an
@@ -89,7 +90,7 @@ class Topology:
         self.run = ROOT / "var" / "cluster" / "crash"
         self.run.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, "DEMO_MODE": "1", "DATABASE_URL": args.database_url,
-                    "MEDIA_ROOT": str(self.run / "media"), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "8",
+                    "MEDIA_ROOT": str(Path(args.media_root).resolve()), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "8",
                     "GUNICORN_MAX_REQUESTS": "0", "LOG_LEVEL": "ERROR", "TASKS_LOG_LEVEL": "WARNING",
                     "NOTIFY_LEASE_SECONDS": str(args.lease), "PYTHONUNBUFFERED": "1"}
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -383,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--database-url", default=os.environ.get("CRASH_DATABASE_URL",
                                                             "postgres://postgres@127.0.0.1:5432/crash"))
+    p.add_argument("--media-root", default=os.environ.get("MEDIA_ROOT", str(ROOT / "var" / "media")),
+                   help="MEDIA_ROOT the database's files are under (default: where seed_demo put them)")
     p.add_argument("--lease", type=int, default=15, help="NOTIFY_LEASE_SECONDS for the drill (production: 300)")
     p.add_argument("--drain-timeout", type=float, default=600.0)
     p.add_argument("--stuck-after", type=float, default=120.0)
