@@ -318,9 +318,13 @@ def one_run(kind: str, n: int, topo: Topology, args: argparse.Namespace) -> dict
         note("kill -9 server 8201 (master and workers)")
         at(0.5)
         topo.start_server(SERVERS[0])
-        note("server 8201 started", ready_after_s=round(topo.wait_ready(SERVERS[0]), 1))
+        note("server 8201 starting")
+        ready = threading.Thread(target=lambda: note("server 8201 ready", after_s=round(
+            topo.wait_ready(SERVERS[0]), 1)), daemon=True)
+        ready.start()  # a loaded machine takes tens of seconds: the next kill does not wait for it
         at(0.7)
         note("kill -9 one worker process of 8202", pid=topo.kill_one_server_worker(SERVERS[1]))
+        ready.join()
     else:
         victim = sorted(topo.workers)[0]
         at(0.3)
