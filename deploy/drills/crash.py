@@ -198,12 +198,20 @@ def queue_counts() -> dict[str, int]:
     return dict(DBTaskResult.objects.order_by().values_list("status").annotate(n=Count("id")))
 
 
-def running_task_of(worker_id: str) -> tuple[str, str] | None:
-    from django_tasks_db.models import DBTaskResult
+def wait_running_task_of(worker_id: str, until: float) -> tuple[str, str] | None:
+    """Poll (a dedicated connection, every few ms) until ``worker_id`` is running a task; tasks of
+    a few milliseconds are missed by a slower poll."""
+    from django.db import connection
 
-    for pk, path, workers in DBTaskResult.objects.filter(status="RUNNING").values_list("pk", "task_path", "worker_ids"):
-        if workers and workers[-1] == worker_id:
-            return str(pk), path
+    sql = ("SELECT id::text, task_path FROM django_tasks_database_dbtaskresult "
+           "WHERE status = 'RUNNING' AND worker_ids ->> -1 = %s LIMIT 1")
+    with connection.cursor() as cursor:
+        while time.monotonic() < until:
+            cursor.execute(sql, [worker_id])
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0], row[1]
+            time.sleep(0.003)
     return None
 
 
@@ -328,14 +336,12 @@ def one_run(kind: str, n: int, topo: Topology, args: argparse.Namespace) -> dict
     else:
         victim = sorted(topo.workers)[0]
         at(0.3)
-        deadline = time.monotonic() + 15
-        while (task := running_task_of(victim)) is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        task = wait_running_task_of(victim, t0 + 0.8 * args.duration)
         topo.kill_worker(victim)
         topo.workers.pop(victim)
         killed_task = task
         note(f"kill -9 task worker {victim}", running_task=task)
-        at(0.55)
+        at(0.55)  # (at once if the wait for a running task took longer)
         topo.start_worker(f"w{n}-restarted")
         note(f"task worker w{n}-restarted started")
     submitter.wait()
