@@ -42,7 +42,7 @@ from yiwang.licenses.selectors import licences_for_case
 router = Router(tags=["cases"])
 
 
-ERRORS = {**COMMON_ERRORS, 413: ErrorOut}  # 413: an upload over the size limit
+ERRORS = {**COMMON_ERRORS, 413: ErrorOut, 507: ErrorOut}  # 413: an upload over the size limit; 507: disk full
 
 
 class UploadOut(Schema):

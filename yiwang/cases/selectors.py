@@ -15,7 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case as DbCase
 from django.db.models import CharField, Count, Exists, F, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.catalog.labels import step_label
 from yiwang.core.bounds import parse_id
+from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.ids import mask_name
 from yiwang.core.models import (
@@ -302,7 +302,7 @@ def supervision_board(*, now: dt.datetime | None = None, department_id: int | No
     centre's row; the statuses are folded here. Grouping by the department's name instead made
     SQLite scan the table through the bare department index and sort (100,000 open cases: about 5×
     slower; see docs/benchmarks.md)."""
-    now = now or timezone.now()
+    now = now or db_now()
     cases = Case.objects.filter(status__in=CaseStatus.open_states())
     if department_id is not None:  # one department's slice of the index: grouping by item is cheap
         rows = (cases.filter(held_by_q(department_id)).values("item_id", "item__name")
@@ -343,7 +343,7 @@ def board_cases(
 ) -> list[Case]:
     """The cases behind one cell of the board, most overdue first; each carries
     ``responsible_name``, the department that answers for it (see ``AT_WINDOW``)."""
-    now = now or timezone.now()
+    now = now or db_now()
     cases = Case.objects.filter(status__in=CaseStatus.open_states())
     if department_id:
         cases = cases.filter(held_by_q(department_id))
@@ -385,7 +385,7 @@ def red_list(*, now: dt.datetime | None = None, limit: int = 5000) -> list[RedLi
     export leaves the system)."""
     from yiwang.core import calendar
 
-    now = now or timezone.now()
+    now = now or db_now()
     cases = board_cases(now=now, light=RED, limit=limit)
     today = calendar.local_date(now)
     rows = []

@@ -29,3 +29,4 @@ class CoreErrorCode:
     PASSWORD_INVALID = "password_invalid"
     TOKEN_NOT_FOUND = "token_not_found"
     CALENDAR_YEAR_UNKNOWN = "calendar_year_unknown"
+    STORAGE_FULL = "storage_full"  # 507: the disk that holds files is full; nothing was saved

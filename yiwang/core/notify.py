@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from yiwang.core.clock import db_now
 from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ def _claim(outbox_id: int, now: dt.datetime) -> bool:
 
 def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one outbox row if it is due; returns its status afterwards. Never raises for a failed send."""
-    now = now or timezone.now()
+    now = now or db_now()
     if not _claim(outbox_id, now):
         row = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
         return row or "missing"
@@ -297,7 +298,7 @@ def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None) -> dic
 
 def send_due_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send every pending row whose time has come (new, retry due, or a dead worker's lease over)."""
-    now = now or timezone.now()
+    now = now or db_now()
     ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now)
                .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
     return send_outbox(ids, now=now)

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -27,6 +26,7 @@ from yiwang.cases.services.common import (
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
+from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
 
@@ -59,7 +59,7 @@ def complete_step(
     comment = (comment or "").strip()
     if decision in (StepDecision.DENY, StepDecision.RETURN) and not comment:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不同意或回退时必须写明理由。"))
-    now = now or timezone.now()
+    now = now or db_now()
     try:
         return _complete_step(actor=actor, case_id=case_id, step_id=step_id, decision=decision, comment=comment, now=now,
                               confirmed=confirmed)

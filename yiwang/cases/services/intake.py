@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -25,6 +24,7 @@ from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core import calendar
+from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.credit.models import Outcome as CreditOutcome
@@ -327,7 +327,7 @@ def submit_application(
             authorisation = identity.authorisation_for(agent=own, principal=applicant, item=item, now=now)
         identity.require_level(applicant=own, item=item)
     cleaned = clean_form(item, form_data or {})
-    now = now or timezone.now()
+    now = now or db_now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
@@ -393,7 +393,7 @@ def supply_correction(
     """The applicant answers a correction notice (补正); the clock resumes, extended by the
     working days it stood still."""
     refs = list(materials)
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if case.submitted_by_id != actor.pk and case.applicant.user_id != actor.pk:
@@ -437,7 +437,7 @@ def supply_correction(
 
 def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str = "", now: dt.datetime | None = None) -> Case:
     """The applicant withdraws (撤回) before a decision; open steps are cancelled."""
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if case.submitted_by_id != actor.pk and case.applicant.user_id != actor.pk:

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -31,6 +30,7 @@ from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import LifeEventPackage
 from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core import calendar
+from yiwang.core.clock import db_now
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.services import record_audit
@@ -148,7 +148,7 @@ def submit_package(
     groups = catalog_packages.combined_materials(package, members)
     given = _check_materials(groups, members, applicant, refs)
     produced = catalog_packages.produced_material_ids(package, members)
-    now = now or timezone.now()
+    now = now or db_now()
     try:
         with transaction.atomic():
             application = PackageApplication.objects.create(

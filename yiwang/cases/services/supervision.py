@@ -8,12 +8,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CaseStep, StepStatus
 from yiwang.cases.services.common import audit_case
+from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import is_supervisor, staff_roles_of
@@ -53,7 +53,7 @@ def urge_case(*, actor: AbstractBaseUser, case_id: int, note: str, step_id: int 
         raise InvalidInput(CaseErrorCode.NOTE_REQUIRED, _("督办必须写明督办意见。"))
     if len(note) > URGE_NOTE_MAX:
         raise InvalidInput(CaseErrorCode.NOTE_TOO_LONG, _("督办意见不能超过 %(max)d 个字。") % {"max": URGE_NOTE_MAX})
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = Case.objects.select_related("department").filter(pk=case_id).first()
         if case is None:
@@ -86,7 +86,7 @@ def urge_case(*, actor: AbstractBaseUser, case_id: int, note: str, step_id: int 
 
 def escalate_overdue_steps(*, now: dt.datetime | None = None, batch_size: int = 500) -> int:
     """Notify each department head of every open step past its deadline, once per step."""
-    now = now or timezone.now()
+    now = now or db_now()
     escalated = 0
     while True:
         with transaction.atomic():

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -27,6 +26,7 @@ from yiwang.cases.services.common import (
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
+from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
@@ -48,7 +48,7 @@ def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "",
     (``acknowledge_findings``); otherwise ``prereview_findings_open`` (409). The pre-review state and
     the acknowledgement go into the acceptance's audit record."""
     department = clerk_department(actor)
-    now = now or timezone.now()
+    now = now or db_now()
     try:
         return _accept(actor=actor, department=department, case_id=case_id, note=note,
                        acknowledge_findings=acknowledge_findings, now=now)
@@ -96,7 +96,7 @@ def request_correction(
     material_ids = sorted(set(material_ids))
     if not (note or "").strip() and not material_ids:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("请写明需要补正的内容，或勾选需要补交的材料。"))
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_request_correction():
@@ -123,7 +123,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, co
     department = clerk_department(actor)
     if not (reason or "").strip():
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不予受理必须写明理由。"))
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_reject():
@@ -146,7 +146,7 @@ def deliver_result(
         raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
     if method == DeliveryMethod.POST and not (detail or "").strip():
         raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
-    now = now or timezone.now()
+    now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_deliver():
