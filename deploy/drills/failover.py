@@ -160,6 +160,67 @@ def lag_sample() -> dict[str, dict]:
     return {r[0]: {"sync_state": r[1], "flush_lag_bytes": r[2], "replay_lag_bytes": r[3], "replay_lag_s": r[4]} for r in rows}
 
 
+IFB = "dbtier-ifb0"
+
+
+class DrLinkDelay:
+    """``tc netem`` delay on the DR replica's replication connection only, both directions.
+
+    On loopback the connection is told apart by its exact ports (the primary's port and the
+    walreceiver's client port, from pg_stat_replication): an ``ingress`` filter on ``lo`` redirects
+    just those packets through an ``ifb`` device carrying a ``netem`` delay. Every other packet on
+    ``lo`` passes the filter untouched (the ingress hook does not queue). Removed on exit.
+    """
+
+    def __init__(self, delay_ms: int, primary: str, rate_kbit: int = 0) -> None:
+        self.delay_ms, self.primary, self.rate_kbit = delay_ms, primary, rate_kbit
+        self.ports: tuple[tuple[int, int], ...] = ()
+        self.active = False
+
+    def __enter__(self) -> DrLinkDelay:
+        if not self.delay_ms:
+            return self
+        with connect(su_url(self.primary)) as c:
+            row = c.execute("SELECT client_port FROM pg_stat_replication WHERE application_name = 'pg3'").fetchone()
+        assert row and row[0], "pg3 is not streaming from the primary"
+        client_port, primary_port = row[0], NODES[self.primary][0]
+        run = lambda *a: subprocess.run(list(a), check=True, capture_output=True)  # noqa: E731
+        run("ip", "link", "add", IFB, "type", "ifb")
+        self.active = True
+        run("ip", "link", "set", IFB, "up")
+        netem = ["delay", f"{self.delay_ms}ms"] + (["rate", f"{self.rate_kbit}kbit"] if self.rate_kbit else [])
+        run("tc", "qdisc", "add", "dev", IFB, "root", "netem", *netem)
+        run("tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress")
+        self.ports = ((primary_port, client_port), (client_port, primary_port))
+        for sport, dport in self.ports:
+            run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
+                "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff",
+                "action", "mirred", "egress", "redirect", "dev", IFB)
+        log(f"DR link: netem delay {self.delay_ms} ms each way, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
+        return self
+
+    def cut(self) -> None:
+        """The main site is gone: what sat in its outbound queue is lost, and nothing more arrives
+        (the dead primary's kernel would otherwise retransmit its unacknowledged segments, which a
+        lost site cannot)."""
+        if not self.active:
+            return
+        run = lambda *a: subprocess.run(list(a), check=True, capture_output=True)  # noqa: E731
+        run("tc", "filter", "del", "dev", "lo", "parent", "ffff:")
+        for sport, dport in self.ports:
+            run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
+                "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff", "action", "drop")
+        run("ip", "link", "del", IFB)
+        log("DR link cut (queued WAL dropped)")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            subprocess.run(["tc", "qdisc", "del", "dev", "lo", "handle", "ffff:", "ingress"], capture_output=True)
+            subprocess.run(["ip", "link", "del", IFB], capture_output=True)
+            self.active = False
+            log("DR link delay removed")
+
+
 def start_load(writers: int) -> Probe:
     probe = Probe(RW, writers=writers, read_url=RO)
     probe.start()
@@ -220,16 +281,26 @@ def site_loss(args: argparse.Namespace) -> None:
     assert rest("pg3", "/replica") == 200, "the DR replica pg3 must be streaming"
     log(f"main site: leader {main}, sync {sync}; DR: pg3; load of {args.writers} writers")
     probe = start_load(args.writers)
-    settle(probe, args.warmup)
-    samples = []
-    for _ in range(10):
-        samples.append(lag_sample().get("pg3", {}))
-        time.sleep(0.3)
-    load_before = loadavg()
-    t_kill = time.monotonic()
-    wall_kill = time.time()
-    kill_node(main)
-    kill_node(sync)
+    delay = DrLinkDelay(args.dr_delay_ms, main, args.dr_rate_kbit)
+    try:
+        delay.__enter__()
+        settle(probe, args.warmup)
+        samples = []
+        for _ in range(10):
+            samples.append(lag_sample().get("pg3", {}))
+            time.sleep(0.3)
+        load_before = loadavg()
+        t_kill = time.monotonic()
+        wall_kill = time.time()
+        kill_node(main)
+        kill_node(sync)
+        delay.cut()
+        site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, wall_kill)
+    finally:
+        delay.__exit__()
+
+
+def site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, wall_kill) -> None:  # noqa: ANN001
     # the operator confirms the main site is gone: no leader left (leader key expired) -- runbook step 1
     t_noleader = wait_until("the leader key to expire", 120, lambda: "Leader" not in patronictl("list", "-f", "json"))
     log(f"no leader {t_noleader - t_kill:.1f} s after the loss; DR promotion by the runbook")
@@ -241,6 +312,7 @@ def site_loss(args: argparse.Namespace) -> None:
     conf.write_text(conf.read_text().replace("nofailover: true", "nofailover: false"))
     patronictl("reload", "yiwang", "pg3", "--force")
     t_leader = wait_until("pg3 the leader", 120, lambda: rest("pg3", "/primary") == 200)
+    delay.__exit__()  # the old link is gone with the walreceiver; the restored site must stream normally
     wait_until("a write acknowledged through 6432", 120, lambda: probe.first_after(probe.ack_times(), t_leader) is not None)
     settle(probe, args.after)
     t_first = probe.recovered_at(probe.ack_times(), t_kill)
@@ -252,6 +324,7 @@ def site_loss(args: argparse.Namespace) -> None:
     log(f"RTO {t_first - t_kill:.1f} s (runbook part {t_first - t_runbook:.1f} s); "
         f"acknowledged before the loss {len(acked_before)}, lost {len(lost)} (RPO {rpo_s} s)")
     result = {"drill": "site-loss", "killed": [main, sync], "promoted": "pg3", "writers": args.writers,
+              "dr_link": {"delay_ms_each_way": args.dr_delay_ms, "rate_kbit": args.dr_rate_kbit or None},
               "loadavg_before_kill": load_before, "loadavg_after": loadavg(),
               "dr_lag_before_loss": {"max_flush_lag_bytes": max((s.get("flush_lag_bytes") or 0) for s in samples),
                                      "max_replay_lag_bytes": max((s.get("replay_lag_bytes") or 0) for s in samples),
@@ -336,6 +409,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--after", type=float, default=10)
     parser.add_argument("--hold", type=float, default=20, help="etcd-member: seconds with members down")
+    parser.add_argument("--dr-delay-ms", type=int, default=0,
+                        help="site-loss: netem delay (each way) on the DR replica's replication link; 0: none")
+    parser.add_argument("--dr-rate-kbit", type=int, default=0, help="site-loss: bandwidth of the DR link (with --dr-delay-ms)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root (it kills and restarts the cluster's processes)")
