@@ -161,15 +161,18 @@ def lag_sample() -> dict[str, dict]:
 
 
 IFB = "dbtier-ifb0"
+DR_MAX_LAG = 1 << 40  # bytes: "promote whatever the DR node has"
 
 
 class DrLinkDelay:
-    """``tc netem`` delay on the DR replica's replication connection only, both directions.
+    """A slow DR link: ``tc netem`` delay and/or a ``tbf`` bandwidth limit on the DR replica's
+    replication connection only, both directions.
 
     On loopback the connection is told apart by its exact ports (the primary's port and the
     walreceiver's client port, from pg_stat_replication): an ``ingress`` filter on ``lo`` redirects
     just those packets through an ``ifb`` device carrying a ``netem`` delay. Every other packet on
-    ``lo`` passes the filter untouched (the ingress hook does not queue). Removed on exit.
+    ``lo`` passes the filter untouched (the ingress hook does not queue). Removed on exit. This
+    machine's kernel has no ``sch_netem``, so the drills here use the bandwidth limit.
     """
 
     def __init__(self, delay_ms: int, primary: str, rate_kbit: int = 0) -> None:
@@ -178,7 +181,7 @@ class DrLinkDelay:
         self.active = False
 
     def __enter__(self) -> DrLinkDelay:
-        if not self.delay_ms:
+        if not self.delay_ms and not self.rate_kbit:
             return self
         with connect(su_url(self.primary)) as c:
             row = c.execute("SELECT client_port FROM pg_stat_replication WHERE application_name = 'pg3'").fetchone()
@@ -188,15 +191,18 @@ class DrLinkDelay:
         run("ip", "link", "add", IFB, "type", "ifb")
         self.active = True
         run("ip", "link", "set", IFB, "up")
-        netem = ["delay", f"{self.delay_ms}ms"] + (["rate", f"{self.rate_kbit}kbit"] if self.rate_kbit else [])
-        run("tc", "qdisc", "add", "dev", IFB, "root", "netem", *netem)
+        if self.delay_ms:  # needs the kernel's sch_netem (not loadable in every container)
+            netem = ["delay", f"{self.delay_ms}ms"] + (["rate", f"{self.rate_kbit}kbit"] if self.rate_kbit else [])
+            run("tc", "qdisc", "add", "dev", IFB, "root", "netem", *netem)
+        else:  # a thin link: token bucket, queueing up to 30 s of traffic rather than dropping it
+            run("tc", "qdisc", "add", "dev", IFB, "root", "tbf", "rate", f"{self.rate_kbit}kbit", "burst", "16kb", "latency", "30s")
         run("tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress")
         self.ports = ((primary_port, client_port), (client_port, primary_port))
         for sport, dport in self.ports:
             run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
                 "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff",
                 "action", "mirred", "egress", "redirect", "dev", IFB)
-        log(f"DR link: netem delay {self.delay_ms} ms each way, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
+        log(f"DR link: delay {self.delay_ms} ms each way, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
         return self
 
     def cut(self) -> None:
@@ -205,12 +211,8 @@ class DrLinkDelay:
         lost site cannot)."""
         if not self.active:
             return
-        run = lambda *a: subprocess.run(list(a), check=True, capture_output=True)  # noqa: E731
-        run("tc", "filter", "del", "dev", "lo", "parent", "ffff:")
-        for sport, dport in self.ports:
-            run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
-                "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff", "action", "drop")
-        run("ip", "link", "del", IFB)
+        # a redirect to a device that is down drops the packet; taking it down drops its queue too
+        subprocess.run(["ip", "link", "set", IFB, "down"], check=True, capture_output=True)
         log("DR link cut (queued WAL dropped)")
 
     def __exit__(self, *exc: object) -> None:
@@ -305,8 +307,9 @@ def site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, w
     t_noleader = wait_until("the leader key to expire", 120, lambda: "Leader" not in patronictl("list", "-f", "json"))
     log(f"no leader {t_noleader - t_kill:.1f} s after the loss; DR promotion by the runbook")
     t_runbook = time.monotonic()
-    # runbook step 2: no synchronous standby can exist now; let a lone primary accept writes
-    patronictl("edit-config", "--force", "-s", "synchronous_mode=false")
+    # runbook step 2: no synchronous standby can exist now, so let a lone primary accept writes; and
+    # accept promoting a node that lags (what it lacks is the RPO, a loss the county has accepted)
+    patronictl("edit-config", "--force", "-s", "synchronous_mode=false", "-s", f"maximum_lag_on_failover={DR_MAX_LAG}")
     # runbook step 3: allow the DR node to be promoted (tag) and promote it
     conf = DB / "conf/pg3.yml"
     conf.write_text(conf.read_text().replace("nofailover: true", "nofailover: false"))
@@ -336,7 +339,7 @@ def site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, w
               "in_doubt": probe.in_doubt}
     # back to normal: the main site returns as replicas of pg3, then the primary role goes home
     log("restoring the main site")
-    patronictl("edit-config", "--force", "-s", "synchronous_mode=true")
+    patronictl("edit-config", "--force", "-s", "synchronous_mode=true", "-s", "maximum_lag_on_failover=1048576")
     t0 = time.monotonic()
     db_up_proc = subprocess.Popen([str(DB_SH), "up"], stdout=subprocess.DEVNULL)  # re-renders pg3.yml (nofailover)
     wait_until("a main-site synchronous standby", 300, lambda: sync_standby() in ("pg1", "pg2"))
