@@ -194,8 +194,9 @@ class DrLinkDelay:
         if self.delay_ms:  # needs the kernel's sch_netem (not loadable in every container)
             netem = ["delay", f"{self.delay_ms}ms"] + (["rate", f"{self.rate_kbit}kbit"] if self.rate_kbit else [])
             run("tc", "qdisc", "add", "dev", IFB, "root", "netem", *netem)
-        else:  # a thin link: token bucket, queueing up to 30 s of traffic rather than dropping it
-            run("tc", "qdisc", "add", "dev", IFB, "root", "tbf", "rate", f"{self.rate_kbit}kbit", "burst", "16kb", "latency", "30s")
+        else:  # a thin link: token bucket, queueing up to 30 s of traffic rather than dropping it (the
+            # burst must exceed loopback's 64 KB segments, or every large segment is dropped)
+            run("tc", "qdisc", "add", "dev", IFB, "root", "tbf", "rate", f"{self.rate_kbit}kbit", "burst", "128kb", "latency", "30s")
         run("tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress")
         self.ports = ((primary_port, client_port), (client_port, primary_port))
         for sport, dport in self.ports:
