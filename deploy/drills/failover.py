@@ -166,7 +166,7 @@ DR_MAX_LAG = 1 << 40  # bytes: "promote whatever the DR node has"
 
 class DrLinkDelay:
     """A slow DR link: ``tc netem`` delay and/or a ``tbf`` bandwidth limit on the DR replica's
-    replication connection only, both directions.
+    replication connection only, in the direction primary -> DR.
 
     On loopback the connection is told apart by its exact ports (the primary's port and the
     walreceiver's client port, from pg_stat_replication): an ``ingress`` filter on ``lo`` redirects
@@ -198,12 +198,14 @@ class DrLinkDelay:
             # burst must exceed loopback's 64 KB segments, or every large segment is dropped)
             run("tc", "qdisc", "add", "dev", IFB, "root", "tbf", "rate", f"{self.rate_kbit}kbit", "burst", "128kb", "latency", "30s")
         run("tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress")
-        self.ports = ((primary_port, client_port), (client_port, primary_port))
+        # only the WAL stream (primary -> DR) is thinned: the DR's flush/replay reports travel back
+        # unqueued, so the primary's view of the lag stays true
+        self.ports = ((primary_port, client_port),)
         for sport, dport in self.ports:
             run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
                 "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff",
                 "action", "mirred", "egress", "redirect", "dev", IFB)
-        log(f"DR link: delay {self.delay_ms} ms each way, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
+        log(f"DR link: delay {self.delay_ms} ms, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
         return self
 
     def cut(self) -> None:
