@@ -183,6 +183,8 @@ wait_for() { # what seconds command...
     done
 }
 
+leader_accepts() { local node; node="$(leader)" && as_service pg_isready -q -h "$RUN" -p "$(node_pg_port "$node")"; }
+
 psql_leader() { # sql... (as the superuser on the leader's unix socket)
     local node; node="$(leader)"
     as_service psql -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$(node_pg_port "$node")" -U postgres -d postgres "$@"
@@ -241,6 +243,7 @@ up() {
         for node in "${NODES[@]}"; do start_patroni "$node"; done
         wait_for "a Patroni leader" 120 has_leader
     fi
+    wait_for "the leader accepting connections" 60 leader_accepts
     ensure_database
     start_routers
     wait_for "PgBouncer read-write entry ($PGBOUNCER_PORT)" 60 entry_answers "$PGBOUNCER_PORT"

@@ -160,6 +160,72 @@ def lag_sample() -> dict[str, dict]:
     return {r[0]: {"sync_state": r[1], "flush_lag_bytes": r[2], "replay_lag_bytes": r[3], "replay_lag_s": r[4]} for r in rows}
 
 
+IFB = "dbtier-ifb0"
+DR_MAX_LAG = 1 << 40  # bytes: "promote whatever the DR node has"
+
+
+class DrLinkDelay:
+    """A slow DR link: ``tc netem`` delay and/or a ``tbf`` bandwidth limit on the DR replica's
+    replication connection only, in the direction primary -> DR.
+
+    On loopback the connection is told apart by its exact ports (the primary's port and the
+    walreceiver's client port, from pg_stat_replication): an ``ingress`` filter on ``lo`` redirects
+    just those packets through an ``ifb`` device carrying a ``netem`` delay. Every other packet on
+    ``lo`` passes the filter untouched (the ingress hook does not queue). Removed on exit. This
+    machine's kernel has no ``sch_netem``, so the drills here use the bandwidth limit.
+    """
+
+    def __init__(self, delay_ms: int, primary: str, rate_kbit: int = 0) -> None:
+        self.delay_ms, self.primary, self.rate_kbit = delay_ms, primary, rate_kbit
+        self.ports: tuple[tuple[int, int], ...] = ()
+        self.active = False
+
+    def __enter__(self) -> DrLinkDelay:
+        if not self.delay_ms and not self.rate_kbit:
+            return self
+        with connect(su_url(self.primary)) as c:
+            row = c.execute("SELECT client_port FROM pg_stat_replication WHERE application_name = 'pg3'").fetchone()
+        assert row and row[0], "pg3 is not streaming from the primary"
+        client_port, primary_port = row[0], NODES[self.primary][0]
+        run = lambda *a: subprocess.run(list(a), check=True, capture_output=True)  # noqa: E731
+        run("ip", "link", "add", IFB, "type", "ifb")
+        self.active = True
+        run("ip", "link", "set", IFB, "up")
+        if self.delay_ms:  # needs the kernel's sch_netem (not loadable in every container)
+            netem = ["delay", f"{self.delay_ms}ms"] + (["rate", f"{self.rate_kbit}kbit"] if self.rate_kbit else [])
+            run("tc", "qdisc", "add", "dev", IFB, "root", "netem", *netem)
+        else:  # a thin link: token bucket, queueing up to 30 s of traffic rather than dropping it (the
+            # burst must exceed loopback's 64 KB segments, or every large segment is dropped)
+            run("tc", "qdisc", "add", "dev", IFB, "root", "tbf", "rate", f"{self.rate_kbit}kbit", "burst", "128kb", "latency", "30s")
+        run("tc", "qdisc", "add", "dev", "lo", "handle", "ffff:", "ingress")
+        # only the WAL stream (primary -> DR) is thinned: the DR's flush/replay reports travel back
+        # unqueued, so the primary's view of the lag stays true
+        self.ports = ((primary_port, client_port),)
+        for sport, dport in self.ports:
+            run("tc", "filter", "add", "dev", "lo", "parent", "ffff:", "protocol", "ip", "prio", "1", "u32",
+                "match", "ip", "sport", str(sport), "0xffff", "match", "ip", "dport", str(dport), "0xffff",
+                "action", "mirred", "egress", "redirect", "dev", IFB)
+        log(f"DR link: delay {self.delay_ms} ms, rate {self.rate_kbit or 'unlimited'} kbit on {primary_port}<->{client_port} (pg3's replication)")
+        return self
+
+    def cut(self) -> None:
+        """The main site is gone: what sat in its outbound queue is lost, and nothing more arrives
+        (the dead primary's kernel would otherwise retransmit its unacknowledged segments, which a
+        lost site cannot)."""
+        if not self.active:
+            return
+        # a redirect to a device that is down drops the packet; taking it down drops its queue too
+        subprocess.run(["ip", "link", "set", IFB, "down"], check=True, capture_output=True)
+        log("DR link cut (queued WAL dropped)")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            subprocess.run(["tc", "qdisc", "del", "dev", "lo", "handle", "ffff:", "ingress"], capture_output=True)
+            subprocess.run(["ip", "link", "del", IFB], capture_output=True)
+            self.active = False
+            log("DR link delay removed")
+
+
 def start_load(writers: int) -> Probe:
     probe = Probe(RW, writers=writers, read_url=RO)
     probe.start()
@@ -220,27 +286,39 @@ def site_loss(args: argparse.Namespace) -> None:
     assert rest("pg3", "/replica") == 200, "the DR replica pg3 must be streaming"
     log(f"main site: leader {main}, sync {sync}; DR: pg3; load of {args.writers} writers")
     probe = start_load(args.writers)
-    settle(probe, args.warmup)
-    samples = []
-    for _ in range(10):
-        samples.append(lag_sample().get("pg3", {}))
-        time.sleep(0.3)
-    load_before = loadavg()
-    t_kill = time.monotonic()
-    wall_kill = time.time()
-    kill_node(main)
-    kill_node(sync)
+    delay = DrLinkDelay(args.dr_delay_ms, main, args.dr_rate_kbit)
+    try:
+        delay.__enter__()
+        settle(probe, args.warmup)
+        samples = []
+        for _ in range(10):
+            samples.append(lag_sample().get("pg3", {}))
+            time.sleep(0.3)
+        load_before = loadavg()
+        t_kill = time.monotonic()
+        wall_kill = time.time()
+        kill_node(main)
+        kill_node(sync)
+        delay.cut()
+        site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, wall_kill)
+    finally:
+        delay.__exit__()
+
+
+def site_loss_dr(args, probe, delay, main, sync, samples, load_before, t_kill, wall_kill) -> None:  # noqa: ANN001
     # the operator confirms the main site is gone: no leader left (leader key expired) -- runbook step 1
     t_noleader = wait_until("the leader key to expire", 120, lambda: "Leader" not in patronictl("list", "-f", "json"))
     log(f"no leader {t_noleader - t_kill:.1f} s after the loss; DR promotion by the runbook")
     t_runbook = time.monotonic()
-    # runbook step 2: no synchronous standby can exist now; let a lone primary accept writes
-    patronictl("edit-config", "--force", "-s", "synchronous_mode=false")
+    # runbook step 2: no synchronous standby can exist now, so let a lone primary accept writes; and
+    # accept promoting a node that lags (what it lacks is the RPO, a loss the county has accepted)
+    patronictl("edit-config", "--force", "-s", "synchronous_mode=false", "-s", f"maximum_lag_on_failover={DR_MAX_LAG}")
     # runbook step 3: allow the DR node to be promoted (tag) and promote it
     conf = DB / "conf/pg3.yml"
     conf.write_text(conf.read_text().replace("nofailover: true", "nofailover: false"))
     patronictl("reload", "yiwang", "pg3", "--force")
     t_leader = wait_until("pg3 the leader", 120, lambda: rest("pg3", "/primary") == 200)
+    delay.__exit__()  # the old link is gone with the walreceiver; the restored site must stream normally
     wait_until("a write acknowledged through 6432", 120, lambda: probe.first_after(probe.ack_times(), t_leader) is not None)
     settle(probe, args.after)
     t_first = probe.recovered_at(probe.ack_times(), t_kill)
@@ -252,6 +330,7 @@ def site_loss(args: argparse.Namespace) -> None:
     log(f"RTO {t_first - t_kill:.1f} s (runbook part {t_first - t_runbook:.1f} s); "
         f"acknowledged before the loss {len(acked_before)}, lost {len(lost)} (RPO {rpo_s} s)")
     result = {"drill": "site-loss", "killed": [main, sync], "promoted": "pg3", "writers": args.writers,
+              "dr_link": {"delay_ms_each_way": args.dr_delay_ms, "rate_kbit": args.dr_rate_kbit or None},
               "loadavg_before_kill": load_before, "loadavg_after": loadavg(),
               "dr_lag_before_loss": {"max_flush_lag_bytes": max((s.get("flush_lag_bytes") or 0) for s in samples),
                                      "max_replay_lag_bytes": max((s.get("replay_lag_bytes") or 0) for s in samples),
@@ -263,7 +342,7 @@ def site_loss(args: argparse.Namespace) -> None:
               "in_doubt": probe.in_doubt}
     # back to normal: the main site returns as replicas of pg3, then the primary role goes home
     log("restoring the main site")
-    patronictl("edit-config", "--force", "-s", "synchronous_mode=true")
+    patronictl("edit-config", "--force", "-s", "synchronous_mode=true", "-s", "maximum_lag_on_failover=1048576")
     t0 = time.monotonic()
     db_up_proc = subprocess.Popen([str(DB_SH), "up"], stdout=subprocess.DEVNULL)  # re-renders pg3.yml (nofailover)
     wait_until("a main-site synchronous standby", 300, lambda: sync_standby() in ("pg1", "pg2"))
@@ -336,6 +415,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--after", type=float, default=10)
     parser.add_argument("--hold", type=float, default=20, help="etcd-member: seconds with members down")
+    parser.add_argument("--dr-delay-ms", type=int, default=0,
+                        help="site-loss: netem delay (each way) on the DR replica's replication link; 0: none")
+    parser.add_argument("--dr-rate-kbit", type=int, default=0, help="site-loss: bandwidth of the DR link (with --dr-delay-ms)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root (it kills and restarts the cluster's processes)")

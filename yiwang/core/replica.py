@@ -16,19 +16,23 @@ Nothing a person has just written is read back from the replica:
   primary).
 
 Without ``DATABASE_REPLICA_URL`` (the default, and ``make run``) there is no ``replica`` alias and
-the router always answers ``default``.
+the router always answers ``default``. A replica that cannot be reached is not an error for the
+person: the page is read again from the primary.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 # Tables a request reads to know who is asking: always the primary, so that someone who has just
@@ -64,7 +68,14 @@ def read_from_replica(view: Callable[..., Any]) -> Callable[..., Any]:
         user = getattr(request, "user", None)
         if user is not None:
             getattr(user, "pk", None)
-        with replica_reads():
+        try:
+            with replica_reads():
+                return view(request, *args, **kwargs)
+        except OperationalError:
+            # The replica entry is unreachable (PgBouncer or HAProxy down): the page is read-only, so
+            # read it again from the primary rather than answer 500.
+            logger.warning("replica unavailable; %s read from the primary", request.path, exc_info=True)
+            connections[REPLICA].close()
             return view(request, *args, **kwargs)
 
     return wrapper

@@ -92,6 +92,20 @@ def test_who_is_asking_is_always_read_from_the_primary(replica_database):
     assert on_replica.captured_queries == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_replica_falls_back_to_the_primary(replica_database, tmp_path):
+    Department.objects.create(code="ZZ", name="县测试局")
+    replica_database.close()
+    if replica_database.vendor == "sqlite":
+        replica_database.settings_dict["NAME"] = str(tmp_path / "no-such-dir" / "replica.sqlite3")
+    else:
+        replica_database.settings_dict["PORT"] = 1  # nothing listens there
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        response = department_codes(get())
+    assert response.status_code == 200 and b"ZZ" in response.content
+    assert "core_department" in sql_of(on_primary)
+
+
 @pytest.mark.django_db
 def test_without_a_replica_the_decorator_and_router_change_nothing():
     Department.objects.create(code="ZZ", name="县测试局")
