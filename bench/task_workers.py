@@ -213,6 +213,7 @@ def one_point(kind: str, n: int, m: int, args: argparse.Namespace, env: dict, lo
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--workers", default="1,2,4,8,16")
+    p.add_argument("--realistic-workers", default="", help="worker counts for the realistic tasks (default: --workers)")
     p.add_argument("--noop", type=int, default=1500)
     p.add_argument("--realistic", type=int, default=600)
     p.add_argument("--limit", type=float, default=180.0, help="seconds per point before giving up")
@@ -233,8 +234,9 @@ def main() -> int:
     log.write_text("")
     started = dt.datetime.now(dt.UTC)
     results = []
-    for kind, m in (("noop", args.noop), ("realistic", args.realistic)):
-        for n in [int(x) for x in args.workers.split(",")]:
+    for kind, m, counts in (("noop", args.noop, args.workers),
+                            ("realistic", args.realistic, args.realistic_workers or args.workers)):
+        for n in [int(x) for x in counts.split(",")]:
             r = one_point(kind, n, m, args, env, log)
             results.append(r)
             print(json.dumps(r), flush=True)
