@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -172,7 +173,7 @@ def notify_applicant(
                                              params=params, case_number=case_number, link=link)
     rows = OutboxMessage.objects.bulk_create([
         OutboxMessage(notification=notice, applicant=applicant, channel=name, kind=kind, case_number=case_number,
-                      subject=(title % params)[:200], body=body % params)
+                      subject=(title % params)[:200], body=body % params, next_attempt_at=Now())
         for name in channel_settings()
     ])
     if rows:
@@ -192,7 +193,7 @@ def send_to_address(
     names = [name for name in channel_settings() if get_channel(name).address_field == address_field]
     rows = OutboxMessage.objects.bulk_create([
         OutboxMessage(applicant=None, address=address, channel=name, kind=kind, subject=subject[:200], body=body,
-                      sealed_body=sealed_body, discard_after=discard_after)
+                      sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=Now())
         for name in names
     ])
     if rows:

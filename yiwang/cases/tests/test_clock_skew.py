@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from yiwang.cases import services
@@ -61,3 +62,17 @@ def test_escalation_on_a_skewed_server_does_not_escalate_early(world, skewed, mo
     assert services.escalate_overdue_steps() == 0
     CaseStep.objects.filter(pk=step.pk).update(due_at=skewed() - dt.timedelta(minutes=1))
     assert services.escalate_overdue_steps() == 1
+
+
+def test_a_notice_written_on_a_skewed_server_is_due_at_once(world, skewed, settings, tmp_path):
+    """Its copy's due time is the database's: the sender (on the database's clock) takes it at once,
+    not three hours later."""
+    from yiwang.core import notify
+    from yiwang.core.models import OutboxMessage, OutboxStatus
+
+    with transaction.atomic():
+        notify.notify_applicant(applicant=world.applicant, kind="case_accepted", title="受理", body="已受理。",
+                                params={}, case_number="YW1")
+    row = OutboxMessage.objects.get(channel="sms")
+    assert close_to(row.next_attempt_at, skewed())
+    assert notify.send_outbox_message(row.pk) == OutboxStatus.SENT
