@@ -7,23 +7,57 @@ server's escalation job sends 催办 early. Writes that start or stop a clock (s
 steps, corrections, withdrawal, delivery, 督办, escalation) and the outbox's claims take ``db_now()``;
 see docs/deployment.md "Crashes and faults" for what still reads the server's own clock.
 
-PostgreSQL: ``statement_timestamp()`` of the one primary. SQLite is embedded: its clock is the clock
-of the one machine (read through SQLite, not through ``timezone.now``).
+``db_now()`` costs no query on the hot path: each process measures how far its own clock is from
+the database's (one ``SELECT`` of the database's time, halfway through the round trip) and keeps
+that offset for ``YIWANG_CLOCK_SYNC_SECONDS`` (default 60); the time it returns is this server's
+clock plus the offset. A server whose clock is hours off still stamps the database's time; a clock
+*stepped* while the process runs is corrected at the next measurement (within a minute).
+
+PostgreSQL: ``clock_timestamp()`` of the one primary. SQLite is embedded: its clock is the clock of
+the one machine (read through SQLite, not through ``timezone.now``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
-from django.db import connection
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+DEFAULT_SYNC_SECONDS = 60.0
+
+# alias -> (time.monotonic() of the measurement, database clock minus this server's clock)
+_offsets: dict[str, tuple[float, dt.timedelta]] = {}
 
 
-def db_now() -> dt.datetime:
-    """The database server's current time (aware, UTC); one round trip."""
+def db_now(using: str = "default") -> dt.datetime:
+    """The database server's current time (aware, UTC), from this server's clock and the offset
+    measured at most ``YIWANG_CLOCK_SYNC_SECONDS`` ago (one round trip when it is older)."""
+    measured = _offsets.get(using)
+    max_age = float(getattr(settings, "YIWANG_CLOCK_SYNC_SECONDS", DEFAULT_SYNC_SECONDS))
+    if measured is None or time.monotonic() - measured[0] > max_age:
+        measured = _measure(using)
+    return timezone.now() + measured[1]
+
+
+def forget_offsets() -> None:
+    """Measure again at the next ``db_now()`` (tests that change this process's clock)."""
+    _offsets.clear()
+
+
+def _measure(using: str) -> tuple[float, dt.timedelta]:
+    connection = connections[using]
     with connection.cursor() as cursor:
+        before = timezone.now()
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT statement_timestamp()")
-            value = cursor.fetchone()[0]
-            return value.astimezone(dt.UTC)
-        cursor.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now')")
-        return dt.datetime.fromisoformat(cursor.fetchone()[0]).replace(tzinfo=dt.UTC)
+            cursor.execute("SELECT clock_timestamp()")
+            database = cursor.fetchone()[0].astimezone(dt.UTC)
+        else:
+            cursor.execute("SELECT strftime('%Y-%m-%dT%H:%M:%f', 'now')")
+            database = dt.datetime.fromisoformat(cursor.fetchone()[0]).replace(tzinfo=dt.UTC)
+        after = timezone.now()
+    measured = (time.monotonic(), database - (before + (after - before) / 2))
+    _offsets[using] = measured
+    return measured

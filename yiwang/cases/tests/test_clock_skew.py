@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yiwang.cases import services
 from yiwang.cases.models import CaseStep
-from yiwang.core import calendar
+from yiwang.core import calendar, clock
 from yiwang.core.clock import db_now
 from yiwang.core.models import AuditEvent
 from yiwang.testing import case_factories
@@ -25,7 +25,9 @@ def skewed(monkeypatch):
     """This process's clock runs three hours ahead (an application server whose NTP failed)."""
     real = timezone.now
     monkeypatch.setattr("django.utils.timezone.now", lambda: real() + SKEW)
-    return real
+    clock.forget_offsets()  # a server measures its offset when it starts
+    yield real
+    clock.forget_offsets()
 
 
 def close_to(value: dt.datetime, reference: dt.datetime) -> bool:
@@ -35,6 +37,25 @@ def close_to(value: dt.datetime, reference: dt.datetime) -> bool:
 def test_the_database_clock_is_not_the_servers(skewed):
     assert close_to(db_now(), skewed())
     assert not close_to(db_now(), timezone.now())
+
+
+def test_the_offset_is_measured_once_then_kept_until_it_is_old(skewed, settings):
+    """The hot path pays no query for the database's clock; a clock stepped while the process runs
+    is corrected at the next measurement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.YIWANG_CLOCK_SYNC_SECONDS = 60
+    with CaptureQueriesContext(connection) as first:
+        db_now()
+    with CaptureQueriesContext(connection) as later:
+        assert close_to(db_now(), skewed())
+    assert len(first) == 1 and len(later) == 0
+
+    settings.YIWANG_CLOCK_SYNC_SECONDS = 0  # every reading is old: measured again
+    with CaptureQueriesContext(connection) as again:
+        assert close_to(db_now(), skewed())
+    assert len(again) == 1
 
 
 def test_submission_and_acceptance_on_a_skewed_server_keep_the_databases_time(world, skewed):
