@@ -43,6 +43,11 @@ ACTIVITIES = [
 ]
 
 
+# The case flow's views (cases/api.py): the upload, the application, acceptance, an approval step
+# (review and decision alike) and delivery.
+VIEWS = ("upload_material", "create_application", "accept", "complete_task", "deliver")
+
+
 def _activity(frames: list[str]) -> str:
     for name, pattern in ACTIVITIES:
         if any(pattern.search(f) for f in frames):
@@ -53,18 +58,25 @@ def _activity(frames: list[str]) -> str:
 def analyse(raw: Path, top: int) -> str:
     activities: Counter[str] = Counter()
     own: Counter[str] = Counter()
+    by_view: Counter[str] = Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack or "handle_request" not in stack:
-            continue  # the worker's own loop between requests, and the master
+        if not stack or "handle_request" not in stack or "obtain_token" in stack:
+            continue  # the worker's loop between requests, the master, and signing in (set-up)
         n = int(count)
         frames = stack.split(";")
         total += n
         activities[_activity(frames[::-1])] += n
         own[re.sub(r"\s+", " ", frames[-1])] += n
-    lines = [f"{total} samples inside requests", "", "| activity | share of request time |", "| --- | ---: |"]
+        view = next((v for f in frames for v in VIEWS if f.startswith(f"{v} (") and "cases/api.py" in f),
+                    "outside the view (middleware, authentication, the answer)")
+        by_view[view] += n
+    lines = [f"{total} samples inside the case flow's requests", "", "| activity | share of request time |",
+             "| --- | ---: |"]
     lines += [f"| {name} | {100 * n / total:.1f} % |" for name, n in activities.most_common()]
+    lines += ["", "| endpoint (view function) | share of request time |", "| --- | ---: |"]
+    lines += [f"| `{name}` | {100 * n / total:.1f} % |" for name, n in by_view.most_common()]
     lines += ["", f"| top {top} functions by own samples | share |", "| --- | ---: |"]
     lines += [f"| `{name[:110]}` | {100 * n / total:.1f} % |" for name, n in own.most_common(top)]
     return "\n".join(lines)
