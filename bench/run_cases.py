@@ -133,6 +133,12 @@ def build_world(n_applicants: int) -> dict[str, Any]:
 
     User = get_user_model()
     hashed = make_password(PASSWORD)
+    # deadlines need the working calendar of the years they fall in (weekends only: no holidays
+    # entered), or every submission is refused with calendar_year_unknown
+    from yiwang.core.models import CalendarYear
+
+    CalendarYear.objects.bulk_create([CalendarYear(year=y, source="bench") for y in (2026, 2027)],
+                                     ignore_conflicts=True)
     centre = factories.department("ZWFW", "政务服务管理局", centre=True)
     scjg = factories.department("SCJG", "市场监管局")
     ga = factories.department("GA", "公安局")
