@@ -59,3 +59,30 @@ def test_the_credit_datasets_page(world, live_server, browser, tmp_path, locale,
     assert_accessible(page, "信用信息归集")
     assert not errors, errors
     page.context.close()
+
+
+FIRED = {"zh-CN": ("联合奖惩规则命中", "失信惩戒名单内", "近12个月"),
+         "en-US": ("Joint rule fired", "credit blacklist", "last 12 months")}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_clerk_reads_two_firings_on_one_timeline_line(world, joint_rules, food_item, live_server, browser,  # noqa: F811
+                                                           tmp_path, locale, size):
+    from yiwang.cases.tests.credit.test_joint_rules import submit
+
+    user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5, number="罚新")
+    case = submit(user, firm, food_item)
+    page, errors = sign_in(browser, live_server.url, "clerk", locale=locale, viewport=VIEWPORTS[size])
+    page.goto(f"{live_server.url}/work/cases/{case.number}/")
+    label, first, second = FIRED[locale]
+    line = page.locator("ol.timeline li", has_text=label)
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text(first)
+    expect(line).to_contain_text(second)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(shots_dir(tmp_path) / f"credit-case-timeline-{size}-{locale}.png"), full_page=True)
+    assert not errors, errors
+    page.context.close()
