@@ -119,3 +119,21 @@ def test_the_archive_lists_reports_and_serves_them_again(plan):
     assert b"".join(response.streaming_content) == bytes(report.pdf)
     assert client.get(f"/work/programme/reports/{report.pk}.exe").status_code == 404
     assert client.get("/work/programme/reports/999999.pdf").status_code == 404
+
+
+def test_the_gantt_data_and_the_task_list_carry_planned_and_forecast_dates(plan):
+    import json
+    import re
+
+    from yiwang.programme import selectors
+
+    response = _as("leader").get("/work/programme/")
+    page = response.content.decode()
+    data = json.loads(re.search(r'<script id="gantt-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    rows = {r.task.code: r for r in selectors.task_rows(plan.programme, response.context["view"].today)}
+    d = next(t for t in data["tasks"] if t["code"] == "D")
+    assert (d["start"], d["end"]) == (plan.tasks["D"].starts_on.isoformat(), plan.tasks["D"].ends_on.isoformat())
+    assert (d["forecast_start"], d["forecast_end"], d["slip"]) == (
+        rows["D"].forecast_start.isoformat(), rows["D"].forecast_end.isoformat(), rows["D"].slip_days)
+    assert d["slip"] > 0 and d["forecast_start"] > d["start"]  # pushed by the late C
+    assert "推迟" in page and 'class="muted forecast slipping"' in page
