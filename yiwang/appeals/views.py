@@ -27,6 +27,7 @@ from yiwang.appeals.models import (
 )
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.selectors import is_staff_member
 from yiwang.intelligence.selectors import known_categories
 
@@ -83,7 +84,7 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_appeals(request: HttpRequest) -> HttpResponse:
+def my_appeals(request: AuthenticatedRequest) -> HttpResponse:
     reports = (request.user.appeal_reports.select_related("appeal").order_by("-received_at"))[:200]
     return render(request, "appeals/my_appeals.html", {"reports": reports})
 
@@ -104,7 +105,8 @@ def _staff(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def hotline(request: HttpRequest) -> HttpResponse:
+@login_required
+def hotline(request: AuthenticatedRequest) -> HttpResponse:
     """The 12345 agent's form: keyboard first (the title has focus, Alt+S submits, the form comes
     back empty for the next call with the last number above it)."""
     if (refused := _staff(request)) is not None:
@@ -114,7 +116,8 @@ def hotline(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, channel=AppealChannel.HOTLINE, template="appeals/hotline.html")
 
 
-def grid(request: HttpRequest) -> HttpResponse:
+@login_required
+def grid(request: AuthenticatedRequest) -> HttpResponse:
     """The grid worker's phone page: a photo, where, what."""
     if (refused := _staff(request)) is not None:
         return refused
@@ -123,7 +126,8 @@ def grid(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, channel=AppealChannel.GRID, template="appeals/grid.html")
 
 
-def work_list(request: HttpRequest) -> HttpResponse:
+@login_required
+def work_list(request: AuthenticatedRequest) -> HttpResponse:
     """The dispatcher's queue first, then what the reader may see, filtered like the API."""
     if (refused := _staff(request)) is not None:
         return refused
@@ -139,7 +143,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
                                                       "on_duty": permissions.on_duty(request.user)})
 
 
-def board(request: HttpRequest) -> HttpResponse:
+@login_required
+def board(request: AuthenticatedRequest) -> HttpResponse:
     """The duty officer's command board (应急指挥): drawn from the same JSON as
     ``GET /api/v1/appeals/board``, embedded for the first paint and then polled by board.js."""
     if (refused := _staff(request)) is not None:
@@ -154,7 +159,8 @@ def board(request: HttpRequest) -> HttpResponse:
 ACTIONS = {"dispatch", "return", "close", "callback"}
 
 
-def staff_appeal(request: HttpRequest, number: str) -> HttpResponse:
+@login_required
+def staff_appeal(request: AuthenticatedRequest, number: str) -> HttpResponse:
     if (refused := _staff(request)) is not None:
         return refused
     try:

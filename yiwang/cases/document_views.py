@@ -16,6 +16,7 @@ from yiwang.cases import selectors
 from yiwang.cases.documents import MAX_ID, document_for_viewer, ensure_query_code, progress_url, public_case
 from yiwang.cases.models import CaseStatus, CorrectionNotice, DocumentKind
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_id_number
 
 
@@ -53,7 +54,7 @@ def receipt_context(case: Any, kind: str, correction: CorrectionNotice | None) -
 
 
 @login_required
-def receipt(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+def receipt(request: AuthenticatedRequest, number: str, kind: str) -> HttpResponse:
     """A printable receipt (受理回执, 一次性告知书, 不予受理决定书) of a case the user may see."""
     if kind not in DocumentKind.receipts():
         raise Http404

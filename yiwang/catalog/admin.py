@@ -320,7 +320,7 @@ class StockShapeForm(forms.Form):
             (s.key, f"{s.label}（{len(s.params)} 个泳道：{'、'.join(s.params)}）") for s in SHAPES.values() if s.params]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # ModelForm.clean returns cleaned_data
         shape = SHAPES.get(data.get("shape") or "")
         if shape is None:
             return data

@@ -81,7 +81,7 @@ class ApplicantForm(forms.ModelForm):
         fields = ("kind", "name", "id_number", "phone", "email", "address", "legal_representative", "user")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # ModelForm.clean returns cleaned_data
         if data.get("kind") and data.get("id_number"):
             try:
                 data["id_number"] = validate_applicant_id(kind=data["kind"], id_number=data["id_number"])

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import ApplicantKind, RealNameLevel
 from yiwang.identity import selectors, services
@@ -114,7 +115,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify_online(request: HttpRequest) -> HttpResponse:
+def verify_online(request: AuthenticatedRequest) -> HttpResponse:
     try:
         services.verify_online(actor=request.user)
     except DomainError as exc:
@@ -126,7 +127,7 @@ def verify_online(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant(request: HttpRequest) -> HttpResponse:
+def grant(request: AuthenticatedRequest) -> HttpResponse:
     applicant = getattr(request.user, "applicant", None)
     if applicant is None:
         raise Http404
@@ -145,7 +146,7 @@ def grant(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clerk = is_window_clerk(request.user) is not None
     authorisation = selectors.authorisation_for_party(request.user, pk)
     if authorisation is None and clerk:
@@ -165,7 +166,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def window(request: HttpRequest) -> HttpResponse:
+def window(request: AuthenticatedRequest) -> HttpResponse:
     """The window clerk's identity desk: find an applicant by ID number, verify them in person (L3),
     record a signed paper authorisation."""
     department = is_window_clerk(request.user)
