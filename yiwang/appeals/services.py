@@ -101,7 +101,7 @@ def clean_location(latitude: object, longitude: object, address: object) -> tupl
     lat = lng = None
     if lat_given:
         try:
-            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]
+            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]  # anything float() refuses raises TypeError or ValueError, answered below as bad input
         except (TypeError, ValueError):
             raise _bad("latitude", _("经纬度须是数字。"), Code.LOCATION_INVALID) from None
         if not (math.isfinite(lat) and -90 <= lat <= 90):

@@ -27,7 +27,7 @@ from yiwang.appeals.models import (
 )
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
-from yiwang.core.http import AuthenticatedRequest
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.core.selectors import is_staff_member
 from yiwang.intelligence.selectors import known_categories
 
@@ -92,7 +92,8 @@ def my_appeals(request: AuthenticatedRequest) -> HttpResponse:
 def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(AppealPhoto.objects.select_related("report__appeal"), pk=pk)
     token_ok = request.GET.get("t", "") == photo.report.token
-    if not token_ok and not permissions.may_view(request.user, photo.report.appeal):
+    viewer = account(request)
+    if not token_ok and not (viewer is not None and permissions.may_view(viewer, photo.report.appeal)):
         return _error(request, _("您无权查看该照片。"), 403)
     return file_download(photo.file.open("rb"), filename=f"photo-{photo.pk}", content_type=photo.content_type)
 

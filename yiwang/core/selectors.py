@@ -13,7 +13,7 @@ def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
     cached = getattr(user, "_yiwang_roles", None)
     if cached is None:
         cached = list(StaffRole.objects.filter(user=user).select_related("department"))
-        user._yiwang_roles = cached  # type: ignore[attr-defined]
+        user._yiwang_roles = cached  # type: ignore[attr-defined]  # a per-request cache of our own on the user object
     return cached
 
 

@@ -136,7 +136,7 @@ def grant(request: AuthenticatedRequest) -> HttpResponse:
             actor=request.user, principal=applicant, agent_id_number=request.POST.get("agent_id_number", ""),
             agent_name=request.POST.get("agent_name", ""), all_items=request.POST.get("scope") == "all",
             item_codes=request.POST.get("items", "").replace("，", ",").split(","),
-            valid_until=_until(request.POST.get("valid_until", "")))  # type: ignore[arg-type]
+            valid_until=_until(request.POST.get("valid_until", "")))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -196,7 +196,7 @@ def window(request: AuthenticatedRequest) -> HttpResponse:
                     actor=request.user, principal=applicant, agent_id_number=request.POST.get("agent_id_number", ""),
                     agent_name=request.POST.get("agent_name", ""), all_items=request.POST.get("scope") == "all",
                     item_codes=request.POST.get("items", "").replace("，", ",").split(","),
-                    valid_until=_until(request.POST.get("valid_until", "")),  # type: ignore[arg-type]
+                    valid_until=_until(request.POST.get("valid_until", "")),
                     paper_reference=request.POST.get("paper_reference", ""))
                 messages.success(request, _("书面委托已登记。"))
         except DomainError as exc:

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, NotFound
-from yiwang.core.http import AuthenticatedRequest
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.licenses import selectors, services
 from yiwang.licenses.errors import LicenceErrorCode
@@ -174,7 +174,7 @@ def verify_licence(request: HttpRequest, token: str) -> dict[str, Any]:
     """Public, no login: the status of the licence behind a QR token or a share link, what the
     holder discloses, and the ledger inclusion proof. Unknown and withdrawn/expired links answer
     200 with status ``unknown`` and the reason (the answer is the verdict, not an error)."""
-    outcome = verify_token(token, channel="api", verifier=request.user)
+    outcome = verify_token(token, channel="api", verifier=account(request))
     licence = outcome.licence if outcome.status not in ("unknown",) else None
     issuer = {}
     if licence is not None and outcome.status != "altered":

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
-from yiwang.core.http import AuthenticatedRequest
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.licenses import selectors, services
 from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind
@@ -30,7 +30,7 @@ STATUS_LABELS = {
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what the QR code or a share link opens. No login."""
-    outcome = verify_token(token, channel="web", verifier=request.user)
+    outcome = verify_token(token, channel="web", verifier=account(request))
     reason = reason_text(outcome)
     response = render(request, "licenses/verify.html", {
         "outcome": outcome, "status_label": STATUS_LABELS.get(outcome.status, outcome.status), "reason": reason,
