@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 
 def _intake_from(request: HttpRequest, channel: str) -> services.Intake:
-    data = {name: request.POST.get(name, "") for name in FORM_FIELDS}
+    data: dict[str, Any] = {name: request.POST.get(name, "") for name in FORM_FIELDS}
     return services.Intake(channel=channel, is_complex=request.POST.get("is_complex") == "on", **data)
 
 
@@ -89,7 +90,7 @@ def my_appeals(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "appeals/my_appeals.html", {"reports": reports})
 
 
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(AppealPhoto.objects.select_related("report__appeal"), pk=pk)
     token_ok = request.GET.get("t", "") == photo.report.token
     viewer = account(request)
