@@ -139,7 +139,7 @@ def listener(url: str, readings: int, devices: int) -> dict:
                 lst.stopping.set()
         return n
 
-    lst.process_pending = timed  # type: ignore[method-assign]
+    lst.process_pending = timed  # type: ignore[method-assign]  # replaced on purpose on this one instance
     thread = threading.Thread(target=lst.run, kwargs={"seconds": 600}, daemon=True)
     thread.start()
     lst.connected.wait(10)

@@ -22,14 +22,10 @@ status is counted, and a run whose POSTs were not all 201 says so).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing as mp
 import os
 import platform
 import random
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,9 +35,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.exchange_common import env, pct  # noqa: E402
+from bench.exchange_common import env  # noqa: E402
+from bench.harness import Request, alternate, drive, fresh_sqlite, gunicorn, migrate, run_child  # noqa: E402
 
-DB = ROOT / "var" / "bench" / "open311.sqlite3"
+DB_NAME = "open311.sqlite3"
 SERVICES = {"bus": ("公交服务", "交通运输", "JT"), "pollution": ("环境污染", "环境保护", "HB")}
 DESCRIPTIONS = ["公交站台顶棚破损，下雨天候车的人都淋湿了，请尽快修复。",
                 "河边排污口有黑水流出，气味很大，附近居民反映多次。",
@@ -79,44 +76,10 @@ def body(key: str, rng: random.Random) -> bytes:
                       "first_name": "明", "last_name": "王", "phone": "13800138000"}).encode()
 
 
-def client(args: tuple) -> tuple[list[float], dict[int, int]]:
-    port, target, key, n, seed = args
-    rng = random.Random(seed)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
-    times, statuses = [], {}
-    for _ in range(n):
-        if target == "bare":
-            payload, path, ctype = b"x" * 40, "/bench/bare/insert", "text/plain"
-        else:
-            payload, path, ctype = body(key, rng), "/open311/v2/requests.json", "application/x-www-form-urlencoded"
-        t = time.perf_counter()
-        conn.request("POST", path, body=payload, headers={"Content-Type": ctype})
-        response = conn.getresponse()
-        response.read()
-        times.append(time.perf_counter() - t)
-        statuses[response.status] = statuses.get(response.status, 0) + 1
-    return times, statuses
-
-
-def drive(port: int, target: str, key: str, requests: int, clients: int, seed: int = 0) -> dict:
-    per = requests // clients
-    started = time.perf_counter()
-    with mp.Pool(clients) as pool:
-        parts = pool.map(client, [(port, target, key, per, seed * 100 + i) for i in range(clients)])
-    return {"wall": time.perf_counter() - started, "times": [t for p, _ in parts for t in p],
-            "statuses": [s for _, s in parts]}
-
-
-def summarise(rounds: list[dict]) -> dict:
-    times = [t for r in rounds for t in r["times"]]
-    wall = sum(r["wall"] for r in rounds)
-    statuses: dict[int, int] = {}
-    for r in rounds:
-        for part in r["statuses"]:
-            for k, v in part.items():
-                statuses[k] = statuses.get(k, 0) + v
-    return {"requests": len(times), "per_s": round(len(times) / wall, 1), "p50_ms": round(pct(times, 50) * 1000, 2),
-            "p99_ms": round(pct(times, 99) * 1000, 2), "statuses": statuses}
+def request(target: str, key: str, rng: random.Random, _i: int) -> Request:
+    if target == "bare":
+        return "POST", "/bench/bare/insert", b"x" * 40, {"Content-Type": "text/plain"}
+    return "POST", "/open311/v2/requests.json", body(key, rng), {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def main() -> None:
@@ -129,43 +92,19 @@ def main() -> None:
     if args.setup:
         print(setup())
         return
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    db = fresh_sqlite(DB_NAME)
     media = ROOT / "var" / "bench" / "open311-media"
-    child_env = env(DATABASE_URL=f"sqlite:///{DB}", DJANGO_SETTINGS_MODULE="bench.settings", MEDIA_ROOT=str(media))
-    subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], cwd=ROOT, env=child_env, check=True)
-    out = subprocess.run([sys.executable, __file__, "--setup"], cwd=ROOT, env=child_env, capture_output=True, text=True)
-    if out.returncode:
-        print(out.stderr, file=sys.stderr)
-        sys.exit(1)
-    key = out.stdout.strip().splitlines()[-1]
+    child_env = env(DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="bench.settings", MEDIA_ROOT=str(media))
+    migrate(child_env)
+    key = run_child(__file__, "--setup", child_env=child_env)
     load_before = os.getloadavg()[0]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "180", "--log-level", "warning", "yiwang.wsgi:application"], cwd=ROOT,
-                              env=child_env, start_new_session=True)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(child_env) as port:
         # the master listens before its workers have imported Django: warm both before timing
-        drive(port, "bare", key, 60, args.clients)
-        drive(port, "open311", key, 60, args.clients)
-        bare, open311 = [], []
-        for i in range(args.rounds):
-            order = [("bare", bare), ("open311", open311)]
-            for target, acc in order if i % 2 == 0 else order[::-1]:
-                acc.append(drive(port, target, key, args.requests // args.rounds, args.clients, seed=i + 1))
-        bare_s, open311_s = summarise(bare), summarise(open311)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        drive(port, request, "bare", key, 60, args.clients)
+        drive(port, request, "open311", key, 60, args.clients)
+        timed = alternate(port, request, [("bare", key), ("open311", key)], requests=args.requests,
+                          clients=args.clients, rounds=args.rounds, seed=1)
+        bare_s, open311_s = timed["bare"], timed["open311"]
     load_after = os.getloadavg()[0]
     count = subprocess.run([sys.executable, "-c", "import django; django.setup(); from yiwang.appeals.models import "
                             "Appeal, AppealReport; print(Appeal.objects.count(), AppealReport.objects.count(), "

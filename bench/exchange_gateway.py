@@ -16,15 +16,10 @@ Not a test: nothing asserts.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing as mp
 import os
 import platform
 import random
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -32,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.exchange_common import PEOPLE_FIELDS, PG_URL, ROOT, env, fresh_database, pct, people_file, person_id  # noqa: E402
+from bench.exchange_common import PEOPLE_FIELDS, PG_URL, ROOT, env, fresh_database, people_file, person_id  # noqa: E402
+from bench.harness import Request, alternate, drive, gunicorn, run_child  # noqa: E402
 
 FIELDS = "name,gender,birth_date"
 
@@ -62,66 +58,23 @@ def setup_child(path: str, ingest: bool) -> None:
     print(json.dumps({"key": key, "rows": DataResource.objects.get(pk=res.pk).row_count}))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def client(args: tuple[int, str, dict[str, str], list[str], int, int]) -> tuple[list[float], dict[int, int]]:
-    port, target, headers, keys, n, seed = args
-    rng = random.Random(seed)
-    times, statuses = [], {}
-    for _ in range(n):
-        key = rng.choice(keys)
-        if target == "bare":
-            url = "/bench/exchange/bare?" + urllib.parse.urlencode({"resource": "BENCH_RK", "key": key, "fields": FIELDS})
-        else:
-            url = "/api/v1/exchange/lookup?" + urllib.parse.urlencode(
-                {"resource": "BENCH_RK", "key": key, "fields": FIELDS, "purpose": "基准测试"})
-        started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("GET", url, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        times.append(time.perf_counter() - started)
-        statuses[response.status] = statuses.get(response.status, 0) + 1
-        conn.close()
-    return times, statuses
-
-
-def drive(port: int, target: str, headers: dict[str, str], keys: list[str], requests: int, clients: int,
-          seed: int = 0) -> dict:
-    per = requests // clients
-    started = time.perf_counter()
-    with mp.Pool(clients) as pool:
-        parts = pool.map(client, [(port, target, headers, keys, per, seed * 100 + i) for i in range(clients)])
-    wall = time.perf_counter() - started
-    return {"wall": wall, "times": [t for p, _s in parts for t in p], "statuses": [s for _t, s in parts]}
-
-
-def summarise(target: str, rounds: list[dict]) -> dict:
-    times = [t for r in rounds for t in r["times"]]
-    wall = sum(r["wall"] for r in rounds)
-    statuses: dict[int, int] = {}
-    for r in rounds:
-        for part in r["statuses"]:
-            for k, v in part.items():
-                statuses[k] = statuses.get(k, 0) + v
-    return {"target": target, "requests": len(times), "per_s": round(len(times) / wall, 1),
-            "p50_ms": round(pct(times, 50) * 1000, 2), "p99_ms": round(pct(times, 99) * 1000, 2), "statuses": statuses}
+def request(target: str, context: tuple[dict[str, str], list[str]], rng: random.Random, _i: int) -> Request:
+    headers, keys = context
+    key = rng.choice(keys)
+    if target == "bare":
+        url = "/bench/exchange/bare?" + urllib.parse.urlencode({"resource": "BENCH_RK", "key": key, "fields": FIELDS})
+    else:
+        url = "/api/v1/exchange/lookup?" + urllib.parse.urlencode(
+            {"resource": "BENCH_RK", "key": key, "fields": FIELDS, "purpose": "基准测试"})
+    return "GET", url, None, headers
 
 
 def interleaved(port: int, auth: dict[str, str], keys: list[str], requests: int, clients: int, rounds: int) -> tuple[dict, dict]:
     """Bare and gateway alternate in ``rounds`` short runs, so both meet the same background load
-    (the order flips every round); each path gets ``requests`` in all."""
-    bare: list[dict] = []
-    gateway: list[dict] = []
-    for i in range(rounds):
-        order = [("bare", {}, bare), ("gateway", auth, gateway)]
-        for target, headers, out in order if i % 2 == 0 else order[::-1]:
-            out.append(drive(port, target, headers, keys, requests // rounds, clients, seed=i))
-    return summarise("bare", bare), summarise("gateway", gateway)
+    (the order flips every round); each path gets ``requests`` in all. A new connection per request."""
+    timed = alternate(port, request, [("bare", ({}, keys)), ("gateway", (auth, keys))], requests=requests,
+                      clients=clients, rounds=rounds, reconnect=True, timeout=30)
+    return {"target": "bare", **timed["bare"]}, {"target": "gateway", **timed["gateway"]}
 
 
 def main() -> None:
@@ -140,37 +93,20 @@ def main() -> None:
     if not args.reuse:
         fresh_database()
     child_env = env(DATABASE_URL=PG_URL, DJANGO_SETTINGS_MODULE="bench.exchange_settings", CONN_MAX_AGE="60")
-    out = subprocess.run([sys.executable, __file__, "--setup-child", str(path), "0" if args.reuse else "1"], cwd=ROOT,
-                         env=child_env, capture_output=True, text=True)
-    if out.returncode:
-        print(out.stderr, file=sys.stderr)
-        sys.exit(1)
-    setup = json.loads(out.stdout.strip().splitlines()[-1])
-    port = free_port()
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "yiwang.wsgi:application"], cwd=ROOT, env=child_env,
-                              start_new_session=True)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    setup = json.loads(run_child(__file__, "--setup-child", str(path), "0" if args.reuse else "1",
+                                 child_env=child_env))
+    with gunicorn(child_env, timeout=None) as port:
         rng = random.Random(7)
         keys = [person_id(rng.randrange(setup["rows"])) for _ in range(20000)]
         auth = {"X-Api-Key": setup["key"]}
-        drive(port, "bare", {}, keys, 400, args.clients)  # warm up both paths
-        drive(port, "gateway", auth, keys, 400, args.clients)
+        for target, context in (("bare", ({}, keys)), ("gateway", (auth, keys))):  # warm up both paths
+            drive(port, request, target, context, 400, args.clients, reconnect=True, timeout=30)
         load_before = os.getloadavg()[0]
         results = {}
         for clients in (args.clients, 1):  # loaded (queueing in 2 workers), then one request at a time
             results[clients] = interleaved(port, auth, keys, args.requests if clients > 1 else args.requests // 2,
                                            clients, args.rounds)
         load_after = os.getloadavg()[0]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     print(f"# exchange gateway, {setup['rows']:,} rows, PostgreSQL, gunicorn 2 sync workers, "
           f"Python {platform.python_version()}, {os.cpu_count()} cores, load average {load_before:.1f} -> {load_after:.1f}, "
           f"{args.rounds} alternating rounds per measurement")

@@ -28,23 +28,23 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing as mp
 import os
 import platform
+import random
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.exchange_common import env, pct  # noqa: E402
+from bench.exchange_common import env  # noqa: E402
+from bench.harness import Request, alternate, drive, fresh_sqlite, gunicorn, migrate, run_child  # noqa: E402
 
-DB = ROOT / "var" / "bench" / "licences.sqlite3"
+DB_NAME = "licences.sqlite3"
 
 
 def cpu_rate(fn, seconds: float) -> float:
@@ -89,7 +89,7 @@ def child(issue: int, seconds: float) -> None:
     from yiwang.ledger.services import publish_tree_head
 
     publish_tree_head()
-    licence = Licence.objects.order_by("-id").first()
+    licence = Licence.objects.latest("id")
     seal = licence.seal
     meta = services.metadata_bytes(licence)
     rows, lines = services._rows(licence), services._face_lines(licence)
@@ -138,42 +138,10 @@ def openssl_sm2(seconds: int) -> tuple[float | None, float | None, str]:
     return (float(match.group(1)) if match else None, float(match.group(2)) if match else None, version)
 
 
-def client(args: tuple) -> tuple[list[float], dict[int, int]]:
-    port, target, tokens, n, seed = args
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
-    times, statuses = [], {}
-    for i in range(n):
-        t = time.perf_counter()
-        if target == "bare":
-            conn.request("POST", "/bench/bare/insert", body=b"x" * 40, headers={"Content-Type": "text/plain"})
-        else:
-            conn.request("GET", f"/api/v1/licences/verify/{tokens[(seed + i) % len(tokens)]}")
-        response = conn.getresponse()
-        response.read()
-        times.append(time.perf_counter() - t)
-        statuses[response.status] = statuses.get(response.status, 0) + 1
-    return times, statuses
-
-
-def drive(port: int, target: str, tokens: list[str], requests: int, clients: int, seed: int = 0) -> dict:
-    per = requests // clients
-    started = time.perf_counter()
-    with mp.Pool(clients) as pool:
-        parts = pool.map(client, [(port, target, tokens, per, seed * 100 + i) for i in range(clients)])
-    return {"wall": time.perf_counter() - started, "times": [t for p, _ in parts for t in p],
-            "statuses": [s for _, s in parts]}
-
-
-def summarise(rounds: list[dict]) -> dict:
-    times = [t for r in rounds for t in r["times"]]
-    wall = sum(r["wall"] for r in rounds)
-    statuses: dict[int, int] = {}
-    for r in rounds:
-        for part in r["statuses"]:
-            for k, v in part.items():
-                statuses[k] = statuses.get(k, 0) + v
-    return {"requests": len(times), "per_s": round(len(times) / wall, 1), "p50_ms": round(pct(times, 50) * 1000, 2),
-            "p99_ms": round(pct(times, 99) * 1000, 2), "statuses": statuses}
+def request(target: str, tokens: list[str], _rng: random.Random, i: int) -> Request:
+    if target == "bare":
+        return "POST", "/bench/bare/insert", b"x" * 40, {"Content-Type": "text/plain"}
+    return "GET", f"/api/v1/licences/verify/{tokens[i % len(tokens)]}", None, {}
 
 
 def main() -> None:
@@ -188,33 +156,14 @@ def main() -> None:
     if args.child:
         child(int(args.child[0]), float(args.child[1]))
         return
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    db = fresh_sqlite(DB_NAME)
     media = ROOT / "var" / "bench" / "licences-media"
-    child_env = env(DATABASE_URL=f"sqlite:///{DB}", DJANGO_SETTINGS_MODULE="bench.settings", MEDIA_ROOT=str(media))
-    subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], cwd=ROOT, env=child_env, check=True)
+    child_env = env(DATABASE_URL=f"sqlite:///{db}", DJANGO_SETTINGS_MODULE="bench.settings", MEDIA_ROOT=str(media))
+    migrate(child_env)
     load_before = os.getloadavg()[0]
-    out = subprocess.run([sys.executable, __file__, "--child", str(args.issue), str(args.seconds)], cwd=ROOT,
-                         env=child_env, capture_output=True, text=True)
-    if out.returncode:
-        print(out.stderr, file=sys.stderr)
-        sys.exit(1)
-    local = json.loads(out.stdout.strip().splitlines()[-1])
+    local = json.loads(run_child(__file__, "--child", str(args.issue), str(args.seconds), child_env=child_env))
     sign_rate, verify_rate, version = openssl_sm2(int(args.seconds))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "180", "--log-level", "warning", "yiwang.wsgi:application"], cwd=ROOT, env=child_env,
-                              start_new_session=True)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(child_env) as port:
         tokens = local["tokens"]
         # the master listens before its workers have imported Django (slow on a loaded machine):
         # wait until both answer before anything is timed
@@ -223,19 +172,13 @@ def main() -> None:
             conn.request("GET", "/api/v1/licences/verify/warmup")
             conn.getresponse().read()
             conn.close()
-        drive(port, "bare", tokens, 100, args.clients)
-        drive(port, "verify", tokens, 100, args.clients)
-        bare, online = [], []
-        for i in range(args.rounds):
-            order = [("bare", bare), ("verify", online)]
-            for target, acc in order if i % 2 == 0 else order[::-1]:
-                acc.append(drive(port, target, tokens, args.requests // args.rounds, args.clients, seed=i))
-        bare_s, online_s = summarise(bare), summarise(online)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        drive(port, request, "bare", tokens, 100, args.clients)
+        drive(port, request, "verify", tokens, 100, args.clients)
+        timed = alternate(port, request, [("bare", tokens), ("verify", tokens)], requests=args.requests,
+                          clients=args.clients, rounds=args.rounds)
+        bare_s, online_s = timed["bare"], timed["verify"]
     load_after = os.getloadavg()[0]
-    result = {"local": {k: v for k, v in local.items() if k != "tokens"}, "openssl": {"version": version,
+    result: dict[str, Any] = {"local": {k: v for k, v in local.items() if k != "tokens"}, "openssl": {"version": version,
               "sm2_sign_per_s": sign_rate, "sm2_verify_per_s": verify_rate}, "bare": bare_s, "online": online_s,
               "load": [load_before, load_after], "python": platform.python_version(), "cores": os.cpu_count()}
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

@@ -13,7 +13,7 @@ class QueryCountMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         count = [0]
 
-        def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def counter(execute, sql, params, many, context):
             count[0] += 1
             return execute(sql, params, many, context)
 

@@ -183,7 +183,7 @@ class QueryCounter:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
 
@@ -314,7 +314,7 @@ def token_for(port: int, username: str) -> str:
         "POST", "/api/v1/auth/token", json.dumps({"username": username, "password": PASSWORD}).encode(),
         {"Content-Type": "application/json"})
     assert status == 200, (status, data)
-    return data["token"]  # type: ignore[index]
+    return data["token"]  # type: ignore[index]  # the login answer's JSON is an object with a token
 
 
 def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
@@ -589,7 +589,7 @@ def board_measurements(port: int | None, supervisor_token: str | None, repeats: 
             if k == 0:
                 cold = t
             times.append(t)
-        return {**summary_ms(times), "first_ms": cold * 1000, "queries": counter.count}  # type: ignore[operator]
+        return {**summary_ms(times), "first_ms": cold * 1000, "queries": counter.count}  # type: ignore[operator]  # cold is set by the first run (k == 0)
 
     rows = selectors.supervision_board()
     out["board_rows"] = len(rows)

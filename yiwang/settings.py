@@ -225,7 +225,7 @@ YIWANG_MAX_DATASET_BYTES = int(env("MAX_DATASET_BYTES", str(1024 * 1024 * 1024))
 YIWANG_DATASET_SYNC_BYTES = int(env("DATASET_SYNC_BYTES", str(5 * 1024 * 1024)) or 0)
 # Worker processes that check, index and seal a queued dataset's rows (past its first 20,000):
 # one per core by default; 0 for none. Pushes loaded within a request never start any.
-YIWANG_INGEST_WORKERS = int(env("INGEST_WORKERS")) if env("INGEST_WORKERS") else None
+YIWANG_INGEST_WORKERS = int(workers) if (workers := env("INGEST_WORKERS")) else None
 
 # API bearer tokens live this long.
 YIWANG_TOKEN_TTL_HOURS = int(env("TOKEN_TTL_HOURS", "12") or 12)

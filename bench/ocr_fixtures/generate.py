@@ -275,7 +275,7 @@ def _on_table(card: Image.Image, rng: random.Random) -> Image.Image:
     """A photo of a card lying on a desk."""
     margin = rng.randrange(40, 140)
     desk = tuple(rng.randrange(60, 170) for _ in range(3))
-    out = Image.new("RGB", (card.width + 2 * margin, card.height + 2 * margin), desk)  # type: ignore[arg-type]
+    out = Image.new("RGB", (card.width + 2 * margin, card.height + 2 * margin), desk)
     mask = Image.new("L", card.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((0, 0, card.width - 1, card.height - 1), radius=30, fill=255)
     out.paste(card, (margin, margin), mask)
@@ -570,7 +570,7 @@ def degrade(img: Image.Image, seed: int) -> tuple[Image.Image, dict[str, Any]]:
     # rotation (page not square on the scanner)
     angle = r.uniform(-4.0, 4.0)
     fill = tuple(int(v) for v in np.asarray(img)[2, 2])
-    img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)  # type: ignore[arg-type]
+    img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
     info["angle"] = round(angle, 1)
     # uneven light and contrast
     img = ImageEnhance.Brightness(img).enhance(r.uniform(0.8, 1.1))

@@ -22,6 +22,7 @@ from yiwang.appeals.models import (
 )
 from yiwang.core.admin_audit import AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 
 
 @admin.register(DeadlineRule)
@@ -37,7 +38,7 @@ class AssignmentInline(admin.TabularInline):
     fields = ["department", "role", "assigned_at", "active", "returned_at", "return_reason"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -83,7 +84,7 @@ class Open311PartnerAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Open311Partner, form: Any, change: bool) -> None:
         try:
-            partner, key = services.issue_open311_key(actor=request.user, name=obj.name)
+            partner, key = services.issue_open311_key(actor=signed_in(request), name=obj.name)
         except DomainError as exc:
             messages.error(request, exc.message)
             return
@@ -94,4 +95,4 @@ class Open311PartnerAdmin(admin.ModelAdmin):
     @admin.action(description=_("吊销所选合作系统的密钥"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Open311Partner]) -> None:
         for partner in queryset:
-            services.revoke_open311_key(actor=request.user, name=partner.name)
+            services.revoke_open311_key(actor=signed_in(request), name=partner.name)

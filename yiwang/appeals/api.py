@@ -6,7 +6,6 @@ No ``from __future__ import annotations`` here: django-ninja resolves ``Query[..
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -17,6 +16,7 @@ from yiwang.appeals import permissions, selectors
 from yiwang.appeals.errors import AppealErrorCode
 from yiwang.appeals.models import Appeal
 from yiwang.core.errors import Forbidden
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_name
 from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.replica import read_from_replica
@@ -103,14 +103,14 @@ def _summary(a: Appeal) -> dict[str, Any]:
             "sla": selectors.sla_light(status=a.status, due_at=a.due_at, warn_at=a.warn_at, now=timezone.now())}
 
 
-def _require_staff(request: HttpRequest) -> None:
+def _require_staff(request: AuthenticatedRequest) -> None:
     if not is_staff_member(request.user):
         raise Forbidden(AppealErrorCode.NOT_YOUR_APPEAL, _("只有工作人员可以查看诉求工单。"))
 
 
 @router.get("/appeals", response={200: list[AppealSummaryOut], **ERRORS})
 @paginate(CountNextPagination, query=AppealPageQuery, shape=_summary)
-def list_appeals(request: HttpRequest, filters: Query[AppealFilterQuery]) -> Any:
+def list_appeals(request: AuthenticatedRequest, filters: Query[AppealFilterQuery]) -> Any:
     """Appeals the staff member may see (intake staff and supervisors: all; a department: those it
     leads or co-handles), newest first, filtered, a page at a time (follow ``next``)."""
     _require_staff(request)
@@ -221,7 +221,7 @@ class BoardOut(Schema):
 
 @router.get("/appeals/board", response={200: BoardOut, **ERRORS})
 @read_from_replica
-def get_board(request: HttpRequest) -> dict[str, Any]:
+def get_board(request: AuthenticatedRequest) -> dict[str, Any]:
     """The command board (应急指挥) for duty officers: open appeals by category, town and status
     with their SLA lights, the category × town heat, the oldest overdue, open events and urgent
     appeals with a place, and the latest hot topics (refreshed by a job; see ``computed_at``)."""
@@ -231,7 +231,7 @@ def get_board(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/appeals/{number}", response={200: AppealOut, **ERRORS})
-def get_appeal(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_appeal(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
     """One appeal with its classification, dispatch history and reports (reporters' names masked)."""
     _require_staff(request)
     a = selectors.appeal_for(request.user, number)

@@ -81,9 +81,14 @@ def points(now: dt.datetime, limit: int = POINT_LIMIT) -> list[dict[str, Any]]:
     """Open events (事件, sensors' included) and urgent appeals that have a place, the most
     pressing deadline first. One reported as an address only is placed by the county's gazetteer
     (``approximate``, with the place's uncertainty); one whose address names no known place is left
-    off the map (it is still counted)."""
-    rows = (_open().filter(Q(appeal_type=AppealType.EVENT) | Q(urgency__in=URGENT))
-            .filter(Q(latitude__isnull=False, longitude__isnull=False) | ~Q(address=""))
+    off the map (it is still counted). The limit is taken in the query after the unplaceable are
+    dropped, so that they never crowd placeable points out: the candidates' distinct addresses are
+    read first and put through the gazetteer (cached), and only those it places are asked for."""
+    candidates = _open().filter(Q(appeal_type=AppealType.EVENT) | Q(urgency__in=URGENT))
+    typed = (candidates.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).exclude(address="")
+             .values_list("address", flat=True).distinct().order_by())
+    placeable = [address for address in typed if geocode(address) is not None]
+    rows = (candidates.filter(Q(latitude__isnull=False, longitude__isnull=False) | Q(address__in=placeable))
             .order_by("due_at", "id")
             .values("number", "title", "latitude", "longitude", "address", "urgency", "appeal_type", "status",
                     "due_at", "warn_at")[:limit])

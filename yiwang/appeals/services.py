@@ -82,7 +82,7 @@ def clean_text(value: object, *, field: str, label: str, required: bool, max_cha
     return text
 
 
-def clean_choice(value: object, choices: type, *, field: str, label: str, default: str | None = None) -> str:
+def clean_choice(value: object, choices: type[models.TextChoices], *, field: str, label: str, default: str | None = None) -> str:
     text = str(value or "").strip() or (default or "")
     if text not in choices.values:
         raise _bad(field, _("%(label)s“%(value)s”无效，可选：%(options)s。") % {
@@ -101,7 +101,7 @@ def clean_location(latitude: object, longitude: object, address: object) -> tupl
     lat = lng = None
     if lat_given:
         try:
-            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]
+            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]  # anything float() refuses raises TypeError or ValueError, answered below as bad input
         except (TypeError, ValueError):
             raise _bad("latitude", _("经纬度须是数字。"), Code.LOCATION_INVALID) from None
         if not (math.isfinite(lat) and -90 <= lat <= 90):
@@ -317,12 +317,13 @@ def catch_all_department() -> Department:
     return department
 
 
-def _staff_of(department_ids: Iterable[int], roles: Iterable[str] | None = None) -> dict[int, list[int]]:
+def _staff_of(department_ids: Iterable[int | None], roles: Iterable[str] | None = None) -> dict[int | None, list[int]]:
+    """The staff of each department (an appeal not yet led by one has none)."""
     query = StaffRole.objects.filter(department__in=set(department_ids)).exclude(
         role__in=[Role.DISPATCHER, Role.AGENT, Role.GRID])
     if roles is not None:
         query = query.filter(role__in=list(roles))
-    found: dict[int, list[int]] = {}
+    found: dict[int | None, list[int]] = {}
     for row in query.order_by("user_id"):
         if row.user_id not in found.setdefault(row.department_id, []):
             found[row.department_id].append(row.user_id)
@@ -675,7 +676,8 @@ def find_duplicate_of(appeal: Appeal) -> Appeal | None:
                   .filter(models.Q(category=category) | models.Q(category="", suggested_category=category))
                   .exclude(pk=appeal.pk).order_by("received_at", "id"))
     radius = settings.YIWANG_APPEALS_DUPLICATE_RADIUS_M
-    if appeal.latitude is not None:
+    here: tuple[float, float] | None
+    if appeal.latitude is not None and appeal.longitude is not None:  # given together (clean_location)
         here, reach = (appeal.latitude, appeal.longitude), float(radius)
     else:
         placed = geocode(appeal.address) if appeal.address else None
@@ -686,7 +688,7 @@ def find_duplicate_of(appeal: Appeal) -> Appeal | None:
         dlng = reach / (111_000 * max(0.1, math.cos(math.radians(here[0]))))
         for other in candidates.filter(latitude__range=(here[0] - dlat, here[0] + dlat),
                                        longitude__range=(here[1] - dlng, here[1] + dlng))[:200]:
-            if distance_m(here[0], here[1], other.latitude, other.longitude) <= reach:
+            if distance_m(here[0], here[1], other.latitude, other.longitude) <= reach:  # type: ignore[arg-type]  # the range filter leaves only rows with a point
                 return other
     if not appeal.address and here is None:
         return None

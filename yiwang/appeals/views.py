@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from yiwang.appeals.models import (
 )
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.core.replica import read_from_replica
 from yiwang.core.selectors import is_staff_member
 from yiwang.intelligence.selectors import known_categories
@@ -40,7 +42,7 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 
 def _intake_from(request: HttpRequest, channel: str) -> services.Intake:
-    data = {name: request.POST.get(name, "") for name in FORM_FIELDS}
+    data: dict[str, Any] = {name: request.POST.get(name, "") for name in FORM_FIELDS}
     return services.Intake(channel=channel, is_complex=request.POST.get("is_complex") == "on", **data)
 
 
@@ -84,15 +86,16 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_appeals(request: HttpRequest) -> HttpResponse:
+def my_appeals(request: AuthenticatedRequest) -> HttpResponse:
     reports = (request.user.appeal_reports.select_related("appeal").order_by("-received_at"))[:200]
     return render(request, "appeals/my_appeals.html", {"reports": reports})
 
 
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     photo = get_object_or_404(AppealPhoto.objects.select_related("report__appeal"), pk=pk)
     token_ok = request.GET.get("t", "") == photo.report.token
-    if not token_ok and not permissions.may_view(request.user, photo.report.appeal):
+    viewer = account(request)
+    if not token_ok and not (viewer is not None and permissions.may_view(viewer, photo.report.appeal)):
         return _error(request, _("您无权查看该照片。"), 403)
     return file_download(photo.file.open("rb"), filename=f"photo-{photo.pk}", content_type=photo.content_type)
 
@@ -105,7 +108,8 @@ def _staff(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def hotline(request: HttpRequest) -> HttpResponse:
+@login_required
+def hotline(request: AuthenticatedRequest) -> HttpResponse:
     """The 12345 agent's form: keyboard first (the title has focus, Alt+S submits, the form comes
     back empty for the next call with the last number above it)."""
     if (refused := _staff(request)) is not None:
@@ -115,7 +119,8 @@ def hotline(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, channel=AppealChannel.HOTLINE, template="appeals/hotline.html")
 
 
-def grid(request: HttpRequest) -> HttpResponse:
+@login_required
+def grid(request: AuthenticatedRequest) -> HttpResponse:
     """The grid worker's phone page: a photo, where, what."""
     if (refused := _staff(request)) is not None:
         return refused
@@ -124,7 +129,8 @@ def grid(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, channel=AppealChannel.GRID, template="appeals/grid.html")
 
 
-def work_list(request: HttpRequest) -> HttpResponse:
+@login_required
+def work_list(request: AuthenticatedRequest) -> HttpResponse:
     """The dispatcher's queue first, then what the reader may see, filtered like the API."""
     if (refused := _staff(request)) is not None:
         return refused
@@ -140,8 +146,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
                                                       "on_duty": permissions.on_duty(request.user)})
 
 
+@login_required
 @read_from_replica
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     """The duty officer's command board (应急指挥): drawn from the same JSON as
     ``GET /api/v1/appeals/board``, embedded for the first paint and then polled by board.js."""
     if (refused := _staff(request)) is not None:
@@ -156,7 +163,8 @@ def board(request: HttpRequest) -> HttpResponse:
 ACTIONS = {"dispatch", "return", "close", "callback"}
 
 
-def staff_appeal(request: HttpRequest, number: str) -> HttpResponse:
+@login_required
+def staff_appeal(request: AuthenticatedRequest, number: str) -> HttpResponse:
     if (refused := _staff(request)) is not None:
         return refused
     try:

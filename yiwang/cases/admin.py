@@ -20,6 +20,7 @@ from yiwang.cases.services.repair import may_repair_process, move_case
 from yiwang.catalog.models import ProcessVersion
 from yiwang.core.admin_audit import ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 
 
 class ResolvedFilter(admin.SimpleListFilter):
@@ -73,7 +74,7 @@ class CaseEngineErrorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ]
 
     def move_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
-        if not may_repair_process(request.user):
+        if not may_repair_process(signed_in(request)):
             raise PermissionDenied
         case = get_object_or_404(Case.objects.select_related("process_version__definition", "item"), pk=case_id)
         versions = list(ProcessVersion.objects.filter(definition=case.process_version.definition).order_by("-version")
@@ -82,7 +83,7 @@ class CaseEngineErrorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                move_case(actor=request.user, case_id=case.pk, reason=data["reason"], version_id=int(data["version"]),
+                move_case(actor=signed_in(request), case_id=case.pk, reason=data["reason"], version_id=int(data["version"]),
                           steps=data["steps"] or None)
             except DomainError as exc:
                 form.add_error(None, exc.message)

@@ -30,6 +30,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.packages import package_guide
 from yiwang.core.bounds import MAX_DB_INT, DbId
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Applicant
 from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
@@ -452,7 +453,7 @@ def _upload_description() -> str:
 
 
 @router.post("/uploads", response={201: UploadOut, **ERRORS}, description=_upload_description())
-def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
+def upload_material(request: AuthenticatedRequest, file: File[UploadedFile]) -> Status:
     m = services.stage_upload(actor=request.user, file=file)
     return Status(201, {"id": m.pk, "name": m.original_name, "size": m.size, "content_type": m.content_type,
                  "sha256": m.sha256})
@@ -460,7 +461,7 @@ def upload_material(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 @router.post("/applications", response={200: CaseActionOut, 201: CaseActionOut, **ERRORS})
 def create_application(
-    request: HttpRequest, payload: ApplicationIn,
+    request: AuthenticatedRequest, payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
                                          max_length=Case._meta.get_field("idempotency_key").max_length),
 ) -> Status:
@@ -522,13 +523,13 @@ def task_out(s: CaseStep) -> dict[str, Any]:
 
 @router.get("/cases", response={200: list[CaseSummary], **ERRORS})
 @paginate(CountNextPagination, query=CasePageQuery, shape=case_summary_out)
-def list_my_cases(request: HttpRequest) -> Any:
+def list_my_cases(request: AuthenticatedRequest) -> Any:
     """The signed-in applicant's own cases, newest first, a page at a time (follow ``next``)."""
     return selectors.applicant_cases(request.user)
 
 
 @router.get("/cases/{number}", response={200: CaseOut, **ERRORS})
-def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_case(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
     """A case with its steps, materials, corrections and timeline; personal data masked for
     staff who do not handle it."""
     return case_out(request.user, selectors.case_for_viewer(request.user, number))
@@ -536,14 +537,14 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS})
 @paginate(CountNextPagination, query=TaskPageQuery, shape=task_out)
-def list_my_tasks(request: HttpRequest) -> Any:
+def list_my_tasks(request: AuthenticatedRequest) -> Any:
     """The approver's inbox: open steps of their department and role, most urgent first, a page at
     a time (follow ``next``)."""
     return selectors.my_tasks(request.user)
 
 
 @router.post("/tasks/{step_id}/complete", response={200: CaseActionOut, **ERRORS})
-def complete_task(request: HttpRequest, step_id: Annotated[int, Path(..., ge=0, le=MAX_DB_INT)], payload: DecisionIn) -> dict[str, Any]:
+def complete_task(request: AuthenticatedRequest, step_id: Annotated[int, Path(..., ge=0, le=MAX_DB_INT)], payload: DecisionIn) -> dict[str, Any]:
     """Complete a step with ``approve`` or ``deny``, or ``return`` it to the previous step. Answers
     the case's state after it (the full case: ``links.case``)."""
     case = services.complete_step(actor=request.user, step_id=step_id, decision=payload.decision,
@@ -551,7 +552,7 @@ def complete_task(request: HttpRequest, step_id: Annotated[int, Path(..., ge=0, 
     return case_action_out(case)
 
 
-def _window_action(request: HttpRequest, number: str, action: Any, **kwargs: Any) -> dict[str, Any]:
+def _window_action(request: AuthenticatedRequest, number: str, action: Any, **kwargs: Any) -> dict[str, Any]:
     case_id = _case_id(request.user, number)
     result = action(actor=request.user, case_id=case_id, **kwargs)
     return case_action_out(result if isinstance(result, Case) else result.case)
@@ -617,7 +618,7 @@ def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str,
 
 
 @router.get("/supervision/board", response={200: list[BoardRowOut], **ERRORS})
-def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2**63 - 1)) -> list[dict[str, Any]]:
+def board(request: AuthenticatedRequest, department: int | None = Query(None, ge=1, le=2**63 - 1)) -> list[dict[str, Any]]:
     """电子监察: open cases green/yellow/red by department, or by item within one department."""
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
@@ -627,7 +628,7 @@ def board(request: HttpRequest, department: int | None = Query(None, ge=1, le=2*
 @router.get("/supervision/red-list.xlsx", response={**ERRORS},
             openapi_extra={"responses": {"200": {"description": "The red list workbook",
                                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
-def red_list(request: HttpRequest) -> HttpResponse:
+def red_list(request: AuthenticatedRequest) -> HttpResponse:
     """电子监察: overdue cases (红灯) as an Excel workbook, applicants' names masked."""
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看监察看板。"))
@@ -635,7 +636,7 @@ def red_list(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/cases/{number}/urge", response={200: UrgeOut, **ERRORS})
-def urge(request: HttpRequest, number: str, payload: UrgeIn) -> dict[str, Any]:
+def urge(request: AuthenticatedRequest, number: str, payload: UrgeIn) -> dict[str, Any]:
     """电子监察: urge (督办) the department that answers for an open case, or one open step."""
     case = selectors.case_for_viewer(request.user, number)
     result = services.urge_case(actor=request.user, case_id=case.pk, note=payload.note, step_id=payload.step_id)
@@ -662,7 +663,7 @@ class AutomationOut(Schema):
 
 
 @router.get("/kpi/automation", response={200: AutomationOut, **ERRORS})
-def automation(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
+def automation(request: AuthenticatedRequest, since: dt.datetime | None = None) -> dict[str, Any]:
     """Share of cases decided without a person (秒批), per item and overall: the complement of the
     manual-intervention rate (人工干预率)."""
     if not is_supervisor(request.user):
@@ -679,7 +680,7 @@ class MaterialsKpiOut(Schema):
 
 
 @router.get("/kpi/materials", response={200: MaterialsKpiOut, **ERRORS})
-def materials_kpi(request: HttpRequest, since: dt.datetime | None = None) -> dict[str, Any]:
+def materials_kpi(request: AuthenticatedRequest, since: dt.datetime | None = None) -> dict[str, Any]:
     """Share of materials obtained without an upload (免提交 + 免证办), for supervisors."""
     if not is_supervisor(request.user):
         raise Forbidden("permission_denied", _("只有电子监察人员可以查看指标。"))
@@ -735,7 +736,7 @@ def package_application_out(application: Any) -> dict[str, Any]:
 
 @router.post("/package-applications", response={200: PackageApplicationOut, 201: PackageApplicationOut, **ERRORS})
 def create_package_application(
-    request: HttpRequest, payload: PackageApplicationIn,
+    request: AuthenticatedRequest, payload: PackageApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1, max_length=100),
 ) -> Status:
     """Apply for a 一件事 package once: one case per member item is created behind the window, all
@@ -756,6 +757,6 @@ def create_package_application(
 
 
 @router.get("/package-applications/{number}", response={200: PackageApplicationOut, **ERRORS})
-def get_package_application(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_package_application(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
     """A package application and where each of its member cases stands."""
     return package_application_out(selectors.package_application_for(request.user, number))

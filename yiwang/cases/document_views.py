@@ -17,6 +17,7 @@ from yiwang.cases.documents import MAX_ID, document_for_viewer, ensure_query_cod
 from yiwang.cases.models import CaseStatus, CorrectionNotice, DocumentKind
 from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_id_number
 
 
@@ -63,7 +64,7 @@ def _rating_qr(case: Any, kind: str) -> dict[str, Any]:
 
 
 @login_required
-def receipt(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+def receipt(request: AuthenticatedRequest, number: str, kind: str) -> HttpResponse:
     """A printable receipt (受理回执, 一次性告知书, 不予受理决定书) of a case the user may see."""
     if kind not in DocumentKind.receipts():
         raise Http404

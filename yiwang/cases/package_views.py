@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,9 +18,10 @@ from yiwang.cases.services.packages import submit_package
 from yiwang.catalog import packages as catalog_packages
 from yiwang.catalog.selectors import Provision, material_provisions
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 
 
-def _stage(request: HttpRequest, groups: list[catalog_packages.CombinedMaterial]) -> tuple[dict[int, int], list[str]]:
+def _stage(request: AuthenticatedRequest, groups: list[catalog_packages.CombinedMaterial]) -> tuple[dict[int, int], list[str]]:
     """Stage each material's file (``material_<key>``), keeping files staged by an earlier attempt
     (``upload_<key>``) so that nobody uploads the same file twice."""
     staged: dict[int, int] = {}
@@ -41,7 +42,7 @@ def _stage(request: HttpRequest, groups: list[catalog_packages.CombinedMaterial]
 
 
 @login_required
-def apply_package(request: HttpRequest, code: str) -> HttpResponse:
+def apply_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
     package = catalog_packages.package_guide(code)
     if package is None:
         raise Http404
@@ -94,7 +95,7 @@ def apply_package(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_package(request: HttpRequest, number: str) -> HttpResponse:
+def my_package(request: AuthenticatedRequest, number: str) -> HttpResponse:
     try:
         application = selectors.package_application_for(request.user, number)
     except DomainError:
@@ -106,6 +107,6 @@ def my_package(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def my_packages(request: HttpRequest) -> HttpResponse:
+def my_packages(request: AuthenticatedRequest) -> HttpResponse:
     rows = [(a, selectors.package_progress(a)) for a in selectors.package_applications_of(request.user)[:100]]
     return render(request, "cases/my_packages.html", {"rows": rows})

@@ -40,6 +40,7 @@ from yiwang.catalog.selectors import Provision, item_guide, material_provisions,
 from yiwang.core.bounds import parse_id
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError, Forbidden
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Notification
 from yiwang.core.selectors import is_staff_member, is_supervisor, staff_roles_of
 from yiwang.core.services import register_applicant
@@ -59,7 +60,7 @@ def _form_fields(item: ServiceItem, values: dict[str, Any]) -> list[dict[str, An
             for f in item.form_schema or []]
 
 
-def _stage_files(request: HttpRequest, item: ServiceItem, source: str, only: set[int] | None = None) -> tuple[dict[int, int], list[str]]:
+def _stage_files(request: AuthenticatedRequest, item: ServiceItem, source: str, only: set[int] | None = None) -> tuple[dict[int, int], list[str]]:
     """Stage the uploaded file of each material (``material_<id>``), keeping uploads staged by an
     earlier attempt (``upload_<id>``) so a person never uploads the same file twice."""
     staged: dict[int, int] = {}
@@ -101,7 +102,7 @@ def _staged_names(staged: dict[int, int]) -> dict[int, str]:
 # ---------------------------------------------------------------- portal (applicants)
 
 @login_required
-def apply(request: HttpRequest, code: str) -> HttpResponse:
+def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """Apply online (网上申请): the item's form and one upload per material."""
     item = item_guide(code)
     if item is None:
@@ -185,7 +186,7 @@ def form_check(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     page = Paginator(selectors.applicant_cases(request.user), 20).get_page(request.GET.get("page"))
     rows = [(c, selectors.sla_light(status=c.status, due_at=c.due_at, warn_at=c.warn_at, now=now)) for c in page]
@@ -194,7 +195,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/my_cases.html", {"page": page, "rows": rows, "made_for_me": made_for_me})
 
 
-def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
+def _case_context(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
     case = selectors.case_for_viewer(request.user, number)
     now = timezone.now()
     full = permissions.may_see_personal_data(request.user, case)
@@ -220,7 +221,7 @@ def _case_context(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @login_required
-def my_case(request: HttpRequest, number: str) -> HttpResponse:
+def my_case(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """The applicant's view of a case: status, who holds it, deadline, every step, corrections."""
     try:
         context = _case_context(request, number)
@@ -235,7 +236,7 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def supply_correction(request: HttpRequest, number: str) -> HttpResponse:
+def supply_correction(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """The applicant answers the correction notice (补正) with the asked materials."""
     try:
         case = selectors.case_for_viewer(request.user, number)
@@ -256,7 +257,7 @@ def supply_correction(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, number: str) -> HttpResponse:
     try:
         case = selectors.case_for_viewer(request.user, number)
         services.withdraw_application(actor=request.user, case_id=case.pk, reason=request.POST.get("reason", ""))
@@ -267,7 +268,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def material_file(request: HttpRequest, pk: int) -> HttpResponse:
+def material_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     material = get_object_or_404(CaseMaterial.objects.select_related("case"), pk=pk)
     if material.case is None and material.uploaded_by_id != request.user.pk:
         raise Http404
@@ -286,7 +287,7 @@ def _domain_error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def staff_required(view: Any) -> Any:
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_staff_member(request.user):
             return render(request, "cases/error.html", {"error": DomainError(
                 "permission_denied", _("工作台仅供工作人员使用。"))}, status=403)
@@ -298,7 +299,7 @@ def staff_required(view: Any) -> Any:
 
 
 @staff_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     roles = {r.role for r in staff_roles_of(request.user)}
     context: dict[str, Any] = {"roles": roles}
     if "clerk" in roles:
@@ -342,7 +343,7 @@ def window(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def walk_in(request: HttpRequest) -> HttpResponse:
+def walk_in(request: AuthenticatedRequest) -> HttpResponse:
     """Enter an application for a person at the counter (窗口代录), scanning their papers."""
     if not selectors.is_clerk(request.user):
         return HttpResponseForbidden(_("只有综合窗口人员可以代录申请。"))
@@ -383,7 +384,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def staff_case(request: HttpRequest, number: str) -> HttpResponse:
+def staff_case(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """A case on the workbench, with the actions this person may take now."""
     try:
         context = _case_context(request, number)
@@ -416,7 +417,7 @@ def _confirm_refusal(request: HttpRequest, case: Any, *, action: str, text: str,
 
 @staff_required
 @require_POST
-def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def staff_action(request: AuthenticatedRequest, number: str, action: str) -> HttpResponse:
     """Window and approval actions posted from the case page."""
     try:
         case = selectors.case_for_viewer(request.user, number)
@@ -456,7 +457,7 @@ def staff_action(request: HttpRequest, number: str, action: str) -> HttpResponse
 
 
 @staff_required
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: AuthenticatedRequest) -> HttpResponse:
     """The approver's inbox, most urgent first."""
     now = timezone.now()
     page = Paginator(selectors.my_tasks(request.user), 30).get_page(request.GET.get("page"))
@@ -465,7 +466,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedRequest) -> HttpResponse:
     """电子监察: open cases green / yellow / red by the department that answers for them (the service
     centre for cases at the window), drill down by item and to cases."""
     if not is_supervisor(request.user):
@@ -486,7 +487,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def board_cases(request: HttpRequest) -> HttpResponse:
+def board_cases(request: AuthenticatedRequest) -> HttpResponse:
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
     get = request.GET
@@ -502,7 +503,7 @@ def board_cases(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def board_red_list(request: HttpRequest) -> HttpResponse:
+def board_red_list(request: AuthenticatedRequest) -> HttpResponse:
     """The red list (overdue cases) as an Excel workbook, for a supervisor's meeting."""
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以查看监察看板。"))
@@ -516,7 +517,7 @@ def board_red_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def board_urge(request: HttpRequest, number: str) -> HttpResponse:
+def board_urge(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """督办: a supervisor urges the department that answers for a case (or one of its steps)."""
     if not is_supervisor(request.user):
         return HttpResponseForbidden(_("只有电子监察人员可以督办。"))

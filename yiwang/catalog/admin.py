@@ -39,6 +39,7 @@ from yiwang.catalog.services import (
 )
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 from yiwang.core.models import Department
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class ServiceItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
-        save_service_item(actor=request.user, item=obj, fields=list(form.changed_data), created=not change)
+        save_service_item(actor=signed_in(request), item=obj, fields=list(form.changed_data), created=not change)
 
 
 class ProcessVersionInline(admin.TabularInline):
@@ -320,7 +321,7 @@ class StockShapeForm(forms.Form):
             (s.key, f"{s.label}（{len(s.params)} 个泳道：{'、'.join(s.params)}）") for s in SHAPES.values() if s.params]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # ModelForm.clean returns cleaned_data
         shape = SHAPES.get(data.get("shape") or "")
         if shape is None:
             return data
@@ -378,7 +379,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return format_html('<a class="button" href="{}">上传 BPMN 文件，发布新版本</a>', url)
 
     def save_model(self, request: HttpRequest, obj: ProcessDefinition, form: Any, change: bool) -> None:
-        save_process_definition(actor=request.user, definition=obj, fields=list(form.changed_data))
+        save_process_definition(actor=signed_in(request), definition=obj, fields=list(form.changed_data))
 
     def get_urls(self) -> list[Any]:
         return [
@@ -427,7 +428,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             departments = {p: form.cleaned_data[p] for p in shape.params}
             try:
                 definition = publish_stock_process(
-                    actor=request.user, shape=shape.key, codes={p: d.code for p, d in departments.items()},
+                    actor=signed_in(request), shape=shape.key, codes={p: d.code for p, d in departments.items()},
                     names={d.code: d.name for d in departments.values()})
             except DomainError as exc:
                 for problem in (exc.details.get("problems") if isinstance(exc.details, dict) else None) or [exc.message]:
@@ -452,7 +453,7 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         latest = definition.latest_version() if definition else None
         try:
             version = publish_process_version(
-                actor=request.user,
+                actor=signed_in(request),
                 key=definition.key if definition else data["key"],
                 name=definition.name if definition else data["name"],
                 description=definition.description if definition else data.get("description", ""),
@@ -625,7 +626,7 @@ class RuleSetAdmin(AuditedSaveMixin, admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 version = publish_rule_set_version(
-                    actor=request.user, key=rule_set.key if rule_set else data["key"],
+                    actor=signed_in(request), key=rule_set.key if rule_set else data["key"],
                     name=rule_set.name if rule_set else data["name"], dmn_xml=data["dmn_file"],
                     items=list(data.get("items") or []),
                 )

@@ -115,7 +115,7 @@ def get_item(request: HttpRequest, code: str) -> dict:
     if item is None:
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": code})
     version = item.process.latest_version()
-    provisions = selectors.material_provisions(item, selectors.signed_in_applicant(request.auth))  # type: ignore[attr-defined]
+    provisions = selectors.material_provisions(item, selectors.signed_in_applicant(request.auth))  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
     return {
         **summary(item),
         "fee_description": item.fee_description,

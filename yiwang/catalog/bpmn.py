@@ -74,13 +74,13 @@ class _WorkflowStateConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its spec; on load the caller supplies the cached spec objects
     under ``spec`` and ``subprocess_specs`` instead of their dicts."""
 
-    def to_dict(self, workflow):  # type: ignore[no-untyped-def]
+    def to_dict(self, workflow):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(self, dct):  # type: ignore[no-untyped-def]
+    def from_dict(self, dct):
         spec = dct.pop("spec")
         subprocess_specs = dct.pop("subprocess_specs", {})
         workflow = self.target_class(spec, subprocess_specs, deserializing=True, script_engine=SCRIPT_ENGINE)

@@ -45,7 +45,7 @@ def process_diagram(request: HttpRequest, code: str) -> HttpResponse:
     this origin (an uploaded file's XHTML <script> ran here when it was served as XML)."""
     item = selectors.item_guide(code)
     version = item.process.latest_version() if item else None
-    if version is None:
+    if item is None or version is None:
         raise Http404
     return text_download(version.bpmn_xml, filename=f"{item.code}-v{version.version}.bpmn")
 

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.calendar import horizon_warnings
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 from yiwang.core.ids import mask_id_number, mask_phone
 from yiwang.core.models import (
     ApiToken,
@@ -72,7 +73,7 @@ class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ordering = ("sort_order", "code")
 
     def save_model(self, request: HttpRequest, obj: Department, form: Any, change: bool) -> None:
-        save_department(actor=request.user, department=obj, fields=list(form.changed_data), created=not change)
+        save_department(actor=signed_in(request), department=obj, fields=list(form.changed_data), created=not change)
 
 
 class ApplicantForm(forms.ModelForm):
@@ -81,7 +82,7 @@ class ApplicantForm(forms.ModelForm):
         fields = ("kind", "name", "id_number", "phone", "email", "address", "legal_representative", "user")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # ModelForm.clean returns cleaned_data
         if data.get("kind") and data.get("id_number"):
             try:
                 data["id_number"] = validate_applicant_id(kind=data["kind"], id_number=data["id_number"])
@@ -120,7 +121,7 @@ class ApplicantAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return mask_phone(obj.phone)
 
     def save_model(self, request: HttpRequest, obj: Applicant, form: Any, change: bool) -> None:
-        save_applicant_record(actor=request.user, applicant=obj, fields=list(form.changed_data), created=not change)
+        save_applicant_record(actor=signed_in(request), applicant=obj, fields=list(form.changed_data), created=not change)
 
 
 @admin.register(StaffRole)
@@ -136,14 +137,14 @@ class StaffRoleAdmin(admin.ModelAdmin):
         return obj.user.first_name
 
     def save_model(self, request: HttpRequest, obj: StaffRole, form: Any, change: bool) -> None:
-        save_staff_role(actor=request.user, role=obj)
+        save_staff_role(actor=signed_in(request), role=obj)
 
     def delete_model(self, request: HttpRequest, obj: StaffRole) -> None:
-        revoke_staff_role(actor=request.user, role=obj)
+        revoke_staff_role(actor=signed_in(request), role=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for role in queryset.select_related("department"):
-            revoke_staff_role(actor=request.user, role=role)
+            revoke_staff_role(actor=signed_in(request), role=role)
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -176,17 +177,17 @@ class YiwangUserAdmin(UserAdmin):
 
     @admin.action(description="吊销所选用户的全部接口令牌")
     def revoke_tokens(self, request: HttpRequest, queryset: Any) -> None:
-        total = sum(revoke_api_tokens(actor=request.user, user=u, reason="admin") for u in queryset)
+        total = sum(revoke_api_tokens(actor=signed_in(request), user=u, reason="admin") for u in queryset)
         self.message_user(request, f"已吊销 {total} 个接口令牌。")
 
     @admin.action(description="重置所选用户的动态口令设备（下次登录须重新绑定）")
     def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
-        total = sum(reset_otp_devices(actor=request.user, user=u) for u in queryset)
+        total = sum(reset_otp_devices(actor=signed_in(request), user=u) for u in queryset)
         self.message_user(request, f"已删除 {total} 个动态口令设备。")
 
     @admin.action(description="解除所选用户的登录锁定")
     def unlock(self, request: HttpRequest, queryset: Any) -> None:
-        total = sum(unlock_login(actor=request.user, username=u.get_username()) for u in queryset)
+        total = sum(unlock_login(actor=signed_in(request), username=u.get_username()) for u in queryset)
         self.message_user(request, f"已清除 {total} 条登录失败记录，所选用户可以重新登录。")
 
     @admin.display(description="岗位角色")
@@ -220,10 +221,10 @@ class YiwangUserAdmin(UserAdmin):
         return fields if request.user.is_superuser else fields + self.PRIVILEGE_FIELDS
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        save_user_account(actor=request.user, user=obj, fields=list(form.changed_data), created=not change)
+        save_user_account(actor=signed_in(request), user=obj, fields=list(form.changed_data), created=not change)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        delete_user_account(actor=request.user, user=obj)
+        delete_user_account(actor=signed_in(request), user=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for user in queryset:
@@ -235,9 +236,9 @@ class YiwangUserAdmin(UserAdmin):
             return
         instances = formset.save(commit=False)
         for role in formset.deleted_objects:
-            revoke_staff_role(actor=request.user, role=role)
+            revoke_staff_role(actor=signed_in(request), role=role)
         for role in instances:
-            save_staff_role(actor=request.user, role=role)
+            save_staff_role(actor=signed_in(request), role=role)
         formset.save_m2m()
 
 
@@ -256,7 +257,7 @@ def _index_with_calendar_warnings(request: HttpRequest, extra_context: dict[str,
     return _admin_index(request, extra_context)
 
 
-admin.site.index = _index_with_calendar_warnings  # type: ignore[method-assign]
+admin.site.index = _index_with_calendar_warnings  # type: ignore[method-assign]  # replaced on purpose on this one instance
 
 
 @admin.register(CalendarYear)
@@ -269,11 +270,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
-        saved = set_calendar_year(actor=request.user, year=obj.year, status=obj.status, source=obj.source)
+        saved = set_calendar_year(actor=signed_in(request), year=obj.year, status=obj.status, source=obj.source)
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
-        remove_calendar_year(actor=request.user, year=obj)
+        remove_calendar_year(actor=signed_in(request), year=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for year in list(queryset):
@@ -299,11 +300,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if change and "date" in form.changed_data:
             original = CalendarDay.objects.get(pk=obj.pk)
             self.delete_model(request, original)
-        saved = set_calendar_day(actor=request.user, date=obj.date, is_working_day=obj.is_working_day, name=obj.name)
+        saved = set_calendar_day(actor=signed_in(request), date=obj.date, is_working_day=obj.is_working_day, name=obj.name)
         obj.pk = saved.pk
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        remove_calendar_day(actor=request.user, day=obj)
+        remove_calendar_day(actor=signed_in(request), day=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for day in list(queryset):
@@ -359,7 +360,7 @@ class ApiTokenAdmin(AuditedSaveMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         total = 0
         for user_id in set(queryset.values_list("user_id", flat=True)):
             ids = list(queryset.filter(user_id=user_id).values_list("pk", flat=True))
-            total += revoke_api_tokens(actor=request.user, user=User.objects.get(pk=user_id), reason="admin", token_ids=ids)
+            total += revoke_api_tokens(actor=signed_in(request), user=User.objects.get(pk=user_id), reason="admin", token_ids=ids)
         self.message_user(request, f"已吊销 {total} 个接口令牌。")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from yiwang.core.http import signed_in
 from yiwang.core.services import record_audit
 
 
@@ -22,7 +23,7 @@ def _subject(obj: Any) -> tuple[str, str]:
 
 def audit_admin_change(request: HttpRequest, obj: Any, event: str, details: dict[str, Any] | None = None) -> None:
     subject_type, subject_id = _subject(obj)
-    record_audit(actor=request.user, event_type=f"{subject_type}_{event}"[:64], subject_type=subject_type[:32],
+    record_audit(actor=signed_in(request), event_type=f"{subject_type}_{event}"[:64], subject_type=subject_type[:32],
                  subject_id=subject_id, details={"source": "admin", "repr": str(obj)[:200], **(details or {})})
 
 
@@ -30,17 +31,17 @@ class AuditedAdminMixin:
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit_admin_change(request, obj, "deleted")
-            super().delete_model(request, obj)  # type: ignore[misc]
+            super().delete_model(request, obj)  # type: ignore[misc]  # a mixin: the ModelAdmin method is on the class it is mixed into
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
                 audit_admin_change(request, obj, "deleted")
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            super().delete_queryset(request, queryset)  # type: ignore[misc]  # a mixin: the ModelAdmin method is on the class it is mixed into
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
-            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]  # a mixin: the ModelAdmin method is on the class it is mixed into
             for obj in formset.new_objects:
                 audit_admin_change(request, obj, "created", {"parent": str(form.instance.pk)})
             for obj, fields in formset.changed_objects:
@@ -68,7 +69,7 @@ class AuditedSaveMixin(AuditedAdminMixin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
-            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            super().save_model(request, obj, form, change)  # type: ignore[misc]  # a mixin: the ModelAdmin method is on the class it is mixed into
             audit_admin_change(request, obj, "changed" if change else "created", {"fields": list(form.changed_data)})
 
 

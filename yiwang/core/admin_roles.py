@@ -79,7 +79,7 @@ def ensure_admin_groups() -> dict[str, Group]:
 
 
 def admin_roles_of(user: AbstractBaseUser) -> set[str]:
-    return set(user.groups.filter(name__in=ADMIN_ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]
+    return set(user.groups.filter(name__in=ADMIN_ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
 
 
 def _check(actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
@@ -112,8 +112,8 @@ def assign_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser,
                 % {"user": user.get_username(), "held": "、".join(str(ADMIN_ROLES[r]) for r in sorted(held))},
                 {"role": role, "held": sorted(held)},
             )
-        user.groups.add(groups[role])  # type: ignore[attr-defined]
-        if not user.is_staff:  # type: ignore[attr-defined]
+        user.groups.add(groups[role])  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
+        if not user.is_staff:  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
             user.is_staff = True  # type: ignore[attr-defined]  # the Django admin is their tool
             user.save(update_fields=["is_staff"])
         record_audit(actor=actor, event_type="admin_role_granted", subject_type="user", subject_id=user.pk,
@@ -123,7 +123,7 @@ def assign_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser,
 def revoke_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
     _check(actor, user, role)
     with transaction.atomic():
-        user.groups.remove(*Group.objects.filter(name=role))  # type: ignore[attr-defined]
+        user.groups.remove(*Group.objects.filter(name=role))  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
         record_audit(actor=actor, event_type="admin_role_revoked", subject_type="user", subject_id=user.pk,
                      details={"role": role, "username": user.get_username()})
 

@@ -51,11 +51,11 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 @router.get("/auth/tokens", response={200: list[ApiTokenOut], **ERRORS})
 def my_tokens(request: HttpRequest) -> list[Any]:
     """The caller's tokens that still work."""
-    return selectors.api_tokens_of(request.auth)  # type: ignore[attr-defined]
+    return selectors.api_tokens_of(request.auth)  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
 
 
 @router.post("/auth/tokens/revoke", response={200: RevokedOut, **ERRORS})
 def revoke_my_tokens(request: HttpRequest, payload: RevokeIn) -> dict[str, int]:
     """Revoke the caller's own tokens (all, or those named; the one in use included)."""
-    return {"revoked": revoke_api_tokens(actor=request.auth, user=request.auth,  # type: ignore[attr-defined]
+    return {"revoked": revoke_api_tokens(actor=request.auth, user=request.auth,  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
                                          reason="user", token_ids=payload.ids)}

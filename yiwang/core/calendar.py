@@ -46,7 +46,7 @@ class CalendarYearUnknown(DomainError):
 def _load() -> dict[str, object]:
     now = time.monotonic()
     with _lock:
-        if now - float(_cache["loaded_at"]) > _CACHE_SECONDS:  # type: ignore[arg-type]
+        if now - float(_cache["loaded_at"]) > _CACHE_SECONDS:  # type: ignore[arg-type]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
             from yiwang.core.models import CalendarDay, CalendarYear
 
             _cache["days"] = dict(CalendarDay.objects.values_list("date", "is_working_day"))
@@ -56,12 +56,12 @@ def _load() -> dict[str, object]:
 
 
 def _overrides() -> dict[dt.date, bool]:
-    return _load()["days"]  # type: ignore[return-value]
+    return _load()["days"]  # type: ignore[return-value]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
 
 
 def last_known_year() -> int | None:
     """The last year whose holidays have been entered (None: none yet)."""
-    return _load()["last_year"]  # type: ignore[return-value]
+    return _load()["last_year"]  # type: ignore[return-value]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
 
 
 def invalidate_calendar_cache() -> None:
@@ -73,9 +73,9 @@ def is_working_day(day: dt.date) -> bool:
     """Raises ``CalendarYearUnknown`` for a day after the last year the calendar knows."""
     state = _load()
     last_year = state["last_year"]
-    if last_year is None or day.year > last_year:  # type: ignore[operator]
-        raise CalendarYearUnknown(day, last_year)  # type: ignore[arg-type]
-    override = state["days"].get(day)  # type: ignore[attr-defined]
+    if last_year is None or day.year > last_year:  # type: ignore[operator]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
+        raise CalendarYearUnknown(day, last_year)  # type: ignore[arg-type]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
+    override = state["days"].get(day)  # type: ignore[attr-defined]  # the calendar cache is a dict[str, object]; _load() sets each key to one fixed type
     if override is not None:
         return override
     return day.weekday() < 5

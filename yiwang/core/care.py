@@ -43,7 +43,7 @@ def care_mode_for(request: HttpRequest) -> bool:
         user = getattr(request, "user", None)
         stored = care_mode_of(user) if user is not None else None
         cached = stored if stored is not None else request.COOKIES.get(COOKIE_NAME) == "1"
-        request._yiwang_care = cached  # type: ignore[attr-defined]
+        request._yiwang_care = cached  # type: ignore[attr-defined]  # an attribute of our own, set on the request for later middleware
     return bool(cached)
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from yiwang.core import notify
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Notification
 
 
 @login_required
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: AuthenticatedRequest) -> HttpResponse:
     notices = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
     page = Paginator(notices, 20).get_page(request.GET.get("page"))
     return render(request, "core/messages.html", {"page": page})
@@ -24,7 +25,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Mark one message read, then go where it points (when that is on this site) or back to the list."""
     try:
         notice = notify.mark_read(actor=request.user, notification_id=pk)
@@ -38,6 +39,6 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     notify.mark_all_read(actor=request.user)
     return redirect("core:messages")

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import CoreErrorCode
+from yiwang.core.http import signed_in
 
 # Dataset pushes of data sharing (the API endpoint and the steward page's upload form) take files up
 # to YIWANG_MAX_DATASET_BYTES; every other request keeps YIWANG_MAX_UPLOAD_BYTES.
@@ -86,7 +87,7 @@ def _is_multipart(request: HttpRequest) -> bool:
     return (request.META.get("CONTENT_TYPE") or "").lower().startswith("multipart/")
 
 
-def error_response(request: HttpRequest, status: int, error_code: str, message: Any, details: dict, **params: Any) -> JsonResponse:
+def error_response(request: HttpRequest, status: int, error_code: str, message: Any, details: dict, **params: Any) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         text = str(message) % params if params else str(message)
         for prefix, renderer in _ERROR_RENDERERS.items():
@@ -132,7 +133,7 @@ def session_timed_out(request: HttpRequest) -> str | None:
         start_session_clock(request)  # a session from before these controls: its clock starts now
         return None
     seen_at = session.get(SEEN_AT, auth_at)
-    if has_staff_controls(request.user):
+    if has_staff_controls(signed_in(request)):
         if now - seen_at > settings.YIWANG_STAFF_SESSION_IDLE_MINUTES * 60:
             return "idle"
         if now - auth_at > settings.YIWANG_STAFF_SESSION_MAX_HOURS * 3600:
@@ -173,7 +174,7 @@ def _pending_step(request: HttpRequest) -> str | None:
     from yiwang.core.permissions import has_otp_device, has_staff_controls, session_is_fully_signed_in
     from yiwang.core.selectors import password_expired
 
-    user = request.user
+    user = signed_in(request)  # called for a signed-in session only
     if not session_is_fully_signed_in(request):
         return "core:otp_verify" if has_otp_device(user) else "core:otp_enrol"
     if request.path_info != "/account/password/" and has_staff_controls(user) and password_expired(user):

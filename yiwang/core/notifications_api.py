@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from yiwang.core import notify
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Notification
 from yiwang.core.schemas import ERRORS  # the one error shape (yiwang.core.schemas)
 
@@ -37,7 +37,7 @@ def notification_out(n: Notification) -> dict[str, Any]:
 
 
 @router.get("/notifications", response={200: NotificationListOut, **ERRORS})
-def list_notifications(request: HttpRequest, limit: int = Query(50, ge=1, le=200),
+def list_notifications(request: AuthenticatedRequest, limit: int = Query(50, ge=1, le=200),
                        unread_only: bool = False) -> dict[str, Any]:
     """The signed-in person's notifications, newest first, in the request's language; ``count``
     is all of them (or all unread with ``unread_only``), ``unread`` the unread ones."""
@@ -48,6 +48,6 @@ def list_notifications(request: HttpRequest, limit: int = Query(50, ge=1, le=200
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
-def read_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
+def read_notification(request: AuthenticatedRequest, notification_id: int) -> dict[str, Any]:
     """Mark one of your own notifications read (repeating it changes nothing); anyone else's is 404."""
     return notification_out(notify.mark_read(actor=request.user, notification_id=notification_id))

@@ -238,8 +238,8 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
     """Send one outbox row if it is due; returns its status afterwards. Never raises for a failed send."""
     now = now or db_now()
     if not _claim(outbox_id, now):
-        row = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
-        return row or "missing"
+        status = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
+        return status or "missing"
     row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
     attempts = row.attempts + 1
     if row.discard_after is not None and row.discard_after <= now:

@@ -35,7 +35,7 @@ class CountNextPagination(PaginationBase):
     def __init__(self, *, query: type[Schema], shape: Callable[[Any], dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # Each operation has its own query schema (its own limit bound, its own component name).
-        self.Input = query  # type: ignore[misc]
+        self.Input = query  # type: ignore[assignment]  # ninja declares Input as its own class; any Schema serves
         self.shape = shape
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> dict[str, Any]:

@@ -180,7 +180,7 @@ def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: 
     from yiwang.core.permissions import has_staff_controls, otp_required
     from yiwang.core.selectors import password_expired
 
-    request.yiwang_login_method = LoginMethod.TOKEN  # type: ignore[attr-defined]
+    request.yiwang_login_method = LoginMethod.TOKEN  # type: ignore[attr-defined]  # an attribute of our own, set on the request for later middleware
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise DomainError(CoreErrorCode.LOCKED_OUT, lockout_message(), {"username": username}, status=429)
@@ -190,7 +190,7 @@ def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: 
         device = _verify_otp(user, otp)
         if device is None:
             # Counted like a wrong password (lockout) and shown in the login history as an OTP failure.
-            request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]
+            request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]  # an attribute of our own, set on the request for later middleware
             user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
             if not otp:
                 raise DomainError(CoreErrorCode.OTP_REQUIRED, _("工作人员申请访问令牌须同时提供动态口令（otp 字段，6 位数字）。"),
@@ -376,7 +376,7 @@ def verify_session_otp(*, request: HttpRequest, user: AbstractBaseUser, code: st
         raise DomainError(CoreErrorCode.LOCKED_OUT, lockout_message(), status=429)
     device = _verify_otp(user, code)
     if device is None:
-        request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]
+        request.yiwang_login_method = LoginMethod.OTP  # type: ignore[attr-defined]  # an attribute of our own, set on the request for later middleware
         user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
         raise InvalidInput(CoreErrorCode.OTP_INVALID, _("动态口令错误或已过期，请查看验证器应用中的最新口令。"), {"field": "code"})
     record_login_event(request=request, user=user, username=user.get_username(), success=True, method=LoginMethod.OTP)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core import care, selectors, services
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Department
 from yiwang.core.permissions import has_otp_device, has_staff_controls, otp_required, session_is_fully_signed_in
 
@@ -121,7 +122,7 @@ def care_mode(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     return render(request, "core/account.html", {
         "history": selectors.login_history_of(user),
@@ -134,14 +135,14 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_tokens(request: HttpRequest) -> HttpResponse:
+def revoke_tokens(request: AuthenticatedRequest) -> HttpResponse:
     count = services.revoke_api_tokens(actor=request.user, user=request.user, reason="user")
     messages.success(request, _("已吊销 %(count)d 个接口令牌。") % {"count": count})
     return redirect("core:account")
 
 
 @login_required
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol an authenticator app: a QR code drawn here (segno, inline SVG: no third party sees the
     secret), then one code from the app confirms it."""
     import segno
@@ -171,7 +172,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not has_otp_device(user):
         return redirect(f"{_reverse('core:otp_enrol')}?{urlencode({'next': request.GET.get('next', '')})}")
@@ -188,7 +189,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     expired = has_staff_controls(request.user) and selectors.password_expired(request.user)
     problems: list[str] = []
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from yiwang.catalog.dmn import RulesRejected
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin, ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 from yiwang.credit import joint, services
 from yiwang.credit.facts import CREDIT_FACTS, ITEM_FACTS
 from yiwang.credit.models import (
@@ -91,7 +92,7 @@ class CreditRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CreditRecord, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        record = services.add_record(actor=request.user, subject_kind=data["subject_kind"],
+        record = services.add_record(actor=signed_in(request), subject_kind=data["subject_kind"],
                                      subject_number=data["subject_code"], subject_name=data.get("subject_name", ""),
                                      department=data["source_department"], data=CreditRecordForm.record_input(data))
         obj.pk = record.pk
@@ -127,7 +128,7 @@ class ListEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ListEntry, form: Any, change: bool) -> None:
         data = form.cleaned_data
         entry = services.add_list_entry(
-            actor=request.user, subject_kind=data["subject_kind"], subject_number=data["subject_code"],
+            actor=signed_in(request), subject_kind=data["subject_kind"], subject_number=data["subject_code"],
             subject_name=data.get("subject_name", ""), department=data["department"], kind=data["kind"],
             reason=data["reason"], legal_basis=data["legal_basis"], starts_on=data["starts_on"],
             ends_on=data.get("ends_on"), severity=data.get("severity", ""), min_period_end=data.get("min_period_end"))
@@ -193,7 +194,7 @@ class JointRuleSetAdmin(AuditedSaveMixin, admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if text:
-                services.publish_joint_rules(actor=request.user, key=obj.key, name=obj.name, dmn_xml=text,
+                services.publish_joint_rules(actor=signed_in(request), key=obj.key, name=obj.name, dmn_xml=text,
                                              description=obj.description)
 
 

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from yiwang.core.bounds import DbId
 from yiwang.core.errors import Forbidden, NotFound
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Department
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.credit import permissions, selectors, services
@@ -150,7 +151,7 @@ class CreditCommitmentCheckIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-def _viewable(request: HttpRequest, code: str) -> CreditSubject:
+def _viewable(request: AuthenticatedRequest, code: str) -> CreditSubject:
     # refused before the lookup: whether another subject has a file is not the asker's business
     if not permissions.is_credit_staff(request.user) and not permissions.code_is_own(request.user, code):
         raise Forbidden(Code.NOT_YOUR_SUBJECT, _("只能查询本人或本单位的信用信息；查询他人信用须有信用查询权限。"))
@@ -160,7 +161,7 @@ def _viewable(request: HttpRequest, code: str) -> CreditSubject:
     return subject
 
 
-def _subject_body(request: HttpRequest, subject: CreditSubject) -> dict[str, Any]:
+def _subject_body(request: AuthenticatedRequest, subject: CreditSubject) -> dict[str, Any]:
     view = selectors.subject_view(subject, timezone.now())
     return selectors.report_body(view, show_id_number=permissions.may_see_id_number(request.user, subject))
 
@@ -183,7 +184,7 @@ def credit_subject(request: HttpRequest, code: str) -> dict[str, Any]:
             openapi_extra={"responses": {200: {"description": "The signed report (JSON, or PDF with ?format=pdf)",
                                                "content": {"application/pdf": {"schema": {"type": "string",
                                                                                           "format": "binary"}}}}}})
-def credit_report(request: HttpRequest, code: str, format: str = "json") -> Any:  # noqa: A002 - the contract's name
+def credit_report(request: AuthenticatedRequest, code: str, format: str = "json") -> Any:  # noqa: A002 - the contract's name
     """Issue a signed credit report (信用报告). ``?format=pdf`` answers the PDF, its SM3 and SM2
     signature in ``X-Content-SM3`` / ``X-Signature-SM2``."""
     subject = _viewable(request, code)
@@ -221,7 +222,7 @@ class CreditImportOut(Schema):
 
 
 @router.post("/credit/datasets/{dataset_id}/import", response={200: CreditImportOut, **ERRORS})
-def credit_import_dataset(request: HttpRequest, dataset_id: DbId) -> dict[str, Any]:
+def credit_import_dataset(request: AuthenticatedRequest, dataset_id: DbId) -> dict[str, Any]:
     """Turn a loaded version of a credit resource into records (a held one once its steward has
     confirmed it): the providing department's steward or credit staff."""
     dataset = Dataset.objects.select_related("resource__provider").filter(pk=dataset_id).first()
@@ -234,7 +235,7 @@ def credit_import_dataset(request: HttpRequest, dataset_id: DbId) -> dict[str, A
 
 
 @router.post("/credit/records", response={201: CreditCreatedOut, **ERRORS})
-def credit_add_record(request: HttpRequest, payload: CreditRecordIn) -> Status:
+def credit_add_record(request: AuthenticatedRequest, payload: CreditRecordIn) -> Status:
     """Enter a credit record by hand (credit staff of the source department)."""
     record = services.add_record(
         actor=request.user, subject_kind=payload.subject_kind, subject_number=payload.subject_code,
@@ -246,7 +247,7 @@ def credit_add_record(request: HttpRequest, payload: CreditRecordIn) -> Status:
 
 
 @router.post("/credit/list-entries", response={201: CreditCreatedOut, **ERRORS})
-def credit_add_list_entry(request: HttpRequest, payload: CreditListEntryIn) -> Status:
+def credit_add_list_entry(request: AuthenticatedRequest, payload: CreditListEntryIn) -> Status:
     """Put a subject on the red or black list (credit staff of the deciding department)."""
     entry = services.add_list_entry(
         actor=request.user, subject_kind=payload.subject_kind, subject_number=payload.subject_code,
@@ -257,7 +258,7 @@ def credit_add_list_entry(request: HttpRequest, payload: CreditListEntryIn) -> S
 
 
 @router.post("/credit/subjects/{code}/repairs", response={201: CreditRepairOut, **ERRORS})
-def credit_request_repair(request: HttpRequest, code: str, payload: CreditRepairIn) -> Status:
+def credit_request_repair(request: AuthenticatedRequest, code: str, payload: CreditRepairIn) -> Status:
     """The subject (or credit staff for it) applies for credit repair of one record or black-list entry."""
     subject = _viewable(request, code)
     repair = services.request_repair(actor=request.user, subject=subject, statement=payload.statement,
@@ -266,14 +267,14 @@ def credit_request_repair(request: HttpRequest, code: str, payload: CreditRepair
 
 
 @router.post("/credit/repairs/{repair_id}/decision", response={200: CreditRepairOut, **ERRORS})
-def credit_decide_repair(request: HttpRequest, repair_id: int, payload: CreditRepairDecisionIn) -> dict[str, Any]:
+def credit_decide_repair(request: AuthenticatedRequest, repair_id: int, payload: CreditRepairDecisionIn) -> dict[str, Any]:
     """The source department approves (publicity ends early) or refuses a repair."""
     repair = services.decide_repair(actor=request.user, repair_id=repair_id, approve=payload.approve, note=payload.note)
     return {"id": repair.pk, "status": repair.status, "department": repair.department.name}
 
 
 @router.post("/credit/commitments/{record_id}/check", response={200: CreditCreatedOut, **ERRORS})
-def credit_check_commitment(request: HttpRequest, record_id: int, payload: CreditCommitmentCheckIn) -> dict[str, int]:
+def credit_check_commitment(request: AuthenticatedRequest, record_id: int, payload: CreditCommitmentCheckIn) -> dict[str, int]:
     """Check a commitment (告知承诺) after the fact: kept or broken."""
     record = services.check_commitment(actor=request.user, record_id=record_id, kept=payload.kept, note=payload.note)
     return {"id": record.pk}

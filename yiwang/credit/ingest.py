@@ -157,7 +157,7 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
                 data = RecordInput(kind=str(values.get("kind") or ""), title=str(values.get("title") or ""),
                                    basis=str(values.get("basis") or ""), decided_on=_date(values.get("decided_on")),
                                    decision_no=number, severity=str(values.get("severity") or ""),
-                                   publicity_end=_date(values.get("publicity_end")))  # type: ignore[arg-type]
+                                   publicity_end=_date(values.get("publicity_end")))
                 if data.decided_on is None:
                     raise InvalidInput(Code.INVALID_RECORD, _("缺少决定日期。"))
                 check_record(data)

@@ -153,10 +153,10 @@ def repair_options(view: SubjectView) -> list[RepairOption]:
     options = []
     for target in targets:
         is_record = isinstance(target, CreditRecord)
-        department_id = target.source_department_id if is_record else target.department_id  # type: ignore[union-attr]
+        department_id = target.source_department_id if is_record else target.department_id  # type: ignore[union-attr]  # is_record says which of the two model types target is; mypy cannot follow the flag
         why_not = ""
         try:
-            check_repairable(target if is_record else None, None if is_record else target, view.today)  # type: ignore[arg-type]
+            check_repairable(target if is_record else None, None if is_record else target, view.today)  # type: ignore[arg-type]  # is_record says which of the two model types target is; mypy cannot follow the flag
         except DomainError as exc:
             why_not = exc.message
         options.append(RepairOption(target, repair_target(target), not why_not, why_not, items.get(department_id, ""),

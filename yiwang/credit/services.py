@@ -342,7 +342,7 @@ def active_rule_versions() -> list[JointRuleVersion]:
         loaded = JointRuleVersion.objects.filter(pk__in=missing).select_related("rule_set").defer("dmn_xml")
         with _versions_lock:
             _versions.update({(v.pk, v.digest, v.version, v.rule_set.key): v for v in loaded})
-    return [_versions[key] for key in keys if key in _versions]  # type: ignore[index]
+    return [_versions[key] for key in keys if key in _versions]
 
 
 @dataclass
@@ -546,7 +546,7 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
     if record is None and entry is None:
         raise NotFound(Code.NOT_REPAIRABLE, _("该主体没有这条记录。"))
     check_repairable(record, entry, calendar.local_date(now))
-    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
+    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]  # one of record and entry is always given (the callers' contract)
     with transaction.atomic():
         if RepairRequest.objects.filter(record=record, list_entry=entry, status=RepairStatus.PENDING).exists():
             raise InvalidInput(Code.REPAIR_STATE, _("该记录已有待审核的修复申请。"))
@@ -642,7 +642,7 @@ def request_repair_in_case(*, actor: AbstractBaseUser | None, item: ServiceItem,
     if record is None and entry is None:
         raise NotFound(Code.NOT_REPAIRABLE, _("申请人的信用档案中没有编号为 %(no)s 的记录。")
                        % {"no": str(form_data.get(REPAIR_TARGET_FIELD, ""))[:12]})
-    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]
+    department = record.source_department if record is not None else entry.department  # type: ignore[union-attr]  # one of record and entry is always given (the callers' contract)
     if department.pk != item.department_id:
         raise InvalidInput(Code.NOT_SOURCE_DEPARTMENT,
                            _("该记录由%(dept)s认定，信用修复须向%(dept)s申请（办理%(dept)s的信用修复事项）。")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import ApplicantKind
 from yiwang.credit import permissions, selectors
 from yiwang.credit.ingest import import_credit_dataset
@@ -40,7 +41,7 @@ def my_credit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_report(request: HttpRequest) -> HttpResponse:
+def my_report(request: AuthenticatedRequest) -> HttpResponse:
     """The signed credit report of the signed-in applicant, as a PDF."""
     subject = _own_subject(request)
     if subject is None:
@@ -55,7 +56,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_lookup(request: HttpRequest) -> HttpResponse:
+def staff_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Credit staff look a subject up by credit code or ID number."""
     if not permissions.is_credit_staff(request.user):
         return render(request, "credit/denied.html", {"reason": _("查询他人信用须有信用查询权限。")}, status=403)
@@ -75,7 +76,7 @@ def staff_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def datasets(request: HttpRequest) -> HttpResponse:
+def datasets(request: AuthenticatedRequest) -> HttpResponse:
     """信用信息归集: the pushed versions of credit resources not yet turned into records (held ones
     wait for the steward's confirmation); credit staff of the providing department turn a loaded
     one into records (``import_credit_dataset``: permission, audit, errors in words)."""

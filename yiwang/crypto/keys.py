@@ -28,6 +28,7 @@ import functools
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def demo_key_dir() -> Path:
 _demo_cache: dict[str, str] = {}
 
 
-def _demo_file(name: str, setting_name: str, make: object) -> str:
+def _demo_file(name: str, setting_name: str, make: Callable[[], str]) -> str:
     """Read the demo key file ``name``, creating it (0600, atomically, once across processes) if missing.
 
     A demo key file never changes once written, so each process reads it once (a read per
@@ -90,7 +91,7 @@ def _demo_file(name: str, setting_name: str, make: object) -> str:
         tmp = directory / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(make())  # type: ignore[operator]
+            handle.write(make())
         try:
             os.link(tmp, path)  # fails if another process won the race; then its key is used
         except FileExistsError:

@@ -66,7 +66,7 @@ class _Lib:
         lib = ctypes.CDLL(path)
         self.lib = lib
 
-        def fn(name: str, restype: object, *argtypes: object) -> ctypes._CFuncPtr:  # type: ignore[name-defined]
+        def fn(name: str, restype: object, *argtypes: object) -> ctypes._CFuncPtr:  # type: ignore[name-defined]  # ctypes' function pointer type is private and missing from typeshed
             f = getattr(lib, name)
             f.restype = restype
             f.argtypes = list(argtypes)
@@ -178,7 +178,7 @@ class Sm2Key:
         finally:
             if ctx:
                 lib.EVP_PKEY_CTX_free(ctx)
-        return cls(lib, pkey.value, True)  # type: ignore[arg-type]
+        return cls(lib, pkey.value, True)  # type: ignore[arg-type]  # pkey.value is set: the generation above failed loudly otherwise
 
     @classmethod
     def from_pem(cls, pem: bytes | str) -> Sm2Key:

@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.schemas import ERRORS
 from yiwang.evaluation import permissions, selectors, services
 from yiwang.evaluation.errors import EvaluationErrorCode as Code
@@ -64,7 +64,7 @@ def evaluation_out(rating: Rating) -> dict[str, Any]:
 
 
 @router.post("/evaluations", response={201: EvaluationOut, **ERRORS})
-def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Status:
+def create_evaluation(request: AuthenticatedRequest, payload: EvaluationIn) -> Status:
     """Rate a closed case or a closed appeal, as its applicant (or agent) or reporter. One rating
     per case (appeal) per channel: a second is 409 ``already_rated``; a case not closed is 409
     ``not_closed``; someone else's is 403; a level outside 1–5 is 422 ``level_invalid``. A 差评
@@ -81,7 +81,7 @@ def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> Status:
 
 
 @router.post("/evaluations/{rating_id}/follow-up", response={201: EvaluationOut, **ERRORS})
-def create_follow_up(request: HttpRequest, rating_id: int, payload: EvaluationFollowUpIn) -> Status:
+def create_follow_up(request: AuthenticatedRequest, rating_id: int, payload: EvaluationFollowUpIn) -> Status:
     """追评: one more rating of the same service by whoever gave this one; it replaces it in the
     statistics. A second 追评 is 409 ``follow_up_taken``."""
     rating = services.follow_up_rating(actor=request.user, rating_id=min(max(rating_id, 0), MAX_ID),
@@ -120,7 +120,7 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 
 
 @router.get("/evaluations/statistics", response={200: list[EvaluationFiguresOut], **ERRORS})
-def statistics(request: HttpRequest, query: Query[EvaluationStatisticsQuery]) -> list[dict[str, Any]]:
+def statistics(request: AuthenticatedRequest, query: Query[EvaluationStatisticsQuery]) -> list[dict[str, Any]]:
     """Satisfaction, 差评率, 整改率, 回访率 per item, department, window or staff member, over the
     user's departments (supervisors: all). Per staff member: supervisors and heads only."""
     user = request.user
@@ -171,21 +171,21 @@ def _clamp(pk: int) -> int:
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/reply", response={200: RectificationOut, **ERRORS})
-def reply(request: HttpRequest, rectification_id: int, payload: RectificationReplyIn) -> dict[str, Any]:
+def reply(request: AuthenticatedRequest, rectification_id: int, payload: RectificationReplyIn) -> dict[str, Any]:
     """The rated department answers the 差评; the 回访 is due within one working day."""
     return rectification_out(services.reply_rectification(
         actor=request.user, rectification_id=_clamp(rectification_id), reply=payload.reply))
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/callback", response={200: RectificationOut, **ERRORS})
-def callback(request: HttpRequest, rectification_id: int, payload: RectificationCallbackIn) -> dict[str, Any]:
+def callback(request: AuthenticatedRequest, rectification_id: int, payload: RectificationCallbackIn) -> dict[str, Any]:
     """A supervisor records the 回访 after the reply."""
     return rectification_out(services.record_rectification_callback(
         actor=request.user, rectification_id=_clamp(rectification_id), result=payload.result, note=payload.note))
 
 
 @router.post("/evaluations/rectifications/{rectification_id}/close", response={200: RectificationOut, **ERRORS})
-def close(request: HttpRequest, rectification_id: int, payload: RectificationCloseIn) -> dict[str, Any]:
+def close(request: AuthenticatedRequest, rectification_id: int, payload: RectificationCloseIn) -> dict[str, Any]:
     """Close and publish the outcome; without a reply: 409 ``reply_required``."""
     return rectification_out(services.close_rectification(
         actor=request.user, rectification_id=_clamp(rectification_id), published_outcome=payload.published_outcome))
@@ -218,14 +218,14 @@ def review_out(r: RatingReview) -> dict[str, Any]:
 
 
 @router.post("/evaluations/{rating_id}/review", response={201: RatingReviewOut, **ERRORS})
-def request_review(request: HttpRequest, rating_id: int, payload: RatingReviewIn) -> Status:
+def request_review(request: AuthenticatedRequest, rating_id: int, payload: RatingReviewIn) -> Status:
     """申诉复核: the rated department asks to void a malicious or mistaken rating."""
     return Status(201, review_out(services.request_review(
         actor=request.user, rating_id=_clamp(rating_id), reason_kind=payload.reason_kind, reason=payload.reason)))
 
 
 @router.post("/evaluations/reviews/{review_id}/decision", response={200: RatingReviewOut, **ERRORS})
-def decide_review(request: HttpRequest, review_id: int, payload: ReviewDecisionIn) -> dict[str, Any]:
+def decide_review(request: AuthenticatedRequest, review_id: int, payload: ReviewDecisionIn) -> dict[str, Any]:
     """A supervisor decides a 申诉复核."""
     return review_out(services.decide_review(actor=request.user, review_id=_clamp(review_id), uphold=payload.uphold,
                                              decision=payload.decision))

@@ -17,6 +17,7 @@ from yiwang.appeals.models import Appeal, AppealStatus
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.cases.selectors import applicant_cases
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.pdf import qr_png
 from yiwang.evaluation import permissions, selectors, services
 from yiwang.evaluation.models import (
@@ -52,7 +53,7 @@ def _form_context(indicators: tuple) -> dict[str, Any]:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """我的评价: the person's closed cases and appeals, rated or waiting for a rating."""
     cases = list(applicant_cases(request.user).filter(status=CaseStatus.CLOSED)[:50])
     cases = [c for c in cases if permissions.may_rate_case(request.user, c)]
@@ -62,7 +63,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/mine.html", {"cases": cases, "appeals": appeals, "rated": rated})
 
 
-def _rate_page(request: HttpRequest, *, kind: str, number: str) -> HttpResponse:
+def _rate_page(request: AuthenticatedRequest, *, kind: str, number: str) -> HttpResponse:
     user = request.user
     if kind == "case":
         subject = Case.objects.select_related("item", "department").filter(number=number[:32]).first()
@@ -168,7 +169,8 @@ def _staff(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def open_visit(request: HttpRequest) -> HttpResponse:
+@login_required
+def open_visit(request: AuthenticatedRequest) -> HttpResponse:
     """The clerk starts 一次一评 for the person in front of the window: the tablet link and its QR."""
     if (refused := _staff(request)) is not None:
         return refused
@@ -198,7 +200,8 @@ def visit_qr(request: HttpRequest, token: str) -> HttpResponse:
 # -- staff ---------------------------------------------------------------------------------------------
 
 
-def staff(request: HttpRequest) -> HttpResponse:
+@login_required
+def staff(request: AuthenticatedRequest) -> HttpResponse:
     """Statistics per department, item, window (and staff member: heads and supervisors), the
     rectifications to answer and the 申诉复核 to decide."""
     if (refused := _staff(request)) is not None:
@@ -231,7 +234,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _staff_action(request: HttpRequest) -> DomainError | None:
+def _staff_action(request: AuthenticatedRequest) -> DomainError | None:
     post, user = request.POST, request.user
     action, pk = post.get("action", ""), _int(post.get("id"))
     try:

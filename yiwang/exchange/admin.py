@@ -18,13 +18,13 @@ from yiwang.exchange.models import (
 
 
 class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -53,7 +53,7 @@ class SubscriptionAdmin(ReadOnly):
     exclude = ("fields", "clear_fields")
     readonly_fields = ("field_labels", "clear_field_labels")
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request):
         return super().get_queryset(request).select_related("resource", "consumer").prefetch_related("resource__fields")
 
     @staticmethod

@@ -73,7 +73,7 @@ ERRORS = {**COMMON_ERRORS, 429: ErrorOut}  # 429: over a subscription's rate or 
 
 
 def _user(request: HttpRequest) -> AbstractBaseUser | None:
-    return None if isinstance(request.auth, policy.Consumer) else request.auth  # type: ignore[attr-defined]
+    return None if isinstance(request.auth, policy.Consumer) else request.auth  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
 
 
 def _staff(request: HttpRequest) -> AbstractBaseUser:
@@ -92,8 +92,8 @@ def _department(code: str) -> Department:
 
 def _consumer(request: HttpRequest, department: str | None) -> policy.Consumer:
     """The consumer of a gateway call: the credential's department, or a staff member's."""
-    if isinstance(request.auth, policy.Consumer):  # type: ignore[attr-defined]
-        consumer = request.auth  # type: ignore[attr-defined]
+    if isinstance(request.auth, policy.Consumer):  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
+        consumer = request.auth  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
         if department and department != consumer.department.code:
             raise Forbidden(Code.WRONG_DEPARTMENT_KEY, _("接口凭据属于%(dept)s，不能代表 %(other)s 查询。")
                             % {"dept": consumer.department.name, "other": department}, {"department": department})
@@ -241,7 +241,7 @@ def _sub_out(s: Subscription) -> dict[str, Any]:
         selectors.with_field_labels([s])
     return {"id": s.pk, "resource": s.resource.code, "resource_name": s.resource.name, "provider": s.resource.provider.code,
             "consumer": s.consumer.code, "consumer_name": s.consumer.name, "fields": s.fields, "clear_fields": s.clear_fields,
-            "field_labels": {name: label for name, label, _clear in s.field_rows},  # type: ignore[attr-defined]
+            "field_labels": {name: label for name, label, _clear in s.field_rows},  # type: ignore[attr-defined]  # an attribute added to the row here for the page or the policy check
             "purpose": s.purpose, "legal_basis": s.legal_basis, "status": s.status, "active": s.is_active(now),
             "expires_at": s.expires_at, "daily_quota": s.daily_quota, "rate_per_minute": s.rate_per_minute,
             "used_today": s.day_count if s.day == timezone.localdate(now) else 0, "total_count": s.total_count,

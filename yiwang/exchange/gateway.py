@@ -286,7 +286,7 @@ def _catalogue(rows: list[tuple[Any, ...]]) -> Catalogue | None:
     for r in rows:
         f = ResourceField(id=r[0], name=r[1], label=r[2], field_type=r[3], sharing_class=r[4], sensitivity=r[5],
                           mask_rule=r[6], resource=resource)
-        f.listed = bool(r[17])  # type: ignore[attr-defined]
+        f.listed = bool(r[17])  # type: ignore[attr-defined]  # an attribute added to the row here for the page or the policy check
         fields[f.name] = f
     return Catalogue(resource=resource, fields=fields, resource_listed=bool(first[18]))
 

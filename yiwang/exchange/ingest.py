@@ -97,7 +97,7 @@ def ingest_dataset(
         while buffered.read(1 << 20):
             pass
         stream.seek(0)
-        buffered = stream  # type: ignore[assignment]
+        buffered = stream  # type: ignore[assignment]  # the stream is used as is when it is already buffered
     codec, bom = "utf-8", False
     if fmt in ("csv", "json", "jsonl"):
         codec, bom = choose_encoding(buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES], encoding)

@@ -133,7 +133,7 @@ def seekable(stream: BinaryIO) -> BinaryIO:
         spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - returned open
         shutil.copyfileobj(stream, spool)
         spool.seek(0)
-        return spool  # type: ignore[return-value]
+        return spool  # type: ignore[return-value]  # the spooled file is used as a binary stream
 
 
 def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[Any] | None, str]]:

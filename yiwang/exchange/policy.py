@@ -112,7 +112,7 @@ def shareability(catalogue: Catalogue, names: Sequence[str]) -> list[dict[str, s
     out = []
     for name in names:
         f = catalogue.fields[name]
-        if catalogue.resource_listed or f.listed:  # type: ignore[attr-defined]
+        if catalogue.resource_listed or f.listed:  # type: ignore[attr-defined]  # an attribute added to the row here for the page or the policy check
             out.append({"field": name, "code": Code.FIELD_NEGATIVE_LISTED,
                         "scope": "resource" if catalogue.resource_listed else "field"})
         elif f.sharing_class == SharingClass.NONE:

@@ -174,7 +174,7 @@ def with_field_labels(subscriptions: list[Subscription]) -> list[Subscription]:
               ResourceField.objects.filter(resource_id__in=ids).values_list("resource_id", "name", "label")}
     for s in subscriptions:
         clear = set(s.clear_fields or [])
-        s.field_rows = [(n, labels.get((s.resource_id, n), n), n in clear) for n in s.fields]  # type: ignore[attr-defined]
+        s.field_rows = [(n, labels.get((s.resource_id, n), n), n in clear) for n in s.fields]  # type: ignore[attr-defined]  # an attribute added to the row here for the page or the policy check
     return subscriptions
 
 
@@ -247,5 +247,5 @@ def steward_workbench(user: AbstractBaseUser, *, now: dt.datetime | None = None,
         reviews_pending=LookupReview.objects.filter(provider_id__in=ids, status=ReviewStatus.PENDING).count(),
         recent_accesses=[(a, [labels.get((a.resource_id, f), f) for f in a.fields_returned]) for a in accesses],
         accesses_today=today["total"] or 0, refused_today=today["refused"] or 0,
-        active_subscriptions=sum(r.active_subscriptions for r in resources),  # type: ignore[attr-defined]
+        active_subscriptions=sum(r.active_subscriptions for r in resources),
     )

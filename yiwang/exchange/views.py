@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import Department
 from yiwang.core.selectors import is_staff_member
 from yiwang.exchange import pushes, selectors, services
@@ -30,7 +31,7 @@ from yiwang.exchange.permissions import is_steward
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_staff_member(request.user):
             return render(request, "exchange/denied.html", status=403)
         return view(request, *args, **kwargs)
@@ -51,7 +52,7 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> A
 
 
 @staff_only
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     """资源目录: every published resource, its fields, classes and negative-list marks."""
     resources = list(selectors.catalogue())
     stewarded = set(selectors.steward_departments(request.user))
@@ -59,7 +60,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def resource(request: HttpRequest, code: str) -> HttpResponse:
+def resource(request: AuthenticatedRequest, code: str) -> HttpResponse:
     res = selectors.resource_by_code(code)
     if res is None:
         raise Http404
@@ -103,7 +104,7 @@ def _pushes(res: Any) -> dict[str, Any]:
 
 
 @staff_only
-def resource_pushes(request: HttpRequest, code: str) -> HttpResponse:
+def resource_pushes(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The steward page's list of queued pushes, refreshed while one is queued or loading."""
     res = selectors.resource_by_code(code)
     if res is None:
@@ -114,7 +115,7 @@ def resource_pushes(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @staff_only
-def dataset(request: HttpRequest, pk: int) -> HttpResponse:
+def dataset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ds = get_object_or_404(Dataset.objects.select_related("resource__provider", "uploaded_by"), pk=pk)
     if not is_steward(request.user, ds.resource.provider):
         return render(request, "exchange/denied.html", status=403)
@@ -134,7 +135,7 @@ def dataset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
-def negative_list(request: HttpRequest) -> HttpResponse:
+def negative_list(request: AuthenticatedRequest) -> HttpResponse:
     """负面清单, shown to stewards and consumers alike; stewards add and lift entries."""
     if request.method == "POST":
         if "lift" in request.POST:
@@ -158,7 +159,7 @@ def negative_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def subscriptions(request: HttpRequest) -> HttpResponse:
+def subscriptions(request: AuthenticatedRequest) -> HttpResponse:
     """Incoming requests (stewards decide) and my departments' subscriptions; a request form."""
     if request.method == "POST":
         res = selectors.resource_by_code(request.POST.get("resource", ""))
@@ -182,7 +183,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 @staff_only
 @require_POST
-def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def subscription_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     sub = selectors.subscription_for(request.user, pk)
     if sub is None:
         raise Http404
@@ -213,7 +214,7 @@ def subscription_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 
 @staff_only
-def usage(request: HttpRequest) -> HttpResponse:
+def usage(request: AuthenticatedRequest) -> HttpResponse:
     """Who used our data (stewards), and our own department's lookups."""
     stewarded = selectors.steward_departments(request.user)
     mine = [d.pk for d in selectors.my_departments(request.user)]
@@ -250,7 +251,7 @@ def _own_case_link(access: Any) -> str:
 
 
 @staff_only
-def reviews(request: HttpRequest) -> HttpResponse:
+def reviews(request: AuthenticatedRequest) -> HttpResponse:
     """查询复核: lookups of persons made with a documented reason instead of a case, for the
     provider's stewards to review afterwards (mark reviewed, or flag with a note)."""
     if request.method == "POST":

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.admin_audit import ReadOnlyAdminMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 from yiwang.identity import services
 from yiwang.identity.models import Authorisation, RealName, Verification, VerificationCode
 
@@ -47,7 +48,7 @@ def revoke_selected(modeladmin: Any, request: HttpRequest, queryset: Any) -> Non
     done = 0
     for authorisation in queryset:
         try:
-            services.revoke_authorisation(actor=request.user, authorisation=authorisation, reason="admin")
+            services.revoke_authorisation(actor=signed_in(request), authorisation=authorisation, reason="admin")
             done += 1
         except DomainError as exc:
             modeladmin.message_user(request, f"{authorisation}: {exc.message}", level="warning")

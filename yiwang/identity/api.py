@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from yiwang.core.bounds import DbId
 from yiwang.core.errors import Forbidden
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import RealNameLevel
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS, ErrorOut
 from yiwang.identity import selectors, services
@@ -168,7 +169,7 @@ def my_identity(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/identity/me/verify", response={200: IdentityOut, **ERRORS, 429: ErrorOut})
-def verify_online(request: HttpRequest) -> dict[str, Any]:
+def verify_online(request: AuthenticatedRequest) -> dict[str, Any]:
     """Raise the caller to L2 by a check against the source department's data through the gateway
     (422 verification_failed with the reason; 409 verification_unavailable when sharing is not set up)."""
     services.verify_online(actor=request.user)
@@ -183,7 +184,7 @@ def my_authorisations(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/identity/authorisations", response={201: AuthorisationOut, **ERRORS})
-def grant_authorisation(request: HttpRequest, payload: AuthorisationIn) -> Status:
+def grant_authorisation(request: AuthenticatedRequest, payload: AuthorisationIn) -> Status:
     """Let someone apply on your behalf (委托代办), for some items or all, until ``valid_until``.
     Online, you must have reached L2 (403 real_name_level_too_low says how)."""
     applicant = _applicant(request)
@@ -194,7 +195,7 @@ def grant_authorisation(request: HttpRequest, payload: AuthorisationIn) -> Statu
 
 
 @router.post("/identity/authorisations/{authorisation_id}/revoke", response={200: AuthorisationOut, **ERRORS})
-def revoke_authorisation(request: HttpRequest, authorisation_id: DbId, payload: RevokeAuthorisationIn) -> dict[str, Any]:
+def revoke_authorisation(request: AuthenticatedRequest, authorisation_id: DbId, payload: RevokeAuthorisationIn) -> dict[str, Any]:
     """Revoke an authorisation you gave (or give up one you hold); anyone else's is 404."""
     applicant = _applicant(request)
     authorisation = selectors.authorisation_for_party(request.user, authorisation_id)
@@ -208,7 +209,7 @@ def revoke_authorisation(request: HttpRequest, authorisation_id: DbId, payload: 
 
 
 @router.post("/identity/window/verifications", response={200: IdentityOut, **ERRORS})
-def window_verification(request: HttpRequest, payload: WindowVerificationIn) -> dict[str, Any]:
+def window_verification(request: AuthenticatedRequest, payload: WindowVerificationIn) -> dict[str, Any]:
     """A window clerk records an in-person check of the applicant's original documents (L3)."""
     applicant = services.find_applicant_for_window(actor=request.user, kind=payload.kind, id_number=payload.id_number)
     services.verify_at_window(actor=request.user, applicant=applicant, document_checked=payload.document_checked,

@@ -352,7 +352,7 @@ def _gender_of(id_number: str) -> str:
 GENDER_CODES = {"1": "男", "2": "女"}  # GB/T 2261.1
 
 
-def verify_online(*, actor: AbstractBaseUser, now: dt.datetime | None = None) -> Verification:
+def verify_online(*, actor: AbstractBaseUser, now: dt.datetime | None = None) -> Verification | None:
     """Raise the actor's account to L2 by checking it against the source department's data through
     the data-sharing gateway (``yiwang.exchange.services.lookup``: the one policy function, the
     access log, the audit): a person against 公安's population resource (the name and the gender
@@ -371,7 +371,7 @@ def verify_online(*, actor: AbstractBaseUser, now: dt.datetime | None = None) ->
     if applicant is None:
         raise Forbidden(Code.NOT_AN_APPLICANT, _("当前账号不是申请人账号，无需实名核验。"))
     if level_of(applicant) >= RealNameLevel.L2:
-        return Verification.objects.filter(applicant=applicant, outcome=VerificationOutcome.PASSED).first()  # type: ignore[return-value]
+        return Verification.objects.filter(applicant=applicant, outcome=VerificationOutcome.PASSED).first()  # None when no passed check is on file (the level was set another way)
     day_start = now - dt.timedelta(days=1)
     limit = _setting("YIWANG_IDENTITY_VERIFICATIONS_PER_DAY", 5)
     if Verification.objects.filter(applicant=applicant, at__gt=day_start, outcome=VerificationOutcome.FAILED,
@@ -516,7 +516,7 @@ def _scope(all_items: bool, item_codes: Sequence[str], principal: Applicant) -> 
 
 def grant_authorisation(
     *, actor: AbstractBaseUser, principal: Applicant, agent_id_number: str, agent_name: str, all_items: bool,
-    item_codes: Sequence[str] = (), valid_until: dt.datetime, paper_reference: str = "", now: dt.datetime | None = None,
+    item_codes: Sequence[str] = (), valid_until: dt.datetime | None, paper_reference: str = "", now: dt.datetime | None = None,
 ) -> Authorisation:
     """Record that ``principal`` lets the agent apply on their behalf (委托代办).
 

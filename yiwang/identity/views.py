@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.bounds import parse_id
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import ApplicantKind, RealNameLevel
 from yiwang.identity import selectors, services
@@ -114,7 +115,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify_online(request: HttpRequest) -> HttpResponse:
+def verify_online(request: AuthenticatedRequest) -> HttpResponse:
     try:
         services.verify_online(actor=request.user)
     except DomainError as exc:
@@ -126,7 +127,7 @@ def verify_online(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant(request: HttpRequest) -> HttpResponse:
+def grant(request: AuthenticatedRequest) -> HttpResponse:
     applicant = getattr(request.user, "applicant", None)
     if applicant is None:
         raise Http404
@@ -135,7 +136,7 @@ def grant(request: HttpRequest) -> HttpResponse:
             actor=request.user, principal=applicant, agent_id_number=request.POST.get("agent_id_number", ""),
             agent_name=request.POST.get("agent_name", ""), all_items=request.POST.get("scope") == "all",
             item_codes=request.POST.get("items", "").replace("，", ",").split(","),
-            valid_until=_until(request.POST.get("valid_until", "")))  # type: ignore[arg-type]
+            valid_until=_until(request.POST.get("valid_until", "")))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -145,7 +146,7 @@ def grant(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     clerk = is_window_clerk(request.user) is not None
     authorisation = selectors.authorisation_for_party(request.user, pk)
     if authorisation is None and clerk:
@@ -165,7 +166,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def window(request: HttpRequest) -> HttpResponse:
+def window(request: AuthenticatedRequest) -> HttpResponse:
     """The window clerk's identity desk: find an applicant by ID number, verify them in person (L3),
     record a signed paper authorisation."""
     department = is_window_clerk(request.user)
@@ -195,7 +196,7 @@ def window(request: HttpRequest) -> HttpResponse:
                     actor=request.user, principal=applicant, agent_id_number=request.POST.get("agent_id_number", ""),
                     agent_name=request.POST.get("agent_name", ""), all_items=request.POST.get("scope") == "all",
                     item_codes=request.POST.get("items", "").replace("，", ",").split(","),
-                    valid_until=_until(request.POST.get("valid_until", "")),  # type: ignore[arg-type]
+                    valid_until=_until(request.POST.get("valid_until", "")),
                     paper_reference=request.POST.get("paper_reference", ""))
                 messages.success(request, _("书面委托已登记。"))
         except DomainError as exc:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.replica import read_from_replica
 from yiwang.core.schemas import ERRORS
 from yiwang.insights import scope, selectors
@@ -46,7 +47,7 @@ class InsightsKpiOut(Schema):
     comparison: str = Field(description="gte, lte or lt: how the value is held against the target")
 
 
-def _scope(request: HttpRequest, q: InsightsKpiQuery) -> scope.Scope:
+def _scope(request: AuthenticatedRequest, q: InsightsKpiQuery) -> scope.Scope:
     return scope.resolve(request.user, start=q.from_, end=q.to, period=q.period or "",
                          department=q.department or "", item=q.item or "")
 

@@ -398,8 +398,8 @@ def rebuild(chunk: int = 5000) -> dict[str, int]:
             last = appeals[-1].pk
             facts_a = [appeal_fact(a) for a in appeals]
             AppealFact.objects.bulk_create(facts_a)
-            for f in facts_a:
-                for key, c in appeal_contribution(f).items():
+            for a_fact in facts_a:
+                for key, c in appeal_contribution(a_fact).items():
                     totals[key].update(c)
             n_appeals += len(facts_a)
         n_ratings = 0
@@ -412,8 +412,8 @@ def rebuild(chunk: int = 5000) -> dict[str, int]:
             last = ratings[-1].pk
             facts_r = [rating_fact(r) for r in ratings]
             RatingFact.objects.bulk_create(facts_r)
-            for f in facts_r:
-                for key, c in rating_contribution(f).items():
+            for r_fact in facts_r:
+                for key, c in rating_contribution(r_fact).items():
                     totals[key].update(c)
             n_ratings += len(facts_r)
         last = 0
@@ -425,8 +425,8 @@ def rebuild(chunk: int = 5000) -> dict[str, int]:
             last = rects[-1].pk
             facts_x = [rectification_fact(r) for r in rects]
             RectificationFact.objects.bulk_create(facts_x)
-            for f in facts_x:
-                for key, c in rectification_contribution(f).items():
+            for x_fact in facts_x:
+                for key, c in rectification_contribution(x_fact).items():
                     totals[key].update(c)
         DailyRollup.objects.bulk_create(
             [DailyRollup(day=day, department_id=dept, item_id=item, **{c: counts_.get(c, 0) for c in COUNTERS})

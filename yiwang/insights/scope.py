@@ -78,7 +78,7 @@ def resolve(user: AbstractBaseUser, *, start: dt.date | None = None, end: dt.dat
     return Scope(start=start, end=end, department=dept, item=svc, departments=choices, all_departments=visible is None)
 
 
-def kpi_definition(code: str):  # type: ignore[no-untyped-def]
+def kpi_definition(code: str):
     d = BY_CODE.get(code)
     if d is None:
         raise NotFound(Code.KPI_NOT_FOUND, _("指标 %(code)s 不存在。") % {"code": code[:40]}, {"code": code[:40]})

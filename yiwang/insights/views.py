@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.replica import read_from_replica
 from yiwang.insights import exports, scope, selectors
 from yiwang.insights.errors import InsightsErrorCode as Code
@@ -33,7 +34,7 @@ def _date(request: HttpRequest, name: str) -> dt.date | None:
         raise InvalidInput(Code.PERIOD_INVALID, _("日期格式应为 YYYY-MM-DD。"), {"field": name}) from None
 
 
-def _scope(request: HttpRequest) -> scope.Scope:
+def _scope(request: AuthenticatedRequest) -> scope.Scope:
     return scope.resolve(request.user, start=_date(request, "from"), end=_date(request, "to"),
                          period=request.GET.get("period", "").strip()[:10],
                          department=request.GET.get("department", "").strip(), item=request.GET.get("item", "").strip())
@@ -122,7 +123,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def weekly_pdf(request: HttpRequest) -> HttpResponse:
+def weekly_pdf(request: AuthenticatedRequest) -> HttpResponse:
     """The week containing ``week`` (a date; default today), Monday to Sunday, beside the week before."""
     try:
         day = _date(request, "week") or timezone.localdate()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.admin_audit import AuditedAdminMixin, AuditedSaveMixin
 from yiwang.core.errors import DomainError
+from yiwang.core.http import signed_in
 from yiwang.intelligence import services
 from yiwang.intelligence.models import CategoryRoute, ClassifierModel, LabelledExample
 
@@ -23,17 +24,17 @@ class CategoryRouteAdmin(admin.ModelAdmin):
         if change:
             before = CategoryRoute.objects.filter(pk=obj.pk).values_list("category", flat=True).first()
             if before is not None and before != obj.category:  # renamed: the old label loses its route
-                services.remove_category_route(actor=request.user, category=before)
-        route = services.set_category_route(actor=request.user, category=obj.category,
+                services.remove_category_route(actor=signed_in(request), category=before)
+        route = services.set_category_route(actor=signed_in(request), category=obj.category,
                                             department_code=obj.department.code)
         obj.pk = route.pk
 
     def delete_model(self, request: HttpRequest, obj: CategoryRoute) -> None:
-        services.remove_category_route(actor=request.user, category=obj.category)
+        services.remove_category_route(actor=signed_in(request), category=obj.category)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CategoryRoute]) -> None:
         for route in queryset:
-            services.remove_category_route(actor=request.user, category=route.category)
+            services.remove_category_route(actor=signed_in(request), category=route.category)
 
 
 @admin.register(ClassifierModel)
@@ -57,7 +58,7 @@ class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return obj.metrics.get("macro_f1")
 
     def save_model(self, request: HttpRequest, obj: ClassifierModel, form, change: bool) -> None:
-        services.set_min_confidence(actor=request.user, version=obj.version, value=obj.min_confidence)
+        services.set_min_confidence(actor=signed_in(request), version=obj.version, value=obj.min_confidence)
 
     @admin.action(description=_("启用所选版本（回滚即启用旧版本）"))
     def activate(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
@@ -65,7 +66,7 @@ class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, _("请只选择一个版本。"), messages.ERROR)
             return
         try:
-            row = services.activate_classifier(actor=request.user, version=queryset.get().version)
+            row = services.activate_classifier(actor=signed_in(request), version=queryset.get().version)
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
@@ -79,7 +80,7 @@ class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, _("请只选择当前启用的版本进行回滚。"), messages.ERROR)
             return
         try:
-            row = services.rollback_classifier(actor=request.user)
+            row = services.rollback_classifier(actor=signed_in(request))
         except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from yiwang.catalog.api import ItemSummary, summary
 from yiwang.core.errors import Forbidden
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.intelligence import search, services
 from yiwang.intelligence.datasets import MAX_LABEL_CHARS
@@ -75,7 +76,7 @@ def classify(request: HttpRequest, payload: ClassifyIn | list[ClassifyIn]) -> An
 
 
 @router.post("/intelligence/corrections", response={201: CategoryCorrectionOut, **ERRORS})
-def correct(request: HttpRequest, payload: CategoryCorrectionIn) -> Status:
+def correct(request: AuthenticatedRequest, payload: CategoryCorrectionIn) -> Status:
     """Record a staff member's correction of a suggested category (labelled data for the next training)."""
     user = request.user
     if not (user.is_staff or user.staff_roles.exists()):

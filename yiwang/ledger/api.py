@@ -169,7 +169,7 @@ def consistency_proof(request: HttpRequest, first: int, second: int | None = Non
 @router.get("/ledger/verification", response={200: VerificationOut, **ERRORS})
 def latest_verification(request: HttpRequest) -> dict[str, Any]:
     """The latest full verification report (supervisors and superusers only; run ``verify_ledger`` to refresh)."""
-    if not is_supervisor(request.auth):  # type: ignore[attr-defined]
+    if not is_supervisor(request.auth):  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
         raise Forbidden(CoreErrorCode.PERMISSION_DENIED, _("只有电子监察人员可以查看账本核验报告。"))
     run = selectors.latest_verification()
     if run is None:

@@ -11,7 +11,7 @@ database-backed source can fetch them all in one query.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from yiwang.crypto.primitives import sm3
@@ -28,7 +28,7 @@ try:
     _LEAF = hashlib.new("sm3", b"\x00")
     _NODE = hashlib.new("sm3", b"\x01")
 except ValueError:  # an OpenSSL without SM3 in hashlib: the slower, always-present path
-    _LEAF = _NODE = None  # type: ignore[assignment]
+    _LEAF = _NODE = None  # type: ignore[assignment]  # None marks hashlib without SM3: the pure-Python path is used then
 
 
 def leaf_hash(leaf: bytes) -> bytes:
@@ -128,10 +128,10 @@ def consistency_path(source: NodeSource, old_size: int, new_size: int) -> list[b
     return _subproof(source, old_size, 0, new_size, True)
 
 
-def nodes_needed(compute: object, *args: int) -> set[tuple[int, int]]:
+def nodes_needed(compute: Callable[..., object], *args: int) -> set[tuple[int, int]]:
     """The perfect nodes that ``compute(source, *args)`` reads (its control flow never depends on hashes)."""
     recorder = _Recorder()
-    compute(recorder, *args)  # type: ignore[operator]
+    compute(recorder, *args)
     return recorder.keys
 
 

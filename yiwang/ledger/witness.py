@@ -175,7 +175,8 @@ class CosignatureCheck:
 
 def check_cosignatures(head: TreeHead) -> CosignatureCheck:
     """Which witnesses' co-signatures on ``head`` verify with their public keys."""
-    valid, invalid = [], []
+    valid: list[str] = []
+    invalid: list[str] = []
     body = checkpoint_body(head.tree_size, bytes(head.root_hash))
     for cosignature in head.cosignatures.select_related("witness"):
         ok = verify_with_public_key(cosignature.witness.public_key, cosigned_message(body, cosignature.timestamp),

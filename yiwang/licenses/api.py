@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, NotFound
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
 from yiwang.licenses import selectors, services
 from yiwang.licenses.errors import LicenceErrorCode
@@ -142,13 +143,13 @@ def share_out(share: Any) -> dict[str, Any]:
 
 
 @router.get("/licences", response={200: list[LicenceOut], **ERRORS})
-def my_licences(request: HttpRequest) -> list[dict[str, Any]]:
+def my_licences(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """The signed-in holder's licences (我的证照), current ones first."""
     return [licence_out(lic) for lic in selectors.licences_of(selectors.applicant_of(request.user))]
 
 
 @router.get("/licences/registry", response={200: list[LicenceOut], **ERRORS})
-def licence_registry(request: HttpRequest, query: Query[LicenceRegistryQuery]) -> list[dict[str, Any]]:
+def licence_registry(request: AuthenticatedRequest, query: Query[LicenceRegistryQuery]) -> list[dict[str, Any]]:
     """Staff: licences issued by your departments, searched by number, identifier, holder or type."""
     if not selectors.registry_departments(request.user):
         raise Forbidden(LicenceErrorCode.NOT_ISSUER, _("只有颁发部门的工作人员可以查看证照登记簿。"))
@@ -157,7 +158,7 @@ def licence_registry(request: HttpRequest, query: Query[LicenceRegistryQuery]) -
 
 
 @router.get("/licences/offerable", response={200: list[LicenceOfferOut], **ERRORS})
-def offerable(request: HttpRequest, item_code: str = Query(..., max_length=40)) -> list[dict[str, Any]]:
+def offerable(request: AuthenticatedRequest, item_code: str = Query(..., max_length=40)) -> list[dict[str, Any]]:
     """免证办: the item's materials the signed-in applicant can take from their licences instead of uploading."""
     item = ServiceItem.objects.filter(code=item_code.replace("\x00", ""), is_active=True).first()
     if item is None:
@@ -173,7 +174,7 @@ def verify_licence(request: HttpRequest, token: str) -> dict[str, Any]:
     """Public, no login: the status of the licence behind a QR token or a share link, what the
     holder discloses, and the ledger inclusion proof. Unknown and withdrawn/expired links answer
     200 with status ``unknown`` and the reason (the answer is the verdict, not an error)."""
-    outcome = verify_token(token, channel="api", verifier=request.user)
+    outcome = verify_token(token, channel="api", verifier=account(request))
     licence = outcome.licence if outcome.status not in ("unknown",) else None
     issuer = {}
     if licence is not None and outcome.status != "altered":
@@ -184,7 +185,7 @@ def verify_licence(request: HttpRequest, token: str) -> dict[str, Any]:
 
 
 @router.get("/licences/{number}", response={200: LicenceOut, **ERRORS})
-def get_licence(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_licence(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
     """One licence, for its holder or staff of the issuing department; anyone else gets 404."""
     return licence_out(selectors.licence_for_viewer(request.user, number))
 
@@ -192,7 +193,7 @@ def get_licence(request: HttpRequest, number: str) -> dict[str, Any]:
 @router.get("/licences/{number}/pdf", response={**ERRORS},
             openapi_extra={"responses": {200: {"description": "The sealed licence PDF", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}})
-def download_licence(request: HttpRequest, number: str) -> FileResponse:
+def download_licence(request: AuthenticatedRequest, number: str) -> FileResponse:
     licence = selectors.licence_for_viewer(request.user, number)
     response = FileResponse(licence.file.open("rb"), content_type="application/pdf", filename=f"{licence.number}.pdf")
     response["X-Content-SM3"] = licence.file_sm3
@@ -200,14 +201,14 @@ def download_licence(request: HttpRequest, number: str) -> FileResponse:
 
 
 @router.post("/licences/{number}/revoke", response={200: LicenceOut, **ERRORS})
-def revoke(request: HttpRequest, number: str, payload: LicenceRevokeIn) -> dict[str, Any]:
+def revoke(request: AuthenticatedRequest, number: str, payload: LicenceRevokeIn) -> dict[str, Any]:
     """注销 / 吊销 with a reason: staff of the issuing department only (403 for any other department)."""
     licence = services.revoke_licence(actor=request.user, number=number, reason=payload.reason, kind=payload.kind)
     return licence_out(licence)
 
 
 @router.get("/licences/{number}/shares", response={200: list[LicenceShareOut], **ERRORS})
-def list_shares(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+def list_shares(request: AuthenticatedRequest, number: str) -> list[dict[str, Any]]:
     licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
     if licence is None:
         raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
@@ -215,7 +216,7 @@ def list_shares(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 
 
 @router.post("/licences/{number}/shares", response={201: LicenceShareOut, **ERRORS})
-def create_share(request: HttpRequest, number: str, payload: LicenceShareIn) -> Status:
+def create_share(request: AuthenticatedRequest, number: str, payload: LicenceShareIn) -> Status:
     """A verification link that expires (default 7 days) disclosing the chosen fields."""
     share = services.create_share(actor=request.user, number=number, fields=payload.fields, days=payload.days,
                                   purpose=payload.purpose)
@@ -223,12 +224,12 @@ def create_share(request: HttpRequest, number: str, payload: LicenceShareIn) -> 
 
 
 @router.post("/licences/shares/{share_id}/withdraw", response={200: LicenceShareOut, **ERRORS})
-def withdraw_share(request: HttpRequest, share_id: int) -> dict[str, Any]:
+def withdraw_share(request: AuthenticatedRequest, share_id: int) -> dict[str, Any]:
     return share_out(services.withdraw_share(actor=request.user, share_id=share_id))
 
 
 @router.get("/licences/{number}/verifications", response={200: list[LicenceVerificationOut], **ERRORS})
-def verifications(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+def verifications(request: AuthenticatedRequest, number: str) -> list[dict[str, Any]]:
     """Who verified the holder's licence, and when (the holder only)."""
     licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
     if licence is None:

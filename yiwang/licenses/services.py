@@ -48,7 +48,7 @@ from yiwang.licenses.models import (
 )
 
 LEDGER_KIND = "licence"
-HOLDER_ID_TYPES = {ApplicantKind.PERSON: "公民身份号码", ApplicantKind.ORGANISATION: "统一社会信用代码"}
+HOLDER_ID_TYPES: dict[str, str] = {ApplicantKind.PERSON: "公民身份号码", ApplicantKind.ORGANISATION: "统一社会信用代码"}
 SHARE_DEFAULT_DAYS = 7
 SHARE_MAX_DAYS = 90
 SHAREABLE_FIELDS = ("holder_name", "holder_id_number", "valid_from", "valid_to", "fields")

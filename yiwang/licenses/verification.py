@@ -268,7 +268,7 @@ def verify_qr_offline(text: str, *, certificates: list[bytes], today: dt.date) -
     if not payload.verify(parsed, key):
         return OfflineResult(False, ALTERED, "signature does not verify: the payload was changed or forged")
     facts = dict(parsed.body)
-    status = _dates_status(parsed.date("f"), parsed.date("u"), today)  # type: ignore[arg-type]
+    status = _dates_status(parsed.date("f"), parsed.date("u"), today)  # type: ignore[arg-type]  # "f" is in every payload we sign (the signature was checked above); only "u" may be empty
     reasons = {VALID: "signature valid, within validity (revocation needs the online check)",
                EXPIRED: "signature valid, but the licence expired", NOT_YET_VALID: "signature valid, but not yet valid"}
     return OfflineResult(status == VALID, status, reasons[status], facts)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
+from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.licenses import selectors, services
 from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind
@@ -29,7 +30,7 @@ STATUS_LABELS = {
 
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what the QR code or a share link opens. No login."""
-    outcome = verify_token(token, channel="web", verifier=request.user)
+    outcome = verify_token(token, channel="web", verifier=account(request))
     reason = reason_text(outcome)
     response = render(request, "licenses/verify.html", {
         "outcome": outcome, "status_label": STATUS_LABELS.get(outcome.status, outcome.status), "reason": reason,
@@ -41,7 +42,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def wallet(request: HttpRequest) -> HttpResponse:
+def wallet(request: AuthenticatedRequest) -> HttpResponse:
     applicant = selectors.applicant_of(request.user)
     from yiwang.licenses.verification import check_licence
 
@@ -50,7 +51,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def wallet_licence(request: HttpRequest, number: str) -> HttpResponse:
+def wallet_licence(request: AuthenticatedRequest, number: str) -> HttpResponse:
     from yiwang.licenses.verification import check_licence
 
     licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
@@ -69,7 +70,7 @@ def wallet_licence(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def share(request: HttpRequest, number: str) -> HttpResponse:
+def share(request: AuthenticatedRequest, number: str) -> HttpResponse:
     try:
         days = int(request.POST.get("days") or services.SHARE_DEFAULT_DAYS)
     except ValueError:
@@ -86,7 +87,7 @@ def share(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, number: str, share_id: int) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, number: str, share_id: int) -> HttpResponse:
     try:
         services.withdraw_share(actor=request.user, share_id=share_id)
     except DomainError as exc:
@@ -97,7 +98,7 @@ def withdraw(request: HttpRequest, number: str, share_id: int) -> HttpResponse:
 
 
 @login_required
-def licence_pdf(request: HttpRequest, number: str) -> FileResponse:
+def licence_pdf(request: AuthenticatedRequest, number: str) -> FileResponse:
     try:
         licence = selectors.licence_for_viewer(request.user, number)
     except DomainError as exc:
@@ -108,7 +109,7 @@ def licence_pdf(request: HttpRequest, number: str) -> FileResponse:
 
 
 @login_required
-def registry(request: HttpRequest) -> HttpResponse:
+def registry(request: AuthenticatedRequest) -> HttpResponse:
     departments = selectors.registry_departments(request.user)
     if not departments:
         raise Http404
@@ -122,7 +123,7 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, number: str) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, number: str) -> HttpResponse:
     try:
         services.revoke_licence(actor=request.user, number=number, reason=request.POST.get("reason", ""),
                                 kind=request.POST.get("kind", RevokeKind.CANCEL))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from yiwang.core.calendar import local_date
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.schemas import ERRORS
 from yiwang.programme import permissions, selectors, services
 from yiwang.programme.models import WeeklyReport
@@ -87,7 +88,7 @@ class ProgrammeReportOut(Schema):
     generated_at: dt.datetime
 
 
-def _programme(request: HttpRequest) -> Any:
+def _programme(request: AuthenticatedRequest) -> Any:
     permissions.require_read(request.user)
     return selectors.current_programme()
 
@@ -127,7 +128,7 @@ def programme_tasks(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/programme/tasks/{code}/progress", response={200: ProgrammeTaskOut, **ERRORS})
-def programme_task_progress(request: HttpRequest, code: str, payload: ProgrammeProgressIn) -> dict[str, Any]:
+def programme_task_progress(request: AuthenticatedRequest, code: str, payload: ProgrammeProgressIn) -> dict[str, Any]:
     """Record a task's progress (programme office)."""
     programme = _programme(request)
     task = services.update_progress(actor=request.user, task=selectors.task_by_code(programme, code),
@@ -136,7 +137,7 @@ def programme_task_progress(request: HttpRequest, code: str, payload: ProgrammeP
 
 
 @router.post("/programme/tasks/{code}/dependencies", response={201: ProgrammeTaskOut, **ERRORS})
-def programme_task_dependency(request: HttpRequest, code: str, payload: ProgrammeDependencyIn) -> Status:
+def programme_task_dependency(request: AuthenticatedRequest, code: str, payload: ProgrammeDependencyIn) -> Status:
     """Make the task wait for another one (finish-to-start). A task that would depend on itself, or
     a link that closes a cycle, is refused (422, the cycle in ``details.cycle``)."""
     programme = _programme(request)
@@ -148,7 +149,7 @@ def programme_task_dependency(request: HttpRequest, code: str, payload: Programm
 
 
 @router.post("/programme/milestones/{code}/reached", response={200: ProgrammeMilestoneOut, **ERRORS})
-def programme_milestone_reached(request: HttpRequest, code: str, payload: ProgrammeMilestoneReachedIn) -> dict[str, Any]:
+def programme_milestone_reached(request: AuthenticatedRequest, code: str, payload: ProgrammeMilestoneReachedIn) -> dict[str, Any]:
     """Record that a milestone was reached (programme office)."""
     programme = _programme(request)
     m = services.reach_milestone(actor=request.user, milestone=selectors.milestone_by_code(programme, code),
@@ -164,7 +165,7 @@ def programme_budget(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/programme/budget/{code}/spend", response={201: ProgrammeSpendOut, **ERRORS})
-def programme_spend(request: HttpRequest, code: str, payload: ProgrammeSpendIn) -> Status:
+def programme_spend(request: AuthenticatedRequest, code: str, payload: ProgrammeSpendIn) -> Status:
     """Enter actual spend against a budget line (programme office); a negative or zero amount is refused."""
     programme = _programme(request)
     spend = services.record_spend(actor=request.user, line=selectors.budget_line_by_code(programme, code),
@@ -175,7 +176,7 @@ def programme_spend(request: HttpRequest, code: str, payload: ProgrammeSpendIn) 
 
 @router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES,
             url_name="programme_weekly_report")
-def programme_weekly_report(request: HttpRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
+def programme_weekly_report(request: AuthenticatedRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
     """This week's progress report (周进度报告) as PDF or Excel, as archived by the scheduled job
     (``weekly_programme_report``) or by the programme office (``POST /programme/reports``). A GET
     never generates one: a week with no report yet answers 404 ``programme_report_not_found``,
@@ -191,7 +192,7 @@ def programme_reports(request: HttpRequest) -> list[WeeklyReport]:
 
 
 @router.post("/programme/reports", response={201: ProgrammeReportOut, **ERRORS})
-def programme_generate_report(request: HttpRequest) -> Status:
+def programme_generate_report(request: AuthenticatedRequest) -> Status:
     """Generate this week's report again (programme office): a new version; earlier ones are kept."""
     report = services.generate_weekly_report(actor=request.user, programme=_programme(request))
     return Status(201, report)

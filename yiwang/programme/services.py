@@ -163,7 +163,7 @@ def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额不能为负数。"))
     if amount == 0 and not allow_zero:
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额必须大于零。"))
-    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:  # type: ignore[operator]  # exponent is an int for a finite Decimal; non-finite amounts are refused before
         raise InvalidInput(Code.INVALID_AMOUNT, _("金额最多两位小数，且不超过一万亿元。"))
     return amount
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.calendar import local_date
 from yiwang.core.downloads import file_download
 from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.http import AuthenticatedRequest
 from yiwang.programme import permissions, planning, report, selectors, services
 from yiwang.programme.errors import ProgrammeErrorCode as Code
 from yiwang.programme.models import Programme
@@ -26,7 +27,7 @@ def _denied(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "programme/denied.html", {"reason": exc.message}, status=exc.status)
 
 
-def _open(request: HttpRequest) -> Programme:
+def _open(request: AuthenticatedRequest) -> Programme:
     permissions.require_read(request.user)
     return selectors.current_programme()
 
@@ -35,7 +36,7 @@ def _today() -> dt.date:
     return local_date(timezone.now())
 
 
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
     return {"may_edit": permissions.may_edit(request.user), "rules": planning.rules(), **extra}
 
 
@@ -55,7 +56,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def task_detail(request: HttpRequest, code: str) -> HttpResponse:
+def task_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """One task: its dates, light and links; the programme office records progress and adds a
     dependency here."""
     try:
@@ -110,7 +111,7 @@ def lists(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def budget(request: HttpRequest) -> HttpResponse:
+def budget(request: AuthenticatedRequest) -> HttpResponse:
     """Budget lines against actual spend (成本动态监控); the programme office enters spend or
     imports it from Excel."""
     try:
@@ -152,7 +153,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedRequest) -> HttpResponse:
     """The archive of weekly reports; the programme office generates this week's again."""
     try:
         programme = _open(request)

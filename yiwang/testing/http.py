@@ -17,11 +17,11 @@ def bearer(client: Client, username: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 
 
-def upload(client: Client, auth: dict[str, str], name: str = "scan.pdf", content: bytes = factories.PDF_BYTES) -> Any:
+def upload(client: Client, auth: dict[str, Any], name: str = "scan.pdf", content: bytes = factories.PDF_BYTES) -> Any:
     return client.post("/api/v1/uploads", {"file": factories.upload_file(name, content)}, **auth)
 
 
-def post_json(client: Client, path: str, payload: Any, auth: dict[str, str], **extra: Any) -> Any:
+def post_json(client: Client, path: str, payload: Any, auth: dict[str, Any], **extra: Any) -> Any:
     return client.post(path, payload, content_type="application/json", **auth, **extra)
 
 

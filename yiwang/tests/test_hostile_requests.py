@@ -89,12 +89,12 @@ class CountingInput(io.BytesIO):
 
     read_bytes = 0
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
         chunk = super().read(size)
         self.read_bytes += len(chunk)
         return chunk
 
-    def readline(self, size: int = -1) -> bytes:
+    def readline(self, size: int | None = -1) -> bytes:
         chunk = super().readline(size)
         self.read_bytes += len(chunk)
         return chunk

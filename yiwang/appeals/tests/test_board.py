@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from yiwang.appeals import geo, hot_topics, services
+from yiwang.appeals import board, geo, hot_topics, services
 from yiwang.appeals.models import Appeal, AppealChannel, AppealType, HotTopicSnapshot, Urgency
 from yiwang.appeals.tests.conftest import NOW, submit
 from yiwang.core.models import AuditEvent
@@ -139,6 +139,24 @@ def test_an_address_only_report_is_counted_in_its_town_and_placed_on_the_map_as_
     assert geo.district_of(point["latitude"], point["longitude"]) == "城关镇"
     towns = {d["district"]: d["open"] for d in board["by_district"]}
     assert towns == {"城关镇": 1, "": 1}
+
+
+def test_the_map_limit_counts_only_appeals_it_can_place(county, now):
+    """Unplaceable addresses with the most pressing deadlines must not take the map's places: the
+    limit is taken after they are dropped."""
+    unknown = [submit(None, title=f"火星基地{i}号门口积水", body="", address=f"火星基地{i}号", category="城乡建设",
+                      department="HB", urgency=Urgency.EMERGENCY, appeal_type=AppealType.EVENT).appeal
+               for i in range(3)]
+    placed = [submit(None, title=f"解放路{n}号门口燃气泄漏", body="", address=f"某县城关镇解放路{n}号",
+                     category="城乡建设", department="HB", urgency=Urgency.EMERGENCY,
+                     appeal_type=AppealType.EVENT).appeal for n in (12, 200)]  # 1 km apart: no duplicate
+    pinned = appeal_in("青山镇", "青山镇桥面塌陷", category="城乡建设", department="HB",
+                       urgency=Urgency.EMERGENCY, appeal_type=AppealType.EVENT)
+    for hours, appeal in enumerate([*unknown, *placed, pinned]):  # the unplaceable are due first
+        set_deadline(appeal, due_in_hours=hours + 1, warn_in_hours=hours)
+    points = board.points(NOW, limit=3)
+    assert [p["number"] for p in points] == [placed[0].number, placed[1].number, pinned.number]
+    assert [p["approximate"] for p in points] == [True, True, False]
 
 
 def test_hot_topics_come_from_the_latest_snapshot_with_trend_and_links(county, now):

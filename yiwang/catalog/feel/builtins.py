@@ -150,7 +150,7 @@ def date(*args: Any) -> Any:
                           _raise(), args[0])
     if len(args) == 3:
         y, m, d = (_int(a) for a in args)
-        if None in (y, m, d):
+        if y is None or m is None or d is None:
             return None
         try:
             return dt.date(y, m, d)
@@ -170,7 +170,7 @@ def time(*args: Any) -> Any:
         return _from_text(dt.time.fromisoformat, args[0])
     if len(args) == 3:
         h, m, s = (_int(a) for a in args)
-        if None in (h, m, s):
+        if h is None or m is None or s is None:
             return None
         try:
             return dt.time(h, m, s)

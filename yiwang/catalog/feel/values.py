@@ -74,7 +74,7 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def number(value: int | float | Decimal) -> Decimal | None:
+def number(value: int | float | Decimal | str) -> Decimal | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None

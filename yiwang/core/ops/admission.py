@@ -42,7 +42,7 @@ class AdmissionControlMiddleware:
 
 
 def overloaded_response(request: HttpRequest) -> HttpResponse:
-    request.yiwang_shed = True  # type: ignore[attr-defined]  (metrics label it "(shed)")
+    request.yiwang_shed = True  # type: ignore[attr-defined]  # an attribute of our own on the request: the metrics label it "(shed)"
     retry_after = settings.YIWANG_ADMISSION_RETRY_AFTER_SECONDS
     if request.path_info.startswith("/api/"):
         response: HttpResponse = error_response(

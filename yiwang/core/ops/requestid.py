@@ -65,7 +65,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = accepted_request_id(request.META.get(META_KEY)) or new_request_id()
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # an attribute of our own, set on the request for later middleware
         # Set for the rest of the request, not reset on return: Django logs the response
         # ("Forbidden: ...", 5xx tracebacks) after the middlewares have returned; the id is cleared
         # when the response is closed (``clear_request_id`` on ``request_finished``).

@@ -3,6 +3,8 @@ change, whichever way the password is changed (issue 8, item 8)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
@@ -23,7 +25,7 @@ def password_only_sign_in(settings):
 NEW = "Neues-Passwort-2027"
 
 
-def works(client: Client, auth: dict[str, str]) -> bool:
+def works(client: Client, auth: dict[str, Any]) -> bool:
     return client.get("/api/v1/auth/tokens", **auth).status_code == 200
 
 
