@@ -23,6 +23,12 @@
 # variables instead (docs/deployment.md, "Configuration") and uses deploy/systemd/.
 set -euo pipefail
 
+# Long-lived processes must not inherit descriptors of whoever called this script: run under
+# `flock /tmp/yiwang-bench.lock …`, a restarted server would hold the benchmark lock for its life.
+for fd in /proc/$$/fd/*; do
+    fd="${fd##*/}"
+    [ "$fd" -gt 2 ] 2>/dev/null && [ "$fd" -lt 255 ] && eval "exec $fd>&-"
+done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 [ -f deploy/cluster/ports.env ] && . deploy/cluster/ports.env
