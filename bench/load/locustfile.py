@@ -25,7 +25,7 @@ from typing import Any
 
 import gevent
 from gevent.queue import Queue
-from locust import HttpUser, LoadTestShape, between, constant_throughput, events, task  # noqa: F401
+from locust import HttpUser, LoadTestShape, events, task
 
 SEED: dict[str, Any] = json.loads(open(os.environ.get("LOAD_SEED", "var/cluster/load-seed.json"), encoding="utf-8").read())
 ACK_LOG = os.environ.get("LOAD_ACK_LOG", "var/cluster/acks.jsonl")
@@ -51,6 +51,31 @@ def _record(request_type: str, name: str, response_time: float, response_length:
                                "ms": round(response_time, 1), "status": status}) + "\n")
 
 
+def paced(rate: float) -> Any:
+    """``rate`` tasks a second per user on average, each interval drawn between 0.5 and 1.5 times
+    1/rate from the previous task's start, the first one at a random phase: users spawned together
+    do not stay in step (locust's constant_throughput keeps them in step, and a whole class then
+    arrives in the same instant every period: bursts no real population makes)."""
+    period = 1.0 / rate
+
+    def wait(user: Any) -> float:
+        now = time.monotonic()
+        last = getattr(user, "_paced_at", None)
+        target = now + random.uniform(0, period) if last is None else last + random.uniform(0.5, 1.5) * period
+        user._paced_at = max(target, now)
+        return max(0.0, target - now)
+
+    return wait
+
+
+class Paced(HttpUser):
+    """Starts at a random phase too (the first task waits as long as a random part of a period)."""
+    abstract = True
+
+    def on_start(self) -> None:
+        gevent.sleep(self.wait_time())
+
+
 def retry_after(response: Any) -> float:
     try:
         return min(10.0, max(0.5, float(response.headers.get("Retry-After", "2"))))
@@ -58,7 +83,7 @@ def retry_after(response: Any) -> float:
         return 2.0
 
 
-class Api(HttpUser):
+class Api(Paced):
     abstract = True
     username: str = ""
     token: str = ""
@@ -110,10 +135,10 @@ class Api(HttpUser):
         return None
 
 
-class PublicVisitor(HttpUser):
+class PublicVisitor(Paced):
     """Citizens reading the portal: the front page, item search, guides, the public catalogue API."""
     weight = 10
-    wait_time = constant_throughput(0.2)
+    wait_time = paced(0.2)
 
     @task(3)
     def guide(self) -> None:
@@ -136,9 +161,10 @@ class PublicVisitor(HttpUser):
 class Applicant(Api):
     """一网通办: one application every 30 s per user (guide → upload → submit → follow)."""
     weight = 4
-    wait_time = constant_throughput(1 / 30)
+    wait_time = paced(1 / 30)
 
     def on_start(self) -> None:
+        super().on_start()
         self.sign_in(random.choice(SEED["citizens"]))
 
     @task
@@ -175,10 +201,11 @@ class Window(Api):
     """The window and the department: accept, review, decide and deliver each submitted case (four
     writes by four people), and the staff's inbox reads in between."""
     weight = 6
-    wait_time = constant_throughput(0.5)
+    wait_time = paced(0.5)
     people = {"clerk": "clerk", "reviewer": "scjg_reviewer", "decider": "scjg_decider"}
 
     def on_start(self) -> None:
+        super().on_start()
         self.tokens = {}
         for role, username in self.people.items():
             self.sign_in(username)
@@ -224,9 +251,10 @@ class Window(Api):
 class Supervisor(Api):
     """电子监察 and the 12345 command board on screens, refreshed every few seconds."""
     weight = 2
-    wait_time = constant_throughput(0.35)
+    wait_time = paced(0.35)
 
     def on_start(self) -> None:
+        super().on_start()
         self.sign_in("supervisor")
 
     @task(1)
@@ -238,10 +266,10 @@ class Supervisor(Api):
         self.call("GET", "/api/v1/appeals/board", "/api/v1/appeals/board", headers=self.auth())
 
 
-class Gateway(HttpUser):
+class Gateway(Paced):
     """Data-sharing lookups by another department's system (an API key, one row by citizen ID)."""
     weight = 2
-    wait_time = constant_throughput(0.5)
+    wait_time = paced(0.5)
 
     @task
     def lookup(self) -> None:
@@ -256,10 +284,10 @@ class Gateway(HttpUser):
                 r.failure(f"shed {r.status_code}" if r.status_code in SHED else f"HTTP {r.status_code}: {r.text[:200]}")
 
 
-class Hotline(HttpUser):
+class Hotline(Paced):
     """12345 reports from a partner system (Open311 POST), one every 100 s."""
     weight = 1
-    wait_time = constant_throughput(1 / 100)
+    wait_time = paced(1 / 100)
     descriptions = ["公交站台顶棚破损，下雨天候车的人都淋湿了，请尽快修复。", "路口信号灯一直黄闪，早高峰车辆乱行，存在安全隐患。",
                     "工地夜间施工噪声扰民，凌晨一点还在打桩。", "小区门口垃圾堆放多日无人清运。"]
 

@@ -160,6 +160,19 @@ def f(x: float) -> str:
     return "–" if x != x else f"{x:.0f}"
 
 
+def print_table(endpoints: dict[str, Any]) -> None:
+    print("| endpoint | requests | admitted | p50 ms | p99 ms | shed 429 | shed 503 | errors |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    tot = defaultdict(int)
+    for name, e in endpoints.items():
+        errs = f"{e['errors']} {e['error_statuses']}" if e["errors"] else "0"
+        print(f"| `{name}` | {e['n']} | {e['admitted']} | {f(e['p50_ms'])} | {f(e['p99_ms'])} | {e['shed429']} | "
+              f"{e['shed503']} | {errs} |")
+        for k in ("n", "admitted", "shed429", "shed503", "errors"):
+            tot[k] += e[k]
+    print(f"| **all** | {tot['n']} | {tot['admitted']} | | | {tot['shed429']} | {tot['shed503']} | {tot['errors']} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edge", default="http://127.0.0.1:8080")
@@ -170,7 +183,22 @@ def main() -> None:
     ap.add_argument("--spike-s", type=int, default=120)
     ap.add_argument("--after", type=int, default=120)
     ap.add_argument("--label", default=None)
+    ap.add_argument("--warmup", type=int, default=30,
+                    help="seconds at the start left out of the per-endpoint figures (every account signs in once "
+                         "then: password hashing, not the design load); counted separately")
+    ap.add_argument("--resummarise", metavar="DIR", help="print the table of an earlier run's samples again "
+                    "(with this --warmup) and exit")
     args = ap.parse_args()
+    if args.resummarise:
+        d = Path(args.resummarise)
+        old = json.loads((d / "result.json").read_text(encoding="utf-8"))
+        samples = [json.loads(line) for line in (d / "samples.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        start = min(s["t"] for s in samples)
+        measured = [s for s in samples if s["t"] >= start + args.warmup]
+        print(f"{d.name}: {len(measured)} requests after the first {args.warmup} s "
+              f"({len(measured) / max(1, old['duration_s'] - args.warmup):.1f}/s)")
+        print_table(summarise(measured))
+        return
 
     env = app_env()
     ensure_seed(env)
@@ -198,21 +226,24 @@ def main() -> None:
     (out / "locust.log").write_text(p.stdout + p.stderr, encoding="utf-8")
     samples = [json.loads(line) for line in samples_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     time.sleep(2)
+    measured = [s for s in samples if s["t"] >= started + args.warmup]
     result: dict[str, Any] = {
+        "warmup_s": args.warmup, "warmup_requests": len(samples) - len(measured),
+        "warmup_endpoints": summarise([s for s in samples if s["t"] < started + args.warmup]),
         "label": label, "edge": args.edge, "scale": args.scale, "spike": args.spike, "started": started,
         "date": dt.datetime.fromtimestamp(started, dt.UTC).isoformat(timespec="seconds"),
         "duration_s": total, "requests": len(samples),
-        "rate_rps": len(samples) / total if total else 0.0,
+        "rate_rps": len(measured) / max(1, total - args.warmup),
         "load_average": {"min": min(v for _t, v in sampler.samples), "max": max(v for _t, v in sampler.samples),
                          "mean": sum(v for _t, v in sampler.samples) / len(sampler.samples)},
-        "endpoints": summarise(samples),
+        "endpoints": summarise(measured),
         "integrity": integrity(env, ack_log) if ack_log.exists() else {"acknowledged": 0},
         "app_server": env.get("APP_SERVER", "gunicorn"), "locust_rc": p.returncode,
     }
     if args.spike:
         rows = windows(samples, started)
         result["windows"] = rows
-        base = [r["p99_ms"] for r in rows if r["t0"] + 10 <= args.before and r["t0"] >= 10]
+        base = [r["p99_ms"] for r in rows if r["t0"] + 10 <= args.before and r["t0"] >= args.warmup]
         result["baseline_p99_ms"] = max(base) if base else float("nan")
         spike_end = args.before + args.spike_s
         result["spike_admitted_p99_ms"] = pct([s["ms"] for s in samples if classify(s["status"]) == "ok"
@@ -224,14 +255,13 @@ def main() -> None:
     (out / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
     la = result["load_average"]
-    print(f"\n### {label}: {result['app_server']}, {result['date']}, {result['requests']} requests in {total} s "
-          f"({result['rate_rps']:.1f}/s); load average {la['min']:.1f}–{la['max']:.1f} (mean {la['mean']:.1f})\n")
-    print("| endpoint | requests | admitted | p50 ms | p99 ms | shed 429 | shed 503 | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, e in result["endpoints"].items():
-        errs = f"{e['errors']} {e['error_statuses']}" if e["errors"] else "0"
-        print(f"| `{name}` | {e['n']} | {e['admitted']} | {f(e['p50_ms'])} | {f(e['p99_ms'])} | {e['shed429']} | "
-              f"{e['shed503']} | {errs} |")
+    print(f"\n### {label}: {result['app_server']}, {result['date']}, {result['requests']} requests in {total} s, "
+          f"{len(measured)} after the first {args.warmup} s ({result['rate_rps']:.1f}/s); load average "
+          f"{la['min']:.1f}–{la['max']:.1f} (mean {la['mean']:.1f})\n")
+    print_table(result["endpoints"])
+    w = result["warmup_endpoints"]
+    print(f"\nwarm-up ({args.warmup} s, left out above): {result['warmup_requests']} requests, "
+          f"{sum(e['shed429'] + e['shed503'] for e in w.values())} shed, {sum(e['errors'] for e in w.values())} errors")
     if args.spike:
         print(f"\nbaseline (1×) admitted p99: {f(result['baseline_p99_ms'])} ms; during the spike: "
               f"{f(result['spike_admitted_p99_ms'])} ms; recovery after the spike: "

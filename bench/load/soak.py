@@ -111,6 +111,47 @@ def slope(points: list[tuple[float, float]]) -> float:
     return (sum((t - mt) * (y - my) for t, y in points) / var) * 3600 if var else float("nan")
 
 
+def report(samples: list[dict[str, Any]], *, label: str, minutes: float, scale: float, every: float, warmup: float,
+           runner_out: str) -> str:
+    series: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    meta: dict[str, dict[str, Any]] = {}
+    for s in samples:
+        for key, p in s["processes"].items():
+            series[key].append((s["t"], p["rss_mb"]))
+            meta[key] = p
+    end_t = samples[-1]["t"]
+    rows = []
+    for key, pts in sorted(series.items(), key=lambda kv: (meta[kv[0]]["group"], kv[0])):
+        warm = [(t, y) for t, y in pts if t >= warmup] or pts
+        note = ""
+        if pts[0][0] > every * 1.5:
+            note = f"appeared at {pts[0][0]:.0f} s"
+        if pts[-1][0] < end_t - every * 1.5:
+            note += (", " if note else "") + f"gone at {pts[-1][0]:.0f} s"
+        rows.append((key.rsplit(":", 1)[0], meta[key]["pid"], meta[key]["cmd"][:70], warm[0][1], warm[-1][1],
+                     max(y for _t, y in pts), slope(warm), note))
+    pg_keys = sorted({k for s in samples for k in s["pg"] if k not in ("error", "message")})
+    loads = [s["load"] for s in samples]
+
+    lines = [f"## Soak {label}: {minutes:g} min at {scale:g}× design load; load average "
+             f"{min(loads):.1f}–{max(loads):.1f} (mean {sum(loads) / len(loads):.1f}), {len(samples)} samples every {every:g} s\n",
+             f"RSS per process (MB), from {warmup:g} s (after the warm-up) to the end; slope by least squares over those samples\n",
+             "| process | pid | command | RSS start | RSS end | RSS max | slope MB/h | note |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |"]
+    for g, pid, cmd, a, b, m, sl, note in rows:
+        lines.append(f"| {g} | {pid} | `{cmd}` | {a:.1f} | {b:.1f} | {m:.1f} | {sl:+.2f} | {note} |")
+    lines += ["", "PostgreSQL connections (pg_stat_activity, database/state): min / max / last", "",
+              "| database/state | min | max | last |", "| --- | ---: | ---: | ---: |"]
+    for k in pg_keys:
+        vals = [s["pg"].get(k, 0) for s in samples]
+        lines.append(f"| {k} | {min(vals)} | {max(vals)} | {vals[-1]} |")
+    pg_errors = sum(1 for s in samples if "error" in s["pg"])
+    if pg_errors:
+        lines.append(f"\n{pg_errors} samples could not read pg_stat_activity")
+    lines += ["", "### The load (bench/load/run.py)", runner_out]
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=60)
@@ -118,7 +159,13 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=300)
     ap.add_argument("--piddir", action="append", default=[], help="another directory of pid files (repeat)")
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--report", metavar="DIR", help="print the report of an earlier soak's soak.json and exit")
     args = ap.parse_args()
+    if args.report:
+        data = json.loads((Path(args.report) / "soak.json").read_text(encoding="utf-8"))
+        print(report(data["samples"], label=data["label"], minutes=args.minutes, scale=args.scale, every=args.every,
+                     warmup=args.warmup, runner_out="(see the run's result.json)"))
+        return
 
     env = app_env()
     label = "soak-" + dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
@@ -148,43 +195,8 @@ def main() -> None:
     samples.append({"t": round(time.time() - started, 1), "load": float(Path("/proc/loadavg").read_text().split()[0]),
                     "processes": snapshot(piddirs), "pg": pg_connections(env["DATABASE_URL"])})
 
-    series: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    meta: dict[str, dict[str, Any]] = {}
-    for s in samples:
-        for key, p in s["processes"].items():
-            series[key].append((s["t"], p["rss_mb"]))
-            meta[key] = p
-    end_t = samples[-1]["t"]
-    rows = []
-    for key, pts in sorted(series.items(), key=lambda kv: (meta[kv[0]]["group"], kv[0])):
-        warm = [(t, y) for t, y in pts if t >= args.warmup] or pts
-        note = ""
-        if pts[0][0] > args.every * 1.5:
-            note = f"appeared at {pts[0][0]:.0f} s"
-        if pts[-1][0] < end_t - args.every * 1.5:
-            note += (", " if note else "") + f"gone at {pts[-1][0]:.0f} s"
-        rows.append((meta[key]["group"], meta[key]["pid"], meta[key]["cmd"][:70], warm[0][1], warm[-1][1],
-                     max(y for _t, y in pts), slope(warm), note))
-    pg_keys = sorted({k for s in samples for k in s["pg"] if k not in ("error", "message")})
-    loads = [s["load"] for s in samples]
-
-    lines = [f"## Soak {label}: {args.minutes:g} min at {args.scale:g}× design load; load average "
-             f"{min(loads):.1f}–{max(loads):.1f} (mean {sum(loads) / len(loads):.1f}), {len(samples)} samples every {args.every:g} s\n",
-             f"RSS per process (MB), from {args.warmup:g} s (after the warm-up) to the end; slope by least squares over those samples\n",
-             "| process | pid | command | RSS start | RSS end | RSS max | slope MB/h | note |",
-             "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |"]
-    for g, pid, cmd, a, b, m, sl, note in rows:
-        lines.append(f"| {g} | {pid} | `{cmd}` | {a:.1f} | {b:.1f} | {m:.1f} | {sl:+.2f} | {note} |")
-    lines += ["", "PostgreSQL connections (pg_stat_activity, database/state): min / max / last", "",
-              "| database/state | min | max | last |", "| --- | ---: | ---: | ---: |"]
-    for k in pg_keys:
-        vals = [s["pg"].get(k, 0) for s in samples]
-        lines.append(f"| {k} | {min(vals)} | {max(vals)} | {vals[-1]} |")
-    pg_errors = sum(1 for s in samples if "error" in s["pg"])
-    if pg_errors:
-        lines.append(f"\n{pg_errors} samples could not read pg_stat_activity")
-    lines += ["", "### The load (bench/load/run.py)", runner.stdout[-6000:], runner.stderr[-2000:]]
-    text = "\n".join(lines)
+    text = report(samples, label=label, minutes=args.minutes, scale=args.scale, every=args.every,
+                  warmup=args.warmup, runner_out=runner.stdout[-6000:] + runner.stderr[-2000:])
     (out / "soak.md").write_text(text, encoding="utf-8")
     print(text)
 
