@@ -41,7 +41,7 @@ def _context(request: AuthenticatedRequest, **extra: Any) -> dict[str, Any]:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     """The plan: lights, milestones, the Gantt chart with the critical path, and a list of tasks
     that reads on a phone."""
     try:
@@ -92,7 +92,7 @@ def task_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def lists(request: HttpRequest, kind: str) -> HttpResponse:
+def lists(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     """The 三单: task list, responsibility list, deadline list; ``?format=xlsx`` as a workbook."""
     try:
         programme = _open(request)
@@ -178,7 +178,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def this_week_file(request: HttpRequest, fmt: str) -> HttpResponse:
+def this_week_file(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     """This week's archived report; a GET never generates one (404 saying when it will be)."""
     if fmt not in ("pdf", "xlsx"):
         return render(request, "programme/denied.html", {"reason": _("周报只有 PDF 和 Excel 两种格式。")}, status=404)
@@ -190,7 +190,7 @@ def this_week_file(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: HttpRequest, report_id: int, fmt: str) -> HttpResponse:
+def report_file(request: AuthenticatedRequest, report_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "xlsx"):
         return render(request, "programme/denied.html", {"reason": _("周报只有 PDF 和 Excel 两种格式。")}, status=404)
     try:
