@@ -265,7 +265,7 @@ def test_two_firings_are_one_timeline_event_listing_both_with_one_proof(world, j
         assert english.details["reason"] == "; ".join(f.reason_en or f.reason for f in findings)
 
 
-def test_recording_an_evaluation_on_the_case_is_four_statements_however_many_rules_fire(
+def test_recording_an_evaluation_on_the_case_is_three_statements_however_many_rules_fire(
         world, joint_rules, food_item, django_assert_num_queries):
     from yiwang.cases.services.credit import record_on_case
 
@@ -277,9 +277,9 @@ def test_recording_an_evaluation_on_the_case_is_four_statements_however_many_rul
     evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
                                                now=dt.datetime.now(dt.UTC))
     assert len(evaluation.fired) == 2
-    # the proof, the findings (one statement), the timeline event, and what the KPI rollup reads on
-    # every case event; nothing re-read (the department only when a commitment is recorded)
-    with django_assert_num_queries(4):
+    # the proof, the findings (one statement) and the timeline event; nothing re-read (the department
+    # only when a commitment is recorded), and the KPI rollup reads nothing on a credit event
+    with django_assert_num_queries(3):
         findings = record_on_case(case, evaluation, stage="submission", now=dt.datetime.now(dt.UTC))
     assert len(findings) == 2
 
