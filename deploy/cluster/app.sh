@@ -97,7 +97,7 @@ PYEOF
 
 prepare() {
     app_env
-    log "migrate, collectstatic ($DATABASE_URL → $(printf '%s' "$DATABASE_URL" | sed -E 's#//[^@]*@#//…@#'))"
+    log "migrate, collectstatic ($(printf '%s' "$DATABASE_URL" | sed -E 's#//[^@]*@#//…@#'))"  # never the password
     "$PY" manage.py migrate --noinput -v 0
     "$PY" manage.py collectstatic --noinput -v 0
     if [ "${CLUSTER_SEED:-1}" = 1 ] && ! "$PY" manage.py shell -v 0 -c \
@@ -224,8 +224,9 @@ up() {
     prepare
     start_workers
     for i in $(seq 1 "${#APP_PORTS[@]}"); do start_app "$i"; done
-    for i in $(seq 1 "${#APP_PORTS[@]}"); do warm_app "$i" & done
-    wait
+    local warmers=()
+    for i in $(seq 1 "${#APP_PORTS[@]}"); do warm_app "$i" & warmers+=($!); done
+    wait "${warmers[@]}"  # only these: a bare `wait` would wait for the task workers too
     start_nginx
     curl -fsS -o /dev/null "http://127.0.0.1:$EDGE_PORT/healthz" && log "up: http://127.0.0.1:$EDGE_PORT/"
 }
