@@ -28,7 +28,14 @@ def new_page(browser, base, *, locale="zh-CN", viewport=DESKTOP, care=False, js=
     context = browser.new_context(locale=locale, viewport=viewport, java_script_enabled=js)
     if care:
         context.add_cookies([{"name": CARE_COOKIE, "value": "1", "url": base}])
-    return context.new_page()
+    page = context.new_page()
+    # Playwright asks the browser to intercept file choosers without waiting for the answer
+    # (a fire-and-forget subscription). Subscribing when `expect_file_chooser` starts races the
+    # key press that opens the chooser: on a loaded machine the chooser opened before the
+    # interception was on and the event never came (a CI run timed out so). Subscribe for the
+    # page's whole life instead, long before any chooser opens.
+    page.on("filechooser", lambda chooser: None)
+    return page
 
 
 def sign_in(browser, base, username, **kwargs):  # noqa: F811
