@@ -39,6 +39,18 @@ def _default_language() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_clock_offset() -> Any:
+    """Each test measures the database clock's offset afresh. ``db_now()`` keeps the offset per
+    process, so a test that moves this process's clock (``timezone.now`` patched) would otherwise
+    leave its offset to the next tests of the same worker, which would then stamp times hours off."""
+    from yiwang.core import clock
+
+    clock.forget_offsets()
+    yield
+    clock.forget_offsets()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

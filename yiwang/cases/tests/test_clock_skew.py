@@ -25,9 +25,8 @@ def skewed(monkeypatch):
     """This process's clock runs three hours ahead (an application server whose NTP failed)."""
     real = timezone.now
     monkeypatch.setattr("django.utils.timezone.now", lambda: real() + SKEW)
-    clock.forget_offsets()  # a server measures its offset when it starts
-    yield real
-    clock.forget_offsets()
+    clock.forget_offsets()  # a server measures its offset when it starts (fixtures before this one may have measured)
+    yield real  # the root conftest forgets the skewed offset after the test
 
 
 def close_to(value: dt.datetime, reference: dt.datetime) -> bool:
