@@ -21,19 +21,26 @@ What "half-written" means here, one rule per kind of damage:
 
 And for the acknowledgements: ``ack_lost`` (no case for an acknowledged key), ``ack_duplicated``
 (more than one), ``ack_number_mismatch`` (the case carries another number than the one acknowledged).
+
+Memory does not grow with the database: cases, audit records, materials and documents are read in
+keyset pages of ``BATCH`` rows (one short query each, ``LIMIT BATCH`` after the last key seen), and
+what is kept between pages is one page and the findings. No query holds a cursor open for the whole
+scan (``.iterator()`` would: a server-side cursor on PostgreSQL, whose ``WITH HOLD`` result the
+server materialises whole).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models as dbm
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -43,6 +50,8 @@ from yiwang.core.models import AuditEvent, OutboxMessage, OutboxStatus
 # a case in one of these holds steps; in any other, none may stay open
 REVIEW_STATES = (CaseStatus.IN_REVIEW,)
 BATCH = 2000
+# the largest primary key a case can have (bigint): a subject id beyond it names no case
+MAX_PK = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,24 @@ def check_acks(acks: Iterable[Mapping[str, Any]]) -> tuple[list[Finding], dict[s
     return findings, {"acknowledged_keys": len(by_key), "cases_found": sum(len(v) for v in found.values())}
 
 
+def _pages(queryset: dbm.QuerySet, key: tuple[str, ...], fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """``queryset.values_list(*fields)`` in the order of ``key`` (unique, its fields among
+    ``fields``), read in pages of ``BATCH`` rows: each page is one query starting after the last
+    key seen, ``(a, b) > (last a, last b)``, which an index on the key's columns answers directly."""
+    where = [fields.index(name) for name in key]
+    last: tuple[Any, ...] | None = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = (page.filter(**{f"{key[0]}__gt": last[0]}) if len(key) == 1
+                    else page.filter(TupleGreaterThan(Tuple(*(F(name) for name in key)), last)))
+        rows = list(page.order_by(*key).values_list(*fields)[:BATCH])
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        last = tuple(rows[-1][i] for i in where)
+
+
 def _case_audits() -> dbm.QuerySet:
     return AuditEvent.objects.filter(subject_type="case")
 
@@ -92,8 +119,8 @@ def check_cases() -> list[Finding]:
         engine_state=Exists(CaseEngineState.objects.filter(case=OuterRef("pk"))),
         open_step=Exists(CaseStep.objects.filter(case=OuterRef("pk"), status=StepStatus.OPEN)),
     )
-    for pk, number, status, audited, engine, open_step in cases.values_list(
-            "pk", "number", "status", "submitted_audit", "engine_state", "open_step").iterator(chunk_size=BATCH):
+    for pk, number, status, audited, engine, open_step in _pages(
+            cases, ("pk",), ("pk", "number", "status", "submitted_audit", "engine_state", "open_step")):
         ref = number or f"case#{pk}"
         if not number:
             findings.append(Finding("case_without_number", ref, "the case row has no number"))
@@ -111,38 +138,69 @@ def check_cases() -> list[Finding]:
 
 def _check_audit_statuses() -> list[Finding]:
     """The latest case audit record that names a status names the case's status; every case audit
-    record is about a case that exists."""
-    statuses = dict(Case.objects.order_by().values_list("pk", "status"))
-    numbers = dict(Case.objects.order_by().values_list("pk", "number"))
-    latest: dict[str, tuple[int, str, str | None]] = {}
-    for pk, subject_id, event_type, details in _case_audits().order_by("id").values_list(
-            "pk", "subject_id", "event_type", "details").iterator(chunk_size=BATCH):
+    record is about a case that exists.
+
+    The records are read in the order of their index (subject, id), so all of one case's records
+    come together and each case is judged once its last one is read; the cases are looked up a page
+    at a time. Findings come in the order of each subject's first record, as a scan by id gives."""
+    findings: list[tuple[int, Finding]] = []
+    # subjects whose records are all read: (subject id, its first record's id, its latest record)
+    judged: list[tuple[str, int, tuple[int, str, str | None]]] = []
+
+    def judge() -> None:
+        pks = {pk for pk in (_case_pk(subject_id) for subject_id, _, _ in judged) if pk is not None}
+        cases = {pk: (status, number) for pk, status, number in
+                 Case.objects.order_by().filter(pk__in=pks).values_list("pk", "status", "number")}
+        for subject_id, first_id, (audit_pk, event_type, status) in judged:
+            case_pk = _case_pk(subject_id)
+            if case_pk not in cases:
+                findings.append((first_id, Finding("audit_without_case", f"audit#{audit_pk}",
+                                                   f"{event_type} about case {subject_id}, which does not exist")))
+                continue
+            case_status, number = cases[case_pk]
+            if status is not None and status != case_status:
+                findings.append((first_id, Finding(
+                    "audit_status_mismatch", number or f"case#{case_pk}",
+                    f"latest audit {event_type} (audit#{audit_pk}) says {status}, the case is {case_status}")))
+        judged.clear()
+
+    subject: str | None = None
+    first_id = 0
+    latest: tuple[int, str, str | None] = (0, "", None)
+    for pk, subject_id, event_type, details in _pages(
+            _case_audits(), ("subject_id", "pk"), ("pk", "subject_id", "event_type", "details")):
         status = details.get("status") if isinstance(details, dict) else None
-        if status is not None or subject_id not in latest:
-            latest[subject_id] = (pk, event_type, status)
-    findings = []
-    for subject_id, (audit_pk, event_type, status) in latest.items():
-        case_pk = int(subject_id) if subject_id.isdigit() else None
-        if case_pk not in statuses:
-            findings.append(Finding("audit_without_case", f"audit#{audit_pk}",
-                                    f"{event_type} about case {subject_id}, which does not exist"))
-        elif status is not None and status != statuses[case_pk]:
-            findings.append(Finding("audit_status_mismatch", numbers[case_pk] or f"case#{case_pk}",
-                                    f"latest audit {event_type} (audit#{audit_pk}) says {status}, "
-                                    f"the case is {statuses[case_pk]}"))
-    return findings
+        if subject_id != subject:
+            if subject is not None:
+                judged.append((subject, first_id, latest))
+                if len(judged) >= BATCH:
+                    judge()
+            subject, first_id, latest = subject_id, pk, (pk, event_type, status)
+        elif status is not None:
+            latest = (pk, event_type, status)
+    if subject is not None:
+        judged.append((subject, first_id, latest))
+    judge()
+    return [finding for _, finding in sorted(findings, key=lambda pair: pair[0])]
+
+
+def _case_pk(subject_id: str) -> int | None:
+    """The case a case audit record's subject id names, if it can name one."""
+    if not (subject_id.isascii() and subject_id.isdigit()):
+        return None
+    pk = int(subject_id)
+    return pk if 0 < pk <= MAX_PK else None
 
 
 def check_files(*, verify_size: bool = True) -> list[Finding]:
     """Uploaded materials and case documents have their file in storage (of the recorded size)."""
     findings: list[Finding] = []
     materials = CaseMaterial.objects.order_by().filter(Q(source__in=("upload", "scan")) | ~Q(file=""))
-    for pk, case_number, name, size in materials.values_list("pk", "case__number", "file", "size").iterator(
-            chunk_size=BATCH):
+    for pk, case_number, name, size in _pages(materials, ("pk",), ("pk", "case__number", "file", "size")):
         ref = f"material#{pk}" + (f" of {case_number}" if case_number else " (staged)")
         findings += _file_finding("material_without_file", "material_file_damaged", ref, name, size, verify_size)
-    for pk, case_number, name, size in CaseDocument.objects.order_by().values_list(
-            "pk", "case__number", "file", "size").iterator(chunk_size=BATCH):
+    for pk, case_number, name, size in _pages(CaseDocument.objects.all(), ("pk",),
+                                             ("pk", "case__number", "file", "size")):
         findings += _file_finding("document_without_file", "document_file_damaged", f"document#{pk} of {case_number}",
                                   name, size, verify_size)
     return findings

@@ -207,3 +207,41 @@ def test_the_command_line_exits_non_zero_with_what_it_found(submitted, tmp_path,
     assert "ack_lost: lost-one" in capsys.readouterr().out
     assert json.loads(report.read_text(encoding="utf-8"))["by_kind"] == {"ack_lost": 1}
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_checks_read_in_short_pages_and_find_the_same(accepted, world, monkeypatch):
+    """At millions of rows nothing may be read whole: every read of cases and audit records is a
+    page of at most ``BATCH`` rows (or cases named by their keys), and pages of two rows, which cut
+    through one case's audit records, find exactly what one page finds, in the same order."""
+    from django.test.utils import CaptureQueriesContext
+
+    from yiwang.cases import integrity
+
+    case, acks = accepted
+    others = [case_factories.apply_online(world.citizen, world.applicant, world.item, key=f"k-{n}") for n in (2, 3, 4)]
+    services.accept_application(actor=world.clerk, case_id=others[0].pk)
+    # damage spread over the cases: a change without its audit record, a lost submission record,
+    # two records about cases that do not exist (one naming a status, one not), a lost number
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.WITHDRAWN)
+    AuditEvent.objects.filter(subject_type="case", subject_id=str(others[1].pk), event_type="case_submitted").update(
+        event_type="case_urged")
+    for subject, details in (("987654", {"status": "in_review"}), ("x-1", {})):
+        AuditEvent.objects.create(actor=world.clerk, event_type="case_accepted", subject_type="case",
+                                  subject_id=subject, details=details)
+    Case.objects.filter(pk=others[2].pk).update(number="")
+    acks = [*acks, *(ack(other, f"k-{n}") for n, other in zip((2, 3, 4), others, strict=True))]
+
+    whole = check_all(acks)
+    assert whole["by_kind"] == {"audit_status_mismatch": 1, "open_step_on_finished_case": 1,
+                                "case_without_submission_audit": 1, "audit_without_case": 2, "case_without_number": 1,
+                                "ack_number_mismatch": 1}
+    monkeypatch.setattr(integrity, "BATCH", 2)
+    with CaptureQueriesContext(connection) as queries:
+        paged = check_all(acks)
+    assert paged == whole
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and "COUNT(" not in q["sql"].split(" FROM ")[0]
+             and (' FROM "cases_case"' in q["sql"] or ' FROM "core_auditevent"' in q["sql"])]
+    assert reads
+    unbounded = [sql for sql in reads if not sql.rstrip().endswith("LIMIT 2") and " IN (" not in sql]
+    assert not unbounded, unbounded
