@@ -20,12 +20,14 @@ from yiwang.catalog.models import ProcessVersion
 class EngineFailure(Exception):
     """The process engine could not go on (a gateway with no matching flow, a condition naming a
     variable the case lacks, a lane naming no department …). ``element`` names the BPMN element
-    where it happened, when the engine says."""
+    where it happened, when the engine says; ``case_id`` the case whose engine it was (set by the
+    runtime loaded for a case, so the failure can be recorded on it after the step's rollback)."""
 
-    def __init__(self, message: str, *, element: str = "", error_type: str = ""):
+    def __init__(self, message: str, *, element: str = "", error_type: str = "", case_id: int | None = None):
         super().__init__(message)
         self.element = element
         self.error_type = error_type
+        self.case_id = case_id
 
 
 def _element_of(exc: BaseException) -> str:
@@ -60,8 +62,18 @@ class ReadyStep:
 
 
 class CaseRuntime:
-    def __init__(self, workflow: Any):
+    def __init__(self, workflow: Any, *, case_id: int | None = None):
         self.workflow = workflow
+        self.case_id = case_id
+
+    def _engine(self, fn: Any, *args: Any) -> Any:
+        """``_engine_call`` whose failure names this runtime's case."""
+        try:
+            return _engine_call(fn, *args)
+        except EngineFailure as exc:
+            if exc.case_id is None:
+                exc.case_id = self.case_id
+            raise
 
     @staticmethod
     def _specs(version: ProcessVersion) -> tuple[Any, dict[str, Any]]:
@@ -122,9 +134,9 @@ class CaseRuntime:
         return dict(self.workflow.last_task.data) if self.workflow.last_task else dict(self.workflow.task_tree.data)
 
     @classmethod
-    def load(cls, version: ProcessVersion, state: dict[str, Any]) -> CaseRuntime:
+    def load(cls, version: ProcessVersion, state: dict[str, Any], *, case_id: int | None = None) -> CaseRuntime:
         spec, subprocess_specs = cls._specs(version)
-        return cls(bpmn.load_state(state, spec, subprocess_specs))
+        return cls(bpmn.load_state(state, spec, subprocess_specs), case_id=case_id)
 
     def state(self) -> dict[str, Any]:
         return bpmn.dump_state(self.workflow)
@@ -148,8 +160,8 @@ class CaseRuntime:
     def complete(self, task_id: str, data: dict[str, Any]) -> None:
         task = self.workflow.get_task_from_id(UUID(task_id))
         task.data.update(data)
-        _engine_call(task.run)
-        _engine_call(self.workflow.do_engine_steps)
+        self._engine(task.run)
+        self._engine(self.workflow.do_engine_steps)
 
     def previous_user_task(self, task_id: str) -> Any | None:
         """The completed user task this one followed (the step a return goes back to)."""
@@ -161,8 +173,8 @@ class CaseRuntime:
         return None
 
     def reset_to(self, task: Any) -> None:
-        _engine_call(self.workflow.reset_from_task_id, task.id)
-        _engine_call(self.workflow.do_engine_steps)
+        self._engine(self.workflow.reset_from_task_id, task.id)
+        self._engine(self.workflow.do_engine_steps)
 
     def user_task_names(self) -> set[str]:
         return {name for name, spec in self.workflow.spec.task_specs.items() if isinstance(spec, UserTask)}

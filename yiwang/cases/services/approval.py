@@ -64,7 +64,10 @@ def complete_step(
         return _complete_step(actor=actor, case_id=case_id, step_id=step_id, decision=decision, comment=comment, now=now,
                               confirmed=confirmed)
     except EngineFailure as exc:
-        # the step's transaction has rolled back: the case is as it was and the step still open
+        # the step's transaction has rolled back: the case is as it was and the step still open. The
+        # failure names the case its engine ran for (the step may be gone by now, and the caller
+        # may have named only the step).
+        case_id = exc.case_id if exc.case_id is not None else case_id
         found = CaseStep.objects.select_related("department").filter(pk=step_id)
         step = (found.filter(case_id=case_id) if case_id is not None else found).first()
         raise record_engine_failure(

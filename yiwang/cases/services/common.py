@@ -97,7 +97,7 @@ def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime
     (``lock_step``), else it is read here."""
     if state is None:
         state = CaseEngineState.objects.values_list("state", flat=True).get(case=case)
-    return CaseRuntime.load(case.process_version, state)
+    return CaseRuntime.load(case.process_version, state, case_id=case.pk)
 
 
 def lock_step(step_id: int, case_id: int | None = None) -> tuple[Case, CaseStep, list[CaseStep], dict[str, Any]]:
@@ -165,7 +165,7 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps
     for s in ready:
         if s.department_code not in departments:  # a version published before lanes were checked, or a deleted department
             raise EngineFailure(f"step {s.name} ({s.task_name}) is in lane {s.department_code!r}, which names no department",
-                                element=f"{s.name}（{s.task_name}）", error_type="UnknownDepartment")
+                                element=f"{s.name}（{s.task_name}）", error_type="UnknownDepartment", case_id=case.pk)
     new_steps = []
     for s in ready:
         if s.task_id in open_by_task:

@@ -80,6 +80,33 @@ def test_an_engine_error_keeps_the_step_open_and_is_recorded(world, stranded, ad
     assert AuditEvent.objects.filter(subject_id=str(stranded.pk), event_type="case_engine_error").count() == 1
 
 
+def test_the_error_is_recorded_on_its_case_even_when_the_step_cannot_be_found_again(world, stranded, monkeypatch):
+    """The failure names the case its engine ran for: recording it does not depend on finding the
+    step again after the rollback. Here the step is gone by then (as if removed by a concurrent
+    repair) and the caller named only the step, as the task API does; the error is still recorded
+    on the case and the person still gets the 409, not a 500 from looking up case ``None``."""
+    from yiwang.cases.services import approval
+
+    review = open_step(stranded, "review")
+    real = approval._complete_step
+
+    def fails_then_the_step_is_gone(**kwargs):
+        try:
+            return real(**kwargs)
+        except Exception:
+            CaseStep.objects.filter(pk=review.pk).delete()
+            raise
+
+    monkeypatch.setattr(approval, "_complete_step", fails_then_the_step_is_gone)
+    with pytest.raises(Conflict) as info:
+        services.complete_step(actor=world.reviewer, step_id=review.pk, decision="approve")
+    assert info.value.code == "process_error"
+    error = CaseEngineError.objects.get(case=stranded)
+    assert info.value.details == {"error_id": error.pk} and "GONE" in error.message
+    assert AuditEvent.objects.filter(subject_type="case", subject_id=str(stranded.pk),
+                                     event_type="case_engine_error").count() == 1
+
+
 def test_the_api_answers_409_not_500(world, stranded, client):
     review = open_step(stranded, "review")
     response = post_json(client, f"/api/v1/tasks/{review.pk}/complete", {"decision": "approve", "comment": ""},
