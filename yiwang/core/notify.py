@@ -12,6 +12,10 @@ How a notice travels:
    exponential backoff; after ``YIWANG_NOTIFY_MAX_ATTEMPTS`` attempts the row is ``failed``.
    Nothing the channel does can reach the case: the send runs after the commit, in its own
    transactions, and every error is caught.
+
+   Every copy travels with its message id (``message_id``: the outbox row's id and the time it was
+   written), the same on every attempt, so a gateway or mail server that saw an attempt whose answer
+   was lost can recognise the retry and drop the duplicate; each attempt is logged with it.
 3. ``send_due_outbox`` (management command ``send_notifications``, for cron, or the task
    ``send_due_notifications``) picks up rows whose retry time has come, and rows a crashed worker
    had claimed (the claim is a lease on ``next_attempt_at``).
@@ -48,12 +52,21 @@ logger = logging.getLogger(__name__)
 
 class Channel(Protocol):
     """One way of reaching a person. ``address_field`` names the ``Applicant`` field holding the
-    address (``phone`` or ``email``); ``send`` raises on any failure (the outbox retries)."""
+    address (``phone`` or ``email``); ``send`` raises on any failure (the outbox retries).
+    ``message_id`` is the copy's stable id: the same on every attempt, passed on to the gateway
+    (or mail header) so that the far side can drop a retried duplicate."""
 
     name: str
     address_field: str
 
-    def send(self, *, to: str, subject: str, body: str) -> None: ...
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None: ...
+
+
+def message_id(row: OutboxMessage) -> str:
+    """The stable id of an outbox copy, the same for every attempt: its row id and the moment it was
+    written (UTC, microseconds), so a row id used again after a database is restored from a backup
+    does not repeat an id a gateway has already seen."""
+    return f"{row.pk}-{row.created_at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}"
 
 
 class FileChannel:
@@ -65,10 +78,10 @@ class FileChannel:
         self.address_field = address_field
         self.path = Path(path) if path else Path(settings.VAR_DIR) / "notify" / f"{name}.log"
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"at": timezone.now().isoformat(), "to": to, "subject": subject, "body": body},
-                          ensure_ascii=False)
+        line = json.dumps({"at": timezone.now().isoformat(), "id": message_id, "to": to, "subject": subject,
+                           "body": body}, ensure_ascii=False)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
@@ -80,28 +93,33 @@ class ConsoleChannel:
         self.name = name
         self.address_field = address_field
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
-        logger.warning("notify[%s] to %s: %s — %s", self.name, to, subject, body)
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        logger.warning("notify[%s] message %s to %s: %s — %s", self.name, message_id, to, subject, body)
 
 
 class EmailChannel:
     """Email through Django's email framework: ``EMAIL_BACKEND`` decides how (SMTP with
-    ``EMAIL_HOST`` … in production; a file backend in the demo)."""
+    ``EMAIL_HOST`` … in production; a file backend in the demo). The message id becomes the
+    ``Message-ID`` header, ``<id@domain of the sender>``: the same for a retried copy."""
 
     def __init__(self, name: str, *, address_field: str = "email", from_email: str | None = None) -> None:
         self.name = name
         self.address_field = address_field
         self.from_email = from_email
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
-        from django.core.mail import send_mail
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        from django.core.mail import EmailMessage
 
-        send_mail(subject, body, self.from_email or settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+        sender = self.from_email or settings.DEFAULT_FROM_EMAIL
+        domain = sender.rpartition("@")[2].strip(" >") or "yiwang.invalid"
+        EmailMessage(subject, body, sender, [to], headers={"Message-ID": f"<yiwang-{message_id}@{domain}>"}).send(
+            fail_silently=False)
 
 
 class HttpSmsGateway:
-    """An SMS gateway reached by HTTP: POSTs ``{"phone", "sign", "text"}`` as JSON to ``url`` with
-    ``Authorization: Bearer <token>`` and expects a 2xx. Most provincial and commercial gateways
+    """An SMS gateway reached by HTTP: POSTs ``{"phone", "sign", "text", "out_id"}`` as JSON to ``url``
+    with ``Authorization: Bearer <token>`` and ``Idempotency-Key: <message id>``, and expects a 2xx.
+    ``out_id`` (the message id) is what most gateways call the caller's own id of a message. Most provincial and commercial gateways
     differ only in field names and signing: copy this class, change ``payload`` and ``check``, and
     name the copy in ``YIWANG_NOTIFY_CHANNELS``. Not enabled by default (no SMS leaves a demo)."""
 
@@ -116,17 +134,19 @@ class HttpSmsGateway:
             raise ImproperlyConfigured(f"the SMS gateway URL must be http(s), not {url[:40]!r}")
         self.url, self.token, self.sign, self.timeout = url, token, sign, timeout
 
-    def payload(self, *, to: str, subject: str, body: str) -> dict[str, Any]:
-        return {"phone": to, "sign": self.sign, "text": f"{subject}：{body}"}
+    def payload(self, *, to: str, subject: str, body: str, message_id: str) -> dict[str, Any]:
+        return {"phone": to, "sign": self.sign, "text": f"{subject}：{body}", "out_id": message_id}
 
     def check(self, status: int, response_body: bytes) -> None:
         if not 200 <= status < 300:
             raise RuntimeError(f"SMS gateway answered HTTP {status}: {response_body[:200]!r}")
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
-        data = json.dumps(self.payload(to=to, subject=subject, body=body), ensure_ascii=False).encode("utf-8")
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        data = json.dumps(self.payload(to=to, subject=subject, body=body, message_id=message_id),
+                          ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(self.url, data=data, method="POST",
                                          headers={"Content-Type": "application/json; charset=utf-8",
+                                                  "Idempotency-Key": message_id,
                                                   **({"Authorization": f"Bearer {self.token}"} if self.token else {})})
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - operator's URL
             self.check(response.status, response.read())
@@ -242,6 +262,7 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         return status or "missing"
     row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
     attempts = row.attempts + 1
+    mid = message_id(row)
     if row.discard_after is not None and row.discard_after <= now:
         OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
                                                         sealed_body="", last_error="expired before it could be sent")
@@ -254,8 +275,9 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
             OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
                                                             sealed_body="", last_error="no address")
             return OutboxStatus.SKIPPED
+        logger.info("notification %s via %s: sending message %s (attempt %d)", row.pk, row.channel, mid, attempts)
         with translation.override(settings.LANGUAGE_CODE):
-            channel.send(to=address, subject=row.subject, body=row.sealed_body or row.body)
+            channel.send(to=address, subject=row.subject, body=row.sealed_body or row.body, message_id=mid)
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried, never propagated
         max_attempts = int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
         failed = attempts >= max_attempts
@@ -265,12 +287,14 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
             status=status, attempts=attempts, next_attempt_at=next_at,
             **({"sealed_body": ""} if failed else {}),
             last_error=f"{type(exc).__name__}: {exc}"[:500])
-        logger.warning("notification %s via %s failed (attempt %d): %s", row.pk, row.channel, attempts, exc)
+        logger.warning("notification %s via %s: message %s failed (attempt %d): %s", row.pk, row.channel, mid,
+                       attempts, exc)
         if not failed:
             _schedule_retry(row.pk, next_at)
         return status
     OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
                                                     sealed_body="", last_error="")
+    logger.info("notification %s via %s: message %s sent (attempt %d)", row.pk, row.channel, mid, attempts)
     return OutboxStatus.SENT
 
 

@@ -31,8 +31,8 @@ class BrokenChannel:
     def __init__(self, name: str, *, address_field: str = "phone") -> None:
         self.name, self.address_field = name, address_field
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
-        ATTEMPTS.append({"to": to, "subject": subject})
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        ATTEMPTS.append({"to": to, "subject": subject, "id": message_id})
         raise ConnectionError("gateway unreachable")
 
 
@@ -72,6 +72,10 @@ def test_notice_and_outbox_rows_are_written_together_and_sent_after_commit(setti
     line = json.loads(sms_log.read_text(encoding="utf-8").splitlines()[0])
     assert line["to"] == "13800138000" and "YW1" in line["body"]
     assert mail.outbox[0].to == ["zhang@example.cn"] and mail.outbox[0].subject == "申请已受理"
+    # each copy carries its own row's message id: in the SMS line, and as the email's Message-ID
+    assert line["id"] == notify.message_id(rows["sms"]) != notify.message_id(rows["email"])
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2]
+    assert mail.outbox[0].message()["Message-ID"] == f"<yiwang-{notify.message_id(rows['email'])}@{domain}>"
 
 
 def test_a_rolled_back_event_leaves_no_notice_and_sends_nothing(settings):
@@ -84,7 +88,7 @@ def test_a_rolled_back_event_leaves_no_notice_and_sends_nothing(settings):
     assert not Notification.objects.exists() and not OutboxMessage.objects.exists() and ATTEMPTS == []
 
 
-def test_a_failing_channel_is_retried_with_backoff_and_gives_up_after_the_limit(settings):
+def test_a_failing_channel_is_retried_with_backoff_and_gives_up_after_the_limit(settings, caplog):
     # given a channel that always fails, three attempts at most
     _user, applicant = factories.citizen()
     channels(settings, sms="yiwang.core.tests.test_notify.BrokenChannel")
@@ -110,6 +114,9 @@ def test_a_failing_channel_is_retried_with_backoff_and_gives_up_after_the_limit(
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 3) and "gateway unreachable" in row.last_error
     assert notify.send_due_outbox(now=row.next_attempt_at + dt.timedelta(days=1)) == {}
     assert len(ATTEMPTS) == 3 and ATTEMPTS[0]["to"] == "13800138000"
+    # every attempt carried the same message id (the gateway can drop a retried duplicate), logged
+    assert {a["id"] for a in ATTEMPTS} == {notify.message_id(row)}
+    assert sum(notify.message_id(row) in r.getMessage() for r in caplog.records if "failed" in r.getMessage()) == 3
     assert Notification.objects.get().pk == notice.pk
 
 
@@ -152,7 +159,7 @@ class _Gateway(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         length = int(self.headers["Content-Length"])
-        _Gateway.received.append({"auth": self.headers.get("Authorization"),
+        _Gateway.received.append({"auth": self.headers.get("Authorization"), "key": self.headers.get("Idempotency-Key"),
                                   "json": json.loads(self.rfile.read(length))})
         self.send_response(_Gateway.status)
         self.end_headers()
@@ -169,12 +176,13 @@ def test_http_sms_gateway_posts_the_documented_shape_and_a_5xx_is_a_failure():
         gateway = notify.HttpSmsGateway("sms", url=f"http://127.0.0.1:{server.server_port}/send", token="t0k",
                                         sign="某县政务")
         _Gateway.received.clear()
-        gateway.send(to="13800138000", subject="申请已受理", body="您的办件已受理。")
-        assert _Gateway.received == [{"auth": "Bearer t0k", "json": {
-            "phone": "13800138000", "sign": "某县政务", "text": "申请已受理：您的办件已受理。"}}]
+        gateway.send(to="13800138000", subject="申请已受理", body="您的办件已受理。", message_id="7-20261206T010203000004Z")
+        assert _Gateway.received == [{"auth": "Bearer t0k", "key": "7-20261206T010203000004Z", "json": {
+            "phone": "13800138000", "sign": "某县政务", "text": "申请已受理：您的办件已受理。",
+            "out_id": "7-20261206T010203000004Z"}}]
         _Gateway.status = 503
         with pytest.raises(Exception, match="503"):
-            gateway.send(to="13800138000", subject="s", body="b")
+            gateway.send(to="13800138000", subject="s", body="b", message_id="8-20261206T010203000004Z")
     finally:
         _Gateway.status = 200
         server.shutdown()

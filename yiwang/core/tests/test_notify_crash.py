@@ -15,6 +15,7 @@ from yiwang.testing import factories
 pytestmark = pytest.mark.django_db
 
 DELIVERED: list[str] = []
+MESSAGE_IDS: list[str] = []
 
 
 class Killed(BaseException):
@@ -29,14 +30,16 @@ class GatewayThenDeath:
     def __init__(self, name: str, *, address_field: str = "phone") -> None:
         self.name, self.address_field = name, address_field
 
-    def send(self, *, to: str, subject: str, body: str) -> None:
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
         DELIVERED.append(body)
+        MESSAGE_IDS.append(message_id)
         if GatewayThenDeath.die:
             raise Killed
 
 
 def test_a_copy_whose_sender_died_after_the_gateway_took_it_is_sent_again_after_the_lease(settings):
     DELIVERED.clear()
+    MESSAGE_IDS.clear()
     settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": f"{__name__}.GatewayThenDeath",
                                                "OPTIONS": {"address_field": "phone"}}}
     settings.YIWANG_NOTIFY_LEASE_SECONDS = 300
@@ -58,5 +61,7 @@ def test_a_copy_whose_sender_died_after_the_gateway_took_it_is_sent_again_after_
     finally:
         GatewayThenDeath.die = True
     assert DELIVERED == ["您的办件 YW1 已受理。"] * 2
+    # both copies carry the row's one message id: a gateway that keeps ids drops the second
+    assert MESSAGE_IDS == [notify.message_id(row)] * 2
     row.refresh_from_db()
     assert row.status == OutboxStatus.SENT and row.attempts == 1
