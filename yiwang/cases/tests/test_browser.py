@@ -5,14 +5,42 @@ the window delivers, and the citizen sees the case closed (办结)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import connections
 
+from yiwang.cases.models import Case
 from yiwang.testing import factories
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright's sync API, for one test.
+
+    The sync API runs an event loop in this thread, so while it runs Django keeps this thread's
+    database connections in asgiref's async (context-variable) storage, not in the thread's own:
+    an ORM call the test makes meanwhile opens a second connection, which nothing else ever closes
+    (pytest-django's teardown, after the loop has stopped, sees only the thread's own). Left open,
+    PostgreSQL refused to drop the test database at the end of the session ("being accessed by
+    other users"). They are closed here, while the loop still runs and that storage is visible."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            yield b
+        finally:
+            b.close()
+            connections.close_all()
 
 
 @pytest.fixture
@@ -21,14 +49,20 @@ def browser(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: run `make browser-deps` (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+    with chromium() as b:
         yield b
-        b.close()
+
+
+def test_connections_opened_while_the_browser_runs_are_closed_with_it(world, monkeypatch):
+    """What the ``browser`` fixture does after each test: the connection an ORM call opened while
+    Playwright's loop ran (another one than the thread's own) is closed when the browser is."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    own = connections["default"]
+    with chromium():
+        during = connections["default"]
+        assert during is not own  # Django's async storage: a connection of its own
+        assert Case.objects.count() == 0 and during.connection is not None
+    assert during.connection is None
 
 
 def sign_in(browser, base: str, username: str):
