@@ -13,6 +13,7 @@ import pytest
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.core.models import Department
 from yiwang.testing import case_factories
+from yiwang.testing.browser import listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +59,7 @@ def test_the_api_docs_draw_with_no_request_leaving_the_site(live_server, browser
     context = browser.new_context()
     page = context.new_page()
     hosts = []
-    page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+    listen(page, "request", lambda request: hosts.append(urlsplit(request.url).netloc))
     response = page.goto(f"{base}/api/v1/docs")
     assert response is not None and response.status == 200
     # Swagger UI drew the schema's operations

@@ -12,6 +12,7 @@ from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium
 from yiwang.catalog.processes import render_process
 from yiwang.catalog.services import publish_process_version
 from yiwang.testing import case_factories, factories
+from yiwang.testing.browser import listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def visit(browser, base: str, username: str | None, paths: list[str]) -> list[st
     context.add_init_script(RECORD)
     page = context.new_page()
     console = []
-    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    listen(page, "console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
 
     if username:
         page.goto(f"{base}/login/")

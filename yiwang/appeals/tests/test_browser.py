@@ -14,6 +14,7 @@ from yiwang.appeals.models import Appeal
 from yiwang.appeals.tests.conftest import CLEAR
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
+from yiwang.testing.browser import listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"submit": "提交", "progress": "诉求进度"}, "en-US": {"submit": "Submit", "progress": "Appeal progress"}}
@@ -29,8 +30,8 @@ def test_a_citizen_picks_the_place_on_the_offline_map_and_follows_the_appeal(cou
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
+           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     page.goto(f"{live_server.url}/appeals/new/")
     page.fill("#f_title", CLEAR)
     page.fill("#f_body", "公交车高峰期拥堵严重，希望增加班次。")

@@ -15,6 +15,7 @@ from yiwang.cases.tests.test_eligibility import LOCAL_38, demo_item
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.testing import factories, item_factories
+from yiwang.testing.browser import listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +32,8 @@ def sign_in(browser, base: str, username: str, *, locale: str, viewport: dict): 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     # the browser asks for /favicon.ico by itself; every other failed request is a defect
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
+           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"pw-{username}")

@@ -22,6 +22,7 @@ from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.core.models import Department
 from yiwang.licenses import services
 from yiwang.licenses.models import LicenceType, LicenceVerification, ShareLink
+from yiwang.testing.browser import listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -151,8 +152,8 @@ def test_the_public_page_gives_each_verdict_clearly(library, live_server, browse
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") and "/verify/no-such" not in r.url else None)
+    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
+           if r.status >= 400 and not r.url.endswith("/favicon.ico") and "/verify/no-such" not in r.url else None)
     cases = [("valid", valid.qr_token), ("revoked", revoked.qr_token), ("expired", expired.qr_token),
              ("not_yet_valid", future.qr_token), ("altered", tampered.qr_token), ("unknown", "no-such-token")]
     for status, token in cases:
