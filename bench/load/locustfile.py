@@ -16,9 +16,12 @@ connection error or a 5xx; each acknowledged one (2xx) is appended to LOAD_ACK_L
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import random
+import struct
 import time
 import uuid
 from typing import Any
@@ -83,6 +86,16 @@ def retry_after(response: Any) -> float:
         return 2.0
 
 
+def totp(hex_key: str, at: float | None = None) -> str:
+    """The current code of a TOTP device (RFC 6238: HMAC-SHA1, 30-s steps, 6 digits, django-otp's
+    defaults), as the staff member's authenticator app shows it. A code is accepted once: a second
+    sign-in within the same 30 s is refused and retried by ``sign_in`` with the next code."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 class Api(Paced):
     abstract = True
     username: str = ""
@@ -95,7 +108,10 @@ class Api(Paced):
             self.token = _tokens[username]
             return
         for _attempt in range(30):
-            with self.client.post("/api/v1/auth/token", json={"username": username, "password": SEED["password"]},
+            credentials = {"username": username, "password": SEED["password"]}
+            if username in SEED.get("otp_keys", {}):  # production mode: staff give their TOTP code
+                credentials["otp"] = totp(SEED["otp_keys"][username])
+            with self.client.post("/api/v1/auth/token", json=credentials,
                                   name="/api/v1/auth/token", catch_response=True) as r:
                 if r.status_code == 200:
                     self.token = _tokens[username] = r.json()["token"]
