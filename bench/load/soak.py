@@ -182,9 +182,9 @@ def report(samples: list[dict[str, Any]], *, label: str, minutes: float, scale: 
     lines += ["", f"Per group, all its processes together: PSS (MB, shared pages divided among their sharers) from "
               f"{warmup:g} s to the end, and the number of processes", "",
               "| group | processes (min–max) | PSS start | PSS end | slope MB/h |", "| --- | --- | ---: | ---: | ---: |"]
-    for g, pts in sorted(totals.items()):
-        warm = [(t, y) for t, y, _n in pts if t >= warmup] or [(t, y) for t, y, _n in pts]
-        counts = [n for _t, _y, n in pts]
+    for g, group_pts in sorted(totals.items()):
+        warm = [(t, y) for t, y, _n in group_pts if t >= warmup] or [(t, y) for t, y, _n in group_pts]
+        counts = [n for _t, _y, n in group_pts]
         lines.append(f"| {g} | {min(counts)}–{max(counts)} | {warm[0][1]:.1f} | {warm[-1][1]:.1f} | {slope(warm):+.2f} |")
     lines += ["", "PostgreSQL connections (pg_stat_activity, database/state): min / max / last", "",
               "| database/state | min | max | last |", "| --- | ---: | ---: | ---: |"]
