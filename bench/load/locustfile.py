@@ -27,6 +27,7 @@ import uuid
 from typing import Any
 
 import gevent
+from gevent.lock import Semaphore
 from gevent.queue import Queue
 from locust import HttpUser, LoadTestShape, events, task
 
@@ -40,6 +41,7 @@ SHED = {429, 503}
 # Cases submitted and waiting for the window (accept → review → decide → deliver).
 submitted: Queue = Queue()
 _tokens: dict[str, str] = {}
+_sign_in_locks: dict[str, Semaphore] = {}
 _samples = open(SAMPLES, "a", encoding="utf-8", buffering=1)
 _acks = open(ACK_LOG, "a", encoding="utf-8", buffering=1)
 
@@ -104,23 +106,28 @@ class Api(Paced):
     def sign_in(self, username: str) -> None:
         # One sign-in per account for the whole run (a token lasts TOKEN_TTL_HOURS): users added by a
         # spike reuse it, so the spike is the traffic of the design load, not a storm of password hashes.
-        if username in _tokens:
-            self.token = _tokens[username]
-            return
-        for _attempt in range(30):
-            credentials = {"username": username, "password": SEED["password"]}
-            if username in SEED.get("otp_keys", {}):  # production mode: staff give their TOTP code
-                credentials["otp"] = totp(SEED["otp_keys"][username])
-            with self.client.post("/api/v1/auth/token", json=credentials,
-                                  name="/api/v1/auth/token", catch_response=True) as r:
-                if r.status_code == 200:
-                    self.token = _tokens[username] = r.json()["token"]
-                    r.success()
-                    return
-                r.failure(f"HTTP {r.status_code}")
-                wait = retry_after(r) if r.status_code in SHED else 2.0
-            gevent.sleep(wait)
-        raise RuntimeError(f"cannot sign in as {username}")
+        # Users starting together wait for the one signing in (a staff member's TOTP code is accepted
+        # once: several sign-ins with the same code would fail and count towards the lockout).
+        with _sign_in_locks.setdefault(username, Semaphore()):
+            if username in _tokens:
+                self.token = _tokens[username]
+                return
+            for _attempt in range(30):
+                credentials = {"username": username, "password": SEED["password"]}
+                if username in SEED.get("otp_keys", {}):  # production mode: staff give their TOTP code
+                    credentials["otp"] = totp(SEED["otp_keys"][username])
+                with self.client.post("/api/v1/auth/token", json=credentials,
+                                      name="/api/v1/auth/token", catch_response=True) as r:
+                    if r.status_code == 200:
+                        self.token = _tokens[username] = r.json()["token"]
+                        r.success()
+                        return
+                    r.failure(f"HTTP {r.status_code}")
+                    wait = retry_after(r) if r.status_code in SHED else 2.0
+                    if "otp" in credentials and r.status_code == 401:
+                        wait = 30 - time.time() % 30 + 0.5  # that code is spent: wait for the next one
+                gevent.sleep(wait)
+            raise RuntimeError(f"cannot sign in as {username}")
 
     def auth(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", **extra}
