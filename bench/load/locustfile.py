@@ -259,11 +259,13 @@ class Window(Api):
         for _ in range(2):
             if not case:
                 return
-            steps = [s for s in case.get("steps", []) if s.get("status") == "open"]
+            # an action answers the case's open steps (``open_steps``, since issue #14); the full case
+            # with ``steps`` is at its own URL
+            steps = case.get("open_steps") or [s for s in case.get("steps", []) if s.get("status") == "open"]
             if not steps:
                 break
             step = steps[0]
-            role = "decider" if step.get("name") in ("决定", "decide") else "reviewer"
+            role = "decider" if step.get("role") == "decider" or step.get("name") in ("决定", "decide") else "reviewer"
             case = self.call("POST", f"/api/v1/tasks/{step['id']}/complete", "/api/v1/tasks/{id}/complete", attempts=6,
                              headers=self.as_(role, **JSON), data=json.dumps({"decision": "approve", "comment": "同意"}))
         if case:
