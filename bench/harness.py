@@ -60,6 +60,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_groups(procs: Sequence[subprocess.Popen[Any]], *, grace: float = 30) -> None:
+    """Stop processes started with ``start_new_session=True`` and everything they started: SIGTERM to
+    each process group, then, for a group still there after ``grace`` seconds, SIGKILL. A process
+    that already ended is left alone."""
+    for proc in procs:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for proc in procs:
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
 @contextmanager
 def gunicorn(child_env: dict[str, str], *, workers: int = 2, timeout: int | None = 180) -> Iterator[int]:
     """gunicorn (sync workers) serving ``yiwang.wsgi`` on a free port, stopped on the way out; yields
@@ -79,8 +100,7 @@ def gunicorn(child_env: dict[str, str], *, workers: int = 2, timeout: int | None
                 time.sleep(0.2)
         yield port
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_groups([server])
 
 
 def client(job: tuple[int, MakeRequest, str, Any, int, int, bool, int]) -> tuple[list[float], dict[int, int]]:

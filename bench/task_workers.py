@@ -1,8 +1,11 @@
 #!/usr/bin/env python
 """How many task workers one PostgreSQL can feed: django-tasks' database backend, 1–16 workers.
 
-    flock /tmp/yiwang-bench.lock .venv/bin/python bench/task_workers.py [--workers 1,2,4,8,16]
-        [--noop 1500] [--realistic 600] [--database-url postgres://postgres@127.0.0.1:5432/crash_bench]
+    .venv/bin/python bench/task_workers.py --bench-lock /tmp/yiwang-bench.lock [--workers 1,2,4,8,16]
+        [--noop 1500] [--realistic 600] [--dbname crash_bench]
+
+The database is created and migrated outside the lock; ``--bench-lock`` is taken (flock) for each
+point only, from starting its workers to stopping them, so that the preparation never holds it.
 
 For each worker count N and each kind of task, in a database of its own (migrated once, the task
 table emptied between points): N ``manage.py db_worker`` processes are started and given time to
@@ -25,9 +28,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -37,14 +40,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import stop_groups  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 
-try:
+if __name__ != "__main__":
+    # Imported by the workers (``bench.task_workers.noop``), where Django is set up. The benchmark's
+    # own process inserts the task rows by path and never needs the object: declaring it there would
+    # read the settings before the benchmark has chosen its database.
     from django_tasks import task
-except ImportError:  # pragma: no cover - the venv has it
-    task = None
 
-if task is not None:
     @task()
     def noop() -> None:
         """Nothing: the queue's own cost."""
@@ -60,6 +65,13 @@ def proc_cpu(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / clk_tck()
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 class PgSampler(threading.Thread):
@@ -173,6 +185,10 @@ def one_point(kind: str, n: int, m: int, args: argparse.Namespace, env: dict, lo
 
     DBTaskResult.objects.all().delete()
     before = log.read_text(errors="replace").count("Starting worker") if log.exists() else 0
+    lock = None
+    if args.bench_lock:
+        lock = open(args.bench_lock, "a")  # noqa: SIM115 - closed (released) in the finally below
+        fcntl.flock(lock, fcntl.LOCK_EX)
     procs = start_workers(n, env, log)
     try:
         wait_started(log, n, before)
@@ -181,12 +197,16 @@ def one_point(kind: str, n: int, m: int, args: argparse.Namespace, env: dict, lo
         load_before = os.getloadavg()[0]
         insert_tasks(kind, m)
         sampler.start()
+        workers_cpu0 = sum(proc_cpu(p.pid) for p in procs)
+        busy0, total0 = machine_cpu()
         t0 = time.monotonic()
         left = m
         while left and time.monotonic() - t0 < args.limit:
             time.sleep(0.2)
             left = unfinished()
         elapsed = time.monotonic() - t0
+        busy1, total1 = machine_cpu()
+        workers_cpu = sum(proc_cpu(p.pid) for p in procs) - workers_cpu0
         sampler.stop.set()
         sampler.join()
         cpu, waiting = sampler.result()
@@ -194,20 +214,14 @@ def one_point(kind: str, n: int, m: int, args: argparse.Namespace, env: dict, lo
         failed = DBTaskResult.objects.filter(status="FAILED").count()
         return {"kind": kind, "workers": n, "tasks": m, "done": done, "failed": failed, "seconds": round(elapsed, 2),
                 "tasks_per_s": round(done / elapsed, 1), "pg_cpu_pct": round(100 * cpu / elapsed, 1),
+                "workers_cpu_pct": round(100 * workers_cpu / elapsed, 1),
+                "machine_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0), 1),
                 "lock_waiting_mean": round(waiting, 2), "load1": round((load_before + os.getloadavg()[0]) / 2, 2),
                 "timed_out": bool(left)}
     finally:
-        for p in procs:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
+        stop_groups(procs)
+        if lock is not None:
+            lock.close()
 
 
 def main() -> int:
@@ -219,6 +233,7 @@ def main() -> int:
     p.add_argument("--limit", type=float, default=180.0, help="seconds per point before giving up")
     p.add_argument("--admin-dsn", default="postgresql://postgres@127.0.0.1:5432/postgres")
     p.add_argument("--dbname", default="crash_bench")
+    p.add_argument("--bench-lock", metavar="PATH", help="flock this file around each measured point")
     args = p.parse_args()
 
     url = f"postgres://postgres@127.0.0.1:5432/{args.dbname}"
@@ -241,11 +256,12 @@ def main() -> int:
             results.append(r)
             print(json.dumps(r), flush=True)
     print(f"\n{started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores\n")
-    print("| task | workers | tasks | tasks/s | PostgreSQL CPU (% of a core) | backends waiting on locks (mean) | load1 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| task | workers | tasks | tasks/s | PostgreSQL CPU (% of a core) | workers' CPU (% of a core) "
+          "| machine busy (% of both cores) | backends waiting on locks (mean) | load1 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(f"| {r['kind']} | {r['workers']} | {r['done']}/{r['tasks']} | {r['tasks_per_s']} | {r['pg_cpu_pct']} | "
-              f"{r['lock_waiting_mean']} | {r['load1']} |")
+              f"{r['workers_cpu_pct']} | {r['machine_busy_pct']} | {r['lock_waiting_mean']} | {r['load1']} |")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     (results_dir / f"task_workers-{started:%Y%m%dT%H%M}.json").write_text(json.dumps(results, indent=1))

@@ -16,14 +16,18 @@ connection error or a 5xx; each acknowledged one (2xx) is appended to LOAD_ACK_L
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import random
+import struct
 import time
 import uuid
 from typing import Any
 
 import gevent
+from gevent.lock import Semaphore
 from gevent.queue import Queue
 from locust import HttpUser, LoadTestShape, events, task
 
@@ -37,6 +41,7 @@ SHED = {429, 503}
 # Cases submitted and waiting for the window (accept → review → decide → deliver).
 submitted: Queue = Queue()
 _tokens: dict[str, str] = {}
+_sign_in_locks: dict[str, Semaphore] = {}
 _samples = open(SAMPLES, "a", encoding="utf-8", buffering=1)
 _acks = open(ACK_LOG, "a", encoding="utf-8", buffering=1)
 
@@ -83,6 +88,16 @@ def retry_after(response: Any) -> float:
         return 2.0
 
 
+def totp(hex_key: str, at: float | None = None) -> str:
+    """The current code of a TOTP device (RFC 6238: HMAC-SHA1, 30-s steps, 6 digits, django-otp's
+    defaults), as the staff member's authenticator app shows it. A code is accepted once: a second
+    sign-in within the same 30 s is refused and retried by ``sign_in`` with the next code."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 class Api(Paced):
     abstract = True
     username: str = ""
@@ -91,20 +106,28 @@ class Api(Paced):
     def sign_in(self, username: str) -> None:
         # One sign-in per account for the whole run (a token lasts TOKEN_TTL_HOURS): users added by a
         # spike reuse it, so the spike is the traffic of the design load, not a storm of password hashes.
-        if username in _tokens:
-            self.token = _tokens[username]
-            return
-        for _attempt in range(30):
-            with self.client.post("/api/v1/auth/token", json={"username": username, "password": SEED["password"]},
-                                  name="/api/v1/auth/token", catch_response=True) as r:
-                if r.status_code == 200:
-                    self.token = _tokens[username] = r.json()["token"]
-                    r.success()
-                    return
-                r.failure(f"HTTP {r.status_code}")
-                wait = retry_after(r) if r.status_code in SHED else 2.0
-            gevent.sleep(wait)
-        raise RuntimeError(f"cannot sign in as {username}")
+        # Users starting together wait for the one signing in (a staff member's TOTP code is accepted
+        # once: several sign-ins with the same code would fail and count towards the lockout).
+        with _sign_in_locks.setdefault(username, Semaphore()):
+            if username in _tokens:
+                self.token = _tokens[username]
+                return
+            for _attempt in range(30):
+                credentials = {"username": username, "password": SEED["password"]}
+                if username in SEED.get("otp_keys", {}):  # production mode: staff give their TOTP code
+                    credentials["otp"] = totp(SEED["otp_keys"][username])
+                with self.client.post("/api/v1/auth/token", json=credentials,
+                                      name="/api/v1/auth/token", catch_response=True) as r:
+                    if r.status_code == 200:
+                        self.token = _tokens[username] = r.json()["token"]
+                        r.success()
+                        return
+                    r.failure(f"HTTP {r.status_code}")
+                    wait = retry_after(r) if r.status_code in SHED else 2.0
+                    if "otp" in credentials and r.status_code == 401:
+                        wait = 30 - time.time() % 30 + 0.5  # that code is spent: wait for the next one
+                gevent.sleep(wait)
+            raise RuntimeError(f"cannot sign in as {username}")
 
     def auth(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", **extra}
@@ -236,11 +259,13 @@ class Window(Api):
         for _ in range(2):
             if not case:
                 return
-            steps = [s for s in case.get("steps", []) if s.get("status") == "open"]
+            # an action answers the case's open steps (``open_steps``, since issue #14); the full case
+            # with ``steps`` is at its own URL
+            steps = case.get("open_steps") or [s for s in case.get("steps", []) if s.get("status") == "open"]
             if not steps:
                 break
             step = steps[0]
-            role = "decider" if step.get("name") in ("决定", "decide") else "reviewer"
+            role = "decider" if step.get("role") == "decider" or step.get("name") in ("决定", "decide") else "reviewer"
             case = self.call("POST", f"/api/v1/tasks/{step['id']}/complete", "/api/v1/tasks/{id}/complete", attempts=6,
                              headers=self.as_(role, **JSON), data=json.dumps({"decision": "approve", "comment": "同意"}))
         if case:

@@ -8,6 +8,11 @@ Idempotent (a second run reuses what the first made, and issues fresh keys): a t
 ``--citizens`` applicant accounts ``load0000``… (password ``yiwang2026``), a gateway resource
 ``LOAD_RK`` of ``--people`` people (公安局) with an approved subscription of 市场监管局 and a
 gateway key, an Open311 partner key for 12345 reports. Prints JSON for the locustfile.
+
+In production mode (``DEMO_MODE`` off, deploy/cluster/app.sh's default) staff need a second factor
+for an API token: the staff accounts the load signs in as (``LOAD_STAFF``) get a confirmed TOTP
+device each, and their keys go into the JSON (``otp_keys``) so that the load tool computes the
+codes as an authenticator app would. A second run replaces the devices (and keys).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 ITEM = "LOAD-2STEP"
 RESOURCE = "LOAD_RK"
-PASSWORD = "yiwang2026"  # the demo's password (README.md); the cluster runs in demo mode
+PASSWORD = "yiwang2026"  # the demo's password (README.md), also in the cluster's production mode
+LOAD_STAFF = ("clerk", "scjg_reviewer", "scjg_decider", "supervisor")  # the staff bench/load/locustfile.py signs in as
 
 
 def main() -> None:
@@ -89,11 +95,22 @@ def main() -> None:
     _partner, open311_key = appeals.issue_open311_key(actor=None, name="load-partner")
     services = list(Open311Service.objects.values_list("code", flat=True)[:5])
 
+    otp_keys: dict[str, str] = {}
+    from django.conf import settings
+
+    if not settings.YIWANG_DEMO_MODE:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for user in User.objects.filter(username__in=LOAD_STAFF):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user, name="load").delete()
+                otp_keys[user.username] = TOTPDevice.objects.create(user=user, name="load", confirmed=True).key
+
     json.dump({
         "item": ITEM, "material_id": required.pk, "citizens": citizens, "password": PASSWORD,
         "gateway_key": gateway_key, "resource": RESOURCE, "fields": fields,
         "people_keys": [person_id(i) for i in range(0, args.people, max(1, args.people // 500))],
-        "open311_key": open311_key, "open311_services": services,
+        "open311_key": open311_key, "open311_services": services, "otp_keys": otp_keys,
         "item_guides": list(ServiceItem.objects.filter(is_active=True).exclude(code=ITEM)
                             .values_list("code", flat=True)[:30]),
     }, sys.stdout, ensure_ascii=False)

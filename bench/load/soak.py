@@ -7,10 +7,12 @@ process, PostgreSQL connections and errors over time.
 Runs ``bench/load/run.py --scale 1 --duration MINUTES×60 --label soak-…`` and meanwhile, every
 ``--every`` seconds (30), records:
 
-* the RSS of every process of the topology: each pid file under var/cluster/run/ (and every
+* the RSS and PSS of every process of the topology: each pid file under var/cluster/run/ (and every
   ``--piddir``, e.g. the database tier's run directory) with all its descendants: nginx's master and
   workers, each application server's master and workers, the task workers, and with the database
-  tier its PostgreSQL, Patroni, PgBouncer, HAProxy and etcd processes;
+  tier its Patroni, PgBouncer, HAProxy and etcd processes; and every PostgreSQL postmaster with its
+  backends, found by data directory (``postmaster.pid`` in each ``data/*/`` beside a ``--piddir``,
+  and every ``--pgdata``): Patroni starts PostgreSQL detached, so it is not Patroni's descendant;
 * PostgreSQL's connections (``pg_stat_activity`` by database and state) through DATABASE_URL;
 * the load average.
 
@@ -55,6 +57,18 @@ def children_map() -> dict[int, list[int]]:
     return kids
 
 
+def pss_mb(pid: int) -> float | None:
+    """Proportional set size: shared pages divided among the processes sharing them (PostgreSQL's
+    shared buffers would otherwise count once per backend)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1e3
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def describe(pid: int) -> tuple[str, float] | None:
     try:
         cmd = (Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip())
@@ -64,27 +78,44 @@ def describe(pid: int) -> tuple[str, float] | None:
     return cmd[:160], rss_pages * PAGE / 1e6
 
 
-def snapshot(piddirs: list[Path]) -> dict[str, dict[str, Any]]:
+def roots(piddirs: list[Path], pgdata: list[Path]) -> list[tuple[str, Path]]:
+    """(group, file whose first line is a pid): every ``*.pid`` of the pid directories, then the
+    ``postmaster.pid`` of every PostgreSQL data directory (``data/*/`` beside a pid directory, e.g.
+    var/cluster/db/data/pg1 beside var/cluster/db/run, and the ``--pgdata`` ones)."""
+    found = [(f.stem, f) for d in piddirs for f in sorted(d.glob("*.pid"))]
+    datadirs = [*(x for d in piddirs for x in sorted((d.parent / "data").glob("*"))), *pgdata]
+    seen: set[Path] = set()
+    for data in datadirs:
+        pm = data / "postmaster.pid"
+        if pm.resolve() in seen or not pm.exists():
+            continue
+        seen.add(pm.resolve())
+        found.append((f"postgres-{data.name}", pm))
+    return found
+
+
+def snapshot(piddirs: list[Path], pgdata: list[Path] | None = None) -> dict[str, dict[str, Any]]:
     kids = children_map()
     out: dict[str, dict[str, Any]] = {}
-    for d in piddirs:
-        for f in sorted(d.glob("*.pid")):
-            try:
-                root = int(f.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
+    for group, f in roots(piddirs, pgdata or []):
+        try:
+            root = int(f.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        stack, seen = [(root, group)], set()
+        while stack:
+            pid, label = stack.pop()
+            if pid in seen:
                 continue
-            stack, seen = [(root, f.stem)], set()
-            while stack:
-                pid, label = stack.pop()
-                if pid in seen:
-                    continue
-                seen.add(pid)
-                info = describe(pid)
-                if info is None:
-                    continue
-                cmd, rss = info
-                out[f"{label}:{pid}"] = {"group": f.stem, "pid": pid, "cmd": cmd, "rss_mb": round(rss, 2)}
-                stack.extend((k, f"{f.stem}/child") for k in kids.get(pid, []))
+            seen.add(pid)
+            info = describe(pid)
+            if info is None:
+                continue
+            cmd, rss = info
+            pss = pss_mb(pid)
+            out[f"{label}:{pid}"] = {"group": group, "pid": pid, "cmd": cmd, "rss_mb": round(rss, 2),
+                                     "pss_mb": None if pss is None else round(pss, 2)}
+            stack.extend((k, f"{group}/child") for k in kids.get(pid, []))
     return out
 
 
@@ -130,6 +161,14 @@ def report(samples: list[dict[str, Any]], *, label: str, minutes: float, scale: 
             note += (", " if note else "") + f"gone at {pts[-1][0]:.0f} s"
         rows.append((key.rsplit(":", 1)[0], meta[key]["pid"], meta[key]["cmd"][:70], warm[0][1], warm[-1][1],
                      max(y for _t, y in pts), slope(warm), note))
+    # per group (a pid file or a data directory): processes and total PSS per sample
+    totals: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for s in samples:
+        per: dict[str, list[float]] = defaultdict(list)
+        for p in s["processes"].values():
+            per[p["group"]].append(p.get("pss_mb") or 0.0)
+        for g, vals in per.items():
+            totals[g].append((s["t"], sum(vals), len(vals)))
     pg_keys = sorted({k for s in samples for k in s["pg"] if k not in ("error", "message")})
     loads = [s["load"] for s in samples]
 
@@ -140,6 +179,13 @@ def report(samples: list[dict[str, Any]], *, label: str, minutes: float, scale: 
              "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |"]
     for g, pid, cmd, a, b, m, sl, note in rows:
         lines.append(f"| {g} | {pid} | `{cmd}` | {a:.1f} | {b:.1f} | {m:.1f} | {sl:+.2f} | {note} |")
+    lines += ["", f"Per group, all its processes together: PSS (MB, shared pages divided among their sharers) from "
+              f"{warmup:g} s to the end, and the number of processes", "",
+              "| group | processes (min–max) | PSS start | PSS end | slope MB/h |", "| --- | --- | ---: | ---: | ---: |"]
+    for g, group_pts in sorted(totals.items()):
+        warm = [(t, y) for t, y, _n in group_pts if t >= warmup] or [(t, y) for t, y, _n in group_pts]
+        counts = [n for _t, _y, n in group_pts]
+        lines.append(f"| {g} | {min(counts)}–{max(counts)} | {warm[0][1]:.1f} | {warm[-1][1]:.1f} | {slope(warm):+.2f} |")
     lines += ["", "PostgreSQL connections (pg_stat_activity, database/state): min / max / last", "",
               "| database/state | min | max | last |", "| --- | ---: | ---: | ---: |"]
     for k in pg_keys:
@@ -158,6 +204,8 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=30)
     ap.add_argument("--warmup", type=float, default=300)
     ap.add_argument("--piddir", action="append", default=[], help="another directory of pid files (repeat)")
+    ap.add_argument("--pgdata", action="append", default=[],
+                    help="a PostgreSQL data directory whose postmaster and backends to sample (repeat)")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--report", metavar="DIR", help="print the report of an earlier soak's soak.json and exit")
     args = ap.parse_args()
@@ -172,6 +220,7 @@ def main() -> None:
     out = ROOT / "var" / "cluster" / "load" / label
     out.mkdir(parents=True, exist_ok=True)
     piddirs = [ROOT / "var" / "cluster" / "run", *map(Path, args.piddir)]
+    pgdata = [Path(x) for x in args.pgdata]
     samples: list[dict[str, Any]] = []
     stop = threading.Event()
     started = time.time()
@@ -179,7 +228,7 @@ def main() -> None:
     def sample() -> None:
         while not stop.is_set():
             samples.append({"t": round(time.time() - started, 1), "load": float(Path("/proc/loadavg").read_text().split()[0]),
-                            "processes": snapshot(piddirs), "pg": pg_connections(env["DATABASE_URL"])})
+                            "processes": snapshot(piddirs, pgdata), "pg": pg_connections(env["DATABASE_URL"])})
             (out / "soak.json").write_text(json.dumps({"label": label, "started": started, "samples": samples},
                                                       ensure_ascii=False), encoding="utf-8")
             stop.wait(args.every)
@@ -193,7 +242,7 @@ def main() -> None:
     stop.set()
     sampler.join(timeout=60)
     samples.append({"t": round(time.time() - started, 1), "load": float(Path("/proc/loadavg").read_text().split()[0]),
-                    "processes": snapshot(piddirs), "pg": pg_connections(env["DATABASE_URL"])})
+                    "processes": snapshot(piddirs, pgdata), "pg": pg_connections(env["DATABASE_URL"])})
 
     text = report(samples, label=label, minutes=args.minutes, scale=args.scale, every=args.every,
                   warmup=args.warmup, runner_out=runner.stdout[-6000:] + runner.stderr[-2000:])

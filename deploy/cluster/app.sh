@@ -17,10 +17,17 @@
 #   EDGE_RATE_TOTAL       nginx's total request rate (default 20r/s: 2.5× the design load, what this
 #                         shared 2-core machine answers well), EDGE_BURST_TOTAL (30)
 #   CLUSTER_SEED          1 (default): seed_demo on an empty database
+#   CLUSTER_MODE          production (default): DEMO_MODE off, the settings production requires
+#                         (SECRET_KEY, 国密 keys, DIVISION_CODE, ALLOWED_HOSTS) from the env file
+#                         var/cluster/secrets/production.env, written once by `up` with generated
+#                         secrets (mode 0600, outside git) and kept, so the data stays readable;
+#                         demo: DEMO_MODE=1 with the demo secret and keys generated under var/cluster/state
 #
-# This is a demo-mode deployment (DEMO_MODE=1, DEBUG=0): the demo accounts and generated keys, so
-# that the load tool can sign in without one-time codes. A county's deployment sets the production
-# variables instead (docs/deployment.md, "Configuration") and uses deploy/systemd/.
+# Production mode on loopback differs from a county's deployment in two written-down ways (the env
+# file says so too): nginx listens on plain HTTP on 127.0.0.1, so the HTTPS redirect and the
+# secure-only cookies are off (on real hosts TLS ends at nginx: deploy/nginx, docs/deployment.md);
+# and the data is the demo county's (seed_demo: its accounts and password), with the load's staff
+# accounts given TOTP devices by bench/load/seed.py, since staff need a second factor here.
 set -euo pipefail
 
 # Long-lived processes must not inherit descriptors of whoever called this script: run under
@@ -43,6 +50,9 @@ APP_WORKERS="${APP_WORKERS:-2}"
 APP_THREADS="${APP_THREADS:-8}"
 TASK_WORKERS="${TASK_WORKERS:-2}"
 DEFAULT_DB="postgres://postgres@127.0.0.1:5432/yiwang_cluster"
+CLUSTER_MODE="${CLUSTER_MODE:-production}"
+SECRETS="$C/secrets"
+PROD_ENV="$SECRETS/production.env"
 # `up` remembers the database it was given: `env`, `restart-app` and the load tools use the same one.
 if [ -z "${DATABASE_URL:-}" ] && [ -f "$RUN/database.env" ] && [ "${1:-}" != up ]; then
     set -a; . "$RUN/database.env"; set +a
@@ -53,7 +63,15 @@ app_env() {
     # Everything the application processes share. YIWANG_VAR_DIR keeps the cluster's demo keys,
     # static files and models apart from `make run`'s var/.
     export DJANGO_SETTINGS_MODULE=yiwang.settings
-    export DEMO_MODE=1 DEBUG=0
+    case "$CLUSTER_MODE" in
+    production)
+        [ -f "$PROD_ENV" ] || write_production_env
+        export DEMO_MODE=0 DEBUG=0
+        set -a; . "$PROD_ENV"; set +a
+        ;;
+    demo) export DEMO_MODE=1 DEBUG=0 ;;
+    *) log "CLUSTER_MODE must be production or demo"; exit 2 ;;
+    esac
     export YIWANG_VAR_DIR="$C/state"
     export MEDIA_ROOT="$C/state/media"
     export FILE_UPLOAD_TEMP_DIR="$C/state/upload-tmp"
@@ -68,6 +86,38 @@ app_env() {
 }
 
 log() { printf '%s app.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+write_production_env() {
+    # Once: the secrets of this loopback deployment, generated here and never in git (var/ is
+    # ignored). Kept across down/up, since the database holds what these keys encrypt and sign.
+    ( umask 077
+      mkdir -p "$SECRETS"
+      openssl genpkey -algorithm SM2 -out "$SECRETS/sm2-signing.pem" 2>/dev/null
+      "$PY" - "$PROD_ENV" "$SECRETS/sm2-signing.pem" <<'PYEOF'
+import datetime, secrets, sys
+path, pem = sys.argv[1], sys.argv[2]
+lines = [
+    "# Production settings of the loopback cluster (deploy/cluster/app.sh); generated once, mode 0600.",
+    "# Deleting this file makes new keys: the existing database's encrypted fields become unreadable.",
+    f"SECRET_KEY={secrets.token_urlsafe(50)}",
+    f"YIWANG_SM4_KEYS=k{datetime.date.today():%Y%m%d}:{secrets.token_hex(16)}",
+    f"YIWANG_BLIND_INDEX_KEY={secrets.token_hex(32)}",
+    f"YIWANG_SM2_SIGNING_KEY_FILE={pem}",
+    "DIVISION_CODE=330999",
+    "ALLOWED_HOSTS=127.0.0.1,localhost",
+    f"METRICS_TOKEN={secrets.token_urlsafe(32)}",
+    "# Loopback serves plain HTTP (no TLS at this nginx): no HTTPS redirect, no secure-only cookies.",
+    "# On real hosts leave both unset (on) and end TLS at nginx.",
+    "SECURE_SSL_REDIRECT=0",
+    "SECURE_COOKIES=0",
+]
+with open(path, "w", encoding="utf-8") as f:
+    f.write("\n".join(lines) + "\n")
+PYEOF
+    )
+    chmod 600 "$PROD_ENV" "$SECRETS/sm2-signing.pem"
+    log "production settings written to $PROD_ENV (mode 0600; generated secrets)"
+}
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -259,6 +309,8 @@ case "${1:-}" in
     status) status ;;
     edge) start_nginx ;;  # render the site again (EDGE_* variables) and reload nginx
     restart-app) app_env; stop_pidfile "$RUN/app$2.pid" "app$2"; start_app "$2"; warm_app "$2" ;;
-    env) app_env; env | grep -E '^(DJANGO_SETTINGS_MODULE|DEMO_MODE|DEBUG|YIWANG_VAR_DIR|MEDIA_ROOT|DATABASE_URL|DATABASE_REPLICA_URL|LOG_FORMAT|MAX_IN_FLIGHT|CONN_MAX_AGE)=' | sed 's/^/export /' ;;
+    env) app_env; env | grep -E '^(DJANGO_SETTINGS_MODULE|DEMO_MODE|DEBUG|YIWANG_VAR_DIR|MEDIA_ROOT|DATABASE_URL|DATABASE_REPLICA_URL|LOG_FORMAT|MAX_IN_FLIGHT|CONN_MAX_AGE)=' | sed 's/^/export /'
+         # production mode: the secrets are read from their file by whoever evaluates this, never printed
+         [ "$CLUSTER_MODE" = production ] && echo "set -a; . '$PROD_ENV'; set +a" ;;
     *) echo "usage: $0 up|down|status|restart-app N|edge|env" >&2; exit 2 ;;
 esac

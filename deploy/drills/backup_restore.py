@@ -345,35 +345,62 @@ class Writer(threading.Thread):
             time.sleep(0.2)
 
 
-def bulk_cases(source: Cluster, n: int) -> float:
-    """N cases with two steps each, copied in SQL from a case the demo seeded (a stand-in for a
-    county's years of cases: the backup copies bytes, whatever they say)."""
+def bulk_cases(source: Cluster, n: int) -> dict[str, Any]:
+    """N cases copied in SQL from one case the demo seeded, each with that case's steps and audit
+    records (a stand-in for a county's years of cases: the backup copies bytes, whatever they say).
+
+    The template is the seeded case whose numbers of steps and of audit records are nearest the
+    seed's averages per case, so the bulk keeps the demo's proportions. Materials rows, documents,
+    notifications and KPI facts are not copied (see docs/benchmarks.md)."""
     t0 = time.perf_counter()
-    cols = source.sql("select string_agg(quote_ident(column_name), ',' order by ordinal_position) from "
-                      "information_schema.columns where table_name='cases_case' and column_name not in "
-                      "('id','number','idempotency_key','submitted_at','query_code')")
-    step_cols = source.sql("select string_agg(quote_ident(column_name), ',' order by ordinal_position) from "
-                           "information_schema.columns where table_name='cases_casestep' and column_name not in "
-                           "('id','case_id','task_id')")
-    template = source.sql("select id from cases_case order by id limit 1")
-    step_template = source.sql(f"select id from cases_casestep where case_id={template} order by id limit 1")
-    chunk = 500_000
+
+    def columns(table: str, *skip: str) -> list[str]:
+        listed = source.sql(f"select string_agg(quote_ident(column_name), ',' order by ordinal_position) from "
+                            f"information_schema.columns where table_name='{table}' and column_name not in "
+                            f"({','.join(repr(c) for c in skip)})")
+        return listed.split(",")
+
+    cols = ",".join(columns("cases_case", "id", "number", "idempotency_key", "submitted_at", "query_code"))
+    step_cols = columns("cases_casestep", "id", "case_id", "task_id")
+    audit_cols = columns("core_auditevent", "id", "subject_id")
+    template, steps, audits = source.sql("""
+with per_case as (
+  select c.id, (select count(*) from cases_casestep s where s.case_id = c.id) as steps,
+         (select count(*) from core_auditevent a where a.subject_type = 'case' and a.subject_id = c.id::text) as audits
+  from cases_case c),
+avg as (select avg(steps) as s, avg(audits) as a from per_case)
+select id, steps, audits from per_case, avg order by abs(steps - avg.s) / greatest(avg.s, 1)
+  + abs(audits - avg.a) / greatest(avg.a, 1), id limit 1""").split("|")
+    seeded = source.sql("""select count(*) || '|' || (select count(*) from cases_casestep) || '|' ||
+  (select count(*) from core_auditevent where subject_type = 'case') from cases_case""").split("|")
+    log(f"  bulk template: case {template} with {steps} steps and {audits} audit records "
+        f"(seed: {seeded[0]} cases, {seeded[1]} steps, {seeded[2]} case audit records)")
+    chunk = 250_000
     for start in range(0, n, chunk):
         stop = min(n, start + chunk) - 1
         source.sql(f"""
-with made as (
+create temporary table made (id bigint);
+with ins as (
   insert into cases_case ({cols}, number, submitted_at, query_code)
   select {cols}, 'BK' || lpad(g::text, 12, '0'), now() - (g % 1000) * interval '1 hour',
          substr(md5(g::text), 1, 8)
   from cases_case c, generate_series({start}, {stop}) g where c.id = {template}
   returning id)
-insert into cases_casestep ({step_cols}, case_id, task_id)
-select {', '.join('s.' + c for c in step_cols.split(','))}, made.id, 'bulk-' || made.id || '-' || k
-from made, (select * from cases_casestep where id = {step_template}) s, generate_series(1, 2) k""")
-        log(f"  bulk cases: {stop + 1:,} / {n:,}")
-    source.sql("vacuum analyze cases_case")
-    source.sql("vacuum analyze cases_casestep")
-    return time.perf_counter() - t0
+insert into made select id from ins;
+insert into cases_casestep ({','.join(step_cols)}, case_id, task_id)
+select {', '.join('s.' + c for c in step_cols)}, made.id, 'bulk-' || made.id || '-' || s.id
+from made, (select * from cases_casestep where case_id = {template}) s;
+insert into core_auditevent ({','.join(audit_cols)}, subject_id)
+select {', '.join('a.' + c for c in audit_cols)}, made.id::text
+from made, (select * from core_auditevent where subject_type = 'case' and subject_id = '{template}') a
+order by made.id, a.id;
+drop table made""")
+        log(f"  bulk cases: {stop + 1:,} / {n:,} ({time.perf_counter() - t0:.0f} s)")
+    for table in ("cases_case", "cases_casestep", "core_auditevent"):
+        source.sql(f"vacuum analyze {table}")
+    return {"bulk_s": round(time.perf_counter() - t0, 1), "template_case": int(template),
+            "steps_per_case": int(steps), "audit_records_per_case": int(audits),
+            "seed_cases_steps_case_audit": [int(x) for x in seeded]}
 
 
 def restic_env(home: Path) -> dict[str, str]:
@@ -442,11 +469,11 @@ def restore(target: Cluster, home: Path, name: str, recovery: list[str], materia
             "load_average": load_average()}, app
 
 
-def check_ledger(env: dict[str, str]) -> dict[str, Any]:
+def check_ledger(env: dict[str, str], pull: bool = True) -> dict[str, Any]:
     """verify_ledger on the restored database; then the audit events the restore holds beyond the
     last signed head are published (signed with the restored SM2 key) and verified again."""
     found: dict[str, Any] = {}
-    for label in ("verify_ledger", "after_publish"):
+    for label in ("verify_ledger", "after_publish") if pull else ("verify_ledger",):
         if label == "after_publish":
             found["published"] = manage(env, "publish_tree_head", "--pull", capture=True).splitlines()[0]
         t0 = time.perf_counter()
@@ -460,9 +487,9 @@ def check_ledger(env: dict[str, str]) -> dict[str, Any]:
 class Publisher(threading.Thread):
     """The cron job ``publish_tree_head --pull`` (every few minutes in production), every 20 s here."""
 
-    def __init__(self, env: dict[str, str], seconds: float):
+    def __init__(self, env: dict[str, str], seconds: float, pull: bool = True):
         super().__init__(daemon=True)
-        self.env, self.seconds, self.heads = env, seconds, 0
+        self.env, self.seconds, self.heads, self.pull = env, seconds, 0, pull
         self.errors: list[str] = []
 
     def run(self) -> None:
@@ -470,7 +497,7 @@ class Publisher(threading.Thread):
         while time.monotonic() + 20 < end:
             time.sleep(20)
             try:
-                manage(self.env, "publish_tree_head", "--pull", capture=True)
+                manage(self.env, "publish_tree_head", *(["--pull"] if self.pull else []), capture=True)
                 self.heads += 1
             except RuntimeError as exc:
                 self.errors.append(str(exc)[-300:])
@@ -531,9 +558,27 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
     result["seed_s"] = round(time.perf_counter() - t0, 1)
     log(f"migrated and seeded in {result['seed_s']} s")
     if args.bulk_cases:
-        result["bulk_s"] = round(bulk_cases(source, args.bulk_cases), 1)
+        # The bulk's WAL is not archived: the full backup taken after it holds every row, and a
+        # restore never replays WAL from before its backup. (Archiving it would spend this shared
+        # machine's CPU compressing and encrypting gigabytes no restore reads.)
+        archive_command = source.sql("show archive_command", db="postgres")
+        source.sql("alter system set archive_command = '/bin/true'", db="postgres")
+        source.sql("select pg_reload_conf()", db="postgres")
+        result["bulk"] = bulk_cases(source, args.bulk_cases)
+        source.sql(f"alter system set archive_command = '{archive_command}'", db="postgres")
+        source.sql("select pg_reload_conf()", db="postgres")
+        source.sql("select pg_switch_wal()", db="postgres")
+        log(f"bulk: {result['bulk']}")
+        # The bulk's audit records are left out of the ledger: pulling millions of them (hashing each
+        # into the Merkle log, ≈ 5,000–14,000/s) did not fit the time; the ledger's bytes per entry
+        # are measured instead and added in the extrapolation (docs/benchmarks.md).
+        result["bulk"]["ledger_bytes_per_entry"] = round(int(source.sql(
+            "select pg_total_relation_size('ledger_ledgerentry') + pg_total_relation_size('ledger_ledgernode')"))
+            / max(1, int(source.sql("select count(*) from ledger_ledgerentry"))))
     result["cases_in_source"] = int(source.sql("select count(*) from cases_case"))
     result["database_bytes"] = int(source.sql("select pg_database_size('yiwang')"))
+    result["rows"] = {t: int(source.sql(f"select count(*) from {t}")) for t in
+                      ("cases_case", "cases_casestep", "core_auditevent", "ledger_ledgerentry")}
 
     app = App("app-src", env)
     app.start()
@@ -585,6 +630,9 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
         result["bench_lock_acquired"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         result["load_average_at_lock"] = load_average()
         log("lock acquired")
+    # Preparation may run under `nice -n 19` (not to slow other work); the measured part does not.
+    drill_pids = subprocess.run(["pgrep", "-f", str(DRILL)], capture_output=True, text=True, check=False).stdout.split()
+    subprocess.run(["renice", "-n", "0", "-p", str(os.getpid()), *drill_pids], capture_output=True, check=False)
 
     # --------------------------------------------------------------------- base backup, files
     t0 = time.perf_counter()
@@ -602,7 +650,7 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
     # ------------------------------------------------------------------- writes, point in time
     writer = Writer(app, token, item, form, materials, PDF, args.write_seconds)
     writer.start()
-    publisher = Publisher(env, args.write_seconds)
+    publisher = Publisher(env, args.write_seconds, pull=not args.bulk_cases)
     publisher.start()
     time.sleep(args.pitr_after)
     pitr = time.time()
@@ -631,7 +679,8 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
                                  ["--type=time", f"--target={stamp}", "--target-action=promote"],
                                  result["material"], document)
     result["restore_pitr"] = measured
-    result["restore_pitr"]["ledger"] = check_ledger(app_env(target, DRILL / "app-pitr", key_files=True))
+    result["restore_pitr"]["ledger"] = check_ledger(app_env(target, DRILL / "app-pitr", key_files=True),
+                                                    pull=not args.bulk_cases)
     before = [a["case_number"] for a in writer.acks if a["acked"] < pitr]
     after = [a["case_number"] for a in writer.acks if a["sent"] > pitr]
     straddling = [a["case_number"] for a in writer.acks if a["sent"] <= pitr <= a["acked"]]

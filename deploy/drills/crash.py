@@ -41,6 +41,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from bench.harness import stop_groups  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 DRILLS = ROOT / "deploy" / "drills"
 ITEM = "330999-01-01006-000"  # demo: 个体工商户变更登记, two required PDF materials, citizen may apply online
@@ -158,19 +161,7 @@ class Topology:
         self.start_worker("w2")
 
     def down(self) -> None:
-        procs = [*self.servers.values(), *self.workers.values(), *([self.nginx] if self.nginx else [])]
-        for proc in procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_groups([*self.servers.values(), *self.workers.values(), *([self.nginx] if self.nginx else [])])
 
 
 class LoadSampler(threading.Thread):
@@ -403,7 +394,6 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DEMO_MODE", "1")
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yiwang.settings")
     import django
 

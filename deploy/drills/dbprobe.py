@@ -35,6 +35,18 @@ def connect(url: str, *, timeout: float = 3, statement_timeout_ms: int = 10_000)
     return conn
 
 
+def drop(conn: psycopg.Connection | None, *, pause: float = 0.2) -> None:
+    """After an error: close the connection (whatever state it is in) and wait ``pause`` seconds
+    before the caller reconnects, as an application server does."""
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is dropped anyway
+            pass
+    if pause:
+        time.sleep(pause)
+
+
 def ensure_table(url: str) -> None:
     with connect(url) as conn:
         conn.execute(TABLE_SQL)
@@ -100,15 +112,9 @@ class Probe:
                     self.errors.append((time.monotonic(), f"{type(exc).__name__}: {str(exc).strip()[:160]}"))
                     if committing:
                         self.in_doubt += 1
-                try:
-                    if conn is not None:
-                        conn.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                drop(conn)
                 conn = None
-                time.sleep(0.2)
-        if conn is not None:
-            conn.close()
+        drop(conn, pause=0)
 
     def _read_loop(self) -> None:
         conn = None
@@ -123,15 +129,9 @@ class Probe:
             except Exception:  # noqa: BLE001
                 with self._lock:
                     self.read_errors.append(time.monotonic())
-                try:
-                    if conn is not None:
-                        conn.close()
-                except Exception:  # noqa: BLE001
-                    pass
+                drop(conn)
                 conn = None
-                time.sleep(0.2)
-        if conn is not None:
-            conn.close()
+        drop(conn, pause=0)
 
     # ------------------------------------------------------------------ figures
     def ack_times(self) -> list[float]:

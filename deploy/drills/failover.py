@@ -5,9 +5,16 @@
     .venv/bin/python deploy/drills/failover.py site-loss        # kill -9 primary and sync replica; DR runbook
     .venv/bin/python deploy/drills/failover.py etcd-member      # kill -9 one etcd member, then two (quorum lost)
     .venv/bin/python deploy/drills/failover.py pgbouncer        # restart the read-write PgBouncer
+    .venv/bin/python deploy/drills/failover.py edge-primary-killed  # the primary killed while submissions
+                                                                    # go through the whole topology
 
 The load is deploy/drills/dbprobe.py: writer threads committing one row at a time through
-PgBouncer 6432 (every acknowledged commit remembered) and a reader on 6433. Each drill prints its
+PgBouncer 6432 (every acknowledged commit remembered) and a reader on 6433. ``edge-primary-killed``
+needs the application tier too (deploy/cluster/cluster.sh up): deploy/drills/submitter.py submits
+applications (uploads, then ``POST /api/v1/applications`` with an Idempotency-Key, retried with the
+same key) through nginx on 8080 → the application servers → PgBouncer → HAProxy → the primary, the
+probe runs beside it as the database-level baseline, and check_integrity.py holds the database to
+the submitter's acknowledgements afterwards. Each drill prints its
 figures and appends them as one JSON line to var/cluster/drills/results.jsonl. Run one at a time:
 they kill processes of the cluster, and each leaves the cluster healthy again (db.sh up) at the end.
 """
@@ -279,6 +286,82 @@ def primary_killed(args: argparse.Namespace) -> None:
             "old_primary_rewound": rewound, "replication_after": [list(r) for r in streaming]})
 
 
+EDGE = f"http://127.0.0.1:{PORTS['EDGE_PORT']}"
+APP_SH = ROOT / "deploy/cluster/app.sh"
+# the demo's 个体工商户变更登记 (two PDF materials; the demo citizen may apply online), as crash.py uses
+EDGE_ITEM = "330999-01-01006-000"
+EDGE_MATERIALS = "23,24"
+EDGE_FORM = {"registration_number": "92330999MA0000000X", "change_items": "名称", "change_after": "青禾小馆",
+             "contact_phone": "13800000000"}
+
+
+def app_shell(command: str) -> subprocess.CompletedProcess:
+    """``command`` in the application tier's environment (its settings, its database, its secrets)."""
+    return subprocess.run(["bash", "-c", f'eval "$({APP_SH} env)" && {command}'], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+
+
+def edge_primary_killed(args: argparse.Namespace) -> None:
+    old = leader()
+    sync = sync_standby()
+    assert old and sync, "the cluster needs a leader and a synchronous standby (cluster.sh up)"
+    with urllib.request.urlopen(f"{EDGE}/readyz", timeout=10) as r:
+        assert r.status == 200, "the edge must answer /readyz (cluster.sh up)"
+    out = DB.parent / "drills" / time.strftime("edge-%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    ack_log, summary = out / "acks.jsonl", out / "submitter.json"
+    duration = args.warmup + args.edge_seconds
+    log(f"leader {old}, synchronous standby {sync}; submitter through {EDGE} for {duration:.0f} s, "
+        f"{args.writers} probe writers beside it")
+    submitter = subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy/drills/submitter.py"), "--base-url", EDGE, "--username", "citizen",
+         "--password", "yiwang2026", "--item", EDGE_ITEM, "--material-id", EDGE_MATERIALS,
+         "--form", json.dumps(EDGE_FORM, ensure_ascii=False), "--threads", str(args.edge_threads),
+         "--duration", str(duration), "--give-up", "180", "--ack-log", str(ack_log), "--summary", str(summary)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(out / "submitter.err").open("w"))
+    probe = start_load(args.writers)
+    settle(probe, args.warmup)
+    load_before = loadavg()
+    t_kill = time.monotonic()
+    wall_kill = time.time()
+    kill_node(old)
+    t_leader = wait_until("a new leader", 120, lambda: leader(exclude=(old,)) is not None)
+    new = leader(exclude=(old,))
+    log(f"{new} is the leader after {t_leader - t_kill:.1f} s")
+    if submitter.wait(timeout=duration + 300) != 0:
+        log(f"submitter exited {submitter.returncode}; see {out / 'submitter.err'}")
+    probe.stop()
+    acks = [json.loads(line) for line in ack_log.read_text().splitlines() if line.strip()]
+    times = sorted(a["t"] for a in acks)
+    # the submitter's view: from the kill to the end of the longest silence between two
+    # acknowledged submissions that began at most 5 s after it (as the probe's figure)
+    back = Probe.recovered_at(times, wall_kill)
+    before = [t for t in times if t < wall_kill - 1]
+    steady_gap = Probe.longest_gap(before[-60:]) if len(before) > 2 else None
+    figures = {
+        "edge_unavailable_s": round(back - wall_kill, 2) if back else None,
+        "edge_longest_gap_s": round(Probe.longest_gap(times, wall_kill - 1), 2),
+        "edge_longest_gap_before_kill_s": round(steady_gap, 2) if steady_gap is not None else None,
+        "edge_acknowledged": len(acks), "edge_acknowledged_before_kill": sum(t < wall_kill for t in times),
+        "submitter": json.loads(summary.read_text()) if summary.exists() else None,
+        "probe": {**probe.outage(t_kill), "acknowledged": len(probe.acks),
+                  "acknowledged_lost": len(probe.keys_missing(RW)), "in_doubt": probe.in_doubt},
+    }
+    check = app_shell(f"{sys.executable} deploy/drills/check_integrity.py --ack-log {ack_log} "
+                      f"--json {out / 'integrity.json'}")
+    figures["integrity_exit"] = check.returncode
+    figures["integrity"] = (check.stdout.strip().splitlines() or [""])[-1][:500]
+    log(f"check_integrity exit {check.returncode}: {figures['integrity']}")
+    kick = subprocess.Popen([str(DB_SH), "up"], stdout=subprocess.DEVNULL)
+    t_rejoin0 = time.monotonic()
+    t_rejoin = wait_until(f"{old} streaming again", 300, lambda: rest(old, "/replica") == 200)
+    kick.wait(timeout=300)
+    record({"drill": "edge-primary-killed", "killed": old, "promoted": new, "edge_threads": args.edge_threads,
+            "writers": args.writers, "loadavg_before_kill": load_before, "loadavg_after": loadavg(),
+            "new_leader_after_s": round(t_leader - t_kill, 2), **figures,
+            "old_primary_streaming_after_s": round(t_rejoin - t_rejoin0, 2), "out": str(out)})
+
+
 def site_loss(args: argparse.Namespace) -> None:
     main = leader()
     sync = sync_standby()
@@ -410,7 +493,11 @@ def pgbouncer(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("drill", choices=["primary-killed", "site-loss", "etcd-member", "pgbouncer"])
+    parser.add_argument("drill", choices=["primary-killed", "site-loss", "etcd-member", "pgbouncer",
+                                          "edge-primary-killed"])
+    parser.add_argument("--edge-threads", type=int, default=4, help="edge-primary-killed: submitter threads")
+    parser.add_argument("--edge-seconds", type=float, default=60,
+                        help="edge-primary-killed: seconds the submitter goes on after the kill")
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--after", type=float, default=10)
@@ -421,7 +508,8 @@ def main() -> None:
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root (it kills and restarts the cluster's processes)")
-    {"primary-killed": primary_killed, "site-loss": site_loss, "etcd-member": etcd_member, "pgbouncer": pgbouncer}[args.drill](args)
+    {"primary-killed": primary_killed, "site-loss": site_loss, "etcd-member": etcd_member, "pgbouncer": pgbouncer,
+     "edge-primary-killed": edge_primary_killed}[args.drill](args)
 
 
 if __name__ == "__main__":

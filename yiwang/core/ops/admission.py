@@ -7,10 +7,15 @@ endpoints (probes and scrapes are never shed); the refusal touches no session an
 The slot is held until the view has returned its response (a streamed body is sent after).
 nginx's ``limit_req``/``limit_conn`` shed at the edge per client and in total; this bound sheds
 per worker when requests are slow, whatever their source (docs/deployment.md).
+
+A refusal is expected behaviour under overload, not a fault: it is logged once at WARNING (with the
+request id, like every line) and counted by the metrics; Django's own ERROR line for a 5xx answer
+is not written for it, so that the error logs and their alerts stay for real errors.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -22,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import CoreErrorCode
 from yiwang.core.middleware import error_response
+
+logger = logging.getLogger(__name__)
 
 
 class AdmissionControlMiddleware:
@@ -57,4 +64,10 @@ def overloaded_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
+    logger.warning("shed: %s %s answered 503 (MAX_IN_FLIGHT=%d requests already in flight in this worker), "
+                   "Retry-After %d s", request.method, request.path, settings.YIWANG_MAX_IN_FLIGHT, retry_after,
+                   extra={"request_id": getattr(request, "request_id", None) or "-"})
+    # Django's handler would log every 5xx at ERROR on ``django.request``; this one is expected and
+    # was logged above.
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own marker (django.utils.log.log_response)
     return response

@@ -335,6 +335,21 @@ def test_requests_beyond_the_bound_are_refused_at_once_with_retry_after(held_sit
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_shed_request_is_logged_once_at_warning_with_its_request_id_not_as_an_error(held_site, caplog):
+    client, hold = held_site
+    hold(2)
+    with caplog.at_level(logging.INFO):
+        shed = get_with_deadline(client, "/api/v1/cases/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef")
+    assert shed.status_code == 503
+    lines = [(r.name, r.levelno, getattr(r, "request_id", None), r.getMessage()) for r in caplog.records
+             if "/api/v1/cases/" in r.getMessage()]
+    assert [(name, level, rid) for name, level, rid, _m in lines] == [
+        ("yiwang.core.ops.admission", logging.WARNING, "0123456789abcdef0123456789abcdef")]
+    assert "shed" in lines[0][3] and "MAX_IN_FLIGHT=2" in lines[0][3]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_zero_turns_the_bound_off(held_site, settings):
     settings.YIWANG_MAX_IN_FLIGHT = 0
     client, hold = held_site
