@@ -123,3 +123,19 @@ def test_spend_is_entered_and_the_line_turns_red_when_overrun(budget):
                          bearer(client, "office"))
     assert response.status_code == 201, response.content
     assert response.json()["line"]["light"] == "red" and response.json()["line"]["spent"] == "1200.00"
+
+
+def test_a_generation_sent_twice_with_the_version_seen_archives_one_report_and_the_second_is_a_409(plan):
+    client = Client()
+    auth = bearer(client, "office")
+    first = client.post("/api/v1/programme/reports?based_on_version=0", **auth)
+    assert first.status_code == 201 and first.json()["version"] == 1
+    body = assert_error(client.post("/api/v1/programme/reports?based_on_version=0", **auth), 409,
+                        "programme_report_already_generated")
+    assert body["details"]["version"] == 1 and "没有重复生成" in body["message"]
+    assert WeeklyReport.objects.count() == 1
+    assert client.post("/api/v1/programme/reports?based_on_version=1", **auth).status_code == 201
+    assert_error(client.post("/api/v1/programme/reports?based_on_version=-1", **auth), 422,
+                 "programme_invalid_format")
+    assert_error(client.post("/api/v1/programme/reports?based_on_version=x", **auth), 422, "validation_failed")
+    assert WeeklyReport.objects.count() == 2
