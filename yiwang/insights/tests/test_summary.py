@@ -117,3 +117,27 @@ def test_the_handling_time_target_is_the_configured_baseline_cut_by_sixty_percen
     assert "目标 = 基线 7.5 × 0.4（压减 60%）" in client.get(f"/insights/?from={today}&to={today}").content.decode()
     series = client.get(f"/api/v1/kpi/handling_time/series?from={today}&to={today}", **bearer(client, "supervisor"))
     assert series.status_code == 200 and series.json()["target"] == 3.0
+
+
+def test_a_case_rated_from_its_receipt_and_from_its_notice_counts_once_per_channel(world):
+    """docs/evaluation.md: one rating per case per channel, each valid rating counts once; the
+    KPI's satisfaction agrees with 好差评's own statistics for a case rated on both links."""
+    from yiwang.cases.rating import NOTICE, RECEIPT, rating_link
+    from yiwang.core.errors import Conflict
+    from yiwang.evaluation import services as evaluation
+    from yiwang.evaluation.selectors import statistics
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    _close(world, case)
+    tokens = {where: rating_link(case, where).url.rsplit("/r/", 1)[1] for where in (RECEIPT, NOTICE)}
+    evaluation.rate_case_by_token(token=tokens[RECEIPT], level=5, channel="online")  # the link's channel wins
+    evaluation.rate_case_by_token(token=tokens[NOTICE], level=1)
+    with pytest.raises(Conflict):
+        evaluation.rate_case_by_token(token=tokens[RECEIPT], level=1)
+    from yiwang.evaluation.models import Rating
+
+    day = local_date(Rating.objects.earliest("created_at").created_at)  # not "today": midnight may pass
+    kpi = _by_code(kpi_summary(start=day, end=day))["satisfaction"]
+    figures = statistics(by="item", item_id=case.item_id)[0]
+    assert (kpi.numerator, kpi.denominator, kpi.value) == (1, 2, 50.0)
+    assert (figures.good, figures.ratings) == (1, 2)
