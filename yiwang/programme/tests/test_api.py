@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -37,7 +39,12 @@ def test_citizens_clerks_and_strangers_do_not_see_the_programme(plan):
 
 def test_the_tasks_carry_their_light_and_the_critical_path(plan):
     client = Client()
-    body = client.get("/api/v1/programme/tasks", **bearer(client, "scjg_head")).json()
+    auth = bearer(client, "scjg_head")
+    # the API forecasts from the day it is asked on: ask on the plan's TODAY (noon in Shanghai), or
+    # the test fails on any other date (it did, run just after local midnight)
+    noon = dt.datetime.combine(TODAY, dt.time(4), tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        body = client.get("/api/v1/programme/tasks", **auth).json()
     assert [(t["code"], t["light"], t["critical"]) for t in body] == [
         ("A", "done", True), ("B", "green", False), ("C", "red", True), ("D", "red", True)]
     assert body[3]["predecessors"] == ["B", "C"]
