@@ -59,7 +59,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -629,15 +629,17 @@ class BenchLock:
     around the timed part; seeding runs outside it. The load average is read once it is held."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled, self.handle = enabled, None
+        self.enabled = enabled
+        self.handle: IO[str] | None = None
 
     def __enter__(self) -> BenchLock:
         if self.enabled:
             import fcntl
 
-            self.handle = open(LOCK, "a")  # noqa: SIM115 (held until __exit__)
+            handle = open(LOCK, "a")  # noqa: SIM115 (held until __exit__)
             log(f"waiting for {LOCK}")
-            fcntl.flock(self.handle, fcntl.LOCK_EX)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self.handle = handle
             log("lock held")
         return self
 
