@@ -116,6 +116,25 @@ class EmailChannel:
             fail_silently=False)
 
 
+# SMS length (GSM 03.38 / 3GPP TS 23.040): a text with Chinese characters is sent in UCS-2, 70
+# characters in one message; a longer one is sent as a long (concatenated) SMS in parts of 67 (the
+# part header takes 3), which phones show as one message and operators bill per part. The
+# gateway's 签名 【…】 counts. docs/notifications.md ("SMS length").
+SMS_SINGLE = 70
+SMS_PART = 67
+
+
+def sms_text(*, subject: str, body: str) -> str:
+    """The text an SMS carries for a notice (the gateway adds the sign)."""
+    return f"{subject}：{body}"
+
+
+def sms_parts(text: str, *, sign: str = "") -> int:
+    """How many SMS parts ``text`` (with the gateway's sign 【sign】) is sent as."""
+    length = len(text) + (len(sign) + 2 if sign else 0)
+    return 1 if length <= SMS_SINGLE else -(-length // SMS_PART)
+
+
 class HttpSmsGateway:
     """An SMS gateway reached by HTTP: POSTs ``{"phone", "sign", "text", "out_id"}`` as JSON to ``url``
     with ``Authorization: Bearer <token>`` and ``Idempotency-Key: <message id>``, and expects a 2xx.
@@ -135,7 +154,7 @@ class HttpSmsGateway:
         self.url, self.token, self.sign, self.timeout = url, token, sign, timeout
 
     def payload(self, *, to: str, subject: str, body: str, message_id: str) -> dict[str, Any]:
-        return {"phone": to, "sign": self.sign, "text": f"{subject}：{body}", "out_id": message_id}
+        return {"phone": to, "sign": self.sign, "text": sms_text(subject=subject, body=body), "out_id": message_id}
 
     def check(self, status: int, response_body: bytes) -> None:
         if not 200 <= status < 300:

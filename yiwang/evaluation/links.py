@@ -12,10 +12,9 @@ from yiwang.evaluation.services import case_token
 
 
 def case_rating_link(case: Case, where: str) -> RatingLink | None:
-    """A signed, expiring link to the case's rating page; the receipt's says it came from the QR code
-    (channel 回执二维码), the notice's is rated as 网上评价."""
+    """A signed, expiring, short link to the case's rating page (``/r/<token>``: it goes out by SMS);
+    the receipt's rates on channel 回执二维码, the notice's as 网上评价 — signed into the token."""
     if not case.pk or not case.number:
         return None
-    via = "qr" if where == RECEIPT else "notice"
-    path = reverse("evaluation:case_token", args=[case_token(case)])
-    return RatingLink(url=f"{settings.YIWANG_PUBLIC_BASE_URL}{path}?via={via}")
+    path = reverse("evaluation:case_link", args=[case_token(case, "q" if where == RECEIPT else "n")])
+    return RatingLink(url=f"{settings.YIWANG_PUBLIC_BASE_URL}{path}")

@@ -7,7 +7,10 @@ for the one-rating rules).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
+import time
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from yiwang.appeals.models import Appeal, AppealStatus
@@ -213,31 +217,91 @@ def _rate_closed_case(case_id: int, values: dict[str, Any], *, actor: AbstractBa
         return _create(rating, now=now, actor=actor)
 
 
-def case_token(case: Case) -> str:
-    """A signed token naming the case (the visit tokens' scheme, another salt), for the link printed
-    on its receipt and sent in its 办结 notice; it expires ``YIWANG_EVALUATION_CASE_TOKEN_DAYS`` after
-    it was made. Whoever holds the receipt or the notice may rate the case with it, anonymously."""
-    return signing.dumps({"c": case.pk}, salt=CASE_SALT, compress=True)
+# The case's rating link is sent by SMS (docs/notifications.md: 70 characters a message, 67 a part
+# of a long one), so its token is short: "<where><case id>.<day>.<signature>" — where "q" (the
+# receipt's QR code: channel 回执二维码) or "n" (the 办结 notice: 网上评价), signed with the case so
+# that each link rates on its own channel only (one rating per case per channel: a receipt's link
+# cannot be turned into the notice's by editing it); the case id and the day it was made (days since
+# 1970-01-01 UTC, for the expiry) in base 36; the signature the first 16 characters (96 bits) of the
+# base64url HMAC-SHA256 of the rest (SECRET_KEY, ``CASE_SALT``). About 25 characters.
+TOKEN_CHANNELS = {"q": RatingChannel.RECEIPT_QR, "n": RatingChannel.ONLINE}
+_CASE_TOKEN = re.compile(r"([qn])([0-9a-z]{1,13})\.([0-9a-z]{1,6})\.([A-Za-z0-9_-]{16})")
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = _DIGITS36[r] + out
+        if not n:
+            return out
+
+
+def _case_signature(payload: str) -> str:
+    digest = salted_hmac(CASE_SALT, payload, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:16]
+
+
+def case_token(case: Case, where: str = "q") -> str:
+    """A signed token naming the case and the channel its link rates on (``where``: "q" the
+    receipt's QR code, "n" the 办结 notice), for the link printed on its receipt and sent in its
+    notice; it expires ``YIWANG_EVALUATION_CASE_TOKEN_DAYS`` after it was made. Whoever holds the
+    receipt or the notice may rate the case with it, anonymously, on that channel."""
+    if where not in TOKEN_CHANNELS:
+        raise ValueError(f"unknown rating link place {where!r}")
+    payload = f"{where}{_base36(case.pk)}.{_base36(int(time.time()) // 86400)}"
+    return f"{payload}.{_case_signature(payload)}"
+
+
+def _invalid_token() -> NotFound:
+    return NotFound(Code.TOKEN_INVALID, _("评价链接无效，请核对回执上的二维码或通知中的链接。"))
+
+
+def _expired_token() -> Conflict:
+    return Conflict(Code.TOKEN_EXPIRED, _("评价链接已过期（自打印或发送之日起 %(d)d 天内有效），请登录一网通办在办件页面评价。") % {
+        "d": settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS})
+
+
+def read_case_token(token: str) -> tuple[Case, str | None]:
+    """The case a rating link names and the channel it rates on; ``None`` for a link made before the
+    channel was signed into it (Django-signed, ``?via=`` beside it; accepted until it expires)."""
+    token = str(token or "")[:200]
+    found = _CASE_TOKEN.fullmatch(token)
+    if found is None:
+        return _legacy_case_token(token), None
+    where, pk, day, signature = found.groups()
+    if not constant_time_compare(signature, _case_signature(f"{where}{pk}.{day}")):
+        raise _invalid_token()
+    if int(time.time()) // 86400 - int(day, 36) > settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS:
+        raise _expired_token()
+    case = Case.objects.select_related("item", "department").filter(pk=int(pk, 36)).first()
+    if case is None:
+        raise _invalid_token()
+    return case, TOKEN_CHANNELS[where]
+
+
+def _legacy_case_token(token: str) -> Case:
+    try:
+        data = signing.loads(token, salt=CASE_SALT, max_age=dt.timedelta(days=settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS))
+        return Case.objects.select_related("item", "department").get(pk=int(data["c"]))
+    except signing.SignatureExpired as exc:
+        raise _expired_token() from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Case.DoesNotExist) as exc:
+        raise _invalid_token() from exc
 
 
 def case_for_token(token: str) -> Case:
-    try:
-        data = signing.loads(str(token or "")[:200], salt=CASE_SALT,
-                             max_age=dt.timedelta(days=settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS))
-        return Case.objects.select_related("item", "department").get(pk=int(data["c"]))
-    except signing.SignatureExpired as exc:
-        raise Conflict(Code.TOKEN_EXPIRED, _("评价链接已过期（自打印或发送之日起 %(d)d 天内有效），请登录一网通办在办件页面评价。") % {
-            "d": settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS}) from exc
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Case.DoesNotExist) as exc:
-        raise NotFound(Code.TOKEN_INVALID, _("评价链接无效，请核对回执上的二维码或通知中的链接。")) from exc
+    return read_case_token(token)[0]
 
 
 def rate_case_by_token(*, token: str, level: object, indicators: object = None, comment: object = "",
                        channel: object = RatingChannel.RECEIPT_QR, now: dt.datetime | None = None) -> Rating:
-    """一事一评 through the signed link of the case's receipt (QR) or 办结 notice: once per channel,
+    """一事一评 through the signed link of the case's receipt (QR) or 办结 notice: on the channel the
+    link names (``channel`` only for a link from before channels were signed), once per channel,
     once the case is closed, anonymous."""
-    case = case_for_token(token)
-    values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, CASE_TOKEN_CHANNELS)
+    case, signed_channel = read_case_token(token)
+    values = clean_rating(level, indicators, comment, signed_channel or channel, ONLINE_INDICATORS, CASE_TOKEN_CHANNELS)
     return _rate_closed_case(case.pk, values, actor=None, now=now or timezone.now())
 
 

@@ -137,14 +137,15 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
-    """The page the receipt's QR code (``?via=qr``) and the 办结 notice's link open: no sign-in, the
-    signed token names the case. Before the case is closed it says so (and offers the window visit
+    """The page the receipt's QR code and the 办结 notice's link open: no sign-in, the signed token
+    names the case and the channel (``?via=qr`` on links made before the channel was signed). Before the case is closed it says so (and offers the window visit
     the clerk opened for it, if any, to rate now: 一次一评)."""
     try:
-        case = services.case_for_token(token)
+        case, channel = services.read_case_token(token)
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
-    channel = RatingChannel.RECEIPT_QR if request.GET.get("via") == "qr" else RatingChannel.ONLINE
+    if channel is None:  # a link made before the channel was signed into it
+        channel = RatingChannel.RECEIPT_QR if request.GET.get("via") == "qr" else RatingChannel.ONLINE
     error = None
     if request.method == "POST":
         try:

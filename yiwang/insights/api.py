@@ -32,7 +32,10 @@ class InsightsKpiOut(Schema):
     code: str
     name: str
     value: float | None = Field(description="None when nothing was counted in the period")
-    target: float | None
+    target: float | None = Field(description="None when it derives from a baseline that is not set")
+    target_provenance: str = Field(description="where the target comes from when it derives from the baseline "
+                                               "(handling time: baseline × 0.4), in the reader's language; "
+                                               "empty for a set target")
     baseline: float | None = Field(description="None when no baseline is set (never a default)")
     baseline_source: str = Field(description="entered (by staff, source named), computed (from the platform's "
                                              "rollups for a baseline period), or empty without a baseline")

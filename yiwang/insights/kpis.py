@@ -34,6 +34,9 @@ class KpiDefinition:
     drill: str  # the drill-down list: "cases_submitted", "cases_closed", "appeals_received", "appeals_closed", "ratings"
     scale: float = 100.0  # numerator / denominator × scale (percentages); 1/86400 for days, 1/3600 for hours
     default_target: float = 0.0
+    # The target is this share of the baseline (handling time: "target −60 %" → 0.4), not a set figure:
+    # it moves with the configured baseline and there is none without a baseline (``target_for``).
+    target_from_baseline: float | None = None
     default_baseline: float | None = None  # the demo seeder's baseline (marked as a demo figure); never shown otherwise
     per_item: bool = True  # False: the KPI's data has no service item (appeals)
     # the share's one home when another app owns the rule (好差评: ``evaluation.selectors.rate``)
@@ -46,6 +49,14 @@ class KpiDefinition:
         if self.rate is not None:
             return self.rate(int(self.numerator(sums)), int(den))
         return round(self.numerator(sums) / den * self.scale, 2)
+
+    def target_for(self, set_target: float | None, baseline: float | None) -> float | None:
+        """The target to hold the value against: the set one (``KpiSetting.target`` or the default),
+        or, for a KPI whose target derives from its baseline, baseline × ``target_from_baseline``
+        (``None`` without a baseline: never an invented figure)."""
+        if self.target_from_baseline is None:
+            return set_target
+        return None if baseline is None else round(baseline * self.target_from_baseline, 2)
 
     def met(self, value: float | None, target: float | None) -> bool | None:
         if value is None or target is None:
@@ -77,7 +88,7 @@ DEFINITIONS: tuple[KpiDefinition, ...] = (
         lambda s: s["handling_seconds"], lambda s: s["closed"],
         _("期内办结办件的（办结时间 − 提交时间）之和 ÷ 期内办结办件数，以自然日计；目标为基线压减 60%。"),
         "cases_case.submitted_at, closed_at, status = closed", "cases_closed",
-        scale=1 / 86400, default_target=4.8, default_baseline=12.0),
+        scale=1 / 86400, default_baseline=12.0, target_from_baseline=0.4),
     KpiDefinition(
         "instant_rate", _("即办率"), PERCENT, "gte",
         lambda s: s["same_day"], lambda s: s["closed"],

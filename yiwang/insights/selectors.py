@@ -50,6 +50,7 @@ class Kpi:
     baseline_source: str = ""  # "entered", "computed", or "" when there is no baseline
     baseline_provenance: str = ""  # where the baseline came from, in the reader's language
     baseline_demo: bool = False
+    target_provenance: str = ""  # where the target comes from when it derives from the baseline
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,9 +88,24 @@ def baseline_provenance(setting: KpiSetting | None) -> str:
     return f"{text}（{_('演示数据')}）" if setting.baseline_demo else text
 
 
+def target_of(d: KpiDefinition, setting: KpiSetting | None) -> tuple[float | None, str]:
+    """A KPI's target and, when it derives from the baseline (``KpiDefinition.target_from_baseline``),
+    where it comes from in the reader's language; the one home of the target (summary, series,
+    exports, the weekly report)."""
+    baseline = setting.baseline if setting is not None else None
+    target = d.target_for(setting.target if setting is not None else d.default_target, baseline)
+    if d.target_from_baseline is None:
+        return target, ""
+    cut = f"{round((1 - d.target_from_baseline) * 100):g}"
+    if target is None:
+        return None, _("目标为基线压减 %(cut)s%%；未设置基线，无法计算目标") % {"cut": cut}
+    return target, _("目标 = 基线 %(baseline)s × %(factor)s（压减 %(cut)s%%）") % {
+        "baseline": f"{baseline:g}", "factor": f"{d.target_from_baseline:g}", "cut": cut}
+
+
 def _kpi(d: KpiDefinition, sums: dict[str, int], setting: KpiSetting | None) -> Kpi:
     value = d.value(sums)
-    target = setting.target if setting is not None else d.default_target
+    target, target_provenance = target_of(d, setting)
     baseline = setting.baseline if setting is not None else None
     return Kpi(code=d.code, name=str(d.name), value=value, target=target, baseline=baseline,
                baseline_source=(setting.baseline_source or BaselineSource.ENTERED) if baseline is not None else "",
@@ -97,7 +113,8 @@ def _kpi(d: KpiDefinition, sums: dict[str, int], setting: KpiSetting | None) -> 
                baseline_demo=bool(setting is not None and baseline is not None and setting.baseline_demo),
                unit=str(UNIT_LABELS.get(d.unit, d.unit)), met=d.met(value, target),
                numerator=round(d.numerator(sums), 2), denominator=round(d.denominator(sums), 2),
-               definition=str(d.formula), sources=d.sources, drill=d.drill, comparison=d.comparison)
+               definition=str(d.formula), sources=d.sources, drill=d.drill, comparison=d.comparison,
+               target_provenance=target_provenance)
 
 
 def kpi_summary(*, start: dt.date, end: dt.date, department: Department | None = None,
@@ -164,7 +181,7 @@ def kpi_series(*, code: str, start: dt.date, end: dt.date, department: Departmen
     return {"code": code, "grain": grain,
             "labels": [b.isoformat() for b in buckets],
             "values": [d.value(s) for s in buckets.values()],
-            "target": setting.target if setting else d.default_target}
+            "target": target_of(d, setting)[0]}
 
 
 def kpi_by_department(*, code: str, start: dt.date, end: dt.date, departments: list[Department]) -> list[dict[str, Any]]:

@@ -192,9 +192,14 @@ def programme_reports(request: HttpRequest) -> list[WeeklyReport]:
 
 
 @router.post("/programme/reports", response={201: ProgrammeReportOut, **ERRORS})
-def programme_generate_report(request: AuthenticatedRequest) -> Status:
-    """Generate this week's report again (programme office): a new version; earlier ones are kept."""
-    report = services.generate_weekly_report(actor=request.user, programme=_programme(request))
+def programme_generate_report(request: AuthenticatedRequest, based_on_version: int | None = None) -> Status:
+    """Generate this week's report again (programme office): a new version; earlier ones are kept.
+
+    ``?based_on_version=N``: the week's latest version the caller has seen (0: none). When another
+    version was archived since, nothing is generated: 409 ``programme_report_already_generated``
+    (a request sent twice archives one report). Without it, every request adds a version."""
+    report = services.generate_weekly_report(actor=request.user, programme=_programme(request),
+                                             based_on_version=based_on_version)
     return Status(201, report)
 
 

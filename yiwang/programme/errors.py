@@ -5,6 +5,7 @@ class ProgrammeErrorCode:
     MILESTONE_NOT_FOUND = "programme_milestone_not_found"
     BUDGET_LINE_NOT_FOUND = "programme_budget_line_not_found"
     REPORT_NOT_FOUND = "programme_report_not_found"
+    REPORT_ALREADY_GENERATED = "programme_report_already_generated"
     DEPENDENCY_CYCLE = "programme_dependency_cycle"
     DEPENDENCY_EXISTS = "programme_dependency_exists"
     INVALID_PROGRESS = "programme_invalid_progress"

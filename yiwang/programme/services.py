@@ -343,15 +343,33 @@ def week_start_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _already_generated(latest: WeeklyReport | None, based_on_version: int) -> Conflict:
+    if latest is None:  # the version asked about does not exist (a stale or forged form)
+        return Conflict(Code.REPORT_ALREADY_GENERATED, _("本周周报的版本已变化，请刷新页面后再生成。"),
+                        {"version": 0, "based_on_version": based_on_version})
+    return Conflict(Code.REPORT_ALREADY_GENERATED, _(
+        "本周周报刚刚已生成（第 %(version)d 版，%(at)s），没有重复生成。如需再生成新版本，请在页面刷新后再点击“重新生成”。") % {
+        "version": latest.version, "at": timezone.localtime(latest.generated_at).strftime("%H:%M:%S")},
+        {"version": latest.version, "report_id": latest.pk, "based_on_version": based_on_version})
+
+
 def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Programme, now: dt.datetime | None = None,
-                           check_permission: bool = True, reuse_existing: bool = False) -> WeeklyReport:
+                           check_permission: bool = True, reuse_existing: bool = False,
+                           based_on_version: int | None = None) -> WeeklyReport:
     """Build this week's report from the programme and the KPIs, compare it with the last report
     of an earlier week, render PDF and Excel and archive all three; a second run in the same week
-    adds a version. ``check_permission=False`` only for the scheduled job and the demo seeder."""
+    adds a version. ``check_permission=False`` only for the scheduled job and the demo seeder.
+
+    ``based_on_version``: the week's latest version the person saw when they asked (0: none). If
+    another version was archived since (the same button pressed twice, two people at once), nothing
+    is generated: 409 ``programme_report_already_generated`` naming the version that was, so a
+    double click never archives the same week twice."""
     from yiwang.programme import kpis, report
 
     if check_permission:
         permissions.require_edit(actor)
+    if based_on_version is not None and based_on_version < 0:
+        raise InvalidInput(Code.INVALID_FORMAT, _("周报版本号不能为负数。"), {"field": "based_on_version"})
     now = now or timezone.now()
     today = local_date(now)
     week = week_start_of(today)
@@ -365,6 +383,10 @@ def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Program
         existing = selectors.latest_report(programme, week) if reuse_existing else None
         if existing is not None:  # another request archived it while this one waited for the lock
             return existing
+        if based_on_version is not None:
+            latest = selectors.latest_report(programme, week)
+            if (latest.version if latest else 0) != based_on_version:
+                raise _already_generated(latest, based_on_version)
         previous = selectors.previous_report(programme, week)
         state["changes"] = selectors.changes_since(state, previous.snapshot if previous else None)
         state["week_start"] = week.isoformat()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.calendar import local_date
 from yiwang.core.downloads import file_download
-from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.errors import Conflict, DomainError, InvalidInput
 from yiwang.core.http import AuthenticatedRequest
 from yiwang.programme import permissions, planning, report, selectors, services
 from yiwang.programme.errors import ProgrammeErrorCode as Code
@@ -161,7 +161,15 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
         return _denied(request, exc)
     if request.method == "POST":
         try:
-            weekly = services.generate_weekly_report(actor=request.user, programme=programme)
+            based_on = int(request.POST.get("based_on_version", ""))
+        except ValueError:
+            based_on = None  # a form from before the field existed: generate as asked
+        try:
+            weekly = services.generate_weekly_report(actor=request.user, programme=programme,
+                                                     based_on_version=based_on)
+        except Conflict as exc:  # pressed twice: the first press archived it; say so, keep one report
+            messages.info(request, exc.message)
+            return redirect("programme:reports")
         except DomainError as exc:
             return _denied(request, exc)
         messages.success(request, _("已生成 %(week)s 起一周的周报（第 %(version)d 版）。") % {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -37,7 +39,12 @@ def test_citizens_clerks_and_strangers_do_not_see_the_programme(plan):
 
 def test_the_tasks_carry_their_light_and_the_critical_path(plan):
     client = Client()
-    body = client.get("/api/v1/programme/tasks", **bearer(client, "scjg_head")).json()
+    auth = bearer(client, "scjg_head")
+    # the API forecasts from the day it is asked on: ask on the plan's TODAY (noon in Shanghai), or
+    # the test fails on any other date (it did, run just after local midnight)
+    noon = dt.datetime.combine(TODAY, dt.time(4), tzinfo=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        body = client.get("/api/v1/programme/tasks", **auth).json()
     assert [(t["code"], t["light"], t["critical"]) for t in body] == [
         ("A", "done", True), ("B", "green", False), ("C", "red", True), ("D", "red", True)]
     assert body[3]["predecessors"] == ["B", "C"]
@@ -123,3 +130,19 @@ def test_spend_is_entered_and_the_line_turns_red_when_overrun(budget):
                          bearer(client, "office"))
     assert response.status_code == 201, response.content
     assert response.json()["line"]["light"] == "red" and response.json()["line"]["spent"] == "1200.00"
+
+
+def test_a_generation_sent_twice_with_the_version_seen_archives_one_report_and_the_second_is_a_409(plan):
+    client = Client()
+    auth = bearer(client, "office")
+    first = client.post("/api/v1/programme/reports?based_on_version=0", **auth)
+    assert first.status_code == 201 and first.json()["version"] == 1
+    body = assert_error(client.post("/api/v1/programme/reports?based_on_version=0", **auth), 409,
+                        "programme_report_already_generated")
+    assert body["details"]["version"] == 1 and "没有重复生成" in body["message"]
+    assert WeeklyReport.objects.count() == 1
+    assert client.post("/api/v1/programme/reports?based_on_version=1", **auth).status_code == 201
+    assert_error(client.post("/api/v1/programme/reports?based_on_version=-1", **auth), 422,
+                 "programme_invalid_format")
+    assert_error(client.post("/api/v1/programme/reports?based_on_version=x", **auth), 422, "validation_failed")
+    assert WeeklyReport.objects.count() == 2

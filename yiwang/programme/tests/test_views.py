@@ -137,3 +137,21 @@ def test_the_gantt_data_and_the_task_list_carry_planned_and_forecast_dates(plan)
         rows["D"].forecast_start.isoformat(), rows["D"].forecast_end.isoformat(), rows["D"].slip_days)
     assert d["slip"] > 0 and d["forecast_start"] > d["start"]  # pushed by the late C
     assert "推迟" in page and 'class="muted forecast slipping"' in page
+
+
+def test_generate_pressed_twice_archives_one_report_and_says_the_first_press_made_it(plan):
+    """A double click posts the same form twice: the second post names the version the page showed
+    (none yet), finds the one the first post archived, generates nothing and says so."""
+    office = _as("office")
+    form = office.get("/work/programme/reports/").content.decode()
+    assert 'name="based_on_version" value="0"' in form
+    first = office.post("/work/programme/reports/", {"based_on_version": "0"})
+    second = office.post("/work/programme/reports/", {"based_on_version": "0"}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert WeeklyReport.objects.count() == 1
+    assert "本周周报刚刚已生成（第 1 版" in second.content.decode() and "没有重复生成" in second.content.decode()
+    # regenerating on purpose, from the page that shows version 1, still adds a version (once)
+    assert 'name="based_on_version" value="1"' in second.content.decode()
+    office.post("/work/programme/reports/", {"based_on_version": "1"})
+    office.post("/work/programme/reports/", {"based_on_version": "1"})
+    assert sorted(WeeklyReport.objects.values_list("version", flat=True)) == [1, 2]
