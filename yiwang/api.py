@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yiwang.core.auth import API_AUTH, JsonOnlyParser
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.ops.unavailable import database_unavailable_response, is_transient_database_error
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_transient_database_error(exc):  # a failover or a deadlock broken by the database: retry later
+        return database_unavailable_response(request, exc)
     logger.exception("Unhandled error in API")
     return _error(request, 500, "internal_error", _("系统内部错误，已记录，请稍后再试。"))
 

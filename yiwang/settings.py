@@ -452,6 +452,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
 # at work, the other threads kept free to refuse quickly (docs/deployment.md).
 YIWANG_MAX_IN_FLIGHT = int(env("MAX_IN_FLIGHT", "8") or 0)
 YIWANG_ADMISSION_RETRY_AFTER_SECONDS = int(env("ADMISSION_RETRY_AFTER_SECONDS", "5") or 5)
+# A request that met a transient database error (failover, PgBouncer restart) is answered 503 with
+# this Retry-After (a Patroni failover measured 13–17 s: docs/benchmarks.md).
+YIWANG_DATABASE_RETRY_AFTER_SECONDS = int(env("DATABASE_RETRY_AFTER_SECONDS", "10") or 10)
 # /metrics answers loopback clients that did not come through a proxy, and requests carrying
 # ``Authorization: Bearer <METRICS_TOKEN>`` (empty: loopback only). A token is 32 characters or more.
 YIWANG_METRICS_TOKEN = env("METRICS_TOKEN", "") or ""

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from yiwang.api import api
 
+# A transient database error (a failover, PgBouncer restarting) is a 503 with Retry-After, not a 500
+# (yiwang/core/ops/unavailable.py); any other unexpected error keeps Django's 500 page.
+handler500 = "yiwang.core.ops.unavailable.retry_later_or_500"
+
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,6 +21,7 @@ class CoreErrorCode:
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
     OVERLOADED = "overloaded"
+    DATABASE_UNAVAILABLE = "database_unavailable"  # 503: a failover or a transient database error; retry
     CSRF_FAILED = "csrf_failed"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     LOCKED_OUT = "locked_out"

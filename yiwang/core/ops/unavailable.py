@@ -1,0 +1,72 @@
+"""The database briefly out of reach (a Patroni failover, PgBouncer restarting, a serialisation
+failure or a deadlock the database broke): answered 503 with ``Retry-After``, never a 500.
+
+Django turns an exception raised anywhere in a request (a view, the session or authentication
+middleware reading their rows) into the ``handler500`` view, which calls ``retry_later_or_500``
+here with the exception being handled; the API's catch-all handler (yiwang/api.py) does the same.
+A transient database error (``django.db.OperationalError`` or ``InterfaceError``: connection lost
+or refused, server closed the connection, deadlock, serialisation failure, SQLite busy) becomes a
+503 saying when to try again; anything else stays a 500.
+
+The answer touches no session and no database (the database is what failed). It cannot promise
+that nothing was saved: the connection may have been lost after COMMIT reached the server. The
+person is told to look at their cases before sending again; an API client retries with the same
+``Idempotency-Key`` (docs/api.md), which returns the first answer if the first try did land.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.defaults import server_error
+
+from yiwang.core.errors import CoreErrorCode
+from yiwang.core.middleware import error_response
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def is_transient_database_error(exc: BaseException | None) -> bool:
+    return isinstance(exc, TRANSIENT_DATABASE_ERRORS)
+
+
+def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    retry_after = settings.YIWANG_DATABASE_RETRY_AFTER_SECONDS
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = error_response(
+            request, 503, CoreErrorCode.DATABASE_UNAVAILABLE,
+            _("服务暂时不可用（数据库正在切换或繁忙），请在 %(seconds)d 秒后用同一个 Idempotency-Key 重试；"
+              "若未带该键，请先查询是否已受理，再决定是否重新提交。"),
+            {"retry_after_seconds": retry_after}, seconds=retry_after)
+    else:
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            html = render_to_string("core/ops/unavailable.html", {"language": language, "retry_after": retry_after})
+        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    logger.warning("database unavailable: %s %s answered 503 (%s: %s), Retry-After %d s", request.method,
+                   request.path, type(exc).__name__, str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "",
+                   retry_after, extra={"request_id": getattr(request, "request_id", None) or "-"})
+    # logged above at WARNING: a failover is measured and alerted by its own metrics, and Django's
+    # ERROR line for every 5xx would page someone for each request of a planned switchover
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own marker (django.utils.log.log_response)
+    return response
+
+
+def retry_later_or_500(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
+    """``handler500`` (yiwang/urls.py): Django calls it while handling the exception."""
+    exc = sys.exc_info()[1]
+    if is_transient_database_error(exc):
+        assert exc is not None
+        return database_unavailable_response(request, exc)
+    return server_error(request, template_name=template_name)
