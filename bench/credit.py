@@ -238,6 +238,12 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
         "cpu_with_p50_ms": statistics.median(cpu_ms["with"]), "cpu_with_p99_ms": pct(cpu_ms["with"], 0.99),
         "evaluate_cpu_p50_ms": statistics.median(evaluate_cpu), "evaluate_cpu_p99_ms": pct(evaluate_cpu, 0.99),
         "parts_cpu": parts, "statements_without": statements["without"], "statements_with": statements["with"],
+        # the first 200 rounds alone: the figure a 200-round run gives (p99 = its second-worst sample)
+        "first200": {kind: {"cpu_p50_ms": statistics.median(cpu_ms[kind][:200]),
+                            "cpu_p99_ms": pct(cpu_ms[kind][:200], 0.99),
+                            "wall_p50_ms": statistics.median(timings[kind][:200]),
+                            "wall_p99_ms": pct(timings[kind][:200], 0.99)} for kind in ("without", "with")},
+        "samples": {"cpu_ms": cpu_ms, "wall_ms": timings},
     }
 
 
@@ -329,6 +335,12 @@ def main() -> None:
           f"{r['cpu_with_p50_ms'] - r['cpu_without_p50_ms']:+.2f} ms | |")
     print(f"| submission CPU p99 | {r['cpu_without_p99_ms']:.2f} ms | {r['cpu_with_p99_ms']:.2f} ms | "
           f"{r['cpu_with_p99_ms'] - r['cpu_without_p99_ms']:+.2f} ms | < 2 ms |")
+    if r["n"] > 200:
+        f = r["first200"]
+        print(f"| (first 200 rounds) CPU p50 | {f['without']['cpu_p50_ms']:.2f} ms | {f['with']['cpu_p50_ms']:.2f} ms | "
+              f"{f['with']['cpu_p50_ms'] - f['without']['cpu_p50_ms']:+.2f} ms | |")
+        print(f"| (first 200 rounds) CPU p99 | {f['without']['cpu_p99_ms']:.2f} ms | {f['with']['cpu_p99_ms']:.2f} ms | "
+              f"{f['with']['cpu_p99_ms'] - f['without']['cpu_p99_ms']:+.2f} ms | < 2 ms |")
     print(f"\n`evaluate_joint_rules` alone ({r['rules']} rules, {r['records']} records, fired {r['fired']}): "
           f"p50 {r['evaluate_p50_ms']:.2f} ms, p99 {r['evaluate_p99_ms']:.2f} ms wall; "
           f"CPU p50 {r['evaluate_cpu_p50_ms']:.2f} ms, p99 {r['evaluate_cpu_p99_ms']:.2f} ms; parts (CPU per call): "
