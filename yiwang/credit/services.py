@@ -354,7 +354,7 @@ def _versions_of(rows: list[tuple[Any, ...]]) -> list[JointRuleVersion]:
         loaded = JointRuleVersion.objects.filter(pk__in=missing).select_related("rule_set").defer("dmn_xml")
         with _versions_lock:
             _versions.update({(v.pk, v.digest, v.version, v.rule_set.key): v for v in loaded})
-    return [_versions[key] for key in keys if key in _versions]  # type: ignore[index]  # keys are 4-tuples
+    return [_versions[key] for key in keys if key in _versions]
 
 
 def active_rule_versions() -> list[JointRuleVersion]:
