@@ -24,12 +24,18 @@ In one run, on a fresh database (SQLite file ``var/bench/credit.sqlite3``, or th
    witnesses check the consistency proof and co-sign): co-signatures per second.
 
 Markdown on stdout, JSON in ``bench/results/``. Not a test: nothing asserts.
+
+The machine's benchmark lock (``--lock``, default ``/tmp/yiwang-bench.lock``) is taken around each
+timed part only (the rounds of submissions, the evaluations, the ingestion, the co-signing), never
+around migrating and seeding: run the script without ``flock`` in front of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fcntl
 import io
 import json
 import os
@@ -46,6 +52,35 @@ PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5
 PG_DB = os.environ.get("BENCH_PG_DB", "yiwang_bench_credit")
 KEYS = {"YIWANG_SM4_KEYS": "bench1:0123456789abcdeffedcba9876543210", "YIWANG_BLIND_INDEX_KEY": "5a" * 32,
         "DEBUG": "0", "DEMO_MODE": "1", "SECRET_KEY": "bench-secret-key-" + "x" * 40}
+
+
+LOCK_PATH = "/tmp/yiwang-bench.lock"
+SEED_NICE = 0  # --seed-nice: the niceness outside the lock (migrating, seeding); 0 inside it
+
+
+@contextlib.contextmanager
+def bench_lock():
+    """Hold the machine's benchmark lock (waits while another benchmark holds it); with
+    ``--seed-nice``, the process runs at normal priority only while it holds it (needs the right
+    to lower its niceness again, e.g. root; otherwise it stays nice, which only slows it)."""
+    with open(LOCK_PATH, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if SEED_NICE:
+            with contextlib.suppress(PermissionError):
+                os.setpriority(os.PRIO_PROCESS, 0, 0)
+        try:
+            yield
+        finally:
+            if SEED_NICE:
+                os.setpriority(os.PRIO_PROCESS, 0, SEED_NICE)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def bench_lock_path(path: str, seed_nice: int = 0) -> None:
+    global LOCK_PATH, SEED_NICE
+    LOCK_PATH, SEED_NICE = path, seed_nice
+    if seed_nice:
+        os.setpriority(os.PRIO_PROCESS, 0, seed_nice)
 
 
 def load() -> float:
@@ -148,6 +183,9 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
     cpu_ms: dict[str, list[float]] = {"without": [], "with": []}
     for _warm in range(5):
         submit()
+    lock = bench_lock()
+    lock.__enter__()
+    loads = [load()]
     for _round in range(n):
         for kind, active in (("without", False), ("with", True)):
             JointRuleSet.objects.filter(pk=version.rule_set_id).update(is_active=active)
@@ -172,6 +210,7 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
         evaluate.append((time.perf_counter() - start) * 1000)
         evaluate_cpu.append((time.process_time() - cpu) * 1000)
     fired = [f.rule_id for f in evaluation.fired]
+    loads.append(load())
     # the parts of one evaluation, CPU per call
     from yiwang.credit import joint
     from yiwang.credit.facts import evaluation_facts
@@ -192,8 +231,13 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
     parts = {"versions_ms": cpu_per_call(credit.active_rule_versions),
              "facts_and_item_ms": cpu_per_call(read_facts),
              "table_ms": cpu_per_call(lambda: joint.evaluate((active.pk, active.digest), lambda: active.dmn_xml, facts))}
+    together = getattr(credit, "_active_versions_and_facts", None)  # the one statement (absent before it)
+    if together is not None:
+        parts["versions_facts_and_item_ms"] = cpu_per_call(
+            lambda: together(item=item, subject_kind="org", id_index=firm.id_index, today=today))
+    lock.__exit__(None, None, None)
     return {
-        "records": records, "rules": rule_count, "n": n, "fired": fired,
+        "records": records, "rules": rule_count, "n": n, "fired": fired, "load_in_lock": loads,
         "without_p50_ms": statistics.median(timings["without"]), "without_p99_ms": pct(timings["without"], 0.99),
         "with_p50_ms": statistics.median(timings["with"]), "with_p99_ms": pct(timings["with"], 0.99),
         "p99_difference_ms": pct(timings["with"], 0.99) - pct(timings["without"], 0.99),
@@ -204,6 +248,12 @@ def bench_rules(n: int, records: int, rule_count: int) -> dict:
         "cpu_with_p50_ms": statistics.median(cpu_ms["with"]), "cpu_with_p99_ms": pct(cpu_ms["with"], 0.99),
         "evaluate_cpu_p50_ms": statistics.median(evaluate_cpu), "evaluate_cpu_p99_ms": pct(evaluate_cpu, 0.99),
         "parts_cpu": parts, "statements_without": statements["without"], "statements_with": statements["with"],
+        # the first 200 rounds alone: the figure a 200-round run gives (p99 = its second-worst sample)
+        "first200": {kind: {"cpu_p50_ms": statistics.median(cpu_ms[kind][:200]),
+                            "cpu_p99_ms": pct(cpu_ms[kind][:200], 0.99),
+                            "wall_p50_ms": statistics.median(timings[kind][:200]),
+                            "wall_p99_ms": pct(timings[kind][:200], 0.99)} for kind in ("without", "with")},
+        "samples": {"cpu_ms": cpu_ms, "wall_ms": timings},
     }
 
 
@@ -229,14 +279,16 @@ def bench_ingest(rows: int) -> dict:
     credit_csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
                   + "".join(f"罚{i},org,{c},公司{i},penalty,事由{i},《条例》,general,{day},\n" for i, c in enumerate(codes)))
     result = {"rows": rows}
-    load_before = load()
-    start = time.perf_counter()
-    ingest_dataset(actor=None, resource=plain, stream=io.BytesIO(plain_csv.encode()), file_name="plain.csv")
-    result["dataset_rows_s"] = rows / (time.perf_counter() - start)
-    start = time.perf_counter()
-    outcome = ingest_credit_records(actor=None, source=source, stream=io.BytesIO(credit_csv.encode()), file_name="xy.csv")
-    seconds = time.perf_counter() - start
-    result.update(credit_rows_s=rows / seconds, credit_created=outcome.created, load=[load_before, load()])
+    with bench_lock():
+        load_before = load()
+        start = time.perf_counter()
+        ingest_dataset(actor=None, resource=plain, stream=io.BytesIO(plain_csv.encode()), file_name="plain.csv")
+        result["dataset_rows_s"] = rows / (time.perf_counter() - start)
+        start = time.perf_counter()
+        outcome = ingest_credit_records(actor=None, source=source, stream=io.BytesIO(credit_csv.encode()),
+                                        file_name="xy.csv")
+        seconds = time.perf_counter() - start
+        result.update(credit_rows_s=rows / seconds, credit_created=outcome.created, load=[load_before, load()])
     return result
 
 
@@ -248,12 +300,13 @@ def bench_cosign(rounds: int) -> dict:
     witnesses = [add_witness(actor=None, department=Department.objects.get_or_create(code=c, defaults={"name": c})[0])
                  for c in ("SCJG", "SW", "GA")]
     spent, signed = 0.0, 0
-    for r in range(rounds):
-        append_entries(entries=[NewEntry(kind="bench", reference=f"b:{r}:{i}", payload={"i": i}) for i in range(10)])
-        head = publish_tree_head()
-        start = time.perf_counter()
-        signed += cosign_all(head)
-        spent += time.perf_counter() - start
+    with bench_lock():
+        for r in range(rounds):
+            append_entries(entries=[NewEntry(kind="bench", reference=f"b:{r}:{i}", payload={"i": i}) for i in range(10)])
+            head = publish_tree_head()
+            start = time.perf_counter()
+            signed += cosign_all(head)
+            spent += time.perf_counter() - start
     return {"rounds": rounds, "witnesses": len(witnesses), "cosignatures": signed, "cosignatures_s": signed / spent,
             "ms_per_cosignature": spent * 1000 / max(signed, 1)}
 
@@ -266,7 +319,10 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=100)
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--cosign", type=int, default=200)
+    parser.add_argument("--lock", default=LOCK_PATH, help="the machine's benchmark lock, held around timed parts")
+    parser.add_argument("--seed-nice", type=int, default=0, help="niceness outside the lock (e.g. 19)")
     args = parser.parse_args()
+    bench_lock_path(args.lock, args.seed_nice)
     prepare(args.db)
     started = dt.datetime.now(dt.UTC)
     report = {"db": args.db, "machine": f"{platform.node()} {os.cpu_count()} cores", "started": started.isoformat(),
@@ -280,7 +336,8 @@ def main() -> None:
     results.mkdir(exist_ok=True)
     (results / f"credit-{args.db}-{started:%Y%m%dT%H%M%S}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     r, i, c = report["rules"], report["ingest"], report["cosign"]
-    print(f"## Credit benchmark ({args.db}, {started:%Y-%m-%d %H:%M} UTC, load {report['load_start']} → {report['load_end']})\n")
+    print(f"## Credit benchmark ({args.db}, {started:%Y-%m-%d %H:%M} UTC, load {report['load_start']} → {report['load_end']}; "
+          f"in the lock, rules: {r['load_in_lock'][0]} → {r['load_in_lock'][1]})\n")
     print("| measure | without credit rules | with joint rules | difference | goal |")
     print("| --- | --- | --- | --- | --- |")
     print(f"| submission p50 | {r['without_p50_ms']:.2f} ms | {r['with_p50_ms']:.2f} ms | {r['p50_difference_ms']:+.2f} ms | |")
@@ -289,6 +346,12 @@ def main() -> None:
           f"{r['cpu_with_p50_ms'] - r['cpu_without_p50_ms']:+.2f} ms | |")
     print(f"| submission CPU p99 | {r['cpu_without_p99_ms']:.2f} ms | {r['cpu_with_p99_ms']:.2f} ms | "
           f"{r['cpu_with_p99_ms'] - r['cpu_without_p99_ms']:+.2f} ms | < 2 ms |")
+    if r["n"] > 200:
+        f = r["first200"]
+        print(f"| (first 200 rounds) CPU p50 | {f['without']['cpu_p50_ms']:.2f} ms | {f['with']['cpu_p50_ms']:.2f} ms | "
+              f"{f['with']['cpu_p50_ms'] - f['without']['cpu_p50_ms']:+.2f} ms | |")
+        print(f"| (first 200 rounds) CPU p99 | {f['without']['cpu_p99_ms']:.2f} ms | {f['with']['cpu_p99_ms']:.2f} ms | "
+              f"{f['with']['cpu_p99_ms'] - f['without']['cpu_p99_ms']:+.2f} ms | < 2 ms |")
     print(f"\n`evaluate_joint_rules` alone ({r['rules']} rules, {r['records']} records, fired {r['fired']}): "
           f"p50 {r['evaluate_p50_ms']:.2f} ms, p99 {r['evaluate_p99_ms']:.2f} ms wall; "
           f"CPU p50 {r['evaluate_cpu_p50_ms']:.2f} ms, p99 {r['evaluate_cpu_p99_ms']:.2f} ms; parts (CPU per call): "

@@ -164,7 +164,8 @@ class CreditFindingOut(Schema):
     pending_resolved_at: dt.datetime | None
     ledger_index: int | None = Field(None, description="Findings recorded before 2026-12: their own ledger entry")
     proof_audit_id: int | None = Field(
-        None, description="The audit event credit_rules_evaluated carrying this evaluation's proof to the ledger "
+        None, description="The audit event carrying this evaluation's proof to the ledger (the case's timeline "
+                          "event of the evaluation; credit_rules_evaluated before 2026-12-06) "
                           "(inclusion proof: /api/v1/ledger/proofs/inclusion?reference=audit:<id>)")
     evaluated_at: dt.datetime
 

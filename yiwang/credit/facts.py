@@ -90,7 +90,8 @@ GROUP BY s.id
 
 # What joint rules read at an application, in one statement: the item's credit settings and the
 # subject's facts (the facts statement above as a derived table, empty when the subject has no file).
-_EVALUATION_SQL = """
+# ``credit.services`` reads it in the same statement as the active rule versions.
+EVALUATION_SQL = """
 SELECT d.code, p.restricted, p.category, p.commitment_system, p.tolerance_material_id, f.*
 FROM catalog_serviceitem i
 JOIN core_department d ON d.id = i.department_id
@@ -121,10 +122,22 @@ def evaluation_facts(*, kind: str, id_index: str, today: dt.date, item_id: int, 
     """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts
     (``facts_by_index``) and the item's credit settings (``ItemCreditPolicy``)."""
     with connection.cursor() as cursor:
-        cursor.execute(_EVALUATION_SQL, {**_params(kind, id_index, today), "item": item_id})
+        cursor.execute(EVALUATION_SQL, evaluation_params(kind=kind, id_index=id_index, today=today, item_id=item_id))
         row = cursor.fetchone()
     if row is None:
         raise LookupError(f"no service item {item_id}")
+    return evaluation_from_row(row, item_code=item_code, item_type=item_type)
+
+
+EVALUATION_COLUMNS = 15  # what a row of ``EVALUATION_SQL`` holds: the item's 5 settings, the subject's 10 facts
+
+
+def evaluation_params(*, kind: str, id_index: str, today: dt.date, item_id: int) -> dict[str, Any]:
+    return {**_params(kind, id_index, today), "item": item_id}
+
+
+def evaluation_from_row(row: Any, *, item_code: str, item_type: str) -> dict[str, Any]:
+    """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``."""
     department, restricted, category, commitment_system, tolerance = row[:5]
     return {"credit": _facts_from_row(row[5:]),
             "item": {"code": item_code, "type": item_type, "department": department or "",

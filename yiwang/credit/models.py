@@ -318,8 +318,9 @@ class CreditFinding(models.Model):
     facts_commitment = models.CharField(max_length=64)
     # findings before the proof moved to the audit stream: the index of their own ledger entry
     ledger_index = models.PositiveBigIntegerField(null=True, blank=True)
-    # the audit event ``credit_rules_evaluated`` that carries this evaluation's proof (rule set
-    # versions, rules, outcomes, the facts' salted commitment) onto the ledger (pull_audit_events)
+    # the audit event that carries this evaluation's proof (rule set versions, rules, outcomes, the
+    # facts' salted commitment) onto the ledger (pull_audit_events): the case's timeline event of the
+    # evaluation since 2026-12-06 (``services.proof_details``), ``credit_rules_evaluated`` before
     audit_event_id = models.PositiveBigIntegerField(null=True, blank=True)
     pending_material = models.CharField(max_length=200, blank=True, help_text=_("容缺受理：待补的材料"))
     pending_material_id = models.PositiveBigIntegerField(null=True, blank=True)

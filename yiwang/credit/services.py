@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import record_audit, validate_applicant_id
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import evaluation_facts
+from yiwang.credit.facts import EVALUATION_COLUMNS, EVALUATION_SQL, evaluation_from_row, evaluation_params
 from yiwang.credit.models import (
     CommitmentStatus,
     CreditFinding,
@@ -321,21 +322,32 @@ def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, 
 # be edited) are built once per process and found again by everything that identifies them, so an
 # evaluation builds no ORM objects for them (an id reused by a test database cannot match stale data).
 _ACTIVE_VERSIONS_SQL = """
-SELECT v.id, v.digest, v.version, s.key FROM credit_jointruleversion v
+SELECT v.rule_set_id, v.id, v.digest, v.version, s.key FROM credit_jointruleversion v
 JOIN credit_jointruleset s ON s.id = v.rule_set_id
-WHERE s.is_active = %s
+WHERE s.is_active = %(active)s
   AND v.version = (SELECT MAX(w.version) FROM credit_jointruleversion w WHERE w.rule_set_id = v.rule_set_id)
-ORDER BY v.rule_set_id
 """
+# At an application the same statement also reads what the rules read (the item's credit settings
+# and the subject's facts: ``facts.EVALUATION_SQL``), as one more row after the versions' rows, so an
+# evaluation is one round trip. That row is gated by a condition without columns (an active rule set
+# exists): PostgreSQL turns it into a one-time filter and SQLite tests it once before its loops, so
+# without active rules the facts are not computed and the statement costs what the versions alone did
+# (tests/test_joint_rules.py pins both the statement count and that the facts branch is skipped).
+_VERSION_COLUMNS = 5
+_ACTIVE_VERSIONS_AND_FACTS_SQL = (
+    _ACTIVE_VERSIONS_SQL.replace("SELECT v.rule_set_id, v.id, v.digest, v.version, s.key",
+                                 "SELECT v.rule_set_id, v.id, v.digest, v.version, s.key" + ", NULL" * EVALUATION_COLUMNS)
+    + "UNION ALL\n"
+    "SELECT " + ", ".join(["NULL"] * _VERSION_COLUMNS) + ", e.* FROM (" + EVALUATION_SQL + ") e\n"
+    "WHERE EXISTS (SELECT 1 FROM credit_jointruleset a WHERE a.is_active = %(active)s)"
+)
 _versions: dict[tuple[int, str, int, str], JointRuleVersion] = {}
 _versions_lock = threading.Lock()
 
 
-def active_rule_versions() -> list[JointRuleVersion]:
-    """The latest version of every active joint rule set."""
-    with connection.cursor() as cursor:
-        cursor.execute(_ACTIVE_VERSIONS_SQL, [True])
-        keys = [tuple(row) for row in cursor.fetchall()]
+def _versions_of(rows: list[tuple[Any, ...]]) -> list[JointRuleVersion]:
+    """The versions named by rows ``(rule_set_id, id, digest, version, key)``, in rule set order."""
+    keys = [tuple(row[1:_VERSION_COLUMNS]) for row in sorted(rows, key=lambda row: row[0])]
     missing = [key[0] for key in keys if key not in _versions]
     if missing:
         # the DMN text is read only when this process has not compiled that version yet (joint._table)
@@ -343,6 +355,29 @@ def active_rule_versions() -> list[JointRuleVersion]:
         with _versions_lock:
             _versions.update({(v.pk, v.digest, v.version, v.rule_set.key): v for v in loaded})
     return [_versions[key] for key in keys if key in _versions]
+
+
+def active_rule_versions() -> list[JointRuleVersion]:
+    """The latest version of every active joint rule set."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_VERSIONS_SQL, {"active": True})
+        return _versions_of(cursor.fetchall())
+
+
+def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str,
+                               today: dt.date) -> tuple[list[JointRuleVersion], dict[str, Any]]:
+    """The active versions and, when there are any, the facts the rules read: one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_VERSIONS_AND_FACTS_SQL, {
+            "active": True, **evaluation_params(kind=subject_kind, id_index=id_index, today=today, item_id=item.pk)})
+        rows = cursor.fetchall()
+    versions = _versions_of([row for row in rows if row[0] is not None])
+    if not versions:
+        return [], {}
+    facts_row = next((row for row in rows if row[0] is None), None)
+    if facts_row is None:
+        raise LookupError(f"no service item {item.pk}")
+    return versions, evaluation_from_row(facts_row[_VERSION_COLUMNS:], item_code=item.code, item_type=item.item_type)
 
 
 @dataclass
@@ -380,12 +415,11 @@ class Evaluation:
 
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads
-    only; ``record_findings`` writes what fired."""
-    versions = active_rule_versions()
-    if not versions:  # no joint rules configured: nothing to evaluate, nothing read
+    only, one statement (the versions and the facts); ``record_findings`` writes what fired."""
+    versions, facts = _active_versions_and_facts(item=item, subject_kind=subject_kind, id_index=id_index,
+                                                 today=calendar.local_date(now))
+    if not versions:  # no joint rules configured: nothing to evaluate, the facts were not computed
         return Evaluation(facts={})
-    facts = evaluation_facts(kind=subject_kind, id_index=id_index, today=calendar.local_date(now), item_id=item.pk,
-                             item_code=item.code, item_type=item.item_type)
     evaluation = Evaluation(facts=facts)
     for version in versions:
         evaluation.versions.append(version)
@@ -394,37 +428,45 @@ def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str,
     return evaluation
 
 
-def _proof(*, case_id: int, stage: str, facts_commitment: str, fired: list[tuple[JointRuleVersion, str, str]],
-           now: dt.datetime, unchanged_since: int | None = None) -> int:
-    """The proof of one evaluation, as one audit event that reaches the ledger with the audit stream
-    (``pull_audit_events`` commits the whole row, and ``verify_ledger`` reports a row changed after
-    it was logged): the rule set versions (key, number, digest prefix), the rules and outcomes that
-    fired, and ``facts = HMAC-SM3(salt, canonical JSON of the facts)``. Nothing personal."""
+# Writes the proof of one evaluation as one audit row and returns the row's id: ``details`` is the
+# proof (``proof_details``); ``unchanged`` the earlier findings it repeats (a re-evaluation whose
+# firings and facts are unchanged), else empty. ``cases`` writes it as the case's timeline event
+# (one row per evaluation: the event the case shows is the proof the ledger takes in).
+ProofWriter = Callable[[dict[str, Any], list[CreditFinding]], int]
+
+
+def proof_details(*, stage: str, facts_commitment: str, fired: list[tuple[JointRuleVersion, str, str]],
+                  unchanged_since: int | None = None) -> dict[str, Any]:
+    """The proof of one evaluation (the one home of its format), carried by one audit row that
+    reaches the ledger with the audit stream (``pull_audit_events`` commits the whole row, and
+    ``verify_ledger`` reports a row changed after it was logged): the stage, the rule set versions
+    (key, number, digest prefix), the rules and outcomes that fired, and
+    ``facts = HMAC-SM3(salt, canonical JSON of the facts)``; with ``unchanged_since``, the id of the
+    proof this one repeats. Nothing personal."""
     details: dict[str, Any] = {
-        "case": int(case_id), "stage": stage, "facts": facts_commitment,
+        "stage": stage, "facts": facts_commitment,
         "fired": [{"set": version.rule_set.key, "v": version.version, "digest": version.digest[:16], "rule": rule[:60],
                    "outcome": outcome} for version, rule, outcome in fired][:20]}
     if unchanged_since is not None:
         details["unchanged_since"] = unchanged_since
-    return record_audit(actor=None, at=now, event_type="credit_rules_evaluated", subject_type="credit_evaluation",
-                        subject_id=case_id, details=details).pk
+    return details
 
 
 def record_findings(*, case_id: int, case_number: str, stage: str, evaluation: Evaluation, now: dt.datetime,
-                    subject_kind: str = "", subject_number: str = "", subject_name: str = "",
+                    write_proof: ProofWriter, subject_kind: str = "", subject_number: str = "", subject_name: str = "",
                     department_id: int | None = None, pending_material: tuple[int, str] | None = None,
                     ) -> list[CreditFinding]:
-    """Keep every firing on the case, and its proof (``_proof``): which rule applied with which
-    facts can be shown later by whoever holds the facts and the salt, which stay in
-    ``CreditFinding``; nobody can read them from the log. A commitment outcome (告知承诺) records the
-    subject's commitment, to be checked later.
-    Call inside the case's transaction; returns nothing written when nothing fired."""
+    """Keep every firing on the case, with its proof (``proof_details``, written by ``write_proof``
+    as one audit row whose id every finding keeps): which rule applied with which facts can be shown
+    later by whoever holds the facts and the salt, which stay in ``CreditFinding``; nobody can read
+    them from the log. A commitment outcome (告知承诺) records the subject's commitment, to be checked
+    later. Call inside the case's transaction; returns nothing written when nothing fired."""
     if not evaluation.fired:
         return []
     salt = secrets.token_bytes(16)
     facts_commitment = commitment(evaluation.facts, salt=salt)
-    audit_id = _proof(case_id=case_id, stage=stage, facts_commitment=facts_commitment, now=now,
-                      fired=[(f.version, f.rule_id, f.outcome) for f in evaluation.fired])
+    audit_id = write_proof(proof_details(stage=stage, facts_commitment=facts_commitment,
+                                         fired=[(f.version, f.rule_id, f.outcome) for f in evaluation.fired]), [])
     findings = []
     commitment_record = None
     for fired in evaluation.fired:
@@ -456,10 +498,10 @@ def last_evaluation(case_id: int) -> list[CreditFinding]:
 
 
 def record_reevaluation(*, case_id: int, stage: str, evaluation: Evaluation, now: dt.datetime,
-                        **kwargs: Any) -> tuple[list[CreditFinding], list[CreditFinding]]:
+                        write_proof: ProofWriter, **kwargs: Any) -> tuple[list[CreditFinding], list[CreditFinding]]:
     """An evaluation again during the case (at a decision): firings are recorded again only when
     the rules that fired, their outcomes or the facts changed since the case's last recorded
-    evaluation. Unchanged, only the proof is written (one audit event naming the rules, with the
+    evaluation. Unchanged, only the proof is written (one audit row naming the rules, with the
     same facts commitment and ``unchanged_since``), so the ledger still shows which rules applied
     at this evaluation and with which facts, and the case is not flooded with copies.
     Returns ``(new findings, the unchanged findings they repeat)``: one of them is empty."""
@@ -469,9 +511,11 @@ def record_reevaluation(*, case_id: int, stage: str, evaluation: Evaluation, now
         == sorted(_signature(f.version.pk, f.rule_id, f.outcome) for f in evaluation.fired)
         and previous[0].facts == evaluation.facts)
     if not same:
-        return record_findings(case_id=case_id, stage=stage, evaluation=evaluation, now=now, **kwargs), []
-    _proof(case_id=case_id, stage=stage, facts_commitment=previous[0].facts_commitment, now=now,
-           fired=[(f.rule_version, f.rule_id, f.outcome) for f in previous], unchanged_since=previous[0].audit_event_id)
+        return record_findings(case_id=case_id, stage=stage, evaluation=evaluation, now=now, write_proof=write_proof,
+                               **kwargs), []
+    write_proof(proof_details(stage=stage, facts_commitment=previous[0].facts_commitment,
+                              fired=[(f.rule_version, f.rule_id, f.outcome) for f in previous],
+                              unchanged_since=previous[0].audit_event_id), previous)
     return [], previous
 
 

@@ -16,7 +16,7 @@ from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.signals import case_recorded
 from yiwang.core import calendar
 from yiwang.core.errors import Conflict, NotFound
-from yiwang.core.models import Department
+from yiwang.core.models import AuditEvent, Department
 from yiwang.core.services import record_audit
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -65,8 +65,8 @@ def audit_case(
     department: Department | None = None,
     at: dt.datetime | None = None,
     **details: Any,
-) -> None:
-    record_audit(
+) -> AuditEvent:
+    event = record_audit(
         actor=actor,
         event_type=event_type,
         subject_type="case",
@@ -76,6 +76,7 @@ def audit_case(
         at=at,
     )
     case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
+    return event
 
 
 def update_case(case: Case, **fields: Any) -> None:

@@ -6,6 +6,7 @@ The rules and the register live in ``yiwang.credit``; this module is the cases s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -14,7 +15,7 @@ from yiwang.cases.services.common import audit_case
 from yiwang.catalog.models import ItemType, Material, ServiceItem
 from yiwang.core.models import Applicant, Department
 from yiwang.credit import services as credit
-from yiwang.credit.models import CreditFinding, ItemCreditPolicy, RecordKind, RepairStatus, Stage
+from yiwang.credit.models import CreditFinding, ItemCreditPolicy, JointRuleVersion, RecordKind, RepairStatus, Stage
 from yiwang.credit.models import Outcome as CreditOutcome
 
 
@@ -34,35 +35,43 @@ def tolerated_material(item: ServiceItem, evaluation: credit.Evaluation, missing
     return missing[0]
 
 
-def _rule_label(finding: CreditFinding) -> str:
-    return f"{finding.rule_version.rule_set.key} v{finding.rule_version.version} · {finding.rule_id}"
+def _rule_label(version: JointRuleVersion, rule_id: str) -> str:
+    return f"{version.rule_set.key} v{version.version} · {rule_id}"
 
 
-def _on_timeline(case: Case, findings: list[CreditFinding], *, stage: str, now: dt.datetime,
-                 department: Department | None) -> None:
-    """One timeline event per evaluation, listing every rule that fired (rule, outcome, reason):
-    one audit row and one ``case_recorded`` however many rules fire (bench/credit.py)."""
-    if not findings:
-        return
-    english = any(f.reason_en for f in findings)
-    audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
-               credit_rule="、".join(_rule_label(f) for f in findings),
-               credit_outcome="、".join(f.outcome for f in findings),
-               reason="；".join(f.reason for f in findings),
-               reason_en="; ".join(f.reason_en or f.reason for f in findings) if english else "",
-               firings=[{"rule": _rule_label(f), "outcome": f.outcome} for f in findings], stage=stage,
-               pending_material=next((f.pending_material for f in findings if f.pending_material), ""),
-               proof_audit_id=findings[0].audit_event_id)
+def _proof_on_timeline(case: Case, evaluation: credit.Evaluation, *, now: dt.datetime, department: Department | None,
+                       pending: Material | None = None) -> credit.ProofWriter:
+    """The evaluation's one audit row is the case's timeline event, and it carries the proof
+    (``credit.proof_details``: rule set versions, rules, outcomes, facts commitment, stage,
+    ``unchanged_since``): what the case shows is what reaches the ledger, in one row and one
+    ``case_recorded``. Firings: one event listing every rule that fired (rule, outcome, reason);
+    a re-evaluation that changed nothing: one event naming the rules that still apply."""
+
+    def write(proof: dict[str, Any], unchanged: list[CreditFinding]) -> int:
+        if unchanged:
+            return audit_case(case, actor=None, at=now, event_type="case_credit_rules_unchanged", department=department,
+                              credit_rule="、".join(_rule_label(f.rule_version, f.rule_id) for f in unchanged),
+                              **proof).pk
+        fired = evaluation.fired
+        english = any(f.reason_en for f in fired)
+        tolerated = pending is not None and evaluation.has(CreditOutcome.TOLERANCE)
+        return audit_case(case, actor=None, at=now, event_type="case_credit_rule_fired", department=department,
+                          credit_rule="、".join(_rule_label(f.version, f.rule_id[:100]) for f in fired),
+                          credit_outcome="、".join(f.outcome for f in fired),
+                          reason="；".join(f.reason for f in fired),
+                          reason_en="; ".join(f.reason_en or f.reason for f in fired) if english else "",
+                          pending_material=pending.name if tolerated and pending is not None else "", **proof).pk
+
+    return write
 
 
 def record_on_case(case: Case, evaluation: credit.Evaluation, *, stage: str, now: dt.datetime,
                    pending: Material | None = None, department: Department | None = None) -> list[CreditFinding]:
-    """Keep the firings (credit findings and their proof) and put them on the case's timeline."""
-    findings = credit.record_findings(
+    """Keep the firings (credit findings) and put them on the case's timeline, whose event is their proof."""
+    return credit.record_findings(
         case_id=case.pk, case_number=case.number or "", stage=stage, evaluation=evaluation, now=now,
+        write_proof=_proof_on_timeline(case, evaluation, now=now, department=department, pending=pending),
         **_subject(case), pending_material=(pending.pk, pending.name) if pending is not None else None)
-    _on_timeline(case, findings, stage=stage, now=now, department=department)
-    return findings
 
 
 def _subject(case: Case) -> dict:
@@ -75,14 +84,11 @@ def check_at_decision(case: Case, *, now: dt.datetime, department: Department | 
     """Evaluate the joint rules again when a step is decided: the subject's credit may have changed
     since submission (a new black-list entry, a repair). Firings are recorded again only when the
     rules, their outcomes or the facts changed; otherwise the timeline gets one line saying the
-    same rules applied (the proof of this evaluation is written all the same)."""
-    findings, unchanged = credit.record_reevaluation(
-        case_id=case.pk, case_number=case.number or "", stage=Stage.DECISION,
-        evaluation=evaluate_for(case.item, case.applicant, now), now=now, **_subject(case))
-    _on_timeline(case, findings, stage=Stage.DECISION, now=now, department=department)
-    if unchanged:
-        audit_case(case, actor=None, at=now, event_type="case_credit_rules_unchanged", department=department,
-                   credit_rule="、".join(_rule_label(f) for f in unchanged), stage=Stage.DECISION)
+    same rules applied (that line carries this evaluation's proof all the same)."""
+    evaluation = evaluate_for(case.item, case.applicant, now)
+    findings, _unchanged = credit.record_reevaluation(
+        case_id=case.pk, case_number=case.number or "", stage=Stage.DECISION, evaluation=evaluation, now=now,
+        write_proof=_proof_on_timeline(case, evaluation, now=now, department=department), **_subject(case))
     return findings
 
 

@@ -22,8 +22,16 @@ from yiwang.credit import services
 from yiwang.credit.facts import subject_facts
 from yiwang.credit.models import CommitmentStatus, CreditFinding, CreditRecord, ItemCreditPolicy, RecordKind
 from yiwang.credit.tests.conftest import RULES, company, credit_officer, list_entry, penalty
+from yiwang.ledger import merkle
 from yiwang.ledger.models import LedgerEntry
-from yiwang.ledger.services import AUDIT_FIELDS, append_audit_events, audit_record, commitment, run_verification
+from yiwang.ledger.services import (
+    AUDIT_FIELDS,
+    append_audit_events,
+    audit_record,
+    commitment,
+    publish_tree_head,
+    run_verification,
+)
 from yiwang.testing import case_factories
 from yiwang.testing.http import bearer
 
@@ -92,9 +100,12 @@ def test_the_firing_is_on_the_ledger_with_its_facts_as_a_salted_commitment_and_n
     case = submit(user, firm, food_item)
     finding = CreditFinding.objects.get(case_id=case.pk, outcome="manual_review")
     event, entry = proof_on_ledger(finding)
+    # the proof is the case's timeline event of the evaluation: one audit row, shown and proven
+    assert (event.event_type, event.subject_type, event.subject_id) == ("case_credit_rule_fired", "case", str(case.pk))
+    assert event.details["stage"] == "submission" and event.details["credit_rule"] == "demo v1 · black_restricted"
     # the ledger commits to the whole proof event (the audit stream's salted commitment) ...
     payload = json.loads(entry.payload)
-    assert payload["event_type"] == "credit_rules_evaluated"
+    assert payload["event_type"] == "case_credit_rule_fired"
     assert payload["commitment"] == commitment(audit_record(
         AuditEvent.objects.filter(pk=event.pk).values(*AUDIT_FIELDS).get()), salt=bytes.fromhex(entry.salt))
     # ... and the event commits to the facts: the stored facts and salt reproduce it
@@ -108,6 +119,18 @@ def test_the_firing_is_on_the_ledger_with_its_facts_as_a_salted_commitment_and_n
     # no name, credit code or ID number in the proof, nor on the ledger
     for text in (json.dumps(event.details, ensure_ascii=False), entry.payload):
         assert firm.name not in text and firm.id_number not in text
+    # the case API names the proof, and the ledger proves the proof's inclusion under a signed head
+    client = Client()
+    auth = bearer(client, "clerk")
+    proof_id = client.get(f"/api/v1/cases/{case.number}", **auth).json()["credit_findings"][0]["proof_audit_id"]
+    assert proof_id == event.pk
+    publish_tree_head()
+    head = client.get("/api/v1/ledger/tree-head").json()
+    body = client.get(f"/api/v1/ledger/proofs/inclusion?reference=audit:{proof_id}", **auth).json()
+    assert body["entry"]["payload"]["event_type"] == "case_credit_rule_fired"
+    assert merkle.verify_inclusion(body["index"], body["tree_size"], bytes.fromhex(body["leaf_hash"]),
+                                   [bytes.fromhex(h) for h in body["audit_path"]], bytes.fromhex(head["root_hash"]))
+    assert not run_verification().problems
     # and a proof edited after it was logged is caught by the ledger's verification
     AuditEvent.objects.filter(pk=event.pk).update(details={**event.details, "fired": []})
     assert "audit_event_changed" in {p["code"] for p in run_verification().problems}
@@ -209,9 +232,15 @@ def test_an_unchanged_firing_is_not_recorded_again_at_each_decision_but_its_proo
     assert CreditFinding.objects.filter(case_id=case.pk).count() == 1
     events = [t.event_type for t in case_timeline(case)]
     assert events.count("case_credit_rule_fired") == 1 and events.count("case_credit_rules_unchanged") == 1
-    # ... and the evaluation's proof is written all the same, with the same facts commitment
-    proofs = list(AuditEvent.objects.filter(event_type="credit_rules_evaluated", subject_id=str(case.pk)).order_by("id"))
-    assert len(proofs) == 2 and proofs[1].details["stage"] == "decision"
+    # ... and the evaluation's proof is written all the same, with the same facts commitment: the
+    # timeline's line carries it (one audit row per evaluation)
+    proofs = list(AuditEvent.objects.filter(
+        subject_type="case", subject_id=str(case.pk),
+        event_type__in=("case_credit_rule_fired", "case_credit_rules_unchanged")).order_by("id"))
+    assert [p.event_type for p in proofs] == ["case_credit_rule_fired", "case_credit_rules_unchanged"]
+    assert CreditFinding.objects.get(case_id=case.pk).audit_event_id == proofs[0].pk
+    assert proofs[1].details["stage"] == "decision"
+    assert proofs[1].details["credit_rule"] == "demo v1 · black_restricted"
     assert proofs[1].details["facts"] == proofs[0].details["facts"]
     assert proofs[1].details["unchanged_since"] == proofs[0].pk
     assert proofs[1].details["fired"] == proofs[0].details["fired"]
@@ -254,18 +283,19 @@ def test_two_firings_are_one_timeline_event_listing_both_with_one_proof(world, j
     assert fired[0].details["credit_outcome"] == "manual_review、no_instant"
     assert fired[0].details["reason"] == "；".join(f.reason for f in findings)
     assert fired[0].details["stage"] == "submission"
-    # ... its audit row lists every firing and points at the one proof both findings share
+    # ... its audit row is the one proof both findings share, listing every firing
     row = AuditEvent.objects.get(subject_type="case", subject_id=str(case.pk), event_type="case_credit_rule_fired")
-    assert row.details["firings"] == [{"rule": f"demo v1 · {f.rule_id}", "outcome": f.outcome} for f in findings]
-    assert {f.audit_event_id for f in findings} == {row.details["proof_audit_id"]}
-    proof = AuditEvent.objects.get(pk=row.details["proof_audit_id"])
-    assert [(p["rule"], p["outcome"]) for p in proof.details["fired"]] == [(f.rule_id, f.outcome) for f in findings]
+    assert {f.audit_event_id for f in findings} == {row.pk}
+    assert [(p["set"], p["v"], p["rule"], p["outcome"]) for p in row.details["fired"]] == [
+        ("demo", 1, f.rule_id, f.outcome) for f in findings]
+    assert row.details["facts"] == commitment(findings[0].facts, salt=bytes.fromhex(findings[0].salt))
+    assert not AuditEvent.objects.filter(event_type="credit_rules_evaluated").exists()
     with translation.override("en"):
         english = [t for t in case_timeline(case) if t.event_type == "case_credit_rule_fired"][0]
         assert english.details["reason"] == "; ".join(f.reason_en or f.reason for f in findings)
 
 
-def test_recording_an_evaluation_on_the_case_is_three_statements_however_many_rules_fire(
+def test_recording_an_evaluation_on_the_case_is_two_statements_however_many_rules_fire(
         world, joint_rules, food_item, django_assert_num_queries):
     from yiwang.cases.services.credit import record_on_case
 
@@ -277,9 +307,9 @@ def test_recording_an_evaluation_on_the_case_is_three_statements_however_many_ru
     evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
                                                now=dt.datetime.now(dt.UTC))
     assert len(evaluation.fired) == 2
-    # the proof, the findings (one statement) and the timeline event; nothing re-read (the department
-    # only when a commitment is recorded), and the KPI rollup reads nothing on a credit event
-    with django_assert_num_queries(3):
+    # the timeline event that is the proof, then the findings (one statement); nothing re-read (the
+    # department only when a commitment is recorded), and the KPI rollup reads nothing on a credit event
+    with django_assert_num_queries(2):
         findings = record_on_case(case, evaluation, stage="submission", now=dt.datetime.now(dt.UTC))
     assert len(findings) == 2
 
