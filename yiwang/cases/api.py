@@ -559,7 +559,7 @@ def _window_action(request: AuthenticatedRequest, number: str, action: Any, **kw
 
 
 @router.post("/cases/{number}/accept", response={200: CaseActionOut, **ERRORS})
-def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: AuthenticatedRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
     """Window: accept the application (受理). When material pre-review has open findings, send
     ``acknowledge_findings: true`` after checking them (recorded in the audit record); otherwise
     409 ``prereview_findings_open``."""
@@ -614,7 +614,7 @@ def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str
 
 
 @router.post("/cases/{number}/deliver", response={200: CaseActionOut, **ERRORS})
-def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
+def deliver(request: AuthenticatedRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
     """Window: deliver the result (统一出件); the case closes (办结)."""
     case = services.deliver_result(actor=request.user, number=number, method=payload.method, detail=payload.detail)
     return case_action_out(case)

@@ -42,14 +42,17 @@ def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: 
     NO KEY UPDATE still excludes every other locker of the same case, but not inserts of rows that
     reference it. The process version's large columns are left unread: the runtime reads the spec
     once per process and version (see ``CaseRuntime``)."""
-    if (case_id is None) == (number is None):
-        raise ValueError("lock_case takes a case_id or a number")
     locked = (
         Case.objects.select_for_update(of=("self",), no_key=True)
         .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
     )
-    case = (locked.filter(pk=case_id) if number is None else locked.filter(number=number)).first()
+    if number is not None and case_id is None:
+        case = locked.filter(number=number).first()
+    elif case_id is not None and number is None:
+        case = locked.filter(pk=case_id).first()
+    else:
+        raise ValueError("lock_case takes a case_id or a number")
     if case is None:
         if number is not None:
             raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("办件 %(number)s 不存在。") % {"number": number})

@@ -12,8 +12,10 @@ approval step that does not decide, on the cases path: token, the case's lock, t
 open steps and the engine state, the step's update, the engine state's update, the next step's
 insert, the case's update, the audit record. What the lower apps add in the same transaction is
 counted in the pin and named in ``OTHER_APPS`` (the joint credit rules' read; the KPI rollup's
-read is gone). The other actions write more rows than 8 by what
-they must do (receipt and decision documents, notifications, the credit register, materials):
+read is gone). Delivery reaches 8 too (2026-12-06, branch ``hotpath3``): token, the case found by
+its number, checked and locked in one statement, the case's update, the audit record, the KPI day
+row and fact, the notification and its outbox message. The other actions write more rows than 8 by
+what they must do (receipt and decision documents, notifications, the credit register, materials):
 docs/benchmarks.md, "Cases", 2026-12-06, lists what each remaining query is for."""
 
 from __future__ import annotations
