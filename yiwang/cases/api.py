@@ -560,12 +560,14 @@ def _window_action(request: AuthenticatedRequest, number: str, action: Any, **kw
 
 
 @router.post("/cases/{number}/accept", response={200: CaseActionOut, **ERRORS})
-def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: AuthenticatedRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
     """Window: accept the application (受理). When material pre-review has open findings, send
     ``acknowledge_findings: true`` after checking them (recorded in the audit record); otherwise
     409 ``prereview_findings_open``."""
-    return _window_action(request, number, services.accept_application, note=payload.note,
-                          acknowledge_findings=payload.acknowledge_findings)
+    # by number: the service checks the viewer under its lock, no read of the case before it
+    case = services.accept_application(actor=request.user, number=number, note=payload.note,
+                                       acknowledge_findings=payload.acknowledge_findings)
+    return case_action_out(case)
 
 
 @router.post("/items/{code}/eligibility", response={200: EligibilityOut, **ERRORS})
@@ -613,9 +615,10 @@ def withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> dict[str
 
 
 @router.post("/cases/{number}/deliver", response={200: CaseActionOut, **ERRORS})
-def deliver(request: HttpRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
+def deliver(request: AuthenticatedRequest, number: str, payload: DeliveryIn) -> dict[str, Any]:
     """Window: deliver the result (统一出件); the case closes (办结)."""
-    return _window_action(request, number, services.deliver_result, method=payload.method, detail=payload.detail)
+    case = services.deliver_result(actor=request.user, number=number, method=payload.method, detail=payload.detail)
+    return case_action_out(case)
 
 
 @router.get("/supervision/board", response={200: list[BoardRowOut], **ERRORS})

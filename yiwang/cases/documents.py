@@ -51,11 +51,17 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read a
 QUERY_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes per case number
 
 
+def new_query_code() -> str:
+    """A fresh random query code; ``ensure_query_code`` stores it, or a service that holds the
+    case's lock writes it with its own update of the case (acceptance: one UPDATE, not two)."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
 def ensure_query_code(case: Case) -> str:
     """The case's query code (查询码), created on first need. Case numbers are sequential and so
     guessable; the random code is what keeps the public progress page from being enumerated."""
     if not case.query_code:
-        code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+        code = new_query_code()
         # set only if still empty: whoever set it first wins, and the loser reads the winner's code
         won = Case.objects.filter(pk=case.pk, query_code="").update(query_code=code)
         case.query_code = code if won else Case.objects.values_list("query_code", flat=True).get(pk=case.pk)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import CharField, Count, Value
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -114,18 +114,31 @@ class CasePrereview:
     pending: int
 
 
+FINDINGS_KEY = "#findings"  # no review status is spelled so (statuses are words)
+
+
 def prereview_states(case_ids: list[int]) -> dict[int, CasePrereview]:
-    """Pre-review of each case in two queries (the window queue shows a page of them). Findings
-    are open until a new pre-review of the file replaces them; an OCR failure is a finding (the
-    clerk must read the file)."""
-    findings: Counter[int] = Counter({
-        row["material__case_id"]: row["n"]
-        for row in MaterialFinding.objects.filter(material__case_id__in=case_ids)
-        .values("material__case_id").annotate(n=Count("id")).order_by()})
+    """Pre-review of each case in one query (the window queue shows a page of them; acceptance
+    reads it under the case lock): the findings counted per case and the reviews counted per case
+    and status, as one ``UNION ALL``. Findings are open until a new pre-review of the file replaces
+    them; an OCR failure is a finding (the clerk must read the file)."""
+    findings: Counter[int] = Counter()
     reviews: dict[int, Counter[str]] = {}
-    for case_id, status in MaterialReview.objects.filter(material__case_id__in=case_ids).values_list(
-            "material__case_id", "status"):
-        reviews.setdefault(case_id, Counter())[status] += 1
+    counted_findings = (
+        MaterialFinding.objects.filter(material__case_id__in=case_ids)
+        .values("material__case_id").annotate(n=Count("id"), key=Value(FINDINGS_KEY, output_field=CharField()))
+        .values_list("material__case_id", "key", "n").order_by()
+    )
+    counted_reviews = (
+        MaterialReview.objects.filter(material__case_id__in=case_ids)
+        .values("material__case_id", "status").annotate(n=Count("id"))
+        .values_list("material__case_id", "status", "n").order_by()
+    )
+    for case_id, key, n in counted_findings.union(counted_reviews, all=True):
+        if key == FINDINGS_KEY:
+            findings[case_id] += n
+        else:
+            reviews.setdefault(case_id, Counter())[key] += n
     states = {}
     for case_id in case_ids:
         counted = reviews.get(case_id, Counter())

@@ -49,12 +49,17 @@ def licence_for_viewer(user: AbstractBaseUser, number: str) -> Licence:
     raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
 
 
-def licence_type_for_material(material: Any) -> LicenceType | None:
-    """The licence type that stands for a material (by the material's name), if any."""
+def _standing_types() -> list[LicenceType]:
+    return list(LicenceType.objects.filter(is_active=True).exclude(material_names=""))
+
+
+def licence_type_for_material(material: Any, types: list[LicenceType] | None = None) -> LicenceType | None:
+    """The licence type that stands for a material (by the material's name), if any. ``types``: the
+    active types that stand for materials, when the caller matches several materials (one read)."""
     name = (getattr(material, "name", "") or "").strip()
     if not name:
         return None
-    for licence_type in LicenceType.objects.filter(is_active=True).exclude(material_names=""):
+    for licence_type in _standing_types() if types is None else types:
         if name in licence_type.material_name_list():
             return licence_type
     return None
@@ -75,9 +80,12 @@ def held_licence_for(applicant: Applicant | None, licence_type: LicenceType | No
 
 def offerable_for_materials(applicant: Applicant | None, materials: list[Any]) -> dict[int, Licence]:
     """Material id → the applicant's valid licence that can replace it (the apply page offers these)."""
-    out = {}
+    out: dict[int, Licence] = {}
+    if applicant is None or not materials:
+        return out
+    types = _standing_types()  # once for all the materials, not once per material
     for material in materials:
-        licence = held_licence_for(applicant, licence_type_for_material(material))
+        licence = held_licence_for(applicant, licence_type_for_material(material, types))
         if licence is not None:
             out[material.pk] = licence
     return out

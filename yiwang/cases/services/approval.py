@@ -22,7 +22,6 @@ from yiwang.cases.services.common import (
     remember_open_steps,
     save_engine_state,
     sync_steps,
-    update_case,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
 from yiwang.cases.services.repair import record_engine_failure
@@ -31,10 +30,11 @@ from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
 
 
-def _outcome(case: Case) -> str:
-    """Reviewers recommend; deciders and co-signers decide, and any deciding "no" is a no."""
+def _outcome(completed: list[CaseStep]) -> str:
+    """Reviewers recommend; deciders and co-signers decide, and any deciding "no" is a no.
+    ``completed``: the case's completed steps (the latest of each task counts)."""
     latest: dict[str, CaseStep] = {}
-    for step in CaseStep.objects.filter(case=case, status=StepStatus.COMPLETED).order_by("completed_at", "id"):
+    for step in sorted(completed, key=lambda s: (s.completed_at, s.pk)):
         latest[step.task_name] = step
     deciding = [s for s in latest.values() if s.role != Role.REVIEWER] or list(latest.values())
     return Outcome.DENIED if any(s.decision == StepDecision.DENY for s in deciding) else Outcome.APPROVED
@@ -81,7 +81,7 @@ def _complete_step(
     confirmed: bool | None = None,
 ) -> Case:
     with transaction.atomic():
-        case, step, open_steps, engine_state = lock_step(step_id, case_id)
+        case, step, open_steps, completed, engine_state = lock_step(step_id, case_id)
         if step.status != StepStatus.OPEN:
             raise Conflict(
                 CaseErrorCode.STEP_ALREADY_COMPLETED,
@@ -109,18 +109,27 @@ def _complete_step(
         step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
         step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
         save_engine_state(case, runtime)
-        opened = sync_steps(case, runtime, now, open_steps=open_steps,
-                            known_departments=[case.item.department, case.department,
-                                               *(s.department for s in open_steps)])
-        audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                   decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
-                   **({"confirmed": confirmed} if confirmed is not None else {}))
-        if decision != StepDecision.RETURN:
-            credit_rules.check_at_decision(case, now=now, department=step.department)
-        if runtime.is_completed:
-            outcome = _outcome(case)
-            update_case(case, status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now,
-                         outcome_note=comment, current_step=STEP_DELIVERY, current_department=None)
+        known = [case.item.department, case.department, *(s.department for s in open_steps)]
+        confirmed_detail = {"confirmed": confirmed} if confirmed is not None else {}
+        if not runtime.is_completed:
+            opened = sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known)
+            audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
+                       decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
+                       **confirmed_detail)
+            if decision != StepDecision.RETURN:
+                credit_rules.check_at_decision(case, now=now, department=step.department)
+        else:
+            # The deciding step: the step's audit record and the credit check see the case in review,
+            # as before the decision; then ONE update of the case row carries both the steps' mirror
+            # (no step left open) and the decision's fields (it used to be two UPDATEs).
+            outcome = _outcome([*completed, step] if step.status == StepStatus.COMPLETED else completed)
+            audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
+                       decision=decision, comment=comment[:1000], next_steps=[], **confirmed_detail)
+            if decision != StepDecision.RETURN:
+                credit_rules.check_at_decision(case, now=now, department=step.department)
+            sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known,
+                       status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now, outcome_note=comment,
+                       current_step=STEP_DELIVERY, current_department=None)
             audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
             credit_rules.record_decision(case, now=now, actor=actor, note=comment)
             issue_case_outputs(case=case, event="case_decided", now=now)

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseEngineState, CaseStep, StepStatus
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
+from yiwang.cases.selectors import may_view
 from yiwang.cases.signals import case_recorded
 from yiwang.core import calendar
-from yiwang.core.errors import Conflict, NotFound
+from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.services import record_audit
 
@@ -26,9 +27,14 @@ STEP_CORRECTION = "申请人补正"
 STEP_DELIVERY = "统一出件"
 
 
-def lock_case(case_id: int) -> Case:
+def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: AbstractBaseUser | None = None) -> Case:
     """Lock the case row for this transaction (PostgreSQL: FOR NO KEY UPDATE; SQLite: the write lock
     taken by BEGIN IMMEDIATE), then read it fresh.
+
+    By ``case_id``, or by ``number`` for an API action that names the case by its number: then
+    ``viewer``, when given, must be allowed to see the case (``selectors.may_view``), refused with
+    the same 404 / 403 ``not_your_case`` as reading it (``selectors.case_for_viewer``), so that the
+    action needs no read of the case before its lock (issue #14).
 
     Only the case row is locked (``of=("self",)``): locking the joined item, department, process
     version and applicant rows as well serialised every case of an item behind one row lock and
@@ -36,15 +42,24 @@ def lock_case(case_id: int) -> Case:
     NO KEY UPDATE still excludes every other locker of the same case, but not inserts of rows that
     reference it. The process version's large columns are left unread: the runtime reads the spec
     once per process and version (see ``CaseRuntime``)."""
-    case = (
+    locked = (
         Case.objects.select_for_update(of=("self",), no_key=True)
         .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
         .defer("process_version__spec_json", "process_version__bpmn_xml")
-        .filter(pk=case_id)
-        .first()
     )
+    if number is not None and case_id is None:
+        case = locked.filter(number=number).first()
+    elif case_id is not None and number is None:
+        case = locked.filter(pk=case_id).first()
+    else:
+        raise ValueError("lock_case takes a case_id or a number")
     if case is None:
+        if number is not None:
+            raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("办件 %(number)s 不存在。") % {"number": number})
         raise NotFound(CaseErrorCode.CASE_NOT_FOUND, _("办件不存在。"))
+    if viewer is not None:
+        if not may_view(viewer, case):
+            raise Forbidden(CaseErrorCode.NOT_YOUR_CASE, _("您无权查看办件 %(number)s。") % {"number": number or case.number})
     return case
 
 
@@ -101,14 +116,17 @@ def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime
     return CaseRuntime.load(case.process_version, state, case_id=case.pk)
 
 
-def lock_step(step_id: int, case_id: int | None = None) -> tuple[Case, CaseStep, list[CaseStep], dict[str, Any]]:
+def lock_step(
+    step_id: int, case_id: int | None = None,
+) -> tuple[Case, CaseStep, list[CaseStep], list[CaseStep], dict[str, Any]]:
     """Lock the case of an approval step (``lock_case``'s lock, found through the step), then read,
     in one statement after the lock is held (so nothing in it is older than the lock), the step, the
-    case's other open steps and the engine state. Returns ``(case, step, open steps, state)``; the
-    open steps include ``step`` when it is open.
+    case's other open and completed steps and the engine state. Returns ``(case, step, open steps,
+    completed steps, state)``; the open steps include ``step`` when it is open. The completed steps
+    are what the decision's outcome is made of (``approval._outcome``): a case has a handful.
 
-    Two queries where the action used to take five (the step before the lock, the case, the step
-    again, the engine state, the open steps again after the update)."""
+    Two queries where the action used to take six (the step before the lock, the case, the step
+    again, the engine state, the open steps again after the update, the completed steps)."""
     locked = (
         Case.objects.select_for_update(of=("self",), no_key=True)
         .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
@@ -123,14 +141,15 @@ def lock_step(step_id: int, case_id: int | None = None) -> tuple[Case, CaseStep,
     engine_state = CaseEngineState.objects.filter(case_id=OuterRef("case_id")).values("state")[:1]
     rows = list(
         CaseStep.objects.select_related("department")
-        .filter(Q(pk=step_id) | Q(status=StepStatus.OPEN), case=case)
+        .filter(Q(pk=step_id) | Q(status__in=(StepStatus.OPEN, StepStatus.COMPLETED)), case=case)
         .annotate(engine_state=Subquery(engine_state, output_field=JSONField()))
         .order_by("opened_at", "id")
     )
     step = next(s for s in rows if s.pk == step_id)
     for s in rows:
         s.case = case
-    return case, step, [s for s in rows if s.status == StepStatus.OPEN], step.engine_state
+    return (case, step, [s for s in rows if s.status == StepStatus.OPEN],
+            [s for s in rows if s.status == StepStatus.COMPLETED], step.engine_state)
 
 
 def remember_open_steps(case: Case, steps: list[CaseStep]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -326,6 +327,10 @@ def submit_application(
         if applicant.user_id != actor.pk:
             authorisation = identity.authorisation_for(agent=own, principal=applicant, item=item, now=now)
         identity.require_level(applicant=own, item=item)
+    if "materials" not in getattr(item, "_prefetched_objects_cache", {}):
+        # read once: the provisions, the check of what is missing, the attaching and sharing all
+        # ask for the item's materials (four reads before, issue #14)
+        prefetch_related_objects([item], "materials")
     cleaned = clean_form(item, form_data or {})
     now = now or db_now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
@@ -342,7 +347,9 @@ def submit_application(
             _("缺少必要材料：%(names)s。") % {"names": "、".join(m.name for m in missing)},
             {"missing": [{"material_id": m.pk, "name": m.name} for m in missing]},
         )
-    version = item.process.latest_version()
+    # the version to start on, without its BPMN and spec (large; the runtime reads the spec once per
+    # process and version, see CaseRuntime)
+    version = item.process.versions.defer("bpmn_xml", "spec_json").order_by("-version").first()
     due = calendar.deadline_after(now, item.promised_days)
     try:
         with transaction.atomic():

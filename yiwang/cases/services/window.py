@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yiwang.cases.documents import new_query_code
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseStatus, CorrectionNotice, DeliveryMethod, EngineErrorAction
 from yiwang.cases.prereview import prereview_states
@@ -40,28 +41,44 @@ def clerk_department(actor: AbstractBaseUser) -> Department:
     raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("只有综合窗口人员可以办理此操作。"))
 
 
-def accept_application(*, actor: AbstractBaseUser, case_id: int, note: str = "", acknowledge_findings: bool = False,
-                       now: dt.datetime | None = None) -> Case:
-    """Accept (受理): the case enters its item's approval process, which starts now.
+def _lock_for_clerk(actor: AbstractBaseUser, case_id: int | None, number: str | None) -> tuple[Case, Department]:
+    """Lock the case of a window action and find the clerk's department. By ``case_id`` (the caller
+    has checked that the actor may see the case): the clerk first, as before. By ``number`` (the
+    API): the case is found, its viewer checked and locked in one statement, then the clerk checked,
+    so the refusals come in the order a read of the case followed by the action gave them."""
+    if number is None:
+        department = clerk_department(actor)
+        return lock_case(case_id), department
+    case = lock_case(number=number, viewer=actor)
+    return case, clerk_department(actor)
+
+
+def accept_application(*, actor: AbstractBaseUser, case_id: int | None = None, number: str | None = None,
+                       note: str = "", acknowledge_findings: bool = False, now: dt.datetime | None = None) -> Case:
+    """Accept (受理): the case enters its item's approval process, which starts now. The case is
+    named by ``case_id``, or by ``number`` with the actor's right to see it checked (the API).
 
     When material pre-review (材料预审) found something, the clerk must say they checked it
     (``acknowledge_findings``); otherwise ``prereview_findings_open`` (409). The pre-review state and
     the acknowledgement go into the acceptance's audit record."""
-    department = clerk_department(actor)
+    if number is None:
+        clerk_department(actor)  # a refusal before anything is read, as callers by id expect
     now = now or db_now()
+    locked: list[int] = []
     try:
-        return _accept(actor=actor, department=department, case_id=case_id, note=note,
-                       acknowledge_findings=acknowledge_findings, now=now)
+        return _accept(actor=actor, case_id=case_id, number=number, note=note,
+                       acknowledge_findings=acknowledge_findings, now=now, locked=locked)
     except EngineFailure as exc:
         # nothing of the acceptance was kept: the case is still waiting to be accepted
-        raise record_engine_failure(case_id=case_id, action=EngineErrorAction.ACCEPT, failure=exc, actor=actor,
+        raise record_engine_failure(case_id=locked[0], action=EngineErrorAction.ACCEPT, failure=exc, actor=actor,
                                     now=now) from exc
 
 
-def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, note: str, acknowledge_findings: bool,
-            now: dt.datetime) -> Case:
+def _accept(*, actor: AbstractBaseUser, case_id: int | None, number: str | None, note: str, acknowledge_findings: bool,
+            now: dt.datetime, locked: list[int]) -> Case:
     with transaction.atomic():
-        case = lock_case(case_id)
+        case, department = _lock_for_clerk(actor, case_id, number)
+        locked.append(case.pk)  # for the engine failure's record, after this transaction rolled back
         if not case.can_accept():
             raise illegal(case, _("受理"))
         # read under the case lock: findings that arrived after the clerk opened the case count
@@ -78,8 +95,11 @@ def _accept(*, actor: AbstractBaseUser, department: Department, case_id: int, no
         )
         save_engine_state(case, runtime, created=True)
         # a case waiting to be accepted has no open step (steps exist only once a case is accepted)
+        # the receipt prints the query code: set it in the acceptance's own update of the case (read
+        # under the lock, so nobody set it meanwhile; ensure_query_code then writes nothing)
+        code = {} if case.query_code else {"query_code": new_query_code()}
         opened = sync_steps(case, runtime, now, open_steps=[], known_departments=[case.item.department],
-                            status=CaseStatus.IN_REVIEW, accepted_at=now)
+                            status=CaseStatus.IN_REVIEW, accepted_at=now, **code)
         audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened],
                    prereview={"state": prereview.state, "findings": prereview.findings, "pending": prereview.pending,
@@ -138,17 +158,20 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, co
 
 
 def deliver_result(
-    *, actor: AbstractBaseUser, case_id: int, method: str, detail: str = "", now: dt.datetime | None = None
+    *, actor: AbstractBaseUser, case_id: int | None = None, number: str | None = None, method: str, detail: str = "",
+    now: dt.datetime | None = None,
 ) -> Case:
-    """Hand out the result (统一出件) at the window, by post or electronically; the case closes (办结)."""
-    department = clerk_department(actor)
-    if method not in DeliveryMethod.values:
-        raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
-    if method == DeliveryMethod.POST and not (detail or "").strip():
-        raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
+    """Hand out the result (统一出件) at the window, by post or electronically; the case closes (办结).
+    The case is named by ``case_id``, or by ``number`` with the actor's right to see it checked."""
+    if number is None:
+        clerk_department(actor)  # a refusal before anything is read, as callers by id expect
     now = now or db_now()
     with transaction.atomic():
-        case = lock_case(case_id)
+        case, department = _lock_for_clerk(actor, case_id, number)
+        if method not in DeliveryMethod.values:
+            raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
+        if method == DeliveryMethod.POST and not (detail or "").strip():
+            raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
         if not case.can_deliver():
             raise illegal(case, _("出件"))
         offered = case.item.delivery_methods or DeliveryMethod.values

@@ -35,3 +35,22 @@ def test_someone_elses_case_is_still_not_your_case(world):
     case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     factories.citizen("other", first17="11010119850505123", name="王五")
     assert_error(client.get(f"/api/v1/cases/{case.number}", **bearer(client, "other")), 403, "not_your_case")
+
+
+@pytest.mark.parametrize("action, body", [("accept", {}), ("deliver", {"method": "electronic"})])
+def test_a_window_action_refuses_in_the_order_a_read_of_the_case_did(world, action, body):
+    """accept and deliver find, check and lock the case in one statement (issue #14): the refusals
+    stay those of reading the case first, then of the action."""
+    client = Client()
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    factories.citizen("other", first17="11010119850505123", name="王五")
+    url = f"/api/v1/cases/{case.number}/{action}"
+    assert_error(post_json(client, "/api/v1/cases/YW2000010100000000/" + action, body, bearer(client, "other")), 404,
+                 "case_not_found")
+    assert_error(post_json(client, url, body, bearer(client, "other")), 403, "not_your_case")
+    # the applicant may see the case, but only a clerk acts at the window
+    assert_error(post_json(client, url, body, bearer(client, "citizen")), 403, "not_your_step")
+    if action == "deliver":  # a clerk on a case in the wrong state: the state is checked after the lock
+        assert_error(post_json(client, url, body, bearer(client, "clerk")), 409, "illegal_transition")
+    case.refresh_from_db()
+    assert case.status == "submitted"
