@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 
 def check_process_file(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> ParsedProcess:
@@ -40,7 +40,7 @@ def check_process_file(bpmn_xml: str, lane_map: dict[str, str] | None = None) ->
 
 
 def publish_process_version(
-    *, actor: AbstractBaseUser | None, key: str, name: str, bpmn_xml: str, description: str = "",
+    *, actor: User | None, key: str, name: str, bpmn_xml: str, description: str = "",
     lane_map: dict[str, str] | None = None,
 ) -> ProcessVersion:
     """Validate a BPMN file and publish it as the next version of process ``key``.
@@ -83,7 +83,7 @@ def publish_process_version(
 
 def publish_rule_set_version(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     key: str,
     name: str,
     dmn_xml: str,
@@ -125,7 +125,7 @@ def publish_rule_set_version(
 
 
 def publish_stock_process(
-    *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
+    *, actor: User | None, shape: str, codes: dict[str, str], names: dict[str, str]
 ) -> ProcessDefinition:
     """Publish (or find, when unchanged) the process of stock ``shape`` for these departments
     (``codes``: lane placeholder → department code; ``names``: code → display name), through the
@@ -153,7 +153,7 @@ def publish_stock_process(
     return version.definition
 
 
-def save_service_item(*, actor: AbstractBaseUser | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:
+def save_service_item(*, actor: User | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:
     """An item's guide and settings created or changed in the admin (its form has validated them)."""
     with transaction.atomic():
         item.save()
@@ -162,7 +162,7 @@ def save_service_item(*, actor: AbstractBaseUser | None, item: ServiceItem, fiel
     return item
 
 
-def save_process_definition(*, actor: AbstractBaseUser | None, definition: ProcessDefinition,
+def save_process_definition(*, actor: User | None, definition: ProcessDefinition,
                             fields: list[str]) -> ProcessDefinition:
     """A process's own settings changed in the admin (its versions are published by ``publish_process``)."""
     with transaction.atomic():

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.models import (
     CreditHistory,
@@ -81,7 +81,7 @@ FIELDS: list[dict[str, Any]] = [
 ]
 
 
-def publish_credit_resource(*, actor: AbstractBaseUser | None, department: Department, code: str,
+def publish_credit_resource(*, actor: User | None, department: Department, code: str,
                             name: str = "") -> CreditResource:
     """Publish (or update) the department's credit resource in the catalogue and mark it as one."""
     with transaction.atomic():
@@ -102,7 +102,7 @@ class CreditImport:
     rejected_count: int = 0
 
 
-def ingest_credit_records(*, actor: AbstractBaseUser | None, source: CreditResource, stream: BinaryIO,
+def ingest_credit_records(*, actor: User | None, source: CreditResource, stream: BinaryIO,
                           file_name: str = "", file_format: str | None = None,
                           now: dt.datetime | None = None) -> CreditImport:
     """Push one file of credit records: the exchange's ingestion, then the records."""
@@ -120,7 +120,7 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
+def import_credit_dataset(*, actor: User | None, dataset: Dataset,
                           now: dt.datetime | None = None) -> CreditImport:
     """Turn a loaded version of a credit resource into records (records already entered with the
     same department, kind and decision number are skipped; bad rows are listed, not loaded)."""

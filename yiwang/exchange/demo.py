@@ -18,13 +18,13 @@ import io
 import random
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from yiwang.core import demo as core_demo
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.exchange import services
 from yiwang.exchange.models import (
     AccessLog,
@@ -397,7 +397,7 @@ def rows_csv(code: str) -> bytes:
 # ------------------------------------------------------------------------------ seeding
 
 
-def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def seed_exchange(*, actor: User | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """Create (or complete) the demo catalogue, data, negative list, subscriptions, 免提交 proofs and
     a few accesses. Needs ``yiwang.core.demo.seed_core`` first (departments and applicants); uses the
     catalogue's items when ``seed_catalog`` has run. Returns counts of what this run created."""
@@ -440,7 +440,7 @@ def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | N
     return {"resources": len(resources), "counts": counts}
 
 
-def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, Any], resources: dict[str, DataResource],
+def _seed_source_subscriptions(actor: User | None, spec: dict[str, Any], resources: dict[str, DataResource],
                                consumer: Department, now: dt.datetime) -> int:
     """一数一源: a resource whose fields name another department's authoritative source compares with
     it only under a subscription granting those fields in clear (``policy.may_compare``)."""
@@ -466,7 +466,7 @@ def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, A
     return made
 
 
-def _seed_subscription(actor: AbstractBaseUser | None, consumer: Department, resource: DataResource, fields: list[str],
+def _seed_subscription(actor: User | None, consumer: Department, resource: DataResource, fields: list[str],
                        purpose: str, basis: str, state: str, now: dt.datetime) -> int:
     if Subscription.objects.filter(consumer=consumer, resource=resource, purpose=purpose).exists():
         return 0
@@ -489,7 +489,7 @@ def _seed_subscription(actor: AbstractBaseUser | None, consumer: Department, res
     return 1
 
 
-def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResource], now: dt.datetime) -> tuple[int, int]:
+def _seed_proofs(actor: User | None, resources: dict[str, DataResource], now: dt.datetime) -> tuple[int, int]:
     from yiwang.catalog.models import Material
 
     created = subs = 0
@@ -520,7 +520,7 @@ def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResour
     return created, subs
 
 
-def _seed_accesses(actor: AbstractBaseUser | None, departments: dict[str, Department], now: dt.datetime) -> int:
+def _seed_accesses(actor: User | None, departments: dict[str, Department], now: dt.datetime) -> int:
     """A few staff lookups of the demo people, so that 数据使用记录 and the stewards' review queue are
     not empty. Each is what it says: a staff member at a counter looking a person up with a
     documented reason (no case yet), reviewed afterwards by the provider's steward — never a case

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import InvalidInput
+from yiwang.core.users import User
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest_read import csv_rows
 from yiwang.exchange.models import (
@@ -155,7 +155,7 @@ class ConflictChecker:
     Cost: the policy is read once per push; the hot loop gains one access-log row per matched key,
     written with one bulk INSERT per batch (no query per row)."""
 
-    def __init__(self, fields: list[ResourceField], resource: DataResource, actor: AbstractBaseUser | None,
+    def __init__(self, fields: list[ResourceField], resource: DataResource, actor: User | None,
                  now: dt.datetime):
         from yiwang.exchange import gateway, policy
         from yiwang.exchange.models import Subscription
