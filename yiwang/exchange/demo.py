@@ -504,17 +504,17 @@ def _seed_proofs(actor: User | None, resources: dict[str, DataResource], now: dt
         created += made
         if material.item.department.pk != resources[code].provider_id:
             needed.setdefault((material.item.department.pk, code), set()).update([*fields, *([cfield] if cfield else [])])
-    for (dept_id, code), fields in needed.items():
+    for (dept_id, code), needed_fields in needed.items():
         consumer = Department.objects.get(pk=dept_id)
         purpose = f"办件免提交：{resources[code].name}"
         if Subscription.objects.filter(consumer=consumer, resource=resources[code], purpose=purpose).exists():
             continue
-        sub = services.request_subscription(actor=actor, consumer=consumer, resource=resources[code], fields=sorted(fields),
+        sub = services.request_subscription(actor=actor, consumer=consumer, resource=resources[code], fields=sorted(needed_fields),
                                             purpose=purpose, legal_basis="《优化营商环境条例》第三十五条；国务院“一网通办”有关要求",
-                                            clear_fields=sorted(fields), now=now - dt.timedelta(days=20))
+                                            clear_fields=sorted(needed_fields), now=now - dt.timedelta(days=20))
         services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
                                       daily_quota=20000, rate_per_minute=600, reason="办件免提交，同意以原值提供。",
-                                      clear_fields=sorted(fields),
+                                      clear_fields=sorted(needed_fields),
                                       now=now - dt.timedelta(days=19))
         subs += 1
     return created, subs

@@ -222,12 +222,12 @@ class ConflictChecker:
                 self._write_logs(logs)
                 self.reads[src.code] += len(logs)
 
-    def _log(self, src: DataResource, key: str, values: dict[str, Any], compared: list[str]) -> tuple[Any, ...]:
+    def _log(self, src: DataResource, key: str, values: dict[str, Any], compared: tuple[str, ...]) -> tuple[Any, ...]:
         masked = mask_key(self.resource.key_kind, str(values.get(self.key_field, "")))
         return (*self._log_head(src, compared), key, masked)
 
     @functools.cache  # noqa: B019  (one checker per push: the cache dies with it)
-    def _log_head(self, src: DataResource, compared: tuple[str, ...] | list[str]) -> tuple[Any, ...]:
+    def _log_head(self, src: DataResource, compared: tuple[str, ...]) -> tuple[Any, ...]:  # hashable: cached
         actor = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
         return (connection.ops.adapt_datetimefield_value(self.now), self.resource.provider_id, src.provider_id, src.pk,
                 src.code[:40], sub.pk if (sub := self.subscriptions[src.pk]) is not None else None, actor, Channel.INGEST,
