@@ -128,7 +128,7 @@ def seed_catalog(*, actor: User | None = None) -> dict[str, Any]:
             shape, codes = parse_process_ref(row["process"], row["department"])
             key = definition_key(shape, **codes)
             if key not in processes:
-                processes[key] = publish_stock_process(actor=actor, shape=shape, codes=codes, names=names)
+                processes[key] = publish_stock_process(actor=actor, shape=shape, codes=codes, names=names).definition
             values = item_values(row)
             values["department"] = departments[row["department"]]
             values["process"] = processes[key]

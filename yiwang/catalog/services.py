@@ -126,11 +126,11 @@ def publish_rule_set_version(
 
 def publish_stock_process(
     *, actor: User | None, shape: str, codes: dict[str, str], names: dict[str, str]
-) -> ProcessDefinition:
+) -> ProcessVersion:
     """Publish (or find, when unchanged) the process of stock ``shape`` for these departments
     (``codes``: lane placeholder → department code; ``names``: code → display name), through the
-    lane → department mapping an operator uses at upload. The demo seed and the admin's stock-shape
-    form both call this."""
+    lane → department mapping an operator uses at upload; its latest version (``.definition``: the
+    process). The demo seed and the admin's stock-shape form both call this."""
     import hashlib
 
     from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
@@ -141,7 +141,7 @@ def publish_stock_process(
     published = render_process(shape, names=names, **codes)  # what the version will store
     latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
     if latest is not None and latest.digest == hashlib.sha256(published.encode("utf-8")).hexdigest():
-        return latest.definition  # unchanged: skip parsing it again
+        return latest  # unchanged: skip parsing it again
     version = publish_process_version(
         actor=actor,
         key=key,
@@ -150,7 +150,7 @@ def publish_stock_process(
         lane_map=lane_map(shape, **codes),
         description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
     )
-    return version.definition
+    return version
 
 
 def save_service_item(*, actor: User | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:

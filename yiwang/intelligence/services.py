@@ -374,12 +374,12 @@ def train_classifier(
         version = (ClassifierModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         try:
             with transaction.atomic():
-                row = ClassifierModel.objects.create(
+                trained = ClassifierModel.objects.create(
                     version=version, created_by=actor if actor is not None and actor.is_authenticated else None,
                     labels=sorted(counts), metrics=metrics, training_data=summary,
                     sha256=sha256, signature=signature, size_bytes=len(blob),
                 )
-                ClassifierArtifact.objects.create(model=row, data=blob)
+                ClassifierArtifact.objects.create(model=trained, data=blob)
         except IntegrityError:
             raise Conflict(IntelligenceErrorCode.TRAINING_CONFLICT,
                            _("另一次训练同时完成了，请重试。"), {"version": version}) from None
@@ -395,9 +395,9 @@ def train_classifier(
                                                       "max_regression": max_regression})
         activated = False
         if activate and refused is None:
-            _activate(row, actor=actor)
+            _activate(trained, actor=actor)
             activated = True
-    return TrainingOutcome(model=row, activated=activated, refused_reason=refused)
+    return TrainingOutcome(model=trained, activated=activated, refused_reason=refused)
 
 
 def retrain_if_due(*, actor: User | None = None, min_corrections: int | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -279,7 +279,7 @@ def _audit(licence: Licence, event: str, *, actor: User | None, now: dt.datetime
 
 def _new_version(*, licence_type: LicenceType, holder: Applicant, data: dict[str, Any], case_number: str,
                  now: dt.datetime, serial: int | None = None, version: int = 1, valid_from: dt.date | None = None,
-                 valid_to: dt.date | None | bool = False, replaces: Licence | None = None) -> Licence:
+                 valid_to: dt.date | None | Literal[False] = False, replaces: Licence | None = None) -> Licence:
     seal = current_seal(licence_type.department)
     if serial is None:
         LicenceType.objects.select_for_update().filter(pk=licence_type.pk).first()  # serialise the numbering
