@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -186,7 +187,7 @@ def generate_county(matters: int, seed: int, address_with_point: float) -> list[
             name = names[0]
         prefix = rng.choice(["", "", town, data["county"] + town])
         if kind == "road":
-            num = chinese(number) if rng.random() < 0.2 else str(number)
+            num = chinese(number) if number is not None and rng.random() < 0.2 else str(number)
             return prefix + name + num + "号" + rng.choice(["", "", "门口", "附近", "对面"])
         if kind == "crossing":
             a, b = (name, names[1]) if rng.random() < 0.5 else (names[1], name)
@@ -226,14 +227,17 @@ def generate_county(matters: int, seed: int, address_with_point: float) -> list[
             lat, lng = near(lat, lng, 30)
             return {"kind": kind, "names": (a["name"], b["name"]), "town": a["town"], "lat": lat, "lng": lng}
         entry = rng.choice(data["areas"] if kind == "area" else data["landmarks"])
-        lat, lng = near(*entry["point"], entry["radius_m"] * 0.5)
+        (lat, lng), radius = entry["point"], entry["radius_m"]
+        lat, lng = near(lat, lng, radius * 0.5)
         return {"kind": kind, "names": (entry["name"],), "town": entry["town"], "lat": lat, "lng": lng}
 
     def elsewhere(place: dict) -> dict:
         """A place 250–600 m away: another house number on the same road, else any door that far."""
-        pool = road_doors[place["road"]][1] if place["kind"] == "road" else [
-            (n, la, ln, r) for r, ds in road_doors.values() for n, la, ln in ds if r["town"] == place["town"]]
-        pool = [d if len(d) == 4 else (*d, road_doors[place["road"]][0]) for d in pool]
+        if place["kind"] == "road":
+            road, ds = road_doors[place["road"]]
+            pool = [(n, la, ln, road) for n, la, ln in ds]
+        else:
+            pool = [(n, la, ln, r) for r, ds in road_doors.values() for n, la, ln in ds if r["town"] == place["town"]]
         far = [d for d in pool if 250 <= metres(place["lat"], place["lng"], d[1], d[2]) <= 600]
         if not far:
             lat, lng = offset(place["lat"], place["lng"], rng.uniform(250, 600), rng.uniform(0, 2 * math.pi))
@@ -251,7 +255,7 @@ def generate_county(matters: int, seed: int, address_with_point: float) -> list[
         return all(c != category or abs((t - at).total_seconds()) > 60 * 3600
                    or metres(la, ln, place["lat"], place["lng"]) > 250 for c, t, la, ln in placed)
 
-    bases = []
+    bases: list[tuple[str, dict, dt.datetime]] = []
     while len(bases) < matters:
         category = rng.choice(CATEGORIES)
         place = random_place()
@@ -279,7 +283,7 @@ def generate_county(matters: int, seed: int, address_with_point: float) -> list[
     return reports
 
 
-def pairwise(labels_true: list[int], labels_pred: list[object]) -> dict:
+def pairwise(labels_true: list[int], labels_pred: Sequence[object]) -> dict:
     tp = fp = fn = 0
     for i, j in itertools.combinations(range(len(labels_true)), 2):
         same_true = labels_true[i] == labels_true[j]
@@ -293,7 +297,7 @@ def pairwise(labels_true: list[int], labels_pred: list[object]) -> dict:
             "recall": round(recall, 4)}
 
 
-def exact_match_baseline(reports: list[dict]) -> list[object]:
+def exact_match_baseline(reports: list[dict]) -> list[int]:
     keys: dict[tuple, int] = {}
     labels = []
     for n, r in enumerate(reports):
@@ -345,7 +349,7 @@ def main() -> None:
               "intake_seconds": round(seconds, 2), "merging": ours, "baseline_exact_match": baseline,
               "goal": {"precision": 0.95, "recall": 0.90},
               "met": ours["precision"] >= 0.95 and ours["recall"] >= 0.90}
-    groups = defaultdict(int)
+    groups: defaultdict[int, int] = defaultdict(int)
     for r in reports:
         groups[r["matter"]] += 1
     result["reports_per_matter"] = dict(sorted(defaultdict(int, {k: list(groups.values()).count(k)

@@ -177,7 +177,7 @@ def main() -> None:
         outcomes = [run_fold(*split) for split in splits]
     results["nested_cv_seconds"] = round(time.perf_counter() - started)
     folds = [o[0] for o in outcomes]
-    pooled = {"truth": [], "nested": [], "v1": [], "titles_baseline": []}
+    pooled: dict[str, list[str]] = {"truth": [], "nested": [], "v1": [], "titles_baseline": []}
     for _fold, truth, p, p_v1, p_base in outcomes:
         pooled["truth"] += truth
         pooled["nested"] += p

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_BENCH = ROOT / "var" / "bench"
@@ -94,7 +95,7 @@ def orgs_file(n: int) -> Path:
     return path
 
 
-PEOPLE_FIELDS = [
+PEOPLE_FIELDS: list[dict[str, Any]] = [
     {"name": "id_number", "label": "公民身份号码", "standard": "GB 11643", "required": True, "sensitivity": "sensitive",
      "mask_rule": "id_number"},
     {"name": "name", "label": "姓名", "required": True, "sensitivity": "personal", "mask_rule": "name"},
@@ -104,7 +105,7 @@ PEOPLE_FIELDS = [
     {"name": "household_type", "label": "户口性质", "field_type": "enum",
      "allowed_values": ["农业家庭户口", "非农业家庭户口", "居民家庭户口"], "sensitivity": "personal"},
 ]
-ORG_FIELDS = [
+ORG_FIELDS: list[dict[str, Any]] = [
     {"name": "uscc", "label": "统一社会信用代码", "standard": "GB 32100", "required": True, "sensitivity": "public"},
     {"name": "name", "label": "企业名称", "required": True, "sensitivity": "public"},
     {"name": "established_on", "label": "成立日期", "field_type": "date", "sensitivity": "public"},

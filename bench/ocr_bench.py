@@ -145,7 +145,8 @@ def run_variant(samples: list[Sample], indices: list[int], variant: str, engine_
 
 
 def merge(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
-    fields, by_layout, finds = Tally(), defaultdict(Tally), Tally()
+    fields, finds = Tally(), Tally()
+    by_layout: defaultdict[str, Tally] = defaultdict(Tally)
     ocr_seconds, cpu_seconds, total_seconds, errors, failures = [], [], [], [], []
     for o in outcomes:
         if o["failure"]:

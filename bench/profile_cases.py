@@ -22,13 +22,14 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("BENCH_PG_DB", "yiwang_profile")
 
-import run_cases as rc  # noqa: E402
+from bench import run_cases as rc  # noqa: E402
 
 # Activities, first match wins, matched against the frames of a sample from the innermost out.
 ACTIVITIES = [
@@ -113,8 +114,9 @@ def main() -> None:
         deadline = time.time() + 60
         while True:
             try:
-                tokens = {"staff": {name: rc.token_for(port, u.username) for name, u in world["users"].items()},
-                          "applicant": rc.token_for(port, world["applicants"][0][0].username)}
+                tokens: dict[str, Any] = {
+                    "staff": {name: rc.token_for(port, u.username) for name, u in world["users"].items()},
+                    "applicant": rc.token_for(port, world["applicants"][0][0].username)}
                 break
             except OSError:
                 if time.time() > deadline:

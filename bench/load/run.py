@@ -163,7 +163,7 @@ def f(x: float) -> str:
 def print_table(endpoints: dict[str, Any]) -> None:
     print("| endpoint | requests | admitted | p50 ms | p99 ms | shed 429 | shed 503 | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    tot = defaultdict(int)
+    tot: defaultdict[str, int] = defaultdict(int)
     for name, e in endpoints.items():
         errs = f"{e['errors']} {e['error_statuses']}" if e["errors"] else "0"
         print(f"| `{name}` | {e['n']} | {e['admitted']} | {f(e['p50_ms'])} | {f(e['p99_ms'])} | {e['shed429']} | "

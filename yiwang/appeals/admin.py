@@ -35,8 +35,8 @@ class AssignmentInline(admin.TabularInline):
     model = AppealAssignment
     extra = 0
     can_delete = False
-    fields = ["department", "role", "assigned_at", "active", "returned_at", "return_reason"]
-    readonly_fields = fields
+    readonly_fields = ("department", "role", "assigned_at", "active", "returned_at", "return_reason")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

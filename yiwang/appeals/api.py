@@ -98,7 +98,7 @@ class AppealOut(AppealSummaryOut):
 def _summary(a: Appeal) -> dict[str, Any]:
     return {"number": a.number, "title": a.title, "appeal_type": a.appeal_type, "urgency": a.urgency,
             "channel": a.channel, "status": a.status, "category": a.category,
-            "lead_department": a.lead_department.code if a.lead_department_id else None,
+            "lead_department": a.lead_department.code if a.lead_department is not None else None,
             "received_at": a.received_at, "due_at": a.due_at,
             "sla": selectors.sla_light(status=a.status, due_at=a.due_at, warn_at=a.warn_at, now=timezone.now())}
 
@@ -239,7 +239,7 @@ def get_appeal(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
             "district": a.district, "suggested_category": a.suggested_category, "confidence": a.confidence,
             "alternatives": [{"category": x.get("category", ""), "confidence": x.get("confidence", 0.0),
                               "department": x.get("department")} for x in a.alternatives],
-            "first_contact_department": a.first_contact_department.code if a.first_contact_department_id else None,
+            "first_contact_department": a.first_contact_department.code if a.first_contact_department is not None else None,
             "assignments": [{"department": s.department.code, "department_name": s.department.name, "role": s.role,
                              "active": s.active, "assigned_at": s.assigned_at, "returned_at": s.returned_at,
                              "return_reason": s.return_reason}
@@ -248,4 +248,4 @@ def get_appeal(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
                          "reporter": mask_name(r.reporter_name) if r.reporter_name else ""}
                         for r in a.reports.all()],
             "closed_at": a.closed_at, "reply": a.reply, "rating": a.rating,
-            "merged_into": a.merged_into.number if a.merged_into_id else None}
+            "merged_into": a.merged_into.number if a.merged_into is not None else None}

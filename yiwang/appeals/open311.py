@@ -180,7 +180,7 @@ def _status(appeal: Appeal) -> str:
 def _request_out(appeal: Appeal, services_by_category: dict[str, Open311Service]) -> dict[str, Any]:
     service = services_by_category.get(appeal.category or appeal.suggested_category)
     notes = ""
-    if appeal.status == AppealStatus.MERGED and appeal.merged_into_id:
+    if appeal.status == AppealStatus.MERGED and appeal.merged_into is not None:
         notes = _("与 %(number)s 合并办理") % {"number": appeal.merged_into.number}
     elif appeal.status == AppealStatus.CLOSED:
         notes = appeal.reply[:500]
@@ -190,7 +190,7 @@ def _request_out(appeal: Appeal, services_by_category: dict[str, Open311Service]
         "service_name": service.name if service else (appeal.category or ""),
         "service_code": service.code if service else "",
         "description": appeal.title,
-        "agency_responsible": appeal.lead_department.name if appeal.lead_department_id else "",
+        "agency_responsible": appeal.lead_department.name if appeal.lead_department is not None else "",
         "service_notice": "", "requested_datetime": _iso(appeal.received_at), "updated_datetime": _iso(updated),
         "expected_datetime": _iso(appeal.due_at), "address": appeal.address, "address_id": "", "zipcode": "",
         "lat": appeal.latitude, "long": appeal.longitude, "media_url": "",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from yiwang.appeals.errors import AppealErrorCode as Code
 from yiwang.appeals.models import Appeal, AppealCorrection, AppealReport, AppealStatus
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.models import AuditEvent
+from yiwang.core.users import User
 
 GREEN, YELLOW, RED, DONE = "green", "yellow", "red", "done"
 LIGHTS = (GREEN, YELLOW, RED)
@@ -43,7 +43,7 @@ def sla_light_q(light: str, *, now: dt.datetime) -> Q:
     raise ValueError(f"unknown SLA light {light!r}")
 
 
-def visible_appeals(user: AbstractBaseUser) -> QuerySet[Appeal]:
+def visible_appeals(user: User) -> QuerySet[Appeal]:
     """The appeals a staff member may list: all for intake staff and supervisors, else those their
     departments lead or co-handle."""
     base = Appeal.objects.select_related("lead_department")
@@ -76,7 +76,7 @@ def triage_queue() -> QuerySet[Appeal]:
             .order_by("due_at", "received_at"))
 
 
-def appeal_for(user: AbstractBaseUser, number: str) -> Appeal:
+def appeal_for(user: User, number: str) -> Appeal:
     appeal = (Appeal.objects.select_related("lead_department", "first_contact_department", "merged_into")
               .filter(number=str(number or "")[:20]).first())
     if appeal is None:

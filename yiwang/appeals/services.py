@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -49,6 +48,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def _number(received_at: dt.datetime, pk: int) -> str:
     return f"{calendar.local_date(received_at):%Y%m%d}{pk:07d}"
 
 
-def _intake_department(actor: AbstractBaseUser | None, channel: str) -> Department | None:
+def _intake_department(actor: User | None, channel: str) -> Department | None:
     """首接负责: a call or a grid report is first received by the agent's or grid worker's department."""
     if actor is None or channel not in (AppealChannel.HOTLINE, AppealChannel.GRID):
         return None
@@ -212,7 +212,7 @@ def _district_of_address(address: str) -> str:
     return geo.district_of(place.latitude, place.longitude) if place else ""
 
 
-def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Iterable[Any] = (),
+def submit_appeal(*, actor: User | None, intake: Intake, photos: Iterable[Any] = (),
                   now: dt.datetime | None = None) -> AppealReport:
     """Register one report as a new appeal, classify it, and dispatch it when the classifier may
     (else it waits in the dispatcher's queue with the top alternatives). Returns the report (its
@@ -244,7 +244,7 @@ def submit_appeal(*, actor: AbstractBaseUser | None, intake: Intake, photos: Ite
     else:
         suggestion = classify_appeal(title=title, body=body)
         category = suggestion.category or ""
-        lead_code = suggestion.department if suggestion.dispatch else ""
+        lead_code = (suggestion.department or "") if suggestion.dispatch else ""
     lead = Department.objects.filter(code=lead_code).first() if lead_code else None
     deadline = deadlines.compute(start=now, urgency=urgency, is_complex=intake.is_complex,
                                  text=f"{category} {title} {body}")
@@ -352,7 +352,7 @@ def tell_reporters(appeal: Appeal, *, kind: str, title: str, body: str, params: 
     return len(rows)
 
 
-def _assign(appeal: Appeal, *, actor: AbstractBaseUser | None, category: str, lead: Department,
+def _assign(appeal: Appeal, *, actor: User | None, category: str, lead: Department,
             co: list[Department], now: dt.datetime, auto: bool) -> None:
     AppealAssignment.objects.filter(appeal=appeal, active=True).update(active=False)
     AppealAssignment.objects.bulk_create(
@@ -378,7 +378,7 @@ def _assign(appeal: Appeal, *, actor: AbstractBaseUser | None, category: str, le
                           "due": timezone.localtime(appeal.due_at).strftime("%Y-%m-%d %H:%M")})
 
 
-def dispatch_appeal(*, actor: AbstractBaseUser, number: str, category: str, lead: str = "",
+def dispatch_appeal(*, actor: User, number: str, category: str, lead: str = "",
                     co: Iterable[str] = (), catch_all: bool = False, now: dt.datetime | None = None) -> Appeal:
     """派单 by a dispatcher: a lead department (主办), any co-handlers (协办); with ``catch_all`` or no
     lead, the county government's catch-all department (兜底). Where the dispatcher chose another
@@ -412,7 +412,7 @@ def dispatch_appeal(*, actor: AbstractBaseUser, number: str, category: str, lead
     return appeal
 
 
-def _record_correction(appeal: Appeal, *, actor: AbstractBaseUser, category: str, department: str,
+def _record_correction(appeal: Appeal, *, actor: User, category: str, department: str,
                        now: dt.datetime) -> AppealCorrection:
     from yiwang.intelligence.services import record_correction
 
@@ -437,7 +437,7 @@ def _record_correction(appeal: Appeal, *, actor: AbstractBaseUser, category: str
     return correction
 
 
-def return_appeal(*, actor: AbstractBaseUser, number: str, reason: str, now: dt.datetime | None = None) -> Appeal:
+def return_appeal(*, actor: User, number: str, reason: str, now: dt.datetime | None = None) -> Appeal:
     """退单: the lead department sends the appeal back with a reason, once per department; it goes
     back to the dispatcher's queue. The catch-all department (兜底) cannot return one."""
     now = now or timezone.now()
@@ -447,9 +447,9 @@ def return_appeal(*, actor: AbstractBaseUser, number: str, reason: str, now: dt.
         if appeal.status != AppealStatus.HANDLING:
             raise Conflict(Code.ILLEGAL_TRANSITION, _("工单 %(number)s 当前为「%(status)s」，不能退单。") % {
                 "number": appeal.number, "status": appeal.get_status_display()}, {"status": appeal.status})
-        if not permissions.handles(actor, appeal):
+        department = appeal.lead_department  # handles() holds only for an appeal with a lead department
+        if department is None or not permissions.handles(actor, appeal):
             raise Forbidden(Code.NOT_YOUR_APPEAL, _("只有主办部门可以退单。"))
-        department = appeal.lead_department
         if department.code == settings.YIWANG_APPEALS_CATCH_ALL_DEPARTMENT:
             raise Conflict(Code.CATCH_ALL_CANNOT_RETURN, _("兜底部门不能退单，须牵头办理。"))
         if AppealAssignment.objects.filter(appeal=appeal, department=department, returned_at__isnull=False).exists():
@@ -478,7 +478,7 @@ def return_appeal(*, actor: AbstractBaseUser, number: str, reason: str, now: dt.
 
 # Closure and call-back --------------------------------------------------------------------------
 
-def close_appeal(*, actor: AbstractBaseUser, number: str, reply: str, now: dt.datetime | None = None) -> Appeal:
+def close_appeal(*, actor: User, number: str, reply: str, now: dt.datetime | None = None) -> Appeal:
     """The lead department replies (办理答复) and closes; a call-back falls due within one working day."""
     now = now or timezone.now()
     reply = clean_text(reply, field="reply", label=_("办理答复"), required=True,
@@ -507,7 +507,7 @@ def close_appeal(*, actor: AbstractBaseUser, number: str, reply: str, now: dt.da
     return appeal
 
 
-def record_callback(*, actor: AbstractBaseUser, number: str, rating: str, note: str = "",
+def record_callback(*, actor: User, number: str, rating: str, note: str = "",
                     now: dt.datetime | None = None) -> Appeal:
     """回访: the reporter's rating of a closed appeal. Not satisfied reopens it, once."""
     if not permissions.takes_calls(actor):
@@ -596,7 +596,7 @@ def open311_key_hash(key: str) -> str:
     return hashlib.sha256(str(key or "").encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_open311_key(*, actor: AbstractBaseUser | None, name: str) -> tuple[Any, str]:
+def issue_open311_key(*, actor: User | None, name: str) -> tuple[Any, str]:
     """A new partner and its key (returned once, never stored). A revoked partner of the same name
     is given a new key; an active one is refused (revoke it first)."""
     from yiwang.appeals.models import Open311Partner
@@ -616,7 +616,7 @@ def issue_open311_key(*, actor: AbstractBaseUser | None, name: str) -> tuple[Any
     return partner, key
 
 
-def revoke_open311_key(*, actor: AbstractBaseUser | None, name: str, now: dt.datetime | None = None) -> Any:
+def revoke_open311_key(*, actor: User | None, name: str, now: dt.datetime | None = None) -> Any:
     from yiwang.appeals.models import Open311Partner
 
     with transaction.atomic():
@@ -707,7 +707,7 @@ def find_duplicate_of(appeal: Appeal) -> Appeal | None:
     return None
 
 
-def _merge(duplicate: Appeal, primary: Appeal, *, actor: AbstractBaseUser | None, now: dt.datetime,
+def _merge(duplicate: Appeal, primary: Appeal, *, actor: User | None, now: dt.datetime,
            automatic: bool) -> None:
     moved = list(AppealReport.objects.filter(appeal=duplicate))
     AppealReport.objects.filter(appeal=duplicate).update(appeal=primary)
@@ -742,7 +742,7 @@ def _merge(duplicate: Appeal, primary: Appeal, *, actor: AbstractBaseUser | None
                    params={"number": primary.number})
 
 
-def merge_appeals(*, actor: AbstractBaseUser, number: str, into: str, now: dt.datetime | None = None) -> Appeal:
+def merge_appeals(*, actor: User, number: str, into: str, now: dt.datetime | None = None) -> Appeal:
     """A dispatcher merges an open appeal into another open one (the same matter)."""
     if not permissions.is_dispatcher(actor):
         raise Forbidden(Code.NOT_A_DISPATCHER, _("只有派单员可以合并工单。"))
@@ -760,7 +760,7 @@ def merge_appeals(*, actor: AbstractBaseUser, number: str, into: str, now: dt.da
     return primary
 
 
-def unmerge_appeal(*, actor: AbstractBaseUser, number: str, now: dt.datetime | None = None) -> Appeal:
+def unmerge_appeal(*, actor: User, number: str, now: dt.datetime | None = None) -> Appeal:
     """Undo a merge: the appeal gets its own reports back and returns to the dispatcher's queue;
     its reporters are told."""
     if not permissions.is_dispatcher(actor):
@@ -768,9 +768,9 @@ def unmerge_appeal(*, actor: AbstractBaseUser, number: str, now: dt.datetime | N
     now = now or timezone.now()
     with transaction.atomic():
         appeal = _locked(number)
-        if appeal.status != AppealStatus.MERGED or appeal.merged_into_id is None:
-            raise Conflict(Code.ILLEGAL_TRANSITION, _("工单 %(number)s 未被合并。") % {"number": appeal.number})
         primary = appeal.merged_into
+        if appeal.status != AppealStatus.MERGED or primary is None:
+            raise Conflict(Code.ILLEGAL_TRANSITION, _("工单 %(number)s 未被合并。") % {"number": appeal.number})
         reports = list(AppealReport.objects.filter(original_appeal=appeal))
         AppealReport.objects.filter(original_appeal=appeal).update(appeal=appeal)
         appeal.status, appeal.merged_into, appeal.merged_at = AppealStatus.TRIAGE, None, None

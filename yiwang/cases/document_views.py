@@ -22,7 +22,7 @@ from yiwang.core.ids import mask_id_number
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Download a document; 404 for anyone who may not see its case."""
     try:
         document = document_for_viewer(request.user, pk)

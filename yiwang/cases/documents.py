@@ -80,11 +80,12 @@ def document_title(case: Case, kind: str) -> str:
         return "准予行政许可决定书" if licensing else "办结通知书"
     if kind == DocumentKind.DENIAL_DECISION:
         return "不予行政许可决定书" if licensing else "不予办理决定书"
-    return {
+    titles: dict[str, str] = {
         DocumentKind.ACCEPTANCE_RECEIPT: "受理回执",
         DocumentKind.CORRECTION_NOTICE: "一次性告知书",
         DocumentKind.REJECTION_NOTICE: "不予受理决定书",
-    }[kind]
+    }
+    return titles[kind]
 
 
 def _day(value: dt.datetime | None) -> str:

@@ -69,12 +69,13 @@ def check_acks(acks: Iterable[Mapping[str, Any]]) -> tuple[list[Finding], dict[s
     by_key: dict[str, Mapping[str, Any]] = {}
     for ack in acks:
         by_key[str(ack["key"])] = ack  # the same key acknowledged twice (200 after 201) is one submission
-    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    found: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
     keys = list(by_key)
     for i in range(0, len(keys), BATCH):
         for pk, key, number in Case.objects.filter(idempotency_key__in=keys[i:i + BATCH]).values_list(
                 "pk", "idempotency_key", "number"):
-            found[key].append((pk, number))
+            if key is not None:  # always: the filter matched it
+                found[key].append((pk, number))
     findings: list[Finding] = []
     for key, ack in by_key.items():
         cases = found.get(key, [])
@@ -82,7 +83,7 @@ def check_acks(acks: Iterable[Mapping[str, Any]]) -> tuple[list[Finding], dict[s
             findings.append(Finding("ack_lost", key, f"acknowledged as {ack.get('case_number')} "
                                     f"(HTTP {ack.get('status')}), no case has this key"))
         elif len(cases) > 1:
-            findings.append(Finding("ack_duplicated", key, f"{len(cases)} cases: {', '.join(n for _, n in cases)}"))
+            findings.append(Finding("ack_duplicated", key, f"{len(cases)} cases: {', '.join(n or f'(unnumbered, pk {pk})' for pk, n in cases)}"))
         elif ack.get("case_number") and cases[0][1] != ack["case_number"]:
             findings.append(Finding("ack_number_mismatch", key,
                                     f"acknowledged {ack['case_number']}, the case is {cases[0][1]}"))

@@ -79,7 +79,8 @@ def apply_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
     optional_ids = {m.item_id for m in members if m.optional}
     shareable = {mid for m in members for mid, how in material_provisions(m.item, applicant).items()
                  if how == Provision.SHARING}
-    names = dict(CaseMaterial.objects.filter(pk__in=staged.values()).values_list("pk", "original_name"))
+    names: dict[int | None, str] = dict(  # looked up by staged.get(key): None for a group with nothing staged
+        CaseMaterial.objects.filter(pk__in=staged.values()).values_list("pk", "original_name"))
     return render(request, "cases/package_apply.html", {
         "package": package, "applicant": applicant, "token": token, "chosen": chosen,
         "optional_members": [m for m in members if m.optional],

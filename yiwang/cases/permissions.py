@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.cases.models import Case, CaseMaterial, CaseStep
 from yiwang.cases.selectors import is_clerk, is_own_case
 from yiwang.core.ids import mask_address, mask_id_number, mask_name, mask_phone
 from yiwang.core.models import APPROVER_ROLES, Applicant, ApplicantKind, Role
 from yiwang.core.selectors import staff_roles_of
+from yiwang.core.users import User
 
 HIDDEN = "***"
 
 
-def may_complete(actor: AbstractBaseUser, step: CaseStep) -> bool:
+def may_complete(actor: User, step: CaseStep) -> bool:
     """Who may act on an approval step: staff of the step's department whose role fits it (the
     step's role, or any approver role if it names none); heads may act on any step."""
     for r in staff_roles_of(actor):
@@ -34,7 +33,7 @@ def may_complete(actor: AbstractBaseUser, step: CaseStep) -> bool:
     return False
 
 
-def may_see_personal_data(user: AbstractBaseUser, case: Case) -> bool:
+def may_see_personal_data(user: User, case: Case) -> bool:
     """The applicant, window clerks and staff of a department that handles the case (an approver
     role there) see personal data in full; everyone else (supervisors, other departments, data
     stewards) sees it masked."""
@@ -48,7 +47,7 @@ def may_see_personal_data(user: AbstractBaseUser, case: Case) -> bool:
     return case.department_id in departments or case.steps.filter(department_id__in=departments).exists()
 
 
-def may_open_material(user: AbstractBaseUser, material: CaseMaterial) -> bool:
+def may_open_material(user: User, material: CaseMaterial) -> bool:
     """A material's file is personal data: only who sees the case's personal data in full opens it;
     a material not yet attached to a case only by who uploaded it."""
     if material.case is None:

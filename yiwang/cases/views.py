@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -268,7 +269,7 @@ def withdraw(request: AuthenticatedRequest, number: str) -> HttpResponse:
 
 
 @login_required
-def material_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def material_file(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     material = get_object_or_404(CaseMaterial.objects.select_related("case"), pk=pk)
     if material.case is None and material.uploaded_by_id != request.user.pk:
         raise Http404

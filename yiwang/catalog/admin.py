@@ -427,14 +427,14 @@ class ProcessDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             shape = SHAPES[form.cleaned_data["shape"]]
             departments = {p: form.cleaned_data[p] for p in shape.params}
             try:
-                definition = publish_stock_process(
+                latest = publish_stock_process(
                     actor=signed_in(request), shape=shape.key, codes={p: d.code for p, d in departments.items()},
                     names={d.code: d.name for d in departments.values()})
             except DomainError as exc:
                 for problem in (exc.details.get("problems") if isinstance(exc.details, dict) else None) or [exc.message]:
                     form.add_error(None, problem)
             else:
-                latest = definition.latest_version()
+                definition = latest.definition
                 messages.success(request, f"已发布 {definition.key} v{latest.version}：{step_summary(latest)}")
                 return HttpResponseRedirect(reverse("admin:catalog_processdefinition_change", args=[definition.pk]))
         context = {

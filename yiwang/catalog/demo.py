@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from yiwang.catalog.demo_items import COMMON_FIELDS, COMMON_MATERIALS, ITEMS, PACKAGES
@@ -28,6 +27,7 @@ from yiwang.catalog.processes import SHAPES, definition_key
 from yiwang.catalog.services import publish_process_version, publish_stock_process  # noqa: F401 (re-exported)
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 _FORMS = {"O": MaterialForm.ORIGINAL, "C": MaterialForm.COPY, "E": MaterialForm.ELECTRONIC}
 _DELIVERY = {"w": "window", "p": "post", "e": "electronic"}
@@ -109,7 +109,7 @@ def _sync(obj: Any, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
-def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
+def seed_catalog(*, actor: User | None = None) -> dict[str, Any]:
     """Publish the stock processes the demo items use and create or update the items.
 
     Returns counts and the process keys in use, e.g. for the ``seed_demo`` command's summary.
@@ -128,7 +128,7 @@ def seed_catalog(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
             shape, codes = parse_process_ref(row["process"], row["department"])
             key = definition_key(shape, **codes)
             if key not in processes:
-                processes[key] = publish_stock_process(actor=actor, shape=shape, codes=codes, names=names)
+                processes[key] = publish_stock_process(actor=actor, shape=shape, codes=codes, names=names).definition
             values = item_values(row)
             values["department"] = departments[row["department"]]
             values["process"] = processes[key]
@@ -189,7 +189,7 @@ def _seed_materials(item: ServiceItem, specs: list[str], counts: dict[str, int])
             counts["materials_updated"] += 1
 
 
-def _seed_packages(actor: AbstractBaseUser | None, counts: dict[str, int]) -> None:
+def _seed_packages(actor: User | None, counts: dict[str, int]) -> None:
     """The 一件事 packages, keyed by code; members by item name (every name must be an item)."""
     by_name = {i.name: i for i in ServiceItem.objects.filter(name__in={m[0] for p in PACKAGES for m in p["members"]})}
     for order, row in enumerate(PACKAGES, start=1):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.services import publish_rule_set_version
+from yiwang.core.users import User
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 
@@ -22,7 +21,7 @@ DEMO_RULE_SETS = {
 }
 
 
-def seed_instant_rules(*, actor: AbstractBaseUser | None = None) -> dict[str, int]:
+def seed_instant_rules(*, actor: User | None = None) -> dict[str, int]:
     """Publish each demo DMN file and attach it to its item (idempotent). Returns key → version."""
     versions = {}
     for key, (item_name, name) in DEMO_RULE_SETS.items():

@@ -492,9 +492,9 @@ def parse_rules(dmn_xml: str | bytes, *, form_fields: set[str] | None = None,
             literal = None
         if not isinstance(literal, str) or not literal.strip():
             raise RulesRejected(f"{row_label}的 {OUTPUT} 必须是带引号的文字，例如 \"申请人须年满80周岁\"。")
-        for column, output in zip(table.outputs, rule.outputs, strict=True):
+        for out_column, output in zip(table.outputs, rule.outputs, strict=True):
             if output is not None:
-                _check_names(output.names, output.paths, f"{row_label}输出「{column.label}」", output.text, form_fields)
+                _check_names(output.names, output.paths, f"{row_label}输出「{out_column.label}」", output.text, form_fields)
     inputs = [{"label": c.label, "expression": c.text} for c in table.inputs]
     return ParsedRules(decision_id=table.decision_id, inputs=inputs, digest=hashlib.sha256(data).hexdigest())
 
@@ -503,7 +503,7 @@ _lock = threading.Lock()
 _tables: dict[Any, DecisionTable] = {}
 
 
-def _table(cache_key: Any, dmn_xml: str) -> DecisionTable:
+def _table(cache_key: Any, dmn_xml: str | bytes) -> DecisionTable:
     table = _tables.get(cache_key)
     if table is None:
         table, _data = parse_table(dmn_xml)
@@ -512,7 +512,7 @@ def _table(cache_key: Any, dmn_xml: str) -> DecisionTable:
     return table
 
 
-def evaluate_rules(cache_key: Any, dmn_xml: str, context: dict[str, Any],
+def evaluate_rules(cache_key: Any, dmn_xml: str | bytes, context: dict[str, Any],
                    inputs: list[dict[str, str]] | None = None) -> RulesOutcome:
     """Evaluate a published rule set against ``{"form", "facts", "credit"}``. Never raises: an
     error, or a row that cannot be decided, becomes an outcome that did not pass, with the reason,
@@ -543,8 +543,10 @@ def evaluate_rules(cache_key: Any, dmn_xml: str, context: dict[str, Any],
     # the hit policy returns the very row dicts it was given: identity maps a reason to its row
     failed_rows = [number for number, row in zip(result.fired, result.rows, strict=True)
                    if any(row is chosen for chosen in selected)]
-    by_row = {"failed_rows": failed_rows, "undecided_rows": list(result.undecided_rows), "rows": table.row_reads()}
+    undecided_rows, row_reads = list(result.undecided_rows), table.row_reads()
     if result.undecided:
         return RulesOutcome(passed=False, failed_rules=failed, evidence=evidence,
-                            error=("规则无法自动判断，须人工审查：" + "；".join(result.undecided))[:300], **by_row)
-    return RulesOutcome(passed=not failed, failed_rules=failed, evidence=evidence, **by_row)
+                            error=("规则无法自动判断，须人工审查：" + "；".join(result.undecided))[:300],
+                            failed_rows=failed_rows, undecided_rows=undecided_rows, rows=row_reads)
+    return RulesOutcome(passed=not failed, failed_rules=failed, evidence=evidence,
+                        failed_rows=failed_rows, undecided_rows=undecided_rows, rows=row_reads)

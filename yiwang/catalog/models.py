@@ -215,7 +215,8 @@ class LifeEventPackage(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(_("在用"), default=True)
-    items = models.ManyToManyField(ServiceItem, through="PackageMember", related_name="packages")
+    items: models.ManyToManyField[ServiceItem, PackageMember] = models.ManyToManyField(
+        ServiceItem, through="PackageMember", related_name="packages")
 
     class Meta:
         ordering = ["sort_order", "code"]

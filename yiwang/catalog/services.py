@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 
 def check_process_file(bpmn_xml: str, lane_map: dict[str, str] | None = None) -> ParsedProcess:
@@ -40,7 +40,7 @@ def check_process_file(bpmn_xml: str, lane_map: dict[str, str] | None = None) ->
 
 
 def publish_process_version(
-    *, actor: AbstractBaseUser | None, key: str, name: str, bpmn_xml: str, description: str = "",
+    *, actor: User | None, key: str, name: str, bpmn_xml: str, description: str = "",
     lane_map: dict[str, str] | None = None,
 ) -> ProcessVersion:
     """Validate a BPMN file and publish it as the next version of process ``key``.
@@ -83,7 +83,7 @@ def publish_process_version(
 
 def publish_rule_set_version(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     key: str,
     name: str,
     dmn_xml: str,
@@ -125,12 +125,12 @@ def publish_rule_set_version(
 
 
 def publish_stock_process(
-    *, actor: AbstractBaseUser | None, shape: str, codes: dict[str, str], names: dict[str, str]
-) -> ProcessDefinition:
+    *, actor: User | None, shape: str, codes: dict[str, str], names: dict[str, str]
+) -> ProcessVersion:
     """Publish (or find, when unchanged) the process of stock ``shape`` for these departments
     (``codes``: lane placeholder → department code; ``names``: code → display name), through the
-    lane → department mapping an operator uses at upload. The demo seed and the admin's stock-shape
-    form both call this."""
+    lane → department mapping an operator uses at upload; its latest version (``.definition``: the
+    process). The demo seed and the admin's stock-shape form both call this."""
     import hashlib
 
     from yiwang.catalog.processes import SHAPES, definition_key, lane_map, personalize, render_process
@@ -141,7 +141,7 @@ def publish_stock_process(
     published = render_process(shape, names=names, **codes)  # what the version will store
     latest = ProcessVersion.objects.filter(definition__key=key).order_by("-version").select_related("definition").first()
     if latest is not None and latest.digest == hashlib.sha256(published.encode("utf-8")).hexdigest():
-        return latest.definition  # unchanged: skip parsing it again
+        return latest  # unchanged: skip parsing it again
     version = publish_process_version(
         actor=actor,
         key=key,
@@ -150,10 +150,10 @@ def publish_stock_process(
         lane_map=lane_map(shape, **codes),
         description=f"由标准流程模板 {shape} 生成。" if codes else "标准流程。",
     )
-    return version.definition
+    return version
 
 
-def save_service_item(*, actor: AbstractBaseUser | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:
+def save_service_item(*, actor: User | None, item: ServiceItem, fields: list[str], created: bool) -> ServiceItem:
     """An item's guide and settings created or changed in the admin (its form has validated them)."""
     with transaction.atomic():
         item.save()
@@ -162,7 +162,7 @@ def save_service_item(*, actor: AbstractBaseUser | None, item: ServiceItem, fiel
     return item
 
 
-def save_process_definition(*, actor: AbstractBaseUser | None, definition: ProcessDefinition,
+def save_process_definition(*, actor: User | None, definition: ProcessDefinition,
                             fields: list[str]) -> ProcessDefinition:
     """A process's own settings changed in the admin (its versions are published by ``publish_process``)."""
     with transaction.atomic():

@@ -15,7 +15,7 @@ and so all three roles at once: in production they are for bootstrap only (docs/
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN = "system_admin", "security_admin", "audit_admin"
 ADMIN_ROLES = {
@@ -78,11 +79,11 @@ def ensure_admin_groups() -> dict[str, Group]:
     return groups
 
 
-def admin_roles_of(user: AbstractBaseUser) -> set[str]:
-    return set(user.groups.filter(name__in=ADMIN_ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
+def admin_roles_of(user: User) -> set[str]:
+    return set(user.groups.filter(name__in=ADMIN_ROLES).values_list("name", flat=True))
 
 
-def _check(actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
+def _check(actor: User | None, user: User, role: str) -> None:
     if role not in ADMIN_ROLES:
         raise InvalidInput(AdminRoleCode.UNKNOWN_ROLE, _("未知的管理角色：%(role)s。") % {"role": role}, {"role": role})
     if actor is None:
@@ -93,7 +94,7 @@ def _check(actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) ->
         raise Forbidden(AdminRoleCode.NOT_SECURITY_ADMIN, _("只有安全管理员可以分配或撤销管理角色。"), {"role": role})
 
 
-def assign_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
+def assign_admin_role(*, actor: User | None, user: User, role: str) -> None:
     """Give ``user`` one of the three administrator roles; refused if they hold another of them."""
     _check(actor, user, role)
     if getattr(user, "is_superuser", False):
@@ -112,18 +113,18 @@ def assign_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser,
                 % {"user": user.get_username(), "held": "、".join(str(ADMIN_ROLES[r]) for r in sorted(held))},
                 {"role": role, "held": sorted(held)},
             )
-        user.groups.add(groups[role])  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
-        if not user.is_staff:  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
-            user.is_staff = True  # type: ignore[attr-defined]  # the Django admin is their tool
+        user.groups.add(groups[role])
+        if not user.is_staff:
+            user.is_staff = True
             user.save(update_fields=["is_staff"])
         record_audit(actor=actor, event_type="admin_role_granted", subject_type="user", subject_id=user.pk,
                      details={"role": role, "username": user.get_username()})
 
 
-def revoke_admin_role(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, role: str) -> None:
+def revoke_admin_role(*, actor: User | None, user: User, role: str) -> None:
     _check(actor, user, role)
     with transaction.atomic():
-        user.groups.remove(*Group.objects.filter(name=role))  # type: ignore[attr-defined]  # typed AbstractBaseUser, which has no groups or is_staff; the account model (auth.User) has
+        user.groups.remove(*Group.objects.filter(name=role))
         record_audit(actor=actor, event_type="admin_role_revoked", subject_type="user", subject_id=user.pk,
                      details={"role": role, "username": user.get_username()})
 

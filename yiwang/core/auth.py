@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
@@ -25,12 +25,13 @@ from ninja.security.session import SessionAuth
 
 from yiwang.core.errors import CoreErrorCode, DomainError, Forbidden
 from yiwang.core.services import user_for_token
+from yiwang.core.users import User
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is not None:
             request.user = user
@@ -59,17 +60,17 @@ class BrowserSession(SessionAuth):
             )
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         # The session counts only once its login is complete: a staff member who still owes the
         # second factor is not signed in for the API either.
         if key is None:
             return None
         from yiwang.core.permissions import session_is_fully_signed_in
 
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not session_is_fully_signed_in(request):
-            return None
-        return cast(AbstractBaseUser, user)
+        user = getattr(request, "user", None)  # a lazy object that passes isinstance as the account it wraps
+        if not isinstance(user, User) or not session_is_fully_signed_in(request):
+            return None  # AnonymousUser (no session) or no auth middleware
+        return user
 
 
 class JsonOnlyParser(Parser):
@@ -122,7 +123,7 @@ class Anonymous:
     anonymous; one who sends an ``Authorization`` header that the bearer check refused gets the
     401, never a silent anonymous answer they would take for theirs."""
 
-    def __call__(self, request: HttpRequest) -> AbstractBaseUser | AnonymousUser | None:
+    def __call__(self, request: HttpRequest) -> User | AnonymousUser | None:
         if request.headers.get("Authorization"):
             return None
         return AnonymousUser()

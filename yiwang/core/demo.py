@@ -16,13 +16,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
 from yiwang.core.ids import citizen_id_check_digit, uscc_check_char
 from yiwang.core.models import Applicant, ApplicantKind, Department, Role, StaffRole, applicant_id_index
 from yiwang.core.services import load_statutory_calendar, record_audit, register_applicant
+from yiwang.core.users import User
 
 DEMO_PASSWORD = "yiwang2026"
 COUNTY = "某县"
@@ -255,7 +255,7 @@ def calendar_exceptions() -> dict[dt.date, tuple[bool, str]]:
     return {day: value for year in STATUTORY_CALENDAR for day, value in exceptions_of(year).items()}
 
 
-def _seed_calendar(actor: AbstractBaseUser | None, counts: dict[str, int]) -> None:
+def _seed_calendar(actor: User | None, counts: dict[str, int]) -> None:
     counts["calendar_days_set"] += load_statutory_calendar(actor=actor)["days_set"]
 
 
@@ -290,7 +290,7 @@ def _seed_users(departments: dict[str, Department], counts: dict[str, int]) -> d
     return users
 
 
-def _link_applicant(*, actor: AbstractBaseUser | None, user: Any, counts: dict[str, int], **data: str) -> Applicant:
+def _link_applicant(*, actor: User | None, user: Any, counts: dict[str, int], **data: str) -> Applicant:
     if not Applicant.objects.with_id_number(data["kind"], data["id_number"]).exists():
         counts["applicants_created"] += 1
     applicant = register_applicant(actor=actor, user=user, **data)
@@ -300,7 +300,7 @@ def _link_applicant(*, actor: AbstractBaseUser | None, user: Any, counts: dict[s
     return applicant
 
 
-def seed_core(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
+def seed_core(*, actor: User | None = None) -> dict[str, Any]:
     """Create (or bring up to date) the county's departments, calendar, demo accounts and applicants.
 
     Returns what a README or a caller needs: the password, the accounts with their roles, the
@@ -326,7 +326,9 @@ def seed_core(*, actor: AbstractBaseUser | None = None) -> dict[str, Any]:
         for row in historical_applicant_data():
             if (row["kind"], row["id_number"]) in existing:
                 continue
-            register_applicant(actor=actor, **row)
+            register_applicant(actor=actor, kind=row["kind"], name=row["name"], id_number=row["id_number"],
+                               phone=row["phone"], address=row["address"],
+                               legal_representative=row["legal_representative"])
             counts["applicants_created"] += 1
         historical_ids = list(historical_applicants().order_by("id").values_list("id", flat=True))
         if any(counts.values()):

@@ -49,5 +49,7 @@ def file_download(handle: IO[bytes], *, filename: str, content_type: str) -> Fil
 def text_download(text: str, *, filename: str, content_type: str = "text/plain") -> HttpResponse:
     """Derived text (a BPMN or DMN file, an export) as a download."""
     response = HttpResponse(text.encode("utf-8"), content_type=safe_content_type(content_type))
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    if disposition is not None:  # always, for an attachment
+        response["Content-Disposition"] = disposition
     return _harden(response)

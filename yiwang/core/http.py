@@ -9,9 +9,10 @@ run time: Django builds the request; this class only names what the view may rel
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from yiwang.core.users import User
 
 
 class AuthenticatedRequest(HttpRequest):

@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -46,6 +45,7 @@ from django.utils.module_loading import import_string
 
 from yiwang.core.clock import db_now
 from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
+from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
 
@@ -351,11 +351,11 @@ def send_due_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> dict
 # -- reading and marking -----------------------------------------------------------------------------
 
 
-def unread_count(user: AbstractBaseUser) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def mark_read(*, actor: AbstractBaseUser, notification_id: int, now: dt.datetime | None = None) -> Notification:
+def mark_read(*, actor: User, notification_id: int, now: dt.datetime | None = None) -> Notification:
     """Mark one of the actor's own notifications read (idempotent); another person's is not found."""
     from django.utils.translation import gettext as _
 
@@ -371,5 +371,5 @@ def mark_read(*, actor: AbstractBaseUser, notification_id: int, now: dt.datetime
     return notice
 
 
-def mark_all_read(*, actor: AbstractBaseUser, now: dt.datetime | None = None) -> int:
+def mark_all_read(*, actor: User, now: dt.datetime | None = None) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=now or timezone.now())

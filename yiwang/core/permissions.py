@@ -6,26 +6,26 @@ and the admin all ask here."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
 from yiwang.core.selectors import is_staff_member
+from yiwang.core.users import User
 
 
-def has_staff_controls(user: AbstractBaseUser) -> bool:
+def has_staff_controls(user: User) -> bool:
     """Staff (any role in a department) and administrators (admin site access, superusers)."""
     if not user.is_authenticated:
         return False
     return bool(getattr(user, "is_staff", False)) or is_staff_member(user)
 
 
-def has_otp_device(user: AbstractBaseUser) -> bool:
+def has_otp_device(user: User) -> bool:
     from django_otp import user_has_device
 
     return user_has_device(user, confirmed=True)
 
 
-def otp_required(user: AbstractBaseUser) -> bool:
+def otp_required(user: User) -> bool:
     """A second factor is required of staff and administrators unless the site runs in demo mode;
     in demo mode it stays optional: asked only of those who enrolled a device themselves, so that
     demo accounts still sign in with a password alone."""

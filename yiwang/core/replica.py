@@ -27,10 +27,13 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 logger = logging.getLogger(__name__)
 
@@ -84,14 +87,14 @@ def read_from_replica(view: Callable[..., Any]) -> Callable[..., Any]:
 class ReplicaRouter:
     """``DATABASE_ROUTERS`` entry: the replica only for reads inside :func:`replica_reads`."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         if (_replica_reads.get() and replica_configured()
                 and model._meta.app_label not in PRIMARY_ONLY_APPS
                 and not transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block):
             return REPLICA
         return DEFAULT_DB_ALIAS
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         # explicit, or Django would write an instance back to the alias it was read from
         return DEFAULT_DB_ALIAS
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.core.models import Department, Role, StaffRole, UserPreferences
+from yiwang.core.users import User
 
 
-def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
+def staff_roles_of(user: User) -> list[StaffRole]:
     if not user.is_authenticated:
         return []
     cached = getattr(user, "_yiwang_roles", None)
@@ -17,31 +16,31 @@ def staff_roles_of(user: AbstractBaseUser) -> list[StaffRole]:
     return cached
 
 
-def remember_staff_roles(user: AbstractBaseUser, roles: list[StaffRole]) -> None:
+def remember_staff_roles(user: User, roles: list[StaffRole]) -> None:
     """Attach the user's roles read elsewhere in this request (the bearer token's query) so that
     ``staff_roles_of`` reads them once per request, not once per permission check."""
     user._yiwang_roles = roles  # type: ignore[attr-defined]
 
 
-def has_role(user: AbstractBaseUser, role: str, department: Department | None = None) -> bool:
+def has_role(user: User, role: str, department: Department | None = None) -> bool:
     return any(
         r.role == role and (department is None or r.department_id == department.pk) for r in staff_roles_of(user)
     )
 
 
-def is_staff_member(user: AbstractBaseUser) -> bool:
+def is_staff_member(user: User) -> bool:
     return bool(staff_roles_of(user)) or bool(getattr(user, "is_superuser", False))
 
 
-def departments_where(user: AbstractBaseUser, *roles: str) -> list[int]:
+def departments_where(user: User, *roles: str) -> list[int]:
     return sorted({r.department_id for r in staff_roles_of(user) if not roles or r.role in roles})
 
 
-def is_supervisor(user: AbstractBaseUser) -> bool:
+def is_supervisor(user: User) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SUPERVISOR)
 
 
-def password_expired(user: AbstractBaseUser) -> bool:
+def password_expired(user: User) -> bool:
     """The password is older than YIWANG_PASSWORD_MAX_AGE_DAYS (0: never expires): counted from its
     last change, or from the account's creation when it was never changed (``create_user`` sets the
     hash without Django's password-changed hook; accounts older than the history count from the
@@ -61,7 +60,7 @@ def password_expired(user: AbstractBaseUser) -> bool:
     return since is not None and since < timezone.now() - dt.timedelta(days=days)
 
 
-def login_history_of(user: AbstractBaseUser, limit: int | None = None) -> list:
+def login_history_of(user: User, limit: int | None = None) -> list:
     from django.conf import settings
 
     from yiwang.core.models import LoginEvent
@@ -69,7 +68,7 @@ def login_history_of(user: AbstractBaseUser, limit: int | None = None) -> list:
     return list(LoginEvent.objects.filter(user=user).order_by("-at", "-id")[: limit or settings.YIWANG_LOGIN_HISTORY_SHOWN])
 
 
-def api_tokens_of(user: AbstractBaseUser) -> list:
+def api_tokens_of(user: User) -> list:
     """The user's tokens that still work (not expired, not revoked), newest first."""
     from django.utils import timezone
 
@@ -79,7 +78,7 @@ def api_tokens_of(user: AbstractBaseUser) -> list:
                 .order_by("-created_at", "-id"))
 
 
-def care_mode_of(user: AbstractBaseUser) -> bool | None:
+def care_mode_of(user: User) -> bool | None:
     """The signed-in person's stored 关怀版 choice, or None when they have never chosen (then the
     browser's cookie decides: someone who switched it on before signing in keeps it)."""
     if not user.is_authenticated:

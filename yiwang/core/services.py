@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -38,11 +37,12 @@ from yiwang.core.models import (
     UserPreferences,
 )
 from yiwang.core.selectors import remember_staff_roles
+from yiwang.core.users import User
 
 
 def record_audit(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     event_type: str,
     subject_type: str,
     subject_id: Any,
@@ -128,14 +128,14 @@ def _problem_label(problem: str) -> str:
 
 def register_applicant(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     kind: str,
     name: str,
     id_number: str,
     phone: str = "",
     address: str = "",
     legal_representative: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Applicant:
     """Find the applicant with this ID number, or register a new one (e.g. a walk-in at the window)."""
     value = validate_applicant_id(kind=kind, id_number=id_number)
@@ -217,7 +217,7 @@ def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: 
     return token
 
 
-def _verify_otp(user: AbstractBaseUser, otp: str) -> Any:
+def _verify_otp(user: User, otp: str) -> Any:
     from django_otp import devices_for_user
 
     code = (otp or "").strip()
@@ -230,7 +230,7 @@ def _verify_otp(user: AbstractBaseUser, otp: str) -> Any:
     return None
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
+def user_for_token(token: str) -> User | None:
     """The live token's user, with their staff roles already attached (``staff_roles_of`` then reads
     no more): one query, the token joined to its user and, outer-joined, to each of the user's roles
     and its department (one row per role; one row with empty role columns for a user with none).
@@ -265,7 +265,7 @@ def user_for_token(token: str) -> AbstractBaseUser | None:
     return user
 
 
-def revoke_api_tokens(*, actor: AbstractBaseUser | None, user: AbstractBaseUser, reason: str,
+def revoke_api_tokens(*, actor: User | None, user: User, reason: str,
                       token_ids: list[int] | None = None) -> int:
     """Revoke a user's live tokens (all of them, or those named); returns how many were revoked.
 
@@ -282,7 +282,7 @@ def revoke_api_tokens(*, actor: AbstractBaseUser | None, user: AbstractBaseUser,
     return count
 
 
-def record_login_event(*, request: HttpRequest | None, user: AbstractBaseUser | None, username: str,
+def record_login_event(*, request: HttpRequest | None, user: User | None, username: str,
                        success: bool, method: str, reason: str = "") -> LoginEvent:
     """The one writer of the login history (sign-ins and failures, by password, token or OTP)."""
     meta = request.META if request is not None else {}
@@ -298,7 +298,7 @@ def record_login_event(*, request: HttpRequest | None, user: AbstractBaseUser | 
     )
 
 
-def password_changed(*, user: AbstractBaseUser) -> None:
+def password_changed(*, user: User) -> None:
     """What every password change brings: the hash joins the history (for the no-reuse rule and
     expiry), every API token of the user is revoked, and the change is audited.
 
@@ -315,7 +315,7 @@ def password_changed(*, user: AbstractBaseUser) -> None:
         record_audit(actor=None, event_type="user_password_changed", subject_type="user", subject_id=user.pk)
 
 
-def change_password(*, actor: AbstractBaseUser, user: AbstractBaseUser, old_password: str | None,
+def change_password(*, actor: User, user: User, old_password: str | None,
                     new_password: str) -> None:
     """A user changes their password (``old_password`` checked), or an administrator sets one
     (``old_password=None``). The rules are AUTH_PASSWORD_VALIDATORS (``yiwang.core.passwords``)."""
@@ -335,7 +335,7 @@ def change_password(*, actor: AbstractBaseUser, user: AbstractBaseUser, old_pass
             record_audit(actor=actor, event_type="user_password_set", subject_type="user", subject_id=user.pk)
 
 
-def start_totp_enrolment(*, user: AbstractBaseUser) -> Any:
+def start_totp_enrolment(*, user: User) -> Any:
     """An unconfirmed TOTP device for the user to scan (a previous unconfirmed one is replaced);
     it counts only once ``confirm_totp_enrolment`` has seen a code from it."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -345,7 +345,7 @@ def start_totp_enrolment(*, user: AbstractBaseUser) -> Any:
         return TOTPDevice.objects.create(user=user, name=_("验证器应用"), confirmed=False)
 
 
-def confirm_totp_enrolment(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Any:
+def confirm_totp_enrolment(*, request: HttpRequest, user: User, code: str) -> Any:
     """Confirm the pending device with a code from it; the session counts as verified by it."""
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -365,7 +365,7 @@ def confirm_totp_enrolment(*, request: HttpRequest, user: AbstractBaseUser, code
     return device
 
 
-def verify_session_otp(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Any:
+def verify_session_otp(*, request: HttpRequest, user: User, code: str) -> Any:
     """The second step of a staff sign-in: a code from an enrolled device marks the session verified;
     a wrong code counts towards the lockout like a wrong password."""
     from django_otp import login as otp_login
@@ -384,7 +384,7 @@ def verify_session_otp(*, request: HttpRequest, user: AbstractBaseUser, code: st
     return device
 
 
-def reset_otp_devices(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> int:
+def reset_otp_devices(*, actor: User, user: User) -> int:
     """An administrator removes a user's second-factor devices (a lost phone); the user enrols anew
     at their next sign-in."""
     from django_otp import devices_for_user
@@ -398,7 +398,7 @@ def reset_otp_devices(*, actor: AbstractBaseUser, user: AbstractBaseUser) -> int
     return len(devices)
 
 
-def unlock_login(*, actor: AbstractBaseUser, username: str) -> int:
+def unlock_login(*, actor: User, username: str) -> int:
     """An administrator lifts a lockout (every failed attempt recorded for the username)."""
     from axes.utils import reset
 
@@ -410,7 +410,7 @@ def unlock_login(*, actor: AbstractBaseUser, username: str) -> int:
     return count
 
 
-def set_calendar_day(*, actor: AbstractBaseUser | None, date: dt.date, is_working_day: bool, name: str = "") -> CalendarDay:
+def set_calendar_day(*, actor: User | None, date: dt.date, is_working_day: bool, name: str = "") -> CalendarDay:
     """Declare a holiday or a make-up working day (调休)."""
     with transaction.atomic():
         day, _created = CalendarDay.objects.update_or_create(
@@ -427,7 +427,7 @@ def set_calendar_day(*, actor: AbstractBaseUser | None, date: dt.date, is_workin
     return day
 
 
-def set_calendar_year(*, actor: AbstractBaseUser | None, year: int, status: str, source: str = "") -> CalendarYear:
+def set_calendar_year(*, actor: User | None, year: int, status: str, source: str = "") -> CalendarYear:
     """Declare a year's holidays entered (``confirmed``, or ``provisional`` until checked against the
     State Council's notice): deadlines may then run into it."""
     with transaction.atomic():
@@ -438,7 +438,7 @@ def set_calendar_year(*, actor: AbstractBaseUser | None, year: int, status: str,
     return row
 
 
-def remove_calendar_day(*, actor: AbstractBaseUser | None, day: CalendarDay) -> None:
+def remove_calendar_day(*, actor: User | None, day: CalendarDay) -> None:
     """Withdraw a declared holiday or make-up working day: the date follows the weekday rule again."""
     with transaction.atomic():
         record_audit(actor=actor, event_type="calendar_day_removed", subject_type="calendar",
@@ -447,7 +447,7 @@ def remove_calendar_day(*, actor: AbstractBaseUser | None, day: CalendarDay) -> 
     invalidate_calendar_cache()
 
 
-def remove_calendar_year(*, actor: AbstractBaseUser | None, year: CalendarYear) -> None:
+def remove_calendar_year(*, actor: User | None, year: CalendarYear) -> None:
     """Withdraw a year's declaration: deadlines can no longer run into it."""
     with transaction.atomic():
         record_audit(actor=actor, event_type="calendar_year_removed", subject_type="calendar",
@@ -462,7 +462,7 @@ def remove_calendar_year(*, actor: AbstractBaseUser | None, year: CalendarYear) 
 # its audit record in one transaction, as every other write of the platform.
 
 
-def save_department(*, actor: AbstractBaseUser | None, department: Department, fields: list[str],
+def save_department(*, actor: User | None, department: Department, fields: list[str],
                     created: bool) -> Department:
     with transaction.atomic():
         department.save()
@@ -471,7 +471,7 @@ def save_department(*, actor: AbstractBaseUser | None, department: Department, f
     return department
 
 
-def save_applicant_record(*, actor: AbstractBaseUser | None, applicant: Applicant, fields: list[str],
+def save_applicant_record(*, actor: User | None, applicant: Applicant, fields: list[str],
                           created: bool) -> Applicant:
     """An administrator's correction of an applicant's record (the form has normalised the ID number)."""
     with transaction.atomic():
@@ -481,7 +481,7 @@ def save_applicant_record(*, actor: AbstractBaseUser | None, applicant: Applican
     return applicant
 
 
-def save_user_account(*, actor: AbstractBaseUser | None, user: Any, fields: list[str], created: bool) -> Any:
+def save_user_account(*, actor: User | None, user: Any, fields: list[str], created: bool) -> Any:
     """An account created or changed by an administrator. ``fields`` names what changed; a new password
     is recorded as ``password``, never its value."""
     changed = [f for f in fields if f not in ("password", "password1", "password2")]
@@ -494,19 +494,19 @@ def save_user_account(*, actor: AbstractBaseUser | None, user: Any, fields: list
     return user
 
 
-def delete_user_account(*, actor: AbstractBaseUser | None, user: Any) -> None:
+def delete_user_account(*, actor: User | None, user: Any) -> None:
     with transaction.atomic():
         record_audit(actor=actor, event_type="user_deleted", subject_type="user", subject_id=user.pk,
                      details={"username": user.get_username(), "source": "admin"})
         user.delete()
 
 
-def _audit_staff_role(actor: AbstractBaseUser | None, role: StaffRole, event_type: str) -> None:
+def _audit_staff_role(actor: User | None, role: StaffRole, event_type: str) -> None:
     record_audit(actor=actor, event_type=event_type, subject_type="user", subject_id=role.user_id,
                  details={"department": role.department.code, "role": role.role, "source": "admin"})
 
 
-def save_staff_role(*, actor: AbstractBaseUser | None, role: StaffRole) -> StaffRole:
+def save_staff_role(*, actor: User | None, role: StaffRole) -> StaffRole:
     """Grant a staff role (a department and a role: what the workbench shows), or change one."""
     created = role.pk is None
     with transaction.atomic():
@@ -515,13 +515,13 @@ def save_staff_role(*, actor: AbstractBaseUser | None, role: StaffRole) -> Staff
     return role
 
 
-def revoke_staff_role(*, actor: AbstractBaseUser | None, role: StaffRole) -> None:
+def revoke_staff_role(*, actor: User | None, role: StaffRole) -> None:
     with transaction.atomic():
         _audit_staff_role(actor, role, "staff_role_revoked")
         role.delete()
 
 
-def load_statutory_calendar(*, actor: AbstractBaseUser | None = None, years: list[int] | None = None) -> dict[str, int]:
+def load_statutory_calendar(*, actor: User | None = None, years: list[int] | None = None) -> dict[str, int]:
     """Write the published national calendar (``yiwang.core.holidays_cn``) into the database:
     idempotent, audited, and never downgrading a year an operator has confirmed in the admin
     (their corrections of a provisional year stay)."""
@@ -546,7 +546,7 @@ def load_statutory_calendar(*, actor: AbstractBaseUser | None = None, years: lis
     return counts
 
 
-def set_care_mode(*, actor: AbstractBaseUser, enabled: bool) -> UserPreferences:
+def set_care_mode(*, actor: User, enabled: bool) -> UserPreferences:
     """Switch 关怀版 (the elderly-friendly display) on or off for the signed-in person; it follows
     them to every computer they sign in on (docs/accessibility.md)."""
     if not actor.is_authenticated:

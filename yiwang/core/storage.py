@@ -37,7 +37,7 @@ def storage_full() -> StorageFull:
 class GuardedFileSystemStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]  # django-stubs does not declare Storage._save
         except OSError as exc:
             if exc.errno not in FULL:
                 raise

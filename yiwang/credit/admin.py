@@ -43,7 +43,8 @@ class SubjectFields(forms.ModelForm):
                                    help_text="主体首次建档时必填")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns
         try:
             services.subject_index(data.get("subject_kind", ""), data.get("subject_code", ""))
             self.check(data)

@@ -174,7 +174,7 @@ def _department(code: str) -> Department:
 
 
 @router.get("/credit/subjects/{code}", response={200: CreditSubjectOut, **ERRORS})
-def credit_subject(request: HttpRequest, code: str) -> dict[str, Any]:
+def credit_subject(request: AuthenticatedRequest, code: str) -> dict[str, Any]:
     """A subject's credit level, red/black list entries and records: credit staff, or the subject
     itself. ``code``: a unified social credit code, a citizen ID number, or a person's public code."""
     return _subject_body(request, _viewable(request, code))

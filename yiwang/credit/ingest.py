@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.models import (
     CreditHistory,
@@ -81,7 +81,7 @@ FIELDS: list[dict[str, Any]] = [
 ]
 
 
-def publish_credit_resource(*, actor: AbstractBaseUser | None, department: Department, code: str,
+def publish_credit_resource(*, actor: User | None, department: Department, code: str,
                             name: str = "") -> CreditResource:
     """Publish (or update) the department's credit resource in the catalogue and mark it as one."""
     with transaction.atomic():
@@ -102,7 +102,7 @@ class CreditImport:
     rejected_count: int = 0
 
 
-def ingest_credit_records(*, actor: AbstractBaseUser | None, source: CreditResource, stream: BinaryIO,
+def ingest_credit_records(*, actor: User | None, source: CreditResource, stream: BinaryIO,
                           file_name: str = "", file_format: str | None = None,
                           now: dt.datetime | None = None) -> CreditImport:
     """Push one file of credit records: the exchange's ingestion, then the records."""
@@ -120,7 +120,7 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
+def import_credit_dataset(*, actor: User | None, dataset: Dataset,
                           now: dt.datetime | None = None) -> CreditImport:
     """Turn a loaded version of a credit resource into records (records already entered with the
     same department, kind and decision number are skipped; bad rows are listed, not loaded)."""
@@ -154,12 +154,13 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
             values = {**row.values, **unseal(row.sealed, context=resource.seal_context)}
             number = str(values.get("record_no") or "")
             try:
+                decided_on = _date(values.get("decided_on"))
+                if decided_on is None:
+                    raise InvalidInput(Code.INVALID_RECORD, _("缺少决定日期。"))
                 data = RecordInput(kind=str(values.get("kind") or ""), title=str(values.get("title") or ""),
-                                   basis=str(values.get("basis") or ""), decided_on=_date(values.get("decided_on")),
+                                   basis=str(values.get("basis") or ""), decided_on=decided_on,
                                    decision_no=number, severity=str(values.get("severity") or ""),
                                    publicity_end=_date(values.get("publicity_end")))
-                if data.decided_on is None:
-                    raise InvalidInput(Code.INVALID_RECORD, _("缺少决定日期。"))
                 check_record(data)
                 kind = str(values.get("subject_kind") or "")
                 code, index = subject_index(kind, str(values.get("subject_code") or ""))
@@ -188,14 +189,14 @@ def import_credit_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset,
         reference = f"dataset:{dataset.pk}"
         records = []
         for kind, _code, index, data, _name in parsed:
-            publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
+            publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[RecordKind(data.kind)])
             records.append(CreditRecord(
                 subject=subjects[(kind, index)], kind=data.kind, title=data.title.strip()[:300],
                 decision_no=data.decision_no[:100], source_department=department, basis=data.basis.strip(),
                 severity=data.severity, decided_on=data.decided_on,
                 publish_due=publish_due(data.decided_on),
                 published_on=today, publicity_end=publicity_end,
-                min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
+                min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[Severity(data.severity)])),
                 commitment_status="pending" if data.kind == RecordKind.COMMITMENT else "",
                 commitment_due=commitment_check_due(data.decided_on) if data.kind == RecordKind.COMMITMENT else None,
                 source=RecordSource.INGESTED, source_ref=reference,

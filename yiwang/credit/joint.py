@@ -72,10 +72,11 @@ def validate(dmn_xml: str | bytes) -> tuple[DecisionTable, str]:
         row = f"第 {rule.number} 行（id={rule.id or '?'}）"
         for column, entry in zip(table.inputs, rule.entries, strict=True):
             _check(entry.names, entry.paths, f"{row}「{column.label}」列的条目", entry.text)
-        outcome = _literal(rule.outputs[at_outcome])
+        outcome_cell = rule.outputs[at_outcome]
+        outcome = _literal(outcome_cell)
         if outcome not in OUTCOMES:
             raise RulesRejected(f"{row}的 outcome 须是带引号的 {'、'.join(sorted(OUTCOMES))} 之一，"
-                                f"实际为 {rule.outputs[at_outcome].text if rule.outputs[at_outcome] else '空'}。")
+                                f"实际为 {outcome_cell.text if outcome_cell else '空'}。")
         reason = _literal(rule.outputs[at_reason])
         if not isinstance(reason, str) or not reason.strip():
             raise RulesRejected(f"{row}的 reason 须是带引号的文字（告知窗口人员和申请人的理由）。")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.core.ids import normalize_id
 from yiwang.core.models import ApplicantKind, Department, applicant_id_index
 from yiwang.core.selectors import departments_where
+from yiwang.core.users import User
 from yiwang.credit.models import CreditSubject
 
 
-def is_credit_staff(user: AbstractBaseUser) -> bool:
+def is_credit_staff(user: User) -> bool:
     """Credit staff read any subject's credit: superusers and holders of ``credit.view_creditsubject``."""
     return bool(user.is_authenticated and (user.is_superuser or user.has_perm("credit.view_creditsubject")))
 
 
-def may_enter_records(user: AbstractBaseUser, department: Department) -> bool:
+def may_enter_records(user: User, department: Department) -> bool:
     """A record is entered by hand by a credit staff member of its source department (or a superuser)."""
     if not user.is_authenticated:
         return False
@@ -24,7 +23,7 @@ def may_enter_records(user: AbstractBaseUser, department: Department) -> bool:
     return user.has_perm("credit.add_creditrecord") and department.pk in departments_where(user)
 
 
-def is_the_subject(user: AbstractBaseUser, subject: CreditSubject) -> bool:
+def is_the_subject(user: User, subject: CreditSubject) -> bool:
     """The signed-in applicant is this subject (same kind and the same blind index of the number)."""
     applicant = getattr(user, "applicant", None) if user.is_authenticated else None
     if applicant is None:
@@ -33,11 +32,11 @@ def is_the_subject(user: AbstractBaseUser, subject: CreditSubject) -> bool:
     return kind == subject.kind and applicant.id_index == subject.id_index
 
 
-def may_view_subject(user: AbstractBaseUser, subject: CreditSubject) -> bool:
+def may_view_subject(user: User, subject: CreditSubject) -> bool:
     return is_credit_staff(user) or is_the_subject(user, subject)
 
 
-def may_see_id_number(user: AbstractBaseUser, subject: CreditSubject) -> bool:
+def may_see_id_number(user: User, subject: CreditSubject) -> bool:
     """A person's ID number is shown in clear only inside the department that recorded the person."""
     if subject.kind != "person":
         return True
@@ -45,7 +44,7 @@ def may_see_id_number(user: AbstractBaseUser, subject: CreditSubject) -> bool:
                 and subject.department_id in departments_where(user))
 
 
-def may_decide_repair(user: AbstractBaseUser, department: Department) -> bool:
+def may_decide_repair(user: User, department: Department) -> bool:
     """The source department decides a repair (信用修复): its staff with the change permission."""
     if not user.is_authenticated:
         return False
@@ -54,7 +53,7 @@ def may_decide_repair(user: AbstractBaseUser, department: Department) -> bool:
     return user.has_perm("credit.change_repairrequest") and department.pk in departments_where(user)
 
 
-def code_is_own(user: AbstractBaseUser, code: str) -> bool:
+def code_is_own(user: User, code: str) -> bool:
     """``code`` (credit code, ID number or a person's public code) names the signed-in applicant."""
     applicant = getattr(user, "applicant", None) if user.is_authenticated else None
     if applicant is None:

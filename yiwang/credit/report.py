@@ -16,7 +16,6 @@ from html import escape as _html_escape
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from yiwang.core import calendar
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.credit.models import CreditReport, CreditSubject
 from yiwang.credit.selectors import SubjectView, report_body, subject_view
 from yiwang.crypto.primitives import sm3_hex
@@ -42,7 +42,7 @@ def verify_url(number: str) -> str:
     return f"{settings.YIWANG_PUBLIC_BASE_URL}{reverse('api-v1:credit_verify_report', args=[number])}"
 
 
-def issue_report(*, actor: AbstractBaseUser | None, subject: CreditSubject,
+def issue_report(*, actor: User | None, subject: CreditSubject,
                  now: dt.datetime | None = None) -> tuple[CreditReport, SubjectView]:
     """Sign and keep one report of the subject's credit as of now (audited)."""
     now = (now or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)

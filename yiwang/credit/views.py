@@ -81,8 +81,9 @@ def datasets(request: AuthenticatedRequest) -> HttpResponse:
     wait for the steward's confirmation); credit staff of the providing department turn a loaded
     one into records (``import_credit_dataset``: permission, audit, errors in words)."""
     if request.method == "POST":
+        dataset_id = parse_id(request.POST.get("dataset"))
         dataset = Dataset.objects.select_related("resource__provider").filter(
-            pk=parse_id(request.POST.get("dataset"))).first()
+            pk=dataset_id).first() if dataset_id is not None else None
         if dataset is None:
             messages.error(request, _("没有这个数据集版本。"))
         else:

@@ -161,7 +161,7 @@ class Sm2Key:
         self.has_private = has_private
 
     def __del__(self) -> None:
-        pkey, self._pkey = getattr(self, "_pkey", None), None
+        pkey, self._pkey = getattr(self, "_pkey", 0), 0  # 0: the NULL pointer, freed once
         if pkey:
             self._lib.EVP_PKEY_free(pkey)
 

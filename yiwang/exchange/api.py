@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 import pydantic
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -28,6 +27,7 @@ from yiwang.core.models import Department
 from yiwang.core.pagination import CountNextPagination, offset_field
 from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
+from yiwang.core.users import User
 from yiwang.exchange import policy, pushes, selectors, services
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.models import (
@@ -72,11 +72,11 @@ ERRORS = {**COMMON_ERRORS, 429: ErrorOut}  # 429: over a subscription's rate or 
 # ------------------------------------------------------------------------------ helpers
 
 
-def _user(request: HttpRequest) -> AbstractBaseUser | None:
+def _user(request: HttpRequest) -> User | None:
     return None if isinstance(request.auth, policy.Consumer) else request.auth  # type: ignore[attr-defined]  # django-ninja sets request.auth after authentication; HttpRequest's stubs do not have it
 
 
-def _staff(request: HttpRequest) -> AbstractBaseUser:
+def _staff(request: HttpRequest) -> User:
     user = _user(request)
     if user is None:
         raise Forbidden("permission_denied", _("此操作须由工作人员登录后进行，接口凭据不能执行。"))
@@ -174,7 +174,7 @@ class NegativeOut(Schema):
 
 def _negative_out(e: NegativeListEntry) -> dict[str, Any]:
     return {"id": e.pk, "resource": e.resource.code, "resource_name": e.resource.name, "provider": e.resource.provider.code,
-            "field": e.field.name if e.field_id else None, "field_label": e.field.label if e.field_id else None,
+            "field": e.field.name if e.field is not None else None, "field_label": e.field.label if e.field is not None else None,
             "reason": e.reason, "legal_basis": e.legal_basis, "created_at": e.created_at}
 
 
@@ -326,9 +326,9 @@ class AccessOut(Schema):
 
 
 def _access_out(a: AccessLog) -> dict[str, Any]:
-    return {"id": a.pk, "at": a.created_at, "consumer": a.consumer.code if a.consumer_id else None,
-            "consumer_name": a.consumer.name if a.consumer_id else None,
-            "provider": a.provider.code if a.provider_id else None, "resource": a.resource_code,
+    return {"id": a.pk, "at": a.created_at, "consumer": a.consumer.code if a.consumer is not None else None,
+            "consumer_name": a.consumer.name if a.consumer is not None else None,
+            "provider": a.provider.code if a.provider is not None else None, "resource": a.resource_code,
             "fields_returned": a.fields_returned, "purpose": a.purpose, "case_reference": a.case_reference,
             "outcome": a.outcome, "refusal_code": a.refusal_code, "subject": a.subject_masked,
             "response_sm3": a.response_sm3, "channel": a.channel}
@@ -514,7 +514,7 @@ def lookup_get(request: HttpRequest, resource: str = Query(..., max_length=40), 
         payload = LookupIn(
             resource=resource, key=key, fields=[f for f in fields.split(",") if f.strip()], purpose=purpose,
             case_reference=case_reference, consumer_department=consumer_department, reason_code=reason_code, reason=reason,
-            reference={"kind": reference_kind, "number": reference_number} if reference_number else None)
+            reference=LookupReferenceIn(kind=reference_kind, number=reference_number) if reference_number else None)
     except pydantic.ValidationError as exc:  # e.g. more than 100 names: the same 422 as the POST body's
         raise ValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]) from exc
     return _lookup(request, payload)
@@ -594,13 +594,13 @@ def _push_out(p: DatasetPush, *, duplicate: bool = False) -> dict[str, Any]:
     return {"id": p.pk, "resource": p.resource.code, "status": p.status,
             "url": reverse("api-v1:exchange_push", kwargs={"push_id": p.pk}), "duplicate": duplicate,
             "file_name": p.file_name, "file_format": p.file_format, "encoding": p.encoding, "sha256": p.sha256,
-            "size": p.size, "pushed_by": p.pushed_by.get_username() if p.pushed_by_id else None,
+            "size": p.size, "pushed_by": p.pushed_by.get_username() if p.pushed_by is not None else None,
             "created_at": p.created_at, "started_at": p.started_at, "finished_at": p.finished_at, "attempts": p.attempts,
             "error": {"code": p.error_code, "message": p.error_message, "details": p.error_details} if p.error_code else None,
-            "dataset": _dataset_out(p.dataset) if p.dataset_id else None}
+            "dataset": _dataset_out(p.dataset) if p.dataset is not None else None}
 
 
-def _stewarded_resource(request: HttpRequest, code: str) -> tuple[AbstractBaseUser, Any]:
+def _stewarded_resource(request: HttpRequest, code: str) -> tuple[User, Any]:
     user = _staff(request)
     resource = selectors.resource_by_code(code)
     if resource is None:
@@ -621,7 +621,7 @@ def upload_dataset(request: HttpRequest, code: str, file: File[UploadedFile],
     user, resource = _stewarded_resource(request, code)
     result = pushes.push_dataset(actor=user, resource=resource, upload=file, file_format=file_format or None,
                                  encoding=encoding or None)
-    if result.push is not None:
+    if isinstance(result, pushes.Queued):
         return Status(202, _push_out(result.push, duplicate=result.duplicate))
     ingested = result.ingested
     if ingested.dataset.status == DatasetStatus.REJECTED:
@@ -664,7 +664,7 @@ class DatasetDecisionIn(Schema):
     reason: str = Field("", max_length=300)
 
 
-def _held_dataset(request: HttpRequest, dataset_id: int) -> tuple[AbstractBaseUser, Dataset]:
+def _held_dataset(request: HttpRequest, dataset_id: int) -> tuple[User, Dataset]:
     user = _staff(request)
     dataset = get_object_or_404(Dataset.objects.select_related("resource__provider"), pk=dataset_id)
     if not is_steward(user, dataset.resource.provider):

@@ -18,13 +18,13 @@ import io
 import random
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from yiwang.core import demo as core_demo
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.exchange import services
 from yiwang.exchange.models import (
     AccessLog,
@@ -397,7 +397,7 @@ def rows_csv(code: str) -> bytes:
 # ------------------------------------------------------------------------------ seeding
 
 
-def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def seed_exchange(*, actor: User | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """Create (or complete) the demo catalogue, data, negative list, subscriptions, 免提交 proofs and
     a few accesses. Needs ``yiwang.core.demo.seed_core`` first (departments and applicants); uses the
     catalogue's items when ``seed_catalog`` has run. Returns counts of what this run created."""
@@ -440,7 +440,7 @@ def seed_exchange(*, actor: AbstractBaseUser | None = None, now: dt.datetime | N
     return {"resources": len(resources), "counts": counts}
 
 
-def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, Any], resources: dict[str, DataResource],
+def _seed_source_subscriptions(actor: User | None, spec: dict[str, Any], resources: dict[str, DataResource],
                                consumer: Department, now: dt.datetime) -> int:
     """一数一源: a resource whose fields name another department's authoritative source compares with
     it only under a subscription granting those fields in clear (``policy.may_compare``)."""
@@ -466,7 +466,7 @@ def _seed_source_subscriptions(actor: AbstractBaseUser | None, spec: dict[str, A
     return made
 
 
-def _seed_subscription(actor: AbstractBaseUser | None, consumer: Department, resource: DataResource, fields: list[str],
+def _seed_subscription(actor: User | None, consumer: Department, resource: DataResource, fields: list[str],
                        purpose: str, basis: str, state: str, now: dt.datetime) -> int:
     if Subscription.objects.filter(consumer=consumer, resource=resource, purpose=purpose).exists():
         return 0
@@ -489,7 +489,7 @@ def _seed_subscription(actor: AbstractBaseUser | None, consumer: Department, res
     return 1
 
 
-def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResource], now: dt.datetime) -> tuple[int, int]:
+def _seed_proofs(actor: User | None, resources: dict[str, DataResource], now: dt.datetime) -> tuple[int, int]:
     from yiwang.catalog.models import Material
 
     created = subs = 0
@@ -504,23 +504,23 @@ def _seed_proofs(actor: AbstractBaseUser | None, resources: dict[str, DataResour
         created += made
         if material.item.department.pk != resources[code].provider_id:
             needed.setdefault((material.item.department.pk, code), set()).update([*fields, *([cfield] if cfield else [])])
-    for (dept_id, code), fields in needed.items():
+    for (dept_id, code), needed_fields in needed.items():
         consumer = Department.objects.get(pk=dept_id)
         purpose = f"办件免提交：{resources[code].name}"
         if Subscription.objects.filter(consumer=consumer, resource=resources[code], purpose=purpose).exists():
             continue
-        sub = services.request_subscription(actor=actor, consumer=consumer, resource=resources[code], fields=sorted(fields),
+        sub = services.request_subscription(actor=actor, consumer=consumer, resource=resources[code], fields=sorted(needed_fields),
                                             purpose=purpose, legal_basis="《优化营商环境条例》第三十五条；国务院“一网通办”有关要求",
-                                            clear_fields=sorted(fields), now=now - dt.timedelta(days=20))
+                                            clear_fields=sorted(needed_fields), now=now - dt.timedelta(days=20))
         services.approve_subscription(actor=actor, subscription=sub, expires_at=now + dt.timedelta(days=365 * 2),
                                       daily_quota=20000, rate_per_minute=600, reason="办件免提交，同意以原值提供。",
-                                      clear_fields=sorted(fields),
+                                      clear_fields=sorted(needed_fields),
                                       now=now - dt.timedelta(days=19))
         subs += 1
     return created, subs
 
 
-def _seed_accesses(actor: AbstractBaseUser | None, departments: dict[str, Department], now: dt.datetime) -> int:
+def _seed_accesses(actor: User | None, departments: dict[str, Department], now: dt.datetime) -> int:
     """A few staff lookups of the demo people, so that 数据使用记录 and the stewards' review queue are
     not empty. Each is what it says: a staff member at a counter looking a person up with a
     documented reason (no case yet), reviewed afterwards by the provider's steward — never a case

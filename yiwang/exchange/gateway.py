@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +162,7 @@ def _logged(sql: str, started: float) -> None:
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
 
-def _fetch(statements: list[tuple[str, list[Any] | dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+def _fetch(statements: Sequence[tuple[str, list[Any] | dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
     """Run read statements and return each one's rows: one pipeline (one round trip) on PostgreSQL."""
     started = time.monotonic()
     if _postgres() and len(statements) == 1:
@@ -180,12 +181,12 @@ def _fetch(statements: list[tuple[str, list[Any] | dict[str, Any]]]) -> list[lis
         cursors = []
         with connection.wrap_database_errors, raw.pipeline():
             for sql, params in statements:
-                cursor = psycopg.Cursor(raw)
-                cursor.execute(sql, params, prepare=True)
-                cursors.append(cursor)
-        results = [cursor.fetchall() for cursor in cursors]
-        for cursor in cursors:
-            cursor.close()
+                pg_cursor = psycopg.Cursor(raw)
+                pg_cursor.execute(sql, params, prepare=True)
+                cursors.append(pg_cursor)
+        results = [pg_cursor.fetchall() for pg_cursor in cursors]
+        for pg_cursor in cursors:
+            pg_cursor.close()
         for sql, _params in statements:
             _logged(sql, started)
         return results
@@ -457,7 +458,7 @@ def record_served(access: ServedAccess) -> int | None:
         return int(access_id)
 
 
-def usage_state(subscription_id: int) -> dict[str, Any] | None:
+def usage_state(subscription_id: int) -> Mapping[str, Any] | None:
     """Why the counter refused: the subscription's status, expiry, day count and quota now."""
     return (Subscription.objects.filter(pk=subscription_id)
             .values("status", "expires_at", "day", "day_count", "daily_quota", "rate_per_minute", "case_day",

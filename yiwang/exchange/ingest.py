@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.errors import InvalidInput
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.crypto.fields import FieldSealer
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest_check import (
@@ -71,7 +71,7 @@ class IngestResult:
 
 
 def ingest_dataset(
-    *, actor: AbstractBaseUser | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
+    *, actor: User | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
     file_format: str | None = None, encoding: str | None = None, now: dt.datetime | None = None,
     batch_size: int = BATCH, workers: int | None = None,
 ) -> IngestResult:

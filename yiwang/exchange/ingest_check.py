@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import InvalidInput
+from yiwang.core.users import User
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest_read import csv_rows
 from yiwang.exchange.models import (
@@ -155,7 +155,7 @@ class ConflictChecker:
     Cost: the policy is read once per push; the hot loop gains one access-log row per matched key,
     written with one bulk INSERT per batch (no query per row)."""
 
-    def __init__(self, fields: list[ResourceField], resource: DataResource, actor: AbstractBaseUser | None,
+    def __init__(self, fields: list[ResourceField], resource: DataResource, actor: User | None,
                  now: dt.datetime):
         from yiwang.exchange import gateway, policy
         from yiwang.exchange.models import Subscription
@@ -222,12 +222,12 @@ class ConflictChecker:
                 self._write_logs(logs)
                 self.reads[src.code] += len(logs)
 
-    def _log(self, src: DataResource, key: str, values: dict[str, Any], compared: list[str]) -> tuple[Any, ...]:
+    def _log(self, src: DataResource, key: str, values: dict[str, Any], compared: tuple[str, ...]) -> tuple[Any, ...]:
         masked = mask_key(self.resource.key_kind, str(values.get(self.key_field, "")))
         return (*self._log_head(src, compared), key, masked)
 
     @functools.cache  # noqa: B019  (one checker per push: the cache dies with it)
-    def _log_head(self, src: DataResource, compared: tuple[str, ...] | list[str]) -> tuple[Any, ...]:
+    def _log_head(self, src: DataResource, compared: tuple[str, ...]) -> tuple[Any, ...]:  # hashable: cached
         actor = self.actor.pk if self.actor is not None and self.actor.is_authenticated else None
         return (connection.ops.adapt_datetimefield_value(self.now), self.resource.provider_id, src.provider_id, src.pk,
                 src.code[:40], sub.pk if (sub := self.subscriptions[src.pk]) is not None else None, actor, Channel.INGEST,

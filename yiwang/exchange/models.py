@@ -170,7 +170,7 @@ class NegativeListEntry(models.Model):
         verbose_name_plural = _("负面清单")
 
     def __str__(self) -> str:
-        return f"{self.resource.code}.{self.field.name if self.field_id else '*'}"
+        return f"{self.resource.code}.{self.field.name if self.field is not None else '*'}"
 
 
 class SubscriptionStatus(models.TextChoices):

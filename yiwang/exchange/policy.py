@@ -20,12 +20,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.users import User
 from yiwang.exchange import gateway
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.gateway import Catalogue
@@ -49,7 +49,7 @@ class Consumer:
 
     department: Department
     credential: ApiCredential | None = None
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     key_digest: str = ""
     read_under: str | None = None
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError, InvalidInput
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.exchange.errors import ExchangeErrorCode as Code
 from yiwang.exchange.ingest import IngestResult, ingest_dataset
 from yiwang.exchange.ingest_read import ENCODINGS, detect_format
@@ -43,13 +43,23 @@ CHUNK = 1 << 20
 
 
 @dataclass
-class PushResult:
-    """What a push became: loaded at once (``ingested``), or queued (``push``); ``duplicate`` when
-    the same file was already queued or loading for this resource and that push is answered."""
+class Loaded:
+    """A push loaded at once, within the request."""
 
-    ingested: IngestResult | None = None
-    push: DatasetPush | None = None
+    ingested: IngestResult
+
+
+@dataclass
+class Queued:
+    """A push stored and queued for the worker; ``duplicate`` when the same file was already queued
+    or loading for this resource and that push is answered."""
+
+    push: DatasetPush
     duplicate: bool = False
+
+
+# What a push became: one of the two, never both or neither.
+PushResult = Loaded | Queued
 
 
 def push_path(push: DatasetPush) -> Path:
@@ -61,7 +71,7 @@ def no_valid_rows_message() -> str:
 
 
 def push_dataset(
-    *, actor: AbstractBaseUser, resource: DataResource, upload: UploadedFile, file_format: str | None = None,
+    *, actor: User, resource: DataResource, upload: UploadedFile, file_format: str | None = None,
     encoding: str | None = None, now: dt.datetime | None = None,
 ) -> PushResult:
     """Take one pushed file: load it now when small, otherwise store it and queue it for the worker."""
@@ -76,9 +86,9 @@ def push_dataset(
                           {"file": name, "size": size, "limit_bytes": limit}, status=413)
     if size <= settings.YIWANG_DATASET_SYNC_BYTES:
         # within the web request: no worker processes (each would start Django for a few seconds' work)
-        return PushResult(ingested=ingest_dataset(actor=actor, resource=resource, stream=upload.file,
-                                                  file_name=upload.name or "", file_format=file_format,
-                                                  encoding=encoding, now=now, workers=0))
+        return Loaded(ingest_dataset(actor=actor, resource=resource, stream=upload.file,
+                                     file_name=upload.name or "", file_format=file_format,
+                                     encoding=encoding, now=now, workers=0))
     # What can be refused without reading the file is refused now, not after the wait in the queue.
     fmt = detect_format(name, file_format)
     if encoding and encoding.lower().replace("_", "-") not in ENCODINGS:
@@ -110,7 +120,7 @@ def _store(upload: UploadedFile, target: Path) -> str:
 
 
 def _record(
-    *, actor: AbstractBaseUser, resource: DataResource, relative: str, name: str, fmt: str, encoding: str,
+    *, actor: User, resource: DataResource, relative: str, name: str, fmt: str, encoding: str,
     sha256: str, size: int, now: dt.datetime,
 ) -> PushResult:
     try:
@@ -128,14 +138,14 @@ def _record(
             transaction.on_commit(functools.partial(enqueue_push, push.pk))
     except _AlreadyInFlight as exc:
         (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
-        return PushResult(push=exc.push, duplicate=True)
+        return Queued(exc.push, duplicate=True)
     except IntegrityError:  # the same file, pushed at the same moment by another request
         existing = _in_flight(resource, sha256)
         if existing is None:
             raise
         (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
-        return PushResult(push=existing, duplicate=True)
-    return PushResult(push=push)
+        return Queued(existing, duplicate=True)
+    return Queued(push)
 
 
 class _AlreadyInFlight(Exception):

@@ -196,11 +196,11 @@ class FieldCheck:
             return (value, None) if problem is None else (raw, "uscc_" + ("number" if spreadsheet_number(raw) else problem))
         kind = self.field_type
         if kind == FieldType.DATE or standard == FieldStandard.DATE:
-            value = _parse_date(raw)
-            return (value, None) if value else (raw, "date")
+            day = _parse_date(raw)
+            return (day, None) if day else (raw, "date")
         if standard == FieldStandard.GENDER:
-            value = GENDER_VALUES.get(str(raw).strip())
-            return (value, None) if value else (raw, "gender")
+            gender = GENDER_VALUES.get(str(raw).strip())
+            return (gender, None) if gender else (raw, "gender")
         if standard == FieldStandard.PHONE:
             value = str(raw).strip()
             return (value, None) if _MOBILE_RE.match(value) else (raw, "mobile")
@@ -275,7 +275,8 @@ _USCC_VALUE = {c: n for n, c in enumerate(USCC_CHARSET)}
 
 def citizen_id_checker() -> Callable[[str], str | None]:
     """``citizen_id_problem`` for a normalised value, birth-date verdicts remembered (one checker per file)."""
-    match, dates = _CITIZEN_RE.match, {}
+    match = _CITIZEN_RE.match
+    dates: dict[str, Any] = {}  # birth date -> "birth_date" or None (valid); _MISSING when not yet seen
 
     def problem(value: str) -> str | None:
         if not match(value) or len(value) != 18:
@@ -381,7 +382,10 @@ def _compact_json_encoder() -> Callable[[dict[str, Any]], str]:
     its output differs from the public encoder's on a sample row, the public encoder is used."""
     public = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     try:
-        from json.encoder import c_make_encoder, encode_basestring
+        from json.encoder import (  # type: ignore[attr-defined]  # private CPython accelerator, checked at run time
+            c_make_encoder,
+            encode_basestring,
+        )
     except ImportError:  # pragma: no cover - other Pythons
         return public
     if c_make_encoder is None:  # pragma: no cover - other Pythons

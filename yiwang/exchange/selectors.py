@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.selectors import departments_where, staff_roles_of
+from yiwang.core.users import User
 from yiwang.exchange.models import (
     AccessLog,
     ApiCredential,
@@ -51,34 +52,34 @@ def negative_list(*, provider: Department | None = None) -> QuerySet[NegativeLis
     return rows.filter(resource__provider=provider) if provider else rows
 
 
-def my_departments(user: AbstractBaseUser) -> list[Department]:
+def my_departments(user: User) -> list[Department]:
     return [r.department for r in staff_roles_of(user)] if user.is_authenticated else []
 
 
-def steward_departments(user: AbstractBaseUser) -> list[int]:
+def steward_departments(user: User) -> list[int]:
     if getattr(user, "is_superuser", False):
         return list(Department.objects.values_list("pk", flat=True))
     return departments_where(user, "steward")
 
 
-def incoming_subscriptions(user: AbstractBaseUser) -> QuerySet[Subscription]:
+def incoming_subscriptions(user: User) -> QuerySet[Subscription]:
     """Requests to the departments this user stewards."""
     return (Subscription.objects.filter(resource__provider_id__in=steward_departments(user))
             .select_related("resource__provider", "consumer", "requested_by", "decided_by"))
 
 
-def outgoing_subscriptions(user: AbstractBaseUser) -> QuerySet[Subscription]:
+def outgoing_subscriptions(user: User) -> QuerySet[Subscription]:
     ids = [d.pk for d in my_departments(user)]
     return Subscription.objects.filter(consumer_id__in=ids).select_related("resource__provider", "consumer")
 
 
-def subscription_for(user: AbstractBaseUser, pk: int) -> Subscription | None:
+def subscription_for(user: User, pk: int) -> Subscription | None:
     ids = {d.pk for d in my_departments(user)} | set(steward_departments(user))
     return (Subscription.objects.select_related("resource__provider", "consumer")
             .filter(Q(consumer_id__in=ids) | Q(resource__provider_id__in=ids), pk=pk).first())
 
 
-def credentials_of(user: AbstractBaseUser) -> QuerySet[ApiCredential]:
+def credentials_of(user: User) -> QuerySet[ApiCredential]:
     ids = [d.pk for d in my_departments(user)]
     return ApiCredential.objects.filter(department_id__in=ids).select_related("department").prefetch_related("subscriptions__resource")
 
@@ -99,7 +100,7 @@ def subject_usage(applicant: Applicant) -> QuerySet[AccessLog]:
             .select_related("consumer", "resource", "provider"))
 
 
-def field_labels(logs: list[AccessLog]) -> dict[tuple[int, str], str]:
+def field_labels(logs: list[AccessLog]) -> dict[tuple[int | None, str], str]:
     ids = {log.resource_id for log in logs if log.resource_id}
     return {(rid, name): label for rid, name, label in
             ResourceField.objects.filter(resource_id__in=ids).values_list("resource_id", "name", "label")}
@@ -178,13 +179,13 @@ def with_field_labels(subscriptions: list[Subscription]) -> list[Subscription]:
     return subscriptions
 
 
-def review_queue(user: AbstractBaseUser, status: str = "pending") -> QuerySet[LookupReview]:
+def review_queue(user: User, status: str = "pending") -> QuerySet[LookupReview]:
     """Lookups made with a documented reason, for the stewards of the providing departments."""
     return (LookupReview.objects.filter(provider_id__in=steward_departments(user), status=status)
             .select_related("access__resource", "consumer", "actor", "reviewed_by"))
 
 
-def review_for(user: AbstractBaseUser, pk: int) -> LookupReview | None:
+def review_for(user: User, pk: int) -> LookupReview | None:
     return LookupReview.objects.filter(pk=pk, provider_id__in=steward_departments(user)).select_related("provider").first()
 
 
@@ -198,7 +199,7 @@ class StewardWorkbench:
     departments: list[Department]
     pending_requests: list[Subscription]
     pending_request_count: int
-    resources: list[DataResource]
+    resources: Sequence[DataResource]  # each annotated with its active_subscriptions
     held_datasets: list[Dataset]
     pushes_in_flight: int
     failed_pushes: list[DatasetPush]
@@ -209,7 +210,7 @@ class StewardWorkbench:
     active_subscriptions: int
 
 
-def steward_workbench(user: AbstractBaseUser, *, now: dt.datetime | None = None, recent: int = 8) -> StewardWorkbench | None:
+def steward_workbench(user: User, *, now: dt.datetime | None = None, recent: int = 8) -> StewardWorkbench | None:
     """The steward's workbench for the departments ``user`` is a steward of (None: not a steward):
     sharing requests waiting for their decision, their resources (version, rows, active
     subscriptions), pushes held for review or failed, lookups waiting for review, and the latest

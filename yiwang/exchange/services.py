@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import Conflict, CoreErrorCode, DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Applicant, Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.exchange import gateway, policy
 from yiwang.exchange.errors import ExchangeErrorCode as Code
@@ -61,7 +61,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def publish_resource(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     code: str,
     name: str,
     provider: Department,
@@ -107,7 +107,7 @@ def publish_resource(
 
 
 def add_negative_entry(
-    *, actor: AbstractBaseUser | None, resource: DataResource, field_name: str | None, reason: str, legal_basis: str = "",
+    *, actor: User | None, resource: DataResource, field_name: str | None, reason: str, legal_basis: str = "",
     now: dt.datetime | None = None,
 ) -> NegativeListEntry:
     """List a whole resource (``field_name`` None) or one field on the negative list (负面清单)."""
@@ -131,7 +131,7 @@ def add_negative_entry(
     return entry
 
 
-def lift_negative_entry(*, actor: AbstractBaseUser | None, entry: NegativeListEntry, now: dt.datetime | None = None) -> NegativeListEntry:
+def lift_negative_entry(*, actor: User | None, entry: NegativeListEntry, now: dt.datetime | None = None) -> NegativeListEntry:
     require_steward(actor, entry.resource.provider)
     with transaction.atomic():
         entry = NegativeListEntry.objects.select_for_update().get(pk=entry.pk)
@@ -141,11 +141,11 @@ def lift_negative_entry(*, actor: AbstractBaseUser | None, entry: NegativeListEn
         entry.save(update_fields=["lifted_at", "lifted_by"])
         record_audit(actor=actor, event_type="exchange_negative_entry_lifted", subject_type="exchange_resource",
                      subject_id=entry.resource.code, actor_department=entry.resource.provider, at=entry.lifted_at,
-                     details={"entry": entry.pk, "field": entry.field.name if entry.field_id else "*"})
+                     details={"entry": entry.pk, "field": entry.field.name if entry.field is not None else "*"})
     return entry
 
 
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _user(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
@@ -153,7 +153,7 @@ def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
 
 
 def request_subscription(
-    *, actor: AbstractBaseUser | None, consumer: Department, resource: DataResource, fields: Sequence[str],
+    *, actor: User | None, consumer: Department, resource: DataResource, fields: Sequence[str],
     purpose: str, legal_basis: str, clear_fields: Sequence[str] = (), now: dt.datetime | None = None,
 ) -> Subscription:
     """A consuming department asks for ``fields`` of ``resource`` for a purpose, citing a legal basis."""
@@ -188,7 +188,7 @@ def _locked(subscription: Subscription) -> Subscription:
 
 
 def approve_subscription(
-    *, actor: AbstractBaseUser | None, subscription: Subscription, expires_at: dt.datetime | None,
+    *, actor: User | None, subscription: Subscription, expires_at: dt.datetime | None,
     daily_quota: int = 10_000, rate_per_minute: int = 600, fields: Sequence[str] | None = None,
     clear_fields: Sequence[str] | None = None, reason: str = "", now: dt.datetime | None = None,
     case_daily_quota: int | None = None,
@@ -238,7 +238,7 @@ def approve_subscription(
     return sub
 
 
-def refuse_subscription(*, actor: AbstractBaseUser | None, subscription: Subscription, reason: str,
+def refuse_subscription(*, actor: User | None, subscription: Subscription, reason: str,
                         now: dt.datetime | None = None) -> Subscription:
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
@@ -257,7 +257,7 @@ def refuse_subscription(*, actor: AbstractBaseUser | None, subscription: Subscri
     return sub
 
 
-def revoke_subscription(*, actor: AbstractBaseUser | None, subscription: Subscription, reason: str,
+def revoke_subscription(*, actor: User | None, subscription: Subscription, reason: str,
                         now: dt.datetime | None = None) -> Subscription:
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
@@ -284,7 +284,7 @@ def credential_digest(key: str) -> str:
 
 
 def issue_credential(
-    *, actor: AbstractBaseUser | None, department: Department, name: str, subscriptions: Sequence[Subscription],
+    *, actor: User | None, department: Department, name: str, subscriptions: Sequence[Subscription],
     expires_at: dt.datetime | None = None,
 ) -> tuple[ApiCredential, str]:
     """An API key for a consuming system, scoped to some of its department's subscriptions.
@@ -308,7 +308,7 @@ def issue_credential(
     return cred, key
 
 
-def revoke_credential(*, actor: AbstractBaseUser | None, credential: ApiCredential, now: dt.datetime | None = None) -> ApiCredential:
+def revoke_credential(*, actor: User | None, credential: ApiCredential, now: dt.datetime | None = None) -> ApiCredential:
     require_member(actor, credential.department)
     with transaction.atomic():
         cred = ApiCredential.objects.select_for_update().get(pk=credential.pk)
@@ -389,7 +389,7 @@ def _response_hash(body: dict[str, Any]) -> str:
 
 
 def _log(
-    *, consumer: policy.Consumer | None, actor: AbstractBaseUser | None, resource: DataResource | None, resource_code: str,
+    *, consumer: policy.Consumer | None, actor: User | None, resource: DataResource | None, resource_code: str,
     subscription: Subscription | None, subject: tuple[str, str] | None, requested: list[str], returned: list[str],
     purpose: str, case_reference: str, outcome: str, code: str, response_sm3: str, channel: str, now: dt.datetime,
 ) -> AccessLog:
@@ -421,14 +421,14 @@ def _audit_details(
             "case": case_reference, "outcome": outcome, "code": code, "response_sm3": response_sm3, "channel": channel}
 
 
-def _user_id(actor: AbstractBaseUser | None) -> int | None:
+def _user_id(actor: User | None) -> int | None:
     user = _user(actor)
     return user.pk if user is not None else None
 
 
 def lookup(
     *, consumer: policy.Consumer, resource_code: str, key: Any, fields: Sequence[str] | None = None, purpose: str = "",
-    case_reference: str = "", actor: AbstractBaseUser | None = None, channel: str = Channel.API,
+    case_reference: str = "", actor: User | None = None, channel: str = Channel.API,
     now: dt.datetime | None = None, justification: policy.Justification | None = None,
 ) -> LookupResult:
     """Serve one lookup through the gateway's policy; every outcome (refusals too) is logged and
@@ -525,7 +525,7 @@ def lookup(
 # ------------------------------------------------------------------------------ reviews of reasoned lookups
 
 
-def review_lookup(*, actor: AbstractBaseUser | None, review: LookupReview, verdict: str, note: str = "",
+def review_lookup(*, actor: User | None, review: LookupReview, verdict: str, note: str = "",
                   now: dt.datetime | None = None) -> LookupReview:
     """The provider's steward reviews a lookup made with a documented reason instead of a case:
     ``reviewed`` (the reason holds) or ``flagged`` (it does not; a note is required)."""
@@ -577,7 +577,7 @@ class SharedFacts:
 
 def fetch_for_case(
     *, consumer_department: Department, resource_code: str, key: str, fields: Sequence[str], purpose: str,
-    case_reference: str, actor: AbstractBaseUser | None, now: dt.datetime | None = None,
+    case_reference: str, actor: User | None, now: dt.datetime | None = None,
 ) -> SharedFacts:
     """Fetch ``fields`` of one person's or organisation's row for a case (免提交), through the same
     policy, counters, access log and audit as the gateway; raises the gateway's refusal errors."""
@@ -614,7 +614,7 @@ def _condition_holds(proof: MaterialProof, facts: SharedFacts) -> bool:
 
 def prove_materials(
     *, item: Any, applicant: Applicant, consumer_department: Department, case_reference: str,
-    actor: AbstractBaseUser | None, now: dt.datetime | None = None, material_ids: set[int] | None = None,
+    actor: User | None, now: dt.datetime | None = None, material_ids: set[int] | None = None,
 ) -> list[MaterialProven]:
     """For each material of ``item`` that data sharing can prove for ``applicant`` (only those in
     ``material_ids`` when given), fetch the facts for this case and check the proof's condition. A
@@ -656,7 +656,7 @@ def _held(dataset: Dataset) -> tuple[Dataset, DataResource]:
     return ds, resource
 
 
-def confirm_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+def confirm_dataset(*, actor: User | None, dataset: Dataset, reason: str = "",
                     now: dt.datetime | None = None) -> Dataset:
     """The provider's steward confirms a held push (``ingest.hold_reasons``): it becomes current.
     Refused when a newer version has become current meanwhile (confirming would roll data back)."""
@@ -677,7 +677,7 @@ def confirm_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason:
     return ds
 
 
-def discard_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason: str = "",
+def discard_dataset(*, actor: User | None, dataset: Dataset, reason: str = "",
                     now: dt.datetime | None = None) -> Dataset:
     """The steward discards a held push: its rows are deleted and the current version stays."""
     now = _now(now)
@@ -696,7 +696,7 @@ def discard_dataset(*, actor: AbstractBaseUser | None, dataset: Dataset, reason:
 # ------------------------------------------------------------------------------ key rotation
 
 
-def reseal_rows(*, actor: AbstractBaseUser | None, resource: DataResource, batch_size: int = 2000) -> int:
+def reseal_rows(*, actor: User | None, resource: DataResource, batch_size: int = 2000) -> int:
     """Re-encrypt the sealed values of every row of ``resource`` (all versions) that an older field
     key made, under the newest key of the ring; return how many changed. Each batch is one
     transaction; a row changed meanwhile is left for the next run. Safe to interrupt and re-run.

@@ -76,7 +76,7 @@ def resource(request: AuthenticatedRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("exchange:resource", code=code)
-        if result.ingested is not None:
+        if isinstance(result, pushes.Loaded):
             if result.ingested.dataset.status == DatasetStatus.HELD:
                 messages.warning(request, _("数据文件已入库但暂未启用：拒收过多或行数骤减，请查看质量报告后确认或弃用。"))
             else:

@@ -20,11 +20,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from yiwang.core.models import Applicant, Department, RealNameLevel
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.identity import services
 from yiwang.identity.models import Authorisation, RealName, Verification, VerificationMethod, VerificationOutcome
 from yiwang.identity.permissions import level_of
@@ -49,7 +49,7 @@ SUBSCRIPTIONS: list[tuple[str, list[str], str]] = [
 AUTHORISED_ITEMS = ["住房公积金提取（租房）", "无犯罪记录证明"]
 
 
-def _subscriptions(actor: AbstractBaseUser | None, centre: Department, now: dt.datetime) -> int:
+def _subscriptions(actor: User | None, centre: Department, now: dt.datetime) -> int:
     from yiwang.exchange import services as exchange
     from yiwang.exchange.models import DataResource, Subscription
 
@@ -78,7 +78,7 @@ def _registered(applicant: Applicant, now: dt.datetime) -> None:
                                 outcome=VerificationOutcome.PASSED, note="演示账号", at=now)
 
 
-def seed_identity(*, actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def seed_identity(*, actor: User | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     from yiwang.catalog.models import ServiceItem
 
     now = now or timezone.now()
@@ -94,8 +94,8 @@ def seed_identity(*, actor: AbstractBaseUser | None = None, now: dt.datetime | N
                                                                                    "clerk"])}
     for username in ("citizen", "citizen2", "enterprise"):
         user = users.get(username)
-        applicant = getattr(user, "applicant", None) if user else None
-        if applicant is None:
+        applicant = getattr(user, "applicant", None) if user is not None else None
+        if user is None or applicant is None:
             continue
         _registered(applicant, now - dt.timedelta(days=20))
         if level_of(applicant) < RealNameLevel.L2:

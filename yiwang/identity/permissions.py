@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.core.models import Applicant, Department, RealNameLevel, Role
+from yiwang.core.users import User
 
 
 def level_of(applicant: Applicant | None) -> int:
@@ -20,7 +19,7 @@ def level_of(applicant: Applicant | None) -> int:
     return int(level) if level is not None else RealNameLevel.NONE
 
 
-def is_window_clerk(user: AbstractBaseUser) -> Department | None:
+def is_window_clerk(user: User) -> Department | None:
     """The service centre in which ``user`` is a window clerk (综合窗口), or None."""
     if not user.is_authenticated:
         return None

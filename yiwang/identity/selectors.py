@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from yiwang.core.models import Applicant
+from yiwang.core.users import User
 from yiwang.identity.models import Authorisation, Verification
 
 
@@ -29,7 +29,7 @@ def usable_authorisations(agent: Applicant, now: dt.datetime | None = None) -> l
             if a.is_active(now)]
 
 
-def authorisation_for_party(user: AbstractBaseUser, pk: int) -> Authorisation | None:
+def authorisation_for_party(user: User, pk: int) -> Authorisation | None:
     """An authorisation the user is a party to (principal or agent), or None."""
     applicant = getattr(user, "applicant", None)
     if applicant is None:

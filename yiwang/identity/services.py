@@ -23,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,6 +35,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.ids import mask_phone
 from yiwang.core.models import Applicant, ApplicantKind, Department, RealNameLevel
 from yiwang.core.services import record_audit, register_applicant, validate_applicant_id
+from yiwang.core.users import User
 from yiwang.crypto.fields import blind_index
 from yiwang.identity.errors import IdentityErrorCode as Code
 from yiwang.identity.models import (
@@ -213,7 +213,6 @@ def _name(value: str, field: str) -> str:
 
 
 def _check_password(password: str, username: str) -> None:
-    User = get_user_model()
     try:
         validate_password(password, user=User(username=username))
     except ValidationError as exc:
@@ -227,8 +226,7 @@ def _taken() -> Conflict:
 
 
 def _create_account(*, username: str, password: str, applicant_kind: str, name: str, id_number: str, phone: str,
-                    legal_representative: str = "") -> tuple[AbstractBaseUser, Applicant]:
-    User = get_user_model()
+                    legal_representative: str = "") -> tuple[User, Applicant]:
     if User.objects.filter(username=username).exists():
         raise _taken()
     existing = Applicant.objects.select_for_update().with_id_number(applicant_kind, id_number).first()
@@ -255,7 +253,7 @@ def _create_account(*, username: str, password: str, applicant_kind: str, name: 
 
 
 def register_person(*, name: str, id_number: str, phone: str, code: str, password: str,
-                    now: dt.datetime | None = None) -> AbstractBaseUser:
+                    now: dt.datetime | None = None) -> User:
     """Register a person: name, citizen ID number (GB 11643), phone proven by a one-time code.
     The account's user name is the phone number; its real-name level is L1 (self-declared)."""
     now = _now(now)
@@ -279,7 +277,7 @@ def register_person(*, name: str, id_number: str, phone: str, code: str, passwor
 def register_enterprise(
     *, uscc: str, name: str, legal_representative: str, legal_representative_id: str, operator_name: str,
     operator_id_number: str, phone: str, code: str, password: str, now: dt.datetime | None = None,
-) -> AbstractBaseUser:
+) -> User:
     """Register an enterprise (法人): unified social credit code (GB 32100), its name, the legal
     representative (name, citizen ID), and the person registering it (经办人: name, citizen ID,
     phone proven by a one-time code). The account's user name is the credit code; level L1."""
@@ -327,7 +325,7 @@ def _raise_level(applicant: Applicant, level: int, now: dt.datetime) -> RealName
     return real
 
 
-def _fail(*, applicant: Applicant, actor: AbstractBaseUser, level: int, method: str, reason: str, access_id: int | None,
+def _fail(*, applicant: Applicant, actor: User, level: int, method: str, reason: str, access_id: int | None,
           now: dt.datetime, message: str) -> DomainError:
     with transaction.atomic():
         row = Verification.objects.create(applicant=applicant, level=level, method=method,
@@ -352,7 +350,7 @@ def _gender_of(id_number: str) -> str:
 GENDER_CODES = {"1": "男", "2": "女"}  # GB/T 2261.1
 
 
-def verify_online(*, actor: AbstractBaseUser, now: dt.datetime | None = None) -> Verification | None:
+def verify_online(*, actor: User, now: dt.datetime | None = None) -> Verification | None:
     """Raise the actor's account to L2 by checking it against the source department's data through
     the data-sharing gateway (``yiwang.exchange.services.lookup``: the one policy function, the
     access log, the audit): a person against 公安's population resource (the name and the gender
@@ -440,7 +438,7 @@ def verify_online(*, actor: AbstractBaseUser, now: dt.datetime | None = None) ->
     return row
 
 
-def verify_at_window(*, actor: AbstractBaseUser, applicant: Applicant, document_checked: bool, note: str,
+def verify_at_window(*, actor: User, applicant: Applicant, document_checked: bool, note: str,
                      now: dt.datetime | None = None) -> Verification:
     """A window clerk saw the person (or, for an enterprise, the legal representative or the
     operator with the business licence) and their original documents: the account reaches L3.
@@ -464,7 +462,7 @@ def verify_at_window(*, actor: AbstractBaseUser, applicant: Applicant, document_
     return row
 
 
-def find_applicant_for_window(*, actor: AbstractBaseUser, kind: str, id_number: str) -> Applicant:
+def find_applicant_for_window(*, actor: User, kind: str, id_number: str) -> Applicant:
     """The applicant a clerk is about to verify or register an authorisation for, by ID number."""
     if is_window_clerk(actor) is None:
         raise Forbidden(Code.NOT_A_CLERK, _("只有政务服务中心窗口人员可以查找申请人。"))
@@ -478,7 +476,7 @@ def find_applicant_for_window(*, actor: AbstractBaseUser, kind: str, id_number: 
 # ------------------------------------------------------------------------------ 委托代办
 
 
-def _agent(id_number: str, name: str, actor: AbstractBaseUser) -> Applicant:
+def _agent(id_number: str, name: str, actor: User) -> Applicant:
     try:
         number = validate_applicant_id(kind=ApplicantKind.PERSON, id_number=id_number)
     except InvalidInput as exc:
@@ -515,7 +513,7 @@ def _scope(all_items: bool, item_codes: Sequence[str], principal: Applicant) -> 
 
 
 def grant_authorisation(
-    *, actor: AbstractBaseUser, principal: Applicant, agent_id_number: str, agent_name: str, all_items: bool,
+    *, actor: User, principal: Applicant, agent_id_number: str, agent_name: str, all_items: bool,
     item_codes: Sequence[str] = (), valid_until: dt.datetime | None, paper_reference: str = "", now: dt.datetime | None = None,
 ) -> Authorisation:
     """Record that ``principal`` lets the agent apply on their behalf (委托代办).
@@ -565,7 +563,7 @@ def grant_authorisation(
     return authorisation
 
 
-def revoke_authorisation(*, actor: AbstractBaseUser, authorisation: Authorisation, reason: str = "",
+def revoke_authorisation(*, actor: User, authorisation: Authorisation, reason: str = "",
                          now: dt.datetime | None = None) -> Authorisation:
     """End an authorisation: the principal, the agent (giving it up) or a window clerk."""
     now = _now(now)

@@ -43,7 +43,7 @@ class ClassifierModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "size_bytes"]
     readonly_fields = ["version", "created_at", "created_by", "is_active", "activated_at", "labels", "metrics",
                        "training_data", "sha256", "size_bytes"]
-    fields = readonly_fields + ["min_confidence"]
+    fields = (*readonly_fields, "min_confidence")
     actions = ["activate", "rollback"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

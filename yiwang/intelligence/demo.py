@@ -3,8 +3,7 @@ installation trains its own (``python manage.py train_dispatcher --from-csv …`
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
+from yiwang.core.users import User
 from yiwang.intelligence.models import CategoryRoute
 from yiwang.intelligence.services import set_category_route
 
@@ -19,7 +18,7 @@ DEMO_ROUTES = {
 }
 
 
-def seed_category_routes(*, actor: AbstractBaseUser | None = None) -> int:
+def seed_category_routes(*, actor: User | None = None) -> int:
     """Create the routes that do not exist yet (an operator's later changes are kept)."""
     existing = set(CategoryRoute.objects.values_list("category", flat=True))
     created = 0

@@ -239,7 +239,7 @@ def load_image(data: bytes, *, max_side: int | None = None, max_pixels: int | No
     max_side = max_side or _setting("MAX_SIDE", MAX_SIDE)
     max_pixels = max_pixels or _setting("MAX_DECODE_PIXELS", MAX_DECODE_PIXELS)
     try:
-        img = Image.open(io.BytesIO(data))
+        img: Image.Image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise OcrInputError("not_an_image", "文件不是可识别的图片或 PDF，无法预审。", error=str(exc)) from exc
     except Image.DecompressionBombError as exc:  # Pillow's own guard, at twice its warning size

@@ -233,9 +233,9 @@ def parse_validity_end(text: str) -> str | None:
         return None
     if len(dates) == 1:
         # A lone date is an end only when it says so ("至 …", "有效期至 …"), or stands alone.
-        m = _DATE_RE.search(t)
-        assert m is not None
-        before, after = t[: m.start()], t[m.end():]
+        lone = _DATE_RE.search(t)
+        assert lone is not None
+        before, after = t[: lone.start()], t[lone.end():]
         if before.endswith(("至", "-", "~", "到")) or not re.search(r"[-~至到]", before + after):
             return dates[0].isoformat()
         return None

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import Conflict, InvalidInput, NotFound
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.intelligence import classifier, selectors
 from yiwang.intelligence.datasets import MAX_LABEL_CHARS, read_labelled_csv
 from yiwang.intelligence.errors import IntelligenceErrorCode
@@ -195,7 +195,7 @@ def _clean_label(value: str, field_name: str) -> str:
 
 def record_correction(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     title: str,
     body: str = "",
     predicted: str | None,
@@ -225,7 +225,7 @@ def record_correction(
 
 
 def import_examples(
-    *, actor: AbstractBaseUser | None, rows: Iterable[tuple[str, str, str]], source: str = ExampleSource.IMPORT,
+    *, actor: User | None, rows: Iterable[tuple[str, str, str]], source: str = ExampleSource.IMPORT,
     origin: str = "",
 ) -> int:
     """Keep (title, body, label) rows as labelled examples (e.g. closed appeals with their final department)."""
@@ -286,7 +286,7 @@ def _score_active(test_x: list[classifier.Text], test_y: list[str]) -> dict[str,
 
 def train_classifier(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     csv_paths: Sequence[str] = (),
     use_platform_examples: bool = True,
     save_csv_examples: bool = False,
@@ -374,12 +374,12 @@ def train_classifier(
         version = (ClassifierModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
         try:
             with transaction.atomic():
-                row = ClassifierModel.objects.create(
+                trained = ClassifierModel.objects.create(
                     version=version, created_by=actor if actor is not None and actor.is_authenticated else None,
                     labels=sorted(counts), metrics=metrics, training_data=summary,
                     sha256=sha256, signature=signature, size_bytes=len(blob),
                 )
-                ClassifierArtifact.objects.create(model=row, data=blob)
+                ClassifierArtifact.objects.create(model=trained, data=blob)
         except IntegrityError:
             raise Conflict(IntelligenceErrorCode.TRAINING_CONFLICT,
                            _("另一次训练同时完成了，请重试。"), {"version": version}) from None
@@ -395,12 +395,12 @@ def train_classifier(
                                                       "max_regression": max_regression})
         activated = False
         if activate and refused is None:
-            _activate(row, actor=actor)
+            _activate(trained, actor=actor)
             activated = True
-    return TrainingOutcome(model=row, activated=activated, refused_reason=refused)
+    return TrainingOutcome(model=trained, activated=activated, refused_reason=refused)
 
 
-def retrain_if_due(*, actor: AbstractBaseUser | None = None, min_corrections: int | None = None,
+def retrain_if_due(*, actor: User | None = None, min_corrections: int | None = None,
                    progress: Callable[[str], None] | None = None) -> TrainingOutcome | None:
     """The scheduled retraining: a new version from the platform's examples when enough staff
     corrections arrived since the active version was trained; promoted only if it passes the
@@ -413,7 +413,7 @@ def retrain_if_due(*, actor: AbstractBaseUser | None = None, min_corrections: in
     return train_classifier(actor=actor, trigger=Trigger.SCHEDULE, progress=progress)
 
 
-def _activate(row: ClassifierModel, *, actor: AbstractBaseUser | None, event: str = "classifier_activated") -> None:
+def _activate(row: ClassifierModel, *, actor: User | None, event: str = "classifier_activated") -> None:
     previous = list(ClassifierModel.objects.select_for_update().filter(is_active=True).exclude(pk=row.pk)
                     .values_list("version", flat=True))
     ClassifierModel.objects.filter(version__in=previous).update(is_active=False)
@@ -424,7 +424,7 @@ def _activate(row: ClassifierModel, *, actor: AbstractBaseUser | None, event: st
                  subject_id=row.version, details={"previous": previous[0] if previous else None})
 
 
-def activate_classifier(*, actor: AbstractBaseUser | None, version: int,
+def activate_classifier(*, actor: User | None, version: int,
                         event: str = "classifier_activated") -> ClassifierModel:
     """Make ``version`` the model in use (an operator's choice: no evaluation gate)."""
     row = ClassifierModel.objects.filter(version=version).first()
@@ -442,7 +442,7 @@ def activate_classifier(*, actor: AbstractBaseUser | None, version: int,
     return row
 
 
-def rollback_classifier(*, actor: AbstractBaseUser | None) -> ClassifierModel:
+def rollback_classifier(*, actor: User | None) -> ClassifierModel:
     """Return to the version that was active before the current one (audited as ``classifier_rolled_back``)."""
     target = selectors.rollback_target()
     if target is None:
@@ -451,7 +451,7 @@ def rollback_classifier(*, actor: AbstractBaseUser | None) -> ClassifierModel:
     return activate_classifier(actor=actor, version=target.version, event="classifier_rolled_back")
 
 
-def set_min_confidence(*, actor: AbstractBaseUser | None, version: int, value: float | None) -> ClassifierModel:
+def set_min_confidence(*, actor: User | None, version: int, value: float | None) -> ClassifierModel:
     """Set (or clear, to use the system setting) a version's dispatch threshold."""
     if value is not None and not 0.0 <= value <= 1.0:
         raise InvalidInput(IntelligenceErrorCode.TRAINING_DATA_INVALID, _("阈值须在 0 到 1 之间。"),
@@ -469,7 +469,7 @@ def set_min_confidence(*, actor: AbstractBaseUser | None, version: int, value: f
     return row
 
 
-def set_category_route(*, actor: AbstractBaseUser | None, category: str, department_code: str) -> CategoryRoute:
+def set_category_route(*, actor: User | None, category: str, department_code: str) -> CategoryRoute:
     """Route a category to a department (creates or changes the route)."""
     label = _clean_label(category, "category")
     department = Department.objects.filter(code=department_code).first()
@@ -490,7 +490,7 @@ def set_category_route(*, actor: AbstractBaseUser | None, category: str, departm
     return route
 
 
-def remove_category_route(*, actor: AbstractBaseUser | None, category: str) -> None:
+def remove_category_route(*, actor: User | None, category: str) -> None:
     with transaction.atomic():
         route = CategoryRoute.objects.select_for_update().filter(category=category).select_related("department").first()
         if route is None:

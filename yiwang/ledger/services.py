@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import InvalidInput
 from yiwang.core.models import AuditEvent
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.crypto.primitives import hmac_sm3
 from yiwang.crypto.signing import get_signer
 from yiwang.ledger import merkle
@@ -228,7 +228,7 @@ def tree_head_message(*, tree_size: int, timestamp_ms: int, root_hash: bytes) ->
     return TREE_HEAD_CONTEXT + struct.pack(">BBQQ", 0, 1, timestamp_ms, tree_size) + root_hash
 
 
-def publish_tree_head(*, actor: AbstractBaseUser | None = None) -> TreeHead:
+def publish_tree_head(*, actor: User | None = None) -> TreeHead:
     """Sign the root of the whole log as it is now; if the latest head already covers it, return that."""
     signer = get_signer()
     with transaction.atomic():
@@ -257,7 +257,7 @@ def publish_tree_head(*, actor: AbstractBaseUser | None = None) -> TreeHead:
 # -- verification ------------------------------------------------------------------------------
 
 
-def run_verification(*, actor: AbstractBaseUser | None = None, chunk_size: int = 50_000) -> VerificationRun:
+def run_verification(*, actor: User | None = None, chunk_size: int = 50_000) -> VerificationRun:
     """Verify the whole stored history (``verification.verify_ledger``) and keep the report."""
     from yiwang.ledger.verification import verify_ledger
 

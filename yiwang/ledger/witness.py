@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import Conflict, DomainError
 from yiwang.core.models import Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import verify_signature, verify_with_public_key
 from yiwang.crypto.sm2 import Sm2Key
@@ -79,7 +79,7 @@ class WitnessRefused(Conflict):
     """The witness would not co-sign: a fork, a rollback, an inconsistent history, a bad head."""
 
 
-def add_witness(*, actor: AbstractBaseUser | None, department: Department, name: str = "") -> Witness:
+def add_witness(*, actor: User | None, department: Department, name: str = "") -> Witness:
     """Give a department a witness with a fresh SM2 key (or return the one it has)."""
     existing = Witness.objects.filter(department=department).first()
     if existing is not None:

@@ -132,7 +132,7 @@ def licence_out(licence: Licence) -> dict[str, Any]:
         "verify_url": services.verify_url(licence.qr_token),
         "pdf_url": reverse("api-v1:download_licence", args=[licence.number]), "file_sm3": licence.file_sm3,
         "revoked_at": licence.revoked_at, "revoke_reason": licence.revoke_reason,
-        "replaces": licence.replaces.number if licence.replaces_id else None, "replaced_by": replaced_by,
+        "replaces": licence.replaces.number if licence.replaces is not None else None, "replaced_by": replaced_by,
     }
 
 

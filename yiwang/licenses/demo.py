@@ -84,9 +84,9 @@ def seed_licence_library() -> dict[str, int]:
     anchor = services.ensure_demo_ca()
     counts = {"types": 0, "seals": 0}
     departments = {d.code: d for d in Department.objects.filter(code__in={t[0] for t in TYPES})}
-    for code, department in departments.items():
-        if not DepartmentSeal.objects.filter(department=department, is_current=True).exists():
-            services.create_seal(department=department, uscc=department_uscc(code), anchor=anchor)
+    for code, sealing in departments.items():
+        if not DepartmentSeal.objects.filter(department=sealing, is_current=True).exists():
+            services.create_seal(department=sealing, uscc=department_uscc(code), anchor=anchor)
             counts["seals"] += 1
     items = {i.name: i for i in ServiceItem.objects.filter(name__in={n for t in TYPES for n in t[7] + t[8]})}
     for dept, serial, name, name_en, kind, prefix, years, issuing, changing, materials, fields, template in TYPES:

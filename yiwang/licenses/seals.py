@@ -98,7 +98,7 @@ def seal_picture(name: str, *, size: int = 360) -> bytes:
         angle = -span / 2 + (span * (i + 0.5) / len(chars))
         glyph = Image.new("RGBA", (int(size * 0.14), int(size * 0.14)), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=font, fill=red, anchor="mm")
-        glyph = glyph.rotate(-angle, resample=Image.BICUBIC, expand=True)
+        glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True)
         radius = r - size * 0.11
         x = c + radius * math.sin(math.radians(angle)) - glyph.width / 2
         y = c - radius * math.cos(math.radians(angle)) - glyph.height / 2

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.selectors import staff_roles_of
+from yiwang.core.users import User
 from yiwang.licenses.errors import LicenceErrorCode
 from yiwang.licenses.identifiers import clean_number
 from yiwang.licenses.models import (
@@ -27,7 +27,7 @@ from yiwang.licenses.models import (
 RELATED = ("licence_type", "department", "seal", "holder")
 
 
-def applicant_of(user: AbstractBaseUser) -> Applicant | None:
+def applicant_of(user: User) -> Applicant | None:
     return getattr(user, "applicant", None) if user.is_authenticated else None
 
 
@@ -37,7 +37,7 @@ def licences_of(applicant: Applicant | None) -> QuerySet[Licence]:
     return Licence.objects.filter(holder=applicant).select_related(*RELATED).order_by("status", "-issued_at", "-id")
 
 
-def licence_for_viewer(user: AbstractBaseUser, number: str) -> Licence:
+def licence_for_viewer(user: User, number: str) -> Licence:
     """The holder, or staff of the issuing department; anyone else is told it does not exist."""
     licence = Licence.objects.select_related(*RELATED).filter(number=clean_number(number)).first()
     if licence is not None:
@@ -109,11 +109,11 @@ def verifications_of(licence: Licence, limit: int = 50) -> list[LicenceVerificat
     return list(licence.verifications.select_related("share")[:limit])
 
 
-def registry_departments(user: AbstractBaseUser) -> list[int]:
+def registry_departments(user: User) -> list[int]:
     return sorted({r.department_id for r in staff_roles_of(user)})
 
 
-def registry(user: AbstractBaseUser, *, q: str = "", type_code: str = "", status: str = "") -> QuerySet[Licence]:
+def registry(user: User, *, q: str = "", type_code: str = "", status: str = "") -> QuerySet[Licence]:
     """Licences issued by the user's departments, searched by number, identifier, holder or type."""
     departments = registry_departments(user)
     qs = Licence.objects.filter(department_id__in=departments).select_related(*RELATED)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -28,6 +27,7 @@ from yiwang.core.ids import mask_name
 from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.ledger.models import canonical_json
 from yiwang.ledger.services import NewEntry, append_entries, commitment
@@ -72,7 +72,7 @@ def ensure_demo_ca(*, name: str = "演示县电子证照 CA", now: dt.datetime |
     return anchor
 
 
-def create_seal(*, department: Department, uscc: str, anchor: TrustAnchor, actor: AbstractBaseUser | None = None,
+def create_seal(*, department: Department, uscc: str, anchor: TrustAnchor, actor: User | None = None,
                 now: dt.datetime | None = None) -> DepartmentSeal:
     """A new SM2 key for the department, its certificate from ``anchor`` (which must hold its key),
     and its seal; the previous seal stops signing (licences it signed keep verifying)."""
@@ -90,7 +90,7 @@ def create_seal(*, department: Department, uscc: str, anchor: TrustAnchor, actor
 
 
 def _store_seal(*, department: Department, uscc: str, anchor: TrustAnchor, key_pem: str, cert: bytes,
-                maker_cert: bytes, maker_key: str, actor: AbstractBaseUser | None, now: dt.datetime) -> DepartmentSeal:
+                maker_cert: bytes, maker_key: str, actor: User | None, now: dt.datetime) -> DepartmentSeal:
     from asn1crypto import x509
 
     validity = x509.Certificate.load(cert)["tbs_certificate"]["validity"]
@@ -112,7 +112,7 @@ def _store_seal(*, department: Department, uscc: str, anchor: TrustAnchor, key_p
 
 
 def import_seal(*, department: Department, uscc: str, key_pem: str, cert: bytes, ca_cert: bytes,
-                actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> DepartmentSeal:
+                actor: User | None = None, now: dt.datetime | None = None) -> DepartmentSeal:
     """A real deployment's own key and certificate (issued by its CA, imported as a trust anchor).
     The certificate must chain to ``ca_cert`` and hold the public key of ``key_pem``. Without the
     seal maker's key here, the seal is signed by the department's own key (docs/licences.md)."""
@@ -269,7 +269,7 @@ def _clean_data(licence_type: LicenceType, data: dict[str, Any]) -> dict[str, st
     return out
 
 
-def _audit(licence: Licence, event: str, *, actor: AbstractBaseUser | None, now: dt.datetime, **details: Any) -> None:
+def _audit(licence: Licence, event: str, *, actor: User | None, now: dt.datetime, **details: Any) -> None:
     record_audit(actor=actor, at=now, event_type=f"licence_{event}", subject_type="licence", subject_id=licence.number,
                  actor_department=licence.department,
                  details={"identifier": licence.identifier, "type": licence.licence_type.code,
@@ -279,7 +279,7 @@ def _audit(licence: Licence, event: str, *, actor: AbstractBaseUser | None, now:
 
 def _new_version(*, licence_type: LicenceType, holder: Applicant, data: dict[str, Any], case_number: str,
                  now: dt.datetime, serial: int | None = None, version: int = 1, valid_from: dt.date | None = None,
-                 valid_to: dt.date | None | bool = False, replaces: Licence | None = None) -> Licence:
+                 valid_to: dt.date | None | Literal[False] = False, replaces: Licence | None = None) -> Licence:
     seal = current_seal(licence_type.department)
     if serial is None:
         LicenceType.objects.select_for_update().filter(pk=licence_type.pk).first()  # serialise the numbering
@@ -303,7 +303,7 @@ def _new_version(*, licence_type: LicenceType, holder: Applicant, data: dict[str
 
 
 def issue_licence(*, licence_type: LicenceType, holder: Applicant, data: dict[str, Any] | None = None,
-                  case_number: str = "", actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> Licence:
+                  case_number: str = "", actor: User | None = None, now: dt.datetime | None = None) -> Licence:
     """Issue a new licence: number and identifier, metadata, QR payload, PDF, seal signature, ledger."""
     now = now or timezone.now()
     if not licence_type.is_active:
@@ -319,7 +319,7 @@ def issue_licence(*, licence_type: LicenceType, holder: Applicant, data: dict[st
     return licence
 
 
-def _supersede(*, licence: Licence, event: str, data: dict[str, Any], case_number: str, actor: AbstractBaseUser | None,
+def _supersede(*, licence: Licence, event: str, data: dict[str, Any], case_number: str, actor: User | None,
                now: dt.datetime, renew: bool) -> Licence:
     with transaction.atomic():
         old = Licence.objects.select_for_update().select_related("licence_type", "department", "holder").get(pk=licence.pk)
@@ -341,7 +341,7 @@ def _supersede(*, licence: Licence, event: str, data: dict[str, Any], case_numbe
     return new
 
 
-def change_licence(*, licence: Licence, data: dict[str, Any], case_number: str = "", actor: AbstractBaseUser | None = None,
+def change_licence(*, licence: Licence, data: dict[str, Any], case_number: str = "", actor: User | None = None,
                    now: dt.datetime | None = None) -> Licence:
     """变更: a new version with the changed fields and the same validity; the old one is superseded."""
     return _supersede(licence=licence, event="changed", data=data, case_number=case_number, actor=actor,
@@ -349,17 +349,17 @@ def change_licence(*, licence: Licence, data: dict[str, Any], case_number: str =
 
 
 def renew_licence(*, licence: Licence, data: dict[str, Any] | None = None, case_number: str = "",
-                  actor: AbstractBaseUser | None = None, now: dt.datetime | None = None) -> Licence:
+                  actor: User | None = None, now: dt.datetime | None = None) -> Licence:
     """延续: a new version valid from today for the type's validity; the old one is superseded."""
     return _supersede(licence=licence, event="renewed", data=data or {}, case_number=case_number, actor=actor,
                       now=now or timezone.now(), renew=True)
 
 
-def may_manage(user: AbstractBaseUser, department_id: int) -> bool:
+def may_manage(user: User, department_id: int) -> bool:
     return any(r.department_id == department_id for r in staff_roles_of(user))
 
 
-def revoke_licence(*, actor: AbstractBaseUser, number: str, reason: str, kind: str = RevokeKind.CANCEL,
+def revoke_licence(*, actor: User, number: str, reason: str, kind: str = RevokeKind.CANCEL,
                    now: dt.datetime | None = None) -> Licence:
     """注销 / 吊销 with a reason, by staff of the issuing department only; verifies as revoked forever."""
     reason = (reason or "").strip()
@@ -392,7 +392,7 @@ def revoke_licence(*, actor: AbstractBaseUser, number: str, reason: str, kind: s
 
 
 def issue_for_case(*, item_id: int, holder: Applicant, form: dict[str, Any], case_number: str,
-                   actor: AbstractBaseUser | None, now: dt.datetime) -> list[Licence]:
+                   actor: User | None, now: dt.datetime) -> list[Licence]:
     """Called by ``cases`` in the transaction of a decision in favour: issue the licence types the
     item yields, and change/renew the holder's licences the item acts on. Idempotent per case."""
     done = list(Licence.objects.filter(case_number=case_number)) if case_number else []
@@ -416,7 +416,7 @@ def issue_for_case(*, item_id: int, holder: Applicant, form: dict[str, Any], cas
 # -- the holder's wallet -----------------------------------------------------------------------------
 
 
-def _holder_licence(actor: AbstractBaseUser, number: str) -> Licence:
+def _holder_licence(actor: User, number: str) -> Licence:
     applicant = getattr(actor, "applicant", None) if actor.is_authenticated else None
     licence = Licence.objects.filter(number=clean_number(number), holder=applicant).first() if applicant else None
     if licence is None:
@@ -424,7 +424,7 @@ def _holder_licence(actor: AbstractBaseUser, number: str) -> Licence:
     return licence
 
 
-def create_share(*, actor: AbstractBaseUser, number: str, fields: list[str] | None = None, days: int = SHARE_DEFAULT_DAYS,
+def create_share(*, actor: User, number: str, fields: list[str] | None = None, days: int = SHARE_DEFAULT_DAYS,
                  purpose: str = "", now: dt.datetime | None = None) -> ShareLink:
     """A verification link for the holder to give someone, disclosing ``fields`` (besides the
     licence name, number, issuer and status, always shown); expires after ``days`` (default 7)."""
@@ -447,7 +447,7 @@ def create_share(*, actor: AbstractBaseUser, number: str, fields: list[str] | No
     return share
 
 
-def withdraw_share(*, actor: AbstractBaseUser, share_id: int, now: dt.datetime | None = None) -> ShareLink:
+def withdraw_share(*, actor: User, share_id: int, now: dt.datetime | None = None) -> ShareLink:
     now = now or timezone.now()
     applicant = getattr(actor, "applicant", None) if actor.is_authenticated else None
     with transaction.atomic():
@@ -466,7 +466,7 @@ def withdraw_share(*, actor: AbstractBaseUser, share_id: int, now: dt.datetime |
 # -- 免证办 -------------------------------------------------------------------------------------------
 
 
-def use_licence_for_material(*, actor: AbstractBaseUser, holder: Applicant, number: str, material: Any,
+def use_licence_for_material(*, actor: User, holder: Applicant, number: str, material: Any,
                              case_number: str, purpose: str, now: dt.datetime | None = None) -> LicenceUse:
     """Record a licence used instead of uploading ``material`` (免证办): only the applicant's own,
     currently valid licence of a type that stands for the material; consent and status recorded."""

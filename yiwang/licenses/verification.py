@@ -14,12 +14,12 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number, mask_name
+from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3
 from yiwang.licenses import payload, rendering, seals
 from yiwang.licenses.identifiers import clean_token
@@ -203,7 +203,7 @@ def reason_text(outcome: Outcome) -> str:
     return ""
 
 
-def verify_token(token: str, *, channel: str, verifier: AbstractBaseUser | None = None,
+def verify_token(token: str, *, channel: str, verifier: User | None = None,
                  now: dt.datetime | None = None) -> Outcome:
     """Resolve a QR token or a share-link token and check the licence; every check is logged for the holder."""
     now = now or timezone.now()

@@ -22,6 +22,7 @@ AREA = DATA["areas"][0]
 
 def point_of(number: int) -> tuple[float, float]:
     place = geocode(f"{ROAD['name']}{number}号")
+    assert place is not None
     return place.latitude, place.longitude
 
 

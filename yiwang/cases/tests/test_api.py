@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -18,7 +20,7 @@ def bearer(client: Client, username: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 
 
-def upload(client: Client, auth: dict[str, str], name: str = "id.pdf", content: bytes = factories.PDF_BYTES):
+def upload(client: Client, auth: dict[str, Any], name: str = "id.pdf", content: bytes = factories.PDF_BYTES):
     return client.post("/api/v1/uploads", {"file": factories.upload_file(name, content)}, **auth)
 
 

@@ -4,6 +4,8 @@ logs stopped at their limit with no way to read past it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -14,7 +16,7 @@ from yiwang.testing.http import assert_error, bearer
 pytestmark = pytest.mark.django_db
 
 
-def read_all(client: Client, url: str, auth: dict[str, str]) -> tuple[list[dict], set[int]]:
+def read_all(client: Client, url: str, auth: dict[str, Any]) -> tuple[list[dict], set[int]]:
     """Follow ``next`` from the first page; return every row and every count seen."""
     rows, counts = [], set()
     while url:

@@ -26,7 +26,7 @@ def password_only_sign_in(settings):
     settings.YIWANG_DEMO_MODE = True
 
 
-def problems(password: str, user=None) -> list[str]:
+def problems(password: str, user=None) -> list[str | None]:
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -34,7 +34,7 @@ PEOPLE = [
     ("33099919430612042", "王秀英"),
 ]
 
-PEOPLE_FIELDS = [
+PEOPLE_FIELDS: list[dict[str, Any]] = [
     {"name": "id_number", "label": "公民身份号码", "standard": FieldStandard.CITIZEN_ID, "required": True,
      "sensitivity": S.SENSITIVE, "mask_rule": MaskRule.ID_NUMBER},
     {"name": "name", "label": "姓名", "required": True, "sensitivity": S.PERSONAL, "mask_rule": MaskRule.NAME},

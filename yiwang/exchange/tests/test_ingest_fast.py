@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import random
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -22,7 +23,7 @@ from yiwang.exchange.tests.conftest import grant_source_in_clear, zhang
 
 
 def check(**kw) -> FieldCheck:
-    base = {"name": "f", "label": "f", "field_type": FieldType.STRING, "standard": "", "allowed": frozenset(),
+    base: dict[str, Any] = {"name": "f", "label": "f", "field_type": FieldType.STRING, "standard": "", "allowed": frozenset(),
             "max_length": None, "required": True, "personal": False}
     return FieldCheck(**{**base, **kw})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -76,7 +78,7 @@ ENTERPRISE = {"name": "某县青禾餐饮有限公司", "legal_representative": 
 
 def _enterprise(uscc: str, **overrides: str):
     services.request_code(phone="13712345678", ip_address="10.0.0.1")
-    data = {**ENTERPRISE, "uscc": uscc, "legal_representative_id": factories.citizen_id("33099919750505123"),
+    data: dict[str, Any] = {**ENTERPRISE, "uscc": uscc, "legal_representative_id": factories.citizen_id("33099919750505123"),
             "operator_id_number": factories.citizen_id("33099919900909123"), "phone": "13712345678",
             "code": last_code(), "password": PASSWORD, **overrides}
     return services.register_enterprise(**data)

@@ -43,7 +43,7 @@ def repair_item(dept: str = "SCJG", code: str = "SCJG-XYXF"):
     item = item_factories.item(code, dept=dept, materials=(("信用修复申请书", True),), form_schema=REPAIR_FORM)
     item.item_type = "other_power"
     item.process = publish_stock_process(actor=None, shape="credit_repair", codes={"dept": dept},
-                                         names={dept: factories.department(dept).name})
+                                         names={dept: factories.department(dept).name}).definition
     item.save(update_fields=["item_type", "process"])
     ItemCreditPolicy.objects.create(item=item, repairs=True)
     return item

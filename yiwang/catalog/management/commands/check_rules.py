@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -49,8 +49,8 @@ class Command(BaseCommand):
             self._exit(1, f"拒绝（上传会被拒绝）：{exc}")
         self.stdout.write(f"接受：决策 {table.decision_id}（{table.decision_name}），命中策略 {table.hit_policy}，"
                           f"{len(table.inputs)} 个输入列，{len(table.rules)} 行规则。")
-        for column in parsed.inputs:
-            self.stdout.write(f"  输入列「{column['label']}」：{column['expression']}")
+        for shown in parsed.inputs:
+            self.stdout.write(f"  输入列「{shown['label']}」：{shown['expression']}")
         if not any(options[k] is not None for k in ("facts", "form", "credit")):
             return
         context = {"facts": self._json(options["facts"], "--facts"), "form": self._json(options["form"], "--form"),
@@ -94,6 +94,6 @@ class Command(BaseCommand):
             self._exit(2, f"{flag} 须是 JSON 对象，例如 {{\"age\": 85}}。")
         return value
 
-    def _exit(self, status: int, message: str) -> None:
+    def _exit(self, status: int, message: str) -> NoReturn:
         self.stderr.write(message)
         sys.exit(status)
