@@ -39,8 +39,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models as dbm
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -99,13 +98,22 @@ def _pages(queryset: dbm.QuerySet, key: tuple[str, ...], fields: tuple[str, ...]
     while True:
         page = queryset
         if last is not None:
-            page = (page.filter(**{f"{key[0]}__gt": last[0]}) if len(key) == 1
-                    else page.filter(TupleGreaterThan(Tuple(*(F(name) for name in key)), last)))
+            page = page.filter(_after(key, last))
         rows = list(page.order_by(*key).values_list(*fields)[:BATCH])
         yield from rows
         if len(rows) < BATCH:
             return
         last = tuple(rows[-1][i] for i in where)
+
+
+def _after(key: tuple[str, ...], last: tuple[Any, ...]) -> Q:
+    """``key > last`` compared as tuples, with the public ORM (Django's tuple lookups are private):
+    ``a >= la AND (a > la OR (a = la AND (b > lb OR …)))``; the leading ``a >= la`` is a range an
+    index on the key's columns starts from."""
+    after = Q(**{f"{key[-1]}__gt": last[-1]})
+    for name, value in zip(reversed(key[:-1]), reversed(last[:-1]), strict=True):
+        after = Q(**{f"{name}__gt": value}) | (Q(**{name: value}) & after)
+    return after if len(key) == 1 else Q(**{f"{key[0]}__gte": last[0]}) & after
 
 
 def _case_audits() -> dbm.QuerySet:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case as DbCase
 from django.db.models import CharField, Count, Exists, F, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -36,6 +35,7 @@ from yiwang.core.models import (
     wants_english_names,
 )
 from yiwang.core.selectors import is_supervisor, staff_roles_of
+from yiwang.core.users import User
 from yiwang.identity.permissions import level_of
 
 GREEN, YELLOW, RED, PAUSED, DONE = "green", "yellow", "red", "paused", "done"
@@ -106,11 +106,11 @@ def held_by_q(department_id: int) -> Q:
     return Q(department_id=department_id, status=CaseStatus.IN_REVIEW) | (Q(status__in=AT_WINDOW) & is_centre)
 
 
-def is_clerk(user: AbstractBaseUser) -> bool:
+def is_clerk(user: User) -> bool:
     return any(r.role == Role.CLERK for r in staff_roles_of(user))
 
 
-def _step_scope(user: AbstractBaseUser) -> Q:
+def _step_scope(user: User) -> Q:
     """Open steps the user may act on: their department, their role (heads: any step)."""
     q = Q(pk__in=[])
     for r in staff_roles_of(user):
@@ -121,7 +121,7 @@ def _step_scope(user: AbstractBaseUser) -> Q:
     return q
 
 
-def my_tasks(user: AbstractBaseUser) -> QuerySet[CaseStep]:
+def my_tasks(user: User) -> QuerySet[CaseStep]:
     """The approver's inbox: open steps of their department and role, most urgent first."""
     return (
         CaseStep.objects.filter(_step_scope(user), status=StepStatus.OPEN, case__status=CaseStatus.IN_REVIEW)
@@ -140,14 +140,14 @@ def window_queue(status: str | None = None) -> QuerySet[Case]:
     )
 
 
-def sees_cases_made_for_them(user: AbstractBaseUser) -> bool:
+def sees_cases_made_for_them(user: User) -> bool:
     """Cases someone else submitted for a person (at the window, or as their agent) are theirs to see
     only once their account is verified (real-name level L2 or above): registering with a name, an ID
     number and a phone (L1) proves none of them, and must not open another person's window cases."""
     return level_of(getattr(user, "applicant", None)) >= RealNameLevel.L2
 
 
-def applicant_cases(user: AbstractBaseUser) -> QuerySet[Case]:
+def applicant_cases(user: User) -> QuerySet[Case]:
     mine = Q(submitted_by=user)
     if sees_cases_made_for_them(user):
         mine |= Q(applicant__user=user)
@@ -158,13 +158,13 @@ def applicant_cases(user: AbstractBaseUser) -> QuerySet[Case]:
     )
 
 
-def is_own_case(user: AbstractBaseUser, case: Case) -> bool:
+def is_own_case(user: User, case: Case) -> bool:
     if case.submitted_by_id == user.pk:
         return True
     return case.applicant.user_id == user.pk and sees_cases_made_for_them(user)
 
 
-def may_view(user: AbstractBaseUser, case: Case) -> bool:
+def may_view(user: User, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     if is_own_case(user, case) or is_clerk(user) or is_supervisor(user):
@@ -173,7 +173,7 @@ def may_view(user: AbstractBaseUser, case: Case) -> bool:
     return case.department_id in departments or case.steps.filter(department_id__in=departments).exists()
 
 
-def case_for_viewer(user: AbstractBaseUser, number: str) -> Case:
+def case_for_viewer(user: User, number: str) -> Case:
     case = (
         Case.objects.select_related("item", "item__department", "applicant", "agent", "department", "current_department",
                                     "process_version", "process_version__definition")
@@ -229,7 +229,7 @@ class TimelineEntry:
 STAFF_ONLY_DETAILS = {"case_urged": ("note",)}
 
 
-def case_timeline(case: Case, *, viewer: AbstractBaseUser | None = None) -> list[TimelineEntry]:
+def case_timeline(case: Case, *, viewer: User | None = None) -> list[TimelineEntry]:
     """Every step of the case: what happened, when, and which department held it (never a
     person's name). For a ``viewer`` who is not staff, internal notes are left out."""
     from yiwang.core.selectors import is_staff_member
@@ -450,7 +450,7 @@ def materials_without_upload(*, since: dt.datetime | None = None) -> dict[str, A
     return material_counts(dict(rows.values_list("source").annotate(n=Count("id")).values_list("source", "n")))
 
 
-def package_application_for(user: AbstractBaseUser, number: str) -> Any:
+def package_application_for(user: User, number: str) -> Any:
     """A 一件事 application with its member cases, for its applicant or submitter; anyone else gets
     the same 404 as for a number that does not exist."""
     from yiwang.cases.models import PackageApplication
@@ -466,7 +466,7 @@ def package_application_for(user: AbstractBaseUser, number: str) -> Any:
     return application
 
 
-def package_applications_of(user: AbstractBaseUser) -> QuerySet:
+def package_applications_of(user: User) -> QuerySet:
     from yiwang.cases.models import PackageApplication
 
     return (PackageApplication.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
@@ -488,7 +488,7 @@ def cases_made_for(applicant: Applicant, limit: int = 20) -> list[Case]:
 
 # ------------------------------------------------------------------------ panels other apps add to a case page
 
-CasePanel = Callable[[AbstractBaseUser, Case], "tuple[str, dict[str, Any]] | None"]
+CasePanel = Callable[[User, Case], "tuple[str, dict[str, Any]] | None"]
 """``panel(viewer, case)``: a template and its context for a card on the applicant's case page, or
 ``None``. Apps above cases register one at start-up (``evaluation``: rate the closed case), so that
 the page offers it without cases importing those apps."""
@@ -502,7 +502,7 @@ def register_case_panel(panel: CasePanel) -> None:
         _CASE_PANELS.append(panel)
 
 
-def case_panels(viewer: AbstractBaseUser, case: Case) -> list[tuple[str, dict[str, Any]]]:
+def case_panels(viewer: User, case: Case) -> list[tuple[str, dict[str, Any]]]:
     return [p for p in (panel(viewer, case) for panel in _CASE_PANELS) if p is not None]
 
 

@@ -3,7 +3,7 @@ recipient, an owner) with.
 
 The project keeps Django's own account model (``AUTH_USER_MODEL`` is not set, so it is
 ``auth.User``), and django-stubs types every foreign key to it as that class. Annotating an actor as
-``User`` would hide what the foreign keys and ``is_superuser``/``has_perm`` need; should
+``AbstractBaseUser`` would hide what the foreign keys and ``is_superuser``/``has_perm`` need; should
 the project ever swap the account model, this module is the one place that changes.
 """
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import record_audit, validate_applicant_id
+from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.facts import EVALUATION_COLUMNS, EVALUATION_SQL, evaluation_from_row, evaluation_params
@@ -81,7 +81,7 @@ def commitment_check_due(decided_on: dt.date) -> dt.date | None:
         return None
 
 
-def _user(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _user(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
@@ -160,7 +160,7 @@ def check_record(data: RecordInput) -> None:
 
 
 def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
-                actor: AbstractBaseUser | None, now: dt.datetime) -> CreditRecord:
+                actor: User | None, now: dt.datetime) -> CreditRecord:
     today = calendar.local_date(now)
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
@@ -184,7 +184,7 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
     return record
 
 
-def add_record(*, actor: AbstractBaseUser | None, subject_kind: str, subject_number: str, subject_name: str,
+def add_record(*, actor: User | None, subject_kind: str, subject_number: str, subject_name: str,
                department: Department, data: RecordInput, source: str = RecordSource.MANUAL, source_ref: str = "",
                now: dt.datetime | None = None, check_permission: bool = True) -> CreditRecord:
     """Enter one credit record (by hand, by ingestion, or from a decision). A second record with
@@ -243,7 +243,7 @@ def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.
         raise InvalidInput(Code.INVALID_PERIOD, _("最短期限届满日期不能早于起始日期。"))
 
 
-def add_list_entry(*, actor: AbstractBaseUser | None, subject_kind: str, subject_number: str, subject_name: str,
+def add_list_entry(*, actor: User | None, subject_kind: str, subject_number: str, subject_name: str,
                    department: Department, kind: str, reason: str, legal_basis: str, starts_on: dt.date,
                    ends_on: dt.date | None = None, severity: str = "", min_period_end: dt.date | None = None,
                    now: dt.datetime | None = None, check_permission: bool = True) -> ListEntry:
@@ -268,7 +268,7 @@ def add_list_entry(*, actor: AbstractBaseUser | None, subject_kind: str, subject
     return entry
 
 
-def check_commitment(*, actor: AbstractBaseUser, record_id: int, kept: bool, note: str = "",
+def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
                      now: dt.datetime | None = None) -> CreditRecord:
     """Check a commitment (告知承诺) after the fact: kept, or broken (which counts against the
     subject's credit). Only the department that took the commitment checks it."""
@@ -294,7 +294,7 @@ def check_commitment(*, actor: AbstractBaseUser, record_id: int, kept: bool, not
 # ----------------------------------------------------------------------------------------- joint rules
 
 
-def publish_joint_rules(*, actor: AbstractBaseUser | None, key: str, name: str, dmn_xml: str,
+def publish_joint_rules(*, actor: User | None, key: str, name: str, dmn_xml: str,
                         description: str = "") -> JointRuleVersion:
     """Validate a joint rule table and publish it as the next version of rule set ``key``
     (unchanged file: no new version). A rule that reads an unknown fact is refused, naming it."""
@@ -575,7 +575,7 @@ def check_repairable(record: CreditRecord | None, entry: ListEntry | None, today
                                {"min_period_end": entry.min_period_end.isoformat()})
 
 
-def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, statement: str,
+def request_repair(*, actor: User | None, subject: CreditSubject, statement: str,
                    record_id: int | None = None, list_entry_id: int | None = None, case_id: int | None = None,
                    case_number: str = "", now: dt.datetime | None = None) -> RepairRequest:
     """A subject applies for credit repair of one record or black-list entry (from the case of the
@@ -605,7 +605,7 @@ def request_repair(*, actor: AbstractBaseUser | None, subject: CreditSubject, st
     return repair
 
 
-def decide_repair(*, actor: AbstractBaseUser, repair_id: int, approve: bool, note: str = "",
+def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
                   now: dt.datetime | None = None, decided_in_case: bool = False) -> RepairRequest:
     """The source department approves (publicity ends early, history appended) or refuses a repair.
     ``decided_in_case``: the decision is the last approval step of the repair's own case, whose
@@ -667,7 +667,7 @@ def _parse_target(value: str) -> tuple[int | None, int | None]:
     return (number, None) if value[0] == "R" else (None, number)
 
 
-def request_repair_in_case(*, actor: AbstractBaseUser | None, item: ServiceItem, applicant: Applicant,
+def request_repair_in_case(*, actor: User | None, item: ServiceItem, applicant: Applicant,
                            form_data: dict[str, Any], case_id: int, case_number: str,
                            now: dt.datetime) -> RepairRequest | None:
     """The repair request of a case of a repair item, or None when the item is not one. Refused,
@@ -696,7 +696,7 @@ def request_repair_in_case(*, actor: AbstractBaseUser | None, item: ServiceItem,
                           now=now)
 
 
-def decide_repair_in_case(*, actor: AbstractBaseUser, case_id: int, approve: bool, note: str,
+def decide_repair_in_case(*, actor: User, case_id: int, approve: bool, note: str,
                           now: dt.datetime) -> RepairRequest | None:
     """The repair case was decided: approve or refuse its repair (None: the case has none)."""
     repair = RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING).only("pk").first()
@@ -705,7 +705,7 @@ def decide_repair_in_case(*, actor: AbstractBaseUser, case_id: int, approve: boo
     return decide_repair(actor=actor, repair_id=repair.pk, approve=approve, note=note, now=now, decided_in_case=True)
 
 
-def close_repair_in_case(*, actor: AbstractBaseUser | None, case_id: int, reason: str, withdrawn: bool,
+def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withdrawn: bool,
                          now: dt.datetime) -> RepairRequest | None:
     """The repair case ended without a decision on the merits: refused at the window (with its
     reason) or withdrawn by the applicant. The request is closed, the history says so."""

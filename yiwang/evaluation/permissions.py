@@ -15,16 +15,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.appeals.models import Appeal, AppealReport
 from yiwang.cases.models import Case, Channel
 from yiwang.cases.selectors import sees_cases_made_for_them
 from yiwang.core.models import Role
 from yiwang.core.selectors import departments_where, is_supervisor
+from yiwang.core.users import User
 
 
-def may_rate_case(user: AbstractBaseUser, case: Case) -> bool:
+def may_rate_case(user: User, case: Case) -> bool:
     if not user.is_authenticated:
         return False
     if case.applicant.user_id == user.pk and sees_cases_made_for_them(user):
@@ -34,22 +33,22 @@ def may_rate_case(user: AbstractBaseUser, case: Case) -> bool:
     return case.channel == Channel.ONLINE and case.submitted_by_id == user.pk
 
 
-def may_rate_appeal(user: AbstractBaseUser, appeal: Appeal) -> bool:
+def may_rate_appeal(user: User, appeal: Appeal) -> bool:
     if not user.is_authenticated:
         return False
     return AppealReport.objects.filter(appeal=appeal, reporter_user=user).exists()
 
 
-def rated_departments(user: AbstractBaseUser) -> list[int]:
+def rated_departments(user: User) -> list[int]:
     """Departments whose ratings the user works on (any staff role there)."""
     return departments_where(user)
 
 
-def may_handle_department(user: AbstractBaseUser, department_id: int) -> bool:
+def may_handle_department(user: User, department_id: int) -> bool:
     return department_id in rated_departments(user)
 
 
-def may_see_staff(user: AbstractBaseUser, department_id: int | None = None) -> bool:
+def may_see_staff(user: User, department_id: int | None = None) -> bool:
     """Who sees which staff member a rating is about: supervisors, and heads of that department."""
     if is_supervisor(user):
         return True
@@ -57,9 +56,9 @@ def may_see_staff(user: AbstractBaseUser, department_id: int | None = None) -> b
     return bool(heads) if department_id is None else department_id in heads
 
 
-def may_supervise(user: AbstractBaseUser) -> bool:
+def may_supervise(user: User) -> bool:
     return is_supervisor(user)
 
 
-def may_see_evaluation_pages(user: AbstractBaseUser) -> bool:
+def may_see_evaluation_pages(user: User) -> bool:
     return is_supervisor(user) or bool(rated_departments(user))

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from yiwang.appeals.models import Appeal
 from yiwang.cases.models import Case, CaseStatus
+from yiwang.core.users import User
 from yiwang.evaluation import permissions
 from yiwang.evaluation.models import (
     Grade,
@@ -159,7 +159,7 @@ def ratings_of_case(case: Case) -> list[Rating]:
     return list(Rating.objects.filter(subject=Subject.CASE, case=case).order_by("created_at", "id"))
 
 
-def case_rating_offer(user: AbstractBaseUser, case: Case) -> dict[str, Any] | None:
+def case_rating_offer(user: User, case: Case) -> dict[str, Any] | None:
     """What the applicant's case page offers about 好差评: nothing before 办结 or to someone who may
     not rate the case; else the online rating already given (with its 追评), or an invitation."""
     if case.status != CaseStatus.CLOSED or not permissions.may_rate_case(user, case):
@@ -184,13 +184,13 @@ def ratings_of_appeal(appeal: Appeal) -> list[Rating]:
     return list(Rating.objects.filter(subject=Subject.APPEAL, appeal=appeal).order_by("created_at", "id"))
 
 
-def rated_numbers(user: AbstractBaseUser) -> set[str]:
+def rated_numbers(user: User) -> set[str]:
     """Numbers of the cases and appeals the user has rated online (for 我的评价)."""
     rows = Rating.objects.filter(rater=user, follow_up_of__isnull=True).values_list("case__number", "appeal__number")
     return {case or appeal for case, appeal in rows if case or appeal}
 
 
-def follow_up_allowed(rating: Rating, user: AbstractBaseUser) -> bool:
+def follow_up_allowed(rating: Rating, user: User) -> bool:
     return (rating.rater_id == user.pk and rating.follow_up_of_id is None and rating.voided_at is None
             and not Rating.objects.filter(follow_up_of=rating).exists())
 
@@ -198,14 +198,14 @@ def follow_up_allowed(rating: Rating, user: AbstractBaseUser) -> bool:
 # -- staff ---------------------------------------------------------------------------------------------
 
 
-def visible_departments(user: AbstractBaseUser) -> list[int] | None:
+def visible_departments(user: User) -> list[int] | None:
     """Departments whose ratings the user sees; ``None`` = all (supervisors)."""
     if permissions.may_supervise(user):
         return None
     return permissions.rated_departments(user)
 
 
-def rectifications_for(user: AbstractBaseUser, *, status: str | None = None) -> QuerySet[Rectification]:
+def rectifications_for(user: User, *, status: str | None = None) -> QuerySet[Rectification]:
     qs = Rectification.objects.select_related("rating", "rating__item", "rating__case", "rating__appeal",
                                               "department")
     departments = visible_departments(user)
@@ -216,7 +216,7 @@ def rectifications_for(user: AbstractBaseUser, *, status: str | None = None) -> 
     return qs.order_by("status", "due_at", "id")
 
 
-def ratings_for(user: AbstractBaseUser, *, grade: str | None = None) -> QuerySet[Rating]:
+def ratings_for(user: User, *, grade: str | None = None) -> QuerySet[Rating]:
     qs = Rating.objects.select_related("item", "department", "case", "appeal", "staff")
     departments = visible_departments(user)
     if departments is not None:
@@ -226,7 +226,7 @@ def ratings_for(user: AbstractBaseUser, *, grade: str | None = None) -> QuerySet
     return qs.order_by("-created_at", "-id")
 
 
-def pending_reviews(user: AbstractBaseUser) -> QuerySet[RatingReview]:
+def pending_reviews(user: User) -> QuerySet[RatingReview]:
     qs = RatingReview.objects.select_related("rating", "rating__item", "department", "requested_by")
     departments = visible_departments(user)
     if departments is not None:

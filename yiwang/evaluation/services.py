@@ -14,7 +14,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +27,7 @@ from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import AuditEvent, Department, Role
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.evaluation import permissions
 from yiwang.evaluation.errors import EvaluationErrorCode as Code
 from yiwang.evaluation.models import (
@@ -140,7 +140,7 @@ def accepting_clerk_id(case: Case) -> int | None:
             .order_by("created_at").values_list("actor_id", flat=True).first())
 
 
-def _create(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None) -> Rating:
+def _create(rating: Rating, *, now: dt.datetime, actor: User | None) -> Rating:
     """Save a new rating (its grade from its level), open the rectification of a 差评, audit."""
     rating.grade = Grade.of(rating.level)
     rating.created_at = now
@@ -160,7 +160,7 @@ def _create(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None)
     return rating
 
 
-def record_rating(rating: Rating, *, now: dt.datetime, actor: AbstractBaseUser | None = None) -> Rating:
+def record_rating(rating: Rating, *, now: dt.datetime, actor: User | None = None) -> Rating:
     """Save a rating built elsewhere with the rules of ``_create`` (grade, rectification, audit):
     for the demo seeder and for imports of ratings collected by another system. The caller has
     checked who rated and what; the unique constraints still refuse a second rating (409)."""
@@ -190,7 +190,7 @@ def _case_for_rating(number: str) -> Case:
     return case
 
 
-def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators: object = None, comment: object = "",
+def rate_case(*, actor: User, number: str, level: object, indicators: object = None, comment: object = "",
               channel: object = RatingChannel.ONLINE, now: dt.datetime | None = None) -> Rating:
     """一事一评: the applicant (or agent) rates a closed case, once per channel."""
     case = _case_for_rating(number)
@@ -200,7 +200,7 @@ def rate_case(*, actor: AbstractBaseUser, number: str, level: object, indicators
     return _rate_closed_case(case.pk, values, actor=actor, now=now or timezone.now())
 
 
-def _rate_closed_case(case_id: int, values: dict[str, Any], *, actor: AbstractBaseUser | None,
+def _rate_closed_case(case_id: int, values: dict[str, Any], *, actor: User | None,
                       now: dt.datetime) -> Rating:
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("item", "department").get(pk=case_id)
@@ -305,7 +305,7 @@ def rate_case_by_token(*, token: str, level: object, indicators: object = None, 
     return _rate_closed_case(case.pk, values, actor=None, now=now or timezone.now())
 
 
-def rate_appeal(*, actor: AbstractBaseUser, number: str, level: object, indicators: object = None,
+def rate_appeal(*, actor: User, number: str, level: object, indicators: object = None,
                 comment: object = "", channel: object = RatingChannel.ONLINE, now: dt.datetime | None = None) -> Rating:
     """A reporter rates a closed appeal, once per channel (beside the appeal's own 回访, which the
     hotline records and which may reopen it: see docs/evaluation.md)."""
@@ -332,7 +332,7 @@ def rate_appeal(*, actor: AbstractBaseUser, number: str, level: object, indicato
         return _create(rating, now=now, actor=actor)
 
 
-def follow_up_rating(*, actor: AbstractBaseUser, rating_id: int, level: object, indicators: object = None,
+def follow_up_rating(*, actor: User, rating_id: int, level: object, indicators: object = None,
                      comment: object = "", now: dt.datetime | None = None) -> Rating:
     """追评: one more rating of the same service by its rater; it takes the original's place in the
     statistics (the original stays, marked not counted)."""
@@ -365,7 +365,7 @@ def follow_up_rating(*, actor: AbstractBaseUser, rating_id: int, level: object, 
 # -- window visits ----------------------------------------------------------------------------------
 
 
-def open_visit(*, actor: AbstractBaseUser, window: object, case_number: object = "",
+def open_visit(*, actor: User, window: object, case_number: object = "",
                now: dt.datetime | None = None) -> WindowVisit:
     """The clerk opens a visit for the person in front of them (optionally for the case accepted);
     the tablet and the receipt rate it through ``visit_token``."""
@@ -430,7 +430,7 @@ def _rectification(pk: int) -> Rectification:
     return rectification
 
 
-def _department_or_supervisor(actor: AbstractBaseUser, department_id: int) -> None:
+def _department_or_supervisor(actor: User, department_id: int) -> None:
     if not (permissions.may_handle_department(actor, department_id) or permissions.may_supervise(actor)):
         raise Forbidden(Code.NOT_YOUR_DEPARTMENT, _("只有被评价部门的工作人员或电子监察人员可以办理。"))
 
@@ -440,7 +440,7 @@ def _illegal(rectification: Rectification, action: str) -> Conflict:
         "status": rectification.get_status_display(), "action": action}, {"status": rectification.status})
 
 
-def reply_rectification(*, actor: AbstractBaseUser, rectification_id: int, reply: object,
+def reply_rectification(*, actor: User, rectification_id: int, reply: object,
                         now: dt.datetime | None = None) -> Rectification:
     """The department answers the 差评 (整改答复); the 回访 is then due within one working day."""
     text = _clean_text(reply, code=Code.REPLY_REQUIRED, message=_("请填写整改答复：查明的情况和整改措施。"))
@@ -461,7 +461,7 @@ def reply_rectification(*, actor: AbstractBaseUser, rectification_id: int, reply
     return rectification
 
 
-def record_rectification_callback(*, actor: AbstractBaseUser, rectification_id: int, result: object,
+def record_rectification_callback(*, actor: User, rectification_id: int, result: object,
                                   note: object = "", now: dt.datetime | None = None) -> Rectification:
     """回访: a supervisor (or the service centre's staff) calls the person back after the reply."""
     if not permissions.may_supervise(actor):
@@ -486,7 +486,7 @@ def record_rectification_callback(*, actor: AbstractBaseUser, rectification_id: 
     return rectification
 
 
-def close_rectification(*, actor: AbstractBaseUser, rectification_id: int, published_outcome: object = "",
+def close_rectification(*, actor: User, rectification_id: int, published_outcome: object = "",
                         now: dt.datetime | None = None) -> Rectification:
     """办结 the rectification and publish its outcome (by default the reply). Never without a reply."""
     now = now or timezone.now()
@@ -510,7 +510,7 @@ def close_rectification(*, actor: AbstractBaseUser, rectification_id: int, publi
 # -- 申诉复核 -----------------------------------------------------------------------------------------
 
 
-def request_review(*, actor: AbstractBaseUser, rating_id: int, reason_kind: object, reason: object,
+def request_review(*, actor: User, rating_id: int, reason_kind: object, reason: object,
                    now: dt.datetime | None = None) -> RatingReview:
     """The rated department asks to void a malicious or mistaken rating."""
     rating = Rating.objects.filter(pk=rating_id).first()
@@ -539,7 +539,7 @@ def request_review(*, actor: AbstractBaseUser, rating_id: int, reason_kind: obje
     return review
 
 
-def decide_review(*, actor: AbstractBaseUser, review_id: int, uphold: bool, decision: object,
+def decide_review(*, actor: User, review_id: int, uphold: bool, decision: object,
                   now: dt.datetime | None = None) -> RatingReview:
     """A supervisor decides: upheld voids the rating (it leaves the statistics; its rectification is
     cancelled; a voided 追评 gives the statistics back to the original), rejected keeps it."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +14,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.calendar import local_date
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department
+from yiwang.core.users import User
 from yiwang.insights.errors import InsightsErrorCode as Code
 from yiwang.insights.kpis import BY_CODE
 from yiwang.insights.selectors import PERIODS, period_bounds, visible_departments
@@ -32,14 +32,14 @@ class Scope:
     all_departments: bool  # the reader may see the county-wide figures
 
 
-def require_reader(user: AbstractBaseUser) -> list[Department] | None:
+def require_reader(user: User) -> list[Department] | None:
     visible = visible_departments(user)
     if visible == []:
         raise Forbidden(Code.NOT_ALLOWED, _("只有电子监察人员和部门负责人可以查看试点指标。"))
     return visible
 
 
-def resolve(user: AbstractBaseUser, *, start: dt.date | None = None, end: dt.date | None = None, period: str = "",
+def resolve(user: User, *, start: dt.date | None = None, end: dt.date | None = None, period: str = "",
             department: str = "", item: str = "", today: dt.date | None = None) -> Scope:
     visible = require_reader(user)
     today = today or local_date(timezone.now())

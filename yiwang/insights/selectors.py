@@ -8,13 +8,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import is_supervisor, staff_roles_of
+from yiwang.core.users import User
 from yiwang.insights.kpis import BY_CODE, DEFINITIONS, UNIT_LABELS, KpiDefinition
 from yiwang.insights.models import (
     COUNTERS,
@@ -200,7 +200,7 @@ def kpi_by_department(*, code: str, start: dt.date, end: dt.date, departments: l
 LEADER_ROLES = (Role.HEAD,)
 
 
-def visible_departments(user: AbstractBaseUser) -> list[Department] | None:
+def visible_departments(user: User) -> list[Department] | None:
     """None: every department (电子监察 supervisors, superusers); a list: the departments a 部门负责人
     leads (they see their own figures only); [] for anyone else (refused)."""
     if not user.is_authenticated:

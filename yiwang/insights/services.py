@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.calendar import local_date
 from yiwang.core.errors import InvalidInput, NotFound
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.insights import selectors
 from yiwang.insights.errors import InsightsErrorCode as Code
 from yiwang.insights.kpis import BY_CODE, PERCENT, KpiDefinition
@@ -36,7 +36,7 @@ def _setting(d: KpiDefinition) -> KpiSetting:
     return setting if setting is not None else KpiSetting(code=d.code, target=d.default_target)
 
 
-def _who(actor: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _who(actor: User | None) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
 
 
@@ -47,7 +47,7 @@ def check_baseline_value(d: KpiDefinition, value: float) -> None:
         raise InvalidInput(Code.TARGET_INVALID, _("百分比不能超过 100。"), {"field": "baseline"})
 
 
-def enter_baseline(*, actor: AbstractBaseUser | None, code: str, value: float, source: str,
+def enter_baseline(*, actor: User | None, code: str, value: float, source: str,
                    demo: bool = False, now: dt.datetime | None = None) -> KpiSetting:
     """Staff enter a baseline and name where it comes from (``source``, e.g. "2025 年度政务服务统计
     年报"); ``demo`` only for the demo seeder's figures."""
@@ -71,7 +71,7 @@ def enter_baseline(*, actor: AbstractBaseUser | None, code: str, value: float, s
     return setting
 
 
-def compute_baseline(*, actor: AbstractBaseUser | None, code: str, start: dt.date, end: dt.date,
+def compute_baseline(*, actor: User | None, code: str, start: dt.date, end: dt.date,
                      now: dt.datetime | None = None) -> KpiSetting:
     """The KPI's value over ``start``..``end`` (local dates, both included) from the rollups, recorded
     as its baseline with the period and the counts behind it. Refused for a period that is not over

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -23,6 +22,7 @@ from yiwang.core.calendar import local_date
 from yiwang.core.errors import Conflict, InvalidInput
 from yiwang.core.models import Notification, Role, StaffRole
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 from yiwang.programme import permissions, planning, selectors
 from yiwang.programme.errors import ProgrammeErrorCode as Code
 from yiwang.programme.models import BudgetLine, Dependency, Milestone, Programme, Spend, SpendSource, Task, WeeklyReport
@@ -36,7 +36,7 @@ def _lock_programme(programme: Programme) -> Programme:
     return Programme.objects.select_for_update().get(pk=programme.pk)
 
 
-def update_progress(*, actor: AbstractBaseUser, task: Task, progress: int, now: dt.datetime | None = None) -> Task:
+def update_progress(*, actor: User, task: Task, progress: int, now: dt.datetime | None = None) -> Task:
     permissions.require_edit(actor)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput(Code.INVALID_PROGRESS, _("进度必须是 0 到 100 之间的整数。"))
@@ -51,7 +51,7 @@ def update_progress(*, actor: AbstractBaseUser, task: Task, progress: int, now: 
     return task
 
 
-def add_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Task,
+def add_dependency(*, actor: User, predecessor: Task, successor: Task,
                    now: dt.datetime | None = None) -> Dependency:
     """Finish-to-start: ``successor`` waits for ``predecessor``. A task depending on itself, or a
     link that closes a cycle, is refused with the cycle named."""
@@ -80,7 +80,7 @@ def add_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Tas
     return link
 
 
-def remove_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: Task,
+def remove_dependency(*, actor: User, predecessor: Task, successor: Task,
                       now: dt.datetime | None = None) -> None:
     permissions.require_edit(actor)
     now = now or timezone.now()
@@ -91,7 +91,7 @@ def remove_dependency(*, actor: AbstractBaseUser, predecessor: Task, successor: 
                          subject_id=successor.pk, details={"predecessor": predecessor.code, "successor": successor.code})
 
 
-def reach_milestone(*, actor: AbstractBaseUser, milestone: Milestone, reached_on: dt.date,
+def reach_milestone(*, actor: User, milestone: Milestone, reached_on: dt.date,
                     now: dt.datetime | None = None) -> Milestone:
     permissions.require_edit(actor)
     now = now or timezone.now()
@@ -168,7 +168,7 @@ def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
     return amount
 
 
-def set_budget_line(*, actor: AbstractBaseUser, programme: Programme, code: str, name: str, planned: Any,
+def set_budget_line(*, actor: User, programme: Programme, code: str, name: str, planned: Any,
                     department_id: int | None = None, now: dt.datetime | None = None) -> BudgetLine:
     """Create a budget line or change its planned amount (a negative amount is refused)."""
     permissions.require_edit(actor)
@@ -190,7 +190,7 @@ def set_budget_line(*, actor: AbstractBaseUser, programme: Programme, code: str,
     return line
 
 
-def record_spend(*, actor: AbstractBaseUser, line: BudgetLine, amount: Any, spent_on: dt.date, note: str = "",
+def record_spend(*, actor: User, line: BudgetLine, amount: Any, spent_on: dt.date, note: str = "",
                  now: dt.datetime | None = None) -> Spend:
     permissions.require_edit(actor)
     value = parse_amount(amount)
@@ -233,7 +233,7 @@ def _refuse(row: int, column: int, problem: str) -> InvalidInput:
          "problem": problem})
 
 
-def import_spend(*, actor: AbstractBaseUser, programme: Programme, upload: IO[bytes], size: int | None = None,
+def import_spend(*, actor: User, programme: Programme, upload: IO[bytes], size: int | None = None,
                  now: dt.datetime | None = None) -> ImportResult:
     """Import actual spend from an Excel workbook (.xlsx). Every row is checked before anything is
     written; the first bad cell refuses the whole file, named by row and column. Nothing is
@@ -353,7 +353,7 @@ def _already_generated(latest: WeeklyReport | None, based_on_version: int) -> Co
         {"version": latest.version, "report_id": latest.pk, "based_on_version": based_on_version})
 
 
-def generate_weekly_report(*, actor: AbstractBaseUser | None, programme: Programme, now: dt.datetime | None = None,
+def generate_weekly_report(*, actor: User | None, programme: Programme, now: dt.datetime | None = None,
                            check_permission: bool = True, reuse_existing: bool = False,
                            based_on_version: int | None = None) -> WeeklyReport:
     """Build this week's report from the programme and the KPIs, compare it with the last report

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
+from yiwang.core.users import User
 
 
 def _outcome(completed: list[CaseStep]) -> str:
@@ -42,7 +42,7 @@ def _outcome(completed: list[CaseStep]) -> str:
 
 def complete_step(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     case_id: int | None = None,
     step_id: int,
     decision: str,
@@ -77,7 +77,7 @@ def complete_step(
 
 
 def _complete_step(
-    *, actor: AbstractBaseUser, case_id: int | None, step_id: int, decision: str, comment: str, now: dt.datetime,
+    *, actor: User, case_id: int | None, step_id: int, decision: str, comment: str, now: dt.datetime,
     confirmed: bool | None = None,
 ) -> Case:
     with transaction.atomic():

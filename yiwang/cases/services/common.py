@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
 # whatever the language of the request; templates translate them for display).
@@ -27,7 +27,7 @@ STEP_CORRECTION = "申请人补正"
 STEP_DELIVERY = "统一出件"
 
 
-def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: AbstractBaseUser | None = None) -> Case:
+def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: User | None = None) -> Case:
     """Lock the case row for this transaction (PostgreSQL: FOR NO KEY UPDATE; SQLite: the write lock
     taken by BEGIN IMMEDIATE), then read it fresh.
 
@@ -75,7 +75,7 @@ def illegal(case: Case, action: str) -> Conflict:
 def audit_case(
     case: Case,
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     event_type: str,
     department: Department | None = None,
     at: dt.datetime | None = None,

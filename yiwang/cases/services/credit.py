@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from yiwang.cases.models import Case, Outcome
 from yiwang.cases.services.common import audit_case
 from yiwang.catalog.models import ItemType, Material, ServiceItem
 from yiwang.core.models import Applicant, Department
+from yiwang.core.users import User
 from yiwang.credit import services as credit
 from yiwang.credit.models import CreditFinding, ItemCreditPolicy, JointRuleVersion, RecordKind, RepairStatus, Stage
 from yiwang.credit.models import Outcome as CreditOutcome
@@ -92,7 +91,7 @@ def check_at_decision(case: Case, *, now: dt.datetime, department: Department | 
     return findings
 
 
-def repair_at_submission(case: Case, *, actor: AbstractBaseUser | None, now: dt.datetime) -> None:
+def repair_at_submission(case: Case, *, actor: User | None, now: dt.datetime) -> None:
     """信用修复 as a case: a case of a repair item files its repair request, inside the submission's
     transaction; an entry that is not repairable refuses the application with the reason."""
     repair = credit.request_repair_in_case(actor=actor, item=case.item, applicant=case.applicant,
@@ -103,7 +102,7 @@ def repair_at_submission(case: Case, *, actor: AbstractBaseUser | None, now: dt.
                    credit_rule=credit.repair_target(repair.record or repair.list_entry))
 
 
-def record_decision(case: Case, *, now: dt.datetime, actor: AbstractBaseUser | None = None, note: str = "") -> None:
+def record_decision(case: Case, *, now: dt.datetime, actor: User | None = None, note: str = "") -> None:
     """A decision flows into the register: a licence granted in Yiwang as an administrative-licence
     record (双公示) without re-typing; a repair case's decision approves or refuses its repair
     (with the decider's reason). Penalties are not decided in Yiwang's cases today (no item type
@@ -123,7 +122,7 @@ def record_decision(case: Case, *, now: dt.datetime, actor: AbstractBaseUser | N
         decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "")
 
 
-def repair_closed(case: Case, *, actor: AbstractBaseUser | None, reason: str, withdrawn: bool, now: dt.datetime) -> None:
+def repair_closed(case: Case, *, actor: User | None, reason: str, withdrawn: bool, now: dt.datetime) -> None:
     """The case ended before a decision (refused at the window, withdrawn): its repair request closes."""
     credit.close_repair_in_case(actor=actor, case_id=case.pk, reason=reason, withdrawn=withdrawn, now=now)
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
 from yiwang.credit.models import Stage as CreditStage
 from yiwang.credit.services import resolve_pending_material
@@ -131,7 +131,7 @@ def form_invalid(problems: list[dict[str, Any]]) -> InvalidInput:
 
 
 def _attach_materials(
-    *, actor: AbstractBaseUser, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]
+    *, actor: User, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]
 ) -> list[CaseMaterial]:
     refs = list(refs)
     materials = {m.pk: m for m in item.materials.all()}
@@ -195,7 +195,7 @@ def _citizen_reason(code: str) -> str:
 
 
 def _obtain_by_sharing(
-    *, actor: AbstractBaseUser, case: Case, item: ServiceItem, applicant: Applicant, refs: list[MaterialRef],
+    *, actor: User, case: Case, item: ServiceItem, applicant: Applicant, refs: list[MaterialRef],
     shareable: set[int], now: dt.datetime,
 ) -> list[CaseMaterial]:
     """Obtain by data sharing (免提交) the ``shareable`` materials the applicant did not upload, with
@@ -240,13 +240,13 @@ def _obtain_by_sharing(
     return obtained
 
 
-def _window_department(actor: AbstractBaseUser) -> Any:
+def _window_department(actor: User) -> Any:
     from yiwang.core.selectors import staff_roles_of
 
     return next((r.department for r in staff_roles_of(actor) if r.role == "clerk"), None)
 
 
-def _attach_licences(*, actor: AbstractBaseUser, case: Case, item: ServiceItem, applicant: Applicant,
+def _attach_licences(*, actor: User, case: Case, item: ServiceItem, applicant: Applicant,
                      refs: list[LicenceRef], now: dt.datetime) -> list[CaseMaterial]:
     """免证办: each licence is checked (the applicant's own, valid now, of a type that stands for the
     material) and its use recorded with the consent and the status at the time of use; the case
@@ -285,7 +285,7 @@ def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef | LicenceRef
 
 def submit_application(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     item: ServiceItem,
     applicant: Applicant,
     form_data: dict[str, Any],
@@ -394,7 +394,7 @@ def submit_application(
 
 
 def supply_correction(
-    *, actor: AbstractBaseUser, case_id: int, materials: Iterable[MaterialRef] = (), form_data: dict[str, Any] | None = None,
+    *, actor: User, case_id: int, materials: Iterable[MaterialRef] = (), form_data: dict[str, Any] | None = None,
     note: str = "", now: dt.datetime | None = None,
 ) -> Case:
     """The applicant answers a correction notice (补正); the clock resumes, extended by the
@@ -442,7 +442,7 @@ def supply_correction(
     return case
 
 
-def withdraw_application(*, actor: AbstractBaseUser, case_id: int, reason: str = "", now: dt.datetime | None = None) -> Case:
+def withdraw_application(*, actor: User, case_id: int, reason: str = "", now: dt.datetime | None = None) -> Case:
     """The applicant withdraws (撤回) before a decision; open steps are cancelled."""
     now = now or db_now()
     with transaction.atomic():

@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from yiwang.core.clock import db_now
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 
 def _check_form(fields: list[catalog_packages.CombinedField], members: list[Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def _check_materials(
     return given
 
 
-def _copy_for_case(upload: CaseMaterial, actor: AbstractBaseUser) -> CaseMaterial:
+def _copy_for_case(upload: CaseMaterial, actor: User) -> CaseMaterial:
     """A staged row for one more case that points at the same stored file (not a copy of the file)."""
     return CaseMaterial.objects.create(
         file=upload.file.name, original_name=upload.original_name, content_type=upload.content_type, size=upload.size,
@@ -99,7 +99,7 @@ def _copy_for_case(upload: CaseMaterial, actor: AbstractBaseUser) -> CaseMateria
 
 def submit_package(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     package: LifeEventPackage,
     applicant: Applicant,
     form_data: dict[str, Any],

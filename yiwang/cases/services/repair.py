@@ -15,7 +15,6 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,19 +26,20 @@ from yiwang.cases.services.common import audit_case, lock_case, save_engine_stat
 from yiwang.catalog.models import ProcessVersion
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Notification, Role, StaffRole
+from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 1000
 
 
-def may_repair_process(actor: AbstractBaseUser | None) -> bool:
+def may_repair_process(actor: User | None) -> bool:
     """Only platform administrators move or migrate a running case."""
     return bool(actor is not None and getattr(actor, "is_superuser", False))
 
 
 def record_engine_failure(
-    *, case_id: int, action: str, failure: EngineFailure, actor: AbstractBaseUser | None = None,
+    *, case_id: int, action: str, failure: EngineFailure, actor: User | None = None,
     step: CaseStep | None = None, now: dt.datetime | None = None,
 ) -> Conflict:
     """Record the engine error on the case (its own transaction, so it survives the rollback of the
@@ -74,7 +74,7 @@ def record_engine_failure(
     )
 
 
-def may_see_engine_errors(user: AbstractBaseUser, case: Case) -> bool:
+def may_see_engine_errors(user: User, case: Case) -> bool:
     """Platform administrators, and the heads of the case's department or of a department holding
     one of its open steps (they are notified, and answer to the applicant)."""
     if getattr(user, "is_superuser", False):
@@ -91,7 +91,7 @@ def open_engine_errors(case: Case) -> list[CaseEngineError]:
 
 def move_case(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     case_id: int,
     reason: str,
     version_id: int | None = None,

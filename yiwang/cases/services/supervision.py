@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.users import User
 
 URGE_NOTE_MAX = 500
 
@@ -38,7 +38,7 @@ def department_heads(department_ids: Iterable[int]) -> dict[int, list[int]]:
     return heads
 
 
-def urge_case(*, actor: AbstractBaseUser, case_id: int, note: str, step_id: int | None = None,
+def urge_case(*, actor: User, case_id: int, note: str, step_id: int | None = None,
               now: dt.datetime | None = None) -> dict[str, object]:
     """督办: a supervisor urges the department that answers for an open case (the service centre
     while it is at the window, else the approving department), or for one open step, with a note

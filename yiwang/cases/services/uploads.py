@@ -7,7 +7,6 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import CaseMaterial, MaterialSource
 from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.users import User
 
 # Leading bytes of each accepted format.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -45,7 +45,7 @@ def declared_format(name: str) -> str:
 
 
 def stage_upload(
-    *, actor: AbstractBaseUser, file: UploadedFile, source: str = MaterialSource.UPLOAD
+    *, actor: User, file: UploadedFile, source: str = MaterialSource.UPLOAD
 ) -> CaseMaterial:
     """Store one uploaded file, not yet attached to a case; refuse what is empty, too large,
     or not what its name says."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -31,9 +30,10 @@ from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
+from yiwang.core.users import User
 
 
-def clerk_department(actor: AbstractBaseUser) -> Department:
+def clerk_department(actor: User) -> Department:
     """The window department the clerk works for; refuse anyone who is not a clerk."""
     for role in staff_roles_of(actor):
         if role.role == Role.CLERK:
@@ -41,7 +41,7 @@ def clerk_department(actor: AbstractBaseUser) -> Department:
     raise Forbidden(CaseErrorCode.NOT_YOUR_STEP, _("只有综合窗口人员可以办理此操作。"))
 
 
-def _lock_for_clerk(actor: AbstractBaseUser, case_id: int | None, number: str | None) -> tuple[Case, Department]:
+def _lock_for_clerk(actor: User, case_id: int | None, number: str | None) -> tuple[Case, Department]:
     """Lock the case of a window action and find the clerk's department. By ``case_id`` (the caller
     has checked that the actor may see the case): the clerk first, as before. By ``number`` (the
     API): the case is found, its viewer checked and locked in one statement, then the clerk checked,
@@ -53,7 +53,7 @@ def _lock_for_clerk(actor: AbstractBaseUser, case_id: int | None, number: str | 
     return case, clerk_department(actor)
 
 
-def accept_application(*, actor: AbstractBaseUser, case_id: int | None = None, number: str | None = None,
+def accept_application(*, actor: User, case_id: int | None = None, number: str | None = None,
                        note: str = "", acknowledge_findings: bool = False, now: dt.datetime | None = None) -> Case:
     """Accept (受理): the case enters its item's approval process, which starts now. The case is
     named by ``case_id``, or by ``number`` with the actor's right to see it checked (the API).
@@ -74,7 +74,7 @@ def accept_application(*, actor: AbstractBaseUser, case_id: int | None = None, n
                                     now=now) from exc
 
 
-def _accept(*, actor: AbstractBaseUser, case_id: int | None, number: str | None, note: str, acknowledge_findings: bool,
+def _accept(*, actor: User, case_id: int | None, number: str | None, note: str, acknowledge_findings: bool,
             now: dt.datetime, locked: list[int]) -> Case:
     with transaction.atomic():
         case, department = _lock_for_clerk(actor, case_id, number)
@@ -109,7 +109,7 @@ def _accept(*, actor: AbstractBaseUser, case_id: int | None, number: str | None,
 
 
 def request_correction(
-    *, actor: AbstractBaseUser, case_id: int, material_ids: Iterable[int], note: str, now: dt.datetime | None = None
+    *, actor: User, case_id: int, material_ids: Iterable[int], note: str, now: dt.datetime | None = None
 ) -> CorrectionNotice:
     """Ask once for everything missing (一次性告知); the clock pauses until the applicant answers."""
     department = clerk_department(actor)
@@ -135,7 +135,7 @@ def request_correction(
     return notice
 
 
-def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, confirmed: bool | None = None,
+def reject_application(*, actor: User, case_id: int, reason: str, confirmed: bool | None = None,
                        now: dt.datetime | None = None) -> Case:
     """Do not accept (不予受理), with the reason the applicant will read. ``confirmed``: the clerk
     confirmed the refusal on the workbench's confirmation page (recorded in the audit record; the
@@ -158,7 +158,7 @@ def reject_application(*, actor: AbstractBaseUser, case_id: int, reason: str, co
 
 
 def deliver_result(
-    *, actor: AbstractBaseUser, case_id: int | None = None, number: str | None = None, method: str, detail: str = "",
+    *, actor: User, case_id: int | None = None, number: str | None = None, method: str, detail: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
     """Hand out the result (统一出件) at the window, by post or electronically; the case closes (办结).

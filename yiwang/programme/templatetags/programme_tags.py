@@ -4,13 +4,13 @@ navigation asks here, so the rule stays in ``permissions``)."""
 from __future__ import annotations
 
 from django import template
-from django.contrib.auth.models import AbstractBaseUser
 
+from yiwang.core.users import User
 from yiwang.programme import permissions
 
 register = template.Library()
 
 
 @register.filter
-def may_read_programme(user: AbstractBaseUser) -> bool:
+def may_read_programme(user: User) -> bool:
     return permissions.may_read(user)
