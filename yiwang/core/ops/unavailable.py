@@ -5,7 +5,8 @@ Django turns an exception raised anywhere in a request (a view, the session or a
 middleware reading their rows) into the ``handler500`` view, which calls ``retry_later_or_500``
 here with the exception being handled; the API's catch-all handler (yiwang/api.py) does the same.
 A transient database error (``django.db.OperationalError`` or ``InterfaceError``: connection lost
-or refused, server closed the connection, deadlock, serialisation failure, SQLite busy) becomes a
+or refused, server closed the connection, deadlock, serialisation failure, SQLite busy; or
+``InternalError``, a connection's protocol state broken by the failover) becomes a
 503 saying when to try again; anything else stays a 500.
 
 The answer touches no session and no database (the database is what failed). It cannot promise
@@ -20,7 +21,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,7 +33,10 @@ from yiwang.core.middleware import error_response
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+# InternalError: a connection whose protocol state broke when its server went away behind PgBouncer
+# (the failover drill saw "received 2 results from command 'BEGIN'"); unusual enough that it is
+# also logged at ERROR with its traceback, while the person still gets the 503.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError, InternalError)
 
 
 def is_transient_database_error(exc: BaseException | None) -> bool:
@@ -54,6 +58,9 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
         response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
+    if isinstance(exc, InternalError):
+        logger.error("database internal error answered 503", exc_info=exc,
+                     extra={"request_id": getattr(request, "request_id", None) or "-"})
     logger.warning("database unavailable: %s %s answered 503 (%s: %s), Retry-After %d s", request.method,
                    request.path, type(exc).__name__, str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "",
                    retry_after, extra={"request_id": getattr(request, "request_id", None) or "-"})

@@ -8,7 +8,7 @@ import logging
 from unittest import mock
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,9 @@ def test_a_page_whose_session_read_loses_the_database_says_when_to_retry(caplog)
         page = _client().get("/")
         english = _client().get("/", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert page.status_code == 503 and page["Retry-After"] == "10" and page["Cache-Control"] == "no-store"
+    assert page.status_code == 503 and page["Retry-After"] == "5" and page["Cache-Control"] == "no-store"
     text = page.content.decode()
-    assert "服务暂时不可用" in text and "我的办件" in text and "10 秒后重试" in text
+    assert "服务暂时不可用" in text and "我的办件" in text and "5 秒后重试" in text
     assert english.status_code == 503 and "temporarily unavailable" in english.content.decode()
     warnings = [r for r in caplog.records if r.name == "yiwang.core.ops.unavailable"]
     assert warnings and all(r.levelno == logging.WARNING for r in warnings)
@@ -38,7 +38,8 @@ def test_a_page_whose_session_read_loses_the_database_says_when_to_retry(caplog)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-@pytest.mark.parametrize("error", [LOST, InterfaceError("connection already closed")])
+@pytest.mark.parametrize("error", [LOST, InterfaceError("connection already closed"),
+                                   InternalError("received 2 results from command 'BEGIN'")])
 def test_an_api_call_that_loses_the_database_gets_503_with_the_idempotency_advice(error, settings):
     settings.YIWANG_DATABASE_RETRY_AFTER_SECONDS = 7
     with mock.patch("yiwang.core.auth.user_for_token", side_effect=error):
