@@ -73,7 +73,6 @@ def database_unavailable_response(request: HttpRequest, exc: BaseException) -> H
 def retry_later_or_500(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """``handler500`` (yiwang/urls.py): Django calls it while handling the exception."""
     exc = sys.exc_info()[1]
-    if is_transient_database_error(exc):
-        assert exc is not None
+    if exc is not None and is_transient_database_error(exc):
         return database_unavailable_response(request, exc)
     return server_error(request, template_name=template_name)
