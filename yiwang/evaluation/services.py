@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from yiwang.appeals.models import Appeal, AppealStatus
 from yiwang.cases.models import Case, CaseStatus
 from yiwang.core.calendar import deadline_after
-from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import AuditEvent, Department, Role
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
@@ -263,13 +263,13 @@ def _expired_token() -> Conflict:
         "d": settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS})
 
 
-def read_case_token(token: str) -> tuple[Case, str | None]:
-    """The case a rating link names and the channel it rates on; ``None`` for a link made before the
-    channel was signed into it (Django-signed, ``?via=`` beside it; accepted until it expires)."""
-    token = str(token or "")[:200]
-    found = _CASE_TOKEN.fullmatch(token)
+def read_case_token(token: str) -> tuple[Case, str]:
+    """The case a rating link names and the channel it rates on (signed into the token). Only the
+    short form is a token: the Django-signed one of the retired ``/evaluation/c/…?via=`` links is
+    refused like any other malformed token (``refuse_old_case_link`` answers those links)."""
+    found = _CASE_TOKEN.fullmatch(str(token or "")[:200])
     if found is None:
-        return _legacy_case_token(token), None
+        raise _invalid_token()
     where, pk, day, signature = found.groups()
     if not constant_time_compare(signature, _case_signature(f"{where}{pk}.{day}")):
         raise _invalid_token()
@@ -281,14 +281,12 @@ def read_case_token(token: str) -> tuple[Case, str | None]:
     return case, TOKEN_CHANNELS[where]
 
 
-def _legacy_case_token(token: str) -> Case:
-    try:
-        data = signing.loads(token, salt=CASE_SALT, max_age=dt.timedelta(days=settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS))
-        return Case.objects.select_related("item", "department").get(pk=int(data["c"]))
-    except signing.SignatureExpired as exc:
-        raise _expired_token() from exc
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Case.DoesNotExist) as exc:
-        raise _invalid_token() from exc
+def old_case_link_refused() -> DomainError:
+    """The answer to a link of the retired form ``/evaluation/c/<token>/?via=…``: its channel was
+    not signed (editing ``via`` rated the same case twice), so it rates nothing, whatever its token
+    says; none reached a citizen before the short signed ``/r/`` links replaced it."""
+    return DomainError(Code.LINK_RETIRED, _("这是旧版评价链接，已停止使用。请使用最新短信或回执上的评价链接，"
+                                            "或登录后在“我的办件”中评价。"), status=410)
 
 
 def case_for_token(token: str) -> Case:
@@ -296,12 +294,11 @@ def case_for_token(token: str) -> Case:
 
 
 def rate_case_by_token(*, token: str, level: object, indicators: object = None, comment: object = "",
-                       channel: object = RatingChannel.RECEIPT_QR, now: dt.datetime | None = None) -> Rating:
+                       now: dt.datetime | None = None) -> Rating:
     """一事一评 through the signed link of the case's receipt (QR) or 办结 notice: on the channel the
-    link names (``channel`` only for a link from before channels were signed), once per channel,
-    once the case is closed, anonymous."""
-    case, signed_channel = read_case_token(token)
-    values = clean_rating(level, indicators, comment, signed_channel or channel, ONLINE_INDICATORS, CASE_TOKEN_CHANNELS)
+    link names (nothing else chooses it), once per channel, once the case is closed, anonymous."""
+    case, channel = read_case_token(token)
+    values = clean_rating(level, indicators, comment, channel, ONLINE_INDICATORS, CASE_TOKEN_CHANNELS)
     return _rate_closed_case(case.pk, values, actor=None, now=now or timezone.now())
 
 

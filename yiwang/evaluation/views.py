@@ -33,8 +33,9 @@ from yiwang.evaluation.models import (
 LEVELS = [(int(v), label) for v, label in Level.choices]  # 5 … 1, best first
 
 
-def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "evaluation/error.html", {"message": message}, status=status)
+def _error(request: HttpRequest, message: str, status: int, *, link: str = "", link_text: str = "") -> HttpResponse:
+    return render(request, "evaluation/error.html", {"message": message, "link": link, "link_text": link_text},
+                  status=status)
 
 
 def _rating_input(request: HttpRequest) -> dict[str, Any]:
@@ -138,18 +139,16 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
 
 def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
     """The page the receipt's QR code and the 办结 notice's link open: no sign-in, the signed token
-    names the case and the channel (``?via=qr`` on links made before the channel was signed). Before the case is closed it says so (and offers the window visit
+    names the case and the channel. Before the case is closed it says so (and offers the window visit
     the clerk opened for it, if any, to rate now: 一次一评)."""
     try:
         case, channel = services.read_case_token(token)
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
-    if channel is None:  # a link made before the channel was signed into it
-        channel = RatingChannel.RECEIPT_QR if request.GET.get("via") == "qr" else RatingChannel.ONLINE
     error = None
     if request.method == "POST":
         try:
-            services.rate_case_by_token(token=token, channel=channel, **_rating_input(request))
+            services.rate_case_by_token(token=token, **_rating_input(request))
         except DomainError as exc:
             error = exc
         else:
@@ -160,6 +159,13 @@ def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
         **_form_context(ONLINE_INDICATORS), **context, "error": error, "values": request.POST if error else {},
         "visit_url": (reverse("evaluation:visit", args=[services.visit_token(context["visit"])]) + "?via=qr"
                       if context["visit"] is not None else "")})
+
+
+def old_case_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A link of the retired form ``/evaluation/c/<token>/?via=…`` (its channel was not signed): 410
+    on every method, saying which link to use instead; it rates nothing."""
+    refused = services.old_case_link_refused()
+    return _error(request, refused.message, refused.status, link=reverse("cases:my_cases"), link_text=_("我的办件"))
 
 
 def _staff(request: HttpRequest) -> HttpResponse | None:

@@ -125,14 +125,27 @@ def test_each_link_rates_on_its_own_channel_only_and_each_channel_counts_once(pl
     # the KPI counts the same way: yiwang/insights/tests/test_summary.py
 
 
-def test_a_link_made_before_the_channel_was_signed_still_opens_until_it_expires(place):
+def test_an_old_form_link_is_refused_with_where_to_rate_instead_and_rates_nothing(place):
+    """The retired ``/evaluation/c/<Django-signed token>/?via=…`` links carried an unsigned channel
+    (editing ``via`` rated the case a second time): every method gets 410 with a message naming the
+    link to use, nothing is rated, and the old token is no token on the short route or the service."""
     from django.core import signing
 
-    from yiwang.evaluation.services import CASE_SALT
+    from yiwang.core.errors import NotFound
+    from yiwang.evaluation.services import CASE_SALT, rate_case_by_token
 
     legacy = signing.dumps({"c": place.case.pk}, salt=CASE_SALT, compress=True)
-    assert Client().post(f"/evaluation/c/{legacy}/?via=qr", {"level": "5"}).status_code == 302
-    assert Rating.objects.get().channel == "qr"
+    for via in ("qr", "notice"):
+        response = Client().post(f"/evaluation/c/{legacy}/?via={via}", {"level": "5"})
+        assert response.status_code == 410
+        body = response.content.decode()
+        assert "旧版评价链接" in body and "最新短信或回执" in body and 'href="/me/cases/"' in body
+    assert Client().get(f"/evaluation/c/{legacy}/?via=qr").status_code == 410
+    assert Client().post(f"/r/{legacy}", {"level": "5"}).status_code == 404
+    with pytest.raises(NotFound) as refused:
+        rate_case_by_token(token=legacy, level=5)
+    assert refused.value.code == "token_invalid"
+    assert not Rating.objects.exists()
 
 
 def test_the_done_sms_with_its_rating_link_fits_the_documented_sms_length(place, settings):

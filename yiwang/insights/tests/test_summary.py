@@ -130,7 +130,7 @@ def test_a_case_rated_from_its_receipt_and_from_its_notice_counts_once_per_chann
     case = case_factories.apply_online(world.citizen, world.applicant, world.item)
     _close(world, case)
     tokens = {where: rating_link(case, where).url.rsplit("/r/", 1)[1] for where in (RECEIPT, NOTICE)}
-    evaluation.rate_case_by_token(token=tokens[RECEIPT], level=5, channel="online")  # the link's channel wins
+    evaluation.rate_case_by_token(token=tokens[RECEIPT], level=5)
     evaluation.rate_case_by_token(token=tokens[NOTICE], level=1)
     with pytest.raises(Conflict):
         evaluation.rate_case_by_token(token=tokens[RECEIPT], level=1)
