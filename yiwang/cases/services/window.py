@@ -162,16 +162,18 @@ def deliver_result(
     now: dt.datetime | None = None,
 ) -> Case:
     """Hand out the result (统一出件) at the window, by post or electronically; the case closes (办结).
-    The case is named by ``case_id``, or by ``number`` with the actor's right to see it checked."""
+    The case is named by ``case_id``, or by ``number`` with the actor's right to see it checked.
+    A malformed request (no such method, post without an address) is 422 before any lookup,
+    whatever the case; whether the item offers the method needs the case, so it comes after."""
+    if method not in DeliveryMethod.values:
+        raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
+    if method == DeliveryMethod.POST and not (detail or "").strip():
+        raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
     if number is None:
         clerk_department(actor)  # a refusal before anything is read, as callers by id expect
     now = now or db_now()
     with transaction.atomic():
         case, department = _lock_for_clerk(actor, case_id, number)
-        if method not in DeliveryMethod.values:
-            raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
-        if method == DeliveryMethod.POST and not (detail or "").strip():
-            raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
         if not case.can_deliver():
             raise illegal(case, _("出件"))
         offered = case.item.delivery_methods or DeliveryMethod.values

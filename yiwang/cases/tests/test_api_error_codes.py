@@ -54,3 +54,25 @@ def test_a_window_action_refuses_in_the_order_a_read_of_the_case_did(world, acti
         assert_error(post_json(client, url, body, bearer(client, "clerk")), 409, "illegal_transition")
     case.refresh_from_db()
     assert case.status == "submitted"
+
+
+def test_a_malformed_delivery_is_422_whatever_the_case(world):
+    """The body is checked before the case is looked up (the usual contract, issue #14): post without
+    an address is 422 ``address_required`` on a case that does not exist, on someone else's, and on
+    one in the wrong state alike; an unknown method is 422 before any lookup in the service too
+    (the HTML form's path, which no schema checks)."""
+    from yiwang.cases import services
+    from yiwang.core.errors import InvalidInput
+
+    client = Client()
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    factories.citizen("other", first17="11010119850505123", name="王五")
+    body = {"method": "post", "detail": "  "}
+    for number, who in (("YW2000010100000000", "clerk"), (case.number, "other"), (case.number, "clerk")):
+        assert_error(post_json(client, f"/api/v1/cases/{number}/deliver", body, bearer(client, who)), 422,
+                     "address_required")
+    with pytest.raises(InvalidInput) as refused:
+        services.deliver_result(actor=world.clerk, number="YW2000010100000000", method="drone")
+    assert refused.value.code == "delivery_method_not_offered"
+    case.refresh_from_db()
+    assert case.status == "submitted"
