@@ -231,10 +231,12 @@ class SensorListener:
             self.client.tls_set()
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.totals = BatchResult()
         self.stopping = threading.Event()
         self.connected = threading.Event()
+        self.subscribed = threading.Event()  # the broker acknowledged the subscription (SUBACK)
 
     def _on_connect(self, client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
         if reason_code.is_failure:
@@ -242,6 +244,12 @@ class SensorListener:
             return
         client.subscribe(TOPIC_PREFIX + "+", qos=1)
         self.connected.set()
+
+    def _on_subscribe(self, client: Any, userdata: Any, mid: Any, reason_codes: Any, properties: Any) -> None:
+        if all(not code.is_failure for code in reason_codes):
+            self.subscribed.set()
+        else:
+            logger.error("MQTT subscription refused: %s", reason_codes)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
         device_id = message.topic[len(TOPIC_PREFIX):] if message.topic.startswith(TOPIC_PREFIX) else ""

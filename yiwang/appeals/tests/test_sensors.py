@@ -125,10 +125,11 @@ def test_the_listener_against_the_real_mosquitto(sensors):
     _broker_up()
     client_id = f"yiwang-test-{uuid.uuid4().hex[:8]}"
     listener = SensorListener("mqtt://127.0.0.1:1883", client_id=client_id, batch_seconds=0.1)
-    thread = threading.Thread(target=closing_connections(listener.run), kwargs={"seconds": 8}, daemon=True)
+    thread = threading.Thread(target=closing_connections(listener.run), kwargs={"seconds": 60}, daemon=True)
     thread.start()
-    assert listener.connected.wait(5), "the listener did not connect to Mosquitto"
-    time.sleep(0.5)
+    assert listener.connected.wait(10), "the listener did not connect to Mosquitto"
+    # published before the broker took the subscription, a reading would reach no one
+    assert listener.subscribed.wait(10), "Mosquitto did not acknowledge the subscription"
     publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{client_id}-pub")
     publisher.connect("127.0.0.1", 1883)
     publisher.loop_start()
@@ -138,10 +139,16 @@ def test_the_listener_against_the_real_mosquitto(sensors):
              publisher.publish("yiwang/sensors/nobody", json.dumps({"value": 99}), qos=1)]
     infos += [publisher.publish("yiwang/sensors/wd-1", json.dumps({"value": 34}), qos=1) for _ in range(500)]
     for info in infos:
-        info.wait_for_publish(5)
+        info.wait_for_publish(10)
     publisher.loop_stop()
     publisher.disconnect()
+    deadline = time.monotonic() + 30  # until all 503 are stored or refused, not a fixed time
+    while (listener.totals.accepted + sum(listener.totals.rejected.values()) < len(infos)
+           and time.monotonic() < deadline and thread.is_alive()):
+        time.sleep(0.05)  # polling the condition above, bounded by the deadline
+    listener.stopping.set()
     thread.join(20)
+    assert not thread.is_alive()
     totals = listener.totals
     assert totals.accepted == 501 and len(totals.opened) == 1
     assert totals.rejected == {"not_json": 1, "unknown_device": 1}

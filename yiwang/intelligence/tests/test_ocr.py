@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
-import time
+import threading
 import zlib
 from pathlib import Path
 
@@ -19,20 +19,22 @@ NOTO = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian:
 
 
 class FakeEngine:
-    """Answers every page with the same lines and counts the pages it saw."""
+    """Answers every page with the same lines and counts the pages it saw; with a ``gate``, each page
+    waits until the test opens it (an engine that overruns, whatever the machine's speed)."""
 
     name = "fake"
 
-    def __init__(self, lines: list[ocr.TextLine] | None = None, *, delay: float = 0.0, error: Exception | None = None):
+    def __init__(self, lines: list[ocr.TextLine] | None = None, *, gate: threading.Event | None = None,
+                 error: Exception | None = None):
         self.lines = lines or []
-        self.delay = delay
+        self.gate = gate
         self.error = error
         self.shapes: list[tuple[int, ...]] = []
 
     def __call__(self, image):  # noqa: ANN001
         self.shapes.append(image.shape)
-        if self.delay:
-            time.sleep(self.delay)
+        if self.gate is not None:
+            assert self.gate.wait(30), "the test never opened the gate"
         if self.error:
             raise self.error
         return list(self.lines)
@@ -140,10 +142,16 @@ def test_an_encrypted_or_broken_pdf_is_refused_with_a_code():
 
 
 def test_an_engine_that_overruns_is_abandoned_as_a_timeout():
+    gate = threading.Event()
     with pytest.raises(ocr.OcrEngineError) as err:
-        ocr.read_document(png(Image.new("RGB", (50, 50), "white")), engine=FakeEngine(delay=0.5), timeout=0.05)
+        ocr.read_document(png(Image.new("RGB", (50, 50), "white")), engine=FakeEngine(gate=gate), timeout=0.05)
     assert err.value.code == "timeout"
-    time.sleep(0.5)  # let the abandoned call finish before the next test takes the lock
+    # the abandoned call ends once its engine returns, and frees the lock before the next test takes it
+    gate.set()
+    for thread in threading.enumerate():
+        if thread.name == "yiwang-ocr":
+            thread.join(30)
+            assert not thread.is_alive()
 
 
 def test_an_engine_exception_becomes_a_coded_error():
