@@ -71,12 +71,12 @@ def create_evaluation(request: AuthenticatedRequest, payload: EvaluationIn) -> S
     opens a rectification for the responsible department."""
     if bool(payload.case_number) == bool(payload.appeal_number):
         raise InvalidInput(Code.SUBJECT_REQUIRED, _("请提供 case_number（办件编号）或 appeal_number（诉求编号）之一。"))
-    values = {"level": payload.level, "indicators": payload.indicators, "comment": payload.comment,
-              "channel": payload.channel}
     if payload.case_number:
-        rating = services.rate_case(actor=request.user, number=payload.case_number, **values)
+        rating = services.rate_case(actor=request.user, number=payload.case_number, level=payload.level,
+                                    indicators=payload.indicators, comment=payload.comment, channel=payload.channel)
     else:
-        rating = services.rate_appeal(actor=request.user, number=payload.appeal_number or "", **values)
+        rating = services.rate_appeal(actor=request.user, number=payload.appeal_number or "", level=payload.level,
+                                      indicators=payload.indicators, comment=payload.comment, channel=payload.channel)
     return Status(201, evaluation_out(rating))
 
 

@@ -81,12 +81,14 @@ def seed_evaluation(*, now: dt.datetime | None = None, case_share: float = 0.8,
                     appeal_share: float = 0.6) -> dict[str, Any]:
     """Rate about ``case_share`` of the closed cases and ``appeal_share`` of the closed appeals."""
     now = now or timezone.now()
-    supervisor = StaffRole.objects.filter(role=Role.SUPERVISOR).select_related("user").first()
-    supervisor = supervisor.user if supervisor else None
+    supervisor_role = StaffRole.objects.filter(role=Role.SUPERVISOR).select_related("user").first()
+    supervisor = supervisor_role.user if supervisor_role else None
     counts = {"ratings": 0, "visits": 0}
     cases = (Case.objects.filter(status=CaseStatus.CLOSED, closed_at__isnull=False, ratings__isnull=True)
              .select_related("item", "department").order_by("closed_at", "id")[:LIMIT])
     for case in cases:
+        if case.closed_at is None:  # the query excludes these; the check tells the type checker
+            continue
         # one generator per case: a case left unrated stays unrated when the seeder runs again
         rng = random.Random(f"evaluation:{case.number}")
         if rng.random() >= case_share:  # not everyone rates
@@ -115,6 +117,8 @@ def seed_evaluation(*, now: dt.datetime | None = None, case_share: float = 0.8,
     appeals = (Appeal.objects.filter(status=AppealStatus.CLOSED, closed_at__isnull=False, ratings__isnull=True)
                .exclude(lead_department__isnull=True).order_by("closed_at", "id")[:LIMIT])
     for appeal in appeals:
+        if appeal.closed_at is None or appeal.lead_department_id is None:  # the query excludes these
+            continue
         rng = random.Random(f"evaluation:{appeal.number}")
         if rng.random() >= appeal_share:
             continue

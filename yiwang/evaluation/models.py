@@ -178,7 +178,7 @@ class Rating(models.Model):
     def subject_number(self) -> str:
         if self.subject == Subject.CASE and self.case_id:
             return str(self.case)
-        if self.subject == Subject.APPEAL and self.appeal_id:
+        if self.subject == Subject.APPEAL and self.appeal is not None:
             return self.appeal.number
         return str(self.visit) if self.visit_id else ""
 

@@ -28,7 +28,7 @@ def may_rate_case(user: User, case: Case) -> bool:
         return False
     if case.applicant.user_id == user.pk and sees_cases_made_for_them(user):
         return True
-    if case.agent_id is not None and case.agent.user_id == user.pk:
+    if case.agent is not None and case.agent.user_id == user.pk:
         return True
     return case.channel == Channel.ONLINE and case.submitted_by_id == user.pk
 

@@ -40,7 +40,8 @@ def _error(request: HttpRequest, message: str, status: int, *, link: str = "", l
 
 def _rating_input(request: HttpRequest) -> dict[str, Any]:
     indicators = {}
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key.startswith("ind_") and value:
             indicators[key[4:40]] = int(value) if value.isascii() and value.isdigit() and len(value) < 4 else value
     return {"level": request.POST.get("level", ""), "indicators": indicators, "comment": request.POST.get("comment", "")}
@@ -66,13 +67,14 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 def _rate_page(request: AuthenticatedRequest, *, kind: str, number: str) -> HttpResponse:
     user = request.user
+    subject: Case | Appeal | None
     if kind == "case":
         subject = Case.objects.select_related("item", "department").filter(number=number[:32]).first()
         allowed = subject is not None and permissions.may_rate_case(user, subject)
     else:
         subject = Appeal.objects.select_related("lead_department").filter(number=number[:20]).first()
         allowed = subject is not None and permissions.may_rate_appeal(user, subject)
-    if not allowed:  # unknown and someone else's look the same: numbers are not enumerable here
+    if subject is None or not allowed:  # unknown and someone else's look the same: numbers are not enumerable here
         return _error(request, _("没有找到您的这件办件或诉求。"), 404)
     error = None
     if request.method == "POST":
@@ -89,8 +91,10 @@ def _rate_page(request: AuthenticatedRequest, *, kind: str, number: str) -> Http
         else:
             messages.success(request, _("感谢您的评价！"))
             return redirect(request.path)
-    ratings = (selectors.ratings_of_case(subject) if kind == "case" else selectors.ratings_of_appeal(subject))
-    closed = subject.status == (CaseStatus.CLOSED if kind == "case" else AppealStatus.CLOSED)
+    if isinstance(subject, Case):
+        ratings, closed = selectors.ratings_of_case(subject), subject.status == CaseStatus.CLOSED
+    else:
+        ratings, closed = selectors.ratings_of_appeal(subject), subject.status == AppealStatus.CLOSED
     online = [r for r in ratings if r.channel == RatingChannel.ONLINE and r.follow_up_of_id is None]
     follow_up = next((r for r in online if selectors.follow_up_allowed(r, user)), None)
     return render(request, "evaluation/rate.html", status=error.status if error else 200, context={
@@ -105,12 +109,12 @@ def _int(value: Any) -> int:
 
 
 @login_required
-def rate_case(request: HttpRequest, number: str) -> HttpResponse:
+def rate_case(request: AuthenticatedRequest, number: str) -> HttpResponse:
     return _rate_page(request, kind="case", number=number)
 
 
 @login_required
-def rate_appeal(request: HttpRequest, number: str) -> HttpResponse:
+def rate_appeal(request: AuthenticatedRequest, number: str) -> HttpResponse:
     return _rate_page(request, kind="appeal", number=number)
 
 
