@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.admin_audit import AuditedSaveMixin
+from yiwang.core.http import signed_in
 from yiwang.insights.kpis import BY_CODE, DEFINITIONS
 from yiwang.insights.models import BaselineSource, KpiSetting
 
@@ -25,8 +26,9 @@ class KpiSettingForm(forms.ModelForm):
         model = KpiSetting
         fields = ["code", "target", "baseline", "baseline_note"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         d = BY_CODE.get(data.get("code", ""))
         for name in ("target", "baseline"):
             value = data.get(name)
@@ -48,8 +50,8 @@ class KpiSettingAdmin(AuditedSaveMixin, admin.ModelAdmin):
     readonly_fields = ["baseline_source", "baseline_start", "baseline_end", "baseline_demo", "baseline_recorded_at",
                        "baseline_recorded_by"]
 
-    def get_fields(self, request: HttpRequest, obj: KpiSetting | None = None) -> list[str]:
-        return [*KpiSettingForm.Meta.fields, *self.readonly_fields]
+    def get_fields(self, request: HttpRequest, obj: KpiSetting | None = None) -> tuple[str, ...]:
+        return (*KpiSettingForm.Meta.fields, *self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: KpiSetting, form: Any, change: bool) -> None:
         """A baseline typed here is an entered one (its source in the note), recorded with who and
@@ -59,7 +61,7 @@ class KpiSettingAdmin(AuditedSaveMixin, admin.ModelAdmin):
             obj.baseline_source = BaselineSource.ENTERED if entered else ""
             obj.baseline_start = obj.baseline_end = None
             obj.baseline_demo = False
-            obj.baseline_recorded_at, obj.baseline_recorded_by = (timezone.now(), request.user) if entered else (None, None)
+            obj.baseline_recorded_at, obj.baseline_recorded_by = (timezone.now(), signed_in(request)) if entered else (None, None)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("指标"))

@@ -7,7 +7,6 @@ No ``from __future__ import annotations`` here: django-ninja resolves ``Query[..
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from yiwang.core.http import AuthenticatedRequest
@@ -57,7 +56,7 @@ def _scope(request: AuthenticatedRequest, q: InsightsKpiQuery) -> scope.Scope:
 
 @router.get("/kpi/summary", response={200: list[InsightsKpiOut], **ERRORS})
 @read_from_replica
-def kpi_summary(request: HttpRequest, q: Query[InsightsKpiQuery]) -> list[dict[str, Any]]:
+def kpi_summary(request: AuthenticatedRequest, q: Query[InsightsKpiQuery]) -> list[dict[str, Any]]:
     """Every KPI of the pilot over the period, beside its target and baseline, from the rollups."""
     s = _scope(request, q)
     return [k.as_dict() for k in selectors.kpi_summary(start=s.start, end=s.end, department=s.department, item=s.item)]
@@ -86,7 +85,7 @@ class InsightsDrillQuery(InsightsKpiQuery):
 
 @router.get("/kpi/{code}/cases", response={200: InsightsDrillOut, **ERRORS})
 @read_from_replica
-def kpi_cases(request: HttpRequest, code: str, q: Query[InsightsDrillQuery]) -> dict[str, Any]:
+def kpi_cases(request: AuthenticatedRequest, code: str, q: Query[InsightsDrillQuery]) -> dict[str, Any]:
     """The cases (or appeals) behind one KPI over the period, newest first, a page at a time."""
     s = _scope(request, q)
     scope.kpi_definition(code)
@@ -104,7 +103,7 @@ class InsightsSeriesOut(Schema):
 
 @router.get("/kpi/{code}/series", response={200: InsightsSeriesOut, **ERRORS})
 @read_from_replica
-def kpi_series(request: HttpRequest, code: str, q: Query[InsightsKpiQuery]) -> dict[str, Any]:
+def kpi_series(request: AuthenticatedRequest, code: str, q: Query[InsightsKpiQuery]) -> dict[str, Any]:
     """One KPI over the period by day, week or month (by the period's length), for a chart."""
     s = _scope(request, q)
     scope.kpi_definition(code)

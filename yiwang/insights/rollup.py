@@ -43,19 +43,19 @@ APPEAL_FACT_FIELDS = ("number", "department_id", "received_day", "closed_day", "
 def case_fact(case: Case, materials: dict[str, int], one_window: bool) -> CaseFact:
     """The fact of a case as saved: ``materials`` its material count by source; ``one_window``
     whether a 综合窗口 (a clerk of a 政务服务中心) took it in at the window."""
-    closed = case.status == CaseStatus.CLOSED and case.closed_at is not None
+    closed_at = case.closed_at if case.status == CaseStatus.CLOSED else None
     return CaseFact(
         case_id=case.pk, number=case.number or "", department_id=case.department_id, item_id=case.item_id,
         submitted_day=local_date(case.submitted_at),
-        closed_day=local_date(case.closed_at) if closed else None,
+        closed_day=local_date(closed_at) if closed_at is not None else None,
         online=case.channel == Channel.ONLINE, window=case.channel == Channel.WINDOW,
         one_window=one_window and case.channel == Channel.WINDOW,
         automated=case.decided_by_rules,
         materials=sum(materials.values()), shared=materials.get(MaterialSource.SHARED, 0),
         licence=materials.get(MaterialSource.LICENCE, 0),
-        same_day=closed and local_date(case.closed_at) == local_date(case.submitted_at),
-        in_time=closed and case.closed_at <= case.due_at,
-        handling_seconds=int((case.closed_at - case.submitted_at).total_seconds()) if closed else 0,
+        same_day=closed_at is not None and local_date(closed_at) == local_date(case.submitted_at),
+        in_time=closed_at is not None and closed_at <= case.due_at,
+        handling_seconds=int((closed_at - case.submitted_at).total_seconds()) if closed_at is not None else 0,
     )
 
 
@@ -75,14 +75,14 @@ def case_contribution(f: CaseFact | None) -> dict[Key, Counter]:
 
 def appeal_fact(appeal: Appeal) -> AppealFact:
     merged = appeal.status == AppealStatus.MERGED
-    closed = appeal.status == AppealStatus.CLOSED and appeal.closed_at is not None
+    closed_at = appeal.closed_at if appeal.status == AppealStatus.CLOSED else None
     return AppealFact(
         appeal_id=appeal.pk, number=appeal.number or "", department_id=appeal.lead_department_id or 0,
         received_day=None if merged else local_date(appeal.received_at),
-        closed_day=local_date(appeal.closed_at) if closed else None,
+        closed_day=local_date(closed_at) if closed_at is not None else None,
         dispatched=appeal.dispatched_at is not None, auto_dispatched=appeal.auto_dispatched and appeal.dispatched_at is not None,
-        in_time=closed and appeal.closed_at <= appeal.due_at,
-        seconds=int((appeal.closed_at - appeal.received_at).total_seconds()) if closed else 0,
+        in_time=closed_at is not None and closed_at <= appeal.due_at,
+        seconds=int((closed_at - appeal.received_at).total_seconds()) if closed_at is not None else 0,
     )
 
 
@@ -154,7 +154,8 @@ def apply_delta(delta: dict[Key, dict[str, int]]) -> None:
     """Add the delta to the day rows (an upsert each: concurrent changes add up, none is lost)."""
     if not delta:
         return
-    rows = [(day, dept, item, *(d[c] for c in COUNTERS)) for (day, dept, item), d in sorted(delta.items())]
+    rows: list[tuple[dt.date | int, ...]] = [(day, dept, item, *(d[c] for c in COUNTERS))
+                                            for (day, dept, item), d in sorted(delta.items())]
     with connection.cursor() as cursor:
         cursor.executemany(_upsert_sql(), rows)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -108,7 +108,8 @@ def _kpi(d: KpiDefinition, sums: dict[str, int], setting: KpiSetting | None) -> 
     target, target_provenance = target_of(d, setting)
     baseline = setting.baseline if setting is not None else None
     return Kpi(code=d.code, name=str(d.name), value=value, target=target, baseline=baseline,
-               baseline_source=(setting.baseline_source or BaselineSource.ENTERED) if baseline is not None else "",
+               baseline_source=(setting.baseline_source or BaselineSource.ENTERED)
+               if setting is not None and baseline is not None else "",
                baseline_provenance=baseline_provenance(setting),
                baseline_demo=bool(setting is not None and baseline is not None and setting.baseline_demo),
                unit=str(UNIT_LABELS.get(d.unit, d.unit)), met=d.met(value, target),
@@ -214,6 +215,17 @@ def visible_departments(user: User) -> list[Department] | None:
 # --------------------------------------------------------------------------- drill-down
 
 
+_Fact = TypeVar("_Fact", RatingFact, RectificationFact)
+
+
+def _in_scope(rows: QuerySet[_Fact], department: Department | None, item: ServiceItem | None) -> QuerySet[_Fact]:
+    if department is not None:
+        rows = rows.filter(department_id=department.pk)
+    if item is not None:
+        rows = rows.filter(item_id=item.pk)
+    return rows
+
+
 def drill_down(*, code: str, start: dt.date, end: dt.date, department: Department | None = None,
                item: ServiceItem | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """The cases (or appeals) a KPI counted in its denominator over the period, newest first, each
@@ -232,27 +244,26 @@ def drill_down(*, code: str, start: dt.date, end: dt.date, department: Departmen
         page = list(rows.order_by(*order)[offset:offset + limit])
         entries = [{"kind": "case", "number": f.number, "day": getattr(f, field), "department_id": f.department_id,
                     "counted": _case_counted(code, f), "detail": _case_detail(code, f)} for f in page]
-    elif d.drill in ("ratings", "rectifications"):
-        model = RatingFact if d.drill == "ratings" else RectificationFact
-        rows = model.objects.filter(day__gte=start, day__lte=end, counted=True)
-        if department is not None:
-            rows = rows.filter(department_id=department.pk)
-        if item is not None:
-            rows = rows.filter(item_id=item.pk)
-        page = list(rows.order_by("-day", "-pk")[offset:offset + limit])
-        kind = "rating" if d.drill == "ratings" else "rectification"
-        entries = [{"kind": kind, "number": f.number, "day": f.day, "department_id": f.department_id,
-                    "counted": f.good if kind == "rating" else f.closed, "detail": ""} for f in page]
+    elif d.drill == "ratings":
+        ratings = _in_scope(RatingFact.objects.filter(day__gte=start, day__lte=end, counted=True), department, item)
+        entries = [{"kind": "rating", "number": f.number, "day": f.day, "department_id": f.department_id,
+                    "counted": f.good, "detail": ""} for f in ratings.order_by("-day", "-pk")[offset:offset + limit]]
+    elif d.drill == "rectifications":
+        rectifications = _in_scope(RectificationFact.objects.filter(day__gte=start, day__lte=end, counted=True),
+                                   department, item)
+        entries = [{"kind": "rectification", "number": f.number, "day": f.day, "department_id": f.department_id,
+                    "counted": f.closed, "detail": ""}
+                   for f in rectifications.order_by("-day", "-pk")[offset:offset + limit]]
     else:
         field = "received_day" if d.drill == "appeals_received" else "closed_day"
-        rows = AppealFact.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+        appeals = AppealFact.objects.filter(**{f"{field}__gte": start, f"{field}__lte": end})
         if department is not None:
-            rows = rows.filter(department_id=department.pk)
+            appeals = appeals.filter(department_id=department.pk)
         if item is not None:
-            rows = rows.none()
-        page = list(rows.order_by("-" + field, "-appeal_id")[offset:offset + limit])
+            appeals = appeals.none()
         entries = [{"kind": "appeal", "number": f.number, "day": getattr(f, field), "department_id": f.department_id,
-                    "counted": _appeal_counted(code, f), "detail": _appeal_detail(code, f)} for f in page]
+                    "counted": _appeal_counted(code, f), "detail": _appeal_detail(code, f)}
+                   for f in appeals.order_by("-" + field, "-appeal_id")[offset:offset + limit]]
     names = dict(Department.objects.filter(pk__in={e["department_id"] for e in entries}).values_list("pk", "name"))
     for e in entries:
         e["department"] = names.get(e.pop("department_id"), "")

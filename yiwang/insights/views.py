@@ -64,7 +64,7 @@ def _query(s: scope.Scope) -> str:
 
 @login_required
 @read_from_replica
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     try:
         s = _scope(request)
         chart_code = request.GET.get("chart", "online_rate")
@@ -86,7 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @read_from_replica
-def drill(request: HttpRequest, code: str) -> HttpResponse:
+def drill(request: AuthenticatedRequest, code: str) -> HttpResponse:
     try:
         s = _scope(request)
         scope.kpi_definition(code)
@@ -107,7 +107,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     try:
         s = _scope(request)
     except DomainError as exc:

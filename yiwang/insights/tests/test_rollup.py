@@ -36,6 +36,7 @@ def _advance(world, case: Case, rng: random.Random, now: dt.datetime) -> None:
             services.accept_application(actor=world.clerk, case_id=case.pk, now=now)
         elif choice == "correct":
             material = case.item.materials.first()
+            assert material is not None
             services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[material.pk],
                                         note="请补充材料", now=now)
         elif choice == "reject":
@@ -47,6 +48,7 @@ def _advance(world, case: Case, rng: random.Random, now: dt.datetime) -> None:
         services.supply_correction(actor=world.citizen, case_id=case.pk, materials=refs, now=now)
     elif case.status == CaseStatus.IN_REVIEW:
         step = CaseStep.objects.filter(case=case, status=StepStatus.OPEN).order_by("id").first()
+        assert step is not None
         actor = world.reviewer if step.name == "审查" else world.decider
         decision = "deny" if step.name == "决定" and rng.random() < 0.2 else "approve"
         services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision=decision, now=now)
@@ -62,6 +64,7 @@ def _evaluate(world, rng: random.Random, now: dt.datetime, cases: list[Case]) ->
     choice = rng.random()
     if choice < 0.5 and closed:
         case = rng.choice(closed)
+        assert case.number is not None
         evaluation.rate_case(actor=world.citizen, number=case.number, level=rng.choice([1, 1, 2, 3, 4, 5]), now=now,
                              channel=rng.choice(["online", "api"]))
     elif choice < 0.6 and Rating.objects.filter(follow_up_of__isnull=True).exists():
