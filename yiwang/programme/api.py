@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -112,7 +112,7 @@ FILE_RESPONSES = {"responses": {200: {"description": "The report file", "content
 
 
 @router.get("/programme/milestones", response={200: list[ProgrammeMilestoneOut], **ERRORS})
-def programme_milestones(request: HttpRequest) -> list[dict[str, Any]]:
+def programme_milestones(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """The programme's milestones, with whether each is reached, overdue, due within 7 days or upcoming."""
     programme = _programme(request)
     return [{"code": r.milestone.code, "name": r.milestone.name, "phase": r.milestone.phase.code,
@@ -121,7 +121,7 @@ def programme_milestones(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/programme/tasks", response={200: list[ProgrammeTaskOut], **ERRORS})
-def programme_tasks(request: HttpRequest) -> list[dict[str, Any]]:
+def programme_tasks(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """Every task with its warning light and its place on the critical path."""
     programme = _programme(request)
     return [_task_out(r) for r in selectors.task_rows(programme, local_date(timezone.now()))]
@@ -159,7 +159,7 @@ def programme_milestone_reached(request: AuthenticatedRequest, code: str, payloa
 
 
 @router.get("/programme/budget", response={200: list[ProgrammeBudgetLineOut], **ERRORS})
-def programme_budget(request: HttpRequest) -> list[dict[str, Any]]:
+def programme_budget(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """Budget lines against actual spend (成本动态监控)."""
     return [_line_out(r) for r in selectors.budget_rows(_programme(request))]
 
@@ -176,7 +176,7 @@ def programme_spend(request: AuthenticatedRequest, code: str, payload: Programme
 
 @router.get("/programme/report/weekly", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES,
             url_name="programme_weekly_report")
-def programme_weekly_report(request: AuthenticatedRequest, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002 - the contract's name
+def programme_weekly_report(request: AuthenticatedRequest, format: Literal["pdf", "xlsx"] = "pdf") -> FileResponse:  # noqa: A002 - the contract's name
     """This week's progress report (周进度报告) as PDF or Excel, as archived by the scheduled job
     (``weekly_programme_report``) or by the programme office (``POST /programme/reports``). A GET
     never generates one: a week with no report yet answers 404 ``programme_report_not_found``,
@@ -186,7 +186,7 @@ def programme_weekly_report(request: AuthenticatedRequest, format: Literal["pdf"
 
 
 @router.get("/programme/reports", response={200: list[ProgrammeReportOut], **ERRORS})
-def programme_reports(request: HttpRequest) -> list[WeeklyReport]:
+def programme_reports(request: AuthenticatedRequest) -> list[WeeklyReport]:
     """The archive of weekly reports, newest first."""
     return selectors.reports_of(_programme(request))
 
@@ -204,6 +204,6 @@ def programme_generate_report(request: AuthenticatedRequest, based_on_version: i
 
 
 @router.get("/programme/reports/{report_id}", response={200: None, **ERRORS}, openapi_extra=FILE_RESPONSES)
-def programme_report_file(request: HttpRequest, report_id: int, format: Literal["pdf", "xlsx"] = "pdf") -> HttpResponse:  # noqa: A002
+def programme_report_file(request: AuthenticatedRequest, report_id: int, format: Literal["pdf", "xlsx"] = "pdf") -> FileResponse:  # noqa: A002
     """An archived report, as it was generated."""
     return report_download(selectors.report_by_id(_programme(request), report_id), format)

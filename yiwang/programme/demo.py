@@ -104,10 +104,10 @@ def _seed(now: dt.datetime | None) -> dict[str, Any]:
                                                  due_on=day(due), sort_order=i)
                   for i, (code, phase, name, due, _reached) in enumerate(MILESTONES)}
     tasks = {}
-    for i, (code, phase, name, owner, start, end, _now, week_ago, milestone, deliverable, _p) in enumerate(TASKS):
+    for i, (code, phase, name, owner, start, end, _now, progress_then, milestone, deliverable, _p) in enumerate(TASKS):
         tasks[code] = Task.objects.create(
             programme=programme, phase=phases[phase], code=code, name=name, owner=departments[owner],
-            starts_on=day(start), ends_on=day(end), progress=week_ago, sort_order=i, deliverable=deliverable,
+            starts_on=day(start), ends_on=day(end), progress=progress_then, sort_order=i, deliverable=deliverable,
             milestone=milestones[milestone] if milestone else None)
     Dependency.objects.bulk_create([Dependency(predecessor=tasks[p], successor=tasks[code])
                                     for code, *_rest, predecessors in TASKS for p in predecessors])

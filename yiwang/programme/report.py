@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -191,7 +191,7 @@ def list_xlsx(kind: str, rows: list[Any]) -> bytes:
     return out.getvalue()
 
 
-def report_download(report: WeeklyReport, fmt: str) -> HttpResponse:
+def report_download(report: WeeklyReport, fmt: str) -> FileResponse:
     """An archived report's file as a download (the API and the archive page both serve it here)."""
     body, content_type = (bytes(report.pdf), "application/pdf") if fmt == "pdf" else (bytes(report.xlsx), XLSX)
     return file_download(io.BytesIO(body), filename=f"weekly-{report.week_start.isoformat()}-v{report.version}.{fmt}",

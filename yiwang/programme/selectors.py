@@ -62,14 +62,14 @@ class TaskRow:
     float_days: int
     earliest_start: dt.date
     earliest_finish: dt.date
+    forecast_start: dt.date  # every task has a forecast (planning.forecast)
+    forecast_end: dt.date
     predecessors: list[str] = field(default_factory=list)
-    forecast_start: dt.date | None = None
-    forecast_end: dt.date | None = None
 
     @property
     def slip_days(self) -> int:
         """Days the forecast finish passes the planned end (0 when on time or early)."""
-        return max(0, (self.forecast_end - self.task.ends_on).days) if self.forecast_end else 0
+        return max(0, (self.forecast_end - self.task.ends_on).days)
 
 
 @dataclass

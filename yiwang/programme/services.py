@@ -61,6 +61,7 @@ def add_dependency(*, actor: User, predecessor: Task, successor: Task,
     now = now or timezone.now()
     with transaction.atomic():
         programme = _lock_programme(successor.programme)
+        cycle: list[int] | None
         if predecessor.pk == successor.pk:
             cycle = [predecessor.pk, successor.pk]
         else:

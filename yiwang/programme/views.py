@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +92,7 @@ def task_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def lists(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+def lists(request: AuthenticatedRequest, kind: str) -> HttpResponse | FileResponse:
     """The 三单: task list, responsibility list, deadline list; ``?format=xlsx`` as a workbook."""
     try:
         programme = _open(request)
@@ -186,7 +186,7 @@ def reports(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def this_week_file(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+def this_week_file(request: AuthenticatedRequest, fmt: str) -> HttpResponse | FileResponse:
     """This week's archived report; a GET never generates one (404 saying when it will be)."""
     if fmt not in ("pdf", "xlsx"):
         return render(request, "programme/denied.html", {"reason": _("周报只有 PDF 和 Excel 两种格式。")}, status=404)
@@ -198,7 +198,7 @@ def this_week_file(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def report_file(request: AuthenticatedRequest, report_id: int, fmt: str) -> HttpResponse:
+def report_file(request: AuthenticatedRequest, report_id: int, fmt: str) -> HttpResponse | FileResponse:
     if fmt not in ("pdf", "xlsx"):
         return render(request, "programme/denied.html", {"reason": _("周报只有 PDF 和 Excel 两种格式。")}, status=404)
     try:
