@@ -317,8 +317,10 @@ class StockShapeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["shape"].choices = [
-            (s.key, f"{s.label}（{len(s.params)} 个泳道：{'、'.join(s.params)}）") for s in SHAPES.values() if s.params]
+        shape = self.fields["shape"]
+        if isinstance(shape, forms.ChoiceField):  # declared so above
+            shape.choices = [
+                (s.key, f"{s.label}（{len(s.params)} 个泳道：{'、'.join(s.params)}）") for s in SHAPES.values() if s.params]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data  # ModelForm.clean returns cleaned_data

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import time
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -71,7 +71,7 @@ class IngestResult:
 
 
 def ingest_dataset(
-    *, actor: User | None, resource: DataResource, stream: BinaryIO, file_name: str = "",
+    *, actor: User | None, resource: DataResource, stream: IO[bytes], file_name: str = "",
     file_format: str | None = None, encoding: str | None = None, now: dt.datetime | None = None,
     batch_size: int = BATCH, workers: int | None = None,
 ) -> IngestResult:

@@ -285,7 +285,7 @@ def process_chunk(ctx: ChunkContext, chunk: tuple[Any, ...]) -> tuple[list[tuple
                 continue
             row = {h: c for h, c in zip(header, row, strict=False) if h}
         result = process(row)
-        if result.__class__ is list:
+        if isinstance(result, list):
             append((number, [(name, reason, "") for name, reason in result]))
         else:
             append((number, result[0], result[1] if want_values else None))

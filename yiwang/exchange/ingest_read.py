@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,7 @@ def detect_format(file_name: str, declared: str | None) -> str:
 class HashingReader(io.RawIOBase):
     """Wraps a binary stream: counts and hashes (SHA-256, for the dataset's identity) what is read."""
 
-    def __init__(self, raw: BinaryIO):
+    def __init__(self, raw: IO[bytes]):
         self.raw, self.sha, self.size = raw, hashlib.sha256(), 0
 
     def readable(self) -> bool:
@@ -125,7 +125,7 @@ def csv_rows(stream: Iterable[bytes], codec: str, bom: bool, after_line: int = 0
             yield line, cells, ""
 
 
-def seekable(stream: BinaryIO) -> BinaryIO:
+def seekable(stream: IO[bytes]) -> IO[bytes]:
     try:
         stream.seek(0)
         return stream
@@ -133,7 +133,7 @@ def seekable(stream: BinaryIO) -> BinaryIO:
         spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - returned open
         shutil.copyfileobj(stream, spool)
         spool.seek(0)
-        return spool  # type: ignore[return-value]  # the spooled file is used as a binary stream
+        return spool
 
 
 def xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list[Any] | None, str]]:

@@ -78,7 +78,8 @@ def push_dataset(
     require_steward(actor, resource.provider)
     name = PurePath(upload.name or "").name[:200]
     size = upload.size or 0
-    if size == 0:
+    stream = upload.file
+    if size == 0 or stream is None:
         raise InvalidInput(Code.FILE_EMPTY, _("数据文件“%(name)s”是空文件，请重新选择。") % {"name": name}, {"file": name})
     limit = settings.YIWANG_MAX_DATASET_BYTES
     if size > limit:
@@ -86,7 +87,7 @@ def push_dataset(
                           {"file": name, "size": size, "limit_bytes": limit}, status=413)
     if size <= settings.YIWANG_DATASET_SYNC_BYTES:
         # within the web request: no worker processes (each would start Django for a few seconds' work)
-        return Loaded(ingest_dataset(actor=actor, resource=resource, stream=upload.file,
+        return Loaded(ingest_dataset(actor=actor, resource=resource, stream=stream,
                                      file_name=upload.name or "", file_format=file_format,
                                      encoding=encoding, now=now, workers=0))
     # What can be refused without reading the file is refused now, not after the wait in the queue.

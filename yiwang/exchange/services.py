@@ -502,7 +502,9 @@ def lookup(
                         created_at=now)
         else:
             access_id = gateway.record_served(served)
-        if access_id is None and decision.subscription is not None:
+        if access_id is None:  # the counter refused: only a subscription's use can be (an owner read is written)
+            if decision.subscription is None:
+                raise RuntimeError(f"the access log of an owner read of {resource.code} was not written")
             raise policy.refuse_use(decision.subscription, catalogue, consumer, now, own_case=channel == Channel.CASE)
         count_lookup(outcome)
     except DomainError as exc:

@@ -389,9 +389,8 @@ def catalogue_rows() -> list[dict[str, Any]]:
     for item_id, name in Material.objects.filter(item__is_active=True).order_by("item_id", "sort_order", "id").values_list(
             "item_id", "name"):
         materials[item_id].append(name)
-    for row in items:
-        row["materials"] = materials.get(row["id"], [])
-    return items + package_rows()
+    rows: list[dict[str, Any]] = [{**row, "materials": materials.get(row["id"], [])} for row in items]
+    return rows + package_rows()
 
 
 def catalogue_signature() -> tuple:
