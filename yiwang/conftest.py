@@ -159,12 +159,13 @@ def replica_database(transactional_db: None) -> Any:
             with connection.wrap_database_errors:
                 connection.connect()
 
-    connection.ensure_connection = ensure_connection
+    connection.ensure_connection = ensure_connection  # type: ignore[method-assign]  # this alias only, as above
     try:
         yield connection
     finally:
         connection.close()
         databases.pop("replica", None)
         django_settings.DATABASES.pop("replica", None)
-        if hasattr(connections._connections, "replica"):
-            delattr(connections._connections, "replica")
+        local = connections._connections  # type: ignore[attr-defined]  # private: forget the alias's per-thread connection
+        if hasattr(local, "replica"):
+            delattr(local, "replica")

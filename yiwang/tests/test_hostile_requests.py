@@ -112,7 +112,8 @@ def push_without_reading(client: Client, path: str, **extra) -> tuple[int, int]:
             f"Content-Type: text/csv\r\n\r\n").encode() + b"a,b\n" * (768 * 1024) + f"\r\n--{boundary}--\r\n".encode()
     stream = CountingInput(body)
     # the test client builds wsgi.input from its data argument; send ours, which counts what is read
-    request = client._base_environ(PATH_INFO=path, REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body)),
+    request = client._base_environ(  # type: ignore[attr-defined]  # private: the only way to send our own wsgi.input
+        PATH_INFO=path, REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body)),
                                    CONTENT_TYPE=f"multipart/form-data; boundary={boundary}", **extra)
     request["wsgi.input"] = stream
     response = client.request(**request)
