@@ -68,7 +68,7 @@ def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) ->
             else:
                 c += 1
 
-    class _QR(Flowable):  # type: ignore[misc]  # ReportLab ships no type information
+    class _QR(Flowable):
         def __init__(self) -> None:
             super().__init__()
             self.width = self.height = size
@@ -105,7 +105,7 @@ def picture_flowable(data: bytes, *, width: float, height: float) -> Any:
 
     reader = _image_reader(data)
 
-    class _Picture(Flowable):  # type: ignore[misc]  # ReportLab ships no type information
+    class _Picture(Flowable):
         def __init__(self) -> None:
             super().__init__()
             self.width, self.height = width, height

@@ -131,6 +131,16 @@ def queue_audit(
         record_audits([AuditEvent(**values)])
 
 
+def flush_audits() -> None:
+    """Write the open batch's queued records now (one ``INSERT``): before a savepoint whose records
+    must come after them (ids are the records' order), as their own rows would be written at once
+    inside it."""
+    batch = _open_batch()
+    if batch is not None and batch.events:
+        queued, batch.events = batch.events, []
+        record_audits(queued)
+
+
 def _open_batch() -> _AuditBatch | None:
     """The open ``audit_batch()``, if this call is at its savepoint depth (not inside a savepoint
     opened after it, whose rollback must take its records away)."""

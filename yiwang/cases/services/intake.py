@@ -27,7 +27,7 @@ from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
-from yiwang.core.services import audit_batch
+from yiwang.core.services import audit_batch, flush_audits
 from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
 from yiwang.credit.models import Stage as CreditStage
@@ -384,6 +384,7 @@ def submit_application(
                                reason_en="; ".join(evaluation.reasons_en(CreditOutcome.MANUAL_REVIEW,
                                                                          CreditOutcome.NO_INSTANT))[:300])
                 else:
+                    flush_audits()  # the 秒批 run writes its records inside a savepoint: after the submission's
                     decide_instantly(case=case, now=now)
     except IntegrityError:
         if idempotency_key:

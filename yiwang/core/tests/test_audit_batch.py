@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
 from yiwang.core.models import AuditEvent
-from yiwang.core.services import audit_batch, queue_audit, record_audit
+from yiwang.core.services import audit_batch, flush_audits, queue_audit, record_audit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,3 +95,14 @@ def test_outside_a_batch_a_queued_record_is_written_at_once(saved):
 def test_a_batch_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError), audit_batch():
         pass
+
+
+def test_flushing_before_a_savepoint_keeps_the_records_in_call_order():
+    with transaction.atomic(), audit_batch():
+        _queue("before")
+        flush_audits()
+        with transaction.atomic():  # e.g. the 秒批 run's savepoint: its records are written at once
+            _queue("inside")
+        _queue("after")
+    assert list(AuditEvent.objects.filter(subject_type="test").order_by("id").values_list("event_type", flat=True)) == [
+        "before", "inside", "after"]
