@@ -35,7 +35,7 @@ from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
-from yiwang.core.services import record_audit
+from yiwang.core.services import queue_audit
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
 from yiwang.licenses import seals
@@ -155,7 +155,8 @@ def document_facts(case: Case, kind: str) -> list[tuple[str, str]]:
 # -- rendering -------------------------------------------------------------------------------------------
 
 from yiwang.core.pdf import FONT  # noqa: E402,F401 - kept importable from here
-from yiwang.core.pdf import qr_png as _qr_png  # noqa: E402
+from yiwang.core.pdf import picture_flowable as _picture  # noqa: E402
+from yiwang.core.pdf import qr_flowable as _qr  # noqa: E402
 from yiwang.core.pdf import register_font as _register_font  # noqa: E402
 
 
@@ -170,7 +171,7 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
@@ -199,19 +200,19 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
     story += [Spacer(1, 10 * mm), Paragraph(escape(department.name), issuer),
               Paragraph(escape(_day(issued_at)), issuer)]
     if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
-        picture = Image(io.BytesIO(seal_png), width=34 * mm, height=34 * mm)
+        picture = _picture(seal_png, width=34 * mm, height=34 * mm)
         picture.hAlign = "RIGHT"
         story += [Spacer(1, -24 * mm), picture]
     story.append(Spacer(1, 8 * mm))
     url = progress_url(case)
-    qr = Image(io.BytesIO(_qr_png(url)), width=28 * mm, height=28 * mm)
+    qr = _qr(url, size=28 * mm)
     note = Paragraph(escape(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
                             + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
                                if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。")), small)
     footer_rows = [[qr, note]]
     link = rating_link(case, RECEIPT) if kind == DocumentKind.ACCEPTANCE_RECEIPT else None
     if link is not None:  # 好差评 (一次一评): where to rate this service, from the app that takes ratings
-        footer_rows.append([Image(io.BytesIO(_qr_png(link.url)), width=28 * mm, height=28 * mm),
+        footer_rows.append([_qr(link.url, size=28 * mm),
                             Paragraph(escape(f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。"), small)])
     footer = Table(footer_rows, colWidths=[32 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -263,8 +264,9 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     document.file.save(f"{case.number}-{kind}{suffix}.pdf", ContentFile(pdf), save=False)
     document.save()
     # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
-    # document can later be checked against a record that cannot be rewritten
-    record_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
+    # document can later be checked against a record that cannot be rewritten (in the event's
+    # audit batch, when its service opened one: one INSERT with the event's own record)
+    queue_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
                  subject_id=document.pk, actor_department=department,
                  details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": sm3,
                           "key_id": key_id, "algorithm": algorithm, "signed_at": signed_at.isoformat()})

@@ -14,10 +14,10 @@ from yiwang.cases.runtime import EngineFailure
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_DELIVERY,
-    audit_case,
     illegal,
     load_runtime,
     lock_step,
+    note_case,
     remember_open_steps,
     save_engine_state,
     sync_steps,
@@ -27,6 +27,7 @@ from yiwang.cases.services.repair import record_engine_failure
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
+from yiwang.core.services import audit_batch
 from yiwang.core.users import User
 
 
@@ -80,7 +81,7 @@ def _complete_step(
     *, actor: User, case_id: int | None, step_id: int, decision: str, comment: str, now: dt.datetime,
     confirmed: bool | None = None,
 ) -> Case:
-    with transaction.atomic():
+    with transaction.atomic(), audit_batch():
         case, step, open_steps, completed, engine_state = lock_step(step_id, case_id)
         if step.status != StepStatus.OPEN:
             raise Conflict(
@@ -113,9 +114,9 @@ def _complete_step(
         confirmed_detail = {"confirmed": confirmed} if confirmed is not None else {}
         if not runtime.is_completed:
             opened = sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known)
-            audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                       decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
-                       **confirmed_detail)
+            note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
+                      decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
+                      **confirmed_detail)
             if decision != StepDecision.RETURN:
                 credit_rules.check_at_decision(case, now=now, department=step.department)
         else:
@@ -123,14 +124,14 @@ def _complete_step(
             # as before the decision; then ONE update of the case row carries both the steps' mirror
             # (no step left open) and the decision's fields (it used to be two UPDATEs).
             outcome = _outcome([*completed, step] if step.status == StepStatus.COMPLETED else completed)
-            audit_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                       decision=decision, comment=comment[:1000], next_steps=[], **confirmed_detail)
+            note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
+                      decision=decision, comment=comment[:1000], next_steps=[], **confirmed_detail)
             if decision != StepDecision.RETURN:
                 credit_rules.check_at_decision(case, now=now, department=step.department)
             sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known,
                        status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now, outcome_note=comment,
                        current_step=STEP_DELIVERY, current_department=None)
-            audit_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
+            note_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)
             credit_rules.record_decision(case, now=now, actor=actor, note=comment)
             issue_case_outputs(case=case, event="case_decided", now=now)
             remember_open_steps(case, [])

@@ -17,7 +17,7 @@ from yiwang.cases.signals import case_recorded
 from yiwang.core import calendar
 from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
-from yiwang.core.services import record_audit
+from yiwang.core.services import queue_audit, record_audit
 from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -92,6 +92,23 @@ def audit_case(
     )
     case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
     return event
+
+
+def note_case(
+    case: Case,
+    *,
+    actor: User | None,
+    event_type: str,
+    department: Department | None = None,
+    at: dt.datetime | None = None,
+    **details: Any,
+) -> None:
+    """``audit_case`` for an action that needs nothing back from its record: inside the action's
+    ``audit_batch()`` the record is written with the action's other records in one ``INSERT``."""
+    queue_audit(actor=actor, event_type=event_type, subject_type="case", subject_id=case.pk,
+                details={"number": case.number, "status": case.status, **details}, actor_department=department, at=at)
+    case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
+
 
 
 def update_case(case: Case, **fields: Any) -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services import credit as credit_rules
-from yiwang.cases.services.common import STEP_WINDOW, audit_case, illegal, lock_case, update_case
+from yiwang.cases.services.common import STEP_WINDOW, audit_case, illegal, lock_case, note_case, update_case
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
@@ -27,6 +27,7 @@ from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.core.services import audit_batch, flush_audits
 from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
 from yiwang.credit.models import Stage as CreditStage
@@ -352,7 +353,7 @@ def submit_application(
     version = item.process.versions.defer("bpmn_xml", "spec_json").order_by("-version").first()
     due = calendar.deadline_after(now, item.promised_days)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             case = Case.objects.create(
                 item=item, department_id=item.department_id, applicant=applicant, submitted_by=actor,
                 channel=channel, status=CaseStatus.SUBMITTED, form_data=cleaned, process_version=version,
@@ -369,11 +370,11 @@ def submit_application(
             shared = _obtain_by_sharing(actor=actor, case=case, item=item, applicant=applicant,
                                         refs=[*refs, *(MaterialRef(r.material_id, 0) for r in licence_refs)],
                                         shareable=shareable, now=now)
-            audit_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
-                       materials=len(refs), **({"agent": authorisation.agent_id, "authorisation": authorisation.pk}
-                                               if authorisation is not None else {}), shared=[m.material.name for m in shared],
-                       licences=[m.shared_facts["licence"]["number"] for m in from_library],
-                       department=_window_department(actor) if channel == Channel.WINDOW else None)
+            note_case(case, actor=actor, at=now, event_type="case_submitted", channel=channel, item=item.code,
+                      materials=len(refs), **({"agent": authorisation.agent_id, "authorisation": authorisation.pk}
+                                              if authorisation is not None else {}), shared=[m.material.name for m in shared],
+                      licences=[m.shared_facts["licence"]["number"] for m in from_library],
+                      department=_window_department(actor) if channel == Channel.WINDOW else None)
             credit_rules.repair_at_submission(case, actor=actor, now=now)
             credit_rules.record_on_case(case, evaluation, stage=CreditStage.SUBMISSION, now=now, pending=pending)
             if item.instant_rules_id and channel == Channel.ONLINE:
@@ -383,6 +384,7 @@ def submit_application(
                                reason_en="; ".join(evaluation.reasons_en(CreditOutcome.MANUAL_REVIEW,
                                                                          CreditOutcome.NO_INSTANT))[:300])
                 else:
+                    flush_audits()  # the 秒批 run writes its records inside a savepoint: after the submission's
                     decide_instantly(case=case, now=now)
     except IntegrityError:
         if idempotency_key:

@@ -20,6 +20,7 @@ from yiwang.cases.services.common import (
     audit_case,
     illegal,
     lock_case,
+    note_case,
     save_engine_state,
     sync_steps,
     update_case,
@@ -30,6 +31,7 @@ from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
+from yiwang.core.services import audit_batch
 from yiwang.core.users import User
 
 
@@ -76,7 +78,7 @@ def accept_application(*, actor: User, case_id: int | None = None, number: str |
 
 def _accept(*, actor: User, case_id: int | None, number: str | None, note: str, acknowledge_findings: bool,
             now: dt.datetime, locked: list[int]) -> Case:
-    with transaction.atomic():
+    with transaction.atomic(), audit_batch():
         case, department = _lock_for_clerk(actor, case_id, number)
         locked.append(case.pk)  # for the engine failure's record, after this transaction rolled back
         if not case.can_accept():
@@ -100,7 +102,7 @@ def _accept(*, actor: User, case_id: int | None, number: str | None, note: str, 
         code = {} if case.query_code else {"query_code": new_query_code()}
         opened = sync_steps(case, runtime, now, open_steps=[], known_departments=[case.item.department],
                             status=CaseStatus.IN_REVIEW, accepted_at=now, **code)
-        audit_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
+        note_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
                    next_steps=[s.name for s in opened],
                    prereview={"state": prereview.state, "findings": prereview.findings, "pending": prereview.pending,
                               "findings_acknowledged": bool(prereview.findings and acknowledge_findings)})
@@ -185,7 +187,7 @@ def deliver_result(
             )
         update_case(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
                      delivered_at=now, closed_at=now, current_step="", current_department=None)
-        audit_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
+        note_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
                    outcome=case.outcome)
         issue_case_outputs(case=case, event="case_delivered", department=department, now=now)
     return case
