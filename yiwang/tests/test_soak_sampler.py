@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.load import soak
 
@@ -21,7 +22,7 @@ def test_a_pid_file_whose_process_is_gone_is_reported_not_left_out(tmp_path: Pat
     try:
         (run / "worker1.pid").write_text(f"{alive.pid}\n")
         (run / "worker2.pid").write_text(f"{gone.pid}\n")
-        samples = [{"t": t, "load": 1.0, "processes": soak.snapshot([run]), "dead": soak.dead_roots([run]), "pg": {}}
+        samples: list[dict[str, Any]] = [{"t": t, "load": 1.0, "processes": soak.snapshot([run]), "dead": soak.dead_roots([run]), "pg": {}}
                    for t in (0.0, 30.0, 60.0)]
     finally:
         alive.kill()

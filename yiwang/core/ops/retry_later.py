@@ -17,14 +17,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 
-from yiwang.core.errors import CoreErrorCode
 from yiwang.core.middleware import error_response
 
 
-def retry_later_response(request: HttpRequest, *, retry_after: int, code: CoreErrorCode, api_message: Promise,
+def retry_later_response(request: HttpRequest, *, retry_after: int, code: str, api_message: Promise,
                          template: str, logger: logging.Logger, log_message: str, log_args: tuple[Any, ...]
                          ) -> HttpResponse:
-    """503 with ``Retry-After: retry_after``; ``api_message`` takes ``%(seconds)d``; ``log_message``
+    """503 with ``Retry-After: retry_after``; ``code`` is a ``CoreErrorCode``; ``api_message`` takes ``%(seconds)d``; ``log_message``
     is formatted with ``log_args`` and logged once at WARNING on ``logger``."""
     if request.path_info.startswith("/api/"):
         response: HttpResponse = error_response(request, 503, code, api_message,
