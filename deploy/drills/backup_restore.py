@@ -750,8 +750,13 @@ def drill(args: argparse.Namespace) -> dict[str, Any]:
         result["load_average_at_lock"] = load_average()
         log("lock acquired")
     # Preparation may run under `nice -n 19` (not to slow other work); the measured part does not.
+    # The postmasters match the drill's path; their children (checkpointer, archiver and its
+    # archive-push, backends) do not, and keep the niceness they were forked with: renice them too.
     drill_pids = subprocess.run(["pgrep", "-f", str(DRILL)], capture_output=True, text=True, check=False).stdout.split()
-    subprocess.run(["renice", "-n", "0", "-p", str(os.getpid()), *drill_pids], capture_output=True, check=False)
+    children = [c for pid in drill_pids for c in subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True,
+                                                                check=False).stdout.split()]
+    subprocess.run(["renice", "-n", "0", "-p", str(os.getpid()), *drill_pids, *children], capture_output=True,
+                   check=False)
 
     # --------------------------------------------------------------------- base backup, files
     t0 = time.perf_counter()
