@@ -23,7 +23,11 @@ Everything runs on this machine, as root, in throwaway PostgreSQL 15 clusters un
     RPO = the time between the last acknowledged application and the last one the restore holds.
 
     python deploy/drills/backup_restore.py [--write-seconds 150] [--pitr-after 50]
-        [--archive-timeout 60] [--bulk-cases 0] [--keep]
+        [--archive-timeout 60] [--bulk-cases 0] [--bench-lock PATH] [--prep-nice 19] [--keep]
+
+``--bulk-cases`` loads its cases without the three tables' secondary indexes, foreign keys and
+unique constraints, rebuilds them, and stops unless every index and constraint of the schema is
+as ``migrate`` made it (docs/benchmarks.md, "Ten million cases, measured").
 
 The result is printed as JSON and written to var/backup/result.json. Every cluster and
 server it started is stopped at the end, and var/backup/drill/ removed unless --keep.
