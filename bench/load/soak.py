@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,18 @@ def snapshot(piddirs: list[Path], pgdata: list[Path] | None = None) -> dict[str,
     return out
 
 
+def dead_roots(piddirs: list[Path], pgdata: list[Path] | None = None) -> list[str]:
+    """The groups whose pid file names no running process (a task worker that exited): without
+    this a dead process would only be missing from the tables."""
+    dead = []
+    for group, f in roots(piddirs, pgdata or []):
+        try:
+            os.kill(int(f.read_text().split()[0]), 0)
+        except (OSError, ValueError, IndexError):
+            dead.append(group)
+    return dead
+
+
 def pg_connections(url: str) -> dict[str, int]:
     import psycopg
 
@@ -191,6 +203,10 @@ def report(samples: list[dict[str, Any]], *, label: str, minutes: float, scale: 
     for k in pg_keys:
         vals = [s["pg"].get(k, 0) for s in samples]
         lines.append(f"| {k} | {min(vals)} | {max(vals)} | {vals[-1]} |")
+    dead = Counter(g for s in samples for g in s.get("dead", []))
+    if dead:
+        lines += ["", "**Pid files whose process was not running** (in how many of the samples): "
+                  + ", ".join(f"{g} ({n} of {len(samples)})" for g, n in sorted(dead.items()))]
     pg_errors = sum(1 for s in samples if "error" in s["pg"])
     if pg_errors:
         lines.append(f"\n{pg_errors} samples could not read pg_stat_activity")
@@ -228,7 +244,8 @@ def main() -> None:
     def sample() -> None:
         while not stop.is_set():
             samples.append({"t": round(time.time() - started, 1), "load": float(Path("/proc/loadavg").read_text().split()[0]),
-                            "processes": snapshot(piddirs, pgdata), "pg": pg_connections(env["DATABASE_URL"])})
+                            "processes": snapshot(piddirs, pgdata), "dead": dead_roots(piddirs, pgdata),
+                            "pg": pg_connections(env["DATABASE_URL"])})
             (out / "soak.json").write_text(json.dumps({"label": label, "started": started, "samples": samples},
                                                       ensure_ascii=False), encoding="utf-8")
             stop.wait(args.every)
@@ -242,7 +259,8 @@ def main() -> None:
     stop.set()
     sampler.join(timeout=60)
     samples.append({"t": round(time.time() - started, 1), "load": float(Path("/proc/loadavg").read_text().split()[0]),
-                    "processes": snapshot(piddirs, pgdata), "pg": pg_connections(env["DATABASE_URL"])})
+                    "processes": snapshot(piddirs, pgdata), "dead": dead_roots(piddirs, pgdata),
+                            "pg": pg_connections(env["DATABASE_URL"])})
 
     text = report(samples, label=label, minutes=args.minutes, scale=args.scale, every=args.every,
                   warmup=args.warmup, runner_out=runner.stdout[-6000:] + runner.stderr[-2000:])

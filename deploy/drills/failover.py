@@ -125,6 +125,22 @@ def kill_node(node: str) -> None:
     kill9(pm, f"postmaster {node}")
 
 
+def kill_leader(old: str) -> tuple[str, float, float, float, str]:
+    """Kill the leader ``old`` (``kill_node``) and wait up to 120 s for Patroni to promote another.
+    Returns the load average just before, the kill's monotonic and wall-clock times, the monotonic
+    time a new leader was seen, and its name."""
+    load_before = loadavg()
+    t_kill = time.monotonic()
+    wall_kill = time.time()
+    kill_node(old)
+    t_leader = wait_until("a new leader", 120, lambda: leader(exclude=(old,)) is not None)
+    new = leader(exclude=(old,))
+    if not new:
+        raise SystemExit(f"drill failed: the new leader key went away again after {old} was killed")
+    log(f"{new} is the leader after {t_leader - t_kill:.1f} s")
+    return load_before, t_kill, wall_kill, t_leader, new
+
+
 def wait_until(what: str, seconds: float, check) -> float:
     t0 = time.monotonic()
     while not check():
@@ -253,13 +269,7 @@ def primary_killed(args: argparse.Namespace) -> None:
     log(f"leader {old}, synchronous standby {sync}; load of {args.writers} writers")
     probe = start_load(args.writers)
     settle(probe, args.warmup)
-    load_before = loadavg()
-    t_kill = time.monotonic()
-    wall_kill = time.time()
-    kill_node(old)
-    t_leader = wait_until("a new leader", 120, lambda: leader(exclude=(old,)) is not None)
-    new = leader(exclude=(old,))
-    log(f"{new} is the leader after {t_leader - t_kill:.1f} s")
+    load_before, t_kill, wall_kill, t_leader, new = kill_leader(old)
     wait_until("a write acknowledged after the kill", 120, lambda: probe.first_after(probe.ack_times(), t_leader) is not None)
     settle(probe, args.after)
     probe.stop()
@@ -321,13 +331,7 @@ def edge_primary_killed(args: argparse.Namespace) -> None:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=(out / "submitter.err").open("w"))
     probe = start_load(args.writers)
     settle(probe, args.warmup)
-    load_before = loadavg()
-    t_kill = time.monotonic()
-    wall_kill = time.time()
-    kill_node(old)
-    t_leader = wait_until("a new leader", 120, lambda: leader(exclude=(old,)) is not None)
-    new = leader(exclude=(old,))
-    log(f"{new} is the leader after {t_leader - t_kill:.1f} s")
+    load_before, t_kill, wall_kill, t_leader, new = kill_leader(old)
     if submitter.wait(timeout=duration + 300) != 0:
         log(f"submitter exited {submitter.returncode}; see {out / 'submitter.err'}")
     probe.stop()

@@ -21,12 +21,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import CoreErrorCode
-from yiwang.core.middleware import error_response
+from yiwang.core.ops.retry_later import retry_later_response
 
 logger = logging.getLogger(__name__)
 
@@ -51,23 +49,10 @@ class AdmissionControlMiddleware:
 def overloaded_response(request: HttpRequest) -> HttpResponse:
     request.yiwang_shed = True  # type: ignore[attr-defined]  # an attribute of our own on the request: the metrics label it "(shed)"
     retry_after = settings.YIWANG_ADMISSION_RETRY_AFTER_SECONDS
-    if request.path_info.startswith("/api/"):
-        response: HttpResponse = error_response(
-            request, 503, CoreErrorCode.OVERLOADED, _("系统繁忙：请在 %(seconds)d 秒后重试，本次请求未被处理。"),
-            {"retry_after_seconds": retry_after}, seconds=retry_after)
-    else:
-        language = translation.get_language_from_request(request)
-        with translation.override(language):
-            html = render_to_string("core/ops/overloaded.html", {
-                "language": language, "retry_after": retry_after,
-            })
-        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
-    response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "no-store"
-    logger.warning("shed: %s %s answered 503 (MAX_IN_FLIGHT=%d requests already in flight in this worker), "
-                   "Retry-After %d s", request.method, request.path, settings.YIWANG_MAX_IN_FLIGHT, retry_after,
-                   extra={"request_id": getattr(request, "request_id", None) or "-"})
-    # Django's handler would log every 5xx at ERROR on ``django.request``; this one is expected and
-    # was logged above.
-    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own marker (django.utils.log.log_response)
-    return response
+    return retry_later_response(
+        request, retry_after=retry_after, code=CoreErrorCode.OVERLOADED,
+        api_message=_("系统繁忙：请在 %(seconds)d 秒后重试，本次请求未被处理。"),
+        template="core/ops/overloaded.html", logger=logger,
+        log_message="shed: %s %s answered 503 (MAX_IN_FLIGHT=%d requests already in flight in this worker), "
+                    "Retry-After %d s",
+        log_args=(request.method, request.path, settings.YIWANG_MAX_IN_FLIGHT, retry_after))

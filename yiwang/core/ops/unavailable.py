@@ -23,13 +23,11 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import server_error
 
 from yiwang.core.errors import CoreErrorCode
-from yiwang.core.middleware import error_response
+from yiwang.core.ops.retry_later import retry_later_response
 
 logger = logging.getLogger(__name__)
 
@@ -45,29 +43,17 @@ def is_transient_database_error(exc: BaseException | None) -> bool:
 
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
     retry_after = settings.YIWANG_DATABASE_RETRY_AFTER_SECONDS
-    if request.path_info.startswith("/api/"):
-        response: HttpResponse = error_response(
-            request, 503, CoreErrorCode.DATABASE_UNAVAILABLE,
-            _("服务暂时不可用（数据库正在切换或繁忙），请在 %(seconds)d 秒后用同一个 Idempotency-Key 重试；"
-              "若未带该键，请先查询是否已受理，再决定是否重新提交。"),
-            {"retry_after_seconds": retry_after}, seconds=retry_after)
-    else:
-        language = translation.get_language_from_request(request)
-        with translation.override(language):
-            html = render_to_string("core/ops/unavailable.html", {"language": language, "retry_after": retry_after})
-        response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
-    response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "no-store"
     if isinstance(exc, InternalError):
         logger.error("database internal error answered 503", exc_info=exc,
                      extra={"request_id": getattr(request, "request_id", None) or "-"})
-    logger.warning("database unavailable: %s %s answered 503 (%s: %s), Retry-After %d s", request.method,
-                   request.path, type(exc).__name__, str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "",
-                   retry_after, extra={"request_id": getattr(request, "request_id", None) or "-"})
-    # logged above at WARNING: a failover is measured and alerted by its own metrics, and Django's
-    # ERROR line for every 5xx would page someone for each request of a planned switchover
-    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own marker (django.utils.log.log_response)
-    return response
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return retry_later_response(
+        request, retry_after=retry_after, code=CoreErrorCode.DATABASE_UNAVAILABLE,
+        api_message=_("服务暂时不可用（数据库正在切换或繁忙），请在 %(seconds)d 秒后用同一个 Idempotency-Key 重试；"
+                      "若未带该键，请先查询是否已受理，再决定是否重新提交。"),
+        template="core/ops/unavailable.html", logger=logger,
+        log_message="database unavailable: %s %s answered 503 (%s: %s), Retry-After %d s",
+        log_args=(request.method, request.path, type(exc).__name__, detail, retry_after))
 
 
 def retry_later_or_500(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
