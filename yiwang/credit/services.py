@@ -218,7 +218,10 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
     data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                        decision_no=decision_no, severity=severity, publicity_end=publicity_end)
     check_record(data)
-    with transaction.atomic():
+    # inside the decision's transaction, no savepoint of its own (SAVEPOINT and RELEASE were two of
+    # the decision's statements): a failure here fails the decision, as the caller wants; called
+    # outside a transaction, this still makes one. The record, its history and audit row are kept.
+    with transaction.atomic(savepoint=False):
         subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
                                  department=department)
         return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
