@@ -26,6 +26,7 @@ The dialect Yiwang accepts (say it to whoever writes a table in a DMN modeler; `
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from dataclasses import dataclass, field
@@ -124,14 +125,13 @@ class DecisionTable:
         fired: list[Rule] = []
         undecided: list[str] = []
         undecided_rows: list[int] = []
-        for rule in self.rules:
+        for rule, checks in zip(self.rules, self._checks, strict=True):
             verdict: bool | None = True
             unknown: list[str] = []
-            for column, entry, value in zip(self.inputs, rule.entries, values, strict=True):
-                if entry.matches_anything:  # "-": true for any value, nothing to evaluate
-                    continue
+            for at, column, entry in checks:
+                value = values[at]
                 try:
-                    result = entry.test(value, data)
+                    result = entry.test_value(value, data)
                 except FeelError as exc:
                     raise TableError(f"第 {rule.number} 行「{column.label}」列的条目无法计算：{exc}") from exc
                 if result is False:
@@ -149,6 +149,14 @@ class DecisionTable:
         return TableResult(inputs=values, fired=[r.number for r in fired], rows=rows,
                            output=self._apply_hit_policy(fired, rows), undecided=undecided,
                            undecided_rows=undecided_rows)
+
+    @functools.cached_property
+    def _checks(self) -> tuple[tuple[tuple[int, InputColumn, UnaryTests], ...], ...]:
+        """Per rule, the entries that test something (``-`` is true for any value and is skipped),
+        with their column: prepared once per table (a table is compiled once per version)."""
+        return tuple(tuple((at, column, entry) for at, (column, entry) in enumerate(zip(self.inputs, rule.entries,
+                                                                                          strict=True))
+                           if not entry.matches_anything) for rule in self.rules)
 
     def _reason(self, rule: Rule) -> str:
         """The row's ``failed_rule`` text when it is a literal (as 秒批 tables must have it), else

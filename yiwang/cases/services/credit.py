@@ -91,12 +91,16 @@ def check_at_decision(case: Case, *, now: dt.datetime, department: Department | 
     return findings
 
 
-def repair_at_submission(case: Case, *, actor: User | None, now: dt.datetime) -> None:
+def repair_at_submission(case: Case, evaluation: credit.Evaluation, *, actor: User | None, now: dt.datetime) -> None:
     """信用修复 as a case: a case of a repair item files its repair request, inside the submission's
-    transaction; an entry that is not repairable refuses the application with the reason."""
+    transaction; an entry that is not repairable refuses the application with the reason. Whether
+    the item is a repair item came with the submission's evaluation (the same statement): a
+    submission of any other item runs no query here."""
+    if not evaluation.repair_item:
+        return
     repair = credit.request_repair_in_case(actor=actor, item=case.item, applicant=case.applicant,
                                            form_data=case.form_data or {}, case_id=case.pk,
-                                           case_number=case.number or "", now=now)
+                                           case_number=case.number or "", now=now, repair_item=True)
     if repair is not None:
         audit_case(case, actor=actor, at=now, event_type="case_credit_repair_requested",
                    credit_rule=credit.repair_target(repair.record or repair.list_entry))

@@ -375,7 +375,7 @@ def submit_application(
                                               if authorisation is not None else {}), shared=[m.material.name for m in shared],
                       licences=[m.shared_facts["licence"]["number"] for m in from_library],
                       department=_window_department(actor) if channel == Channel.WINDOW else None)
-            credit_rules.repair_at_submission(case, actor=actor, now=now)
+            credit_rules.repair_at_submission(case, evaluation, actor=actor, now=now)
             credit_rules.record_on_case(case, evaluation, stage=CreditStage.SUBMISSION, now=now, pending=pending)
             if item.instant_rules_id and channel == Channel.ONLINE:
                 if evaluation.blocks_instant:

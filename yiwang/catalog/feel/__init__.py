@@ -48,6 +48,9 @@ class Expression:
             raise raise_for_errors(exc) from None
 
 
+_NO_DATA: Mapping[str, Any] = {}
+
+
 @dataclass(frozen=True)
 class UnaryTests:
     """A decision-table input entry: ``-`` (anything), ``< 80``, ``"red","black"``, ``not(…)`` …"""
@@ -68,8 +71,21 @@ class UnaryTests:
         if self._test is None:
             return True
         try:
-            env = Env({**(data or {}), INPUT: value})
-            result = self._test(env, env.lookup(INPUT))
+            value = to_feel(value)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a FeelError with a readable reason
+            raise raise_for_errors(exc) from None
+        return self.test_value(value, data)
+
+    def test_value(self, value: Any, data: Mapping[str, Any] | None = None) -> bool | None:
+        """``test`` for a ``value`` that is already a FEEL value (a decision table's input column:
+        converted once per evaluation, not once per row). The input is set in the test's own
+        environment (with a fresh step budget) rather than by copying ``data`` into a new mapping."""
+        if self._test is None:
+            return True
+        try:
+            env = Env(data if data is not None else _NO_DATA)
+            env.values[INPUT] = value
+            result = self._test(env, value)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a FeelError with a readable reason
             raise raise_for_errors(exc) from None
         if self.negated and result is not None:

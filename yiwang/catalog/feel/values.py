@@ -141,7 +141,15 @@ def check_size(value: Any) -> Any:
 _ORDERED = (Decimal, str, dt.date, dt.time, dt.timedelta, YearsMonths)
 
 
+# Types for which "the same Python type" already means "the same FEEL kind" (a quick answer for the
+# common case of a decision table comparing a number with a number; datetime and bool go the long way).
+_SAME_TYPE_KINDS = frozenset({Decimal, str, dt.date, dt.time, dt.timedelta, YearsMonths, Range, list, dict})
+
+
 def same_kind(a: Any, b: Any) -> bool:
+    kind = type(a)
+    if kind is type(b) and kind in _SAME_TYPE_KINDS:
+        return True
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool)
     if isinstance(a, dt.datetime) or isinstance(b, dt.datetime):

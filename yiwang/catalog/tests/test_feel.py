@@ -124,6 +124,17 @@ def test_a_unary_test_matches_as_the_dmn_standard_says(entry, value, expected):
     assert compile_unary_tests(entry).matches(to_feel(value)) is expected
 
 
+@pytest.mark.parametrize("entry, value, data", [
+    ("< 80", 79, None), ("? > 3", 4, None), ("? * 2 = 10", 5, None), ('not("normal")', "normal", None),
+    ("> limit", 5, {"limit": 3}), ("> limit", 2, {"limit": 3}), ("< 80", "eighty", None), ("< 80", None, None),
+    ("[1, 2, 3]", 2, None), ('"外县"', None, None),
+])
+def test_a_decision_table_tests_its_converted_input_as_test_would(entry, value, data):
+    # the table converts a column's value once and calls test_value for each row: same answer
+    tests = compile_unary_tests(entry)
+    assert tests.test_value(to_feel(value), data) is tests.test(value, data)
+
+
 def test_a_unary_test_that_cannot_be_decided_says_so():
     # a comparison with null is neither a match nor a mismatch: 秒批 sends such a case to a person
     assert compile_unary_tests("< 80").test(None) is None

@@ -189,3 +189,30 @@ def test_a_list_entry_starting_beyond_a_year_from_now_is_refused(db):
     with pytest.raises(InvalidInput) as refused:
         list_entry(firm, "black", starts_on=dt.date(9999, 12, 31))
     assert refused.value.code == "credit_invalid_period" and not ListEntry.objects.exists()
+
+
+def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_transaction(
+        db, django_assert_num_queries):
+    _u, firm = company("firm", "91330100MA2B3C4D5", "新许可公司")
+    department = factories.department("SCJG")
+    at = dt.datetime.now(dt.UTC)
+    services.publish_due(at.date())  # the working-day calendar, read once per process
+    with transaction.atomic():  # the decision's transaction
+        # the idempotency read, the subject's read and its creation (savepoint, insert, release:
+        # a concurrent creation is caught), the record, its history, its audit row; no savepoint of
+        # its own around them (two statements fewer than before)
+        with django_assert_num_queries(8):
+            record = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                                   basis="依据", decided_at=at, reference="case:7")
+    assert CreditHistory.objects.filter(record=record, event="record_entered").count() == 1
+    audit = AuditEvent.objects.get(event_type="credit_record_entered", subject_id=str(record.pk))
+    assert audit.details["source"] == "decision" and audit.details["source_ref"] == "case:7"
+    # a subject already on file: the two reads, the record, its history, its audit row
+    with transaction.atomic(), django_assert_num_queries(5):
+        services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可二",
+                                      basis="依据", decided_at=at, reference="case:8")
+    # a failure inside fails the decision's transaction, which the caller rolls back whole
+    with pytest.raises(InvalidInput), transaction.atomic():
+        services.record_from_decision(applicant=firm, department=department, kind="honour", title="x", basis="y",
+                                      decided_at=at, reference="case:9")
+    assert CreditRecord.objects.filter(source_ref__in=["case:7", "case:8"]).count() == 2
