@@ -152,43 +152,50 @@ def _open_batch() -> _AuditBatch | None:
 
 
 def record_audits(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Write audit records in one ``INSERT`` (one prepared statement for a single record), then send each
-    record's ``post_save`` (``created=True``) as ``save()`` would: ``bulk_create`` sends none, and the
-    receivers that follow audit records (insights' 好差评 KPIs, ``on_audit_recorded``) must see every
-    row. Call inside the transaction of the change they record."""
+    """Write audit records in one prepared ``INSERT … VALUES (…), (…) RETURNING id``, then send each
+    record's ``pre_save``/``post_save`` (``created=True``) as ``save()`` would: the receivers that
+    follow audit records (insights' 好差评 KPIs, ``on_audit_recorded``) must see every row. Prepared
+    rather than the ORM's ``save``/``bulk_create``, whose compiling cost twice the statement's client
+    CPU on every audited write (docs/benchmarks.md, credit4); the row is the same (``details``
+    encoded as ``JSONField`` encodes it). Call inside the transaction of the change they record."""
     if not events:
         return events
-    if len(events) == 1:
-        _insert_one(events[0])
-        return events
-    AuditEvent.objects.bulk_create(events)
+    created_at_field = AuditEvent._meta.get_field("created_at")
+    params: list[Any] = []
     for event in events:
+        pre_save.send(sender=AuditEvent, instance=event, raw=False, using=connection.alias, update_fields=None)
+        for column in AUDIT_COLUMNS:
+            if column == "created_at":
+                params.append(created_at_field.get_db_prep_save(event.created_at, connection))
+            elif column == "details":
+                params.append(json.dumps(event.details))  # JSONField's encoding (json.dumps, no encoder)
+            else:
+                params.append(getattr(event, column))
+    ids: list[int] = []
+    width = len(AUDIT_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), _AUDIT_ROWS_PER_INSERT):  # bound the statement's parameters
+            rows = min(_AUDIT_ROWS_PER_INSERT, len(events) - start)
+            cursor.execute(_audit_rows_sql(rows), params[start * width:(start + rows) * width])
+            ids += [row[0] for row in cursor.fetchall()]
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding, event._state.db = False, connection.alias
         post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False,
-                       using=event._state.db)
+                       using=connection.alias)
     return events
 
 
-def _insert_one(event: AuditEvent) -> None:
-    """One record through a prepared ``INSERT … RETURNING id`` (``audit_insert_sql``) rather than the
-    ORM's ``save``, whose compilation cost twice the statement's client CPU on every audited write
-    (docs/benchmarks.md, credit4); the row is the same (``details`` encoded as ``JSONField`` encodes
-    it) and ``pre_save``/``post_save`` are sent as ``save`` sends them."""
-    pre_save.send(sender=AuditEvent, instance=event, raw=False, using=connection.alias, update_fields=None)
-    created_at = AuditEvent._meta.get_field("created_at").get_db_prep_save(event.created_at, connection)
-    params = {column: getattr(event, column) for column in AUDIT_COLUMNS}
-    params["created_at"] = created_at
-    params["details"] = json.dumps(event.details)  # JSONField's encoding (json.dumps, no encoder)
-    with connection.cursor() as cursor:
-        cursor.execute(_audit_returning_sql(), params)
-        event.pk = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
-    post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False,
-                   using=connection.alias)
+_AUDIT_ROWS_PER_INSERT = 500  # 3,500 parameters: under SQLite's and psycopg's limits
 
 
-@functools.cache
-def _audit_returning_sql() -> str:
-    return audit_insert_sql(prefix="") + f" RETURNING {AuditEvent._meta.pk.column}"
+@functools.lru_cache(maxsize=64)
+def _audit_rows_sql(rows: int) -> str:
+    """The prepared insert of ``rows`` audit records, their ids returned in the order of the rows (as
+    Django's ``bulk_create`` relies on, on PostgreSQL and on SQLite ≥ 3.35)."""
+    row = "(" + ", ".join(["%s"] * len(AUDIT_COLUMNS)) + ")"
+    return (f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(AUDIT_COLUMNS)}) VALUES "
+            f"{', '.join([row] * rows)} RETURNING {AuditEvent._meta.pk.column}")
 
 
 def audit_values(*, actor_id: int | None, actor_department_id: int | None, event_type: str, subject_type: str,

@@ -106,3 +106,18 @@ def test_flushing_before_a_savepoint_keeps_the_records_in_call_order():
         _queue("after")
     assert list(AuditEvent.objects.filter(subject_type="test").order_by("id").values_list("event_type", flat=True)) == [
         "before", "inside", "after"]
+
+
+def test_a_batch_larger_than_one_statement_keeps_every_row_in_order(saved):
+    """More records than one INSERT carries (the writer bounds its parameters): every row written
+    with its own details, ids in the order of the calls, each receiver told once."""
+    count = 1_203
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, audit_batch():
+        for n in range(count):
+            queue_audit(actor=None, event_type="bulk_noted", subject_type="test", subject_id=n, details={"n": n})
+    assert _inserts(queries) == 3  # 500 + 500 + 203
+    rows = list(AuditEvent.objects.filter(event_type="bulk_noted").order_by("id").values_list("subject_id", "details"))
+    assert rows == [(str(n), {"n": n}) for n in range(count)]
+    assert [pk for _, pk, _ in saved] == list(AuditEvent.objects.filter(event_type="bulk_noted")
+                                              .order_by("id").values_list("id", flat=True))
+    assert all(created for _, _, created in saved) and len(saved) == count
