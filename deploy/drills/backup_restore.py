@@ -860,6 +860,18 @@ def cleanup(keep: bool) -> None:
         shutil.rmtree(DRILL, ignore_errors=True)
 
 
+def install_missing_tools() -> None:
+    """pgBackRest and restic from Debian where missing, as deploy/cluster/db.sh installs its tools: a
+    fresh machine (or one just rebooted from an image) has neither."""
+    missing = [package for package, binary in (("pgbackrest", "pgbackrest"), ("restic", "restic"))
+               if shutil.which(binary) is None]
+    if missing:
+        print(f"installing {' '.join(missing)} from Debian", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=600", *missing], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write-seconds", type=float, default=150)
@@ -878,6 +890,7 @@ def main() -> None:
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root (PostgreSQL runs as the postgres user through runuser)")
+    install_missing_tools()
     for port in (SOURCE_PORT, PITR_PORT, LATEST_PORT):
         if Cluster(port).accepts():
             sys.exit(f"port {port} is in use: another drill is running")
