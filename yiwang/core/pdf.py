@@ -1,6 +1,7 @@
 """Shared PDF machinery for every app that prints documents (case documents, licences): the CJK
 TrueType font registered once per process, QR codes (drawn into the PDF as vectors, or as PNG for a
-web page) and pictures. ReportLab lays out and writes the PDF; zxing-cpp makes the QR symbols. Lives in ``core`` so that apps below ``cases`` (``licenses``)
+web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
+PDF; zxing-cpp makes the QR symbols. Lives in ``core`` so that apps below ``cases`` (``licenses``)
 can use it too."""
 
 from __future__ import annotations

@@ -115,3 +115,13 @@ def test_a_picture_is_drawn_as_large_as_asked_with_its_colours():
     assert abs((right - left) - 200) <= 2 and abs((bottom - top) - 200) <= 2
     red, green, _ = image.getpixel(((left + right) // 2, (top + bottom) // 2))
     assert red > 150 and green < 60
+
+
+def test_reportlab_runs_on_its_c_accelerators():
+    # rl-accel (requirements.txt) is ReportLab's own C code for number formatting, string widths,
+    # checksums and encodings; without it ReportLab falls back to pure Python silently (measured: a
+    # third of a document's layout and writing), so its absence is a failure, not a slowdown
+    from reportlab.lib import rl_accel
+
+    for name in ("fp_str", "asciiBase85Encode", "escapePDF", "calcChecksum", "instanceStringWidthTTF"):
+        assert getattr(rl_accel, name).__module__ == "_rl_accel", name
