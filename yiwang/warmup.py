@@ -1,4 +1,4 @@
-"""What a web or task worker does before it takes its first request, so that the first applicant to
+"""What a web worker does before it takes its first request, so that the first applicant to
 reach a fresh worker does not pay for it (measured: 1–2 s of CPU on this machine's cores, a fifth
 to a third of a 40-case profile; docs/benchmarks.md).
 

@@ -36,18 +36,18 @@ def register_font() -> str:
 
 def qr_matrix(text: str, *, error: str = "m") -> list[list[bool]]:
     """The modules of a QR code (model 2) of ``text`` at error-correction level ``error``, row by
-    row from the top, dark = True, without the quiet zone: one home for the QR codes of the PDFs and PNGs (the HTML pages'
-    inline SVGs are segno's).
+    row from the top, dark = True, without the quiet zone: the one home of the QR codes in PDFs and
+    PNGs (the HTML pages' inline SVG codes are segno's).
 
     Made by zxing-cpp (its writer is libzint, in C): the smallest version that holds the text, and
     the data mask chosen as ISO/IEC 18004 says, the lowest penalty score (rules N1–N4) of the eight
     patterns. That search was three quarters of a QR code's cost in pure Python (segno, about 6 ms
     a code; here about 0.3 ms). libzint also splits the text into numeric, alphanumeric and byte
-    segments where that is shorter, so the symbol can differ from segno's for the same text; a reader
-    gets the same text (``core/tests/test_pdf.py`` decodes it). Its reading of penalty rule N3 differs
-    from segno's in close cases (a few in a hundred, within 1 % of the lowest score, measured there).
-    The level is the one asked for (segno raised M to Q where the same version had room: 14 of 199
-    text lengths tried; the codes printed before this change are at least M either way)."""
+    segments where that is shorter, so the symbol can differ from segno's for the same text; a
+    reader gets the same text (``core/tests/test_pdf.py`` decodes it). libzint reads penalty rule N3
+    a little differently from segno: on 120 progress links, 3 got a mask within 1 % of segno's
+    lowest score instead of the lowest (the test checks the 1 %). The level is the one asked for
+    (segno raised M to Q where the same version had room: 14 of 199 text lengths tried)."""
     import numpy as np
     import zxingcpp
 
