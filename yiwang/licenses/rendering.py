@@ -19,7 +19,7 @@ import binascii
 import io
 from typing import Any
 
-from yiwang.core.pdf import escape, qr_png, register_font
+from yiwang.core.pdf import escape, picture_flowable, qr_flowable, register_font
 
 MARKER = b"\n%YIWANG-SES-SIGNATURE "
 TRAILER_END = b"\n%%EOF\n"
@@ -32,7 +32,7 @@ def render(*, title: str, issuer: str, number: str, rows: list[tuple[str, str]],
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = register_font()
     plain = ParagraphStyle("plain", fontName=font, fontSize=11.5, leading=18, wordWrap="CJK")
@@ -56,11 +56,11 @@ def render(*, title: str, issuer: str, number: str, rows: list[tuple[str, str]],
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [table, Spacer(1, 5 * mm)]
     story += [Paragraph(escape(line), plain) for line in body_lines if line.strip()]
-    seal = Image(io.BytesIO(seal_png), width=40 * mm, height=40 * mm)
+    seal = picture_flowable(seal_png, width=40 * mm, height=40 * mm)  # decoded once per process and seal
     signature_block = Table([[Paragraph(escape(issuer), right)], [Paragraph(escape(issue_date), right)]])
     closing = Table([[signature_block, seal]], colWidths=[None, 44 * mm])
     closing.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    qr = Image(io.BytesIO(qr_png(qr_text, error="m", scale=3)), width=34 * mm, height=34 * mm)
+    qr = qr_flowable(qr_text, error="m", size=34 * mm)  # vectors: no PNG written and decoded again
     footer = Table([[qr, Paragraph(escape(footnote), small)]], colWidths=[38 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [Spacer(1, 8 * mm), closing, Spacer(1, 6 * mm), footer]

@@ -10,12 +10,14 @@ import re
 
 import pypdfium2
 import pytest
+import zxingcpp
 from django.http import HttpRequest
 from django.test import Client
 
 from yiwang.cases import services
-from yiwang.cases.documents import verify_document
+from yiwang.cases.documents import progress_url, verify_document
 from yiwang.cases.models import CaseDocument, CaseStatus, CaseStep, DocumentKind, StepStatus
+from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.cases.tests.test_instant import FORM, RULES
 from yiwang.catalog.services import publish_rule_set_version
 from yiwang.core.models import AuditEvent, Notification, OutboxMessage, OutboxStatus
@@ -330,3 +332,21 @@ def test_the_case_page_receipt_box_of_a_finished_case_promises_no_deadline(world
     # when the applicant opens the receipt view of the case page, then it states the status instead
     page = citizen.get(f"/me/cases/{case.number}/?receipt=1").content.decode()
     assert "承诺办结时限至" not in page and "已办结" in page
+
+
+def test_the_receipts_printed_qr_codes_read_back_as_the_progress_and_rating_links(world):
+    # given an accepted case and its receipt, printed (rasterised by PDFium, as a camera sees paper)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    case.refresh_from_db()
+    receipt = CaseDocument.objects.get(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT)
+    with receipt.file.open("rb") as handle:
+        page = pypdfium2.PdfDocument(handle.read())[0].render(scale=3).to_pil()
+    # when a phone reads its QR codes
+    texts = sorted(code.text for code in zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode))
+    # then they are the public progress page of this case (its number and query code) and where to rate it
+    progress = progress_url(case)
+    assert f"n={case.number}&c={case.query_code}" in progress
+    rating = rating_link(case, RECEIPT)
+    assert rating is not None
+    assert texts == sorted([progress, rating.url])

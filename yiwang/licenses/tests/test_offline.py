@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
+import pypdfium2
 import pytest
+import zxingcpp
 from asn1crypto import pem
 from django.core.management import call_command
 from django.utils import timezone
@@ -112,3 +114,19 @@ def test_an_expired_sealed_pdf_fails_offline(library):
     expired = library.issue(now=timezone.now() - dt.timedelta(days=365 * 6))
     code, out = run("--file", expired.file.path)
     assert code == 1 and "EXPIRED" in out
+
+
+def test_the_printed_qr_code_reads_back_as_the_payload_that_verifies(library):
+    # given an issued licence, printed (rasterised by PDFium, as a camera sees paper)
+    from yiwang.licenses.rendering import split_sealed
+    from yiwang.licenses.services import qr_text
+
+    licence = library.issue()
+    signed, _signature = split_sealed(open(licence.file.path, "rb").read())
+    page = pypdfium2.PdfDocument(signed)[0].render(scale=4).to_pil()
+    # when a phone reads its QR code
+    codes = zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)
+    # then it is the licence's link and signed payload, at level M, and it verifies offline
+    assert [(code.text, code.ec_level) for code in codes] == [(qr_text(licence), "M")]
+    code, out = run("--qr", codes[0].text)
+    assert code == 0 and "VALID" in out

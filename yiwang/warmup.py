@@ -1,0 +1,45 @@
+"""What a web worker does before it takes its first request, so that the first applicant to
+reach a fresh worker does not pay for it (measured: 1–2 s of CPU on this machine's cores, a fifth
+to a third of a 40-case profile; docs/benchmarks.md).
+
+``yiwang.wsgi`` calls ``warm_up()`` right after building the application, which every WSGI server
+does in each worker process before serving: gunicorn's workers (``deploy/gunicorn/gunicorn.conf.py``,
+``bench/run_cases.py``), granian's (``deploy/cluster/app.sh APP_SERVER=granian``) and the systemd
+unit's; ``manage.py runserver`` too (it serves ``WSGI_APPLICATION``). ``YIWANG_WARM_UP=0`` turns
+it off (a development server that reloads often). The task worker (``manage.py db_worker``) is not
+warmed: its first task pays, and no person waits on it.
+
+Nothing here opens a database connection: with gunicorn's ``--preload`` it may run in the master
+before the fork, and the workers then share its pages.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def enabled() -> bool:
+    return os.environ.get("YIWANG_WARM_UP", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def warm_up() -> None:
+    """Import and build, once per process, what the first request would otherwise build."""
+    import jieba
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    from yiwang.core.pdf import register_font
+    from yiwang.intelligence import search
+
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports the URLconf: every app's views and API routers
+    resolver.reverse_dict  # noqa: B018 - the lookup tables the first resolve() or reverse() builds
+    # jieba's prefix dictionary (about a second): ``appeals.topics`` builds it at import, through the
+    # URLconf; the classifier and guide search share it. Idempotent, and said here in case that changes.
+    jieba.dt.check_initialized()
+    search.tokenizer()  # guide search's own tokenizer with the domain words
+    register_font()  # the CJK TrueType font parsed for the documents (about 0.3 s)
+    for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
+        with translation.override(code):
+            translation.gettext("Yiwang")
