@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,13 +244,14 @@ def _decision_subject(*, kind: str, index: str, record_kind: str,
     """The subject ``(kind, index)`` if on file, and the id of the register's entry of decision
     ``reference`` if one was made (on whichever subject): one statement (two reads before). The
     entry's subject is matched by primary key against a scalar subquery, so both arms of the ``OR``
-    are index lookups; up to two rows come back, each carrying the entry's id."""
+    are index lookups; up to two rows come back, the entry's id on its subject's row (looked up by
+    the subject, through the records' subject index: the search by reference runs once)."""
     entry = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=record_kind)
     rows = list(CreditSubject.objects.filter(Q(kind=kind, id_index=index)
                                              | Q(pk=Subquery(entry.values("subject_id")[:1])))
-                .annotate(entry_id=Subquery(entry.values("pk")[:1])))
+                .annotate(entry_id=Subquery(entry.filter(subject_id=OuterRef("pk")).values("pk")[:1])))
     subject = next((row for row in rows if row.kind == kind and row.id_index == index), None)
-    return subject, rows[0].entry_id if rows else None
+    return subject, next((row.entry_id for row in rows if row.entry_id is not None), None)
 
 
 def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.date, ends_on: dt.date | None,
