@@ -478,10 +478,11 @@ def create_application(
         applicant = register_applicant(actor=user, **payload.applicant.dict())
         channel = Channel.WINDOW
     else:
-        applicant = applicant_of(user)  # with its real-name level, which the submission checks
-        if applicant is None:
+        profile = applicant_of(user)  # with its real-name level, which the submission checks
+        if profile is None:
             raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE,
                                _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+        applicant = profile
         if payload.on_behalf_of is not None:
             held = next((a for a in usable_authorisations(applicant) if a.pk == payload.on_behalf_of), None)
             if held is None:

@@ -47,5 +47,5 @@ def applicant_of(user: User) -> Applicant | None:
     applicant = next(iter(Applicant.objects.filter(user_id=user.pk)
                           .annotate(**{LEVEL_READ_WITH_APPLICANT: Subquery(level)})[:1]), None)
     if applicant is not None:
-        user.applicant = applicant  # type: ignore[attr-defined]  # the reverse one-to-one's cache
+        user.applicant = applicant  # the reverse one-to-one's cache
     return applicant
