@@ -37,7 +37,7 @@ from yiwang.core.schemas import ERRORS as COMMON_ERRORS
 from yiwang.core.schemas import ErrorOut
 from yiwang.core.selectors import is_supervisor
 from yiwang.core.services import register_applicant
-from yiwang.identity.selectors import usable_authorisations
+from yiwang.identity.selectors import applicant_of, usable_authorisations
 from yiwang.licenses.selectors import licences_for_case
 
 router = Router(tags=["cases"])
@@ -478,10 +478,11 @@ def create_application(
         applicant = register_applicant(actor=user, **payload.applicant.dict())
         channel = Channel.WINDOW
     else:
-        applicant = getattr(user, "applicant", None)
-        if applicant is None:
+        profile = applicant_of(user)  # with its real-name level, which the submission checks
+        if profile is None:
             raise InvalidInput(CaseErrorCode.NO_APPLICANT_PROFILE,
                                _("当前账号没有申请人信息；窗口代录请填写 applicant。"))
+        applicant = profile
         if payload.on_behalf_of is not None:
             held = next((a for a in usable_authorisations(applicant) if a.pk == payload.on_behalf_of), None)
             if held is None:

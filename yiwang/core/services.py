@@ -76,7 +76,7 @@ def record_audit(
 
 @dataclass
 class _AuditBatch:
-    depth: int  # the savepoint depth the batch was opened at (``connection.savepoint_ids``)
+    depth: int  # the savepoint depth the batch was opened at (``_savepoint_depth``)
     events: list[AuditEvent] = field(default_factory=list)
 
 
@@ -98,7 +98,7 @@ def audit_batch() -> Iterator[None]:
         return
     if not connection.in_atomic_block:
         raise RuntimeError("audit_batch() belongs inside the transaction of the change it records")
-    batch = _AuditBatch(depth=len(connection.savepoint_ids))
+    batch = _AuditBatch(depth=_savepoint_depth())
     token = _audit_batch.set(batch)
     try:
         yield
@@ -146,9 +146,16 @@ def _open_batch() -> _AuditBatch | None:
     """The open ``audit_batch()``, if this call is at its savepoint depth (not inside a savepoint
     opened after it, whose rollback must take its records away)."""
     batch = _audit_batch.get()
-    if batch is not None and connection.in_atomic_block and len(connection.savepoint_ids) == batch.depth:
+    if batch is not None and connection.in_atomic_block and _savepoint_depth() == batch.depth:
         return batch
     return None
+
+
+def _savepoint_depth() -> int:
+    """The savepoints open on the connection. A nested ``atomic(savepoint=False)`` opens none: it
+    cannot be rolled back on its own (a failure inside it dooms the whole transaction), so a record
+    queued inside it may join the batch (the credit register's entry of a decision does)."""
+    return sum(1 for sid in connection.savepoint_ids if sid is not None)
 
 
 def record_audits(events: list[AuditEvent]) -> list[AuditEvent]:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant, Department, applicant_id_index
-from yiwang.core.services import record_audit, validate_applicant_id
+from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -114,17 +115,24 @@ def ensure_subject(*, kind: str, id_number: str, name: str, department: Departme
     subject = find_subject(kind, index)
     if subject is not None:
         return subject
+    return _create_subject(kind=kind, number=number, index=index, name=name, department=department)
+
+
+def _create_subject(*, kind: str, number: str, index: str, name: str, department: Department | None) -> CreditSubject:
+    """Create the subject ``(kind, index)`` in one statement, without a savepoint of its own:
+    ``INSERT … ON CONFLICT (kind, id_index) DO UPDATE … RETURNING id`` (PostgreSQL, SQLite ≥ 3.35).
+    A subject a concurrent request created first is kept as it is (only its ``kind`` is set, to
+    itself) and its id returned; it used to take a savepoint, the insert, its release and, on a
+    conflict, a read."""
     name = (name or "").strip()[:200]
     if not name:
         raise InvalidInput(Code.INVALID_SUBJECT, _("新建信用主体须填写名称。"))
-    try:
-        with transaction.atomic():
-            return CreditSubject.objects.create(
-                kind=kind, code=number if kind == SubjectKind.ORGANISATION else "", id_index=index,
-                id_number=number if kind == SubjectKind.PERSON else "", name=name,
-                department=department if kind == SubjectKind.PERSON else None)
-    except IntegrityError:  # created by a concurrent request
-        return CreditSubject.objects.get(kind=kind, id_index=index)
+    subject = CreditSubject(kind=kind, code=number if kind == SubjectKind.ORGANISATION else "", id_index=index,
+                            id_number=number if kind == SubjectKind.PERSON else "", name=name,
+                            department=department if kind == SubjectKind.PERSON else None)
+    CreditSubject.objects.bulk_create([subject], update_conflicts=True, unique_fields=["kind", "id_index"],
+                                      update_fields=["kind"])
+    return subject
 
 
 # ----------------------------------------------------------------------------------------- records
@@ -178,10 +186,11 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
     )
     CreditHistory.objects.create(subject=subject, record=record, event="record_entered", at=now, actor=_user(actor),
                                  note=f"{record.get_source_display()} {source_ref}".strip())
-    record_audit(actor=actor, at=now, event_type="credit_record_entered", subject_type="credit_record",
-                 subject_id=record.pk, actor_department=department,
-                 details={"kind": record.kind, "subject": subject.public_code, "source": source, "source_ref": source_ref,
-                          "late": record.published_late})
+    # queued: inside an action's audit batch (a decision) it joins the action's one INSERT
+    queue_audit(actor=actor, at=now, event_type="credit_record_entered", subject_type="credit_record",
+                subject_id=record.pk, actor_department=department,
+                details={"kind": record.kind, "subject": subject.public_code, "source": source, "source_ref": source_ref,
+                         "late": record.published_late})
     return record
 
 
@@ -212,20 +221,37 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
     Idempotent per ``reference`` (e.g. ``case:123``). Call inside the decision's transaction."""
     if kind not in (RecordKind.LICENCE, RecordKind.PENALTY):
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政许可和行政处罚决定会自动记入信用档案。"), {"kind": kind})
-    existing = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=kind).first()
-    if existing is not None:
-        return existing
-    data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
-                       decision_no=decision_no, severity=severity, publicity_end=publicity_end)
-    check_record(data)
+    number, index = subject_index(applicant.kind, applicant.id_number)
     # inside the decision's transaction, no savepoint of its own (SAVEPOINT and RELEASE were two of
     # the decision's statements): a failure here fails the decision, as the caller wants; called
     # outside a transaction, this still makes one. The record, its history and audit row are kept.
     with transaction.atomic(savepoint=False):
-        subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
-                                 department=department)
+        subject, existing_id = _decision_subject(kind=applicant.kind, index=index, record_kind=kind, reference=reference)
+        if existing_id is not None:
+            return CreditRecord.objects.get(pk=existing_id)
+        data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
+                           decision_no=decision_no, severity=severity, publicity_end=publicity_end)
+        check_record(data)
+        if subject is None:
+            subject = _create_subject(kind=applicant.kind, number=number, index=index, name=applicant.name,
+                                      department=department)
         return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
                            source_ref=reference, actor=None, now=decided_at)
+
+
+def _decision_subject(*, kind: str, index: str, record_kind: str,
+                      reference: str) -> tuple[CreditSubject | None, int | None]:
+    """The subject ``(kind, index)`` if on file, and the id of the register's entry of decision
+    ``reference`` if one was made (on whichever subject): one statement (two reads before). The
+    entry's subject is matched by primary key against a scalar subquery, so both arms of the ``OR``
+    are index lookups; up to two rows come back, the entry's id on its subject's row (looked up by
+    the subject, through the records' subject index: the search by reference runs once)."""
+    entry = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=record_kind)
+    rows = list(CreditSubject.objects.filter(Q(kind=kind, id_index=index)
+                                             | Q(pk=Subquery(entry.values("subject_id")[:1])))
+                .annotate(entry_id=Subquery(entry.filter(subject_id=OuterRef("pk")).values("pk")[:1])))
+    subject = next((row for row in rows if row.kind == kind and row.id_index == index), None)
+    return subject, next((row.entry_id for row in rows if row.entry_id is not None), None)
 
 
 def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.date, ends_on: dt.date | None,

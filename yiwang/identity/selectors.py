@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yiwang.core.models import Applicant
 from yiwang.core.users import User
-from yiwang.identity.models import Authorisation, Verification
+from yiwang.identity.models import Authorisation, RealName, Verification
+from yiwang.identity.permissions import LEVEL_READ_WITH_APPLICANT
 
 
 def verifications_of(applicant: Applicant, limit: int = 20) -> list[Verification]:
@@ -35,3 +36,16 @@ def authorisation_for_party(user: User, pk: int) -> Authorisation | None:
     if applicant is None:
         return None
     return authorisations_of(applicant).filter(pk=pk).first()
+
+
+def applicant_of(user: User) -> Applicant | None:
+    """The user's applicant profile, or None, with its real-name level read in the same statement
+    (``user.applicant`` then ``level_of`` were two: a submission's check, issue #14). The level is
+    taken by the first ``level_of`` of this object only; the profile is also cached as
+    ``user.applicant``."""
+    level = RealName.objects.filter(applicant_id=OuterRef("pk")).values("level")[:1]
+    applicant = next(iter(Applicant.objects.filter(user_id=user.pk)
+                          .annotate(**{LEVEL_READ_WITH_APPLICANT: Subquery(level)})[:1]), None)
+    if applicant is not None:
+        user.applicant = applicant  # the reverse one-to-one's cache
+    return applicant

@@ -121,3 +121,19 @@ def test_a_batch_larger_than_one_statement_keeps_every_row_in_order(saved):
     assert [pk for _, pk, _ in saved] == list(AuditEvent.objects.filter(event_type="bulk_noted")
                                               .order_by("id").values_list("id", flat=True))
     assert all(created for _, _, created in saved) and len(saved) == count
+
+
+def test_a_record_queued_inside_a_block_without_its_own_savepoint_joins_the_batch(saved):
+    # given an action's batch, and a service inside it that opens atomic(savepoint=False) (it cannot
+    # roll back on its own: a failure there fails the whole action)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        with audit_batch():
+            _queue("before")
+            with transaction.atomic(savepoint=False):
+                _queue("inside")
+            _queue("after")
+            assert not AuditEvent.objects.filter(subject_type="test").exists()  # all three still queued
+    # then the three records are one INSERT, in call order
+    assert _inserts(queries) == 1
+    assert list(AuditEvent.objects.filter(subject_type="test").order_by("id").values_list("event_type", flat=True)) == [
+        "before", "inside", "after"]

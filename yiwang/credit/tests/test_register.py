@@ -198,17 +198,18 @@ def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_tr
     at = dt.datetime.now(dt.UTC)
     services.publish_due(at.date())  # the working-day calendar, read once per process
     with transaction.atomic():  # the decision's transaction
-        # the idempotency read, the subject's read and its creation (savepoint, insert, release:
-        # a concurrent creation is caught), the record, its history, its audit row; no savepoint of
-        # its own around them (two statements fewer than before)
-        with django_assert_num_queries(8):
+        # the subject's read with the idempotency read (one statement), the subject's creation (one
+        # INSERT … ON CONFLICT: a concurrent creation is taken, no savepoint), the record, its
+        # history, its audit row (written at once: no action's batch is open here); no savepoint of
+        # its own around them
+        with django_assert_num_queries(5):
             record = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
                                                    basis="依据", decided_at=at, reference="case:7")
     assert CreditHistory.objects.filter(record=record, event="record_entered").count() == 1
     audit = AuditEvent.objects.get(event_type="credit_record_entered", subject_id=str(record.pk))
     assert audit.details["source"] == "decision" and audit.details["source_ref"] == "case:7"
-    # a subject already on file: the two reads, the record, its history, its audit row
-    with transaction.atomic(), django_assert_num_queries(5):
+    # a subject already on file: the one read, the record, its history, its audit row
+    with transaction.atomic(), django_assert_num_queries(4):
         services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可二",
                                       basis="依据", decided_at=at, reference="case:8")
     # a failure inside fails the decision's transaction, which the caller rolls back whole
@@ -216,3 +217,33 @@ def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_tr
         services.record_from_decision(applicant=firm, department=department, kind="honour", title="x", basis="y",
                                       decided_at=at, reference="case:9")
     assert CreditRecord.objects.filter(source_ref__in=["case:7", "case:8"]).count() == 2
+
+
+def test_a_decision_entered_again_finds_its_entry_even_on_another_subject_and_adds_nothing(db):
+    # given a decision entered for a firm, whose credit code was corrected afterwards (the entry is
+    # on the subject of the old code)
+    _u, firm = company("firm", "91330100MA2B3C4D5", "新许可公司")
+    department = factories.department("SCJG")
+    at = dt.datetime.now(dt.UTC)
+    first = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                          basis="依据", decided_at=at, reference="case:70")
+    firm.id_number = factories.uscc("91330100MA2B3C4D6")
+    firm.save()
+    # when the same decision is entered again (a retry)
+    again = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                          basis="依据", decided_at=at, reference="case:70")
+    # then it is the same entry, and nothing was added (no record, no subject, no audit row)
+    assert again.pk == first.pk
+    assert CreditRecord.objects.filter(source_ref="case:70").count() == 1 and CreditSubject.objects.count() == 1
+    assert AuditEvent.objects.filter(event_type="credit_record_entered").count() == 1
+
+
+def test_a_subject_created_first_by_a_concurrent_request_is_taken_as_it_is(db):
+    # given the subject a concurrent request created between this request's read and its insert
+    number, index = services.subject_index("org", factories.uscc("91330100MA2B3C4D5"))
+    earlier = services.ensure_subject(kind="org", id_number=number, name="先建的名称", department=None)
+    # when this request creates it (the path after its read found nothing)
+    subject = services._create_subject(kind="org", number=number, index=index, name="后来的名称", department=None)
+    # then it gets the existing subject's id, and the row is unchanged
+    assert subject.pk == earlier.pk and CreditSubject.objects.count() == 1
+    assert CreditSubject.objects.get().name == "先建的名称"

@@ -107,3 +107,21 @@ def test_a_legal_representative_id_with_a_wrong_check_digit_is_refused_and_named
     with pytest.raises(InvalidInput) as refused:
         _enterprise(factories.uscc("91330999MA2B3C4D5"), legal_representative_id=bad)
     assert refused.value.details["field"] == "legal_representative_id"
+
+
+def test_an_applicant_read_with_its_level_is_one_query_and_the_level_read_then_serves_one_check(
+        django_assert_num_queries):
+    from yiwang.identity.models import RealName
+    from yiwang.identity.selectors import applicant_of
+
+    # given a registered person (L1)
+    user = register("13900000001")
+    # when their profile is read for a request: one query, the level with it, no second read for the check
+    with django_assert_num_queries(1):
+        applicant = applicant_of(user)
+        assert applicant is not None and user.applicant is applicant
+        assert level_of(applicant) == 1
+    # then a level raised afterwards counts at the next check: that one reads the database again
+    RealName.objects.filter(applicant=applicant).update(level=2)
+    with django_assert_num_queries(1):
+        assert level_of(applicant) == 2

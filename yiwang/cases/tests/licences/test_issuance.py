@@ -149,3 +149,20 @@ def test_the_pdf_is_a_pdf_with_the_seal_appended(library):
 def test_numbers_follow_each_other_per_type(library):
     first, second = library.issue(), library.issue(holder=library.other_applicant)
     assert first.serial + 1 == second.serial and first.number != second.number
+
+
+def test_issuing_for_a_case_again_returns_its_licence_and_issues_nothing_more(library):
+    from yiwang.licenses.services import issue_for_case
+
+    # given a case decided in favour, its licence issued
+    world = library.world
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    decide(world, case)
+    case.refresh_from_db()
+    licence = Licence.objects.get(case_number=case.number)
+    # when the decision's issuance runs again for that case (a retry)
+    again = issue_for_case(item_id=case.item_id, holder=world.applicant, form=case.form_data, case_number=case.number,
+                           actor=None, now=case.decided_at)
+    # then it answers the licence already issued, and no second one exists
+    assert [x.pk for x in again] == [licence.pk]
+    assert Licence.objects.filter(holder=world.applicant).count() == 1
