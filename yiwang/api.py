@@ -79,7 +79,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_schema_error(request: HttpRequest, exc: pydantic.ValidationError) -> HttpResponse:
     # A schema built inside a view from query parameters (e.g. the gateway's GET lookup) refuses
     # bad input with pydantic's own error: the same 422 as input ninja validated itself.
-    return on_validation_error(request, ValidationError(exc.errors(include_url=False, include_context=False)))
+    # ninja's error takes plain dicts; pydantic's details are TypedDicts of the same keys
+    errors = [dict(error) for error in exc.errors(include_url=False, include_context=False)]
+    return on_validation_error(request, ValidationError(errors))
 
 
 @api.exception_handler(AuthenticationError)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -170,7 +170,16 @@ TEMPLATES = [
 # Database: SQLite file under var/ by default (WAL, writers serialised with BEGIN IMMEDIATE so
 # that concurrent approvals conflict cleanly); PostgreSQL via DATABASE_URL (psycopg 3).
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("CONN_MAX_AGE", "60") or 0))}
+
+
+def _database(url: str, *, conn_max_age: int | None) -> dict[str, Any]:
+    """One ``DATABASES`` entry from a URL, as the plain dict Django reads and the tests extend (a
+    mirror ``replica`` entry): dj-database-url's ``DBConfig`` type names only the keys it sets."""
+    return dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+
+
+DATABASES: dict[str, dict[str, Any]] = {
+    "default": _database(DATABASE_URL, conn_max_age=int(env("CONN_MAX_AGE", "60") or 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
@@ -184,7 +193,7 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")} if env("TEST_
 # database for everything. Tests run the replica alias as a mirror of the test database.
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "") or ""
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
     if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL "
                                    "(a streaming replica of it).")

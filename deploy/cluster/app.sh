@@ -202,17 +202,10 @@ start_workers() {
     for i in $(seq 1 "$TASK_WORKERS"); do
         local pidf="$RUN/worker$i.pid"
         alive "$pidf" && continue
-        # db_worker exits (status 1) on a lost database connection: django-tasks re-raises every
-        # OperationalError but SQLite's "database is locked" (pg_terminate_backend on a worker's
-        # connection ends it). Nothing started it again here, so a failover drill could leave one
-        # worker. Restarted after 2 s, as systemd's Restart=always does in production
-        # (deploy/systemd/yiwang-worker@.service); TERM to the pid file's process stops both.
-        setsid nohup bash -c 'trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
-            while :; do
-                "$@" & child=$!; wait "$child"; rc=$?
-                echo "$(date -u +%FT%TZ) task worker exited ($rc): restarting in 2 s" >&2
-                sleep 2 & wait $!
-            done' "worker$i" "$PY" manage.py db_worker --no-reload --queue-name '*' --worker-id "cluster-worker$i" \
+        # restarted whenever it exits (a lost database connection ends db_worker): keep-running.sh,
+        # as systemd's Restart=always does in production; TERM to the pid file's process stops both
+        setsid nohup "$ROOT/deploy/cluster/keep-running.sh" "task worker $i" \
+            "$PY" manage.py db_worker --no-reload --queue-name '*' --worker-id "cluster-worker$i" \
             >>"$LOGS/worker$i.log" 2>&1 </dev/null &
         echo $! >"$pidf"
     done

@@ -64,8 +64,14 @@ def su_url(node: str) -> str:
     return f"postgres://postgres:{su}@127.0.0.1:{NODES[node][0]}/yiwang"
 
 
-RW = url(PORTS["PGBOUNCER_PORT"])
-RO = url(PORTS["PGBOUNCER_REPLICA_PORT"])
+def rw() -> str:
+    """The read-write entry (PgBouncer); read when a drill needs it, so that importing this module
+    needs no cluster (yiwang/tests/test_drills.py runs ``kill_leader`` against fakes)."""
+    return url(PORTS["PGBOUNCER_PORT"])
+
+
+def ro() -> str:
+    return url(PORTS["PGBOUNCER_REPLICA_PORT"])
 
 
 def rest(node: str, path: str) -> int:
@@ -250,7 +256,7 @@ class DrLinkDelay:
 
 
 def start_load(writers: int) -> Probe:
-    probe = Probe(RW, writers=writers, read_url=RO)
+    probe = Probe(rw(), writers=writers, read_url=ro())
     probe.start()
     return probe
 
@@ -274,7 +280,7 @@ def primary_killed(args: argparse.Namespace) -> None:
     settle(probe, args.after)
     probe.stop()
     figures = probe.outage(t_kill)
-    missing = probe.keys_missing(RW)
+    missing = probe.keys_missing(rw())
     log(f"acknowledged writes: {len(probe.acks)}, missing on the new primary: {len(missing)}, in doubt: {probe.in_doubt}")
     # the old primary comes back as a replica of the new one (pg_rewind if it had diverged)
     t_rejoin0 = time.monotonic()
@@ -349,7 +355,7 @@ def edge_primary_killed(args: argparse.Namespace) -> None:
         "edge_acknowledged": len(acks), "edge_acknowledged_before_kill": sum(t < wall_kill for t in times),
         "submitter": json.loads(summary.read_text()) if summary.exists() else None,
         "probe": {**probe.outage(t_kill), "acknowledged": len(probe.acks),
-                  "acknowledged_lost": len(probe.keys_missing(RW)), "in_doubt": probe.in_doubt},
+                  "acknowledged_lost": len(probe.keys_missing(rw())), "in_doubt": probe.in_doubt},
     }
     check = app_shell(f"{sys.executable} deploy/drills/check_integrity.py --ack-log {ack_log} "
                       f"--json {out / 'integrity.json'}")
@@ -463,7 +469,7 @@ def etcd_member(args: argparse.Namespace) -> None:
     restored_after = time.monotonic() - t3
     settle(probe, args.after)
     probe.stop()
-    missing = probe.keys_missing(RW)
+    missing = probe.keys_missing(rw())
     record({"drill": "etcd-member", "writers": args.writers, "loadavg_before": load_before, "loadavg_after": loadavg(),
             "one_member_killed": {"hold_s": args.hold, **one,
                                   "patroni_saw_leader": '"Leader"' in members_after_one},
@@ -488,7 +494,7 @@ def pgbouncer(args: argparse.Namespace) -> None:
     wait_until("a write acknowledged after the restart", 60, lambda: probe.first_after(probe.ack_times(), t_started) is not None)
     settle(probe, args.after)
     probe.stop()
-    missing = probe.keys_missing(RW)
+    missing = probe.keys_missing(rw())
     record({"drill": "pgbouncer-restart", "writers": args.writers, "loadavg_before": load_before,
             "loadavg_after": loadavg(), "restart_took_s": round(t_started - t0, 2), **probe.outage(t0),
             "acknowledged": len(probe.acks), "acknowledged_lost": len(missing), "in_doubt": probe.in_doubt,

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -61,10 +62,8 @@ def record_audit(
     ``at`` is the business time of the change (the services' ``now``); it defaults to now. Inside an
     ``audit_batch()`` holding queued records, those are written first, in the same ``INSERT``: the
     records keep the order of their calls (ids), and the caller gets its record's id at once."""
-    event = AuditEvent(**audit_values(
-        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
-        actor_department_id=actor_department.pk if actor_department is not None else None,
-        event_type=event_type, subject_type=subject_type, subject_id=subject_id, details=details, at=at))
+    event = _audit_event(actor=actor, actor_department=actor_department, event_type=event_type,
+                         subject_type=subject_type, subject_id=subject_id, details=details, at=at)
     batch = _open_batch()
     if batch is not None and batch.events:
         queued, batch.events = batch.events, []
@@ -96,9 +95,10 @@ def audit_batch() -> Iterator[None]:
     if _audit_batch.get() is not None:
         yield
         return
-    if not connection.in_atomic_block:
+    db = _audit_connection()
+    if not db.in_atomic_block:
         raise RuntimeError("audit_batch() belongs inside the transaction of the change it records")
-    batch = _AuditBatch(depth=_savepoint_depth())
+    batch = _AuditBatch(depth=_savepoint_depth(db))
     token = _audit_batch.set(batch)
     try:
         yield
@@ -121,15 +121,22 @@ def queue_audit(
     """``record_audit`` for a caller that needs nothing back (no id): inside ``audit_batch()`` the
     record joins the batch's one ``INSERT``; elsewhere (or inside a savepoint opened after the
     batch) it is written at once."""
+    event = _audit_event(actor=actor, actor_department=actor_department, event_type=event_type,
+                         subject_type=subject_type, subject_id=subject_id, details=details, at=at)
     batch = _open_batch()
-    values = audit_values(
+    if batch is not None:
+        batch.events.append(event)
+    else:
+        record_audits([event])
+
+
+def _audit_event(*, actor: User | None, actor_department: Department | None, event_type: str, subject_type: str,
+                 subject_id: Any, details: dict[str, Any] | None, at: dt.datetime | None) -> AuditEvent:
+    """The unsaved record ``record_audit`` and ``queue_audit`` write (an anonymous actor is none)."""
+    return AuditEvent(**audit_values(
         actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         actor_department_id=actor_department.pk if actor_department is not None else None,
-        event_type=event_type, subject_type=subject_type, subject_id=subject_id, details=details, at=at)
-    if batch is not None:
-        batch.events.append(AuditEvent(**values))
-    else:
-        record_audits([AuditEvent(**values)])
+        event_type=event_type, subject_type=subject_type, subject_id=subject_id, details=details, at=at))
 
 
 def flush_audits() -> None:
@@ -146,16 +153,19 @@ def _open_batch() -> _AuditBatch | None:
     """The open ``audit_batch()``, if this call is at its savepoint depth (not inside a savepoint
     opened after it, whose rollback must take its records away)."""
     batch = _audit_batch.get()
-    if batch is not None and connection.in_atomic_block and _savepoint_depth() == batch.depth:
+    if batch is None:
+        return None
+    db = _audit_connection()
+    if db.in_atomic_block and _savepoint_depth(db) == batch.depth:
         return batch
     return None
 
 
-def _savepoint_depth() -> int:
-    """The savepoints open on the connection. A nested ``atomic(savepoint=False)`` opens none: it
+def _savepoint_depth(db: BaseDatabaseWrapper) -> int:
+    """The savepoints open on ``db``. A nested ``atomic(savepoint=False)`` opens none: it
     cannot be rolled back on its own (a failure inside it dooms the whole transaction), so a record
     queued inside it may join the batch (the credit register's entry of a decision does)."""
-    return sum(1 for sid in connection.savepoint_ids if sid is not None)
+    return sum(1 for sid in db.savepoint_ids if sid is not None)
 
 
 def record_audits(events: list[AuditEvent]) -> list[AuditEvent]:
@@ -167,29 +177,22 @@ def record_audits(events: list[AuditEvent]) -> list[AuditEvent]:
     encoded as ``JSONField`` encodes it). Call inside the transaction of the change they record."""
     if not events:
         return events
-    created_at_field = AuditEvent._meta.get_field("created_at")
+    db = _audit_connection()
     params: list[Any] = []
     for event in events:
-        pre_save.send(sender=AuditEvent, instance=event, raw=False, using=connection.alias, update_fields=None)
-        for column in AUDIT_COLUMNS:
-            if column == "created_at":
-                params.append(created_at_field.get_db_prep_save(event.created_at, connection))
-            elif column == "details":
-                params.append(json.dumps(event.details))  # JSONField's encoding (json.dumps, no encoder)
-            else:
-                params.append(getattr(event, column))
+        pre_save.send(sender=AuditEvent, instance=event, raw=False, using=db.alias, update_fields=None)
+        params += _audit_row({column: getattr(event, column) for column in AUDIT_COLUMNS}, db)
     ids: list[int] = []
     width = len(AUDIT_COLUMNS)
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for start in range(0, len(events), _AUDIT_ROWS_PER_INSERT):  # bound the statement's parameters
             rows = min(_AUDIT_ROWS_PER_INSERT, len(events) - start)
             cursor.execute(_audit_rows_sql(rows), params[start * width:(start + rows) * width])
             ids += [row[0] for row in cursor.fetchall()]
     for event, pk in zip(events, ids, strict=True):
         event.pk = pk
-        event._state.adding, event._state.db = False, connection.alias
-        post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False,
-                       using=connection.alias)
+        event._state.adding, event._state.db = False, db.alias
+        post_save.send(sender=AuditEvent, instance=event, created=True, update_fields=None, raw=False, using=db.alias)
     return events
 
 
@@ -236,12 +239,30 @@ def audit_insert_sql(*, prefix: str, select_from: str | None = None, subject_id_
 
 
 def audit_sql_params(values: dict[str, Any], *, prefix: str) -> dict[str, Any]:
-    """``audit_values`` adapted for raw SQL on this connection (times, JSON), keys prefixed."""
-    from django.db import connection
+    """``audit_values`` adapted for raw SQL on the audit connection (``_audit_row``), keys prefixed."""
+    return {f"{prefix}{column}": value
+            for column, value in zip(AUDIT_COLUMNS, _audit_row(values, _audit_connection()), strict=True)}
 
-    adapted = {**values, "created_at": connection.ops.adapt_datetimefield_value(values["created_at"]),
-               "details": json.dumps(values["details"], ensure_ascii=False, default=str)}
-    return {f"{prefix}{k}": v for k, v in adapted.items()}
+
+def _audit_row(values: dict[str, Any], db: BaseDatabaseWrapper) -> list[Any]:
+    """One record's values (``AUDIT_COLUMNS`` order) adapted for raw SQL on ``db`` as the ORM's save
+    would adapt them: the one home for both raw writers (``record_audits``, the gateway's
+    ``audit_sql_params``). ``created_at`` through its field (an aware UTC time on every backend);
+    ``details`` encoded as ``JSONField`` encodes it (``json.dumps``, no encoder), so that a value
+    that is not JSON is refused with ``TypeError`` as ``save()`` refused it."""
+    created_at = AuditEvent._meta.get_field("created_at")
+    return [created_at.get_db_prep_save(values[column], db) if column == "created_at"
+            else json.dumps(values[column]) if column == "details" else values[column]
+            for column in AUDIT_COLUMNS]
+
+
+def _audit_connection() -> BaseDatabaseWrapper:
+    """The connection audit records are written on: the router's write alias for ``AuditEvent``
+    (``core.replica.ReplicaRouter`` sends every write to the primary). The batch's transaction and
+    savepoint checks (``audit_batch``, ``_open_batch``) look at the same connection, and the gateway,
+    which writes its access row and audit row in one statement, uses the default connection, which is
+    this one as long as that router sends writes to ``default``."""
+    return connections[router.db_for_write(AuditEvent)]
 
 
 def validate_applicant_id(*, kind: str, id_number: str) -> str:

@@ -11,10 +11,10 @@ import base64
 import datetime as dt
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -217,15 +217,20 @@ def _rate_closed_case(case_id: int, values: dict[str, Any], *, actor: User | Non
         return _create(rating, now=now, actor=actor)
 
 
-# The case's rating link is sent by SMS (docs/notifications.md: 70 characters a message, 67 a part
-# of a long one), so its token is short: "<where><case id>.<day>.<signature>" — where "q" (the
-# receipt's QR code: channel 回执二维码) or "n" (the 办结 notice: 网上评价), signed with the case so
-# that each link rates on its own channel only (one rating per case per channel: a receipt's link
-# cannot be turned into the notice's by editing it); the case id and the day it was made (days since
-# 1970-01-01 UTC, for the expiry) in base 36; the signature the first 16 characters (96 bits) of the
-# base64url HMAC-SHA256 of the rest (SECRET_KEY, ``CASE_SALT``). About 25 characters.
+# Rating links that rate without a sign-in carry a short signed token: "<where><id>[.<day>].<signature>".
+# ``where`` names the channel the link rates on, signed with the subject so that each link rates on
+# its own channel only (editing a link cannot move a rating to another channel in the statistics);
+# the id in base 36; the signature the first 16 characters (96 bits) of the base64url HMAC-SHA256 of
+# the rest (SECRET_KEY, a salt per kind of subject, so that one kind's token is no other's).
+#
+# A case's link is sent by SMS (docs/notifications.md: 70 characters a message, 67 a part of a long
+# one), so it is short (about 25 characters): "q" (the receipt's QR code: channel 回执二维码) or "n"
+# (the 办结 notice: 网上评价), the case id and the day it was made (days since 1970-01-01 UTC, for the
+# expiry). A window visit's link: "t" (the hall tablet: 窗口评价器) or "q" (the visit's QR code: 回执二维码)
+# and the visit id; no day, as the visit expires by itself (``WindowVisit.expires_at``).
 TOKEN_CHANNELS = {"q": RatingChannel.RECEIPT_QR, "n": RatingChannel.ONLINE}
-_CASE_TOKEN = re.compile(r"([qn])([0-9a-z]{1,13})\.([0-9a-z]{1,6})\.([A-Za-z0-9_-]{16})")
+VISIT_TOKEN_CHANNELS = {"t": RatingChannel.TABLET, "q": RatingChannel.RECEIPT_QR}
+_LINK_TOKEN = re.compile(r"([a-z])([0-9a-z]{1,13})(?:\.([0-9a-z]{1,6}))?\.([A-Za-z0-9_-]{16})")
 _DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -238,9 +243,27 @@ def _base36(n: int) -> str:
             return out
 
 
-def _case_signature(payload: str) -> str:
-    digest = salted_hmac(CASE_SALT, payload, algorithm="sha256").digest()
+def _link_signature(salt: str, payload: str) -> str:
+    digest = salted_hmac(salt, payload, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:16]
+
+
+def _link_token(salt: str, where: str, pk: int, day: int | None = None) -> str:
+    payload = f"{where}{_base36(pk)}" + (f".{_base36(day)}" if day is not None else "")
+    return f"{payload}.{_link_signature(salt, payload)}"
+
+
+def _read_link_token(salt: str, token: str, places: Iterable[str]) -> tuple[str, int, int | None] | None:
+    """``(where, id, day)`` of a token ``_link_token(salt, …)`` made with one of ``places``, or None
+    for anything else (malformed, another place, another salt, a wrong signature)."""
+    found = _LINK_TOKEN.fullmatch(str(token or "")[:200])
+    if found is None or found[1] not in places:
+        return None
+    where, pk, day, signature = found.groups()
+    payload = f"{where}{pk}" + (f".{day}" if day is not None else "")
+    if not constant_time_compare(signature, _link_signature(salt, payload)):
+        return None
+    return where, int(pk, 36), int(day, 36) if day is not None else None
 
 
 def case_token(case: Case, where: str = "q") -> str:
@@ -250,8 +273,7 @@ def case_token(case: Case, where: str = "q") -> str:
     receipt or the notice may rate the case with it, anonymously, on that channel."""
     if where not in TOKEN_CHANNELS:
         raise ValueError(f"unknown rating link place {where!r}")
-    payload = f"{where}{_base36(case.pk)}.{_base36(int(time.time()) // 86400)}"
-    return f"{payload}.{_case_signature(payload)}"
+    return _link_token(CASE_SALT, where, case.pk, int(time.time()) // 86400)
 
 
 def _invalid_token() -> NotFound:
@@ -266,16 +288,16 @@ def _expired_token() -> Conflict:
 def read_case_token(token: str) -> tuple[Case, str]:
     """The case a rating link names and the channel it rates on (signed into the token). Only the
     short form is a token: the Django-signed one of the retired ``/evaluation/c/…?via=`` links is
-    refused like any other malformed token (``refuse_old_case_link`` answers those links)."""
-    found = _CASE_TOKEN.fullmatch(str(token or "")[:200])
-    if found is None:
+    refused like any other malformed token (``old_case_link_refused`` answers those links)."""
+    read = _read_link_token(CASE_SALT, token, TOKEN_CHANNELS)
+    if read is None:
         raise _invalid_token()
-    where, pk, day, signature = found.groups()
-    if not constant_time_compare(signature, _case_signature(f"{where}{pk}.{day}")):
+    where, pk, day = read
+    if day is None:  # a case's token carries the day it was made
         raise _invalid_token()
-    if int(time.time()) // 86400 - int(day, 36) > settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS:
+    if int(time.time()) // 86400 - day > settings.YIWANG_EVALUATION_CASE_TOKEN_DAYS:
         raise _expired_token()
-    case = Case.objects.select_related("item", "department").filter(pk=int(pk, 36)).first()
+    case = Case.objects.select_related("item", "department").filter(pk=pk).first()
     if case is None:
         raise _invalid_token()
     return case, TOKEN_CHANNELS[where]
@@ -384,34 +406,51 @@ def open_visit(*, actor: User, window: object, case_number: object = "",
     return visit
 
 
-def visit_token(visit: WindowVisit) -> str:
-    """A signed token naming the visit (not guessable, not forgeable); it expires with the visit."""
-    return signing.dumps({"v": visit.pk}, salt=VISIT_SALT, compress=True)
+def visit_token(visit: WindowVisit, where: str = "t") -> str:
+    """A signed token naming the visit and the channel its link rates on (``where``: "t" the hall
+    tablet the clerk opens it on, "q" the visit's QR code); it expires with the visit. Not guessable,
+    not forgeable, and its channel cannot be edited (``_link_token``)."""
+    if where not in VISIT_TOKEN_CHANNELS:
+        raise ValueError(f"unknown visit link place {where!r}")
+    return _link_token(VISIT_SALT, where, visit.pk)
 
 
-def visit_for_token(token: str, *, now: dt.datetime | None = None) -> WindowVisit:
-    try:
-        data = signing.loads(str(token or "")[:200], salt=VISIT_SALT)
-        visit = WindowVisit.objects.select_related("department", "case", "case__item").get(pk=int(data["v"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, WindowVisit.DoesNotExist) as exc:
-        raise NotFound(Code.TOKEN_INVALID, _("评价链接无效，请重新扫描窗口评价二维码。")) from exc
+def read_visit_token(token: str, *, now: dt.datetime | None = None,
+                     places: Iterable[str] = tuple(VISIT_TOKEN_CHANNELS)) -> tuple[WindowVisit, str]:
+    """The visit a rating link names and the channel it rates on (signed into the token); ``places``:
+    the channels' letters accepted here (the QR image is made of a QR link's token only)."""
+    read = _read_link_token(VISIT_SALT, token, places)
+    visit = None
+    if read is not None and read[2] is None:
+        visit = WindowVisit.objects.select_related("department", "case", "case__item").filter(pk=read[1]).first()
+    if read is None or visit is None:
+        raise NotFound(Code.TOKEN_INVALID, _("评价链接无效，请重新扫描窗口评价二维码。"))
     if (now or timezone.now()) > visit.expires_at:
         raise Conflict(Code.TOKEN_EXPIRED, _("评价链接已过期（办理后 %(h)d 小时内有效）。") % {
             "h": settings.YIWANG_EVALUATION_VISIT_TOKEN_HOURS})
-    return visit
+    return visit, VISIT_TOKEN_CHANNELS[read[0]]
+
+
+def old_visit_link_refused() -> DomainError:
+    """The answer to a link of the retired form ``/evaluation/v/<token>/?via=…``: its channel (评价器
+    or 回执二维码) was not signed, so editing ``via`` moved the rating between the channels in the
+    statistics. It rates nothing, whatever its token says; such links lived 72 hours at most."""
+    return DomainError(Code.LINK_RETIRED, _("这是旧版窗口评价链接，已停止使用。请重新扫描窗口的评价二维码，"
+                                            "或请窗口工作人员重新发起评价。"), status=410)
 
 
 def rate_visit(*, token: str, level: object, indicators: object = None, comment: object = "",
-               channel: object = RatingChannel.TABLET, now: dt.datetime | None = None) -> Rating:
-    """一次一评: the person served rates the window visit, once, on the tablet or from the receipt."""
+               now: dt.datetime | None = None) -> Rating:
+    """一次一评: the person served rates the window visit, once, on the channel its link names (the
+    tablet or the visit's QR code: nothing else chooses it)."""
     now = now or timezone.now()
-    visit = visit_for_token(token, now=now)
+    visit, channel = read_visit_token(token, now=now)
     values = clean_rating(level, indicators, comment, channel, WINDOW_INDICATORS, VISIT_CHANNELS)
     with transaction.atomic():
         visit = WindowVisit.objects.select_for_update(of=("self",)).select_related("case").get(pk=visit.pk)
         if Rating.objects.filter(subject=Subject.VISIT, visit=visit, follow_up_of__isnull=True).exists():
             raise Conflict(Code.ALREADY_RATED, _("本次窗口服务已经评价过，感谢您的参与。"))
-        rating = Rating(subject=Subject.VISIT, visit=visit, case=visit.case, 
+        rating = Rating(subject=Subject.VISIT, visit=visit, case=visit.case,
                         department_id=visit.department_id, item=visit.case.item if visit.case else None,
                         window=visit.window, staff_id=visit.clerk_id, **values)
         return _create(rating, now=now, actor=None)

@@ -122,16 +122,16 @@ def rate_appeal(request: AuthenticatedRequest, number: str) -> HttpResponse:
 
 
 def visit(request: HttpRequest, token: str) -> HttpResponse:
-    """The hall tablet's (and the receipt QR's) rating page: no sign-in, the signed token names the visit."""
+    """The hall tablet's (and the visit QR's) rating page: no sign-in, the signed token names the
+    visit and the channel it rates on."""
     try:
-        window_visit = services.visit_for_token(token)
+        window_visit, _channel = services.read_visit_token(token)
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
-    channel = RatingChannel.RECEIPT_QR if request.GET.get("via") == "qr" else RatingChannel.TABLET
     error, done = None, window_visit.ratings.exists()
     if request.method == "POST" and not done:
         try:
-            services.rate_visit(token=token, channel=channel, **_rating_input(request))
+            services.rate_visit(token=token, **_rating_input(request))
         except DomainError as exc:
             error = exc
         else:
@@ -139,6 +139,13 @@ def visit(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "evaluation/visit.html", status=error.status if error else 200, context={
         **_form_context(WINDOW_INDICATORS), "visit": window_visit, "done": done, "error": error,
         "values": request.POST if error else {}})
+
+
+def old_visit_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A link (or its QR image) of the retired form ``/evaluation/v/<token>/?via=…`` (its channel was
+    not signed): 410 on every method, saying what to do instead; it rates nothing."""
+    refused = services.old_visit_link_refused()
+    return _error(request, refused.message, refused.status)
 
 
 def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
@@ -161,7 +168,7 @@ def case_by_token(request: HttpRequest, token: str) -> HttpResponse:
     context = selectors.case_token_page(case, channel)
     return render(request, "evaluation/case_token.html", status=error.status if error else 200, context={
         **_form_context(ONLINE_INDICATORS), **context, "error": error, "values": request.POST if error else {},
-        "visit_url": (reverse("evaluation:visit", args=[services.visit_token(context["visit"])]) + "?via=qr"
+        "visit_url": (reverse("evaluation:visit", args=[services.visit_token(context["visit"], "q")])
                       if context["visit"] is not None else "")})
 
 
@@ -192,19 +199,21 @@ def open_visit(request: AuthenticatedRequest) -> HttpResponse:
                                          case_number=request.POST.get("case_number", ""))
         except DomainError as exc:
             error = exc
-    token = services.visit_token(opened) if opened else ""
+    token = services.visit_token(opened, "t") if opened else ""
     return render(request, "evaluation/open_visit.html", status=error.status if error else 200, context={
-        "error": error, "opened": opened, "token": token, "values": request.POST,
+        "error": error, "opened": opened, "qr_token": services.visit_token(opened, "q") if opened else "",
+        "values": request.POST,
         "link": request.build_absolute_uri(reverse("evaluation:visit", args=[token])) if token else ""})
 
 
 def visit_qr(request: HttpRequest, token: str) -> HttpResponse:
-    """The QR code of a visit's rating page (for the receipt and the clerk's screen)."""
+    """The QR code of a visit's rating link on its QR channel (for the clerk's screen); the token is
+    that link's own ("q"), so the image encodes nothing the token does not sign."""
     try:
-        services.visit_for_token(token)
+        services.read_visit_token(token, places=("q",))
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
-    url = request.build_absolute_uri(reverse("evaluation:visit", args=[token])) + "?via=qr"
+    url = request.build_absolute_uri(reverse("evaluation:visit", args=[token]))
     return HttpResponse(qr_png(url, scale=6), content_type="image/png")
 
 

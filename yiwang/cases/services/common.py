@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
@@ -81,17 +81,9 @@ def audit_case(
     at: dt.datetime | None = None,
     **details: Any,
 ) -> AuditEvent:
-    event = record_audit(
-        actor=actor,
-        event_type=event_type,
-        subject_type="case",
-        subject_id=case.pk,
-        details={"number": case.number, "status": case.status, **details},
-        actor_department=department,
-        at=at,
-    )
-    case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
-    return event
+    """Write the case's audit record now (the caller needs its id) and tell ``case_recorded``."""
+    return _record_case(record_audit, case, actor=actor, event_type=event_type, department=department, at=at,
+                        details=details)
 
 
 def note_case(
@@ -105,10 +97,23 @@ def note_case(
 ) -> None:
     """``audit_case`` for an action that needs nothing back from its record: inside the action's
     ``audit_batch()`` the record is written with the action's other records in one ``INSERT``."""
-    queue_audit(actor=actor, event_type=event_type, subject_type="case", subject_id=case.pk,
-                details={"number": case.number, "status": case.status, **details}, actor_department=department, at=at)
-    case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
+    _record_case(queue_audit, case, actor=actor, event_type=event_type, department=department, at=at, details=details)
 
+
+_Recorded = TypeVar("_Recorded", bound=AuditEvent | None)  # record_audit: the event; queue_audit: None
+
+
+def _record_case(
+    write: Callable[..., _Recorded], case: Case, *, actor: User | None, event_type: str,
+    department: Department | None, at: dt.datetime | None, details: dict[str, Any],
+) -> _Recorded:
+    """The one home of a case's audit record (subject, number and status beside the action's
+    details) and of its ``case_recorded`` signal; ``write`` is ``record_audit`` or ``queue_audit``."""
+    recorded = write(actor=actor, event_type=event_type, subject_type="case", subject_id=case.pk,
+                     details={"number": case.number, "status": case.status, **details}, actor_department=department,
+                     at=at)
+    case_recorded.send(sender=Case, case=case, event_type=event_type, department=department)
+    return recorded
 
 
 def update_case(case: Case, **fields: Any) -> None:

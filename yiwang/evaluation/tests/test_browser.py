@@ -40,7 +40,7 @@ def test_tablet_citizen_and_supervisor_pages(place, live_server, browser, tmp_pa
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{live_server.url}/evaluation/v/{services.visit_token(visit)}/")
+    page.goto(f"{live_server.url}/v/{services.visit_token(visit)}")
     accessible(page)
     target = page.locator("label.level-5 span").bounding_box()
     assert target["height"] >= 44 and target["width"] >= 44  # a finger's touch target

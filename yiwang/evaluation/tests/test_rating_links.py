@@ -166,3 +166,18 @@ def test_the_done_sms_with_its_rating_link_fits_the_documented_sms_length(place,
     # with a 40-character item name and a 30-character public address it still fits in three parts
     longest = len(text) - len(place.case.item.name) + 40 - len(settings.YIWANG_PUBLIC_BASE_URL) + 30
     assert -(-(longest + 8) // SMS_PART) <= 3, longest
+
+
+def test_the_receipts_page_offers_the_window_visit_through_its_qr_link_which_rates_on_that_channel(place):
+    # given the clerk opened a window visit for the accepted case, and the applicant scans the receipt
+    from yiwang.evaluation import services
+
+    case = place.open_case
+    visit = services.open_visit(actor=place.world.clerk, window="3号窗口", case_number=case.number)
+    page = Client().get(f"/r/{services.case_token(case, 'q')}").content.decode()
+    # when they follow the page's offer to rate the visit
+    visit_url = re.search(r'id="rate-visit">.*?href="([^"]+)"', page, re.S).group(1)
+    assert visit_url.startswith("/v/q") and "via" not in visit_url
+    rated = Client().post(visit_url, {"level": "4"})
+    # then the visit is rated on the QR channel, signed into the link
+    assert rated.status_code == 200 and Rating.objects.get(visit=visit).channel == "qr"

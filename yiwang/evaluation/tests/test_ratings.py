@@ -137,16 +137,37 @@ def test_a_window_visit_is_rated_once_through_its_token_without_signing_in(place
     # then the rating is the window's and the clerk's, anonymous
     assert (rating.window, rating.staff_id, rating.rater_id) == ("3号窗口", place.world.clerk.pk, None)
     assert rating.case_id == place.case.pk and rating.item_id == place.case.item_id
-    # and the receipt's QR code cannot rate the same visit again
+    assert rating.channel == "tablet"  # the tablet's link
+    # and the visit's QR code cannot rate the same visit again
     with pytest.raises(Conflict) as err:
-        services.rate_visit(token=token, level=1, channel="qr")
+        services.rate_visit(token=services.visit_token(visit, "q"), level=1)
     assert err.value.code == "already_rated"
+
+
+def test_each_visit_link_rates_on_the_channel_signed_into_it_and_an_edited_channel_is_refused(place):
+    # given a visit's two links: the tablet's ("t…") and the visit QR's ("q…")
+    tablet_visit = services.open_visit(actor=place.world.clerk, window="3号窗口")
+    qr_visit = services.open_visit(actor=place.world.clerk, window="3号窗口")
+    tablet, qr = services.visit_token(tablet_visit, "t"), services.visit_token(qr_visit, "q")
+    # when the tablet's link is edited to name the QR channel (and the QR's to name the tablet)
+    for edited in ("q" + tablet[1:], "t" + qr[1:]):
+        with pytest.raises(NotFound) as err:
+            services.rate_visit(token=edited, level=5)
+        assert err.value.code == "token_invalid"
+    assert not Rating.objects.exists()
+    # then each link rates on its own channel, whatever the page it was opened on was told
+    assert services.rate_visit(token=tablet, level=5).channel == "tablet"
+    assert services.rate_visit(token=qr, level=4).channel == "qr"
+    # and a token signed for cases (another salt) names no visit, even with a visit's place and id
+    with pytest.raises(NotFound):
+        services.read_visit_token(services._link_token(services.CASE_SALT, "t", tablet_visit.pk))
 
 
 def test_a_forged_or_expired_visit_token_is_refused(place):
     visit = services.open_visit(actor=place.world.clerk, window="3号窗口")
     forged = signing.dumps({"v": visit.pk}, salt="another-salt")
-    for token in (forged, "", "x" * 5000, services.visit_token(visit)[:-2] + "zz"):
+    legacy = signing.dumps({"v": visit.pk}, salt=services.VISIT_SALT, compress=True)  # the retired form
+    for token in (forged, legacy, "", "x" * 5000, services.visit_token(visit)[:-2] + "zz"):
         with pytest.raises(NotFound) as err:
             services.rate_visit(token=token, level=5)
         assert err.value.code == "token_invalid"

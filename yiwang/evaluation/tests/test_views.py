@@ -57,22 +57,53 @@ def test_the_tablet_rates_a_visit_once_without_signing_in(place):
     clerk = client_for(place.world.clerk)
     opened = clerk.post("/evaluation/window/", {"window": "3号窗口", "case_number": place.case.number})
     assert opened.status_code == 200
-    link = re.search(r'id="tablet-link" href="[^"]*(/evaluation/v/[^"/]+/)"', opened.content.decode()).group(1)
-    qr = clerk.get(link + "qr.png")
+    body = opened.content.decode()
+    link = re.search(r'id="tablet-link" href="[^"]*(/v/t[^"/]+)"', body).group(1)
+    qr_image = re.search(r'<img class="qr" src="(/v/q[^"/]+/qr.png)"', body).group(1)
+    qr = clerk.get(qr_image)
     assert qr.status_code == 200 and qr["Content-Type"] == "image/png"
+    assert clerk.get(link + "/qr.png").status_code == 404  # the image is made of the QR link's token only
     tablet = client_for()
     assert tablet.get(link).status_code == 200
     done = tablet.post(link, {"level": "5", "ind_attitude": "5"})
     assert done.status_code == 200 and 'id="visit-done"' in done.content.decode()
     assert Rating.objects.get().window == "3号窗口"
-    # the receipt's QR code, later: already rated, nothing more is recorded
-    again = client_for().post(link + "?via=qr", {"level": "1"})
+    # the visit's QR code, later: already rated, nothing more is recorded
+    again = client_for().post(qr_image.removesuffix("/qr.png"), {"level": "1"})
     assert 'id="visit-done"' in again.content.decode() and Rating.objects.count() == 1
 
 
+def test_a_via_parameter_cannot_move_a_visits_rating_to_another_channel(place):
+    # given the tablet's link of a visit
+    visit = services.open_visit(actor=place.world.clerk, window="3号窗口", case_number=place.case.number)
+    link = f"/v/{services.visit_token(visit, 't')}"
+    # when it is opened as the receipt QR's once was told apart, with ?via=qr
+    response = client_for().post(link + "?via=qr", {"level": "1"})
+    # then the rating is the tablet's: only the signed token names the channel
+    assert response.status_code == 200 and 'id="visit-done"' in response.content.decode()
+    assert Rating.objects.get(visit=visit).channel == "tablet"
+
+
+def test_an_old_form_visit_link_is_refused_with_what_to_do_and_rates_nothing(place):
+    """The retired ``/evaluation/v/<Django-signed token>/?via=…`` links carried an unsigned channel:
+    every method (and their QR image) gets 410 with a message, and nothing is rated."""
+    from django.core import signing
+
+    visit = services.open_visit(actor=place.world.clerk, window="3号窗口")
+    legacy = signing.dumps({"v": visit.pk}, salt=services.VISIT_SALT, compress=True)
+    for via in ("", "?via=qr"):
+        response = client_for().post(f"/evaluation/v/{legacy}/{via}", {"level": "5"})
+        assert response.status_code == 410
+        assert "旧版窗口评价链接" in response.content.decode()
+    assert client_for().get(f"/evaluation/v/{legacy}/").status_code == 410
+    assert client_for().get(f"/evaluation/v/{legacy}/qr.png").status_code == 410
+    assert client_for().post(f"/v/{legacy}", {"level": "5"}).status_code == 404
+    assert not Rating.objects.exists()
+
+
 def test_a_forged_visit_link_is_404(place):
-    assert client_for().get("/evaluation/v/not-a-token/").status_code == 404
-    assert client_for().get("/evaluation/v/not-a-token/qr.png").status_code == 404
+    assert client_for().get("/v/not-a-token").status_code == 404
+    assert client_for().get("/v/not-a-token/qr.png").status_code == 404
 
 
 def test_staff_page_is_for_staff_and_a_close_without_reply_is_409(place):
