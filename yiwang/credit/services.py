@@ -119,8 +119,8 @@ def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------- the facts version
 # Every writer of a subject's records or list entries bumps the subject's ``facts_version`` in its own
-# transaction, here and nowhere else: ``subject_for_write`` (the writers that find or create the
-# subject: a record entered by hand, from a decision or for a commitment; a list entry) and
+# transaction, here and nowhere else: ``ensure_subject(for_write=True)`` (the writers that find or
+# create the subject: a record entered by hand, from a decision or for a commitment; a list entry) and
 # ``bump_facts_version`` (the writers that change what exists: a commitment checked, a repair
 # approved, an ingestion's subjects). A facts summary is used only under the version it was computed
 # from (``facts._SUBJECT_FACTS_SQL``), so after any write the next evaluation computes the facts again.
