@@ -7,6 +7,7 @@ change them only together with ``LEVEL_RULES_VERSION``."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,8 +65,8 @@ _NO_FILE = {"recorded": False, "level": None, "black_listed": False, "red_listed
 # application while joint rules are active (bench/credit.py measures it), so it is written once in
 # SQL rather than composed by the ORM per call (composing seven filtered counts cost more than
 # running them). Portable: dates are compared as ISO dates on SQLite and as DATE on PostgreSQL.
-_FACTS_SQL = """
-SELECT s.id,
+# The columns after the subject's id, in this order, are what a facts summary keeps (``SUMMARY_FACTS``).
+_FACT_COLUMNS_SQL = """
   (SELECT COUNT(*) FROM credit_listentry e WHERE e.subject_id = s.id AND e.kind = 'black' AND e.starts_on <= %(d)s
      AND (e.ends_on IS NULL OR e.ends_on >= %(d)s) AND (e.ended_on IS NULL OR e.ended_on > %(d)s)),
   (SELECT COUNT(*) FROM credit_listentry e WHERE e.subject_id = s.id AND e.kind = 'red' AND e.starts_on <= %(d)s
@@ -81,22 +82,74 @@ SELECT s.id,
   COALESCE(SUM(CASE WHEN r.kind = 'commitment' AND r.commitment_status = 'pending' THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN r.kind = 'honour' AND r.decided_on >= %(y3)s THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN r.kind = 'licence' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
-                     THEN 1 ELSE 0 END), 0)
+                     THEN 1 ELSE 0 END), 0)"""
+_SUBJECT_SQL = "s.kind = %(kind)s AND s.id_index = %(index)s"
+_FACTS_SQL = f"""
+SELECT s.id, {_FACT_COLUMNS_SQL}
 FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
-WHERE s.kind = %(kind)s AND s.id_index = %(index)s
+WHERE {_SUBJECT_SQL}
 GROUP BY s.id
 """
+SUMMARY_FACTS = ("black_listed", "red_listed", "penalties_12m", "serious_penalties", "enforcement",
+                 "broken_commitments", "pending_commitments", "honours_36m", "licences")
+
+# The days on which the facts computed for ``d`` may next change by the calendar alone, computed with
+# them (only when no current summary exists): ``valid_until`` of the summary (``valid_until``). Each is
+# the earliest of its kind among the records and entries the facts above count, so that each fact is
+# covered: (1) the last day of publicity of a counted penalty, enforcement or licence record; (2)-(4)
+# the oldest decision date counted in the 12-month penalty, 24-month broken-commitment and 36-month
+# honour windows (it leaves its window first: ``window_leaves``); (5) a list entry's start after
+# ``d``; (6) a list entry's last day (``ends_on``) from ``d`` on; (7) a list entry's early end after ``d``.
+_BOUND_COLUMNS_SQL = """
+  MIN(CASE WHEN r.kind IN ('penalty', 'enforcement', 'licence') AND r.status = 'in_force'
+                AND r.publicity_end >= %(d)s THEN r.publicity_end END),
+  MIN(CASE WHEN r.kind = 'penalty' AND r.status = 'in_force' AND r.publicity_end >= %(d)s
+                AND r.decided_on >= %(y1)s THEN r.decided_on END),
+  MIN(CASE WHEN r.kind = 'commitment' AND r.commitment_status = 'broken' AND r.decided_on >= %(y2)s
+                THEN r.decided_on END),
+  MIN(CASE WHEN r.kind = 'honour' AND r.decided_on >= %(y3)s THEN r.decided_on END),
+  (SELECT MIN(e.starts_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.starts_on > %(d)s),
+  (SELECT MIN(e.ends_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.ends_on >= %(d)s),
+  (SELECT MIN(e.ended_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.ended_on > %(d)s)"""
+_BOUNDS = 7
+# The definition of the facts a summary was computed by: a summary written by another version of the
+# statements above (a deployment that changed them) is not current.
+FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + LEVEL_RULES_VERSION).encode()).hexdigest()[:16]
+
+# A summary is current for day ``d`` when it was computed from the subject's present facts version, by
+# the present definition, for a day in ``[computed_for, valid_until)``.
+_CURRENT_SUMMARY_SQL = """
+FROM credit_creditsubject s JOIN credit_creditfactssummary m ON m.subject_id = s.id
+WHERE s.kind = %(kind)s AND s.id_index = %(index)s AND m.facts_version = s.facts_version
+  AND m.definition = %(definition)s AND m.computed_for <= %(d)s AND m.valid_until > %(d)s"""
+# The subject's facts at an application: the current summary when there is one (one row read by the
+# subject's key), else computed by the facts statement. The computing branch is gated by "no current
+# summary", a condition without columns of its own rows, which PostgreSQL runs as a one-time filter
+# and SQLite tests once before its loops: with a current summary nothing of the records is read
+# (tests/test_facts_summary.py pins it). The subject's ``facts_version`` is read in the same
+# statement, so the facts computed and the version they are stored under come from one snapshot.
+# Columns: id, facts_version, the 9 counts (``SUMMARY_FACTS``), 1 when from the summary, the 7 bounds.
+_SUBJECT_FACTS_SQL = f"""
+SELECT s.id, s.facts_version, {", ".join("m." + name for name in SUMMARY_FACTS)}, 1{", NULL" * _BOUNDS}
+{_CURRENT_SUMMARY_SQL}
+UNION ALL
+SELECT s.id, s.facts_version, {_FACT_COLUMNS_SQL}, 0, {_BOUND_COLUMNS_SQL}
+FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
+WHERE {_SUBJECT_SQL} AND NOT EXISTS (SELECT 1 {_CURRENT_SUMMARY_SQL})
+GROUP BY s.id, s.facts_version
+"""
+SUBJECT_FACTS_COLUMNS = 2 + len(SUMMARY_FACTS) + 1 + _BOUNDS
 
 
 # What joint rules read at an application, in one statement: the item's credit settings and the
-# subject's facts (the facts statement above as a derived table, empty when the subject has no file).
+# subject's facts (the statement above as a derived table, empty when the subject has no file).
 # ``credit.services`` reads it in the same statement as the active rule versions.
 EVALUATION_SQL = """
 SELECT d.code, p.restricted, p.category, p.commitment_system, p.tolerance_material_id, f.*
 FROM catalog_serviceitem i
 JOIN core_department d ON d.id = i.department_id
 LEFT JOIN credit_itemcreditpolicy p ON p.item_id = i.id
-LEFT JOIN (""" + _FACTS_SQL + """) f ON 1 = 1
+LEFT JOIN (""" + _SUBJECT_FACTS_SQL + """) f ON 1 = 1
 WHERE i.id = %(item)s
 """
 
@@ -106,43 +159,120 @@ def _params(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:
             "y3": _months_before(today, 36), "kind": kind, "index": id_index}
 
 
-def _facts_from_row(row: Any) -> dict[str, Any]:
-    if row is None or row[0] is None:
-        return dict(_NO_FILE)
+def window_leaves(decided_on: dt.date, months: int) -> dt.date:
+    """The first day on which a record decided on ``decided_on`` is no longer in the ``months``-month
+    window that counts it on day ``d`` when ``decided_on >= _months_before(d, months)``.
+    ``_months_before`` clamps the day to 28 and never decreases as ``d`` advances, so the record
+    leaves on the first ``d`` whose window start is after ``decided_on``: in the month ``months``
+    later, the day after ``decided_on``'s day when that is before the 28th (the start then passes
+    it); else (29th–31st: the start stays at the 28th all month) the first of the month after."""
+    if decided_on.day < 28:
+        later = _months_before(decided_on, -months)
+        return later.replace(day=decided_on.day + 1)
+    return _months_before(decided_on.replace(day=1), -months - 1)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])  # SQLite returns MIN() of a date column as text
+
+
+def _day_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1) if day < dt.date.max else day
+
+
+def valid_until(today: dt.date, bounds: Any) -> dt.date:
+    """The first day after ``today`` on which facts computed for ``today`` may change by the calendar
+    alone (the bounds of ``_BOUND_COLUMNS_SQL``); ``date.max`` when nothing ends or starts."""
+    publicity_end, w12, w24, w36, starts, ends, ended = (_date(b) for b in bounds)
+    days = [dt.date.max]
+    if publicity_end is not None:
+        days.append(_day_after(publicity_end))
+    days += [window_leaves(first, months) for first, months in ((w12, 12), (w24, 24), (w36, 36)) if first is not None]
+    if starts is not None:
+        days.append(starts)
+    if ends is not None:
+        days.append(_day_after(ends))
+    if ended is not None:
+        days.append(ended)
+    return min(days)
+
+
+@dataclass
+class SubjectFacts:
+    """The subject's facts as read at an application, and where they came from: ``from_summary``,
+    or computed (then ``counts`` and ``valid_until`` are what a new summary keeps, under
+    ``facts_version``, the version read in the same statement)."""
+
+    facts: dict[str, Any]
+    subject_id: int | None = None
+    facts_version: int = 0
+    from_summary: bool = False
+    counts: tuple[int, ...] = ()
+    valid_until: dt.date | None = None
+
+
+def _facts_from_counts(counts: Any) -> dict[str, Any]:
+    """The facts from the statement's nine counts (``SUMMARY_FACTS``, in order): computed now or kept
+    in a summary, the same function makes the same facts of them."""
+    black, red, penalties, serious, enforcement, broken, pending, honours, licences = counts
     facts: dict[str, Any] = {
-        "recorded": True, "black_listed": bool(row[1]), "red_listed": bool(row[2]), "penalties_12m": int(row[3]),
-        "serious_penalties": int(row[4]), "enforcement": bool(row[5]), "broken_commitments": int(row[6]),
-        "pending_commitments": int(row[7]), "honours_36m": int(row[8]), "licences": int(row[9])}
+        "recorded": True, "black_listed": bool(black), "red_listed": bool(red), "penalties_12m": int(penalties),
+        "serious_penalties": int(serious), "enforcement": bool(enforcement), "broken_commitments": int(broken),
+        "pending_commitments": int(pending), "honours_36m": int(honours), "licences": int(licences)}
     facts["level"] = level_from_facts(facts).level
     return facts
 
 
+def _facts_from_row(row: Any) -> dict[str, Any]:
+    if row is None or row[0] is None:
+        return dict(_NO_FILE)
+    return _facts_from_counts(row[1:1 + len(SUMMARY_FACTS)])
+
+
+def subject_facts_from_row(row: Any, today: dt.date) -> SubjectFacts:
+    """A row of ``_SUBJECT_FACTS_SQL`` (all NULL when the subject has no file)."""
+    if row[0] is None:
+        return SubjectFacts(facts=dict(_NO_FILE))
+    counts = tuple(int(c) for c in row[2:2 + len(SUMMARY_FACTS)])
+    from_summary = bool(row[2 + len(SUMMARY_FACTS)])
+    return SubjectFacts(facts=_facts_from_counts(counts), subject_id=int(row[0]), facts_version=int(row[1]),
+                        from_summary=from_summary, counts=counts,
+                        valid_until=None if from_summary else valid_until(today, row[3 + len(SUMMARY_FACTS):]))
+
+
 def evaluation_facts(*, kind: str, id_index: str, today: dt.date, item_id: int, item_code: str,
                      item_type: str) -> dict[str, Any]:
-    """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts
-    (``facts_by_index``) and the item's credit settings (``ItemCreditPolicy``)."""
+    """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts (its current
+    summary, or computed) and the item's credit settings (``ItemCreditPolicy``). Keeps no summary:
+    ``credit.services`` does, at an application."""
     with connection.cursor() as cursor:
         cursor.execute(EVALUATION_SQL, evaluation_params(kind=kind, id_index=id_index, today=today, item_id=item_id))
         row = cursor.fetchone()
     if row is None:
         raise LookupError(f"no service item {item_id}")
-    return evaluation_from_row(row, item_code=item_code, item_type=item_type)
+    return evaluation_from_row(row, item_code=item_code, item_type=item_type, today=today)[0]
 
 
-EVALUATION_COLUMNS = 15  # what a row of ``EVALUATION_SQL`` holds: the item's 5 settings, the subject's 10 facts
+# what a row of ``EVALUATION_SQL`` holds: the item's 5 settings, then the subject's facts (``_SUBJECT_FACTS_SQL``)
+EVALUATION_COLUMNS = 5 + SUBJECT_FACTS_COLUMNS
 
 
 def evaluation_params(*, kind: str, id_index: str, today: dt.date, item_id: int) -> dict[str, Any]:
-    return {**_params(kind, id_index, today), "item": item_id}
+    return {**_params(kind, id_index, today), "definition": FACTS_DEFINITION, "item": item_id}
 
 
-def evaluation_from_row(row: Any, *, item_code: str, item_type: str) -> dict[str, Any]:
-    """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``."""
+def evaluation_from_row(row: Any, *, item_code: str, item_type: str,
+                        today: dt.date) -> tuple[dict[str, Any], SubjectFacts]:
+    """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``, and the subject's facts as read."""
     department, restricted, category, commitment_system, tolerance = row[:5]
-    return {"credit": _facts_from_row(row[5:]),
-            "item": {"code": item_code, "type": item_type, "department": department or "",
-                     "restricted": bool(restricted), "category": category or "",
-                     "commitment_system": bool(commitment_system), "tolerance_allowed": tolerance is not None}}
+    subject = subject_facts_from_row(row[5:], today)
+    return ({"credit": subject.facts,
+             "item": {"code": item_code, "type": item_type, "department": department or "",
+                      "restricted": bool(restricted), "category": category or "",
+                      "commitment_system": bool(commitment_system), "tolerance_allowed": tolerance is not None}},
+            subject)
 
 
 def facts_by_index(kind: str, id_index: str, today: dt.date) -> dict[str, Any]:

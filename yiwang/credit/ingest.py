@@ -40,6 +40,7 @@ from yiwang.credit.services import (
     PUBLICITY_MONTHS,
     RecordInput,
     _add_months,
+    bump_facts_version,
     check_record,
     commitment_check_due,
     publish_due,
@@ -183,6 +184,10 @@ def import_credit_dataset(*, actor: User | None, dataset: Dataset,
                     kind=kind, code=code if kind == SubjectKind.ORGANISATION else "", id_index=index,
                     id_number=code if kind == SubjectKind.PERSON else "", name=name or code[:6],
                     department=department if kind == SubjectKind.PERSON else None)
+        # subjects already on file get records: their facts summaries are no longer current (new subjects
+        # have none); in this transaction, as every writer of records does
+        bump_facts_version({subjects[(kind, index)].pk for kind, _c, index, _d, _n in parsed
+                            if (kind, index) in subjects})
         CreditSubject.objects.bulk_create(list(new_subjects.values()), batch_size=1000)
         subjects.update({(s.kind, s.id_index): s for s in CreditSubject.objects.filter(
             id_index__in=[i for _k, i in new_subjects])})

@@ -40,6 +40,10 @@ class CreditSubject(models.Model):
                                    verbose_name=_("建档部门"),
                                    help_text=_("自然人主体：只有该部门可以看到证件号码"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every writer of the subject's records and list entries, in the writer's own
+    # transaction (``services.bump_facts_version``, the one home of the bump): a facts summary
+    # (``CreditFactsSummary``) computed from another version is never used.
+    facts_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "id_index"], name="credit_subject_unique_index")]
@@ -54,6 +58,38 @@ class CreditSubject(models.Model):
         """What identifies the subject outside its department: the credit code, or for a person the
         first 16 digits of the blind index (no ID number)."""
         return self.code or f"P{self.id_index[:16]}"
+
+
+class CreditFactsSummary(models.Model):
+    """A subject's credit facts as the facts statement computed them (``facts._FACTS_SQL``), kept so
+    that an application reads one row instead of aggregating every record of the subject.
+
+    Used only while it is current, which the reading statement checks itself: computed from the
+    subject's present ``facts_version`` (every writer bumps it in its own transaction), by the
+    present definition of the facts (``definition``: a digest of the statement), and for a day in
+    ``[computed_for, valid_until)``: ``valid_until`` is the first day on which a fact could change by
+    the calendar alone (a publicity period or list entry ending or starting, a record leaving its
+    12/24/36-month window). Otherwise the facts are computed again and this row replaced. The counts
+    are stored as the statement gives them (``facts._facts_from_row`` turns them into facts)."""
+
+    subject = models.OneToOneField(CreditSubject, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    facts_version = models.PositiveBigIntegerField()
+    definition = models.CharField(max_length=16)
+    computed_for = models.DateField()
+    valid_until = models.DateField()
+    black_listed = models.PositiveIntegerField()
+    red_listed = models.PositiveIntegerField()
+    penalties_12m = models.PositiveIntegerField()
+    serious_penalties = models.PositiveIntegerField()
+    enforcement = models.PositiveIntegerField()
+    broken_commitments = models.PositiveIntegerField()
+    pending_commitments = models.PositiveIntegerField()
+    honours_36m = models.PositiveIntegerField()
+    licences = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("信用事实摘要")
+        verbose_name_plural = _("信用事实摘要")
 
 
 class RecordKind(models.TextChoices):

@@ -9,12 +9,12 @@ import datetime as dt
 import json
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,15 @@ from yiwang.core.services import queue_audit, record_audit, validate_applicant_i
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
-from yiwang.credit.facts import EVALUATION_COLUMNS, EVALUATION_SQL, evaluation_from_row, evaluation_params
+from yiwang.credit.facts import (
+    EVALUATION_COLUMNS,
+    EVALUATION_SQL,
+    FACTS_DEFINITION,
+    SUMMARY_FACTS,
+    SubjectFacts,
+    evaluation_from_row,
+    evaluation_params,
+)
 from yiwang.credit.models import (
     CommitmentStatus,
     CreditFinding,
@@ -109,13 +117,49 @@ def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
     return applicant.kind, applicant.id_index
 
 
-def ensure_subject(*, kind: str, id_number: str, name: str, department: Department | None) -> CreditSubject:
-    """The subject with this number, created on first use (inside the caller's transaction)."""
+# ------------------------------------------------------------------------------- the facts version
+# Every writer of a subject's records or list entries bumps the subject's ``facts_version`` in its own
+# transaction, here and nowhere else: ``ensure_subject(for_write=True)`` (the writers that find or
+# create the subject: a record entered by hand, from a decision or for a commitment; a list entry) and
+# ``bump_facts_version`` (the writers that change what exists: a commitment checked, a repair
+# approved, an ingestion's subjects). A facts summary is used only under the version it was computed
+# from (``facts._SUBJECT_FACTS_SQL``), so after any write the next evaluation computes the facts again.
+# A writer outside these services (SQL by hand, a data migration) must call ``bump_facts_version`` too.
+
+_BUMP_ONE_SQL = ("UPDATE credit_creditsubject SET facts_version = facts_version + 1 "
+                 "WHERE kind = %s AND id_index = %s RETURNING *")
+
+
+def bump_facts_version(subject_ids: Iterable[int]) -> None:
+    """A write changed the records or list entries of these subjects: their facts summaries are no
+    longer current. Call inside the writer's transaction. The rows are locked in id order, so that
+    two writers of overlapping sets of subjects (two departments' ingestions) cannot deadlock."""
+    ids = sorted(set(subject_ids))
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        if connection.vendor == "postgresql" and len(chunk) > 1:
+            list(CreditSubject.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        CreditSubject.objects.filter(pk__in=chunk).update(facts_version=F("facts_version") + 1)
+
+
+def _bumped_subject(kind: str, index: str) -> CreditSubject | None:
+    # found and bumped in one statement: a writer that finds its subject pays no statement for the bump
+    return next(iter(CreditSubject.objects.raw(_BUMP_ONE_SQL, [kind, index])), None)
+
+
+def ensure_subject(*, kind: str, id_number: str, name: str, department: Department | None,
+                   for_write: bool = False) -> CreditSubject:
+    """The subject with this number, created on first use (inside the caller's transaction).
+    ``for_write``: the caller is about to add to the subject's records or list entries, so its facts
+    version is bumped (``bump_facts_version``) in the same statement that finds it."""
     number, index = subject_index(kind, id_number)
-    subject = find_subject(kind, index)
+    subject = _bumped_subject(kind, index) if for_write else find_subject(kind, index)
     if subject is not None:
         return subject
-    return _create_subject(kind=kind, number=number, index=index, name=name, department=department)
+    subject = _create_subject(kind=kind, number=number, index=index, name=name, department=department)
+    if for_write:  # a subject a concurrent request created first may already have a facts summary
+        bump_facts_version([subject.pk])
+    return subject
 
 
 def _create_subject(*, kind: str, number: str, index: str, name: str, department: Department | None) -> CreditSubject:
@@ -204,7 +248,8 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
     check_record(data)
     now = now or timezone.now()
     with transaction.atomic():
-        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department)
+        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
+                                 for_write=True)
         if data.decision_no and CreditRecord.objects.filter(source_department=department, kind=data.kind,
                                                             decision_no=data.decision_no.strip()).exists():
             raise InvalidInput(Code.INVALID_RECORD, _("该部门已录入文书号为 %(no)s 的同类记录。") % {"no": data.decision_no},
@@ -235,6 +280,9 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
         if subject is None:
             subject = _create_subject(kind=applicant.kind, number=number, index=index, name=applicant.name,
                                       department=department)
+        # the subject's facts change with this record: any facts summary kept for it is no longer
+        # current (a subject created by a concurrent request may already have one)
+        bump_facts_version([subject.pk])
         return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
                            source_ref=reference, actor=None, now=decided_at)
 
@@ -286,7 +334,8 @@ def add_list_entry(*, actor: User | None, subject_kind: str, subject_number: str
         min_period_end = _add_months(starts_on, MIN_PUBLICITY_MONTHS[severity or Severity.GENERAL])
     now = now or timezone.now()
     with transaction.atomic():
-        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department)
+        subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
+                                 for_write=True)
         entry = ListEntry.objects.create(subject=subject, kind=kind, reason=reason.strip()[:300],
                                          legal_basis=legal_basis.strip(), department=department, severity=severity,
                                          starts_on=starts_on, ends_on=ends_on, min_period_end=min_period_end,
@@ -313,6 +362,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
             raise InvalidInput(Code.COMMITMENT_STATE, _("该承诺已核查（%(s)s）。") % {"s": record.get_commitment_status_display()})
         record.commitment_status = CommitmentStatus.KEPT if kept else CommitmentStatus.BROKEN
         record.save(update_fields=["commitment_status"])
+        bump_facts_version([record.subject_id])
         CreditHistory.objects.create(subject=record.subject, record=record, event="commitment_checked", at=now,
                                      actor=_user(actor), note=f"{record.commitment_status} {note}".strip()[:500])
         record_audit(actor=actor, at=now, event_type="credit_commitment_checked", subject_type="credit_record",
@@ -402,10 +452,10 @@ def active_rule_versions() -> list[JointRuleVersion]:
         return _versions_of(cursor.fetchall())
 
 
-def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str,
-                               today: dt.date) -> tuple[list[JointRuleVersion], dict[str, Any], bool]:
-    """The active versions, the facts the rules read (when there are versions) and whether the item
-    is a credit-repair item: one statement."""
+def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str, today: dt.date,
+                               ) -> tuple[list[JointRuleVersion], dict[str, Any], bool, SubjectFacts | None]:
+    """The active versions, the facts the rules read (when there are versions: the subject's current
+    summary, or computed), whether the item is a credit-repair item: one statement."""
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_VERSIONS_AND_FACTS_SQL, {
             "active": True, **evaluation_params(kind=subject_kind, id_index=id_index, today=today, item_id=item.pk)})
@@ -413,12 +463,37 @@ def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index
     repair_item = any(row[-1] == "r" for row in rows)
     versions = _versions_of([row for row in rows if row[-1] == "v"])
     if not versions:
-        return [], {}, repair_item
+        return [], {}, repair_item, None
     facts_row = next((row for row in rows if row[-1] == "f"), None)
     if facts_row is None:
         raise LookupError(f"no service item {item.pk}")
-    return versions, evaluation_from_row(facts_row[_VERSION_COLUMNS:-1], item_code=item.code,
-                                         item_type=item.item_type), repair_item
+    facts, subject = evaluation_from_row(facts_row[_VERSION_COLUMNS:-1], item_code=item.code, item_type=item.item_type,
+                                         today=today)
+    return versions, facts, repair_item, subject
+
+
+# Keeps the facts just computed as the subject's summary, under the facts version read in the same
+# statement as the records they were computed from. The race with a writer is harmless by
+# construction: a writer that commits after that statement's snapshot has bumped the subject's version
+# (in its own transaction), so the row written here no longer matches the subject and is never used;
+# and a row written from an older version never replaces one from a newer version (the WHERE below),
+# so two evaluations racing each other keep the newer. Inside a submission that later fails, the row
+# is rolled back with it. ``tests/test_facts_summary.py`` plays the race.
+_SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
+_KEEP_SUMMARY_SQL = (
+    f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_SUMMARY_COLUMNS))}) "
+    f"ON CONFLICT (subject_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _SUMMARY_COLUMNS[1:])
+    + " WHERE credit_creditfactssummary.facts_version <= excluded.facts_version")
+
+
+def _keep_summary(subject: SubjectFacts, today: dt.date) -> None:
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(_KEEP_SUMMARY_SQL, [subject.subject_id, subject.facts_version, FACTS_DEFINITION,
+                                           ops.adapt_datefield_value(today),
+                                           ops.adapt_datefield_value(subject.valid_until), *subject.counts])
 
 
 @dataclass
@@ -458,12 +533,17 @@ class Evaluation:
 
 
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
-    """Evaluate every active joint rule set for an application of ``item`` by this subject. Reads
-    only, one statement (the versions and the facts); ``record_findings`` writes what fired."""
-    versions, facts, repair_item = _active_versions_and_facts(item=item, subject_kind=subject_kind, id_index=id_index,
-                                                              today=calendar.local_date(now))
+    """Evaluate every active joint rule set for an application of ``item`` by this subject: one
+    statement (the versions and the facts, from the subject's facts summary when it is current);
+    when the facts had to be computed, a second one keeps them as the summary. ``record_findings``
+    writes what fired."""
+    today = calendar.local_date(now)
+    versions, facts, repair_item, subject = _active_versions_and_facts(item=item, subject_kind=subject_kind,
+                                                                       id_index=id_index, today=today)
     if not versions:  # no joint rules configured: nothing to evaluate, the facts were not computed
         return Evaluation(facts={}, repair_item=repair_item)
+    if subject is not None and subject.subject_id is not None and not subject.from_summary:
+        _keep_summary(subject, today)  # computed (no current summary): the next application reads one row
     evaluation = Evaluation(facts=facts, repair_item=repair_item)
     for version in versions:
         evaluation.versions.append(version)
@@ -611,7 +691,7 @@ def _commitment_for(case_id: int, case_number: str, kind: str, number: str, name
                                            source_ref=reference).first()
     if existing is not None:
         return existing
-    subject = ensure_subject(kind=kind, id_number=number, name=name, department=department)
+    subject = ensure_subject(kind=kind, id_number=number, name=name, department=department, for_write=True)
     data = RecordInput(kind=RecordKind.COMMITMENT, title=f"告知承诺：{case_number}"[:300],
                        basis=reason or "告知承诺制", decided_on=calendar.local_date(now))
     return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
@@ -714,6 +794,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
                 CreditRecord.objects.filter(pk=repair.record_id).update(status=RecordStatus.REPAIRED, ended_on=today)
             else:
                 ListEntry.objects.filter(pk=repair.list_entry_id).update(ended_on=today)
+            bump_facts_version([repair.subject_id])
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REFUSED
         repair.decision_note, repair.decided_at, repair.decided_by = (note or "").strip(), now, actor
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])

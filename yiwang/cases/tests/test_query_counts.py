@@ -37,7 +37,7 @@ SAVEPOINTS = 2  # the action's atomic() inside the test's transaction: SAVEPOINT
 # (credit, re-evaluated at each decision). The KPI rollup reads nothing since it follows the event
 # and the case in memory (insights.rollup); its one write is counted where a fact moves.
 OTHER_APPS = {"complete": 1}
-PINNED = {"submit": 19, "accept": 15, "complete": 11, "decide": 21, "deliver": 10}
+PINNED = {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10}
 
 
 def _counted(client, call):

@@ -90,13 +90,13 @@ def test_recording_two_firings_is_two_statements_with_one_proof_that_opens(
     assert firm.id_number not in str(proof.details) and firm.name not in str(proof.details)
 
 
-def _work_of_the_evaluation_statement(item, firm) -> int:
+def _work_of_the_evaluation_statement(item, firm, today: dt.date | None = None) -> int:
     """How much work the database did for the evaluation's one statement: SQLite's virtual machine
     instructions (a progress handler called at each one), or PostgreSQL's rows produced by the scans
     of the subject's records (``EXPLAIN ANALYZE``)."""
     from django.db import connection
 
-    params = {"active": True, **evaluation_params(kind=firm.kind, id_index=firm.id_index, today=NOW.date(),
+    params = {"active": True, **evaluation_params(kind=firm.kind, id_index=firm.id_index, today=today or NOW.date(),
                                                   item_id=item.pk)}
     connection.ensure_connection()
     if connection.vendor == "sqlite":

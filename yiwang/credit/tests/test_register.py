@@ -199,17 +199,18 @@ def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_tr
     services.publish_due(at.date())  # the working-day calendar, read once per process
     with transaction.atomic():  # the decision's transaction
         # the subject's read with the idempotency read (one statement), the subject's creation (one
-        # INSERT … ON CONFLICT: a concurrent creation is taken, no savepoint), the record, its
-        # history, its audit row (written at once: no action's batch is open here); no savepoint of
-        # its own around them
-        with django_assert_num_queries(5):
+        # INSERT … ON CONFLICT: a concurrent creation is taken, no savepoint), the subject's facts
+        # version bumped (a facts summary must not stay current), the record, its history, its audit
+        # row (written at once: no action's batch is open here); no savepoint of its own around them
+        with django_assert_num_queries(6):
             record = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
                                                    basis="依据", decided_at=at, reference="case:7")
     assert CreditHistory.objects.filter(record=record, event="record_entered").count() == 1
     audit = AuditEvent.objects.get(event_type="credit_record_entered", subject_id=str(record.pk))
     assert audit.details["source"] == "decision" and audit.details["source_ref"] == "case:7"
-    # a subject already on file: the one read, the record, its history, its audit row
-    with transaction.atomic(), django_assert_num_queries(4):
+    # a subject already on file: the one read, the facts version's bump, the record, its history,
+    # its audit row
+    with transaction.atomic(), django_assert_num_queries(5):
         services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可二",
                                       basis="依据", decided_at=at, reference="case:8")
     # a failure inside fails the decision's transaction, which the caller rolls back whole

@@ -1,0 +1,297 @@
+"""The per-subject credit facts summary: an application reads one row instead of aggregating the
+subject's records, and never sees stale facts — every writer bumps the subject's facts version,
+and the summary is valid only until the first day a fact can change by the calendar alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from yiwang.core import calendar
+from yiwang.credit import services
+from yiwang.credit.facts import FACTS_DEFINITION, _months_before, facts_by_index, status_from_facts, window_leaves
+from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
+from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
+from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
+from yiwang.credit.tests.test_joint_rules import _work_of_the_evaluation_statement
+from yiwang.testing import factories
+
+pytestmark = pytest.mark.django_db
+TODAY = calendar.local_date(timezone.now())  # the county's date, whatever the hour (UTC+8)
+ONE_DAY = dt.timedelta(days=1)
+
+
+def noon(day: dt.date) -> dt.datetime:
+    """A moment on ``day`` in the county's time zone (so the evaluation's day is ``day``)."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=calendar.LOCAL_TZ)
+
+
+def evaluate(item, firm, day: dt.date = TODAY):
+    return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index, now=noon(day))
+
+
+def credit_on(item, firm, day: dt.date = TODAY) -> dict:
+    return evaluate(item, firm, day).facts["credit"]
+
+
+def summary_of(firm) -> CreditFactsSummary:
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    return CreditFactsSummary.objects.get(subject=subject)
+
+
+def kept_and_read_from_summary(item, firm, django_assert_num_queries) -> dict:
+    """Evaluate twice: the first computes the facts and keeps them (two statements), the second
+    reads them from the summary (one statement): the state every writer test starts from."""
+    first = credit_on(item, firm)
+    with django_assert_num_queries(1):
+        assert credit_on(item, firm) == first
+    return first
+
+
+def record(firm, kind: str, decided_on: dt.date, number: str, **extra) -> object:
+    return services.add_record(
+        actor=None, check_permission=False, subject_kind=firm.kind, subject_number=firm.id_number,
+        subject_name=firm.name, department=factories.department("SCJG"),
+        data=services.RecordInput(kind=kind, title="示例", basis="《示例条例》", decided_on=decided_on,
+                                  decision_no=number, **extra))
+
+
+# ----------------------------------------------------------------------------------------- the window bound
+
+
+def test_a_record_leaves_its_window_on_the_day_window_leaves_names_for_every_day_of_three_years():
+    # the window counts a record on day d when decided_on >= _months_before(d, months), which clamps
+    # the day to 28: window_leaves must be the first day that no longer counts it, never later
+    day = dt.date(2023, 1, 1)
+    while day < dt.date(2026, 1, 1):
+        for months in (12, 24, 36):
+            leaves = window_leaves(day, months)
+            assert day >= _months_before(leaves - ONE_DAY, months), (day, months, leaves)
+            assert day < _months_before(leaves, months), (day, months, leaves)
+        day += ONE_DAY
+
+
+# ----------------------------------------------------------------------------------------- the hit path
+
+
+def test_with_a_current_summary_the_statement_reads_none_of_the_records(world, joint_rules, food_item):
+    # given a subject with many records: computing its facts is most of the statement's work
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县处罚较多公司")
+    for i in range(60):
+        penalty(firm, days_ago=5 + i, number=f"罚{i}")
+    computing = _work_of_the_evaluation_statement(food_item, firm, today=TODAY)
+    # when the facts are kept as the summary, the same statement reads one row instead
+    assert credit_on(food_item, firm)["penalties_12m"] == 60
+    assert summary_of(firm).penalties_12m == 60
+    reading = _work_of_the_evaluation_statement(food_item, firm, today=TODAY)
+    assert credit_on(food_item, firm)["penalties_12m"] == 60
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        assert reading * 5 < computing, (reading, computing)
+    else:
+        assert computing >= 60 and reading == 0, (reading, computing)
+
+
+def test_the_summary_gives_the_facts_the_direct_computation_gives(world, joint_rules, food_item):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
+    list_entry(firm, "black")
+    penalty(firm, days_ago=5)
+    record(firm, RecordKind.HONOUR, TODAY - dt.timedelta(days=400), "奖1")
+    computed = evaluate(food_item, firm)
+    from_summary = evaluate(food_item, firm)
+    assert from_summary.facts == computed.facts
+    assert [f.rule_id for f in from_summary.fired] == [f.rule_id for f in computed.fired]
+    # the register's own reads (level, 秒批 status, report) compute directly: the same answers
+    direct = facts_by_index(firm.kind, firm.id_index, TODAY)
+    assert from_summary.facts["credit"] == direct and status_from_facts(direct) == "black"
+
+
+def test_a_summary_of_another_definition_of_the_facts_is_not_used(world, joint_rules, food_item):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    penalty(firm, days_ago=5)
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+    # a summary left by a deployment whose facts statement differed
+    CreditFactsSummary.objects.filter(subject__id_index=firm.id_index).update(definition="0" * 16, penalties_12m=7)
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+    assert summary_of(firm).definition == FACTS_DEFINITION
+
+
+# ----------------------------------------------------------------------------------------- every writer
+
+
+def test_a_record_entered_by_hand_is_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["penalties_12m"] == 0
+    penalty(firm, days_ago=5)
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+
+
+def test_a_list_entry_added_is_seen_by_the_next_evaluation(world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    penalty(firm, days_ago=5)
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["black_listed"] is False
+    list_entry(firm, "black")
+    assert credit_on(food_item, firm)["black_listed"] is True
+
+
+def test_a_licence_decided_in_yiwang_is_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    penalty(firm, days_ago=5)
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["licences"] == 0
+    services.record_from_decision(applicant=firm, department=factories.department("SCJG"), kind=RecordKind.LICENCE,
+                                  title="食品经营许可（准予许可）", basis="《食品安全法》", decided_at=noon(TODAY),
+                                  reference="case:77", decision_no="YW77")
+    assert credit_on(food_item, firm)["licences"] == 1
+
+
+def test_a_commitment_recorded_by_a_rule_is_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    ItemCreditPolicy.objects.filter(item=food_item).update(commitment_system=True, restricted=False)
+    _user, firm = company("firm", "91330100MA2B3C4D5", "承诺制公司")
+    penalty(firm, days_ago=5)
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["pending_commitments"] == 0
+    evaluation = evaluate(food_item, firm)
+    assert evaluation.has("commitment")
+    services.record_findings(case_id=5, case_number="YW5", stage="submission", evaluation=evaluation,
+                             now=noon(TODAY), write_proof=lambda _details, _unchanged: 1, subject_kind=firm.kind,
+                             subject_number=firm.id_number, subject_name=firm.name,
+                             department_id=food_item.department_id)
+    assert credit_on(food_item, firm)["pending_commitments"] == 1
+
+
+def test_a_commitment_checked_as_broken_is_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "承诺制公司")
+    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    before = kept_and_read_from_summary(food_item, firm, django_assert_num_queries)
+    assert (before["pending_commitments"], before["broken_commitments"]) == (1, 0)
+    services.check_commitment(actor=credit_officer("scjg_credit", "SCJG"), record_id=promise.pk, kept=False)
+    after = credit_on(food_item, firm)
+    assert (after["pending_commitments"], after["broken_commitments"]) == (0, 1)
+
+
+def test_a_penalty_repaired_is_seen_by_the_next_evaluation(world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    old = penalty(firm, days_ago=120)  # a general penalty past its 3 months: repairable
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["penalties_12m"] == 1
+    repair = services.request_repair(actor=None, subject=old.subject, statement="已整改", record_id=old.pk)
+    services.decide_repair(actor=credit_officer("scjg_credit", "SCJG"), repair_id=repair.pk, approve=True,
+                           note="整改到位")
+    assert credit_on(food_item, firm)["penalties_12m"] == 0
+
+
+def test_a_black_list_entry_repaired_is_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    entry = list_entry(firm, ListKind.BLACK, starts_on=TODAY - dt.timedelta(days=200),
+                       min_period_end=TODAY - dt.timedelta(days=10))
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["black_listed"] is True
+    repair = services.request_repair(actor=None, subject=entry.subject, statement="已整改", list_entry_id=entry.pk)
+    services.decide_repair(actor=credit_officer("scjg_credit", "SCJG"), repair_id=repair.pk, approve=True,
+                           note="整改到位")
+    assert credit_on(food_item, firm)["black_listed"] is False
+
+
+def test_records_ingested_for_a_subject_on_file_are_seen_by_the_next_evaluation(
+        world, joint_rules, food_item, django_assert_num_queries):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["penalties_12m"] == 0
+    source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
+    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
+           f"罚9,org,{firm.id_number},某县公司,penalty,无照经营,《条例》,general,{day},\n")
+    outcome = ingest_credit_records(actor=None, source=source, file_name="xy.csv", stream=io.BytesIO(csv.encode()))
+    assert outcome.created == 1
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+
+
+# ----------------------------------------------------------------------------------------- the race
+
+
+def test_facts_computed_before_a_concurrent_write_are_never_served_after_it(
+        world, joint_rules, food_item, django_assert_num_queries):
+    # given an evaluation that computed the facts (no summary yet) but has not kept them yet
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    _versions, _facts, _repair, stale = services._active_versions_and_facts(
+        item=food_item, subject_kind=firm.kind, id_index=firm.id_index, today=TODAY)
+    assert stale is not None and not stale.from_summary and stale.facts["penalties_12m"] == 0
+    # when a writer commits a penalty in between, and the evaluation then keeps what it computed
+    penalty(firm, days_ago=5)
+    services._keep_summary(stale, TODAY)
+    # then the kept row names the version before the write, so it is not used
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    assert summary_of(firm).facts_version == stale.facts_version < subject.facts_version
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+    # and a late keeper of the older facts does not replace the newer summary
+    services._keep_summary(stale, TODAY)
+    assert summary_of(firm).facts_version == subject.facts_version
+    with django_assert_num_queries(1):
+        assert credit_on(food_item, firm)["penalties_12m"] == 1
+
+
+# ----------------------------------------------------------------------------------------- the calendar
+
+
+def _facts_across(item, firm, fact: str, day: dt.date) -> tuple[list, dt.date]:
+    """The fact on the day before ``day``, on ``day`` and the day after, evaluated in that order (each
+    one may use the summary the one before kept), and the validity the first evaluation gave it."""
+    values = [credit_on(item, firm, day - ONE_DAY)[fact]]
+    valid_until = summary_of(firm).valid_until
+    values += [credit_on(item, firm, day)[fact], credit_on(item, firm, day + ONE_DAY)[fact]]
+    return values, valid_until
+
+
+@pytest.mark.parametrize(("kind", "decided", "months", "fact"), [
+    (RecordKind.PENALTY, dt.date(TODAY.year - 2, 3, 15), 12, "penalties_12m"),
+    (RecordKind.PENALTY, dt.date(TODAY.year - 2, 1, 30), 12, "penalties_12m"),  # day clamped to 28
+    (RecordKind.COMMITMENT, dt.date(TODAY.year - 3, 5, 10), 24, "broken_commitments"),
+    (RecordKind.HONOUR, dt.date(TODAY.year - 4, 7, 28), 36, "honours_36m"),
+    (RecordKind.HONOUR, dt.date(TODAY.year - 4, 2, 27), 36, "honours_36m"),
+])
+def test_a_record_leaves_its_window_on_its_day_and_not_a_day_later(world, joint_rules, food_item, kind, decided,
+                                                                    months, fact):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    entered = record(firm, kind, decided, "窗1", publicity_end=decided + dt.timedelta(days=3650))
+    if kind == RecordKind.COMMITMENT:
+        services.check_commitment(actor=credit_officer("scjg_credit", "SCJG"), record_id=entered.pk, kept=False)
+    leaves = window_leaves(decided, months)
+    assert _months_before(leaves, months) > decided >= _months_before(leaves - ONE_DAY, months)
+    values, valid_until = _facts_across(food_item, firm, fact, leaves)
+    assert values == [1, 0, 0]
+    assert valid_until == leaves  # exact: the window is the only thing that changes by the calendar here
+
+
+def test_a_record_leaves_publicity_the_day_after_it_ends(world, joint_rules, food_item):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    decided = TODAY - dt.timedelta(days=100)
+    end = decided + dt.timedelta(days=50)
+    record(firm, RecordKind.LICENCE, decided, "许1", publicity_end=end)
+    values, valid_until = _facts_across(food_item, firm, "licences", end + ONE_DAY)
+    assert values == [1, 0, 0] and valid_until == end + ONE_DAY
+
+
+def test_a_list_entry_counts_from_its_first_day_to_its_last(world, joint_rules, food_item):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    starts = TODAY + dt.timedelta(days=30)
+    ends = starts + dt.timedelta(days=40)
+    list_entry(firm, ListKind.BLACK, starts_on=starts, ends_on=ends)
+    values, valid_until = _facts_across(food_item, firm, "black_listed", starts)
+    assert values == [False, True, True] and valid_until == starts
+    values, valid_until = _facts_across(food_item, firm, "black_listed", ends + ONE_DAY)
+    assert values == [True, False, False] and valid_until == ends + ONE_DAY
+
+
+def test_a_summary_is_not_used_for_a_day_before_the_one_it_was_computed_for(world, joint_rules, food_item):
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    list_entry(firm, ListKind.RED, starts_on=TODAY - dt.timedelta(days=5), ends_on=TODAY + dt.timedelta(days=5))
+    assert credit_on(food_item, firm)["red_listed"] is True
+    assert credit_on(food_item, firm, TODAY - dt.timedelta(days=10))["red_listed"] is False
