@@ -116,26 +116,31 @@ _BOUNDS = 7
 # statements above (a deployment that changed them) is not current.
 FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + LEVEL_RULES_VERSION).encode()).hexdigest()[:16]
 
-# A summary is current for day ``d`` when it was computed from the subject's present facts version, by
-# the present definition, for a day in ``[computed_for, valid_until)``.
-_CURRENT_SUMMARY_SQL = """
-FROM credit_creditsubject s JOIN credit_creditfactssummary m ON m.subject_id = s.id
-WHERE s.kind = %(kind)s AND s.id_index = %(index)s AND m.facts_version = s.facts_version
-  AND m.definition = %(definition)s AND m.computed_for <= %(d)s AND m.valid_until > %(d)s"""
-# The subject's facts at an application: the current summary when there is one (one row read by the
-# subject's key), else computed by the facts statement. The computing branch is gated by "no current
-# summary", a condition without columns of its own rows, which PostgreSQL runs as a one-time filter
-# and SQLite tests once before its loops: with a current summary nothing of the records is read
-# (tests/test_facts_summary.py pins it). The subject's ``facts_version`` is read in the same
-# statement, so the facts computed and the version they are stored under come from one snapshot.
-# Columns: id, facts_version, the 9 counts (``SUMMARY_FACTS``), 1 when from the summary, the 7 bounds.
+# The subject's facts at an application, first read: its current summary (one row by the subject's
+# key) when there is one — a summary is current for day ``d`` when it was computed from the subject's
+# present facts version, by the present definition, for a day in ``[computed_for, valid_until)`` —;
+# when there is none, the subject's id and ``facts_version`` with NULL counts
+# (then ``COMPUTE_FACTS_SQL`` runs). The computing is a statement of its own, not a gated branch of
+# this one: PostgreSQL plans every branch of a statement on every execution (Django's psycopg cursor
+# binds on the client, so nothing is prepared): with the computing as a gated branch, the evaluation
+# statement took 0.97 ms to plan on every application, summary or not, against 0.08 ms for the rule
+# versions alone and 0.06 ms for this read (EXPLAIN (ANALYZE, SUMMARY), p50 of 25, the database of
+# bench/credit.py, 1,000 records; docs/benchmarks.md, credit section). Columns: id, facts_version, the 9 counts
+# (``SUMMARY_FACTS``), 1 when from a current summary, the 7 bounds (NULL here).
 _SUBJECT_FACTS_SQL = f"""
-SELECT s.id, s.facts_version, {", ".join("m." + name for name in SUMMARY_FACTS)}, 1{", NULL" * _BOUNDS}
-{_CURRENT_SUMMARY_SQL}
-UNION ALL
+SELECT s.id, s.facts_version, {", ".join("m." + name for name in SUMMARY_FACTS)},
+  CASE WHEN m.subject_id IS NULL THEN 0 ELSE 1 END{", NULL" * _BOUNDS}
+FROM credit_creditsubject s LEFT JOIN credit_creditfactssummary m ON m.subject_id = s.id
+  AND m.facts_version = s.facts_version AND m.definition = %(definition)s
+  AND m.computed_for <= %(d)s AND m.valid_until > %(d)s
+WHERE {_SUBJECT_SQL}"""
+# The subject's facts computed from its records and list entries, with the bounds of their validity
+# and the subject's ``facts_version`` read in the same statement, so the facts and the version they
+# are kept under (``credit.services._keep_summary``) come from one snapshot.
+COMPUTE_FACTS_SQL = f"""
 SELECT s.id, s.facts_version, {_FACT_COLUMNS_SQL}, 0, {_BOUND_COLUMNS_SQL}
 FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
-WHERE {_SUBJECT_SQL} AND NOT EXISTS (SELECT 1 {_CURRENT_SUMMARY_SQL})
+WHERE {_SUBJECT_SQL}
 GROUP BY s.id, s.facts_version
 """
 SUBJECT_FACTS_COLUMNS = 2 + len(SUMMARY_FACTS) + 1 + _BOUNDS
@@ -211,6 +216,16 @@ class SubjectFacts:
     from_summary: bool = False
     counts: tuple[int, ...] = ()
     valid_until: dt.date | None = None
+    computed: bool = True  # false: read without a current summary, the facts not computed yet
+
+
+def computed_subject_facts(kind: str, id_index: str, today: dt.date) -> SubjectFacts:
+    """The subject's facts on ``today`` computed from its records (``COMPUTE_FACTS_SQL``), with what
+    a summary of them keeps; one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(COMPUTE_FACTS_SQL, _params(kind, id_index, today))
+        row = cursor.fetchone()
+    return SubjectFacts(facts=dict(_NO_FILE)) if row is None else subject_facts_from_row(row, today)
 
 
 def _facts_from_counts(counts: Any) -> dict[str, Any]:
@@ -232,9 +247,13 @@ def _facts_from_row(row: Any) -> dict[str, Any]:
 
 
 def subject_facts_from_row(row: Any, today: dt.date) -> SubjectFacts:
-    """A row of ``_SUBJECT_FACTS_SQL`` (all NULL when the subject has no file)."""
+    """A row of ``_SUBJECT_FACTS_SQL`` (all NULL when the subject has no file) or of
+    ``COMPUTE_FACTS_SQL``. A subject on file without a current summary has ``computed`` false and no
+    facts yet: ``computed_subject_facts`` gives them."""
     if row[0] is None:
         return SubjectFacts(facts=dict(_NO_FILE))
+    if row[2] is None:  # on file, no current summary: the counts are to be computed
+        return SubjectFacts(facts={}, subject_id=int(row[0]), facts_version=int(row[1]), computed=False)
     counts = tuple(int(c) for c in row[2:2 + len(SUMMARY_FACTS)])
     from_summary = bool(row[2 + len(SUMMARY_FACTS)])
     return SubjectFacts(facts=_facts_from_counts(counts), subject_id=int(row[0]), facts_version=int(row[1]),
@@ -245,14 +264,15 @@ def subject_facts_from_row(row: Any, today: dt.date) -> SubjectFacts:
 def evaluation_facts(*, kind: str, id_index: str, today: dt.date, item_id: int, item_code: str,
                      item_type: str) -> dict[str, Any]:
     """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts (its current
-    summary, or computed) and the item's credit settings (``ItemCreditPolicy``). Keeps no summary:
+    summary; computed by a second when it has none) and the item's settings (``ItemCreditPolicy``). Keeps no summary:
     ``credit.services`` does, at an application."""
     with connection.cursor() as cursor:
         cursor.execute(EVALUATION_SQL, evaluation_params(kind=kind, id_index=id_index, today=today, item_id=item_id))
         row = cursor.fetchone()
     if row is None:
         raise LookupError(f"no service item {item_id}")
-    return evaluation_from_row(row, item_code=item_code, item_type=item_type, today=today)[0]
+    return evaluation_from_row(row, item_code=item_code, item_type=item_type, kind=kind, id_index=id_index,
+                               today=today)[0]
 
 
 # what a row of ``EVALUATION_SQL`` holds: the item's 5 settings, then the subject's facts (``_SUBJECT_FACTS_SQL``)
@@ -263,11 +283,14 @@ def evaluation_params(*, kind: str, id_index: str, today: dt.date, item_id: int)
     return {**_params(kind, id_index, today), "definition": FACTS_DEFINITION, "item": item_id}
 
 
-def evaluation_from_row(row: Any, *, item_code: str, item_type: str,
+def evaluation_from_row(row: Any, *, item_code: str, item_type: str, kind: str, id_index: str,
                         today: dt.date) -> tuple[dict[str, Any], SubjectFacts]:
-    """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``, and the subject's facts as read."""
+    """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``, and the subject's facts as read
+    (from its current summary, or computed by one more statement when it has none)."""
     department, restricted, category, commitment_system, tolerance = row[:5]
     subject = subject_facts_from_row(row[5:], today)
+    if not subject.computed:  # no current summary: the facts are computed, one more statement
+        subject = computed_subject_facts(kind, id_index, today)
     return ({"credit": subject.facts,
              "item": {"code": item_code, "type": item_type, "department": department or "",
                       "restricted": bool(restricted), "category": category or "",

@@ -455,7 +455,8 @@ def active_rule_versions() -> list[JointRuleVersion]:
 def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str, today: dt.date,
                                ) -> tuple[list[JointRuleVersion], dict[str, Any], bool, SubjectFacts | None]:
     """The active versions, the facts the rules read (when there are versions: the subject's current
-    summary, or computed), whether the item is a credit-repair item: one statement."""
+    summary, or computed), whether the item is a credit-repair item: one statement, and one more to
+    compute the facts when the subject has no current summary."""
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_VERSIONS_AND_FACTS_SQL, {
             "active": True, **evaluation_params(kind=subject_kind, id_index=id_index, today=today, item_id=item.pk)})
@@ -468,7 +469,7 @@ def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index
     if facts_row is None:
         raise LookupError(f"no service item {item.pk}")
     facts, subject = evaluation_from_row(facts_row[_VERSION_COLUMNS:-1], item_code=item.code, item_type=item.item_type,
-                                         today=today)
+                                         kind=subject_kind, id_index=id_index, today=today)
     return versions, facts, repair_item, subject
 
 
@@ -535,7 +536,7 @@ class Evaluation:
 def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject: one
     statement (the versions and the facts, from the subject's facts summary when it is current);
-    when the facts had to be computed, a second one keeps them as the summary. ``record_findings``
+    when it has none, a second computes the facts and a third keeps them as the summary. ``record_findings``
     writes what fired."""
     today = calendar.local_date(now)
     versions, facts, repair_item, subject = _active_versions_and_facts(item=item, subject_kind=subject_kind,

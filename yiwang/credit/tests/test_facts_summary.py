@@ -16,7 +16,7 @@ from yiwang.credit.facts import FACTS_DEFINITION, _months_before, facts_by_index
 from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
-from yiwang.credit.tests.test_joint_rules import _work_of_the_evaluation_statement
+from yiwang.credit.tests.test_joint_rules import _work_of_the_evaluation
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,11 +82,11 @@ def test_with_a_current_summary_the_statement_reads_none_of_the_records(world, j
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县处罚较多公司")
     for i in range(60):
         penalty(firm, days_ago=5 + i, number=f"罚{i}")
-    computing = _work_of_the_evaluation_statement(food_item, firm, today=TODAY)
+    computing = _work_of_the_evaluation(food_item, firm, today=TODAY)
     # when the facts are kept as the summary, the same statement reads one row instead
     assert credit_on(food_item, firm)["penalties_12m"] == 60
     assert summary_of(firm).penalties_12m == 60
-    reading = _work_of_the_evaluation_statement(food_item, firm, today=TODAY)
+    reading = _work_of_the_evaluation(food_item, firm, today=TODAY)
     assert credit_on(food_item, firm)["penalties_12m"] == 60
     from django.db import connection
 

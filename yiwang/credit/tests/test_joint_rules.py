@@ -12,7 +12,6 @@ from yiwang.catalog.dmn import RulesRejected
 from yiwang.core.models import AuditEvent
 from yiwang.core.services import record_audit
 from yiwang.credit import joint, services
-from yiwang.credit.facts import evaluation_params
 from yiwang.credit.models import CreditFinding, JointRuleSet
 from yiwang.credit.tests.conftest import company, list_entry, penalty
 from yiwang.ledger.services import commitment
@@ -90,14 +89,19 @@ def test_recording_two_firings_is_two_statements_with_one_proof_that_opens(
     assert firm.id_number not in str(proof.details) and firm.name not in str(proof.details)
 
 
-def _work_of_the_evaluation_statement(item, firm, today: dt.date | None = None) -> int:
-    """How much work the database did for the evaluation's one statement: SQLite's virtual machine
-    instructions (a progress handler called at each one), or PostgreSQL's rows produced by the scans
-    of the subject's records (``EXPLAIN ANALYZE``)."""
+def _work_of_the_evaluation(item, firm, today: dt.date | None = None) -> int:
+    """How much work the database did for an evaluation's reads (``_active_versions_and_facts``: one
+    statement, and one more that computes the facts when the subject has no current summary):
+    SQLite's virtual machine instructions (a progress handler called at each one), or on PostgreSQL
+    the rows produced by the scans of the subject's records in each statement it ran (each captured
+    statement run again under ``EXPLAIN ANALYZE``)."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    params = {"active": True, **evaluation_params(kind=firm.kind, id_index=firm.id_index, today=today or NOW.date(),
-                                                  item_id=item.pk)}
+    def read() -> None:
+        services._active_versions_and_facts(item=item, subject_kind=firm.kind, id_index=firm.id_index,
+                                            today=today or NOW.date())
+
     connection.ensure_connection()
     if connection.vendor == "sqlite":
         steps = [0]
@@ -108,23 +112,25 @@ def _work_of_the_evaluation_statement(item, firm, today: dt.date | None = None) 
 
         connection.connection.set_progress_handler(count, 1)
         try:
-            with connection.cursor() as cursor:
-                cursor.execute(services._ACTIVE_VERSIONS_AND_FACTS_SQL, params)
-                cursor.fetchall()
+            read()
         finally:
             connection.connection.set_progress_handler(None, 1)
         return steps[0]
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + services._ACTIVE_VERSIONS_AND_FACTS_SQL, params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    with CaptureQueriesContext(connection) as statements:
+        read()
 
     def record_rows(node: dict) -> int:
         own = node.get("Actual Rows", 0) * node.get("Actual Loops", 0) \
             if node.get("Relation Name") == "credit_creditrecord" else 0
         return own + sum(record_rows(child) for child in node.get("Plans", []))
 
-    return record_rows(plan[0]["Plan"])
+    rows = 0
+    with connection.cursor() as cursor:
+        for statement in statements.captured_queries:  # as sent, the parameters bound by the client
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement["sql"])
+            plan = cursor.fetchone()[0]
+            rows += record_rows((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+    return rows
 
 
 def test_without_active_rules_the_statement_does_not_compute_the_facts(world, joint_rules, food_item):
@@ -132,12 +138,12 @@ def test_without_active_rules_the_statement_does_not_compute_the_facts(world, jo
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县处罚较多公司")
     for i in range(60):
         penalty(firm, days_ago=5 + i, number=f"罚{i}")
-    with_rules = _work_of_the_evaluation_statement(food_item, firm)
+    with_rules = _work_of_the_evaluation(food_item, firm)
     assert evaluate(food_item, firm).facts["credit"]["penalties_12m"] == 60
     # when no rule set is active, the same statement skips the facts: a submission without rules
     # pays for the versions only (the bench's baseline is not made slower by the folding)
     JointRuleSet.objects.filter(pk=joint_rules.rule_set_id).update(is_active=False)
-    without_rules = _work_of_the_evaluation_statement(food_item, firm)
+    without_rules = _work_of_the_evaluation(food_item, firm)
     assert evaluate(food_item, firm).facts == {}
     from django.db import connection
 
