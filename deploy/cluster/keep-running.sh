@@ -19,11 +19,12 @@ child=""
 pause=""
 
 stop() {
-    [ -n "$pause" ] && kill -TERM "$pause" 2>/dev/null
-    if [ -n "$child" ]; then
-        kill -TERM "$child" 2>/dev/null
-        wait "$child" 2>/dev/null
-    fi
+    # every job of the loop, not only "$child": a TERM that arrives between starting the worker and
+    # setting "$child" must still reach it (and the pause, if that is what runs)
+    local running
+    running=$(jobs -p)
+    [ -n "$running" ] && kill -TERM $running 2>/dev/null
+    wait 2>/dev/null
     exit 0
 }
 trap stop TERM INT

@@ -113,8 +113,13 @@ _BOUND_COLUMNS_SQL = """
   (SELECT MIN(e.ended_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.ended_on > %(d)s)"""
 _BOUNDS = 7
 # The definition of the facts a summary was computed by: a summary written by another version of the
-# statements above (a deployment that changed them) is not current.
-FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + LEVEL_RULES_VERSION).encode()).hexdigest()[:16]
+# statements above (a deployment that changed them) is not current. The Python half of the
+# definition — the windows' starts (``_params``, ``_months_before``) and the validity bound
+# (``window_leaves``, ``valid_until``) — is not in the statements' text: **bump
+# ``FACTS_SUMMARY_REVISION`` with any change to those functions**, so that older summaries are not used.
+FACTS_SUMMARY_REVISION = 1
+FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + LEVEL_RULES_VERSION
+                                   + f"/{FACTS_SUMMARY_REVISION}").encode()).hexdigest()[:16]
 
 # The subject's facts at an application, first read: its current summary (one row by the subject's
 # key) when there is one — a summary is current for day ``d`` when it was computed from the subject's
@@ -263,7 +268,8 @@ def subject_facts_from_row(row: Any, today: dt.date) -> SubjectFacts:
 
 def evaluation_facts(*, kind: str, id_index: str, today: dt.date, item_id: int, item_code: str,
                      item_type: str) -> dict[str, Any]:
-    """``{"credit": …, "item": …}`` for joint rules, in one query: the subject's facts (its current
+    """``{"credit": …, "item": …}`` for joint rules, in one query (two when the subject has no current
+    summary): the subject's facts (its current
     summary; computed by a second when it has none) and the item's settings (``ItemCreditPolicy``). Keeps no summary:
     ``credit.services`` does, at an application."""
     with connection.cursor() as cursor:

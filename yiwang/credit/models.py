@@ -41,7 +41,8 @@ class CreditSubject(models.Model):
                                    help_text=_("自然人主体：只有该部门可以看到证件号码"))
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every writer of the subject's records and list entries, in the writer's own
-    # transaction (``services.bump_facts_version``, the one home of the bump): a facts summary
+    # transaction (``services.bump_facts_version``; ``services.ensure_subject(for_write=True)`` finds
+    # and bumps in one statement for the writers that start from the subject's number): a facts summary
     # (``CreditFactsSummary``) computed from another version is never used.
     facts_version = models.PositiveBigIntegerField(default=0, editable=False)
 
@@ -61,7 +62,7 @@ class CreditSubject(models.Model):
 
 
 class CreditFactsSummary(models.Model):
-    """A subject's credit facts as the facts statement computed them (``facts._FACTS_SQL``), kept so
+    """A subject's credit facts as the facts statement computed them (``facts.COMPUTE_FACTS_SQL``), kept so
     that an application reads one row instead of aggregating every record of the subject.
 
     Used only while it is current, which the reading statement checks itself: computed from the
@@ -70,7 +71,7 @@ class CreditFactsSummary(models.Model):
     ``[computed_for, valid_until)``: ``valid_until`` is the first day on which a fact could change by
     the calendar alone (a publicity period or list entry ending or starting, a record leaving its
     12/24/36-month window). Otherwise the facts are computed again and this row replaced. The counts
-    are stored as the statement gives them (``facts._facts_from_row`` turns them into facts)."""
+    are stored as the statement gives them (``facts._facts_from_counts`` turns them into facts)."""
 
     subject = models.OneToOneField(CreditSubject, primary_key=True, on_delete=models.CASCADE, related_name="+")
     facts_version = models.PositiveBigIntegerField()

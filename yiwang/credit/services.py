@@ -478,8 +478,10 @@ def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index
 # construction: a writer that commits after that statement's snapshot has bumped the subject's version
 # (in its own transaction), so the row written here no longer matches the subject and is never used;
 # and a row written from an older version never replaces one from a newer version (the WHERE below),
-# so two evaluations racing each other keep the newer. Inside a submission that later fails, the row
-# is rolled back with it. ``tests/test_facts_summary.py`` plays the race.
+# so two evaluations racing each other keep the newer. A submission evaluates before its own
+# transaction opens, so the row is kept (in autocommit) even when the submission is then refused —
+# it holds true facts; inside an outer transaction (a package's members) it is rolled back with it.
+# ``tests/test_facts_summary.py`` plays the race.
 _SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
 _KEEP_SUMMARY_SQL = (
     f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)}) "
@@ -533,17 +535,20 @@ class Evaluation:
         return [f.reason_en or f.reason for f in self.fired if not outcomes or f.outcome in outcomes]
 
 
-def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime) -> Evaluation:
+def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str, now: dt.datetime,
+                         keep_summary: bool = True) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject: one
     statement (the versions and the facts, from the subject's facts summary when it is current);
-    when it has none, a second computes the facts and a third keeps them as the summary. ``record_findings``
+    when it has none, a second computes the facts and a third keeps them as the summary (unless
+    ``keep_summary`` is false: a caller inside a transaction that may then bump the subject's facts
+    version, which must not hold the summary's row lock before the subject's). ``record_findings``
     writes what fired."""
     today = calendar.local_date(now)
     versions, facts, repair_item, subject = _active_versions_and_facts(item=item, subject_kind=subject_kind,
                                                                        id_index=id_index, today=today)
     if not versions:  # no joint rules configured: nothing to evaluate, the facts were not computed
         return Evaluation(facts={}, repair_item=repair_item)
-    if subject is not None and subject.subject_id is not None and not subject.from_summary:
+    if keep_summary and subject is not None and subject.subject_id is not None and not subject.from_summary:
         _keep_summary(subject, today)  # computed (no current summary): the next application reads one row
     evaluation = Evaluation(facts=facts, repair_item=repair_item)
     for version in versions:

@@ -20,7 +20,7 @@ class EvaluationErrorCode:
     FOLLOW_UP_TAKEN = "follow_up_taken"
     TOKEN_INVALID = "token_invalid"
     TOKEN_EXPIRED = "token_expired"
-    LINK_RETIRED = "link_retired"  # 410: an old-form /evaluation/c/…?via= link
+    LINK_RETIRED = "link_retired"  # 410: an old-form /evaluation/c/…?via= or /evaluation/v/…?via= link
     REPLY_REQUIRED = "reply_required"
     REASON_REQUIRED = "reason_required"
     ILLEGAL_TRANSITION = "illegal_transition"

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # first request does and note what that had to import or build.
 CHILD = r"""
 import json, sys
+from django.db.backends.signals import connection_created
+opened = []  # the warm-up may run in gunicorn's master before the fork (--preload): no connection
+connection_created.connect(lambda sender, connection, **kw: opened.append(connection.alias), weak=False)
 import yiwang.wsgi  # what gunicorn's and granian's workers import
 import jieba
 from django.urls import get_resolver
@@ -32,6 +35,7 @@ built = {
     "jieba_ready": bool(jieba.dt.initialized),
     "search_tokenizer": search._tokenizer is not None,
     "font_registered": register_font.cache_info().currsize == 1,
+    "database_connections": list(opened),
 }
 before = set(sys.modules)
 misses_before = register_font.cache_info().misses
@@ -67,7 +71,7 @@ def test_loading_the_application_builds_what_the_first_request_needs():
     seen = _child()
     # then the URLconf, the resolver, jieba, guide search's tokenizer and the font are ready
     assert seen["built"] == {"urlconf_imported": True, "resolver_filled": True, "jieba_ready": True,
-                             "search_tokenizer": True, "font_registered": True}
+                             "search_tokenizer": True, "font_registered": True, "database_connections": []}
     # and a first request's resolving, word cutting and rendering build nothing new
     assert seen["new_modules"] == []
     assert not seen["font_parsed_again"] and not seen["tokenizer_rebuilt"]
@@ -78,6 +82,6 @@ def test_the_warm_up_can_be_turned_off_and_the_first_request_then_pays():
     seen = _child(YIWANG_WARM_UP="0")
     # then nothing was built beforehand, and the first request imports and builds it
     assert seen["built"] == {"urlconf_imported": False, "resolver_filled": False, "jieba_ready": False,
-                             "search_tokenizer": False, "font_registered": False}
+                             "search_tokenizer": False, "font_registered": False, "database_connections": []}
     assert "yiwang.appeals.topics" in seen["new_modules"]
     assert seen["font_parsed_again"] and seen["tokenizer_rebuilt"]

@@ -18,9 +18,11 @@ from yiwang.credit.models import CreditFinding, ItemCreditPolicy, JointRuleVersi
 from yiwang.credit.models import Outcome as CreditOutcome
 
 
-def evaluate_for(item: ServiceItem, applicant: Applicant, now: dt.datetime) -> credit.Evaluation:
+def evaluate_for(item: ServiceItem, applicant: Applicant, now: dt.datetime, *,
+                 keep_summary: bool = True) -> credit.Evaluation:
     kind, index = credit.subject_of_applicant(applicant)
-    return credit.evaluate_joint_rules(item=item, subject_kind=kind, id_index=index, now=now)
+    return credit.evaluate_joint_rules(item=item, subject_kind=kind, id_index=index, now=now,
+                                       keep_summary=keep_summary)
 
 
 def tolerated_material(item: ServiceItem, evaluation: credit.Evaluation, missing: list[Material]) -> Material | None:
@@ -84,7 +86,11 @@ def check_at_decision(case: Case, *, now: dt.datetime, department: Department | 
     since submission (a new black-list entry, a repair). Firings are recorded again only when the
     rules, their outcomes or the facts changed; otherwise the timeline gets one line saying the
     same rules applied (that line carries this evaluation's proof all the same)."""
-    evaluation = evaluate_for(case.item, case.applicant, now)
+    # keeps no facts summary: the decision's transaction may then bump the subject's facts version
+    # (a licence or penalty entered), and holding the summary's row lock before the subject's would
+    # take the two in the opposite order to a submission that bumps first (a rule's commitment) and
+    # then keeps: a deadlock between the two on one subject
+    evaluation = evaluate_for(case.item, case.applicant, now, keep_summary=False)
     findings, _unchanged = credit.record_reevaluation(
         case_id=case.pk, case_number=case.number or "", stage=Stage.DECISION, evaluation=evaluation, now=now,
         write_proof=_proof_on_timeline(case, evaluation, now=now, department=department), **_subject(case))

@@ -270,13 +270,34 @@ def test_a_record_leaves_its_window_on_its_day_and_not_a_day_later(world, joint_
     assert valid_until == leaves  # exact: the window is the only thing that changes by the calendar here
 
 
-def test_a_record_leaves_publicity_the_day_after_it_ends(world, joint_rules, food_item):
+@pytest.mark.parametrize(("kind", "fact", "counted", "gone", "extra"), [
+    (RecordKind.LICENCE, "licences", 1, 0, {}),
+    (RecordKind.ENFORCEMENT, "enforcement", True, False, {}),
+    (RecordKind.PENALTY, "serious_penalties", 1, 0, {"severity": "serious"}),
+])
+def test_a_record_leaves_publicity_the_day_after_it_ends(world, joint_rules, food_item, kind, fact, counted, gone,
+                                                         extra):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     decided = TODAY - dt.timedelta(days=100)
     end = decided + dt.timedelta(days=50)
-    record(firm, RecordKind.LICENCE, decided, "许1", publicity_end=end)
-    values, valid_until = _facts_across(food_item, firm, "licences", end + ONE_DAY)
-    assert values == [1, 0, 0] and valid_until == end + ONE_DAY
+    record(firm, kind, decided, "文1", publicity_end=end, **extra)
+    values, valid_until = _facts_across(food_item, firm, fact, end + ONE_DAY)
+    assert values == [counted, gone, gone] and valid_until == end + ONE_DAY
+
+
+def test_a_writer_that_finds_no_subject_and_meets_one_made_concurrently_still_bumps_it(
+        world, joint_rules, food_item, monkeypatch):
+    # given a subject with a current summary, made by a concurrent request after this writer looked
+    # for the subject (its find-and-bump saw none) and before it created one
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    list_entry(firm, ListKind.RED)
+    assert credit_on(food_item, firm)["penalties_12m"] == 0
+    monkeypatch.setattr(services, "_bumped_subject", lambda kind, index: None)
+    # when the writer enters a penalty (its creation meets the subject on file: ON CONFLICT)
+    penalty(firm, days_ago=5)
+    monkeypatch.undo()
+    # then the next evaluation sees it: the summary is not current any more
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
 
 
 def test_a_list_entry_counts_from_its_first_day_to_its_last(world, joint_rules, food_item):

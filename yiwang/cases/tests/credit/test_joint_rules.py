@@ -20,7 +20,15 @@ from yiwang.core.errors import InvalidInput
 from yiwang.core.models import AuditEvent
 from yiwang.credit import services
 from yiwang.credit.facts import subject_facts
-from yiwang.credit.models import CommitmentStatus, CreditFinding, CreditRecord, ItemCreditPolicy, RecordKind
+from yiwang.credit.models import (
+    CommitmentStatus,
+    CreditFactsSummary,
+    CreditFinding,
+    CreditRecord,
+    CreditSubject,
+    ItemCreditPolicy,
+    RecordKind,
+)
 from yiwang.credit.tests.conftest import RULES, company, credit_officer, list_entry, penalty
 from yiwang.ledger import merkle
 from yiwang.ledger.models import LedgerEntry
@@ -218,6 +226,26 @@ def test_rules_are_evaluated_again_at_each_decision(world, joint_rules, food_ite
 def decide_step(world, case, actor):
     step = CaseStep.objects.get(case=case, status="open")
     case_services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve")
+
+
+def test_a_decision_computes_the_facts_afresh_but_keeps_no_summary(world, joint_rules, food_item):
+    # given a company whose facts summary was kept at its submission, then made stale by a list entry
+    user, firm = company("firm", "91330100MA2B3C4D5", "后列入黑名单公司")
+    penalty(firm, days_ago=800, number="罚旧1")  # on file, nothing that fires
+    case = submit(user, firm, food_item)
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    kept = CreditFactsSummary.objects.get(subject=subject)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    list_entry(firm, "black")
+    # when a step is decided, the rules see the black list (the facts computed, not the stale summary)
+    decide_step(world, case, world.reviewer)
+    assert CreditFinding.objects.get(case_id=case.pk).outcome == "manual_review"
+    # but the decision kept no summary: keeping it would take the summary's row lock inside the
+    # decision's transaction, before the subject's (a licence entered bumps it), the opposite order
+    # to a submission that bumps first and keeps after
+    again = CreditFactsSummary.objects.get(subject=subject)
+    assert (again.facts_version, again.computed_for) == (kept.facts_version, kept.computed_for)
+    assert again.facts_version < CreditSubject.objects.get(pk=subject.pk).facts_version
 
 
 def test_an_unchanged_firing_is_not_recorded_again_at_each_decision_but_its_proof_is(world, joint_rules, food_item):
