@@ -311,6 +311,19 @@ def test_a_list_entry_counts_from_its_first_day_to_its_last(world, joint_rules, 
     assert values == [True, False, False] and valid_until == ends + ONE_DAY
 
 
+def test_a_list_entry_ended_early_counts_until_the_day_before_its_end(world, joint_rules, food_item):
+    # given a black-list entry without a last day, ended early (a repair) from a day still to come
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    entry = list_entry(firm, ListKind.BLACK, starts_on=TODAY - dt.timedelta(days=30))
+    ended = TODAY + dt.timedelta(days=20)
+    type(entry).objects.filter(pk=entry.pk).update(ended_on=ended)
+    services.bump_facts_version([entry.subject_id])  # as the repair's writer does
+    # then the entry counts on the day before its end, not on it: the summary kept the day before
+    # is valid until that day exactly (the early end is the only thing that changes by the calendar)
+    values, valid_until = _facts_across(food_item, firm, "black_listed", ended)
+    assert values == [True, False, False] and valid_until == ended
+
+
 def test_a_summary_is_not_used_for_a_day_before_the_one_it_was_computed_for(world, joint_rules, food_item):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     list_entry(firm, ListKind.RED, starts_on=TODAY - dt.timedelta(days=5), ends_on=TODAY + dt.timedelta(days=5))
