@@ -20,6 +20,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.http import HttpRequest
 from django.utils import timezone
@@ -43,6 +44,7 @@ from yiwang.core.models import (
     StaffRole,
     UserPreferences,
 )
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import remember_staff_roles
 from yiwang.core.users import User
 
@@ -397,22 +399,31 @@ def _verify_otp(user: User, otp: str) -> Any:
     return None
 
 
-def user_for_token(token: str) -> User | None:
-    """The live token's user, with their staff roles already attached (``staff_roles_of`` then reads
-    no more): one query, the token joined to its user and, outer-joined, to each of the user's roles
-    and its department (one row per role; one row with empty role columns for a user with none).
-    Every API request pays this query, so the permission checks that follow cost nothing more."""
+def _token_user_rows(digest: str, now: dt.datetime) -> QuerySet:
     user_model = get_user_model()
     user_fields = [f.attname for f in user_model._meta.concrete_fields]
     department_fields = [f.attname for f in Department._meta.concrete_fields]
     columns = ([f"user__{f}" for f in user_fields] + ["user__staff_roles__id", "user__staff_roles__role"]
                + [f"user__staff_roles__department__{f}" for f in department_fields])
-    rows = list(
-        ApiToken.objects.filter(digest=_digest(token), expires_at__gt=timezone.now(), revoked_at__isnull=True,
-                                user__is_active=True)
-        .order_by("user__staff_roles__id")
-        .values_list(*columns)
-    )
+    return (ApiToken.objects.filter(digest=digest, expires_at__gt=now, revoked_at__isnull=True, user__is_active=True)
+            .order_by("user__staff_roles__id")
+            .values_list(*columns))
+
+
+# Every API request reads this: compiled once per connection (yiwang/core/precompiled.py).
+_TOKEN_USER_ROWS = PrecompiledQuery(_token_user_rows, digest=str, now=dt.datetime)
+
+
+def user_for_token(token: str) -> User | None:
+    """The live token's user, with their staff roles already attached (``staff_roles_of`` then reads
+    no more): one query, the token joined to its user and, outer-joined, to each of the user's roles
+    and its department (one row per role; one row with empty role columns for a user with none).
+    Every API request pays this query, so the permission checks that follow cost nothing more, and
+    its SQL is compiled once per connection."""
+    user_model = get_user_model()
+    user_fields = [f.attname for f in user_model._meta.concrete_fields]
+    department_fields = [f.attname for f in Department._meta.concrete_fields]
+    rows = _TOKEN_USER_ROWS.fetch(digest=_digest(token), now=timezone.now())
     if not rows:
         return None
     db = ApiToken.objects.db

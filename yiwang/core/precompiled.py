@@ -1,0 +1,158 @@
+"""Hot reads compiled to SQL once per database connection instead of on every request.
+
+Django builds and compiles a queryset to SQL on every evaluation: for the few reads every request
+pays (the API token's user, the case's lock, the approval step's lock) that is more Python than the
+rest of the read, on the profile of the one-window benchmark about a fifth of a request's CPU
+(docs/benchmarks.md, "precompiled reads"). A :class:`PrecompiledQuery` builds its queryset once per
+connection, compiles it, finds where each named argument lands among the SQL's parameters, and on
+every later call runs the same SQL with the new arguments through Django's own iterables, so what it
+returns (model instances with their ``select_related`` objects, ``values_list`` tuples, annotations,
+the backends' converters) is what the queryset would have returned.
+
+How the arguments are found: the queryset is built twice with two different sets of sentinel values
+and compiled; the parameters that differ must each be exactly one argument's sentinel (after the
+database adaptation its kind names), else the query is refused when first used (``ImproperlyConfigured``:
+a queryset whose SQL depends on an argument's value, e.g. an ``__in`` list, cannot be precompiled).
+
+Only arguments of the kinds in :data:`KINDS` are supported, and only querysets whose SQL does not
+depend on the arguments' values. The compiled state is kept per ``DatabaseWrapper`` object, which
+Django keeps per thread and alias, so threads never share a compiler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
+
+# kind -> (two sentinels, adaptation of a value to the parameter the compiled SQL carries)
+_UTC = dt.UTC
+KINDS: dict[type, tuple[tuple[Any, Any], Callable[[Any, Any], Any]]] = {
+    int: ((2_000_000_011, 2_000_000_017), lambda connection, value: int(value)),
+    str: (("\x1fprecompiled-a\x1f", "\x1fprecompiled-b\x1f"), lambda connection, value: str(value)),
+    dt.datetime: ((dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=_UTC), dt.datetime(1902, 3, 4, 5, 6, 7, 8, tzinfo=_UTC)),
+                  lambda connection, value: connection.ops.adapt_datetimefield_value(value)),
+}
+
+
+def _distinct(sentinel: Any, index: int) -> Any:
+    if isinstance(sentinel, str):
+        return f"{sentinel}{index}"
+    if isinstance(sentinel, dt.datetime):
+        return sentinel + dt.timedelta(days=index)
+    return sentinel + 100 * index
+
+
+class _Compiled:
+    """One connection's compiled form: the compiler (its select, klass_info and converters set up by
+    compiling once), the SQL, the constant parameters and where each argument goes."""
+
+    def __init__(self, compiler: Any, sql: str, params: tuple[Any, ...], slots: dict[str, list[int]],
+                 template: QuerySet) -> None:
+        self.compiler, self.sql, self.params, self.slots, self.template = compiler, sql, params, slots, template
+        self.bound: tuple[Any, ...] = params
+        compiler.as_sql = self._as_sql  # execute_sql asks the compiler for its SQL: give the bound form
+
+    def _as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
+        return self.sql, self.bound
+
+
+class PrecompiledQuery:
+    """``PrecompiledQuery(build, digest=str, now=dt.datetime)``: ``build(**arguments)`` returns the
+    queryset (unevaluated, sliced if it should be); ``fetch(**arguments)`` returns its rows as a list,
+    exactly as ``list(build(**arguments))`` would."""
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: type) -> None:
+        unknown = [name for name, kind in kinds.items() if kind not in KINDS]
+        if unknown:
+            raise ImproperlyConfigured(f"PrecompiledQuery: arguments of unsupported kinds: {unknown}")
+        self._build = build
+        self._kinds = kinds
+        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def _sentinels(self, which: int) -> dict[str, Any]:
+        """Values no argument would take, different for every argument and between the two builds."""
+        return {name: _distinct(KINDS[kind][0][which], index) for index, (name, kind) in enumerate(self._kinds.items())}
+
+    def _compile(self, alias: str) -> _Compiled:
+        connection = connections[alias]
+        compiled = []
+        for which in (0, 1):
+            sentinels = self._sentinels(which)
+            queryset = self._build(**sentinels)
+            compiler = queryset.query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            adapted = {name: KINDS[self._kinds[name]][1](connection, value) for name, value in sentinels.items()}
+            compiled.append((queryset, compiler, sql, tuple(params), adapted))
+        (queryset, compiler, sql, params, adapted_a), (_, _, sql_b, params_b, adapted_b) = compiled
+        if sql != sql_b or len(params) != len(params_b):
+            raise ImproperlyConfigured("PrecompiledQuery: the SQL depends on the arguments' values")
+        slots: dict[str, list[int]] = {name: [] for name in self._kinds}
+        for index, (a, b) in enumerate(zip(params, params_b, strict=True)):
+            if a == b:
+                continue
+            names = [name for name in self._kinds if adapted_a[name] == a and adapted_b[name] == b]
+            if len(names) != 1:
+                raise ImproperlyConfigured(f"PrecompiledQuery: parameter {index} is not one argument ({names})")
+            slots[names[0]].append(index)
+        missing = [name for name, where in slots.items() if not where]
+        if missing:
+            raise ImproperlyConfigured(f"PrecompiledQuery: arguments not in the SQL: {missing}")
+        return _Compiled(compiler, sql, params, slots, queryset)
+
+    def fetch(self, **arguments: Any) -> list[Any]:
+        if arguments.keys() != self._kinds.keys():
+            raise TypeError(f"PrecompiledQuery.fetch takes {sorted(self._kinds)}, got {sorted(arguments)}")
+        probe = self._build_probe()
+        alias = probe.db
+        connection = connections[alias]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(connection) or self._compile(alias)
+                self._compiled[connection] = compiled
+        template = compiled.template
+        if template.query.select_for_update and connection.features.has_select_for_update \
+                and connection.get_autocommit() and connection.features.supports_transactions:
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = list(compiled.params)
+        adapt = KINDS
+        for name, where in compiled.slots.items():
+            value = adapt[self._kinds[name]][1](connection, arguments[name])
+            for index in where:
+                params[index] = value
+        compiled.bound = tuple(params)
+        queryset = QuerySet(model=template.model, query=_BoundQuery(template.query, compiled.compiler), using=alias)
+        queryset._iterable_class = template._iterable_class
+        queryset._fields = template._fields
+        queryset._for_write = template._for_write
+        return list(queryset)
+
+    def _build_probe(self) -> QuerySet:
+        """The queryset's routing (which alias it reads from) without building it per call: the
+        template of any connection, or one build the first time."""
+        for compiled in list(self._compiled.values()):
+            return compiled.template
+        return self._build(**self._sentinels(0))
+
+
+class _BoundQuery:
+    """The template's ``Query`` as Django's iterables read it, with ``get_compiler`` answering the
+    connection's compiled compiler (whose ``as_sql`` gives the bound SQL)."""
+
+    def __init__(self, query: Any, compiler: Any) -> None:
+        self._query, self._compiler = query, compiler
+
+    def get_compiler(self, using: str | None = None, connection: Any = None, elide_empty: bool = True) -> Any:
+        return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)

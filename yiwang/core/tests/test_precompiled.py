@@ -1,0 +1,134 @@
+"""A precompiled read returns what its queryset returns, for every set of arguments, and refuses a
+queryset whose SQL it cannot bind (yiwang/core/precompiled.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from yiwang.core.models import ApiToken, Department, StaffRole
+from yiwang.core.precompiled import PrecompiledQuery
+from yiwang.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def roles_of(username: str, department_code: str):
+    return (StaffRole.objects.select_related("user", "department")
+            .filter(user__username=username, department__code=department_code).order_by("role"))
+
+
+ROLES_OF = PrecompiledQuery(roles_of, username=str, department_code=str)
+
+
+def test_model_rows_with_their_related_objects_equal_the_querysets_for_each_set_of_arguments():
+    factories.user("clerk", WIN="clerk")
+    factories.user("chief", GA="approver", WIN="clerk")
+    for username, code in [("clerk", "WIN"), ("chief", "GA"), ("chief", "WIN"), ("nobody", "GA")]:
+        expected = list(roles_of(username, code))
+        got = ROLES_OF.fetch(username=username, department_code=code)
+        assert [(r.pk, r.role, r.user.username, r.department.code) for r in got] \
+            == [(r.pk, r.role, r.user.username, r.department.code) for r in expected]
+        assert all(isinstance(r.department, Department) for r in got)
+
+
+def test_it_compiles_once_per_connection_and_then_runs_one_statement():
+    factories.user("clerk", WIN="clerk")
+    ROLES_OF.fetch(username="clerk", department_code="WIN")
+    with CaptureQueriesContext(connection) as queries:
+        rows = ROLES_OF.fetch(username="clerk", department_code="WIN")
+    assert len(rows) == 1 and len(queries) == 1
+    assert queries[0]["sql"].count("clerk") == 1 and "WIN" in queries[0]["sql"]
+
+
+def token_rows(now: dt.datetime, user_id: int):
+    return ApiToken.objects.filter(expires_at__gt=now, user_id=user_id).order_by("id").values_list("id", "expires_at")
+
+
+TOKEN_ROWS = PrecompiledQuery(token_rows, now=dt.datetime, user_id=int)
+
+
+def test_values_list_rows_with_a_datetime_and_an_integer_argument_equal_the_querysets():
+    user = factories.user("steward", GA="steward")
+    other = factories.user("other", GA="steward")
+    now = timezone.now()
+    for hours in (1, 5, 9):
+        ApiToken.objects.create(user=user, digest=f"{hours:064d}", expires_at=now + dt.timedelta(hours=hours))
+    ApiToken.objects.create(user=other, digest="f" * 64, expires_at=now + dt.timedelta(hours=9))
+    for at, who in [(now, user), (now + dt.timedelta(hours=4), user), (now + dt.timedelta(hours=10), user),
+                    (now, other)]:
+        assert TOKEN_ROWS.fetch(now=at, user_id=who.pk) == list(token_rows(at, who.pk))
+    assert len(TOKEN_ROWS.fetch(now=now + dt.timedelta(hours=4), user_id=user.pk)) == 2
+
+
+def test_a_queryset_whose_parameter_is_not_the_argument_itself_is_refused():
+    starting = PrecompiledQuery(lambda prefix: StaffRole.objects.filter(role__startswith=prefix), prefix=str)
+    with pytest.raises(ImproperlyConfigured, match="not one argument"):
+        starting.fetch(prefix="cl")
+
+
+def test_an_argument_the_sql_does_not_use_is_refused():
+    ignoring = PrecompiledQuery(lambda code: StaffRole.objects.filter(role="clerk"), code=str)
+    with pytest.raises(ImproperlyConfigured, match="not in the SQL"):
+        ignoring.fetch(code="GA")
+
+
+def test_arguments_must_be_the_declared_ones():
+    with pytest.raises(TypeError):
+        ROLES_OF.fetch(username="clerk")
+    with pytest.raises(ImproperlyConfigured, match="unsupported"):
+        PrecompiledQuery(lambda when: StaffRole.objects.all(), when=dt.date)
+
+
+LOCKED_ROLE = PrecompiledQuery(lambda role_id: StaffRole.objects.select_for_update().filter(pk=role_id),
+                               role_id=int)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_outside_a_transaction_is_refused_where_the_database_locks_rows():
+    role = StaffRole.objects.get(user=factories.user("clerk", WIN="clerk"))
+    with transaction.atomic():
+        assert [r.pk for r in LOCKED_ROLE.fetch(role_id=role.pk)] == [role.pk]
+    if connection.features.has_select_for_update:  # PostgreSQL; SQLite locks with BEGIN IMMEDIATE
+        with pytest.raises(TransactionManagementError):
+            LOCKED_ROLE.fetch(role_id=role.pk)
+    else:
+        assert [r.pk for r in LOCKED_ROLE.fetch(role_id=role.pk)] == [role.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_each_bind_their_own_arguments_on_their_own_connection():
+    factories.user("clerk", WIN="clerk")
+    factories.user("chief", GA="approver")
+    expected = {"clerk": ["WIN"], "chief": ["GA"]}
+    barrier = threading.Barrier(2)
+    seen: dict[str, list[list[str]]] = {"clerk": [], "chief": []}
+    failures: list[BaseException] = []
+
+    def worker(username: str) -> None:
+        from django.db import connections
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(30):
+                code = expected[username][0]
+                seen[username].append([(r.user.username, r.department.code)
+                                       for r in ROLES_OF.fetch(username=username, department_code=code)])
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in expected]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not failures
+    assert all(rows == [[(name, expected[name][0])]] * 30 for name, rows in seen.items())
