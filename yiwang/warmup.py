@@ -30,6 +30,7 @@ def warm_up() -> None:
     from django.utils import translation
 
     from yiwang.core.pdf import register_font
+    from yiwang.crypto.sm2 import libcrypto
     from yiwang.intelligence import search
 
     resolver = get_resolver()
@@ -40,6 +41,23 @@ def warm_up() -> None:
     jieba.dt.check_initialized()
     search.tokenizer()  # guide search's own tokenizer with the domain words
     register_font()  # the CJK TrueType font parsed for the documents (about 0.3 s)
+    _render_a_page()  # ReportLab's layout modules, imported by the first receipt otherwise (about 40 ms)
+    libcrypto()  # OpenSSL's libcrypto for SM2, found through ldconfig on first use (a subprocess)
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
         with translation.override(code):
             translation.gettext("Yiwang")
+
+
+def _render_a_page() -> None:
+    """A page with the documents' flowables (a CJK paragraph, a table) in the documents' font, in
+    memory: what the first receipt, decision letter or licence of a worker would import."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    from yiwang.core.pdf import register_font
+
+    style = ParagraphStyle("warm", fontName=register_font(), wordWrap="CJK")
+    SimpleDocTemplate(io.BytesIO()).build([Paragraph("受理回执 Receipt", style),
+                                           Table([[Paragraph("办件编号", style), "0"]])])
