@@ -136,6 +136,11 @@ class PrecompiledQuery:
         queryset._for_write = template._for_write
         return list(queryset)
 
+    def queryset(self) -> QuerySet:
+        """The queryset this reads, built with placeholder arguments: for inspecting what it is (its
+        model, the locks it asks for), never for evaluating."""
+        return self._build(**self._sentinels(0))
+
     def _build_probe(self) -> QuerySet:
         """The queryset's routing (which alias it reads from) without building it per call: the
         template of any connection, or one build the first time."""

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.db.models import JSONField, OuterRef, Q, Subquery
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -17,6 +17,7 @@ from yiwang.cases.signals import case_recorded
 from yiwang.core import calendar
 from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit
 from yiwang.core.users import User
 
@@ -25,6 +26,42 @@ from yiwang.core.users import User
 STEP_WINDOW = "窗口受理"
 STEP_CORRECTION = "申请人补正"
 STEP_DELIVERY = "统一出件"
+
+
+def _locked_cases() -> QuerySet[Case]:
+    """The lock's read: the case row locked (see ``lock_case``), with what every action reads of it."""
+    return (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
+        .defer("process_version__spec_json", "process_version__bpmn_xml")
+    )
+
+
+def _one(queryset: QuerySet) -> QuerySet:
+    """``queryset.first()``'s query, unevaluated."""
+    return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+
+def _first(rows: list[Any]) -> Any:
+    return rows[0] if rows else None
+
+
+def _step_and_siblings(step_id: int, case_id: int) -> QuerySet[CaseStep]:
+    engine_state = CaseEngineState.objects.filter(case_id=OuterRef("case_id")).values("state")[:1]
+    return (CaseStep.objects.select_related("department")
+            .filter(Q(pk=step_id) | Q(status__in=(StepStatus.OPEN, StepStatus.COMPLETED)), case_id=case_id)
+            .annotate(engine_state=Subquery(engine_state, output_field=JSONField()))
+            .order_by("opened_at", "id"))
+
+
+# Every action reads one of these first: compiled to SQL once per connection (core/precompiled.py).
+_CASE_BY_NUMBER = PrecompiledQuery(lambda number: _one(_locked_cases().filter(number=number)), number=str)
+_CASE_BY_ID = PrecompiledQuery(lambda case_id: _one(_locked_cases().filter(pk=case_id)), case_id=int)
+_CASE_OF_STEP = PrecompiledQuery(lambda step_id: _one(_locked_cases().filter(steps__pk=step_id)), step_id=int)
+_CASE_OF_STEP_IN = PrecompiledQuery(
+    lambda step_id, case_id: _one(_locked_cases().filter(steps__pk=step_id).filter(pk=case_id)),
+    step_id=int, case_id=int)
+_STEP_AND_SIBLINGS = PrecompiledQuery(_step_and_siblings, step_id=int, case_id=int)
 
 
 def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: User | None = None) -> Case:
@@ -42,15 +79,10 @@ def lock_case(case_id: int | None = None, *, number: str | None = None, viewer: 
     NO KEY UPDATE still excludes every other locker of the same case, but not inserts of rows that
     reference it. The process version's large columns are left unread: the runtime reads the spec
     once per process and version (see ``CaseRuntime``)."""
-    locked = (
-        Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
-        .defer("process_version__spec_json", "process_version__bpmn_xml")
-    )
     if number is not None and case_id is None:
-        case = locked.filter(number=number).first()
+        case = _first(_CASE_BY_NUMBER.fetch(number=number))
     elif case_id is not None and number is None:
-        case = locked.filter(pk=case_id).first()
+        case = _first(_CASE_BY_ID.fetch(case_id=case_id))
     else:
         raise ValueError("lock_case takes a case_id or a number")
     if case is None:
@@ -149,24 +181,13 @@ def lock_step(
 
     Two queries where the action used to take six (the step before the lock, the case, the step
     again, the engine state, the open steps again after the update, the completed steps)."""
-    locked = (
-        Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("item", "item__department", "department", "process_version", "applicant", "current_department")
-        .defer("process_version__spec_json", "process_version__bpmn_xml")
-        .filter(steps__pk=step_id)
-    )
-    if case_id is not None:
-        locked = locked.filter(pk=case_id)
-    case = locked.first()
+    if case_id is None:
+        case = _first(_CASE_OF_STEP.fetch(step_id=step_id))
+    else:
+        case = _first(_CASE_OF_STEP_IN.fetch(step_id=step_id, case_id=case_id))
     if case is None:
         raise NotFound(CaseErrorCode.STEP_NOT_FOUND, _("审批环节 %(id)s 不存在。") % {"id": step_id})
-    engine_state = CaseEngineState.objects.filter(case_id=OuterRef("case_id")).values("state")[:1]
-    rows = list(
-        CaseStep.objects.select_related("department")
-        .filter(Q(pk=step_id) | Q(status__in=(StepStatus.OPEN, StepStatus.COMPLETED)), case=case)
-        .annotate(engine_state=Subquery(engine_state, output_field=JSONField()))
-        .order_by("opened_at", "id")
-    )
+    rows = _STEP_AND_SIBLINGS.fetch(step_id=step_id, case_id=case.pk)
     step = next(s for s in rows if s.pk == step_id)
     for s in rows:
         s.case = case

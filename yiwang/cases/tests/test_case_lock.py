@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from yiwang.cases import services
 from yiwang.cases.models import Case, CaseStep, StepStatus
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.testing import case_factories
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +20,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def locks(monkeypatch):
-    """The models whose rows each ``select_for_update`` asks to lock, with its options."""
+    """The models whose rows each ``select_for_update`` asks to lock, with its options: asked of a
+    queryset, or by a precompiled read (core/precompiled.py: built once, then only fetched)."""
     asked = []
     original = QuerySet.select_for_update
+    original_fetch = PrecompiledQuery.fetch
 
     def spy(self, *args, **kwargs):
         asked.append((self.model, kwargs))
         return original(self, *args, **kwargs)
 
+    def fetch_spy(self, **arguments):
+        query = self.queryset().query
+        if query.select_for_update:
+            asked.append((query.model, {"of": query.select_for_update_of, "no_key": query.select_for_no_key_update}))
+        return original_fetch(self, **arguments)
+
     monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    monkeypatch.setattr(PrecompiledQuery, "fetch", fetch_spy)
     return asked
 
 
