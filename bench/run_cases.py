@@ -357,6 +357,7 @@ def _flow_client(args: tuple[int, dict[str, str], dict[str, int], str, int, int]
         queries[step].append(q)
         return data
 
+    cpu0 = time.process_time()
     for i in range(count):
         try:
             up = call("upload", "POST", "/api/v1/uploads", upload_body,
@@ -380,7 +381,7 @@ def _flow_client(args: tuple[int, dict[str, str], dict[str, int], str, int, int]
         except RuntimeError as exc:
             errors += 1
             print(f"  client {seed}: {exc}", file=sys.stderr)
-    return {"times": dict(times), "queries": dict(queries), "errors": errors}
+    return {"times": dict(times), "queries": dict(queries), "errors": errors, "cpu_s": time.process_time() - cpu0}
 
 
 def _sampler_client(args: tuple[int, str, str, int]) -> dict[str, Any]:
@@ -426,6 +427,52 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+# ------------------------------------------------------------------------- CPU by process group
+
+_HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _HZ
+
+
+def cpu_by_group(server_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the web workers (children of gunicorn's master), PostgreSQL's processes
+    (backends and background writers: all of the machine's, so read it on a quiet machine) and the
+    whole machine's busy time, from /proc. The load generator's clients measure their own."""
+    groups = {"web": 0.0, "postgres": 0.0}
+    proc = Path("/proc")
+    if not (proc / "stat").exists():
+        return {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if server_pid is not None and ppid == server_pid:
+            groups["web"] += _proc_cpu(int(entry.name))
+        elif cmdline.startswith(b"postgres"):
+            groups["postgres"] += _proc_cpu(int(entry.name))
+    first = (proc / "stat").read_text().split("\n", 1)[0].split()[1:]
+    ticks = [int(v) for v in first]
+    groups["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / _HZ
+    return groups
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float], clients_s: float) -> dict[str, float]:
+    spent = {key: after[key] - before[key] for key in before if key in after}
+    return {**spent, "clients": clients_s} if spent else {}
+
+
 def http_bare(port: int, clients: int, total: int) -> dict[str, Any]:
     per = total // clients
     t0 = time.perf_counter()
@@ -436,8 +483,8 @@ def http_bare(port: int, clients: int, total: int) -> dict[str, Any]:
     return {"requests": len(times), "seconds": elapsed, "req_per_s": len(times) / elapsed, **summary_ms(times)}
 
 
-def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int
-               ) -> dict[str, Any]:
+def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int,
+               server_pid: int | None = None) -> dict[str, Any]:
     item = world["items"][item_key]
     required = next(m for m in item.materials.all() if m.required)
     per, extra = divmod(n, clients)
@@ -445,10 +492,12 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
     for k in range(clients):
         toks = {**tokens["staff"], "applicant": tokens["applicants"][k]}
         jobs.append((port, toks, {"required": required.pk}, item.code, per + (1 if k < extra else 0), k))
+    cpu_before = cpu_by_group(server_pid)
     t0 = time.perf_counter()
     with mp.Pool(clients) as pool:
         parts = pool.map(_flow_client, jobs)
     elapsed = time.perf_counter() - t0
+    cpu = cpu_spent(cpu_before, cpu_by_group(server_pid), sum(p["cpu_s"] for p in parts))
     times: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
     for p in parts:
@@ -461,6 +510,7 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
     requests = sum(len(ts) for ts in times.values())
     return {
         "n": n, "errors": errors, "seconds": elapsed, "cases_per_s": done / elapsed, "req_per_s": requests / elapsed,
+        "cpu_s": cpu,
         "steps": {step: {**summary_ms(times[step]), "queries_mean": statistics.mean(queries[step]),
                          "queries_max": max(queries[step])} for step in times},
     }
@@ -677,9 +727,10 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             log("http: bare insert view")
             result["http_bare"] = http_bare(server.port, args.clients, args.bare_requests)
             log(f"http: {args.n} two-step cases")
-            result["http"] = http_flows(server.port, world, tokens, "two", args.n, args.clients)
+            result["http"] = http_flows(server.port, world, tokens, "two", args.n, args.clients, server.proc.pid)
             log(f"http: {n_sign} countersign cases")
-            result["http_countersign"] = http_flows(server.port, world, tokens, "sign", n_sign, args.clients)
+            result["http_countersign"] = http_flows(server.port, world, tokens, "sign", n_sign, args.clients,
+                                                    server.proc.pid)
             log("http: bare insert view again")
             result["http_bare_after"] = http_bare(server.port, args.clients, args.bare_requests)
         if args.board_cases:
@@ -765,6 +816,13 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
             b = r["http_bare"]
             lines.append(f"| bare insert view | {f(b['p50_ms'], 2)} | {f(b['p99_ms'], 2)} | 3 |")
             lines.append("")
+            cpu, done = h.get("cpu_s") or {}, h["n"] - h["errors"]
+            if cpu and done:
+                per = {key: value / done * 1000 for key, value in cpu.items()}
+                lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms, "
+                             f"load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
+                             f"per case ({f(cpu['machine_busy'] / h['seconds'], 2)} of {os.cpu_count()} cores)")
+                lines.append("")
         if "board" in r:
             b = r["board"]
             sd = r["board_seed"]
