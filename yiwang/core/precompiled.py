@@ -130,10 +130,11 @@ class PrecompiledQuery:
             for index in where:
                 params[index] = value
         compiled.bound = tuple(params)
-        queryset = QuerySet(model=template.model, query=_BoundQuery(template.query, compiled.compiler), using=alias)
+        bound: Any = _BoundQuery(template.query, compiled.compiler)  # stands in for the template's Query
+        queryset: QuerySet[Any] = QuerySet(model=template.model, query=bound, using=alias)
         queryset._iterable_class = template._iterable_class
-        queryset._fields = template._fields
-        queryset._for_write = template._for_write
+        queryset._fields = template._fields  # type: ignore[attr-defined]  # private, read by the values iterables
+        queryset._for_write = template._for_write  # type: ignore[attr-defined]  # private: the routing
         return list(queryset)
 
     def queryset(self) -> QuerySet:

@@ -109,7 +109,7 @@ def test_threads_each_bind_their_own_arguments_on_their_own_connection():
     factories.user("chief", GA="approver")
     expected = {"clerk": ["WIN"], "chief": ["GA"]}
     barrier = threading.Barrier(2)
-    seen: dict[str, list[list[str]]] = {"clerk": [], "chief": []}
+    seen: dict[str, list[list[tuple[str, str]]]] = {"clerk": [], "chief": []}
     failures: list[BaseException] = []
 
     def worker(username: str) -> None:
