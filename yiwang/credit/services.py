@@ -31,8 +31,6 @@ from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.facts import (
     EVALUATION_COLUMNS,
     EVALUATION_SQL,
-    FACTS_DEFINITION,
-    SUMMARY_FACTS,
     SubjectFacts,
     evaluation_from_row,
     evaluation_params,
@@ -453,10 +451,12 @@ def active_rule_versions() -> list[JointRuleVersion]:
 
 
 def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str, today: dt.date,
+                               keep_summary: bool = False,
                                ) -> tuple[list[JointRuleVersion], dict[str, Any], bool, SubjectFacts | None]:
     """The active versions, the facts the rules read (when there are versions: the subject's current
     summary, or computed), whether the item is a credit-repair item: one statement, and one more to
-    compute the facts when the subject has no current summary."""
+    compute the facts when the subject has no current summary (with ``keep_summary``, the same one
+    keeps them as its summary: ``facts.KEEP_FACTS_SQL``)."""
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_VERSIONS_AND_FACTS_SQL, {
             "active": True, **evaluation_params(kind=subject_kind, id_index=id_index, today=today, item_id=item.pk)})
@@ -469,34 +469,8 @@ def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index
     if facts_row is None:
         raise LookupError(f"no service item {item.pk}")
     facts, subject = evaluation_from_row(facts_row[_VERSION_COLUMNS:-1], item_code=item.code, item_type=item.item_type,
-                                         kind=subject_kind, id_index=id_index, today=today)
+                                         kind=subject_kind, id_index=id_index, today=today, keep=keep_summary)
     return versions, facts, repair_item, subject
-
-
-# Keeps the facts just computed as the subject's summary, under the facts version read in the same
-# statement as the records they were computed from. The race with a writer is harmless by
-# construction: a writer that commits after that statement's snapshot has bumped the subject's version
-# (in its own transaction), so the row written here no longer matches the subject and is never used;
-# and a row written from an older version never replaces one from a newer version (the WHERE below),
-# so two evaluations racing each other keep the newer. A submission evaluates before its own
-# transaction opens, so the row is kept (in autocommit) even when the submission is then refused —
-# it holds true facts; inside an outer transaction (a package's members) it is rolled back with it.
-# ``tests/test_facts_summary.py`` plays the race.
-_SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
-_KEEP_SUMMARY_SQL = (
-    f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_SUMMARY_COLUMNS))}) "
-    f"ON CONFLICT (subject_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _SUMMARY_COLUMNS[1:])
-    + " WHERE credit_creditfactssummary.facts_version <= excluded.facts_version")
-
-
-def _keep_summary(subject: SubjectFacts, today: dt.date) -> None:
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(_KEEP_SUMMARY_SQL, [subject.subject_id, subject.facts_version, FACTS_DEFINITION,
-                                           ops.adapt_datefield_value(today),
-                                           ops.adapt_datefield_value(subject.valid_until), *subject.counts])
 
 
 @dataclass
@@ -539,17 +513,15 @@ def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str,
                          keep_summary: bool = True) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject: one
     statement (the versions and the facts, from the subject's facts summary when it is current);
-    when it has none, a second computes the facts and a third keeps them as the summary (unless
-    ``keep_summary`` is false: a caller inside a transaction that may then bump the subject's facts
-    version, which must not hold the summary's row lock before the subject's). ``record_findings``
-    writes what fired."""
+    when it has none, a second computes the facts and keeps them as the summary, so that the next
+    application reads one row (unless ``keep_summary`` is false: a caller inside a transaction that
+    may then bump the subject's facts version, which must not hold the summary's row lock before the
+    subject's). ``record_findings`` writes what fired."""
     today = calendar.local_date(now)
-    versions, facts, repair_item, subject = _active_versions_and_facts(item=item, subject_kind=subject_kind,
-                                                                       id_index=id_index, today=today)
+    versions, facts, repair_item, _subject = _active_versions_and_facts(
+        item=item, subject_kind=subject_kind, id_index=id_index, today=today, keep_summary=keep_summary)
     if not versions:  # no joint rules configured: nothing to evaluate, the facts were not computed
         return Evaluation(facts={}, repair_item=repair_item)
-    if keep_summary and subject is not None and subject.subject_id is not None and not subject.from_summary:
-        _keep_summary(subject, today)  # computed (no current summary): the next application reads one row
     evaluation = Evaluation(facts=facts, repair_item=repair_item)
     for version in versions:
         evaluation.versions.append(version)
