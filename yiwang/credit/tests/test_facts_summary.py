@@ -271,6 +271,58 @@ def test_records_ingested_for_a_subject_on_file_are_seen_by_the_next_evaluation(
     assert credit_on(food_item, firm)["penalties_12m"] == 1
 
 
+def _bumps(write) -> list[str]:
+    """The statements of ``write`` that change a subject's facts version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    return [q["sql"] for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")) and "facts_version" in q["sql"]
+            and "credit_creditsubject" in q["sql"] and "credit_creditfactssummary" not in q["sql"]]
+
+
+def test_every_writer_bumps_a_subject_on_file_once_by_the_one_bump(world, joint_rules, food_item):
+    # given a subject on file with a commitment to check, a repairable penalty and a black-list entry
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    officer = credit_officer("scjg_credit", "SCJG")
+    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    old = penalty(firm, days_ago=120)
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    repair = services.request_repair(actor=None, subject=subject, statement="已整改", record_id=old.pk)
+    source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
+    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
+           f"罚9,org,{firm.id_number},某县公司,penalty,无照经营,《条例》,general,{day},\n")
+    writers = {
+        "add_record": lambda: penalty(firm, days_ago=3, number="罚2"),
+        "add_list_entry": lambda: list_entry(firm, ListKind.RED),
+        "record_from_decision": lambda: services.record_from_decision(
+            applicant=firm, department=factories.department("SCJG"), kind=RecordKind.LICENCE, title="许可",
+            basis="《食品安全法》", decided_at=noon(TODAY), reference="case:78"),
+        "check_commitment": lambda: services.check_commitment(actor=officer, record_id=promise.pk, kept=False),
+        "decide_repair": lambda: services.decide_repair(actor=officer, repair_id=repair.pk, approve=True, note="整改"),
+        "ingest": lambda: ingest_credit_records(actor=None, source=source, file_name="xy.csv",
+                                                stream=io.BytesIO(csv.encode())),
+    }
+    for name, write in writers.items():
+        before = CreditSubject.objects.get(pk=subject.pk).facts_version
+        # when it writes, then the subject's version goes up by one, in one statement of the one form
+        bumps = _bumps(write)
+        assert len(bumps) == 1 and services._BUMP_SQL in bumps[0], (name, bumps)
+        assert CreditSubject.objects.get(pk=subject.pk).facts_version == before + 1, name
+
+
+def test_a_writer_that_creates_the_subject_bumps_nothing_else(db):
+    # a subject not on file: the find-and-bump finds nothing, the creation is the only other statement
+    number = factories.uscc("91330100MA2B3C4D5")
+    bumps = _bumps(lambda: services.ensure_subject(kind="org", id_number=number, name="新公司", department=None,
+                                                   for_write=True))
+    assert len(bumps) == 2 and all(services._BUMP_SQL in sql for sql in bumps), bumps
+    assert CreditSubject.objects.get().facts_version == 0
+
+
 # ----------------------------------------------------------------------------------------- the race
 
 
