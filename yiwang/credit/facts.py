@@ -112,14 +112,8 @@ _BOUND_COLUMNS_SQL = """
   (SELECT MIN(e.ends_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.ends_on >= %(d)s),
   (SELECT MIN(e.ended_on) FROM credit_listentry e WHERE e.subject_id = s.id AND e.ended_on > %(d)s)"""
 _BOUNDS = 7
-# The definition of the facts a summary was computed by: a summary written by another version of the
-# statements above (a deployment that changed them) is not current. The Python half of the
-# definition — the windows' starts (``_params``, ``_months_before``) and the validity bound
-# (``window_leaves``, ``valid_until``) — is not in the statements' text: **bump
-# ``FACTS_SUMMARY_REVISION`` with any change to those functions**, so that older summaries are not used.
-FACTS_SUMMARY_REVISION = 1
-FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + LEVEL_RULES_VERSION
-                                   + f"/{FACTS_SUMMARY_REVISION}").encode()).hexdigest()[:16]
+# Part of the facts' definition (``FACTS_DEFINITION``, below): 2 since ``valid_until`` is computed in SQL.
+FACTS_SUMMARY_REVISION = 2
 
 # The subject's facts at an application, first read: its current summary (one row by the subject's
 # key) when there is one — a summary is current for day ``d`` when it was computed from the subject's
@@ -141,7 +135,7 @@ FROM credit_creditsubject s LEFT JOIN credit_creditfactssummary m ON m.subject_i
 WHERE {_SUBJECT_SQL}"""
 # The subject's facts computed from its records and list entries, with the bounds of their validity
 # and the subject's ``facts_version`` read in the same statement, so the facts and the version they
-# are kept under (``credit.services._keep_summary``) come from one snapshot.
+# are kept under (``KEEP_FACTS_SQL``, which runs this statement as its source) come from one snapshot.
 COMPUTE_FACTS_SQL = f"""
 SELECT s.id, s.facts_version, {_FACT_COLUMNS_SQL}, 0, {_BOUND_COLUMNS_SQL}
 FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
@@ -149,6 +143,77 @@ WHERE {_SUBJECT_SQL}
 GROUP BY s.id, s.facts_version
 """
 SUBJECT_FACTS_COLUMNS = 2 + len(SUMMARY_FACTS) + 1 + _BOUNDS
+
+# ``valid_until`` in SQL, per database, over the bounds of ``COMPUTE_FACTS_SQL`` named ``b1``…``b7``:
+# the same rule as the Python ``valid_until`` and ``window_leaves``, which stay its specification
+# (``tests/test_facts_summary.py`` compares the two day by day on both databases). ``date.max`` when
+# nothing ends or starts; a day after ``date.max`` is ``date.max`` (as ``_day_after``).
+_DATE_MAX = dt.date.max.isoformat()
+
+
+def _valid_until_sql(vendor: str) -> str:
+    if vendor == "postgresql":
+        def day_after(b: str) -> str:
+            return f"c.{b} + 1"  # date + integer; past date.max it is clamped by the LEAST below
+
+        def leaves(b: str, months: int) -> str:
+            # before the 28th: the day after the same day ``months`` later (no month is that short);
+            # else the first of the month after that (``window_leaves``)
+            return (f"CASE WHEN EXTRACT(DAY FROM c.{b}) < 28 THEN CAST(c.{b} + 1 + INTERVAL '{months} months' AS date) "
+                    f"ELSE CAST(c.{b} - CAST(EXTRACT(DAY FROM c.{b}) AS integer) + 1 + INTERVAL '{months + 1} months' "
+                    "AS date) END")
+        days = [day_after("b1"), leaves("b2", 12), leaves("b3", 24), leaves("b4", 36), "c.b5", day_after("b6"), "c.b7"]
+        return f"LEAST({', '.join(days)}, DATE '{_DATE_MAX}')"  # LEAST ignores NULLs
+    # SQLite: dates are ISO text, compared as text; the scalar MIN() is NULL if any argument is, so
+    # each is COALESCEd to date.max — which also clamps the day after date.max (date() gives NULL)
+    def day_after_sqlite(b: str) -> str:
+        return f"date(c.{b}, '+1 day')"
+
+    def leaves_sqlite(b: str, months: int) -> str:
+        return (f"CASE WHEN CAST(strftime('%%d', c.{b}) AS INTEGER) < 28 THEN date(c.{b}, '+{months} months', '+1 day') "
+                f"ELSE date(c.{b}, 'start of month', '+{months + 1} months') END")
+    days = [day_after_sqlite("b1"), leaves_sqlite("b2", 12), leaves_sqlite("b3", 24), leaves_sqlite("b4", 36), "c.b5",
+            day_after_sqlite("b6"), "c.b7"]
+    return "MIN(" + ", ".join(f"COALESCE({d}, '{_DATE_MAX}')" for d in days) + ")"
+
+
+# On a miss (no current summary), the facts computed and kept as the subject's summary in **one**
+# statement, which returns what it kept: ``COMPUTE_FACTS_SQL`` as a common table expression, its
+# ``valid_until`` computed in SQL, upserted. The facts and the facts version they are kept under come
+# from the one snapshot of that statement. The race with a writer is harmless by construction: a
+# writer that commits after the snapshot has bumped the subject's version (in its own transaction),
+# so the row kept here no longer matches the subject and is never used; and a row computed from an
+# older version never replaces one from a newer version (the ``WHERE`` of the update), so two
+# evaluations racing each other keep the newer — the older then gets no row back and computes the
+# facts again (``compute_and_keep_facts``). A submission evaluates before its own transaction opens,
+# so the row is kept (in autocommit) even when the submission is then refused — it holds true facts;
+# inside an outer transaction (a package's members) it is rolled back with it.
+_SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
+_BOUND_NAMES = tuple(f"b{i}" for i in range(1, _BOUNDS + 1))
+
+
+def _keep_facts_sql(vendor: str) -> str:
+    names = ("id", "facts_version", *SUMMARY_FACTS, "from_summary", *_BOUND_NAMES)
+    return (
+        f"WITH c ({', '.join(names)}) AS ({COMPUTE_FACTS_SQL})\n"
+        f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)})\n"
+        f"SELECT c.id, c.facts_version, %(definition)s, %(d)s, {_valid_until_sql(vendor)}, "
+        + ", ".join(f"c.{name}" for name in SUMMARY_FACTS)
+        # SQLite: the WHERE keeps the ON CONFLICT below from being read as a join's ON
+        + "\nFROM c WHERE 1 = 1\n"
+        "ON CONFLICT (subject_id) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in _SUMMARY_COLUMNS[1:])
+        + "\nWHERE credit_creditfactssummary.facts_version <= excluded.facts_version\n"
+        f"RETURNING subject_id, facts_version, {', '.join(SUMMARY_FACTS)}, valid_until")
+
+
+KEEP_FACTS_SQL = {vendor: _keep_facts_sql(vendor) for vendor in ("postgresql", "sqlite")}
+# The definition of the facts a summary was computed by: a summary written by another version of the
+# statements above (a deployment that changed them) is not current. The Python half of the
+# definition — the windows' starts (``_params``, ``_months_before``) — is not in the statements'
+# text: **bump ``FACTS_SUMMARY_REVISION`` with any change to it**, so that older summaries are not used.
+FACTS_DEFINITION = hashlib.sha256((_FACT_COLUMNS_SQL + _BOUND_COLUMNS_SQL + "".join(KEEP_FACTS_SQL.values())
+                                   + LEVEL_RULES_VERSION + f"/{FACTS_SUMMARY_REVISION}").encode()).hexdigest()[:16]
 
 
 # What joint rules read at an application, in one statement: the item's credit settings and the
@@ -194,7 +259,9 @@ def _day_after(day: dt.date) -> dt.date:
 
 def valid_until(today: dt.date, bounds: Any) -> dt.date:
     """The first day after ``today`` on which facts computed for ``today`` may change by the calendar
-    alone (the bounds of ``_BOUND_COLUMNS_SQL``); ``date.max`` when nothing ends or starts."""
+    alone (the bounds of ``_BOUND_COLUMNS_SQL``); ``date.max`` when nothing ends or starts. The
+    specification of ``_valid_until_sql``, which computes it where a summary is kept (a test
+    compares the two); in Python it serves an evaluation that keeps no summary."""
     publicity_end, w12, w24, w36, starts, ends, ended = (_date(b) for b in bounds)
     days = [dt.date.max]
     if publicity_end is not None:
@@ -222,6 +289,7 @@ class SubjectFacts:
     counts: tuple[int, ...] = ()
     valid_until: dt.date | None = None
     computed: bool = True  # false: read without a current summary, the facts not computed yet
+    kept: bool = False  # computed and kept as the subject's summary by the same statement
 
 
 def computed_subject_facts(kind: str, id_index: str, today: dt.date) -> SubjectFacts:
@@ -231,6 +299,23 @@ def computed_subject_facts(kind: str, id_index: str, today: dt.date) -> SubjectF
         cursor.execute(COMPUTE_FACTS_SQL, _params(kind, id_index, today))
         row = cursor.fetchone()
     return SubjectFacts(facts=dict(_NO_FILE)) if row is None else subject_facts_from_row(row, today)
+
+
+def compute_and_keep_facts(kind: str, id_index: str, today: dt.date) -> SubjectFacts:
+    """The subject's facts on ``today`` computed from its records and kept as its summary, in one
+    statement (``KEEP_FACTS_SQL``), for a subject on file without a current summary. When a summary
+    from a newer facts version was kept meanwhile (a concurrent evaluation that saw a later write),
+    nothing is kept and the facts are computed again (one more statement, ``computed_subject_facts``):
+    the newer facts, not the ones of the older snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(KEEP_FACTS_SQL[connection.vendor],
+                       {**_params(kind, id_index, today), "definition": FACTS_DEFINITION})
+        row = cursor.fetchone()
+    if row is None:
+        return computed_subject_facts(kind, id_index, today)
+    counts = tuple(int(c) for c in row[2:2 + len(SUMMARY_FACTS)])
+    return SubjectFacts(facts=_facts_from_counts(counts), subject_id=int(row[0]), facts_version=int(row[1]),
+                        counts=counts, valid_until=_date(row[-1]), kept=True)
 
 
 def _facts_from_counts(counts: Any) -> dict[str, Any]:
@@ -290,13 +375,14 @@ def evaluation_params(*, kind: str, id_index: str, today: dt.date, item_id: int)
 
 
 def evaluation_from_row(row: Any, *, item_code: str, item_type: str, kind: str, id_index: str,
-                        today: dt.date) -> tuple[dict[str, Any], SubjectFacts]:
+                        today: dt.date, keep: bool = False) -> tuple[dict[str, Any], SubjectFacts]:
     """``{"credit": …, "item": …}`` from one row of ``EVALUATION_SQL``, and the subject's facts as read
-    (from its current summary, or computed by one more statement when it has none)."""
+    (from its current summary, or computed by one more statement when it has none — with ``keep``,
+    the same statement keeps them as the subject's summary)."""
     department, restricted, category, commitment_system, tolerance = row[:5]
     subject = subject_facts_from_row(row[5:], today)
     if not subject.computed:  # no current summary: the facts are computed, one more statement
-        subject = computed_subject_facts(kind, id_index, today)
+        subject = (compute_and_keep_facts if keep else computed_subject_facts)(kind, id_index, today)
     return ({"credit": subject.facts,
              "item": {"code": item_code, "type": item_type, "department": department or "",
                       "restricted": bool(restricted), "category": category or "",

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +30,6 @@ from yiwang.credit.errors import CreditErrorCode as Code
 from yiwang.credit.facts import (
     EVALUATION_COLUMNS,
     EVALUATION_SQL,
-    FACTS_DEFINITION,
-    SUMMARY_FACTS,
     SubjectFacts,
     evaluation_from_row,
     evaluation_params,
@@ -126,8 +123,11 @@ def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
 # from (``facts._SUBJECT_FACTS_SQL``), so after any write the next evaluation computes the facts again.
 # A writer outside these services (SQL by hand, a data migration) must call ``bump_facts_version`` too.
 
-_BUMP_ONE_SQL = ("UPDATE credit_creditsubject SET facts_version = facts_version + 1 "
-                 "WHERE kind = %s AND id_index = %s RETURNING *")
+# The bump itself, in one form for every writer: ``bump_facts_version`` (subjects by id),
+# ``_bumped_subject`` (found and bumped by number) and ``_create_subject`` (a subject created by a
+# concurrent request first: bumped in the same INSERT).
+_BUMP_SQL = "facts_version = credit_creditsubject.facts_version + 1"
+_BUMP_ONE_SQL = f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE kind = %s AND id_index = %s RETURNING *"
 
 
 def bump_facts_version(subject_ids: Iterable[int]) -> None:
@@ -139,7 +139,9 @@ def bump_facts_version(subject_ids: Iterable[int]) -> None:
         chunk = ids[start:start + 1000]
         if connection.vendor == "postgresql" and len(chunk) > 1:
             list(CreditSubject.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-        CreditSubject.objects.filter(pk__in=chunk).update(facts_version=F("facts_version") + 1)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                           chunk)
 
 
 def _bumped_subject(kind: str, index: str) -> CreditSubject | None:
@@ -151,31 +153,39 @@ def ensure_subject(*, kind: str, id_number: str, name: str, department: Departme
                    for_write: bool = False) -> CreditSubject:
     """The subject with this number, created on first use (inside the caller's transaction).
     ``for_write``: the caller is about to add to the subject's records or list entries, so its facts
-    version is bumped (``bump_facts_version``) in the same statement that finds it."""
+    version is bumped (``bump_facts_version``) in the same statement that finds or creates it."""
     number, index = subject_index(kind, id_number)
     subject = _bumped_subject(kind, index) if for_write else find_subject(kind, index)
     if subject is not None:
         return subject
-    subject = _create_subject(kind=kind, number=number, index=index, name=name, department=department)
-    if for_write:  # a subject a concurrent request created first may already have a facts summary
-        bump_facts_version([subject.pk])
-    return subject
+    # a subject a concurrent request created first may already have a facts summary: bumped on the conflict
+    return _create_subject(kind=kind, number=number, index=index, name=name, department=department, bump=for_write)
 
 
-def _create_subject(*, kind: str, number: str, index: str, name: str, department: Department | None) -> CreditSubject:
+def _create_subject(*, kind: str, number: str, index: str, name: str, department: Department | None,
+                    bump: bool = False) -> CreditSubject:
     """Create the subject ``(kind, index)`` in one statement, without a savepoint of its own:
-    ``INSERT … ON CONFLICT (kind, id_index) DO UPDATE … RETURNING id`` (PostgreSQL, SQLite ≥ 3.35).
-    A subject a concurrent request created first is kept as it is (only its ``kind`` is set, to
-    itself) and its id returned; it used to take a savepoint, the insert, its release and, on a
-    conflict, a read."""
+    ``INSERT … ON CONFLICT (kind, id_index) DO UPDATE … RETURNING`` (PostgreSQL, SQLite ≥ 3.35).
+    A subject a concurrent request created first is kept as it is and its id returned; with
+    ``bump``, its facts version is bumped by the same statement (otherwise only its ``kind`` is set,
+    to itself). Written by hand rather than by ``bulk_create(update_conflicts=True)``, which can
+    only set a column to the inserted value, not increment it (that took one more statement)."""
     name = (name or "").strip()[:200]
     if not name:
         raise InvalidInput(Code.INVALID_SUBJECT, _("新建信用主体须填写名称。"))
     subject = CreditSubject(kind=kind, code=number if kind == SubjectKind.ORGANISATION else "", id_index=index,
                             id_number=number if kind == SubjectKind.PERSON else "", name=name,
                             department=department if kind == SubjectKind.PERSON else None)
-    CreditSubject.objects.bulk_create([subject], update_conflicts=True, unique_fields=["kind", "id_index"],
-                                      update_fields=["kind"])
+    fields = [f for f in CreditSubject._meta.concrete_fields if not f.primary_key]
+    # each value as the ORM saves it (the number sealed with SM4, the creation time set)
+    values = [f.get_db_prep_save(f.pre_save(subject, True), connection) for f in fields]
+    on_conflict = _BUMP_SQL if bump else "kind = excluded.kind"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO credit_creditsubject ({', '.join(f.column for f in fields)}) "
+                       f"VALUES ({', '.join(['%s'] * len(fields))}) "
+                       f"ON CONFLICT (kind, id_index) DO UPDATE SET {on_conflict} RETURNING id, facts_version", values)
+        subject.pk, subject.facts_version = cursor.fetchone()
+    subject._state.adding = False
     return subject
 
 
@@ -266,40 +276,23 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
     Idempotent per ``reference`` (e.g. ``case:123``). Call inside the decision's transaction."""
     if kind not in (RecordKind.LICENCE, RecordKind.PENALTY):
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政许可和行政处罚决定会自动记入信用档案。"), {"kind": kind})
-    number, index = subject_index(applicant.kind, applicant.id_number)
     # inside the decision's transaction, no savepoint of its own (SAVEPOINT and RELEASE were two of
     # the decision's statements): a failure here fails the decision, as the caller wants; called
     # outside a transaction, this still makes one. The record, its history and audit row are kept.
     with transaction.atomic(savepoint=False):
-        subject, existing_id = _decision_subject(kind=applicant.kind, index=index, record_kind=kind, reference=reference)
-        if existing_id is not None:
-            return CreditRecord.objects.get(pk=existing_id)
+        # the register's entry of this decision first, on whichever subject (a retry returns it as it
+        # is, whatever has become of the applicant's number since); then the applicant's number is
+        # checked, and its subject found or created, its facts version bumped, as every writer's
+        existing = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=kind).first()
+        if existing is not None:
+            return existing
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                            decision_no=decision_no, severity=severity, publicity_end=publicity_end)
         check_record(data)
-        if subject is None:
-            subject = _create_subject(kind=applicant.kind, number=number, index=index, name=applicant.name,
-                                      department=department)
-        # the subject's facts change with this record: any facts summary kept for it is no longer
-        # current (a subject created by a concurrent request may already have one)
-        bump_facts_version([subject.pk])
+        subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
+                                 department=department, for_write=True)
         return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
                            source_ref=reference, actor=None, now=decided_at)
-
-
-def _decision_subject(*, kind: str, index: str, record_kind: str,
-                      reference: str) -> tuple[CreditSubject | None, int | None]:
-    """The subject ``(kind, index)`` if on file, and the id of the register's entry of decision
-    ``reference`` if one was made (on whichever subject): one statement (two reads before). The
-    entry's subject is matched by primary key against a scalar subquery, so both arms of the ``OR``
-    are index lookups; up to two rows come back, the entry's id on its subject's row (looked up by
-    the subject, through the records' subject index: the search by reference runs once)."""
-    entry = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=record_kind)
-    rows = list(CreditSubject.objects.filter(Q(kind=kind, id_index=index)
-                                             | Q(pk=Subquery(entry.values("subject_id")[:1])))
-                .annotate(entry_id=Subquery(entry.filter(subject_id=OuterRef("pk")).values("pk")[:1])))
-    subject = next((row for row in rows if row.kind == kind and row.id_index == index), None)
-    return subject, next((row.entry_id for row in rows if row.entry_id is not None), None)
 
 
 def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.date, ends_on: dt.date | None,
@@ -453,10 +446,12 @@ def active_rule_versions() -> list[JointRuleVersion]:
 
 
 def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index: str, today: dt.date,
+                               keep_summary: bool = False,
                                ) -> tuple[list[JointRuleVersion], dict[str, Any], bool, SubjectFacts | None]:
     """The active versions, the facts the rules read (when there are versions: the subject's current
     summary, or computed), whether the item is a credit-repair item: one statement, and one more to
-    compute the facts when the subject has no current summary."""
+    compute the facts when the subject has no current summary (with ``keep_summary``, the same one
+    keeps them as its summary: ``facts.KEEP_FACTS_SQL``)."""
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_VERSIONS_AND_FACTS_SQL, {
             "active": True, **evaluation_params(kind=subject_kind, id_index=id_index, today=today, item_id=item.pk)})
@@ -469,34 +464,8 @@ def _active_versions_and_facts(*, item: ServiceItem, subject_kind: str, id_index
     if facts_row is None:
         raise LookupError(f"no service item {item.pk}")
     facts, subject = evaluation_from_row(facts_row[_VERSION_COLUMNS:-1], item_code=item.code, item_type=item.item_type,
-                                         kind=subject_kind, id_index=id_index, today=today)
+                                         kind=subject_kind, id_index=id_index, today=today, keep=keep_summary)
     return versions, facts, repair_item, subject
-
-
-# Keeps the facts just computed as the subject's summary, under the facts version read in the same
-# statement as the records they were computed from. The race with a writer is harmless by
-# construction: a writer that commits after that statement's snapshot has bumped the subject's version
-# (in its own transaction), so the row written here no longer matches the subject and is never used;
-# and a row written from an older version never replaces one from a newer version (the WHERE below),
-# so two evaluations racing each other keep the newer. A submission evaluates before its own
-# transaction opens, so the row is kept (in autocommit) even when the submission is then refused —
-# it holds true facts; inside an outer transaction (a package's members) it is rolled back with it.
-# ``tests/test_facts_summary.py`` plays the race.
-_SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
-_KEEP_SUMMARY_SQL = (
-    f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_SUMMARY_COLUMNS))}) "
-    f"ON CONFLICT (subject_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _SUMMARY_COLUMNS[1:])
-    + " WHERE credit_creditfactssummary.facts_version <= excluded.facts_version")
-
-
-def _keep_summary(subject: SubjectFacts, today: dt.date) -> None:
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(_KEEP_SUMMARY_SQL, [subject.subject_id, subject.facts_version, FACTS_DEFINITION,
-                                           ops.adapt_datefield_value(today),
-                                           ops.adapt_datefield_value(subject.valid_until), *subject.counts])
 
 
 @dataclass
@@ -539,17 +508,15 @@ def evaluate_joint_rules(*, item: ServiceItem, subject_kind: str, id_index: str,
                          keep_summary: bool = True) -> Evaluation:
     """Evaluate every active joint rule set for an application of ``item`` by this subject: one
     statement (the versions and the facts, from the subject's facts summary when it is current);
-    when it has none, a second computes the facts and a third keeps them as the summary (unless
-    ``keep_summary`` is false: a caller inside a transaction that may then bump the subject's facts
-    version, which must not hold the summary's row lock before the subject's). ``record_findings``
-    writes what fired."""
+    when it has none, a second computes the facts and keeps them as the summary, so that the next
+    application reads one row (unless ``keep_summary`` is false: a caller inside a transaction that
+    may then bump the subject's facts version, which must not hold the summary's row lock before the
+    subject's). ``record_findings`` writes what fired."""
     today = calendar.local_date(now)
-    versions, facts, repair_item, subject = _active_versions_and_facts(item=item, subject_kind=subject_kind,
-                                                                       id_index=id_index, today=today)
+    versions, facts, repair_item, _subject = _active_versions_and_facts(
+        item=item, subject_kind=subject_kind, id_index=id_index, today=today, keep_summary=keep_summary)
     if not versions:  # no joint rules configured: nothing to evaluate, the facts were not computed
         return Evaluation(facts={}, repair_item=repair_item)
-    if keep_summary and subject is not None and subject.subject_id is not None and not subject.from_summary:
-        _keep_summary(subject, today)  # computed (no current summary): the next application reads one row
     evaluation = Evaluation(facts=facts, repair_item=repair_item)
     for version in versions:
         evaluation.versions.append(version)

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from yiwang.core import calendar
 from yiwang.credit import services
-from yiwang.credit.facts import FACTS_DEFINITION, _months_before, facts_by_index, status_from_facts, window_leaves
+from yiwang.credit.facts import (
+    FACTS_DEFINITION,
+    _months_before,
+    _valid_until_sql,
+    compute_and_keep_facts,
+    facts_by_index,
+    status_from_facts,
+    valid_until,
+    window_leaves,
+)
 from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
@@ -72,6 +81,55 @@ def test_a_record_leaves_its_window_on_the_day_window_leaves_names_for_every_day
             assert day >= _months_before(leaves - ONE_DAY, months), (day, months, leaves)
             assert day < _months_before(leaves, months), (day, months, leaves)
         day += ONE_DAY
+
+
+def _sql_valid_until(rows: list[tuple]) -> list[dt.date]:
+    """``valid_until`` as the keeping statement computes it in SQL (``facts._valid_until_sql``) for
+    each row of seven bounds, on the test's database, in one statement."""
+    from django.db import connection
+
+    cast = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    names = ", ".join(f"b{i}" for i in range(1, 8))
+    selects = " UNION ALL ".join(f"SELECT {i} AS n, " + ", ".join(f"{cast} AS b{j}" for j in range(1, 8))
+                                 for i in range(len(rows)))
+    sql = f"SELECT c.n, {_valid_until_sql(connection.vendor)} FROM ({selects}) c ORDER BY c.n"
+    assert names
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("%%", "%"), [b for row in rows for b in row])
+        return [day if isinstance(day, dt.date) else dt.date.fromisoformat(day) for _n, day in cursor.fetchall()]
+
+
+def _in_batches(rows: list[tuple], size: int = 300) -> list[dt.date]:
+    return [day for start in range(0, len(rows), size) for day in _sql_valid_until(rows[start:start + size])]
+
+
+def test_the_sql_validity_bound_is_the_python_one_for_every_day_of_three_years():
+    # given every decided-on day of 2023–2026 (a 29 February, every 28th–31st), alone in each window
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in range((dt.date(2027, 1, 1) - dt.date(2023, 1, 1)).days)]
+    rows = [tuple(day if slot == position else None for slot in range(7)) for position in (1, 2, 3)
+            for day in days]
+    # then the statement's valid_until is window_leaves' day for the 12-, 24- and 36-month windows
+    assert _in_batches(rows) == [valid_until(TODAY, row) for row in rows]
+    assert dt.date(2024, 2, 29) in days and valid_until(TODAY, rows[days.index(dt.date(2024, 2, 29))]) == dt.date(
+        2025, 3, 1)
+
+
+def test_the_sql_validity_bound_is_the_python_one_for_the_other_bounds_and_their_mixes():
+    import random
+
+    # the day after a publicity end or a list entry's last day (never past date.max), a start and an
+    # early end as they are, nothing at all (date.max), and random mixes of all seven
+    edges = [dt.date(2024, 2, 28), dt.date(2024, 2, 29), dt.date(2025, 12, 31), dt.date(9999, 12, 30),
+             dt.date.max]
+    rows: list[tuple] = [(None,) * 7]
+    rows += [tuple(day if slot == position else None for slot in range(7)) for position in (0, 4, 5, 6)
+             for day in edges]
+    chance = random.Random(12)
+    decided = [dt.date(2022, 1, 1) + dt.timedelta(days=chance.randrange(2000)) for _i in range(200)]
+    # a decision date is never later than today (check_record); the other bounds may be any day
+    pools = [decided + edges, decided, decided, decided, decided + edges, decided + edges, decided + edges]
+    rows += [tuple(chance.choice(pool) if chance.random() < 0.6 else None for pool in pools) for _i in range(600)]
+    assert _in_batches(rows) == [valid_until(TODAY, row) for row in rows]
 
 
 # ----------------------------------------------------------------------------------------- the hit path
@@ -213,27 +271,111 @@ def test_records_ingested_for_a_subject_on_file_are_seen_by_the_next_evaluation(
     assert credit_on(food_item, firm)["penalties_12m"] == 1
 
 
+def _bumps(write) -> list[str]:
+    """The statements of ``write`` that change a subject's facts version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    return [q["sql"] for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")) and "facts_version" in q["sql"]
+            and "credit_creditsubject" in q["sql"] and "credit_creditfactssummary" not in q["sql"]]
+
+
+def test_every_writer_bumps_a_subject_on_file_once_by_the_one_bump(world, joint_rules, food_item):
+    # given a subject on file with a commitment to check, a repairable penalty and a black-list entry
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    officer = credit_officer("scjg_credit", "SCJG")
+    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    old = penalty(firm, days_ago=120)
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    repair = services.request_repair(actor=None, subject=subject, statement="已整改", record_id=old.pk)
+    source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
+    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
+           f"罚9,org,{firm.id_number},某县公司,penalty,无照经营,《条例》,general,{day},\n")
+    writers = {
+        "add_record": lambda: penalty(firm, days_ago=3, number="罚2"),
+        "add_list_entry": lambda: list_entry(firm, ListKind.RED),
+        "record_from_decision": lambda: services.record_from_decision(
+            applicant=firm, department=factories.department("SCJG"), kind=RecordKind.LICENCE, title="许可",
+            basis="《食品安全法》", decided_at=noon(TODAY), reference="case:78"),
+        "check_commitment": lambda: services.check_commitment(actor=officer, record_id=promise.pk, kept=False),
+        "decide_repair": lambda: services.decide_repair(actor=officer, repair_id=repair.pk, approve=True, note="整改"),
+        "ingest": lambda: ingest_credit_records(actor=None, source=source, file_name="xy.csv",
+                                                stream=io.BytesIO(csv.encode())),
+    }
+    for name, write in writers.items():
+        before = CreditSubject.objects.get(pk=subject.pk).facts_version
+        # when it writes, then the subject's version goes up by one, in one statement of the one form
+        bumps = _bumps(write)
+        assert len(bumps) == 1 and services._BUMP_SQL in bumps[0], (name, bumps)
+        assert CreditSubject.objects.get(pk=subject.pk).facts_version == before + 1, name
+
+
+def test_a_writer_that_creates_the_subject_bumps_nothing_else(db):
+    # a subject not on file: the find-and-bump finds nothing, the creation is the only other statement
+    number = factories.uscc("91330100MA2B3C4D5")
+    bumps = _bumps(lambda: services.ensure_subject(kind="org", id_number=number, name="新公司", department=None,
+                                                   for_write=True))
+    assert len(bumps) == 2 and all(services._BUMP_SQL in sql for sql in bumps), bumps
+    assert CreditSubject.objects.get().facts_version == 0
+
+
 # ----------------------------------------------------------------------------------------- the race
 
 
-def test_facts_computed_before_a_concurrent_write_are_never_served_after_it(
+def test_facts_kept_before_a_write_are_never_served_after_it(
         world, joint_rules, food_item, django_assert_num_queries):
-    # given an evaluation that computed the facts (no summary yet) but has not kept them yet
+    # given facts computed and kept as the summary, in one statement, under the version they were read at
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
-    _versions, _facts, _repair, stale = services._active_versions_and_facts(
-        item=food_item, subject_kind=firm.kind, id_index=firm.id_index, today=TODAY)
-    assert stale is not None and not stale.from_summary and stale.facts["penalties_12m"] == 0
-    # when a writer commits a penalty in between, and the evaluation then keeps what it computed
+    kept = compute_and_keep_facts(firm.kind, firm.id_index, TODAY)
+    assert kept.kept and kept.facts["penalties_12m"] == 0
+    assert summary_of(firm).facts_version == kept.facts_version
+    # when a writer commits a penalty after them
     penalty(firm, days_ago=5)
-    services._keep_summary(stale, TODAY)
     # then the kept row names the version before the write, so it is not used
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
-    assert summary_of(firm).facts_version == stale.facts_version < subject.facts_version
+    assert summary_of(firm).facts_version == kept.facts_version < subject.facts_version
     assert credit_on(food_item, firm)["penalties_12m"] == 1
-    # and a late keeper of the older facts does not replace the newer summary
-    services._keep_summary(stale, TODAY)
-    assert summary_of(firm).facts_version == subject.facts_version
+    with django_assert_num_queries(1):
+        assert credit_on(food_item, firm)["penalties_12m"] == 1
+
+
+def test_facts_of_an_older_snapshot_never_replace_a_newer_summary(world, joint_rules, food_item):
+    # given a summary kept from a newer facts version than the one an evaluation now reads (as when
+    # a concurrent evaluation that saw a later write kept its facts first)
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    penalty(firm, days_ago=5)
+    assert credit_on(food_item, firm)["penalties_12m"] == 1
+    subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    CreditFactsSummary.objects.filter(subject=subject).update(facts_version=subject.facts_version + 1,
+                                                                penalties_12m=7)
+    # when the evaluation computes and keeps the facts of its (older) version
+    again = compute_and_keep_facts(firm.kind, firm.id_index, TODAY)
+    # then the newer row stays, and the evaluation's facts are computed, not taken from the newer row
+    assert not again.kept and again.facts["penalties_12m"] == 1
+    newer = summary_of(firm)
+    assert (newer.facts_version, newer.penalties_12m) == (subject.facts_version + 1, 7)
+
+
+def test_an_evaluation_that_keeps_no_summary_computes_the_facts_and_keeps_nothing(
+        world, joint_rules, food_item, django_assert_num_queries):
+    # a decision evaluates with keep_summary=False (cases.services.credit.check_at_decision)
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
+    penalty(firm, days_ago=5)
+    # the rule set's version and table built once for this process (by a subject not on file), not counted below
+    services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index="0" * 64, now=noon(TODAY))
+    with django_assert_num_queries(2):
+        evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
+                                                   now=noon(TODAY), keep_summary=False)
+    assert evaluation.facts["credit"]["penalties_12m"] == 1
+    assert not CreditFactsSummary.objects.exists()
+    # and an application computes and keeps them in one statement: two in all, then one
+    with django_assert_num_queries(2):
+        assert credit_on(food_item, firm)["penalties_12m"] == 1
     with django_assert_num_queries(1):
         assert credit_on(food_item, firm)["penalties_12m"] == 1
 

@@ -198,18 +198,18 @@ def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_tr
     at = dt.datetime.now(dt.UTC)
     services.publish_due(at.date())  # the working-day calendar, read once per process
     with transaction.atomic():  # the decision's transaction
-        # the subject's read with the idempotency read (one statement), the subject's creation (one
-        # INSERT … ON CONFLICT: a concurrent creation is taken, no savepoint), the subject's facts
-        # version bumped (a facts summary must not stay current), the record, its history, its audit
-        # row (written at once: no action's batch is open here); no savepoint of its own around them
+        # the idempotency read, the subject's find-and-bump (``ensure_subject``: none on file), its
+        # creation (one INSERT … ON CONFLICT: a concurrent creation is taken and its facts version
+        # bumped, no savepoint), the record, its history, its audit row (written at once: no action's
+        # batch is open here); no savepoint of its own around them
         with django_assert_num_queries(6):
             record = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
                                                    basis="依据", decided_at=at, reference="case:7")
     assert CreditHistory.objects.filter(record=record, event="record_entered").count() == 1
     audit = AuditEvent.objects.get(event_type="credit_record_entered", subject_id=str(record.pk))
     assert audit.details["source"] == "decision" and audit.details["source_ref"] == "case:7"
-    # a subject already on file: the one read, the facts version's bump, the record, its history,
-    # its audit row
+    # a subject already on file: the idempotency read, the subject found and its facts version
+    # bumped (one statement), the record, its history, its audit row
     with transaction.atomic(), django_assert_num_queries(5):
         services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可二",
                                       basis="依据", decided_at=at, reference="case:8")
@@ -237,6 +237,29 @@ def test_a_decision_entered_again_finds_its_entry_even_on_another_subject_and_ad
     assert again.pk == first.pk
     assert CreditRecord.objects.filter(source_ref="case:70").count() == 1 and CreditSubject.objects.count() == 1
     assert AuditEvent.objects.filter(event_type="credit_record_entered").count() == 1
+
+
+def test_a_decision_entered_again_is_found_before_the_applicants_number_is_checked(db, django_assert_num_queries):
+    # given a decision entered for a firm, whose number on file no longer passes the check (a record
+    # kept from before a stricter check, or mended by hand: one character of the check changed)
+    _u, firm = company("firm", "91330100MA2B3C4D5", "新许可公司")
+    department = factories.department("SCJG")
+    at = dt.datetime.now(dt.UTC)
+    first = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                          basis="依据", decided_at=at, reference="case:71")
+    good = firm.id_number
+    type(firm).objects.filter(pk=firm.pk).update(id_number=good[:-1] + ("0" if good[-1] != "0" else "1"))
+    firm.refresh_from_db()
+    # when the same decision is entered again (a retry), then it is the entry made, found in one statement
+    with django_assert_num_queries(1):
+        again = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                              basis="依据", decided_at=at, reference="case:71")
+    assert again.pk == first.pk
+    # and a new decision for that number is refused, naming the problem
+    with pytest.raises(InvalidInput) as refused:
+        services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
+                                      basis="依据", decided_at=at, reference="case:72")
+    assert refused.value.code == "invalid_uscc"
 
 
 def test_a_subject_created_first_by_a_concurrent_request_is_taken_as_it_is(db):
