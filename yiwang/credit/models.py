@@ -170,7 +170,10 @@ class CreditRecord(models.Model):
         # date the record lists are read by: the facts of a subject with 1,000 records are read from
         # the index alone on each application while joint rules are active (bench/credit.py)
         indexes = [models.Index(fields=["subject", "kind", "decided_on", "status", "publicity_end", "severity",
-                                        "commitment_status"], name="credit_record_facts")]
+                                        "commitment_status"], name="credit_record_facts"),
+                   # a decision's record and a 告知承诺 commitment are looked up by the case they came from
+                   # (``record_from_decision``, ``_commitment_for``) before one is written
+                   models.Index(fields=["source_ref"], name="credit_record_source_ref")]
         ordering = ["-decided_on", "-id"]
         verbose_name = _("信用记录")
         verbose_name_plural = _("信用记录")
