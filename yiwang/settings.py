@@ -499,8 +499,9 @@ def _on_or_off(name: str, default: bool) -> bool:
 
 # Server-side prepared statements (PostgreSQL): the server binds the parameters and psycopg
 # prepares a statement on a connection once it has run there YIWANG_DATABASE_PREPARE_THRESHOLD
-# times, so PostgreSQL plans it once per connection instead of on every execution (issue #14's hot
-# path, credit's evaluation). Connections persist (CONN_MAX_AGE): the statements outlive requests.
+# times: PostgreSQL parses it once per connection and, once it keeps the generic plan (after five
+# executions), no longer plans it on every execution (issue #14's hot path, credit's evaluation).
+# Connections persist (CONN_MAX_AGE): the statements outlive requests.
 # Needs no pooler or a session-pooling PgBouncer (deploy/pgbouncer: pool_mode = session); with
 # transaction pooling only PgBouncer >= 1.21 with max_prepared_statements, else set it off. A
 # statement prepared before `migrate` changed its result's type is planned again
