@@ -484,6 +484,37 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     for _alias in DATABASES:
         DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "5") or 5))
 
+
+def _on_or_off(name: str, default: bool) -> bool:
+    """A yes/no variable read strictly: a value that is neither is refused rather than taken as no."""
+    value = (env(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0 (on or off), not {value!r} (docs/deployment.md).")
+
+
+# Server-side prepared statements (PostgreSQL): the server binds the parameters and psycopg
+# prepares a statement on a connection once it has run there YIWANG_DATABASE_PREPARE_THRESHOLD
+# times: PostgreSQL parses it once per connection and, once it keeps the generic plan (after five
+# executions), no longer plans it on every execution (issue #14's hot path, credit's evaluation).
+# Connections persist (CONN_MAX_AGE): the statements outlive requests.
+# Needs no pooler or a session-pooling PgBouncer (deploy/pgbouncer: pool_mode = session); with
+# transaction pooling only PgBouncer >= 1.21 with max_prepared_statements, else set it off. A
+# statement prepared before `migrate` changed its result's type is planned again
+# (yiwang/core/ops/prepared.py); the upgrade procedure restarts the workers after `migrate` anyway.
+YIWANG_DATABASE_PREPARED_STATEMENTS = _on_or_off("DATABASE_PREPARED_STATEMENTS", True)
+YIWANG_DATABASE_PREPARE_THRESHOLD = 2
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    for _alias in DATABASES:
+        DATABASES[_alias]["OPTIONS"]["server_side_binding"] = YIWANG_DATABASE_PREPARED_STATEMENTS
+        # None: psycopg never prepares (Django's default, kept when the setting is off)
+        DATABASES[_alias]["OPTIONS"]["prepare_threshold"] = (
+            YIWANG_DATABASE_PREPARE_THRESHOLD if YIWANG_DATABASE_PREPARED_STATEMENTS else None)
+
 # Logs: text (the default, for `make run`) or one JSON object a line (LOG_FORMAT=json, for
 # production log shipping); both carry the request id, which tasks enqueued in a request inherit.
 LOG_FORMAT = (env("LOG_FORMAT", "text") or "text").strip().lower()

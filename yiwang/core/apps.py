@@ -23,4 +23,10 @@ class CoreConfig(AppConfig):
 
         # the request id travels into the tasks a request enqueues (docs/deployment.md)
         requestid.connect_signals()
+        from django.db.backends.signals import connection_created
+
+        from yiwang.core.ops import prepared
+
+        # a statement prepared before `migrate` changed its result's type is planned again
+        connection_created.connect(prepared.install, dispatch_uid="yiwang.core.ops.prepared.install")
         register_collector("task_queue", collectors.task_queue)

@@ -6,7 +6,8 @@ middleware reading their rows) into the ``handler500`` view, which calls ``retry
 here with the exception being handled; the API's catch-all handler (yiwang/api.py) does the same.
 A transient database error (``django.db.OperationalError`` or ``InterfaceError``: connection lost
 or refused, server closed the connection, deadlock, serialisation failure, SQLite busy; or
-``InternalError``, a connection's protocol state broken by the failover) becomes a
+``InternalError``, a connection's protocol state broken by the failover; or a statement prepared
+before ``migrate`` changed its result's type, yiwang/core/ops/prepared.py) becomes a
 503 saying when to try again; anything else stays a 500.
 
 The answer touches no session and no database (the database is what failed). It cannot promise
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.defaults import server_error
 
 from yiwang.core.errors import CoreErrorCode
+from yiwang.core.ops.prepared import is_changed_plan_error
 from yiwang.core.ops.retry_later import retry_later_response
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,9 @@ TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError, InternalError)
 
 
 def is_transient_database_error(exc: BaseException | None) -> bool:
-    return isinstance(exc, TRANSIENT_DATABASE_ERRORS)
+    # a statement prepared before `migrate` changed its result's type, refused inside a
+    # transaction: the rollback made the connection forget it, so the retry is planned afresh
+    return isinstance(exc, TRANSIENT_DATABASE_ERRORS) or is_changed_plan_error(exc)
 
 
 def database_unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
