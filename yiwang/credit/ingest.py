@@ -121,6 +121,20 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+# Subjects are looked up this many indexes at a time: a dataset names any number of subjects, and with
+# server-side binding (DATABASE_PREPARED_STATEMENTS) PostgreSQL takes at most 65,535 parameters a statement.
+SUBJECT_LOOKUP_CHUNK = 1000
+
+
+def _subjects_by_index(indexes: set[str]) -> dict[tuple[str, str], CreditSubject]:
+    ordered = sorted(indexes)
+    found: dict[tuple[str, str], CreditSubject] = {}
+    for start in range(0, len(ordered), SUBJECT_LOOKUP_CHUNK):
+        chunk = ordered[start:start + SUBJECT_LOOKUP_CHUNK]
+        found.update({(s.kind, s.id_index): s for s in CreditSubject.objects.filter(id_index__in=chunk)})
+    return found
+
+
 def import_credit_dataset(*, actor: User | None, dataset: Dataset,
                           now: dt.datetime | None = None) -> CreditImport:
     """Turn a loaded version of a credit resource into records (records already entered with the
@@ -175,8 +189,7 @@ def import_credit_dataset(*, actor: User | None, dataset: Dataset,
                 continue
             existing.add((data.kind, number))
             parsed.append((kind, code, index, data, str(values.get("subject_name") or "")[:200]))
-        subjects = {(s.kind, s.id_index): s for s in CreditSubject.objects.filter(
-            id_index__in={index for _k, _c, index, _d, _n in parsed})}
+        subjects = _subjects_by_index({index for _k, _c, index, _d, _n in parsed})
         new_subjects = {}
         for kind, code, index, _data, name in parsed:
             if (kind, index) not in subjects and (kind, index) not in new_subjects:
@@ -189,8 +202,7 @@ def import_credit_dataset(*, actor: User | None, dataset: Dataset,
         bump_facts_version({subjects[(kind, index)].pk for kind, _c, index, _d, _n in parsed
                             if (kind, index) in subjects})
         CreditSubject.objects.bulk_create(list(new_subjects.values()), batch_size=1000)
-        subjects.update({(s.kind, s.id_index): s for s in CreditSubject.objects.filter(
-            id_index__in=[i for _k, i in new_subjects])})
+        subjects.update(_subjects_by_index({i for _k, i in new_subjects}))
         reference = f"dataset:{dataset.pk}"
         records = []
         for kind, _code, index, data, _name in parsed:

@@ -156,3 +156,22 @@ def test_a_citizen_cannot_open_the_credit_datasets_page(world):
     client = Client()
     client.force_login(world.citizen)
     assert client.get("/credit/datasets/").status_code == 403
+
+
+def test_subjects_are_found_in_chunks_so_a_large_dataset_stays_under_the_parameter_limit(source, monkeypatch):
+    """PostgreSQL with server-side binding takes at most 65,535 parameters a statement: the subjects of
+    a dataset are looked up a chunk at a time (here 2, so that 5 subjects take 3 lookups)."""
+    from yiwang.credit import ingest
+
+    monkeypatch.setattr(ingest, "SUBJECT_LOOKUP_CHUNK", 2)
+    firms = [factories.uscc(f"91330100MA2B3C4{n}{n}") for n in range(5)]
+    day = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    ingest_credit_records(actor=None, source=source, file_name="a.csv", stream=csv(
+        *(f"罚{n},org,{firm},公司{n},penalty,无照经营,《条例》,general,{day}," for n, firm in enumerate(firms[:3]))))
+    second = ingest_credit_records(actor=None, source=source, file_name="b.csv", stream=csv(
+        *(f"再{n},org,{firm},公司{n},penalty,超范围经营,《条例》,general,{day}," for n, firm in enumerate(firms))))
+    assert second.created == 5
+    assert CreditSubject.objects.count() == 5
+    for firm in firms:
+        assert {r.subject.code for r in CreditRecord.objects.filter(subject__code=firm)} == {firm}
+    assert [CreditRecord.objects.filter(subject__code=firm).count() for firm in firms] == [2, 2, 2, 1, 1]
