@@ -133,11 +133,15 @@ def text_flowable(text: str, style: Any) -> Any:
     return _plain_paragraph_class()(text, style)
 
 
+MAX_REMEMBERED_WIDTHS = 20_000  # characters per font and size (WenQuanYi Zen Hei has about 21,000)
+
+
 @functools.lru_cache(maxsize=1)
 def _plain_paragraph_class() -> type:
     from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
     from reportlab.platypus import paragraph as rl_paragraph
     from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cleanBlockQuotedText
+    from reportlab.lib.textsplit import dumbSplit
     from reportlab.rl_config import _FUZZ
 
     cannot_start = rl_paragraph.ALL_CANNOT_START
@@ -171,6 +175,9 @@ def _plain_paragraph_class() -> type:
           algorithm (``cjkFragSplit``: the same widths, the same fuzz, the same rules for Latin words
           and for characters that cannot start a line), over the characters rather than over an
           object per character, giving the same lines (``FragLine``), which ReportLab then draws;
+        * a paragraph of one fragment is broken by ReportLab's own ``dumbSplit``, as ``wordSplit``
+          breaks it, with each character's width looked up in a table instead of measured again
+          (``stringWidth`` per character was half of that breaking);
         * a second ``wrap`` at the same width returns the first's result.
 
         Anything else (several styles, bullets, images, splitting across pages) is ReportLab's own
@@ -205,14 +212,35 @@ def _plain_paragraph_class() -> type:
         def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802,N803 - ReportLab's names
             frags = self.frags
             style = self.style
-            auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-            if (len(frags) < 2 or style.endDots or self.bulletText or getattr(self, "_splitpara", 0)
-                    or auto_leading not in ("", "off") or not _uniform(frags)):
+            if style.endDots or self.bulletText or getattr(self, "_splitpara", 0):
                 return super().breakLinesCJK(maxWidths)
             if not isinstance(maxWidths, list | tuple):
                 maxWidths = [maxWidths]
+            if len(frags) == 1 and isinstance(getattr(frags[0], "text", None), str) and not hasattr(frags[0], "cbDefn"):
+                # ReportLab's single-fragment case: wordSplit is dumbSplit over each character's width
+                # from stringWidth, here from the table of widths already seen
+                self.height = 0
+                frag = frags[0]
+                lines = dumbSplit(frag.text, _widths(frag, frag.text), maxWidths)
+                return frag.clone(kind=0, lines=[(space, [text]) for space, text in lines], ascent=frag.fontSize,
+                                  descent=-0.2 * frag.fontSize)
+            auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+            if len(frags) < 2 or auto_leading not in ("", "off") or not _uniform(frags):
+                return super().breakLinesCJK(maxWidths)
             self.height = 0
             return _cjk_lines(frags, maxWidths)
+
+    def _widths(frag: Any, chars: str) -> list[float]:
+        """``stringWidth`` of each character in the fragment's font and size, remembered per process
+        (bounded: a table is cleared past ``MAX_REMEMBERED_WIDTHS`` characters)."""
+        table = widths.setdefault((frag.fontName, frag.fontSize), {})
+        missing = set(chars).difference(table)
+        if missing:
+            if len(table) + len(missing) > MAX_REMEMBERED_WIDTHS:
+                table.clear()
+            for ch in missing:
+                table[ch] = stringWidth(ch, frag.fontName, frag.fontSize)
+        return [table[ch] for ch in chars]
 
     def _uniform(frags: list[Any]) -> bool:
         first = frags[0]
@@ -230,10 +258,7 @@ def _plain_paragraph_class() -> type:
         frag = frags[0]
         chars = "".join(f.text for f in frags)
         owner = [f for f in frags for _ in f.text]  # the fragment each character came from
-        table = widths.setdefault((frag.fontName, frag.fontSize), {})
-        for ch in set(chars).difference(table):
-            table[ch] = stringWidth(ch, frag.fontName, frag.fontSize)
-        u_width = [table[ch] for ch in chars]
+        u_width = _widths(frag, chars)
         ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
         ascent, descent = max(0, ascent), min(0, descent)
 
