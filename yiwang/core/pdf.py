@@ -31,7 +31,7 @@ def register_font() -> str:
             f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "
             "fonts-wqy-zenhei (`make system-deps`) or point PDF_FONT at another TrueType CJK font."
         ) from exc
-    font.face.__class__ = _subset_face_class(type(font.face))
+    font.face.__class__ = _subset_face_class(font.face.__class__)
     pdfmetrics.registerFont(font)
     return FONT
 
@@ -55,7 +55,7 @@ class _TableWindow:
 
 
 @functools.lru_cache(maxsize=4)
-def _subset_face_class(base: type) -> type:
+def _subset_face_class(base: Any) -> type:
     """ReportLab's TrueType face, with the tables its subsetter reads served without copying them.
 
     Every document embeds the subset of the glyphs it uses (``TTFontFile.makeSubset``), and the
@@ -67,7 +67,7 @@ def _subset_face_class(base: type) -> type:
     ``OS/2``, ``hhea``, ...) are sliced once per process (they are immutable bytes). The subset made
     is byte for byte the one ReportLab makes (``core/tests/test_pdf.py``)."""
 
-    class SubsetFace(base):  # type: ignore[valid-type,misc]
+    class SubsetFace(base):
         _SLICED = frozenset({"glyf", "post"})
 
         def get_table(self, tag: str) -> Any:
@@ -138,10 +138,10 @@ MAX_REMEMBERED_WIDTHS = 20_000  # characters per font and size (WenQuanYi Zen He
 
 @functools.lru_cache(maxsize=1)
 def _plain_paragraph_class() -> type:
+    from reportlab.lib.textsplit import dumbSplit
     from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
     from reportlab.platypus import paragraph as rl_paragraph
     from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cleanBlockQuotedText
-    from reportlab.lib.textsplit import dumbSplit
     from reportlab.rl_config import _FUZZ
 
     cannot_start = rl_paragraph.ALL_CANNOT_START
@@ -269,7 +269,8 @@ def _plain_paragraph_class() -> type:
                             descent=descent if words else 0, maxWidth=max_width, currentWidth=used, lineBreak=False)
 
         lines: list[Any] = []
-        i = used = line_start = 0
+        i = line_start = 0
+        used = 0.0
         max_width = max_widths[0]
         count = len(chars)
         while i < count:
@@ -301,7 +302,7 @@ def _plain_paragraph_class() -> type:
                 except IndexError:
                     max_width = max_widths[-1]
                 line_start = i
-                used = 0
+                used = 0.0
         if used > 0:
             lines.append(line(line_start, count, max_width, used, max_width - used))
         return ParaLines(kind=1, lines=lines)
