@@ -158,20 +158,16 @@ from yiwang.core.pdf import FONT  # noqa: E402,F401 - kept importable from here
 from yiwang.core.pdf import picture_flowable as _picture  # noqa: E402
 from yiwang.core.pdf import qr_flowable as _qr  # noqa: E402
 from yiwang.core.pdf import register_font as _register_font  # noqa: E402
+from yiwang.core.pdf import text_flowable as _text  # noqa: E402
 
 
 def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
                correction: CorrectionNotice | None = None, seal_png: bytes | None = None) -> bytes:
-    from html import escape as _html_escape
-
-    def escape(text: str) -> str:  # ReportLab's paragraph markup: &, < and > are markup
-        return _html_escape(text, quote=False)
-
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
@@ -185,20 +181,20 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
                             bottomMargin=18 * mm, title=f"{title} {case.number}", author=department.name,
                             subject=title, creator="Yiwang 一网")
     story: list[Any] = [
-        Paragraph(escape(department.name), ParagraphStyle("dept", parent=heading, fontSize=13, leading=18)),
-        Paragraph(escape(title), heading),
-        Paragraph(escape(f"编号：{case.number}"), ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
+        _text(department.name, ParagraphStyle("dept", parent=heading, fontSize=13, leading=18)),
+        _text(title, heading),
+        _text(f"编号：{case.number}", ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
         Spacer(1, 6 * mm),
     ]
-    rows = [[Paragraph(escape(k), plain), Paragraph(escape(v), plain)] for k, v in document_facts(case, kind)]
+    rows = [[_text(k, plain), _text(v, plain)] for k, v in document_facts(case, kind)]
     facts = Table(rows, colWidths=[28 * mm, None])
     facts.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f4f7")),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [facts, Spacer(1, 6 * mm)]
-    story += [Paragraph(escape(p), body) for p in document_paragraphs(case, kind, correction=correction)]
-    story += [Spacer(1, 10 * mm), Paragraph(escape(department.name), issuer),
-              Paragraph(escape(_day(issued_at)), issuer)]
+    story += [_text(p, body) for p in document_paragraphs(case, kind, correction=correction)]
+    story += [Spacer(1, 10 * mm), _text(department.name, issuer),
+              _text(_day(issued_at), issuer)]
     if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
         picture = _picture(seal_png, width=34 * mm, height=34 * mm)
         picture.hAlign = "RIGHT"
@@ -206,14 +202,14 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
     story.append(Spacer(1, 8 * mm))
     url = progress_url(case)
     qr = _qr(url, size=28 * mm)
-    note = Paragraph(escape(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
-                            + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
-                               if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。")), small)
+    note = _text(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
+                 + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
+                    if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。"), small)
     footer_rows = [[qr, note]]
     link = rating_link(case, RECEIPT) if kind == DocumentKind.ACCEPTANCE_RECEIPT else None
     if link is not None:  # 好差评 (一次一评): where to rate this service, from the app that takes ratings
         footer_rows.append([_qr(link.url, size=28 * mm),
-                            Paragraph(escape(f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。"), small)])
+                            _text(f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。", small)])
     footer = Table(footer_rows, colWidths=[32 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story.append(footer)

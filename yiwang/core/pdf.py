@@ -25,13 +25,62 @@ def register_font() -> str:
 
     path = settings.YIWANG_PDF_FONT
     try:
-        pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+        font = TTFont(FONT, path, subfontIndex=0)
     except Exception as exc:  # noqa: BLE001 - name the setting and the package, whatever went wrong
         raise ImproperlyConfigured(
             f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "
             "fonts-wqy-zenhei (`make system-deps`) or point PDF_FONT at another TrueType CJK font."
         ) from exc
+    font.face.__class__ = _subset_face_class(font.face.__class__)
+    pdfmetrics.registerFont(font)
     return FONT
+
+
+class _TableWindow:
+    """A table of the font file, sliced on demand: ``window[a:b]`` is the table's bytes ``a`` to ``b``."""
+
+    __slots__ = ("data", "start", "length")
+
+    def __init__(self, data: bytes, start: int, length: int) -> None:
+        self.data, self.start, self.length = data, start, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, part: slice) -> bytes:
+        begin, end, step = part.indices(self.length)
+        if step != 1:
+            raise ValueError("a font table window is sliced in order")
+        return self.data[self.start + begin:self.start + max(begin, end)]
+
+
+@functools.lru_cache(maxsize=4)
+def _subset_face_class(base: Any) -> type:
+    """ReportLab's TrueType face, with the tables its subsetter reads served without copying them.
+
+    Every document embeds the subset of the glyphs it uses (``TTFontFile.makeSubset``), and the
+    subsetter reads the tables it needs with ``get_table``, which slices them out of the whole font
+    file each time: for WenQuanYi Zen Hei that is the 10.6 MB ``glyf`` table and the 450 kB ``post``
+    table, about 1.5 ms of copying per document, to read a few kilobytes of glyphs (profile of
+    ``bench/documents.py``, docs/benchmarks.md). Here ``glyf`` and ``post``, of which the subsetter
+    only takes slices, are windows onto the file's bytes; the small tables it copies whole (``name``,
+    ``OS/2``, ``hhea``, ...) are sliced once per process (they are immutable bytes). The subset made
+    is byte for byte the one ReportLab makes (``core/tests/test_pdf.py``)."""
+
+    class SubsetFace(base):
+        _SLICED = frozenset({"glyf", "post"})
+
+        def get_table(self, tag: str) -> Any:
+            pos, length = self.get_table_pos(tag)
+            if tag in self._SLICED:
+                return _TableWindow(self._ttf_data, pos, length)
+            tables = self.__dict__.setdefault("_whole_tables", {})
+            if tag not in tables:
+                tables[tag] = self._ttf_data[pos:pos + length]
+            return tables[tag]
+
+    SubsetFace.__name__ = SubsetFace.__qualname__ = f"Subset{base.__name__}"
+    return SubsetFace
 
 
 def qr_matrix(text: str, *, error: str = "m") -> list[list[bool]]:
@@ -48,12 +97,17 @@ def qr_matrix(text: str, *, error: str = "m") -> list[list[bool]]:
     a little differently from segno: on 120 progress links, 3 got a mask within 1 % of segno's
     lowest score instead of the lowest (the test checks the 1 %). The level is the one asked for
     (segno raised M to Q where the same version had room: 14 of 199 text lengths tried)."""
+    return _qr_dark(text, error=error).tolist()
+
+
+def _qr_dark(text: str, *, error: str = "m") -> Any:
+    """``qr_matrix`` as a NumPy array of booleans."""
     import numpy as np
     import zxingcpp
 
     symbol = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=error.upper())
     image = symbol.to_image(scale=1, add_quiet_zones=False)  # one pixel a module, black on white
-    return (np.asarray(image) < 128).tolist()
+    return np.asarray(image) < 128
 
 
 def qr_png(text: str, *, error: str = "m", scale: int = 4, border: int = 2) -> bytes:
@@ -73,26 +127,213 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 
+def text_flowable(text: str, style: Any) -> Any:
+    """A paragraph of plain ``text`` (not markup: ``&``, ``<`` and ``>`` are printed as they are) in
+    one ``style``: the one way the documents print their text (``PlainParagraph``)."""
+    return _plain_paragraph_class()(text, style)
+
+
+MAX_REMEMBERED_WIDTHS = 20_000  # characters per font and size (WenQuanYi Zen Hei has about 21,000)
+
+
+@functools.lru_cache(maxsize=1)
+def _plain_paragraph_class() -> type:
+    from reportlab.lib.textsplit import dumbSplit
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+    from reportlab.platypus import paragraph as rl_paragraph
+    from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines, cleanBlockQuotedText
+    from reportlab.rl_config import _FUZZ
+
+    cannot_start = rl_paragraph.ALL_CANNOT_START
+    category = rl_paragraph.category
+    same_frag = rl_paragraph.sameFrag
+    templates: dict[tuple[Any, ...], Any] = {}
+    widths: dict[tuple[str, float], dict[str, float]] = {}
+
+    def template(style: Any) -> Any:
+        # the fragment ReportLab's markup parser makes of plain text in this style (it reads the
+        # style's font, size and colour), parsed once per style and cloned with each text
+        key = (style.fontName, style.fontSize, repr(style.textColor))
+        if key not in templates:
+            (frag,) = Paragraph("x", style).frags
+            templates[key] = frag
+        return templates[key]
+
+    class PlainParagraph(Paragraph):
+        """ReportLab's ``Paragraph`` of escaped plain text, laid out and drawn as ReportLab lays it
+        out and draws it, line for line and position for position, at a fraction of the CPU.
+
+        A profile of ``bench/documents.py`` put a third of a document's layout in paragraphs:
+        parsing markup the documents never use (Python's HTML parser, per paragraph); the CJK line
+        breaking of a paragraph that the parser split into several fragments (any ``&``, ``<`` or
+        ``>``: every progress link's ``&c=``), which makes one object per character and compares
+        each character's style with the previous one's; and wrapping each table cell twice (the
+        table measures its rows, then draws them). Here:
+
+        * text without markup characters becomes the parser's own single fragment, without parsing;
+        * a paragraph whose fragments all have one style is broken into lines by ReportLab's CJK
+          algorithm (``cjkFragSplit``: the same widths, the same fuzz, the same rules for Latin words
+          and for characters that cannot start a line), over the characters rather than over an
+          object per character, giving the same lines (``FragLine``), which ReportLab then draws;
+        * a paragraph of one fragment is broken by ReportLab's own ``dumbSplit``, as ``wordSplit``
+          breaks it, with each character's width looked up in a table instead of measured again
+          (``stringWidth`` per character was half of that breaking);
+        * a second ``wrap`` at the same width returns the first's result.
+
+        Anything else (several styles, bullets, images, splitting across pages) is ReportLab's own
+        code. ``core/tests/test_pdf.py`` checks fragments and lines against ``Paragraph``'s own on
+        many texts and widths."""
+
+        def __init__(self, text: str | None, style: Any, bulletText: Any = None, frags: Any = None,  # noqa: N803
+                     **kwargs: Any) -> None:
+            self._wrapped: tuple[Any, ...] | None = None
+            if frags is not None or bulletText is not None or kwargs or text is None:
+                # ReportLab's own calls (``split`` makes the parts of a paragraph from its fragments)
+                super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+                return
+            cleaned = cleanBlockQuotedText(text)
+            if (not cleaned or "&" in cleaned or "<" in cleaned or ">" in cleaned
+                    or getattr(style, "textTransform", None) or getattr(style, "bulletText", None)):
+                super().__init__(escape(text), style)
+            else:
+                self.caseSensitive, self.encoding = 1, "utf8"
+                self._setup(cleaned, style, None, [template(style).clone(text=cleaned)], cleanBlockQuotedText)
+
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+            memo = self._wrapped
+            if memo is not None and memo[0] == availWidth and memo[1] is self.frags and not getattr(self, "_splitpara", 0):
+                self.width, self._wrapWidths, self.blPara, self.height = availWidth, memo[2], memo[3], memo[4]
+                return availWidth, memo[4]
+            result = super().wrap(availWidth, availHeight)
+            if not getattr(self, "_splitpara", 0):
+                self._wrapped = (availWidth, self.frags, self._wrapWidths, self.blPara, self.height)
+            return result
+
+        def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802,N803 - ReportLab's names
+            frags = self.frags
+            style = self.style
+            if style.endDots or self.bulletText or getattr(self, "_splitpara", 0):
+                return super().breakLinesCJK(maxWidths)
+            if not isinstance(maxWidths, list | tuple):
+                maxWidths = [maxWidths]
+            if len(frags) == 1 and isinstance(getattr(frags[0], "text", None), str) and not hasattr(frags[0], "cbDefn"):
+                # ReportLab's single-fragment case: wordSplit is dumbSplit over each character's width
+                # from stringWidth, here from the table of widths already seen
+                self.height = 0
+                frag = frags[0]
+                lines = dumbSplit(frag.text, _widths(frag, frag.text), maxWidths)
+                return frag.clone(kind=0, lines=[(space, [text]) for space, text in lines], ascent=frag.fontSize,
+                                  descent=-0.2 * frag.fontSize)
+            auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+            if len(frags) < 2 or auto_leading not in ("", "off") or not _uniform(frags):
+                return super().breakLinesCJK(maxWidths)
+            self.height = 0
+            return _cjk_lines(frags, maxWidths)
+
+    def _widths(frag: Any, chars: str) -> list[float]:
+        """``stringWidth`` of each character in the fragment's font and size, remembered per process
+        (bounded: a table is cleared past ``MAX_REMEMBERED_WIDTHS`` characters)."""
+        table = widths.setdefault((frag.fontName, frag.fontSize), {})
+        missing = set(chars).difference(table)
+        if missing:
+            if len(table) + len(missing) > MAX_REMEMBERED_WIDTHS:
+                table.clear()
+            for ch in missing:
+                table[ch] = stringWidth(ch, frag.fontName, frag.fontSize)
+        return [table[ch] for ch in chars]
+
+    def _uniform(frags: list[Any]) -> bool:
+        first = frags[0]
+        for frag in frags:
+            if (not isinstance(getattr(frag, "text", None), str) or not frag.text or hasattr(frag, "cbDefn")
+                    or hasattr(frag, "lineBreak") or not same_frag(first, frag)):
+                return False
+        return True
+
+    def _cjk_lines(frags: list[Any], max_widths: list[float]) -> Any:
+        # ReportLab's cjkFragSplit (paragraph.py), for fragments of one style and no line breaks:
+        # each character's width, the line ended where the width passes the line's by more than
+        # _FUZZ, a Latin word carried over whole where it can be, a character that cannot start a
+        # line kept hanging at the end of this one; then makeCJKParaLine's one fragment a line
+        frag = frags[0]
+        chars = "".join(f.text for f in frags)
+        owner = [f for f in frags for _ in f.text]  # the fragment each character came from
+        u_width = _widths(frag, chars)
+        ascent, descent = getAscentDescent(frag.fontName, frag.fontSize)
+        ascent, descent = max(0, ascent), min(0, descent)
+
+        def line(start: int, stop: int, max_width: float, used: float, extra: float) -> Any:
+            words = [owner[start].clone(text=chars[start:stop])] if stop > start else []
+            return FragLine(kind=1, extraSpace=extra, wordCount=1, words=words,
+                            fontSize=frag.fontSize if words else 0, ascent=ascent if words else 0,
+                            descent=descent if words else 0, maxWidth=max_width, currentWidth=used, lineBreak=False)
+
+        lines: list[Any] = []
+        i = line_start = 0
+        used = 0.0
+        max_width = max_widths[0]
+        count = len(chars)
+        while i < count:
+            u = chars[i]
+            w = u_width[i]
+            i += 1
+            used += w
+            if used > max_width + _FUZZ and used > 0:
+                extra = max_width - used
+                if ord(u) < 0x3000:
+                    limit = (line_start + i) >> 1
+                    for j in range(i - 1, limit, -1):
+                        uj = chars[j]
+                        if uj and category(uj) == "Zs" or ord(uj) >= 0x3000:
+                            k = j + 1
+                            if k < i:
+                                j = k + 1
+                                extra += sum(u_width[ii] for ii in range(j, i))
+                                w = u_width[k]
+                                u = chars[k]
+                                i = j
+                                break
+                if u not in cannot_start and i > line_start + 1:
+                    i -= 1
+                    extra += w
+                lines.append(line(line_start, i, max_width, used, extra))
+                try:
+                    max_width = max_widths[len(lines)]
+                except IndexError:
+                    max_width = max_widths[-1]
+                line_start = i
+                used = 0.0
+        if used > 0:
+            lines.append(line(line_start, count, max_width, used, max_width - used))
+        return ParaLines(kind=1, lines=lines)
+
+    return PlainParagraph
+
+
 def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) -> Any:
     """A QR code of ``text`` drawn straight into the PDF as vector squares (a ReportLab flowable of
     ``size`` points square, quiet zone of ``border`` modules included): no PNG to encode and no image
     to decode and compress again in every document, and the modules stay sharp at any scale.
-    The dark modules of a row are merged into runs, one rectangle each, in one filled path."""
+    The dark modules of a row are merged into runs, one rectangle each, in one filled path.
+
+    The path is written in modules, not points: the code's square is scaled once (``cm``) and every
+    rectangle is four small integers, formatted by Python rather than through ReportLab's number
+    formatting (a licence's code has about 2,700 rectangles), and half as many bytes for the page's
+    stream to compress. The runs are found with NumPy."""
+    import numpy as np
+    from reportlab.pdfgen.pathobject import PDFPathObject
     from reportlab.platypus import Flowable
 
-    matrix = qr_matrix(text, error=error)
-    modules = len(matrix) + 2 * border
-    runs: list[tuple[int, int, int]] = []  # (row, first column, length), row 0 at the top
-    for r, row in enumerate(matrix):
-        c, width = 0, len(row)
-        while c < width:
-            if row[c]:
-                start = c
-                while c < width and row[c]:
-                    c += 1
-                runs.append((r, start, c - start))
-            else:
-                c += 1
+    dark = _qr_dark(text, error=error)
+    count = dark.shape[0]
+    modules = count + 2 * border
+    unit = size / modules
+    edges = np.diff(np.pad(dark, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)  # row-major: the runs of each row, left to right
+    ends = np.nonzero(edges == -1)[1]
+    top = modules - border - 1  # the y of row 0's bottom edge, in modules from the bottom
+    path = " ".join(f"{border + c} {top - r} {e - c} 1 re"
+                    for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True))
 
     class _QR(Flowable):
         def __init__(self) -> None:
@@ -103,33 +344,77 @@ def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) ->
             return size, size
 
         def draw(self) -> None:
-            unit = size / modules
             canvas = self.canv
             canvas.saveState()
             canvas.setFillColorRGB(0, 0, 0)
-            path = canvas.beginPath()
-            for r, c, n in runs:
-                path.rect((border + c) * unit, size - (border + r + 1) * unit, n * unit, unit)
-            canvas.drawPath(path, stroke=0, fill=1)
+            canvas.transform(unit, 0, 0, unit, 0, 0)
+            if path:
+                canvas.drawPath(PDFPathObject(code=["n", path]), stroke=0, fill=1)
             canvas.restoreState()
 
     return _QR()
 
 
 @functools.lru_cache(maxsize=32)
-def _image_reader(data: bytes) -> Any:
-    from reportlab.lib.utils import ImageReader
+def _image_xobjects(data: bytes) -> tuple[str, Any, Any]:
+    """A picture as ReportLab's ``drawImage`` encodes it into a PDF (``mask="auto"``): its XObject
+    name, the image XObject, and its soft mask (transparency) XObject or None. Made once per process
+    and picture: a seal is printed on every document its department issues, and encoding it is the
+    most expensive part of drawing it (the pixels compressed with zlib, 360 x 360 RGB and alpha:
+    about 3 ms a document, and an MD5 of them for the name)."""
+    from reportlab.lib.utils import ImageReader, _digester
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
 
-    return ImageReader(io.BytesIO(data))
+    reader = ImageReader(io.BytesIO(data))
+    rgb, alpha = reader.getRGBData(), reader._dataA
+    name = _digester(rgb + (alpha.getRGBData() if alpha else b"auto"))
+    image = PDFImageXObject(name, reader, mask="auto")
+    image.name = name
+    soft_mask = image.__dict__.pop("_smask", None)
+    return name, image, soft_mask
+
+
+def _draw_picture(canvas: Any, data: bytes, width: float, height: float) -> None:
+    """``canvas.drawImage(ImageReader(data), 0, 0, width, height, mask="auto")``, the same PDF
+    objects and operators, from the XObjects encoded once (``_image_xobjects``): what ``drawImage``
+    does after encoding, step for step (ReportLab 5.1)."""
+    import copy
+
+    from reportlab.pdfbase.pdfdoc import PDFObjectReference
+
+    name, image, soft_mask = _image_xobjects(data)
+    canvas._currentPageHasImages = 1
+    document = canvas._doc
+    registered = document.getXObjectName(name)
+    if not document.idToObject.get(registered, None):
+        image = copy.copy(image)  # this document's object; the encoded stream is shared
+        canvas._setXObjects(image)
+        document.Reference(image, registered)
+        document.addForm(name, image)
+        if soft_mask is not None:
+            mask_registered = document.getXObjectName(soft_mask.name)
+            if not document.idToObject.get(mask_registered, None):
+                soft_mask = copy.copy(soft_mask)
+                canvas._setXObjects(soft_mask)
+                image.smask = document.Reference(soft_mask, mask_registered)
+            else:
+                image.smask = PDFObjectReference(mask_registered)
+    canvas.saveState()
+    canvas.translate(0, 0)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
 
 
 def picture_flowable(data: bytes, *, width: float, height: float) -> Any:
-    """A picture (a department's seal) as a ReportLab flowable, its image decoded once per process
-    and picture rather than once per document: a seal is printed on every document its department
-    issues. Drawn as ReportLab's ``Image`` draws (transparency kept: ``mask="auto"``)."""
+    """A picture (a department's seal) as a ReportLab flowable, encoded for the PDF once per process
+    and picture rather than once per document (``_image_xobjects``): a seal is printed on every
+    document its department issues. Drawn as ReportLab's ``drawImage`` draws it (transparency
+    kept: ``mask="auto"``)."""
     from reportlab.platypus import Flowable
 
-    reader = _image_reader(data)
+    _image_xobjects(data)  # a picture that cannot be read fails here, where the document is built
 
     class _Picture(Flowable):
         def __init__(self) -> None:
@@ -140,6 +425,6 @@ def picture_flowable(data: bytes, *, width: float, height: float) -> Any:
             return width, height
 
         def draw(self) -> None:
-            self.canv.drawImage(reader, 0, 0, width, height, mask="auto")
+            _draw_picture(self.canv, data, width, height)
 
     return _Picture()

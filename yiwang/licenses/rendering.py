@@ -19,7 +19,7 @@ import binascii
 import io
 from typing import Any
 
-from yiwang.core.pdf import escape, picture_flowable, qr_flowable, register_font
+from yiwang.core.pdf import picture_flowable, qr_flowable, register_font, text_flowable
 
 MARKER = b"\n%YIWANG-SES-SIGNATURE "
 TRAILER_END = b"\n%%EOF\n"
@@ -32,7 +32,7 @@ def render(*, title: str, issuer: str, number: str, rows: list[tuple[str, str]],
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = register_font()
     plain = ParagraphStyle("plain", fontName=font, fontSize=11.5, leading=18, wordWrap="CJK")
@@ -46,22 +46,22 @@ def render(*, title: str, issuer: str, number: str, rows: list[tuple[str, str]],
                             bottomMargin=16 * mm, title=f"{title} {number}", author=issuer, subject=title,
                             creator="Yiwang 一网")
     story: list[Any] = [
-        Paragraph(escape(title), heading),
-        Paragraph(escape(f"编号：{number}"), ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
+        text_flowable(title, heading),
+        text_flowable(f"编号：{number}", ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
         Spacer(1, 6 * mm),
     ]
-    table = Table([[Paragraph(escape(k), plain), Paragraph(escape(v), plain)] for k, v in rows], colWidths=[34 * mm, None])
+    table = Table([[text_flowable(k, plain), text_flowable(v, plain)] for k, v in rows], colWidths=[34 * mm, None])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#fbf3e6")),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [table, Spacer(1, 5 * mm)]
-    story += [Paragraph(escape(line), plain) for line in body_lines if line.strip()]
+    story += [text_flowable(line, plain) for line in body_lines if line.strip()]
     seal = picture_flowable(seal_png, width=40 * mm, height=40 * mm)  # decoded once per process and seal
-    signature_block = Table([[Paragraph(escape(issuer), right)], [Paragraph(escape(issue_date), right)]])
+    signature_block = Table([[text_flowable(issuer, right)], [text_flowable(issue_date, right)]])
     closing = Table([[signature_block, seal]], colWidths=[None, 44 * mm])
     closing.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     qr = qr_flowable(qr_text, error="m", size=34 * mm)  # vectors: no PNG written and decoded again
-    footer = Table([[qr, Paragraph(escape(footnote), small)]], colWidths=[38 * mm, None])
+    footer = Table([[qr, text_flowable(footnote, small)]], colWidths=[38 * mm, None])
     footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [Spacer(1, 8 * mm), closing, Spacer(1, 6 * mm), footer]
     doc.build(story)

@@ -125,3 +125,155 @@ def test_reportlab_runs_on_its_c_accelerators():
 
     for name in ("fp_str", "asciiBase85Encode", "escapePDF", "calcChecksum", "instanceStringWidthTTF"):
         assert getattr(rl_accel, name).__module__ == "_rl_accel", name
+
+
+# -- the faster paths draw what ReportLab's own draw, byte for byte ------------------------------------
+
+
+def _pdf_bytes(flowables, *, width: float = 595.0, height: float = 842.0) -> bytes:
+    """A PDF of ``flowables`` without a creation date or random id (the same input, the same bytes)."""
+    from reportlab import rl_config
+
+    buffer = io.BytesIO()
+    invariant, rl_config.invariant = rl_config.invariant, 1
+    try:
+        SimpleDocTemplate(buffer, pagesize=(width, height), leftMargin=30, rightMargin=30, topMargin=30,
+                          bottomMargin=30).build(flowables)
+    finally:
+        rl_config.invariant = invariant
+    return buffer.getvalue()
+
+
+def _texts() -> list[str]:
+    """Texts as the documents print them: Chinese with punctuation that may not start a line, Latin
+    words and numbers that wrap whole where they can, links with markup characters, long words."""
+    import random
+
+    rng = random.Random(14)
+    cjk = "您于年月日提交的申请已受理承诺办结时限个工作日补正期间暂停计时请凭办件编号和查询码扫描二维码查询进度食品经营许可证"
+    no_start = "，。、；：！？）」』》"
+    latin = ["Yiwang", "GB/T", "38540", "SM2", "https://yiwang.example.gov.cn/cases/progress/?n=YW2026&c=ABCD",
+             "A-3", "36.5m²", "a&b", "<场所>", "python manage.py verify_licence --qr", "1.2.156.3005.2.11330000MB0000000X002"]
+    texts = ["受理回执", "编号：YW2026120700001234", "  前后有空格  和  连续空格 ", "a & b < c > d", "&", "<b>不是标记</b>"]
+    for _ in range(120):
+        parts = []
+        for _ in range(rng.randint(1, 30)):
+            pick = rng.random()
+            if pick < 0.55:
+                parts.append("".join(rng.choice(cjk) for _ in range(rng.randint(1, 12))))
+            elif pick < 0.75:
+                parts.append(rng.choice(no_start))
+            elif pick < 0.95:
+                parts.append(rng.choice([" ", ""]) + rng.choice(latin) + rng.choice([" ", ""]))
+            else:
+                parts.append("（" + rng.choice(latin) + "）")
+        texts.append("".join(parts))
+    return texts
+
+
+def test_plain_paragraphs_lay_out_and_draw_as_reportlabs_paragraph_byte_for_byte():
+    from html import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    from yiwang.core.pdf import register_font, text_flowable
+
+    font = register_font()
+    styles = [ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23),
+              ParagraphStyle("small", fontName=font, fontSize=8.5, leading=12, wordWrap="CJK",
+                             textColor=colors.HexColor("#555555")),
+              ParagraphStyle("right", fontName=font, fontSize=11.5, leading=18, wordWrap="CJK", alignment=2),
+              ParagraphStyle("centre", fontName=font, fontSize=20, leading=28, wordWrap="CJK", alignment=1)]
+    texts = _texts()
+
+    def story(make, tables):
+        flowables = []
+        for i, text in enumerate(texts):
+            style = styles[i % len(styles)]
+            if tables and i % 3 == 0:  # in a table cell, as the documents' facts (wrapped twice: measured, then drawn)
+                table = Table([[make("办件编号", style), make(text, style)]], colWidths=[28 + i % 50, None])
+                table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+                flowables.append(table)
+            else:
+                flowables.append(make(text, style))
+            flowables.append(Spacer(1, 3))
+        return flowables
+
+    def reportlab(text, style):
+        return Paragraph(escape(text, quote=False), style)
+
+    # given the texts in a narrow frame (many lines, paragraphs split across pages) and in a wide one
+    for width, tables in ((160.0, False), (595.0, True)):
+        expected = _pdf_bytes(story(reportlab, tables), width=width)
+        # when they are printed as plain paragraphs, then the file is the same, byte for byte
+        assert _pdf_bytes(story(text_flowable, tables), width=width) == expected
+
+
+def test_plain_paragraphs_make_the_parsers_fragments_and_lines():
+    from html import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from yiwang.core.pdf import register_font, text_flowable
+
+    style = ParagraphStyle("body", fontName=register_font(), fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
+    for text in _texts():
+        ours, theirs = text_flowable(text, style), Paragraph(escape(text, quote=False), style)
+        assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags], text
+        for width in (60.0, 137.5, 453.0):
+            assert ours.wrap(width, 800) == theirs.wrap(width, 800), (text, width)
+            assert ours.wrap(width, 800) == theirs.wrap(width, 800)  # a second wrap at the same width
+            assert _lines(ours.blPara) == _lines(theirs.blPara), (text, width)
+
+
+def _lines(para) -> object:
+    """A paragraph's broken lines as ReportLab draws them: every attribute of the lines and of their
+    fragments (kind 1), or the words and the paragraph's font, size, ascent and descent (kind 0)."""
+    if para.kind == 1:
+        return [({k: v for k, v in line.__dict__.items() if k != "words"}, [w.__dict__ for w in line.words])
+                for line in para.lines]
+    return {k: v for k, v in para.__dict__.items()}
+
+
+def test_the_font_subset_is_reportlabs_own_subset():
+    from django.conf import settings
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from yiwang.core.pdf import register_font
+
+    face = pdfmetrics.getFont(register_font()).face
+    plain = TTFontFace(settings.YIWANG_PDF_FONT, subfontIndex=0)  # ReportLab's face, untouched
+    assert type(face) is not TTFontFace and isinstance(face, TTFontFace)
+    for chars in ("受理回执：YW2026120700001234", "（）「」《》，。、；：！？%&<>/=?-_.", "食品经营许可证" * 3 + "Ωé√²"):
+        subset = sorted({ord(c) for c in chars})
+        assert face.makeSubset(subset) == plain.makeSubset(subset), chars
+
+
+def test_a_picture_is_the_object_reportlabs_draw_image_writes_in_every_document():
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Flowable
+
+    rgba = io.BytesIO()
+    seal = Image.new("RGBA", (60, 60), (0, 0, 0, 0))
+    seal.paste((206, 17, 38, 255), (10, 10, 50, 50))
+    seal.save(rgba, "PNG")
+    opaque = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 120, 200)).save(opaque, "PNG")
+
+    class DrawImage(Flowable):  # ReportLab's own drawing of the same picture
+        def __init__(self, data: bytes, width: float, height: float) -> None:
+            super().__init__()
+            self.data, self.width, self.height = data, width, height
+
+        def draw(self) -> None:
+            self.canv.drawImage(ImageReader(io.BytesIO(self.data)), 0, 0, self.width, self.height, mask="auto")
+
+    for data in (rgba.getvalue(), opaque.getvalue()):
+        expected = _pdf_bytes([DrawImage(data, 100, 100), DrawImage(data, 50, 40)])  # drawn twice: one object
+        for _ in range(2):  # the second document draws from the encoding the first one made
+            assert _pdf_bytes([picture_flowable(data, width=100, height=100),
+                               picture_flowable(data, width=50, height=40)]) == expected
