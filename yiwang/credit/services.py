@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, router, transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
+from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -139,7 +140,14 @@ def bump_facts_version(subject_ids: Iterable[int]) -> None:
         chunk = ids[start:start + 1000]
         if connection.vendor == "postgresql" and len(chunk) > 1:
             list(CreditSubject.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-        CreditSubject.objects.filter(pk__in=chunk).update(facts_version=F("facts_version") + 1)
+        queryset, values = facts_version_bump(chunk)
+        queryset.update(**values)
+
+
+def facts_version_bump(subject_ids: list[int]) -> tuple[QuerySet[CreditSubject], dict[str, Any]]:
+    """``bump_facts_version``'s update, for a writer that sends it with its own rows (one subject:
+    no ordering of locks needed)."""
+    return CreditSubject.objects.filter(pk__in=subject_ids), {"facts_version": F("facts_version") + 1}
 
 
 def _bumped_subject(kind: str, index: str) -> CreditSubject | None:
@@ -213,13 +221,15 @@ def check_record(data: RecordInput) -> None:
 
 
 def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
-                actor: User | None, now: dt.datetime) -> CreditRecord:
+                actor: User | None, now: dt.datetime, bump_subject: bool = False) -> CreditRecord:
+    """The record and its history row; ``bump_subject``: the subject's facts version bumped with them
+    (``bump_facts_version``). On PostgreSQL one statement (issue #14), three elsewhere."""
     today = calendar.local_date(now)
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
     if data.kind == RecordKind.COMMITMENT:
         commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
-    record = CreditRecord.objects.create(
+    record = CreditRecord(
         subject=subject, kind=data.kind, title=data.title.strip()[:300], decision_no=(data.decision_no or "").strip()[:100],
         source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
         publish_due=publish_due(data.decided_on), published_on=today,
@@ -228,8 +238,11 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
         commitment_status=CommitmentStatus.PENDING if data.kind == RecordKind.COMMITMENT else "",
         commitment_due=commitment_due, source=source, source_ref=source_ref[:80], created_by=_user(actor),
     )
-    CreditHistory.objects.create(subject=subject, record=record, event="record_entered", at=now, actor=_user(actor),
-                                 note=f"{record.get_source_display()} {source_ref}".strip())
+    history = CreditHistory(subject=subject, event="record_entered", at=now, actor=_user(actor),
+                            note=f"{record.get_source_display()} {source_ref}".strip())
+    # no receiver follows credit records or their history (they are written without save()'s signals)
+    insert_with_children(record, [history], link="record", updates=[facts_version_bump([subject.pk])] if bump_subject else [],
+                         using=router.db_for_write(CreditRecord))
     # queued: inside an action's audit batch (a decision) it joins the action's one INSERT
     queue_audit(actor=actor, at=now, event_type="credit_record_entered", subject_type="credit_record",
                 subject_id=record.pk, actor_department=department,
@@ -281,10 +294,10 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
             subject = _create_subject(kind=applicant.kind, number=number, index=index, name=applicant.name,
                                       department=department)
         # the subject's facts change with this record: any facts summary kept for it is no longer
-        # current (a subject created by a concurrent request may already have one)
-        bump_facts_version([subject.pk])
+        # current (a subject created by a concurrent request may already have one); the bump goes
+        # out with the record's own statement
         return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
-                           source_ref=reference, actor=None, now=decided_at)
+                           source_ref=reference, actor=None, now=decided_at, bump_subject=True)
 
 
 def _decision_subject(*, kind: str, index: str, record_kind: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db.models import JSONField, OuterRef, Q, Subquery
@@ -18,6 +18,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.services import queue_audit, record_audit
+from yiwang.core.statements import update_together
 from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -128,6 +129,17 @@ def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False
         CaseEngineState.objects.create(case=case, state=runtime.state())
     else:
         CaseEngineState.objects.filter(case=case).update(state=runtime.state())
+
+
+def save_step_and_engine_state(case: Case, step: CaseStep, runtime: CaseRuntime, fields: Sequence[str]) -> None:
+    """A completed or returned step's ``fields`` and the engine state after it: one statement on
+    PostgreSQL (issue #14), two elsewhere. Written as ``update()`` writes, without ``save()``'s
+    signals: no receiver follows ``CaseStep`` or ``CaseEngineState``. The step was read under the
+    case's lock in this transaction (``lock_step``), so its row is there to update."""
+    update_together(
+        (CaseStep.objects.filter(pk=step.pk), {name: getattr(step, name) for name in fields}),
+        (CaseEngineState.objects.filter(case=case), {"state": runtime.state()}),
+    )
 
 
 def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime:
