@@ -8,6 +8,9 @@ instances, so every value is prepared as ``QuerySet.update()`` and ``bulk_create
 ``update()`` and ``bulk_create()`` skip it: ``save()``, ``pre_save``/``post_save`` receivers. Use
 them only for models no receiver follows (check ``*.connect(`` and ``@receiver`` first).
 
+``update_together``: updates; ``insert_together``: rows of one model and updates;
+``insert_with_children``: a row, rows that reference it, and updates.
+
 The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
 that do not depend on each other (two rows of different tables, or a row and the rows that
 reference it through ``returning_from``)."""
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery, UpdateQuery
 
@@ -39,7 +42,7 @@ def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> No
         raise ValueError("update_together takes querysets of one database")
     db = connections[aliases.pop()]
     compiled = [compiled_update(queryset, values) for queryset, values in updates]
-    with db.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
         if db.vendor == "postgresql" and len(compiled) > 1:
             *first, (last_sql, last_params) = compiled
             heads = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
@@ -59,6 +62,34 @@ def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], us
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
     return sql, list(params)
+
+
+def insert_together(
+    objs: Sequence[models.Model], *, updates: Sequence[tuple[models.QuerySet[Any], dict[str, Any]]] = (),
+    using: str = "default",
+) -> None:
+    """``bulk_create(objs)`` (one model) and ``queryset.update(**values)`` for each of ``updates``,
+    setting the objects' primary keys: on PostgreSQL one statement, elsewhere the insert and then
+    the updates, one statement each."""
+    if not objs:
+        update_together(*updates)
+        return
+    db = connections[using]
+    model = type(objs[0])
+    if db.vendor != "postgresql" or not updates:
+        model._default_manager.using(using).bulk_create(list(objs))
+        if updates:
+            update_together(*updates)
+        return
+    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    insert_sql, insert_params = _compiled_insert(model, objs, using)
+    heads = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(compiled))
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(f"WITH {heads} {insert_sql}", [*(p for _, ps in compiled for p in ps), *insert_params])
+        rows = cursor.fetchall()
+    for obj, row in zip(objs, rows, strict=True):
+        obj.pk = row[0]
+        obj._state.adding, obj._state.db = False, using
 
 
 def insert_with_children(
@@ -96,7 +127,7 @@ def insert_with_children(
         child_sql, child_params = _compiled_insert(child_model, children, using)
         sql = f"WITH {', '.join([*heads, f'parent_row AS ({parent_sql})'])} {child_sql}, {parent_id}"
         params += [*parent_params, *child_params]
-    with db.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if child_model is None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yiwang.core import notify
 from yiwang.core.models import Notification, OutboxMessage
-from yiwang.core.statements import update_together
+from yiwang.core.statements import insert_together, update_together
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,20 @@ def test_rows_updated_together_take_every_value_and_touch_only_their_rows():
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.name, second.name) == ("甲", "李四")
+
+
+def test_rows_inserted_with_an_update_get_their_ids_and_the_update_is_made(settings):
+    # given an applicant with an account
+    _user, applicant = factories.citizen()
+    notices = [Notification(recipient_id=applicant.user_id, kind="general", message=f"消息{i}") for i in range(2)]
+    # when two notices are inserted together with an update of the applicant's name
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        insert_together(notices, updates=[(type(applicant).objects.filter(pk=applicant.pk), {"name": "乙"})])
+    # then one statement on PostgreSQL (two elsewhere) wrote both rows, their ids set, and the update
+    writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(writes) == (1 if ONE_STATEMENT else 2), writes
+    assert [n.pk for n in notices] == list(
+        Notification.objects.filter(recipient_id=applicant.user_id).order_by("pk").values_list("pk", flat=True))
+    assert [Notification.objects.get(pk=n.pk).message for n in notices] == ["消息0", "消息1"]
+    applicant.refresh_from_db()
+    assert applicant.name == "乙"
