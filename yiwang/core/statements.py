@@ -12,8 +12,9 @@ them only for models no receiver follows (check ``*.connect(`` and ``@receiver``
 ``insert_with_children``: a row, rows that reference it, and updates.
 
 The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
-that do not depend on each other (two rows of different tables, or a row and the rows that
-reference it through ``returning_from``)."""
+that do not depend on each other (rows of different tables, or a row and the rows that reference
+it, linked by ``insert_with_children``). Inserts are of new rows whose primary key the database
+makes (as ``bulk_create`` with an auto key)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> t
 def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> None:
     """Run ``queryset.update(**values)`` for each pair: one statement on PostgreSQL (a ``WITH`` of
     all but the last), one each elsewhere. All querysets must use the same database."""
+    if not updates:
+        return
     aliases = {queryset.db for queryset, _ in updates}
     if len(aliases) != 1:
         raise ValueError("update_together takes querysets of one database")
@@ -55,6 +58,8 @@ def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> No
 def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], using: str) -> tuple[str, list[Any]]:
     """``bulk_create(objs)`` as one ``INSERT … VALUES … RETURNING pk`` and its parameters."""
     meta = model._meta
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("core.statements inserts new rows whose primary key the database makes")
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     query = InsertQuery(model)
     query.insert_values(fields, objs, raw=False)

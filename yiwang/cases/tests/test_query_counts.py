@@ -17,7 +17,9 @@ read is gone). Delivery reaches 8 too (2026-12-06, branch ``hotpath3``): token, 
 its number, checked and locked in one statement, the case's update, the audit record, the KPI day
 row and fact, the notification and its outbox message. The other actions write more rows than 8 by
 what they must do (receipt and decision documents, notifications, the credit register, materials):
-docs/benchmarks.md, "Cases", 2026-12-06, lists what each remaining query is for."""
+docs/benchmarks.md, "Cases", 2026-12-07, "Where each action's statements come from", lists what each
+remaining query is for. On PostgreSQL the whole approval step, the credit rules' read included, is
+within 8 (2026-12-07, branch ``queries``: 7 in production)."""
 
 from __future__ import annotations
 
@@ -39,9 +41,10 @@ SAVEPOINTS = 2  # the action's atomic() inside the test's transaction: SAVEPOINT
 # and the case in memory (insights.rollup); its one write is counted where a fact moves.
 OTHER_APPS = {"complete": 1}
 # PostgreSQL sends some writes of different tables together as one statement (``core.statements``,
-# 2026-12-07, branch ``queries``): the step with the engine state (complete, decide), the notice with
-# its outbox rows (accept, decide, deliver), the new steps with the case's update (accept, complete), the credit record with its history and the subject's
-# facts version (decide); SQLite sends them one by one.
+# 2026-12-07, branch ``queries``): the step with the engine state (complete, decide), the new steps
+# with the case's update (accept, complete), the notice with its outbox rows (accept, decide,
+# deliver), the credit record with its history and the subject's facts version (decide); SQLite
+# sends them one by one.
 PINNED = {
     "sqlite": {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10},
     "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 18, "deliver": 8},
