@@ -19,7 +19,7 @@ makes (as ``bulk_create`` with an auto key)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, transaction
 from django.db.models.expressions import RawSQL
@@ -28,7 +28,7 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 
 def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> tuple[str, list[Any]]:
     """``queryset.update(**values)`` as SQL and parameters, without running it."""
-    query = queryset.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
     query.add_update_values(values)
     query.annotations = {}
     sql, params = query.get_compiler(queryset.db).as_sql()
@@ -62,7 +62,7 @@ def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], us
         raise ValueError("core.statements inserts new rows whose primary key the database makes")
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     query = InsertQuery(model)
-    query.insert_values(fields, objs, raw=False)
+    query.insert_values(fields, list(objs), raw=False)
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
@@ -126,7 +126,10 @@ def insert_with_children(
         params += parent_params
     else:
         parent_id = f"(SELECT {db.ops.quote_name(type(parent)._meta.pk.column)} FROM parent_row)"
-        attname = child_model._meta.get_field(link).attname
+        field = child_model._meta.get_field(link)
+        if not isinstance(field, models.ForeignKey):
+            raise ValueError(f"{link!r} is not a foreign key of {child_model.__name__}")
+        attname = field.attname
         for child in children:
             setattr(child, attname, RawSQL(parent_id, []))
         child_sql, child_params = _compiled_insert(child_model, children, using)
