@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone, translation
@@ -45,6 +45,7 @@ from django.utils.module_loading import import_string
 
 from yiwang.core.clock import db_now
 from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
+from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
@@ -206,15 +207,18 @@ def notify_applicant(
     ``title`` and ``body`` are Chinese message templates (``%(name)s``) filled from ``params``;
     they are translated when shown (see ``Notification.rendered_body``). Call inside the event's
     transaction."""
+    rows = [OutboxMessage(applicant=applicant, channel=name, kind=kind, case_number=case_number,
+                          subject=(title % params)[:200], body=body % params, next_attempt_at=Now())
+            for name in channel_settings()]
     notice = None
     if applicant.user_id:
-        notice = Notification.objects.create(recipient_id=applicant.user_id, kind=kind, title=title, message=body,
-                                             params=params, case_number=case_number, link=link)
-    rows = OutboxMessage.objects.bulk_create([
-        OutboxMessage(notification=notice, applicant=applicant, channel=name, kind=kind, case_number=case_number,
-                      subject=(title % params)[:200], body=body % params, next_attempt_at=Now())
-        for name in channel_settings()
-    ])
+        notice = Notification(recipient_id=applicant.user_id, kind=kind, title=title, message=body, params=params,
+                              case_number=case_number, link=link)
+        # the notice and its outbox rows: one statement on PostgreSQL (issue #14); no receiver
+        # follows either model
+        insert_with_children(notice, rows, link="notification", using=router.db_for_write(Notification))
+    elif rows:
+        rows = OutboxMessage.objects.bulk_create(rows)
     if rows:
         transaction.on_commit(functools.partial(enqueue_sends, [r.pk for r in rows]))
     return notice

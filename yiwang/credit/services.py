@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
+from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -224,12 +225,14 @@ def check_record(data: RecordInput) -> None:
 
 def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
                 actor: User | None, now: dt.datetime) -> CreditRecord:
+    """The record and its history row: on PostgreSQL one statement (issue #14), two elsewhere. The
+    caller has bumped the subject's facts version (``ensure_subject(for_write=True)``)."""
     today = calendar.local_date(now)
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
     if data.kind == RecordKind.COMMITMENT:
         commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
-    record = CreditRecord.objects.create(
+    record = CreditRecord(
         subject=subject, kind=data.kind, title=data.title.strip()[:300], decision_no=(data.decision_no or "").strip()[:100],
         source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
         publish_due=publish_due(data.decided_on), published_on=today,
@@ -238,8 +241,10 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
         commitment_status=CommitmentStatus.PENDING if data.kind == RecordKind.COMMITMENT else "",
         commitment_due=commitment_due, source=source, source_ref=source_ref[:80], created_by=_user(actor),
     )
-    CreditHistory.objects.create(subject=subject, record=record, event="record_entered", at=now, actor=_user(actor),
-                                 note=f"{record.get_source_display()} {source_ref}".strip())
+    history = CreditHistory(subject=subject, event="record_entered", at=now, actor=_user(actor),
+                            note=f"{record.get_source_display()} {source_ref}".strip())
+    # no receiver follows credit records or their history (they are written without save()'s signals)
+    insert_with_children(record, [history], link="record", using=router.db_for_write(CreditRecord))
     # queued: inside an action's audit batch (a decision) it joins the action's one INSERT
     queue_audit(actor=actor, at=now, event_type="credit_record_entered", subject_type="credit_record",
                 subject_id=record.pk, actor_department=department,

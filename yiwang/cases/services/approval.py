@@ -19,7 +19,7 @@ from yiwang.cases.services.common import (
     lock_step,
     note_case,
     remember_open_steps,
-    save_engine_state,
+    save_step_and_engine_state,
     sync_steps,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
@@ -108,8 +108,7 @@ def _complete_step(
             event = "case_step_completed"
             runtime.complete(step.task_id, {"decision": decision, "comment": comment[:1000]})
         step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
-        step.save(update_fields=["status", "decision", "comment", "completed_at", "completed_by"])
-        save_engine_state(case, runtime)
+        save_step_and_engine_state(case, step, runtime, ["status", "decision", "comment", "completed_at", "completed_by"])
         known = [case.item.department, case.department, *(s.department for s in open_steps)]
         confirmed_detail = {"confirmed": confirmed} if confirmed is not None else {}
         if not runtime.is_completed:

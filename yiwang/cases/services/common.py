@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
@@ -19,6 +19,7 @@ from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit
+from yiwang.core.statements import insert_together, update_together
 from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -148,9 +149,15 @@ def _record_case(
     return recorded
 
 
-def update_case(case: Case, **fields: Any) -> None:
-    """Save the given fields of a case its caller has locked (``lock_case``), in one UPDATE."""
-    Case.objects.filter(pk=case.pk).update(**fields)
+def update_case(case: Case, *, inserting: Sequence[CaseStep] = (), **fields: Any) -> None:
+    """Save the given fields of a case its caller has locked (``lock_case``), in one UPDATE.
+    ``inserting``: new steps of the case, inserted (primary keys set) in the same statement on
+    PostgreSQL (``core.statements``, issue #14), just before the UPDATE elsewhere; no receiver
+    follows ``CaseStep``."""
+    if inserting:
+        insert_together(list(inserting), updates=[(Case.objects.filter(pk=case.pk), fields)])
+    else:
+        Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
 
@@ -160,6 +167,17 @@ def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False
         CaseEngineState.objects.create(case=case, state=runtime.state())
     else:
         CaseEngineState.objects.filter(case=case).update(state=runtime.state())
+
+
+def save_step_and_engine_state(case: Case, step: CaseStep, runtime: CaseRuntime, fields: Sequence[str]) -> None:
+    """A completed or returned step's ``fields`` and the engine state after it: one statement on
+    PostgreSQL (issue #14), two elsewhere. Written as ``update()`` writes, without ``save()``'s
+    signals: no receiver follows ``CaseStep`` or ``CaseEngineState``. The step was read under the
+    case's lock in this transaction (``lock_step``), so its row is there to update."""
+    update_together(
+        (CaseStep.objects.filter(pk=step.pk), {name: getattr(step, name) for name in fields}),
+        (CaseEngineState.objects.filter(case=case), {"state": runtime.state()}),
+    )
 
 
 def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime:
@@ -242,11 +260,9 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps
             role=s.role, status=StepStatus.OPEN, opened_at=now, due_at=due,
             warn_at=calendar.warning_at(due, s.days if s.days is not None else case.promised_days),
         ))
-    if new_steps:
-        CaseStep.objects.bulk_create(new_steps)
     holder = departments[ready[0].department_code] if ready else None
     update_case(
-        case,
+        case, inserting=new_steps,
         **{"current_step": "、".join(s.name for s in ready)[:200], "current_department": holder, **fields},
     )
     remember_open_steps(case, [s for tid, s in open_by_task.items() if tid in ready_ids] + new_steps)

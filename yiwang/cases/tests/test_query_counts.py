@@ -7,7 +7,8 @@ action's transaction is the outermost one, BEGIN/COMMIT). Each request carries t
 only, as another system's client does (no session cookie; a browser's session costs one more read,
 its session row). Authentication is included: one query (token, user and roles together).
 
-Issue #14 asks for at most 8 per action request. Reached (2026-12-06, branch ``hotpath``) by the
+Pinned per database: PostgreSQL sends some writes together (``core.statements``), SQLite one by
+one. Issue #14 asks for at most 8 per action request. Reached (2026-12-06, branch ``hotpath``) by the
 approval step that does not decide, on the cases path: token, the case's lock, the step with the
 open steps and the engine state, the step's update, the engine state's update, the next step's
 insert, the case's update, the audit record. What the lower apps add in the same transaction is
@@ -16,7 +17,9 @@ read is gone). Delivery reaches 8 too (2026-12-06, branch ``hotpath3``): token, 
 its number, checked and locked in one statement, the case's update, the audit record, the KPI day
 row and fact, the notification and its outbox message. The other actions write more rows than 8 by
 what they must do (receipt and decision documents, notifications, the credit register, materials):
-docs/benchmarks.md, "Cases", 2026-12-06, lists what each remaining query is for."""
+docs/benchmarks.md, "Cases", 2026-12-07, "Where each action's statements come from", lists what each
+remaining query is for. On PostgreSQL the whole approval step, the credit rules' read included, is
+within 8 (2026-12-07, branch ``queries``: 7 in production)."""
 
 from __future__ import annotations
 
@@ -37,7 +40,15 @@ SAVEPOINTS = 2  # the action's atomic() inside the test's transaction: SAVEPOINT
 # (credit, re-evaluated at each decision). The KPI rollup reads nothing since it follows the event
 # and the case in memory (insights.rollup); its one write is counted where a fact moves.
 OTHER_APPS = {"complete": 1}
-PINNED = {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10}
+# PostgreSQL sends some writes of different tables together as one statement (``core.statements``,
+# 2026-12-07, branch ``queries``): the step with the engine state (complete, decide), the new steps
+# with the case's update (accept, complete), the notice with its outbox rows (accept, decide,
+# deliver), the credit record with its history and the subject's facts version (decide); SQLite
+# sends them one by one.
+PINNED = {
+    "sqlite": {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10},
+    "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 18, "deliver": 8},
+}
 
 
 def _counted(client, call):
@@ -68,8 +79,12 @@ def test_each_action_of_a_two_step_case_stays_within_its_pinned_query_count(worl
     _, counts["deliver"] = _counted(
         client, lambda: post_json(client, f"/api/v1/cases/{number}/deliver", {"method": "electronic"}, clerk))
 
-    over = {action: (counts[action], pin) for action, pin in PINNED.items() if counts[action] > pin}
+    pinned = PINNED[connection.vendor]
+    over = {action: (counts[action], pin) for action, pin in pinned.items() if counts[action] > pin}
     assert not over, f"queries per request above the pin (count, pin): {over}"
     # issue #14's goal, on the cases path of the approval step, and for the whole delivery
     assert counts["complete"] - SAVEPOINTS - OTHER_APPS["complete"] <= 8, counts
     assert counts["deliver"] - SAVEPOINTS <= 8, counts
+    if connection.vendor == "postgresql":
+        # and for the whole approval step, the credit rules' read included
+        assert counts["complete"] - SAVEPOINTS <= 8, counts

@@ -1,0 +1,149 @@
+"""Writes to several tables as one statement on PostgreSQL (issue #14: statements per request).
+
+PostgreSQL runs the data-modifying statements of a ``WITH`` exactly once each, whether or not the
+main statement reads their rows, all in one round trip; SQLite gets one statement each, in the
+order given. The statements are compiled by Django's own compilers from querysets and model
+instances, so every value is prepared as ``QuerySet.update()`` and ``bulk_create()`` prepare it
+(JSON, encrypted fields, ``auto_now_add``, expressions such as ``Now()``). What they skip, as
+``update()`` and ``bulk_create()`` skip it: ``save()``, ``pre_save``/``post_save`` receivers. Use
+them only for models no receiver follows (check ``*.connect(`` and ``@receiver`` first).
+
+``update_together``: updates; ``insert_together``: rows of one model and updates;
+``insert_with_children``: a row, rows that reference it, and updates.
+
+The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
+that do not depend on each other (rows of different tables, or a row and the rows that reference
+it, linked by ``insert_with_children``). Inserts are of new rows whose primary key the database
+makes (as ``bulk_create`` with an auto key)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.db import connections, models, transaction
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import InsertQuery, UpdateQuery
+
+
+def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> tuple[str, list[Any]]:
+    """``queryset.update(**values)`` as SQL and parameters, without running it."""
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(values)
+    query.annotations = {}
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    return sql, list(params)
+
+
+def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> None:
+    """Run ``queryset.update(**values)`` for each pair: one statement on PostgreSQL (a ``WITH`` of
+    all but the last), one each elsewhere. All querysets must use the same database."""
+    if not updates:
+        return
+    aliases = {queryset.db for queryset, _ in updates}
+    if len(aliases) != 1:
+        raise ValueError("update_together takes querysets of one database")
+    db = connections[aliases.pop()]
+    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql" and len(compiled) > 1:
+            *first, (last_sql, last_params) = compiled
+            heads = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+            cursor.execute(f"WITH {heads} {last_sql}", [*(p for _, ps in first for p in ps), *last_params])
+        else:
+            for sql, params in compiled:
+                cursor.execute(sql, params)
+
+
+def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], using: str) -> tuple[str, list[Any]]:
+    """``bulk_create(objs)`` as one ``INSERT … VALUES … RETURNING pk`` and its parameters."""
+    meta = model._meta
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("core.statements inserts new rows whose primary key the database makes")
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(model)
+    query.insert_values(fields, list(objs), raw=False)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    return sql, list(params)
+
+
+def insert_together(
+    objs: Sequence[models.Model], *, updates: Sequence[tuple[models.QuerySet[Any], dict[str, Any]]] = (),
+    using: str = "default",
+) -> None:
+    """``bulk_create(objs)`` (one model) and ``queryset.update(**values)`` for each of ``updates``,
+    setting the objects' primary keys: on PostgreSQL one statement, elsewhere the insert and then
+    the updates, one statement each."""
+    if not objs:
+        update_together(*updates)
+        return
+    db = connections[using]
+    model = type(objs[0])
+    if db.vendor != "postgresql" or not updates:
+        model._default_manager.using(using).bulk_create(list(objs))
+        if updates:
+            update_together(*updates)
+        return
+    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    insert_sql, insert_params = _compiled_insert(model, objs, using)
+    heads = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(compiled))
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(f"WITH {heads} {insert_sql}", [*(p for _, ps in compiled for p in ps), *insert_params])
+        rows = cursor.fetchall()
+    for obj, row in zip(objs, rows, strict=True):
+        obj.pk = row[0]
+        obj._state.adding, obj._state.db = False, using
+
+
+def insert_with_children(
+    parent: models.Model, children: Sequence[models.Model] = (), *, link: str = "",
+    updates: Sequence[tuple[models.QuerySet[Any], dict[str, Any]]] = (), using: str = "default",
+) -> None:
+    """Insert ``parent`` and ``children`` (each with the foreign key ``link`` to the parent), after
+    ``updates`` (``queryset.update(**values)`` pairs), and set the primary keys and the children's
+    link, as ``update()``, ``parent.save()`` then ``bulk_create(children)`` do: on PostgreSQL one
+    statement, the children's link being the parent's id returned inside the ``WITH`` (no signals
+    sent); elsewhere those calls, in that order."""
+    db = connections[using]
+    child_model = type(children[0]) if children else None
+    if db.vendor != "postgresql" or (child_model is None and not updates):
+        if updates:
+            update_together(*updates)
+        parent.save(force_insert=True, using=using)
+        for child in children:
+            setattr(child, link, parent)
+        if child_model is not None:
+            child_model._default_manager.using(using).bulk_create(list(children))
+        return
+    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    heads = [f"w{i} AS ({sql})" for i, (sql, _) in enumerate(compiled)]
+    params = [p for _, ps in compiled for p in ps]
+    parent_sql, parent_params = _compiled_insert(type(parent), [parent], using)
+    if child_model is None:
+        sql = f"WITH {', '.join(heads)} {parent_sql}"
+        params += parent_params
+    else:
+        parent_id = f"(SELECT {db.ops.quote_name(type(parent)._meta.pk.column)} FROM parent_row)"
+        field = child_model._meta.get_field(link)
+        if not isinstance(field, models.ForeignKey):
+            raise ValueError(f"{link!r} is not a foreign key of {child_model.__name__}")
+        attname = field.attname
+        for child in children:
+            setattr(child, attname, RawSQL(parent_id, []))
+        child_sql, child_params = _compiled_insert(child_model, children, using)
+        sql = f"WITH {', '.join([*heads, f'parent_row AS ({parent_sql})'])} {child_sql}, {parent_id}"
+        params += [*parent_params, *child_params]
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if child_model is None:
+        parent.pk = rows[0][0]
+    else:
+        parent.pk = rows[0][1]
+    parent._state.adding, parent._state.db = False, using
+    for child, row in zip(children, rows if child_model is not None else [], strict=True):
+        child.pk = row[0]
+        setattr(child, link, parent)
+        child._state.adding, child._state.db = False, using

@@ -1,0 +1,47 @@
+"""The register's entry of a decision (``record_from_decision``): the record, its history row and the
+subject's facts version bumped, as one statement on PostgreSQL (``core.statements``), three elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, RecordKind
+from yiwang.credit.services import record_from_decision
+from yiwang.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+ONE_STATEMENT = connection.vendor == "postgresql"
+
+
+def test_a_decision_record_comes_with_its_history_and_bumps_the_subjects_facts_version():
+    # given an applicant already on the register
+    _user, applicant = factories.citizen()
+    department = factories.department("SCJG")
+    first = record_from_decision(applicant=applicant, department=department, kind=RecordKind.LICENCE, title="准予许可",
+                                 basis="《食品安全法》", decided_at=timezone.now() - dt.timedelta(hours=1),
+                                 reference="case:1")
+    assert first is not None
+    subject = CreditSubject.objects.get(pk=first.subject_id)
+    version = subject.facts_version
+    # when a second decision enters the register
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        record = record_from_decision(applicant=applicant, department=department, kind=RecordKind.LICENCE,
+                                      title="准予变更", basis="《食品安全法》", decided_at=timezone.now(),
+                                      reference="case:2")
+    # then the record, its history row and the bump are one statement on PostgreSQL, three elsewhere
+    # (after the subject's read; the audit row is its own, outside a decision's batch)
+    writes = [q["sql"] for q in queries.captured_queries
+              if "SAVEPOINT" not in q["sql"] and "core_auditevent" not in q["sql"]
+              and not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(writes) == (1 if ONE_STATEMENT else 3), writes
+    assert record is not None and CreditRecord.objects.filter(pk=record.pk, subject_id=subject.pk).exists()
+    history = CreditHistory.objects.get(record_id=record.pk)
+    assert (history.subject_id, history.event) == (subject.pk, "record_entered")
+    subject.refresh_from_db()
+    assert subject.facts_version == version + 1
