@@ -43,11 +43,12 @@ OTHER_APPS = {"complete": 1}
 # PostgreSQL sends some writes of different tables together as one statement (``core.statements``,
 # 2026-12-07, branch ``queries``): the step with the engine state (complete, decide), the new steps
 # with the case's update (accept, complete), the notice with its outbox rows (accept, decide,
-# deliver), the credit record with its history and the subject's facts version (decide); SQLite
+# deliver), the credit record with its history (decide; the subject's facts version is bumped where
+# the subject is found, ``credit.services.ensure_subject``, the one form of the bump); SQLite
 # sends them one by one.
 PINNED = {
     "sqlite": {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10},
-    "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 18, "deliver": 8},
+    "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 19, "deliver": 8},
 }
 
 

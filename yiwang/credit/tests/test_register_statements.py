@@ -1,5 +1,6 @@
-"""The register's entry of a decision (``record_from_decision``): the record, its history row and the
-subject's facts version bumped, as one statement on PostgreSQL (``core.statements``), three elsewhere."""
+"""The register's entry of a decision (``record_from_decision``): the subject's facts version bumped
+where the subject is found (``ensure_subject``, the one form of the bump), then the record and its
+history row as one statement on PostgreSQL (``core.statements``), two elsewhere."""
 
 from __future__ import annotations
 
@@ -34,12 +35,12 @@ def test_a_decision_record_comes_with_its_history_and_bumps_the_subjects_facts_v
         record = record_from_decision(applicant=applicant, department=department, kind=RecordKind.LICENCE,
                                       title="准予变更", basis="《食品安全法》", decided_at=timezone.now(),
                                       reference="case:2")
-    # then the record, its history row and the bump are one statement on PostgreSQL, three elsewhere
-    # (after the subject's read; the audit row is its own, outside a decision's batch)
+    # then the bump is one statement and the record with its history row one more on PostgreSQL (two
+    # elsewhere), after the idempotency read; the audit row is its own, outside a decision's batch
     writes = [q["sql"] for q in queries.captured_queries
               if "SAVEPOINT" not in q["sql"] and "core_auditevent" not in q["sql"]
               and not q["sql"].lstrip().upper().startswith("SELECT")]
-    assert len(writes) == (1 if ONE_STATEMENT else 3), writes
+    assert len(writes) == (2 if ONE_STATEMENT else 3), writes
     assert record is not None and CreditRecord.objects.filter(pk=record.pk, subject_id=subject.pk).exists()
     history = CreditHistory.objects.get(record_id=record.pk)
     assert (history.subject_id, history.event) == (subject.pk, "record_entered")
