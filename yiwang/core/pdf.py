@@ -232,12 +232,16 @@ def _plain_paragraph_class() -> type:
 
     def _widths(frag: Any, chars: str) -> list[float]:
         """``stringWidth`` of each character in the fragment's font and size, remembered per process
-        (bounded: a table is cleared past ``MAX_REMEMBERED_WIDTHS`` characters)."""
-        table = widths.setdefault((frag.fontName, frag.fontSize), {})
+        (bounded: past ``MAX_REMEMBERED_WIDTHS`` characters a font's table starts again from this
+        text's characters). A full table is replaced, never cleared in place: another thread reading
+        the old one still finds every character it asked for."""
+        key = (frag.fontName, frag.fontSize)
+        table = widths.setdefault(key, {})
         missing = set(chars).difference(table)
         if missing:
             if len(table) + len(missing) > MAX_REMEMBERED_WIDTHS:
-                table.clear()
+                table, missing = {}, set(chars)
+                widths[key] = table
             for ch in missing:
                 table[ch] = stringWidth(ch, frag.fontName, frag.fontSize)
         return [table[ch] for ch in chars]

@@ -277,3 +277,22 @@ def test_a_picture_is_the_object_reportlabs_draw_image_writes_in_every_document(
         for _ in range(2):  # the second document draws from the encoding the first one made
             assert _pdf_bytes([picture_flowable(data, width=100, height=100),
                                picture_flowable(data, width=50, height=40)]) == expected
+
+
+def test_plain_paragraphs_lay_out_the_same_after_the_remembered_widths_start_again(monkeypatch):
+    """Past MAX_REMEMBERED_WIDTHS characters a font's table of widths starts again: a text whose
+    characters were remembered before that, and new ones, still lay out as ReportLab's paragraph
+    (the table was once cleared and refilled with the new characters only: KeyError, a 500)."""
+    from html import escape
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from yiwang.core import pdf
+
+    monkeypatch.setattr(pdf, "MAX_REMEMBERED_WIDTHS", 12)
+    style = ParagraphStyle("bounded", fontName=pdf.register_font(), fontSize=9.25, leading=14, wordWrap="CJK")
+    texts = ["受理回执办件编号", "受理回执查询进度请凭编号", "编号受理回执与二维码扫描查询"]  # each past the bound
+    for text in texts:
+        expected = _pdf_bytes([Paragraph(escape(text, quote=False), style)], width=120.0)
+        assert _pdf_bytes([pdf.text_flowable(text, style)], width=120.0) == expected
