@@ -21,9 +21,9 @@ Django keeps per thread and alias, so threads never share a compiler.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -52,16 +52,18 @@ def _distinct(sentinel: Any, index: int) -> Any:
 
 class _Compiled:
     """One connection's compiled form: the compiler (its select, klass_info and converters set up by
-    compiling once), the SQL, the constant parameters and where each argument goes."""
+    compiling once), the SQL, the constant parameters and where each argument goes. Nothing in it
+    changes after compiling: each call runs a copy of the compiler bound to its own parameters."""
 
     def __init__(self, compiler: Any, sql: str, params: tuple[Any, ...], slots: dict[str, list[int]],
                  template: QuerySet) -> None:
         self.compiler, self.sql, self.params, self.slots, self.template = compiler, sql, params, slots, template
-        self.bound: tuple[Any, ...] = params
-        compiler.as_sql = self._as_sql  # execute_sql asks the compiler for its SQL: give the bound form
 
-    def _as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
-        return self.sql, self.bound
+    def bound_compiler(self, params: tuple[Any, ...]) -> Any:
+        compiler = copy.copy(self.compiler)  # a shallow copy: the compiled state is only read
+        sql = self.sql
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)  # execute_sql asks the compiler for its SQL
+        return compiler
 
 
 class PrecompiledQuery:
@@ -75,8 +77,8 @@ class PrecompiledQuery:
             raise ImproperlyConfigured(f"PrecompiledQuery: arguments of unsupported kinds: {unknown}")
         self._build = build
         self._kinds = kinds
-        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        self._probe: QuerySet | None = None
 
     def _sentinels(self, which: int) -> dict[str, Any]:
         """Values no argument would take, different for every argument and between the two builds."""
@@ -111,26 +113,27 @@ class PrecompiledQuery:
     def fetch(self, **arguments: Any) -> list[Any]:
         if arguments.keys() != self._kinds.keys():
             raise TypeError(f"PrecompiledQuery.fetch takes {sorted(self._kinds)}, got {sorted(arguments)}")
-        probe = self._build_probe()
-        alias = probe.db
+        alias = self._routing().db
         connection = connections[alias]
-        compiled = self._compiled.get(connection)
+        # kept on the connection object (Django's, per thread and alias): it goes when the connection
+        # object goes, and a thread never finds another connection's compiler
+        kept: dict[PrecompiledQuery, _Compiled] = connection.__dict__.setdefault("_yiwang_precompiled", {})
+        compiled = kept.get(self)
         if compiled is None:
-            with self._lock:
-                compiled = self._compiled.get(connection) or self._compile(alias)
-                self._compiled[connection] = compiled
+            compiled = kept[self] = self._compile(alias)
         template = compiled.template
         if template.query.select_for_update and connection.features.has_select_for_update \
                 and connection.get_autocommit() and connection.features.supports_transactions:
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)
-        adapt = KINDS
         for name, where in compiled.slots.items():
-            value = adapt[self._kinds[name]][1](connection, arguments[name])
+            kind = self._kinds[name]
+            if kind is int and not _in_integer_range(connection, arguments[name]):
+                return []  # every integer argument is compared for equality: nothing matches, as Django says
+            value = KINDS[kind][1](connection, arguments[name])
             for index in where:
                 params[index] = value
-        compiled.bound = tuple(params)
-        bound: Any = _BoundQuery(template.query, compiled.compiler)  # stands in for the template's Query
+        bound: Any = _BoundQuery(template.query, compiled.bound_compiler(tuple(params)))  # the template's Query
         queryset: QuerySet[Any] = QuerySet(model=template.model, query=bound, using=alias)
         queryset._iterable_class = template._iterable_class
         queryset._fields = template._fields  # type: ignore[attr-defined]  # private, read by the values iterables
@@ -142,12 +145,19 @@ class PrecompiledQuery:
         model, the locks it asks for), never for evaluating."""
         return self._build(**self._sentinels(0))
 
-    def _build_probe(self) -> QuerySet:
-        """The queryset's routing (which alias it reads from) without building it per call: the
-        template of any connection, or one build the first time."""
-        for compiled in list(self._compiled.values()):
-            return compiled.template
-        return self._build(**self._sentinels(0))
+    def _routing(self) -> QuerySet:
+        """One build, kept, for the queryset's routing (``.db``: which alias it reads from, asked of
+        the routers on every call as a queryset would)."""
+        if self._probe is None:
+            with self._lock:
+                if self._probe is None:
+                    self._probe = self.queryset()
+        return self._probe
+
+
+def _in_integer_range(connection: Any, value: Any) -> bool:
+    low, high = connection.ops.integer_field_range("BigIntegerField")
+    return low <= int(value) <= high
 
 
 class _BoundQuery:

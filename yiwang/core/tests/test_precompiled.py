@@ -132,3 +132,38 @@ def test_threads_each_bind_their_own_arguments_on_their_own_connection():
         thread.join(timeout=30)
     assert not failures
     assert all(rows == [[(name, expected[name][0])]] * 30 for name, rows in seen.items())
+
+
+def test_an_integer_beyond_the_databases_range_matches_nothing():
+    """As Django's own lookups say of a value no integer column can hold (SQLite's driver raised
+    OverflowError on it: a 500 for ``/cases/99999999999999999999/…``)."""
+    user = factories.user("steward", GA="steward")
+    ApiToken.objects.create(user=user, digest="e" * 64, expires_at=timezone.now() + dt.timedelta(hours=1))
+    assert TOKEN_ROWS.fetch(now=timezone.now(), user_id=10**20) == []
+    assert TOKEN_ROWS.fetch(now=timezone.now(), user_id=-(10**20)) == []
+    assert len(TOKEN_ROWS.fetch(now=timezone.now(), user_id=user.pk)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_connection_compiled_goes_with_the_connection():
+    """A thread that ends leaves nothing of its connection behind (a web server's idle threads come
+    and go: kept state that held the connection kept the database connection open)."""
+    import gc
+    import weakref
+
+    factories.user("clerk", WIN="clerk")
+    seen: list[weakref.ref] = []
+
+    def worker() -> None:
+        from django.db import connections
+        try:
+            assert len(ROLES_OF.fetch(username="clerk", department_code="WIN")) == 1
+            seen.append(weakref.ref(connections["default"]))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
+    gc.collect()
+    assert len(seen) == 1 and seen[0]() is None
