@@ -65,4 +65,6 @@ def install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None
     prepares statements (``prepare_threshold`` set: ``DATABASE_PREPARED_STATEMENTS`` on)."""
     if (connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
             and replan_after_schema_change not in connection.execute_wrappers):
-        connection.execute_wrappers.append(replan_after_schema_change)
+        # first, not last: a connection opened inside a ``connection.execute_wrapper()`` block (a
+        # query counter) would otherwise have this one popped at the block's end instead of its own
+        connection.execute_wrappers.insert(0, replan_after_schema_change)

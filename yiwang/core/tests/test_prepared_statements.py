@@ -162,3 +162,28 @@ def test_inside_a_transaction_it_is_answered_as_retry_later_and_the_next_try_run
     assert is_transient_database_error(refused.value)  # 503 with Retry-After, not a 500
     with transaction.atomic():
         assert run_probe() == [(1, "a")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_inside_an_execute_wrapper_block_keeps_its_replanning():
+    """PostgreSQL: the wrapper is installed when a connection opens; one opened inside another
+    wrapper's block (the bench's query counter) kept the counter and lost the replanning when
+    the block ended. On SQLite no wrapper is installed."""
+    counted = []
+
+    def counter(execute, sql, params, many, context):
+        counted.append(sql)
+        return execute(sql, params, many, context)
+
+    # as a new thread's first connection: the wrapper list is the connection object's, kept across
+    # reconnections, so start it without the replanning
+    if replan_after_schema_change in connection.execute_wrappers:
+        connection.execute_wrappers.remove(replan_after_schema_change)
+    connection.close()
+    with connection.execute_wrapper(counter):
+        list(Department.objects.values_list("id", flat=True)[:1])
+    assert counter not in connection.execute_wrappers
+    if connection.vendor == "postgresql":
+        assert replan_after_schema_change in connection.execute_wrappers
+    else:
+        assert replan_after_schema_change not in connection.execute_wrappers
