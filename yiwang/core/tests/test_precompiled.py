@@ -167,3 +167,59 @@ def test_what_a_connection_compiled_goes_with_the_connection():
     thread.join(timeout=30)
     gc.collect()
     assert len(seen) == 1 and seen[0]() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_sharing_one_connection_each_get_the_rows_of_their_own_arguments(monkeypatch):
+    """One connection object used by two threads (Django's live-server tests share the SQLite
+    connection with the server's threads): what a call binds is its own, never the other thread's.
+    The calls are interleaved on purpose at the one point where it matters: the clerk's call has
+    bound its arguments and not yet run when the chief's call binds and runs."""
+    from django.db import connections
+
+    from yiwang.core import precompiled
+
+    factories.user("clerk", WIN="clerk")
+    factories.user("chief", GA="approver")
+    shared = connections["default"]
+    ROLES_OF.fetch(username="clerk", department_code="WIN")  # compiled on the shared connection
+    clerk_bound, chief_ran = threading.Event(), threading.Event()
+    bind = precompiled._Compiled.bound_compiler
+
+    def interleaved(self, params):
+        compiler = bind(self, params)
+        if threading.current_thread().name == "clerk":
+            clerk_bound.set()
+            chief_ran.wait(timeout=10)  # the chief binds and runs in between
+        return compiler
+
+    monkeypatch.setattr(precompiled._Compiled, "bound_compiler", interleaved)
+    seen: dict[str, list[tuple[str, str]]] = {}
+    failures: list[BaseException] = []
+
+    def call(username: str, code: str) -> None:
+        connections["default"] = shared
+        try:
+            if username == "chief":
+                clerk_bound.wait(timeout=10)
+            seen[username] = [(r.user.username, r.department.code)
+                              for r in ROLES_OF.fetch(username=username, department_code=code)]
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            if username == "chief":
+                chief_ran.set()
+
+    shared.inc_thread_sharing()
+    try:
+        threads = [threading.Thread(target=call, args=("clerk", "WIN"), name="clerk"),
+                   threading.Thread(target=call, args=("chief", "GA"), name="chief")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        shared.dec_thread_sharing()
+    assert not failures
+    assert clerk_bound.is_set() and chief_ran.is_set()
+    assert seen == {"clerk": [("clerk", "WIN")], "chief": [("chief", "GA")]}
