@@ -53,13 +53,6 @@ def leaf_data(*, index: int, kind: str, reference: str, created_at: dt.datetime,
     ).encode()
 
 
-class LeafKind(models.TextChoices):
-    AUDIT = "audit", _("审计记录")
-    DOCUMENT = "document", _("文件摘要")
-    LICENSE = "license", _("电子证照")
-    OTHER = "other", _("其他")
-
-
 class LedgerEntry(models.Model):
     """One leaf of the log. ``index`` is its position; rows are never updated or deleted."""
 
