@@ -213,10 +213,10 @@ def qr_text(licence: Licence) -> str:
     return f"{verify_url(licence.qr_token)}#{licence.qr_payload}"
 
 
-def _qr_payload(licence: Licence, meta: bytes) -> str:
+def _qr_payload(licence: Licence) -> str:
     body = {"d": licence.department.code, "f": f"{licence.valid_from:%Y%m%d}",
             "h": licence.holder_name if licence.holder.kind == ApplicantKind.ORGANISATION else mask_name(licence.holder_name),
-            "i": licence.identifier, "k": licence.seal.key_id, "m": sm3_hex(meta), "n": licence.number,
+            "i": licence.identifier, "k": licence.seal.key_id, "m": licence.metadata_sm3, "n": licence.number,
             "t": licence.licence_type.name, "u": f"{licence.valid_to:%Y%m%d}" if licence.valid_to else ""}
     return payload.make(body, seals._private_key(licence.seal.private_key))
 
@@ -224,7 +224,7 @@ def _qr_payload(licence: Licence, meta: bytes) -> str:
 def _render_and_seal(licence: Licence) -> None:
     meta = metadata_bytes(licence)
     licence.metadata_sm3 = sm3_hex(meta)
-    licence.qr_payload = _qr_payload(licence, meta)
+    licence.qr_payload = _qr_payload(licence)
     seal = licence.seal
     pdf = rendering.render(
         title=licence.licence_type.name, issuer=licence.department.name, number=licence.number, rows=_rows(licence),
