@@ -399,10 +399,15 @@ def _verify_otp(user: User, otp: str) -> Any:
     return None
 
 
+def _token_user_columns() -> tuple[list[str], list[str]]:
+    """The user's and a department's columns, in the order ``_token_user_rows`` reads them (and
+    ``user_for_token`` splits its rows by)."""
+    return ([f.attname for f in get_user_model()._meta.concrete_fields],
+            [f.attname for f in Department._meta.concrete_fields])
+
+
 def _token_user_rows(digest: str, now: dt.datetime) -> QuerySet:
-    user_model = get_user_model()
-    user_fields = [f.attname for f in user_model._meta.concrete_fields]
-    department_fields = [f.attname for f in Department._meta.concrete_fields]
+    user_fields, department_fields = _token_user_columns()
     columns = ([f"user__{f}" for f in user_fields] + ["user__staff_roles__id", "user__staff_roles__role"]
                + [f"user__staff_roles__department__{f}" for f in department_fields])
     return (ApiToken.objects.filter(digest=digest, expires_at__gt=now, revoked_at__isnull=True, user__is_active=True)
@@ -420,15 +425,13 @@ def user_for_token(token: str) -> User | None:
     and its department (one row per role; one row with empty role columns for a user with none).
     Every API request pays this query, so the permission checks that follow cost nothing more, and
     its SQL is compiled once per connection."""
-    user_model = get_user_model()
-    user_fields = [f.attname for f in user_model._meta.concrete_fields]
-    department_fields = [f.attname for f in Department._meta.concrete_fields]
+    user_fields, department_fields = _token_user_columns()
     rows = _TOKEN_USER_ROWS.fetch(digest=_digest(token), now=timezone.now())
     if not rows:
         return None
     db = ApiToken.objects.db
     n_user = len(user_fields)
-    user = user_model.from_db(db, user_fields, rows[0][:n_user])
+    user = get_user_model().from_db(db, user_fields, rows[0][:n_user])
     roles = []
     for row in rows:
         role_id, role = row[n_user], row[n_user + 1]
