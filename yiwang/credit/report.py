@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import io
 from html import escape as _html_escape
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from yiwang.core import calendar
+from yiwang.core.pdf import register_font
 from yiwang.core.services import record_audit
 from yiwang.core.users import User
 from yiwang.credit.models import CreditReport, CreditSubject
@@ -81,21 +80,6 @@ def verify_report(report: CreditReport) -> bool:
                                            issued_at=report.issued_at, sm3=report.sm3))
 
 
-FONT = "YiwangCreditCJK"
-
-
-@functools.lru_cache(maxsize=1)
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    try:
-        pdfmetrics.registerFont(TTFont(FONT, settings.YIWANG_PDF_FONT, subfontIndex=0))
-    except Exception as exc:  # noqa: BLE001 - name the setting, whatever went wrong
-        raise ImproperlyConfigured(f"YIWANG_PDF_FONT ({settings.YIWANG_PDF_FONT}) is not a usable CJK font: {exc}") from exc
-    return FONT
-
-
 def render_pdf(report: CreditReport) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -106,7 +90,7 @@ def render_pdf(report: CreditReport) -> bytes:
     def esc(text: Any) -> str:
         return _html_escape("" if text is None else str(text), quote=False)
 
-    font = _font()
+    font = register_font()  # the documents' font, registered once for every PDF (core.pdf)
     plain = ParagraphStyle("plain", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     small = ParagraphStyle("small", parent=plain, fontSize=8, leading=11, textColor=colors.HexColor("#555555"))
     heading = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1, spaceAfter=4)
