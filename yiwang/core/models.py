@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.ids import normalize_id
 from yiwang.crypto.fields import EncryptedTextField
 
 
@@ -58,18 +57,18 @@ class ApplicantKind(models.TextChoices):
 
 
 def applicant_id_index(kind: str, id_number: str) -> str:
-    """The blind index (HMAC-SM3, its own key) under which an applicant's ID number is found: of the
-    number normalised (``normalize_id``), so that one number typed two ways (a lower-case ``x``,
-    full-width digits) is filed, found and matched by the credit register under one index."""
+    """The blind index (HMAC-SM3, its own key) under which an applicant's ID number is found."""
     from yiwang.crypto.fields import blind_index
 
-    return blind_index(normalize_id(id_number), context=f"core.Applicant.id_number:{kind}")
+    return blind_index(id_number, context=f"core.Applicant.id_number:{kind}")
 
 
 class ApplicantQuerySet(models.QuerySet):
     def with_id_number(self, kind: str, id_number: str) -> ApplicantQuerySet:
         """Exact lookup by ID number, through the blind index (the number itself is encrypted)."""
-        return self.filter(kind=kind, id_index=applicant_id_index(kind, id_number))
+        from yiwang.core.ids import normalize_id
+
+        return self.filter(kind=kind, id_index=applicant_id_index(kind, normalize_id(id_number)))
 
 
 class Applicant(models.Model):
@@ -102,7 +101,6 @@ class Applicant(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.id_number = normalize_id(self.id_number)  # stored as it is indexed: one spelling
         self.id_index = applicant_id_index(self.kind, self.id_number)
         super().save(*args, **kwargs)
 

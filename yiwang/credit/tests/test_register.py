@@ -86,6 +86,20 @@ def test_a_person_is_filed_by_blind_index_and_the_number_is_sealed(db):
     assert subject.public_code.startswith("P") and number not in subject.public_code
 
 
+def test_an_applicant_saved_with_a_number_typed_another_way_is_the_subject_its_records_are_filed_under(db):
+    # given a person's records filed under the register's index of their number, and an applicant row
+    # saved with the same number typed with a lower-case x (a path that skips the window's validation)
+    from yiwang.core.models import Applicant, ApplicantKind
+
+    officer = credit_officer("scjg_credit", "SCJG")
+    number = "11010519491231002X"  # the GB 11643 specimen
+    record = services.add_record(actor=officer, subject_kind="person", subject_number=number, subject_name="张三",
+                                 department=factories.department("SCJG"), data=record_input())
+    applicant = Applicant.objects.create(kind=ApplicantKind.PERSON, name="张三", id_number=number.lower())
+    # then evaluations of that applicant read the subject the records are filed under
+    assert services.subject_of_applicant(applicant) == ("person", record.subject.id_index)
+
+
 def test_a_list_entry_whose_end_precedes_its_start_is_refused(db):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
     with pytest.raises(InvalidInput) as refused:
