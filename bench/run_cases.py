@@ -468,6 +468,20 @@ def edge_nginx_conf(workdir: Path, worker_processes: int) -> str:
             + f"    include {workdir}/site.conf;\n}}\n")
 
 
+def write_edge_config(workdir: Path, upstream_ports: list[int], listen_port: int, worker_processes: int) -> Path:
+    """The site rendered by deploy/nginx/render_site.py and nginx's main file around it, in
+    ``workdir`` (with the temp, static and log paths they name); returns the main file."""
+    (workdir / "tmp").mkdir(exist_ok=True)
+    (workdir / "static").mkdir(exist_ok=True)
+    site = subprocess.run([sys.executable, str(ROOT / "deploy" / "nginx" / "render_site.py"),
+                           *edge_site_argv(upstream_ports, listen_port, workdir)],
+                          check=True, capture_output=True, text=True).stdout
+    (workdir / "site.conf").write_text(site)
+    conf = workdir / "nginx.conf"
+    conf.write_text(edge_nginx_conf(workdir, worker_processes))
+    return conf
+
+
 class NginxEdge:
     """nginx with the project's own site (deploy/nginx) in front of the web nodes, in the foreground
     of its own session so that its master's pid is known (its workers are the master's children)."""
@@ -478,15 +492,8 @@ class NginxEdge:
             raise RuntimeError("--edge nginx needs nginx on PATH (Debian: `make nginx-check` installs it)")
         VAR_BENCH.mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix="edge-", dir=VAR_BENCH))
-        (self.dir / "tmp").mkdir()
-        (self.dir / "static").mkdir()
         self.port = free_port()
-        site = subprocess.run([sys.executable, str(ROOT / "deploy" / "nginx" / "render_site.py"),
-                               *edge_site_argv(upstream_ports, self.port, self.dir)],
-                              check=True, capture_output=True, text=True).stdout
-        (self.dir / "site.conf").write_text(site)
-        conf = self.dir / "nginx.conf"
-        conf.write_text(edge_nginx_conf(self.dir, worker_processes))
+        conf = write_edge_config(self.dir, upstream_ports, self.port, worker_processes)
         subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
         self.proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
         deadline = time.time() + 15
@@ -528,10 +535,12 @@ def _proc_cpu(pid: int) -> float:
 
 def cpu_by_group(server_pids: Collection[int] = (), edge_pid: int | None = None) -> dict[str, float]:
     """CPU seconds so far of the web workers (children of each node's gunicorn master), PostgreSQL's
-    processes (backends and background writers: all of the machine's, so read it on a quiet machine),
+    processes (backends and background writers: all of the machine's, so read it on a quiet machine;
+    beside it the backends connected to the bench's database, which others' work does not touch),
     the edge (nginx's master and its workers, when there is one) and the whole machine's busy time,
     from /proc. The load generator's clients measure their own."""
-    groups = {"web": 0.0, "postgres": 0.0}
+    groups = {"web": 0.0, "postgres": 0.0, "postgres_bench_db": 0.0}
+    own_db = f" {PG_DB} ".encode()
     if edge_pid is not None:
         groups["edge"] = 0.0
     proc = Path("/proc")
@@ -551,7 +560,9 @@ def cpu_by_group(server_pids: Collection[int] = (), edge_pid: int | None = None)
         elif edge_pid is not None and edge_pid in (pid, ppid):
             groups["edge"] += _proc_cpu(pid)
         elif cmdline.startswith(b"postgres"):
-            groups["postgres"] += _proc_cpu(int(entry.name))
+            groups["postgres"] += _proc_cpu(pid)
+            if own_db in cmdline:  # a backend of the bench's database: clean on a loaded machine too
+                groups["postgres_bench_db"] += _proc_cpu(pid)
     first = (proc / "stat").read_text().split("\n", 1)[0].split()[1:]
     ticks = [int(v) for v in first]
     groups["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / _HZ
@@ -930,7 +941,9 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
             if cpu and done:
                 per = {key: value / done * 1000 for key, value in cpu.items()}
                 edge_cpu = f", edge (nginx) {f(per['edge'])} ms" if "edge" in per else ""
-                lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms"
+                own = (f" (the bench database's backends {f(per['postgres_bench_db'])})"
+                       if r["vendor"] == "postgresql" and "postgres_bench_db" in per else "")
+                lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms{own}"
                              f"{edge_cpu}, load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
                              f"per case ({f(cpu['machine_busy'] / h['seconds'], 2)} of {os.cpu_count()} cores)")
                 lines.append("")
