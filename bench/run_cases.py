@@ -14,7 +14,9 @@ PostgreSQL database ``yiwang_bench``, dropped and recreated), migrates it, makes
   serialize/deserialize with JSON as the runtime does), no database;
 * http mode: gunicorn (sync workers) serving ``bench.settings`` (Yiwang + a bare view that inserts
   one row); the bare view and then the case flows driven by the same Python load generator
-  (several processes, one request in flight each);
+  (several processes, one request in flight each); with ``--nodes N --edge nginx``, N gunicorn
+  instances on their own ports (``--workers`` shared between them) behind nginx running the
+  project's own site (deploy/nginx), every request (the bare view's too) through it;
 * the supervision board over 100,000 open cases (plus closed ones) bulk-inserted with a spread
   over departments, items and deadlines: ``selectors.supervision_board()``, the API
   ``GET /api/v1/supervision/board`` (supervisor token) and the page ``/work/board/``.
@@ -39,9 +41,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -427,6 +431,94 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+def split_workers(total: int, nodes: int) -> list[int]:
+    """``--workers`` is the total over the nodes, so that one node and two compare at the same
+    number of processes on the same cores; the first nodes take the remainder."""
+    if nodes < 1 or total < nodes:
+        raise ValueError(f"{total} workers cannot be shared by {nodes} nodes")
+    per, extra = divmod(total, nodes)
+    return [per + (1 if k < extra else 0) for k in range(nodes)]
+
+
+# The edge's shedding limits, lifted: the bench measures what the path costs, not where the edge
+# refuses (the production limits, 120 r/s in total and 100 r/s per address, would answer most of
+# the bare view's requests 429). The zones, the JSON access log and the proxying stay as deployed.
+EDGE_UNLIMITED = ["--rate-per-ip", "100000r/s", "--burst-per-ip", "10000", "--rate-total", "100000r/s",
+                  "--burst-total", "10000", "--conn-per-ip", "10000", "--conn-total", "10000"]
+
+
+def edge_site_argv(upstream_ports: list[int], listen_port: int, workdir: Path) -> list[str]:
+    """deploy/nginx/render_site.py's arguments for the bench's edge: the project's site, as the
+    loopback topology (deploy/cluster/app.sh) renders it, on plain HTTP on a free loopback port."""
+    ups = [arg for port in upstream_ports for arg in ("--upstream", f"127.0.0.1:{port}")]
+    return [*ups, "--listen", f"127.0.0.1:{listen_port}", "--static-root", str(workdir / "static"),
+            "--access-log", str(workdir / "access.log"), *EDGE_UNLIMITED]
+
+
+def edge_nginx_conf(workdir: Path, worker_processes: int) -> str:
+    """nginx's main file around the rendered site (the loopback topology's, deploy/cluster/app.sh)."""
+    import getpass
+
+    return (f"user {getpass.getuser()};\nworker_processes {worker_processes};\nworker_rlimit_nofile 8192;\n"
+            f"pid {workdir}/nginx.pid;\nerror_log {workdir}/error.log warn;\n"
+            "events { worker_connections 4096; }\nhttp {\n    include /etc/nginx/mime.types;\n"
+            "    default_type application/octet-stream;\n    sendfile on;\n    server_tokens off;\n"
+            + "".join(f"    {kind}_temp_path {workdir}/tmp/{kind};\n"
+                      for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+            + f"    include {workdir}/site.conf;\n}}\n")
+
+
+def write_edge_config(workdir: Path, upstream_ports: list[int], listen_port: int, worker_processes: int) -> Path:
+    """The site rendered by deploy/nginx/render_site.py and nginx's main file around it, in
+    ``workdir`` (with the temp, static and log paths they name); returns the main file."""
+    (workdir / "tmp").mkdir(exist_ok=True)
+    (workdir / "static").mkdir(exist_ok=True)
+    site = subprocess.run([sys.executable, str(ROOT / "deploy" / "nginx" / "render_site.py"),
+                           *edge_site_argv(upstream_ports, listen_port, workdir)],
+                          check=True, capture_output=True, text=True).stdout
+    (workdir / "site.conf").write_text(site)
+    conf = workdir / "nginx.conf"
+    conf.write_text(edge_nginx_conf(workdir, worker_processes))
+    return conf
+
+
+class NginxEdge:
+    """nginx with the project's own site (deploy/nginx) in front of the web nodes, in the foreground
+    of its own session so that its master's pid is known (its workers are the master's children)."""
+
+    def __init__(self, upstream_ports: list[int], worker_processes: int = 2):
+        nginx = shutil.which("nginx")
+        if nginx is None:
+            raise RuntimeError("--edge nginx needs nginx on PATH (Debian: `make nginx-check` installs it)")
+        VAR_BENCH.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="edge-", dir=VAR_BENCH))
+        self.port = free_port()
+        conf = write_edge_config(self.dir, upstream_ports, self.port, worker_processes)
+        subprocess.run([nginx, "-t", "-q", "-c", str(conf)], check=True)
+        self.proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            self.stop()
+            raise RuntimeError(f"nginx did not start (see {self.dir / 'error.log'})")
+        with mp.Pool(4) as pool:  # its workers' first connections to the nodes
+            pool.map(_bare_client, [(self.port, 10, 20_000 + k) for k in range(4)])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)  # graceful: the workers finish and the master exits
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 # ------------------------------------------------------------------------- CPU by process group
 
 _HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -441,11 +533,16 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _HZ
 
 
-def cpu_by_group(server_pid: int | None) -> dict[str, float]:
-    """CPU seconds so far of the web workers (children of gunicorn's master), PostgreSQL's processes
-    (backends and background writers: all of the machine's, so read it on a quiet machine) and the
-    whole machine's busy time, from /proc. The load generator's clients measure their own."""
-    groups = {"web": 0.0, "postgres": 0.0}
+def cpu_by_group(server_pids: Collection[int] = (), edge_pid: int | None = None) -> dict[str, float]:
+    """CPU seconds so far of the web workers (children of each node's gunicorn master), PostgreSQL's
+    processes (backends and background writers: all of the machine's, so read it on a quiet machine;
+    beside it the backends connected to the bench's database, which others' work does not touch),
+    the edge (nginx's master and its workers, when there is one) and the whole machine's busy time,
+    from /proc. The load generator's clients measure their own."""
+    groups = {"web": 0.0, "postgres": 0.0, "postgres_bench_db": 0.0}
+    own_db = f" {PG_DB} ".encode()
+    if edge_pid is not None:
+        groups["edge"] = 0.0
     proc = Path("/proc")
     if not (proc / "stat").exists():
         return {}
@@ -457,11 +554,15 @@ def cpu_by_group(server_pid: int | None) -> dict[str, float]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if server_pid is not None and ppid == server_pid:
-            groups["web"] += _proc_cpu(int(entry.name))
+        pid, ppid = int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid in server_pids:
+            groups["web"] += _proc_cpu(pid)
+        elif edge_pid is not None and edge_pid in (pid, ppid):
+            groups["edge"] += _proc_cpu(pid)
         elif cmdline.startswith(b"postgres"):
-            groups["postgres"] += _proc_cpu(int(entry.name))
+            groups["postgres"] += _proc_cpu(pid)
+            if own_db in cmdline:  # a backend of the bench's database: clean on a loaded machine too
+                groups["postgres_bench_db"] += _proc_cpu(pid)
     first = (proc / "stat").read_text().split("\n", 1)[0].split()[1:]
     ticks = [int(v) for v in first]
     groups["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / _HZ
@@ -484,7 +585,7 @@ def http_bare(port: int, clients: int, total: int) -> dict[str, Any]:
 
 
 def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int,
-               server_pid: int | None = None) -> dict[str, Any]:
+               server_pids: Collection[int] = (), edge_pid: int | None = None) -> dict[str, Any]:
     item = world["items"][item_key]
     required = next(m for m in item.materials.all() if m.required)
     per, extra = divmod(n, clients)
@@ -492,12 +593,12 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
     for k in range(clients):
         toks = {**tokens["staff"], "applicant": tokens["applicants"][k]}
         jobs.append((port, toks, {"required": required.pk}, item.code, per + (1 if k < extra else 0), k))
-    cpu_before = cpu_by_group(server_pid)
+    cpu_before = cpu_by_group(server_pids, edge_pid)
     t0 = time.perf_counter()
     with mp.Pool(clients) as pool:
         parts = pool.map(_flow_client, jobs)
     elapsed = time.perf_counter() - t0
-    cpu = cpu_spent(cpu_before, cpu_by_group(server_pid), sum(p["cpu_s"] for p in parts))
+    cpu = cpu_spent(cpu_before, cpu_by_group(server_pids, edge_pid), sum(p["cpu_s"] for p in parts))
     times: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
     for p in parts:
@@ -715,31 +816,44 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         result["service"] = service_flows(world, "two", args.n)
         log(f"service: {n_sign} countersign cases")
         result["service_countersign"] = service_flows(world, "sign", n_sign)
-    server = None
+    servers: list[Gunicorn] = []
+    edge = None
+    port = None
     sup_token = None
     try:
         if args.mode in ("http", "all"):
-            server = Gunicorn(args.db, args.workers)
-            result["gunicorn"] = {"workers": args.workers, "worker_class": "sync", "clients": args.clients}
-            tokens = {"staff": {name: token_for(server.port, u.username) for name, u in world["users"].items()},
-                      "applicants": [token_for(server.port, u.username) for u, _a in world["applicants"]]}
+            # one node (the default), or several, each its own gunicorn on its own port; with an
+            # edge, every request (the bare view's too) goes through it
+            per_node = split_workers(args.workers, args.nodes)
+            for workers in per_node:
+                servers.append(Gunicorn(args.db, workers))
+            if args.edge == "nginx":
+                edge = NginxEdge([s.port for s in servers])
+            port = edge.port if edge else servers[0].port
+            pids = [s.proc.pid for s in servers]
+            edge_pid = edge.proc.pid if edge else None
+            result["gunicorn"] = {"workers": args.workers, "worker_class": "sync", "clients": args.clients,
+                                  "nodes": args.nodes, "workers_per_node": per_node, "edge": args.edge}
+            tokens = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
+                      "applicants": [token_for(port, u.username) for u, _a in world["applicants"]]}
             sup_token = tokens["staff"]["supervisor"]
             log("http: bare insert view")
-            result["http_bare"] = http_bare(server.port, args.clients, args.bare_requests)
+            result["http_bare"] = http_bare(port, args.clients, args.bare_requests)
             log(f"http: {args.n} two-step cases")
-            result["http"] = http_flows(server.port, world, tokens, "two", args.n, args.clients, server.proc.pid)
+            result["http"] = http_flows(port, world, tokens, "two", args.n, args.clients, pids, edge_pid)
             log(f"http: {n_sign} countersign cases")
-            result["http_countersign"] = http_flows(server.port, world, tokens, "sign", n_sign, args.clients,
-                                                    server.proc.pid)
+            result["http_countersign"] = http_flows(port, world, tokens, "sign", n_sign, args.clients, pids, edge_pid)
             log("http: bare insert view again")
-            result["http_bare_after"] = http_bare(server.port, args.clients, args.bare_requests)
+            result["http_bare_after"] = http_bare(port, args.clients, args.bare_requests)
         if args.board_cases:
             log(f"seeding {args.board_cases} open + {args.board_closed} closed cases")
             result["board_seed"] = seed_board(args.board_cases, args.board_closed)
             log("board")
-            result["board"] = board_measurements(server.port if server else None, sup_token)
+            result["board"] = board_measurements(port, sup_token)
     finally:
-        if server:
+        if edge:
+            edge.stop()
+        for server in servers:
             server.stop()
     result["loadavg_end"] = os.getloadavg()
     return result
@@ -806,8 +920,15 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
                 continue
             h = r[key]
             g = r["gunicorn"]
-            lines.append(f"**{r['db']} · {label}** (N={h['n']}, {f(h['seconds'], 2)} s, errors {h['errors']}; gunicorn "
-                         f"{g['workers']} sync workers, {g['clients']} client processes)")
+            nodes = g.get("workers_per_node", [g["workers"]])
+            if len(nodes) > 1:
+                web = f"{len(nodes)} gunicorn nodes ({' + '.join(map(str, nodes))} sync workers)"
+            else:
+                web = f"gunicorn {g['workers']} sync workers"
+            if g.get("edge", "none") != "none":
+                web += f" behind {g['edge']}, the bare view through it too"
+            lines.append(f"**{r['db']} · {label}** (N={h['n']}, {f(h['seconds'], 2)} s, errors {h['errors']}; "
+                         f"{web}, {g['clients']} client processes)")
             lines.append("")
             lines.append("| request | p50 ms | p99 ms | queries/request |")
             lines.append("| --- | ---: | ---: | ---: |")
@@ -819,8 +940,11 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
             cpu, done = h.get("cpu_s") or {}, h["n"] - h["errors"]
             if cpu and done:
                 per = {key: value / done * 1000 for key, value in cpu.items()}
-                lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms, "
-                             f"load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
+                edge_cpu = f", edge (nginx) {f(per['edge'])} ms" if "edge" in per else ""
+                own = (f" (the bench database's backends {f(per['postgres_bench_db'])})"
+                       if r["vendor"] == "postgresql" and "postgres_bench_db" in per else "")
+                lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms{own}"
+                             f"{edge_cpu}, load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
                              f"per case ({f(cpu['machine_busy'] / h['seconds'], 2)} of {os.cpu_count()} cores)")
                 lines.append("")
         if "board" in r:
@@ -856,7 +980,11 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
     parser.add_argument("--n", type=int, default=1000, help="two-step cases per mode (countersign: N/5)")
     parser.add_argument("--mode", choices=["service", "http", "all"], default="all")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (in total, over --nodes)")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="web nodes: gunicorn instances on their own ports, the workers shared (needs --edge)")
+    parser.add_argument("--edge", choices=["none", "nginx"], default="none",
+                        help="nginx with deploy/nginx's site in front of the nodes; every request goes through it")
     parser.add_argument("--clients", type=int, default=6, help="load-generator processes")
     parser.add_argument("--bare-requests", type=int, default=6000)
     parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
@@ -868,6 +996,14 @@ def main() -> None:
         result = run_child(args)
         args.json.write_text(json.dumps(result, indent=1, default=str))
         return
+    if args.nodes > 1 and args.edge == "none":
+        parser.error("--nodes 2 or more needs a balancer in front: --edge nginx")
+    try:
+        split_workers(args.workers, args.nodes)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.edge == "nginx" and args.mode in ("http", "all") and shutil.which("nginx") is None:
+        parser.error("--edge nginx needs nginx on PATH (Debian: `make nginx-check` installs it)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     dbs = ["sqlite", "postgres"] if args.db == "all" else [args.db]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -875,7 +1011,8 @@ def main() -> None:
     for db in dbs:
         out = RESULTS / f"cases-{stamp}-{db}.json"
         cmd = [sys.executable, __file__, "--child", "--db", db, "--json", str(out), "--n", str(args.n),
-               "--mode", args.mode, "--workers", str(args.workers), "--clients", str(args.clients),
+               "--mode", args.mode, "--workers", str(args.workers), "--nodes", str(args.nodes), "--edge", args.edge,
+               "--clients", str(args.clients),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
                "--board-closed", str(args.board_closed)]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
