@@ -12,7 +12,8 @@ PostgreSQL database ``yiwang_bench``, dropped and recreated), migrates it, makes
   queries per step (cases 1–100 vs the last 100: constant means no N+1);
 * the bare engine: the same BPMN in SpiffWorkflow alone (create, complete both user tasks,
   serialize/deserialize with JSON as the runtime does), no database;
-* http mode: gunicorn (sync workers) serving ``bench.settings`` (Yiwang + a bare view that inserts
+* http mode: gunicorn (sync workers; ``--server production``: the production settings' gthread
+  workers) serving ``bench.settings`` (Yiwang + a bare view that inserts
   one row); the bare view and then the case flows driven by the same Python load generator
   (several processes, one request in flight each); with ``--nodes N --edge nginx``, N gunicorn
   instances on their own ports (``--workers`` shared between them) behind nginx running the
@@ -400,14 +401,29 @@ def _sampler_client(args: tuple[int, str, str, int]) -> dict[str, Any]:
     return {"times": times, "queries": queries}
 
 
+PRODUCTION_GUNICORN = ROOT / "deploy" / "gunicorn" / "gunicorn.conf.py"
+
+
 class Gunicorn:
-    def __init__(self, db: str, workers: int):
+    """``server="sync"``: ``workers`` sync workers (one request at a time each: the clients beyond
+    them wait in the listen queue). ``server="production"``: the production settings
+    (``deploy/gunicorn/gunicorn.conf.py``: gthread workers with their threads, admission control)
+    with ``workers`` processes."""
+
+    def __init__(self, db: str, workers: int, server: str = "sync"):
         self.port = free_port()
         self.workers = workers
-        self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "yiwang.wsgi:application", "--workers", str(workers),
-                    "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-                    "--timeout", "120", "--chdir", str(ROOT)]
-        self.proc = subprocess.Popen(self.cmd, env=child_env(db), cwd=ROOT, start_new_session=True)
+        env = child_env(db)
+        if server == "production":
+            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(PRODUCTION_GUNICORN),
+                        "yiwang.wsgi:application", "--log-level", "warning", "--chdir", str(ROOT)]
+            env.update({"GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
+                        "GUNICORN_MAX_REQUESTS": "0"})  # no recycling in the middle of a measurement
+        else:
+            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "yiwang.wsgi:application", "--workers",
+                        str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
+                        "--log-level", "warning", "--timeout", "120", "--chdir", str(ROOT)]
+        self.proc = subprocess.Popen(self.cmd, env=env, cwd=ROOT, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -826,13 +842,14 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             # edge, every request (the bare view's too) goes through it
             per_node = split_workers(args.workers, args.nodes)
             for workers in per_node:
-                servers.append(Gunicorn(args.db, workers))
+                servers.append(Gunicorn(args.db, workers, args.server))
             if args.edge == "nginx":
                 edge = NginxEdge([s.port for s in servers])
             port = edge.port if edge else servers[0].port
             pids = [s.proc.pid for s in servers]
             edge_pid = edge.proc.pid if edge else None
-            result["gunicorn"] = {"workers": args.workers, "worker_class": "sync", "clients": args.clients,
+            result["gunicorn"] = {"workers": args.workers, "worker_class": "gthread (production settings)"
+                                  if args.server == "production" else "sync", "clients": args.clients,
                                   "nodes": args.nodes, "workers_per_node": per_node, "edge": args.edge}
             tokens = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
                       "applicants": [token_for(port, u.username) for u, _a in world["applicants"]]}
@@ -922,9 +939,9 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
             g = r["gunicorn"]
             nodes = g.get("workers_per_node", [g["workers"]])
             if len(nodes) > 1:
-                web = f"{len(nodes)} gunicorn nodes ({' + '.join(map(str, nodes))} sync workers)"
+                web = f"{len(nodes)} gunicorn nodes ({' + '.join(map(str, nodes))} {g.get('worker_class', 'sync')} workers)"
             else:
-                web = f"gunicorn {g['workers']} sync workers"
+                web = f"gunicorn {g['workers']} {g.get('worker_class', 'sync')} workers"
             if g.get("edge", "none") != "none":
                 web += f" behind {g['edge']}, the bare view through it too"
             lines.append(f"**{r['db']} · {label}** (N={h['n']}, {f(h['seconds'], 2)} s, errors {h['errors']}; "
@@ -980,7 +997,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
     parser.add_argument("--n", type=int, default=1000, help="two-step cases per mode (countersign: N/5)")
     parser.add_argument("--mode", choices=["service", "http", "all"], default="all")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (in total, over --nodes)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (in total, over --nodes)")
+    parser.add_argument("--server", choices=["sync", "production"], default="sync",
+                        help="sync workers, or deploy/gunicorn/gunicorn.conf.py's gthread workers")
     parser.add_argument("--nodes", type=int, default=1,
                         help="web nodes: gunicorn instances on their own ports, the workers shared (needs --edge)")
     parser.add_argument("--edge", choices=["none", "nginx"], default="none",
@@ -1012,6 +1031,7 @@ def main() -> None:
         out = RESULTS / f"cases-{stamp}-{db}.json"
         cmd = [sys.executable, __file__, "--child", "--db", db, "--json", str(out), "--n", str(args.n),
                "--mode", args.mode, "--workers", str(args.workers), "--nodes", str(args.nodes), "--edge", args.edge,
+               "--server", args.server,
                "--clients", str(args.clients),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
                "--board-closed", str(args.board_closed)]
