@@ -851,13 +851,20 @@ def request_repair_in_case(*, actor: User | None, item: ServiceItem, applicant: 
                           now=now)
 
 
+# Every decision asks this (a case has a pending repair only if it is a repair case): compiled to SQL
+# once per connection (core/precompiled.py).
+_PENDING_REPAIR_OF_CASE = PrecompiledQuery(
+    lambda case_id: RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING)
+    .order_by("pk").values_list("pk", flat=True)[:1], case_id=int)
+
+
 def decide_repair_in_case(*, actor: User, case_id: int, approve: bool, note: str,
                           now: dt.datetime) -> RepairRequest | None:
     """The repair case was decided: approve or refuse its repair (None: the case has none)."""
-    repair = RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING).only("pk").first()
-    if repair is None:
+    found = _PENDING_REPAIR_OF_CASE.fetch(case_id=case_id)
+    if not found:
         return None
-    return decide_repair(actor=actor, repair_id=repair.pk, approve=approve, note=note, now=now, decided_in_case=True)
+    return decide_repair(actor=actor, repair_id=found[0], approve=approve, note=note, now=now, decided_in_case=True)
 
 
 def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withdrawn: bool,
