@@ -59,7 +59,7 @@ def read_materials(item: ServiceItem) -> None:
         item_field.set_cached_value(material, item)
     prefetched = item.materials.all()
     prefetched._result_cache = materials
-    prefetched._prefetch_done = True
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]  # private, as prefetch_related_objects sets it
     item.__dict__.setdefault("_prefetched_objects_cache", {})["materials"] = prefetched
 
 

@@ -368,7 +368,7 @@ def submit_application(
     # the version to start on, without its BPMN and spec (large; the runtime reads the spec once per
     # process and version, see CaseRuntime)
     definition = item.process
-    version = _first(_LATEST_VERSION.fetch(definition_id=definition.pk))
+    version: ProcessVersion | None = _first(_LATEST_VERSION.fetch(definition_id=definition.pk))
     if version is not None:
         version.definition = definition  # as ``definition.versions`` would have set it
     due = calendar.deadline_after(now, item.promised_days)

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.transaction import TransactionManagementError
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -181,7 +181,7 @@ def test_converted_columns_are_converted_on_every_call_by_converters_found_once(
     _, li = factories.citizen("li", first17="11010119800101001", name="李四")
 
     def seen(rows: list[Applicant]) -> list[tuple[str, str, str, str]]:
-        return [(a.name, a.id_number, a.phone, a.user.username) for a in rows]
+        return [(a.name, a.id_number, a.phone, a.user.username if a.user else "") for a in rows]
 
     APPLICANT_OF.fetch(user_id=zhang.user_id)
     found: list[int] = []
