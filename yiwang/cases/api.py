@@ -28,6 +28,7 @@ from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.labels import step_label
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.packages import package_guide
+from yiwang.catalog.selectors import item_for_application
 from yiwang.core.bounds import MAX_DB_INT, DbId
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.http import AuthenticatedRequest
@@ -469,7 +470,7 @@ def create_application(
     """Apply for an item. Send an ``Idempotency-Key`` header: a retry with the same key returns
     the first case (200) instead of creating another (201)."""
     user = request.user
-    item = ServiceItem.objects.select_related("process", "department").filter(code=payload.item_code).first()
+    item = item_for_application(payload.item_code)
     if item is None:
         raise NotFound(CatalogErrorCode.ITEM_NOT_FOUND, _("事项 %(code)s 不存在。") % {"code": payload.item_code})
     if payload.applicant is not None:

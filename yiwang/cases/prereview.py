@@ -22,12 +22,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, Value
+from django.db.models import CharField, Count, QuerySet, Value
 from django.utils import timezone, translation
 from django_tasks import task
 
 from yiwang.cases.models import CaseMaterial, FindingKind, MaterialFinding, MaterialReview, ReviewStatus
 from yiwang.core.models import ApplicantKind
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import record_audit
 from yiwang.intelligence import ocr
 from yiwang.intelligence.prereview import Expected, Finding, MaterialProfile, profile_for, review
@@ -117,6 +118,29 @@ class CasePrereview:
 FINDINGS_KEY = "#findings"  # no review status is spelled so (statuses are words)
 
 
+def _counted(**cases: Any) -> QuerySet:
+    """``(case id, FINDINGS_KEY or review status, count)`` for the cases ``cases`` filters materials
+    by (``case_id=`` or ``case_id__in=``): the findings counted per case and the reviews counted per
+    case and status, as one ``UNION ALL``."""
+    where = {f"material__{name}": value for name, value in cases.items()}
+    counted_findings = (
+        MaterialFinding.objects.filter(**where)
+        .values("material__case_id").annotate(n=Count("id"), key=Value(FINDINGS_KEY, output_field=CharField()))
+        .values_list("material__case_id", "key", "n").order_by()
+    )
+    counted_reviews = (
+        MaterialReview.objects.filter(**where)
+        .values("material__case_id", "status").annotate(n=Count("id"))
+        .values_list("material__case_id", "status", "n").order_by()
+    )
+    return counted_findings.union(counted_reviews, all=True)
+
+
+# Acceptance reads one case's pre-review under the case lock: compiled once per connection
+# (core/precompiled.py); a page of the window queue reads several (``case_id__in``) as a queryset.
+_COUNTED_ONE = PrecompiledQuery(lambda case_id: _counted(case_id=case_id), case_id=int)
+
+
 def prereview_states(case_ids: list[int]) -> dict[int, CasePrereview]:
     """Pre-review of each case in one query (the window queue shows a page of them; acceptance
     reads it under the case lock): the findings counted per case and the reviews counted per case
@@ -124,17 +148,8 @@ def prereview_states(case_ids: list[int]) -> dict[int, CasePrereview]:
     them; an OCR failure is a finding (the clerk must read the file)."""
     findings: Counter[int] = Counter()
     reviews: dict[int, Counter[str]] = {}
-    counted_findings = (
-        MaterialFinding.objects.filter(material__case_id__in=case_ids)
-        .values("material__case_id").annotate(n=Count("id"), key=Value(FINDINGS_KEY, output_field=CharField()))
-        .values_list("material__case_id", "key", "n").order_by()
-    )
-    counted_reviews = (
-        MaterialReview.objects.filter(material__case_id__in=case_ids)
-        .values("material__case_id", "status").annotate(n=Count("id"))
-        .values_list("material__case_id", "status", "n").order_by()
-    )
-    for case_id, key, n in counted_findings.union(counted_reviews, all=True):
+    rows = _COUNTED_ONE.fetch(case_id=case_ids[0]) if len(case_ids) == 1 else _counted(case_id__in=case_ids)
+    for case_id, key, n in rows:
         if key == FINDINGS_KEY:
             findings[case_id] += n
         else:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.core.models import Applicant
+from yiwang.core.precompiled import PrecompiledQuery
 
 
 def search_items(q: str = "", *, department_code: str = "", applicant_kind: str = "") -> QuerySet[ServiceItem]:
@@ -35,6 +36,31 @@ def item_guide(code: str) -> ServiceItem | None:
         .filter(code=code)
         .first()
     )
+
+
+# Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
+_ITEM_BY_CODE = PrecompiledQuery(
+    lambda code: ServiceItem.objects.select_related("process", "department").filter(code=code)[:1], code=str)
+_MATERIALS_OF = PrecompiledQuery(lambda item_id: Material.objects.filter(item_id=item_id), item_id=int)
+
+
+def item_for_application(code: str) -> ServiceItem | None:
+    """The item ``code`` names, with its process and department (what a submission reads of them)."""
+    rows = _ITEM_BY_CODE.fetch(code=code)
+    return rows[0] if rows else None
+
+
+def read_materials(item: ServiceItem) -> None:
+    """Read the item's materials once, as ``prefetch_related("materials")`` does: ``item.materials.all()``
+    answers from them afterwards, and each material's ``item`` is ``item``."""
+    materials = _MATERIALS_OF.fetch(item_id=item.pk)
+    item_field = Material._meta.get_field("item")
+    for material in materials:
+        item_field.set_cached_value(material, item)
+    prefetched = item.materials.all()
+    prefetched._result_cache = materials
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]  # private, as prefetch_related_objects sets it
+    item.__dict__.setdefault("_prefetched_objects_cache", {})["materials"] = prefetched
 
 
 # ------------------------------------------------------------------------ panels other apps add to the guide

@@ -53,16 +53,33 @@ def _distinct(sentinel: Any, index: int) -> Any:
 class _Compiled:
     """One connection's compiled form: the compiler (its select, klass_info and converters set up by
     compiling once), the SQL, the constant parameters and where each argument goes. Nothing in it
-    changes after compiling: each call runs a copy of the compiler bound to its own parameters."""
+    changes after compiling: each call runs a copy of the compiler bound to its own parameters.
+
+    The columns' converters (``SQLCompiler.get_converters``: per column, the backend's and the
+    field's, a fifth of a precompiled read's Python on the case lock) are the same on every call:
+    found on the first call and kept, keyed by the selected expressions, which the compiled
+    compiler holds."""
 
     def __init__(self, compiler: Any, sql: str, params: tuple[Any, ...], slots: dict[str, list[int]],
                  template: QuerySet) -> None:
         self.compiler, self.sql, self.params, self.slots, self.template = compiler, sql, params, slots, template
+        self._converters: dict[tuple[int, ...], tuple[dict[int, Any], bool]] = {}
+
+    def _found(self, expressions: list[Any]) -> tuple[dict[int, Any], bool]:
+        key = tuple(map(id, expressions))
+        found = self._converters.get(key)
+        if found is None:
+            found = self._converters[key] = (self.compiler.get_converters(expressions),
+                                             self.compiler.has_composite_fields(expressions))
+        return found
 
     def bound_compiler(self, params: tuple[Any, ...]) -> Any:
         compiler = copy.copy(self.compiler)  # a shallow copy: the compiled state is only read
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # execute_sql asks the compiler for its SQL
+        # results_iter asks for both on every call; the answers never change (see the class)
+        compiler.get_converters = lambda expressions: self._found(expressions)[0]
+        compiler.has_composite_fields = lambda expressions: self._found(expressions)[1]
         return compiler
 
 

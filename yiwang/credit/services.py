@@ -23,6 +23,7 @@ from yiwang.catalog.sanitize import strip_active_content
 from yiwang.core import calendar
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant, Department, applicant_id_index
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
@@ -273,6 +274,12 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
                            actor=actor, now=now)
 
 
+# Every decision reads this: compiled to SQL once per connection (core/precompiled.py).
+_RECORD_OF_DECISION = PrecompiledQuery(
+    lambda source_ref, kind: CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=source_ref, kind=kind)[:1],
+    source_ref=str, kind=str)
+
+
 def record_from_decision(*, applicant: Applicant, department: Department, kind: str, title: str, basis: str,
                          decided_at: dt.datetime, reference: str, decision_no: str = "", severity: str = "",
                          publicity_end: dt.date | None = None) -> CreditRecord | None:
@@ -288,7 +295,8 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
         # the register's entry of this decision first, on whichever subject (a retry returns it as it
         # is, whatever has become of the applicant's number since); then the applicant's number is
         # checked, and its subject found or created, its facts version bumped, as every writer's
-        existing = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=reference, kind=kind).first()
+        found = _RECORD_OF_DECISION.fetch(source_ref=reference, kind=kind)
+        existing = found[0] if found else None
         if existing is not None:
             return existing
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
@@ -843,13 +851,20 @@ def request_repair_in_case(*, actor: User | None, item: ServiceItem, applicant: 
                           now=now)
 
 
+# Every decision asks this (a case has a pending repair only if it is a repair case): compiled to SQL
+# once per connection (core/precompiled.py).
+_PENDING_REPAIR_OF_CASE = PrecompiledQuery(
+    lambda case_id: RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING)
+    .order_by("pk").values_list("pk", flat=True)[:1], case_id=int)
+
+
 def decide_repair_in_case(*, actor: User, case_id: int, approve: bool, note: str,
                           now: dt.datetime) -> RepairRequest | None:
     """The repair case was decided: approve or refuse its repair (None: the case has none)."""
-    repair = RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING).only("pk").first()
-    if repair is None:
+    found = _PENDING_REPAIR_OF_CASE.fetch(case_id=case_id)
+    if not found:
         return None
-    return decide_repair(actor=actor, repair_id=repair.pk, approve=approve, note=note, now=now, decided_in_case=True)
+    return decide_repair(actor=actor, repair_id=found[0], approve=approve, note=note, now=now, decided_in_case=True)
 
 
 def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withdrawn: bool,

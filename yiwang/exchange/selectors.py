@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from yiwang.core.models import Applicant, ApplicantKind, Department
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import departments_where, staff_roles_of
 from yiwang.core.users import User
 from yiwang.exchange.models import (
@@ -119,16 +120,23 @@ def push_by_id(pk: int) -> DatasetPush | None:
     return DatasetPush.objects.select_related("resource__provider", "pushed_by", "dataset__resource").filter(pk=pk).first()
 
 
+def _proofs_for(item_id: int, key_kind: str) -> QuerySet[MaterialProof]:
+    return (MaterialProof.objects.filter(material__item_id=item_id, resource__key_kind=key_kind, resource__is_active=True)
+            .select_related("material", "resource__provider")
+            .order_by("material__sort_order", "material_id"))
+
+
+# Every submission reads this (catalog.selectors.material_provisions): compiled once per connection
+# (core/precompiled.py).
+_PROOFS_FOR = PrecompiledQuery(_proofs_for, item_id=int, key_kind=str)
+
+
 def materials_provable_by_sharing(*, item: Any, applicant: Applicant) -> list[MaterialProof]:
     """The materials of ``item`` that data sharing can prove for this applicant (免提交): those with a
     ``MaterialProof`` whose resource is keyed by the applicant's kind of ID. Reads no shared data;
     ``services.prove_materials`` fetches and checks them for a case."""
     kind = KeyKind.CITIZEN_ID if applicant.kind == ApplicantKind.PERSON else KeyKind.USCC
-    return list(
-        MaterialProof.objects.filter(material__item=item, resource__key_kind=kind, resource__is_active=True)
-        .select_related("material", "resource__provider")
-        .order_by("material__sort_order", "material_id")
-    )
+    return _PROOFS_FOR.fetch(item_id=item.pk, key_kind=kind)
 
 
 def obtainable_by_sharing(*, item: Any, applicant: Applicant, now: dt.datetime | None = None) -> set[int]:

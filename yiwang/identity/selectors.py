@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yiwang.core.models import Applicant
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.users import User
 from yiwang.identity.models import Authorisation, RealName, Verification
 from yiwang.identity.permissions import LEVEL_READ_WITH_APPLICANT
@@ -38,14 +39,22 @@ def authorisation_for_party(user: User, pk: int) -> Authorisation | None:
     return authorisations_of(applicant).filter(pk=pk).first()
 
 
+def _applicant_with_level(user_id: int) -> QuerySet[Applicant]:
+    level = RealName.objects.filter(applicant_id=OuterRef("pk")).values("level")[:1]
+    return Applicant.objects.filter(user_id=user_id).annotate(**{LEVEL_READ_WITH_APPLICANT: Subquery(level)})[:1]
+
+
+# Every online submission reads this: compiled to SQL once per connection (core/precompiled.py).
+_APPLICANT_WITH_LEVEL = PrecompiledQuery(_applicant_with_level, user_id=int)
+
+
 def applicant_of(user: User) -> Applicant | None:
     """The user's applicant profile, or None, with its real-name level read in the same statement
     (``user.applicant`` then ``level_of`` were two: a submission's check, issue #14). The level is
     taken by the first ``level_of`` of this object only; the profile is also cached as
     ``user.applicant``."""
-    level = RealName.objects.filter(applicant_id=OuterRef("pk")).values("level")[:1]
-    applicant = next(iter(Applicant.objects.filter(user_id=user.pk)
-                          .annotate(**{LEVEL_READ_WITH_APPLICANT: Subquery(level)})[:1]), None)
+    found = _APPLICANT_WITH_LEVEL.fetch(user_id=user.pk)
+    applicant = found[0] if found else None
     if applicant is not None:
         user.applicant = applicant  # the reverse one-to-one's cache
     return applicant

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.errors import NotFound
 from yiwang.core.models import Applicant
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.users import User
 from yiwang.licenses.errors import LicenceErrorCode
@@ -49,8 +50,13 @@ def licence_for_viewer(user: User, number: str) -> Licence:
     raise NotFound(LicenceErrorCode.LICENCE_NOT_FOUND, _("证照不存在。"))
 
 
+# Every submission reads this (catalog.selectors.material_provisions): compiled once per connection
+# (core/precompiled.py).
+_STANDING_TYPES = PrecompiledQuery(lambda: LicenceType.objects.filter(is_active=True).exclude(material_names=""))
+
+
 def _standing_types() -> list[LicenceType]:
-    return list(LicenceType.objects.filter(is_active=True).exclude(material_names=""))
+    return _STANDING_TYPES.fetch()
 
 
 def licence_type_for_material(material: Any, types: list[LicenceType] | None = None) -> LicenceType | None:

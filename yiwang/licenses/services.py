@@ -16,7 +16,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import BooleanField, Exists, Max, OuterRef, Value
+from django.db.models import BooleanField, Exists, Max, OuterRef, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from yiwang.core.calendar import local_date
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.ids import mask_name
 from yiwang.core.models import Applicant, ApplicantKind, Department
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
 from yiwang.core.users import User
@@ -391,15 +392,27 @@ def revoke_licence(*, actor: User, number: str, reason: str, kind: str = RevokeK
 # -- from case decisions -----------------------------------------------------------------------------
 
 
+def _types_for_case_rows(*, item_id: int, case_number: str | None) -> QuerySet[LicenceType]:
+    yields = LicenceType.items.through.objects.filter(licencetype_id=OuterRef("pk"), serviceitem_id=item_id)
+    changes = LicenceType.change_items.through.objects.filter(licencetype_id=OuterRef("pk"), serviceitem_id=item_id)
+    done = (Exists(Licence.objects.filter(case_number=case_number)) if case_number is not None
+            else Value(False, output_field=BooleanField()))
+    return (LicenceType.objects.filter(Exists(yields) | Exists(changes), is_active=True)
+            .annotate(yields=Exists(yields), changes=Exists(changes), done=done).select_related("department"))
+
+
+# Every decision in favour reads this: compiled to SQL once per connection (core/precompiled.py).
+_TYPES_FOR_CASE = PrecompiledQuery(_types_for_case_rows, item_id=int, case_number=str)
+
+
 def _types_for_case(*, item_id: int, case_number: str) -> list[tuple[LicenceType, bool, bool, bool]]:
     """``(type, yields, changes, done)`` for each active licence type item ``item_id`` yields or
     changes, ``done`` saying whether this case's licences were issued already: one statement (three
     reads before). An item that yields and changes nothing has nothing to issue: nothing more is read."""
-    yields = LicenceType.items.through.objects.filter(licencetype_id=OuterRef("pk"), serviceitem_id=item_id)
-    changes = LicenceType.change_items.through.objects.filter(licencetype_id=OuterRef("pk"), serviceitem_id=item_id)
-    done = Exists(Licence.objects.filter(case_number=case_number)) if case_number else Value(False, output_field=BooleanField())
-    rows = (LicenceType.objects.filter(Exists(yields) | Exists(changes), is_active=True)
-            .annotate(yields=Exists(yields), changes=Exists(changes), done=done).select_related("department"))
+    if case_number:
+        rows = _TYPES_FOR_CASE.fetch(item_id=item_id, case_number=case_number)
+    else:
+        rows = list(_types_for_case_rows(item_id=item_id, case_number=None))
     return [(t, t.yields, t.changes, t.done) for t in rows]
 
 

@@ -11,22 +11,31 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services import credit as credit_rules
-from yiwang.cases.services.common import STEP_WINDOW, audit_case, illegal, lock_case, note_case, update_case
+from yiwang.cases.services.common import (
+    STEP_WINDOW,
+    _first,
+    _one,
+    audit_case,
+    illegal,
+    lock_case,
+    note_case,
+    update_case,
+)
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
-from yiwang.catalog.models import Material, ServiceItem
-from yiwang.catalog.selectors import Provision, material_provisions
+from yiwang.catalog.models import Material, ProcessVersion, ServiceItem
+from yiwang.catalog.selectors import Provision, material_provisions, read_materials
 from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
+from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import audit_batch, flush_audits
 from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
@@ -284,6 +293,14 @@ def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef | LicenceRef
     return [m for m in item.materials.all() if m.required and m.pk not in given]
 
 
+# Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
+_BY_IDEMPOTENCY_KEY = PrecompiledQuery(
+    lambda actor_id, key: _one(Case.objects.filter(submitted_by_id=actor_id, idempotency_key=key)), actor_id=int, key=str)
+_LATEST_VERSION = PrecompiledQuery(
+    lambda definition_id: _one(ProcessVersion.objects.filter(definition_id=definition_id)
+                               .defer("bpmn_xml", "spec_json").order_by("-version")), definition_id=int)
+
+
 def submit_application(
     *,
     actor: User,
@@ -307,7 +324,7 @@ def submit_application(
     refs = list(materials)
     licence_refs = list(licences)
     if idempotency_key:
-        existing = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        existing = _first(_BY_IDEMPOTENCY_KEY.fetch(actor_id=actor.pk, key=idempotency_key))
         if existing is not None:
             return existing, False
     if not item.is_active:
@@ -331,7 +348,7 @@ def submit_application(
     if "materials" not in getattr(item, "_prefetched_objects_cache", {}):
         # read once: the provisions, the check of what is missing, the attaching and sharing all
         # ask for the item's materials (four reads before, issue #14)
-        prefetch_related_objects([item], "materials")
+        read_materials(item)
     cleaned = clean_form(item, form_data or {})
     now = now or db_now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
@@ -350,7 +367,10 @@ def submit_application(
         )
     # the version to start on, without its BPMN and spec (large; the runtime reads the spec once per
     # process and version, see CaseRuntime)
-    version = item.process.versions.defer("bpmn_xml", "spec_json").order_by("-version").first()
+    definition = item.process
+    version: ProcessVersion | None = _first(_LATEST_VERSION.fetch(definition_id=definition.pk))
+    if version is not None:
+        version.definition = definition  # as ``definition.versions`` would have set it
     due = calendar.deadline_after(now, item.promised_days)
     try:
         with transaction.atomic(), audit_batch():

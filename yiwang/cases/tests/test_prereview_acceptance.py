@@ -72,6 +72,10 @@ def test_the_queue_states(world):
     assert [states[c.pk].state for c in (none, pending, clean, found)] == [
         PrereviewState.NONE, PrereviewState.PENDING, PrereviewState.CLEAN, PrereviewState.FINDINGS]
 
+    # and one case at a time (acceptance's read, compiled once per connection) says the same
+    for case in (none, pending, clean, found, none, found):
+        assert prereview_states([case.pk]) == {case.pk: states[case.pk]}
+
 
 def test_starting_a_pre_review_is_audited(world):
     case = case_with(world)

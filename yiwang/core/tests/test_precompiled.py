@@ -9,11 +9,12 @@ import threading
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from yiwang.core.models import ApiToken, Department, StaffRole
+from yiwang.core.models import ApiToken, Applicant, Department, StaffRole
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.testing import factories
 
@@ -223,3 +224,47 @@ def test_threads_sharing_one_connection_each_get_the_rows_of_their_own_arguments
     assert not failures
     assert clerk_bound.is_set() and chief_ran.is_set()
     assert seen == {"clerk": [("clerk", "WIN")], "chief": [("chief", "GA")]}
+
+
+APPLICANT_OF = PrecompiledQuery(lambda user_id: Applicant.objects.select_related("user").filter(user_id=user_id),
+                                user_id=int)
+
+
+def test_converted_columns_are_converted_on_every_call_by_converters_found_once(monkeypatch):
+    """The columns' converters (here the decryption of the ID number and phone) are found on the
+    first call and kept with the compiled query: every later call still converts with them."""
+    _, zhang = factories.citizen("zhang", name="张三")
+    _, li = factories.citizen("li", first17="11010119800101001", name="李四")
+
+    def seen(rows: list[Applicant]) -> list[tuple[str, str, str, str]]:
+        return [(a.name, a.id_number, a.phone, a.user.username if a.user else "") for a in rows]
+
+    APPLICANT_OF.fetch(user_id=zhang.user_id)
+    found: list[int] = []
+    get_converters = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters",
+                        lambda self, expressions: found.append(len(expressions)) or get_converters(self, expressions))
+    for applicant in (li, zhang, li):
+        expected = seen(list(Applicant.objects.select_related("user").filter(user_id=applicant.user_id)))
+        found.clear()
+        assert seen(APPLICANT_OF.fetch(user_id=applicant.user_id)) == expected
+        assert found == []  # the kept converters, not found again
+    assert expected == [("李四", factories.citizen_id("11010119800101001"), "13800138000", "li")]
+
+
+def roles_counted(user_id: int):
+    every = StaffRole.objects.filter(user_id=user_id).values_list("user_id", "role")
+    clerks = StaffRole.objects.filter(user_id=user_id, role="clerk").values_list("user_id", "role")
+    return every.union(clerks, all=True)
+
+
+ROLES_COUNTED = PrecompiledQuery(roles_counted, user_id=int)
+
+
+def test_a_union_binds_the_argument_in_each_of_its_parts():
+    clerk = factories.user("clerk", WIN="clerk", GA="approver")
+    chief = factories.user("chief", GA="approver")
+    for who in (clerk, chief, clerk):
+        assert sorted(ROLES_COUNTED.fetch(user_id=who.pk)) == sorted(roles_counted(who.pk))
+    assert sorted(ROLES_COUNTED.fetch(user_id=clerk.pk)) == [(clerk.pk, "approver"), (clerk.pk, "clerk"),
+                                                             (clerk.pk, "clerk")]
