@@ -17,6 +17,10 @@ wrapping the functions that do them, in the same run:
 * ``sign+store``: what ``issue_document`` / ``issue_licence`` do after the render (SM3/SHA-256,
   SM2 or SES signature, the file, the row, the audit record).
 
+Each document is issued to an applicant of another name (three characters drawn from common name
+characters, the same sequence in every run and tree), as a county's documents are: a renderer
+that remembered a whole document's glyphs would otherwise look faster here than it is.
+
 The case documents' department has no electronic seal (as in ``bench/run_cases.py``: the platform's
 SM2 key signs); the licence is sealed (SES_Signature), as licences always are. Runs on whichever
 tree it is in: run it from ``git archive main`` beside the branch to compare. Prints a Markdown
@@ -123,7 +127,15 @@ def child(docs: int, rounds: int) -> None:
     class Rollback(Exception):
         pass
 
+    import random
+
+    rng = random.Random(14)
+    name_chars = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鑫波斌宇浩凯健俊帆"
+                  "帅旭宁龙林欢阳建国建华志强志明永刚海燕雪梅春梅晓东晓明丹丹佳怡子涵欣怡梓涵一诺")
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+
     def issue(kind: str) -> None:
+        applicant.name = case.applicant.name = rng.choice(surnames) + "".join(rng.choices(name_chars, k=2))
         try:
             with transaction.atomic():
                 if kind == "licence":
