@@ -7,6 +7,7 @@ change them only together with ``LEVEL_RULES_VERSION``."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,6 +117,11 @@ _BOUNDS = 7
 # Part of the facts' definition (``FACTS_DEFINITION``, below): 2 since ``valid_until`` is computed in SQL.
 FACTS_SUMMARY_REVISION = 2
 
+# The one definition of a current summary ``m`` of subject ``s`` on day ``d``: read here, and refreshed
+# by ``refresh_summaries`` (the nightly command) where it does not hold.
+_CURRENT_SUMMARY_SQL = """m.subject_id = s.id
+  AND m.facts_version = s.facts_version AND m.definition = %(definition)s
+  AND m.computed_for <= %(d)s AND m.valid_until > %(d)s"""
 # The subject's facts at an application, first read: its current summary (one row by the subject's
 # key) when there is one — a summary is current for day ``d`` when it was computed from the subject's
 # present facts version, by the present definition, for a day in ``[computed_for, valid_until)`` —;
@@ -127,11 +133,6 @@ FACTS_SUMMARY_REVISION = 2
 # versions alone and 0.06 ms for this read (EXPLAIN (ANALYZE, SUMMARY), p50 of 25, the database of
 # bench/credit.py, 1,000 records; docs/benchmarks.md, credit section). Columns: id, facts_version, the 9 counts
 # (``SUMMARY_FACTS``), 1 when from a current summary, the 7 bounds (NULL here).
-# The one definition of a current summary ``m`` of subject ``s`` on day ``d``: read here, and refreshed
-# by ``refresh_summaries`` (the nightly command) where it does not hold.
-_CURRENT_SUMMARY_SQL = """m.subject_id = s.id
-  AND m.facts_version = s.facts_version AND m.definition = %(definition)s
-  AND m.computed_for <= %(d)s AND m.valid_until > %(d)s"""
 _SUBJECT_FACTS_SQL = f"""
 SELECT s.id, s.facts_version, {", ".join("m." + name for name in SUMMARY_FACTS)},
   CASE WHEN m.subject_id IS NULL THEN 0 ELSE 1 END{", NULL" * _BOUNDS}
@@ -347,6 +348,12 @@ def _window_params(today: dt.date) -> dict[str, Any]:
             "y3": _months_before(today, 36), "definition": FACTS_DEFINITION}
 
 
+@functools.cache
+def _keep_facts_of_sql(vendor: str, subjects: int) -> str:
+    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size."""
+    return _keep_facts_sql(vendor, f"s.id IN ({', '.join(f'%(s{i})s' for i in range(subjects))})")
+
+
 def keep_facts_of(subject_ids: Iterable[int], today: dt.date) -> int:
     """Compute the facts of these subjects on ``today`` and keep them as their summaries, set-based:
     one statement (``_keep_facts_sql``) per ``KEEP_CHUNK`` subjects, in id order. Called by every
@@ -358,9 +365,8 @@ def keep_facts_of(subject_ids: Iterable[int], today: dt.date) -> int:
     kept = 0
     for start in range(0, len(ids), KEEP_CHUNK):
         chunk = ids[start:start + KEEP_CHUNK]
-        where = f"s.id IN ({', '.join(f'%(s{i})s' for i in range(len(chunk)))})"
         with connection.cursor() as cursor:
-            cursor.execute(_keep_facts_sql(connection.vendor, where),
+            cursor.execute(_keep_facts_of_sql(connection.vendor, len(chunk)),
                            {**_window_params(today), **{f"s{i}": pk for i, pk in enumerate(chunk)}})
             kept += len(cursor.fetchall())
     return kept
