@@ -7,11 +7,13 @@ change them only together with ``LEVEL_RULES_VERSION``."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from yiwang.credit.models import CreditSubject
@@ -115,6 +117,11 @@ _BOUNDS = 7
 # Part of the facts' definition (``FACTS_DEFINITION``, below): 2 since ``valid_until`` is computed in SQL.
 FACTS_SUMMARY_REVISION = 2
 
+# The one definition of a current summary ``m`` of subject ``s`` on day ``d``: read here, and refreshed
+# by ``refresh_summaries`` (the nightly command) where it does not hold.
+_CURRENT_SUMMARY_SQL = """m.subject_id = s.id
+  AND m.facts_version = s.facts_version AND m.definition = %(definition)s
+  AND m.computed_for <= %(d)s AND m.valid_until > %(d)s"""
 # The subject's facts at an application, first read: its current summary (one row by the subject's
 # key) when there is one — a summary is current for day ``d`` when it was computed from the subject's
 # present facts version, by the present definition, for a day in ``[computed_for, valid_until)`` —;
@@ -129,19 +136,22 @@ FACTS_SUMMARY_REVISION = 2
 _SUBJECT_FACTS_SQL = f"""
 SELECT s.id, s.facts_version, {", ".join("m." + name for name in SUMMARY_FACTS)},
   CASE WHEN m.subject_id IS NULL THEN 0 ELSE 1 END{", NULL" * _BOUNDS}
-FROM credit_creditsubject s LEFT JOIN credit_creditfactssummary m ON m.subject_id = s.id
-  AND m.facts_version = s.facts_version AND m.definition = %(definition)s
-  AND m.computed_for <= %(d)s AND m.valid_until > %(d)s
+FROM credit_creditsubject s LEFT JOIN credit_creditfactssummary m ON {_CURRENT_SUMMARY_SQL}
 WHERE {_SUBJECT_SQL}"""
 # The subject's facts computed from its records and list entries, with the bounds of their validity
 # and the subject's ``facts_version`` read in the same statement, so the facts and the version they
 # are kept under (``KEEP_FACTS_SQL``, which runs this statement as its source) come from one snapshot.
-COMPUTE_FACTS_SQL = f"""
+# ``where`` selects the subjects: one by its key (``_SUBJECT_SQL``), or many (``keep_facts_of``).
+def _compute_facts_sql(where: str) -> str:
+    return f"""
 SELECT s.id, s.facts_version, {_FACT_COLUMNS_SQL}, 0, {_BOUND_COLUMNS_SQL}
 FROM credit_creditsubject s LEFT JOIN credit_creditrecord r ON r.subject_id = s.id
-WHERE {_SUBJECT_SQL}
+WHERE {where}
 GROUP BY s.id, s.facts_version
 """
+
+
+COMPUTE_FACTS_SQL = _compute_facts_sql(_SUBJECT_SQL)
 SUBJECT_FACTS_COLUMNS = 2 + len(SUMMARY_FACTS) + 1 + _BOUNDS
 
 # ``valid_until`` in SQL, per database, over the bounds of ``COMPUTE_FACTS_SQL`` named ``b1``…``b7``:
@@ -177,30 +187,40 @@ def _valid_until_sql(vendor: str) -> str:
     return "MIN(" + ", ".join(f"COALESCE({d}, '{_DATE_MAX}')" for d in days) + ")"
 
 
-# On a miss (no current summary), the facts computed and kept as the subject's summary in **one**
-# statement, which returns what it kept: ``COMPUTE_FACTS_SQL`` as a common table expression, its
-# ``valid_until`` computed in SQL, upserted. The facts and the facts version they are kept under come
-# from the one snapshot of that statement. The race with a writer is harmless by construction: a
-# writer that commits after the snapshot has bumped the subject's version (in its own transaction),
-# so the row kept here no longer matches the subject and is never used; and a row computed from an
-# older version never replaces one from a newer version (the ``WHERE`` of the update), so two
-# evaluations racing each other keep the newer — the older then gets no row back and computes the
-# facts again (``compute_and_keep_facts``). A submission evaluates before its own transaction opens,
-# so the row is kept (in autocommit) even when the submission is then refused — it holds true facts;
-# inside an outer transaction (a package's members) it is rolled back with it.
+# The facts computed and kept as the subject's summary in **one** statement, which returns what it
+# kept: ``COMPUTE_FACTS_SQL`` as a common table expression, its ``valid_until`` computed in SQL,
+# upserted. Every writer of a subject's register runs it (for its subjects, ``keep_facts_of``) in its
+# transaction after its write, so that the next application reads a current summary; an application
+# runs it on a miss (a summary expired by the calendar, or a write that kept none: SQL by hand, a new
+# definition); the nightly ``refresh_credit_summaries`` for the expired. The facts and the facts
+# version they are kept under come from the one snapshot of that statement. The race with a writer is
+# harmless by construction: a writer that commits after the snapshot has bumped the subject's version
+# (in its own transaction) and kept its own summary under it; a row computed from an older version
+# never replaces one from a newer version (the ``WHERE`` of the update), so the older gets no row
+# back and computes the facts again (``compute_and_keep_facts``). Lock order, the same everywhere: a
+# writer holds the subject's row (the bump) before it keeps the summary's; an application keeps only
+# in autocommit (a submission evaluates before its own transaction opens; a package's members and a
+# decision, inside their transactions, keep nothing), so it never holds the summary's row lock while
+# it waits for anything. The row an application keeps stays even when the submission is then
+# refused — it holds true facts.
 _SUMMARY_COLUMNS = ("subject_id", "facts_version", "definition", "computed_for", "valid_until", *SUMMARY_FACTS)
 _BOUND_NAMES = tuple(f"b{i}" for i in range(1, _BOUNDS + 1))
 
 
-def _keep_facts_sql(vendor: str) -> str:
+def _keep_facts_sql(vendor: str, where: str = _SUBJECT_SQL) -> str:
+    """The statement that computes and keeps the facts summaries of the subjects ``where`` selects:
+    the one definition, for one subject by its key (``KEEP_FACTS_SQL``, an application's miss) and
+    for many (``keep_facts_of``: a writer's subjects, the nightly refresh). The rows are kept in the
+    subjects' id order, so that two statements keeping overlapping sets take the summaries' row locks
+    in the same order (as ``services.bump_facts_version`` takes the subjects')."""
     names = ("id", "facts_version", *SUMMARY_FACTS, "from_summary", *_BOUND_NAMES)
     return (
-        f"WITH c ({', '.join(names)}) AS ({COMPUTE_FACTS_SQL})\n"
+        f"WITH c ({', '.join(names)}) AS ({_compute_facts_sql(where)})\n"
         f"INSERT INTO credit_creditfactssummary ({', '.join(_SUMMARY_COLUMNS)})\n"
         f"SELECT c.id, c.facts_version, %(definition)s, %(d)s, {_valid_until_sql(vendor)}, "
         + ", ".join(f"c.{name}" for name in SUMMARY_FACTS)
         # SQLite: the WHERE keeps the ON CONFLICT below from being read as a join's ON
-        + "\nFROM c WHERE 1 = 1\n"
+        + "\nFROM c WHERE 1 = 1 ORDER BY c.id\n"
         "ON CONFLICT (subject_id) DO UPDATE SET "
         + ", ".join(f"{column} = excluded.{column}" for column in _SUMMARY_COLUMNS[1:])
         + "\nWHERE credit_creditfactssummary.facts_version <= excluded.facts_version\n"
@@ -316,6 +336,65 @@ def compute_and_keep_facts(kind: str, id_index: str, today: dt.date) -> SubjectF
     counts = tuple(int(c) for c in row[2:2 + len(SUMMARY_FACTS)])
     return SubjectFacts(facts=_facts_from_counts(counts), subject_id=int(row[0]), facts_version=int(row[1]),
                         counts=counts, valid_until=_date(row[-1]), kept=True)
+
+
+# Subjects a writer's or the nightly refresh's statement keeps at most: the ids are bound one
+# parameter each, and with server-side binding PostgreSQL takes at most 65,535 a statement.
+KEEP_CHUNK = 1000
+
+
+def _window_params(today: dt.date) -> dict[str, Any]:
+    return {"d": today, "y1": _months_before(today, 12), "y2": _months_before(today, 24),
+            "y3": _months_before(today, 36), "definition": FACTS_DEFINITION}
+
+
+@functools.cache
+def _keep_facts_of_sql(vendor: str, subjects: int) -> str:
+    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size."""
+    return _keep_facts_sql(vendor, f"s.id IN ({', '.join(f'%(s{i})s' for i in range(subjects))})")
+
+
+def keep_facts_of(subject_ids: Iterable[int], today: dt.date) -> int:
+    """Compute the facts of these subjects on ``today`` and keep them as their summaries, set-based:
+    one statement (``_keep_facts_sql``) per ``KEEP_CHUNK`` subjects, in id order. Called by every
+    writer of a subject's register inside its transaction, after its write and after the bump that
+    locked the subjects' rows (``services.keep_facts_summaries``), and by ``refresh_summaries``.
+    A summary of a newer facts version is never replaced (the statement's guard). Returns how many
+    summaries were kept."""
+    ids = sorted(set(subject_ids))
+    kept = 0
+    for start in range(0, len(ids), KEEP_CHUNK):
+        chunk = ids[start:start + KEEP_CHUNK]
+        with connection.cursor() as cursor:
+            cursor.execute(_keep_facts_of_sql(connection.vendor, len(chunk)),
+                           {**_window_params(today), **{f"s{i}": pk for i, pk in enumerate(chunk)}})
+            kept += len(cursor.fetchall())
+    return kept
+
+
+# The subjects on file without a current summary on day ``d`` (``_CURRENT_SUMMARY_SQL``): expired by
+# the calendar (``valid_until`` on or before ``d``), kept by another definition of the facts, under
+# an older facts version (a write by hand that bumped the version and kept nothing), or none at all.
+_NOT_CURRENT_SQL = f"""
+SELECT s.id FROM credit_creditsubject s
+WHERE NOT EXISTS (SELECT 1 FROM credit_creditfactssummary m WHERE {_CURRENT_SUMMARY_SQL})
+ORDER BY s.id"""
+
+
+def refresh_summaries(day: dt.date) -> dict[str, int]:
+    """Keep again, for ``day``, every summary that is not current on it (``_NOT_CURRENT_SQL``), set-based
+    (``keep_facts_of``), each chunk of subjects in its own transaction; current summaries are left
+    alone, so a second run on the same day keeps nothing. Safe beside live traffic: it locks no
+    subject's row, takes the summaries' row locks in id order as every writer does (after the
+    subject's), and never replaces a summary of a newer facts version (a writer's, meanwhile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NOT_CURRENT_SQL, _window_params(day))
+        ids = [row[0] for row in cursor.fetchall()]
+    kept = 0
+    for start in range(0, len(ids), KEEP_CHUNK):
+        with transaction.atomic():
+            kept += keep_facts_of(ids[start:start + KEEP_CHUNK], day)
+    return {"due": len(ids), "kept": kept}
 
 
 def _facts_from_counts(counts: Any) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from yiwang.credit.services import (
     bump_facts_version,
     check_record,
     commitment_check_due,
+    keep_facts_summaries,
     publish_due,
     subject_index,
 )
@@ -223,6 +224,10 @@ def import_credit_dataset(*, actor: User | None, dataset: Dataset,
             [CreditHistory(subject_id=r.subject_id, record_id=r.pk, event="record_entered", at=now, note=reference)
              for r in created], batch_size=1000)
         outcome.created = len(created)
+        # every subject that got records, on file before or new, gets its summary kept under its new
+        # facts version, set-based (one statement per 1,000 subjects), last in the transaction: the
+        # next application of each reads one row
+        keep_facts_summaries({r.subject_id for r in created}, now)
         source.imported_version = dataset.version
         source.save(update_fields=["imported_version"])
         record_audit(actor=actor, at=now, event_type="credit_records_ingested", subject_type="exchange_dataset",

@@ -35,6 +35,7 @@ from yiwang.credit.facts import (
     SubjectFacts,
     evaluation_from_row,
     evaluation_params,
+    keep_facts_of,
 )
 from yiwang.credit.models import (
     CommitmentStatus,
@@ -122,8 +123,12 @@ def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
 # create the subject: a record entered by hand, from a decision or for a commitment; a list entry) and
 # ``bump_facts_version`` (the writers that change what exists: a commitment checked, a repair
 # approved, an ingestion's subjects). A facts summary is used only under the version it was computed
-# from (``facts._SUBJECT_FACTS_SQL``), so after any write the next evaluation computes the facts again.
-# A writer outside these services (SQL by hand, a data migration) must call ``bump_facts_version`` too.
+# from (``facts._SUBJECT_FACTS_SQL``); so every writer, after its write and in the same transaction,
+# also keeps the subject's summary under the new version (``keep_facts_summaries``), and the next
+# application reads one row instead of computing the facts (issue #12's 2 ms goal held for the first
+# application after a write too: docs/benchmarks.md, credit section). A writer outside these services
+# (SQL by hand, a data migration) must call ``bump_facts_version``; if it keeps no summary, the next
+# application computes the facts and keeps them (or the nightly ``refresh_credit_summaries`` does).
 
 # The bump itself, in one form for every writer: ``bump_facts_version`` (subjects by id),
 # ``_bumped_subject`` (found and bumped by number) and ``_create_subject`` (a subject created by a
@@ -144,6 +149,14 @@ def bump_facts_version(subject_ids: Iterable[int]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                            chunk)
+
+
+def keep_facts_summaries(subject_ids: Iterable[int], now: dt.datetime) -> None:
+    """A writer's last step: keep the facts summaries of the subjects it wrote, computed on the
+    county's date of ``now`` from what its transaction now holds (``facts.keep_facts_of``: one
+    set-based statement per 1,000 subjects). Call inside the writer's transaction, after its write
+    and after the bump (which holds the subjects' rows: the lock order is subject, then summary)."""
+    keep_facts_of(subject_ids, calendar.local_date(now))
 
 
 def _bumped_subject(kind: str, index: str) -> CreditSubject | None:
@@ -270,8 +283,10 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
                                                             decision_no=data.decision_no.strip()).exists():
             raise InvalidInput(Code.INVALID_RECORD, _("该部门已录入文书号为 %(no)s 的同类记录。") % {"no": data.decision_no},
                                {"decision_no": data.decision_no})
-        return _new_record(subject=subject, data=data, department=department, source=source, source_ref=source_ref,
-                           actor=actor, now=now)
+        record = _new_record(subject=subject, data=data, department=department, source=source,
+                             source_ref=source_ref, actor=actor, now=now)
+        keep_facts_summaries([subject.pk], now)
+        return record
 
 
 # Every decision reads this: compiled to SQL once per connection (core/precompiled.py).
@@ -304,8 +319,10 @@ def record_from_decision(*, applicant: Applicant, department: Department, kind: 
         check_record(data)
         subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
                                  department=department, for_write=True)
-        return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
-                           source_ref=reference, actor=None, now=decided_at)
+        record = _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
+                             source_ref=reference, actor=None, now=decided_at)
+        keep_facts_summaries([subject.pk], decided_at)
+        return record
 
 
 def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.date, ends_on: dt.date | None,
@@ -348,6 +365,7 @@ def add_list_entry(*, actor: User | None, subject_kind: str, subject_number: str
                                          created_by=_user(actor))
         CreditHistory.objects.create(subject=subject, list_entry=entry, event="list_entry_added", at=now,
                                      actor=_user(actor))
+        keep_facts_summaries([subject.pk], now)
         record_audit(actor=actor, at=now, event_type="credit_list_entry_added", subject_type="credit_list_entry",
                      subject_id=entry.pk, actor_department=department, details={"kind": kind, "subject": subject.public_code})
     return entry
@@ -369,6 +387,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
         record.commitment_status = CommitmentStatus.KEPT if kept else CommitmentStatus.BROKEN
         record.save(update_fields=["commitment_status"])
         bump_facts_version([record.subject_id])
+        keep_facts_summaries([record.subject_id], now)
         CreditHistory.objects.create(subject=record.subject, record=record, event="commitment_checked", at=now,
                                      actor=_user(actor), note=f"{record.commitment_status} {note}".strip()[:500])
         record_audit(actor=actor, at=now, event_type="credit_commitment_checked", subject_type="credit_record",
@@ -680,8 +699,10 @@ def _commitment_for(case_id: int, case_number: str, kind: str, number: str, name
     subject = ensure_subject(kind=kind, id_number=number, name=name, department=department, for_write=True)
     data = RecordInput(kind=RecordKind.COMMITMENT, title=f"告知承诺：{case_number}"[:300],
                        basis=reason or "告知承诺制", decided_on=calendar.local_date(now))
-    return _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
-                       source_ref=reference, actor=None, now=now)
+    record = _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
+                         source_ref=reference, actor=None, now=now)
+    keep_facts_summaries([subject.pk], now)
+    return record
 
 
 def pending_material_id(case_id: int) -> int | None:
@@ -781,6 +802,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
             else:
                 ListEntry.objects.filter(pk=repair.list_entry_id).update(ended_on=today)
             bump_facts_version([repair.subject_id])
+            keep_facts_summaries([repair.subject_id], now)
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REFUSED
         repair.decision_note, repair.decided_at, repair.decided_by = (note or "").strip(), now, actor
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])

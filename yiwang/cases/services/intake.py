@@ -313,13 +313,16 @@ def submit_application(
     now: dt.datetime | None = None,
     produced_by_package: Iterable[int] = (),
     licences: Iterable[LicenceRef] = (),
+    keep_facts_summary: bool = True,
 ) -> tuple[Case, bool]:
     """Submit an application (申请); returns ``(case, created)``.
 
     A retry with the same ``idempotency_key`` by the same person returns the first case.
     The clock starts now, counted in the item's promised working days. ``produced_by_package``:
     material ids that another member of the same 一件事 package produces (e.g. the 营业执照 of 企业开办
-    for 食品经营许可), not asked of the applicant.
+    for 食品经营许可), not asked of the applicant. ``keep_facts_summary``: the joint rules may keep the
+    applicant's credit facts summary when they compute it (false inside a caller's transaction, a
+    package's: see ``credit.facts``, the lock order of a summary's row).
     """
     refs = list(materials)
     licence_refs = list(licences)
@@ -355,7 +358,7 @@ def submit_application(
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
     # joint rules (联合奖惩) before the material check: 容缺受理 may let one material follow later
-    evaluation = credit_rules.evaluate_for(item, applicant, now)
+    evaluation = credit_rules.evaluate_for(item, applicant, now, keep_summary=keep_facts_summary)
     pending = credit_rules.tolerated_material(item, evaluation, missing)
     if pending is not None:
         missing = []

@@ -185,6 +185,10 @@ def submit_package(
                     actor=actor, item=item, applicant=applicant,
                     form_data=catalog_packages.member_form(fields, item, cleaned), materials=member_refs,
                     channel=channel, now=now, produced_by_package=produced,
+                    # inside the package's transaction: keeping a summary would hold its row lock
+                    # before the subject's (a rule's commitment bumps it), the opposite order to every
+                    # writer, which keeps the summary after its bump (credit.facts: the lock order)
+                    keep_facts_summary=False,
                 )
                 PackagedCase.objects.create(application=application, case=case, sort_order=order)
                 for key, row in rows:

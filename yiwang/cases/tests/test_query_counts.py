@@ -45,10 +45,12 @@ OTHER_APPS = {"complete": 1}
 # with the case's update (accept, complete), the notice with its outbox rows (accept, decide,
 # deliver), the credit record with its history (decide; the subject's facts version is bumped where
 # the subject is found, ``credit.services.ensure_subject``, the one form of the bump); SQLite
-# sends them one by one.
+# sends them one by one. Decide: one more since credit7 (2026-12-07), the subject's facts summary
+# kept after the credit record (``credit.services.keep_facts_summaries``), so that the applicant's
+# next application reads one row instead of computing the facts.
 PINNED = {
-    "sqlite": {"submit": 19, "accept": 15, "complete": 11, "decide": 22, "deliver": 10},
-    "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 19, "deliver": 8},
+    "sqlite": {"submit": 19, "accept": 15, "complete": 11, "decide": 23, "deliver": 10},
+    "postgresql": {"submit": 18, "accept": 13, "complete": 9, "decide": 20, "deliver": 8},
 }
 
 

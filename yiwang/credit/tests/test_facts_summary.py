@@ -140,6 +140,7 @@ def test_with_a_current_summary_the_statement_reads_none_of_the_records(world, j
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县处罚较多公司")
     for i in range(60):
         penalty(firm, days_ago=5 + i, number=f"罚{i}")
+    CreditFactsSummary.objects.all().delete()  # none kept (the writers keep one: measured without it)
     computing = _work_of_the_evaluation(food_item, firm, today=TODAY)
     # when the facts are kept as the summary, the same statement reads one row instead
     assert credit_on(food_item, firm)["penalties_12m"] == 60
@@ -326,6 +327,19 @@ def test_a_writer_that_creates_the_subject_bumps_nothing_else(db):
 # ----------------------------------------------------------------------------------------- the race
 
 
+def _penalty_by_hand(subject: CreditSubject) -> None:
+    """A penalty written outside the services (SQL by hand, a data migration): the version bumped as
+    the register's contract asks, no summary kept."""
+    from yiwang.credit.models import CreditRecord
+
+    CreditRecord.objects.create(subject=subject, kind=RecordKind.PENALTY, title="手工录入", decision_no="手1",
+                                source_department=factories.department("SCJG"), basis="依据",
+                                decided_on=TODAY - dt.timedelta(days=5), published_on=TODAY,
+                                publicity_end=TODAY + dt.timedelta(days=365),
+                                min_publicity_end=TODAY + dt.timedelta(days=90), source="manual")
+    services.bump_facts_version([subject.pk])
+
+
 def test_facts_kept_before_a_write_are_never_served_after_it(
         world, joint_rules, food_item, django_assert_num_queries):
     # given facts computed and kept as the summary, in one statement, under the version they were read at
@@ -334,10 +348,12 @@ def test_facts_kept_before_a_write_are_never_served_after_it(
     kept = compute_and_keep_facts(firm.kind, firm.id_index, TODAY)
     assert kept.kept and kept.facts["penalties_12m"] == 0
     assert summary_of(firm).facts_version == kept.facts_version
-    # when a writer commits a penalty after them
-    penalty(firm, days_ago=5)
-    # then the kept row names the version before the write, so it is not used
+    # when a writer outside the services (SQL by hand) adds a penalty and bumps the version, keeping
+    # no summary
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
+    _penalty_by_hand(subject)
+    # then the kept row names the version before the write, so it is not used
+    subject.refresh_from_db()
     assert summary_of(firm).facts_version == kept.facts_version < subject.facts_version
     assert credit_on(food_item, firm)["penalties_12m"] == 1
     with django_assert_num_queries(1):
@@ -366,6 +382,7 @@ def test_an_evaluation_that_keeps_no_summary_computes_the_facts_and_keeps_nothin
     # a decision evaluates with keep_summary=False (cases.services.credit.check_at_decision)
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     penalty(firm, days_ago=5)
+    CreditFactsSummary.objects.all().delete()  # the writer kept one: the subject as one written by hand
     # the rule set's version and table built once for this process (by a subject not on file), not counted below
     services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index="0" * 64, now=noon(TODAY))
     with django_assert_num_queries(2):

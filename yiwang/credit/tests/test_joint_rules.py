@@ -12,7 +12,7 @@ from yiwang.catalog.dmn import RulesRejected
 from yiwang.core.models import AuditEvent
 from yiwang.core.services import record_audit
 from yiwang.credit import joint, services
-from yiwang.credit.models import CreditFinding, JointRuleSet
+from yiwang.credit.models import CreditFactsSummary, CreditFinding, JointRuleSet
 from yiwang.credit.tests.conftest import company, list_entry, penalty
 from yiwang.ledger.services import commitment
 
@@ -138,6 +138,7 @@ def test_without_active_rules_the_statement_does_not_compute_the_facts(world, jo
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县处罚较多公司")
     for i in range(60):
         penalty(firm, days_ago=5 + i, number=f"罚{i}")
+    CreditFactsSummary.objects.all().delete()  # none kept (the writers keep one): the facts computed
     with_rules = _work_of_the_evaluation(food_item, firm)
     assert evaluate(food_item, firm).facts["credit"]["penalties_12m"] == 60
     # when no rule set is active, the same statement skips the facts: a submission without rules

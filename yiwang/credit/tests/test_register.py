@@ -215,17 +215,18 @@ def test_a_decision_enters_its_record_with_history_and_audit_in_the_decisions_tr
         # the idempotency read, the subject's find-and-bump (``ensure_subject``: none on file), its
         # creation (one INSERT … ON CONFLICT: a concurrent creation is taken and its facts version
         # bumped, no savepoint), the record and its history (one statement on PostgreSQL:
-        # core.statements), its audit row (written at once: no action's batch is open here); no
-        # savepoint of its own around them
-        with django_assert_num_queries(6 if connection.vendor == "sqlite" else 5):
+        # core.statements), its audit row (written at once: no action's batch is open here), the
+        # subject's facts summary kept (one statement); no savepoint of its own around them
+        with django_assert_num_queries(7 if connection.vendor == "sqlite" else 6):
             record = services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可",
                                                    basis="依据", decided_at=at, reference="case:7")
     assert CreditHistory.objects.filter(record=record, event="record_entered").count() == 1
     audit = AuditEvent.objects.get(event_type="credit_record_entered", subject_id=str(record.pk))
     assert audit.details["source"] == "decision" and audit.details["source_ref"] == "case:7"
     # a subject already on file: the idempotency read, the subject found and its facts version
-    # bumped (one statement), the record and its history (one statement on PostgreSQL), its audit row
-    with transaction.atomic(), django_assert_num_queries(5 if connection.vendor == "sqlite" else 4):
+    # bumped (one statement), the record and its history (one statement on PostgreSQL), its audit row,
+    # the summary kept
+    with transaction.atomic(), django_assert_num_queries(6 if connection.vendor == "sqlite" else 5):
         services.record_from_decision(applicant=firm, department=department, kind="licence", title="许可二",
                                       basis="依据", decided_at=at, reference="case:8")
     # a failure inside fails the decision's transaction, which the caller rolls back whole

@@ -36,11 +36,13 @@ def test_a_decision_record_comes_with_its_history_and_bumps_the_subjects_facts_v
                                       title="准予变更", basis="《食品安全法》", decided_at=timezone.now(),
                                       reference="case:2")
     # then the bump is one statement and the record with its history row one more on PostgreSQL (two
-    # elsewhere), after the idempotency read; the audit row is its own, outside a decision's batch
+    # elsewhere), after the idempotency read, and the subject's facts summary kept under the bumped
+    # version one more (``keep_facts_summaries``); the audit row is its own, outside a decision's batch
     writes = [q["sql"] for q in queries.captured_queries
               if "SAVEPOINT" not in q["sql"] and "core_auditevent" not in q["sql"]
               and not q["sql"].lstrip().upper().startswith("SELECT")]
-    assert len(writes) == (2 if ONE_STATEMENT else 3), writes
+    assert len(writes) == (3 if ONE_STATEMENT else 4), writes
+    assert "credit_creditfactssummary" in writes[-1], writes
     assert record is not None and CreditRecord.objects.filter(pk=record.pk, subject_id=subject.pk).exists()
     history = CreditHistory.objects.get(record_id=record.pk)
     assert (history.subject_id, history.event) == (subject.pk, "record_entered")

@@ -234,9 +234,11 @@ def test_a_decision_computes_the_facts_afresh_but_keeps_no_summary(world, joint_
     penalty(firm, days_ago=800, number="罚旧1")  # on file, nothing that fires
     case = submit(user, firm, food_item)
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
-    kept = CreditFactsSummary.objects.get(subject=subject)
     case_services.accept_application(actor=world.clerk, case_id=case.pk)
     list_entry(firm, "black")
+    # (the list entry kept the summary current; a write by hand then bumped the version and kept none)
+    services.bump_facts_version([subject.pk])
+    kept = CreditFactsSummary.objects.get(subject=subject)
     # when a step is decided, the rules see the black list (the facts computed, not the stale summary)
     decide_step(world, case, world.reviewer)
     assert CreditFinding.objects.get(case_id=case.pk).outcome == "manual_review"

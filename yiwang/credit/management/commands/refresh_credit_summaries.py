@@ -1,0 +1,37 @@
+"""``python manage.py refresh_credit_summaries [--day YYYY-MM-DD]``: keep again the credit facts
+summaries that are not current on the day (default: the county's today), set-based — those expired
+by the calendar alone (``valid_until`` on or before the day), kept by an older definition of the facts
+(``FACTS_DEFINITION``: a deployment changed it), under an older facts version (a write by hand that
+kept none), or missing. Meant for a nightly timer just after midnight (docs/deployment.md), so that
+the day's first application of a subject reads one row instead of computing its facts. Idempotent
+(a current summary is left alone) and safe beside live traffic (``credit.facts.refresh_summaries``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from yiwang.core import calendar
+from yiwang.core.services import record_audit
+from yiwang.credit.facts import refresh_summaries
+
+
+class Command(BaseCommand):
+    help = "Recompute the credit facts summaries not current on a day (expired, older definition, stale, missing)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--day", help="the day to refresh for, YYYY-MM-DD (default: today, county time)")
+
+    def handle(self, *args: Any, day: str | None = None, **options: Any) -> None:
+        try:
+            on = dt.date.fromisoformat(day) if day else calendar.local_date(timezone.now())
+        except ValueError as exc:
+            raise CommandError(f"--day must be a date YYYY-MM-DD, not {day!r}") from exc
+        result = refresh_summaries(on)
+        record_audit(actor=None, event_type="credit_summaries_refreshed", subject_type="credit_facts_summary",
+                     subject_id=on.isoformat(), details=result)
+        self.stdout.write(f"{result['kept']} credit facts summaries kept for {on.isoformat()} "
+                          f"({result['due']} not current)")
