@@ -100,7 +100,10 @@ def child(issue: int, seconds: float) -> None:
                                 qr_text=services.qr_text(licence), footnote="bench")
 
     def sign() -> None:
-        services._qr_payload(licence, meta)
+        from yiwang.crypto.primitives import sm3_hex
+
+        licence.metadata_sm3 = sm3_hex(meta)  # as _render_and_seal: the metadata's SM3, then the QR payload
+        services._qr_payload(licence)
         seals.sign(seal_der=bytes(seal.seal), signer_cert=bytes(seal.certificate), key_pem=seal.private_key, data=pdf,
                    metadata=meta, at=timezone.now(), property_info="bench")
 
