@@ -37,6 +37,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -71,21 +72,14 @@ class Clock:
         setattr(owner, name, timed)
 
 
-def child(docs: int, rounds: int) -> None:
-    import django
-
-    django.setup()
-    from django.db import transaction
-    from django.utils import timezone
-    from reportlab.pdfbase import ttfonts
-
-    from yiwang.cases import documents, services
-    from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
+def decided_case() -> tuple[Any, Any, Any, Any]:
+    """A small county in the migrated database (calendar years, the one window, a clerk, a reviewer
+    and a decider, a citizen, a two-step item) and a case of it accepted, reviewed and approved, as
+    the services do it: ``(case, applicant, deciding department, window department)``. Also what
+    ``bench/documents_compare.py`` renders its samples from."""
+    from yiwang.cases import services
+    from yiwang.cases.models import CaseStep, StepStatus
     from yiwang.core.models import CalendarYear, Department
-    from yiwang.licenses import rendering
-    from yiwang.licenses import services as licences
-    from yiwang.licenses.demo import department_uscc
-    from yiwang.licenses.models import LicenceType
     from yiwang.testing import case_factories, factories, item_factories
 
     CalendarYear.objects.bulk_create([CalendarYear(year=y, source="bench") for y in range(2020, 2041)],
@@ -99,11 +93,31 @@ def child(docs: int, rounds: int) -> None:
     case = case_factories.apply_online(citizen, applicant, item)
     services.accept_application(actor=clerk, case_id=case.pk)
     for actor, name in ((reviewer, "审查"), (decider, "决定")):
-        open_step = CaseStep.objects.get(case=case, name=name, status=StepStatus.OPEN)
-        services.complete_step(actor=actor, case_id=case.pk, step_id=open_step.pk, decision="approve")
+        step = CaseStep.objects.get(case=case, name=name, status=StepStatus.OPEN)
+        services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve")
     case.refresh_from_db()
     department = Department.objects.get(code="SCJG")
     window = Department.objects.get(code="ZWFW")
+    return case, applicant, department, window
+
+
+def child(docs: int, rounds: int) -> None:
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+    from reportlab.pdfbase import ttfonts
+
+    from yiwang.cases import documents
+    from yiwang.cases.models import CaseDocument, DocumentKind
+    from yiwang.core.models import Department
+    from yiwang.licenses import rendering
+    from yiwang.licenses import services as licences
+    from yiwang.licenses.demo import department_uscc
+    from yiwang.licenses.models import LicenceType
+
+    case, applicant, department, window = decided_case()
 
     anchor = licences.ensure_demo_ca()
     licensing = Department.objects.create(code="JYXK", name="某县市场监督管理局（许可科）")

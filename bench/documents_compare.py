@@ -4,7 +4,8 @@ rendered by two trees with the same data and a frozen clock, rasterised with PDF
 by pixel and by their extracted text.
 
     .venv/bin/python bench/documents_compare.py render OUTDIR      # in each tree (copy this file
-                                                                    # into the other tree's bench/)
+                                                                    # and bench/documents.py into the
+                                                                    # other tree's bench/)
     .venv/bin/python bench/documents_compare.py compare BEFORE AFTER PNGDIR [--dpi 100]
 
 ``render`` builds a small county in a fresh SQLite database (as ``bench/documents.py`` does), fixes
@@ -50,28 +51,13 @@ def render(out: Path) -> None:
 
 def samples() -> dict[str, Callable[[], bytes]]:
     """The documents to compare, each a function that renders it (Django set up, database migrated)."""
-    from yiwang.cases import documents, rating, services
-    from yiwang.cases.models import CaseStep, DocumentKind, StepStatus
-    from yiwang.core.models import CalendarYear, Department
+    from bench.documents import decided_case
+    from yiwang.cases import documents, rating
+    from yiwang.cases.models import DocumentKind
+    from yiwang.core.models import Department
     from yiwang.licenses import rendering, seals
-    from yiwang.testing import case_factories, factories, item_factories
 
-    CalendarYear.objects.bulk_create([CalendarYear(year=y, source="bench") for y in range(2020, 2041)],
-                                     ignore_conflicts=True)
-    factories.department("ZWFW", "政务服务管理局", centre=True)
-    clerk = factories.user("clerk", ZWFW="clerk")
-    reviewer = factories.user("reviewer", SCJG="reviewer")
-    decider = factories.user("decider", SCJG="decider")
-    citizen, applicant = factories.citizen()
-    item = item_factories.item("SCJG-001", dept="SCJG")
-    case = case_factories.apply_online(citizen, applicant, item)
-    services.accept_application(actor=clerk, case_id=case.pk)
-    for actor, name in ((reviewer, "审查"), (decider, "决定")):
-        step = CaseStep.objects.get(case=case, name=name, status=StepStatus.OPEN)
-        services.complete_step(actor=actor, case_id=case.pk, step_id=step.pk, decision="approve")
-    case.refresh_from_db()
-    department = Department.objects.get(code="SCJG")
-    window = Department.objects.get(code="ZWFW")
+    case, _applicant, department, window = decided_case()
     # everything that would differ from run to run, fixed
     case.number, case.query_code = "YW2026120700001234", "ABCDEFGH"
     case.submitted_at, case.accepted_at = AT - dt.timedelta(days=2), AT - dt.timedelta(days=1)
