@@ -134,7 +134,10 @@ def subject_of_applicant(applicant: Applicant) -> tuple[str, str]:
 # ``_bumped_subject`` (found and bumped by number) and ``_create_subject`` (a subject created by a
 # concurrent request first: bumped in the same INSERT).
 _BUMP_SQL = "facts_version = credit_creditsubject.facts_version + 1"
-_BUMP_ONE_SQL = f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE kind = %s AND id_index = %s RETURNING *"
+# The subject's columns named, not ``RETURNING *``: a column added by a later migration would change
+# the statement's result type, which a server-side prepared statement refuses until restarted.
+_BUMP_ONE_SQL = (f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE kind = %s AND id_index = %s RETURNING "
+                 + ", ".join(connection.ops.quote_name(f.column) for f in CreditSubject._meta.concrete_fields))
 
 
 def bump_facts_version(subject_ids: Iterable[int]) -> None:
