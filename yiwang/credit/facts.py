@@ -385,8 +385,11 @@ def refresh_summaries(day: dt.date) -> dict[str, int]:
     """Keep again, for ``day``, every summary that is not current on it (``_NOT_CURRENT_SQL``), set-based
     (``keep_facts_of``), each chunk of subjects in its own transaction; current summaries are left
     alone, so a second run on the same day keeps nothing. Safe beside live traffic: it locks no
-    subject's row, takes the summaries' row locks in id order as every writer does (after the
-    subject's), and never replaces a summary of a newer facts version (a writer's, meanwhile)."""
+    subject's row for update (a new summary row's foreign key check takes KEY SHARE on its subject's,
+    which writers' FOR NO KEY UPDATE allows), takes the summaries' row locks in id order as every
+    writer does (after the subject's), and never replaces a summary of a newer facts version (a
+    writer's, meanwhile). Run it for today: a summary kept for another day replaces one of the same
+    version, and the next application misses and keeps it again (the facts are never wrong)."""
     with connection.cursor() as cursor:
         cursor.execute(_NOT_CURRENT_SQL, _window_params(day))
         ids = [row[0] for row in cursor.fetchall()]

@@ -148,7 +148,12 @@ def bump_facts_version(subject_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 1000):
         chunk = ids[start:start + 1000]
         if connection.vendor == "postgresql" and len(chunk) > 1:
-            list(CreditSubject.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            # FOR NO KEY UPDATE, the strength the UPDATE below takes: FOR UPDATE would also block the
+            # KEY SHARE that a new summary row's foreign key check takes on the subject's row, so an
+            # application keeping a new summary would wait for this writer while the writer's keep
+            # waits for that application's summary row (a deadlock, seen on PostgreSQL)
+            list(CreditSubject.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk")
+                 .values_list("pk"))
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE credit_creditsubject SET {_BUMP_SQL} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                            chunk)

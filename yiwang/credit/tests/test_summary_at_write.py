@@ -243,3 +243,44 @@ def test_writers_and_applications_racing_on_one_subject_end_with_a_true_current_
     assert summary.computed_for <= TODAY < summary.valid_until
     assert (summary.penalties_12m, summary.black_listed) == (2, 1)
     assert credit_on(food_item, firm) == truth
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_of_several_subjects_and_an_application_keeping_a_new_summary_do_not_deadlock(
+        world, joint_rules, food_item):
+    # given two companies on file with no summary row yet (every subject after a deployment that
+    # changes the facts' definition, or on the first nightly refresh)
+    import threading
+    import time
+
+    from django.db import transaction
+
+    _u1, first = company("first", "91330100MA2B3C4D5", "甲公司")
+    _u2, second = company("second", "91330100MA2B3C4E3", "乙公司")
+    penalty(first, days_ago=5, number="罚1")
+    penalty(second, days_ago=5, number="罚2")
+    subjects = [CreditSubject.objects.get(kind=f.kind, id_index=f.id_index).pk for f in (first, second)]
+    CreditFactsSummary.objects.filter(subject_id__in=subjects).delete()
+    locked = threading.Event()
+
+    def writer() -> None:  # an ingestion's last steps: both subjects bumped (their rows locked), then kept
+        with transaction.atomic():
+            services.bump_facts_version(subjects)
+            locked.set()
+            time.sleep(0.5)  # the application below inserts its summary row meanwhile, and commits
+            services.keep_facts_summaries(subjects, noon(TODAY))
+
+    def application() -> dict:  # a submission's miss: computes and keeps a new summary row in autocommit
+        locked.wait(timeout=10)
+        return credit_on(food_item, first)
+
+    # when both run at once
+    outcomes = race(writer, application)
+
+    # then neither is aborted (on PostgreSQL the new summary row's foreign key check takes KEY SHARE
+    # on the subject's row: a writer's FOR UPDATE would block it while the writer waits for that row)
+    assert [o.error for o in outcomes] == [None, None], [repr(o.error) for o in outcomes]
+    assert outcomes[1].value == facts_by_index(first.kind, first.id_index, TODAY)
+    for pk in subjects:
+        summary = CreditFactsSummary.objects.get(subject_id=pk)
+        assert summary.facts_version == CreditSubject.objects.get(pk=pk).facts_version

@@ -236,8 +236,10 @@ def test_a_decision_computes_the_facts_afresh_but_keeps_no_summary(world, joint_
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
     case_services.accept_application(actor=world.clerk, case_id=case.pk)
     list_entry(firm, "black")
-    # (the list entry kept the summary current; a write by hand then bumped the version and kept none)
+    # (the list entry kept the summary current; made stale here as a write by hand would leave it:
+    # the version bumped, and the summary still saying what it said before the list entry)
     services.bump_facts_version([subject.pk])
+    CreditFactsSummary.objects.filter(subject=subject).update(black_listed=0)
     kept = CreditFactsSummary.objects.get(subject=subject)
     # when a step is decided, the rules see the black list (the facts computed, not the stale summary)
     decide_step(world, case, world.reviewer)
