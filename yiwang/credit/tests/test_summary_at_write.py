@@ -207,6 +207,8 @@ def test_the_command_refuses_a_day_that_is_not_a_date():
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("refresh_credit_summaries", day="tomorrow", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="outside the years"):  # the 36-month window would start before year 1
+        call_command("refresh_credit_summaries", day="0001-01-15", stdout=io.StringIO())
 
 
 # ----------------------------------------------------------------------------------------- the race

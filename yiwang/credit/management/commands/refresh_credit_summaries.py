@@ -30,6 +30,8 @@ class Command(BaseCommand):
             on = dt.date.fromisoformat(day) if day else calendar.local_date(timezone.now())
         except ValueError as exc:
             raise CommandError(f"--day must be a date YYYY-MM-DD, not {day!r}") from exc
+        if not dt.date(1950, 1, 1) <= on <= dt.date(9000, 12, 31):  # the facts' windows reach 36 months back
+            raise CommandError(f"--day {on.isoformat()} is outside the years the register can hold (1950–9000)")
         result = refresh_summaries(on)
         record_audit(actor=None, event_type="credit_summaries_refreshed", subject_type="credit_facts_summary",
                      subject_id=on.isoformat(), details=result)
