@@ -108,10 +108,21 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
     return _error(request, 400, CoreErrorCode.VALIDATION_FAILED, _("上传请求格式不正确（multipart 无法解析），请重新选择文件上传。"))
 
 
+def _is_nul_in_text(exc: Exception) -> bool:
+    """psycopg's refusal of a NUL character in a text parameter (PostgreSQL's text cannot hold it):
+    what a person sent (a path, a query, a JSON field), refused before anything was written."""
+    from django.db import DataError
+
+    return isinstance(exc, (DataError, ValueError)) and "NUL (0x00)" in str(exc)
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     if is_transient_database_error(exc):  # a failover or a deadlock broken by the database: retry later
         return database_unavailable_response(request, exc)
+    if _is_nul_in_text(exc):
+        return _error(request, 400, CoreErrorCode.VALIDATION_FAILED,
+                      _("请求中含有空字符（NUL，\\u0000），请删除后重新提交。"))
     logger.exception("Unhandled error in API")
     return _error(request, 500, "internal_error", _("系统内部错误，已记录，请稍后再试。"))
 
