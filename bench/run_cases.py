@@ -434,9 +434,15 @@ class Gunicorn:
         else:
             self.stop()
             raise RuntimeError("gunicorn did not start")
-        # warm every worker (imports, URL resolver, first connection)
-        with mp.Pool(workers * 2) as pool:
-            pool.map(_bare_client, [(self.port, 5, 10_000 + k) for k in range(workers * 2)])
+        # warm every worker (imports, URL resolver, first connection); a refusal stops the server, so
+        # that no gunicorn outlives the bench (seen: --server production's admission control answered
+        # the warm-up's concurrent requests 503)
+        try:
+            with mp.Pool(workers * 2) as pool:
+                pool.map(_bare_client, [(self.port, 5, 10_000 + k) for k in range(workers * 2)])
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc.poll() is None:
