@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from yiwang.cases import services
 from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
@@ -66,8 +67,11 @@ def test_citizen_sees_unread_count_and_downloads_the_decision_letter(world, live
     page.screenshot(path=str(shots / f"notices-{lang}-{size}-1-header.png"))
 
     # and the message list shows the decision, which opens the case
-    page.click("#messages-link")
-    assert page.locator("#messages .notice.unread").count() == 2
+    # (a click only starts the navigation: wait for the new page to load before reading it, or the
+    # read races the old page or an unstyled new one — seen in CI on a loaded machine)
+    with page.expect_navigation(url="**/me/messages/"):
+        page.click("#messages-link")
+    expect(page.locator("#messages .notice.unread")).to_have_count(2)
     assert no_sideways_scroll(page)
     page.screenshot(path=str(shots / f"notices-{lang}-{size}-2-messages.png"), full_page=True)
     page.locator("#messages .notice").first.get_by_role("button", name=open_label).click()
@@ -88,7 +92,8 @@ def test_citizen_sees_unread_count_and_downloads_the_decision_letter(world, live
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == letter.sha256
 
     # and the printable receipt opens without the site's navigation
-    page.click("#print-acceptance_receipt")
+    with page.expect_navigation(url="**/receipts/acceptance_receipt/"):
+        page.click("#print-acceptance_receipt")
     page.wait_for_selector("#receipt")
     assert page.locator("header.top").count() == 0 and page.is_visible("#print-button")
     assert no_sideways_scroll(page)
