@@ -528,8 +528,14 @@ class NginxEdge:
         else:
             self.stop()
             raise RuntimeError(f"nginx did not start (see {self.dir / 'error.log'})")
-        with mp.Pool(4) as pool:  # its workers' first connections to the nodes
-            pool.map(_bare_client, [(self.port, 10, 20_000 + k) for k in range(4)])
+        # its workers' first connections to the nodes; a refusal (a node's admission control, as
+        # for the gunicorn's warm-up) stops nginx: the caller never holds this object to stop it
+        try:
+            with mp.Pool(4) as pool:
+                pool.map(_bare_client, [(self.port, 10, 20_000 + k) for k in range(4)])
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc.poll() is None:
