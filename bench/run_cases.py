@@ -729,6 +729,7 @@ def cpu_spent(before: dict[str, Any], after: dict[str, Any], clients_s: float) -
         was, now = before["postgres_bench_db_pids"], after["postgres_bench_db_pids"]
         spent["postgres_bench_db"] = sum(cpu - was.get(pid, 0.0) for pid, cpu in now.items())
         spent["postgres_bench_db_exited"] = float(len(set(was) - set(now)))
+        spent["postgres_bench_db_backends"] = float(len(now))
     return {**spent, "clients": clients_s}
 
 
@@ -1132,7 +1133,8 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
                 edge_cpu = f", edge (nginx) {f(per['edge'])} ms" if "edge" in per else ""
                 exited = int(cpu.get("postgres_bench_db_exited", 0))
                 gone = f"; {exited} exited in the run: a lower bound" if exited else ""
-                own = (f" (the bench database's backends {f(per['postgres_bench_db'])}{gone})"
+                backends = f", {int(cpu['postgres_bench_db_backends'])} of them" if "postgres_bench_db_backends" in cpu else ""
+                own = (f" (the bench database's backends{backends} {f(per['postgres_bench_db'])}{gone})"
                        if r["vendor"] == "postgresql" and "postgres_bench_db" in per else "")
                 lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms{own}"
                              f"{edge_cpu}, load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
