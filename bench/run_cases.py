@@ -17,7 +17,9 @@ PostgreSQL database ``yiwang_bench``, dropped and recreated), migrates it, makes
   one row); the bare view and then the case flows driven by the same Python load generator
   (several processes, one request in flight each); with ``--nodes N --edge nginx``, N gunicorn
   instances on their own ports (``--workers`` shared between them) behind nginx running the
-  project's own site (deploy/nginx), every request (the bare view's too) through it;
+  project's own site (deploy/nginx), every request (the bare view's too) through it; a request
+  shed by admission control (503 + Retry-After) is sent again after the wait, as the API's clients
+  do, its time counted from the first attempt and the shed 503s counted in the report;
 * the supervision board over 100,000 open cases (plus closed ones) bulk-inserted with a spread
   over departments, items and deadlines: ``selectors.supervision_board()``, the API
   ``GET /api/v1/supervision/board`` (supervisor token) and the page ``/work/board/``.
@@ -1133,8 +1135,8 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
                 edge_cpu = f", edge (nginx) {f(per['edge'])} ms" if "edge" in per else ""
                 exited = int(cpu.get("postgres_bench_db_exited", 0))
                 gone = f"; {exited} exited in the run: a lower bound" if exited else ""
-                backends = f", {int(cpu['postgres_bench_db_backends'])} of them" if "postgres_bench_db_backends" in cpu else ""
-                own = (f" (the bench database's backends{backends} {f(per['postgres_bench_db'])}{gone})"
+                backends = f" {int(cpu['postgres_bench_db_backends'])}" if "postgres_bench_db_backends" in cpu else ""
+                own = (f" (the bench database's{backends} backends {f(per['postgres_bench_db'])}{gone})"
                        if r["vendor"] == "postgresql" and "postgres_bench_db" in per else "")
                 lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms{own}"
                              f"{edge_cpu}, load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "

@@ -26,16 +26,18 @@ from bench.middleware import QueryCountMiddleware
 
 # ------------------------------------------------------------------------- the client's retries
 
-SHED = (503, {"Retry-After": "0", "X-Bench-Shed": "1"}, b"<html>busy</html>", "text/html")
-SHED_API = (503, {"Retry-After": "0"}, json.dumps({"code": "overloaded"}).encode(), "application/json")
-DB_DOWN = (503, {"Retry-After": "0"}, json.dumps({"code": "database_unavailable"}).encode(), "application/json")
-CREATED = (201, {}, json.dumps({"id": 1}).encode(), "application/json")
+ScriptedAnswer = tuple[int, dict[str, str], bytes, str]  # status, headers, body, content type
+
+SHED: ScriptedAnswer = (503, {"Retry-After": "0", "X-Bench-Shed": "1"}, b"<html>busy</html>", "text/html")
+SHED_API: ScriptedAnswer = (503, {"Retry-After": "0"}, json.dumps({"code": "overloaded"}).encode(), "application/json")
+DB_DOWN: ScriptedAnswer = (503, {"Retry-After": "0"}, json.dumps({"code": "database_unavailable"}).encode(), "application/json")
+CREATED: ScriptedAnswer = (201, {}, json.dumps({"id": 1}).encode(), "application/json")
 
 
 class Scripted(http.server.ThreadingHTTPServer):
     """Answers each request with the next answer of ``script`` (the last one once it runs out)."""
 
-    def __init__(self, script: list[tuple[int, dict[str, str], bytes, str]]):
+    def __init__(self, script: list[ScriptedAnswer]):
         self.script = list(script)
         self.seen = 0
         super().__init__(("127.0.0.1", 0), Handler)
@@ -62,7 +64,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def serve() -> Iterator[object]:
     servers: list[Scripted] = []
 
-    def start(*script: tuple[int, dict[str, str], bytes, str]) -> Scripted:
+    def start(*script: ScriptedAnswer) -> Scripted:
         server = Scripted(list(script))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
