@@ -1,4 +1,6 @@
-"""Counts the SQL queries of each request and reports them in the ``X-Bench-Queries`` header."""
+"""Counts the SQL queries of each request and reports them in the ``X-Bench-Queries`` header, and
+marks admission control's refusals with ``X-Bench-Shed: 1`` (a 503 of the bare view is a page, not
+the API's JSON with its ``code``): the bench tells a shed request from the database's 503."""
 
 from collections.abc import Callable
 
@@ -20,4 +22,6 @@ class QueryCountMiddleware:
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Bench-Queries"] = str(count[0])
+        if getattr(request, "yiwang_shed", False):
+            response["X-Bench-Shed"] = "1"
         return response
