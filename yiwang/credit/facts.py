@@ -348,9 +348,18 @@ def _window_params(today: dt.date) -> dict[str, Any]:
             "y3": _months_before(today, 36), "definition": FACTS_DEFINITION}
 
 
-@functools.cache
+# The statements ``_keep_facts_of_sql`` keeps built: one per (vendor, size), and a size is any of 1 to
+# KEEP_CHUNK, so an unbounded cache could hold a thousand statements of up to ~15 KB each per vendor
+# for the life of the process. The sizes in use are few: a writer keeps one subject (a few for an
+# ingestion's batch), the nightly refresh full chunks and one last, shorter chunk per run: 64 holds
+# them all with room, and a size seen once is dropped first.
+KEEP_SQL_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=KEEP_SQL_CACHE_SIZE)
 def _keep_facts_of_sql(vendor: str, subjects: int) -> str:
-    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size."""
+    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size (the
+    last ``KEEP_SQL_CACHE_SIZE`` sizes used are kept)."""
     return _keep_facts_sql(vendor, f"s.id IN ({', '.join(f'%(s{i})s' for i in range(subjects))})")
 
 

@@ -137,6 +137,19 @@ def test_an_ingestion_keeps_the_summaries_of_all_its_subjects_in_one_statement(
         assert summary_is_current_and_true(food_item, firm, django_assert_num_queries)["penalties_12m"] == penalties
 
 
+@pytest.mark.django_db
+def test_the_statements_kept_for_the_sizes_of_a_keep_are_bounded():
+    # given a process that keeps summaries for many different numbers of subjects (sizes 1 to the
+    # bound and beyond; ids of no subject: nothing is kept, the statements run all the same)
+    from yiwang.credit.facts import KEEP_SQL_CACHE_SIZE, _keep_facts_of_sql, keep_facts_of
+
+    _keep_facts_of_sql.cache_clear()
+    for size in range(1, KEEP_SQL_CACHE_SIZE + 20):
+        assert keep_facts_of(range(10**9, 10**9 + size), TODAY) == 0
+    # then the statements built for them are not all kept for the life of the process
+    assert _keep_facts_of_sql.cache_info().currsize <= KEEP_SQL_CACHE_SIZE
+
+
 # ----------------------------------------------------------------------------------------- the nightly command
 
 
