@@ -398,15 +398,42 @@ def refresh_summaries(day: dt.date) -> dict[str, int]:
     which writers' FOR NO KEY UPDATE allows), takes the summaries' row locks in id order as every
     writer does (after the subject's), and never replaces a summary of a newer facts version (a
     writer's, meanwhile). Run it for today: a summary kept for another day replaces one of the same
-    version, and the next application misses and keeps it again (the facts are never wrong)."""
+    version, and the next application misses and keeps it again (the facts are never wrong).
+    A chunk that fails stops the run with ``RefreshInterrupted`` (what the chunks before kept stays kept)."""
     with connection.cursor() as cursor:
         cursor.execute(_NOT_CURRENT_SQL, _window_params(day))
         ids = [row[0] for row in cursor.fetchall()]
-    kept = 0
-    for start in range(0, len(ids), KEEP_CHUNK):
-        with transaction.atomic():
-            kept += keep_facts_of(ids[start:start + KEEP_CHUNK], day)
+    kept = done = 0
+    chunks = -(-len(ids) // KEEP_CHUNK)
+    for number, start in enumerate(range(0, len(ids), KEEP_CHUNK)):
+        chunk = ids[start:start + KEEP_CHUNK]
+        try:
+            with transaction.atomic():
+                kept += keep_facts_of(chunk, day)
+        except Exception as exc:  # the chunks before stay kept (committed): say what was done
+            raise RefreshInterrupted(day=day, due=len(ids), chunks=chunks, chunks_done=number, subjects_done=done,
+                                     kept=kept, last_subject_id=ids[done - 1] if done else None, error=exc) from exc
+        done += len(chunk)
     return {"due": len(ids), "kept": kept}
+
+
+class RefreshInterrupted(Exception):
+    """``refresh_summaries`` stopped by an error in one chunk of subjects (its own transaction, rolled
+    back); the chunks before it were committed and stay kept. ``details()``: what was done, for the
+    audit record (``refresh_credit_summaries``); a second run keeps the rest (the done are current)."""
+
+    def __init__(self, *, day: dt.date, due: int, chunks: int, chunks_done: int, subjects_done: int, kept: int,
+                 last_subject_id: int | None, error: Exception) -> None:
+        self.day, self.due, self.chunks, self.chunks_done = day, due, chunks, chunks_done
+        self.subjects_done, self.kept, self.last_subject_id = subjects_done, kept, last_subject_id
+        self.error = f"{type(error).__name__}: {error}"[:500]
+        super().__init__(f"chunk {chunks_done + 1} of {chunks} failed ({self.error}); {chunks_done} chunks "
+                         f"({subjects_done} subjects, {kept} summaries kept) stay kept")
+
+    def details(self) -> dict[str, Any]:
+        return {"due": self.due, "chunks": self.chunks, "chunks_done": self.chunks_done,
+                "subjects_done": self.subjects_done, "kept": self.kept, "last_subject_id": self.last_subject_id,
+                "error": self.error}
 
 
 def _facts_from_counts(counts: Any) -> dict[str, Any]:
