@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yiwang.core.auth import API_AUTH, JsonOnlyParser
 from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.middleware import NUL_MESSAGE
 from yiwang.core.ops.unavailable import database_unavailable_response, is_transient_database_error
 
 logger = logging.getLogger(__name__)
@@ -109,8 +110,10 @@ def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpRes
 
 
 def _is_nul_in_text(exc: Exception) -> bool:
-    """psycopg's refusal of a NUL character in a text parameter (PostgreSQL's text cannot hold it):
-    what a person sent (a path, a query, a JSON field), refused before anything was written."""
+    """psycopg's refusal of a NUL character in a text parameter (PostgreSQL's text cannot hold it),
+    before anything was written. A safety net: ``NulCharacterMiddleware`` refuses NUL in the path,
+    the query, form fields and JSON strings before any view runs; what it does not look at (text
+    read from an upload's content, a header) would otherwise be a 500 here."""
     from django.db import DataError
 
     return isinstance(exc, (DataError, ValueError)) and "NUL (0x00)" in str(exc)
@@ -121,8 +124,9 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     if is_transient_database_error(exc):  # a failover or a deadlock broken by the database: retry later
         return database_unavailable_response(request, exc)
     if _is_nul_in_text(exc):
-        return _error(request, 400, CoreErrorCode.VALIDATION_FAILED,
-                      _("请求中含有空字符（NUL，\\u0000），请删除后重新提交。"))
+        # the request check missed this input: logged so that it is found and checked at the boundary
+        logger.warning("A NUL character reached the database past NulCharacterMiddleware: %s", exc)
+        return _error(request, 400, CoreErrorCode.VALIDATION_FAILED, str(NUL_MESSAGE))
     logger.exception("Unhandled error in API")
     return _error(request, 500, "internal_error", _("系统内部错误，已记录，请稍后再试。"))
 

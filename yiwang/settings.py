@@ -327,6 +327,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
                   "yiwang.core.middleware.AccountControlsMiddleware")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# A NUL character in what a person sends is a 400 before any view runs (yiwang.core.middleware): the
+# innermost but axes, so that the refusal passes out through the language, CSP and frame headers.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "yiwang.core.middleware.NulCharacterMiddleware")
 # django-axes first: it refuses a locked-out username+IP before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 

@@ -28,14 +28,22 @@ def search_items(q: str = "", *, department_code: str = "", applicant_kind: str 
     return items.order_by("department__sort_order", "code")
 
 
+# The attribute ``read_materials`` keeps an item's materials in (a list): not a field, only this object's.
+MATERIALS_READ = "materials_read"
+
+
 def item_guide(code: str) -> ServiceItem | None:
-    """An item with what its guide (办事指南) shows: materials and the current process version."""
-    return (
+    """An item with what its guide (办事指南) shows: materials (``item.materials.all()``, and
+    ``read_materials(item)`` without a query) and the current process version."""
+    item = (
         ServiceItem.objects.select_related("department", "process")
         .prefetch_related("materials")
         .filter(code=code)
         .first()
     )
+    if item is not None:
+        setattr(item, MATERIALS_READ, list(item.materials.all()))  # the prefetched rows: no query
+    return item
 
 
 # Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
@@ -50,17 +58,18 @@ def item_for_application(code: str) -> ServiceItem | None:
     return rows[0] if rows else None
 
 
-def read_materials(item: ServiceItem) -> None:
-    """Read the item's materials once, as ``prefetch_related("materials")`` does: ``item.materials.all()``
-    answers from them afterwards, and each material's ``item`` is ``item``."""
-    materials = _MATERIALS_OF.fetch(item_id=item.pk)
-    item_field = Material._meta.get_field("item")
-    for material in materials:
-        item_field.set_cached_value(material, item)
-    prefetched = item.materials.all()
-    prefetched._result_cache = materials
-    prefetched._prefetch_done = True  # type: ignore[attr-defined]  # private, as prefetch_related_objects sets it
-    item.__dict__.setdefault("_prefetched_objects_cache", {})["materials"] = prefetched
+def read_materials(item: ServiceItem) -> list[Material]:
+    """The item's materials in their order, read once per item object: the first call reads them
+    (precompiled) and keeps them on ``item.materials_read``, a plain attribute of this object; later
+    calls answer from it, as for an item from ``item_guide`` (which read them with the item). Each
+    material's ``item`` is ``item``. A submission's reads of the materials all go through here."""
+    materials = getattr(item, MATERIALS_READ, None)
+    if materials is None:
+        materials = _MATERIALS_OF.fetch(item_id=item.pk)
+        for material in materials:
+            material.item = item
+        setattr(item, MATERIALS_READ, materials)
+    return materials
 
 
 # ------------------------------------------------------------------------ panels other apps add to the guide
@@ -135,7 +144,7 @@ def material_provisions(item: ServiceItem, applicant: Applicant | None, *,
       condition, the submission asks for the upload and keeps everything entered.
     * otherwise ``upload``.
     """
-    materials = list(item.materials.all())
+    materials = read_materials(item)
     if applicant is None:
         return {m.pk: Provision.UPLOAD for m in materials}
     licensed = _provided(Provision.LICENCE, item, materials, applicant, now)

@@ -89,7 +89,7 @@ class JsonOnlyParser(Parser):
         if not _storable(data):
             raise DomainError(
                 CoreErrorCode.VALIDATION_FAILED,
-                _("请求内容含有无法保存的字符（空字符 \\u0000 或不成对的代理项），请检查后重新提交。"),
+                _("请求内容含有无法保存的字符（不成对的代理项，如 \\ud800），请检查后重新提交。"),
                 {},
                 status=422,
             )
@@ -97,14 +97,13 @@ class JsonOnlyParser(Parser):
 
 
 def _storable(value: Any, depth: int = 0) -> bool:
-    """Whether every string in a parsed JSON body can be stored as text: PostgreSQL refuses the NUL
-    character in text and jsonb, and a lone surrogate (``"\\ud800"``, valid JSON) is not UTF-8.
-    Checked once here, so that no endpoint answers 500 when such a value reaches the database."""
+    """Whether every string in a parsed JSON body can be stored as text: a lone surrogate
+    (``"\\ud800"``, valid JSON) is not UTF-8. Checked once here, so that no endpoint answers 500
+    when such a value reaches the database. (The NUL character, which PostgreSQL refuses in text and
+    jsonb, never gets here: ``core.middleware.NulCharacterMiddleware`` refuses it in every request.)"""
     if depth > 200:
         return True  # json.loads already bounds nesting by the recursion limit; stop walking
     if isinstance(value, str):
-        if "\x00" in value:
-            return False
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

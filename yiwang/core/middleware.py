@@ -1,5 +1,5 @@
 """Refuse oversize, malformed or unauthorised uploads before Django reads the body, with the JSON
-error shape.
+error shape; refuse the NUL character in what a person sends (``NulCharacterMiddleware``).
 
 These run before ``LocaleMiddleware``, so they pick the request's language themselves."""
 
@@ -19,7 +19,7 @@ from yiwang.core.http import signed_in
 
 # Dataset pushes of data sharing (the API endpoint and the steward page's upload form) take files up
 # to YIWANG_MAX_DATASET_BYTES; every other request keeps YIWANG_MAX_UPLOAD_BYTES.
-DATASET_PUSH_PATH = re.compile(r"^/(?:api/v1/exchange/resources/[^/]+/datasets|work/exchange/resources/[^/]+/)$")
+DATASET_PUSH_PATH = re.compile(r"^/(?:api/v1/exchange/resources/[^/\x00]+/datasets|work/exchange/resources/[^/\x00]+/)$")
 ENVELOPE = 64 * 1024  # room for the multipart envelope
 
 # A protocol with an error shape of its own (Open311's ``[{"code", "description"}]``): the app that
@@ -95,6 +95,155 @@ def error_response(request: HttpRequest, status: int, error_code: str, message: 
                 return renderer(request, status, text)
     return JsonResponse({"code": error_code, "message": text, "details": details}, status=status,
                         json_dumps_params={"ensure_ascii": False})
+
+
+# ------------------------------------------------------------------------------ NUL characters
+
+NUL = "\x00"
+NUL_MESSAGE = _("提交的内容含有空字符（NUL，\\u0000），无法保存。请删除该字符后重新提交（它常随从其他文件复制的文字带入）。")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_JSON_DEPTH = 200  # json.loads bounds nesting by the recursion limit already; the walk stops here
+
+
+class NulCharacterMiddleware:
+    """Refuses a request carrying the NUL character (U+0000) in what a person sends as text: the
+    path, a query parameter, a form field (its name too) or an upload's filename, or a string of a
+    JSON body (keys too). A 400 ``validation_failed`` naming where, before any view or service runs:
+    the API's JSON error, a protocol's own shape (Open311: ``register_error_renderer``), or the
+    site's error page for a page.
+
+    Why: PostgreSQL's text and jsonb cannot hold NUL (psycopg refuses the parameter; the request
+    was a 500), SQLite can (the same request then stored or matched differently): one answer on
+    both, in one place. An upload's *content* may hold NUL bytes (images, PDFs) and is not looked
+    at; Django's multipart parser already drops non-printable characters from filenames.
+
+    Last but django-axes in ``MIDDLEWARE`` (innermost), so that its refusal still gets the outer
+    middlewares' work (the language, the CSP and frame headers); the dataset push guard, above it,
+    refuses a push before its body is read, and so before this reads any form body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = _nul_outside_body(request)
+        if found is not None:
+            refusal = _nul_refusal(request, *found)
+            return close_after(request, refusal) if _has_body(request) else refusal  # the body is unread
+        content_type = (request.content_type or "").lower()
+        if request.method == "POST" and content_type in _FORM_TYPES:
+            refusal = _form_refusal(request, content_type)
+            if refusal is not None:
+                return refusal
+        elif content_type == "application/json" or (content_type.startswith("application/")
+                                                    and content_type.endswith("+json")):
+            found = _nul_in_json(request)
+            if found is not None:
+                return _nul_refusal(request, "body", found)
+        return self.get_response(request)
+
+
+def _has_body(request: HttpRequest) -> bool:
+    return (request.META.get("CONTENT_LENGTH") or "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in request.META
+
+
+def _nul_outside_body(request: HttpRequest) -> tuple[str, str] | None:
+    if NUL in request.path_info:
+        return "path", ""
+    return _nul_in_query_dict(request.GET, "query")
+
+
+def _nul_in_query_dict(data: Any, location: str) -> tuple[str, str] | None:
+    for key, values in data.lists():
+        if NUL in key or any(isinstance(value, str) and NUL in value for value in values):
+            return location, key
+    return None
+
+
+def _form_refusal(request: HttpRequest, content_type: str) -> HttpResponse | None:
+    """A form's fields and filenames, parsed here (the view reads the same parse). A multipart body
+    Django cannot parse gets the answer the view would have given: after a failed parse Django hands
+    later readers an empty form, not the error."""
+    from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+    from django.http.multipartparser import MultiPartParserError
+
+    try:
+        if content_type == "multipart/form-data" and _fits_in_memory(request):
+            # read into memory first (parsed from there): whoever reads ``request.body`` after the form
+            # still can (the API's JSON endpoints do, to refuse a form with 415); a larger body is
+            # streamed to the upload handlers, as the view would have
+            request.body  # noqa: B018
+        found = _nul_in_query_dict(request.POST, "form")
+        if found is None:
+            for key, files in request.FILES.lists():
+                if NUL in key or any(NUL in (upload.name or "") for upload in files):
+                    found = ("file", key)
+                    break
+    except RequestDataTooBig:
+        if content_type != "multipart/form-data":
+            return None  # raised again where the view reads the form: its own answer
+        return error_response(request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, _("请求内容过大：不能超过 %(mb)d MB。"),
+                              {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                              mb=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))
+    except (MultiPartParserError, SuspiciousOperation, ValueError, OSError):
+        if content_type != "multipart/form-data":
+            return None
+        return error_response(request, 400, CoreErrorCode.VALIDATION_FAILED,
+                              _("上传请求格式不正确（multipart 无法解析），请重新选择文件上传。"), {})
+    return _nul_refusal(request, *found) if found is not None else None
+
+
+def _fits_in_memory(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return False
+    return 0 <= length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _nul_in_json(request: HttpRequest) -> str | None:
+    """The dotted place of the first string holding NUL in a JSON body, if any. NUL can only come
+    from the escape ``\\u0000`` (or a raw NUL byte: not valid JSON text in UTF-8, but UTF-16 and
+    UTF-32 bodies hold zero bytes): a body with neither is not parsed here."""
+    import json
+
+    try:
+        body = request.body
+    except Exception:  # too big, or already read: the view meets the same and answers it
+        return None
+    if b"\\u0000" not in body and b"\x00" not in body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None  # not JSON: the parser refuses it (yiwang.core.auth.JsonOnlyParser)
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, place, depth = stack.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                return place
+        elif depth < _JSON_DEPTH and isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{place}.{key}" if place else str(key)
+                if NUL in key:
+                    return inner
+                stack.append((item, inner, depth + 1))
+        elif depth < _JSON_DEPTH and isinstance(value, list):
+            stack.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
+    return None
+
+
+def _nul_refusal(request: HttpRequest, location: str, field: str) -> HttpResponse:
+    details = {"location": location, "field": field.replace(NUL, "\\u0000")[:200]}
+    path = request.path_info
+    if path.startswith("/api/") or any(path.startswith(prefix) for prefix in _ERROR_RENDERERS):
+        return error_response(request, 400, CoreErrorCode.VALIDATION_FAILED, NUL_MESSAGE, details)
+    from django.shortcuts import render
+
+    from yiwang.core.errors import DomainError
+
+    error = DomainError(CoreErrorCode.VALIDATION_FAILED, str(NUL_MESSAGE), details)
+    return render(request, "core/error.html", {"error": error}, status=400)
 
 
 # ------------------------------------------------------------------------------ account controls

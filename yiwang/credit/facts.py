@@ -348,9 +348,18 @@ def _window_params(today: dt.date) -> dict[str, Any]:
             "y3": _months_before(today, 36), "definition": FACTS_DEFINITION}
 
 
-@functools.cache
+# The statements ``_keep_facts_of_sql`` keeps built: one per (vendor, size), and a size is any of 1 to
+# KEEP_CHUNK, so an unbounded cache could hold a thousand statements of up to ~15 KB each per vendor
+# for the life of the process. The sizes in use are few: a writer keeps one subject (a few for an
+# ingestion's batch), the nightly refresh full chunks and one last, shorter chunk per run: 64 holds
+# them all with room, and a size seen once is dropped first.
+KEEP_SQL_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=KEEP_SQL_CACHE_SIZE)
 def _keep_facts_of_sql(vendor: str, subjects: int) -> str:
-    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size."""
+    """``_keep_facts_sql`` for ``subjects`` subjects by id (``%(s0)s``…), built once per size (the
+    last ``KEEP_SQL_CACHE_SIZE`` sizes used are kept)."""
     return _keep_facts_sql(vendor, f"s.id IN ({', '.join(f'%(s{i})s' for i in range(subjects))})")
 
 
@@ -389,15 +398,42 @@ def refresh_summaries(day: dt.date) -> dict[str, int]:
     which writers' FOR NO KEY UPDATE allows), takes the summaries' row locks in id order as every
     writer does (after the subject's), and never replaces a summary of a newer facts version (a
     writer's, meanwhile). Run it for today: a summary kept for another day replaces one of the same
-    version, and the next application misses and keeps it again (the facts are never wrong)."""
+    version, and the next application misses and keeps it again (the facts are never wrong).
+    A chunk that fails stops the run with ``RefreshInterrupted`` (what the chunks before kept stays kept)."""
     with connection.cursor() as cursor:
         cursor.execute(_NOT_CURRENT_SQL, _window_params(day))
         ids = [row[0] for row in cursor.fetchall()]
-    kept = 0
-    for start in range(0, len(ids), KEEP_CHUNK):
-        with transaction.atomic():
-            kept += keep_facts_of(ids[start:start + KEEP_CHUNK], day)
+    kept = done = 0
+    chunks = -(-len(ids) // KEEP_CHUNK)
+    for number, start in enumerate(range(0, len(ids), KEEP_CHUNK)):
+        chunk = ids[start:start + KEEP_CHUNK]
+        try:
+            with transaction.atomic():
+                kept += keep_facts_of(chunk, day)
+        except Exception as exc:  # the chunks before stay kept (committed): say what was done
+            raise RefreshInterrupted(day=day, due=len(ids), chunks=chunks, chunks_done=number, subjects_done=done,
+                                     kept=kept, last_subject_id=ids[done - 1] if done else None, error=exc) from exc
+        done += len(chunk)
     return {"due": len(ids), "kept": kept}
+
+
+class RefreshInterrupted(Exception):
+    """``refresh_summaries`` stopped by an error in one chunk of subjects (its own transaction, rolled
+    back); the chunks before it were committed and stay kept. ``details()``: what was done, for the
+    audit record (``refresh_credit_summaries``); a second run keeps the rest (the done are current)."""
+
+    def __init__(self, *, day: dt.date, due: int, chunks: int, chunks_done: int, subjects_done: int, kept: int,
+                 last_subject_id: int | None, error: Exception) -> None:
+        self.day, self.due, self.chunks, self.chunks_done = day, due, chunks, chunks_done
+        self.subjects_done, self.kept, self.last_subject_id = subjects_done, kept, last_subject_id
+        self.error = f"{type(error).__name__}: {error}"[:500]
+        super().__init__(f"chunk {chunks_done + 1} of {chunks} failed ({self.error}); {chunks_done} chunks "
+                         f"({subjects_done} subjects, {kept} summaries kept) stay kept")
+
+    def details(self) -> dict[str, Any]:
+        return {"due": self.due, "chunks": self.chunks, "chunks_done": self.chunks_done,
+                "subjects_done": self.subjects_done, "kept": self.kept, "last_subject_id": self.last_subject_id,
+                "error": self.error}
 
 
 def _facts_from_counts(counts: Any) -> dict[str, Any]:

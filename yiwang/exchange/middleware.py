@@ -17,7 +17,10 @@ from yiwang.exchange.errors import ExchangeErrorCode
 from yiwang.exchange.permissions import require_steward
 from yiwang.exchange.selectors import resource_by_code
 
-DATASET_PUSH_CODE = re.compile(r"^/(?:api/v1/exchange/resources/(?P<api>[^/]+)/datasets|work/exchange/resources/(?P<page>[^/]+)/)$")
+# A code with a NUL character is no resource's (PostgreSQL could not even look it up): not a push here,
+# refused by core.middleware.NulCharacterMiddleware before the body is read.
+DATASET_PUSH_CODE = re.compile(
+    r"^/(?:api/v1/exchange/resources/(?P<api>[^/\x00]+)/datasets|work/exchange/resources/(?P<page>[^/\x00]+)/)$")
 
 
 class DatasetPushGuardMiddleware:

@@ -144,7 +144,7 @@ def _attach_materials(
     *, actor: User, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]
 ) -> list[CaseMaterial]:
     refs = list(refs)
-    materials = {m.pk: m for m in item.materials.all()}
+    materials = {m.pk: m for m in read_materials(item)}
     uploads = {
         u.pk: u
         for u in CaseMaterial.objects.select_for_update().filter(pk__in=[r.upload_id for r in refs])
@@ -234,7 +234,7 @@ def _obtain_by_sharing(
                 ))
             continue
         unproven.append(result)
-    required = {m.pk for m in item.materials.all() if m.required}
+    required = {m.pk for m in read_materials(item) if m.required}
     blocking = list({r.material_id: r for r in unproven if r.material_id in required}.values())
     if blocking:
         for r in blocking:  # the gateway's reason, for whoever runs the platform (the access log has it too)
@@ -263,7 +263,7 @@ def _attach_licences(*, actor: User, case: Case, item: ServiceItem, applicant: A
     keeps a material row that says "取自电子证照库". Anything else refuses the whole submission."""
     from yiwang.licenses.services import use_licence_for_material
 
-    materials = {m.pk: m for m in item.materials.all()}
+    materials = {m.pk: m for m in read_materials(item)}
     rows = []
     for ref in refs:
         material = materials.get(ref.material_id)
@@ -290,7 +290,7 @@ def _attach_licences(*, actor: User, case: Case, item: ServiceItem, applicant: A
 
 def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef | LicenceRef]) -> list[Material]:
     given = {r.material_id for r in refs}
-    return [m for m in item.materials.all() if m.required and m.pk not in given]
+    return [m for m in read_materials(item) if m.required and m.pk not in given]
 
 
 # Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
@@ -348,10 +348,9 @@ def submit_application(
         if applicant.user_id != actor.pk:
             authorisation = identity.authorisation_for(agent=own, principal=applicant, item=item, now=now)
         identity.require_level(applicant=own, item=item)
-    if "materials" not in getattr(item, "_prefetched_objects_cache", {}):
-        # read once: the provisions, the check of what is missing, the attaching and sharing all
-        # ask for the item's materials (four reads before, issue #14)
-        read_materials(item)
+    # read once (or not at all: an item from the guide's read has them): the provisions, the check of
+    # what is missing, the attaching and sharing all ask for them through read_materials (issue #14)
+    read_materials(item)
     cleaned = clean_form(item, form_data or {})
     now = now or db_now()
     shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}

@@ -1,14 +1,16 @@
-"""The reads a submission makes of the catalogue, compiled once per connection
-(catalog/selectors.py: ``item_for_application``, ``read_materials``)."""
+"""The reads a submission makes of the catalogue (catalog/selectors.py: ``item_for_application``,
+compiled once per connection; ``read_materials``, once per item object)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from yiwang.catalog.models import Material
-from yiwang.catalog.selectors import item_for_application, read_materials
+from yiwang.catalog.selectors import item_for_application, item_guide, read_materials
 from yiwang.testing.item_factories import item
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +30,37 @@ def test_the_item_named_by_its_code_with_its_process_and_department():
         assert len(queries) == 0  # read with the item
 
 
-def test_the_materials_read_once_as_a_prefetch_would():
+def test_the_materials_read_once_in_their_order():
     first = item("ITEM-1", materials=(("乙", True), ("甲", False), ("丙", True)))
     item("ITEM-2", materials=(("丁", True),))
     Material.objects.filter(item=first, name="乙").update(sort_order=5)
     found = item_for_application("ITEM-1")
-    read_materials(found)
+    with CaptureQueriesContext(connection) as first_read:
+        read_materials(found)
+    assert len(first_read) == 1
     with CaptureQueriesContext(connection) as queries:
-        materials = list(found.materials.all())
+        materials = read_materials(found)
         assert all(m.item is found for m in materials)
     assert len(queries) == 0
     assert [m.name for m in materials] == ["甲", "丙", "乙"] == [m.name for m in first.materials.all()]
+
+
+def test_the_materials_the_guide_read_are_not_read_again():
+    # given an item read for its guide page (its materials with it)
+    item("ITEM-1", materials=(("甲", True), ("乙", False)))
+    guide = item_guide("ITEM-1")
+    # when a submission asks for its materials, then nothing more is read
+    with CaptureQueriesContext(connection) as queries:
+        assert [m.name for m in read_materials(guide)] == ["甲", "乙"]
+        assert [m.name for m in guide.materials.all()] == ["甲", "乙"]
+        assert all(m.item is guide for m in read_materials(guide))
+    assert len(queries) == 0
+
+
+def test_no_module_reaches_into_djangos_private_prefetch_cache():
+    # ``_prefetched_objects_cache`` is Django's own bookkeeping: setting or reading it by hand breaks
+    # when Django changes it (read_materials keeps what it read in a plain attribute of its own)
+    root = Path(__file__).resolve().parents[2]
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if "tests" not in path.parts and "_prefetched_objects_cache" in path.read_text(encoding="utf-8")]
+    assert offenders == []

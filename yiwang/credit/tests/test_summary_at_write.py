@@ -137,6 +137,19 @@ def test_an_ingestion_keeps_the_summaries_of_all_its_subjects_in_one_statement(
         assert summary_is_current_and_true(food_item, firm, django_assert_num_queries)["penalties_12m"] == penalties
 
 
+@pytest.mark.django_db
+def test_the_statements_kept_for_the_sizes_of_a_keep_are_bounded():
+    # given a process that keeps summaries for many different numbers of subjects (sizes 1 to the
+    # bound and beyond; ids of no subject: nothing is kept, the statements run all the same)
+    from yiwang.credit.facts import KEEP_SQL_CACHE_SIZE, _keep_facts_of_sql, keep_facts_of
+
+    _keep_facts_of_sql.cache_clear()
+    for size in range(1, KEEP_SQL_CACHE_SIZE + 20):
+        assert keep_facts_of(range(10**9, 10**9 + size), TODAY) == 0
+    # then the statements built for them are not all kept for the life of the process
+    assert _keep_facts_of_sql.cache_info().currsize <= KEEP_SQL_CACHE_SIZE
+
+
 # ----------------------------------------------------------------------------------------- the nightly command
 
 
@@ -199,6 +212,55 @@ def test_the_command_for_a_later_day_keeps_the_summaries_that_expire_by_then(wor
     summary = CreditFactsSummary.objects.get(subject=subject)
     assert (summary.computed_for, summary.penalties_12m) == (after, 0)
     assert credit_on(food_item, firm, after) == facts_by_index(firm.kind, firm.id_index, after)
+
+
+@pytest.mark.django_db
+def test_a_run_stopped_by_a_failing_chunk_audits_what_it_kept_and_exits_non_zero(world, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from yiwang.credit import facts
+
+    # given three companies whose summaries are not current, kept one subject a chunk
+    firms = [company(f"firm{i}", code, f"公司{i}")[1]
+             for i, code in enumerate(("91330100MA2B3C4D5", "91330100MA2B3C4E3", "91330100MA2B3C4F1"))]
+    for i, firm in enumerate(firms):
+        penalty(firm, days_ago=5, number=f"罚{i}")
+    subjects = sorted(CreditSubject.objects.get(kind=f.kind, id_index=f.id_index).pk for f in firms)
+    CreditFactsSummary.objects.filter(subject_id__in=subjects).update(valid_until=TODAY, penalties_12m=9)
+    monkeypatch.setattr(facts, "KEEP_CHUNK", 1)
+    # and the second chunk fails (the database refuses it, say)
+    keep, calls = facts.keep_facts_of, []
+
+    def failing_second(ids, day):
+        calls.append(list(ids))
+        kept = keep(ids, day)
+        if len(calls) == 2:
+            raise RuntimeError("the database refused the chunk")
+        return kept
+
+    monkeypatch.setattr(facts, "keep_facts_of", failing_second)
+
+    # when the nightly command runs
+    with pytest.raises(CommandError) as stopped:
+        call_command("refresh_credit_summaries", stdout=io.StringIO())
+
+    # then it exits non-zero with a message that says what was done and what to do
+    assert stopped.value.returncode == 1
+    assert "chunk 2 of 3 failed" in str(stopped.value) and "run it again" in str(stopped.value)
+    # the first chunk stays kept, the failed one was rolled back, the third was not reached
+    by_subject = {s.subject_id: s for s in CreditFactsSummary.objects.filter(subject_id__in=subjects)}
+    assert [by_subject[pk].penalties_12m for pk in subjects] == [1, 9, 9]
+    # and an audit record says what was done
+    audit = AuditEvent.objects.get(event_type="credit_summaries_refresh_failed")
+    assert audit.subject_id == TODAY.isoformat()
+    assert audit.details == {"due": 3, "chunks": 3, "chunks_done": 1, "subjects_done": 1, "kept": 1,
+                             "last_subject_id": subjects[0], "error": "RuntimeError: the database refused the chunk"}
+    assert not AuditEvent.objects.filter(event_type="credit_summaries_refreshed").exists()
+    # a second run keeps the rest
+    monkeypatch.setattr(facts, "keep_facts_of", keep)
+    out = io.StringIO()
+    call_command("refresh_credit_summaries", stdout=out)
+    assert "2 credit facts summaries kept" in out.getvalue()
 
 
 @pytest.mark.django_db

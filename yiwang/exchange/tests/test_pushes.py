@@ -187,6 +187,15 @@ def test_the_api_schema_documents_pushes(db):
 # ------------------------------------------------------------------------------ refusals
 
 
+def test_a_push_to_a_code_with_a_nul_is_refused_with_the_request_not_a_crash(county, queued):
+    # PostgreSQL cannot look such a code up (the push guard's lookup was a 500 there): refused before
+    # the guard and before the body is read, as any NUL in a request (core.middleware)
+    client = Client()
+    response = push(client, bearer(client, "ga_steward"), people_csv(), url="/api/v1/exchange/resources/RK%00/datasets")
+    assert assert_error(response, 400, "validation_failed")["details"] == {"location": "path", "field": ""}
+    assert not DatasetPush.objects.exists()
+
+
 def test_refusals_are_4xx_in_the_error_shape(county, queued, settings):
     client = Client()
     steward, other = bearer(client, "ga_steward"), bearer(client, "scjg_steward")

@@ -95,6 +95,9 @@ def test_a_revocation_undone_in_the_database_is_still_not_valid_when_the_signatu
 @pytest.mark.parametrize("token", ["nope", "x" * 65, "%00", "' OR 1=1 --", "..%2F..%2Fetc"])
 def test_unknown_tokens_are_unknown(library, client, token):
     response = client.get(f"/api/v1/licences/verify/{token}")
+    if token == "%00":  # refused with the request (yiwang.core.middleware)
+        assert response.status_code == 400
+        return
     assert response.status_code in (200, 404)
     if response.status_code == 200:
         assert response.json()["status"] == "unknown" and response.json()["licence"] == {}

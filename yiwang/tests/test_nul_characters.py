@@ -1,0 +1,141 @@
+"""The NUL character (U+0000) in what a person sends is refused at the request boundary
+(``yiwang.core.middleware.NulCharacterMiddleware``): a 400 with a message, on SQLite as on
+PostgreSQL (whose text cannot hold it: a 500 before), before any view or service runs, in the
+shape of what was asked (the API's JSON, Open311's errors, the site's error page). An upload's
+content may hold NUL bytes and is accepted."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from yiwang.appeals import services as appeals
+from yiwang.appeals.models import Appeal, Open311Service
+from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.tests.test_uploads import JPG_BYTES
+from yiwang.testing import factories
+from yiwang.testing.http import assert_error, bearer, post_json
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = "提交的内容含有空字符（NUL，\\u0000），无法保存。"
+ENGLISH = "What you sent contains a NUL character (\\u0000), which cannot be saved."
+
+
+def refused(response, location: str, field: str) -> dict:
+    body = assert_error(response, 400, "validation_failed")
+    assert body["message"].startswith(MESSAGE), body
+    assert body["details"] == {"location": location, "field": field}, body
+    return body
+
+
+# ------------------------------------------------------------------------------------------- the API
+
+def test_a_nul_in_a_json_string_of_the_api_is_refused_and_nothing_is_made(world):
+    client = Client()
+    auth = bearer(client, "citizen")
+    response = post_json(client, "/api/v1/applications", {
+        "item_code": world.item.code, "form": {"shop_name": "青禾\u0000小馆"}, "materials": []}, auth)
+    refused(response, "body", "form.shop_name")
+    assert not Case.objects.exists()
+
+
+def test_a_nul_in_a_json_key_or_a_list_is_refused_in_english_when_asked(world):
+    client = Client()
+    auth = bearer(client, "citizen")
+    response = post_json(client, "/api/v1/applications", {
+        "item_code": world.item.code, "form": {"shop\u0000name": "青禾小馆"}, "materials": []}, auth)
+    refused(response, "body", "form.shop\\u0000name")
+    response = client.post("/api/v1/applications", '{"item_code": "x", "form": {}, "materials": ["a\\u0000"]}',
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en", **auth)
+    assert response.status_code == 400 and response.json()["message"].startswith(ENGLISH), response.content
+    assert response.json()["details"] == {"location": "body", "field": "materials[0]"}
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul(world):
+    # the JSON text "a\\u0000" is an a, a backslash and five letters, which any database stores
+    client = Client()
+    body = json.dumps({"item_code": world.item.code, "form": {"shop_name": "a\\u0000"}, "materials": []})
+    assert "\\\\u0000" in body
+    response = client.post("/api/v1/applications", body, content_type="application/json", **bearer(client, "citizen"))
+    assert response.json()["code"] != "validation_failed" or "location" not in response.json()["details"], \
+        response.content
+
+
+@pytest.mark.parametrize("path, location, field", [
+    ("/api/v1/items/SCJG%00001", "path", ""),
+    ("/api/v1/items?q=%E9%A3%9F%00", "query", "q"),
+    ("/api/v1/items?q%00=x", "query", "q\\u0000"),
+])
+def test_a_nul_in_the_path_or_a_query_parameter_of_the_api_is_refused(world, path, location, field):
+    refused(Client().get(path), location, field)
+
+
+def test_a_multipart_upload_with_nul_bytes_in_its_content_is_accepted_and_a_nul_in_a_field_is_not(world):
+    client = Client()
+    auth = bearer(client, "citizen")
+    # an image's bytes hold NUL: they are content, not text
+    assert b"\x00" in JPG_BYTES
+    response = client.post("/api/v1/uploads", {"file": factories.upload_file("门头照.jpg", JPG_BYTES)}, **auth)
+    assert response.status_code == 201, response.content
+    # a text field sent with the file is text
+    response = client.post("/api/v1/uploads", {"file": factories.upload_file("门头照.jpg", JPG_BYTES),
+                                               "note": "门头\u0000照"}, **auth)
+    refused(response, "form", "note")
+    assert CaseMaterial.objects.count() == 1
+
+
+# --------------------------------------------------------------------------------------------- pages
+
+def test_a_form_page_post_with_a_nul_gets_the_sites_error_page_and_nothing_is_made(world):
+    response = Client().post("/appeals/new/", {"title": "人民路路灯\u0000不亮", "appeal_type": "complaint",
+                                               "address": "城关镇人民路1号"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert MESSAGE in page and "<html" in page and "返回首页" in page  # the site's page, base.html's frame
+    assert "Content-Security-Policy" in response.headers  # passed out through the outer middlewares
+    assert not Appeal.objects.exists()
+
+
+def test_a_multipart_form_page_post_with_a_nul_in_a_field_is_refused_its_photo_is_not_the_reason(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    response = Client().post("/appeals/new/", {"title": "路灯不亮", "body": "晚上\u0000很黑", "appeal_type": "complaint",
+                                               "address": "城关镇人民路1号",
+                                               "photos": SimpleUploadedFile("a.png", png, content_type="image/png")})
+    assert response.status_code == 400 and MESSAGE in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_a_nul_in_a_pages_query_parameter_gets_the_error_page_in_english_when_asked(world):
+    response = Client().get("/items/?q=%E9%A3%9F%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert ENGLISH in response.content.decode()
+
+
+# ------------------------------------------------------------------------------------------- Open311
+
+@pytest.fixture
+def open311_key(world):
+    Open311Service.objects.create(code="bus", name="公交服务", category="交通运输", group="交通")
+    _partner, key = appeals.issue_open311_key(actor=None, name="citysdk")
+    return key
+
+
+def test_an_open311_request_with_a_nul_is_refused_in_the_specifications_shape(open311_key):
+    data = {"api_key": open311_key, "service_code": "bus", "lat": "30.2", "long": "120.05",
+            "description": "公交站台\u0000破损", "email": "a@example.com"}
+    response = Client().post("/open311/v2/requests.json", urlencode(data),
+                             content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400, response.content
+    [error] = response.json()
+    assert error["code"] == 400 and error["description"].startswith(MESSAGE)
+    assert not Appeal.objects.exists()
+    # a GET's query too, and in XML when the path asks for it
+    response = Client().get("/open311/v2/requests.xml?service_code=bu%00s")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/xml")
+    assert MESSAGE in response.content.decode()
