@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,23 @@ def import_credit_dataset(*, actor: User | None, dataset: Dataset,
         raise InvalidInput(Code.INGEST_REJECTED, _("数据集尚未入库（%(s)s），不能转为信用记录。")
                            % {"s": dataset.get_status_display()}, {"status": dataset.status})
     now = now or timezone.now()
+    for attempt in (1, 2):
+        try:
+            return _import_rows(actor=actor, dataset=dataset, source=source, now=now)
+        except IntegrityError:
+            # a subject of the dataset was created by another writer (an entry by hand, a decision)
+            # after this import looked its subjects up and before it inserted the new ones (the
+            # unique (kind, id_index)): the attempt was rolled back whole, and the next one finds
+            # that subject on file. Only once: a second conflict is not that race.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _import_rows(*, actor: User | None, dataset: Dataset, source: CreditResource,
+                 now: dt.datetime) -> CreditImport:
+    """One attempt of ``import_credit_dataset``, in one transaction."""
+    resource: DataResource = dataset.resource
     today = calendar.local_date(now)
     department = resource.provider
     outcome = CreditImport(dataset=dataset)

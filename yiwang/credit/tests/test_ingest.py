@@ -175,3 +175,73 @@ def test_subjects_are_found_in_chunks_so_a_large_dataset_stays_under_the_paramet
     for firm in firms:
         assert {r.subject.code for r in CreditRecord.objects.filter(subject__code=firm)} == {firm}
     assert [CreditRecord.objects.filter(subject__code=firm).count() for firm in firms] == [2, 2, 2, 1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subject_created_by_another_writer_during_the_import_is_found_not_a_500():
+    # given a file naming a company not yet on file, and another writer (an entry by hand) creating
+    # that company between the import's look-up of its subjects and its insert of the new ones
+    import threading
+
+    from django.db import connection, transaction
+
+    from yiwang.credit import ingest, services
+    from yiwang.credit.models import CreditFactsSummary
+
+    source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
+    steward = factories.user("steward", SCJG="steward")
+    firm = factories.uscc("91330100MA2B3C4D5")
+    day = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    look_up = ingest._subjects_by_index
+    failures: list[BaseException] = []
+    other_writer = threading.Thread(target=_create_company, args=(firm, failures))
+    calls = []
+
+    def look_up_while_another_writer_creates(indexes):
+        found = look_up(indexes)
+        if not calls and connection.vendor == "postgresql":  # the first look-up of the first attempt
+            other_writer.start()  # it commits now: nothing of this import holds that row yet
+            other_writer.join(timeout=30)
+        calls.append(indexes)
+        return found
+
+    ingest._subjects_by_index = look_up_while_another_writer_creates
+    try:
+        # when the file is imported
+        outcome = ingest_credit_records(actor=steward, source=source, file_name="xy.csv", stream=csv(
+            f"罚1,org,{firm},某公司,penalty,无照经营,《条例》,general,{day},"))
+    finally:
+        ingest._subjects_by_index = look_up
+    if connection.vendor == "sqlite":
+        # SQLite's writers take the database in turn (BEGIN IMMEDIATE): the other writer comes after
+        other_writer.start()
+        other_writer.join(timeout=30)
+
+    assert not other_writer.is_alive() and failures == []
+    # then the import made its record, on the one subject of that company (PostgreSQL: the first
+    # attempt met the other writer's subject and was rolled back; the second found it on file)
+    assert outcome.created == 1
+    subject = CreditSubject.objects.get(kind="org", code=firm)
+    assert CreditRecord.objects.get(decision_no="罚1").subject_id == subject.pk
+    # and its facts summary is current, with the penalty in it
+    summary = CreditFactsSummary.objects.get(subject=subject)
+    assert summary.facts_version == subject.facts_version and summary.penalties_12m == 1
+    with transaction.atomic():
+        assert services.find_subject("org", subject.id_index).pk == subject.pk
+
+
+def _create_company(code: str, failures: list[BaseException]) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from yiwang.credit import services
+
+    try:
+        with transaction.atomic():  # as every writer of a subject: found or created and bumped, then kept
+            subject = services.ensure_subject(kind="org", id_number=code, name="某公司", department=None,
+                                              for_write=True)
+            services.keep_facts_summaries([subject.pk], timezone.now())
+    except BaseException as exc:  # noqa: BLE001 - reported to the test
+        failures.append(exc)
+    finally:
+        connection.close()
