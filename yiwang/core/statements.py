@@ -11,7 +11,8 @@ them only for models no receiver follows (check ``*.connect(`` and ``@receiver``
 ``update_together``: updates; ``insert_together``: rows of one model and updates;
 ``insert_with_children``: a row, rows that reference it, and updates; ``insert_if``: a row, unless
 a unique constraint already holds one like it or a condition on other rows fails (one statement on
-both databases: the read that would come before the insert goes into it).
+both databases: the read that would come before the insert goes into it); ``insert_numbered``: a
+row and its number made from its primary key (one statement on PostgreSQL).
 
 The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
 that do not depend on each other (rows of different tables, or a row and the rows that reference
@@ -200,3 +201,46 @@ def insert_if(
     obj.pk = pk
     obj._state.adding, obj._state.db = False, using
     return True
+
+
+def numbered(prefix: str, pk: int, width: int) -> str:
+    """A number made from a primary key: ``prefix`` and the key, zero-padded to ``width`` digits
+    (longer keys keep all their digits), as ``insert_numbered`` makes it in SQL."""
+    return f"{prefix}{pk:0{width}d}"
+
+
+def insert_numbered(obj: models.Model, *, field: str, prefix: str, width: int, using: str = "default") -> None:
+    """Insert ``obj`` (a new row whose primary key the database makes) with ``field`` set to
+    ``numbered(prefix, pk, width)``, and set both on ``obj``. On PostgreSQL one statement: the key is
+    drawn from the table's sequence in a ``WITH`` and the number made from it in the ``INSERT``;
+    elsewhere ``save()`` and then an update of the number. Values are prepared as ``save()`` prepares
+    them; no signals are sent on PostgreSQL (use it only for a model no receiver follows)."""
+    if obj.pk is not None:
+        raise ValueError("insert_numbered inserts a new row whose primary key the database makes")
+    db = connections[using]
+    model = type(obj)
+    meta = model._meta
+    if db.vendor != "postgresql":
+        obj.save(force_insert=True, using=using)
+        setattr(obj, field, numbered(prefix, obj.pk, width))
+        model._default_manager.using(using).filter(pk=obj.pk).update(**{field: getattr(obj, field)})
+        return
+    target = meta.get_field(field)
+    fields = [f for f in meta.concrete_fields if not f.primary_key and f is not target]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj], raw=False)
+    compiler = query.get_compiler(using=using)
+    values = [[compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in fields]]
+    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    quote = db.ops.quote_name
+    table, pk_column = quote(meta.db_table), quote(meta.pk.column)
+    digits = "new_key.id::text"
+    sql = (f"WITH new_key AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id) "
+           f"INSERT INTO {table} ({pk_column}, {quote(target.column)}, {', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT new_key.id, %s || lpad({digits}, greatest(%s, length({digits})), '0'), {', '.join(placeholders)} "
+           f"FROM new_key RETURNING {pk_column}, {quote(target.column)}")
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(sql, [meta.db_table, meta.pk.column, prefix, width, *params])
+        obj.pk, number = cursor.fetchone()
+    setattr(obj, field, number)
+    obj._state.adding, obj._state.db = False, using

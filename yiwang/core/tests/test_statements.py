@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yiwang.core import notify
 from yiwang.core.models import Department, Notification, OutboxMessage
-from yiwang.core.statements import insert_if, insert_together, update_together
+from yiwang.core.statements import insert_if, insert_numbered, insert_together, update_together
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,18 @@ def test_a_row_inserted_if_is_written_only_when_its_conditions_hold_and_nothing_
     again_inserted, again = attempt("A", present=zwfw)
     assert again_inserted is False and again.pk is None
     assert Department.objects.filter(code="A").count() == 1
+
+
+@pytest.mark.parametrize("width", [1, 20])
+def test_a_numbered_row_gets_its_number_from_its_own_id_in_its_insert(width):
+    # given a row to number (a department's code stands in for a number)
+    row = Department(code="", name="编号部门")
+    # when it is inserted with its number
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        insert_numbered(row, field="code", prefix="D", width=width)
+    # then the number is the prefix and the id, zero-padded to the width (a longer id keeps every
+    # digit), stored and set, in one statement on PostgreSQL (insert and update elsewhere)
+    writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(writes) == (1 if ONE_STATEMENT else 2), writes
+    assert row.code == f"D{row.pk:0{width}d}"
+    assert Department.objects.values_list("code", "name").get(pk=row.pk) == (row.code, "编号部门")
