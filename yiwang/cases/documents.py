@@ -247,7 +247,8 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     for _attempt in range(3):
         document = _signed_document(case=case, kind=kind, department=department, now=now, correction=correction,
                                     seal=seal)
-        if insert_if(document, **seal_unchanged(department, seal)):
+        present, absent = seal_unchanged(department, seal)
+        if insert_if(document, present=present, absent=absent):
             break
         document.file.delete(save=False)  # never referenced: the row was not written
         existing = CaseDocument.objects.filter(case=case, kind=kind, correction=correction).first()

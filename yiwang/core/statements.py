@@ -222,10 +222,12 @@ def insert_numbered(obj: models.Model, *, field: str, prefix: str, width: int, u
     meta = model._meta
     if db.vendor != "postgresql":
         obj.save(force_insert=True, using=using)
-        setattr(obj, field, numbered(prefix, obj.pk, width))
+        setattr(obj, field, numbered(prefix, cast(int, obj.pk), width))
         model._default_manager.using(using).filter(pk=obj.pk).update(**{field: getattr(obj, field)})
         return
     target = meta.get_field(field)
+    if not isinstance(target, models.Field):
+        raise ValueError(f"{field!r} is not a column of {model.__name__}")
     fields = [f for f in meta.concrete_fields if not f.primary_key and f is not target]
     query = InsertQuery(model)
     query.insert_values(fields, [obj], raw=False)

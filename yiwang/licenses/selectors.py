@@ -158,11 +158,12 @@ def remembered_seal(department: Any) -> DepartmentSeal | None:
     return current_seal_or_none(department)
 
 
-def seal_unchanged(department: Any, seal: DepartmentSeal | None) -> dict[str, QuerySet[DepartmentSeal]]:
+def seal_unchanged(department: Any, seal: DepartmentSeal | None) -> tuple[QuerySet[DepartmentSeal] | None,
+                                                                         QuerySet[DepartmentSeal] | None]:
     """The condition that ``seal`` (None: no seal) is still the department's current seal, as
-    ``insert_if``'s ``present``/``absent``: the row by id, key and seal code, still current (an id
+    ``insert_if``'s ``(present, absent)``: the row by id, key and seal code, still current (an id
     alone could be another database's row, as after a test's rollback), or no current row at all."""
     if seal is None:
-        return {"absent": DepartmentSeal.objects.filter(department=department, is_current=True)}
-    return {"present": DepartmentSeal.objects.filter(pk=seal.pk, department=department, key_id=seal.key_id,
-                                                     es_id=seal.es_id, is_current=True)}
+        return None, DepartmentSeal.objects.filter(department=department, is_current=True)
+    return DepartmentSeal.objects.filter(pk=seal.pk, department=department, key_id=seal.key_id, es_id=seal.es_id,
+                                         is_current=True), None
