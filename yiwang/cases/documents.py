@@ -36,10 +36,12 @@ from yiwang.core.calendar import local_date
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
 from yiwang.core.services import queue_audit
+from yiwang.core.statements import insert_if
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
 from yiwang.licenses import seals
-from yiwang.licenses.selectors import current_seal_or_none
+from yiwang.licenses.models import DepartmentSeal
+from yiwang.licenses.selectors import current_seal_or_none, remembered_seal, seal_unchanged
 from yiwang.licenses.verification import anchors as trust_anchors
 
 STATEMENT_VERSION = "yiwang-case-document-v1"
@@ -230,11 +232,46 @@ def signed_statement(*, number: str, kind: str, department_code: str, signed_at:
 def issue_document(*, case: Case, kind: str, department: Department, now: dt.datetime,
                    correction: CorrectionNotice | None = None) -> CaseDocument:
     """Render, hash, sign and store one document of the case (inside the event's transaction).
-    Issuing the same receipt or decision twice returns the first."""
-    existing = CaseDocument.objects.filter(case=case, kind=kind, correction=correction).first()
-    if existing is not None:
-        return existing
-    seal = current_seal_or_none(department)
+    Issuing the same receipt or decision twice returns the first.
+
+    One statement (issue #14): the department's seal is the one this process last read
+    (``licenses.selectors.remembered_seal``), and the insert itself checks that it is still the
+    current one and that the case has no such document yet (``core.statements.insert_if``). When
+    either check fails, nothing is written: the file just stored is removed, and the first document
+    is returned, or the seal is read again and the document made anew with it. The case is locked by
+    the event's service, so a second document of a kind only comes from a caller issuing it twice
+    (none of the lifecycle services does: each checks the case's state first); that rare call renders
+    the PDF for nothing, which costs tens of milliseconds, where a read before every document cost a
+    statement on every acceptance and decision."""
+    seal = remembered_seal(department)
+    for _attempt in range(3):
+        document = _signed_document(case=case, kind=kind, department=department, now=now, correction=correction,
+                                    seal=seal)
+        present, absent = seal_unchanged(department, seal)
+        if insert_if(document, present=present, absent=absent):
+            break
+        document.file.delete(save=False)  # never referenced: the row was not written
+        existing = CaseDocument.objects.filter(case=case, kind=kind, correction=correction).first()
+        if existing is not None:
+            return existing
+        seal = current_seal_or_none(department)  # rotated or withdrawn since this process read it
+    else:  # the seal changed under each of three attempts
+        raise RuntimeError(f"the seal of {department.code} kept changing while {case.number} {kind} was issued")
+    # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
+    # document can later be checked against a record that cannot be rewritten (in the event's
+    # audit batch, when its service opened one: one INSERT with the event's own record)
+    queue_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
+                 subject_id=document.pk, actor_department=department,
+                 details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": document.sm3,
+                          "key_id": document.key_id, "algorithm": document.algorithm,
+                          "signed_at": document.signed_at.isoformat()})
+    return document
+
+
+def _signed_document(*, case: Case, kind: str, department: Department, now: dt.datetime,
+                     correction: CorrectionNotice | None, seal: DepartmentSeal | None) -> CaseDocument:
+    """The document rendered and signed with ``seal`` (None: the platform's key), its file stored,
+    its row not yet written."""
     with translation.override("zh-hans"):
         title = document_title(case, kind)
         pdf = render_pdf(case, kind, title=title, department=department, issued_at=now, correction=correction,
@@ -258,14 +295,6 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
     )
     suffix = f"-{correction.pk}" if correction is not None else ""
     document.file.save(f"{case.number}-{kind}{suffix}.pdf", ContentFile(pdf), save=False)
-    document.save()
-    # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
-    # document can later be checked against a record that cannot be rewritten (in the event's
-    # audit batch, when its service opened one: one INSERT with the event's own record)
-    queue_audit(actor=None, at=now, event_type="case_document_issued", subject_type="case_document",
-                 subject_id=document.pk, actor_department=department,
-                 details={"number": case.number, "kind": kind, "sha256": document.sha256, "sm3": sm3,
-                          "key_id": key_id, "algorithm": algorithm, "signed_at": signed_at.isoformat()})
     return document
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import EllipsisType
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.models import Material, ProcessVersion, ServiceItem
 from yiwang.core.models import Applicant
 from yiwang.core.precompiled import PrecompiledQuery
 
@@ -46,14 +47,46 @@ def item_guide(code: str) -> ServiceItem | None:
     return item
 
 
+def versions_newest_first(definition: Any) -> QuerySet[ProcessVersion]:
+    """The process's versions, the one a new case starts on first (``definition``: an id, or an
+    ``OuterRef`` to one)."""
+    return ProcessVersion.objects.filter(definition_id=definition).order_by("-version")
+
+
+# What a submission needs of the version a new case starts on (its runtime restores the spec by id
+# and digest): read with the item, the other fields left deferred (``starting_version``).
+_STARTING_FIELDS = ("id", "version", "digest")
+
+
+def _with_starting_version(items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+    newest = versions_newest_first(OuterRef("process_id"))
+    return items.annotate(**{f"starting_version_{name}": Subquery(newest.values(name)[:1]) for name in _STARTING_FIELDS})
+
+
+def starting_version(item: ServiceItem) -> ProcessVersion | None | EllipsisType:
+    """The version a new case of ``item`` starts on, when ``item_for_application`` read it with the
+    item (its other fields are deferred: read when first used); ``...`` when the item was read
+    otherwise (the caller reads it: ``versions_newest_first``)."""
+    if not hasattr(item, "starting_version_id"):
+        return ...
+    if item.starting_version_id is None:
+        return None
+    values = [getattr(item, f"starting_version_{name}") for name in _STARTING_FIELDS]
+    version = ProcessVersion.from_db(item._state.db, [*_STARTING_FIELDS, "definition_id"], [*values, item.process_id])
+    version.definition = item.process  # as ``definition.versions`` would have set it
+    return version
+
+
 # Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
 _ITEM_BY_CODE = PrecompiledQuery(
-    lambda code: ServiceItem.objects.select_related("process", "department").filter(code=code)[:1], code=str)
+    lambda code: _with_starting_version(ServiceItem.objects.select_related("process", "department").filter(code=code))[:1],
+    code=str)
 _MATERIALS_OF = PrecompiledQuery(lambda item_id: Material.objects.filter(item_id=item_id), item_id=int)
 
 
 def item_for_application(code: str) -> ServiceItem | None:
-    """The item ``code`` names, with its process and department (what a submission reads of them)."""
+    """The item ``code`` names, with its process and department (what a submission reads of them),
+    and the process version a case made now starts on (``starting_version``)."""
     rows = _ITEM_BY_CODE.fetch(code=code)
     return rows[0] if rows else None
 

@@ -9,7 +9,10 @@ instances, so every value is prepared as ``QuerySet.update()`` and ``bulk_create
 them only for models no receiver follows (check ``*.connect(`` and ``@receiver`` first).
 
 ``update_together``: updates; ``insert_together``: rows of one model and updates;
-``insert_with_children``: a row, rows that reference it, and updates.
+``insert_with_children``: a row, rows that reference it, and updates; ``insert_if``: a row, unless
+a unique constraint already holds one like it or a condition on other rows fails (one statement on
+both databases: the read that would come before the insert goes into it); ``insert_numbered``: a
+row and its number made from its primary key (one statement on PostgreSQL).
 
 The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
 that do not depend on each other (rows of different tables, or a row and the rows that reference
@@ -147,3 +150,99 @@ def insert_with_children(
         child.pk = row[0]
         setattr(child, link, parent)
         child._state.adding, child._state.db = False, using
+
+
+def insert_if(
+    obj: models.Model, *, present: models.QuerySet[Any] | None = None, absent: models.QuerySet[Any] | None = None,
+    using: str = "default",
+) -> bool:
+    """Insert ``obj`` (a new row whose primary key the database makes) only if ``present`` has a row,
+    ``absent`` has none, and no unique constraint of the table already holds a row like it; set its
+    primary key and return True, or return False and write nothing. One statement, on PostgreSQL and
+    SQLite alike (``INSERT … SELECT … WHERE [NOT] EXISTS … ON CONFLICT DO NOTHING``): the conditions
+    are read in the insert's own snapshot, so nothing can change between them and the write that
+    another statement of this transaction would not also see. Values are prepared as ``save()``
+    prepares them (``pre_save``: a file field's file must be saved first); no signals are sent."""
+    if obj.pk is not None:
+        raise ValueError("insert_if inserts a new row whose primary key the database makes")
+    db = connections[using]
+    model = type(obj)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj], raw=False)
+    compiler = query.get_compiler(using=using)
+    values = [[compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]]
+    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    quote = db.ops.quote_name
+    conditions, condition_params = [], []
+    for queryset, negate in ((present, False), (absent, True)):
+        if queryset is None:
+            continue
+        if queryset.db != using:
+            raise ValueError("insert_if takes querysets of the insert's database")
+        sql, sub_params = queryset.values("pk").query.get_compiler(using=using).as_sql()
+        conditions.append(f"{'NOT ' if negate else ''}EXISTS ({sql})")
+        condition_params += list(sub_params)
+    where = " AND ".join(conditions) or "1 = 1"  # SQLite needs a WHERE before ON CONFLICT (its grammar)
+    returning = db.features.can_return_columns_from_insert
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT {', '.join(placeholders)} WHERE {where} ON CONFLICT DO NOTHING"
+           + (f" RETURNING {quote(meta.pk.column)}" if returning else ""))
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(sql, [*params, *condition_params])
+        if returning:
+            row = cursor.fetchone()
+            pk = row[0] if row is not None else None
+        else:  # SQLite before 3.35
+            pk = cursor.lastrowid if cursor.rowcount == 1 else None
+    if pk is None:
+        return False
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, using
+    return True
+
+
+def numbered(prefix: str, pk: int, width: int) -> str:
+    """A number made from a primary key: ``prefix`` and the key, zero-padded to ``width`` digits
+    (longer keys keep all their digits), as ``insert_numbered`` makes it in SQL."""
+    return f"{prefix}{pk:0{width}d}"
+
+
+def insert_numbered(obj: models.Model, *, field: str, prefix: str, width: int, using: str = "default") -> None:
+    """Insert ``obj`` (a new row whose primary key the database makes) with ``field`` set to
+    ``numbered(prefix, pk, width)``, and set both on ``obj``. On PostgreSQL one statement: the key is
+    drawn from the table's sequence in a ``WITH`` and the number made from it in the ``INSERT``;
+    elsewhere ``save()`` and then an update of the number. Values are prepared as ``save()`` prepares
+    them; no signals are sent on PostgreSQL (use it only for a model no receiver follows)."""
+    if obj.pk is not None:
+        raise ValueError("insert_numbered inserts a new row whose primary key the database makes")
+    db = connections[using]
+    model = type(obj)
+    meta = model._meta
+    if db.vendor != "postgresql":
+        obj.save(force_insert=True, using=using)
+        setattr(obj, field, numbered(prefix, cast(int, obj.pk), width))
+        model._default_manager.using(using).filter(pk=obj.pk).update(**{field: getattr(obj, field)})
+        return
+    target = meta.get_field(field)
+    if not isinstance(target, models.Field):
+        raise ValueError(f"{field!r} is not a column of {model.__name__}")
+    fields = [f for f in meta.concrete_fields if not f.primary_key and f is not target]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj], raw=False)
+    compiler = query.get_compiler(using=using)
+    values = [[compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in fields]]
+    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    quote = db.ops.quote_name
+    table, pk_column = quote(meta.db_table), quote(meta.pk.column)
+    digits = "new_key.id::text"
+    sql = (f"WITH new_key AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id) "
+           f"INSERT INTO {table} ({pk_column}, {quote(target.column)}, {', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT new_key.id, %s || lpad({digits}, greatest(%s, length({digits})), '0'), {', '.join(placeholders)} "
+           f"FROM new_key RETURNING {pk_column}, {quote(target.column)}")
+    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
+        cursor.execute(sql, [meta.db_table, meta.pk.column, prefix, width, *params])
+        obj.pk, number = cursor.fetchone()
+    setattr(obj, field, number)
+    obj._state.adding, obj._state.db = False, using

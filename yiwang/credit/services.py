@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, router, transaction
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -305,23 +306,32 @@ _RECORD_OF_DECISION = PrecompiledQuery(
 
 def record_from_decision(*, applicant: Applicant, department: Department, kind: str, title: str, basis: str,
                          decided_at: dt.datetime, reference: str, decision_no: str = "", severity: str = "",
-                         publicity_end: dt.date | None = None) -> CreditRecord | None:
+                         publicity_end: dt.date | None = None) -> CreditRecord:
     """A licence granted or a penalty decided in Yiwang itself, into the register without
     re-typing (called by ``cases`` at the decision, and by ``licenses`` when a licence is issued).
     Idempotent per ``reference`` (e.g. ``case:123``). Call inside the decision's transaction."""
+    # the register's entry of this decision first, on whichever subject (a retry returns it as it
+    # is, whatever has become of the applicant's number since)
+    found = _RECORD_OF_DECISION.fetch(source_ref=reference, kind=kind)
+    if found:
+        return found[0]
+    return _new_decision_record(applicant=applicant, department=department, kind=kind, title=title, basis=basis,
+                                decided_at=decided_at, reference=reference, decision_no=decision_no,
+                                severity=severity, publicity_end=publicity_end)
+
+
+def _new_decision_record(*, applicant: Applicant, department: Department, kind: str, title: str, basis: str,
+                         decided_at: dt.datetime, reference: str, decision_no: str = "", severity: str = "",
+                         publicity_end: dt.date | None = None) -> CreditRecord:
+    """The register's record of a decision that has none yet (looked for by the caller)."""
     if kind not in (RecordKind.LICENCE, RecordKind.PENALTY):
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政许可和行政处罚决定会自动记入信用档案。"), {"kind": kind})
     # inside the decision's transaction, no savepoint of its own (SAVEPOINT and RELEASE were two of
     # the decision's statements): a failure here fails the decision, as the caller wants; called
     # outside a transaction, this still makes one. The record, its history and audit row are kept.
     with transaction.atomic(savepoint=False):
-        # the register's entry of this decision first, on whichever subject (a retry returns it as it
-        # is, whatever has become of the applicant's number since); then the applicant's number is
-        # checked, and its subject found or created, its facts version bumped, as every writer's
-        found = _RECORD_OF_DECISION.fetch(source_ref=reference, kind=kind)
-        existing = found[0] if found else None
-        if existing is not None:
-            return existing
+        # the applicant's number is checked, and its subject found or created, its facts version
+        # bumped, as every writer's
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                            decision_no=decision_no, severity=severity, publicity_end=publicity_end)
         check_record(data)
@@ -888,13 +898,49 @@ _PENDING_REPAIR_OF_CASE = PrecompiledQuery(
     .order_by("pk").values_list("pk", flat=True)[:1], case_id=int)
 
 
+_REPAIR, _RECORD = 1, 2
+# A person's decision of a licence asks both at once (issue #14: one statement, not two): the case's
+# pending repair and the register's entry this decision made already (a retry), tagged.
+_PENDING_REPAIR_AND_RECORD_OF_DECISION = PrecompiledQuery(
+    lambda case_id, source_ref, kind: RepairRequest.objects.filter(case_id=case_id, status=RepairStatus.PENDING)
+    .order_by().values_list("pk", Value(_REPAIR)).union(
+        CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=source_ref, kind=kind)
+        .order_by().values_list("pk", Value(_RECORD)), all=True),
+    case_id=int, source_ref=str, kind=str)
+
+
 def decide_repair_in_case(*, actor: User, case_id: int, approve: bool, note: str,
                           now: dt.datetime) -> RepairRequest | None:
     """The repair case was decided: approve or refuse its repair (None: the case has none)."""
-    found = _PENDING_REPAIR_OF_CASE.fetch(case_id=case_id)
-    if not found:
-        return None
-    return decide_repair(actor=actor, repair_id=found[0], approve=approve, note=note, now=now, decided_in_case=True)
+    return decide_case_in_register(actor=actor, case_id=case_id, approve=approve, note=note, now=now)
+
+
+def decide_case_in_register(*, actor: User | None, case_id: int, approve: bool, note: str, now: dt.datetime,
+                            record: dict[str, Any] | None = None) -> RepairRequest | None:
+    """A case's decision in the register, inside the decision's transaction. A person's decision
+    (``actor``) of a repair case approves or refuses its repair (returned; None: the case has none;
+    a decision by rules, 秒批, decides no repair); ``record`` (``record_from_decision``'s arguments),
+    a licence granted, goes in as the register's record. What both ask first, the case's pending
+    repair and the record this decision already made (a retry), is one read."""
+    repair_id, record_id = None, None
+    if actor is not None and record is not None:
+        rows = _PENDING_REPAIR_AND_RECORD_OF_DECISION.fetch(case_id=case_id, source_ref=record["reference"],
+                                                           kind=record["kind"])
+        repair_id = min((pk for pk, what in rows if what == _REPAIR), default=None)  # as order_by("pk")[:1]
+        record_id = min((pk for pk, what in rows if what == _RECORD), default=None)
+    elif actor is not None:
+        found = _PENDING_REPAIR_OF_CASE.fetch(case_id=case_id)
+        repair_id = found[0] if found else None
+    repair = None
+    if repair_id is not None and actor is not None:
+        repair = decide_repair(actor=actor, repair_id=repair_id, approve=approve, note=note, now=now,
+                               decided_in_case=True)
+    if record is not None:
+        if actor is None:
+            record_from_decision(**record)
+        elif record_id is None:  # else this decision's record is in the register already
+            _new_decision_record(**record)
+    return repair
 
 
 def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withdrawn: bool,

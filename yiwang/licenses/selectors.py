@@ -136,4 +136,34 @@ def registry(user: User, *, q: str = "", type_code: str = "", status: str = "") 
 
 def current_seal_or_none(department: Any) -> DepartmentSeal | None:
     """The department's current electronic seal, or None when it has none (yet)."""
-    return DepartmentSeal.objects.filter(department=department, is_current=True).first()
+    seal = DepartmentSeal.objects.filter(department=department, is_current=True).first()
+    _seals_read[department.pk] = seal
+    return seal
+
+
+# The seal each department had when this process last read it (``current_seal_or_none``). A seal row is
+# never changed but for ``is_current`` (a rotation makes a new row; the admin is read-only), so what
+# may be stale here is only *which* row is current: a writer that signs with a remembered seal puts
+# ``seal_unchanged(department, seal)`` into its own insert (``core.statements.insert_if``), and reads
+# again when it fails. No time-based expiry: a rotated or withdrawn seal is refused by the first
+# write after it, in every process.
+_seals_read: dict[int, DepartmentSeal | None] = {}
+
+
+def remembered_seal(department: Any) -> DepartmentSeal | None:
+    """The department's current seal as this process last read it (read now if never): only for a
+    write that checks ``seal_unchanged`` in its own statement."""
+    if department.pk in _seals_read:
+        return _seals_read[department.pk]
+    return current_seal_or_none(department)
+
+
+def seal_unchanged(department: Any, seal: DepartmentSeal | None) -> tuple[QuerySet[DepartmentSeal] | None,
+                                                                         QuerySet[DepartmentSeal] | None]:
+    """The condition that ``seal`` (None: no seal) is still the department's current seal, as
+    ``insert_if``'s ``(present, absent)``: the row by id, key and seal code, still current (an id
+    alone could be another database's row, as after a test's rollback), or no current row at all."""
+    if seal is None:
+        return None, DepartmentSeal.objects.filter(department=department, is_current=True)
+    return DepartmentSeal.objects.filter(pk=seal.pk, department=department, key_id=seal.key_id, es_id=seal.es_id,
+                                         is_current=True), None

@@ -117,19 +117,20 @@ def record_decision(case: Case, *, now: dt.datetime, actor: User | None = None, 
     record (双公示) without re-typing; a repair case's decision approves or refuses its repair
     (with the decider's reason). Penalties are not decided in Yiwang's cases today (no item type
     for them); ``credit.services.record_from_decision`` takes them when they are."""
-    if actor is not None:
-        repair = credit.decide_repair_in_case(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
-                                              note=note, now=now)
-        if repair is not None:
-            audit_case(case, actor=actor, at=now, reason=repair.decision_note[:500],
-                       event_type="case_credit_repaired" if repair.status == RepairStatus.APPROVED
-                       else "case_credit_repair_refused")
-    if case.item.item_type != ItemType.LICENSING or case.outcome != Outcome.APPROVED:
-        return
-    credit.record_from_decision(
+    licence = case.item.item_type == ItemType.LICENSING and case.outcome == Outcome.APPROVED
+    record = dict(
         applicant=case.applicant, department=case.department, kind=RecordKind.LICENCE,
         title=f"{case.item.name}（准予许可）"[:300], basis=case.item.legal_basis or case.item.name,
-        decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "")
+        decided_at=now, reference=f"case:{case.pk}", decision_no=case.number or "") if licence else None
+    if actor is None and record is None:
+        return
+    # the repair and the record: one credit function, whose first read asks after both
+    repair = credit.decide_case_in_register(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
+                                            note=note, now=now, record=record)
+    if repair is not None:
+        audit_case(case, actor=actor, at=now, reason=repair.decision_note[:500],
+                   event_type="case_credit_repaired" if repair.status == RepairStatus.APPROVED
+                   else "case_credit_repair_refused")
 
 
 def repair_closed(case: Case, *, actor: User | None, reason: str, withdrawn: bool, now: dt.datetime) -> None:

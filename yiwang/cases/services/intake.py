@@ -29,14 +29,21 @@ from yiwang.cases.services.common import (
 from yiwang.cases.services.instant import decide_instantly
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
-from yiwang.catalog.models import Material, ProcessVersion, ServiceItem
-from yiwang.catalog.selectors import Provision, material_provisions, read_materials
+from yiwang.catalog.models import Material, ServiceItem
+from yiwang.catalog.selectors import (
+    Provision,
+    material_provisions,
+    read_materials,
+    starting_version,
+    versions_newest_first,
+)
 from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import audit_batch, flush_audits
+from yiwang.core.statements import insert_numbered
 from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
 from yiwang.credit.models import Stage as CreditStage
@@ -297,8 +304,7 @@ def _missing_required(item: ServiceItem, refs: Iterable[MaterialRef | LicenceRef
 _BY_IDEMPOTENCY_KEY = PrecompiledQuery(
     lambda actor_id, key: _one(Case.objects.filter(submitted_by_id=actor_id, idempotency_key=key)), actor_id=int, key=str)
 _LATEST_VERSION = PrecompiledQuery(
-    lambda definition_id: _one(ProcessVersion.objects.filter(definition_id=definition_id)
-                               .defer("bpmn_xml", "spec_json").order_by("-version")), definition_id=int)
+    lambda definition_id: _one(versions_newest_first(definition_id).defer("bpmn_xml", "spec_json")), definition_id=int)
 
 
 def submit_application(
@@ -369,14 +375,16 @@ def submit_application(
         )
     # the version to start on, without its BPMN and spec (large; the runtime reads the spec once per
     # process and version, see CaseRuntime)
-    definition = item.process
-    version: ProcessVersion | None = _first(_LATEST_VERSION.fetch(definition_id=definition.pk))
-    if version is not None:
-        version.definition = definition  # as ``definition.versions`` would have set it
+    version = starting_version(item)  # read with the item by the API (issue #14: one statement fewer)
+    if version is ...:
+        definition = item.process
+        version = _first(_LATEST_VERSION.fetch(definition_id=definition.pk))
+        if version is not None:
+            version.definition = definition  # as ``definition.versions`` would have set it
     due = calendar.deadline_after(now, item.promised_days)
     try:
         with transaction.atomic(), audit_batch():
-            case = Case.objects.create(
+            case = Case(
                 item=item, department_id=item.department_id, applicant=applicant, submitted_by=actor,
                 channel=channel, status=CaseStatus.SUBMITTED, form_data=cleaned, process_version=version,
                 submitted_at=now, promised_days=item.promised_days, due_at=due,
@@ -384,8 +392,8 @@ def submit_application(
                 current_step=STEP_WINDOW, authorisation=authorisation,
                 agent=authorisation.agent if authorisation is not None else None,
             )
-            case.number = f"YW{calendar.local_date(now):%Y%m%d}{case.pk:08d}"
-            Case.objects.filter(pk=case.pk).update(number=case.number)
+            # the number (YW, the day, the id in 8 digits) in the case's own INSERT on PostgreSQL
+            insert_numbered(case, field="number", prefix=f"YW{calendar.local_date(now):%Y%m%d}", width=8)
             _attach_materials(actor=actor, case=case, item=item, refs=refs)
             from_library = _attach_licences(actor=actor, case=case, item=item, applicant=applicant, refs=licence_refs,
                                             now=now)

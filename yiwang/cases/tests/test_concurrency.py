@@ -154,3 +154,29 @@ def test_the_same_submission_sent_twice_at_once_with_one_key_makes_one_case(worl
     case = Case.objects.get()
     assert case.materials.count() == len(materials)
     assert events(case, "case_submitted") == 1
+
+
+def test_applications_submitted_at_the_same_moment_get_distinct_numbers_of_the_one_form(world):
+    # given three applications of one citizen, ready to send (the number is made in the case's own
+    # INSERT on PostgreSQL, from the id the same statement draws)
+    from yiwang.core.calendar import local_date
+
+    clients = [Client() for _ in range(3)]
+    auth = bearer(clients[0], "citizen")
+    payloads = []
+    for _ in clients:
+        materials = [{"material_id": m.pk, "upload_id": upload(clients[0], auth).json()["id"]}
+                     for m in world.item.materials.filter(required=True)]
+        payloads.append({"item_code": world.item.code, "form": {"shop_name": "青禾小馆"}, "materials": materials})
+
+    # when all three arrive at the same moment
+    outcomes = race(*(lambda c=c, p=p: post_json(c, "/api/v1/applications", p, auth) for c, p in zip(clients, payloads, strict=True)))
+
+    # then each made its case, and each case's number is YW, its day and its id in 8 digits: distinct
+    assert [o.error for o in outcomes] == [None, None, None]
+    assert [o.value.status_code for o in outcomes] == [201, 201, 201], [o.value.content for o in outcomes]
+    numbers = {o.value.json()["number"] for o in outcomes}
+    cases = list(Case.objects.all())
+    assert len(cases) == 3 and numbers == {c.number for c in cases}
+    assert all(c.number == f"YW{local_date(c.submitted_at):%Y%m%d}{c.pk:08d}" for c in cases), [
+        (c.pk, c.number) for c in cases]

@@ -350,3 +350,63 @@ def test_the_receipts_printed_qr_codes_read_back_as_the_progress_and_rating_link
     rating = rating_link(case, RECEIPT)
     assert rating is not None
     assert texts == sorted([progress, rating.url])
+
+
+def _files_beside(document) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    folder = document.file.name.rsplit("/", 1)[0]
+    return sorted(default_storage.listdir(folder)[1])
+
+
+def test_a_receipt_or_letter_issued_again_is_the_first_and_leaves_no_second_row_or_file(world):
+    # given a decided case, with its receipt and its decision letter
+    from yiwang.cases.documents import issue_document
+    from yiwang.core.clock import db_now
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    case = decide(world, case)
+    receipt = CaseDocument.objects.get(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT)
+    letter = CaseDocument.objects.get(case=case, kind=DocumentKind.APPROVAL_DECISION)
+    files = _files_beside(letter)
+    # when each is issued again (the insert is refused by the case's one-per-kind constraint)
+    again = [issue_document(case=case, kind=document.kind, department=document.signer_department, now=db_now())
+             for document in (receipt, letter)]
+    # then the first documents come back, no second row was written, and the file rendered for the
+    # refused insert was removed
+    assert [d.pk for d in again] == [receipt.pk, letter.pk]
+    assert kinds(case) == [DocumentKind.ACCEPTANCE_RECEIPT, DocumentKind.APPROVAL_DECISION]
+    assert _files_beside(letter) == files
+    # and a retried acceptance is refused by the case's state, the receipt unchanged
+    client = Client()
+    from yiwang.testing.http import bearer, post_json
+
+    response = post_json(client, f"/api/v1/cases/{case.number}/accept", {}, bearer(client, "clerk"))
+    assert response.status_code == 409, response.content
+    assert list(CaseDocument.objects.filter(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT)) == [receipt]
+
+
+def test_a_document_whose_seal_this_process_has_read_is_one_statement(world):
+    # given an accepted case, its department's seal (none here) read by this process
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from yiwang.cases.documents import issue_document
+    from yiwang.cases.models import Case
+    from yiwang.core.clock import db_now
+    from yiwang.core.services import audit_batch
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    receipt = CaseDocument.objects.get(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT)
+    department = receipt.signer_department
+    receipt.delete()
+    case = Case.objects.select_related("item", "department", "applicant").get(pk=case.pk)  # as the lock reads it
+    # when the receipt is issued (as the acceptance issues it, its audit record queued with the event's)
+    with transaction.atomic(), audit_batch(), CaptureQueriesContext(connection) as queries:
+        issued = issue_document(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT, department=department, now=db_now())
+    # then the insert, with its checks inside it, is the only statement (besides the savepoint's two)
+    writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(writes) == 1, writes
+    assert issued.pk is not None and verify_document(issued).valid

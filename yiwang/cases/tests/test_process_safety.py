@@ -296,3 +296,37 @@ def test_engine_state_keeps_task_data_whatever_order_the_database_returns_its_ta
     review.run()
     restored.do_engine_steps()
     assert [t.task_spec.name for t in restored.get_tasks(state=TaskState.READY, manual=True)] == ["site"]
+
+
+def test_an_application_through_the_api_starts_on_the_version_published_last(world):
+    # given an item on version 1 (审查 → 决定); the API reads the version to start on with the item
+    from django.test import Client
+
+    from yiwang.cases.models import Case
+    from yiwang.cases.tests.test_api import apply_payload
+    from yiwang.testing.http import bearer, post_json
+
+    client = Client()
+    citizen = bearer(client, "citizen")
+
+    def submitted() -> Case:
+        response = post_json(client, "/api/v1/applications", apply_payload(client, citizen, world.item), citizen)
+        assert response.status_code == 201, response.content
+        return Case.objects.get(number=response.json()["number"])
+
+    first = submitted()
+    v1 = first.process_version
+    # when version 2 adds a site check, and the citizen applies again
+    v2 = publish_process_version(actor=None, key=v1.definition.key, name="流程 v2", bpmn_xml=build_bpmn(
+        v1.process_id, [
+            {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
+            {"id": "site", "name": "现场核查", "dept": "SCJG", "role": "reviewer"},
+            {"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"},
+        ]))
+    second = submitted()
+    # then the first case is on version 1, the second on version 2, and runs version 2's steps
+    assert (v1.version, first.process_version, second.process_version) == (1, v1, v2)
+    services.accept_application(actor=world.clerk, case_id=second.pk)
+    review = CaseStep.objects.get(case=second, status=StepStatus.OPEN)
+    services.complete_step(actor=world.reviewer, case_id=second.pk, step_id=review.pk, decision="approve")
+    assert CaseStep.objects.get(case=second, status=StepStatus.OPEN).name == "现场核查"

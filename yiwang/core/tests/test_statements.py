@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from yiwang.core import notify
-from yiwang.core.models import Notification, OutboxMessage
-from yiwang.core.statements import insert_together, update_together
+from yiwang.core.models import Department, Notification, OutboxMessage
+from yiwang.core.statements import insert_if, insert_numbered, insert_together, update_together
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,45 @@ def test_rows_inserted_with_an_update_get_their_ids_and_the_update_is_made(setti
     assert [Notification.objects.get(pk=n.pk).message for n in notices] == ["消息0", "消息1"]
     applicant.refresh_from_db()
     assert applicant.name == "乙"
+
+
+def test_a_row_inserted_if_is_written_only_when_its_conditions_hold_and_nothing_like_it_exists():
+    # given one department
+    factories.department("ZWFW", "政务服务管理局")
+    zwfw = Department.objects.filter(code="ZWFW")
+
+    def attempt(code: str, **conditions: Any) -> tuple[bool, Department]:
+        row = Department(code=code, name=f"部门{code}", sort_order=7)
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            inserted = insert_if(row, **conditions)
+        # always one statement, on both databases
+        assert len([q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]) == 1
+        return inserted, row
+
+    # when a row is inserted whose condition on another row fails, it is not written
+    assert attempt("A", present=Department.objects.filter(code="NONE"))[0] is False
+    assert attempt("A", absent=zwfw)[0] is False
+    assert not Department.objects.filter(code="A").exists()
+    # when the conditions hold, it is written with its values and gets its id
+    inserted, row = attempt("A", present=zwfw, absent=Department.objects.filter(code="NONE"))
+    assert inserted and Department.objects.values_list("pk", "code", "name", "sort_order").get(code="A") == (
+        row.pk, "A", "部门A", 7)
+    # and a row a unique constraint already holds is not written again, nor does it raise
+    again_inserted, again = attempt("A", present=zwfw)
+    assert again_inserted is False and again.pk is None
+    assert Department.objects.filter(code="A").count() == 1
+
+
+@pytest.mark.parametrize("width", [1, 20])
+def test_a_numbered_row_gets_its_number_from_its_own_id_in_its_insert(width):
+    # given a row to number (a department's code stands in for a number)
+    row = Department(code="", name="编号部门")
+    # when it is inserted with its number
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        insert_numbered(row, field="code", prefix="D", width=width)
+    # then the number is the prefix and the id, zero-padded to the width (a longer id keeps every
+    # digit), stored and set, in one statement on PostgreSQL (insert and update elsewhere)
+    writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(writes) == (1 if ONE_STATEMENT else 2), writes
+    assert row.code == f"D{row.pk:0{width}d}"
+    assert Department.objects.values_list("code", "name").get(pk=row.pk) == (row.code, "编号部门")

@@ -232,3 +232,31 @@ def test_my_credit_shows_what_can_be_repaired_and_the_outcome(world):
     page = client.get("/credit/mine/").content.decode()
     assert "不予修复" in page and "罚款尚未缴清" in page and case.number in page
     assert CreditRecord.objects.get(pk=record.pk).status == RecordStatus.IN_FORCE
+
+
+def test_a_licensing_repair_case_decided_approves_its_repair_and_enters_its_licence_once(world):
+    # given a repair item that is also a licence (both of the decision's register writes are due;
+    # one read asks after the pending repair and the decision's record together)
+    from yiwang.credit import services as credit
+    from yiwang.credit.models import RecordKind, RecordSource
+
+    user, firm = company("firm", "91330100MA2B3C4D5", "已整改公司")
+    record = penalty(firm, days_ago=120, number="罚〔2026〕5号")
+    item = repair_item()
+    item.item_type = "licensing"
+    item.save(update_fields=["item_type"])
+    case = apply_for_repair(user, firm, item, f"R{record.pk}")
+    # when the department approves it
+    case = decide(world, case, "approve")
+    # then the repair is approved and the licence is in the register, once
+    assert RepairRequest.objects.get(case_id=case.pk).status == RepairStatus.APPROVED
+    licences = CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=f"case:{case.pk}")
+    assert [r.kind for r in licences] == [RecordKind.LICENCE]
+    # and the decision entered again (a retry) decides no repair and makes no second record
+    again = credit.decide_case_in_register(
+        actor=world.decider, case_id=case.pk, approve=True, note="", now=case.decided_at,
+        record=dict(applicant=firm, department=case.department, kind=RecordKind.LICENCE, title="重试", basis="重试",
+                    decided_at=case.decided_at, reference=f"case:{case.pk}", decision_no=case.number))
+    assert again is None
+    assert list(CreditRecord.objects.filter(source=RecordSource.DECISION, source_ref=f"case:{case.pk}")) == list(licences)
+    assert RepairRequest.objects.get(case_id=case.pk).status == RepairStatus.APPROVED

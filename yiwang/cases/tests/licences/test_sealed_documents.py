@@ -55,3 +55,49 @@ def test_a_sealed_letter_edited_or_passed_off_as_another_document_fails(library)
     assert verify_document(letter).valid
     letter.kind = DocumentKind.DENIAL_DECISION
     assert verify_document(letter).problem == "the seal signed another document's statement"
+
+
+def _letter(world):
+    return CaseDocument.objects.get(case=_decided(world), kind=DocumentKind.APPROVAL_DECISION)
+
+
+def test_a_seal_rotated_elsewhere_signs_the_next_letter_though_this_process_read_the_old_one(library):
+    # given a letter sealed with 市场监管's seal, which this process now remembers
+    from yiwang.licenses import selectors
+    from yiwang.licenses import services as licence_services
+    from yiwang.licenses.demo import department_uscc
+
+    department = library.licence_type.department
+    first = department.seals.get(is_current=True)
+    assert _letter(library.world).key_id == first.key_id
+    # when the seal is rotated (by another process: nothing here reads the new one)
+    second = licence_services.create_seal(department=department, uscc=department_uscc("SCJG"),
+                                          anchor=licence_services.ensure_demo_ca())
+    assert selectors.remembered_seal(department).pk == first.pk
+    # then the next letter is sealed with the new seal, and verifies
+    letter = _letter(library.world)
+    assert (letter.algorithm, letter.key_id) == (SES_ALGORITHM, second.key_id)
+    assert verify_document(letter).valid
+    assert selectors.remembered_seal(department).pk == second.pk
+
+
+def test_a_withdrawn_seal_signs_nothing_more_and_a_new_one_signs_at_once(world):
+    # given 市场监管 with a seal, remembered by this process from a letter it sealed
+    from yiwang.licenses import services as licence_services
+    from yiwang.licenses.demo import department_uscc
+    from yiwang.licenses.models import DepartmentSeal
+    from yiwang.testing import factories
+
+    department = factories.department("SCJG")
+    anchor = licence_services.ensure_demo_ca()
+    seal = licence_services.create_seal(department=department, uscc=department_uscc("SCJG"), anchor=anchor)
+    assert _letter(world).key_id == seal.key_id
+    # when the seal is withdrawn (no current seal left)
+    DepartmentSeal.objects.filter(pk=seal.pk).update(is_current=False)
+    # then the next letter is signed with the platform's key, not the withdrawn seal
+    letter = _letter(world)
+    assert letter.algorithm != SES_ALGORITHM and letter.key_id != seal.key_id and verify_document(letter).valid
+    # and a seal made after that signs the letter after it (this process remembered "no seal")
+    new = licence_services.create_seal(department=department, uscc=department_uscc("SCJG"), anchor=anchor)
+    letter = _letter(world)
+    assert (letter.algorithm, letter.key_id) == (SES_ALGORITHM, new.key_id) and verify_document(letter).valid
