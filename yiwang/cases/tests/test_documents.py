@@ -410,3 +410,20 @@ def test_a_document_whose_seal_this_process_has_read_is_one_statement(world):
     writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(writes) == 1, writes
     assert issued.pk is not None and verify_document(issued).valid
+
+
+def test_a_correction_notice_issued_again_is_the_first_and_another_correction_gets_its_own(world):
+    # given a case with one correction request and its notice
+    from yiwang.cases.documents import issue_document
+    from yiwang.core.clock import db_now
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    correction = services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note="补充说明")
+    first = CaseDocument.objects.get(case=case, kind=DocumentKind.CORRECTION_NOTICE)
+    # when the notice of that correction is issued again
+    again = issue_document(case=case, kind=DocumentKind.CORRECTION_NOTICE, department=first.signer_department,
+                           now=db_now(), correction=correction)
+    # then it is the first one (the insert refused: a correction has one notice, CaseDocument.correction
+    # is one-to-one)
+    assert again.pk == first.pk
+    assert CaseDocument.objects.filter(case=case, kind=DocumentKind.CORRECTION_NOTICE).count() == 1
