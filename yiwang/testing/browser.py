@@ -1,9 +1,22 @@
-"""Helpers for the Playwright (browser) tests."""
+"""Helpers for the Playwright (browser) tests.
+
+Waiting, in one sentence: a click (or a key press) that submits a form or follows a link only
+*starts* a navigation, so whatever the test reads next must wait for the page it means. Wrap the
+action in ``with page.expect_navigation(url=...)`` (it returns once that page has fired ``load``:
+its DOM parsed, its stylesheets applied, its scripts run), and read with Playwright's retrying
+``expect(locator).to_have_count / to_have_text / to_contain_text / to_be_visible``, not with
+one-shot reads (``count()``, ``inner_text``, ``is_visible``, ``page.url``, ``page.evaluate``) that
+race the old page or a half-loaded new one. ``wait_for_load_state()`` right after a click is no
+wait at all: if the navigation has not begun, the old page is already loaded. On a loaded CI
+machine each of these races failed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def listen(page: Any, event: str, handler: Callable[[Any], Any]) -> None:
@@ -19,3 +32,37 @@ def listen(page: Any, event: str, handler: Callable[[Any], Any]) -> None:
     to it when the page is made, long before any chooser opens (``test_browser_accessibility``)."""
     page.on(event, handler)
     page.evaluate("0")
+
+
+def sign_in_on(page: Any, base: str, username: str) -> None:
+    """Sign ``username`` in (the test password ``pw-<username>``) on ``page``; returns once the
+    page they land on has loaded, and fails at once if the sign-in page came back instead."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}")
+    # where a person lands depends on their roles (core.views.landing_url): wait for whichever
+    # page the POST's redirect leads to, then check it is not the sign-in page again
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert urlsplit(page.url).path != "/login/", f"{username} was not signed in: {page.url}"
+
+
+def record_errors(page: Any) -> list[str]:
+    """The page's uncaught script errors and its failed requests (HTTP status 400 and above), as
+    they happen. The browser asks for /favicon.ico by itself; every other failed request is a defect."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
+           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    return errors
+
+
+def sign_in(browser: Any, base: str, username: str, *, locale: str, viewport: dict[str, int],
+            **context_options: Any) -> tuple[Any, list[str]]:
+    """A new browser context (``locale``, ``viewport``, and any other context options) with
+    ``username`` signed in: its page, on the landing page, and the list its errors go to
+    (``record_errors``)."""
+    page = browser.new_context(locale=locale, viewport=viewport, **context_options).new_page()
+    errors = record_errors(page)
+    sign_in_on(page, base, username)
+    return page, errors

@@ -13,7 +13,7 @@ import pytest
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.core.models import Department
 from yiwang.testing import case_factories
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import listen, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +38,7 @@ def test_search_results_and_my_cases_fit_a_phone(world, live_server, browser, la
         case_factories.apply_online(world.citizen, world.applicant, item)
     context = _context(browser, base, language, PHONE)
     page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "citizen")
-    page.fill("#id_password", "pw-citizen")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_on(page, base, "citizen")
     for name, path, rows in (("search", "/items/?q=测试事项", "#search-results tbody tr"),
                              ("my-cases", "/me/cases/", "#my-cases tbody tr")):
         page.goto(f"{base}{path}")

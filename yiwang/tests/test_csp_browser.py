@@ -12,7 +12,7 @@ from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium
 from yiwang.catalog.processes import render_process
 from yiwang.catalog.services import publish_process_version
 from yiwang.testing import case_factories, factories
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import listen, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +32,7 @@ def visit(browser, base: str, username: str | None, paths: list[str]) -> list[st
     listen(page, "console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
 
     if username:
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", f"pw-{username}")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        sign_in_on(page, base, username)
     found = []
     for path in paths:
         response = page.goto(f"{base}{path}")

@@ -13,11 +13,10 @@ import pytest
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import factories
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import VIEWPORTS, listen
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LEVEL = {"zh-CN": "L1 自我声明", "en-US": "L1 self-declared"}
 
 
@@ -34,14 +33,17 @@ def test_a_person_registers_on_a_phone(live_server, browser, tmp_path, locale, s
            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
 
     # the login page leads to registration
+    # (each click below only starts its navigation; the page it leads to is awaited to its load. The
+    # form comes back after 获取验证码 under the same id, so waiting for "#register-form" would find the
+    # old page's at once and read it, its SMS not yet sent)
     page.goto(f"{live_server.url}/login/")
-    page.click("a[href='/register/']")
-    page.wait_for_selector("#register-form")
+    with page.expect_navigation(url="**/register/"):
+        page.click("a[href='/register/']")
     page.fill("#id_name", "王芳")
     page.fill("#id_id_number", factories.citizen_id("33099919800101123"))
     page.fill("#id_phone", "13912345678")
-    page.click("#send-code")
-    page.wait_for_selector("#register-form")
+    with page.expect_navigation(url="**/register/"):
+        page.click("#send-code")
     # what was typed is still there after the code was sent
     assert page.input_value("#id_name") == "王芳" and page.input_value("#id_phone") == "13912345678"
     page.screenshot(path=str(shots / f"identity-register-{size}-{locale}.png"), full_page=True)
@@ -54,8 +56,8 @@ def test_a_person_registers_on_a_phone(live_server, browser, tmp_path, locale, s
     page.fill("#id_code", re.search(r"\d{6}", sms["body"]).group(0))
     page.fill("#id_password", "Yiwang-Test-2026")
     page.fill("#id_password2", "Yiwang-Test-2026")
-    page.click("#register")
-    page.wait_for_selector("#current-level")
+    with page.expect_navigation(url="**/me/identity/"):
+        page.click("#register")
     assert page.url.endswith("/me/identity/")
     assert page.inner_text("#current-level") == LEVEL[locale]
     page.screenshot(path=str(shots / f"identity-me-{size}-{locale}.png"), full_page=True)

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from yiwang.appeals.models import Appeal
 from yiwang.appeals.tests.conftest import CLEAR
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import VIEWPORTS, listen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"submit": "提交", "progress": "诉求进度"}, "en-US": {"submit": "Submit", "progress": "Appeal progress"}}
@@ -41,7 +40,9 @@ def test_a_citizen_picks_the_place_on_the_offline_map_and_follows_the_appeal(cou
     canvas.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     expect(page.locator("#f_lat")).not_to_have_value("")
     page.screenshot(path=str(shots / f"appeals-portal-{size}-{locale}.png"), full_page=True)
-    page.get_by_role("button", name=TEXT[locale]["submit"]).click()
+    # (the follow page loaded, not merely begun, before it is photographed and its errors counted)
+    with page.expect_navigation(url="**/appeals/follow/*/"):
+        page.get_by_role("button", name=TEXT[locale]["submit"]).click()
     expect(page.locator("h1")).to_contain_text(TEXT[locale]["progress"])
     appeal = Appeal.objects.get()
     assert appeal.latitude is not None and 30.0 <= appeal.latitude <= 30.26
@@ -60,7 +61,8 @@ def test_the_hotline_form_is_keyboard_first(county, live_server, browser, tmp_pa
     expect(page.locator("#f_title")).to_be_focused()
     page.keyboard.type("小区门口积水很深")
     page.fill("#f_address", "城关镇人民路")
-    page.keyboard.press("Alt+s")
+    with page.expect_navigation(url="**/work/appeals/hotline/"):  # the form again, empty, loaded
+        page.keyboard.press("Alt+s")
     expect(page.locator("ul.messages")).to_be_visible()
     expect(page.locator("ul.messages")).to_contain_text(Appeal.objects.get().number)
     expect(page.locator("#f_title")).to_have_value("")  # empty again, for the next call

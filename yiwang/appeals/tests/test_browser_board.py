@@ -17,9 +17,9 @@ from yiwang.appeals import geo, hot_topics
 from yiwang.appeals.models import Appeal, AppealChannel, AppealType, Urgency
 from yiwang.appeals.tests.conftest import submit
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.testing import factories
 from yiwang.testing.axe import blocking, describe, run_axe
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"h1": "应急指挥", "refreshed": "最后刷新", "failed": "刷新失败"},
@@ -84,7 +84,8 @@ def test_the_duty_officer_sees_the_county_at_a_glance(busy_county, live_server, 
     # an overdue appeal opens from the list
     link = page.locator("#board-overdue a").first
     number = link.inner_text().split()[0]
-    link.click()
+    with page.expect_navigation(url=f"**/work/appeals/{number}/"):
+        link.click()
     expect(page.locator("h1")).to_contain_text(number)
     assert not errors, errors
 

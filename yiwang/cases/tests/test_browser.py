@@ -5,6 +5,7 @@ the window delivers, and the citizen sees the case closed (办结)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,9 +13,11 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from yiwang.cases.models import Case
 from yiwang.testing import factories
+from yiwang.testing.browser import sign_in_on
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,11 +70,7 @@ def test_connections_opened_while_the_browser_runs_are_closed_with_it(world, mon
 
 def sign_in(browser, base: str, username: str):
     page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_on(page, base, username)
     return page
 
 
@@ -85,13 +84,18 @@ def test_citizen_to_delivered_result(world, live_server, browser, tmp_path):
 
     # a citizen finds the item, reads its guide and applies online
     citizen = sign_in(browser, base, "citizen")
+    # (each click below only starts its navigation: wait for the page it leads to before using it —
+    # the status read after a form's POST would otherwise read the old page's, seen in CI)
     citizen.goto(f"{base}/items/?q={item.name}")
-    citizen.click(f"text={item.name}")
-    citizen.click("text=在线申请")
+    with citizen.expect_navigation(url=f"**/items/{item.code}/"):
+        citizen.click(f"text={item.name}")
+    with citizen.expect_navigation(url=f"**/items/{item.code}/apply/"):
+        citizen.click("text=在线申请")
     citizen.fill("#f_shop_name", "青禾小馆")
     for material in item.materials.filter(required=True):
         citizen.set_input_files(f"#m_{material.pk}", str(scan))
-    citizen.click("text=提交申请")
+    with citizen.expect_navigation(url=re.compile(r"/me/cases/[^/]+/\?receipt=1$")):
+        citizen.click("text=提交申请")
     number = citizen.inner_text("#receipt .number").strip()
     assert number.startswith("YW")
     citizen.screenshot(path=str(shots / "1-receipt.png"), full_page=True)
@@ -102,32 +106,38 @@ def test_citizen_to_delivered_result(world, live_server, browser, tmp_path):
     first = item.materials.order_by("sort_order").first()
     clerk.check(f"input[name=material_ids][value='{first.pk}']")
     clerk.fill("#correction-note", "身份证明复印件不清晰，请上传清晰扫描件。")
-    clerk.click("#correction-btn")
-    assert "待补正" in clerk.inner_text("#case-status")
+    with clerk.expect_navigation(url=f"**/work/cases/{number}/"):
+        clerk.click("#correction-btn")
+    expect(clerk.locator("#case-status")).to_contain_text("待补正")
 
     # the citizen supplies it
     citizen.goto(f"{base}/me/cases/{number}/")
     assert "身份证明复印件不清晰" in citizen.inner_text("#correction-notice")
     citizen.set_input_files(f"#correction-notice #m_{first.pk}", str(scan))
-    citizen.click("text=提交补正")
-    assert "待受理" in citizen.inner_text("#case-status")
+    with citizen.expect_navigation(url=f"**/me/cases/{number}/"):
+        citizen.click("text=提交补正")
+    expect(citizen.locator("#case-status")).to_contain_text("待受理")
 
     # the window accepts; two departments sign; the decision is made
     clerk.goto(f"{base}/work/cases/{number}/")
-    clerk.click("#accept-btn")
-    assert "审批中" in clerk.inner_text("#case-status")
+    with clerk.expect_navigation(url=f"**/work/cases/{number}/"):
+        clerk.click("#accept-btn")
+    expect(clerk.locator("#case-status")).to_contain_text("审批中")
     for username in ("scjg_reviewer", "ga_decider", "scjg_decider", "scjg_decider"):
         approver = sign_in(browser, base, username)
         approver.goto(f"{base}/work/tasks/")
-        approver.click(f"text={number}")
-        approver.locator("button[value=approve]").first.click()
-        approver.wait_for_load_state()
+        with approver.expect_navigation(url=f"**/work/cases/{number}/"):
+            approver.click(f"text={number}")
+        # the context closes only once the approval's POST has been answered and its redirect loaded
+        with approver.expect_navigation(url=f"**/work/cases/{number}/"):
+            approver.locator("button[value=approve]").first.click()
         approver.context.close()
 
     # the window delivers the result; the case is closed (办结)
     clerk.goto(f"{base}/work/cases/{number}/")
     clerk.select_option("#method", "electronic")
-    clerk.click("#deliver-btn")
+    with clerk.expect_navigation(url=f"**/work/cases/{number}/"):  # delivered before the citizen looks
+        clerk.click("#deliver-btn")
     citizen.goto(f"{base}/me/cases/{number}/")
     assert "已办结" in citizen.inner_text("#case-status")
     timeline = citizen.inner_text(".timeline")

@@ -7,15 +7,18 @@ sign-ins and for an anonymous visitor by a cookie, and its switch works without 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from yiwang.cases import services
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.core.models import UserPreferences
 from yiwang.testing import case_factories, factories
 from yiwang.testing.axe import blocking, describe, run_axe
+from yiwang.testing.browser import sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +43,7 @@ def new_page(browser, base, *, locale="zh-CN", viewport=DESKTOP, care=False, js=
 
 def sign_in(browser, base, username, **kwargs):  # noqa: F811
     page = new_page(browser, base, **kwargs)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_on(page, base, username)
     return page
 
 
@@ -222,7 +221,7 @@ def test_the_skip_link_is_the_first_stop_and_moves_the_focus_to_the_content(worl
     assert page.evaluate(FOCUS_SHOWN)
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
 
 
 # --- 关怀版 --------------------------------------------------------------------------------------
@@ -238,8 +237,9 @@ def test_care_mode_follows_the_person_to_a_new_browser(world, live_server, brows
 
     # when they press 关怀版 in the header, on the guide page
     page.goto(f"{base}/items/{world.item.code}/")
-    page.click("#care-switch")
-    page.wait_for_load_state()
+    # (a plain form POST, answered by a redirect back: wait for that page's load before reading it)
+    with page.expect_navigation(url=f"**/items/{world.item.code}/"):
+        page.click("#care-switch")
 
     # then the same page comes back with large text, without the secondary navigation, in plain words
     assert page.url == f"{base}/items/{world.item.code}/"
@@ -255,8 +255,8 @@ def test_care_mode_follows_the_person_to_a_new_browser(world, live_server, brows
     elsewhere = sign_in(browser, base, "citizen")
     assert in_care_mode(elsewhere)
     # and switching it off there is remembered too
-    elsewhere.click("#care-switch")
-    elsewhere.wait_for_load_state()
+    with elsewhere.expect_navigation(url=f"{base}/"):  # the citizen's landing page, where they pressed it
+        elsewhere.click("#care-switch")
     assert not in_care_mode(elsewhere)
     assert not in_care_mode(sign_in(browser, base, "citizen"))
 
@@ -270,8 +270,8 @@ def test_care_mode_for_an_anonymous_visitor_is_a_cookie_and_needs_no_javascript(
     assert not in_care_mode(page)
 
     # when they press 关怀版
-    page.click("#care-switch")
-    page.wait_for_load_state()
+    with page.expect_navigation(url=re.compile(r"/items/\?q=")):  # back to the search results
+        page.click("#care-switch")
 
     # then the page is in 关怀版, it stays so on the next pages, and nothing is wider than the phone
     assert in_care_mode(page)
@@ -287,8 +287,8 @@ def test_care_mode_for_an_anonymous_visitor_is_a_cookie_and_needs_no_javascript(
     assert not in_care_mode(fresh)
 
     # and 退出关怀版 brings the standard display back
-    page.click("#care-switch")
-    page.wait_for_load_state()
+    with page.expect_navigation(url=f"{base}/"):
+        page.click("#care-switch")
     assert not in_care_mode(page)
     assert UserPreferences.objects.count() == 0
 

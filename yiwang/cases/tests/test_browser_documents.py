@@ -15,10 +15,10 @@ from yiwang.cases import services
 from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import case_factories
+from yiwang.testing.browser import VIEWPORTS, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCALES = {"zh": ("zh-CN", "消息", "查看办件", "准予行政许可决定书"),
            "en": ("en-US", "Messages", "Open case", "Decision granting the administrative licence")}
 
@@ -26,11 +26,7 @@ LOCALES = {"zh": ("zh-CN", "消息", "查看办件", "准予行政许可决定�
 def sign_in(browser, base, username, *, locale, viewport):  # noqa: F811
     context = browser.new_context(locale=locale, viewport=viewport, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    sign_in_on(page, base, username)
     return page
 
 

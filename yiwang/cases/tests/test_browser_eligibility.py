@@ -15,31 +15,14 @@ from yiwang.cases.tests.test_eligibility import LOCAL_38, demo_item
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.testing import factories, item_factories
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 TEXT = {
     "zh-CN": {"fails": "暂不符合申请条件", "check": "检查是否符合条件"},
     "en-US": {"fails": "You do not meet the conditions yet", "check": "Check whether I qualify"},
 }
-
-
-def sign_in(browser, base: str, username: str, *, locale: str, viewport: dict):  # noqa: F811
-    context = browser.new_context(locale=locale, viewport=viewport)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # the browser asks for /favicon.ico by itself; every other failed request is a defect
-    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
-           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page, errors
 
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
@@ -106,8 +89,8 @@ def test_the_window_sees_pre_review_and_confirms_before_accepting(world, live_se
     assert case.status == "submitted"
     page.check("#acknowledge-findings")
     page.screenshot(path=str(shots / f"accept-acknowledge-{locale}.png"))
-    page.click("#accept-btn")
-    page.wait_for_load_state()
+    with page.expect_navigation(url=f"**/work/cases/{case.number}/"):  # the POST answered, its redirect loaded
+        page.click("#accept-btn")
     case.refresh_from_db()
     assert case.status == "in_review"
     assert errors == []

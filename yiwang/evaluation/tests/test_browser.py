@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.evaluation import services
 from yiwang.evaluation.models import Rating
 from yiwang.testing.axe import blocking, describe, run_axe
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"best": "非常满意", "worst": "非常不满意", "submit": "提交评价", "thanks": "感谢您的评价"},
@@ -40,14 +40,16 @@ def test_tablet_citizen_and_supervisor_pages(place, live_server, browser, tmp_pa
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{live_server.url}/v/{services.visit_token(visit)}")
+    link = f"{live_server.url}/v/{services.visit_token(visit)}"
+    page.goto(link)
     accessible(page)
     target = page.locator("label.level-5 span").bounding_box()
     assert target["height"] >= 44 and target["width"] >= 44  # a finger's touch target
     page.screenshot(path=str(shots / f"evaluation-tablet-{size}-{locale}.png"), full_page=True)
     page.get_by_text(text["best"], exact=True).click()
     page.select_option("#ind_attitude", "5")
-    page.get_by_role("button", name=text["submit"]).click()
+    with page.expect_navigation(url=link):  # answered by a redirect back to the link
+        page.get_by_role("button", name=text["submit"]).click()
     expect(page.locator("#visit-done")).to_contain_text(text["thanks"])
     assert Rating.objects.get(visit=visit).level == 5
     context.close()
@@ -59,7 +61,8 @@ def test_tablet_citizen_and_supervisor_pages(place, live_server, browser, tmp_pa
     page.screenshot(path=str(shots / f"evaluation-rate-{size}-{locale}.png"), full_page=True)
     page.get_by_text(text["worst"], exact=True).click()
     page.fill("#comment", "材料清单没写清楚")
-    page.get_by_role("button", name=text["submit"]).click()
+    with page.expect_navigation(url=f"**/evaluation/cases/{place.case.number}/"):
+        page.get_by_role("button", name=text["submit"]).click()
     expect(page.locator("#follow-up-form")).to_be_visible()
     page.context.close()
 

@@ -5,15 +5,16 @@ CDN, no inline script), the page passes axe, and a KPI's name leads to the cases
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.testing import case_factories
 from yiwang.testing.axe import blocking, describe, run_axe
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"title": "试点指标", "online": "网办率", "met": "达标"},
@@ -40,7 +41,9 @@ def test_supervisor_reads_the_kpis_and_drills_down(world, live_server, browser, 
     # at 390 px the page itself does not scroll sideways (the table scrolls in its own box)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(shots / f"insights-dashboard-{size}-{locale}.png"), full_page=True)
-    row.get_by_role("link", name=TEXT[locale]["online"]).click()
+    # (axe and the screenshot below need the drill-down page loaded, its stylesheet applied)
+    with page.expect_navigation(url=re.compile(r"/insights/kpi/online_rate/")):
+        row.get_by_role("link", name=TEXT[locale]["online"]).click()
     expect(page.locator("#drill-table")).to_contain_text(case.number)
     found = blocking(run_axe(page))
     assert not found, describe(found)

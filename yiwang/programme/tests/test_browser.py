@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.core.demo import DEPARTMENTS
 from yiwang.programme.demo import seed_programme
 from yiwang.testing import factories
 from yiwang.testing.axe import blocking, describe, run_axe
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"critical": "关键路径", "cycle": "循环依赖", "add": "增加依赖"},
@@ -62,7 +62,9 @@ def test_the_programme_office_reads_the_plan_and_is_refused_a_cycle(demo_plan, l
     # a task: adding T12 as a predecessor of T07 would close T07 → T12 → T07
     page.goto(f"{live_server.url}/work/programme/tasks/T07/")
     page.select_option("#predecessor", "T12")
-    page.get_by_role("button", name=text["add"]).click()
+    # (the refusal is a page of its own, a 422: wait for its load before the layout is measured)
+    with page.expect_navigation(url="**/work/programme/tasks/T07/"):
+        page.get_by_role("button", name=text["add"]).click()
     expect(page.locator("#task-error")).to_contain_text(text["cycle"])
     expect(page.locator("#task-error")).to_contain_text("T07")
     _look(page, shots, f"programme-task-{size}-{locale}.png", width)

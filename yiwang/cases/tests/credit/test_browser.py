@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from yiwang.cases.tests.credit.test_repair_case import apply_for_repair, decide, repair_item
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_browser_accessibility import assert_accessible, shots_dir
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.credit.models import Severity
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
+from yiwang.testing.browser import VIEWPORTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"repair": "信用修复", "apply": "申请信用修复", "refused": "不予修复", "reason": "在失信惩戒名单期内",

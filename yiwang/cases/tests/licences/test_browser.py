@@ -18,11 +18,10 @@ from playwright.sync_api import expect
 
 from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_browser_accessibility import assert_accessible
-from yiwang.cases.tests.test_browser_eligibility import VIEWPORTS, sign_in
 from yiwang.core.models import Department
 from yiwang.licenses import services
 from yiwang.licenses.models import LicenceType, LicenceVerification, ShareLink
-from yiwang.testing.browser import listen
+from yiwang.testing.browser import VIEWPORTS, listen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -83,7 +82,10 @@ def test_the_holder_lists_views_shares_sees_who_verified_and_withdraws(library, 
     page.screenshot(path=str(shots / f"licences-wallet-{size}-{lang}.png"), full_page=True)
 
     # one licence: its facts in the reader's language, the PDF to download
-    page.locator(f"#wallet a[href$='/{licence.number}/']").click()
+    # (each click that leads to a page is awaited to that page's load: the width and axe checks below
+    # measure the layout, which a page still loading has not got yet)
+    with page.expect_navigation(url=f"**/me/licences/{licence.number}/"):
+        page.locator(f"#wallet a[href$='/{licence.number}/']").click()
     expect(page.locator("h1")).to_contain_text(text["name"])
     expect(page.locator("#licence-status")).to_have_class("badge licence-status-valid")
     expect(page.locator("main")).to_contain_text(text["shop"])
@@ -94,7 +96,8 @@ def test_the_holder_lists_views_shares_sees_who_verified_and_withdraws(library, 
     page.locator("#share-form input[value=fields]").check()
     page.fill("#days", "3")
     page.fill("#purpose", "租赁门面")
-    page.get_by_role("button", name=text["create"]).click()
+    with page.expect_navigation(url=f"**/me/licences/{licence.number}/"):
+        page.get_by_role("button", name=text["create"]).click()
     expect(page.locator("ul.messages")).to_contain_text(text["created"])
     share = ShareLink.objects.get(licence=licence)
     assert share.fields == ["holder_name", "valid_from", "valid_to", "fields"] and share.purpose == "租赁门面"
@@ -115,7 +118,8 @@ def test_the_holder_lists_views_shares_sees_who_verified_and_withdraws(library, 
     expect(row).to_contain_text(text["share_link"])
     expect(row).to_contain_text(text["anonymous"])
     page.screenshot(path=str(shots / f"licences-wallet-licence-{size}-{lang}.png"), full_page=True)
-    page.get_by_role("button", name=text["withdraw"]).click()
+    with page.expect_navigation(url=f"**/me/licences/{licence.number}/"):
+        page.get_by_role("button", name=text["withdraw"]).click()
     expect(page.locator("ul.messages")).to_contain_text(text["withdrawn"])
     share.refresh_from_db()
     assert share.withdrawn_at is not None
