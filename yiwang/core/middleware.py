@@ -125,20 +125,20 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        found = _nul_outside_body(request)
-        if found is not None:
-            refusal = _nul_refusal(request, *found)
+        outside = _nul_outside_body(request)
+        if outside is not None:
+            refusal = _nul_refusal(request, *outside)
             return close_after(request, refusal) if _has_body(request) else refusal  # the body is unread
         content_type = (request.content_type or "").lower()
         if request.method == "POST" and content_type in _FORM_TYPES:
-            refusal = _form_refusal(request, content_type)
-            if refusal is not None:
-                return refusal
+            form_refusal = _form_refusal(request, content_type)
+            if form_refusal is not None:
+                return form_refusal
         elif content_type == "application/json" or (content_type.startswith("application/")
                                                     and content_type.endswith("+json")):
-            found = _nul_in_json(request)
-            if found is not None:
-                return _nul_refusal(request, "body", found)
+            in_json = _nul_in_json(request)
+            if in_json is not None:
+                return _nul_refusal(request, "body", in_json)
         return self.get_response(request)
 
 
