@@ -89,6 +89,18 @@ def test_a_multipart_upload_with_nul_bytes_in_its_content_is_accepted_and_a_nul_
     assert CaseMaterial.objects.count() == 1
 
 
+
+@pytest.mark.parametrize("path", ["/items/", "/api/v1/applications", "/open311/v2/requests.json"])
+def test_a_json_body_nested_deeper_than_python_parses_is_not_a_500_on_any_path(world, path):
+    # review10: a JSON body holding "\\u0000" is parsed by the NUL check; one nested 100,000 deep is a
+    # RecursionError (not a ValueError) in json.loads, which was a 500 on any path, signed in or not
+    body = "[" * 100_000 + '"\\u0000"' + "]" * 100_000
+    response = Client(raise_request_exception=False).post(path, body, content_type="application/json",
+                                                          **(bearer(Client(), "citizen") if path.startswith("/api/") else {}))
+    assert response.status_code < 500, response.status_code
+    if path.startswith("/api/"):  # the API's parser refuses it, as it refuses any body it cannot parse
+        assert_error(response, 400, "http_error")
+
 # --------------------------------------------------------------------------------------------- pages
 
 def test_a_form_page_post_with_a_nul_gets_the_sites_error_page_and_nothing_is_made(world):
