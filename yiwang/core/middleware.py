@@ -214,8 +214,10 @@ def _nul_in_json(request: HttpRequest) -> str | None:
         return None
     try:
         data = json.loads(body)
-    except ValueError:
-        return None  # not JSON: the parser refuses it (yiwang.core.auth.JsonOnlyParser)
+    except (ValueError, RecursionError):
+        # not JSON, or nested deeper than the interpreter can parse: not this check's answer (a page
+        # ignores the body; the API's parser refuses it, yiwang.core.auth.JsonOnlyParser)
+        return None
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         value, place, depth = stack.pop()
