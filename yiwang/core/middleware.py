@@ -6,7 +6,7 @@ These run before ``LocaleMiddleware``, so they pick the request's language thems
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -103,6 +103,7 @@ NUL = "\x00"
 NUL_MESSAGE = _("提交的内容含有空字符（NUL，\\u0000），无法保存。请删除该字符后重新提交（它常随从其他文件复制的文字带入）。")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON_DEPTH = 200  # json.loads bounds nesting by the recursion limit already; the walk stops here
+_PLACE_CHARS = 200  # as much of where a NUL was as a refusal names
 
 
 class NulCharacterMiddleware:
@@ -218,25 +219,41 @@ def _nul_in_json(request: HttpRequest) -> str | None:
         # not JSON, or nested deeper than the interpreter can parse: not this check's answer (a page
         # ignores the body; the API's parser refuses it, yiwang.core.auth.JsonOnlyParser)
         return None
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
-    while stack:
-        value, place, depth = stack.pop()
-        if isinstance(value, str):
-            if NUL in value:
-                return place
-        elif depth < _JSON_DEPTH and isinstance(value, dict):
-            for key, item in value.items():
-                inner = f"{place}.{key}" if place else str(key)
-                if NUL in key:
-                    return inner
-                stack.append((item, inner, depth + 1))
-        elif depth < _JSON_DEPTH and isinstance(value, list):
-            stack.extend((item, f"{place}[{i}]", depth + 1) for i, item in enumerate(value))
+    if isinstance(data, str):
+        return "" if NUL in data else None
+    # depth first, each container's children taken from an iterator as they are walked: memory in
+    # proportion to the nesting, not to the items (a place built for every item of a list, each
+    # repeating a long key, was a body's size times its items: terabytes from a 5 MB body)
+    frames: list[tuple[Iterator[tuple[str | int, Any]], str, int]] = [(_children(data), "", 0)]
+    while frames:
+        children, place, depth = frames[-1]
+        for step, value in children:
+            if isinstance(step, str) and NUL in step:
+                return _json_place(place, step)
+            if isinstance(value, str):
+                if NUL in value:
+                    return _json_place(place, step)
+            elif depth + 1 < _JSON_DEPTH and isinstance(value, (dict, list)):
+                frames.append((_children(value), _json_place(place, step), depth + 1))
+                break  # walk it, then go on with this container's next child
+        else:
+            frames.pop()
     return None
 
 
+def _children(container: dict[str, Any] | list[Any]) -> Iterator[tuple[str | int, Any]]:
+    return iter(container.items()) if isinstance(container, dict) else enumerate(container)
+
+
+def _json_place(parent: str, step: str | int) -> str:
+    """``a.b[2]``, cut to the characters a refusal names (``_nul_refusal``)."""
+    if isinstance(step, int):
+        return f"{parent}[{step}]"[:_PLACE_CHARS]
+    return (f"{parent}.{step}" if parent else step)[:_PLACE_CHARS]
+
+
 def _nul_refusal(request: HttpRequest, location: str, field: str) -> HttpResponse:
-    details = {"location": location, "field": field.replace(NUL, "\\u0000")[:200]}
+    details = {"location": location, "field": field.replace(NUL, "\\u0000")[:_PLACE_CHARS]}
     path = request.path_info
     if path.startswith("/api/") or any(path.startswith(prefix) for prefix in _ERROR_RENDERERS):
         return error_response(request, 400, CoreErrorCode.VALIDATION_FAILED, NUL_MESSAGE, details)

@@ -101,6 +101,31 @@ def test_a_json_body_nested_deeper_than_python_parses_is_not_a_500_on_any_path(w
     if path.startswith("/api/"):  # the API's parser refuses it, as it refuses any body it cannot parse
         assert_error(response, 400, "http_error")
 
+
+def test_the_nul_check_of_a_json_body_takes_memory_in_proportion_to_the_body(world):
+    # review10: the walk built each value's place ("key[i]") eagerly, the whole key repeated for
+    # every item of a list under it: a 14 KB body took ~20 MB (a long key times the list's items),
+    # and a 5 MB one (2.5 MB key, 1.25 M items) terabytes, from any request to any path
+    import tracemalloc
+
+    from django.test import RequestFactory
+
+    from yiwang.core.middleware import NulCharacterMiddleware
+
+    body = '{"x": "\\u0000", "' + "A" * 4000 + '": [' + ",".join(["0"] * 5000) + "]}"
+    request = RequestFactory().post("/api/v1/applications", body, content_type="application/json")
+    check = NulCharacterMiddleware(lambda request: pytest.fail("the request has a NUL"))
+    tracemalloc.start()
+    try:
+        response = check(request)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 400
+    assert json.loads(response.content)["details"] == {"location": "body", "field": "x"}
+    assert peak < 50 * len(body), (peak, len(body))
+
+
 # --------------------------------------------------------------------------------------------- pages
 
 def test_a_form_page_post_with_a_nul_gets_the_sites_error_page_and_nothing_is_made(world):
