@@ -252,6 +252,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- Hardening: transport and browser security (each on in production, off in demo mode) -----
 # `python manage.py check --deploy` passes clean with these and a production environment
 # (yiwang/core/tests/test_production_settings.py runs it). Documented in docs/deployment.md.
+# Django's database sessions, refusing a cookie's key Django could not have made (yiwang/core/sessions.py)
+SESSION_ENGINE = "yiwang.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the CSRF cookie to send X-CSRFToken
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not YIWANG_DEMO_MODE)
