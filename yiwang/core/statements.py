@@ -152,6 +152,17 @@ def insert_with_children(
         child._state.adding, child._state.db = False, using
 
 
+def _insert_values(obj: models.Model, fields: list[Any], using: str) -> tuple[list[str], list[Any]]:
+    """The placeholders and parameters of ``obj``'s ``fields`` in an INSERT, each value prepared as
+    ``save()`` prepares it (``pre_save``, then the column's adaptation)."""
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj], raw=False)
+    compiler = query.get_compiler(using=using)
+    values = [[compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]]
+    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    return list(placeholders), list(params)
+
+
 def insert_if(
     obj: models.Model, *, present: models.QuerySet[Any] | None = None, absent: models.QuerySet[Any] | None = None,
     using: str = "default",
@@ -169,11 +180,7 @@ def insert_if(
     model = type(obj)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    query = InsertQuery(model)
-    query.insert_values(fields, [obj], raw=False)
-    compiler = query.get_compiler(using=using)
-    values = [[compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]]
-    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    placeholders, params = _insert_values(obj, fields, using)
     quote = db.ops.quote_name
     conditions, condition_params = [], []
     for queryset, negate in ((present, False), (absent, True)):
@@ -229,11 +236,7 @@ def insert_numbered(obj: models.Model, *, field: str, prefix: str, width: int, u
     if not isinstance(target, models.Field):
         raise ValueError(f"{field!r} is not a column of {model.__name__}")
     fields = [f for f in meta.concrete_fields if not f.primary_key and f is not target]
-    query = InsertQuery(model)
-    query.insert_values(fields, [obj], raw=False)
-    compiler = query.get_compiler(using=using)
-    values = [[compiler.prepare_value(f, compiler.pre_save_val(f, obj)) for f in fields]]
-    [placeholders], [params] = compiler.assemble_as_sql(fields, values)
+    placeholders, params = _insert_values(obj, fields, using)
     quote = db.ops.quote_name
     table, pk_column = quote(meta.db_table), quote(meta.pk.column)
     digits = "new_key.id::text"

@@ -235,6 +235,16 @@ def test_two_executable_processes_in_one_file_are_refused(world):
 # --- versions ------------------------------------------------------------------------------------
 
 
+def publish_with_site_check(v1):
+    """Version 2 of ``v1``'s process: a site check (现场核查) between review and decision."""
+    return publish_process_version(actor=None, key=v1.definition.key, name="流程 v2", bpmn_xml=build_bpmn(
+        v1.process_id, [
+            {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
+            {"id": "site", "name": "现场核查", "dept": "SCJG", "role": "reviewer"},
+            {"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"},
+        ]))
+
+
 def test_running_cases_keep_their_version_when_a_new_one_is_published(world):
     # given a case accepted on version 1 (审查 → 决定), and one submitted but not yet accepted
     running = case_factories.apply_online(world.citizen, world.applicant, world.item)
@@ -243,12 +253,7 @@ def test_running_cases_keep_their_version_when_a_new_one_is_published(world):
     v1 = running.process_version
 
     # when version 2 adds a site check between review and decision
-    v2 = publish_process_version(actor=None, key=v1.definition.key, name="流程 v2", bpmn_xml=build_bpmn(
-        v1.process_id, [
-            {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
-            {"id": "site", "name": "现场核查", "dept": "SCJG", "role": "reviewer"},
-            {"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"},
-        ]))
+    v2 = publish_with_site_check(v1)
     assert (v1.version, v2.version) == (1, 2)
     # publishing the same file again changes nothing
     assert publish_process_version(actor=None, key=v1.definition.key, name="流程 v2", bpmn_xml=v2.bpmn_xml) == v2
@@ -317,12 +322,7 @@ def test_an_application_through_the_api_starts_on_the_version_published_last(wor
     first = submitted()
     v1 = first.process_version
     # when version 2 adds a site check, and the citizen applies again
-    v2 = publish_process_version(actor=None, key=v1.definition.key, name="流程 v2", bpmn_xml=build_bpmn(
-        v1.process_id, [
-            {"id": "review", "name": "审查", "dept": "SCJG", "role": "reviewer"},
-            {"id": "site", "name": "现场核查", "dept": "SCJG", "role": "reviewer"},
-            {"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"},
-        ]))
+    v2 = publish_with_site_check(v1)
     second = submitted()
     # then the first case is on version 1, the second on version 2, and runs version 2's steps
     assert (v1.version, first.process_version, second.process_version) == (1, v1, v2)
