@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # In the child: load the application as a WSGI server does, note what was built, then do what a
 # first request does and note what that had to import or build.
 CHILD = r"""
-import json, sys
+import gc, json, sys
 from django.db.backends.signals import connection_created
 opened = []  # the warm-up may run in gunicorn's master before the fork (--preload): no connection
 connection_created.connect(lambda sender, connection, **kw: opened.append(connection.alias), weak=False)
@@ -37,6 +37,12 @@ built = {
     "font_registered": register_font.cache_info().currsize == 1,
     "database_connections": list(opened),
 }
+# the objects start-up built are out of the collector's generations: its collections skip them
+resolver = get_resolver()
+frozen = {"count": gc.get_freeze_count(),
+          "resolver_collected": any(o is resolver for o in gc.get_objects()),
+          "patterns_collected": any(o is resolver.__dict__.get("url_patterns") for o in gc.get_objects())}
+del resolver
 before = set(sys.modules)
 misses_before = register_font.cache_info().misses
 tokenizer_before = search._tokenizer
@@ -60,6 +66,7 @@ print(json.dumps({
     "new_modules": sorted(set(sys.modules) - before),
     "font_parsed_again": register_font.cache_info().misses != misses_before,
     "tokenizer_rebuilt": search._tokenizer is not tokenizer_before,
+    "frozen": frozen,
 }))
 """
 
@@ -82,6 +89,10 @@ def test_loading_the_application_builds_what_the_first_request_needs():
     assert seen["new_modules"] == []
     assert not seen["font_parsed_again"] and not seen["tokenizer_rebuilt"]
     assert not seen["libcrypto_loaded_again"]
+    # and what start-up built is frozen: the collector's full collections no longer walk it
+    assert seen["frozen"]["count"] > 100_000
+    assert seen["built"]["urlconf_imported"]  # (the URLconf's patterns are there to be looked for)
+    assert not seen["frozen"]["resolver_collected"] and not seen["frozen"]["patterns_collected"]
 
 
 def test_the_warm_up_can_be_turned_off_and_the_first_request_then_pays():
@@ -93,3 +104,5 @@ def test_the_warm_up_can_be_turned_off_and_the_first_request_then_pays():
     assert "yiwang.appeals.topics" in seen["new_modules"]
     assert seen["font_parsed_again"] and seen["tokenizer_rebuilt"] and seen["libcrypto_loaded_again"]
     assert "reportlab.platypus.paragraph" in seen["new_modules"]
+    # and nothing is frozen: a development server's objects stay collectable between reloads
+    assert seen["frozen"]["count"] == 0
