@@ -108,8 +108,9 @@ _PLACE_CHARS = 200  # as much of where a NUL was as a refusal names
 
 class NulCharacterMiddleware:
     """Refuses a request carrying the NUL character (U+0000) in what a person sends as text: the
-    path, a query parameter, a form field (its name too) or an upload's filename, or a string of a
-    JSON body (keys too). A 400 ``validation_failed`` naming where, before any view or service runs:
+    path, a header's value (gunicorn refuses those itself; other servers and proxies may not), a
+    query parameter, a form field (its name too) or an upload's filename, or a string of a JSON
+    body (keys too). A 400 ``validation_failed`` naming where, before any view or service runs:
     the API's JSON error, a protocol's own shape (Open311: ``register_error_renderer``), or the
     site's error page for a page.
 
@@ -150,6 +151,9 @@ def _has_body(request: HttpRequest) -> bool:
 def _nul_outside_body(request: HttpRequest) -> tuple[str, str] | None:
     if NUL in request.path_info:
         return "path", ""
+    for name, value in request.headers.items():  # the User-Agent goes into the login history, …
+        if NUL in value:
+            return "header", name
     return _nul_in_query_dict(request.GET, "query")
 
 
@@ -182,7 +186,10 @@ def _form_refusal(request: HttpRequest, content_type: str) -> HttpResponse | Non
     except RequestDataTooBig:
         if content_type != "multipart/form-data":
             return None  # raised again where the view reads the form: its own answer
-        return error_response(request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE, _("请求内容过大：不能超过 %(mb)d MB。"),
+        # Django counts only a multipart form's text fields against this limit (files have their own):
+        # a message naming "the request" beside a 20 MB upload limit read as a contradiction
+        return error_response(request, 413, CoreErrorCode.PAYLOAD_TOO_LARGE,
+                              _("表单中的文字内容过大：不能超过 %(mb)d MB（上传的文件不计在内）。"),
                               {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
                               mb=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))
     except (MultiPartParserError, SuspiciousOperation, ValueError, OSError):

@@ -10,6 +10,8 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yiwang.appeals import services as appeals
@@ -200,3 +202,42 @@ def test_a_session_key_django_could_not_have_made_is_no_key():
     assert SessionStore(session_key=made).session_key == made
     for sent in ("abcdefgh\x00ijklmnop", "abcdefgh-ijklmnop", "abcdefghíjklmnop", "short"):
         assert SessionStore(session_key=sent).session_key is None, sent
+
+
+# ------------------------------------------------------------------------------------------- headers
+
+def test_a_nul_in_a_header_of_a_sign_in_is_refused_and_nothing_is_written(world):
+    # gunicorn refuses a NUL in a header before Django sees it; other servers, proxies and the test
+    # client may pass it on. On PostgreSQL the site's sign-in was a 500: the login history could not
+    # store the User-Agent (and every page after it, in the failed transaction)
+    from yiwang.core.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    client = Client(raise_request_exception=False)
+    response = client.post("/login/", {"username": "citizen", "password": "pw-citizen"},
+                           HTTP_USER_AGENT="Mozilla/5.0\u0000")
+    assert response.status_code == 400 and "text/html" in response["Content-Type"], response.status_code
+    assert MESSAGE in response.content.decode()
+    response = client.post("/api/v1/auth/token", json.dumps({"username": "citizen", "password": "pw-citizen"}),
+                           content_type="application/json", HTTP_USER_AGENT="Mozilla/5.0\u0000")
+    refused(response, "header", "User-Agent")
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_nul_in_any_header_of_a_page_gets_the_sites_error_page():
+    response = Client(raise_request_exception=False).get("/items/", HTTP_X_FORWARDED_FOR="1.2.3.4\u0000")
+    assert response.status_code == 400 and "text/html" in response["Content-Type"], response.status_code
+    assert MESSAGE in response.content.decode()
+
+
+def test_a_multipart_form_whose_text_is_too_large_is_told_so_beside_its_file(world):
+    # a file well under the upload limit, text fields over Django's in-memory limit (5 MB): the
+    # refusal names the form's text, not "the request" (which read as contradicting the 20 MB limit)
+    client = Client()
+    auth = bearer(client, "citizen")
+    text = "字" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 1024)
+    response = client.post("/api/v1/uploads", {"kind": "id_card", "note": text,
+                                               "file": SimpleUploadedFile("a.jpg", JPG_BYTES, "image/jpeg")}, **auth)
+    body = assert_error(response, 413, "payload_too_large")
+    assert body["message"].startswith("表单中的文字内容过大：不能超过 5 MB"), body
+    assert not CaseMaterial.objects.exists()
