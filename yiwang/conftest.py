@@ -109,6 +109,16 @@ class World:
 
 
 @pytest.fixture
+def browser(monkeypatch: Any) -> Any:
+    """Debian's chromium under Playwright's sync API, for one browser test (``yiwang.testing.browser``)."""
+    from yiwang.testing.browser import launched
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield from launched()
+
+
+@pytest.fixture
 def world(db: Any) -> World:
     factories.department("ZWFW", "政务服务管理局", centre=True)
     scjg = "SCJG"

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.core.models import Department
 from yiwang.testing import case_factories
 from yiwang.testing.browser import listen, sign_in_on

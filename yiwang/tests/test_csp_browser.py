@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the chromium fixture
 from yiwang.catalog.processes import render_process
 from yiwang.catalog.services import publish_process_version
 from yiwang.testing import case_factories, factories

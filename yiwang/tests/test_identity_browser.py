@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import factories
-from yiwang.testing.browser import VIEWPORTS, listen
+from yiwang.testing.browser import VIEWPORTS, record_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +26,7 @@ def test_a_person_registers_on_a_phone(live_server, browser, tmp_path, locale, s
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale=locale, viewport=VIEWPORTS[size])
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
-           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    errors = record_errors(page)
 
     # the login page leads to registration
     # (each click below only starts its navigation; the page it leads to is awaited to its load. The

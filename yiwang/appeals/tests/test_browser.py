@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from yiwang.appeals.models import Appeal
 from yiwang.appeals.tests.conftest import CLEAR
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
-from yiwang.testing.browser import VIEWPORTS, listen, sign_in
+from yiwang.testing.browser import VIEWPORTS, record_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"submit": "提交", "progress": "诉求进度"}, "en-US": {"submit": "Submit", "progress": "Appeal progress"}}
@@ -27,10 +26,7 @@ def test_a_citizen_picks_the_place_on_the_offline_map_and_follows_the_appeal(cou
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale=locale, viewport=VIEWPORTS[size])
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
-           if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    errors = record_errors(page)
     page.goto(f"{live_server.url}/appeals/new/")
     page.fill("#f_title", CLEAR)
     page.fill("#f_body", "公交车高峰期拥堵严重，希望增加班次。")

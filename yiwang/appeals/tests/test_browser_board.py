@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from yiwang.appeals import geo, hot_topics
 from yiwang.appeals.models import Appeal, AppealChannel, AppealType, Urgency
 from yiwang.appeals.tests.conftest import submit
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import factories
 from yiwang.testing.axe import blocking, describe, run_axe
 from yiwang.testing.browser import VIEWPORTS, sign_in

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.db import connections
@@ -17,43 +14,9 @@ from playwright.sync_api import expect
 
 from yiwang.cases.models import Case
 from yiwang.testing import factories
-from yiwang.testing.browser import sign_in_on
+from yiwang.testing.browser import chromium, sign_in_on
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's chromium driven by Playwright's sync API, for one test.
-
-    The sync API runs an event loop in this thread, so while it runs Django keeps this thread's
-    database connections in asgiref's async (context-variable) storage, not in the thread's own:
-    an ORM call the test makes meanwhile opens a second connection, which nothing else ever closes
-    (pytest-django's teardown, after the loop has stopped, sees only the thread's own). Left open,
-    PostgreSQL refused to drop the test database at the end of the session ("being accessed by
-    other users"). They are closed here, while the loop still runs and that storage is visible."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        try:
-            yield b
-        finally:
-            b.close()
-            connections.close_all()
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run `make browser-deps` (apt-get install chromium).")
-    with chromium() as b:
-        yield b
 
 
 def test_connections_opened_while_the_browser_runs_are_closed_with_it(world, monkeypatch):

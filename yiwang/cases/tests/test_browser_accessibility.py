@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 
 from yiwang.cases import services
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.core.models import UserPreferences
 from yiwang.testing import case_factories, factories
 from yiwang.testing.axe import blocking, describe, run_axe

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from yiwang.cases import services
 from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import case_factories
 from yiwang.testing.browser import VIEWPORTS, sign_in_on
 

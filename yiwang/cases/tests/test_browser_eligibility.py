@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_eligibility import LOCAL_38, demo_item
 from yiwang.catalog.demo import parse_field
 from yiwang.catalog.demo_items import ITEMS
 from yiwang.testing import factories, item_factories
-from yiwang.testing.browser import VIEWPORTS, sign_in
+from yiwang.testing.browser import VIEWPORTS, listen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,8 +82,14 @@ def test_the_window_sees_pre_review_and_confirms_before_accepting(world, live_se
 
     # the case page will not accept until the clerk ticks that they checked the findings
     page.goto(f"{live_server.url}/work/cases/{case.number}/")
+    posts: list[str] = []
+    listen(page, "request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.click("#accept-btn")
-    assert page.url.endswith(f"/work/cases/{case.number}/")  # the browser held the form: box not ticked
+    # the browser held the form: the box is required and unticked, so no POST left (a same-URL
+    # redirect after a POST would leave page.url as it was: the URL alone proves nothing)
+    assert page.evaluate("document.querySelector('#acknowledge-findings').validity.valueMissing")
+    assert not page.evaluate("document.querySelector('#accept-btn').form.checkValidity()")
+    assert posts == []
     case.refresh_from_db()
     assert case.status == "submitted"
     page.check("#acknowledge-findings")

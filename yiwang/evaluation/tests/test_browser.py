@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.evaluation import services
 from yiwang.evaluation.models import Rating
 from yiwang.testing.axe import blocking, describe, run_axe
-from yiwang.testing.browser import VIEWPORTS, sign_in
+from yiwang.testing.browser import VIEWPORTS, record_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {"zh-CN": {"best": "非常满意", "worst": "非常不满意", "submit": "提交评价", "thanks": "感谢您的评价"},
@@ -38,8 +37,7 @@ def test_tablet_citizen_and_supervisor_pages(place, live_server, browser, tmp_pa
     visit = services.open_visit(actor=place.world.clerk, window="3号窗口", case_number=place.case.number)
     context = browser.new_context(locale=locale, viewport=VIEWPORTS[size], has_touch=size == "phone")
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = record_errors(page)
     link = f"{live_server.url}/v/{services.visit_token(visit)}"
     page.goto(link)
     accessible(page)

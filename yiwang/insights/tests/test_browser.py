@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.testing import case_factories
 from yiwang.testing.axe import blocking, describe, run_axe
 from yiwang.testing.browser import VIEWPORTS, sign_in

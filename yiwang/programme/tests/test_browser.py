@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.core.demo import DEPARTMENTS
 from yiwang.programme.demo import seed_programme
 from yiwang.testing import factories

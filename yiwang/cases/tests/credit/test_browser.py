@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from yiwang.cases.tests.credit.test_repair_case import apply_for_repair, decide, repair_item
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_browser_accessibility import assert_accessible, shots_dir
 from yiwang.credit.models import Severity
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty

@@ -16,12 +16,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from yiwang.cases.tests.test_browser import browser  # noqa: F401 - the shared chromium fixture
 from yiwang.cases.tests.test_browser_accessibility import assert_accessible
 from yiwang.core.models import Department
 from yiwang.licenses import services
 from yiwang.licenses.models import LicenceType, LicenceVerification, ShareLink
-from yiwang.testing.browser import VIEWPORTS, listen, sign_in
+from yiwang.testing.browser import VIEWPORTS, record_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANG = {"zh-CN": "zh", "en-US": "en"}
@@ -154,10 +153,7 @@ def test_the_public_page_gives_each_verdict_clearly(library, live_server, browse
     altered(tampered)
     context = browser.new_context(locale=locale, viewport=VIEWPORTS[size])
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    listen(page, "response", lambda r: errors.append(f"{r.status} {r.url}")
-           if r.status >= 400 and not r.url.endswith("/favicon.ico") and "/verify/no-such" not in r.url else None)
+    errors = record_errors(page, expected=lambda url: "/verify/no-such" in url)  # the unknown token: a 404 page
     cases = [("valid", valid.qr_token), ("revoked", revoked.qr_token), ("expired", expired.qr_token),
              ("not_yet_valid", future.qr_token), ("altered", tampered.qr_token), ("unknown", "no-such-token")]
     for status, token in cases:
