@@ -230,6 +230,28 @@ def _plain_paragraph_class() -> type:
             self.height = 0
             return _cjk_lines(frags, maxWidths)
 
+    def lines_for(text: str, style: Any, width: float) -> list[tuple[float, str]]:
+        """The lines ``PlainParagraph(text, style)`` breaks ``text`` into at ``width`` (the paragraph's
+        own ``wrap`` and ``breakLinesCJK``, above), each as (the line's extra space, its text):
+        what a renderer that places the lines itself needs to draw them where ReportLab draws them."""
+        cleaned = cleanBlockQuotedText(text)
+        plain = (cleaned and "&" not in cleaned and "<" not in cleaned and ">" not in cleaned
+                 and not getattr(style, "textTransform", None) and not getattr(style, "bulletText", None)
+                 and not style.endDots and style.wordWrap == "CJK")
+        first = width - (style.leftIndent + style.firstLineIndent) - style.rightIndent
+        later = width - style.leftIndent - style.rightIndent
+        if plain:  # breakLinesCJK's single fragment: dumbSplit over the characters' widths
+            frag = template(style)
+            return [(space, line) for space, line in dumbSplit(cleaned, _widths(frag, cleaned), [first, later])]
+        paragraph = PlainParagraph(text, style)
+        paragraph.wrap(width, 1e9)
+        blpara = paragraph.blPara
+        if blpara.kind == 0:
+            return [(space, " ".join(words)) for space, words in blpara.lines]
+        return [(line.extraSpace, "".join(word.text for word in line.words)) for line in blpara.lines]
+
+    PlainParagraph.lines_for = staticmethod(lines_for)
+
     def _widths(frag: Any, chars: str) -> list[float]:
         """``stringWidth`` of each character in the fragment's font and size, remembered per process
         (bounded: past ``MAX_REMEMBERED_WIDTHS`` characters a font's table starts again from this
@@ -314,30 +336,62 @@ def _plain_paragraph_class() -> type:
     return PlainParagraph
 
 
-def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) -> Any:
-    """A QR code of ``text`` drawn straight into the PDF as vector squares (a ReportLab flowable of
-    ``size`` points square, quiet zone of ``border`` modules included): no PNG to encode and no image
-    to decode and compress again in every document, and the modules stay sharp at any scale.
-    The dark modules of a row are merged into runs, one rectangle each, in one filled path.
+def paragraph_lines(text: str, style: Any, width: float) -> list[tuple[float, str]]:
+    """The lines of ``text_flowable(text, style)`` wrapped at ``width``, as (extra space, text): for a
+    renderer that draws the lines where ReportLab's paragraph would (``PlainParagraph.lines_for``)."""
+    return _plain_paragraph_class().lines_for(text, style, width)
 
-    The path is written in modules, not points: the code's square is scaled once (``cm``) and every
-    rectangle is four small integers, formatted by Python rather than through ReportLab's number
-    formatting (a licence's code has about 2,700 rectangles), and half as many bytes for the page's
-    stream to compress. The runs are found with NumPy."""
+
+def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tuple[float, str]:
+    """A QR code of ``text`` as a PDF path in modules: (the size of a module in points, the path's
+    rectangles). The dark modules of a row are merged into runs, one rectangle each.
+
+    The path is written in modules, not points: the code's square is scaled once and every rectangle
+    is four small integers, formatted by Python rather than through ReportLab's number formatting (a
+    licence's code has about 2,700 rectangles), and half as many bytes for the page's stream to
+    compress. The runs are found with NumPy."""
     import numpy as np
-    from reportlab.pdfgen.pathobject import PDFPathObject
-    from reportlab.platypus import Flowable
 
     dark = _qr_dark(text, error=error)
     count = dark.shape[0]
     modules = count + 2 * border
-    unit = size / modules
     edges = np.diff(np.pad(dark, ((0, 0), (1, 1))).astype(np.int8), axis=1)
     rows, starts = np.nonzero(edges == 1)  # row-major: the runs of each row, left to right
     ends = np.nonzero(edges == -1)[1]
     top = modules - border - 1  # the y of row 0's bottom edge, in modules from the bottom
     path = " ".join(f"{border + c} {top - r} {e - c} 1 re"
                     for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True))
+    return size / modules, path
+
+
+def draw_qr(canvas: Any, x: float, y: float, unit: float, path: str) -> None:
+    """Draw a ``qr_path`` with its bottom left corner at (``x``, ``y``): the operators a
+    ``qr_flowable`` drawn there writes."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    _draw_qr_path(canvas, unit, path)
+    canvas.restoreState()
+
+
+def _draw_qr_path(canvas: Any, unit: float, path: str) -> None:
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.transform(unit, 0, 0, unit, 0, 0)
+    if path:
+        canvas.drawPath(PDFPathObject(code=["n", path]), stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) -> Any:
+    """A QR code of ``text`` drawn straight into the PDF as vector squares (a ReportLab flowable of
+    ``size`` points square, quiet zone of ``border`` modules included; ``qr_path``): no PNG to encode
+    and no image to decode and compress again in every document, and the modules stay sharp at any
+    scale."""
+    from reportlab.platypus import Flowable
+
+    unit, path = qr_path(text, size=size, error=error, border=border)
 
     class _QR(Flowable):
         def __init__(self) -> None:
@@ -348,13 +402,7 @@ def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) ->
             return size, size
 
         def draw(self) -> None:
-            canvas = self.canv
-            canvas.saveState()
-            canvas.setFillColorRGB(0, 0, 0)
-            canvas.transform(unit, 0, 0, unit, 0, 0)
-            if path:
-                canvas.drawPath(PDFPathObject(code=["n", path]), stroke=0, fill=1)
-            canvas.restoreState()
+            _draw_qr_path(self.canv, unit, path)
 
     return _QR()
 
@@ -376,6 +424,15 @@ def _image_xobjects(data: bytes) -> tuple[str, Any, Any]:
     image.name = name
     soft_mask = image.__dict__.pop("_smask", None)
     return name, image, soft_mask
+
+
+def draw_picture(canvas: Any, data: bytes, x: float, y: float, width: float, height: float) -> None:
+    """Draw a picture (a department's seal) with its bottom left corner at (``x``, ``y``): the
+    operators a ``picture_flowable`` drawn there writes."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    _draw_picture(canvas, data, width, height)
+    canvas.restoreState()
 
 
 def _draw_picture(canvas: Any, data: bytes, width: float, height: float) -> None:

@@ -296,3 +296,31 @@ def test_plain_paragraphs_lay_out_the_same_after_the_remembered_widths_start_aga
     for text in texts:
         expected = _pdf_bytes([Paragraph(escape(text, quote=False), style)], width=120.0)
         assert _pdf_bytes([pdf.text_flowable(text, style)], width=120.0) == expected
+
+
+def test_paragraph_lines_are_the_lines_reportlabs_paragraph_draws():
+    from html import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from yiwang.core.pdf import paragraph_lines, register_font
+
+    font = register_font()
+    styles = [ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23),
+              ParagraphStyle("small", fontName=font, fontSize=8.5, leading=12, wordWrap="CJK",
+                             textColor=colors.HexColor("#555555"))]
+    for text in _texts():
+        for style in styles:
+            for width in (60.0, 137.5, 453.0):
+                # given ReportLab's own paragraph of the text, broken at the width
+                theirs = Paragraph(escape(text, quote=False), style)
+                theirs.wrap(width, 800)
+                para = theirs.blPara
+                if para.kind == 1:
+                    expected = [(line.extraSpace, "".join(w.text for w in line.words)) for line in para.lines]
+                else:
+                    expected = [(space, " ".join(words)) for space, words in para.lines]
+                # then the lines a renderer that draws them itself is given are those: text and extra space
+                assert paragraph_lines(text, style, width) == expected, (text, width)
