@@ -19,13 +19,19 @@ FONT = "YiwangCJK"
 
 @functools.lru_cache(maxsize=1)
 def register_font() -> str:
-    """Register the CJK font (``YIWANG_PDF_FONT``) with ReportLab once; return its name."""
+    """Register the CJK font (``YIWANG_PDF_FONT``) with ReportLab once; return its name.
+
+    Not ``asciiReadable`` (ReportLab's default): that reserves the first of a document's subsets of
+    256 codes for the 96 ASCII characters, embedded whether the document uses them or not, so a
+    receipt's 180-odd characters took two subsets: two font files to make and compress, two
+    ``/Widths`` arrays and ``ToUnicode`` maps to write. Here every character gets the next free
+    code (the space keeps code 32 for word spacing); readers take the text from ``ToUnicode``."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     path = settings.YIWANG_PDF_FONT
     try:
-        font = TTFont(FONT, path, subfontIndex=0)
+        font = TTFont(FONT, path, subfontIndex=0, asciiReadable=False)
     except Exception as exc:  # noqa: BLE001 - name the setting and the package, whatever went wrong
         raise ImproperlyConfigured(
             f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "

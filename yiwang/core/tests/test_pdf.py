@@ -324,3 +324,20 @@ def test_paragraph_lines_are_the_lines_reportlabs_paragraph_draws():
                     expected = [(space, " ".join(words)) for space, words in para.lines]
                 # then the lines a renderer that draws them itself is given are those: text and extra space
                 assert paragraph_lines(text, style, width) == expected, (text, width)
+
+
+def test_a_page_of_up_to_250_characters_embeds_one_subset_of_the_font_and_reads_back():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from yiwang.core.pdf import register_font, text_flowable
+
+    # given a page of 200 Chinese characters and 40 ASCII ones (a receipt has about 180 in all; an
+    # ASCII-readable first subset has room for 159 others)
+    style = ParagraphStyle("body", fontName=register_font(), fontSize=11.5, leading=19, wordWrap="CJK")
+    chinese = "".join(chr(0x4E00 + 7 * i) for i in range(200))
+    ascii_text = "".join(chr(c) for c in range(0x21, 0x21 + 40))
+    pdf = _pdf_bytes([text_flowable(chinese + " " + ascii_text, style)], width=595.0)
+    # then one font file is embedded (ASCII gets no subset of its own), and the text reads back
+    assert pdf.count(b"/FontFile2") == 1
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert text.replace("\r\n", "") == chinese + " " + ascii_text
