@@ -264,7 +264,7 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
     at_top, after = True, 0.0
     texts: list[tuple[Any, float, float, str]] = []  # style, x, baseline, line
     tables: list[tuple[float, list[float], list[float]]] = []  # the facts: x positions, row tops and bottoms
-    pictures: list[tuple[float, float]] = []
+    pictures: list[tuple[bytes, float, float]] = []
     codes: list[tuple[str, float, float]] = []
 
     def place(height: float, space_before: float = 0, space_after: float = 0) -> float:
@@ -332,7 +332,7 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
         paragraph(_day(issued_at), styles["issuer"])
         if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
             place(-24 * MM)
-            pictures.append((x0 + width - SEAL_SIZE, place(SEAL_SIZE)))
+            pictures.append((seal_png, x0 + width - SEAL_SIZE, place(SEAL_SIZE)))
         place(8 * MM)
         small = styles["small"]
         columns = [QR_COLUMN_WIDTH, width - QR_COLUMN_WIDTH]
@@ -389,8 +389,8 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
         for col_x in xs[1:-1]:
             canvas.line(col_x, tops[-1], col_x, tops[0])
         canvas.restoreState()
-    for x, low in pictures:
-        _draw_picture(canvas, seal_png, x, low, SEAL_SIZE, SEAL_SIZE)
+    for picture, x, low in pictures:
+        _draw_picture(canvas, picture, x, low, SEAL_SIZE, SEAL_SIZE)
     for code, x, low in codes:
         unit, path = _qr_path(code, size=QR_SIZE)
         _draw_qr(canvas, x, low, unit, path)

@@ -377,7 +377,8 @@ def _plain_paragraph_class() -> type:
 def paragraph_lines(text: str, style: Any, width: float) -> list[tuple[float, str]]:
     """The lines of ``text_flowable(text, style)`` wrapped at ``width``, as (extra space, text): for a
     renderer that draws the lines where ReportLab's paragraph would (``PlainParagraph.lines_for``)."""
-    return _plain_paragraph_class().lines_for(text, style, width)
+    paragraph: Any = _plain_paragraph_class()
+    return paragraph.lines_for(text, style, width)
 
 
 def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tuple[float, str]:
