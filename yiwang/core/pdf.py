@@ -1,8 +1,10 @@
 """Shared PDF machinery for every app that prints documents (case documents, licences): the CJK
 TrueType font registered once per process, QR codes (drawn into the PDF as vectors, or as PNG for a
 web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
-PDF; zxing-cpp makes the QR symbols. Lives in ``core`` so that apps below ``cases`` (``licenses``)
-can use it too."""
+PDF; zxing-cpp makes the QR symbols. Each piece comes as a platypus flowable (``text_flowable``,
+``qr_flowable``, ``picture_flowable``) and as what a renderer that places things itself needs
+(``paragraph_lines``, ``qr_path`` and ``draw_qr``, ``draw_picture``: the case documents' one-page
+renderer). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
 
 from __future__ import annotations
 
