@@ -25,10 +25,11 @@ def register_font() -> str:
     """Register the CJK font (``YIWANG_PDF_FONT``) with ReportLab once; return its name.
 
     Not ``asciiReadable`` (ReportLab's default): that reserves the first of a document's subsets of
-    256 codes for the 96 ASCII characters, embedded whether the document uses them or not, so a
-    receipt's 180-odd characters took two subsets: two font files to make and compress, two
-    ``/Widths`` arrays and ``ToUnicode`` maps to write. Here every character gets the next free
-    code (the space keeps code 32 for word spacing); readers take the text from ``ToUnicode``."""
+    256 codes for the 96 ASCII characters, whose glyphs are then embedded whether the document uses
+    them or not (a larger font file to make and compress, a longer ``/Widths`` array), and leaves
+    159 codes for the rest, so a document of more characters (a long denial) took a second subset.
+    Here every character gets the next free code (the space keeps code 32 for word spacing);
+    readers take the text from ``ToUnicode``."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 

@@ -331,8 +331,8 @@ def test_a_page_of_up_to_250_characters_embeds_one_subset_of_the_font_and_reads_
 
     from yiwang.core.pdf import register_font, text_flowable
 
-    # given a page of 200 Chinese characters and 40 ASCII ones (a receipt has about 180 in all; an
-    # ASCII-readable first subset has room for 159 others)
+    # given a page of 200 Chinese characters and 40 ASCII ones (a receipt has about 170 distinct, a
+    # long denial 230, 183 of them not ASCII; an ASCII-readable first subset has room for 159)
     style = ParagraphStyle("body", fontName=register_font(), fontSize=11.5, leading=19, wordWrap="CJK")
     chinese = "".join(chr(0x4E00 + 7 * i) for i in range(200))
     ascii_text = "".join(chr(c) for c in range(0x21, 0x21 + 40))
