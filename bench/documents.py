@@ -11,7 +11,8 @@ issues each kind ``--docs`` times per round (inside a transaction rolled back af
 so that each issue renders anew; the kinds interleaved round by round). Parts are timed by
 wrapping the functions that do them, in the same run:
 
-* ``qr``: making the QR codes' symbols (``yiwang.core.pdf``: the matrix, mask search included);
+* ``qr``: making the QR codes' symbols and paths (``yiwang.core.pdf``: the matrix, mask search
+  included);
 * ``subset``: ReportLab's TrueType subset (``TTFontFile.makeSubset``, once per font per document);
 * ``layout``: the rest of the render (ReportLab's layout, line breaking, PDF writing);
 * ``sign+store``: what ``issue_document`` / ``issue_licence`` do after the render (SM3/SHA-256,
@@ -131,7 +132,7 @@ def child(docs: int, rounds: int) -> None:
 
     clock = Clock()
     for owner in (documents, rendering):  # whichever QR helpers the tree's renderers call
-        for name in ("_qr", "qr_png", "qr_flowable"):
+        for name in ("_qr", "_qr_path", "qr_png", "qr_flowable", "qr_path"):
             if hasattr(owner, name):
                 clock.wrap(owner, name, "qr")
     clock.wrap(ttfonts.TTFontFile, "makeSubset", "subset")

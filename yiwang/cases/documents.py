@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import io
 import secrets
@@ -157,64 +158,282 @@ def document_facts(case: Case, kind: str) -> list[tuple[str, str]]:
 # -- rendering -------------------------------------------------------------------------------------------
 
 from yiwang.core.pdf import FONT  # noqa: E402,F401 - kept importable from here
+from yiwang.core.pdf import draw_picture as _draw_picture  # noqa: E402
+from yiwang.core.pdf import draw_qr as _draw_qr  # noqa: E402
+from yiwang.core.pdf import paragraph_lines as _paragraph_lines  # noqa: E402
 from yiwang.core.pdf import picture_flowable as _picture  # noqa: E402
 from yiwang.core.pdf import qr_flowable as _qr  # noqa: E402
+from yiwang.core.pdf import qr_path as _qr_path  # noqa: E402
 from yiwang.core.pdf import register_font as _register_font  # noqa: E402
 from yiwang.core.pdf import text_flowable as _text  # noqa: E402
 
+MM = 72.0 / 2.54 * 0.1  # a millimetre in points, computed as reportlab.lib.units.mm is
+LEFT_MARGIN = RIGHT_MARGIN = 22 * MM
+TOP_MARGIN, BOTTOM_MARGIN = 20 * MM, 18 * MM
+FACTS_LABEL_WIDTH, QR_COLUMN_WIDTH, QR_SIZE, SEAL_SIZE = 28 * MM, 32 * MM, 28 * MM, 34 * MM
+FRAME_PADDING = 6  # ReportLab's Frame, on each side
+CELL_PADDING_X, CELL_PADDING_Y = 6, 3  # ReportLab's Table cells: left and right, top and bottom
 
-def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
-               correction: CorrectionNotice | None = None, seal_png: bytes | None = None) -> bytes:
+
+@functools.lru_cache(maxsize=1)
+def _styles() -> dict[str, Any]:
+    """The documents' paragraph styles, made once per process (they hold no case's data)."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = _register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11.5, leading=19, wordWrap="CJK", firstLineIndent=23)
     plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
-    small = ParagraphStyle("small", parent=plain, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555"))
     heading = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1, spaceAfter=4)
-    issuer = ParagraphStyle("issuer", parent=plain, alignment=2)
+    return {
+        "body": body, "plain": plain, "heading": heading,
+        "small": ParagraphStyle("small", parent=plain, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555")),
+        "issuer": ParagraphStyle("issuer", parent=plain, alignment=2),
+        "dept": ParagraphStyle("dept", parent=heading, fontSize=13, leading=18),
+        "no": ParagraphStyle("no", parent=plain, alignment=1, fontSize=10),
+        "grid": colors.HexColor("#999999"), "label_background": colors.HexColor("#f2f4f7"),
+    }
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
-                            bottomMargin=18 * mm, title=f"{title} {case.number}", author=department.name,
-                            subject=title, creator="Yiwang 一网")
-    story: list[Any] = [
-        _text(department.name, ParagraphStyle("dept", parent=heading, fontSize=13, leading=18)),
-        _text(title, heading),
-        _text(f"编号：{case.number}", ParagraphStyle("no", parent=plain, alignment=1, fontSize=10)),
-        Spacer(1, 6 * mm),
-    ]
-    rows = [[_text(k, plain), _text(v, plain)] for k, v in document_facts(case, kind)]
-    facts = Table(rows, colWidths=[28 * mm, None])
-    facts.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
-                               ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f4f7")),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [facts, Spacer(1, 6 * mm)]
-    story += [_text(p, body) for p in document_paragraphs(case, kind, correction=correction)]
-    story += [Spacer(1, 10 * mm), _text(department.name, issuer),
-              _text(_day(issued_at), issuer)]
-    if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
-        picture = _picture(seal_png, width=34 * mm, height=34 * mm)
-        picture.hAlign = "RIGHT"
-        story += [Spacer(1, -24 * mm), picture]
-    story.append(Spacer(1, 8 * mm))
+
+def _footer_texts(case: Case, kind: str, seal_png: bytes | None) -> list[tuple[str, str]]:
+    """The footer's rows: (the text a QR code holds, the note beside it)."""
     url = progress_url(case)
-    qr = _qr(url, size=28 * mm)
-    note = _text(f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
-                 + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
-                    if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。"), small)
-    footer_rows = [[qr, note]]
+    rows = [(url, f"扫码或访问 {url} 查询办理进度（仅显示办理状态，不显示个人信息）。"
+             + ("本文书由出具部门以电子印章（SM2 数字签名，GB/T 38540 结构）签章，可在办件页面下载并核验。"
+                if seal_png else "本文书由出具部门以 SM2 数字签名，可在办件页面下载并核验。"))]
     link = rating_link(case, RECEIPT) if kind == DocumentKind.ACCEPTANCE_RECEIPT else None
     if link is not None:  # 好差评 (一次一评): where to rate this service, from the app that takes ratings
-        footer_rows.append([_qr(link.url, size=28 * mm),
-                            _text(f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。", small)])
-    footer = Table(footer_rows, colWidths=[32 * mm, None])
-    footer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story.append(footer)
+        rows.append((link.url, f"好差评：扫码或访问 {link.url} 对本次服务评价（匿名；办结后可对办件评价）。"))
+    return rows
+
+
+def render_pdf(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
+               correction: CorrectionNotice | None = None, seal_png: bytes | None = None) -> bytes:
+    """The document as a PDF: the department, the title and number, the table of facts, the body,
+    the issuer and date (under the seal's picture when the department has a seal), and the QR codes
+    with their notes.
+
+    A document that fits on one page (every one so far) is drawn by ``_render_page``: the positions
+    ReportLab's platypus (``SimpleDocTemplate``, ``Table``, ``Paragraph``) gives each line, rule and
+    picture, computed directly and drawn on one canvas; the lines are ReportLab's own line breaking
+    (``core.pdf.paragraph_lines``). That layout machinery was most of a document's CPU. A document
+    too long for one page is laid out by platypus (``_render_flowing``), which breaks it across pages.
+    ``cases/tests/test_documents.py`` checks that both draw the same pages."""
+    contents = _contents(case, kind, title=title, department=department, issued_at=issued_at, correction=correction,
+                         seal_png=seal_png)
+    pdf = _render_page(**contents)
+    return pdf if pdf is not None else _render_flowing(**contents)
+
+
+def _contents(case: Case, kind: str, *, title: str, department: Department, issued_at: dt.datetime,
+              correction: CorrectionNotice | None, seal_png: bytes | None) -> dict[str, Any]:
+    """What the document prints, for either renderer."""
+    return {"case": case, "title": title, "department": department, "issued_at": issued_at,
+            "facts": document_facts(case, kind), "paragraphs": document_paragraphs(case, kind, correction=correction),
+            "footer": _footer_texts(case, kind, seal_png), "seal_png": seal_png}
+
+
+@functools.lru_cache(maxsize=1024)
+def _lines(text: str, style: Any, width: float) -> tuple[tuple[float, str], ...]:
+    """``core.pdf.paragraph_lines``, remembered per process: a kind's labels and fixed sentences are broken
+    into lines once (the lines are a function of the text, the style and the width alone)."""
+    return tuple(_paragraph_lines(text, style, width))
+
+
+class _PageFull(Exception):
+    """The document does not fit on one page."""
+
+
+def _render_page(case: Case, *, title: str, department: Department, issued_at: dt.datetime,
+                 facts: list[tuple[str, str]], paragraphs: list[str], footer: list[tuple[str, str]],
+                 seal_png: bytes | None) -> bytes | None:
+    """The one-page document drawn at the positions platypus gives it (``_render_flowing``'s story in
+    ``SimpleDocTemplate``'s one frame), or None if it would not fit on one page. The frame's rules
+    followed: a flowable's space before is dropped at the top of the frame and overlaps the previous
+    one's space after; a flowable that would end below the frame's bottom goes to the next page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.rl_config import _FUZZ
+
+    styles = _styles()
+    page_width, page_height = A4
+    x0 = LEFT_MARGIN + FRAME_PADDING
+    width = page_width - LEFT_MARGIN - RIGHT_MARGIN - 2 * FRAME_PADDING
+    bottom = BOTTOM_MARGIN + FRAME_PADDING
+    y = page_height - TOP_MARGIN - FRAME_PADDING
+    at_top, after = True, 0.0
+    texts: list[tuple[Any, float, float, str]] = []  # style, x, baseline, line
+    tables: list[tuple[float, list[float], list[float]]] = []  # the facts: x positions, row tops and bottoms
+    pictures: list[tuple[bytes, float, float]] = []
+    codes: list[tuple[str, float, float]] = []
+
+    def place(height: float, space_before: float = 0, space_after: float = 0) -> float:
+        """Frame._add: the bottom of a flowable ``height`` high placed next, the frame moved on."""
+        nonlocal y, at_top, after
+        space = 0.0 if at_top else max(space_before - after, 0)
+        if y - bottom - space <= 0:
+            raise _PageFull
+        low = y - (height + space)
+        if low < bottom - _FUZZ:
+            raise _PageFull
+        moved = low - space_after
+        after = space_after
+        if moved != y:
+            at_top = False
+        y = moved
+        return low
+
+    def lines(style: Any, left: float, low: float, height: float, broken: tuple[tuple[float, str], ...]) -> None:
+        """A paragraph's lines, drawn as Paragraph.drawPara draws them in a box at (left, low)."""
+        baseline = low + height - style.fontSize
+        for i, (extra, line) in enumerate(broken):
+            offset = style.firstLineIndent if i == 0 else 0
+            if style.alignment == 1:
+                offset += 0.5 * extra
+            elif style.alignment == 2:
+                offset += extra
+            texts.append((style, left + style.leftIndent + offset, baseline - i * style.leading, line))
+
+    def paragraph(text: str, style: Any) -> None:
+        broken = _lines(text, style, width)
+        height = len(broken) * style.leading
+        lines(style, x0, place(height, style.spaceBefore, style.spaceAfter), height, broken)
+
+    def cell_middle(row_low: float, row_height: float, height: float) -> float:
+        # Table._drawCell, VALIGN MIDDLE
+        return row_low + (row_height + CELL_PADDING_Y - CELL_PADDING_Y + height) / 2.0 - height
+
+    try:
+        paragraph(department.name, styles["dept"])
+        paragraph(title, styles["heading"])
+        paragraph(f"编号：{case.number}", styles["no"])
+        place(6 * MM)
+        plain = styles["plain"]
+        columns = [FACTS_LABEL_WIDTH, width - FACTS_LABEL_WIDTH]
+        cells = [[_lines(text, plain, w - 2 * CELL_PADDING_X) for text, w in zip(row, columns, strict=True)]
+                 for row in facts]
+        heights = [max(len(c) for c in row) * plain.leading + 2 * CELL_PADDING_Y for row in cells]
+        low = place(sum(heights))
+        top = low + sum(heights)
+        tops = [top - sum(heights[:i]) for i in range(len(heights) + 1)]
+        tables.append((x0, [x0, x0 + columns[0], x0 + width], tops))
+        for row, row_height, row_top in zip(cells, heights, tops, strict=False):
+            row_low = row_top - row_height
+            left = x0
+            for broken, column in zip(row, columns, strict=True):
+                height = len(broken) * plain.leading
+                lines(plain, left + CELL_PADDING_X, cell_middle(row_low, row_height, height), height, broken)
+                left += column
+        place(6 * MM)
+        for text in paragraphs:
+            paragraph(text, styles["body"])
+        place(10 * MM)
+        paragraph(department.name, styles["issuer"])
+        paragraph(_day(issued_at), styles["issuer"])
+        if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
+            place(-24 * MM)
+            pictures.append((seal_png, x0 + width - SEAL_SIZE, place(SEAL_SIZE)))
+        place(8 * MM)
+        small = styles["small"]
+        columns = [QR_COLUMN_WIDTH, width - QR_COLUMN_WIDTH]
+        rows = [(code, _lines(note, small, columns[1] - 2 * CELL_PADDING_X)) for code, note in footer]
+        heights = [max(QR_SIZE, len(broken) * small.leading) + 2 * CELL_PADDING_Y for _code, broken in rows]
+        row_top = place(sum(heights)) + sum(heights)
+        for (code, broken), row_height in zip(rows, heights, strict=True):
+            row_low = row_top - row_height
+            codes.append((code, x0 + CELL_PADDING_X, cell_middle(row_low, row_height, QR_SIZE)))
+            height = len(broken) * small.leading
+            lines(small, x0 + columns[0] + CELL_PADDING_X, cell_middle(row_low, row_height, height), height, broken)
+            row_top = row_low
+    except _PageFull:
+        return None
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setAuthor(department.name)
+    canvas.setTitle(f"{title} {case.number}")
+    canvas.setSubject(title)
+    canvas.setCreator("Yiwang 一网")
+    canvas.setProducer(None)
+    canvas.setKeywords([])
+    for _x, xs, tops in tables:  # the labels' background, under their text
+        canvas.saveState()
+        canvas.setFillColor(styles["label_background"])
+        canvas.rect(xs[0], tops[0], xs[1] - xs[0], tops[-1] - tops[0], stroke=0, fill=1)
+        canvas.restoreState()
+    text = canvas.beginText()
+    color = None
+    font = None
+    for style, x, baseline, line in texts:
+        if style.textColor != color:
+            color = style.textColor
+            text.setFillColor(color)
+        if (style.fontName, style.fontSize) != font:
+            font = (style.fontName, style.fontSize)
+            text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setTextOrigin(x, baseline)
+        text._textOut(line)
+    canvas.drawText(text)
+    for _x, xs, tops in tables:  # Table's GRID: the box, then the inner lines
+        canvas.saveState()
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        canvas.setStrokeColor(styles["grid"])
+        canvas.setLineWidth(0.5)
+        for row_y in (tops[0], tops[-1]):
+            canvas.line(xs[0], row_y, xs[-1], row_y)
+        for col_x in (xs[0], xs[-1]):
+            canvas.line(col_x, tops[-1], col_x, tops[0])
+        for row_y in tops[1:-1]:
+            canvas.line(xs[0], row_y, xs[-1], row_y)
+        for col_x in xs[1:-1]:
+            canvas.line(col_x, tops[-1], col_x, tops[0])
+        canvas.restoreState()
+    for picture, x, low in pictures:
+        _draw_picture(canvas, picture, x, low, SEAL_SIZE, SEAL_SIZE)
+    for code, x, low in codes:
+        unit, path = _qr_path(code, size=QR_SIZE)
+        _draw_qr(canvas, x, low, unit, path)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _render_flowing(case: Case, *, title: str, department: Department, issued_at: dt.datetime,
+                    facts: list[tuple[str, str]], paragraphs: list[str], footer: list[tuple[str, str]],
+                    seal_png: bytes | None) -> bytes:
+    """The document laid out by ReportLab's platypus, over as many pages as it takes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = _styles()
+    plain, small, issuer = styles["plain"], styles["small"], styles["issuer"]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN, topMargin=TOP_MARGIN,
+                            bottomMargin=BOTTOM_MARGIN, title=f"{title} {case.number}", author=department.name,
+                            subject=title, creator="Yiwang 一网")
+    story: list[Any] = [
+        _text(department.name, styles["dept"]),
+        _text(title, styles["heading"]),
+        _text(f"编号：{case.number}", styles["no"]),
+        Spacer(1, 6 * MM),
+    ]
+    table = Table([[_text(k, plain), _text(v, plain)] for k, v in facts], colWidths=[FACTS_LABEL_WIDTH, None])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, styles["grid"]),
+                               ("BACKGROUND", (0, 0), (0, -1), styles["label_background"]),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story += [table, Spacer(1, 6 * MM)]
+    story += [_text(p, styles["body"]) for p in paragraphs]
+    story += [Spacer(1, 10 * MM), _text(department.name, issuer), _text(_day(issued_at), issuer)]
+    if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
+        picture = _picture(seal_png, width=SEAL_SIZE, height=SEAL_SIZE)
+        picture.hAlign = "RIGHT"
+        story += [Spacer(1, -24 * MM), picture]
+    story.append(Spacer(1, 8 * MM))
+    footer_table = Table([[_qr(code, size=QR_SIZE), _text(note, small)] for code, note in footer],
+                         colWidths=[QR_COLUMN_WIDTH, None])
+    footer_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    story.append(footer_table)
     doc.build(story)
     return buffer.getvalue()
 

@@ -1,8 +1,10 @@
 """Shared PDF machinery for every app that prints documents (case documents, licences): the CJK
 TrueType font registered once per process, QR codes (drawn into the PDF as vectors, or as PNG for a
 web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
-PDF; zxing-cpp makes the QR symbols. Lives in ``core`` so that apps below ``cases`` (``licenses``)
-can use it too."""
+PDF; zxing-cpp makes the QR symbols. Each piece comes as a platypus flowable (``text_flowable``,
+``qr_flowable``, ``picture_flowable``) and as what a renderer that places things itself needs
+(``paragraph_lines``, ``qr_path`` and ``draw_qr``, ``draw_picture``: the case documents' one-page
+renderer). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
 
 from __future__ import annotations
 
@@ -15,17 +17,25 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 FONT = "YiwangCJK"
+FONT_FILE_ZLIB_LEVEL = 1  # the embedded font subsets' compression (``_subset_face_class``)
 
 
 @functools.lru_cache(maxsize=1)
 def register_font() -> str:
-    """Register the CJK font (``YIWANG_PDF_FONT``) with ReportLab once; return its name."""
+    """Register the CJK font (``YIWANG_PDF_FONT``) with ReportLab once; return its name.
+
+    Not ``asciiReadable`` (ReportLab's default): that reserves the first of a document's subsets of
+    256 codes for the 96 ASCII characters, whose glyphs are then embedded whether the document uses
+    them or not (a larger font file to make and compress, a longer ``/Widths`` array), and leaves
+    159 codes for the rest, so a document of more characters (a long denial) took a second subset.
+    Here every character gets the next free code (the space keeps code 32 for word spacing);
+    readers take the text from ``ToUnicode``."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     path = settings.YIWANG_PDF_FONT
     try:
-        font = TTFont(FONT, path, subfontIndex=0)
+        font = TTFont(FONT, path, subfontIndex=0, asciiReadable=False)
     except Exception as exc:  # noqa: BLE001 - name the setting and the package, whatever went wrong
         raise ImproperlyConfigured(
             f"YIWANG_PDF_FONT ({path}) is not a usable TrueType CJK font: {exc}. On Debian install "
@@ -65,10 +75,41 @@ def _subset_face_class(base: Any) -> type:
     ``bench/documents.py``, docs/benchmarks.md). Here ``glyf`` and ``post``, of which the subsetter
     only takes slices, are windows onto the file's bytes; the small tables it copies whole (``name``,
     ``OS/2``, ``hhea``, ...) are sliced once per process (they are immutable bytes). The subset made
-    is byte for byte the one ReportLab makes (``core/tests/test_pdf.py``)."""
+    is byte for byte the one ReportLab makes (``core/tests/test_pdf.py``).
+
+    The subset's font file (the glyphs, 30 kB for a receipt) is compressed at zlib level 1 rather
+    than ReportLab's default 6: about 0.35 ms less per document, for 3 % more bytes in the file
+    (``bench/documents.py``, docs/benchmarks.md)."""
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
+
+    class FastFlate(pdfdoc.PDFStreamFilterZCompress):
+        def encode(self, text: Any) -> bytes:
+            return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FONT_FILE_ZLIB_LEVEL)
+
+    fast_flate = FastFlate()
 
     class SubsetFace(base):
         _SLICED = frozenset({"glyf", "post"})
+
+        def addSubsetObjects(self, doc: Any, fontname: str, subset: Any) -> Any:  # noqa: N802 - ReportLab's name
+            # ReportLab's TTFontFile.addSubsetObjects (5.1), the font file compressed by fast_flate
+            font_file = pdfdoc.PDFStream()
+            font_file.content = self.makeSubset(subset)
+            font_file.dictionary["Length1"] = len(font_file.content)
+            if doc.compression:
+                font_file.filters = [fast_flate]
+            font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+            descriptor = pdfdoc.PDFDictionary({
+                "Type": "/FontDescriptor", "Ascent": self.ascent, "CapHeight": self.capHeight,
+                "Descent": self.descent, "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(self.bbox), "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle, "StemV": self.stemV, "FontFile2": font_file_ref,
+                "MissingWidth": self.defaultWidth,
+            })
+            return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
         def get_table(self, tag: str) -> Any:
             pos, length = self.get_table_pos(tag)
@@ -230,6 +271,28 @@ def _plain_paragraph_class() -> type:
             self.height = 0
             return _cjk_lines(frags, maxWidths)
 
+    def lines_for(text: str, style: Any, width: float) -> list[tuple[float, str]]:
+        """The lines ``PlainParagraph(text, style)`` breaks ``text`` into at ``width`` (the paragraph's
+        own ``wrap`` and ``breakLinesCJK``, above), each as (the line's extra space, its text):
+        what a renderer that places the lines itself needs to draw them where ReportLab draws them."""
+        cleaned = cleanBlockQuotedText(text)
+        plain = (cleaned and "&" not in cleaned and "<" not in cleaned and ">" not in cleaned
+                 and not getattr(style, "textTransform", None) and not getattr(style, "bulletText", None)
+                 and not style.endDots and style.wordWrap == "CJK")
+        first = width - (style.leftIndent + style.firstLineIndent) - style.rightIndent
+        later = width - style.leftIndent - style.rightIndent
+        if plain:  # breakLinesCJK's single fragment: dumbSplit over the characters' widths
+            frag = template(style)
+            return [(space, line) for space, line in dumbSplit(cleaned, _widths(frag, cleaned), [first, later])]
+        paragraph = PlainParagraph(text, style)
+        paragraph.wrap(width, 1e9)
+        blpara = paragraph.blPara
+        if blpara.kind == 0:
+            return [(space, " ".join(words)) for space, words in blpara.lines]
+        return [(line.extraSpace, "".join(word.text for word in line.words)) for line in blpara.lines]
+
+    PlainParagraph.lines_for = staticmethod(lines_for)
+
     def _widths(frag: Any, chars: str) -> list[float]:
         """``stringWidth`` of each character in the fragment's font and size, remembered per process
         (bounded: past ``MAX_REMEMBERED_WIDTHS`` characters a font's table starts again from this
@@ -314,30 +377,65 @@ def _plain_paragraph_class() -> type:
     return PlainParagraph
 
 
-def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) -> Any:
-    """A QR code of ``text`` drawn straight into the PDF as vector squares (a ReportLab flowable of
-    ``size`` points square, quiet zone of ``border`` modules included): no PNG to encode and no image
-    to decode and compress again in every document, and the modules stay sharp at any scale.
-    The dark modules of a row are merged into runs, one rectangle each, in one filled path.
+def paragraph_lines(text: str, style: Any, width: float) -> list[tuple[float, str]]:
+    """The lines of ``text_flowable(text, style)`` wrapped at ``width``, as (extra space, text): for a
+    renderer that draws the lines where ReportLab's paragraph would (``PlainParagraph.lines_for``)."""
+    paragraph: Any = _plain_paragraph_class()
+    return paragraph.lines_for(text, style, width)
 
-    The path is written in modules, not points: the code's square is scaled once (``cm``) and every
-    rectangle is four small integers, formatted by Python rather than through ReportLab's number
-    formatting (a licence's code has about 2,700 rectangles), and half as many bytes for the page's
-    stream to compress. The runs are found with NumPy."""
+
+def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tuple[float, str]:
+    """A QR code of ``text`` as a PDF path in modules: (the size of a module in points, the path's
+    rectangles). The dark modules of a row are merged into runs, one rectangle each.
+
+    The path is written in modules, not points: the code's square is scaled once and every rectangle
+    is four small integers, formatted by Python rather than through ReportLab's number formatting (a
+    licence's code has about 2,700 rectangles), and half as many bytes for the page's stream to
+    compress. The runs are found with NumPy."""
     import numpy as np
-    from reportlab.pdfgen.pathobject import PDFPathObject
-    from reportlab.platypus import Flowable
 
     dark = _qr_dark(text, error=error)
     count = dark.shape[0]
     modules = count + 2 * border
-    unit = size / modules
-    edges = np.diff(np.pad(dark, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    padded = np.zeros((count, count + 2), dtype=np.int8)  # a light module either side of each row
+    padded[:, 1:-1] = dark
+    edges = np.diff(padded, axis=1)
     rows, starts = np.nonzero(edges == 1)  # row-major: the runs of each row, left to right
     ends = np.nonzero(edges == -1)[1]
     top = modules - border - 1  # the y of row 0's bottom edge, in modules from the bottom
     path = " ".join(f"{border + c} {top - r} {e - c} 1 re"
                     for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True))
+    return size / modules, path
+
+
+def draw_qr(canvas: Any, x: float, y: float, unit: float, path: str) -> None:
+    """Draw a ``qr_path`` with its bottom left corner at (``x``, ``y``): the operators a
+    ``qr_flowable`` drawn there writes."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    _draw_qr_path(canvas, unit, path)
+    canvas.restoreState()
+
+
+def _draw_qr_path(canvas: Any, unit: float, path: str) -> None:
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.transform(unit, 0, 0, unit, 0, 0)
+    if path:
+        canvas.drawPath(PDFPathObject(code=["n", path]), stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) -> Any:
+    """A QR code of ``text`` drawn straight into the PDF as vector squares (a ReportLab flowable of
+    ``size`` points square, quiet zone of ``border`` modules included; ``qr_path``): no PNG to encode
+    and no image to decode and compress again in every document, and the modules stay sharp at any
+    scale."""
+    from reportlab.platypus import Flowable
+
+    unit, path = qr_path(text, size=size, error=error, border=border)
 
     class _QR(Flowable):
         def __init__(self) -> None:
@@ -348,13 +446,7 @@ def qr_flowable(text: str, *, size: float, error: str = "m", border: int = 2) ->
             return size, size
 
         def draw(self) -> None:
-            canvas = self.canv
-            canvas.saveState()
-            canvas.setFillColorRGB(0, 0, 0)
-            canvas.transform(unit, 0, 0, unit, 0, 0)
-            if path:
-                canvas.drawPath(PDFPathObject(code=["n", path]), stroke=0, fill=1)
-            canvas.restoreState()
+            _draw_qr_path(self.canv, unit, path)
 
     return _QR()
 
@@ -376,6 +468,15 @@ def _image_xobjects(data: bytes) -> tuple[str, Any, Any]:
     image.name = name
     soft_mask = image.__dict__.pop("_smask", None)
     return name, image, soft_mask
+
+
+def draw_picture(canvas: Any, data: bytes, x: float, y: float, width: float, height: float) -> None:
+    """Draw a picture (a department's seal) with its bottom left corner at (``x``, ``y``): the
+    operators a ``picture_flowable`` drawn there writes."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    _draw_picture(canvas, data, width, height)
+    canvas.restoreState()
 
 
 def _draw_picture(canvas: Any, data: bytes, width: float, height: float) -> None:
