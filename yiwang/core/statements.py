@@ -70,12 +70,11 @@ def _compiled(update: Update) -> tuple[str, list[Any]]:
 
 
 class _UpdateShape(NamedTuple):
-    """One connection's compiled form of an update for one shape of its values: the SQL, the
-    fields whose values are parameters (in the SQL's order), and the WHERE's parameters after them:
-    constants, with the argument slots (index into them, argument name) to fill on each call."""
+    """One connection's compiled form of an update for one shape of its values: the SQL and the
+    WHERE's parameters (after the values'): constants, with the argument slots (index into them,
+    argument name) to fill on each call."""
 
     sql: str
-    value_fields: tuple[Any, ...]
     where_params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]
 
@@ -146,7 +145,7 @@ class PrecompiledUpdate:
             fields.append(field)
         return fields
 
-    def _compile(self, alias: str, values: dict[str, Any], fields: list[Any]) -> _UpdateShape:
+    def _compile(self, alias: str, values: dict[str, Any], first: int) -> _UpdateShape:
         connection = connections[alias]
         compiled = []
         for which in (0, 1):
@@ -160,8 +159,7 @@ class PrecompiledUpdate:
         (sql, params, adapted_a), (sql_b, params_b, adapted_b) = compiled
         if sql != sql_b or len(params) != len(params_b):
             raise ImproperlyConfigured("PrecompiledUpdate: the SQL depends on the arguments' values")
-        value_fields = tuple(f for f, (name, value) in zip(fields, values.items(), strict=True) if value is not None)
-        first = len(value_fields)  # SQLUpdateCompiler: the SET's parameters (one each), then the WHERE's
+        # SQLUpdateCompiler: the SET's parameters (one per value not prepared to None), then the WHERE's
         if sql.count(" = %s") < first:  # (an encrypted value differs between two compilations: not compared)
             raise ImproperlyConfigured("PrecompiledUpdate: the values' parameters are not where they should be")
         slots = []
@@ -175,7 +173,7 @@ class PrecompiledUpdate:
         missing = set(self._kinds) - {name for _, name in slots}
         if missing:
             raise ImproperlyConfigured(f"PrecompiledUpdate: arguments not in the SQL: {sorted(missing)}")
-        return _UpdateShape(sql, value_fields, tuple(params[first:]), tuple(slots))
+        return _UpdateShape(sql, tuple(params[first:]), tuple(slots))
 
     def bind(self, values: dict[str, Any], **arguments: Any) -> BoundUpdate:
         if arguments.keys() != self._kinds.keys():
@@ -188,18 +186,23 @@ class PrecompiledUpdate:
             sql, params = compiled_update(queryset, values)  # Django's own path, every call
             return BoundUpdate(sql, params, queryset.db)
         connection = connections[alias]
-        key = (self, tuple((name, value is None) for name, value in values.items()))
+        prepared = []  # each value as SQLUpdateCompiler.as_sql prepares it
+        for field, value in zip(fields, values.values(), strict=True):
+            if hasattr(value, "prepare_database_save"):  # a model instance for a foreign key
+                value = value.prepare_database_save(field)
+            value = field.get_db_prep_save(value, connection=connection)
+            if hasattr(value, "as_sql"):  # prepared to an expression: Django compiles it
+                queryset = self._queryset(**arguments)
+                sql, params = compiled_update(queryset, values)
+                return BoundUpdate(sql, params, queryset.db)
+            prepared.append(value)
+        # Django writes "= NULL" for a value prepared to None, "= %s" for any other: part of the shape
+        key = (self, tuple((name, value is None) for name, value in zip(values, prepared, strict=True)))
+        params = [value for value in prepared if value is not None]
         kept: dict[Any, _UpdateShape] = connection.__dict__.setdefault("_yiwang_precompiled_updates", {})
         shape = kept.get(key)
         if shape is None:
-            shape = kept[key] = self._compile(alias, values, fields)
-        params = []
-        for field, value in zip(fields, values.values(), strict=True):
-            if value is None:
-                continue
-            if hasattr(value, "prepare_database_save"):  # a model instance for a foreign key
-                value = value.prepare_database_save(field)
-            params.append(field.get_db_prep_save(value, connection=connection))
+            shape = kept[key] = self._compile(alias, values, len(params))
         where = list(shape.where_params)
         for index, name in shape.slots:
             where[index] = KINDS[self._kinds[name]][1](connection, arguments[name])

@@ -35,6 +35,11 @@ def _row(applicant=None, channel="sms", **fields) -> OutboxMessage:
     return OutboxMessage.objects.create(applicant=applicant, channel=channel, kind="k", subject="s", body="b", **fields)
 
 
+def _sealed(param):
+    """An encrypted value is sealed with a fresh nonce on every preparation: compared as its kind."""
+    return "<sealed>" if isinstance(param, str) and param.startswith("sm4g1.") else param
+
+
 def _same_statement(bound: BoundUpdate, queryset, values) -> None:
     sql, params = compiled_update(queryset, values)
     assert (bound.sql, bound.params, bound.alias) == (sql, params, queryset.db)
@@ -51,9 +56,15 @@ def test_each_set_of_arguments_and_values_binds_the_statement_django_compiles():
         ({"applicant": None, "discard_after": None, "last_error": ""}, rows[0].pk),  # NULLs: "= NULL", no parameter
         ({"applicant_id": applicant.pk, "discard_after": T1}, rows[2].pk),  # same names' other shape, by attname
         ({"status": "sent", "attempts": 0, "sent_at": None}, 2**40),  # a row that does not exist
+        # None as the field prepares it: an encrypted field's None, a JSON field's (SQL NULL)
+        ({"sealed_body": None, "last_error": "y"}, rows[1].pk),
+        ({"sealed_body": "秘密", "last_error": "z"}, rows[1].pk),
     ]
     for values, pk in cases:
-        _same_statement(BY_PK.bind(values, pk=pk), OutboxMessage.objects.filter(pk=pk), values)
+        bound = BY_PK.bind(values, pk=pk)
+        sql, expected = compiled_update(OutboxMessage.objects.filter(pk=pk), values)
+        assert (bound.sql, bound.alias) == (sql, "default")
+        assert [_sealed(p) for p in bound.params] == [_sealed(p) for p in expected]
     for channel, applicant_id in [("sms", applicant.pk), ("email", other.pk), ("sms", other.pk)]:
         values = {"attempts": applicant_id, "last_error": channel}  # values equal to the arguments
         queryset = OutboxMessage.objects.filter(channel=channel, applicant_id=applicant_id, status="pending")
@@ -61,7 +72,8 @@ def test_each_set_of_arguments_and_values_binds_the_statement_django_compiles():
                         queryset, values)
     params = {"number": "YW1", "nested": [1, {"a": None}]}
     notice = Notification.objects.create(recipient=_user, kind="k", title="t", message="m", params={})
-    for values in ({"params": params, "read_at": T1}, {"params": {"other": 2}, "read_at": None}):
+    for values in ({"params": params, "read_at": T1}, {"params": {"other": 2}, "read_at": None},
+                   {"params": None, "read_at": None}):
         bound = NOTICE_BY_PK.bind(values, pk=notice.pk)
         sql, expected = compiled_update(Notification.objects.filter(pk=notice.pk), values)
         assert bound.sql == sql
