@@ -30,6 +30,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]  # not in django-stubs
 from django.db.transaction import TransactionManagementError
 
 # kind -> (two sentinels, adaptation of a value to the parameter the compiled SQL carries)
@@ -64,6 +65,20 @@ class _Compiled:
                  template: QuerySet) -> None:
         self.compiler, self.sql, self.params, self.slots, self.template = compiler, sql, params, slots, template
         self._converters: dict[tuple[int, ...], tuple[dict[int, Any], bool]] = {}
+        # model rows: what ModelIterable works out from the compiled select before its first row
+        # (which columns are the model's, the select_related objects' populators), the same on
+        # every call: worked out once here (_ModelRows)
+        self.iterable_class = template._iterable_class
+        self.rows_setup: tuple[Any, ...] | None = None
+        known: Any = template._known_related_objects  # type: ignore[attr-defined]  # private: a related manager's
+        if template._iterable_class is ModelIterable and not known \
+                and compiler.klass_info and compiler.klass_info.get("select_fields"):
+            select, klass_info = compiler.select, compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            self.rows_setup = (klass_info["model"], start, end, [f[0].target.attname for f in select[start:end]],
+                               get_related_populators(klass_info, select, template.db),
+                               compiler.annotation_col_map)
+            self.iterable_class = _ModelRows
 
     def _found(self, expressions: list[Any]) -> tuple[dict[int, Any], bool]:
         key = tuple(map(id, expressions))
@@ -80,7 +95,30 @@ class _Compiled:
         # results_iter asks for both on every call; the answers never change (see the class)
         compiler.get_converters = lambda expressions: self._found(expressions)[0]
         compiler.has_composite_fields = lambda expressions: self._found(expressions)[1]
+        compiler.yiwang_rows_setup = self.rows_setup
         return compiler
+
+
+class _ModelRows(ModelIterable):
+    """``ModelIterable`` for a precompiled read: the same rows made the same way (``from_db``, the
+    ``select_related`` populators, the annotations), with what it works out before the first row
+    taken from the compiled state (``_Compiled.rows_setup``). Only for querysets without known
+    related objects (a related manager's), which ``ModelIterable`` would also set."""
+
+    def __iter__(self) -> Any:
+        queryset = self.queryset
+        db = queryset.db
+        compiler = queryset.query.get_compiler(using=db)
+        results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
+        model_cls, start, end, init_list, related_populators, annotation_col_map = compiler.yiwang_rows_setup
+        for row in compiler.results_iter(results):
+            obj = model_cls.from_db(db, init_list, row[start:end])
+            for populator in related_populators:
+                populator.populate(row, obj)
+            if annotation_col_map:
+                for attr_name, col_pos in annotation_col_map.items():
+                    setattr(obj, attr_name, row[col_pos])
+            yield obj
 
 
 class PrecompiledQuery:
@@ -152,7 +190,7 @@ class PrecompiledQuery:
                 params[index] = value
         bound: Any = _BoundQuery(template.query, compiled.bound_compiler(tuple(params)))  # the template's Query
         queryset: QuerySet[Any] = QuerySet(model=template.model, query=bound, using=alias)
-        queryset._iterable_class = template._iterable_class
+        queryset._iterable_class = compiled.iterable_class
         queryset._fields = template._fields  # type: ignore[attr-defined]  # private, read by the values iterables
         queryset._for_write = template._for_write  # type: ignore[attr-defined]  # private: the routing
         return list(queryset)

@@ -12,7 +12,10 @@ them only for models no receiver follows (check ``*.connect(`` and ``@receiver``
 ``insert_with_children``: a row, rows that reference it, and updates; ``insert_if``: a row, unless
 a unique constraint already holds one like it or a condition on other rows fails (one statement on
 both databases: the read that would come before the insert goes into it); ``insert_numbered``: a
-row and its number made from its primary key (one statement on PostgreSQL).
+row and its number made from its primary key (one statement on PostgreSQL). ``PrecompiledUpdate``:
+an update an action repeats, compiled once per connection and shape of its values (its
+``BoundUpdate`` goes into the functions above like a ``(queryset, values)`` pair); the INSERTs
+these functions make keep their text per connection and shape too (``_compiled_insert``).
 
 The statements in one ``WITH`` see the same snapshot and not each other's changes: only for writes
 that do not depend on each other (rows of different tables, or a row and the rows that reference
@@ -21,12 +24,16 @@ makes (as ``bulk_create`` with an auto key)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, cast
 
-from django.db import connections, models, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, models, router, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery, UpdateQuery
+
+from yiwang.core.precompiled import KINDS, _distinct
 
 
 def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> tuple[str, list[Any]]:
@@ -38,16 +45,196 @@ def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> t
     return sql, list(params)
 
 
-def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> None:
-    """Run ``queryset.update(**values)`` for each pair: one statement on PostgreSQL (a ``WITH`` of
-    all but the last), one each elsewhere. All querysets must use the same database."""
+class BoundUpdate(NamedTuple):
+    """An UPDATE ready to run: its SQL, its parameters and its database (``PrecompiledUpdate.bind``)."""
+
+    sql: str
+    params: list[Any]
+    alias: str
+
+
+# An update as the functions below take it: ``(queryset, values)``, compiled by Django's compiler,
+# or a ``BoundUpdate``, compiled once per connection and shape (``PrecompiledUpdate``).
+Update = tuple[models.QuerySet[Any], dict[str, Any]] | BoundUpdate
+
+
+def _alias(update: Update) -> str:
+    return update.alias if isinstance(update, BoundUpdate) else update[0].db
+
+
+def _compiled(update: Update) -> tuple[str, list[Any]]:
+    if isinstance(update, BoundUpdate):
+        return update.sql, update.params
+    queryset, values = update
+    return compiled_update(queryset, values)
+
+
+class _UpdateShape(NamedTuple):
+    """One connection's compiled form of an update for one shape of its values: the SQL and the
+    WHERE's parameters (after the values'): constants, with the argument slots (index into them,
+    argument name) to fill on each call."""
+
+    sql: str
+    where_params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]
+
+
+class PrecompiledUpdate:
+    """``build(**arguments).update(**values)`` compiled to SQL once per connection and shape of the
+    values (which fields, and which of them are ``None``: Django writes ``= NULL`` for those),
+    instead of building and compiling the queryset and the update on every call.
+
+    ``PrecompiledUpdate(lambda pk: Case.objects.filter(pk=pk), pk=int)``; ``.bind(values, pk=…)``
+    returns a ``BoundUpdate`` for ``update_together``, ``insert_together``, ``insert_with_children``;
+    ``.run(values, pk=…)`` runs it and returns the rows updated, as ``update()`` does.
+
+    The WHERE's arguments are found as ``PrecompiledQuery`` finds a read's (two builds with
+    different sentinels, kinds of ``precompiled.KINDS``). Each value is prepared on every call as
+    ``SQLUpdateCompiler.as_sql`` prepares it (a model instance of a foreign key becomes its key,
+    then ``field.get_db_prep_save``): nothing of one call's values is kept for another. Values that
+    are expressions (``Now()``, ``F()``), fields with their own placeholder, fields of a parent
+    model (multi-table inheritance) and a queryset that is not a plain filter are compiled by Django
+    on every call, as ``compiled_update`` does: the same SQL either way."""
+
+    def __init__(self, build: Callable[..., models.QuerySet[Any]], **kinds: type) -> None:
+        unknown = [name for name, kind in kinds.items() if kind not in KINDS]
+        if unknown:
+            raise ImproperlyConfigured(f"PrecompiledUpdate: arguments of unsupported kinds: {unknown}")
+        self._build, self._kinds = build, kinds
+        self._lock = threading.Lock()
+        self._probe: tuple[str, type[models.Model]] | None = None
+
+    def _sentinels(self, which: int) -> dict[str, Any]:
+        return {name: _distinct(KINDS[kind][0][which], index) for index, (name, kind) in enumerate(self._kinds.items())}
+
+    def _queryset(self, **arguments: Any) -> models.QuerySet[Any]:
+        """The queryset built and marked for writing, as ``update()`` marks it: its ``.db`` is the
+        routers' database for writes (unless it names one itself)."""
+        queryset = self._build(**arguments)
+        queryset._for_write = True  # type: ignore[attr-defined]  # private: what update() sets
+        return queryset
+
+    def _routing(self) -> tuple[str, type[models.Model]]:
+        """The database the update writes to (asked of the routers on every call, as ``update()``
+        asks them) and the model; one build, kept, for what does not change."""
+        if self._probe is None:
+            with self._lock:
+                if self._probe is None:
+                    probe = self._build(**self._sentinels(0))
+                    self._probe = (probe._db, probe.model)  # type: ignore[attr-defined]  # private: .using()
+        using, model = self._probe
+        return using or router.db_for_write(model), model
+
+    @staticmethod
+    def _fields(model: type[models.Model], values: dict[str, Any]) -> list[Any] | None:
+        """The fields the values update, or None where Django must compile the update itself."""
+        if not values:
+            return None
+        meta = model._meta
+        fields = []
+        for name, value in values.items():
+            try:
+                field = meta.get_field(name)
+            except Exception:  # noqa: BLE001 - Django raises its own error on its own path
+                return None
+            if (not getattr(field, "concrete", False) or field.many_to_many or field.auto_created
+                    or field.model._meta.concrete_model is not meta.concrete_model
+                    or hasattr(field, "get_placeholder") or hasattr(value, "resolve_expression")
+                    or (hasattr(value, "prepare_database_save") and not field.remote_field)):
+                return None
+            fields.append(field)
+        return fields
+
+    def _compile(self, alias: str, values: dict[str, Any], first: int) -> _UpdateShape:
+        connection = connections[alias]
+        compiled = []
+        for which in (0, 1):
+            sentinels = self._sentinels(which)
+            queryset = self._queryset(**sentinels)
+            if queryset.db != alias:
+                raise ImproperlyConfigured("PrecompiledUpdate: the queryset's database changed")
+            sql, params = compiled_update(queryset, values)
+            adapted = {name: KINDS[self._kinds[name]][1](connection, value) for name, value in sentinels.items()}
+            compiled.append((sql, params, adapted))
+        (sql, params, adapted_a), (sql_b, params_b, adapted_b) = compiled
+        if sql != sql_b or len(params) != len(params_b):
+            raise ImproperlyConfigured("PrecompiledUpdate: the SQL depends on the arguments' values")
+        # SQLUpdateCompiler: the SET's parameters (one per value not prepared to None), then the WHERE's
+        if sql.count(" = %s") < first:  # (an encrypted value differs between two compilations: not compared)
+            raise ImproperlyConfigured("PrecompiledUpdate: the values' parameters are not where they should be")
+        slots = []
+        for index, (a, b) in enumerate(zip(params[first:], params_b[first:], strict=True)):
+            if a == b:
+                continue
+            names = [name for name in self._kinds if adapted_a[name] == a and adapted_b[name] == b]
+            if len(names) != 1:
+                raise ImproperlyConfigured(f"PrecompiledUpdate: parameter {first + index} is not one argument ({names})")
+            slots.append((index, names[0]))
+        missing = set(self._kinds) - {name for _, name in slots}
+        if missing:
+            raise ImproperlyConfigured(f"PrecompiledUpdate: arguments not in the SQL: {sorted(missing)}")
+        return _UpdateShape(sql, tuple(params[first:]), tuple(slots))
+
+    def bind(self, values: dict[str, Any], **arguments: Any) -> BoundUpdate:
+        if arguments.keys() != self._kinds.keys():
+            raise TypeError(f"PrecompiledUpdate.bind takes {sorted(self._kinds)}, got {sorted(arguments)}")
+        alias, model = self._routing()
+        fields = self._fields(model, values)
+        if fields is None or not all(kind is not int or _fits(alias, arguments[name])
+                                     for name, kind in self._kinds.items()):
+            queryset = self._queryset(**arguments)
+            sql, params = compiled_update(queryset, values)  # Django's own path, every call
+            return BoundUpdate(sql, params, queryset.db)
+        connection = connections[alias]
+        prepared = []  # each value as SQLUpdateCompiler.as_sql prepares it
+        for field, value in zip(fields, values.values(), strict=True):
+            if hasattr(value, "prepare_database_save"):  # a model instance for a foreign key
+                value = value.prepare_database_save(field)
+            value = field.get_db_prep_save(value, connection=connection)
+            if hasattr(value, "as_sql"):  # prepared to an expression: Django compiles it
+                queryset = self._queryset(**arguments)
+                sql, params = compiled_update(queryset, values)
+                return BoundUpdate(sql, params, queryset.db)
+            prepared.append(value)
+        # Django writes "= NULL" for a value prepared to None, "= %s" for any other: part of the shape
+        key = (self, tuple((name, value is None) for name, value in zip(values, prepared, strict=True)))
+        params = [value for value in prepared if value is not None]
+        kept: dict[Any, _UpdateShape] = connection.__dict__.setdefault("_yiwang_precompiled_updates", {})
+        shape = kept.get(key)
+        if shape is None:
+            shape = kept[key] = self._compile(alias, values, len(params))
+        where = list(shape.where_params)
+        for index, name in shape.slots:
+            where[index] = KINDS[self._kinds[name]][1](connection, arguments[name])
+        return BoundUpdate(shape.sql, params + where, alias)
+
+    def run(self, values: dict[str, Any], **arguments: Any) -> int:
+        """Run the update; the number of rows it updated, as ``update()`` returns it."""
+        sql, params, alias = self.bind(values, **arguments)
+        if not sql:
+            return 0  # no values: update() writes nothing either
+        db = connections[alias]
+        with transaction.mark_for_rollback_on_error(alias), db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+
+def _fits(alias: str, value: Any) -> bool:
+    """An integer argument the database can compare (else Django's own path decides, as a queryset would)."""
+    low, high = connections[alias].ops.integer_field_range("BigIntegerField")
+    return isinstance(value, int) and low <= value <= high
+
+
+def update_together(*updates: Update) -> None:
+    """Run ``queryset.update(**values)`` for each pair (or each ``BoundUpdate``): one statement on
+    PostgreSQL (a ``WITH`` of all but the last), one each elsewhere. All must use the same database."""
     if not updates:
         return
-    aliases = {queryset.db for queryset, _ in updates}
+    aliases = {_alias(update) for update in updates}
     if len(aliases) != 1:
         raise ValueError("update_together takes querysets of one database")
     db = connections[aliases.pop()]
-    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    compiled = [_compiled(update) for update in updates]
     with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
         if db.vendor == "postgresql" and len(compiled) > 1:
             *first, (last_sql, last_params) = compiled
@@ -59,7 +246,12 @@ def update_together(*updates: tuple[models.QuerySet[Any], dict[str, Any]]) -> No
 
 
 def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], using: str) -> tuple[str, list[Any]]:
-    """``bulk_create(objs)`` as one ``INSERT … VALUES … RETURNING pk`` and its parameters."""
+    """``bulk_create(objs)`` as one ``INSERT … VALUES … RETURNING pk`` and its parameters.
+
+    The values are prepared on every call as ``SQLInsertCompiler.as_sql`` prepares them (``pre_save``
+    once per field, then ``prepare_value``; an expression compiled to its SQL); the statement's text,
+    which depends only on the model, the number of rows and each value's placeholder, is compiled
+    by Django once per connection and kept (issue #14: the same INSERTs on every action)."""
     meta = model._meta
     if any(obj.pk is not None for obj in objs):
         raise ValueError("core.statements inserts new rows whose primary key the database makes")
@@ -68,12 +260,33 @@ def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], us
     query.insert_values(fields, list(objs), raw=False)
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
-    [(sql, params)] = compiler.as_sql()
-    return sql, list(params)
+    connection = compiler.connection
+    if any(hasattr(f, "get_placeholder") for f in fields) or not connection.features.can_return_rows_from_bulk_insert:
+        [(django_sql, django_params)] = compiler.as_sql()  # Django's own path, every call
+        return django_sql, list(django_params)
+    value_rows = [[compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+                  for obj in objs]
+    # the placeholders and parameters as the backend lays them out (PostgreSQL: several plain rows
+    # as one UNNEST of arrays, a column each)
+    placeholder_rows, param_rows = compiler.assemble_as_sql(fields, value_rows)
+    params = [p for row in param_rows for p in row]
+    key = (model, len(objs), type(placeholder_rows).__name__, tuple(map(str, placeholder_rows)))
+    kept: dict[Any, str] = connection.__dict__.setdefault("_yiwang_compiled_inserts", {})
+    sql = kept.get(key)
+    if sql is None:
+        # the text only: with ``raw`` the compiler takes each value as ``pre_save`` above left it on
+        # the object (``pre_save`` is not run twice); its parameters are not used
+        query.raw = True
+        [(sql, django_params)] = compiler.as_sql()
+        query.raw = False
+        if len(django_params) != len(params):
+            raise ImproperlyConfigured(f"core.statements: an INSERT of {model.__name__} prepared differently")
+        kept[key] = sql
+    return sql, params
 
 
 def insert_together(
-    objs: Sequence[models.Model], *, updates: Sequence[tuple[models.QuerySet[Any], dict[str, Any]]] = (),
+    objs: Sequence[models.Model], *, updates: Sequence[Update] = (),
     using: str = "default",
 ) -> None:
     """``bulk_create(objs)`` (one model) and ``queryset.update(**values)`` for each of ``updates``,
@@ -89,7 +302,7 @@ def insert_together(
         if updates:
             update_together(*updates)
         return
-    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    compiled = [_compiled(update) for update in updates]
     insert_sql, insert_params = _compiled_insert(model, objs, using)
     heads = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(compiled))
     with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
@@ -102,7 +315,7 @@ def insert_together(
 
 def insert_with_children(
     parent: models.Model, children: Sequence[models.Model] = (), *, link: str = "",
-    updates: Sequence[tuple[models.QuerySet[Any], dict[str, Any]]] = (), using: str = "default",
+    updates: Sequence[Update] = (), using: str = "default",
 ) -> None:
     """Insert ``parent`` and ``children`` (each with the foreign key ``link`` to the parent), after
     ``updates`` (``queryset.update(**values)`` pairs), and set the primary keys and the children's
@@ -120,7 +333,7 @@ def insert_with_children(
         if child_model is not None:
             child_model._default_manager.using(using).bulk_create(list(children))
         return
-    compiled = [compiled_update(queryset, values) for queryset, values in updates]
+    compiled = [_compiled(update) for update in updates]
     heads = [f"w{i} AS ({sql})" for i, (sql, _) in enumerate(compiled)]
     params = [p for _, ps in compiled for p in ps]
     parent_sql, parent_params = _compiled_insert(type(parent), [parent], using)

@@ -19,7 +19,7 @@ from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit
-from yiwang.core.statements import insert_together, update_together
+from yiwang.core.statements import PrecompiledUpdate, insert_together, update_together
 from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -149,15 +149,22 @@ def _record_case(
     return recorded
 
 
+# The updates every action repeats, compiled to SQL once per connection and shape of the values
+# (core/statements.py, issue #14): the same statements as the querysets' ``update()``.
+_UPDATE_CASE = PrecompiledUpdate(lambda pk: Case.objects.filter(pk=pk), pk=int)
+_UPDATE_STEP = PrecompiledUpdate(lambda pk: CaseStep.objects.filter(pk=pk), pk=int)
+_UPDATE_ENGINE_STATE = PrecompiledUpdate(lambda case_id: CaseEngineState.objects.filter(case_id=case_id), case_id=int)
+
+
 def update_case(case: Case, *, inserting: Sequence[CaseStep] = (), **fields: Any) -> None:
     """Save the given fields of a case its caller has locked (``lock_case``), in one UPDATE.
     ``inserting``: new steps of the case, inserted (primary keys set) in the same statement on
     PostgreSQL (``core.statements``, issue #14), just before the UPDATE elsewhere; no receiver
     follows ``CaseStep``."""
     if inserting:
-        insert_together(list(inserting), updates=[(Case.objects.filter(pk=case.pk), fields)])
+        insert_together(list(inserting), updates=[_UPDATE_CASE.bind(fields, pk=case.pk)])
     else:
-        Case.objects.filter(pk=case.pk).update(**fields)
+        _UPDATE_CASE.run(fields, pk=case.pk)
     for name, value in fields.items():
         setattr(case, name, value)
 
@@ -166,7 +173,7 @@ def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False
     if created:
         CaseEngineState.objects.create(case=case, state=runtime.state())
     else:
-        CaseEngineState.objects.filter(case=case).update(state=runtime.state())
+        _UPDATE_ENGINE_STATE.run({"state": runtime.state()}, case_id=case.pk)
 
 
 def save_step_and_engine_state(case: Case, step: CaseStep, runtime: CaseRuntime, fields: Sequence[str]) -> None:
@@ -175,8 +182,8 @@ def save_step_and_engine_state(case: Case, step: CaseStep, runtime: CaseRuntime,
     signals: no receiver follows ``CaseStep`` or ``CaseEngineState``. The step was read under the
     case's lock in this transaction (``lock_step``), so its row is there to update."""
     update_together(
-        (CaseStep.objects.filter(pk=step.pk), {name: getattr(step, name) for name in fields}),
-        (CaseEngineState.objects.filter(case=case), {"state": runtime.state()}),
+        _UPDATE_STEP.bind({name: getattr(step, name) for name in fields}, pk=step.pk),
+        _UPDATE_ENGINE_STATE.bind({"state": runtime.state()}, case_id=case.pk),
     )
 
 

@@ -8,12 +8,14 @@ import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import F
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from yiwang.core import precompiled
 from yiwang.core.models import ApiToken, Applicant, Department, StaffRole
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.testing import factories
@@ -268,3 +270,31 @@ def test_a_union_binds_the_argument_in_each_of_its_parts():
         assert sorted(ROLES_COUNTED.fetch(user_id=who.pk)) == sorted(roles_counted(who.pk))
     assert sorted(ROLES_COUNTED.fetch(user_id=clerk.pk)) == [(clerk.pk, "approver"), (clerk.pk, "clerk"),
                                                              (clerk.pk, "clerk")]
+
+
+def roles_annotated(username: str):
+    return (StaffRole.objects.select_related("user", "department").defer("department__name")
+            .filter(user__username=username).annotate(code_again=F("department__code")).order_by("role", "id"))
+
+
+ROLES_ANNOTATED = PrecompiledQuery(roles_annotated, username=str)
+
+
+def _state(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def test_model_rows_are_made_as_the_querysets_with_deferred_columns_and_annotations_on_every_call():
+    factories.user("clerk", WIN="clerk")
+    factories.user("chief", GA="approver", WIN="clerk")
+    for username in ("chief", "clerk", "nobody", "chief"):
+        expected = list(roles_annotated(username))
+        got = ROLES_ANNOTATED.fetch(username=username)
+        assert [_state(r) for r in got] == [_state(r) for r in expected]
+        assert [(_state(r.user), _state(r.department)) for r in got] \
+            == [(_state(r.user), _state(r.department)) for r in expected]
+        assert [(r._state.db, r._state.adding, r.department.get_deferred_fields()) for r in got] \
+            == [(r._state.db, r._state.adding, r.department.get_deferred_fields()) for r in expected]
+        assert all(r.code_again == r.department.code for r in got)
+    # made by the precompiled form's own model iterable, not Django's
+    assert connections["default"].__dict__["_yiwang_precompiled"][ROLES_ANNOTATED].iterable_class is precompiled._ModelRows
