@@ -31,9 +31,8 @@ from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.catalog.selectors import (
-    Provision,
-    material_provisions,
     read_materials,
+    shareable_materials,
     starting_version,
     versions_newest_first,
 )
@@ -406,7 +405,7 @@ def submit_application(
     read_materials(item)
     cleaned = clean_form(item, form_data or {})
     now = now or db_now()
-    shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
+    shareable = shareable_materials(item, applicant, now=now)  # what material_provisions says is 免提交
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
     # joint rules (联合奖惩) before the material check: 容缺受理 may let one material follow later
