@@ -78,6 +78,35 @@ def test_real_files_are_staged_with_their_true_type_and_digest(world, name, cont
         assert f.read() == content
 
 
+def test_the_staged_row_is_what_save_writes_and_its_signals_are_sent(world):
+    from django.db.models.signals import post_save, pre_save
+
+    sent = []
+
+    def received(signal):
+        def receiver(sender, instance, **kwargs):
+            sent.append((signal, instance.pk, kwargs.get("created")))
+        return receiver
+
+    before, after = received("pre_save"), received("post_save")
+    pre_save.connect(before, sender=CaseMaterial)
+    post_save.connect(after, sender=CaseMaterial)
+    try:
+        m = stage(world.citizen, "申请书.pdf", factories.PDF_BYTES)
+    finally:
+        pre_save.disconnect(before, sender=CaseMaterial)
+        post_save.disconnect(after, sender=CaseMaterial)
+    # the signals save() sends, the key set after the insert
+    assert sent == [("pre_save", None, None), ("post_save", m.pk, True)]
+    assert not m._state.adding
+    # and the row holds every field as the object has it (the time of upload set by the insert)
+    assert m.uploaded_at is not None
+    row = CaseMaterial.objects.get(pk=m.pk)
+    fields = [f.attname for f in CaseMaterial._meta.concrete_fields]
+    assert [getattr(row, f) for f in fields if f != "file"] == [getattr(m, f) for f in fields if f != "file"]
+    assert row.file.name == m.file.name and row.shared_facts is None and row.material_id is None
+
+
 def test_a_path_in_the_file_name_is_dropped(world):
     m = stage(world.citizen, "../../etc/扫描件.pdf", factories.PDF_BYTES)
     assert m.original_name == "扫描件.pdf"
