@@ -206,7 +206,7 @@ def _attach_materials(*, actor: User, case: Case, item: ServiceItem, refs: Itera
 def _claim_sql(vendor: str, uploads: int) -> str:
     quote = connection.ops.quote_name
     meta = CaseMaterial._meta
-    column = {name: quote(meta.get_field(name).column) for name in ("case", "material", "file", "uploaded_by")}
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
     pk = quote(meta.pk.column)
     cases = " ".join(["WHEN %s THEN %s"] * uploads)
     keys = ", ".join(["%s"] * uploads)
