@@ -314,6 +314,8 @@ def _attach_licences(*, actor: User, case: Case, item: ServiceItem, applicant: A
     """免证办: each licence is checked (the applicant's own, valid now, of a type that stands for the
     material) and its use recorded with the consent and the status at the time of use; the case
     keeps a material row that says "取自电子证照库". Anything else refuses the whole submission."""
+    if not refs:
+        return []  # most submissions: nothing to check, nothing to insert
     from yiwang.licenses.services import use_licence_for_material
 
     materials = {m.pk: m for m in read_materials(item)}
