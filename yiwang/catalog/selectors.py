@@ -181,10 +181,20 @@ def material_provisions(item: ServiceItem, applicant: Applicant | None, *,
     if applicant is None:
         return {m.pk: Provision.UPLOAD for m in materials}
     licensed = _provided(Provision.LICENCE, item, materials, applicant, now)
-    shared = _provided(Provision.SHARING, item, materials, applicant, now)
+    shared = shareable_materials(item, applicant, now=now)
     # 免提交 asks nothing of the applicant; a licence asks for their choice (consent): sharing first
     return {m.pk: Provision.SHARING if m.pk in shared else Provision.LICENCE if m.pk in licensed else Provision.UPLOAD
             for m in materials}
+
+
+def shareable_materials(item: ServiceItem, applicant: Applicant, *, now: dt.datetime | None = None) -> set[int]:
+    """The ids of the materials ``material_provisions`` answers ``sharing`` for (免提交). Sharing comes
+    first there, so what the licence source says changes none of them: a submission, which needs only
+    these, does not ask it (its read of the licence types, and a check of each licence the applicant
+    holds)."""
+    materials = read_materials(item)
+    ids = {m.pk for m in materials}
+    return ids & _provided(Provision.SHARING, item, materials, applicant, now)
 
 
 def signed_in_applicant(user: Any) -> Applicant | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -31,9 +31,8 @@ from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.form_schema import FieldState, field_states
 from yiwang.catalog.models import Material, ServiceItem
 from yiwang.catalog.selectors import (
-    Provision,
-    material_provisions,
     read_materials,
+    shareable_materials,
     starting_version,
     versions_newest_first,
 )
@@ -147,16 +146,29 @@ def form_invalid(problems: list[dict[str, Any]]) -> InvalidInput:
     )
 
 
-def _attach_materials(
-    *, actor: User, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]
-) -> list[CaseMaterial]:
+def _attach_materials(*, actor: User, case: Case, item: ServiceItem, refs: Iterable[MaterialRef]) -> list[int]:
+    """Attach the actor's staged uploads to ``case`` as the item's materials; returns the uploads'
+    ids in the order given. Each upload must be the actor's own, not yet attached, and of a format
+    its material accepts; the first ref that is not refuses the whole attaching (raise inside the
+    caller's transaction: what was written is rolled back).
+
+    One statement (``_claim_uploads``): the update that attaches the uploads is also their check and
+    their lock, and returns what the format check reads; the rows it did not take are read again
+    only to say why (not the actor's, or already attached)."""
     refs = list(refs)
+    if not refs:
+        return []
     materials = {m.pk: m for m in read_materials(item)}
-    uploads = {
-        u.pk: u
-        for u in CaseMaterial.objects.select_for_update().filter(pk__in=[r.upload_id for r in refs])
-    }
-    attached = []
+    # the uploads of the refs whose material is the item's (a ref that is not refuses before any
+    # write would matter), each attached as the first ref naming it says; an id out of the column's
+    # range names no upload (and could not be bound on SQLite)
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    wanted: dict[int, int] = {}
+    for ref in refs:
+        if ref.material_id in materials and low <= ref.upload_id <= high:
+            wanted.setdefault(ref.upload_id, ref.material_id)
+    claimed = _claim_uploads(actor_id=actor.pk, case_id=case.pk, wanted=wanted) if wanted else {}
+    attached: list[int] = []
     for ref in refs:
         if ref.material_id not in materials:
             raise InvalidInput(
@@ -164,14 +176,16 @@ def _attach_materials(
                 _("材料编号 %(id)s 不属于事项「%(item)s」。") % {"id": ref.material_id, "item": item.name},
                 {"material_id": ref.material_id},
             )
-        upload = uploads.get(ref.upload_id)
-        if upload is None or upload.uploaded_by_id != actor.pk:
+        file_name = claimed.get(ref.upload_id)
+        # not taken by the update (nobody's, another's, or attached already), or named by an earlier
+        # ref (attached by it): refused as the upload's row says, read again only now
+        if file_name is None and _uploaded_by(ref.upload_id) != actor.pk:
             raise NotFound(CaseErrorCode.UPLOAD_NOT_FOUND, _("上传文件 %(id)s 不存在。") % {"id": ref.upload_id},
                            {"upload_id": ref.upload_id})
-        if upload.case_id is not None:
+        if file_name is None or ref.upload_id in attached:
             raise InvalidInput(CaseErrorCode.UPLOAD_ALREADY_USED, _("上传文件 %(id)s 已用于其他办件。") % {"id": ref.upload_id},
                                {"upload_id": ref.upload_id})
-        fmt = upload.file.name.rsplit(".", 1)[-1]
+        fmt = file_name.rsplit(".", 1)[-1]
         allowed = materials[ref.material_id].allowed_formats()
         if allowed and fmt not in allowed:
             raise InvalidInput(
@@ -179,13 +193,45 @@ def _attach_materials(
                 _("材料「%(m)s」只接受 %(formats)s 格式。") % {"m": materials[ref.material_id].name, "formats": "、".join(allowed)},
                 {"material_id": ref.material_id, "format": fmt},
             )
-        upload.case = case
-        upload.material = materials[ref.material_id]
-        attached.append(upload)
-    CaseMaterial.objects.bulk_update(attached, ["case", "material"])
+        attached.append(ref.upload_id)
     if settings.YIWANG_PREREVIEW_ON_UPLOAD:
-        transaction.on_commit(functools.partial(_enqueue_prereview, [m.pk for m in attached]))
+        transaction.on_commit(functools.partial(_enqueue_prereview, attached))
     return attached
+
+
+# The attaching statement, written once per database and number of uploads rather than composed by
+# the ORM on every submission (a locking read and ``bulk_update``: a third of a submission's view
+# CPU, docs/benchmarks.md "submit3"). Columns from the model's ``_meta``; values are bound.
+@functools.lru_cache(maxsize=64)
+def _claim_sql(vendor: str, uploads: int) -> str:
+    quote = connection.ops.quote_name
+    meta = CaseMaterial._meta
+    column = {f.name: quote(f.column) for f in meta.concrete_fields}
+    pk = quote(meta.pk.column)
+    cases = " ".join(["WHEN %s THEN %s"] * uploads)
+    keys = ", ".join(["%s"] * uploads)
+    return (f"UPDATE {quote(meta.db_table)} SET {column['case']} = %s, {column['material']} = CASE {pk} {cases} END "
+            f"WHERE {pk} IN ({keys}) AND {column['uploaded_by']} = %s AND {column['case']} IS NULL "
+            f"RETURNING {pk}, {column['file']}")
+
+
+def _claim_uploads(*, actor_id: int, case_id: int, wanted: dict[int, int]) -> dict[int, str]:
+    """Attach each upload of ``wanted`` (``{upload id: material id}``) to the case, if it is
+    ``actor_id``'s and attached to no case (the update's own condition: it waits for, then sees, a
+    concurrent attaching, as the locking read before it did); ``{upload id: its file's name}`` of
+    those it attached."""
+    params: list[Any] = [case_id]
+    for upload_id, material_id in wanted.items():
+        params += [upload_id, material_id]
+    params += [*wanted, actor_id]
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(_claim_sql(connection.vendor, len(wanted)), params)
+        return {pk: name for pk, name in cursor.fetchall()}
+
+
+def _uploaded_by(upload_id: int) -> int | None:
+    """Who uploaded ``upload_id`` (None: no such upload), for the refusal of one not attached."""
+    return CaseMaterial.objects.filter(pk=upload_id).values_list("uploaded_by_id", flat=True).first()
 
 
 def _enqueue_prereview(material_ids: list[int]) -> None:
@@ -268,6 +314,8 @@ def _attach_licences(*, actor: User, case: Case, item: ServiceItem, applicant: A
     """免证办: each licence is checked (the applicant's own, valid now, of a type that stands for the
     material) and its use recorded with the consent and the status at the time of use; the case
     keeps a material row that says "取自电子证照库". Anything else refuses the whole submission."""
+    if not refs:
+        return []  # most submissions: nothing to check, nothing to insert
     from yiwang.licenses.services import use_licence_for_material
 
     materials = {m.pk: m for m in read_materials(item)}
@@ -359,7 +407,7 @@ def submit_application(
     read_materials(item)
     cleaned = clean_form(item, form_data or {})
     now = now or db_now()
-    shareable = {m for m, how in material_provisions(item, applicant, now=now).items() if how == Provision.SHARING}
+    shareable = shareable_materials(item, applicant, now=now)  # what material_provisions says is 免提交
     produced = set(produced_by_package)
     missing = [m for m in _missing_required(item, [*refs, *licence_refs]) if m.pk not in shareable and m.pk not in produced]
     # joint rules (联合奖惩) before the material check: 容缺受理 may let one material follow later

@@ -58,10 +58,13 @@ OTHER_APPS = {"complete": 1}
 # INSERT from the id the same statement draws (``core.statements.insert_numbered``; −1 on PostgreSQL,
 # SQLite still updates the number after the insert). Decide (stmts): the case's pending repair and
 # the register's record of the decision are one read (``credit.services.decide_case_in_register``;
-# −1 on both).
+# −1 on both). Submit (submit3, 2026-12-07): the uploads are attached by one update that is also their
+# check and lock (``cases.services.intake._claim_uploads``), the locking read before it gone; and the
+# submission asks only the sharing source which materials are 免提交 (``catalog.selectors
+# .shareable_materials``), not the licence source too, whose read of the licence types went (−2 on both).
 PINNED = {
-    "sqlite": {"submit": 18, "accept": 13, "complete": 11, "decide": 20, "deliver": 10},
-    "postgresql": {"submit": 16, "accept": 11, "complete": 9, "decide": 17, "deliver": 8},
+    "sqlite": {"submit": 16, "accept": 13, "complete": 11, "decide": 20, "deliver": 10},
+    "postgresql": {"submit": 14, "accept": 11, "complete": 9, "decide": 17, "deliver": 8},
 }
 
 

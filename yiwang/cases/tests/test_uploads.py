@@ -78,6 +78,35 @@ def test_real_files_are_staged_with_their_true_type_and_digest(world, name, cont
         assert f.read() == content
 
 
+def test_the_staged_row_is_what_save_writes_and_its_signals_are_sent(world):
+    from django.db.models.signals import post_save, pre_save
+
+    sent = []
+
+    def received(signal):
+        def receiver(sender, instance, **kwargs):
+            sent.append((signal, instance.pk, kwargs.get("created")))
+        return receiver
+
+    before, after = received("pre_save"), received("post_save")
+    pre_save.connect(before, sender=CaseMaterial)
+    post_save.connect(after, sender=CaseMaterial)
+    try:
+        m = stage(world.citizen, "申请书.pdf", factories.PDF_BYTES)
+    finally:
+        pre_save.disconnect(before, sender=CaseMaterial)
+        post_save.disconnect(after, sender=CaseMaterial)
+    # the signals save() sends, the key set after the insert
+    assert sent == [("pre_save", None, None), ("post_save", m.pk, True)]
+    assert not m._state.adding
+    # and the row holds every field as the object has it (the time of upload set by the insert)
+    assert m.uploaded_at is not None
+    row = CaseMaterial.objects.get(pk=m.pk)
+    fields = [f.attname for f in CaseMaterial._meta.concrete_fields]
+    assert [getattr(row, f) for f in fields if f != "file"] == [getattr(m, f) for f in fields if f != "file"]
+    assert row.file.name == m.file.name and row.shared_facts is None and row.material_id is None
+
+
 def test_a_path_in_the_file_name_is_dropped(world):
     m = stage(world.citizen, "../../etc/扫描件.pdf", factories.PDF_BYTES)
     assert m.original_name == "扫描件.pdf"
@@ -213,3 +242,86 @@ def test_someone_elses_upload_cannot_be_attached(world):
     # then it is as if it did not exist
     assert (err.value.status, err.value.code) == (404, "upload_not_found")
     assert not Case.objects.exists()
+
+
+def _submit(world, *refs):
+    return services.submit_application(actor=world.citizen, item=world.item, applicant=world.applicant,
+                                       form_data={"shop_name": "青禾小馆"}, materials=list(refs))
+
+
+def _refused_submission(world, *refs):
+    with pytest.raises(DomainError) as err:
+        _submit(world, *refs)
+    assert not Case.objects.exists()
+    return err.value
+
+
+def test_a_refused_attaching_leaves_every_upload_staged(world):
+    # given a good upload for the first material and one of a format the second does not take
+    premises = world.item.materials.get(name="经营场所证明")
+    premises.formats = "pdf"
+    premises.save(update_fields=["formats"])
+    identity = world.item.materials.get(name="身份证明")
+    good, png = stage(world.citizen, "身份证.pdf", factories.PDF_BYTES), stage(world.citizen, "场所.png", factories.PNG_BYTES)
+    # when the application is refused for the second
+    err = _refused_submission(world, MaterialRef(identity.pk, good.pk), MaterialRef(premises.pk, png.pk))
+    assert err.code == "file_type_not_allowed"
+    # then the first, which the same statement attached, is staged again (the refusal rolled it back)
+    assert list(CaseMaterial.objects.filter(pk__in=[good.pk, png.pk]).values_list("case_id", "material_id")) == [
+        (None, None), (None, None)]
+    # and both can be attached by an application that is right
+    case, created = _submit(world, MaterialRef(identity.pk, good.pk), MaterialRef(premises.pk, stage(
+        world.citizen, "场所.pdf", factories.PDF_BYTES).pk))
+    assert created
+    assert {(m.pk, m.material_id) for m in case.materials.all()} >= {(good.pk, identity.pk)}
+
+
+def test_one_upload_offered_for_two_materials_is_refused_as_used(world):
+    identity = world.item.materials.get(name="身份证明")
+    premises = world.item.materials.get(name="经营场所证明")
+    one = stage(world.citizen, "证明.pdf", factories.PDF_BYTES)
+    err = _refused_submission(world, MaterialRef(identity.pk, one.pk), MaterialRef(premises.pk, one.pk))
+    assert (err.status, err.code, err.details) == (422, "upload_already_used", {"upload_id": one.pk})
+    one.refresh_from_db()
+    assert (one.case_id, one.material_id) == (None, None)
+
+
+def test_an_upload_of_another_case_is_refused_as_used(world):
+    identity = world.item.materials.get(name="身份证明")
+    premises = world.item.materials.get(name="经营场所证明")
+    first = stage(world.citizen, "身份证.pdf", factories.PDF_BYTES)
+    case, _ = _submit(world, MaterialRef(identity.pk, first.pk),
+                      MaterialRef(premises.pk, stage(world.citizen, "场所.pdf", factories.PDF_BYTES).pk))
+    with pytest.raises(DomainError) as err:
+        _submit(world, MaterialRef(identity.pk, first.pk),
+                MaterialRef(premises.pk, stage(world.citizen, "场所2.pdf", factories.PDF_BYTES).pk))
+    assert (err.value.status, err.value.code, err.value.details) == (422, "upload_already_used", {"upload_id": first.pk})
+    first.refresh_from_db()
+    assert first.case_id == case.pk
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize("upload_id", [987_654, 2**63 - 1, 2**63, 2**70])
+def test_an_upload_id_that_names_nothing_is_not_found(world, upload_id):
+    identity = world.item.materials.get(name="身份证明")
+    premises = world.item.materials.get(name="经营场所证明")
+    err = _refused_submission(world, MaterialRef(identity.pk, upload_id),
+                              MaterialRef(premises.pk, stage(world.citizen, "场所.pdf", factories.PDF_BYTES).pk))
+    assert (err.status, err.code, err.details) == (404, "upload_not_found", {"upload_id": upload_id})
+
+
+def test_the_first_ref_in_error_is_the_one_refused(world):
+    identity = world.item.materials.get(name="身份证明")
+    premises = world.item.materials.get(name="经营场所证明")
+    mine, extra = stage(world.citizen, "场所.pdf", factories.PDF_BYTES), stage(world.citizen, "其他.pdf", factories.PDF_BYTES)
+    theirs = stage(world.clerk, "clerk.pdf", factories.PDF_BYTES)
+    not_of_item = 987_654
+    # an upload that is not found, before a material that is not the item's
+    err = _refused_submission(world, MaterialRef(identity.pk, theirs.pk), MaterialRef(premises.pk, mine.pk),
+                              MaterialRef(not_of_item, extra.pk))
+    assert (err.code, err.details) == ("upload_not_found", {"upload_id": theirs.pk})
+    # a material that is not the item's, before an upload that is not found
+    err = _refused_submission(world, MaterialRef(premises.pk, mine.pk), MaterialRef(not_of_item, extra.pk),
+                              MaterialRef(identity.pk, theirs.pk))
+    assert (err.code, err.details) == ("material_not_of_item", {"material_id": not_of_item})
+    assert list(CaseMaterial.objects.filter(pk__in=[mine.pk, extra.pk]).values_list("case_id", flat=True)) == [None, None]

@@ -9,8 +9,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from yiwang.catalog import selectors
 from yiwang.catalog.models import Material
-from yiwang.catalog.selectors import item_for_application, item_guide, read_materials
+from yiwang.catalog.selectors import (
+    Provision,
+    item_for_application,
+    item_guide,
+    material_provisions,
+    read_materials,
+    shareable_materials,
+)
+from yiwang.testing import factories
 from yiwang.testing.item_factories import item
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +64,31 @@ def test_the_materials_the_guide_read_are_not_read_again():
         assert [m.name for m in guide.materials.all()] == ["甲", "乙"]
         assert all(m.item is guide for m in read_materials(guide))
     assert len(queries) == 0
+
+
+def test_a_submission_asks_only_the_sharing_source_for_what_the_one_rule_says_is_shared(monkeypatch):
+    # given an item whose first material both sources provide, the second only a licence, the third
+    # neither, and sources that also name an id that is not the item's
+    found = item("ITEM-1", materials=(("甲", True), ("乙", True), ("丙", False)))
+    first, second, third = read_materials(found)
+    asked = []
+
+    def source(provision, ids):
+        def provided(item, materials, applicant, now):
+            asked.append(provision)
+            return {*ids, 987_654}
+        return provided
+
+    monkeypatch.setitem(selectors._PROVISION_SOURCES, Provision.SHARING, source("sharing", {first.pk}))
+    monkeypatch.setitem(selectors._PROVISION_SOURCES, Provision.LICENCE, source("licence", {first.pk, second.pk}))
+    _user, applicant = factories.citizen("zhang")
+    # the one rule: sharing first, then a licence, else an upload
+    assert material_provisions(found, applicant) == {first.pk: Provision.SHARING, second.pk: Provision.LICENCE,
+                                                     third.pk: Provision.UPLOAD}
+    # what a submission asks: the same shared materials, from the sharing source alone
+    asked.clear()
+    assert shareable_materials(found, applicant) == {first.pk}
+    assert asked == ["sharing"]
 
 
 def test_no_module_reaches_into_djangos_private_prefetch_cache():
