@@ -233,11 +233,17 @@ def _contents(case: Case, kind: str, *, title: str, department: Department, issu
             "footer": _footer_texts(case, kind, seal_png), "seal_png": seal_png}
 
 
-@functools.lru_cache(maxsize=1024)
 def _lines(text: str, style: Any, width: float) -> tuple[tuple[float, str], ...]:
-    """``core.pdf.paragraph_lines``, remembered per process: a kind's labels and fixed sentences are broken
-    into lines once (the lines are a function of the text, the style and the width alone)."""
+    """``core.pdf.paragraph_lines`` for a case's own text (its number, facts, sentences, notes): broken
+    anew each time, never kept — a worker keeps no applicant's name or access code after the document."""
     return tuple(_paragraph_lines(text, style, width))
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_lines(text: str, style: Any, width: float) -> tuple[tuple[float, str], ...]:
+    """``_lines`` remembered per process, for what every document of a department and kind repeats
+    (the department's name, the title, the facts' labels): broken into lines once."""
+    return _lines(text, style, width)
 
 
 class _PageFull(Exception):
@@ -294,8 +300,8 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
                 offset += extra
             texts.append((style, left + style.leftIndent + offset, baseline - i * style.leading, line))
 
-    def paragraph(text: str, style: Any) -> None:
-        broken = _lines(text, style, width)
+    def paragraph(text: str, style: Any, *, fixed: bool = False) -> None:
+        broken = (_fixed_lines if fixed else _lines)(text, style, width)
         height = len(broken) * style.leading
         lines(style, x0, place(height, style.spaceBefore, style.spaceAfter), height, broken)
 
@@ -304,14 +310,14 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
         return row_low + (row_height + CELL_PADDING_Y - CELL_PADDING_Y + height) / 2.0 - height
 
     try:
-        paragraph(department.name, styles["dept"])
-        paragraph(title, styles["heading"])
+        paragraph(department.name, styles["dept"], fixed=True)
+        paragraph(title, styles["heading"], fixed=True)
         paragraph(f"编号：{case.number}", styles["no"])
         place(6 * MM)
         plain = styles["plain"]
         columns = [FACTS_LABEL_WIDTH, width - FACTS_LABEL_WIDTH]
-        cells = [[_lines(text, plain, w - 2 * CELL_PADDING_X) for text, w in zip(row, columns, strict=True)]
-                 for row in facts]
+        cells = [[_fixed_lines(label, plain, columns[0] - 2 * CELL_PADDING_X),
+                  _lines(value, plain, columns[1] - 2 * CELL_PADDING_X)] for label, value in facts]
         heights = [max(len(c) for c in row) * plain.leading + 2 * CELL_PADDING_Y for row in cells]
         low = place(sum(heights))
         top = low + sum(heights)
@@ -328,7 +334,7 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
         for text in paragraphs:
             paragraph(text, styles["body"])
         place(10 * MM)
-        paragraph(department.name, styles["issuer"])
+        paragraph(department.name, styles["issuer"], fixed=True)
         paragraph(_day(issued_at), styles["issuer"])
         if seal_png:  # the department's seal picture over its name (the signature itself is the SES_Signature)
             place(-24 * MM)

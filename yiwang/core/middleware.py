@@ -101,6 +101,8 @@ def error_response(request: HttpRequest, status: int, error_code: str, message: 
 
 NUL = "\x00"
 NUL_MESSAGE = _("提交的内容含有空字符（NUL，\\u0000），无法保存。请删除该字符后重新提交（它常随从其他文件复制的文字带入）。")
+# a header is not something a person typed: the advice is for whoever runs the sending program
+NUL_HEADER_MESSAGE = _("请求头含有空字符（NUL，\\u0000），无法处理。请检查发出请求的程序或网络设备。")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON_DEPTH = 200  # json.loads bounds nesting by the recursion limit already; the walk stops here
 _PLACE_CHARS = 200  # as much of where a NUL was as a refusal names
@@ -261,14 +263,15 @@ def _json_place(parent: str, step: str | int) -> str:
 
 def _nul_refusal(request: HttpRequest, location: str, field: str) -> HttpResponse:
     details = {"location": location, "field": field.replace(NUL, "\\u0000")[:_PLACE_CHARS]}
+    message = NUL_HEADER_MESSAGE if location == "header" else NUL_MESSAGE
     path = request.path_info
     if path.startswith("/api/") or any(path.startswith(prefix) for prefix in _ERROR_RENDERERS):
-        return error_response(request, 400, CoreErrorCode.VALIDATION_FAILED, NUL_MESSAGE, details)
+        return error_response(request, 400, CoreErrorCode.VALIDATION_FAILED, message, details)
     from django.shortcuts import render
 
     from yiwang.core.errors import DomainError
 
-    error = DomainError(CoreErrorCode.VALIDATION_FAILED, str(NUL_MESSAGE), details)
+    error = DomainError(CoreErrorCode.VALIDATION_FAILED, str(message), details)
     return render(request, "core/error.html", {"error": error}, status=400)
 
 

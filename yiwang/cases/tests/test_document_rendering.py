@@ -110,3 +110,24 @@ def test_a_document_longer_than_a_page_goes_on_over_pages_as_before(world):
     stored = pypdfium2.PdfDocument(notice.file.open("rb").read())
     assert len(stored) == 2
     assert "请核对 <场所信息> & 面积后重新申请" in "".join(p.get_textpage().get_text_range() for p in stored).replace("\r\n", "")
+
+
+def test_a_worker_keeps_the_lines_of_what_documents_repeat_and_no_applicants_text(world):
+    # given a department's receipt drawn once (its name, the title and the facts' labels kept)
+    documents._fixed_lines.cache_clear()
+    first = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=first.pk)
+    first.refresh_from_db()
+    department = first.department
+    documents._render_page(**_contents(first, DocumentKind.ACCEPTANCE_RECEIPT, department))
+    kept = documents._fixed_lines.cache_info().currsize
+    # when another applicant's receipt of the same kind is drawn, with their own name and long notes
+    second = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=second.pk)
+    second.refresh_from_db()
+    second.applicant.name = "独一无二的申请人姓名" * 3
+    documents._render_page(**_contents(second, DocumentKind.ACCEPTANCE_RECEIPT, department))
+    # then nothing more was kept: the name, the number, the access code in the progress link are
+    # broken into lines for that document only
+    assert documents._fixed_lines.cache_info().currsize == kept
+    assert documents._fixed_lines.cache_info().hits > 0
