@@ -89,18 +89,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "profile-cases.txt")
     args = parser.parse_args()
-    rc.fresh_database("postgres")
-    for key, value in rc.child_env("postgres").items():
-        os.environ[key] = value
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    world = rc.build_world(8)
-    item = world["items"]["two"]
-    required = next(m for m in item.materials.all() if m.required)
+    world, item, required = rc.postgres_world(8)
 
     port = rc.free_port()
     args.out.parent.mkdir(parents=True, exist_ok=True)

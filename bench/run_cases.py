@@ -130,6 +130,23 @@ def child_env(db: str) -> dict[str, str]:
 # ------------------------------------------------------------------------------- world setup
 
 
+def postgres_world(n_applicants: int) -> tuple[dict[str, Any], Any, Any]:
+    """In this process: a fresh PostgreSQL bench database, migrated, with ``build_world``'s county;
+    the world, its two-step item and that item's first required material (``profile_cases.py``,
+    ``submit_cpu.py``)."""
+    fresh_database("postgres")
+    os.environ.update(child_env("postgres"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    world = build_world(n_applicants)
+    item = world["items"]["two"]
+    return world, item, next(m for m in item.materials.all() if m.required)
+
+
 def build_world(n_applicants: int) -> dict[str, Any]:
     """Departments, staff (one password hash for all), the two items, applicants."""
     from django.contrib.auth import get_user_model

@@ -53,19 +53,9 @@ def main() -> None:
     parser.add_argument("--turn-out", type=Path, help="a named pipe: write a byte to it after each pair")
     parser.add_argument("--first", action="store_true", help="take the first turn (with --turn-in/--turn-out)")
     args = parser.parse_args()
-    rc.fresh_database("postgres")
-    for key, value in rc.child_env("postgres").items():
-        os.environ[key] = value
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    world, item, required = rc.postgres_world(8)
     from django.test import Client
 
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    world = rc.build_world(8)
-    item = world["items"]["two"]
-    required = next(m for m in item.materials.all() if m.required)
     client = Client(HTTP_HOST="127.0.0.1")
     answer = client.post("/api/v1/auth/token", json.dumps({"username": world["applicants"][0][0].username,
                                                            "password": rc.PASSWORD}), content_type="application/json")
