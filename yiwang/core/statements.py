@@ -285,6 +285,22 @@ def _compiled_insert(model: type[models.Model], objs: Sequence[models.Model], us
     return sql, params
 
 
+def insert_as_saved(obj: models.Model) -> None:
+    """``obj.save()`` for a new object whose key the database makes: its ``pre_save`` and
+    ``post_save`` sent, each value prepared as ``save()`` prepares it, the key set after the insert;
+    the statement's text kept per connection (``_compiled_insert``) rather than compiled on every call."""
+    model = type(obj)
+    using = router.db_for_write(model, instance=obj)
+    models.signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    sql, params = _compiled_insert(model, [obj], using)
+    with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        (obj.pk,) = cursor.fetchone()
+    obj._state.adding, obj._state.db = False, using
+    models.signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False,
+                                  using=using)
+
+
 def insert_together(
     objs: Sequence[models.Model], *, updates: Sequence[Update] = (),
     using: str = "default",

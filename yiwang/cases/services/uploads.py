@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, router, transaction
-from django.db.models.signals import post_save, pre_save
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import CaseMaterial, MaterialSource
 from yiwang.core.errors import DomainError, InvalidInput
+from yiwang.core.statements import insert_as_saved
 from yiwang.core.users import User
 
 # Leading bytes of each accepted format.
@@ -95,32 +94,7 @@ def stage_upload(
             uploaded_by=actor,
         )
         material.file.save(f"{uuid.uuid4().hex}.{declared}", file, save=False)
-        _insert_staged(material)
+        # one insert whose text is written once per connection, not compiled by the ORM on every
+        # upload: the compiling was a third of an upload's view CPU (docs/benchmarks.md, submit3)
+        insert_as_saved(material)
     return material
-
-
-def _insert_staged(material: CaseMaterial) -> None:
-    """Insert a new ``CaseMaterial`` as ``save()`` would (its ``pre_save``/``post_save`` sent, each
-    value prepared as ``save()`` prepares it: the field's ``pre_save``, then ``get_db_prep_save``),
-    by one insert written once per database (``_staged_sql``) rather than compiled by the ORM on
-    every upload: the compiling was a third of an upload's view CPU (docs/benchmarks.md, submit3)."""
-    db = connections[router.db_for_write(CaseMaterial, instance=material)]
-    pre_save.send(sender=CaseMaterial, instance=material, raw=False, using=db.alias, update_fields=None)
-    params = [field.get_db_prep_save(field.pre_save(material, True), connection=db) for field in _STAGED_FIELDS]
-    with transaction.mark_for_rollback_on_error(db.alias), db.cursor() as cursor:
-        cursor.execute(_staged_sql(db.vendor), params)
-        (material.pk,) = cursor.fetchone()
-    material._state.adding, material._state.db = False, db.alias
-    post_save.send(sender=CaseMaterial, instance=material, created=True, update_fields=None, raw=False, using=db.alias)
-
-
-# every column but the key, as ``save()`` inserts a new row whose key the database makes
-_STAGED_FIELDS = tuple(f for f in CaseMaterial._meta.concrete_fields if not f.primary_key)
-
-
-@functools.lru_cache(maxsize=4)
-def _staged_sql(vendor: str) -> str:
-    quote = connections[router.db_for_write(CaseMaterial)].ops.quote_name
-    meta = CaseMaterial._meta
-    return (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in _STAGED_FIELDS)}) "
-            f"VALUES ({', '.join(['%s'] * len(_STAGED_FIELDS))}) RETURNING {quote(meta.pk.column)}")
