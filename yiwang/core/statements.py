@@ -36,13 +36,24 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from yiwang.core.precompiled import KINDS, _distinct
 
 
+def _for_writing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The queryset marked for writing, as ``update()`` marks itself: its ``.db`` is then the routers'
+    database for writes (unless it names one itself), not the one for reads."""
+    queryset._for_write = True  # type: ignore[attr-defined]  # private: what update() sets
+    return queryset
+
+
 def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> tuple[str, list[Any]]:
     """``queryset.update(**values)`` as SQL and parameters, without running it."""
     query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
     query.add_update_values(values)
     query.annotations = {}
-    sql, params = query.get_compiler(queryset.db).as_sql()
+    sql, params = query.get_compiler(_write_alias(queryset)).as_sql()
     return sql, list(params)
+
+
+def _write_alias(queryset: models.QuerySet[Any]) -> str:
+    return _for_writing(queryset._chain()).db  # type: ignore[attr-defined]  # private: a clone, the caller's untouched
 
 
 class BoundUpdate(NamedTuple):
@@ -59,7 +70,7 @@ Update = tuple[models.QuerySet[Any], dict[str, Any]] | BoundUpdate
 
 
 def _alias(update: Update) -> str:
-    return update.alias if isinstance(update, BoundUpdate) else update[0].db
+    return update.alias if isinstance(update, BoundUpdate) else _write_alias(update[0])
 
 
 def _compiled(update: Update) -> tuple[str, list[Any]]:
@@ -110,9 +121,7 @@ class PrecompiledUpdate:
     def _queryset(self, **arguments: Any) -> models.QuerySet[Any]:
         """The queryset built and marked for writing, as ``update()`` marks it: its ``.db`` is the
         routers' database for writes (unless it names one itself)."""
-        queryset = self._build(**arguments)
-        queryset._for_write = True  # type: ignore[attr-defined]  # private: what update() sets
-        return queryset
+        return _for_writing(self._build(**arguments))
 
     def _routing(self) -> tuple[str, type[models.Model]]:
         """The database the update writes to (asked of the routers on every call, as ``update()``

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from yiwang.core.models import Department
 from yiwang.core.replica import REPLICA, ReplicaRouter, read_from_replica, replica_reads
+from yiwang.core.statements import update_together
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -82,6 +83,20 @@ def test_an_object_read_from_the_replica_is_saved_to_the_primary(replica_databas
     department.name = "县测试局（改）"
     department.save()  # the replica is read-only: this fails if routed to where it was read
     assert Department.objects.get(code="ZZ").name == "县测试局（改）"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_updates_written_together_go_to_the_primary_where_reads_would_not(replica_database):
+    """``core.statements.update_together`` and ``compiled_update`` write where ``update()`` writes (the
+    routers' database for writes), not where a plain queryset of the same rows would be read from."""
+    Department.objects.create(code="ZZ", name="县测试局")
+    Department.objects.create(code="ZY", name="县另一局")
+    with CaptureQueriesContext(replica_database) as on_replica, replica_reads():
+        assert Department.objects.filter(code="ZZ").db == REPLICA  # a read here would go to the replica
+        update_together((Department.objects.filter(code="ZZ"), {"name": "县测试局（改）"}),
+                        (Department.objects.filter(code="ZY"), {"name": "县另一局（改）"}))
+    assert on_replica.captured_queries == []
+    assert sorted(Department.objects.values_list("name", flat=True)) == ["县另一局（改）", "县测试局（改）"]
 
 
 @pytest.mark.django_db(transaction=True)
