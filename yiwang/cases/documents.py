@@ -30,10 +30,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseDocument, CorrectionNotice, DocumentKind
 from yiwang.cases.rating import RECEIPT, rating_link
 from yiwang.core.calendar import local_date
+from yiwang.core.errors import Conflict
 from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
 from yiwang.core.services import queue_audit
@@ -57,7 +60,7 @@ QUERY_CODE_LENGTH = 8  # 31^8 ≈ 8.5e11 codes per case number
 def new_query_code() -> str:
     """A fresh random query code; ``ensure_query_code`` stores it, or a service that holds the
     case's lock writes it with its own update of the case (acceptance: one UPDATE, not two)."""
-    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _position in range(QUERY_CODE_LENGTH))
 
 
 def ensure_query_code(case: Case) -> str:
@@ -480,8 +483,11 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
         if existing is not None:
             return existing
         seal = current_seal_or_none(department)  # rotated or withdrawn since this process read it
-    else:  # the seal changed under each of three attempts
-        raise RuntimeError(f"the seal of {department.code} kept changing while {case.number} {kind} was issued")
+    else:  # the seal changed under each of three attempts: the event's transaction is undone, to be tried again
+        raise Conflict(CaseErrorCode.SEAL_CHANGING,
+                       _("%(department)s的电子印章正在更换，办件 %(number)s 的文书未能出具，办件未作改动。请稍后重试。")
+                       % {"department": department.name, "number": case.number},
+                       {"number": case.number, "kind": kind, "department": department.code})
     # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
     # document can later be checked against a record that cannot be rewritten (in the event's
     # audit batch, when its service opened one: one INSERT with the event's own record)
@@ -568,10 +574,7 @@ def verify_document(document: CaseDocument) -> Verification:
 def document_for_viewer(user: Any, document_id: int) -> CaseDocument:
     """A document the user may download: whoever may view its case (the applicant, the window,
     staff of the departments handling it). Anyone else is told it does not exist (no probing)."""
-    from django.utils.translation import gettext as _
-
     from yiwang.cases import selectors
-    from yiwang.cases.errors import CaseErrorCode
     from yiwang.core.errors import NotFound
 
     # an id past the database's integer range is simply not found (PostgreSQL would raise)

@@ -23,6 +23,7 @@ class CaseErrorCode:
     ADDRESS_REQUIRED = "address_required"
     CORRECTION_INCOMPLETE = "correction_incomplete"
     PROCESS_ERROR = "process_error"
+    SEAL_CHANGING = "seal_changing"  # the department's seal changed under every attempt to issue a document
     MOVE_INVALID = "move_invalid"
     NOTE_REQUIRED = "note_required"
     NOTE_TOO_LONG = "note_too_long"

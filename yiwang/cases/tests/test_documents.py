@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 import pypdfium2
 import pytest
 import zxingcpp
+from django.conf import settings
 from django.http import HttpRequest
 from django.test import Client
 
@@ -410,6 +412,35 @@ def test_a_document_whose_seal_this_process_has_read_is_one_statement(world):
     writes = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(writes) == 1, writes
     assert issued.pk is not None and verify_document(issued).valid
+
+
+def test_a_seal_that_keeps_changing_refuses_the_acceptance_and_changes_nothing(world, monkeypatch):
+    # given a submitted case, and a department whose seal changes under every attempt to issue the
+    # receipt (the insert's check that the seal read is still the current one never holds)
+    from yiwang.cases import documents
+    from yiwang.licenses.models import DepartmentSeal
+    from yiwang.testing.http import bearer, post_json
+
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    files_before = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    monkeypatch.setattr(documents, "seal_unchanged", lambda department, seal: (DepartmentSeal.objects.filter(pk=-1), None))
+    # when the clerk accepts it
+    client = Client()
+    response = post_json(client, f"/api/v1/cases/{case.number}/accept", {}, bearer(client, "clerk"))
+    # then a 409 says what happened and that nothing changed; the case is as it was, no receipt, no file left
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert body["code"] == "seal_changing"
+    assert case.number in body["message"] and "未作改动" in body["message"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert not CaseDocument.objects.filter(case=case).exists()
+    assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")) == files_before
+    # and once the seal holds still, the same acceptance goes through
+    monkeypatch.undo()
+    response = post_json(client, f"/api/v1/cases/{case.number}/accept", {}, bearer(client, "clerk"))
+    assert response.status_code == 200, response.content
+    assert kinds(case) == [DocumentKind.ACCEPTANCE_RECEIPT]
 
 
 def test_a_correction_notice_issued_again_is_the_first_and_another_correction_gets_its_own(world):
