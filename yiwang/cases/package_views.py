@@ -16,7 +16,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.models import CaseMaterial, Channel, MaterialSource
 from yiwang.cases.services.packages import submit_package
 from yiwang.catalog import packages as catalog_packages
-from yiwang.catalog.selectors import Provision, material_provisions
+from yiwang.catalog.selectors import shareable_materials
 from yiwang.core.errors import DomainError
 from yiwang.core.http import AuthenticatedRequest
 
@@ -77,8 +77,7 @@ def apply_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
                     messages.success(request, _("已提交，一件事申请编号 %(number)s。") % {"number": application.number})
                 return redirect("cases:my_package", number=application.number)
     optional_ids = {m.item_id for m in members if m.optional}
-    shareable = {mid for m in members for mid, how in material_provisions(m.item, applicant).items()
-                 if how == Provision.SHARING}
+    shareable = {mid for m in members for mid in shareable_materials(m.item, applicant)}
     names: dict[int | None, str] = dict(  # looked up by staged.get(key): None for a group with nothing staged
         CaseMaterial.objects.filter(pk__in=staged.values()).values_list("pk", "original_name"))
     return render(request, "cases/package_apply.html", {

@@ -27,7 +27,7 @@ from yiwang.cases.services.intake import MaterialRef, clean_form, form_invalid, 
 from yiwang.catalog import packages as catalog_packages
 from yiwang.catalog.errors import CatalogErrorCode
 from yiwang.catalog.models import LifeEventPackage
-from yiwang.catalog.selectors import Provision, material_provisions
+from yiwang.catalog.selectors import shareable_materials
 from yiwang.core import calendar
 from yiwang.core.clock import db_now
 from yiwang.core.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -76,8 +76,7 @@ def _check_materials(
                                _("材料「%(m)s」提交了两次，每份材料只需提交一次。") % {"m": by_key[ref.material_id].name},
                                {"material_id": ref.material_id})
         given[ref.material_id] = ref.upload_id
-    shareable = {m for member in members for m, how in material_provisions(member.item, applicant).items()
-                 if how == Provision.SHARING}
+    shareable = {m for member in members for m in shareable_materials(member.item, applicant)}
     missing = [g for g in groups if g.key not in given
                and any(m.required and m.pk not in shareable for m in g.materials)]
     if missing:

@@ -207,3 +207,30 @@ def _signed_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_a_package_asks_no_upload_of_a_material_sharing_provides_for_this_applicant(county, zhang):  # noqa: F811
+    # given a 一件事 package whose one member's 身份证明 公安局's own data proves for 张三, and a second
+    # member that does not ask for it
+    from yiwang.cases.services.packages import submit_package
+    from yiwang.catalog.models import LifeEventPackage, PackageMember
+
+    user, applicant = zhang
+    proven = proven_item(county, "GA-010", "GA")
+    other = item_factories.item("GA-011", dept="GA", materials=(("其他材料", False),))
+    package = LifeEventPackage.objects.create(code="PKG-FREE", name="身份一件事", summary="", guide="")
+    for order, member in enumerate([proven, other], start=1):
+        PackageMember.objects.create(package=package, item=member, sort_order=order)
+    # when 张三 submits it without uploading anything
+    application, created = submit_package(actor=user, package=package, applicant=applicant, form_data=FORM)
+    # then the package went through, the 身份证明 obtained by sharing for the proven member's case
+    assert created
+    case = Case.objects.get(package_link__application=application, item=proven)
+    assert CaseMaterial.objects.get(case=case, material=id_card(proven)).source == MaterialSource.SHARED
+    # and the package's page does not ask for it either
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/packages/{package.code}/apply/")
+    assert page.status_code == 200
+    label = page.content.decode().split(">身份证明", 1)[1].split("</label>", 1)[0]
+    assert "免提交" in label and "req" not in label
