@@ -379,10 +379,17 @@ def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: 
         record_audit(actor=user, event_type="api_token_issued", subject_type="user", subject_id=user.pk)
         record_login_event(request=request, user=user, username=user.get_username(), success=True,
                            method=LoginMethod.TOKEN)
-    # A successful sign-in clears this username+IP's failures, as a web login does.
+    # A successful sign-in clears this username+IP's failures, as a web login does. A token is not a
+    # session: axes' access log hashes the request's session key and would create a session for it
+    # (a database row, and a session cookie in the token's answer), so it is shown no session.
     from axes.handlers.proxy import AxesProxyHandler
 
-    AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
+    session = request.__dict__.pop("session", None)
+    try:
+        AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
+    finally:
+        if session is not None:
+            request.session = session  # type: ignore[attr-defined]  # SessionMiddleware's attribute, put back
     return token
 
 

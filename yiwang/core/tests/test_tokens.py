@@ -147,3 +147,25 @@ def test_the_bearer_token_brings_its_users_roles_in_its_one_query(django_assert_
         assert staff_roles_of(user_for_token(tokens["no_roles"])) == []
     ApiToken.objects.filter(user=staff).update(revoked_at=timezone.now())
     assert user_for_token(tokens["two_roles"]) is None
+
+
+def test_a_token_is_not_a_session_its_answer_sets_no_cookie_and_failures_are_still_cleared():
+    # given a user with two wrong passwords behind them (below the lockout)
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.sessions.models import Session
+
+    factories.user("steward", GA="steward")
+    client = Client()
+    for _attempt in range(2):
+        client.post("/api/v1/auth/token", {"username": "steward", "password": "wrong"}, content_type="application/json")
+    assert AccessAttempt.objects.filter(username="steward").exists()
+    # when they obtain a token
+    response = client.post("/api/v1/auth/token", {"username": "steward", "password": "pw-steward"},
+                           content_type="application/json")
+    # then the answer is the token alone: no session made for it, no cookie set
+    assert response.status_code == 200 and "token" in response.json()
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+    # and the sign-in still cleared the failures and is in axes' access log, with no session to hash
+    assert not AccessAttempt.objects.filter(username="steward").exists()
+    assert AccessLog.objects.get(username="steward").session_hash == ""
