@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case as CaseWhen
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
@@ -49,9 +50,11 @@ def _first(rows: list[Any]) -> Any:
 
 def _step_and_siblings(step_id: int, case_id: int) -> QuerySet[CaseStep]:
     engine_state = CaseEngineState.objects.filter(case_id=OuterRef("case_id")).values("state")[:1]
+    # on the step's row only: the siblings' copies were read and decoded for nothing (issue #14)
     return (CaseStep.objects.select_related("department")
             .filter(Q(pk=step_id) | Q(status__in=(StepStatus.OPEN, StepStatus.COMPLETED)), case_id=case_id)
-            .annotate(engine_state=Subquery(engine_state, output_field=JSONField()))
+            .annotate(engine_state=CaseWhen(When(pk=step_id, then=Subquery(engine_state)), default=None,
+                                            output_field=JSONField()))
             .order_by("opened_at", "id"))
 
 
