@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from yiwang.cases.api import case_action_out
 from yiwang.cases.models import Case
 from yiwang.testing import case_factories, factories
 
@@ -88,6 +90,11 @@ def test_actions_answer_the_cases_state_after_them_and_the_full_case_stays_at_ge
     assert "steps" not in delivered and "timeline" not in delivered
     full = client.get(delivered["links"]["case"], **clerk).json()
     assert [s["name"] for s in full["steps"]] == ["审查", "决定"] and full["timeline"][-1]["event"] == "case_delivered"
+    # each answer's status label is the status's, in the request's language
+    assert (submitted["status_label"], answer["status_label"], delivered["status_label"]) == ("待受理", "待出件", "已办结")
+    case = Case.objects.get(number=number)
+    with translation.override("en"):
+        assert case_action_out(case)["status_label"] == str(case.get_status_display()) != "已办结"
 
 
 def test_whole_path_over_http(world):
