@@ -121,8 +121,9 @@ class Timer:
         return {"HTTP_AUTHORIZATION": f"Bearer {answer.json()['token']}"}
 
     def post(self, step: str, ok: int, keep: bool, auth: dict[str, str], **request: Any) -> Any:
+        request.update(auth)
         started = time.process_time()
-        response = self.client.generic("POST", **request, **auth)
+        response = self.client.generic("POST", **request)
         spent = time.process_time() - started
         assert response.status_code == ok, (step, response.status_code, response.content)
         if keep:
@@ -136,7 +137,7 @@ class Timer:
                 for step, values in self.cpu.items()}
 
 
-def run(args: argparse.Namespace, steps: list[str], one: Callable[[Timer, int, bool], None]) -> dict[str, Any]:
+def run(args: argparse.Namespace, steps: list[str], one: Callable[[Timer, int, bool], Any]) -> dict[str, Any]:
     """Warm up and time ``args.n`` rounds of ``one(timer, i, keep)``, taking turns if asked; prints the table."""
     timer = Timer(steps)
     setup = one.__dict__.get("setup")

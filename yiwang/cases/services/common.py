@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models import Case as CaseWhen
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseErrorCode
