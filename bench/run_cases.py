@@ -332,6 +332,7 @@ class Http:
         ``retry_unavailable`` (the warm-up only: in the measured phases that 503 is an error). The
         time is from the first attempt to the last answer, the waits included."""
         t0 = time.perf_counter()
+        sent = time.time()
         shed = unavailable = 0
         while True:
             status, data, q, resp_headers = self._once(method, path, body, headers)
@@ -344,7 +345,8 @@ class Http:
             elif status == 503:
                 unavailable += 1
             if not retry:
-                return Answer(status, data, q, time.perf_counter() - t0, shed, is_shed)
+                return Answer(status, data, q, time.perf_counter() - t0, shed, is_shed,
+                              f"sent={sent:.6f},got={time.time():.6f},{resp_headers.get('x-bench-time', '')}")
             time.sleep(retry_after_seconds(resp_headers.get("retry-after")))
 
     def _once(self, method: str, path: str, body: bytes | None, headers: dict[str, str] | None
@@ -370,6 +372,7 @@ class Answer(NamedTuple):
     seconds: float  # from the first attempt to this answer, Retry-After waits included
     shed: int  # admission control's 503s met on the way (each followed by a retry, but for the last if refused)
     refused: bool  # the last answer itself was a shed 503 (the retries were spent)
+    timing: str = ""  # the client's send and receive wall times and the worker's X-Bench-Time (bench/p99_parts.py)
 
 
 # What a client does with a 503's Retry-After: wait as long as told, within reason (the load tool's
@@ -412,15 +415,17 @@ def _bare_client(args: tuple[Any, ...]) -> dict[str, Any]:
     warm_up = bool(rest[1]) if len(rest) > 1 else False
     client = Http(port)
     times = []
+    timings: list[str] = []
     shed = retried = 0
     for i in range(count):
         a = client.send("POST", "/bench/bare/insert", f"row {seed}-{i}".encode(), {"Content-Type": "text/plain"},
                         shed_retries=shed_retries, retry_unavailable=warm_up)
         assert a.status == 201, (a.status, "shed by admission control, retries spent" if a.refused else a.data)
         times.append(a.seconds)
+        timings.append(a.timing)
         shed += a.shed
         retried += 1 if a.shed else 0
-    return {"times": times, "shed": shed, "retried": retried}
+    return {"times": times, "shed": shed, "retried": retried, "timings": timings}
 
 
 def _flow_client(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -438,6 +443,7 @@ def _flow_client(args: tuple[Any, ...]) -> dict[str, Any]:
     signer_of = {"审查": "reviewer", "决定": "decider", "公安会签": "ga", "住建会签": "zj"}
     step_label = {"审查": "review", "决定": "decide", "公安会签": "countersign_ga", "住建会签": "countersign_zj"}
     times: dict[str, list[float]] = defaultdict(list)
+    timings: dict[str, list[str]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
     shed: dict[str, int] = defaultdict(int)  # admission control's 503s met
     retried: dict[str, int] = defaultdict(int)  # requests that met one or more (and were sent again)
@@ -453,6 +459,7 @@ def _flow_client(args: tuple[Any, ...]) -> dict[str, Any]:
         if a.status != ok:
             raise RuntimeError(f"{step}: HTTP {a.status}: {a.data}")
         times[step].append(a.seconds)
+        timings[step].append(a.timing)
         queries[step].append(a.queries)
         return a.data
 
@@ -484,7 +491,7 @@ def _flow_client(args: tuple[Any, ...]) -> dict[str, Any]:
         except RuntimeError as exc:
             errors += 1
             print(f"  client {seed}: {exc}", file=sys.stderr)
-    return {"times": dict(times), "queries": dict(queries), "errors": errors, "refused": refused,
+    return {"times": dict(times), "timings": dict(timings), "queries": dict(queries), "errors": errors, "refused": refused,
             "shed": dict(shed), "retried": dict(retried), "cpu_s": time.process_time() - cpu0}
 
 
@@ -754,6 +761,49 @@ def cpu_spent(before: dict[str, Any], after: dict[str, Any], clients_s: float) -
     return {**spent, "clients": clients_s}
 
 
+def _wait_sampler(interval: float, stop: Any, out: Any) -> None:
+    """Every ``interval`` seconds until ``stop`` is set: the bench database's backends that wait
+    (``pg_stat_activity``: wait event and the statement's first words), with the wall time; sent to
+    ``out`` at the end (bench/p99_parts.py joins them to the requests by backend pid)."""
+    import psycopg
+
+    samples: list[tuple[float, int, str, str, str]] = []
+    n = 0
+    with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
+        while not stop.is_set():
+            n += 1
+            now = time.time()
+            for pid, kind, event, query in conn.execute(
+                    "SELECT pid, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' "
+                    "AND wait_event IS NOT NULL").fetchall():
+                samples.append((now, pid, kind, event, " ".join(query.split()[:4])))
+            time.sleep(interval)
+    out.send({"interval": interval, "rounds": n, "samples": samples})
+
+
+class WaitSampler:
+    """``_wait_sampler`` in its own process for the time of a ``with`` block (``interval`` 0: none)."""
+
+    def __init__(self, interval: float):
+        self.interval = interval
+        self.result: dict[str, Any] | None = None
+
+    def __enter__(self) -> WaitSampler:
+        if self.interval:
+            self.stop = mp.Event()
+            self.recv, send = mp.Pipe(duplex=False)
+            self.proc = mp.Process(target=_wait_sampler, args=(self.interval, self.stop, send))
+            self.proc.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.interval:
+            self.stop.set()
+            self.result = self.recv.recv()
+            self.proc.join()
+
+
 def http_bare(port: int, clients: int, total: int, shed_retries: int = SHED_RETRIES) -> dict[str, Any]:
     per = total // clients
     t0 = time.perf_counter()
@@ -762,12 +812,13 @@ def http_bare(port: int, clients: int, total: int, shed_retries: int = SHED_RETR
     elapsed = time.perf_counter() - t0
     times = [t for p in parts for t in p["times"]]
     return {"requests": len(times), "seconds": elapsed, "req_per_s": len(times) / elapsed, **summary_ms(times),
-            "shed": sum(p["shed"] for p in parts), "retried": sum(p["retried"] for p in parts)}
+            "shed": sum(p["shed"] for p in parts), "retried": sum(p["retried"] for p in parts),
+            "timings": [t for p in parts for t in p.get("timings", [])]}
 
 
 def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int,
                server_pids: Collection[int] = (), edge_pid: int | None = None,
-               shed_retries: int = SHED_RETRIES) -> dict[str, Any]:
+               shed_retries: int = SHED_RETRIES, sample_waits: float = 0.0) -> dict[str, Any]:
     item = world["items"][item_key]
     required = next(m for m in item.materials.all() if m.required)
     per, extra = divmod(n, clients)
@@ -777,17 +828,20 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
         jobs.append((port, toks, {"required": required.pk}, item.code, per + (1 if k < extra else 0), k, shed_retries))
     cpu_before = cpu_by_group(server_pids, edge_pid)
     t0 = time.perf_counter()
-    with mp.Pool(clients) as pool:
+    with WaitSampler(sample_waits) as sampler, mp.Pool(clients) as pool:
         parts = pool.map(_flow_client, jobs)
     elapsed = time.perf_counter() - t0
     cpu = cpu_spent(cpu_before, cpu_by_group(server_pids, edge_pid), sum(p["cpu_s"] for p in parts))
     times: dict[str, list[float]] = defaultdict(list)
+    timings: dict[str, list[str]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
     shed: dict[str, int] = defaultdict(int)
     retried: dict[str, int] = defaultdict(int)
     for p in parts:
         for step, ts in p["times"].items():
             times[step] += ts
+        for step, ts in p.get("timings", {}).items():
+            timings[step] += ts
         for step, qs in p["queries"].items():
             queries[step] += qs
         for step, k in p["shed"].items():
@@ -805,6 +859,7 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
         "steps": {step: {**summary_ms(times[step]), "queries_mean": statistics.mean(queries[step]),
                          "queries_max": max(queries[step]), "shed": shed.get(step, 0),
                          "retried": retried.get(step, 0)} for step in times},
+        "timings": dict(timings), "waits": sampler.result,
     }
 
 
@@ -1035,7 +1090,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             result["http_bare"] = http_bare(port, args.clients, args.bare_requests, args.shed_retries)
             log(f"http: {args.n} two-step cases")
             result["http"] = http_flows(port, world, tokens, "two", args.n, args.clients, pids, edge_pid,
-                                        args.shed_retries)
+                                        args.shed_retries, args.sample_waits / 1000)
             log(f"http: {n_sign} countersign cases")
             result["http_countersign"] = http_flows(port, world, tokens, "sign", n_sign, args.clients, pids,
                                                     edge_pid, args.shed_retries)
@@ -1208,6 +1263,9 @@ def main() -> None:
     parser.add_argument("--bare-requests", type=int, default=6000)
     parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
     parser.add_argument("--board-closed", type=int, default=50_000, help="closed cases seeded beside them")
+    parser.add_argument("--sample-waits", type=float, default=0.0,
+                        help="ms between samples of pg_stat_activity's waits during the two-step cases (0: none; "
+                             "bench/p99_parts.py reads them)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1234,7 +1292,7 @@ def main() -> None:
                "--server", args.server,
                "--clients", str(args.clients), "--shed-retries", str(args.shed_retries),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
-               "--board-closed", str(args.board_closed)]
+               "--board-closed", str(args.board_closed), "--sample-waits", str(args.sample_waits)]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text()))
     text = report(results, sys.argv[1:])
