@@ -34,8 +34,8 @@ def _timed_commit(original: Callable[[BaseDatabaseWrapper], None]) -> Callable[[
     return _commit
 
 
-if not hasattr(BaseDatabaseWrapper._commit, "__wrapped__"):
-    BaseDatabaseWrapper._commit = _timed_commit(BaseDatabaseWrapper._commit)  # type: ignore[method-assign]
+if not hasattr(getattr(BaseDatabaseWrapper, "_commit"), "__wrapped__"):  # noqa: B009 (not in django-stubs)
+    setattr(BaseDatabaseWrapper, "_commit", _timed_commit(getattr(BaseDatabaseWrapper, "_commit")))  # noqa: B009, B010
 
 
 def _schedstat(path: str) -> tuple[float, float] | None:

@@ -21,6 +21,7 @@ total) and over the tail (the requests at or above the 98th percentile), so that
 over the median is read part by part. Not a test: nothing asserts.
 
     .venv/bin/python bench/p99_parts.py bench/results/cases-…-postgres.json [more.json …]
+    .venv/bin/python bench/p99_parts.py --runs a.json b.json …   # one line per run, for A/B
 """
 
 from __future__ import annotations
@@ -68,9 +69,9 @@ def parts_of(t: dict[str, Any], by_pid: dict[int, list[Any]], interval: float) -
     if interval and "bpid" in t:
         for ts, kind, _event, _query in by_pid.get(int(t["bpid"]), ()):
             if t["start"] <= ts <= t["end"]:
-                key = {"Lock": "lock", "IO": "io", "LWLock": "lwlock"}.get(kind)
-                if key:
-                    p[key] += interval
+                part = {"Lock": "lock", "IO": "io", "LWLock": "lwlock"}.get(kind)
+                if part:
+                    p[part] += interval
     return p
 
 
@@ -119,7 +120,29 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def runs(paths: list[str]) -> str:
+    """One line per run (A/B comparisons): cases/s, the bare view's p99, each request's p99 and its
+    multiple of the bare view's, and the rollup upserts' time in the submission and the delivery
+    (mean and the largest, ms)."""
+    out = []
+    for path in paths:
+        r = json.loads(Path(path).read_text())
+        h, bare = r["http"], r["http_bare"]
+        steps = " ".join(f"{step} {v['p99_ms']:.0f} ({v['p99_ms'] / bare['p99_ms']:.1f}×)" for step, v in h["steps"].items())
+        roll = []
+        for step in ("submit", "deliver"):
+            ts = [parse(t).get("rollup", 0.0) * 1000 for t in h.get("timings", {}).get(step, [])]
+            if ts:
+                roll.append(f"{step} {sum(ts) / len(ts):.2f}/{max(ts):.1f}")
+        out.append(f"{path}: {h['cases_per_s']:.1f} cases/s, bare {bare['req_per_s']:.0f} req/s p99 {bare['p99_ms']:.1f}; "
+                   f"{steps}; rollup ms mean/max {', '.join(roll)}")
+    return "\n".join(out)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--runs"]:
+        print(runs(sys.argv[2:]))
+        return
     results = [json.loads(Path(arg).read_text()) for arg in sys.argv[1:]]
     print(table(results))
 
