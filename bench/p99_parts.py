@@ -20,6 +20,8 @@ For each request kind: the mean of each part over the median band (45th–55th p
 total) and over the tail (the requests at or above the 98th percentile), so that the tail's excess
 over the median is read part by part. Not a test: nothing asserts.
 
+The run must have been made with ``run_cases.py --time-parts`` (the workers' ``X-Bench-Time``).
+
     .venv/bin/python bench/p99_parts.py bench/results/cases-…-postgres.json [more.json …]
     .venv/bin/python bench/p99_parts.py --runs a.json b.json …   # one line per run, for A/B
 """

@@ -1263,12 +1263,16 @@ def main() -> None:
     parser.add_argument("--bare-requests", type=int, default=6000)
     parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
     parser.add_argument("--board-closed", type=int, default=50_000, help="closed cases seeded beside them")
+    parser.add_argument("--time-parts", action="store_true",
+                        help="the workers time each request's parts (X-Bench-Time, for bench/p99_parts.py); costs each request a little")
     parser.add_argument("--sample-waits", type=float, default=0.0,
                         help="ms between samples of pg_stat_activity's waits during the two-step cases (0: none; "
                              "bench/p99_parts.py reads them)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_parts:
+        os.environ["BENCH_TIME_PARTS"] = "1"  # inherited by the child and its gunicorn (bench/middleware.py)
     if args.child:
         result = run_child(args)
         args.json.write_text(json.dumps(result, indent=1, default=str))
