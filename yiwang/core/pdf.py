@@ -3,8 +3,8 @@ TrueType font registered once per process, QR codes (drawn into the PDF as vecto
 web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
 PDF; zxing-cpp makes the QR symbols. Each piece comes as a platypus flowable (``text_flowable``,
 ``qr_flowable``, ``picture_flowable``) and as what a renderer that places things itself needs
-(``paragraph_lines``, ``qr_path`` and ``draw_qr``, ``draw_picture``: the case documents' one-page
-renderer). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
+(``paragraph_lines``, ``qr_path``: the case documents' one-page renderer, which writes its PDF with
+``core.pdfwriter``). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
 
 from __future__ import annotations
 
@@ -408,15 +408,6 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
     return size / modules, path
 
 
-def draw_qr(canvas: Any, x: float, y: float, unit: float, path: str) -> None:
-    """Draw a ``qr_path`` with its bottom left corner at (``x``, ``y``): the operators a
-    ``qr_flowable`` drawn there writes."""
-    canvas.saveState()
-    canvas.translate(x, y)
-    _draw_qr_path(canvas, unit, path)
-    canvas.restoreState()
-
-
 def _draw_qr_path(canvas: Any, unit: float, path: str) -> None:
     from reportlab.pdfgen.pathobject import PDFPathObject
 
@@ -468,15 +459,6 @@ def _image_xobjects(data: bytes) -> tuple[str, Any, Any]:
     image.name = name
     soft_mask = image.__dict__.pop("_smask", None)
     return name, image, soft_mask
-
-
-def draw_picture(canvas: Any, data: bytes, x: float, y: float, width: float, height: float) -> None:
-    """Draw a picture (a department's seal) with its bottom left corner at (``x``, ``y``): the
-    operators a ``picture_flowable`` drawn there writes."""
-    canvas.saveState()
-    canvas.translate(x, y)
-    _draw_picture(canvas, data, width, height)
-    canvas.restoreState()
 
 
 def _draw_picture(canvas: Any, data: bytes, width: float, height: float) -> None:
