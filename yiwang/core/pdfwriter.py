@@ -116,8 +116,9 @@ def picture(data: bytes) -> Picture:
     channel as a ``DeviceGray`` soft mask."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        image: Image.Image = opened
         if image.mode not in ("RGB", "RGBA", "L", "LA") or "transparency" in image.info:
             image = image.convert("RGBA")
         alpha = image.getchannel("A").tobytes() if "A" in image.getbands() else None
@@ -174,6 +175,12 @@ class Page:
             if char not in codes:
                 self._assign(char)
         line = [codes[char] for char in text]
+        if line and max(line) < 256:  # all of the first subset (every document of up to ~250 characters)
+            if (0, size) != (font, font_size):
+                ops.append(f"/F1 {numbers(size)} Tf")
+                font, font_size = 0, size
+            ops.append(f"<{bytes(line).hex()}> Tj")
+            line = []
         start = 0
         while start < len(line):
             subset = line[start] >> 8

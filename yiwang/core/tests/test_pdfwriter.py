@@ -34,9 +34,12 @@ def _text(pdf: bytes) -> str:
 
 def _assert_well_formed(pdf: bytes) -> None:
     assert pdf.startswith(b"%PDF-1.4\n") and pdf.endswith(b"%%EOF\n")
-    startxref = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf).group(1))
-    assert pdf[startxref:startxref + 5] == b"xref\n"
-    count = int(re.match(rb"xref\n0 (\d+)\n", pdf[startxref:]).group(1))
+    trailer = re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf)
+    assert trailer is not None
+    startxref = int(trailer.group(1))
+    table = re.match(rb"xref\n0 (\d+)\n", pdf[startxref:])
+    assert table is not None
+    count = int(table.group(1))
     entries = re.findall(rb"(\d{10}) 00000 n \n", pdf[startxref:])
     assert len(entries) == count - 1
     for number, offset in enumerate(entries, start=1):  # each object where the table says it is
