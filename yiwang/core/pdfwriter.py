@@ -39,7 +39,14 @@ from typing import Any
 
 CONTENT_ZLIB_LEVEL = 6  # the page's operators (ReportLab's default level for page streams)
 FONT_ZLIB_LEVEL = 1  # the embedded glyphs (``core.pdf.FONT_FILE_ZLIB_LEVEL``: 3 % more bytes, far less CPU)
+MEM_LEVEL = 9  # zlib's most memory (8 by default): a receipt's 33 kB of glyphs in about 0.1 ms less, the same size
 CMAP_RANGE = 100  # entries per ``beginbfchar`` block (the CMap specification's limit)
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    """``zlib.compress`` at ``level`` with ``MEM_LEVEL``."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS, MEM_LEVEL)
+    return compressor.compress(data) + compressor.flush()
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,8 +131,8 @@ def picture(data: bytes) -> Picture:
         alpha = image.getchannel("A").tobytes() if "A" in image.getbands() else None
         rgb = image.convert("RGB").tobytes()
         width, height = image.size
-    return Picture(width=width, height=height, rgb=zlib.compress(rgb, CONTENT_ZLIB_LEVEL),
-                   alpha=zlib.compress(alpha, CONTENT_ZLIB_LEVEL) if alpha is not None else None)
+    return Picture(width=width, height=height, rgb=_deflate(rgb, CONTENT_ZLIB_LEVEL),
+                   alpha=_deflate(alpha, CONTENT_ZLIB_LEVEL) if alpha is not None else None)
 
 
 class Page:
@@ -241,7 +248,7 @@ class Page:
     def pdf(self, *, title: str, author: str, subject: str, creator: str, created: dt.datetime) -> bytes:
         """The page as a PDF file, with its information dictionary."""
         self._end_text()
-        content = zlib.compress("\n".join(self._ops).encode("ascii"), CONTENT_ZLIB_LEVEL)
+        content = _deflate("\n".join(self._ops).encode("ascii"), CONTENT_ZLIB_LEVEL)
         writer = _Writer()
         catalog, info, pages, page = (writer.reserve() for _ in range(4))
         resources = ["/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]"]
@@ -270,10 +277,10 @@ class Page:
         font = self._face
         base = f"{_subset_tag(number)}+{font.base_name}"
         glyphs = font.face.makeSubset(subset)
-        font_file = writer.stream(f"/Filter /FlateDecode /Length1 {len(glyphs)}", zlib.compress(glyphs, FONT_ZLIB_LEVEL))
+        font_file = writer.stream(f"/Filter /FlateDecode /Length1 {len(glyphs)}", _deflate(glyphs, FONT_ZLIB_LEVEL))
         descriptor = writer.put(writer.reserve(),
                                 f"<< {font.descriptor} /FontName /{base} /FontFile2 {font_file} 0 R >>".encode("ascii"))
-        to_unicode = writer.stream("/Filter /FlateDecode", zlib.compress(_to_unicode(subset), CONTENT_ZLIB_LEVEL))
+        to_unicode = writer.stream("/Filter /FlateDecode", _deflate(_to_unicode(subset), CONTENT_ZLIB_LEVEL))
         widths = numbers(*map(font.face.getCharWidth, subset))
         return writer.put(writer.reserve(), (
             f"<< /Type /Font /Subtype /TrueType /BaseFont /{base} /FirstChar 0 /LastChar {len(subset) - 1}"
