@@ -214,10 +214,12 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
 
     A document that fits on one page (every one so far) is drawn by ``_render_page``: the positions
     ReportLab's platypus (``SimpleDocTemplate``, ``Table``, ``Paragraph``) gives each line, rule and
-    picture, computed directly and drawn on one canvas; the lines are ReportLab's own line breaking
-    (``core.pdf.paragraph_lines``). That layout machinery was most of a document's CPU. A document
-    too long for one page is laid out by platypus (``_render_flowing``), which breaks it across pages.
-    ``cases/tests/test_documents.py`` checks that both draw the same pages."""
+    picture, computed directly, and the page written straight to PDF bytes by ``core.pdfwriter``
+    (ReportLab's canvas and document objects were most of the render once the layout was computed);
+    the lines are ReportLab's own line breaking (``core.pdf.paragraph_lines``) and the embedded
+    glyphs ReportLab's own subset. A document too long for one page is laid out by platypus
+    (``_render_flowing``), which breaks it across pages. ``cases/tests/test_document_rendering.py``
+    checks that both draw the same pages (text and pixels, PDFium)."""
     contents = _contents(case, kind, title=title, department=department, issued_at=issued_at, correction=correction,
                          seal_png=seal_png)
     pdf = _render_page(**contents)
