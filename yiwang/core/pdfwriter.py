@@ -282,7 +282,8 @@ class Page:
         descriptor = writer.put(writer.reserve(),
                                 f"<< {font.descriptor} /FontName /{base} /FontFile2 {font_file} 0 R >>".encode("ascii"))
         to_unicode = writer.stream("/Filter /FlateDecode", _deflate(_to_unicode(subset), CONTENT_ZLIB_LEVEL))
-        widths = numbers(*map(font.face.getCharWidth, subset))
+        char_widths, default_width = font.face.charWidths, font.face.defaultWidth  # getCharWidth's lookup
+        widths = numbers(*[char_widths.get(point, default_width) for point in subset])
         return writer.put(writer.reserve(), (
             f"<< /Type /Font /Subtype /TrueType /BaseFont /{base} /FirstChar 0 /LastChar {len(subset) - 1}"
             f" /Widths [{widths}] /FontDescriptor {descriptor} 0 R /ToUnicode {to_unicode} 0 R >>").encode("ascii"))
@@ -314,7 +315,8 @@ _CMAP_TAIL = b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\
 
 def _to_unicode(subset: list[int]) -> bytes:
     """A subset's ``ToUnicode`` CMap: each code to its character (UTF-16BE)."""
-    entries = [f"<{code:02X}> <{chr(point).encode('utf-16-be', 'surrogatepass').hex()}>"
+    entries = [f"<{code:02X}> <{point:04X}>" if point < 0x10000 else
+               f"<{code:02X}> <{chr(point).encode('utf-16-be').hex().upper()}>"  # a surrogate pair
                for code, point in enumerate(subset)]
     parts = [_CMAP_HEAD, f"1 begincodespacerange\n<00> <{len(subset) - 1:02X}>\nendcodespacerange\n".encode("ascii")]
     for start in range(0, len(entries), CMAP_RANGE):
