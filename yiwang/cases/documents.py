@@ -160,9 +160,8 @@ def document_facts(case: Case, kind: str) -> list[tuple[str, str]]:
 
 # -- rendering -------------------------------------------------------------------------------------------
 
+from yiwang.core import pdfwriter  # noqa: E402
 from yiwang.core.pdf import FONT  # noqa: E402,F401 - kept importable from here
-from yiwang.core.pdf import draw_picture as _draw_picture  # noqa: E402
-from yiwang.core.pdf import draw_qr as _draw_qr  # noqa: E402
 from yiwang.core.pdf import paragraph_lines as _paragraph_lines  # noqa: E402
 from yiwang.core.pdf import picture_flowable as _picture  # noqa: E402
 from yiwang.core.pdf import qr_flowable as _qr  # noqa: E402
@@ -218,10 +217,12 @@ def render_pdf(case: Case, kind: str, *, title: str, department: Department, iss
 
     A document that fits on one page (every one so far) is drawn by ``_render_page``: the positions
     ReportLab's platypus (``SimpleDocTemplate``, ``Table``, ``Paragraph``) gives each line, rule and
-    picture, computed directly and drawn on one canvas; the lines are ReportLab's own line breaking
-    (``core.pdf.paragraph_lines``). That layout machinery was most of a document's CPU. A document
-    too long for one page is laid out by platypus (``_render_flowing``), which breaks it across pages.
-    ``cases/tests/test_documents.py`` checks that both draw the same pages."""
+    picture, computed directly, and the page written straight to PDF bytes by ``core.pdfwriter``
+    (ReportLab's canvas and document objects were most of the render once the layout was computed);
+    the lines are ReportLab's own line breaking (``core.pdf.paragraph_lines``) and the embedded
+    glyphs ReportLab's own subset. A document too long for one page is laid out by platypus
+    (``_render_flowing``), which breaks it across pages. ``cases/tests/test_document_rendering.py``
+    checks that both draw the same pages (text and pixels, PDFium)."""
     contents = _contents(case, kind, title=title, department=department, issued_at=issued_at, correction=correction,
                          seal_png=seal_png)
     pdf = _render_page(**contents)
@@ -261,7 +262,6 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
     followed: a flowable's space before is dropped at the top of the frame and overlaps the previous
     one's space after; a flowable that would end below the frame's bottom goes to the next page."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
     from reportlab.rl_config import _FUZZ
 
     styles = _styles()
@@ -357,55 +357,30 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
     except _PageFull:
         return None
 
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
-    canvas.setAuthor(department.name)
-    canvas.setTitle(f"{title} {case.number}")
-    canvas.setSubject(title)
-    canvas.setCreator("Yiwang 一网")
-    canvas.setProducer(None)
-    canvas.setKeywords([])
+    page = pdfwriter.Page(page_width, page_height)
+    background, grid = _rgb(styles["label_background"]), _rgb(styles["grid"])
     for _x, xs, tops in tables:  # the labels' background, under their text
-        canvas.saveState()
-        canvas.setFillColor(styles["label_background"])
-        canvas.rect(xs[0], tops[0], xs[1] - xs[0], tops[-1] - tops[0], stroke=0, fill=1)
-        canvas.restoreState()
-    text = canvas.beginText()
-    color = None
-    font = None
+        page.fill_rect(xs[0], tops[0], xs[1] - xs[0], tops[-1] - tops[0], color=background)
     for style, x, baseline, line in texts:
-        if style.textColor != color:
-            color = style.textColor
-            text.setFillColor(color)
-        if (style.fontName, style.fontSize) != font:
-            font = (style.fontName, style.fontSize)
-            text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setTextOrigin(x, baseline)
-        text._textOut(line)
-    canvas.drawText(text)
+        page.text(x, baseline, line, size=style.fontSize, color=_rgb(style.textColor))
     for _x, xs, tops in tables:  # Table's GRID: the box, then the inner lines
-        canvas.saveState()
-        canvas.setLineCap(1)
-        canvas.setLineJoin(1)
-        canvas.setStrokeColor(styles["grid"])
-        canvas.setLineWidth(0.5)
-        for row_y in (tops[0], tops[-1]):
-            canvas.line(xs[0], row_y, xs[-1], row_y)
-        for col_x in (xs[0], xs[-1]):
-            canvas.line(col_x, tops[-1], col_x, tops[0])
-        for row_y in tops[1:-1]:
-            canvas.line(xs[0], row_y, xs[-1], row_y)
-        for col_x in xs[1:-1]:
-            canvas.line(col_x, tops[-1], col_x, tops[0])
-        canvas.restoreState()
+        segments = [(xs[0], row_y, xs[-1], row_y) for row_y in (tops[0], tops[-1])]
+        segments += [(col_x, tops[-1], col_x, tops[0]) for col_x in (xs[0], xs[-1])]
+        segments += [(xs[0], row_y, xs[-1], row_y) for row_y in tops[1:-1]]
+        segments += [(col_x, tops[-1], col_x, tops[0]) for col_x in xs[1:-1]]
+        page.lines(segments, color=grid, width=0.5)
     for picture, x, low in pictures:
-        _draw_picture(canvas, picture, x, low, SEAL_SIZE, SEAL_SIZE)
+        page.picture(picture, x, low, SEAL_SIZE, SEAL_SIZE)
     for code, x, low in codes:
         unit, path = _qr_path(code, size=QR_SIZE)
-        _draw_qr(canvas, x, low, unit, path)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+        page.path(x, low, unit, path)
+    return page.pdf(title=f"{title} {case.number}", author=department.name, subject=title, creator="Yiwang 一网",
+                    created=issued_at)
+
+
+def _rgb(color: Any) -> tuple[float, float, float]:
+    """A ReportLab colour's red, green and blue."""
+    return color.red, color.green, color.blue
 
 
 def _render_flowing(case: Case, *, title: str, department: Department, issued_at: dt.datetime,

@@ -3,8 +3,8 @@ TrueType font registered once per process, QR codes (drawn into the PDF as vecto
 web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
 PDF; zxing-cpp makes the QR symbols. Each piece comes as a platypus flowable (``text_flowable``,
 ``qr_flowable``, ``picture_flowable``) and as what a renderer that places things itself needs
-(``paragraph_lines``, ``qr_path`` and ``draw_qr``, ``draw_picture``: the case documents' one-page
-renderer). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
+(``paragraph_lines``, ``qr_path``: the case documents' one-page renderer, which writes its PDF with
+``core.pdfwriter``). Lives in ``core`` so that apps below ``cases`` (``licenses``) can use it too."""
 
 from __future__ import annotations
 
@@ -391,7 +391,7 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
     The path is written in modules, not points: the code's square is scaled once and every rectangle
     is four small integers, formatted by Python rather than through ReportLab's number formatting (a
     licence's code has about 2,700 rectangles), and half as many bytes for the page's stream to
-    compress. The runs are found with NumPy."""
+    compress. The runs are found with NumPy, and written by one ``%`` formatting of them all."""
     import numpy as np
 
     dark = _qr_dark(text, error=error)
@@ -403,18 +403,9 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
     rows, starts = np.nonzero(edges == 1)  # row-major: the runs of each row, left to right
     ends = np.nonzero(edges == -1)[1]
     top = modules - border - 1  # the y of row 0's bottom edge, in modules from the bottom
-    path = " ".join(f"{border + c} {top - r} {e - c} 1 re"
-                    for r, c, e in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True))
+    numbers = np.stack([starts + border, top - rows, ends - starts], axis=1).ravel().tolist()
+    path = " ".join(["%d %d %d 1 re"] * len(starts)) % tuple(numbers)  # one formatting call for every run
     return size / modules, path
-
-
-def draw_qr(canvas: Any, x: float, y: float, unit: float, path: str) -> None:
-    """Draw a ``qr_path`` with its bottom left corner at (``x``, ``y``): the operators a
-    ``qr_flowable`` drawn there writes."""
-    canvas.saveState()
-    canvas.translate(x, y)
-    _draw_qr_path(canvas, unit, path)
-    canvas.restoreState()
 
 
 def _draw_qr_path(canvas: Any, unit: float, path: str) -> None:
@@ -468,15 +459,6 @@ def _image_xobjects(data: bytes) -> tuple[str, Any, Any]:
     image.name = name
     soft_mask = image.__dict__.pop("_smask", None)
     return name, image, soft_mask
-
-
-def draw_picture(canvas: Any, data: bytes, x: float, y: float, width: float, height: float) -> None:
-    """Draw a picture (a department's seal) with its bottom left corner at (``x``, ``y``): the
-    operators a ``picture_flowable`` drawn there writes."""
-    canvas.saveState()
-    canvas.translate(x, y)
-    _draw_picture(canvas, data, width, height)
-    canvas.restoreState()
 
 
 def _draw_picture(canvas: Any, data: bytes, width: float, height: float) -> None:

@@ -131,3 +131,50 @@ def test_a_worker_keeps_the_lines_of_what_documents_repeat_and_no_applicants_tex
     # broken into lines for that document only
     assert documents._fixed_lines.cache_info().currsize == kept
     assert documents._fixed_lines.cache_info().hits > 0
+
+
+HOSTILE_NOTE = ("理由：见 https://yiwang.example.gov.cn/rules/food-licensing?section=12&clause=3#para-4 及 "
+                "Supercalifragilisticexpialidocious-Antidisestablishmentarianism-Pneumonoultramicroscopic "
+                "<script>alert('x')</script> & (括号) \\ 反斜杠 \U0001F600 表情 \U00020BB7 𠮷野家")
+
+
+def test_hostile_text_is_drawn_as_platypus_draws_it_and_the_issued_letter_reads_back_and_verifies(world):
+    # given a case decided with a note of long Latin words, a URL, markup and string delimiters and
+    # characters outside the font's plane, issued by the service
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    decide(world, case, "deny", HOSTILE_NOTE)
+    letter = CaseDocument.objects.get(case=case, kind=DocumentKind.DENIAL_DECISION)
+    # then the stored letter verifies and its text holds the note's words as written
+    assert documents.verify_document(letter).valid
+    stored = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(letter.file.open("rb").read()))
+    for words in ("https://yiwang.example.gov.cn/rules/food-licensing?section=12&clause=3#para-4",
+                  "<script>alert('x')</script> & (括号) \\ 反斜杠"):
+        assert words in stored.replace("\r\n", "")
+    # and with an applicant's name of 200 characters (Chinese, or one Latin word) and an empty ID
+    # number, the letter and the receipt are platypus's pages: drawn alike on one page, or laid out
+    # by platypus when they do not fit
+    one_page = 0
+    for name in ("阿" * 200, "A" * 200):
+        case.applicant.name, case.applicant.id_number = name, ""
+        for kind in (DocumentKind.DENIAL_DECISION, DocumentKind.ACCEPTANCE_RECEIPT):
+            contents = _contents(case, kind, case.department)
+            if documents._render_page(**contents) is not None:
+                _assert_drawn_alike(contents)
+                one_page += 1
+            else:
+                pdf = documents.render_pdf(case, kind, title=contents["title"], department=case.department,
+                                           issued_at=AT)
+                assert [t for _, t in _pages(pdf)] == [t for _, t in _pages(documents._render_flowing(**contents))]
+    assert one_page >= 2  # the receipts fit
+
+
+def test_a_letter_of_more_characters_than_one_font_subset_is_drawn_as_platypus_draws_it(world):
+    # given a denial whose reasons use 300 distinct characters (a font subset has 256 codes)
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    decide(world, case, "deny", "".join(chr(0x4E00 + 13 * i) for i in range(300)))
+    contents = _contents(case, DocumentKind.DENIAL_DECISION, case.department)
+    # then it takes a second subset and is the same page as platypus's, text and pixels
+    assert documents._render_page(**contents).count(b"/FontFile2") == 2
+    _assert_drawn_alike(contents)
