@@ -389,7 +389,7 @@ def issue_api_token(*, request: HttpRequest, username: str, password: str, otp: 
         AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
     finally:
         if session is not None:
-            request.session = session  # type: ignore[attr-defined]  # SessionMiddleware's attribute, put back
+            request.session = session  # SessionMiddleware's attribute, put back
     return token
 
 
