@@ -1271,8 +1271,9 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.time_parts:
-        os.environ["BENCH_TIME_PARTS"] = "1"  # inherited by the child and its gunicorn (bench/middleware.py)
+    # inherited by the child and its gunicorn (bench/middleware.py); set either way, so that a value left
+    # in the shell's environment does not time a plain run
+    os.environ["BENCH_TIME_PARTS"] = "1" if args.time_parts else "0"
     if args.child:
         result = run_child(args)
         args.json.write_text(json.dumps(result, indent=1, default=str))
@@ -1296,7 +1297,8 @@ def main() -> None:
                "--server", args.server,
                "--clients", str(args.clients), "--shed-retries", str(args.shed_retries),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
-               "--board-closed", str(args.board_closed), "--sample-waits", str(args.sample_waits)]
+               "--board-closed", str(args.board_closed), "--sample-waits", str(args.sample_waits),
+               *(["--time-parts"] if args.time_parts else [])]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text()))
     text = report(results, sys.argv[1:])

@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -65,11 +66,13 @@ def numbers(*values: float) -> str:
 
 def _literal(text: str) -> bytes:
     """A PDF text string: PDFDocEncoding's ASCII part as a literal, anything else as UTF-16BE with
-    its byte order mark, in hex (nothing to escape)."""
+    its byte order mark, in hex (nothing to escape; a lone surrogate, which no database stores, as
+    U+FFFD rather than as UTF-16 no reader decodes)."""
     if text.isascii() and text.isprintable():
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         return f"({escaped})".encode("ascii")
-    return b"<feff" + text.encode("utf-16-be", "surrogatepass").hex().encode("ascii") + b">"
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return b"<feff" + text.encode("utf-16-be").hex().encode("ascii") + b">"
 
 
 def _name(text: str) -> str:
@@ -299,7 +302,8 @@ class Page:
 
 
 def _subset_tag(number: int) -> str:
-    """Six capital letters naming a subset (PDF 32000-1, 9.6.4): AAAAAA, AAAAAB, ... as ReportLab names them."""
+    """Six capital letters naming a subset (PDF 32000-1, 9.6.4): AAAAAA, AAAAAB, ... (ReportLab
+    names its own another way; the tags only need to differ within a file)."""
     letters = []
     for _ in range(6):
         number, letter = divmod(number, 26)

@@ -53,7 +53,8 @@ def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> t
 
 
 def _write_alias(queryset: models.QuerySet[Any]) -> str:
-    return _for_writing(queryset._chain()).db  # type: ignore[attr-defined]  # private: a clone, the caller's untouched
+    """What ``.db`` says once the queryset is marked for writing, without marking (or copying) it."""
+    return queryset._db or router.db_for_write(queryset.model, **queryset._hints)  # type: ignore[attr-defined]  # private: the queryset's own alias and hints, as QuerySet.db reads them
 
 
 class BoundUpdate(NamedTuple):

@@ -13,7 +13,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from yiwang.cases.documents import ensure_query_code, issue_document
+from yiwang.cases.documents import ensure_query_code, files_removed_on_error, issue_document
 from yiwang.cases.models import Case, CorrectionNotice, DeliveryMethod, DocumentKind, Outcome
 from yiwang.cases.rating import NOTICE, rating_link
 from yiwang.core.calendar import local_date
@@ -107,8 +107,15 @@ def issue_case_outputs(
 
     ``department`` issues receipts (the window's); decision letters are issued by the item's
     implementing department. ``case_instant_decided`` covers a whole 秒批 run (receipt, letter, and
-    delivery if electronic) with one notice."""
-    department = department or case.department
+    delivery if electronic) with one notice. If the event fails after a document, its file goes
+    with the rolled-back row (``documents.files_removed_on_error``)."""
+    with files_removed_on_error():
+        _issue_case_outputs(case=case, event=event, department=department or case.department, now=now,
+                            correction=correction)
+
+
+def _issue_case_outputs(*, case: Case, event: str, department: Department, now: dt.datetime,
+                        correction: CorrectionNotice | None) -> None:
     if event == "case_accepted":
         issue_document(case=case, kind=DocumentKind.ACCEPTANCE_RECEIPT, department=department, now=now)
         _notify(case, "case_accepted", due=_due(case), code=ensure_query_code(case))

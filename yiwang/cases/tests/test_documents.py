@@ -431,7 +431,7 @@ def test_a_seal_that_keeps_changing_refuses_the_acceptance_and_changes_nothing(w
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["code"] == "seal_changing"
-    assert case.number in body["message"] and "未作改动" in body["message"]
+    assert "印章正在更换" in body["message"] and "没有生效" in body["message"]
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
     assert not CaseDocument.objects.filter(case=case).exists()
@@ -441,6 +441,38 @@ def test_a_seal_that_keeps_changing_refuses_the_acceptance_and_changes_nothing(w
     response = post_json(client, f"/api/v1/cases/{case.number}/accept", {}, bearer(client, "clerk"))
     assert response.status_code == 200, response.content
     assert kinds(case) == [DocumentKind.ACCEPTANCE_RECEIPT]
+
+
+def test_a_秒批_whose_letter_meets_a_changing_seal_leaves_neither_case_nor_file(world, monkeypatch):
+    # given an item decided by rules, and a seal that holds for the receipt and then keeps changing
+    # under the decision letter (the second document of the same submission)
+    from yiwang.cases import documents
+    from yiwang.cases.models import Case
+    from yiwang.core.errors import Conflict
+    from yiwang.licenses.models import DepartmentSeal
+
+    item = item_factories.item("RS-SEAL", dept="SCJG", form_schema=FORM, materials=(("身份证明", True),),
+                               stages=[{"id": "decide", "name": "决定", "dept": "SCJG", "role": "decider"}])
+    publish_rule_set_version(actor=None, key="card-seal", name="补领规则", dmn_xml=RULES, items=[item])
+    item.refresh_from_db()
+    refs = case_factories.required_material_refs(world.citizen, item)
+    pdfs_before = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    real, calls = documents.seal_unchanged, []
+
+    def holds_once(department, seal):
+        calls.append(department)
+        return real(department, seal) if len(calls) == 1 else (DepartmentSeal.objects.filter(pk=-1), None)
+
+    monkeypatch.setattr(documents, "seal_unchanged", holds_once)
+    # when the applicant submits
+    with pytest.raises(Conflict) as refused:
+        services.submit_application(actor=world.citizen, item=item, applicant=world.applicant,
+                                    form_data={"reported_loss": "是", "months": 12}, materials=refs)
+    # then the submission is refused as a whole: no case, no document, and the receipt's file, stored
+    # before the letter failed, is gone with its row
+    assert refused.value.code == "seal_changing" and len(calls) == 4
+    assert not Case.objects.filter(item=item).exists() and not CaseDocument.objects.exists()
+    assert sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")) == pdfs_before
 
 
 def test_a_correction_notice_issued_again_is_the_first_and_another_correction_gets_its_own(world):

@@ -134,3 +134,14 @@ def test_a_page_keeps_nothing_of_its_text_after_it_is_written():
     assert f"{ord('独'):04X}".encode() in unicode_maps[0]
     assert f"{ord('独'):04X}".encode() not in unicode_maps[1]
     assert _text(two) == "另一个人"
+
+
+def test_a_title_with_a_lone_surrogate_or_an_astral_character_reads_back_and_breaks_nothing():
+    # given a title with an astral character and one with a lone surrogate (which no database stores)
+    page = pdfwriter.Page(WIDTH, HEIGHT)
+    page.text(74.36, 674.69, "吉", size=11.5, color=(0, 0, 0))
+    for title, read_back in (("受理回执 𠮷", "受理回执 𠮷"), ("受理回执 \ud800", "受理回执 \ufffd")):
+        pdf = _pdf(page, title=title)
+        # then the file is well formed and the title reads back (the lone surrogate as U+FFFD)
+        _assert_well_formed(pdf)
+        assert pdfium.PdfDocument(pdf).get_metadata_dict()["Title"] == read_back
