@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
-_commit = threading.local()  # per thread: gthread workers serve requests side by side
+_commit_time = threading.local()  # per thread: gthread workers serve requests side by side
 
 
 def _timed_commit(original: Callable[[BaseDatabaseWrapper], None]) -> Callable[[BaseDatabaseWrapper], None]:
@@ -33,7 +33,7 @@ def _timed_commit(original: Callable[[BaseDatabaseWrapper], None]) -> Callable[[
         try:
             original(self)
         finally:
-            _commit.seconds = getattr(_commit, "seconds", 0.0) + time.perf_counter() - t0
+            _commit_time.seconds = getattr(_commit_time, "seconds", 0.0) + time.perf_counter() - t0
 
     _commit.__wrapped__ = original  # type: ignore[attr-defined]
     return _commit
@@ -89,7 +89,7 @@ class QueryCountMiddleware:
         me0 = _schedstat("/proc/thread-self/schedstat")
         pid0 = _backend_pid()
         b0 = _schedstat(f"/proc/{pid0}/schedstat") if pid0 else None
-        _commit.seconds = 0.0
+        _commit_time.seconds = 0.0
         count = [0]
         sql = {"all": 0.0, "rollup": 0.0, "slow": 0.0}
         slowq = [""]
@@ -116,7 +116,7 @@ class QueryCountMiddleware:
         me1 = _schedstat("/proc/thread-self/schedstat")
         pid1 = _backend_pid()
         parts = {"sqln": count[0], "sql": sql["all"], "rollup": sql["rollup"], "slow": sql["slow"],
-                 "commit": _commit.seconds}
+                 "commit": _commit_time.seconds}
         if me0 and me1:
             parts.update(cpu=me1[0] - me0[0], runq=me1[1] - me0[1])
         if pid1:
