@@ -23,9 +23,6 @@ import functools
 import hashlib
 import io
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -435,32 +432,6 @@ def signed_statement(*, number: str, kind: str, department_code: str, signed_at:
     return "\n".join([STATEMENT_VERSION, number, kind, department_code, at, sm3]).encode("utf-8")
 
 
-_stored_in_event: ContextVar[list[Any] | None] = ContextVar("yiwang_documents_stored", default=None)
-
-
-@contextmanager
-def files_removed_on_error() -> Iterator[None]:
-    """The files of the documents issued inside the block removed again if the block fails. A file is
-    stored before its row is written, and outside the database's transaction: when the event fails
-    after a document (a 秒批 run's letter after its receipt, a licence after the letter), the rollback
-    takes the rows away and would leave their files — an applicant's data that nothing refers to.
-    A block inside another hands what it stored to the outer one when it succeeds."""
-    outer = _stored_in_event.get()
-    stored: list[Any] = []
-    token = _stored_in_event.set(stored)
-    try:
-        yield
-    except BaseException:
-        for file in stored:
-            file.delete(save=False)
-        raise
-    else:
-        if outer is not None:
-            outer.extend(stored)
-    finally:
-        _stored_in_event.reset(token)
-
-
 def issue_document(*, case: Case, kind: str, department: Department, now: dt.datetime,
                    correction: CorrectionNotice | None = None) -> CaseDocument:
     """Render, hash, sign and store one document of the case (inside the event's transaction).
@@ -493,9 +464,6 @@ def issue_document(*, case: Case, kind: str, department: Department, now: dt.dat
                        _("%(department)s的电子印章正在更换，文书未能出具，本次操作没有生效。请稍后重试。")
                        % {"department": department.name},
                        {"kind": kind, "department": department.code})
-    stored = _stored_in_event.get()
-    if stored is not None:
-        stored.append(document.file)
     # the digests go onto the audit stream, and from there onto the tamper-evident ledger: a stored
     # document can later be checked against a record that cannot be rewritten (in the event's
     # audit batch, when its service opened one: one INSERT with the event's own record)

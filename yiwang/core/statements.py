@@ -36,13 +36,6 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from yiwang.core.precompiled import KINDS, _distinct
 
 
-def _for_writing(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """The queryset marked for writing, as ``update()`` marks itself: its ``.db`` is then the routers'
-    database for writes (unless it names one itself), not the one for reads."""
-    queryset._for_write = True  # type: ignore[attr-defined]  # private: what update() sets
-    return queryset
-
-
 def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> tuple[str, list[Any]]:
     """``queryset.update(**values)`` as SQL and parameters, without running it."""
     query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
@@ -53,7 +46,8 @@ def compiled_update(queryset: models.QuerySet[Any], values: dict[str, Any]) -> t
 
 
 def _write_alias(queryset: models.QuerySet[Any]) -> str:
-    """What ``.db`` says once the queryset is marked for writing, without marking (or copying) it."""
+    """The database ``queryset.update()`` writes to: what ``.db`` says once the queryset is marked for
+    writing (the routers' database for writes unless it names one itself), not the one for reads."""
     return queryset._db or router.db_for_write(queryset.model, **queryset._hints)  # type: ignore[attr-defined]  # private: the queryset's own alias and hints, as QuerySet.db reads them
 
 
@@ -119,11 +113,6 @@ class PrecompiledUpdate:
     def _sentinels(self, which: int) -> dict[str, Any]:
         return {name: _distinct(KINDS[kind][0][which], index) for index, (name, kind) in enumerate(self._kinds.items())}
 
-    def _queryset(self, **arguments: Any) -> models.QuerySet[Any]:
-        """The queryset built and marked for writing, as ``update()`` marks it: its ``.db`` is the
-        routers' database for writes (unless it names one itself)."""
-        return _for_writing(self._build(**arguments))
-
     def _routing(self) -> tuple[str, type[models.Model]]:
         """The database the update writes to (asked of the routers on every call, as ``update()``
         asks them) and the model; one build, kept, for what does not change."""
@@ -160,8 +149,8 @@ class PrecompiledUpdate:
         compiled = []
         for which in (0, 1):
             sentinels = self._sentinels(which)
-            queryset = self._queryset(**sentinels)
-            if queryset.db != alias:
+            queryset = self._build(**sentinels)
+            if _write_alias(queryset) != alias:
                 raise ImproperlyConfigured("PrecompiledUpdate: the queryset's database changed")
             sql, params = compiled_update(queryset, values)
             adapted = {name: KINDS[self._kinds[name]][1](connection, value) for name, value in sentinels.items()}
@@ -192,9 +181,9 @@ class PrecompiledUpdate:
         fields = self._fields(model, values)
         if fields is None or not all(kind is not int or _fits(alias, arguments[name])
                                      for name, kind in self._kinds.items()):
-            queryset = self._queryset(**arguments)
+            queryset = self._build(**arguments)
             sql, params = compiled_update(queryset, values)  # Django's own path, every call
-            return BoundUpdate(sql, params, queryset.db)
+            return BoundUpdate(sql, params, _write_alias(queryset))
         connection = connections[alias]
         prepared = []  # each value as SQLUpdateCompiler.as_sql prepares it
         for field, value in zip(fields, values.values(), strict=True):
@@ -202,9 +191,9 @@ class PrecompiledUpdate:
                 value = value.prepare_database_save(field)
             value = field.get_db_prep_save(value, connection=connection)
             if hasattr(value, "as_sql"):  # prepared to an expression: Django compiles it
-                queryset = self._queryset(**arguments)
+                queryset = self._build(**arguments)
                 sql, params = compiled_update(queryset, values)
-                return BoundUpdate(sql, params, queryset.db)
+                return BoundUpdate(sql, params, _write_alias(queryset))
             prepared.append(value)
         # Django writes "= NULL" for a value prepared to None, "= %s" for any other: part of the shape
         key = (self, tuple((name, value is None) for name, value in zip(values, prepared, strict=True)))
@@ -425,7 +414,7 @@ def insert_if(
     for queryset, negate in ((present, False), (absent, True)):
         if queryset is None:
             continue
-        if queryset.db != using:
+        if _write_alias(queryset) != using:  # read inside the insert, on the database it writes to
             raise ValueError("insert_if takes querysets of the insert's database")
         sql, sub_params = queryset.values("pk").query.get_compiler(using=using).as_sql()
         conditions.append(f"{'NOT ' if negate else ''}EXISTS ({sql})")

@@ -13,12 +13,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from yiwang.cases.documents import ensure_query_code, files_removed_on_error, issue_document
+from yiwang.cases.documents import ensure_query_code, issue_document
 from yiwang.cases.models import Case, CorrectionNotice, DeliveryMethod, DocumentKind, Outcome
 from yiwang.cases.rating import NOTICE, rating_link
 from yiwang.core.calendar import local_date
 from yiwang.core.models import Department
 from yiwang.core.notify import notify_applicant
+from yiwang.core.storage import files_removed_on_error
 from yiwang.licenses.services import issue_for_case
 
 # Kind → (title, body): Chinese message templates, translated when shown (English in locale/en).
@@ -107,8 +108,8 @@ def issue_case_outputs(
 
     ``department`` issues receipts (the window's); decision letters are issued by the item's
     implementing department. ``case_instant_decided`` covers a whole 秒批 run (receipt, letter, and
-    delivery if electronic) with one notice. If the event fails after a document, its file goes
-    with the rolled-back row (``documents.files_removed_on_error``)."""
+    delivery if electronic) with one notice. If the event fails after a document or a licence, its
+    file goes with the rolled-back row (``core.storage.files_removed_on_error``)."""
     with files_removed_on_error():
         _issue_case_outputs(case=case, event=event, department=department or case.department, now=now,
                             correction=correction)
