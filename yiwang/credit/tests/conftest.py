@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from yiwang.catalog.models import Material
+from yiwang.core import calendar
 from yiwang.core.models import ApplicantKind
 from yiwang.core.services import register_applicant
 from yiwang.credit import services
@@ -15,7 +17,13 @@ from yiwang.credit.models import ItemCreditPolicy, ListKind, RecordKind, Severit
 from yiwang.testing import factories, item_factories
 
 RULES = (Path(__file__).resolve().parent.parent / "rules" / "joint_demo.dmn").read_text(encoding="utf-8")
-TODAY = dt.date.today()
+
+
+def today() -> dt.date:
+    """The county's date (UTC+8) when the test runs. Read at each use, never kept in a module constant:
+    a date read at collection went stale when a run crossed the county's midnight (16:00 UTC), and
+    tests then compared yesterday's date with the one the services stamped."""
+    return calendar.local_date(timezone.now())
 
 
 def credit_officer(username: str, dept: str) -> Any:
@@ -47,11 +55,11 @@ def penalty(applicant: Any, dept: str = "SCJG", *, days_ago: int = 30, severity:
         actor=None, check_permission=False, subject_kind=applicant.kind, subject_number=applicant.id_number,
         subject_name=applicant.name, department=factories.department(dept),
         data=services.RecordInput(kind=RecordKind.PENALTY, title="未按规定公示年报", basis="《企业信息公示暂行条例》",
-                                  decided_on=TODAY - dt.timedelta(days=days_ago), decision_no=number, severity=severity))
+                                  decided_on=today() - dt.timedelta(days=days_ago), decision_no=number, severity=severity))
 
 
 def list_entry(applicant: Any, kind: str, dept: str = "SCJG", **extra: Any) -> Any:
-    defaults = {"reason": "示例", "legal_basis": "《示例办法》", "starts_on": TODAY - dt.timedelta(days=10)}
+    defaults = {"reason": "示例", "legal_basis": "《示例办法》", "starts_on": today() - dt.timedelta(days=10)}
     return services.add_list_entry(actor=None, check_permission=False, subject_kind=applicant.kind,
                                    subject_number=applicant.id_number, subject_name=applicant.name,
                                    department=factories.department(dept), kind=kind, **{**defaults, **extra})
@@ -71,4 +79,4 @@ def food_item(world: Any) -> Any:
     return item
 
 
-__all__ = ["ListKind", "RecordKind", "Severity", "TODAY", "company", "credit_officer", "list_entry", "penalty"]
+__all__ = ["ListKind", "RecordKind", "Severity", "company", "credit_officer", "list_entry", "penalty", "today"]

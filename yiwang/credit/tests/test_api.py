@@ -10,7 +10,7 @@ from django.test import Client
 
 from yiwang.credit.models import CreditReport
 from yiwang.credit.report import statement, verify_report
-from yiwang.credit.tests.conftest import TODAY, company, credit_officer, list_entry, penalty
+from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.crypto.signing import verify_signature
 from yiwang.testing import factories
@@ -121,7 +121,7 @@ def test_entering_a_list_entry_that_ends_before_it_starts_is_refused_by_the_api(
     response = post_json(client, "/api/v1/credit/list-entries", {
         "subject_kind": "org", "subject_code": factories.uscc("91330100MA2B3C4D5"), "subject_name": "某公司",
         "department": "SCJG", "kind": "black", "reason": "失信", "legal_basis": "《办法》",
-        "starts_on": TODAY.isoformat(), "ends_on": (TODAY - dt.timedelta(days=1)).isoformat()}, bearer(client, "credit"))
+        "starts_on": today().isoformat(), "ends_on": (today() - dt.timedelta(days=1)).isoformat()}, bearer(client, "credit"))
     body = assert_error(response, 422, "credit_invalid_period")
     assert "早于起始日期" in body["message"]
 
@@ -134,7 +134,7 @@ def test_entering_a_record_by_api_and_a_repair_decided_by_the_source_department(
     response = post_json(client, "/api/v1/credit/records", {
         "subject_kind": "org", "subject_code": firm.id_number, "subject_name": firm.name, "department": "SCJG",
         "kind": "penalty",
-        "title": "未年报", "basis": "《条例》", "decided_on": (TODAY - dt.timedelta(days=120)).isoformat()}, staff)
+        "title": "未年报", "basis": "《条例》", "decided_on": (today() - dt.timedelta(days=120)).isoformat()}, staff)
     assert response.status_code == 201, response.content
     record_id = response.json()["id"]
     response = post_json(client, f"/api/v1/credit/subjects/{firm.id_number}/repairs",

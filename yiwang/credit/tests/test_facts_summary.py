@@ -8,7 +8,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 
 from yiwang.core import calendar
 from yiwang.credit import services
@@ -24,25 +23,24 @@ from yiwang.credit.facts import (
 )
 from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
-from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
+from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.credit.tests.test_joint_rules import _work_of_the_evaluation
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
-TODAY = calendar.local_date(timezone.now())  # the county's date, whatever the hour (UTC+8)
 ONE_DAY = dt.timedelta(days=1)
 
 
-def noon(day: dt.date) -> dt.datetime:
+def noon(day: dt.date | None) -> dt.datetime:
     """A moment on ``day`` in the county's time zone (so the evaluation's day is ``day``)."""
-    return dt.datetime.combine(day, dt.time(12), tzinfo=calendar.LOCAL_TZ)
+    return dt.datetime.combine(day or today(), dt.time(12), tzinfo=calendar.LOCAL_TZ)
 
 
-def evaluate(item, firm, day: dt.date = TODAY):
+def evaluate(item, firm, day: dt.date | None = None):
     return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index, now=noon(day))
 
 
-def credit_on(item, firm, day: dt.date = TODAY) -> dict:
+def credit_on(item, firm, day: dt.date | None = None) -> dict:
     return evaluate(item, firm, day).facts["credit"]
 
 
@@ -109,8 +107,8 @@ def test_the_sql_validity_bound_is_the_python_one_for_every_day_of_three_years()
     rows = [tuple(day if slot == position else None for slot in range(7)) for position in (1, 2, 3)
             for day in days]
     # then the statement's valid_until is window_leaves' day for the 12-, 24- and 36-month windows
-    assert _in_batches(rows) == [valid_until(TODAY, row) for row in rows]
-    assert dt.date(2024, 2, 29) in days and valid_until(TODAY, rows[days.index(dt.date(2024, 2, 29))]) == dt.date(
+    assert _in_batches(rows) == [valid_until(today(), row) for row in rows]
+    assert dt.date(2024, 2, 29) in days and valid_until(today(), rows[days.index(dt.date(2024, 2, 29))]) == dt.date(
         2025, 3, 1)
 
 
@@ -129,7 +127,7 @@ def test_the_sql_validity_bound_is_the_python_one_for_the_other_bounds_and_their
     # a decision date is never later than today (check_record); the other bounds may be any day
     pools = [decided + edges, decided, decided, decided, decided + edges, decided + edges, decided + edges]
     rows += [tuple(chance.choice(pool) if chance.random() < 0.6 else None for pool in pools) for _i in range(600)]
-    assert _in_batches(rows) == [valid_until(TODAY, row) for row in rows]
+    assert _in_batches(rows) == [valid_until(today(), row) for row in rows]
 
 
 # ----------------------------------------------------------------------------------------- the hit path
@@ -141,11 +139,11 @@ def test_with_a_current_summary_the_statement_reads_none_of_the_records(world, j
     for i in range(60):
         penalty(firm, days_ago=5 + i, number=f"罚{i}")
     CreditFactsSummary.objects.all().delete()  # none kept (the writers keep one: measured without it)
-    computing = _work_of_the_evaluation(food_item, firm, today=TODAY)
+    computing = _work_of_the_evaluation(food_item, firm, today=today())
     # when the facts are kept as the summary, the same statement reads one row instead
     assert credit_on(food_item, firm)["penalties_12m"] == 60
     assert summary_of(firm).penalties_12m == 60
-    reading = _work_of_the_evaluation(food_item, firm, today=TODAY)
+    reading = _work_of_the_evaluation(food_item, firm, today=today())
     assert credit_on(food_item, firm)["penalties_12m"] == 60
     from django.db import connection
 
@@ -159,13 +157,13 @@ def test_the_summary_gives_the_facts_the_direct_computation_gives(world, joint_r
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县黑名单食品有限公司")
     list_entry(firm, "black")
     penalty(firm, days_ago=5)
-    record(firm, RecordKind.HONOUR, TODAY - dt.timedelta(days=400), "奖1")
+    record(firm, RecordKind.HONOUR, today() - dt.timedelta(days=400), "奖1")
     computed = evaluate(food_item, firm)
     from_summary = evaluate(food_item, firm)
     assert from_summary.facts == computed.facts
     assert [f.rule_id for f in from_summary.fired] == [f.rule_id for f in computed.fired]
     # the register's own reads (level, 秒批 status, report) compute directly: the same answers
-    direct = facts_by_index(firm.kind, firm.id_index, TODAY)
+    direct = facts_by_index(firm.kind, firm.id_index, today())
     assert from_summary.facts["credit"] == direct and status_from_facts(direct) == "black"
 
 
@@ -185,7 +183,7 @@ def test_a_summary_of_another_definition_of_the_facts_is_not_used(world, joint_r
 def test_a_record_entered_by_hand_is_seen_by_the_next_evaluation(
         world, joint_rules, food_item, django_assert_num_queries):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    record(firm, RecordKind.LICENCE, today() - dt.timedelta(days=50), "许1")
     assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["penalties_12m"] == 0
     penalty(firm, days_ago=5)
     assert credit_on(food_item, firm)["penalties_12m"] == 1
@@ -205,7 +203,7 @@ def test_a_licence_decided_in_yiwang_is_seen_by_the_next_evaluation(
     penalty(firm, days_ago=5)
     assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["licences"] == 0
     services.record_from_decision(applicant=firm, department=factories.department("SCJG"), kind=RecordKind.LICENCE,
-                                  title="食品经营许可（准予许可）", basis="《食品安全法》", decided_at=noon(TODAY),
+                                  title="食品经营许可（准予许可）", basis="《食品安全法》", decided_at=noon(today()),
                                   reference="case:77", decision_no="YW77")
     assert credit_on(food_item, firm)["licences"] == 1
 
@@ -219,7 +217,7 @@ def test_a_commitment_recorded_by_a_rule_is_seen_by_the_next_evaluation(
     evaluation = evaluate(food_item, firm)
     assert evaluation.has("commitment")
     services.record_findings(case_id=5, case_number="YW5", stage="submission", evaluation=evaluation,
-                             now=noon(TODAY), write_proof=lambda _details, _unchanged: 1, subject_kind=firm.kind,
+                             now=noon(today()), write_proof=lambda _details, _unchanged: 1, subject_kind=firm.kind,
                              subject_number=firm.id_number, subject_name=firm.name,
                              department_id=food_item.department_id)
     assert credit_on(food_item, firm)["pending_commitments"] == 1
@@ -228,7 +226,7 @@ def test_a_commitment_recorded_by_a_rule_is_seen_by_the_next_evaluation(
 def test_a_commitment_checked_as_broken_is_seen_by_the_next_evaluation(
         world, joint_rules, food_item, django_assert_num_queries):
     _user, firm = company("firm", "91330100MA2B3C4D5", "承诺制公司")
-    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    promise = record(firm, RecordKind.COMMITMENT, today() - dt.timedelta(days=30), "诺1")
     before = kept_and_read_from_summary(food_item, firm, django_assert_num_queries)
     assert (before["pending_commitments"], before["broken_commitments"]) == (1, 0)
     services.check_commitment(actor=credit_officer("scjg_credit", "SCJG"), record_id=promise.pk, kept=False)
@@ -249,8 +247,8 @@ def test_a_penalty_repaired_is_seen_by_the_next_evaluation(world, joint_rules, f
 def test_a_black_list_entry_repaired_is_seen_by_the_next_evaluation(
         world, joint_rules, food_item, django_assert_num_queries):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    entry = list_entry(firm, ListKind.BLACK, starts_on=TODAY - dt.timedelta(days=200),
-                       min_period_end=TODAY - dt.timedelta(days=10))
+    entry = list_entry(firm, ListKind.BLACK, starts_on=today() - dt.timedelta(days=200),
+                       min_period_end=today() - dt.timedelta(days=10))
     assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["black_listed"] is True
     repair = services.request_repair(actor=None, subject=entry.subject, statement="已整改", list_entry_id=entry.pk)
     services.decide_repair(actor=credit_officer("scjg_credit", "SCJG"), repair_id=repair.pk, approve=True,
@@ -261,10 +259,10 @@ def test_a_black_list_entry_repaired_is_seen_by_the_next_evaluation(
 def test_records_ingested_for_a_subject_on_file_are_seen_by_the_next_evaluation(
         world, joint_rules, food_item, django_assert_num_queries):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    record(firm, RecordKind.LICENCE, today() - dt.timedelta(days=50), "许1")
     assert kept_and_read_from_summary(food_item, firm, django_assert_num_queries)["penalties_12m"] == 0
     source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
-    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    day = (today() - dt.timedelta(days=10)).isoformat()
     csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
            f"罚9,org,{firm.id_number},某县公司,penalty,无照经营,《条例》,general,{day},\n")
     outcome = ingest_credit_records(actor=None, source=source, file_name="xy.csv", stream=io.BytesIO(csv.encode()))
@@ -288,12 +286,12 @@ def test_every_writer_bumps_a_subject_on_file_once_by_the_one_bump(world, joint_
     # given a subject on file with a commitment to check, a repairable penalty and a black-list entry
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     officer = credit_officer("scjg_credit", "SCJG")
-    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    promise = record(firm, RecordKind.COMMITMENT, today() - dt.timedelta(days=30), "诺1")
     old = penalty(firm, days_ago=120)
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
     repair = services.request_repair(actor=None, subject=subject, statement="已整改", record_id=old.pk)
     source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
-    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    day = (today() - dt.timedelta(days=10)).isoformat()
     csv = ("record_no,subject_kind,subject_code,subject_name,kind,title,basis,severity,decided_on,publicity_end\n"
            f"罚9,org,{firm.id_number},某县公司,penalty,无照经营,《条例》,general,{day},\n")
     writers = {
@@ -301,7 +299,7 @@ def test_every_writer_bumps_a_subject_on_file_once_by_the_one_bump(world, joint_
         "add_list_entry": lambda: list_entry(firm, ListKind.RED),
         "record_from_decision": lambda: services.record_from_decision(
             applicant=firm, department=factories.department("SCJG"), kind=RecordKind.LICENCE, title="许可",
-            basis="《食品安全法》", decided_at=noon(TODAY), reference="case:78"),
+            basis="《食品安全法》", decided_at=noon(today()), reference="case:78"),
         "check_commitment": lambda: services.check_commitment(actor=officer, record_id=promise.pk, kept=False),
         "decide_repair": lambda: services.decide_repair(actor=officer, repair_id=repair.pk, approve=True, note="整改"),
         "ingest": lambda: ingest_credit_records(actor=None, source=source, file_name="xy.csv",
@@ -334,9 +332,9 @@ def _penalty_by_hand(subject: CreditSubject) -> None:
 
     CreditRecord.objects.create(subject=subject, kind=RecordKind.PENALTY, title="手工录入", decision_no="手1",
                                 source_department=factories.department("SCJG"), basis="依据",
-                                decided_on=TODAY - dt.timedelta(days=5), published_on=TODAY,
-                                publicity_end=TODAY + dt.timedelta(days=365),
-                                min_publicity_end=TODAY + dt.timedelta(days=90), source="manual")
+                                decided_on=today() - dt.timedelta(days=5), published_on=today(),
+                                publicity_end=today() + dt.timedelta(days=365),
+                                min_publicity_end=today() + dt.timedelta(days=90), source="manual")
     services.bump_facts_version([subject.pk])
 
 
@@ -344,8 +342,8 @@ def test_facts_kept_before_a_write_are_never_served_after_it(
         world, joint_rules, food_item, django_assert_num_queries):
     # given facts computed and kept as the summary, in one statement, under the version they were read at
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    record(firm, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
-    kept = compute_and_keep_facts(firm.kind, firm.id_index, TODAY)
+    record(firm, RecordKind.LICENCE, today() - dt.timedelta(days=50), "许1")
+    kept = compute_and_keep_facts(firm.kind, firm.id_index, today())
     assert kept.kept and kept.facts["penalties_12m"] == 0
     assert summary_of(firm).facts_version == kept.facts_version
     # when a writer outside the services (SQL by hand) adds a penalty and bumps the version, keeping
@@ -370,7 +368,7 @@ def test_facts_of_an_older_snapshot_never_replace_a_newer_summary(world, joint_r
     CreditFactsSummary.objects.filter(subject=subject).update(facts_version=subject.facts_version + 1,
                                                                 penalties_12m=7)
     # when the evaluation computes and keeps the facts of its (older) version
-    again = compute_and_keep_facts(firm.kind, firm.id_index, TODAY)
+    again = compute_and_keep_facts(firm.kind, firm.id_index, today())
     # then the newer row stays, and the evaluation's facts are computed, not taken from the newer row
     assert not again.kept and again.facts["penalties_12m"] == 1
     newer = summary_of(firm)
@@ -384,10 +382,10 @@ def test_an_evaluation_that_keeps_no_summary_computes_the_facts_and_keeps_nothin
     penalty(firm, days_ago=5)
     CreditFactsSummary.objects.all().delete()  # the writer kept one: the subject as one written by hand
     # the rule set's version and table built once for this process (by a subject not on file), not counted below
-    services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index="0" * 64, now=noon(TODAY))
+    services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index="0" * 64, now=noon(today()))
     with django_assert_num_queries(2):
         evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
-                                                   now=noon(TODAY), keep_summary=False)
+                                                   now=noon(today()), keep_summary=False)
     assert evaluation.facts["credit"]["penalties_12m"] == 1
     assert not CreditFactsSummary.objects.exists()
     # and an application computes and keeps them in one statement: two in all, then one
@@ -410,11 +408,11 @@ def _facts_across(item, firm, fact: str, day: dt.date) -> tuple[list, dt.date]:
 
 
 @pytest.mark.parametrize(("kind", "decided", "months", "fact"), [
-    (RecordKind.PENALTY, dt.date(TODAY.year - 2, 3, 15), 12, "penalties_12m"),
-    (RecordKind.PENALTY, dt.date(TODAY.year - 2, 1, 30), 12, "penalties_12m"),  # day clamped to 28
-    (RecordKind.COMMITMENT, dt.date(TODAY.year - 3, 5, 10), 24, "broken_commitments"),
-    (RecordKind.HONOUR, dt.date(TODAY.year - 4, 7, 28), 36, "honours_36m"),
-    (RecordKind.HONOUR, dt.date(TODAY.year - 4, 2, 27), 36, "honours_36m"),
+    (RecordKind.PENALTY, dt.date(today().year - 2, 3, 15), 12, "penalties_12m"),
+    (RecordKind.PENALTY, dt.date(today().year - 2, 1, 30), 12, "penalties_12m"),  # day clamped to 28
+    (RecordKind.COMMITMENT, dt.date(today().year - 3, 5, 10), 24, "broken_commitments"),
+    (RecordKind.HONOUR, dt.date(today().year - 4, 7, 28), 36, "honours_36m"),
+    (RecordKind.HONOUR, dt.date(today().year - 4, 2, 27), 36, "honours_36m"),
 ])
 def test_a_record_leaves_its_window_on_its_day_and_not_a_day_later(world, joint_rules, food_item, kind, decided,
                                                                     months, fact):
@@ -437,7 +435,7 @@ def test_a_record_leaves_its_window_on_its_day_and_not_a_day_later(world, joint_
 def test_a_record_leaves_publicity_the_day_after_it_ends(world, joint_rules, food_item, kind, fact, counted, gone,
                                                          extra):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    decided = TODAY - dt.timedelta(days=100)
+    decided = today() - dt.timedelta(days=100)
     end = decided + dt.timedelta(days=50)
     record(firm, kind, decided, "文1", publicity_end=end, **extra)
     values, valid_until = _facts_across(food_item, firm, fact, end + ONE_DAY)
@@ -461,7 +459,7 @@ def test_a_writer_that_finds_no_subject_and_meets_one_made_concurrently_still_bu
 
 def test_a_list_entry_counts_from_its_first_day_to_its_last(world, joint_rules, food_item):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    starts = TODAY + dt.timedelta(days=30)
+    starts = today() + dt.timedelta(days=30)
     ends = starts + dt.timedelta(days=40)
     list_entry(firm, ListKind.BLACK, starts_on=starts, ends_on=ends)
     values, valid_until = _facts_across(food_item, firm, "black_listed", starts)
@@ -473,8 +471,8 @@ def test_a_list_entry_counts_from_its_first_day_to_its_last(world, joint_rules, 
 def test_a_list_entry_ended_early_counts_until_the_day_before_its_end(world, joint_rules, food_item):
     # given a black-list entry without a last day, ended early (a repair) from a day still to come
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    entry = list_entry(firm, ListKind.BLACK, starts_on=TODAY - dt.timedelta(days=30))
-    ended = TODAY + dt.timedelta(days=20)
+    entry = list_entry(firm, ListKind.BLACK, starts_on=today() - dt.timedelta(days=30))
+    ended = today() + dt.timedelta(days=20)
     type(entry).objects.filter(pk=entry.pk).update(ended_on=ended)
     services.bump_facts_version([entry.subject_id])  # as the repair's writer does
     # then the entry counts on the day before its end, not on it: the summary kept the day before
@@ -485,6 +483,6 @@ def test_a_list_entry_ended_early_counts_until_the_day_before_its_end(world, joi
 
 def test_a_summary_is_not_used_for_a_day_before_the_one_it_was_computed_for(world, joint_rules, food_item):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
-    list_entry(firm, ListKind.RED, starts_on=TODAY - dt.timedelta(days=5), ends_on=TODAY + dt.timedelta(days=5))
+    list_entry(firm, ListKind.RED, starts_on=today() - dt.timedelta(days=5), ends_on=today() + dt.timedelta(days=5))
     assert credit_on(food_item, firm)["red_listed"] is True
-    assert credit_on(food_item, firm, TODAY - dt.timedelta(days=10))["red_listed"] is False
+    assert credit_on(food_item, firm, today() - dt.timedelta(days=10))["red_listed"] is False

@@ -17,11 +17,10 @@ from yiwang.credit.tests.conftest import company, list_entry, penalty
 from yiwang.ledger.services import commitment
 
 pytestmark = pytest.mark.django_db
-NOW = dt.datetime.now(dt.UTC)
 
 
 def evaluate(item, firm):
-    return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index, now=NOW)
+    return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index, now=dt.datetime.now(dt.UTC))
 
 
 def test_an_evaluation_is_one_statement_with_or_without_active_rules(
@@ -68,13 +67,13 @@ def test_recording_two_firings_is_two_statements_with_one_proof_that_opens(
 
     def write_proof(details, unchanged):  # as a caller writes it (cases: the case's timeline event)
         written.append(unchanged)
-        return record_audit(actor=None, at=NOW, event_type="credit_rules_evaluated", subject_type="credit_evaluation",
+        return record_audit(actor=None, at=dt.datetime.now(dt.UTC), event_type="credit_rules_evaluated", subject_type="credit_evaluation",
                             subject_id=41, details=details).pk
 
     # the proof (one audit row, by the caller) and the findings (one INSERT), whatever the number of firings
     with django_assert_num_queries(2):
         findings = services.record_findings(case_id=41, case_number="YW1", stage="submission", evaluation=evaluation,
-                                            now=NOW, write_proof=write_proof, subject_kind=firm.kind,
+                                            now=dt.datetime.now(dt.UTC), write_proof=write_proof, subject_kind=firm.kind,
                                             subject_number=firm.id_number, subject_name=firm.name,
                                             department_id=food_item.department_id)
     assert written == [[]]  # once, as a new evaluation
@@ -100,7 +99,7 @@ def _work_of_the_evaluation(item, firm, today: dt.date | None = None) -> int:
 
     def read() -> None:
         services._active_versions_and_facts(item=item, subject_kind=firm.kind, id_index=firm.id_index,
-                                            today=today or NOW.date())
+                                            today=today or dt.datetime.now(dt.UTC).date())
 
     connection.ensure_connection()
     if connection.vendor == "sqlite":

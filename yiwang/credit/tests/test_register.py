@@ -13,7 +13,7 @@ from yiwang.credit import services
 from yiwang.credit.facts import LEVEL_RULES_VERSION, level_from_facts, subject_facts
 from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RecordStatus
 from yiwang.credit.selectors import credit_status_of
-from yiwang.credit.tests.conftest import TODAY, company, credit_officer, list_entry, penalty
+from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def record_input(**extra):
     return services.RecordInput(**{"kind": "penalty", "title": "无证经营", "basis": "《无证无照经营查处办法》",
-                                   "decided_on": TODAY - dt.timedelta(days=3), **extra})
+                                   "decided_on": today() - dt.timedelta(days=3), **extra})
 
 
 def test_a_record_for_a_credit_code_with_a_wrong_check_character_is_refused(db):
@@ -40,7 +40,7 @@ def test_a_record_is_published_within_seven_working_days_and_its_publicity_perio
     record = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
                                  subject_name="某公司", department=factories.department("SCJG"),
                                  data=record_input(decision_no="罚〔2026〕9号"))
-    assert record.published_on == TODAY and record.publish_due > record.decided_on
+    assert record.published_on == today() and record.publish_due > record.decided_on
     assert not record.published_late
     assert record.publicity_end > record.decided_on and record.min_publicity_end <= record.publicity_end
     assert record.source_department.code == "SCJG" and record.basis
@@ -49,7 +49,7 @@ def test_a_record_is_published_within_seven_working_days_and_its_publicity_perio
     # entered long after the decision, it shows as published late
     late = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
                                subject_name="某公司", department=factories.department("SCJG"),
-                               data=record_input(decided_on=TODAY - dt.timedelta(days=60), decision_no="罚〔2026〕1号"))
+                               data=record_input(decided_on=today() - dt.timedelta(days=60), decision_no="罚〔2026〕1号"))
     assert late.published_late
 
 
@@ -103,15 +103,15 @@ def test_an_applicant_saved_with_a_number_typed_another_way_is_the_subject_its_r
 def test_a_list_entry_whose_end_precedes_its_start_is_refused(db):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
     with pytest.raises(InvalidInput) as refused:
-        list_entry(firm, "black", starts_on=TODAY, ends_on=TODAY - dt.timedelta(days=1))
+        list_entry(firm, "black", starts_on=today(), ends_on=today() - dt.timedelta(days=1))
     assert refused.value.code == "credit_invalid_period"
     assert not ListEntry.objects.exists()
     # and the database refuses it too, whoever writes around the service
     subject = services.ensure_subject(kind="org", id_number=firm.id_number, name=firm.name, department=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         ListEntry.objects.create(subject=subject, kind="black", reason="x", legal_basis="y",
-                                 department=factories.department("SCJG"), starts_on=TODAY,
-                                 ends_on=TODAY - dt.timedelta(days=1))
+                                 department=factories.department("SCJG"), starts_on=today(),
+                                 ends_on=today() - dt.timedelta(days=1))
 
 
 def test_the_level_is_derived_by_the_versioned_rules_not_set_by_hand(db):
@@ -128,20 +128,20 @@ def test_the_level_is_derived_by_the_versioned_rules_not_set_by_hand(db):
 
     def level(applicant):
         subject = CreditSubject.objects.filter(kind="org", id_index=applicant.id_index).first()
-        return subject_facts(subject, TODAY)["level"]
+        return subject_facts(subject, today())["level"]
 
     assert [level(a) for a in (clean, punished, black, red, unknown)] == ["B", "C", "D", "A", None]
-    assert level_from_facts(subject_facts(None, TODAY)).version == LEVEL_RULES_VERSION
-    assert credit_status_of("org", unknown.id_index, TODAY) == "unrecorded"
-    assert credit_status_of("org", clean.id_index, TODAY) == "normal"
-    assert credit_status_of("org", black.id_index, TODAY) == "black"
-    assert credit_status_of("org", red.id_index, TODAY) == "red"
+    assert level_from_facts(subject_facts(None, today())).version == LEVEL_RULES_VERSION
+    assert credit_status_of("org", unknown.id_index, today()) == "unrecorded"
+    assert credit_status_of("org", clean.id_index, today()) == "normal"
+    assert credit_status_of("org", black.id_index, today()) == "black"
+    assert credit_status_of("org", red.id_index, today()) == "red"
 
 
 def test_an_expired_list_entry_no_longer_counts(db):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
-    list_entry(firm, "black", starts_on=TODAY - dt.timedelta(days=400), ends_on=TODAY - dt.timedelta(days=1))
-    assert credit_status_of("org", firm.id_index, TODAY) == "normal"
+    list_entry(firm, "black", starts_on=today() - dt.timedelta(days=400), ends_on=today() - dt.timedelta(days=1))
+    assert credit_status_of("org", firm.id_index, today()) == "normal"
 
 
 def test_repair_ends_the_publicity_early_and_appends_history(db):
@@ -155,12 +155,12 @@ def test_repair_ends_the_publicity_early_and_appends_history(db):
         services.decide_repair(actor=credit_officer("sw_credit", "SW"), repair_id=repair.pk, approve=True)
     services.decide_repair(actor=officer, repair_id=repair.pk, approve=True, note="整改到位")
     record.refresh_from_db()
-    assert record.status == RecordStatus.REPAIRED and record.ended_on == TODAY
+    assert record.status == RecordStatus.REPAIRED and record.ended_on == today()
     assert CreditRecord.objects.filter(pk=record.pk).exists()  # never deleted
     events = list(CreditHistory.objects.filter(record=record).values_list("event", flat=True))
     assert events == ["record_entered", "repair_requested", "repair_approved"]
-    assert credit_status_of("org", firm.id_index, TODAY) == "normal"
-    assert subject_facts(record.subject, TODAY)["penalties_12m"] == 0
+    assert credit_status_of("org", firm.id_index, today()) == "normal"
+    assert subject_facts(record.subject, today())["penalties_12m"] == 0
 
 
 def test_a_serious_entry_within_its_minimum_period_is_not_repairable(db):
@@ -182,7 +182,7 @@ def test_a_court_enforcement_record_is_not_repaired_here(db):
     _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
     record = services.add_record(
         actor=None, check_permission=False, subject_kind="org", subject_number=firm.id_number, subject_name=firm.name,
-        department=factories.department("FY"), data=record_input(kind="enforcement", decided_on=TODAY - dt.timedelta(days=400)))
+        department=factories.department("FY"), data=record_input(kind="enforcement", decided_on=today() - dt.timedelta(days=400)))
     with pytest.raises(InvalidInput) as refused:
         services.request_repair(actor=None, subject=record.subject, statement="x", record_id=record.pk)
     assert "人民法院" in refused.value.message
@@ -194,7 +194,7 @@ def test_a_record_of_a_decision_dated_in_the_future_is_refused(db):
     with pytest.raises(InvalidInput) as refused:
         services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
                             subject_name="某公司", department=factories.department("SCJG"),
-                            data=record_input(decided_on=TODAY + dt.timedelta(days=3)))
+                            data=record_input(decided_on=today() + dt.timedelta(days=3)))
     assert "晚于今天" in refused.value.message
 
 

@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from yiwang.core import calendar
 from yiwang.core.models import AuditEvent
@@ -21,19 +20,18 @@ from yiwang.credit import services
 from yiwang.credit.facts import FACTS_DEFINITION, facts_by_index
 from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
-from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty
+from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.testing import factories
 from yiwang.testing.concurrency import race
 
-TODAY = calendar.local_date(timezone.now())
 ONE_DAY = dt.timedelta(days=1)
 
 
-def noon(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), tzinfo=calendar.LOCAL_TZ)
+def noon(day: dt.date | None) -> dt.datetime:
+    return dt.datetime.combine(day or today(), dt.time(12), tzinfo=calendar.LOCAL_TZ)
 
 
-def credit_on(item, firm, day: dt.date = TODAY) -> dict:
+def credit_on(item, firm, day: dt.date | None = None) -> dict:
     return services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index=firm.id_index,
                                          now=noon(day)).facts["credit"]
 
@@ -52,10 +50,10 @@ def summary_is_current_and_true(item, firm, django_assert_num_queries) -> dict:
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
     summary = CreditFactsSummary.objects.get(subject=subject)
     assert (summary.facts_version, summary.definition) == (subject.facts_version, FACTS_DEFINITION)
-    assert summary.computed_for <= TODAY < summary.valid_until
-    truth = facts_by_index(firm.kind, firm.id_index, TODAY)
+    assert summary.computed_for <= today() < summary.valid_until
+    truth = facts_by_index(firm.kind, firm.id_index, today())
     # the rule set's version built once for this process (by a subject not on file), not counted below
-    services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index="0" * 64, now=noon(TODAY))
+    services.evaluate_joint_rules(item=item, subject_kind=firm.kind, id_index="0" * 64, now=noon(today()))
     with django_assert_num_queries(1):  # the summary's row: nothing computed
         seen = credit_on(item, firm)
     assert seen == truth
@@ -74,10 +72,10 @@ def test_after_each_writer_the_next_application_reads_a_current_true_summary(
     ItemCreditPolicy.objects.filter(item=food_item).update(commitment_system=True, restricted=False)
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     officer = credit_officer("scjg_credit", "SCJG")
-    promise = record(firm, RecordKind.COMMITMENT, TODAY - dt.timedelta(days=30), "诺1")
+    promise = record(firm, RecordKind.COMMITMENT, today() - dt.timedelta(days=30), "诺1")
     old = penalty(firm, days_ago=120)
     before = summary_is_current_and_true(food_item, firm, django_assert_num_queries)
-    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    day = (today() - dt.timedelta(days=10)).isoformat()
 
     # when one writer writes
     if writer == "add_record":
@@ -85,15 +83,15 @@ def test_after_each_writer_the_next_application_reads_a_current_true_summary(
     elif writer == "record_from_decision":
         services.record_from_decision(applicant=firm, department=factories.department("SCJG"),
                                       kind=RecordKind.LICENCE, title="许可", basis="《食品安全法》",
-                                      decided_at=noon(TODAY), reference="case:78")
+                                      decided_at=noon(today()), reference="case:78")
     elif writer == "add_list_entry":
         list_entry(firm, ListKind.BLACK)
     elif writer == "commitment_by_rule":
         evaluation = services.evaluate_joint_rules(item=food_item, subject_kind=firm.kind, id_index=firm.id_index,
-                                                   now=noon(TODAY))
+                                                   now=noon(today()))
         assert evaluation.has("commitment")
         services.record_findings(case_id=5, case_number="YW5", stage="submission", evaluation=evaluation,
-                                 now=noon(TODAY), write_proof=lambda _details, _unchanged: 1, subject_kind=firm.kind,
+                                 now=noon(today()), write_proof=lambda _details, _unchanged: 1, subject_kind=firm.kind,
                                  subject_number=firm.id_number, subject_name=firm.name,
                                  department_id=food_item.department_id)
     elif writer == "check_commitment":
@@ -118,11 +116,11 @@ def test_an_ingestion_keeps_the_summaries_of_all_its_subjects_in_one_statement(
         world, joint_rules, food_item, django_assert_num_queries):
     # given one company on file (with a summary) and two the register does not know yet
     _u1, on_file = company("firm1", "91330100MA2B3C4D5", "在册公司")
-    record(on_file, RecordKind.LICENCE, TODAY - dt.timedelta(days=50), "许1")
+    record(on_file, RecordKind.LICENCE, today() - dt.timedelta(days=50), "许1")
     _u2, new1 = company("firm2", "91330100MA2B3C4E3", "新公司一")
     _u3, new2 = company("firm3", "91330100MA2B3C4F1", "新公司二")
     source = publish_credit_resource(actor=None, department=factories.department("SCJG"), code="SCJG_XYXX")
-    day = (TODAY - dt.timedelta(days=10)).isoformat()
+    day = (today() - dt.timedelta(days=10)).isoformat()
     csv = _CSV_HEAD + "".join(f"罚{i},org,{firm.id_number},{firm.name},penalty,无照经营,《条例》,general,{day},\n"
                               for i, firm in enumerate((on_file, new1, new2, new1)))
     # when the file is ingested
@@ -145,7 +143,7 @@ def test_the_statements_kept_for_the_sizes_of_a_keep_are_bounded():
 
     _keep_facts_of_sql.cache_clear()
     for size in range(1, KEEP_SQL_CACHE_SIZE + 20):
-        assert keep_facts_of(range(10**9, 10**9 + size), TODAY) == 0
+        assert keep_facts_of(range(10**9, 10**9 + size), today()) == 0
     # then the statements built for them are not all kept for the life of the process
     assert _keep_facts_of_sql.cache_info().currsize <= KEEP_SQL_CACHE_SIZE
 
@@ -165,13 +163,13 @@ def test_the_command_keeps_again_the_summaries_not_current_and_leaves_the_curren
     subjects = [CreditSubject.objects.get(kind=f.kind, id_index=f.id_index) for f in firms]
     summaries = CreditFactsSummary.objects.filter
     # one expired by the calendar (its validity ended today), its counts wrong so a keep shows
-    summaries(subject=subjects[0]).update(valid_until=TODAY, penalties_12m=9)
+    summaries(subject=subjects[0]).update(valid_until=today(), penalties_12m=9)
     # one kept by an older definition of the facts
     summaries(subject=subjects[1]).update(definition="0" * 16, penalties_12m=9)
     # one deleted (a subject whose summary was never kept)
     summaries(subject=subjects[2]).delete()
     # and one current, computed yesterday (still current today): to be left alone
-    summaries(subject=subjects[3]).update(computed_for=TODAY - ONE_DAY, penalties_12m=8)
+    summaries(subject=subjects[3]).update(computed_for=today() - ONE_DAY, penalties_12m=8)
 
     # when the nightly command runs for today
     out = io.StringIO()
@@ -182,10 +180,10 @@ def test_the_command_keeps_again_the_summaries_not_current_and_leaves_the_curren
     for firm in firms[:3]:
         assert summary_is_current_and_true(food_item, firm, django_assert_num_queries)["penalties_12m"] == 1
     untouched = CreditFactsSummary.objects.get(subject=subjects[3])
-    assert (untouched.computed_for, untouched.penalties_12m) == (TODAY - ONE_DAY, 8)
+    assert (untouched.computed_for, untouched.penalties_12m) == (today() - ONE_DAY, 8)
     # audited
     audit = AuditEvent.objects.get(event_type="credit_summaries_refreshed")
-    assert (audit.subject_id, audit.details) == (TODAY.isoformat(), {"due": 3, "kept": 3})
+    assert (audit.subject_id, audit.details) == (today().isoformat(), {"due": 3, "kept": 3})
     # and a second run the same day keeps nothing (idempotent)
     call_command("refresh_credit_summaries", stdout=out)
     assert "0 credit facts summaries kept" in out.getvalue()
@@ -199,15 +197,15 @@ def test_the_command_for_a_later_day_keeps_the_summaries_that_expire_by_then(wor
         actor=None, check_permission=False, subject_kind=firm.kind, subject_number=firm.id_number,
         subject_name=firm.name, department=factories.department("SCJG"),
         data=services.RecordInput(kind=RecordKind.PENALTY, title="示例", basis="《示例条例》",
-                                  decided_on=TODAY - dt.timedelta(days=200), decision_no="罚1",
-                                  publicity_end=TODAY + ONE_DAY))
+                                  decided_on=today() - dt.timedelta(days=200), decision_no="罚1",
+                                  publicity_end=today() + ONE_DAY))
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
-    assert CreditFactsSummary.objects.get(subject=subject).valid_until == TODAY + 2 * ONE_DAY
+    assert CreditFactsSummary.objects.get(subject=subject).valid_until == today() + 2 * ONE_DAY
     # when the command runs for tomorrow: still current then, left alone
-    call_command("refresh_credit_summaries", day=(TODAY + ONE_DAY).isoformat(), stdout=io.StringIO())
-    assert CreditFactsSummary.objects.get(subject=subject).computed_for == TODAY
+    call_command("refresh_credit_summaries", day=(today() + ONE_DAY).isoformat(), stdout=io.StringIO())
+    assert CreditFactsSummary.objects.get(subject=subject).computed_for == today()
     # for the day after: expired, kept again for that day, without the penalty
-    after = TODAY + 2 * ONE_DAY
+    after = today() + 2 * ONE_DAY
     call_command("refresh_credit_summaries", day=after.isoformat(), stdout=io.StringIO())
     summary = CreditFactsSummary.objects.get(subject=subject)
     assert (summary.computed_for, summary.penalties_12m) == (after, 0)
@@ -226,7 +224,7 @@ def test_a_run_stopped_by_a_failing_chunk_audits_what_it_kept_and_exits_non_zero
     for i, firm in enumerate(firms):
         penalty(firm, days_ago=5, number=f"罚{i}")
     subjects = sorted(CreditSubject.objects.get(kind=f.kind, id_index=f.id_index).pk for f in firms)
-    CreditFactsSummary.objects.filter(subject_id__in=subjects).update(valid_until=TODAY, penalties_12m=9)
+    CreditFactsSummary.objects.filter(subject_id__in=subjects).update(valid_until=today(), penalties_12m=9)
     monkeypatch.setattr(facts, "KEEP_CHUNK", 1)
     # and the second chunk fails (the database refuses it, say)
     keep, calls = facts.keep_facts_of, []
@@ -252,7 +250,7 @@ def test_a_run_stopped_by_a_failing_chunk_audits_what_it_kept_and_exits_non_zero
     assert [by_subject[pk].penalties_12m for pk in subjects] == [1, 9, 9]
     # and an audit record says what was done
     audit = AuditEvent.objects.get(event_type="credit_summaries_refresh_failed")
-    assert audit.subject_id == TODAY.isoformat()
+    assert audit.subject_id == today().isoformat()
     assert audit.details == {"due": 3, "chunks": 3, "chunks_done": 1, "subjects_done": 1, "kept": 1,
                              "last_subject_id": subjects[0], "error": "RuntimeError: the database refused the chunk"}
     assert not AuditEvent.objects.filter(event_type="credit_summaries_refreshed").exists()
@@ -285,7 +283,7 @@ def test_writers_and_applications_racing_on_one_subject_end_with_a_true_current_
     _user, firm = company("firm", "91330100MA2B3C4D5", "某县公司")
     penalty(firm, days_ago=5, number="罚0")
     subject = CreditSubject.objects.get(kind=firm.kind, id_index=firm.id_index)
-    CreditFactsSummary.objects.filter(subject=subject).update(valid_until=TODAY)
+    CreditFactsSummary.objects.filter(subject=subject).update(valid_until=today())
 
     # when two writers (a record by hand, a list entry: each bumps the subject's row, then keeps its
     # summary) and two applications run at the same moment, in real threads, each with its own connection
@@ -300,11 +298,11 @@ def test_writers_and_applications_racing_on_one_subject_end_with_a_true_current_
     # last version (an application's keep from an older snapshot never replaced a writer's), equal to
     # the facts computed now, and what the next application reads
     assert [o.error for o in outcomes] == [None] * 4, [repr(o.error) for o in outcomes]
-    truth = facts_by_index(firm.kind, firm.id_index, TODAY)
+    truth = facts_by_index(firm.kind, firm.id_index, today())
     assert truth["penalties_12m"] == 2 and truth["black_listed"] is True
     summary = CreditFactsSummary.objects.get(subject=subject)
     assert summary.facts_version == CreditSubject.objects.get(pk=subject.pk).facts_version
-    assert summary.computed_for <= TODAY < summary.valid_until
+    assert summary.computed_for <= today() < summary.valid_until
     assert (summary.penalties_12m, summary.black_listed) == (2, 1)
     assert credit_on(food_item, firm) == truth
 
@@ -332,7 +330,7 @@ def test_a_writer_of_several_subjects_and_an_application_keeping_a_new_summary_d
             services.bump_facts_version(subjects)
             locked.set()
             time.sleep(0.5)  # the application below inserts its summary row meanwhile, and commits
-            services.keep_facts_summaries(subjects, noon(TODAY))
+            services.keep_facts_summaries(subjects, noon(today()))
 
     def application() -> dict:  # a submission's miss: computes and keeps a new summary row in autocommit
         locked.wait(timeout=10)
@@ -344,7 +342,7 @@ def test_a_writer_of_several_subjects_and_an_application_keeping_a_new_summary_d
     # then neither is aborted (on PostgreSQL the new summary row's foreign key check takes KEY SHARE
     # on the subject's row: a writer's FOR UPDATE would block it while the writer waits for that row)
     assert [o.error for o in outcomes] == [None, None], [repr(o.error) for o in outcomes]
-    assert outcomes[1].value == facts_by_index(first.kind, first.id_index, TODAY)
+    assert outcomes[1].value == facts_by_index(first.kind, first.id_index, today())
     for pk in subjects:
         summary = CreditFactsSummary.objects.get(subject_id=pk)
         assert summary.facts_version == CreditSubject.objects.get(pk=pk).facts_version

@@ -26,7 +26,7 @@ from yiwang.credit.models import (
     RepairStatus,
     Severity,
 )
-from yiwang.credit.tests.conftest import TODAY, company, list_entry, penalty
+from yiwang.credit.tests.conftest import company, list_entry, penalty, today
 from yiwang.testing import case_factories, factories, item_factories
 from yiwang.testing.http import bearer
 
@@ -73,7 +73,7 @@ def test_an_approved_repair_case_ends_the_penalty_publicity_early_and_appends_th
     user, firm = company("firm", "91330100MA2B3C4D5", "已整改公司")
     record = penalty(firm, days_ago=120, number="罚〔2026〕5号")
     item = repair_item()
-    assert subject_facts(record.subject, TODAY)["penalties_12m"] == 1
+    assert subject_facts(record.subject, today())["penalties_12m"] == 1
     # when it applies through the repair item, on its own process
     case = apply_for_repair(user, firm, item, f"R{record.pk}")
     repair = RepairRequest.objects.get(case_id=case.pk)
@@ -85,12 +85,12 @@ def test_an_approved_repair_case_ends_the_penalty_publicity_early_and_appends_th
     assert [s.task_name for s in CaseStep.objects.filter(case=case).order_by("id")] == ["verify", "decide"]
     # then the record's publicity ended today, the record is kept, and the history is appended
     record.refresh_from_db()
-    assert record.status == RecordStatus.REPAIRED and record.ended_on == TODAY
+    assert record.status == RecordStatus.REPAIRED and record.ended_on == today()
     repair.refresh_from_db()
     assert repair.status == RepairStatus.APPROVED and repair.decided_by == world.decider
     events = list(CreditHistory.objects.filter(record=record).order_by("id").values_list("event", flat=True))
     assert events == ["record_entered", "repair_requested", "repair_approved"]
-    assert subject_facts(record.subject, TODAY)["penalties_12m"] == 0
+    assert subject_facts(record.subject, today())["penalties_12m"] == 0
     # and the case's timeline tells the applicant
     timeline = case_timeline(case, viewer=user)
     assert [t.event_type for t in timeline].count("case_credit_repaired") == 1
@@ -128,11 +128,11 @@ def test_a_refusal_without_a_reason_is_a_4xx_that_says_so_and_nothing_changes(wo
 
 def test_a_black_list_entry_is_repaired_through_a_case_and_leaves_the_list(world):
     user, firm = company("firm", "91330100MA2B3C4D5", "名单内公司")
-    entry = list_entry(firm, "black", starts_on=TODAY - dt.timedelta(days=200))
+    entry = list_entry(firm, "black", starts_on=today() - dt.timedelta(days=200))
     case = apply_for_repair(user, firm, repair_item(), f"L{entry.pk}")
     decide(world, case, "approve", "已纠正失信行为")
     entry.refresh_from_db()
-    assert entry.ended_on == TODAY and not entry.in_force_on(TODAY)
+    assert entry.ended_on == today() and not entry.in_force_on(today())
     assert ListEntry.objects.filter(pk=entry.pk).exists()  # never deleted
 
 
