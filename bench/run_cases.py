@@ -1088,6 +1088,10 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             sup_token = tokens["staff"]["supervisor"]
             log("http: bare insert view")
             result["http_bare"] = http_bare(port, args.clients, args.bare_requests, args.shed_retries)
+            if args.warm_cases:
+                log(f"http: {args.warm_cases} warm-up cases of each flow (not measured)")
+                http_flows(port, world, tokens, "two", args.warm_cases, args.clients)
+                http_flows(port, world, tokens, "sign", args.warm_cases, args.clients)
             log(f"http: {args.n} two-step cases")
             result["http"] = http_flows(port, world, tokens, "two", args.n, args.clients, pids, edge_pid,
                                         args.shed_retries, args.sample_waits / 1000)
@@ -1263,6 +1267,7 @@ def main() -> None:
     parser.add_argument("--bare-requests", type=int, default=6000)
     parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
     parser.add_argument("--board-closed", type=int, default=50_000, help="closed cases seeded beside them")
+    parser.add_argument("--warm-cases", type=int, default=0, help="EXPERIMENT")
     parser.add_argument("--time-parts", action="store_true",
                         help="the workers time each request's parts (X-Bench-Time, for bench/p99_parts.py); costs each request a little")
     parser.add_argument("--sample-waits", type=float, default=0.0,
@@ -1298,7 +1303,7 @@ def main() -> None:
                "--clients", str(args.clients), "--shed-retries", str(args.shed_retries),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
                "--board-closed", str(args.board_closed), "--sample-waits", str(args.sample_waits),
-               *(["--time-parts"] if args.time_parts else [])]
+               *(["--time-parts"] if args.time_parts else []), "--warm-cases", str(args.warm_cases)]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text()))
     text = report(results, sys.argv[1:])
