@@ -11,7 +11,8 @@ import pytest
 from asn1crypto import pem, x509
 
 from yiwang.cases import services as case_services
-from yiwang.cases.models import CaseStep, StepStatus
+from yiwang.cases.models import CaseDocument, CaseStep, DocumentKind, StepStatus
+from yiwang.cases.services import outputs
 from yiwang.crypto.primitives import sm3
 from yiwang.ledger.models import LedgerEntry
 from yiwang.licenses import asn1, rendering
@@ -166,3 +167,33 @@ def test_issuing_for_a_case_again_returns_its_licence_and_issues_nothing_more(li
     # then it answers the licence already issued, and no second one exists
     assert [x.pk for x in again] == [licence.pk]
     assert Licence.objects.filter(holder=world.applicant).count() == 1
+
+
+def test_a_decision_that_fails_after_its_licence_leaves_no_licence_and_no_file(library, settings, monkeypatch):
+    # given a case about to be decided in favour, whose decision fails after the letter and the
+    # licence were written (the notice to the applicant raises)
+    world = library.world
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    case_services.accept_application(actor=world.clerk, case_id=case.pk)
+    step = CaseStep.objects.get(case=case, name="审查", status=StepStatus.OPEN)
+    case_services.complete_step(actor=world.reviewer, case_id=case.pk, step_id=step.pk, decision="approve")
+    media = Path(settings.MEDIA_ROOT)
+    stored_before = {p for p in media.rglob("*") if p.is_file()}
+    issued = []
+
+    def notice_fails(case, event, **params):
+        issued.append(Licence.objects.filter(case_number=case.number).count())
+        raise RuntimeError("the notice failed")
+
+    monkeypatch.setattr(outputs, "_notify", notice_fails)
+    step = CaseStep.objects.get(case=case, name="决定", status=StepStatus.OPEN)
+    with pytest.raises(RuntimeError):
+        case_services.complete_step(actor=world.decider, case_id=case.pk, step_id=step.pk, decision="approve")
+
+    # then the licence had been issued inside the decision, and now nothing of it is left: no licence,
+    # no letter, and no file of either on disk; the step is still open
+    assert issued == [1]
+    assert not Licence.objects.exists()
+    assert not CaseDocument.objects.filter(case=case, kind=DocumentKind.APPROVAL_DECISION).exists()
+    assert {p for p in media.rglob("*") if p.is_file()} == stored_before
+    assert CaseStep.objects.get(pk=step.pk).status == StepStatus.OPEN
