@@ -37,6 +37,7 @@ real SMS gateway adapter; it is not enabled by default.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone, translation
@@ -316,9 +317,13 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
     return OutboxStatus.SENT
 
 
-def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None) -> dict[str, int]:
+def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None,
+                stop: threading.Event | None = None) -> dict[str, int]:
+    """Send these rows one by one; when ``stop`` is set, after the copy being sent (the rest wait)."""
     counts: dict[str, int] = {}
     for outbox_id in outbox_ids:
+        if stop is not None and stop.is_set():
+            break
         status = send_outbox_message(outbox_id, now=now)
         counts[status] = counts.get(status, 0) + 1
     return counts
@@ -327,13 +332,14 @@ def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None) -> dic
 SEND_BATCH = 500
 
 
-def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH) -> dict[str, int]:
+def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
+                    stop: threading.Event | None = None) -> dict[str, int]:
     """Send every pending row whose time has come (new, retry due, or a dead worker's lease over),
-    oldest first, at most ``limit``."""
+    oldest first, at most ``limit`` (until ``stop`` is set)."""
     now = now or db_now()
     ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now)
                .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
-    return send_outbox(ids, now=now)
+    return send_outbox(ids, now=now, stop=stop)
 
 
 def poll_seconds() -> float:
@@ -342,22 +348,24 @@ def poll_seconds() -> float:
 
 def run_sender(*, stop: threading.Event, every: float | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
     """The sender: a pass of ``send_due_outbox`` every ``every`` seconds (``YIWANG_NOTIFY_POLL_SECONDS``)
-    until ``stop`` is set; a full batch is followed by the next pass at once. A database error (the
-    server restarting, a failover) is logged and the connection opened again at the next pass: the
-    rows wait in the outbox meanwhile. Runs in its own thread or process, with its own connection."""
+    until ``stop`` is set (it then ends after the copy being sent); a full batch is followed by the
+    next pass at once. A pass that fails (the database restarting, a failover) is logged and the
+    connection opened again at the next pass: the rows wait in the outbox meanwhile. Runs in its own
+    thread or process, with its own connection, which it closes when it ends."""
     interval = poll_seconds() if every is None else every
     logger.info("notification sender: a pass every %.1f s", interval)
     try:
         while not stop.is_set():
             full = False
             try:
-                counts = send_due_outbox()
+                counts = send_due_outbox(stop=stop)
                 full = sum(counts.values()) >= SEND_BATCH
                 if counts:
                     logger.info("notification sender: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-            except DatabaseError:
-                logger.exception("notification sender: database error; trying again in %.1f s", interval)
-                connections[using].close()  # a broken connection is opened afresh at the next pass
+            except Exception:  # noqa: BLE001 - the sender outlives a failed pass (a lost database, a failover)
+                logger.exception("notification sender: the pass failed; trying again in %.1f s", interval)
+                with contextlib.suppress(DatabaseError, InterfaceError):
+                    connections[using].close()  # a broken connection is opened afresh at the next pass
             if not full:
                 stop.wait(interval)
     finally:

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from yiwang.core import notify
 from yiwang.core.models import Notification, OutboxMessage, OutboxStatus
@@ -107,6 +107,26 @@ def test_two_senders_at_once_send_each_copy_once(recording):
     # then every copy went out exactly once, and each row records one attempt
     assert sorted(recording) == sorted(bodies)
     assert list(OutboxMessage.objects.values_list("status", "attempts").distinct()) == [(OutboxStatus.SENT, 1)]
+
+
+def test_a_sender_whose_database_went_away_keeps_sending(recording, monkeypatch):
+    # given a sender whose first pass loses the database (a restart, a failover)
+    real_pass = notify.send_due_outbox
+    failures: list[int] = []
+
+    def pass_after_an_outage(**kwargs: Any) -> dict[str, int]:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_pass(**kwargs)
+
+    monkeypatch.setattr(notify, "send_due_outbox", pass_after_an_outage)
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "断线后的通知")
+    # when it runs, then it logs the failure, connects again and sends the notice
+    with running_senders(1):
+        wait_until_sent("断线后的通知")
+    assert failures == [1] and recording == ["断线后的通知"]
 
 
 def test_a_send_task_enqueued_before_the_upgrade_does_not_send_a_copy_again(recording):
