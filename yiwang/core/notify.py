@@ -335,9 +335,10 @@ SEND_BATCH = 500
 def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
                     stop: threading.Event | None = None) -> dict[str, int]:
     """Send every pending row whose time has come (new, retry due, or a dead worker's lease over),
-    oldest first, at most ``limit`` (until ``stop`` is set)."""
-    now = now or db_now()
-    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now)
+    oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, each row is claimed at
+    the database's time of its own claim: a pass through a slow gateway must not take leases that
+    have already run out (another sender could then claim the same row)."""
+    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now or db_now())
                .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
     return send_outbox(ids, now=now, stop=stop)
 

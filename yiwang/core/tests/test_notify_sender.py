@@ -4,6 +4,7 @@ after the commit, never a rolled-back one's, and two senders at once send each c
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Any
@@ -107,6 +108,31 @@ def test_two_senders_at_once_send_each_copy_once(recording):
     # then every copy went out exactly once, and each row records one attempt
     assert sorted(recording) == sorted(bodies)
     assert list(OutboxMessage.objects.values_list("status", "attempts").distinct()) == [(OutboxStatus.SENT, 1)]
+
+
+class SlowGateway(RecordingChannel):
+    """A gateway that takes longer to answer than the lease lasts."""
+
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        time.sleep(1.2)
+        super().send(to=to, subject=subject, body=body, message_id=message_id)
+
+
+def test_each_copy_of_a_slow_pass_is_claimed_at_its_own_time_not_the_pass_start(recording, settings):
+    # given a one-second lease and a gateway slower than that, two copies due
+    settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": f"{__name__}.SlowGateway",
+                                               "OPTIONS": {"address_field": "phone"}}}
+    settings.YIWANG_NOTIFY_LEASE_SECONDS = 1
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "第一条")
+    notify_in_transaction(applicant, "第二条")
+    # when one pass sends both
+    assert notify.send_due_outbox() == {OutboxStatus.SENT: 2}
+    # then the second was claimed when its turn came: its lease was not over before it was taken
+    # (claimed at the pass's start, another sender could have taken it while the first was sent)
+    first, second = OutboxMessage.objects.order_by("id")
+    assert second.last_attempt_at - first.last_attempt_at >= dt.timedelta(seconds=1)
+    assert recording == ["第一条", "第二条"]
 
 
 def test_a_sender_whose_database_went_away_keeps_sending(recording, monkeypatch):
