@@ -44,7 +44,8 @@ migrate: $(STAMP)
 demo: system-deps migrate messages assets
 	$(PY) manage.py seed_demo
 
-# The web server, and a background worker (django-tasks) for OCR pre-review and other tasks.
+# The web server, a background worker (django-tasks) for OCR pre-review and other tasks, and the
+# notification sender (the outbox's SMS and email, a pass every second).
 # Demo mode (demo accounts, generated keys, the demo secret) is explicit: only `make run`, the demo
 # targets and the tests set it; a deployment never does (docs/deployment.md).
 run demo migrate messages bench: export DEMO_MODE := 1
@@ -54,7 +55,8 @@ run: demo
 	$(PY) manage.py supervise_appeals --schedule  # the worker then urges overdue appeals every 5 minutes
 	$(PY) manage.py refresh_hot_topics --schedule  # and refreshes the command board's hot topics every 10 minutes
 	$(PY) manage.py db_worker --no-reload --queue-name '*' >var/worker.log 2>&1 & WORKER=$$!; \
-	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py send_notifications --loop >var/sender.log 2>&1 & SENDER=$$!; \
+	trap 'kill $$WORKER $$SENDER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian packages: the libraries OpenCV (OCR pre-review) links against, and the CJK fonts the OCR

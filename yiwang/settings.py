@@ -394,6 +394,8 @@ YIWANG_NOTIFY_MAX_ATTEMPTS = int(env("NOTIFY_MAX_ATTEMPTS", "6") or 6)
 YIWANG_NOTIFY_RETRY_BASE_SECONDS = int(env("NOTIFY_RETRY_BASE_SECONDS", "60") or 60)
 YIWANG_NOTIFY_RETRY_MAX_SECONDS = int(env("NOTIFY_RETRY_MAX_SECONDS", "3600") or 3600)
 YIWANG_NOTIFY_LEASE_SECONDS = int(env("NOTIFY_LEASE_SECONDS", "300") or 300)
+# the sender (send_notifications --loop) looks for due copies this often: a notice leaves within it
+YIWANG_NOTIFY_POLL_SECONDS = float(env("NOTIFY_POLL_SECONDS", "1") or 1)
 # Identity (docs/identity.md): one-time registration codes by SMS, their life and rate limits;
 # online real-name checks (L2) through the data-sharing gateway; authorisations (委托代办).
 YIWANG_IDENTITY_CODE_TTL_SECONDS = int(env("IDENTITY_CODE_TTL_SECONDS", "300") or 300)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The application tier of the loopback topology (issue #15; docs/deployment.md, "Edge and
 # application servers"): migrations, two application servers (127.0.0.1:8101, 8102), two task
-# workers (django-tasks db_worker) and nginx on 127.0.0.1:8080 in front, everything under
+# workers (django-tasks db_worker), the notification sender and nginx on 127.0.0.1:8080 in front, everything under
 # var/cluster/ (logs JSON in var/cluster/logs/, pid files in var/cluster/run/).
 #
 #   deploy/cluster/app.sh up|down|status|restart-app N|edge|env
@@ -210,6 +210,12 @@ start_workers() {
         echo $! >"$pidf"
     done
     log "$TASK_WORKERS task workers"
+    # the notification sender (the outbox's SMS and email; yiwang-sender.service in production)
+    if ! alive "$RUN/sender.pid"; then
+        setsid nohup "$ROOT/deploy/cluster/keep-running.sh" "notification sender" \
+            "$PY" manage.py send_notifications --loop >>"$LOGS/sender.log" 2>&1 </dev/null &
+        echo $! >"$RUN/sender.pid"
+    fi
 }
 
 render_nginx() {
@@ -288,14 +294,14 @@ down() {
     [ -f "$RUN/nginx.pid" ] && { nginx -c "$C/nginx/nginx.conf" -s quit 2>/dev/null || true; sleep 1; }
     stop_pidfile "$RUN/nginx.pid" nginx
     for i in $(seq 1 "${#APP_PORTS[@]}"); do stop_pidfile "$RUN/app$i.pid" "app$i"; done
-    for f in "$RUN"/worker*.pid; do [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)"; done
+    for f in "$RUN"/worker*.pid "$RUN"/sender.pid; do [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)"; done
     rm -f "$RUN/database.env"
     log "down"
 }
 
 status() {
     local rc=0 f
-    for f in "$RUN"/nginx.pid "$RUN"/app*.pid "$RUN"/worker*.pid; do
+    for f in "$RUN"/nginx.pid "$RUN"/app*.pid "$RUN"/worker*.pid "$RUN"/sender.pid; do
         [ -e "$f" ] || continue
         if alive "$f"; then echo "$(basename "$f" .pid): running (pid $(cat "$f"))"; else echo "$(basename "$f" .pid): DEAD"; rc=1; fi
     done

@@ -17,9 +17,10 @@ killed with SIGKILL, at 50 % it is started again, at 70 % one worker process of 
 (its master replaces it).
 
 ``worker``: the same load, plus the clerk accepting every acknowledged case through the API (each
-acceptance writes notices → outbox → ``send_notifications`` tasks; each upload queues an OCR
-pre-review task). At 30 % the worker holding a RUNNING task is killed with SIGKILL; at 55 % a new
-worker starts in its place. Then the runbook: ``requeue_stale_tasks --worker <dead id>``, and
+acceptance writes notices into the outbox, which no task carries since outbox15: the drill runs no
+sender, its runbook's ``send_notifications`` pass sends them; each upload queues an OCR pre-review
+task). At 30 % the worker holding a RUNNING task is killed with SIGKILL; at 55 % a new worker starts
+in its place. Then the runbook: ``requeue_stale_tasks --worker <dead id>``, and
 ``send_notifications`` (the cron job) every few seconds until the outbox is empty.
 
 After each run: the queue must drain, then ``check_integrity.py`` holds the database to the ack

@@ -3,22 +3,31 @@
 How a notice travels:
 
 1. The service that changes a case calls ``notify_applicant`` inside its transaction. It writes the
-   ``Notification`` (the 消息 list) and one ``OutboxMessage`` per configured channel, and asks for
-   a send after the commit (``transaction.on_commit``). If the transaction rolls back, neither the
-   notice nor its outbox rows exist; if it commits, both do, whatever happens to the send.
-2. A worker task (django-tasks) calls ``send_outbox_message`` for each row: it claims the row,
-   decrypts the applicant's address (only here), and calls the channel. Success marks the row
-   ``sent``; an exception records the attempt and the error and schedules a retry with
-   exponential backoff; after ``YIWANG_NOTIFY_MAX_ATTEMPTS`` attempts the row is ``failed``.
-   Nothing the channel does can reach the case: the send runs after the commit, in its own
-   transactions, and every error is caught.
+   ``Notification`` (the 消息 list) and one ``OutboxMessage`` per configured channel, due at once.
+   Nothing else: the outbox is the queue (no task is enqueued per action, no second commit). If the
+   transaction rolls back, neither the notice nor its outbox rows exist; if it commits, both do,
+   whatever happens to the send.
+2. The sender (``run_sender``: ``manage.py send_notifications --loop``, a long-running process)
+   sends every due row (``send_due_outbox``: new rows, retries whose time has come, rows a crashed
+   sender had claimed), waits ``YIWANG_NOTIFY_POLL_SECONDS`` (1 s) and looks again: a committed
+   notice leaves within about that interval; a pass that finds nothing is one indexed query.
+   (Not LISTEN/NOTIFY: PostgreSQL serialises the commits of transactions that NOTIFY, with a
+   database-wide lock held through each one's commit, which the actions' commits cannot afford.)
+   ``send_outbox_message`` sends one row: it claims the row, decrypts the applicant's address (only
+   here), and calls the channel. Success marks the row ``sent``; an exception records the attempt
+   and the error and sets the retry time with exponential backoff (the first pass after it sends it
+   again); after ``YIWANG_NOTIFY_MAX_ATTEMPTS`` attempts the row is ``failed``. Nothing the channel
+   does can reach the case: the send runs after the commit, in its own transactions, and every
+   error is caught. Any number of senders may run (on several hosts): the claim (``_claim``, one
+   conditional UPDATE that takes a lease on ``next_attempt_at``) lets exactly one of them send a copy.
 
    Every copy travels with its message id (``message_id``: the outbox row's id and the time it was
    written), the same on every attempt, so a gateway or mail server that saw an attempt whose answer
    was lost can recognise the retry and drop the duplicate; each attempt is logged with it.
-3. ``send_due_outbox`` (management command ``send_notifications``, for cron, or the task
-   ``send_due_notifications``) picks up rows whose retry time has come, and rows a crashed worker
-   had claimed (the claim is a lease on ``next_attempt_at``).
+3. Without a running sender, ``send_due_outbox`` once (management command ``send_notifications``,
+   for cron, or the task ``send_due_notifications``) sends the same rows. The task
+   ``send_notifications`` (a list of ids) is what actions enqueued before the outbox became the
+   queue; a worker still runs those left in the task table, and the claim keeps each copy single.
 
 Channels are configured in ``YIWANG_NOTIFY_CHANNELS`` (see docs/notifications.md): a name, a
 backend class implementing ``Channel``, and its options. Defaults: SMS to a file under ``var/``,
@@ -28,16 +37,18 @@ real SMS gateway adapter; it is not enabled by default.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import logging
+import threading
 import urllib.request
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone, translation
@@ -218,9 +229,8 @@ def notify_applicant(
         # follows either model
         insert_with_children(notice, rows, link="notification", using=router.db_for_write(Notification))
     elif rows:
-        rows = OutboxMessage.objects.bulk_create(rows)
-    if rows:
-        transaction.on_commit(functools.partial(enqueue_sends, [r.pk for r in rows]))
+        OutboxMessage.objects.bulk_create(rows)
+    # the sender takes the rows once the transaction commits (module docstring): nothing to enqueue
     return notice
 
 
@@ -239,19 +249,7 @@ def send_to_address(
                       sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=Now())
         for name in names
     ])
-    if rows:
-        transaction.on_commit(functools.partial(enqueue_sends, [r.pk for r in rows]))
-    return rows
-
-
-def enqueue_sends(outbox_ids: list[int]) -> None:
-    """Queue the sends; a queue that fails is logged and the rows wait for ``send_due_outbox``."""
-    from yiwang.core.tasks import send_notifications
-
-    try:
-        send_notifications.enqueue(outbox_ids)
-    except Exception:  # noqa: BLE001 - a notice must never break the request that caused it
-        logger.exception("could not queue notifications %s; send_due_outbox will pick them up", outbox_ids)
+    return rows  # sent by the sender once the transaction commits, like ``notify_applicant``'s
 
 
 # -- sending (the worker) ------------------------------------------------------------------------------
@@ -312,44 +310,67 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
             last_error=f"{type(exc).__name__}: {exc}"[:500])
         logger.warning("notification %s via %s: message %s failed (attempt %d): %s", row.pk, row.channel, mid,
                        attempts, exc)
-        if not failed:
-            _schedule_retry(row.pk, next_at)
-        return status
+        return status  # a pending row is retried by the sender's pass after ``next_at``
     OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
                                                     sealed_body="", last_error="")
     logger.info("notification %s via %s: message %s sent (attempt %d)", row.pk, row.channel, mid, attempts)
     return OutboxStatus.SENT
 
 
-def _schedule_retry(outbox_id: int, at: dt.datetime) -> None:
-    """Queue the retry for its time where the task backend can defer (the database backend can);
-    otherwise ``send_due_outbox`` (cron) picks it up."""
-    from django_tasks import default_task_backend
-
-    from yiwang.core.tasks import send_notifications
-
-    if not default_task_backend.supports_defer:
-        return
-    try:
-        send_notifications.using(run_after=at).enqueue([outbox_id])
-    except Exception:  # noqa: BLE001
-        logger.exception("could not queue the retry of notification %s", outbox_id)
-
-
-def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None) -> dict[str, int]:
+def send_outbox(outbox_ids: list[int], *, now: dt.datetime | None = None,
+                stop: threading.Event | None = None) -> dict[str, int]:
+    """Send these rows one by one; when ``stop`` is set, after the copy being sent (the rest wait)."""
     counts: dict[str, int] = {}
     for outbox_id in outbox_ids:
+        if stop is not None and stop.is_set():
+            break
         status = send_outbox_message(outbox_id, now=now)
         counts[status] = counts.get(status, 0) + 1
     return counts
 
 
-def send_due_outbox(*, now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
-    """Send every pending row whose time has come (new, retry due, or a dead worker's lease over)."""
-    now = now or db_now()
-    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now)
+SEND_BATCH = 500
+
+
+def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
+                    stop: threading.Event | None = None) -> dict[str, int]:
+    """Send every pending row whose time has come (new, retry due, or a dead worker's lease over),
+    oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, each row is claimed at
+    the database's time of its own claim: a pass through a slow gateway must not take leases that
+    have already run out (another sender could then claim the same row)."""
+    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now or db_now())
                .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
-    return send_outbox(ids, now=now)
+    return send_outbox(ids, now=now, stop=stop)
+
+
+def poll_seconds() -> float:
+    return float(getattr(settings, "YIWANG_NOTIFY_POLL_SECONDS", 1.0))
+
+
+def run_sender(*, stop: threading.Event, every: float | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """The sender: a pass of ``send_due_outbox`` every ``every`` seconds (``YIWANG_NOTIFY_POLL_SECONDS``)
+    until ``stop`` is set (it then ends after the copy being sent); a full batch is followed by the
+    next pass at once. A pass that fails (the database restarting, a failover) is logged and the
+    connection opened again at the next pass: the rows wait in the outbox meanwhile. Runs in its own
+    thread or process, with its own connection, which it closes when it ends."""
+    interval = poll_seconds() if every is None else every
+    logger.info("notification sender: a pass every %.1f s", interval)
+    try:
+        while not stop.is_set():
+            full = False
+            try:
+                counts = send_due_outbox(stop=stop)
+                full = sum(counts.values()) >= SEND_BATCH
+                if counts:
+                    logger.info("notification sender: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            except Exception:  # noqa: BLE001 - the sender outlives a failed pass (a lost database, a failover)
+                logger.exception("notification sender: the pass failed; trying again in %.1f s", interval)
+                with contextlib.suppress(DatabaseError, InterfaceError):
+                    connections[using].close()  # a broken connection is opened afresh at the next pass
+            if not full:
+                stop.wait(interval)
+    finally:
+        connections[using].close()
 
 
 # -- reading and marking -----------------------------------------------------------------------------

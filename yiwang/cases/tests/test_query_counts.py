@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from yiwang.cases.models import CaseStep, StepStatus
@@ -62,6 +62,11 @@ OTHER_APPS = {"complete": 1}
 # check and lock (``cases.services.intake._claim_uploads``), the locking read before it gone; and the
 # submission asks only the sharing source which materials are 免提交 (``catalog.selectors
 # .shareable_materials``), not the licence source too, whose read of the licence types went (−2 on both).
+# Since outbox15 (2026-12-07) the count includes what a request runs after its commit, with the task
+# backend production uses: accept, decide and deliver used to enqueue the notices' send there, a task
+# row in a transaction of its own (+1 statement and a second commit each, on both databases: 14, 21,
+# 11 on SQLite, 12, 18, 9 on PostgreSQL, measured on mends15); the outbox is now the sender's queue
+# (``core.notify.run_sender``) and they enqueue nothing, so the pins below hold with it counted.
 PINNED = {
     "sqlite": {"submit": 16, "accept": 13, "complete": 11, "decide": 20, "deliver": 10},
     "postgresql": {"submit": 14, "accept": 11, "complete": 9, "decide": 17, "deliver": 8},
@@ -71,13 +76,16 @@ PINNED = {
 def _counted(client, call):
     client.cookies.clear()  # the bearer token only, as an API client sends
     db_now()  # the database clock's offset is measured once a minute per process, not per request
-    with CaptureQueriesContext(connection) as queries:
-        response = call()
+    with CaptureQueriesContext(connection) as queries, TestCase.captureOnCommitCallbacks(execute=True):
+        response = call()  # and what the request asks to run after its commit, counted with it
     assert response.status_code in (200, 201), response.content
     return response, len(queries)
 
 
-def test_each_action_of_a_two_step_case_stays_within_its_pinned_query_count(world):
+def test_each_action_of_a_two_step_case_stays_within_its_pinned_query_count(world, settings):
+    # the production task backend (a task row per enqueue), so that anything an action enqueued
+    # after its commit would be counted as the statements it costs there
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # the departments' seals (none here) as a process that has issued a document before has read them
     # (``licenses.selectors.remembered_seal``: read once per process, checked inside each document's insert)
     for department in Department.objects.all():

@@ -1,5 +1,6 @@
-"""Notices through channels: the outbox row is written with the notice, sent after commit, retried
-with backoff when a channel fails, and a failure never reaches the transaction that caused it."""
+"""Notices through channels: the outbox row is written with the notice, sent by the sender's pass
+after the commit, retried with backoff when a channel fails, and a failure never reaches the
+transaction that caused it (the sender loop itself: test_notify_sender.py)."""
 
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ def test_notice_and_outbox_rows_are_written_together_and_sent_after_commit(setti
         "email": {"BACKEND": "yiwang.core.notify.EmailChannel", "OPTIONS": {"address_field": "email"}},
     }
 
-    # when the event's transaction commits
+    # when the event's transaction commits and the sender makes its pass
     notice = send_notice(applicant)
+    assert notify.send_due_outbox() == {OutboxStatus.SENT: 2}
 
     # then the 消息 exists and each channel sent its copy to the decrypted address
     assert notice is not None and notice.recipient_id == user.pk
@@ -98,6 +100,7 @@ def test_a_failing_channel_is_retried_with_backoff_and_gives_up_after_the_limit(
 
     # when the notice is sent after commit (attempt 1), and the sweep runs before and after the retry time
     notice = send_notice(applicant)
+    assert notify.send_due_outbox() == {OutboxStatus.PENDING: 1}
     row = OutboxMessage.objects.get()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
     assert row.last_error == "ConnectionError: gateway unreachable"
@@ -136,6 +139,7 @@ def test_no_address_means_skipped_not_retried(settings):
     _user, applicant = factories.citizen()  # has a phone, no email
     channels(settings, email="yiwang.core.notify.EmailChannel")
     send_notice(applicant)
+    notify.send_due_outbox()
     row = OutboxMessage.objects.get()
     assert (row.status, row.last_error) == (OutboxStatus.SKIPPED, "no address")
     assert mail.outbox == []
@@ -150,6 +154,7 @@ def test_walk_in_applicant_without_account_gets_the_sms_only(settings, tmp_path)
                 "OPTIONS": {"address_field": "phone", "path": str(tmp_path / "sms.log")}}}
     assert send_notice(applicant) is None
     assert not Notification.objects.exists()
+    assert notify.send_due_outbox() == {OutboxStatus.SENT: 1}
     assert OutboxMessage.objects.get().status == OutboxStatus.SENT
 
 
