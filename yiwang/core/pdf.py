@@ -66,9 +66,14 @@ def _main_chars() -> frozenset[str]:
 
 
 def drawn_by_main_font(text: str) -> bool:
-    """Whether the main font has every character of ``text`` (every document so far: one C-level set
-    check, no per-character Python)."""
-    return _main_chars().issuperset(text)
+    """Whether every character of ``text`` is drawn in the main font (``font_for``): for every
+    document so far one C-level set check, no per-character Python; a character outside its cmap
+    that no other font takes either (a control character, a space) keeps the text the main font's,
+    laid out as before."""
+    known = _main_chars()
+    if known.issuperset(text):
+        return True
+    return all(font_for(char) == FONT for char in set(text).difference(known))
 
 
 @functools.lru_cache(maxsize=1)
