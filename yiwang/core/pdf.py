@@ -71,7 +71,7 @@ def drawn_by_main_font(text: str) -> bool:
     that no other font takes either (a control character, a space) keeps the text the main font's,
     laid out as before."""
     known = _main_chars()
-    if known.issuperset(text):
+    if not text or known.issuperset(text):
         return True
     return all(font_for(char) == FONT for char in set(text).difference(known))
 
