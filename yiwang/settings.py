@@ -416,10 +416,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yiwang.example") or "noreply@yiwang.example"
-# Documents (receipts, decision letters): the TrueType CJK font embedded in the PDFs (Debian
-# fonts-wqy-zenhei; `make system-deps` installs it) and the site's public address printed in the
-# receipts' QR codes.
+# Documents (receipts, decision letters, licences): the TrueType CJK font embedded in the PDFs
+# (Debian fonts-wqy-zenhei; `make system-deps` installs it); the TrueType fonts, in order, that draw
+# what it lacks (PDF_FALLBACK_FONTS, comma-separated; Debian fonts-babelstone-han: CJK Extensions
+# B-F, the GB 18030-2022 level-1 ideographs outside the BMP that names use); and the site's public
+# address printed in the receipts' QR codes.
 YIWANG_PDF_FONT = env("PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+YIWANG_PDF_FALLBACK_FONTS = [path.strip() for path in (env(
+    "PDF_FALLBACK_FONTS", "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf") or "").split(",") if path.strip()]
 YIWANG_PUBLIC_BASE_URL = (env("PUBLIC_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
 # Appeals and events (docs/appeals.md): the county government's catch-all department (兜底) that

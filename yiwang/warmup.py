@@ -38,7 +38,7 @@ def warm_up() -> None:
     from django.urls import get_resolver
     from django.utils import translation
 
-    from yiwang.core.pdf import register_font
+    from yiwang.core.pdf import drawn_by_main_font, register_font
     from yiwang.crypto.sm2 import libcrypto
     from yiwang.intelligence import search
 
@@ -50,6 +50,8 @@ def warm_up() -> None:
     jieba.dt.check_initialized()
     search.tokenizer()  # guide search's own tokenizer with the domain words
     register_font()  # the CJK TrueType font parsed for the documents (about 0.3 s)
+    drawn_by_main_font("")  # the set of its characters, against which each text is checked (about 9 ms);
+    # the fallback fonts (``PDF_FALLBACK_FONTS``) are not loaded here: only a text that needs one does
     _render_a_page()  # ReportLab's layout modules, imported by the first receipt otherwise (about 40 ms)
     libcrypto()  # OpenSSL's libcrypto for SM2, found through ldconfig on first use (a subprocess)
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use

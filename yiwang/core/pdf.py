@@ -1,5 +1,6 @@
 """Shared PDF machinery for every app that prints documents (case documents, licences): the CJK
-TrueType font registered once per process, QR codes (drawn into the PDF as vectors, or as PNG for a
+TrueType font registered once per process (and the fallback fonts for the characters it lacks:
+``font_runs``), QR codes (drawn into the PDF as vectors, or as PNG for a
 web page) and pictures. ReportLab (with its C accelerators, ``rl-accel``) lays out and writes the
 PDF; zxing-cpp makes the QR symbols. Each piece comes as a platypus flowable (``text_flowable``,
 ``qr_flowable``, ``picture_flowable``) and as what a renderer that places things itself needs
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import unicodedata
 from html import escape as _html_escape
 from typing import Any
 
@@ -17,7 +20,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 FONT = "YiwangCJK"
+FALLBACK_FONT = "YiwangCJKFallback%d"  # the fallback fonts' names, numbered from 1 in the setting's order
+PLACEHOLDER_FONT = "YiwangCJKPlaceholder"  # the main font's missing glyph (a box) for any character
 FONT_FILE_ZLIB_LEVEL = 1  # the embedded font subsets' compression (``_subset_face_class``)
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,7 +50,161 @@ def register_font() -> str:
         ) from exc
     font.face.__class__ = _subset_face_class(font.face.__class__)
     pdfmetrics.registerFont(font)
+    _mend_to_unicode()
     return FONT
+
+
+# -- characters the main font lacks (GB 18030-2022: the 196 characters of 《通用规范汉字表》 outside the
+# BMP, which WenQuanYi Zen Hei does not have) ----------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _main_chars() -> frozenset[str]:
+    """The characters the main font has (its cmap), once per process."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(map(chr, pdfmetrics.getFont(register_font()).face.charToGlyph))
+
+
+def drawn_by_main_font(text: str) -> bool:
+    """Whether every character of ``text`` is drawn in the main font (``font_for``): for every
+    document so far one C-level set check, no per-character Python; a character outside its cmap
+    that no other font takes either (a control character, a space) keeps the text the main font's,
+    laid out as before."""
+    known = _main_chars()
+    if not text or known.issuperset(text):
+        return True
+    return all(font_for(char) == FONT for char in set(text).difference(known))
+
+
+@functools.lru_cache(maxsize=1)
+def fallback_fonts() -> tuple[tuple[str, dict[int, int]], ...]:
+    """The fallback fonts of ``YIWANG_PDF_FALLBACK_FONTS`` registered with ReportLab, in order, each
+    as (its name, its cmap): loaded on the first text the main font cannot draw, never before (the
+    default, BabelStone Han, is a 51 MB file). A font that cannot be read is logged and left out:
+    its characters are then drawn as the placeholder box (``font_for``), the document still made."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    register_font()
+    fonts = []
+    for number, path in enumerate(settings.YIWANG_PDF_FALLBACK_FONTS, start=1):
+        name = FALLBACK_FONT % number
+        try:
+            font = TTFont(name, path, subfontIndex=0, asciiReadable=False)
+        except Exception:  # noqa: BLE001 - any unreadable font: the document is still made, with boxes
+            logger.exception("YIWANG_PDF_FALLBACK_FONTS: %s is not a usable TrueType font; left out", path)
+            continue
+        font.face.__class__ = _subset_face_class(font.face.__class__)
+        pdfmetrics.registerFont(font)
+        fonts.append((name, font.face.charToGlyph))
+    return tuple(fonts)
+
+
+class _EveryCharacterMissing(dict[int, int]):
+    """A cmap that has every character, each at glyph 0 (the missing glyph): ReportLab's subsetting
+    then gives each character its own code (whose ``ToUnicode`` entry is the character) drawn as
+    the missing glyph, where a character outside the cmap would be code 0 and extract as nothing."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __getitem__(self, key: Any) -> int:
+        return 0
+
+    def get(self, key: Any, default: Any = None) -> int:
+        return 0
+
+
+@functools.lru_cache(maxsize=1)
+def register_placeholder_font() -> str:
+    """The placeholder font: the main font's face whose every character is its missing glyph (the
+    box WenQuanYi Zen Hei draws for .notdef), for a character no font has (an emoji, an ideograph
+    newer than the fonts): the reader sees that a character stands there and that it could not be
+    drawn, and the text still extracts, searches and copies as the real character (``ToUnicode``).
+    Registered on the first such character."""
+    import copy
+
+    from reportlab.pdfbase import pdfmetrics
+
+    main = pdfmetrics.getFont(register_font())
+    font = copy.copy(main)
+    font.fontName = PLACEHOLDER_FONT
+    font.state = {}
+    face = copy.copy(main.face)
+    face.charToGlyph = _EveryCharacterMissing()
+    face.charWidths = {}  # every character the missing glyph's width (``defaultWidth``)
+    face.name = main.face.name + b"-Placeholder"  # its subsets' names differ from the main font's
+    font.face = face
+    pdfmetrics.registerFont(font)
+    return PLACEHOLDER_FONT
+
+
+def font_for(char: str) -> str:
+    """The font a character is drawn in: the main font if it has it, else the first fallback font
+    that has it, else the placeholder box (``register_placeholder_font``) for a printable character;
+    a control or format character, a space, or a lone surrogate, stays the main font's (code 0,
+    nothing drawn, as ReportLab draws it). A character unassigned in Python's Unicode tables (CJK
+    Extension H and I are newer than Python 3.11's Unicode 14) is boxed: it is text someone typed."""
+    point = ord(char)
+    if char in _main_chars():
+        return FONT
+    for name, cmap in fallback_fonts():
+        if point in cmap:
+            return name
+    if unicodedata.category(char) not in _NOT_BOXED:  # unassigned (Cn) boxed too: newer than Python's tables
+        return register_placeholder_font()
+    return FONT
+
+
+# controls, format characters (joiners), lone surrogates and spaces: nothing to draw a box for
+_NOT_BOXED = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+
+def font_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into runs of one font each (``font_for``): (font name, run), in order."""
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = font_for(char)
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+def _fallback_markup(text: str) -> str:
+    """Paragraph markup of plain ``text`` with each run the main font lacks in its own font."""
+    return "".join(escape(run) if font == FONT else f'<font name="{font}">{escape(run)}</font>'
+                   for font, run in font_runs(text))
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ``makeToUnicodeCMap`` with a character outside the BMP written as its UTF-16
+    surrogate pair (PDF 32000-1, 9.10.3: the destination is UTF-16BE), where ReportLab 4 writes the
+    code point's five hex digits (``<2C317>``), which readers do not map back to the character. The
+    same text as ReportLab's for a subset of BMP characters."""
+    cmap: str = _REPORTLAB_TO_UNICODE[0](fontname, subset)
+    if max(subset, default=0) < 0x10000:
+        return cmap
+    lines = cmap.split("\n")
+    first = lines.index(f"{len(subset)} beginbfchar") + 1
+    for code, point in enumerate(subset):
+        if point >= 0x10000:
+            lines[first + code] = f"<{code:02X}> <{chr(point).encode('utf-16-be').hex().upper()}>"
+    return "\n".join(lines)
+
+
+_REPORTLAB_TO_UNICODE: list[Any] = []  # ReportLab's own makeToUnicodeCMap, once mended
+
+
+def _mend_to_unicode() -> None:
+    """Route ReportLab's ``TTFont.addObjects`` (the platypus documents: licences, long letters)
+    through ``to_unicode_cmap``: it looks ``makeToUnicodeCMap`` up in its module when it runs."""
+    from reportlab.pdfbase import ttfonts
+
+    if ttfonts.makeToUnicodeCMap is not to_unicode_cmap:
+        _REPORTLAB_TO_UNICODE[:] = [ttfonts.makeToUnicodeCMap]
+        ttfonts.makeToUnicodeCMap = to_unicode_cmap
 
 
 class _TableWindow:
@@ -233,7 +394,10 @@ def _plain_paragraph_class() -> type:
                 super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
                 return
             cleaned = cleanBlockQuotedText(text)
-            if (not cleaned or "&" in cleaned or "<" in cleaned or ">" in cleaned
+            if style.fontName == FONT and not drawn_by_main_font(cleaned):
+                # characters the main font lacks: ReportLab's paragraph of one font run each
+                super().__init__(_fallback_markup(text), style)
+            elif (not cleaned or "&" in cleaned or "<" in cleaned or ">" in cleaned
                     or getattr(style, "textTransform", None) or getattr(style, "bulletText", None)):
                 super().__init__(escape(text), style)
             else:
@@ -278,7 +442,8 @@ def _plain_paragraph_class() -> type:
         cleaned = cleanBlockQuotedText(text)
         plain = (cleaned and "&" not in cleaned and "<" not in cleaned and ">" not in cleaned
                  and not getattr(style, "textTransform", None) and not getattr(style, "bulletText", None)
-                 and not style.endDots and style.wordWrap == "CJK")
+                 and not style.endDots and style.wordWrap == "CJK"
+                 and (style.fontName != FONT or drawn_by_main_font(cleaned)))
         first = width - (style.leftIndent + style.firstLineIndent) - style.rightIndent
         later = width - style.leftIndent - style.rightIndent
         if plain:  # breakLinesCJK's single fragment: dumbSplit over the characters' widths

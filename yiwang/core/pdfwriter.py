@@ -8,7 +8,10 @@ been computed directly. What a one-page document needs of PDF is small, and writ
 
 * the objects: catalog, page tree, page, resources, the information dictionary, the content stream
   (compressed with zlib), an xref table and the trailer;
-* one font, the CJK TrueType font of ``core.pdf`` (``YIWANG_PDF_FONT``), embedded as ReportLab
+* the CJK TrueType font of ``core.pdf`` (``YIWANG_PDF_FONT``), and for a character it lacks the
+  first fallback font that has it (``YIWANG_PDF_FALLBACK_FONTS``, ``core.pdf.font_for``: a switch of
+  font per run, each font its own subsets) or, where none has it, the main font's missing glyph (a
+  box) under a code of its own whose ``ToUnicode`` entry is the character, each embedded as ReportLab
   embeds it: simple TrueType fonts of up to 256 codes each, the characters numbered in the order the
   page first uses them (``TTFont.splitString``'s numbering: code 0 the missing glyph, code 32 the
   space), each subset with its ``Widths``, its ``ToUnicode`` CMap and its glyphs (ReportLab's own
@@ -93,12 +96,19 @@ class Face:
 @functools.lru_cache(maxsize=1)
 def face() -> Face:
     """The registered CJK font's face (``core.pdf.register_font``), prepared once per process."""
+    from yiwang.core.pdf import register_font
+
+    return font_face(register_font())
+
+
+@functools.lru_cache(maxsize=8)
+def font_face(font_name: str) -> Face:
+    """A font registered with ReportLab (the main font, a fallback font: ``core.pdf``) as a ``Face``,
+    prepared once per process."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
 
-    from yiwang.core.pdf import register_font
-
-    ttf = pdfmetrics.getFont(register_font()).face
+    ttf = pdfmetrics.getFont(font_name).face
     name = (ttf.name + ttf.subfontNameX).decode("latin-1")
     flags = (ttf.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
     descriptor = (f"/Type /FontDescriptor /Ascent {numbers(ttf.ascent)} /CapHeight {numbers(ttf.capHeight)}"
@@ -139,19 +149,56 @@ def picture(data: bytes) -> Picture:
                    alpha=_deflate(alpha, CONTENT_ZLIB_LEVEL) if alpha is not None else None)
 
 
+FOREIGN = 1 << 30  # the main font's code of a character drawn in a fallback font (``Page._foreign``)
+
+
+class _Subsets:
+    """A font's characters on a page as ReportLab's TTFont assigns them (``splitString``, not
+    ``asciiReadable``): each the next code of the current subset of 256, code 0 of every subset the
+    missing glyph and code 32 the space."""
+
+    __slots__ = ("face", "codes", "subsets", "next")
+
+    def __init__(self, face: Face) -> None:
+        self.face = face
+        self.codes: dict[str, int] = {" ": 32, "\xa0": 32}
+        self.subsets: list[list[int]] = [[0] + [32] * 32]
+        self.next = 1
+
+    def assign(self, char: str) -> int:
+        """The next code for a character (``TTFont.splitString``'s numbering)."""
+        subsets = self.subsets
+        code = self.next
+        if code & 0xFF == 32:  # code 32 of every subset is the space
+            if code != 32:
+                subsets[code >> 8].append(32)
+            code += 1
+        if code > 32 and not code & 0xFF:  # a new subset: its code 0 is the missing glyph
+            subsets.append([0])
+            code += 1
+        if code > 32:
+            subsets[code >> 8].append(ord(char))
+        else:
+            subsets[0][code] = ord(char)
+        self.next = code + 1
+        self.codes[char] = code
+        return code
+
+
 class Page:
     """One page, drawn in PDF's own coordinates (points, origin at the bottom left), then ``pdf()``."""
 
     def __init__(self, width: float, height: float) -> None:
         self.width, self.height = width, height
-        self._face = face()
         self._ops: list[str] = []
-        # the page's characters as ReportLab's TTFont assigns them (``splitString``, not
-        # ``asciiReadable``): each the next code of the current subset of 256, code 0 of every
-        # subset the missing glyph and code 32 the space; a character the font lacks is code 0
-        self._codes: dict[str, int] = {" ": 32, "\xa0": 32}
-        self._subsets: list[list[int]] = [[0] + [32] * 32]
-        self._next = 1
+        # the main font's characters (``_Subsets``); a character it lacks is drawn from the first
+        # fallback font that has it (``core.pdf.font_for``: its code here is FOREIGN, its font and
+        # code in ``_foreign``), else as the main font's missing glyph under its own code (a box that
+        # extracts as the character), or, a control character or a lone surrogate, as code 0
+        self._main = _Subsets(face())
+        self._codes = self._main.codes
+        self._fallbacks: dict[str, tuple[int, _Subsets]] = {}  # font name: (its number from 1, its characters)
+        self._foreign: dict[str, tuple[int, int]] = {}  # character: (its font's number, its code there)
         self._pictures: dict[bytes, tuple[str, Picture]] = {}
         self._text: list[str] | None = None
         self._text_state: tuple[Any, ...] = ()  # the font, size and colour set in the text; () before any text
@@ -192,39 +239,45 @@ class Page:
                 font, font_size = 0, size
             ops.append(f"<{bytes(line).hex()}> Tj")
             line = []
+        # the runs of one font subset each: the main font's subset n is font n, fallback font k's
+        # subset n is font (k << 16) + n (``_resource``)
+        keyed = [(code >> 8, code & 0xFF) if code != FOREIGN else self._foreign_key(char)
+                 for char, code in zip(text, line, strict=False)]
         start = 0
-        while start < len(line):
-            subset = line[start] >> 8
+        while start < len(keyed):
+            key = keyed[start][0]
             stop = start + 1
-            while stop < len(line) and line[stop] >> 8 == subset:
+            while stop < len(keyed) and keyed[stop][0] == key:
                 stop += 1
-            if (subset, size) != (font, font_size):
-                ops.append(f"/F{subset + 1} {numbers(size)} Tf")
-                font, font_size = subset, size
-            ops.append(f"<{bytes(code & 0xFF for code in line[start:stop]).hex()}> Tj")
+            if (key, size) != (font, font_size):
+                ops.append(f"/{_resource(key)} {numbers(size)} Tf")
+                font, font_size = key, size
+            ops.append(f"<{bytes(byte for _key, byte in keyed[start:stop]).hex()}> Tj")
             start = stop
         self._text_state = (font, font_size, color)
 
+    def _foreign_key(self, char: str) -> tuple[int, int]:
+        number, code = self._foreign[char]
+        return (number << 16) + (code >> 8), code & 0xFF
+
     def _assign(self, char: str) -> None:
-        """The next code for a character (``TTFont.splitString``'s numbering)."""
-        if ord(char) not in self._face.face.charToGlyph:
-            self._codes[char] = 0
+        """The code of a character first drawn on the page (``_Subsets.assign``; ``__init__``)."""
+        if ord(char) in self._main.face.face.charToGlyph:
+            self._main.assign(char)
             return
-        subsets = self._subsets
-        code = self._next
-        if code & 0xFF == 32:  # code 32 of every subset is the space
-            if code != 32:
-                subsets[code >> 8].append(32)
-            code += 1
-        if code > 32 and not code & 0xFF:  # a new subset: its code 0 is the missing glyph
-            subsets.append([0])
-            code += 1
-        if code > 32:
-            subsets[code >> 8].append(ord(char))
+        from yiwang.core.pdf import FONT, PLACEHOLDER_FONT, font_for
+
+        font = font_for(char)
+        if font == PLACEHOLDER_FONT:  # no font has it: the main font's missing glyph, its own code
+            self._main.assign(char)
+        elif font == FONT:  # a control character, a lone surrogate: code 0, as ReportLab draws it
+            self._codes[char] = 0
         else:
-            subsets[0][code] = ord(char)
-        self._next = code + 1
-        self._codes[char] = code
+            if font not in self._fallbacks:
+                self._fallbacks[font] = (len(self._fallbacks) + 1, _Subsets(font_face(font)))
+            number, subsets = self._fallbacks[font]
+            self._foreign[char] = (number, subsets.assign(char))
+            self._codes[char] = FOREIGN
 
     def picture(self, data: bytes, x: float, y: float, width: float, height: float) -> None:
         """A picture (``picture``) stretched over the box (x, y, width, height)."""
@@ -257,8 +310,14 @@ class Page:
         catalog, info, pages, page = (writer.reserve() for _ in range(4))
         resources = ["/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]"]
         if self._text_state:  # some text was drawn
-            fonts = " ".join(f"/F{n + 1} {self._font(writer, n, subset)} 0 R" for n, subset in enumerate(self._subsets))
-            resources.append(f"/Font << {fonts} >>")
+            fonts = [f"/F{n + 1} {self._font(writer, self._main.face, n, subset)} 0 R"
+                     for n, subset in enumerate(self._main.subsets)]
+            tag = len(fonts)  # each subset's tag differs from every other's in the file
+            for number, used in self._fallbacks.values():
+                for n, subset in enumerate(used.subsets):
+                    fonts.append(f"/{_resource((number << 16) + n)} {self._font(writer, used.face, tag, subset)} 0 R")
+                    tag += 1
+            resources.append(f"/Font << {' '.join(fonts)} >>")
         if self._pictures:
             entries = " ".join(f"/{name} {self._image(writer, image)} 0 R" for name, image in self._pictures.values())
             resources.append(f"/XObject << {entries} >>")
@@ -274,11 +333,12 @@ class Page:
         file_id = hashlib.md5(content + _literal(title), usedforsecurity=False).hexdigest()
         return writer.finish(root=catalog, info=info, file_id=file_id)
 
-    def _font(self, writer: _Writer, number: int, subset: list[int]) -> int:
+    @staticmethod
+    def _font(writer: _Writer, font: Face, number: int, subset: list[int]) -> int:
         """One subset's font objects, as ReportLab's ``TTFont.addObjects`` writes them: a simple
         TrueType font of up to 256 codes, its widths, its ``ToUnicode`` CMap, its descriptor and
-        the subset's glyphs (``TTFontFile.makeSubset``)."""
-        font = self._face
+        the subset's glyphs (``TTFontFile.makeSubset``; a character the font lacks is its glyph 0,
+        the missing glyph)."""
         base = f"{_subset_tag(number)}+{font.base_name}"
         glyphs = font.face.makeSubset(subset)
         font_file = writer.stream(f"/Filter /FlateDecode /Length1 {len(glyphs)}", _deflate(glyphs, FONT_ZLIB_LEVEL))
@@ -299,6 +359,13 @@ class Page:
             soft = writer.stream(f"{head} /ColorSpace /DeviceGray /Filter /FlateDecode", image.alpha)
             mask = f" /SMask {soft} 0 R"
         return writer.stream(f"{head} /ColorSpace /DeviceRGB /Filter /FlateDecode{mask}", image.rgb)
+
+
+def _resource(key: int) -> str:
+    """A font subset's resource name: ``F1``, ``F2``, ... the main font's subsets; ``B1F1``, ... fallback
+    font 1's (``key`` is the font's number << 16 + the subset's)."""
+    font, subset = divmod(key, 1 << 16)
+    return f"F{subset + 1}" if not font else f"B{font}F{subset + 1}"
 
 
 def _subset_tag(number: int) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from yiwang.core.models import RealNameLevel
+from yiwang.core.models import Applicant, RealNameLevel
 from yiwang.identity.tests.helpers import last_code
 from yiwang.testing import factories
 from yiwang.testing.http import assert_error, bearer, post_json
@@ -114,3 +115,18 @@ def test_only_a_clerk_records_a_window_check_over_the_api(world):
     response = post_json(client, "/api/v1/identity/window/verifications", payload, bearer(Client(), "clerk"))
     assert response.status_code == 200, response.content
     assert response.json()["level"] == 3
+
+
+def test_a_name_with_characters_outside_the_bmp_registers_as_typed_and_reads_back():
+    # given a person named with CJK Extension B and E ideographs (𠮷; 𬌗, GB 18030-2022 level 1)
+    client = Client()
+    assert post_json(client, "/api/v1/identity/codes", {"phone": "13912345678"}, NOAUTH).status_code == 202
+    name = "吉𠮷𬌗"
+    response = post_json(client, "/api/v1/identity/register/person",
+                         {"name": name, "id_number": factories.citizen_id("33099919800101123"), "phone": "13912345678",
+                          "code": last_code(), "password": PASSWORD}, NOAUTH)
+    # then the registration takes it, and the account's applicant is that name, character for character
+    assert response.status_code == 201, response.content
+    token = post_json(client, "/api/v1/auth/token", {"username": "13912345678", "password": PASSWORD}, NOAUTH)
+    user = get_user_model().objects.get(username="13912345678")
+    assert token.status_code == 200 and Applicant.objects.get(user=user).name == name
