@@ -63,13 +63,15 @@ run: demo
 # tests and benchmark render with (and fonts-wqy-zenhei, the TrueType CJK font embedded in the case
 # documents' PDFs: ReportLab cannot embed Noto's CFF outlines; fonts-babelstone-han, the TrueType
 # fallback for what it lacks: CJK Extensions B-F, PDF_FALLBACK_FONTS), and the openssl command line
-# the 国密 interop tests check against; installed where missing (root, as on CI).
+# the 国密 interop tests check against, and qpdf, the independent PDF checker the writer's tests run;
+# installed where missing (root, as on CI).
 system-deps:
 	@(ldconfig -p | grep -q 'libGL.so.1' && ldconfig -p | grep -q 'libgthread-2.0.so.0' && \
 	  ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
-	     /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf >/dev/null 2>&1 && command -v openssl >/dev/null) || \
+	     /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf >/dev/null 2>&1 && command -v openssl >/dev/null && \
+	  command -v qpdf >/dev/null) || \
 	  (apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0 fonts-noto-cjk fonts-wqy-zenhei \
-	     fonts-babelstone-han openssl >/dev/null)
+	     fonts-babelstone-han openssl qpdf >/dev/null)
 
 # Browser tests drive Debian's chromium; install it where missing (needs root, as on CI).
 browser-deps:
