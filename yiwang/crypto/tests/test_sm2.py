@@ -50,14 +50,13 @@ def test_pem_round_trip():
         public.sign(b"m")
 
 
-def test_non_sm2_and_garbage_pem_are_refused(tmp_path):
+def test_non_sm2_and_garbage_pem_are_refused(tmp_path, openssl_cli):
     with pytest.raises(ValueError):
         Sm2Key.from_pem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
-    if OPENSSL:
-        path = tmp_path / "p256.pem"
-        subprocess.run([OPENSSL, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(path)], check=True, capture_output=True)
-        with pytest.raises(ValueError, match="not an SM2 key"):
-            Sm2Key.from_pem(path.read_bytes())
+    path = tmp_path / "p256.pem"
+    subprocess.run([openssl_cli, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", str(path)], check=True, capture_output=True)
+    with pytest.raises(ValueError, match="not an SM2 key"):
+        Sm2Key.from_pem(path.read_bytes())
 
 
 def test_openssl_verifies_what_yiwang_signs(tmp_path, openssl_cli):
