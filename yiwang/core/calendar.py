@@ -17,6 +17,7 @@ import threading
 import time
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import CoreErrorCode, DomainError
@@ -83,6 +84,13 @@ def is_working_day(day: dt.date) -> bool:
 
 def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LOCAL_TZ).date()
+
+
+def local_today() -> dt.date:
+    """The county's date now, by this server's clock (``timezone.now``). Not ``dt.date.today()``:
+    that reads the process's zone (Asia/Shanghai only because Django sets ``TZ`` from
+    ``TIME_ZONE``) and a clock pinned through ``timezone.now`` does not move it."""
+    return local_date(timezone.now())
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -165,7 +173,7 @@ def horizon_warnings(today: dt.date | None = None) -> list[str]:
     known one is in its final two months, and check every provisional year still ahead."""
     from yiwang.core.models import CalendarYear, CalendarYearStatus
 
-    today = today or local_date(dt.datetime.now(tz=LOCAL_TZ))
+    today = today or local_today()
     years = list(CalendarYear.objects.filter(year__gte=today.year).order_by("year"))
     last = CalendarYear.objects.order_by("-year").values_list("year", flat=True).first()
     warnings = []

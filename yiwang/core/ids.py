@@ -10,6 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from yiwang.core.calendar import local_today
+
 _CITIZEN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CITIZEN_CHECK = "10X98765432"
 _CITIZEN_RE = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
@@ -33,7 +35,7 @@ def citizen_id_problem(value: str) -> str | None:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "birth_date"
-    if birth.year < 1880 or birth > dt.date.today():
+    if birth.year < 1880 or birth > local_today():  # born today in the county is valid from its midnight
         return "birth_date"
     if citizen_id_check_digit(value[:17]) != value[17]:
         return "check_digit"

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from yiwang.catalog.models import Material, ServiceItem
+from yiwang.core import calendar
 from yiwang.core.demo import ENTERPRISE, _uscc_number, historical_applicant_data
 from yiwang.core.models import ApplicantKind, Department
 from yiwang.credit import services
@@ -35,7 +36,7 @@ def demo_companies() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def seed_credit(*, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or dt.date.today()
+    today = today or calendar.local_today()
     departments = {d.code: d for d in Department.objects.filter(code__in=["SCJG", "SW", "FGW", "ZWFW"])}
     scjg, sw = departments["SCJG"], departments["SW"]
     version = services.publish_joint_rules(actor=None, key="credit_joint_demo", name="联合奖惩示例规则",

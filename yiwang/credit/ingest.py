@@ -194,7 +194,7 @@ def _import_rows(*, actor: User | None, dataset: Dataset, source: CreditResource
                                    basis=str(values.get("basis") or ""), decided_on=decided_on,
                                    decision_no=number, severity=str(values.get("severity") or ""),
                                    publicity_end=_date(values.get("publicity_end")))
-                check_record(data)
+                check_record(data, today=today)
                 kind = str(values.get("subject_kind") or "")
                 code, index = subject_index(kind, str(values.get("subject_code") or ""))
             except (DomainError, ValueError) as exc:

@@ -228,8 +228,9 @@ class RecordInput:
     commitment_due: dt.date | None = None
 
 
-def check_record(data: RecordInput) -> None:
-    """Refuse a record that cannot stand, naming why."""
+def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
+    """Refuse a record that cannot stand, naming why. ``today``: the county's date of the write
+    (default: now, by this server's clock); a decision dated after it has not been made yet."""
     if data.kind not in RecordKind.values:
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录类别无效。"), {"kind": data.kind})
     if data.severity not in Severity.values:
@@ -238,7 +239,7 @@ def check_record(data: RecordInput) -> None:
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
     if not (data.title or "").strip() or not (data.basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
-    if data.decided_on > dt.date.today() + dt.timedelta(days=1):  # a day's grace for time zones
+    if data.decided_on > (today or calendar.local_today()):
         raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
                            {"decided_on": data.decided_on.isoformat()})
     if data.publicity_end is not None and data.publicity_end < data.decided_on:
@@ -283,8 +284,8 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
     the same department, kind and decision number is refused (ingestion skips it)."""
     if check_permission and (actor is None or not may_enter_records(actor, department)):
         raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有来源部门的信用管理人员可以录入该部门的信用记录。"))
-    check_record(data)
     now = now or timezone.now()
+    check_record(data, today=calendar.local_date(now))
     with transaction.atomic():
         subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
                                  for_write=True)
@@ -334,7 +335,7 @@ def _new_decision_record(*, applicant: Applicant, department: Department, kind: 
         # bumped, as every writer's
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                            decision_no=decision_no, severity=severity, publicity_end=publicity_end)
-        check_record(data)
+        check_record(data, today=data.decided_on)  # decided now, by the decision's (the database's) clock
         subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
                                  department=department, for_write=True)
         record = _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
@@ -352,7 +353,7 @@ def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.
         raise InvalidInput(Code.INVALID_RECORD, _("只有黑名单有失信程度。"), {"severity": severity})
     if not (reason or "").strip() or not (legal_basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("列入名单须写明事由和法律依据。"))
-    if starts_on > dt.date.today() + dt.timedelta(days=366):
+    if starts_on > calendar.local_today() + dt.timedelta(days=366):
         raise InvalidInput(Code.INVALID_PERIOD, _("名单的起始日期不能晚于一年之后。"), {"starts_on": starts_on.isoformat()})
     if ends_on is not None and ends_on < starts_on:
         raise InvalidInput(Code.INVALID_PERIOD, _("名单的截止日期（%(end)s）早于起始日期（%(start)s）。")

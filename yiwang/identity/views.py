@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.core.bounds import parse_id
+from yiwang.core.calendar import local_date
 from yiwang.core.errors import DomainError
 from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.ids import mask_id_number
@@ -85,6 +86,12 @@ def register_enterprise(request: HttpRequest) -> HttpResponse:
     return _register(request, fields=ENTERPRISE_FIELDS, template="identity/register_enterprise.html", enterprise=True)
 
 
+def _default_until(now: dt.datetime) -> str:
+    """The form's proposed end of an authorisation: the county's date 90 days on (not the UTC
+    date, a day short from the county's midnight to 08:00)."""
+    return local_date(now + dt.timedelta(days=90)).isoformat()
+
+
 def _until(value: str) -> dt.datetime | None:
     try:
         day = dt.date.fromisoformat((value or "").strip())
@@ -109,7 +116,7 @@ def me(request: HttpRequest) -> HttpResponse:
         "verifications": selectors.verifications_of(applicant),
         "given": [a for a in authorisations if a.principal_id == applicant.pk],
         "held": [a for a in authorisations if a.agent_id == applicant.pk],
-        "now": now, "default_until": (now + dt.timedelta(days=90)).date().isoformat(),
+        "now": now, "default_until": _default_until(now),
     })
 
 
@@ -177,7 +184,7 @@ def window(request: AuthenticatedRequest) -> HttpResponse:
     number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
     applicant = None
     context: dict[str, Any] = {"kind": kind, "id_number": number, "kinds": ApplicantKind.choices,
-                               "default_until": (timezone.now() + dt.timedelta(days=90)).date().isoformat()}
+                               "default_until": _default_until(timezone.now())}
     if number:
         try:
             applicant = services.find_applicant_for_window(actor=request.user, kind=kind, id_number=number)

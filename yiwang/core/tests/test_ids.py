@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yiwang.core.calendar import LOCAL_TZ, local_today
 from yiwang.core.errors import InvalidInput
 from yiwang.core.ids import (
     USCC_CHARSET,
@@ -77,9 +78,23 @@ def test_impossible_birth_date_is_named(birth):
 
 
 def test_birth_date_in_the_future_is_refused():
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = local_today() + dt.timedelta(days=1)
     first17 = f"110101{tomorrow:%Y%m%d}851"
     assert citizen_id_problem(first17 + citizen_id_check_digit(first17)) == "birth_date"
+
+
+def test_a_child_born_today_in_the_county_has_a_valid_number_from_the_countys_midnight(monkeypatch):
+    """At 00:30 on 1 January in the county it is still 31 December in UTC: a number with that
+    day's birth date is valid, the next day's is not."""
+    county_half_past_midnight = dt.datetime(2031, 1, 1, 0, 30, tzinfo=LOCAL_TZ)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: county_half_past_midnight.astimezone(dt.UTC))
+
+    def number(born: dt.date) -> str:
+        first17 = f"110101{born:%Y%m%d}851"
+        return first17 + citizen_id_check_digit(first17)
+
+    assert citizen_id_problem(number(dt.date(2031, 1, 1))) is None
+    assert citizen_id_problem(number(dt.date(2031, 1, 2))) == "birth_date"
 
 
 @pytest.mark.parametrize(

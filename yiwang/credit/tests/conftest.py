@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 
 from yiwang.catalog.models import Material
 from yiwang.core import calendar
@@ -23,7 +22,7 @@ def today() -> dt.date:
     """The county's date (UTC+8) when the test runs. Read at each use, never kept in a module constant:
     a date read at collection went stale when a run crossed the county's midnight (16:00 UTC), and
     tests then compared yesterday's date with the one the services stamped."""
-    return calendar.local_date(timezone.now())
+    return calendar.local_today()
 
 
 def credit_officer(username: str, dept: str) -> Any:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from yiwang.core.calendar import LOCAL_TZ
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.models import AuditEvent
 from yiwang.credit import services
@@ -191,11 +192,32 @@ def test_a_court_enforcement_record_is_not_repaired_here(db):
 
 def test_a_record_of_a_decision_dated_in_the_future_is_refused(db):
     officer = credit_officer("scjg_credit", "SCJG")
+    for ahead in (1, 3):  # tomorrow too: a decision is entered once it has been made
+        with pytest.raises(InvalidInput) as refused:
+            services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                subject_name="某公司", department=factories.department("SCJG"),
+                                data=record_input(decided_on=today() + dt.timedelta(days=ahead)))
+        assert "晚于今天" in refused.value.message
+    assert not CreditRecord.objects.exists()
+
+
+def test_a_decision_of_the_countys_today_is_entered_from_its_midnight(db, monkeypatch):
+    """At 00:30 on 1 January in the county it is still 31 December in UTC: a decision dated the
+    county's 1 January is entered, one dated 2 January is refused."""
+    county_half_past_midnight = dt.datetime(2031, 1, 1, 0, 30, tzinfo=LOCAL_TZ)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: county_half_past_midnight.astimezone(dt.UTC))
+    officer = credit_officer("scjg_credit", "SCJG")
+
+    def enter(decided_on: dt.date, number: str) -> CreditRecord:
+        return services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                   subject_name="某公司", department=factories.department("SCJG"),
+                                   data=record_input(decided_on=decided_on, decision_no=number))
+
+    record = enter(dt.date(2031, 1, 1), "罚〔2031〕1号")
+    assert (record.decided_on, record.published_on) == (dt.date(2031, 1, 1), dt.date(2031, 1, 1))
     with pytest.raises(InvalidInput) as refused:
-        services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
-                            subject_name="某公司", department=factories.department("SCJG"),
-                            data=record_input(decided_on=today() + dt.timedelta(days=3)))
-    assert "晚于今天" in refused.value.message
+        enter(dt.date(2031, 1, 2), "罚〔2031〕2号")
+    assert "晚于今天" in refused.value.message and CreditRecord.objects.count() == 1
 
 
 def test_a_list_entry_starting_beyond_a_year_from_now_is_refused(db):

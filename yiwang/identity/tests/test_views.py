@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
+from yiwang.core.calendar import LOCAL_TZ
 from yiwang.core.models import Applicant, RealNameLevel
 from yiwang.identity.models import RealName
 from yiwang.identity.permissions import level_of
@@ -64,3 +67,18 @@ def test_the_window_page_is_for_clerks_and_records_l3(world):
     client.post("/workbench/identity/", {"kind": "person", "id_number": world.applicant.id_number, "action": "verify",
                                          "document_checked": "on", "note": "身份证原件，人证一致"})
     assert level_of(world.applicant) == RealNameLevel.L3
+
+
+def test_the_proposed_end_of_an_authorisation_is_90_days_from_the_countys_date(world, monkeypatch):
+    """From the county's midnight to 08:00 its date is a day ahead of UTC's: the form proposes 90
+    days from the county's date at any hour (on 1 January at 01:00 the UTC date is still 31 December)."""
+    county_new_year_1am = dt.datetime(2031, 1, 1, 1, 0, tzinfo=LOCAL_TZ)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: county_new_year_1am.astimezone(dt.UTC))
+    expected = f'value="{dt.date(2031, 1, 1) + dt.timedelta(days=90):%Y-%m-%d}"'
+    client = Client()
+    client.force_login(world.citizen)
+    page = client.get("/me/identity/")
+    assert page.status_code == 200 and f'name="valid_until" id="id_valid_until" {expected}' in page.content.decode()
+    client.force_login(world.clerk)
+    window = client.get("/workbench/identity/", {"kind": "person", "id_number": world.applicant.id_number})
+    assert window.status_code == 200 and f'name="valid_until" id="id_valid_until" {expected}' in window.content.decode()
