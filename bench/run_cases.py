@@ -528,6 +528,7 @@ def wait_for_port(port: int, seconds: float, proc: subprocess.Popen[bytes] | Non
 
 
 PRODUCTION_GUNICORN = ROOT / "deploy" / "gunicorn" / "gunicorn.conf.py"
+SYNC_GUNICORN = ROOT / "bench" / "gunicorn_sync.conf.py"  # the production hooks (the worker warm-up)
 
 
 class Gunicorn:
@@ -546,7 +547,7 @@ class Gunicorn:
             env.update({"GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
                         "GUNICORN_MAX_REQUESTS": "0"})  # no recycling in the middle of a measurement
         else:
-            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "yiwang.wsgi:application", "--workers",
+            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(SYNC_GUNICORN), "yiwang.wsgi:application", "--workers",
                         str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
                         "--log-level", "warning", "--timeout", "120", "--chdir", str(ROOT)]
         self.proc = subprocess.Popen(self.cmd, env=env, cwd=ROOT, start_new_session=True)
@@ -1083,7 +1084,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             result["gunicorn"] = {"workers": args.workers, "worker_class": production
                                   if args.server == "production" else "sync", "clients": args.clients,
                                   "nodes": args.nodes, "workers_per_node": per_node, "edge": args.edge}
-            tokens = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
+            tokens: dict[str, Any] = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
                       "applicants": [token_for(port, u.username) for u, _a in world["applicants"]]}
             sup_token = tokens["staff"]["supervisor"]
             log("http: bare insert view")
