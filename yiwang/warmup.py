@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
+from typing import Any
 
 
 def enabled() -> bool:
@@ -44,7 +45,6 @@ def warm_up() -> None:
 
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports the URLconf: every app's views and API routers
-    resolver.reverse_dict  # noqa: B018 - the lookup tables the first resolve() or reverse() builds
     # jieba's prefix dictionary (about a second): ``appeals.topics`` builds it at import, through the
     # URLconf; the classifier and guide search share it. Idempotent, and said here in case that changes.
     jieba.dt.check_initialized()
@@ -55,8 +55,33 @@ def warm_up() -> None:
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
         with translation.override(code):
             translation.gettext("Yiwang")
+            _reverse_tables(resolver)
     gc.collect()  # what start-up left unreachable goes now, not into the frozen set
     gc.freeze()
+
+
+# Namespaces not on any hot path whose tables take long to build: the admin site's (about 55 ms
+# per language here); built by its first page as ever.
+_COLD_NAMESPACES = {"admin"}
+
+
+def _reverse_tables(resolver: Any, ns_pattern: str = "", converters: tuple[Any, ...] = ()) -> None:
+    """The lookup tables the first ``reverse()`` builds, in the active language: the root
+    resolver's, and for each namespace the resolver ``reverse()`` makes of it (``get_ns_resolver``,
+    cached; as ``django.urls.base.reverse`` does), each filled on its first reverse and per language:
+    ``api-v1:complete_task`` in every action's answer cost a fresh worker about 15 ms
+    (``bench/cold_worker.py``); all of them but the admin's about 20 ms per language."""
+    from django.urls.resolvers import get_ns_resolver
+
+    resolver.reverse_dict  # noqa: B018 - filled on first use, per language
+    for namespace, (extra, sub) in resolver.namespace_dict.items():
+        if namespace in _COLD_NAMESPACES:
+            continue
+        pattern = ns_pattern + extra
+        merged = tuple({**dict(converters), **sub.pattern.converters}.items())
+        get_ns_resolver(pattern, sub, merged).reverse_dict  # noqa: B018
+        if sub.namespace_dict:
+            _reverse_tables(sub, pattern, merged)
 
 
 def _render_a_page() -> None:
