@@ -39,7 +39,7 @@ def warm_up() -> None:
     from django.urls import get_resolver
     from django.utils import translation
 
-    from yiwang.core.pdf import register_font
+    from yiwang.core.pdf import qr_path, register_font
     from yiwang.crypto.sm2 import libcrypto
     from yiwang.intelligence import search
 
@@ -51,6 +51,12 @@ def warm_up() -> None:
     search.tokenizer()  # guide search's own tokenizer with the domain words
     register_font()  # the CJK TrueType font parsed for the documents (about 0.3 s)
     _render_a_page()  # ReportLab's layout modules, imported by the first receipt otherwise (about 40 ms)
+    # what a worker's first acceptance imported otherwise (bench/cold_worker.py): the QR codes' encoder
+    # (zxing-cpp, a compiled module), the documents' PDF text codec, the task queue, the rating link
+    qr_path("https://example.invalid/v/0", size=60)
+    "".encode("utf-16-be")
+    import yiwang.core.tasks  # noqa: F401
+    import yiwang.evaluation.links  # noqa: F401
     libcrypto()  # OpenSSL's libcrypto for SM2, found through ldconfig on first use (a subprocess)
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
         with translation.override(code):
