@@ -25,7 +25,9 @@ filled it on its first use anyway).
 
 Only what the serving thread will use is warmed: gunicorn's sync workers serve on the thread that ran
 the hook, on the same connection. A gthread worker's request threads each open their own connection
-(Django keeps them per thread), so there only the process's caches carry over.
+(Django keeps them per thread), so there only the process's caches carry over, and the warm-up's
+connection is closed (``post_worker_init``). If the database cannot be reached the warm-up gives
+up after the connection timeout (``DB_CONNECT_TIMEOUT``) and the worker serves.
 
 ``YIWANG_WARM_WORKERS=0`` turns it off (on by default).
 """
@@ -55,9 +57,19 @@ def enabled() -> bool:
 
 def post_worker_init(worker: object) -> None:
     """gunicorn's ``post_worker_init`` hook, shared by every gunicorn configuration: after the
-    worker loaded the application, before it serves. Never raises."""
-    if enabled():
-        warm_worker()
+    worker loaded the application, before it serves. Never raises. A worker that serves on other
+    threads (gthread) would never use this thread's connection again: it is closed, the process's
+    caches stay."""
+    if not enabled():
+        return
+    warm_worker()
+    if type(worker).__name__ != "SyncWorker":
+        from django.db import connections
+
+        try:
+            connections.close_all()
+        except Exception:
+            logger.warning("worker warm-up: closing its connection failed", exc_info=True)
 
 
 def warm_worker() -> dict[str, float]:

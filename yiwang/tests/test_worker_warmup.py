@@ -110,12 +110,24 @@ def test_a_failing_piece_is_logged_and_the_others_still_run(county: Any, monkeyp
     assert connection.cursor()  # the connection still serves
 
 
+class SyncWorker:  # gunicorn's sync worker as the hook tells it: it serves on the hook's thread
+    pass
+
+
+class ThreadWorker:  # gthread: its requests run on other threads, each with its own connection
+    pass
+
+
 def test_the_gunicorn_hook_warms_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[str] = []
+    closed: list[str] = []
     monkeypatch.setattr(warmup, "_warmers", {"probe": lambda: ran.append("probe")})
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append("closed"))
     monkeypatch.setenv("YIWANG_WARM_WORKERS", "0")
-    warmup.post_worker_init(object())
+    warmup.post_worker_init(SyncWorker())
     assert ran == []
     monkeypatch.setenv("YIWANG_WARM_WORKERS", "1")
-    warmup.post_worker_init(object())
-    assert ran == ["probe"]
+    warmup.post_worker_init(SyncWorker())
+    assert ran == ["probe"] and closed == []  # the sync worker serves on the warmed connection
+    warmup.post_worker_init(ThreadWorker())
+    assert ran == ["probe", "probe"] and closed == ["closed"]  # nobody would use it again
