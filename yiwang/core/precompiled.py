@@ -226,8 +226,9 @@ _every: weakref.WeakSet[PrecompiledQuery] = weakref.WeakSet()
 def warm_all() -> None:
     """Every precompiled read of the code run on this thread's connections with the sentinels as
     arguments (values no row has; see ``_sentinels``): each read compiled for the connection, and
-    its statement known to the database (its tables' catalog entries, a plan; run twice, prepared
-    by psycopg: ``YIWANG_DATABASE_PREPARE_THRESHOLD``). Reads only; a locking read locks no row
+    its statement known to the database (its tables' catalog entries, a plan; run twice, so that
+    psycopg prepares it on its next execution, the first request's: ``YIWANG_DATABASE_PREPARE_THRESHOLD``
+    is 2). Reads only; a locking read locks no row
     (none matches) but needs the transaction the caller opens (``core.warmup.warm_worker``). A read
     that fails is logged and skipped: its first real use compiles it as ever."""
     for query in list(_every):

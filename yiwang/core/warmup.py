@@ -14,8 +14,8 @@ from the database (the working calendar, the departments' seals, the processes' 
 
 What it does: opens the worker's database connection (kept: ``CONN_MAX_AGE``), runs every
 :class:`~yiwang.core.precompiled.PrecompiledQuery` of the code with arguments no row has (each
-compiled for this connection, its tables known to the backend, its statement planned and, run
-twice, prepared: ``YIWANG_DATABASE_PREPARE_THRESHOLD``), then the warmers the apps registered in
+compiled for this connection, its tables known to the backend, its statement planned; run twice,
+so that psycopg prepares it on the first request's execution: ``YIWANG_DATABASE_PREPARE_THRESHOLD``), then the warmers the apps registered in
 their ``AppConfig.ready()`` (:func:`register`; core does not import the apps). It writes nothing:
 reads only, in one transaction (the precompiled locking reads need one; they lock no row). It is
 committed, not rolled back: psycopg forgets a connection's prepared statements on a ``ROLLBACK``; the
