@@ -52,11 +52,12 @@ def warm_up() -> None:
     register_font()  # the CJK TrueType font parsed for the documents (about 0.3 s)
     _render_a_page()  # ReportLab's layout modules, imported by the first receipt otherwise (about 40 ms)
     # what a worker's first acceptance imported otherwise (bench/cold_worker.py): the QR codes' encoder
-    # (zxing-cpp, a compiled module), the documents' PDF text codec, the task queue, the rating link
+    # (zxing-cpp, a compiled module), the documents' PDF text codec, the task queue. (Not the rating
+    # link, yiwang.evaluation.links: the layers keep this module, imported by every app's tests
+    # through yiwang.wsgi, from importing the top floor.)
     qr_path("https://example.invalid/v/0", size=60)
     "".encode("utf-16-be")
     import yiwang.core.tasks  # noqa: F401
-    import yiwang.evaluation.links  # noqa: F401
     libcrypto()  # OpenSSL's libcrypto for SM2, found through ldconfig on first use (a subprocess)
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
         with translation.override(code):
