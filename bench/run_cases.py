@@ -528,6 +528,7 @@ def wait_for_port(port: int, seconds: float, proc: subprocess.Popen[bytes] | Non
 
 
 PRODUCTION_GUNICORN = ROOT / "deploy" / "gunicorn" / "gunicorn.conf.py"
+SYNC_GUNICORN = ROOT / "bench" / "gunicorn_sync.conf.py"  # the production hooks (the worker warm-up)
 
 
 class Gunicorn:
@@ -546,7 +547,7 @@ class Gunicorn:
             env.update({"GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
                         "GUNICORN_MAX_REQUESTS": "0"})  # no recycling in the middle of a measurement
         else:
-            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "yiwang.wsgi:application", "--workers",
+            self.cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(SYNC_GUNICORN), "yiwang.wsgi:application", "--workers",
                         str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
                         "--log-level", "warning", "--timeout", "120", "--chdir", str(ROOT)]
         self.proc = subprocess.Popen(self.cmd, env=env, cwd=ROOT, start_new_session=True)
@@ -1083,11 +1084,12 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             result["gunicorn"] = {"workers": args.workers, "worker_class": production
                                   if args.server == "production" else "sync", "clients": args.clients,
                                   "nodes": args.nodes, "workers_per_node": per_node, "edge": args.edge}
-            tokens = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
+            tokens: dict[str, Any] = {"staff": {name: token_for(port, u.username) for name, u in world["users"].items()},
                       "applicants": [token_for(port, u.username) for u, _a in world["applicants"]]}
             sup_token = tokens["staff"]["supervisor"]
             log("http: bare insert view")
             result["http_bare"] = http_bare(port, args.clients, args.bare_requests, args.shed_retries)
+            result["warm_cases"] = args.warm_cases
             if args.warm_cases:
                 log(f"http: {args.warm_cases} warm-up cases of each flow (not measured)")
                 http_flows(port, world, tokens, "two", args.warm_cases, args.clients)
@@ -1131,6 +1133,10 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
     lines = []
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     lines.append(f"Command: `.venv/bin/python bench/run_cases.py {' '.join(argv)}`  ")
+    warm_cases = max(r.get("warm_cases", 0) for r in results)
+    if warm_cases:
+        lines.append(f"Steady state: {warm_cases} throwaway cases of each flow before measuring (--warm-cases): "
+                     "not a fresh worker's first requests.  ")
     lines.append(f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
                  f"{mem_gib:.0f} GiB; Python {platform.python_version()}; run {dt.date.today().isoformat()}")
     for r in results:
@@ -1267,7 +1273,10 @@ def main() -> None:
     parser.add_argument("--bare-requests", type=int, default=6000)
     parser.add_argument("--board-cases", type=int, default=100_000, help="open cases seeded for the board (0: skip)")
     parser.add_argument("--board-closed", type=int, default=50_000, help="closed cases seeded beside them")
-    parser.add_argument("--warm-cases", type=int, default=0, help="EXPERIMENT")
+    parser.add_argument("--warm-cases", type=int, default=0,
+                        help="the steady state: before measuring, N throwaway cases of each flow (not measured), "
+                             "so that every worker has served each request kind; the report says so. Default 0: "
+                             "the workers as they start (their warm-up, yiwang/core/warmup.py, included)")
     parser.add_argument("--time-parts", action="store_true",
                         help="the workers time each request's parts (X-Bench-Time, for bench/p99_parts.py); costs each request a little")
     parser.add_argument("--sample-waits", type=float, default=0.0,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
+from typing import Any
 
 
 def enabled() -> bool:
@@ -38,13 +39,12 @@ def warm_up() -> None:
     from django.urls import get_resolver
     from django.utils import translation
 
-    from yiwang.core.pdf import drawn_by_main_font, register_font
+    from yiwang.core.pdf import drawn_by_main_font, qr_path, register_font
     from yiwang.crypto.sm2 import libcrypto
     from yiwang.intelligence import search
 
     resolver = get_resolver()
     resolver.url_patterns  # noqa: B018 - imports the URLconf: every app's views and API routers
-    resolver.reverse_dict  # noqa: B018 - the lookup tables the first resolve() or reverse() builds
     # jieba's prefix dictionary (about a second): ``appeals.topics`` builds it at import, through the
     # URLconf; the classifier and guide search share it. Idempotent, and said here in case that changes.
     jieba.dt.check_initialized()
@@ -53,12 +53,44 @@ def warm_up() -> None:
     drawn_by_main_font("")  # the set of its characters, against which each text is checked (about 9 ms);
     # the fallback fonts (``PDF_FALLBACK_FONTS``) are not loaded here: only a text that needs one does
     _render_a_page()  # ReportLab's layout modules, imported by the first receipt otherwise (about 40 ms)
+    # what a worker's first acceptance imported otherwise (bench/cold_worker.py): the QR codes' encoder
+    # (zxing-cpp, a compiled module), the documents' PDF text codec, the task queue. (Not the rating
+    # link, yiwang.evaluation.links: the layers keep this module, imported by every app's tests
+    # through yiwang.wsgi, from importing the top floor.)
+    qr_path("https://example.invalid/v/0", size=60)
+    "".encode("utf-16-be")
+    import yiwang.core.tasks  # noqa: F401
     libcrypto()  # OpenSSL's libcrypto for SM2, found through ldconfig on first use (a subprocess)
     for code, _name in settings.LANGUAGES:  # the message catalogues, read on their first use
         with translation.override(code):
             translation.gettext("Yiwang")
+            _reverse_tables(resolver)
     gc.collect()  # what start-up left unreachable goes now, not into the frozen set
     gc.freeze()
+
+
+# Namespaces not on any hot path whose tables take long to build: the admin site's (about 55 ms
+# per language here); built by its first page as ever.
+_COLD_NAMESPACES = {"admin"}
+
+
+def _reverse_tables(resolver: Any, ns_pattern: str = "", converters: tuple[Any, ...] = ()) -> None:
+    """The lookup tables the first ``reverse()`` builds, in the active language: the root
+    resolver's, and for each namespace the resolver ``reverse()`` makes of it (``get_ns_resolver``,
+    cached; as ``django.urls.base.reverse`` does), each filled on its first reverse and per language:
+    ``api-v1:complete_task`` in every action's answer cost a fresh worker about 15 ms
+    (``bench/cold_worker.py``); all of them but the admin's about 20 ms per language."""
+    from django.urls.resolvers import get_ns_resolver
+
+    resolver.reverse_dict  # noqa: B018 - filled on first use, per language
+    for namespace, (extra, sub) in resolver.namespace_dict.items():
+        if namespace in _COLD_NAMESPACES:
+            continue
+        pattern = ns_pattern + extra
+        merged = tuple({**dict(converters), **sub.pattern.converters}.items())
+        get_ns_resolver(pattern, sub, merged).reverse_dict  # noqa: B018
+        if sub.namespace_dict:
+            _reverse_tables(sub, pattern, merged)
 
 
 def _render_a_page() -> None:

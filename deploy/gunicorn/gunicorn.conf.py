@@ -53,6 +53,15 @@ def on_starting(server: object) -> None:
         Path(directory).mkdir(parents=True, exist_ok=True)
 
 
+def post_worker_init(worker: object) -> None:
+    """After the worker loaded the application, before it serves: its database connection and the
+    caches read from the database warmed (yiwang/core/warmup.py; YIWANG_WARM_WORKERS=0: off). The same
+    hook as the bench's sync workers (bench/gunicorn_sync.conf.py). Never raises."""
+    from yiwang.core.warmup import post_worker_init as warm
+
+    warm(worker)
+
+
 def child_exit(server: object, worker: object) -> None:
     """A dead worker's live gauges (requests in flight) no longer count."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -77,6 +77,20 @@ def starting_version(item: ServiceItem) -> ProcessVersion | None | EllipsisType:
     return version
 
 
+def restore_starting_specs(limit: int = 20) -> None:
+    """The specs of the process versions new cases start on, of up to ``limit`` active items (the
+    newest), restored into this process's cache (``bpmn.specs_for``, what a case's
+    runtime reads by the version's id and digest): a web worker's warm-up (``core.warmup``), so
+    that its first acceptance of such an item does not parse its spec."""
+    from yiwang.catalog import bpmn
+
+    items = _with_starting_version(ServiceItem.objects.filter(is_active=True).order_by("-pk"))
+    ids = {i for i in items.values_list("starting_version_id", flat=True)[:limit]  # type: ignore[misc]  # an annotation of _with_starting_version, unknown to the stubs
+           if i is not None}
+    for version in ProcessVersion.objects.filter(pk__in=ids).only("id", "digest", "spec_json"):
+        bpmn.specs_for((version.pk, version.digest), version.spec_json)
+
+
 # Every submission reads these: compiled to SQL once per connection (core/precompiled.py).
 _ITEM_BY_CODE = PrecompiledQuery(
     lambda code: _with_starting_version(ServiceItem.objects.select_related("process", "department").filter(code=code))[:1],

@@ -30,3 +30,9 @@ class CoreConfig(AppConfig):
         # a statement prepared before `migrate` changed its result's type is planned again
         connection_created.connect(prepared.install, dispatch_uid="yiwang.core.ops.prepared.install")
         register_collector("task_queue", collectors.task_queue)
+        from yiwang.core import calendar, warmup
+        from yiwang.crypto.signing import get_signer
+
+        # a web worker's warm-up (core.warmup): the working calendar read, the SM2 signing key decrypted
+        warmup.register("core: working calendar", calendar.last_known_year)
+        warmup.register("crypto: signing key", get_signer)

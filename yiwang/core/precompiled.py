@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]  # not in django-stubs
 from django.db.transaction import TransactionManagementError
+
+logger = logging.getLogger(__name__)
 
 # kind -> (two sentinels, adaptation of a value to the parameter the compiled SQL carries)
 _UTC = dt.UTC
@@ -134,6 +138,7 @@ class PrecompiledQuery:
         self._kinds = kinds
         self._lock = threading.Lock()
         self._probe: QuerySet | None = None
+        _every.add(self)  # warm_all() finds it here
 
     def _sentinels(self, which: int) -> dict[str, Any]:
         """Values no argument would take, different for every argument and between the two builds."""
@@ -164,6 +169,10 @@ class PrecompiledQuery:
         if missing:
             raise ImproperlyConfigured(f"PrecompiledQuery: arguments not in the SQL: {missing}")
         return _Compiled(compiler, sql, params, slots, queryset)
+
+    def is_compiled_for(self, alias: str) -> bool:
+        """Whether this thread's connection ``alias`` already holds this read's compiled form."""
+        return self in connections[alias].__dict__.get("_yiwang_precompiled", {})
 
     def fetch(self, **arguments: Any) -> list[Any]:
         if arguments.keys() != self._kinds.keys():
@@ -208,6 +217,27 @@ class PrecompiledQuery:
                 if self._probe is None:
                     self._probe = self.queryset()
         return self._probe
+
+
+# every precompiled read (module-level constants, made once at import; one a test makes goes with it)
+_every: weakref.WeakSet[PrecompiledQuery] = weakref.WeakSet()
+
+
+def warm_all() -> None:
+    """Every precompiled read of the code run on this thread's connections with the sentinels as
+    arguments (values no row has; see ``_sentinels``): each read compiled for the connection, and
+    its statement known to the database (its tables' catalog entries, a plan; run twice, so that
+    psycopg prepares it on its next execution, the first request's: ``YIWANG_DATABASE_PREPARE_THRESHOLD``
+    is 2). Reads only; a locking read locks no row
+    (none matches) but needs the transaction the caller opens (``core.warmup.warm_worker``). A read
+    that fails is logged and skipped: its first real use compiles it as ever."""
+    for query in list(_every):
+        try:
+            with transaction.atomic(using=query._routing().db):
+                for _ in range(2):
+                    query.fetch(**query._sentinels(0))
+        except Exception:
+            logger.warning("warm-up of a precompiled read failed: %r", query._build, exc_info=True)
 
 
 def _in_integer_range(connection: Any, value: Any) -> bool:

@@ -14,3 +14,7 @@ class LicensesConfig(AppConfig):
 
         register_provision_source(Provision.LICENCE, lambda _item, materials, applicant, _now: set(
             offerable_for_materials(applicant, materials)))
+        from yiwang.core import warmup
+        from yiwang.licenses.selectors import remember_current_seals
+
+        warmup.register("licences: current seals", remember_current_seals)

@@ -150,6 +150,14 @@ def current_seal_or_none(department: Any) -> DepartmentSeal | None:
 _seals_read: dict[int, DepartmentSeal | None] = {}
 
 
+def remember_current_seals() -> None:
+    """Every department's current seal read into this process's memory (``remembered_seal``), as
+    ``current_seal_or_none`` would read each: a web worker's warm-up (``core.warmup``), so that its
+    first decision letter does not read it. Departments with no seal are read on first use."""
+    for seal in DepartmentSeal.objects.filter(is_current=True).order_by("-pk")[:1000]:
+        _seals_read[seal.department_id] = seal  # the lowest key last, as ``.first()`` chooses
+
+
 def remembered_seal(department: Any) -> DepartmentSeal | None:
     """The department's current seal as this process last read it (read now if never): only for a
     write that checks ``seal_unchanged`` in its own statement."""
