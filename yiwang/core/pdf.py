@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import threading
 import unicodedata
 from html import escape as _html_escape
 from typing import Any
@@ -76,8 +77,18 @@ def drawn_by_main_font(text: str) -> bool:
     return all(font_for(char) == FONT for char in set(text).difference(known))
 
 
-@functools.lru_cache(maxsize=1)
+_LOADING = threading.Lock()  # one thread loads a fallback or the placeholder font; the others wait for it
+
+
 def fallback_fonts() -> tuple[tuple[str, dict[int, int]], ...]:
+    """``_fallback_fonts()``, loaded by one thread at a time (a gthread worker's threads would
+    otherwise each parse the 51 MB file at once)."""
+    with _LOADING:
+        return _fallback_fonts()
+
+
+@functools.lru_cache(maxsize=1)
+def _fallback_fonts() -> tuple[tuple[str, dict[int, int]], ...]:
     """The fallback fonts of ``YIWANG_PDF_FALLBACK_FONTS`` registered with ReportLab, in order, each
     as (its name, its cmap): loaded on the first text the main font cannot draw, never before (the
     default, BabelStone Han, is a 51 MB file). A font that cannot be read is logged and left out:
@@ -115,8 +126,14 @@ class _EveryCharacterMissing(dict[int, int]):
         return 0
 
 
-@functools.lru_cache(maxsize=1)
 def register_placeholder_font() -> str:
+    """``_register_placeholder_font()``, registered by one thread at a time."""
+    with _LOADING:
+        return _register_placeholder_font()
+
+
+@functools.lru_cache(maxsize=1)
+def _register_placeholder_font() -> str:
     """The placeholder font: the main font's face whose every character is its missing glyph (the
     box WenQuanYi Zen Hei draws for .notdef), for a character no font has (an emoji, an ideograph
     newer than the fonts): the reader sees that a character stands there and that it could not be
@@ -148,16 +165,25 @@ def font_for(char: str) -> str:
     point = ord(char)
     if char in _main_chars():
         return FONT
+    if _invisible(char):  # before the fallback fonts: BabelStone Han draws visible labels for these
+        return FONT
     for name, cmap in fallback_fonts():
         if point in cmap:
             return name
-    if unicodedata.category(char) not in _NOT_BOXED:  # unassigned (Cn) boxed too: newer than Python's tables
-        return register_placeholder_font()
-    return FONT
+    return register_placeholder_font()  # unassigned (Cn) boxed too: newer than Python's tables
 
 
-# controls, format characters (joiners), lone surrogates and spaces: nothing to draw a box for
-_NOT_BOXED = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+# controls, format characters (joiners, direction marks, tags), lone surrogates and spaces
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+
+def _invisible(char: str) -> bool:
+    """A character that draws nothing in running text: a control or format character, a space, a
+    lone surrogate, or a variation selector (U+FE00–FE0F, U+E0100–E01EF, Mongolian U+180B–180D and
+    U+180F: they choose a glyph variant of the character before them, which no font here has)."""
+    point = ord(char)
+    return (unicodedata.category(char) in _INVISIBLE_CATEGORIES or 0xFE00 <= point <= 0xFE0F
+            or 0xE0100 <= point <= 0xE01EF or 0x180B <= point <= 0x180F)
 
 
 def font_runs(text: str) -> list[tuple[str, str]]:

@@ -153,7 +153,7 @@ def test_a_document_of_the_main_fonts_characters_is_the_same_file_without_any_fa
     before = _page_pdf(text), _platypus_pdf(text)
     # when no fallback font is configured at all
     settings.YIWANG_PDF_FALLBACK_FONTS = []
-    core_pdf.fallback_fonts.cache_clear()
+    core_pdf._fallback_fonts.cache_clear()
     try:
         after = _page_pdf(text), _platypus_pdf(text)
         # then the one-page writer's file is byte for byte the same and has only the main font
@@ -163,18 +163,37 @@ def test_a_document_of_the_main_fonts_characters_is_the_same_file_without_any_fa
         pdf = _page_pdf("王𬌗")
         assert _text(pdf) == "王𬌗" and ink(dict(drawn_characters(pdf))["𬌗"]) > 10
     finally:
-        core_pdf.fallback_fonts.cache_clear()
+        core_pdf._fallback_fonts.cache_clear()
 
 
 def test_an_unreadable_fallback_font_is_logged_and_its_characters_are_boxes(settings, tmp_path, caplog):
     broken = tmp_path / "broken.ttf"
     broken.write_bytes(b"not a font")
     settings.YIWANG_PDF_FALLBACK_FONTS = [str(broken)]
-    core_pdf.fallback_fonts.cache_clear()
+    core_pdf._fallback_fonts.cache_clear()
     try:
         with caplog.at_level(logging.ERROR, logger="yiwang.core.pdf"):
             pdf = _page_pdf("王𬌗")
         assert str(broken) in caplog.text
         assert _text(pdf) == "王𬌗" and ink(dict(drawn_characters(pdf))["𬌗"]) > 10
     finally:
-        core_pdf.fallback_fonts.cache_clear()
+        core_pdf._fallback_fonts.cache_clear()
+
+
+INVISIBLE = ["\ufe00", "\U000e0100", "\u180b", "\u200d", "\u200f", "\u202e", "\U000e0041", "\u2060"]
+
+
+def test_marks_joiners_and_variation_selectors_draw_nothing_though_the_fallback_font_has_glyphs_for_them():
+    # given names and words with characters that draw nothing in running text (a variation selector
+    # after 葛, direction marks, joiners, a tag character), for which the fallback font has labelled glyphs
+    plain = "葛张三李四"
+    marked = "葛\ufe00张\u200f三\u200d李\U000e0100四" + "".join(INVISIBLE)
+    # then each stays the main font's (nothing to draw), never the fallback's nor the placeholder box
+    assert {core_pdf.font_for(ch) for ch in INVISIBLE} == {core_pdf.FONT}
+    for render in (_page_pdf, _platypus_pdf):
+        # and the page has no more ink than the same words without them (a label box adds >1,000 pixels)
+        with_marks, without = (render(text) for text in (marked, plain))
+        ink_with, ink_without = (ink(np.asarray(pdfium.PdfDocument(pdf)[0].render(scale=4).to_pil().convert("L")))
+                                 for pdf in (with_marks, without))
+        assert ink_with <= ink_without * 1.02, (render.__name__, ink_with, ink_without)
+        assert b"BabelStoneHan" not in with_marks
