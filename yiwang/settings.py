@@ -415,6 +415,9 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25") or 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# seconds an SMTP server may keep the sender waiting (Django's default: for ever, which would stop
+# every notice behind one silent mail server); well under NOTIFY_LEASE_SECONDS
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10") or 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yiwang.example") or "noreply@yiwang.example"
 # Documents (receipts, decision letters, licences): the TrueType CJK font embedded in the PDFs
 # (Debian fonts-wqy-zenhei; `make system-deps` installs it); the TrueType fonts, in order, that draw

@@ -30,6 +30,7 @@ class CoreConfig(AppConfig):
         # a statement prepared before `migrate` changed its result's type is planned again
         connection_created.connect(prepared.install, dispatch_uid="yiwang.core.ops.prepared.install")
         register_collector("task_queue", collectors.task_queue)
+        register_collector("outbox", collectors.outbox)
         from yiwang.core import calendar, warmup
         from yiwang.crypto.signing import get_signer
 

@@ -49,7 +49,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -267,12 +267,25 @@ def _lease() -> dt.timedelta:
 
 
 def _claim(outbox_id: int, now: dt.datetime) -> bool:
-    """Take the row for one attempt: one conditional UPDATE, so two workers never send it twice at
-    once (a worker that dies leaves the row to be retried when the lease ends)."""
+    """Take the row for one attempt: one conditional UPDATE, so two senders never send it twice at
+    once (a sender that dies leaves the row to be retried when the lease ends). The attempt is
+    counted here, when it is taken: a copy that kills its sender each time still reaches
+    ``YIWANG_NOTIFY_MAX_ATTEMPTS`` and ends ``failed`` instead of being retried for ever."""
     return bool(
         OutboxMessage.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-        .update(next_attempt_at=now + _lease(), last_attempt_at=now)
+        .update(next_attempt_at=now + _lease(), last_attempt_at=now, attempts=F("attempts") + 1)
     )
+
+
+def _while_claimed(row: OutboxMessage, now: dt.datetime) -> Any:
+    """The row, as long as this attempt's claim still holds (its ``last_attempt_at`` is this
+    claim's): a send that outlasted its lease, whose row another sender has since taken, changes
+    nothing (channels' timeouts, ``EMAIL_TIMEOUT`` and the gateway's, are kept well under the lease)."""
+    return OutboxMessage.objects.filter(pk=row.pk, last_attempt_at=now)
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
 
 
 def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> str:
@@ -282,37 +295,40 @@ def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> st
         status = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
         return status or "missing"
     row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
-    attempts = row.attempts + 1
+    attempts = row.attempts  # this one included (``_claim``)
     mid = message_id(row)
     if row.discard_after is not None and row.discard_after <= now:
-        OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
-                                                        sealed_body="", last_error="expired before it could be sent")
+        _while_claimed(row, now).update(status=OutboxStatus.SKIPPED, sealed_body="",
+                                        last_error="expired before it could be sent")
         return OutboxStatus.SKIPPED
+    if attempts > _max_attempts():  # every earlier attempt ended with its sender (killed, crashed)
+        _while_claimed(row, now).update(status=OutboxStatus.FAILED, sealed_body="",
+                                        last_error="the sender stopped during every attempt")
+        logger.error("notification %s via %s: message %s failed: the sender stopped during %d attempts",
+                     row.pk, row.channel, mid, attempts - 1)
+        return OutboxStatus.FAILED
     try:
         channel = get_channel(row.channel)
         # the only place the address is decrypted
         address = row.address or (getattr(row.applicant, channel.address_field, "") if row.applicant else "") or ""
         if not address:
-            OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SKIPPED, attempts=attempts,
-                                                            sealed_body="", last_error="no address")
+            _while_claimed(row, now).update(status=OutboxStatus.SKIPPED, sealed_body="", last_error="no address")
             return OutboxStatus.SKIPPED
         logger.info("notification %s via %s: sending message %s (attempt %d)", row.pk, row.channel, mid, attempts)
         with translation.override(settings.LANGUAGE_CODE):
             channel.send(to=address, subject=row.subject, body=row.sealed_body or row.body, message_id=mid)
     except Exception as exc:  # noqa: BLE001 - any channel failure is retried, never propagated
-        max_attempts = int(getattr(settings, "YIWANG_NOTIFY_MAX_ATTEMPTS", 6))
-        failed = attempts >= max_attempts
+        failed = attempts >= _max_attempts()
         status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
         next_at = now + backoff(attempts)
-        OutboxMessage.objects.filter(pk=row.pk).update(
-            status=status, attempts=attempts, next_attempt_at=next_at,
+        _while_claimed(row, now).update(
+            status=status, next_attempt_at=next_at,
             **({"sealed_body": ""} if failed else {}),
             last_error=f"{type(exc).__name__}: {exc}"[:500])
         logger.warning("notification %s via %s: message %s failed (attempt %d): %s", row.pk, row.channel, mid,
                        attempts, exc)
         return status  # a pending row is retried by the sender's pass after ``next_at``
-    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, attempts=attempts, sent_at=timezone.now(),
-                                                    sealed_body="", last_error="")
+    _while_claimed(row, now).update(status=OutboxStatus.SENT, sent_at=timezone.now(), sealed_body="", last_error="")
     logger.info("notification %s via %s: message %s sent (attempt %d)", row.pk, row.channel, mid, attempts)
     return OutboxStatus.SENT
 

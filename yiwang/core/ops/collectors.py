@@ -1,4 +1,4 @@
-"""The core's scrape-time metrics: the task queue (django-tasks-db's table)."""
+"""The core's scrape-time metrics: the task queue (django-tasks-db's table) and the notices' outbox."""
 
 from __future__ import annotations
 
@@ -30,3 +30,21 @@ def task_queue() -> Iterable[Any]:
                             "Seconds since the oldest task that may run now was enqueued (0 when none): "
                             "grows when the workers do not keep up or are down",
                             value=(timezone.now() - oldest).total_seconds() if oldest else 0)
+
+
+def outbox() -> Iterable[Any]:
+    """The notices waiting for the sender (``manage.py send_notifications --loop``): due copies (new,
+    retries whose time has come, copies a dead sender held) and how long the oldest has waited —
+    the sign that no sender runs or that one is stuck (the outbox is its own queue, not a task)."""
+    from yiwang.core.clock import db_now
+    from yiwang.core.models import OutboxMessage, OutboxStatus
+
+    now = db_now()
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by()
+    found = due.aggregate(n=Count("id"), oldest=Min("next_attempt_at"))
+    yield GaugeMetricFamily("yiwang_outbox_due", "Notice copies (SMS, email) due and not yet sent",
+                            value=found["n"])
+    yield GaugeMetricFamily("yiwang_outbox_oldest_due_age_seconds",
+                            "Seconds the oldest due notice copy has waited (0 when none): grows when no "
+                            "notification sender runs or one is stuck",
+                            value=(now - found["oldest"]).total_seconds() if found["oldest"] else 0)

@@ -131,8 +131,10 @@ def test_a_row_claimed_by_one_worker_is_not_sent_by_another_until_its_lease_ends
     assert notify._claim(row.pk, now)  # a worker took it and then died
     assert notify.send_outbox_message(row.pk, now=now + dt.timedelta(seconds=10)) == OutboxStatus.PENDING
     row.refresh_from_db()
-    assert row.attempts == 0
+    assert row.attempts == 1  # the dead worker's attempt, counted when it took the row; none by the other
     assert notify.send_outbox_message(row.pk, now=now + dt.timedelta(minutes=6)) == OutboxStatus.SENT
+    row.refresh_from_db()
+    assert row.attempts == 2
 
 
 def test_no_address_means_skipped_not_retried(settings):

@@ -164,3 +164,50 @@ def test_a_send_task_enqueued_before_the_upgrade_does_not_send_a_copy_again(reco
     assert notify.send_due_outbox() == {OutboxStatus.SENT: 1}
     assert send_notifications.enqueue([row.pk]).return_value == {OutboxStatus.SENT: 1}
     assert recording == ["升级前的通知"]
+
+
+class OutlivesItsLease(RecordingChannel):
+    """A gateway whose first send outlasts the lease: meanwhile another sender takes the row and
+    sends it; then the first answers with an error."""
+
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        with SENT_LOCK:
+            first = not SENT
+            SENT.append(body)
+        if first:
+            row = OutboxMessage.objects.get()
+            later = row.next_attempt_at + dt.timedelta(seconds=1)  # the first claim's lease is over
+            assert notify.send_outbox_message(row.pk, now=later) == OutboxStatus.SENT
+            raise TimeoutError("the gateway answered after the lease")
+
+
+def test_a_sender_whose_lease_ran_out_changes_nothing_when_it_finally_answers(recording, settings):
+    # given a copy whose first send outlasts its lease, while another sender takes it and sends it
+    settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": f"{__name__}.OutlivesItsLease",
+                                               "OPTIONS": {"address_field": "phone"}}}
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "超时的通知")
+    # when the first sender's late failure comes back
+    notify.send_due_outbox()
+    # then the row stays as the sender holding it left it: sent, after two attempts (not turned back
+    # to pending to be sent a third time, nor counted as one)
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts, row.last_error) == (OutboxStatus.SENT, 2, "")
+    assert recording == ["超时的通知", "超时的通知"]
+
+
+def test_a_copy_during_which_every_sender_stopped_ends_failed_not_retried_for_ever(recording, settings):
+    # given a copy whose sender was killed during each of its attempts (each claim, then nothing)
+    settings.YIWANG_NOTIFY_MAX_ATTEMPTS = 3
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "每次都中断的通知")
+    row = OutboxMessage.objects.get()
+    moment = row.next_attempt_at
+    for _attempt in range(3):
+        assert notify._claim(row.pk, moment)  # the sender took it and died before any answer
+        moment = OutboxMessage.objects.get().next_attempt_at + dt.timedelta(seconds=1)
+    # when a sender takes it once more after the last lease, then it is failed, not sent
+    assert notify.send_outbox_message(row.pk, now=moment) == OutboxStatus.FAILED
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.sealed_body) == (OutboxStatus.FAILED, 4, "")
+    assert recording == []

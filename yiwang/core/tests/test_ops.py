@@ -105,8 +105,39 @@ def test_probes_refuse_other_methods_with_a_message(client):
 def test_metrics_are_answered_to_a_loopback_client(client):
     found = scrape(client)
     assert found[("yiwang_task_queue_depth", (("status", "ready"),))] == 0
-    for collector in ("task_queue", "cases", "appeals", "ledger"):
+    for collector in ("task_queue", "outbox", "cases", "appeals", "ledger"):
         assert found[("yiwang_metrics_collector_up", (("collector", collector),))] == 1
+
+
+@pytest.mark.django_db
+def test_the_outbox_gauges_show_notices_no_sender_has_taken(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yiwang.core import notify
+    from yiwang.core.models import OutboxMessage, OutboxStatus
+    from yiwang.testing import factories
+
+    # given no notice waiting, then nothing is due
+    found = scrape(client)
+    assert (found[("yiwang_outbox_due", ())], found[("yiwang_outbox_oldest_due_age_seconds", ())]) == (0, 0)
+    # given three copies: one due ten minutes ago, one due now, one retry due in an hour, one sent
+    _user, applicant = factories.citizen()
+    now = timezone.now()
+    for due, status in ((now - dt.timedelta(minutes=10), OutboxStatus.PENDING), (now, OutboxStatus.PENDING),
+                        (now + dt.timedelta(hours=1), OutboxStatus.PENDING),
+                        (now - dt.timedelta(hours=2), OutboxStatus.SENT)):
+        OutboxMessage.objects.create(applicant=applicant, channel="sms", kind="k", subject="s", body="b",
+                                     next_attempt_at=due, status=status)
+    # then two are due, the oldest for about ten minutes (the retry not yet, the sent one never)
+    found = scrape(client)
+    assert found[("yiwang_outbox_due", ())] == 2
+    assert 590 <= found[("yiwang_outbox_oldest_due_age_seconds", ())] < 900
+    # and once a sender's pass has sent them, nothing is due
+    notify.send_due_outbox()
+    found = scrape(client)
+    assert (found[("yiwang_outbox_due", ())], found[("yiwang_outbox_oldest_due_age_seconds", ())]) == (0, 0)
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Send due notification copies (SMS, email).
 
 ``--loop``: the sender, a long-running process (``make run`` starts one; in production the systemd
-unit ``yiwang-notify-sender.service``): a pass every ``YIWANG_NOTIFY_POLL_SECONDS`` until SIGTERM
+unit ``yiwang-sender.service``): a pass every ``NOTIFY_POLL_SECONDS`` (setting ``YIWANG_NOTIFY_POLL_SECONDS``) until SIGTERM
 or SIGINT, which end it after the copy being sent. Without it: one pass (cron, or by hand), sending
 new copies, retries whose time has come and copies a dead sender had claimed."""
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true",
                             help="Keep sending: a pass every --every seconds until SIGTERM/SIGINT.")
         parser.add_argument("--every", type=float, default=None,
-                            help="Seconds between passes with --loop (default YIWANG_NOTIFY_POLL_SECONDS, 1).")
+                            help="Seconds between passes with --loop (default: the environment variable NOTIFY_POLL_SECONDS, 1).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["loop"]:
