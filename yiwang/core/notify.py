@@ -266,13 +266,24 @@ def _lease() -> dt.timedelta:
     return dt.timedelta(seconds=int(getattr(settings, "YIWANG_NOTIFY_LEASE_SECONDS", 300)))
 
 
-def _claim(outbox_id: int, now: dt.datetime) -> bool:
+def _due_by(now: dt.datetime | None) -> Any:
+    """What a row's ``next_attempt_at`` is compared with: the given time, or else the database's own
+    clock in the statement itself. Rows are stamped ``Now()`` by the database; ``db_now()`` is this
+    server's estimate of that clock, which may be a few milliseconds behind (SQLite's clock reads
+    whole milliseconds, a measured offset is off by up to half its round trip), and a row written just
+    before would then not yet be due."""
+    return Now() if now is None else now
+
+
+def _claim(outbox_id: int, now: dt.datetime, *, due_by: Any = None) -> bool:
     """Take the row for one attempt: one conditional UPDATE, so two senders never send it twice at
     once (a sender that dies leaves the row to be retried when the lease ends). The attempt is
     counted here, when it is taken: a copy that kills its sender each time still reaches
-    ``YIWANG_NOTIFY_MAX_ATTEMPTS`` and ends ``failed`` instead of being retried for ever."""
+    ``YIWANG_NOTIFY_MAX_ATTEMPTS`` and ends ``failed`` instead of being retried for ever. The row must
+    be due by ``due_by`` (``now`` when not given)."""
     return bool(
-        OutboxMessage.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        OutboxMessage.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING,
+                                     next_attempt_at__lte=now if due_by is None else due_by)
         .update(next_attempt_at=now + _lease(), last_attempt_at=now, attempts=F("attempts") + 1)
     )
 
@@ -290,8 +301,9 @@ def _max_attempts() -> int:
 
 def send_outbox_message(outbox_id: int, *, now: dt.datetime | None = None) -> str:
     """Send one outbox row if it is due; returns its status afterwards. Never raises for a failed send."""
+    due_by = _due_by(now)
     now = now or db_now()
-    if not _claim(outbox_id, now):
+    if not _claim(outbox_id, now, due_by=due_by):
         status = OutboxMessage.objects.filter(pk=outbox_id).values_list("status", flat=True).first()
         return status or "missing"
     row = OutboxMessage.objects.select_related("applicant").get(pk=outbox_id)
@@ -351,10 +363,10 @@ SEND_BATCH = 500
 def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
                     stop: threading.Event | None = None) -> dict[str, int]:
     """Send every pending row whose time has come (new, retry due, or a dead worker's lease over),
-    oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, each row is claimed at
-    the database's time of its own claim: a pass through a slow gateway must not take leases that
+    oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, the database's clock
+    says which rows are due, and each row is claimed at the database's time of its own claim: a pass through a slow gateway must not take leases that
     have already run out (another sender could then claim the same row)."""
-    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=now or db_now())
+    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=_due_by(now))
                .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
     return send_outbox(ids, now=now, stop=stop)
 

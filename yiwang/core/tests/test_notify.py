@@ -51,6 +51,23 @@ def send_notice(applicant: Any, **extra: Any) -> Notification | None:
                                        case_number="YW1", link="/me/cases/YW1/", **extra)
 
 
+def test_a_notice_just_written_is_due_even_when_this_servers_estimate_of_the_database_clock_lags(monkeypatch):
+    # the estimate of the database's clock (db_now) is a measured offset, off by up to half a round
+    # trip (SQLite's clock reads whole milliseconds); the row itself was stamped by the database
+    from yiwang.core import clock
+
+    _, applicant = factories.citizen()
+    applicant.email = "zhang@example.cn"
+    applicant.save()
+    send_notice(applicant)
+    clock.db_now()  # measure, then make the estimate lag the database by two seconds
+    measured_at, offset = clock._offsets["default"]
+    monkeypatch.setitem(clock._offsets, "default", (measured_at, offset - dt.timedelta(seconds=2)))
+
+    # the pass right after the commit sends it: the database says which rows are due
+    assert notify.send_due_outbox() == {OutboxStatus.SENT: 2}
+
+
 def test_notice_and_outbox_rows_are_written_together_and_sent_after_commit(settings, tmp_path):
     # given an applicant with a phone and an email, and the file SMS channel and Django email
     user, applicant = factories.citizen()
