@@ -202,6 +202,9 @@ def get_channel(name: str) -> Channel:
 # -- writing notices (inside the event's transaction) ------------------------------------------------
 
 
+_NO_ADDRESS = {"status": OutboxStatus.SKIPPED, "last_error": "no address"}
+
+
 def notify_applicant(
     *,
     applicant: Applicant,
@@ -217,9 +220,11 @@ def notify_applicant(
 
     ``title`` and ``body`` are Chinese message templates (``%(name)s``) filled from ``params``;
     they are translated when shown (see ``Notification.rendered_body``). Call inside the event's
-    transaction."""
+    transaction. A channel the applicant has no address for (no email given) gets its row as
+    ``skipped`` at once, as the sender would have left it, without the sender's three statements."""
     rows = [OutboxMessage(applicant=applicant, channel=name, kind=kind, case_number=case_number,
-                          subject=(title % params)[:200], body=body % params, next_attempt_at=Now())
+                          subject=(title % params)[:200], body=body % params, next_attempt_at=Now(),
+                          **({} if getattr(applicant, get_channel(name).address_field, "") else _NO_ADDRESS))
             for name in channel_settings()]
     notice = None
     if applicant.user_id:
@@ -375,6 +380,21 @@ def poll_seconds() -> float:
     return float(getattr(settings, "YIWANG_NOTIFY_POLL_SECONDS", 1.0))
 
 
+def _without_waiting_for_flush(using: str) -> None:
+    """The sender's commits (claims, outcomes) do not wait for the WAL to reach the disk or a standby
+    (PostgreSQL's ``synchronous_commit`` off for its own session; the actions' commits are not
+    touched). Each copy costs three commits, and each durable one was a wait for the disk (and, in the
+    cluster, the standby). Visibility is unchanged, so two senders still never hold the same row;
+    what a crash of the database can lose is the last fraction of a second of the sender's marks,
+    and a copy whose "sent" was lost is sent again, with the same message id for the gateway to drop
+    (as when a sender dies between the send and its mark). Set at each pass: a connection opened
+    again after a failover gets it too."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+
+
 def run_sender(*, stop: threading.Event, every: float | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
     """The sender: a pass of ``send_due_outbox`` every ``every`` seconds (``YIWANG_NOTIFY_POLL_SECONDS``)
     until ``stop`` is set (it then ends after the copy being sent); a full batch is followed by the
@@ -387,6 +407,7 @@ def run_sender(*, stop: threading.Event, every: float | None = None, using: str 
         while not stop.is_set():
             full = False
             try:
+                _without_waiting_for_flush(using)
                 counts = send_due_outbox(stop=stop)
                 full = sum(counts.values()) >= SEND_BATCH
                 if counts:

@@ -154,11 +154,28 @@ def test_a_row_claimed_by_one_worker_is_not_sent_by_another_until_its_lease_ends
     assert row.attempts == 2
 
 
-def test_no_address_means_skipped_not_retried(settings):
+def test_no_address_means_skipped_as_written_and_never_taken_by_the_sender(settings):
     _user, applicant = factories.citizen()  # has a phone, no email
+    channels(settings, email="yiwang.core.notify.EmailChannel", sms="yiwang.core.notify.ConsoleChannel")
+    send_notice(applicant)
+    # written as the sender would have left it: no claim, no attempt, no statement of the sender's
+    email = OutboxMessage.objects.get(channel="email")
+    assert (email.status, email.last_error, email.attempts) == (OutboxStatus.SKIPPED, "no address", 0)
+    assert notify.send_due_outbox() == {OutboxStatus.SENT: 1}  # the SMS only
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_attempt_at) == (OutboxStatus.SKIPPED, 0, None)
+    assert mail.outbox == []
+
+
+def test_an_address_removed_after_the_notice_was_written_is_skipped_by_the_sender(settings):
+    _user, applicant = factories.citizen()
+    applicant.email = "zhang@example.cn"
+    applicant.save()
     channels(settings, email="yiwang.core.notify.EmailChannel")
     send_notice(applicant)
-    notify.send_due_outbox()
+    applicant.email = ""  # the applicant took the address away before the copy left
+    applicant.save()
+    assert notify.send_due_outbox() == {OutboxStatus.SKIPPED: 1}
     row = OutboxMessage.objects.get()
     assert (row.status, row.last_error) == (OutboxStatus.SKIPPED, "no address")
     assert mail.outbox == []
