@@ -575,6 +575,57 @@ class Gunicorn:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+class Sender:
+    """The notification sender as production runs it (``manage.py send_notifications --loop``, one
+    process), against the bench's database: the notices the actions queue in the outbox are sent
+    while the cases run, and its CPU is counted with theirs (``--sender``)."""
+
+    def __init__(self, db: str):
+        self.proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "send_notifications", "--loop"],
+                                     env=child_env(db), cwd=ROOT, start_new_session=True)
+
+    def cpu(self) -> float:
+        return _proc_cpu(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def outbox_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    from yiwang.core.models import OutboxMessage
+
+    return dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def probe_notice(applicant: Any) -> None:
+    """One notice committed, so that the sender's first pass has something to send."""
+    from django.db import transaction
+
+    from yiwang.core.notify import notify_applicant
+
+    with transaction.atomic():
+        notify_applicant(applicant=applicant, kind="bench_probe", title="bench", body="bench", params={})
+
+
+def drain_outbox(sender: Sender, cpu_before: float, timeout: float = 300.0) -> dict[str, Any]:
+    """Wait until the sender has taken every pending copy (or ``timeout``): the sender's work for
+    the cases just run is then all in its CPU, however late it finished."""
+    from yiwang.core.models import OutboxMessage, OutboxStatus
+
+    t0 = time.perf_counter()
+    while OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists() and time.perf_counter() - t0 < timeout:
+        time.sleep(0.2)
+    return {"cpu_s": sender.cpu() - cpu_before, "drained_after_s": time.perf_counter() - t0,
+            "outbox": outbox_counts(), "alive": sender.proc.poll() is None}
+
+
 def split_workers(total: int, nodes: int) -> list[int]:
     """``--workers`` is the total over the nodes, so that one node and two compare at the same
     number of processes on the same cores; the first nodes take the remainder."""
@@ -819,7 +870,8 @@ def http_bare(port: int, clients: int, total: int, shed_retries: int = SHED_RETR
 
 def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_key: str, n: int, clients: int,
                server_pids: Collection[int] = (), edge_pid: int | None = None,
-               shed_retries: int = SHED_RETRIES, sample_waits: float = 0.0) -> dict[str, Any]:
+               shed_retries: int = SHED_RETRIES, sample_waits: float = 0.0,
+               sender: Sender | None = None) -> dict[str, Any]:
     item = world["items"][item_key]
     required = next(m for m in item.materials.all() if m.required)
     per, extra = divmod(n, clients)
@@ -828,11 +880,15 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
         toks = {**tokens["staff"], "applicant": tokens["applicants"][k]}
         jobs.append((port, toks, {"required": required.pk}, item.code, per + (1 if k < extra else 0), k, shed_retries))
     cpu_before = cpu_by_group(server_pids, edge_pid)
+    sender_before = sender.cpu() if sender else 0.0
     t0 = time.perf_counter()
     with WaitSampler(sample_waits) as sampler, mp.Pool(clients) as pool:
         parts = pool.map(_flow_client, jobs)
     elapsed = time.perf_counter() - t0
     cpu = cpu_spent(cpu_before, cpu_by_group(server_pids, edge_pid), sum(p["cpu_s"] for p in parts))
+    sent = drain_outbox(sender, sender_before) if sender else None
+    if sent and cpu:
+        cpu["sender"] = sent["cpu_s"]
     times: dict[str, list[float]] = defaultdict(list)
     timings: dict[str, list[str]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
@@ -860,7 +916,7 @@ def http_flows(port: int, world: dict[str, Any], tokens: dict[str, str], item_ke
         "steps": {step: {**summary_ms(times[step]), "queries_mean": statistics.mean(queries[step]),
                          "queries_max": max(queries[step]), "shed": shed.get(step, 0),
                          "retried": retried.get(step, 0)} for step in times},
-        "timings": dict(timings), "waits": sampler.result,
+        "timings": dict(timings), "waits": sampler.result, "sender": sent,
     }
 
 
@@ -1065,6 +1121,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         result["service_countersign"] = service_flows(world, "sign", n_sign)
     servers: list[Gunicorn] = []
     edge = None
+    sender = None
     port = None
     sup_token = None
     try:
@@ -1094,12 +1151,18 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
                 log(f"http: {args.warm_cases} warm-up cases of each flow (not measured)")
                 http_flows(port, world, tokens, "two", args.warm_cases, args.clients)
                 http_flows(port, world, tokens, "sign", args.warm_cases, args.clients)
-            log(f"http: {args.n} two-step cases")
+            if args.sender:
+                sender = Sender(args.db)
+                probe_notice(world["applicants"][0][1])
+                # the sender's start (imports, connection) and the probe's and warm-up's copies: before
+                # the measurement, which then counts only what the cases' notices cost it
+                result["outbox_before"] = drain_outbox(sender, 0.0)["outbox"]
+            log(f"http: {args.n} two-step cases" + (" (the notification sender running)" if sender else ""))
             result["http"] = http_flows(port, world, tokens, "two", args.n, args.clients, pids, edge_pid,
-                                        args.shed_retries, args.sample_waits / 1000)
+                                        args.shed_retries, args.sample_waits / 1000, sender)
             log(f"http: {n_sign} countersign cases")
             result["http_countersign"] = http_flows(port, world, tokens, "sign", n_sign, args.clients, pids,
-                                                    edge_pid, args.shed_retries)
+                                                    edge_pid, args.shed_retries, sender=sender)
             log("http: bare insert view again")
             result["http_bare_after"] = http_bare(port, args.clients, args.bare_requests, args.shed_retries)
         if args.board_cases:
@@ -1108,6 +1171,8 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             log("board")
             result["board"] = board_measurements(port, sup_token)
     finally:
+        if sender:
+            sender.stop()
         if edge:
             edge.stop()
         for server in servers:
@@ -1222,9 +1287,14 @@ def report(results: list[dict[str, Any]], argv: list[str]) -> str:
                 backends = f" {int(cpu['postgres_bench_db_backends'])}" if "postgres_bench_db_backends" in cpu else ""
                 own = (f" (the bench database's{backends} backends {f(per['postgres_bench_db'])}{gone})"
                        if r["vendor"] == "postgresql" and "postgres_bench_db" in per else "")
+                sent = h.get("sender") or {}
+                sender_cpu = (f", the notification sender {f(per['sender'], 2)} ms (until its last copy, "
+                              f"{f(sent['drained_after_s'], 1)} s after the cases; outbox {sent['outbox']})"
+                              if "sender" in per else ", no notification sender (the outbox's copies wait)")
                 lines.append(f"CPU per complete case: web workers {f(per['web'])} ms, PostgreSQL {f(per['postgres'])} ms{own}"
-                             f"{edge_cpu}, load generator {f(per['clients'])} ms; the machine busy {f(per['machine_busy'])} ms "
-                             f"per case ({f(cpu['machine_busy'] / h['seconds'], 2)} of {os.cpu_count()} cores)")
+                             f"{edge_cpu}{sender_cpu}, load generator {f(per['clients'])} ms; the machine busy "
+                             f"{f(per['machine_busy'])} ms per case ({f(cpu['machine_busy'] / h['seconds'], 2)} of "
+                             f"{os.cpu_count()} cores; the sender's copies sent after the cases not in it)")
                 lines.append("")
         if "board" in r:
             b = r["board"]
@@ -1282,6 +1352,9 @@ def main() -> None:
     parser.add_argument("--sample-waits", type=float, default=0.0,
                         help="ms between samples of pg_stat_activity's waits during the two-step cases (0: none; "
                              "bench/p99_parts.py reads them)")
+    parser.add_argument("--sender", action="store_true",
+                        help="run the notification sender (send_notifications --loop) during the HTTP cases and "
+                             "count its CPU, as production runs it")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1312,7 +1385,8 @@ def main() -> None:
                "--clients", str(args.clients), "--shed-retries", str(args.shed_retries),
                "--bare-requests", str(args.bare_requests), "--board-cases", str(args.board_cases),
                "--board-closed", str(args.board_closed), "--sample-waits", str(args.sample_waits),
-               *(["--time-parts"] if args.time_parts else []), "--warm-cases", str(args.warm_cases)]
+               *(["--time-parts"] if args.time_parts else []), *(["--sender"] if args.sender else []),
+               "--warm-cases", str(args.warm_cases)]
         subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         results.append(json.loads(out.read_text()))
     text = report(results, sys.argv[1:])
