@@ -211,3 +211,46 @@ def test_a_copy_during_which_every_sender_stopped_ends_failed_not_retried_for_ev
     row.refresh_from_db()
     assert (row.status, row.attempts, row.sealed_body) == (OutboxStatus.FAILED, 4, "")
     assert recording == []
+
+
+SETTINGS_SEEN: list[str] = []
+
+
+class CommitSettingChannel:
+    """Records the sender's own session's ``synchronous_commit`` (PostgreSQL) as it sends."""
+
+    def __init__(self, name: str, *, address_field: str = "phone") -> None:
+        self.name, self.address_field = name, address_field
+
+    def send(self, *, to: str, subject: str, body: str, message_id: str) -> None:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                SETTINGS_SEEN.append(cursor.fetchone()[0])
+        else:
+            SETTINGS_SEEN.append("sqlite")
+        with SENT_LOCK:
+            SENT.append(body)
+
+
+def test_the_senders_commits_do_not_wait_for_the_disk_and_the_actions_still_do(settings):
+    from django.db import connection
+
+    settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": f"{__name__}.CommitSettingChannel",
+                                               "OPTIONS": {"address_field": "phone"}}}
+    SENT.clear()
+    SETTINGS_SEEN.clear()
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "您的办件 YW1 已受理。")
+    with running_senders(1):
+        wait_until_sent("您的办件 YW1 已受理。")
+    assert OutboxMessage.objects.get().status == OutboxStatus.SENT
+    if connection.vendor == "postgresql":
+        assert SETTINGS_SEEN == ["off"]  # the sender's session
+        with connection.cursor() as cursor:  # this (an action's) connection keeps the server's setting
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+    else:
+        assert SETTINGS_SEEN == ["sqlite"]  # nothing to relax: SQLite has no such setting
