@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from yiwang.appeals.models import Appeal, AppealReport
-from yiwang.appeals.services import NAME_MAX, TITLE_MAX
+from yiwang.appeals.services import NAME_MAX, TITLE_MAX, text_limits
 from yiwang.appeals.tests.conftest import CLEAR
 from yiwang.testing.browser import VIEWPORTS, record_errors
 
@@ -31,6 +31,10 @@ MESSAGE = {"zh-CN": f"最多 {TITLE_MAX} 个字，现有 {TITLE_MAX + 1} 个，�
 SERVER = {"zh-CN": f"标题不能超过 {TITLE_MAX} 个字（现有 {TITLE_MAX + 1} 个）。",
           "en-US": f"Title may have at most {TITLE_MAX} characters (it has {TITLE_MAX + 1})."}
 ADDRESS = "城关镇𬭚村3组"  # 𬭚 U+2CB5A (Extension E), of the table too
+# a body of lines of 98 characters outside the BMP each: the browser sends each line break as CR LF,
+# which the server counts as 2 characters, so each line is 100 of the server's characters
+BODY_MAX = text_limits()["body"]
+BODY = ("𬌗" * 98 + "\n") * (BODY_MAX // 100)
 
 
 def _type(page, selector: str, text: str) -> None:
@@ -53,15 +57,17 @@ def test_a_title_and_a_name_with_rare_characters_at_the_limit_are_typed_whole_an
     _type(page, "#f_title", TITLE)
     _type(page, "#f_name", NAME)
     _type(page, "#f_address", ADDRESS)
+    page.fill("#f_body", BODY)
     # then the browser took every character (none cut at the limit in UTF-16 code units)
     expect(page.locator("#f_title")).to_have_value(TITLE)
     expect(page.locator("#f_name")).to_have_value(NAME)
+    assert page.locator("#f_body").evaluate("el => el.validationMessage") == ""
     page.locator("#f_name").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "appeals-portal-rare-characters-phone-zh-CN.png"), full_page=True)
     # and the appeal is sent and stored with them, exactly
     with page.expect_navigation(url="**/appeals/follow/*/"):
         page.get_by_role("button", name="提交").click()
-    assert Appeal.objects.get().title == TITLE
+    assert Appeal.objects.get().title == TITLE and Appeal.objects.get().body.replace("\r\n", "\n") == BODY.strip()
     assert AppealReport.objects.get().reporter_name == NAME and Appeal.objects.get().address == ADDRESS
     assert not errors, errors
     context.close()
@@ -82,6 +88,11 @@ def test_one_character_over_the_limit_is_said_in_the_browser_and_by_the_server_n
     # then the form is not sent, the field says the limit in characters, and keeps what was typed
     title = page.locator("#f_title")
     assert title.evaluate("el => el.validationMessage") == MESSAGE[locale]
+    # (and a body one character over the server's count, line breaks counted as the CR LF sent)
+    page.fill("#f_body", BODY + "路")
+    assert page.locator("#f_body").evaluate("el => el.validationMessage") == MESSAGE[locale].replace(
+        str(TITLE_MAX + 1), str(BODY_MAX + 1)).replace(str(TITLE_MAX), str(BODY_MAX))
+    page.fill("#f_body", "")
     expect(title).to_have_value(over)
     assert not Appeal.objects.exists()
     # and a form sent anyway (no script, an old browser) is answered by the server: 422, its own

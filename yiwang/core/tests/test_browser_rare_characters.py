@@ -15,7 +15,7 @@ from yiwang.testing.browser import VIEWPORTS, record_errors, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LIMIT = Department._meta.get_field("name").max_length
+LIMIT = int(Department._meta.get_field("name").max_length or 0)
 # 𬌗 U+2C317, 𫖯 U+2B5AF, 𬭚 U+2CB5A: characters of 《通用规范汉字表》 outside the BMP
 NAME = ("某县" + "𬌗𫖯𬭚" * LIMIT)[:LIMIT]
 
