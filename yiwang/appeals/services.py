@@ -55,6 +55,13 @@ logger = logging.getLogger(__name__)
 TITLE_MAX = 200
 REASON_MAX = 1000
 NAME_MAX = 60
+ADDRESS_MAX = 300
+
+
+def text_limits() -> dict[str, int]:
+    """The most characters (code points, as ``clean_text`` counts them) each text of an appeal may
+    have, for the forms to say (their ``maxlength``, held in characters by the site's script)."""
+    return {"title": TITLE_MAX, "body": settings.YIWANG_APPEALS_MAX_TEXT, "address": ADDRESS_MAX, "name": NAME_MAX}
 
 
 # Input ------------------------------------------------------------------------------------------
@@ -93,7 +100,7 @@ def clean_choice(value: object, choices: type[models.TextChoices], *, field: str
 
 def clean_location(latitude: object, longitude: object, address: object) -> tuple[float | None, float | None, str]:
     """A point (WGS-84 degrees, both or neither) and/or an address; at least one of them."""
-    address_text = clean_text(address, field="address", label=_("地址"), required=False, max_chars=300)
+    address_text = clean_text(address, field="address", label=_("地址"), required=False, max_chars=ADDRESS_MAX)
     lat_given = latitude not in (None, "")
     lng_given = longitude not in (None, "")
     if lat_given != lng_given:

@@ -48,7 +48,8 @@ def _intake_from(request: HttpRequest, channel: str) -> services.Intake:
 
 def _form_context(channel: str, values: dict[str, Any] | None = None, error: DomainError | None = None) -> dict:
     return {"channel": channel, "types": AppealType.choices, "urgencies": Urgency.choices, "values": values or {},
-            "error": error, "error_field": (error.details.get("field") if error else "")}
+            "error": error, "error_field": (error.details.get("field") if error else ""),
+            "limits": services.text_limits()}
 
 
 def _intake_page(request: HttpRequest, *, channel: str, template: str) -> HttpResponse:

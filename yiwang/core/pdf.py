@@ -173,6 +173,20 @@ def font_for(char: str) -> str:
     return register_placeholder_font()  # unassigned (Cn) boxed too: newer than Python's tables
 
 
+def font_file(char: str) -> str | None:
+    """The TrueType file (face 0) that draws ``char`` outside a PDF (Pillow: the seal picture), by
+    ``font_for``'s rule: the main font's file for its own characters, the first fallback font's
+    that has it, the main font's again for a character no font has (its missing glyph: the box the
+    placeholder font draws); None for a character that draws nothing (a control or format
+    character, a variation selector, a space the main font lacks), which takes no place either."""
+    from reportlab.pdfbase import pdfmetrics
+
+    name = font_for(char)
+    if name == FONT and char not in _main_chars():
+        return None
+    return str(pdfmetrics.getFont(name).face.filename)
+
+
 # controls, format characters (joiners, direction marks, tags), lone surrogates and spaces
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import core, x509
-from django.conf import settings
 
 from yiwang.crypto.keys import key_id_for_public_der
 from yiwang.crypto.primitives import sm3
@@ -72,16 +71,24 @@ def issue_certificate(*, ca_cert: bytes, ca_key_pem: str, subject_name: str, org
     return asn1.certificate(tbs, _private_key(ca_key_pem).sign(tbs.dump(), DEFAULT_ID)).dump()
 
 
-@functools.lru_cache(maxsize=4)
-def _font(size: int) -> Any:
+@functools.lru_cache(maxsize=8)
+def _font(path: str, size: int) -> Any:
     from PIL import ImageFont
 
-    return ImageFont.truetype(settings.YIWANG_PDF_FONT, size, index=0)
+    return ImageFont.truetype(path, size, index=0)
 
 
 def seal_picture(name: str, *, size: int = 360) -> bytes:
-    """A red round seal (公章) with the department's name along the rim and a star: PNG, transparent."""
+    """A red round seal (公章) with the department's name along the rim and a star: PNG, transparent.
+
+    Each character of the name is drawn in the font the documents draw it in (``core.pdf.font_file``,
+    the rule of ``core.pdf.font_for``): the main CJK font for its own characters (a name of only
+    those is the picture it always was), the fallback font for a 生僻字 it lacks (a county or
+    township name with a character of CJK Extension B–E), a box for a character no font has; a
+    character that draws nothing (a variation selector, a joiner) takes no place on the rim."""
     from PIL import Image, ImageDraw
+
+    from yiwang.core.pdf import font_file
 
     red = (206, 17, 38, 255)
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
@@ -91,13 +98,13 @@ def seal_picture(name: str, *, size: int = 360) -> bytes:
     star = [(c + (size * (0.16 if i % 2 == 0 else 0.065)) * math.sin(i * math.pi / 5),
              c - (size * (0.16 if i % 2 == 0 else 0.065)) * math.cos(i * math.pi / 5)) for i in range(10)]
     draw.polygon(star, fill=red)
-    font = _font(int(size * 0.11))
-    chars = list(name[:16])
-    span = min(250.0, 18.0 * len(chars))  # degrees of arc the name takes, centred at the top
-    for i, ch in enumerate(chars):
-        angle = -span / 2 + (span * (i + 0.5) / len(chars))
+    drawn = [(ch, path) for ch in name if (path := font_file(ch)) is not None][:16]
+    span = min(250.0, 18.0 * len(drawn))  # degrees of arc the name takes, centred at the top
+    for i, (ch, path) in enumerate(drawn):
+        angle = -span / 2 + (span * (i + 0.5) / len(drawn))
         glyph = Image.new("RGBA", (int(size * 0.14), int(size * 0.14)), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=font, fill=red, anchor="mm")
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=_font(path, int(size * 0.11)), fill=red,
+                                   anchor="mm")
         glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True)
         radius = r - size * 0.11
         x = c + radius * math.sin(math.radians(angle)) - glyph.width / 2

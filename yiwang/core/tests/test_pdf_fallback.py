@@ -197,3 +197,11 @@ def test_marks_joiners_and_variation_selectors_draw_nothing_though_the_fallback_
                                  for pdf in (with_marks, without))
         assert ink_with <= ink_without * 1.02, (render.__name__, ink_with, ink_without)
         assert b"BabelStoneHan" not in with_marks
+
+
+def test_font_file_names_the_file_of_the_font_each_character_is_drawn_in_for_pillow(settings):
+    # the seal picture (Pillow) draws by the same rule as the documents (``font_for``)
+    assert core_pdf.font_file("张") == settings.YIWANG_PDF_FONT
+    assert {core_pdf.font_file(ch) for ch in TABLE_OUTSIDE_BMP} == {settings.YIWANG_PDF_FALLBACK_FONTS[0]}
+    assert {core_pdf.font_file(ch) for ch in NO_FONT} == {settings.YIWANG_PDF_FONT}  # its missing glyph: a box
+    assert {core_pdf.font_file(ch) for ch in INVISIBLE} == {None}  # nothing to draw, no place taken
