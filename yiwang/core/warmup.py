@@ -28,7 +28,7 @@ per thread). gunicorn's sync workers serve on the thread that runs the hook: :fu
 there. A gthread worker (production, ``deploy/gunicorn/gunicorn.conf.py``) serves on the threads of
 its pool (``ThreadWorker.tpool``, made before the hook runs): :func:`warm_request_threads` hands
 one job to each of its ``threads`` threads (a barrier holds every job until all have started, so
-no thread takes two), each warms its own connection (:func:`warm_connection`: the precompiled reads)
+no thread takes two), each in turn warms its own connection (:func:`warm_connection`: the precompiled reads)
 and one of them also fills the process caches. Measured (``bench/cold_threads.py``,
 docs/benchmarks.md): without it every request thread's first requests paid the connection's part
 again. The cost: ``threads`` connections opened at once per worker (the budget docs/deployment.md
@@ -125,10 +125,12 @@ def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float
     if threads < 1:
         return 0
     barrier = threading.Barrier(threads, timeout=timeout)
+    one_at_a_time = threading.Lock()  # the GIL runs them one at a time anyway; SQLite's writer lock too
 
     def job() -> bool:
         first = barrier.wait() == 0  # each thread its own number: one of them fills the process caches
-        spent = warm_worker() if first else warm_connection()
+        with one_at_a_time:
+            spent = warm_worker() if first else warm_connection()
         return "precompiled reads" in spent
 
     started = time.perf_counter()
