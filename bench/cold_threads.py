@@ -154,7 +154,8 @@ def child(warm: bool, threads: int, clients: int, cases: int) -> dict[str, Any]:
     for step in STEPS:
         mine = [r for r in records if r[2] == step]
         seen: set[int] = set()
-        firsts, others = [], []
+        firsts: list[tuple[float, int, str, float, float]] = []
+        others: list[tuple[float, int, str, float, float]] = []
         for r in mine:
             (others if r[1] in seen else firsts).append(r)
             seen.add(r[1])
