@@ -27,14 +27,16 @@ Each connection that will serve is warmed on the thread that will use it (Django
 per thread). gunicorn's sync workers serve on the thread that runs the hook: :func:`warm_worker`
 there. A gthread worker (production, ``deploy/gunicorn/gunicorn.conf.py``) serves on the threads of
 its pool (``ThreadWorker.tpool``, made before the hook runs): :func:`warm_request_threads` hands
-one job to each of its ``threads`` threads (a barrier holds every job until all have started, so
-no thread takes two), each in turn warms its own connection (:func:`warm_connection`: the precompiled reads)
-and one of them also fills the process caches. Measured (``bench/cold_threads.py``,
+one job to each of as many threads as admission control lets work at once (:func:`threads_to_warm`:
+``MAX_IN_FLIGHT``, 8 of the 16 by default; a barrier holds every job until all have started, so no
+thread takes two), each in turn warms its own connection (:func:`warm_connection`: the precompiled
+reads) and one of them also fills the process caches. Measured (``bench/cold_threads.py``,
 docs/benchmarks.md): without it every request thread's first requests paid the connection's part
-again. The cost: ``threads`` connections opened at once per worker (the budget docs/deployment.md
-already asks for: workers × threads below PostgreSQL's ``max_connections``) and the precompiled
-reads' warm-up once per thread; and all ``threads`` threads exist from the start, so requests spread
-over all of them. A connection's ``CONN_MAX_AGE`` counts from its opening: a thread whose first
+again, about 27 ms of CPU per thread. The cost, at the worker's start: about 35 ms of CPU per warmed
+thread, and its connection open from the start (within the budget docs/deployment.md already asks
+for: workers × threads below PostgreSQL's ``max_connections``); the warmed threads exist from the
+start, so requests spread over all of them (the pool makes a thread only when none is idle). A
+connection's ``CONN_MAX_AGE`` counts from its opening: a thread whose first
 request comes later than that finds it expired and opens a cold one, as without the warm-up. Other
 worker kinds (gevent, eventlet, ...) get the process caches only; the hook's connection is closed.
 
@@ -104,7 +106,7 @@ def post_worker_init(worker: object) -> None:
         return
     if where == "pool":
         timeout = float(getattr(getattr(worker, "cfg", None), "timeout", 60) or 60) / 2
-        warm_request_threads(pool, threads, timeout=timeout)
+        warm_request_threads(pool, threads_to_warm(threads), timeout=timeout)
         return
     from django.db import connections
 
@@ -113,6 +115,17 @@ def post_worker_init(worker: object) -> None:
         connections.close_all()
     except Exception:
         logger.warning("worker warm-up: closing its connection failed", exc_info=True)
+
+
+def threads_to_warm(threads: int) -> int:
+    """How many of a gthread worker's ``threads`` to warm: as many as admission control lets work
+    at once (``YIWANG_MAX_IN_FLIGHT``; 0, no bound: all). The pool makes a thread only when none is
+    idle, so it stays at the warmed threads until more requests than that are in hand at once, and
+    those beyond the bound are refused at once (503) without reaching the database."""
+    from django.conf import settings
+
+    bound = int(getattr(settings, "YIWANG_MAX_IN_FLIGHT", 0) or 0)
+    return min(threads, bound) if bound > 0 else threads
 
 
 def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float = 30.0) -> int:

@@ -212,6 +212,24 @@ def test_a_request_thread_whose_warm_up_fails_is_logged_and_serves_cold(county: 
         worker.tpool.shutdown(wait=True)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_gthread_worker_warms_as_many_threads_as_admission_control_lets_work_at_once(county: Any, settings: Any) -> None:
+    settings.YIWANG_MAX_IN_FLIGHT = 2
+    worker = _gunicorn_worker("gthread", threads=4)
+    try:
+        _production_hook()(worker)
+        assert len(worker.tpool._threads) == 2  # the pool makes the others only when both are busy
+        seen = _on_each_thread(worker.tpool, 2, _compiled_here)
+        assert len({ident for ident, _ in seen}) == 2 and all(compiled for _, compiled in seen)
+    finally:
+        _on_each_thread(worker.tpool, len(worker.tpool._threads), _close_here)
+        worker.tpool.shutdown(wait=True)
+    settings.YIWANG_MAX_IN_FLIGHT = 0  # no bound: every thread
+    assert warmup.threads_to_warm(16) == 16
+    settings.YIWANG_MAX_IN_FLIGHT = 8
+    assert warmup.threads_to_warm(16) == 8 and warmup.threads_to_warm(4) == 4
+
+
 def test_the_gunicorn_hook_warms_unless_turned_off(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     ran: list[str] = []
     closed: list[str] = []
