@@ -530,7 +530,7 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
             YIWANG_DATABASE_PREPARE_THRESHOLD if YIWANG_DATABASE_PREPARED_STATEMENTS else None)
 
 # The web worker's warm-up after the fork (yiwang/core/warmup.py, gunicorn's post_worker_init): its
-# database connections (every request thread's, with gthread workers) and the caches read from the
+# database connections (the request threads', with gthread workers) and the caches read from the
 # database, before its first request. Off: each request thread's first requests pay it instead.
 YIWANG_WARM_WORKERS = _on_or_off("YIWANG_WARM_WORKERS", True)
 

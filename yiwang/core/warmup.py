@@ -41,7 +41,7 @@ request comes later than that finds it expired and opens a cold one, as without 
 worker kinds (gevent, eventlet, ...) get the process caches only; the hook's connection is closed.
 
 If the database cannot be reached a connection's warm-up gives up after the connection timeout
-(``DB_CONNECT_TIMEOUT``) and its thread serves; the hook waits for the threads at most half the
+(``DB_CONNECT_TIMEOUT``), the other threads do not try, and they all serve; the hook waits for the threads at most half the
 worker's ``timeout`` (gunicorn kills a worker silent that long), then the worker serves.
 
 ``YIWANG_WARM_WORKERS=0`` (the setting of that name) turns it off (on by default).
@@ -139,11 +139,16 @@ def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float
         return 0
     barrier = threading.Barrier(threads, timeout=timeout)
     one_at_a_time = threading.Lock()  # the GIL runs them one at a time anyway; SQLite's writer lock too
+    unreachable = threading.Event()
 
     def job() -> bool:
         first = barrier.wait() == 0  # each thread its own number: one of them fills the process caches
         with one_at_a_time:
+            if unreachable.is_set():  # the others would each wait DB_CONNECT_TIMEOUT in turn
+                return False
             spent = warm_worker() if first else warm_connection()
+            if not spent:  # the warm-up's transaction itself failed: no connection to be had
+                unreachable.set()
         return "precompiled reads" in spent
 
     started = time.perf_counter()

@@ -230,6 +230,29 @@ def test_a_gthread_worker_warms_as_many_threads_as_admission_control_lets_work_a
     assert warmup.threads_to_warm(16) == 8 and warmup.threads_to_warm(4) == 4
 
 
+def test_when_the_database_cannot_be_reached_one_thread_tries_and_the_others_do_not_wait(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.utils import OperationalError
+
+    tried: list[str] = []
+
+    def refused(self: Any) -> None:
+        tried.append(self.alias)
+        raise OperationalError("connection refused")  # as a dead primary answers, after DB_CONNECT_TIMEOUT at worst
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refused)
+    worker = _gunicorn_worker("gthread", threads=3)
+    try:
+        with caplog.at_level(logging.INFO, logger="yiwang.core.warmup"):
+            _production_hook()(worker)  # never raises
+    finally:
+        worker.tpool.shutdown(wait=True)
+    assert tried == ["default"]  # one thread tried; the other two did not wait their turn for the same answer
+    assert "worker warm-up failed; the worker serves without it" in caplog.text
+    assert "worker warm-up: 0 of 3 request threads' connections" in caplog.text
+
+
 def test_the_gunicorn_hook_warms_unless_turned_off(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     ran: list[str] = []
     closed: list[str] = []
