@@ -32,7 +32,7 @@ one job to each of as many threads as admission control lets work at once (:func
 thread takes two), each in turn warms its own connection (:func:`warm_connection`: the precompiled
 reads) and one of them also fills the process caches. Measured (``bench/cold_threads.py``,
 docs/benchmarks.md): without it every request thread's first requests paid the connection's part
-again, 26–38 ms of CPU per thread. The cost, at the worker's start: about 35 ms of CPU per warmed
+again, 26–46 ms of CPU per thread. The cost, at the worker's start: 35–50 ms of CPU per warmed
 thread, and its connection open from the start (within the budget docs/deployment.md already asks
 for: workers × threads below PostgreSQL's ``max_connections``); the warmed threads exist from the
 start, so requests spread over all of them (the pool makes a thread only when none is idle). A
