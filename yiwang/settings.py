@@ -529,6 +529,11 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
         DATABASES[_alias]["OPTIONS"]["prepare_threshold"] = (
             YIWANG_DATABASE_PREPARE_THRESHOLD if YIWANG_DATABASE_PREPARED_STATEMENTS else None)
 
+# The web worker's warm-up after the fork (yiwang/core/warmup.py, gunicorn's post_worker_init): its
+# database connections (the request threads', with gthread workers) and the caches read from the
+# database, before its first request. Off: each request thread's first requests pay it instead.
+YIWANG_WARM_WORKERS = _on_or_off("YIWANG_WARM_WORKERS", True)
+
 # Logs: text (the default, for `make run`) or one JSON object a line (LOG_FORMAT=json, for
 # production log shipping); both carry the request id, which tasks enqueued in a request inherit.
 LOG_FORMAT = (env("LOG_FORMAT", "text") or "text").strip().lower()

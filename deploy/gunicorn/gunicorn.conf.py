@@ -54,9 +54,10 @@ def on_starting(server: object) -> None:
 
 
 def post_worker_init(worker: object) -> None:
-    """After the worker loaded the application, before it serves: its database connection and the
-    caches read from the database warmed (yiwang/core/warmup.py; YIWANG_WARM_WORKERS=0: off). The same
-    hook as the bench's sync workers (bench/gunicorn_sync.conf.py). Never raises."""
+    """After the worker loaded the application, before it serves: each request thread's database
+    connection (on that thread of the worker's pool) and the caches read from the database warmed
+    (yiwang/core/warmup.py, which tells the worker's kind by gunicorn's classes; YIWANG_WARM_WORKERS=0:
+    off). The same hook as the bench's sync workers (bench/gunicorn_sync.conf.py). Never raises."""
     from yiwang.core.warmup import post_worker_init as warm
 
     warm(worker)

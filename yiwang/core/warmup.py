@@ -23,21 +23,38 @@ tests count every table's rows and every sequence before and after. Every piece 
 its own: a failure is logged as a warning and the worker serves without that piece (it would have
 filled it on its first use anyway).
 
-Only what the serving thread will use is warmed: gunicorn's sync workers serve on the thread that ran
-the hook, on the same connection. A gthread worker's request threads each open their own connection
-(Django keeps them per thread), so there only the process's caches carry over, and the warm-up's
-connection is closed (``post_worker_init``). If the database cannot be reached the warm-up gives
-up after the connection timeout (``DB_CONNECT_TIMEOUT``) and the worker serves.
+Each connection that will serve is warmed on the thread that will use it (Django keeps connections
+per thread). gunicorn's sync workers serve on the thread that runs the hook: :func:`warm_worker`
+there. A gthread worker (production, ``deploy/gunicorn/gunicorn.conf.py``) serves on the threads of
+its pool (``ThreadWorker.tpool``, made before the hook runs): :func:`warm_request_threads` hands
+one job to each of as many threads as admission control lets work at once (:func:`threads_to_warm`:
+``MAX_IN_FLIGHT``, 8 of the 16 by default; a barrier holds every job until all have started, so no
+thread takes two), each in turn warms its own connection (:func:`warm_connection`: the precompiled
+reads) and one of them also fills the process caches. Measured (``bench/cold_threads.py``,
+docs/benchmarks.md): without it every request thread's first requests paid the connection's part
+again, 26–46 ms of CPU per thread. The cost, at the worker's start: 35–50 ms of CPU per warmed
+thread, and its connection open from the start (within the budget docs/deployment.md already asks
+for: workers × threads below PostgreSQL's ``max_connections``); the warmed threads exist from the
+start, so requests spread over all of them (the pool makes a thread only when none is idle). A
+connection's ``CONN_MAX_AGE`` counts from its opening: a thread whose first
+request comes later than that finds it expired and opens a cold one, as without the warm-up. Other
+worker kinds (gevent, eventlet, ...) get the process caches only; the hook's connection is closed.
 
-``YIWANG_WARM_WORKERS=0`` turns it off (on by default).
+If the database cannot be reached a connection's warm-up gives up after the connection timeout
+(``DB_CONNECT_TIMEOUT``), the other threads do not try, and they all serve; the hook waits for the threads at most half the
+worker's ``timeout`` (gunicorn kills a worker silent that long), then the worker serves.
+
+``YIWANG_WARM_WORKERS=0`` (the setting of that name) turns it off (on by default).
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -52,35 +69,131 @@ def register(name: str, warmer: Warmer) -> None:
 
 
 def enabled() -> bool:
-    return os.environ.get("YIWANG_WARM_WORKERS", "1").strip().lower() not in {"0", "false", "no", "off"}
+    """``settings.YIWANG_WARM_WORKERS`` (the environment variable of that name, read in yiwang/settings.py)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "YIWANG_WARM_WORKERS", True))
+
+
+def request_threads(worker: object) -> tuple[str, Any, int]:
+    """Where gunicorn's ``worker`` will serve its requests, told by gunicorn's own classes: ``("hook",
+    None, 1)`` for a sync worker (the thread that runs ``post_worker_init``); ``("pool", executor,
+    threads)`` for a gthread worker (its thread pool, made in ``init_process`` before the hook);
+    ``("other", None, 0)`` for any other kind (gevent, eventlet, ..., or a gthread worker without
+    its pool yet)."""
+    from gunicorn.workers.gthread import ThreadWorker
+    from gunicorn.workers.sync import SyncWorker
+
+    if isinstance(worker, SyncWorker):
+        return "hook", None, 1
+    pool = getattr(worker, "tpool", None)
+    if isinstance(worker, ThreadWorker) and pool is not None:
+        # the pool's own size if it says (a thread more than it makes would hold the barrier)
+        return "pool", pool, min(int(worker.cfg.threads), int(getattr(pool, "_max_workers", worker.cfg.threads)))
+    return "other", None, 0
 
 
 def post_worker_init(worker: object) -> None:
     """gunicorn's ``post_worker_init`` hook, shared by every gunicorn configuration: after the
-    worker loaded the application, before it serves. Never raises. A worker that serves on other
-    threads (gthread) would never use this thread's connection again: it is closed, the process's
-    caches stay."""
+    worker loaded the application, before it serves. Never raises. Each connection that will serve
+    is warmed on its own thread (:func:`request_threads`); a worker of another kind gets the process
+    caches, and the hook's connection, which no request would use, is closed."""
     if not enabled():
         return
-    warm_worker()
-    if type(worker).__name__ != "SyncWorker":
-        from django.db import connections
+    where, pool, threads = request_threads(worker)
+    if where == "hook":
+        warm_worker()
+        return
+    if where == "pool":
+        timeout = float(getattr(getattr(worker, "cfg", None), "timeout", 60) or 60) / 2
+        warm_request_threads(pool, threads_to_warm(threads), timeout=timeout)
+        return
+    from django.db import connections
 
+    warm_worker()
+    try:
+        connections.close_all()
+    except Exception:
+        logger.warning("worker warm-up: closing its connection failed", exc_info=True)
+
+
+def threads_to_warm(threads: int) -> int:
+    """How many of a gthread worker's ``threads`` to warm: as many as admission control lets work
+    at once (``YIWANG_MAX_IN_FLIGHT``; 0, no bound: all). The pool makes a thread only when none is
+    idle, so it stays at the warmed threads until more requests than that are in hand at once, and
+    those beyond the bound are refused at once (503) without reaching the database."""
+    from django.conf import settings
+
+    bound = int(getattr(settings, "YIWANG_MAX_IN_FLIGHT", 0) or 0)
+    return min(threads, bound) if bound > 0 else threads
+
+
+def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float = 30.0) -> int:
+    """Warm the connection of each of ``threads`` threads of ``pool`` (gthread's request threads),
+    on that thread, and the process caches once (on the first thread in). One job per thread: each
+    job waits at a barrier until all ``threads`` have started, so a thread that finished its job
+    cannot take another's (the pool makes a new thread while none is idle, up to its size). Waits
+    at most ``timeout`` seconds; answers how many threads warmed their connection. Never raises: a
+    thread whose warm-up failed, or that the barrier gave up on, serves cold (logged)."""
+    if threads < 1:
+        return 0
+    barrier = threading.Barrier(threads, timeout=timeout)
+    one_at_a_time = threading.Lock()  # the GIL runs them one at a time anyway; SQLite's writer lock too
+    unreachable = threading.Event()
+
+    def job() -> bool:
+        first = barrier.wait() == 0  # each thread its own number: one of them fills the process caches
+        with one_at_a_time:
+            if unreachable.is_set():  # the others would each wait DB_CONNECT_TIMEOUT in turn
+                return False
+            spent = warm_worker() if first else warm_connection()
+            if not spent:  # the warm-up's transaction itself failed: no connection to be had
+                unreachable.set()
+        return "precompiled reads" in spent
+
+    started = time.perf_counter()
+    try:
+        jobs = [pool.submit(job) for _ in range(threads)]
+    except Exception:
+        logger.warning("worker warm-up: the request threads could not be started; they serve cold", exc_info=True)
+        return 0
+    done, late = futures.wait(jobs, timeout=timeout)
+    warmed = 0
+    for each in done:
         try:
-            connections.close_all()
+            warmed += bool(each.result())
         except Exception:
-            logger.warning("worker warm-up: closing its connection failed", exc_info=True)
+            logger.warning("worker warm-up: a request thread's warm-up failed; it serves cold", exc_info=True)
+    if late:
+        barrier.abort()
+        logger.warning("worker warm-up: %d request threads not warmed within %.0f s; the worker serves", len(late), timeout)
+    logger.info("worker warm-up: %d of %d request threads' connections in %.0f ms", warmed, threads,
+                (time.perf_counter() - started) * 1000)
+    return warmed
+
+
+def warm_connection() -> dict[str, float]:
+    """Warm this thread's database connection only (the precompiled reads): what a request thread
+    whose process caches another thread filled needs. Never raises; see :func:`warm_worker`."""
+    from yiwang.core import precompiled
+
+    return _warm([("precompiled reads", precompiled.warm_all)])
 
 
 def warm_worker() -> dict[str, float]:
     """Warm this worker's database connection and caches; answers each piece's wall time (s).
     Never raises: a failing piece is logged (warning) and skipped."""
-    from django.db import connections, transaction
-
     from yiwang.core import precompiled
 
+    return _warm([("precompiled reads", precompiled.warm_all), *_warmers.items()])
+
+
+def _warm(pieces: list[tuple[str, Warmer]]) -> dict[str, float]:
+    """Run ``pieces`` on this thread's connection in one transaction, committed (a rollback would
+    drop the statements psycopg prepared), each in its own savepoint; answers each one's wall time."""
+    from django.db import connections, transaction
+
     spent: dict[str, float] = {}
-    pieces: list[tuple[str, Warmer]] = [("precompiled reads", precompiled.warm_all), *_warmers.items()]
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -94,6 +207,7 @@ def warm_worker() -> dict[str, float]:
                 spent[name] = time.perf_counter() - began
     except Exception:
         logger.warning("worker warm-up failed; the worker serves without it", exc_info=True)
+        spent.clear()
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
     logger.info("worker warm-up: %.0f ms (%s)", (time.perf_counter() - started) * 1000,
