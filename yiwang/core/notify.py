@@ -366,9 +366,14 @@ def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
     oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, the database's clock
     says which rows are due, and each row is claimed at the database's time of its own claim: a pass through a slow gateway must not take leases that
     have already run out (another sender could then claim the same row)."""
-    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=_due_by(now))
-               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+    ids = list(due_messages(now=now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
     return send_outbox(ids, now=now, stop=stop)
+
+
+def due_messages(*, now: dt.datetime | None = None) -> Any:
+    """The pending rows whose time has come by ``now``, or else by the database's own clock (the
+    one rule of what is due: the sender's pass and the outbox gauges both read it)."""
+    return OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=_due_by(now))
 
 
 def poll_seconds() -> float:
