@@ -50,11 +50,10 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models import F, Q
-from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from yiwang.core.clock import db_now
+from yiwang.core.clock import DatabaseNow, db_now
 from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
 from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
@@ -219,7 +218,7 @@ def notify_applicant(
     they are translated when shown (see ``Notification.rendered_body``). Call inside the event's
     transaction."""
     rows = [OutboxMessage(applicant=applicant, channel=name, kind=kind, case_number=case_number,
-                          subject=(title % params)[:200], body=body % params, next_attempt_at=Now())
+                          subject=(title % params)[:200], body=body % params, next_attempt_at=DatabaseNow())
             for name in channel_settings()]
     notice = None
     if applicant.user_id:
@@ -246,7 +245,7 @@ def send_to_address(
     names = [name for name in channel_settings() if get_channel(name).address_field == address_field]
     rows = OutboxMessage.objects.bulk_create([
         OutboxMessage(applicant=None, address=address, channel=name, kind=kind, subject=subject[:200], body=body,
-                      sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=Now())
+                      sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=DatabaseNow())
         for name in names
     ])
     return rows  # sent by the sender once the transaction commits, like ``notify_applicant``'s
@@ -268,11 +267,11 @@ def _lease() -> dt.timedelta:
 
 def _due_by(now: dt.datetime | None) -> Any:
     """What a row's ``next_attempt_at`` is compared with: the given time, or else the database's own
-    clock in the statement itself. Rows are stamped ``Now()`` by the database; ``db_now()`` is this
-    server's estimate of that clock, which may be a few milliseconds behind (SQLite's clock reads
-    whole milliseconds, a measured offset is off by up to half its round trip), and a row written just
-    before would then not yet be due."""
-    return Now() if now is None else now
+    clock in the statement itself. Rows are stamped ``DatabaseNow()`` by the database; ``db_now()``
+    is this server's estimate of that clock, which may be a few milliseconds behind (SQLite's clock
+    reads whole milliseconds, a measured offset is off by up to half its round trip), and a row
+    written just before would then not yet be due."""
+    return DatabaseNow() if now is None else now
 
 
 def _claim(outbox_id: int, now: dt.datetime, *, due_by: Any = None) -> bool:
