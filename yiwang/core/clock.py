@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models.functions import Now
 from django.utils import timezone
 
 DEFAULT_SYNC_SECONDS = 60.0
@@ -40,6 +42,25 @@ def db_now(using: str = "default") -> dt.datetime:
     if measured is None or time.monotonic() - measured[0] > max_age:
         measured = _measure(using)
     return timezone.now() + measured[1]
+
+
+# SQLite's time value for the current moment (tests pin it to a whole second)
+_SQLITE_NOW = "'now'"
+
+
+class DatabaseNow(Now):
+    """The database's clock in the statement itself, as ``Now()``; on SQLite written as Django writes
+    a datetime there (``str()``: ``2026-12-07 10:00:00.123000``, and no fraction at a whole second).
+
+    SQLite keeps datetimes as text and compares them as text. Django's ``Now()`` writes
+    ``10:00:00.000`` at a whole second, one stamp in a thousand; read back, that is
+    ``datetime(…, 10, 0, 0)``, which Django writes ``10:00:00``, and ``'10:00:00.000' <= '10:00:00'``
+    is false: the row was not due at the moment it was stamped with."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        stamp = f"STRFTIME('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f', {_SQLITE_NOW})"
+        return self.as_sql(compiler, connection, template=f"REPLACE({stamp} || '000', '.000000', '')",
+                           **extra_context)
 
 
 def forget_offsets() -> None:

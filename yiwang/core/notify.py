@@ -50,11 +50,10 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, connections, router
 from django.db.models import F, Q
-from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from yiwang.core.clock import db_now
+from yiwang.core.clock import DatabaseNow, db_now
 from yiwang.core.models import Applicant, Notification, OutboxMessage, OutboxStatus
 from yiwang.core.statements import insert_with_children
 from yiwang.core.users import User
@@ -223,7 +222,7 @@ def notify_applicant(
     transaction. A channel the applicant has no address for (no email given) gets its row as
     ``skipped`` at once, as the sender would have left it, without the sender's three statements."""
     rows = [OutboxMessage(applicant=applicant, channel=name, kind=kind, case_number=case_number,
-                          subject=(title % params)[:200], body=body % params, next_attempt_at=Now(),
+                          subject=(title % params)[:200], body=body % params, next_attempt_at=DatabaseNow(),
                           **({} if getattr(applicant, get_channel(name).address_field, "") else _NO_ADDRESS))
             for name in channel_settings()]
     notice = None
@@ -251,7 +250,7 @@ def send_to_address(
     names = [name for name in channel_settings() if get_channel(name).address_field == address_field]
     rows = OutboxMessage.objects.bulk_create([
         OutboxMessage(applicant=None, address=address, channel=name, kind=kind, subject=subject[:200], body=body,
-                      sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=Now())
+                      sealed_body=sealed_body, discard_after=discard_after, next_attempt_at=DatabaseNow())
         for name in names
     ])
     return rows  # sent by the sender once the transaction commits, like ``notify_applicant``'s
@@ -273,11 +272,11 @@ def _lease() -> dt.timedelta:
 
 def _due_by(now: dt.datetime | None) -> Any:
     """What a row's ``next_attempt_at`` is compared with: the given time, or else the database's own
-    clock in the statement itself. Rows are stamped ``Now()`` by the database; ``db_now()`` is this
-    server's estimate of that clock, which may be a few milliseconds behind (SQLite's clock reads
-    whole milliseconds, a measured offset is off by up to half its round trip), and a row written just
-    before would then not yet be due."""
-    return Now() if now is None else now
+    clock in the statement itself. Rows are stamped ``DatabaseNow()`` by the database; ``db_now()``
+    is this server's estimate of that clock, which may be a few milliseconds behind (SQLite's clock
+    reads whole milliseconds, a measured offset is off by up to half its round trip), and a row
+    written just before would then not yet be due."""
+    return DatabaseNow() if now is None else now
 
 
 def _claim(outbox_id: int, now: dt.datetime, *, due_by: Any = None) -> bool:
@@ -371,9 +370,14 @@ def send_due_outbox(*, now: dt.datetime | None = None, limit: int = SEND_BATCH,
     oldest first, at most ``limit`` (until ``stop`` is set). Without ``now``, the database's clock
     says which rows are due, and each row is claimed at the database's time of its own claim: a pass through a slow gateway must not take leases that
     have already run out (another sender could then claim the same row)."""
-    ids = list(OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=_due_by(now))
-               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+    ids = list(due_messages(now=now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
     return send_outbox(ids, now=now, stop=stop)
+
+
+def due_messages(*, now: dt.datetime | None = None) -> Any:
+    """The pending rows whose time has come by ``now``, or else by the database's own clock (the
+    one rule of what is due: the sender's pass and the outbox gauges both read it)."""
+    return OutboxMessage.objects.filter(Q(status=OutboxStatus.PENDING), next_attempt_at__lte=_due_by(now))
 
 
 def poll_seconds() -> float:

@@ -35,7 +35,10 @@ GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 def client_package(live_server, tmp_path):
     """Generate the client from the live server's contract and import it."""
     spec = tmp_path / "openapi.json"
-    spec.write_bytes(httpx.get(f"{live_server.url}/api/v1/openapi.json").raise_for_status().content)
+    # httpx's default timeout is 5 s, and the whole contract, built cold, takes 3 s of this process
+    # at load 8 (the live server is a thread of it): a bound for a server that hangs, as the
+    # generator's below, not a speed check
+    spec.write_bytes(httpx.get(f"{live_server.url}/api/v1/openapi.json", timeout=120).raise_for_status().content)
     config = tmp_path / "config.yaml"
     # Spreadsheet and PDF downloads (the red list, signed documents) are binary to a client: the generator's documented
     # content_type_overrides says so, as a client author would.

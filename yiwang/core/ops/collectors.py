@@ -37,14 +37,16 @@ def outbox() -> Iterable[Any]:
     retries whose time has come, copies a dead sender held) and how long the oldest has waited —
     the sign that no sender runs or that one is stuck (the outbox is its own queue, not a task)."""
     from yiwang.core.clock import db_now
-    from yiwang.core.models import OutboxMessage, OutboxStatus
+    from yiwang.core.notify import due_messages
 
-    now = db_now()
-    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by()
-    found = due.aggregate(n=Count("id"), oldest=Min("next_attempt_at"))
+    # due by the database's clock, as the sender's pass counts them (rows are stamped by it; this
+    # server's estimate of it may lag by milliseconds and miss a copy written just before)
+    found = due_messages().order_by().aggregate(n=Count("id"), oldest=Min("next_attempt_at"))
     yield GaugeMetricFamily("yiwang_outbox_due", "Notice copies (SMS, email) due and not yet sent",
                             value=found["n"])
+    # the age by the estimate: a copy due a moment ago reads 0, not a few milliseconds below it
+    age = max(0.0, (db_now() - found["oldest"]).total_seconds()) if found["oldest"] else 0
     yield GaugeMetricFamily("yiwang_outbox_oldest_due_age_seconds",
                             "Seconds the oldest due notice copy has waited (0 when none): grows when no "
                             "notification sender runs or one is stuck",
-                            value=(now - found["oldest"]).total_seconds() if found["oldest"] else 0)
+                            value=age)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -66,6 +66,21 @@ def test_a_notice_just_written_is_due_even_when_this_servers_estimate_of_the_dat
 
     # the pass right after the commit sends it: the database says which rows are due
     assert notify.send_due_outbox() == {OutboxStatus.SENT: 2}
+
+
+def test_a_notice_stamped_at_a_whole_second_is_due_at_that_second(monkeypatch):
+    # the database's clock reads a whole second when the notice is written (on SQLite one stamp in
+    # a thousand; pinned here), and a sender asks for what is due at the moment read back from it
+    from yiwang.core import clock
+
+    monkeypatch.setattr(clock, "_SQLITE_NOW", "'2026-12-07 10:00:00'")
+    _, applicant = factories.citizen()  # a phone, no email: one copy sent, one skipped
+    send_notice(applicant)
+    moment = OutboxMessage.objects.values_list("next_attempt_at", flat=True).first()
+    if connection.vendor == "sqlite":
+        assert moment == dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
+    # then both copies are due at that moment, as at any later one
+    assert notify.send_due_outbox(now=moment) == {OutboxStatus.SENT: 1, OutboxStatus.SKIPPED: 1}
 
 
 def test_notice_and_outbox_rows_are_written_together_and_sent_after_commit(settings, tmp_path):

@@ -141,6 +141,34 @@ def test_the_outbox_gauges_show_notices_no_sender_has_taken(client):
 
 
 @pytest.mark.django_db
+def test_the_outbox_gauges_count_a_notice_just_written_even_when_the_estimate_of_the_database_clock_lags(
+        client, monkeypatch):
+    import datetime as dt
+
+    from django.db import transaction
+
+    from yiwang.core import clock, notify
+    from yiwang.testing import factories
+
+    # given a notice just written (its copies stamped by the database's clock), and this server's
+    # estimate of that clock two seconds behind (a measured offset is off by up to half its round
+    # trip: milliseconds, or more on a loaded machine)
+    _user, applicant = factories.citizen()
+    with transaction.atomic():
+        notify.notify_applicant(applicant=applicant, kind="case_accepted", title="申请已受理", body="已受理。",
+                                params={})
+    clock.db_now()
+    measured_at, offset = clock._offsets["default"]
+    monkeypatch.setitem(clock._offsets, "default", (measured_at, offset - dt.timedelta(seconds=2)))
+    # then the gauges count both copies as due, as the sender's pass would send them, and the
+    # oldest has waited no time (not less than none)
+    found = scrape(client)
+    assert found[("yiwang_outbox_due", ())] == 2
+    assert found[("yiwang_outbox_oldest_due_age_seconds", ())] == 0
+    assert notify.send_due_outbox() == {"sent": 1, "skipped": 1}
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("extra", [
     {"REMOTE_ADDR": "10.1.2.3"},
     {"REMOTE_ADDR": "192.0.2.9", "HTTP_AUTHORIZATION": "Bearer wrong-token"},
