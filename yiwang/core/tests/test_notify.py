@@ -74,13 +74,15 @@ def test_a_notice_stamped_at_a_whole_second_is_due_at_that_second(monkeypatch):
     from yiwang.core import clock
 
     monkeypatch.setattr(clock, "_SQLITE_NOW", "'2026-12-07 10:00:00'")
-    _, applicant = factories.citizen()  # a phone, no email: one copy sent, one skipped
+    _, applicant = factories.citizen()
+    applicant.email = "zhang@example.cn"  # a phone and an email: two copies to send
+    applicant.save()
     send_notice(applicant)
     moment = OutboxMessage.objects.values_list("next_attempt_at", flat=True).first()
     if connection.vendor == "sqlite":
         assert moment == dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
     # then both copies are due at that moment, as at any later one
-    assert notify.send_due_outbox(now=moment) == {OutboxStatus.SENT: 1, OutboxStatus.SKIPPED: 1}
+    assert notify.send_due_outbox(now=moment) == {OutboxStatus.SENT: 2}
 
 
 def test_notice_and_outbox_rows_are_written_together_and_sent_after_commit(settings, tmp_path):
