@@ -1,5 +1,6 @@
 """A one-page PDF written straight to bytes: for a renderer that has already placed everything it
-draws (the case documents' ``_render_page``), without ReportLab's canvas and document objects.
+draws (the case documents' and the licence's ``_render_page``, placing their flowables with
+``Frame``), without ReportLab's canvas and document objects.
 
 Issue #14: a case's receipt and decision letter were drawn through ReportLab's ``Canvas`` and
 ``PDFDocument``, whose object formatting, text encoding and font embedding were most of a

@@ -118,3 +118,16 @@ def test_a_value_that_platypus_would_narrow_the_labels_for_is_laid_out_by_platyp
     # then the one-page renderer declines it, and the licence is platypus's page
     assert _direct(face) is None
     assert [text for _, text in _pages(rendering.render(**face))] == [text for _, text in _pages(_flowing(face))]
+
+
+def test_a_worker_keeps_the_lines_of_what_licences_repeat_and_no_holders_data(library):
+    # given a licence of the type drawn once (its title, labels, issuer and footnote kept)
+    rendering._fixed_lines.cache_clear()
+    rendering.render(**_face(library.issue()))
+    kept = rendering._fixed_lines.cache_info().currsize
+    # when another holder's licence of the type is drawn, with their own name and long values
+    _citizen, holder = factories.citizen("zhao", first17="11010119800101123", name="赵独一无二")
+    rendering.render(**_face(library.issue(holder=holder, data={"shop_name": "独一无二小馆" * 6, "scope": LONG_NOTE})))
+    # then nothing more was kept: the holder's values are broken into lines for that licence only
+    assert rendering._fixed_lines.cache_info().currsize == kept
+    assert rendering._fixed_lines.cache_info().hits > 0
