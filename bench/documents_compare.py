@@ -109,8 +109,8 @@ def samples() -> dict[str, Callable[[], bytes]]:
     rare = [(k, "吉𠮷" if k == "持证主体" else v) for k, v in rows] + [("分店", "𠮷野小馆")]
     out["licence-wrapping"] = lambda: rendering.render(rows=wrapping, body_lines=lines, **face)  # type: ignore[arg-type]
     out["licence-many-rows"] = lambda: rendering.render(rows=many, body_lines=lines, **face)  # type: ignore[arg-type]
-    out["licence-rare-name"] = lambda: rendering.render(  # type: ignore[arg-type]
-        rows=rare, body_lines=["经营者：吉𠮷", *lines[1:]], **face)
+    out["licence-rare-name"] = lambda: rendering.render(
+        rows=rare, body_lines=["经营者：吉𠮷", *lines[1:]], **face)  # type: ignore[arg-type]
     return out
 
 
