@@ -12,7 +12,9 @@ by pixel and by their extracted text.
 every field that would vary (case number, query code, dates, the rating link, the licence's QR
 text, ReportLab's timestamps) and writes one PDF per sample: the receipt, a receipt with its
 department's seal, the decision letter, a denial with a long reason (wrapping, Latin text, markup
-characters), and two licences (the bench's, and one whose fields wrap). ``compare`` writes
+characters), and licences: the bench's, one too long for a page (fields that wrap, a long remark),
+one whose fields wrap on one page, one with many rows, one whose holder's name needs the fallback
+font (each with its department's seal picture). ``compare`` writes
 ``<name>-before-after.png`` side by side (a third panel marks differing pixels in red) and prints,
 per document, the pages, differing pixels, the largest channel difference, whether the extracted
 text is the same, and both sizes. Nothing asserts: the figures go into the report.
@@ -101,6 +103,14 @@ def samples() -> dict[str, Callable[[], bytes]]:
     wide = [(k, v * 3 if k in ("经营项目", "店名") else v) for k, v in rows] + [("备注", LONG_REASON)]
     out["licence"] = lambda: rendering.render(rows=rows, body_lines=lines, **face)  # type: ignore[arg-type]
     out["licence-long"] = lambda: rendering.render(rows=wide, body_lines=[*lines, "", LONG_REASON], **face)  # type: ignore[arg-type]
+    # one page each: values that wrap, many rows, a holder's name drawn from the fallback font (𠮷)
+    wrapping = [(k, v * 2 if k in ("经营项目", "店名") else v) for k, v in rows] + [("备注", LONG_REASON)]
+    many = rows + [(f"许可项目{i}", f"第{i}项：预包装食品销售（含冷藏冷冻食品）") for i in range(3)]
+    rare = [(k, "吉𠮷" if k == "持证主体" else v) for k, v in rows] + [("分店", "𠮷野小馆")]
+    out["licence-wrapping"] = lambda: rendering.render(rows=wrapping, body_lines=lines, **face)  # type: ignore[arg-type]
+    out["licence-many-rows"] = lambda: rendering.render(rows=many, body_lines=lines, **face)  # type: ignore[arg-type]
+    out["licence-rare-name"] = lambda: rendering.render(
+        rows=rare, body_lines=["经营者：吉𠮷", *lines[1:]], **face)  # type: ignore[arg-type]
     return out
 
 

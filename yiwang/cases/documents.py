@@ -250,47 +250,26 @@ def _fixed_lines(text: str, style: Any, width: float) -> tuple[tuple[float, str]
     return _lines(text, style, width)
 
 
-class _PageFull(Exception):
-    """The document does not fit on one page."""
-
-
 def _render_page(case: Case, *, title: str, department: Department, issued_at: dt.datetime,
                  facts: list[tuple[str, str]], paragraphs: list[str], footer: list[tuple[str, str]],
                  seal_png: bytes | None) -> bytes | None:
     """The one-page document drawn at the positions platypus gives it (``_render_flowing``'s story in
     ``SimpleDocTemplate``'s one frame), or None if it would not fit on one page. The frame's rules
     followed: a flowable's space before is dropped at the top of the frame and overlaps the previous
-    one's space after; a flowable that would end below the frame's bottom goes to the next page."""
+    one's space after; a flowable that would end below the frame's bottom goes to the next page
+    (``core.pdfwriter.Frame``)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.rl_config import _FUZZ
 
     styles = _styles()
     page_width, page_height = A4
     x0 = LEFT_MARGIN + FRAME_PADDING
     width = page_width - LEFT_MARGIN - RIGHT_MARGIN - 2 * FRAME_PADDING
     bottom = BOTTOM_MARGIN + FRAME_PADDING
-    y = page_height - TOP_MARGIN - FRAME_PADDING
-    at_top, after = True, 0.0
+    place = pdfwriter.Frame(top=page_height - TOP_MARGIN - FRAME_PADDING, bottom=bottom).place
     texts: list[tuple[Any, float, float, str]] = []  # style, x, baseline, line
     tables: list[tuple[float, list[float], list[float]]] = []  # the facts: x positions, row tops and bottoms
     pictures: list[tuple[bytes, float, float]] = []
     codes: list[tuple[str, float, float]] = []
-
-    def place(height: float, space_before: float = 0, space_after: float = 0) -> float:
-        """Frame._add: the bottom of a flowable ``height`` high placed next, the frame moved on."""
-        nonlocal y, at_top, after
-        space = 0.0 if at_top else max(space_before - after, 0)
-        if y - bottom - space <= 0:
-            raise _PageFull
-        low = y - (height + space)
-        if low < bottom - _FUZZ:
-            raise _PageFull
-        moved = low - space_after
-        after = space_after
-        if moved != y:
-            at_top = False
-        y = moved
-        return low
 
     def lines(style: Any, left: float, low: float, height: float, broken: tuple[tuple[float, str], ...]) -> None:
         """A paragraph's lines, drawn as Paragraph.drawPara draws them in a box at (left, low)."""
@@ -354,7 +333,7 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
             height = len(broken) * small.leading
             lines(small, x0 + columns[0] + CELL_PADDING_X, cell_middle(row_low, row_height, height), height, broken)
             row_top = row_low
-    except _PageFull:
+    except pdfwriter.PageFull:
         return None
 
     page = pdfwriter.Page(page_width, page_height)

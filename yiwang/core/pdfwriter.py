@@ -1,5 +1,6 @@
 """A one-page PDF written straight to bytes: for a renderer that has already placed everything it
-draws (the case documents' ``_render_page``), without ReportLab's canvas and document objects.
+draws (the case documents' and the licence's ``_render_page``, placing their flowables with
+``Frame``), without ReportLab's canvas and document objects.
 
 Issue #14: a case's receipt and decision letter were drawn through ReportLab's ``Canvas`` and
 ``PDFDocument``, whose object formatting, text encoding and font embedding were most of a
@@ -147,6 +148,41 @@ def picture(data: bytes) -> Picture:
         width, height = image.size
     return Picture(width=width, height=height, rgb=_deflate(rgb, CONTENT_ZLIB_LEVEL),
                    alpha=_deflate(alpha, CONTENT_ZLIB_LEVEL) if alpha is not None else None)
+
+
+class PageFull(Exception):
+    """What is placed next does not fit on the page (``Frame.place``)."""
+
+
+class Frame:
+    """Where the next flowable goes down a page, by the rules of ReportLab's ``Frame._add`` (the one frame of
+    ``SimpleDocTemplate``), for a renderer that places what platypus would place: a flowable's space
+    before is dropped at the top of the frame and overlaps the previous one's space after; a flowable
+    that would end below the frame's bottom goes to the next page (``PageFull``)."""
+
+    __slots__ = ("y", "bottom", "at_top", "after")
+
+    def __init__(self, *, top: float, bottom: float) -> None:
+        self.y, self.bottom = top, bottom
+        self.at_top, self.after = True, 0.0
+
+    def place(self, height: float, space_before: float = 0, space_after: float = 0) -> float:
+        """The bottom of a flowable ``height`` high placed next (a ``Spacer``: its height), the frame
+        moved on past it and its space after."""
+        from reportlab.rl_config import _FUZZ
+
+        space = 0.0 if self.at_top else max(space_before - self.after, 0)
+        if self.y - self.bottom - space <= 0:
+            raise PageFull
+        low = self.y - (height + space)
+        if low < self.bottom - _FUZZ:
+            raise PageFull
+        moved = low - space_after
+        self.after = space_after
+        if moved != self.y:
+            self.at_top = False
+        self.y = moved
+        return low
 
 
 FOREIGN = 1 << 30  # the main font's code of a character drawn in a fallback font (``Page._foreign``)

@@ -54,6 +54,8 @@ SHARE_DEFAULT_DAYS = 7
 SHARE_MAX_DAYS = 90
 SHAREABLE_FIELDS = ("holder_name", "holder_id_number", "valid_from", "valid_to", "fields")
 MAX_REASON = 500
+FOOTNOTE = ("本证照由颁发机构以电子印章（SM2 数字签名，GB/T 38540 结构）签章。扫描二维码可在线核验真伪与状态，"
+            "或离线核验签名：python manage.py verify_licence --qr <二维码内容>。")
 
 
 # -- seals -------------------------------------------------------------------------------------------
@@ -222,17 +224,20 @@ def _qr_payload(licence: Licence) -> str:
     return payload.make(body, seals._private_key(licence.seal.private_key))
 
 
+def licence_face(licence: Licence) -> dict[str, Any]:
+    """What the licence's PDF prints: ``rendering.render``'s arguments (``licence.qr_payload`` already made)."""
+    return {"title": licence.licence_type.name, "issuer": licence.department.name, "number": licence.number,
+            "rows": _rows(licence), "body_lines": _face_lines(licence),
+            "issue_date": f"{local_date(licence.issued_at):%Y年%m月%d日}", "seal_png": bytes(licence.seal.picture),
+            "qr_text": qr_text(licence), "footnote": FOOTNOTE, "created": licence.issued_at}
+
+
 def _render_and_seal(licence: Licence) -> None:
     meta = metadata_bytes(licence)
     licence.metadata_sm3 = sm3_hex(meta)
     licence.qr_payload = _qr_payload(licence)
     seal = licence.seal
-    pdf = rendering.render(
-        title=licence.licence_type.name, issuer=licence.department.name, number=licence.number, rows=_rows(licence),
-        body_lines=_face_lines(licence), issue_date=f"{local_date(licence.issued_at):%Y年%m月%d日}",
-        seal_png=bytes(seal.picture), qr_text=qr_text(licence),
-        footnote=("本证照由颁发机构以电子印章（SM2 数字签名，GB/T 38540 结构）签章。扫描二维码可在线核验真伪与状态，"
-                  "或离线核验签名：python manage.py verify_licence --qr <二维码内容>。"))
+    pdf = rendering.render(**licence_face(licence))
     signature = seals.sign(seal_der=bytes(seal.seal), signer_cert=bytes(seal.certificate), key_pem=seal.private_key,
                            data=pdf, metadata=meta, at=timezone.now(), property_info=f"licence:{licence.identifier}")
     sealed = rendering.seal_file(pdf, signature)
