@@ -533,6 +533,9 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
 # database connections (the request threads', with gthread workers) and the caches read from the
 # database, before its first request. Off: each request thread's first requests pay it instead.
 YIWANG_WARM_WORKERS = _on_or_off("YIWANG_WARM_WORKERS", True)
+# Each web worker builds the URLconf, jieba's dictionary and the PDF font when it loads the application
+# (yiwang/warmup.py, from yiwang/wsgi.py); 0 for a development server that reloads often.
+YIWANG_WARM_UP = _on_or_off("YIWANG_WARM_UP", True)
 
 # Logs: text (the default, for `make run`) or one JSON object a line (LOG_FORMAT=json, for
 # production log shipping); both carry the request id, which tasks enqueued in a request inherit.

@@ -5,8 +5,8 @@ to a third of a 40-case profile; docs/benchmarks.md).
 ``yiwang.wsgi`` calls ``warm_up()`` right after building the application, which every WSGI server
 does in each worker process before serving: gunicorn's workers (``deploy/gunicorn/gunicorn.conf.py``,
 ``bench/run_cases.py``), granian's (``deploy/cluster/app.sh APP_SERVER=granian``) and the systemd
-unit's; ``manage.py runserver`` too (it serves ``WSGI_APPLICATION``). ``YIWANG_WARM_UP=0`` turns
-it off (a development server that reloads often). The task worker (``manage.py db_worker``) is not
+unit's; ``manage.py runserver`` too (it serves ``WSGI_APPLICATION``). ``YIWANG_WARM_UP=0`` (the setting of
+that name) turns it off (a development server that reloads often). The task worker (``manage.py db_worker``) is not
 warmed: its first task pays, and no person waits on it.
 
 Nothing here opens a database connection: with gunicorn's ``--preload`` it may run in the master
@@ -24,12 +24,14 @@ the master also keeps the collector from writing to the pages the workers share.
 from __future__ import annotations
 
 import gc
-import os
 from typing import Any
 
 
 def enabled() -> bool:
-    return os.environ.get("YIWANG_WARM_UP", "1").strip().lower() not in {"0", "false", "no", "off"}
+    """``settings.YIWANG_WARM_UP`` (the environment variable of that name, read in yiwang/settings.py)."""
+    from django.conf import settings
+
+    return bool(getattr(settings, "YIWANG_WARM_UP", True))
 
 
 def warm_up() -> None:

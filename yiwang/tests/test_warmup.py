@@ -71,10 +71,14 @@ print(json.dumps({
 """
 
 
-def _child(**extra: str) -> dict:
+def _run_child(**extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "yiwang.settings", "DEMO_MODE": "1", **extra}
-    result = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+    return subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def _child(**extra: str) -> dict:
+    result = _run_child(**extra)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -106,3 +110,10 @@ def test_the_warm_up_can_be_turned_off_and_the_first_request_then_pays():
     assert "reportlab.platypus.paragraph" in seen["new_modules"]
     # and nothing is frozen: a development server's objects stay collectable between reloads
     assert seen["frozen"]["count"] == 0
+
+
+def test_a_switch_that_says_neither_on_nor_off_stops_the_start_with_its_name():
+    # a typo in the unit file is refused where the operator sees it, not taken as "on" or "off"
+    result = _run_child(YIWANG_WARM_UP="of")
+    assert result.returncode != 0
+    assert "YIWANG_WARM_UP must be 1 or 0" in result.stderr
