@@ -147,7 +147,7 @@ def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float
             if unreachable.is_set():  # the others would each wait DB_CONNECT_TIMEOUT in turn
                 return False
             spent = warm_worker() if first else warm_connection()
-            if not spent:  # the warm-up's transaction itself failed: no connection to be had
+            if not spent.reached:  # the warm-up's transaction itself failed: no connection to be had
                 unreachable.set()
         return "precompiled reads" in spent
 
@@ -172,7 +172,7 @@ def warm_request_threads(pool: futures.Executor, threads: int, *, timeout: float
     return warmed
 
 
-def warm_connection() -> dict[str, float]:
+def warm_connection() -> Warmed:
     """Warm this thread's database connection only (the precompiled reads): what a request thread
     whose process caches another thread filled needs. Never raises; see :func:`warm_worker`."""
     from yiwang.core import precompiled
@@ -180,7 +180,7 @@ def warm_connection() -> dict[str, float]:
     return _warm([("precompiled reads", precompiled.warm_all)])
 
 
-def warm_worker() -> dict[str, float]:
+def warm_worker() -> Warmed:
     """Warm this worker's database connection and caches; answers each piece's wall time (s).
     Never raises: a failing piece is logged (warning) and skipped."""
     from yiwang.core import precompiled
@@ -188,12 +188,19 @@ def warm_worker() -> dict[str, float]:
     return _warm([("precompiled reads", precompiled.warm_all), *_warmers.items()])
 
 
-def _warm(pieces: list[tuple[str, Warmer]]) -> dict[str, float]:
+class Warmed(dict[str, float]):
+    """Each piece that was warmed, and its wall time (s); ``reached``: whether the warm-up's
+    transaction could run at all (False: no connection to be had, nothing warmed)."""
+
+    reached = True
+
+
+def _warm(pieces: list[tuple[str, Warmer]]) -> Warmed:
     """Run ``pieces`` on this thread's connection in one transaction, committed (a rollback would
-    drop the statements psycopg prepared), each in its own savepoint; answers each one's wall time."""
+    drop the statements psycopg prepared), each in its own savepoint; answers the wall time of each one that succeeded."""
     from django.db import connections, transaction
 
-    spent: dict[str, float] = {}
+    spent = Warmed()
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -204,10 +211,12 @@ def _warm(pieces: list[tuple[str, Warmer]]) -> dict[str, float]:
                         warmer()
                 except Exception:
                     logger.warning("worker warm-up: %s failed; the worker serves without it", name, exc_info=True)
-                spent[name] = time.perf_counter() - began
+                else:  # only what was warmed is answered: a failed piece is not counted as done
+                    spent[name] = time.perf_counter() - began
     except Exception:
         logger.warning("worker warm-up failed; the worker serves without it", exc_info=True)
         spent.clear()
+        spent.reached = False
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
     logger.info("worker warm-up: %.0f ms (%s)", (time.perf_counter() - started) * 1000,
