@@ -204,6 +204,17 @@ def get_channel(name: str) -> Channel:
 _NO_ADDRESS = {"status": OutboxStatus.SKIPPED, "last_error": "no address"}
 
 
+def _has_address(applicant: Applicant, channel_name: str) -> bool:
+    """Whether the applicant has an address for this channel. A channel that cannot be built (a
+    configuration error) says yes: its row is written pending and the sender records why it fails,
+    so a broken channel never fails the action that notifies (the outbox keeps them apart)."""
+    try:
+        address_field = get_channel(channel_name).address_field
+    except Exception:  # noqa: BLE001 - any error building the channel is the sender's to record
+        return True
+    return bool(getattr(applicant, address_field, ""))
+
+
 def notify_applicant(
     *,
     applicant: Applicant,
@@ -223,7 +234,7 @@ def notify_applicant(
     ``skipped`` at once, as the sender would have left it, without the sender's three statements."""
     rows = [OutboxMessage(applicant=applicant, channel=name, kind=kind, case_number=case_number,
                           subject=(title % params)[:200], body=body % params, next_attempt_at=DatabaseNow(),
-                          **({} if getattr(applicant, get_channel(name).address_field, "") else _NO_ADDRESS))
+                          **({} if _has_address(applicant, name) else _NO_ADDRESS))
             for name in channel_settings()]
     notice = None
     if applicant.user_id:
@@ -392,9 +403,11 @@ def _without_waiting_for_flush(using: str) -> None:
     what a crash of the database can lose is the last fraction of a second of the sender's marks,
     and a copy whose "sent" was lost is sent again, with the same message id for the gateway to drop
     (as when a sender dies between the send and its mark). Set at each pass: a connection opened
-    again after a failover gets it too."""
+    again after a failover gets it too. Not behind a transaction-pooling PgBouncer
+    (``NOTIFY_SENDER_ASYNC_COMMIT=0``): there a session's SET stays on the pooled server connection,
+    which the actions' transactions use next."""
     connection = connections[using]
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and getattr(settings, "YIWANG_NOTIFY_SENDER_ASYNC_COMMIT", True):
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
 

@@ -285,3 +285,21 @@ def test_notification_api_contract_and_read_in_english(settings):
     assert read.status_code == 200 and read.json()["read_at"] is not None
     assert client.get("/api/v1/notifications", **auth).json()["unread"] == 0
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+def test_a_channel_that_cannot_be_built_never_fails_the_action_that_notifies(settings):
+    # a county's SMS gateway configured with a URL it refuses (a configuration error)
+    settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": "yiwang.core.notify.HttpSmsGateway",
+                                               "OPTIONS": {"address_field": "phone", "url": "ftp://gateway.invalid/"}}}
+    with pytest.raises(Exception):  # noqa: B017 - whatever the gateway's constructor raises
+        notify.get_channel("sms")
+    _user, applicant = factories.citizen()
+    # the event's transaction commits with its notice and the row, pending
+    notice = send_notice(applicant)
+    assert notice is not None and Notification.objects.filter(pk=notice.pk).exists()
+    row = OutboxMessage.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+    # and the sender records why it cannot send, to retry once the setting is mended
+    assert notify.send_due_outbox() == {OutboxStatus.PENDING: 1}
+    row.refresh_from_db()
+    assert row.attempts == 1 and row.last_error
