@@ -533,6 +533,10 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
 # database connections (the request threads', with gthread workers) and the caches read from the
 # database, before its first request. Off: each request thread's first requests pay it instead.
 YIWANG_WARM_WORKERS = _on_or_off("YIWANG_WARM_WORKERS", True)
+# The notification sender's own commits do not wait for the WAL flush (synchronous_commit off for
+# its session, yiwang/core/notify.py). 0 behind a transaction-pooling PgBouncer, where a session's SET
+# stays on the pooled server connection and would reach the actions' commits too.
+YIWANG_NOTIFY_SENDER_ASYNC_COMMIT = _on_or_off("NOTIFY_SENDER_ASYNC_COMMIT", True)
 # Each web worker builds the URLconf, jieba's dictionary and the PDF font when it loads the application
 # (yiwang/warmup.py, from yiwang/wsgi.py); 0 for a development server that reloads often.
 YIWANG_WARM_UP = _on_or_off("YIWANG_WARM_UP", True)

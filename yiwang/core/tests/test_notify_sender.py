@@ -254,3 +254,19 @@ def test_the_senders_commits_do_not_wait_for_the_disk_and_the_actions_still_do(s
             assert cursor.fetchone()[0] == "on"
     else:
         assert SETTINGS_SEEN == ["sqlite"]  # nothing to relax: SQLite has no such setting
+
+
+def test_behind_a_transaction_pooler_the_senders_commits_stay_durable(settings):
+    # NOTIFY_SENDER_ASYNC_COMMIT=0: a session's SET would stay on a pooled server connection
+    from django.db import connection
+
+    settings.YIWANG_NOTIFY_SENDER_ASYNC_COMMIT = False
+    settings.YIWANG_NOTIFY_CHANNELS = {"sms": {"BACKEND": f"{__name__}.CommitSettingChannel",
+                                               "OPTIONS": {"address_field": "phone"}}}
+    SENT.clear()
+    SETTINGS_SEEN.clear()
+    _user, applicant = factories.citizen()
+    notify_in_transaction(applicant, "您的办件 YW1 已受理。")
+    with running_senders(1):
+        wait_until_sent("您的办件 YW1 已受理。")
+    assert SETTINGS_SEEN == (["on"] if connection.vendor == "postgresql" else ["sqlite"])
