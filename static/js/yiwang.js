@@ -31,8 +31,12 @@
     var max = parseInt(el.getAttribute("data-maxchars"), 10), n = characters(el.value);
     el.setCustomValidity(n > max && template ? template.content.replace("{max}", max).replace("{n}", n) : "");
   }
+  var HELD = "input[maxlength], textarea[maxlength]";
   function hold(root) {
-    root.querySelectorAll("input[maxlength], textarea[maxlength]").forEach(function (el) {
+    // the root itself too: an htmx outerHTML swap may put a field in as the swapped element
+    var fields = Array.from(root.querySelectorAll(HELD));
+    if (root.matches && root.matches(HELD)) fields.push(root);
+    fields.forEach(function (el) {
       if (el.tagName === "INPUT" && !TEXT[(el.getAttribute("type") || "").toLowerCase()]) return;
       el.setAttribute("data-maxchars", el.getAttribute("maxlength"));
       el.removeAttribute("maxlength");

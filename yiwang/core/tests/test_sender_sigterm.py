@@ -8,10 +8,9 @@ exactly once, and the other due copies are left as they were, pending for the ne
 The sender is the real command in its own process, against the test database, and the gateway a
 real HTTP server in this test that holds the request until told (the real ``HttpSmsGateway``
 sends it). PostgreSQL: the process connects to the test database itself (committed rows:
-``transaction=True``). SQLite: pytest-django's test database lives in this process's memory (a
-shared-cache in-memory database no other process can open), so the test copies it, with its rows,
-into a database file (SQLite's backup API) for the sender's process, and reads the outcome from
-that file.
+``transaction=True``). SQLite: the test copies pytest's test database (a file, yiwang/conftest.py),
+with its rows, into a database file of its own for the sender's process (SQLite's backup API), and
+reads the outcome from that file.
 """
 
 from __future__ import annotations
