@@ -272,15 +272,7 @@ def _render_page(case: Case, *, title: str, department: Department, issued_at: d
     codes: list[tuple[str, float, float]] = []
 
     def lines(style: Any, left: float, low: float, height: float, broken: tuple[tuple[float, str], ...]) -> None:
-        """A paragraph's lines, drawn as Paragraph.drawPara draws them in a box at (left, low)."""
-        baseline = low + height - style.fontSize
-        for i, (extra, line) in enumerate(broken):
-            offset = style.firstLineIndent if i == 0 else 0
-            if style.alignment == 1:
-                offset += 0.5 * extra
-            elif style.alignment == 2:
-                offset += extra
-            texts.append((style, left + style.leftIndent + offset, baseline - i * style.leading, line))
+        pdfwriter.place_lines(texts, style, left, low, height, broken)
 
     def paragraph(text: str, style: Any, *, fixed: bool = False) -> None:
         broken = (_fixed_lines if fixed else _lines)(text, style, width)

@@ -188,6 +188,22 @@ class Frame:
 FOREIGN = 1 << 30  # the main font's code of a character drawn in a fallback font (``Page._foreign``)
 
 
+def place_lines(texts: list[tuple[Any, float, float, str]], style: Any, left: float, low: float, height: float,
+                broken: tuple[tuple[float, str], ...]) -> None:
+    """A paragraph's lines (``core.pdf.paragraph_lines``: each line's spare width and text), as
+    ReportLab's ``Paragraph.drawPara`` draws them in a box of ``height`` at (``left``, ``low``),
+    appended to ``texts`` as (style, x, baseline, line): the one rule the case documents and the
+    licence place their text by."""
+    baseline = low + height - style.fontSize
+    for i, (extra, line) in enumerate(broken):
+        offset = style.firstLineIndent if i == 0 else 0
+        if style.alignment == 1:
+            offset += 0.5 * extra
+        elif style.alignment == 2:
+            offset += extra
+        texts.append((style, left + style.leftIndent + offset, baseline - i * style.leading, line))
+
+
 class _Subsets:
     """A font's characters on a page as ReportLab's TTFont assigns them (``splitString``, not
     ``asciiReadable``): each the next code of the current subset of 256, code 0 of every subset the
