@@ -19,7 +19,7 @@ from yiwang.cases.services.common import (
     lock_step,
     note_case,
     remember_open_steps,
-    save_step_and_engine_state,
+    step_and_engine_updates,
     sync_steps,
 )
 from yiwang.cases.services.outputs import issue_case_outputs
@@ -108,11 +108,13 @@ def _complete_step(
             event = "case_step_completed"
             runtime.complete(step.task_id, {"decision": decision, "comment": comment[:1000]})
         step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
-        save_step_and_engine_state(case, step, runtime, ["status", "decision", "comment", "completed_at", "completed_by"])
+        # written with the case's update below (one statement with it on PostgreSQL, issue #14)
+        closed = step_and_engine_updates(case, step, runtime, ["status", "decision", "comment", "completed_at",
+                                                               "completed_by"])
         known = [case.item.department, case.department, *(s.department for s in open_steps)]
         confirmed_detail = {"confirmed": confirmed} if confirmed is not None else {}
         if not runtime.is_completed:
-            opened = sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known)
+            opened = sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known, also=closed)
             note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                       decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
                       **confirmed_detail)
@@ -121,13 +123,14 @@ def _complete_step(
         else:
             # The deciding step: the step's audit record and the credit check see the case in review,
             # as before the decision; then ONE update of the case row carries both the steps' mirror
-            # (no step left open) and the decision's fields (it used to be two UPDATEs).
+            # (no step left open) and the decision's fields (it used to be two UPDATEs), sent with
+            # the step's and the engine state's (one statement on PostgreSQL).
             outcome = _outcome([*completed, step] if step.status == StepStatus.COMPLETED else completed)
             note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
                       decision=decision, comment=comment[:1000], next_steps=[], **confirmed_detail)
             if decision != StepDecision.RETURN:
                 credit_rules.check_at_decision(case, now=now, department=step.department)
-            sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known,
+            sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known, also=closed,
                        status=CaseStatus.AWAITING_DELIVERY, outcome=outcome, decided_at=now, outcome_note=comment,
                        current_step=STEP_DELIVERY, current_department=None)
             note_case(case, actor=actor, at=now, event_type="case_decided", department=step.department, outcome=outcome)

@@ -20,7 +20,7 @@ from yiwang.core.errors import Conflict, Forbidden, NotFound
 from yiwang.core.models import AuditEvent, Department
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit
-from yiwang.core.statements import PrecompiledUpdate, insert_together, update_together
+from yiwang.core.statements import BoundUpdate, PrecompiledUpdate, insert_together, update_together
 from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
@@ -159,13 +159,18 @@ _UPDATE_STEP = PrecompiledUpdate(lambda pk: CaseStep.objects.filter(pk=pk), pk=i
 _UPDATE_ENGINE_STATE = PrecompiledUpdate(lambda case_id: CaseEngineState.objects.filter(case_id=case_id), case_id=int)
 
 
-def update_case(case: Case, *, inserting: Sequence[CaseStep] = (), **fields: Any) -> None:
+def update_case(case: Case, *, inserting: Sequence[CaseStep] = (), also: Sequence[BoundUpdate] = (),
+                **fields: Any) -> None:
     """Save the given fields of a case its caller has locked (``lock_case``), in one UPDATE.
     ``inserting``: new steps of the case, inserted (primary keys set) in the same statement on
     PostgreSQL (``core.statements``, issue #14), just before the UPDATE elsewhere; no receiver
-    follows ``CaseStep``."""
+    follows ``CaseStep``. ``also``: the caller's other updates of this transaction (other rows than
+    the case's and the new steps', e.g. the step it closed and the engine state), sent in the same
+    statement on PostgreSQL, one by one before the case's elsewhere."""
     if inserting:
-        insert_together(list(inserting), updates=[_UPDATE_CASE.bind(fields, pk=case.pk)])
+        insert_together(list(inserting), updates=[*also, _UPDATE_CASE.bind(fields, pk=case.pk)])
+    elif also:
+        update_together(*also, _UPDATE_CASE.bind(fields, pk=case.pk))
     else:
         _UPDATE_CASE.run(fields, pk=case.pk)
     for name, value in fields.items():
@@ -179,15 +184,18 @@ def save_engine_state(case: Case, runtime: CaseRuntime, *, created: bool = False
         _UPDATE_ENGINE_STATE.run({"state": runtime.state()}, case_id=case.pk)
 
 
-def save_step_and_engine_state(case: Case, step: CaseStep, runtime: CaseRuntime, fields: Sequence[str]) -> None:
-    """A completed or returned step's ``fields`` and the engine state after it: one statement on
-    PostgreSQL (issue #14), two elsewhere. Written as ``update()`` writes, without ``save()``'s
-    signals: no receiver follows ``CaseStep`` or ``CaseEngineState``. The step was read under the
-    case's lock in this transaction (``lock_step``), so its row is there to update."""
-    update_together(
+def step_and_engine_updates(case: Case, step: CaseStep, runtime: CaseRuntime,
+                            fields: Sequence[str]) -> list[BoundUpdate]:
+    """The updates of a completed or returned step's ``fields`` and of the engine state after it,
+    not yet run: the caller sends them with the case's update (``sync_steps(also=…)``), one
+    statement on PostgreSQL with the case's update and the new steps' insert (issue #14), one each
+    elsewhere. Written as ``update()`` writes, without ``save()``'s signals: no receiver follows
+    ``CaseStep`` or ``CaseEngineState``. The step was read under the case's lock in this
+    transaction (``lock_step``), so its row is there to update."""
+    return [
         _UPDATE_STEP.bind({name: getattr(step, name) for name in fields}, pk=step.pk),
         _UPDATE_ENGINE_STATE.bind({"state": runtime.state()}, case_id=case.pk),
-    )
+    ]
 
 
 def load_runtime(case: Case, state: dict[str, Any] | None = None) -> CaseRuntime:
@@ -230,7 +238,8 @@ def remember_open_steps(case: Case, steps: list[CaseStep]) -> None:
 
 
 def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps: list[CaseStep] | None = None,
-               known_departments: Iterable[Department | None] = (), **fields: Any) -> list[CaseStep]:
+               known_departments: Iterable[Department | None] = (), also: Sequence[BoundUpdate] = (),
+               **fields: Any) -> list[CaseStep]:
     """Mirror the engine's ready user tasks into ``CaseStep`` rows and the case's indexed columns.
 
     Returns the newly opened steps. Steps no longer ready in the engine (e.g. after a return)
@@ -238,6 +247,8 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps
     ``open_steps``: the case's open step rows as its caller holds them under the case lock (with any
     step it just closed no longer open), else they are read here. ``known_departments``: departments
     already in memory (the item's, the steps'); only lanes naming another department are read.
+    ``also``: the caller's updates not yet run (``step_and_engine_updates``), sent with the case's
+    update (``update_case``).
     """
     ready = runtime.ready_steps()
     ready_ids = {s.task_id for s in ready}
@@ -271,8 +282,15 @@ def sync_steps(case: Case, runtime: CaseRuntime, now: dt.datetime, *, open_steps
             warn_at=calendar.warning_at(due, s.days if s.days is not None else case.promised_days),
         ))
     holder = departments[ready[0].department_code] if ready else None
+    # a step the caller closed (open in the database until ``also`` runs) whose task opens again
+    # would meet its own row in the one-open-step-per-task index if both went in one statement,
+    # whose parts run in no set order: then the caller's updates go first, on their own
+    closing = {s.task_id for s in open_steps if s.status != StepStatus.OPEN}
+    if also and any(s.task_id in closing for s in new_steps):
+        update_together(*also)
+        also = ()
     update_case(
-        case, inserting=new_steps,
+        case, inserting=new_steps, also=also,
         **{"current_step": "、".join(s.name for s in ready)[:200], "current_department": holder, **fields},
     )
     remember_open_steps(case, [s for tid, s in open_by_task.items() if tid in ready_ids] + new_steps)

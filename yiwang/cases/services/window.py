@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -99,7 +100,7 @@ def _accept(*, actor: User, case_id: int | None, number: str | None, note: str, 
         # a case waiting to be accepted has no open step (steps exist only once a case is accepted)
         # the receipt prints the query code: set it in the acceptance's own update of the case (read
         # under the lock, so nobody set it meanwhile; ensure_query_code then writes nothing)
-        code = {} if case.query_code else {"query_code": new_query_code()}
+        code: dict[str, Any] = {} if case.query_code else {"query_code": new_query_code()}
         opened = sync_steps(case, runtime, now, open_steps=[], known_departments=[case.item.department],
                             status=CaseStatus.IN_REVIEW, accepted_at=now, **code)
         note_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
