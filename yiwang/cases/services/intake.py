@@ -38,6 +38,7 @@ from yiwang.catalog.selectors import (
 )
 from yiwang.core import calendar
 from yiwang.core.clock import db_now
+from yiwang.core.enqueue import enqueue_with_transaction
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Applicant
 from yiwang.core.precompiled import PrecompiledQuery
@@ -195,7 +196,7 @@ def _attach_materials(*, actor: User, case: Case, item: ServiceItem, refs: Itera
             )
         attached.append(ref.upload_id)
     if settings.YIWANG_PREREVIEW_ON_UPLOAD:
-        transaction.on_commit(functools.partial(_enqueue_prereview, attached))
+        _enqueue_prereview(attached)
     return attached
 
 
@@ -235,15 +236,14 @@ def _uploaded_by(upload_id: int) -> int | None:
 
 
 def _enqueue_prereview(material_ids: list[int]) -> None:
-    """Queue OCR pre-review (材料预审) of newly attached files; advisory, so a queue failure is
-    logged and never reaches the applicant."""
+    """Queue OCR pre-review (材料预审) of newly attached files, with the submission's transaction
+    (``core.enqueue``): with production's database queue each task's row is written inside it, so
+    a task exists if and only if the submission committed, and the submission is one commit. Advisory:
+    a queue that refuses the task is logged and never reaches the applicant."""
     from yiwang.cases.prereview import prereview_material_task
 
     for material_id in material_ids:
-        try:
-            prereview_material_task.enqueue(material_id)
-        except Exception:  # noqa: BLE001 - pre-review must never break a submission
-            logger.exception("could not queue pre-review of material %s", material_id)
+        enqueue_with_transaction(prereview_material_task, material_id)
 
 
 # What the applicant is told when 免提交 could not be kept at submission, by the code
