@@ -1,9 +1,10 @@
 """Material pre-review (材料预审) of the files attached to cases: OCR in the background, findings for
 the clerk. Advisory only: nothing here ever blocks, delays or fails a case.
 
-Enqueue after the material is committed, from the service that attached it::
+Queue it with the transaction of the service that attached the material (the task then exists if
+and only if the material was committed; ``yiwang.core.enqueue``)::
 
-    transaction.on_commit(lambda: prereview_material_task.enqueue(material.id))
+    enqueue_with_transaction(prereview_material_task, material.id)
 
 The task OCRs the file (``yiwang.intelligence.ocr``), reads the fields its catalogue material type
 declares and cross-checks them against the case (``yiwang.intelligence.prereview``), then replaces
