@@ -71,7 +71,7 @@ def test_the_worker_runs_the_prereviews_a_committed_submission_queued(world, set
     reviewed = []
     monkeypatch.setattr(prereview, "prereview_material", lambda *, material_id: reviewed.append(material_id))
     case = case_factories.apply_online(world.citizen, world.applicant, world.item)
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", "--interval", "0")
     assert sorted(reviewed) == _attached(case) != []
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
