@@ -64,7 +64,7 @@ def _deflate(data: bytes, level: int) -> bytes:
     same size; the hash table is sized to the window (a memory level of its bits less 7). Data of
     32 kB or more (a subset's glyphs, a seal's pixels) gets the full window and ``MEM_LEVEL``. Any
     window is plain FlateDecode: a reader takes the window's size from the stream's header."""
-    bits = min(zlib.MAX_WBITS, max(9, (len(data) + MIN_LOOKAHEAD).bit_length()))
+    bits = min(zlib.MAX_WBITS, max(9, (len(data) + MIN_LOOKAHEAD - 1).bit_length()))
     memory = MEM_LEVEL if bits == zlib.MAX_WBITS else bits - 7
     compressor = zlib.compressobj(level, zlib.DEFLATED, bits, memory)
     return compressor.compress(data) + compressor.flush()
