@@ -41,7 +41,7 @@ from yiwang.core.ids import mask_id_number
 from yiwang.core.models import Department
 from yiwang.core.services import queue_audit
 from yiwang.core.statements import insert_if
-from yiwang.crypto.primitives import sm3_hex
+from yiwang.crypto.primitives import sm3, sm3_hex
 from yiwang.crypto.signing import get_signer, verify_signature
 from yiwang.licenses import seals
 from yiwang.licenses.models import DepartmentSeal
@@ -455,20 +455,20 @@ def _signed_document(*, case: Case, kind: str, department: Department, now: dt.d
         pdf = render_pdf(case, kind, title=title, department=department, issued_at=now, correction=correction,
                          seal_png=bytes(seal.picture) if seal is not None else None)
     signed_at = now.astimezone(dt.UTC).replace(microsecond=0)
-    sm3 = sm3_hex(pdf)
+    digest = sm3(pdf)
     statement = signed_statement(number=case.number or "", kind=kind, department_code=department.code,
-                                 signed_at=signed_at, sm3=sm3)
+                                 signed_at=signed_at, sm3=digest.hex())
     if seal is not None:  # the department's electronic seal (电子签章)
         signature = seals.sign(seal_der=bytes(seal.seal), signer_cert=bytes(seal.certificate), key_pem=seal.private_key,
                                data=pdf, metadata=statement, at=signed_at,
-                               property_info=f"case-document:{case.number}:{kind}")
+                               property_info=f"case-document:{case.number}:{kind}", data_sm3=digest)
         algorithm, key_id = SES_ALGORITHM, seal.key_id
     else:  # a department without a seal yet: the platform's SM2 signing key, as before
         signer = get_signer()
         signature, algorithm, key_id = signer.sign(statement), signer.algorithm, signer.key_id
     document = CaseDocument(
         case=case, kind=kind, title=title, correction=correction, size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(), sm3=sm3, signature=base64.b64encode(signature).decode("ascii"),
+        sha256=hashlib.sha256(pdf).hexdigest(), sm3=digest.hex(), signature=base64.b64encode(signature).decode("ascii"),
         algorithm=algorithm, key_id=key_id, signer_department=department, signed_at=signed_at,
     )
     suffix = f"-{correction.pk}" if correction is not None else ""

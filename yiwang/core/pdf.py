@@ -480,15 +480,22 @@ def _plain_paragraph_class() -> type:
         own ``wrap`` and ``breakLinesCJK``, above), each as (the line's extra space, its text):
         what a renderer that places the lines itself needs to draw them where ReportLab draws them."""
         cleaned = cleanBlockQuotedText(text)
-        plain = (cleaned and "&" not in cleaned and "<" not in cleaned and ">" not in cleaned
-                 and not getattr(style, "textTransform", None) and not getattr(style, "bulletText", None)
-                 and not style.endDots and style.wordWrap == "CJK"
-                 and (style.fontName != FONT or drawn_by_main_font(cleaned)))
+        simple = (cleaned and "<" not in cleaned and ">" not in cleaned
+                  and not getattr(style, "textTransform", None) and not getattr(style, "bulletText", None)
+                  and not style.endDots and style.wordWrap == "CJK"
+                  and (style.fontName != FONT or drawn_by_main_font(cleaned)))
         first = width - (style.leftIndent + style.firstLineIndent) - style.rightIndent
         later = width - style.leftIndent - style.rightIndent
-        if plain:  # breakLinesCJK's single fragment: dumbSplit over the characters' widths
+        if simple and "&" not in cleaned:  # breakLinesCJK's single fragment: dumbSplit over the characters' widths
             frag = template(style)
             return [(space, line) for space, line in dumbSplit(cleaned, _widths(frag, cleaned), [first, later])]
+        if simple and cleaned != "&" and getattr(style, "autoLeading", "") in ("", "off"):
+            # an ``&`` (a link's ``&c=``): ReportLab's parser cuts the text into fragments of one style
+            # at each ``&`` (so never one fragment, but for a lone ``&``), which breakLinesCJK gives
+            # to ``_cjk_lines``; that reads only their characters, so the text as one fragment gives
+            # the same lines without parsing the markup (a receipt's two footer notes: about 0.1 ms each)
+            lines = _cjk_lines([template(style).clone(text=cleaned)], [first, later]).lines
+            return [(line.extraSpace, "".join(word.text for word in line.words)) for line in lines]
         paragraph = PlainParagraph(text, style)
         paragraph.wrap(width, 1e9)
         blpara = paragraph.blPara
@@ -596,7 +603,9 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
     The path is written in modules, not points: the code's square is scaled once and every rectangle
     is four small integers, formatted by Python rather than through ReportLab's number formatting (a
     licence's code has about 2,700 rectangles), and half as many bytes for the page's stream to
-    compress. The runs are found with NumPy, and written by one ``%`` formatting of them all."""
+    compress. The runs are found with NumPy, and written as words looked up in a table of the
+    numbers a code of its size can hold (``_qr_words``), by NumPy's indexing: formatting each of a
+    licence's 8,000 numbers was more than the code's own making in C."""
     import numpy as np
 
     dark = _qr_dark(text, error=error)
@@ -608,9 +617,19 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
     rows, starts = np.nonzero(edges == 1)  # row-major: the runs of each row, left to right
     ends = np.nonzero(edges == -1)[1]
     top = modules - border - 1  # the y of row 0's bottom edge, in modules from the bottom
-    numbers = np.stack([starts + border, top - rows, ends - starts], axis=1).ravel().tolist()
-    path = " ".join(["%d %d %d 1 re"] * len(starts)) % tuple(numbers)  # one formatting call for every run
-    return size / modules, path
+    # each run "x y width 1 re": x and y are words 0 .. modules - 1, "width 1 re" the word modules + width
+    keys = np.stack([starts + border, top - rows, ends - starts + modules], axis=1).ravel()
+    return size / modules, " ".join(_qr_words(modules)[keys].tolist())
+
+
+@functools.lru_cache(maxsize=16)
+def _qr_words(modules: int) -> Any:
+    """The words of a QR code's path (``qr_path``) of ``modules`` modules a side, as a NumPy array
+    of strings: the numbers 0 .. modules - 1, then each run's width with its height and operator
+    ("w 1 re"), 0 .. modules - 1. Made once per size (40 versions) per process."""
+    import numpy as np
+
+    return np.array([str(n) for n in range(modules)] + [f"{n} 1 re" for n in range(modules)], dtype=object)
 
 
 def _draw_qr_path(canvas: Any, unit: float, path: str) -> None:

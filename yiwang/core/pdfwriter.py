@@ -44,14 +44,29 @@ from typing import Any
 
 from yiwang.core.pdf import FONT_FILE_ZLIB_LEVEL as FONT_ZLIB_LEVEL  # the glyphs: 3 % more bytes, far less CPU
 
-CONTENT_ZLIB_LEVEL = 6  # the page's operators (ReportLab's default level for page streams)
+# the page's operators and the ToUnicode CMaps: level 5, not ReportLab's 6 for page streams: a
+# licence's 28 kB of operators (its QR code's rectangles, mostly) in 0.45 ms instead of 0.73 ms, for
+# 67 bytes more (a receipt: 28 bytes more, 0.02 ms less; bench/documents.py, docs/benchmarks.md)
+CONTENT_ZLIB_LEVEL = 5
+PICTURE_ZLIB_LEVEL = 6  # a seal's pixels: compressed once per process (``picture``), so the smaller file
 MEM_LEVEL = 9  # zlib's most memory (8 by default): a receipt's 33 kB of glyphs in about 0.1 ms less, the same size
+MIN_LOOKAHEAD = 262  # zlib's MIN_LOOKAHEAD: a match reaches back at most the window less this
 CMAP_RANGE = 100  # entries per ``beginbfchar`` block (the CMap specification's limit)
 
 
 def _deflate(data: bytes, level: int) -> bytes:
-    """``zlib.compress`` at ``level`` with ``MEM_LEVEL``."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS, MEM_LEVEL)
+    """``zlib.compress`` at ``level``, with a window just large enough for ``data``.
+
+    zlib sets up its window and hash table (and clears the table) before it reads a byte: at the
+    default 32 kB window and ``MEM_LEVEL`` that set-up costs more than compressing a 2 kB CMap or a
+    6 kB page of operators (about 0.07 ms of a CMap's 0.11). A window that holds the whole of
+    ``data`` (and zlib's lookahead) finds every match the 32 kB one finds, so the stream is the
+    same size; the hash table is sized to the window (a memory level of its bits less 7). Data of
+    32 kB or more (a subset's glyphs, a seal's pixels) gets the full window and ``MEM_LEVEL``. Any
+    window is plain FlateDecode: a reader takes the window's size from the stream's header."""
+    bits = min(zlib.MAX_WBITS, max(9, (len(data) + MIN_LOOKAHEAD - 1).bit_length()))
+    memory = MEM_LEVEL if bits == zlib.MAX_WBITS else bits - 7
+    compressor = zlib.compressobj(level, zlib.DEFLATED, bits, memory)
     return compressor.compress(data) + compressor.flush()
 
 
@@ -146,8 +161,8 @@ def picture(data: bytes) -> Picture:
         alpha = image.getchannel("A").tobytes() if "A" in image.getbands() else None
         rgb = image.convert("RGB").tobytes()
         width, height = image.size
-    return Picture(width=width, height=height, rgb=_deflate(rgb, CONTENT_ZLIB_LEVEL),
-                   alpha=_deflate(alpha, CONTENT_ZLIB_LEVEL) if alpha is not None else None)
+    return Picture(width=width, height=height, rgb=_deflate(rgb, PICTURE_ZLIB_LEVEL),
+                   alpha=_deflate(alpha, PICTURE_ZLIB_LEVEL) if alpha is not None else None)
 
 
 class PageFull(Exception):

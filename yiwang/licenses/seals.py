@@ -140,11 +140,13 @@ def _bit_bytes(value: core.OctetBitString) -> bytes:
 
 
 def sign(*, seal_der: bytes, signer_cert: bytes, key_pem: str, data: bytes, metadata: bytes,
-         at: dt.datetime, property_info: str) -> bytes:
-    """An ``SES_Signature`` (DER) of ``data`` with the department's seal and key."""
+         at: dt.datetime, property_info: str, data_sm3: bytes | None = None) -> bytes:
+    """An ``SES_Signature`` (DER) of ``data`` with the department's seal and key. ``data_sm3``: the
+    SM3 of ``data`` when the caller has already computed it (a document's file digest), so that the
+    file is not hashed twice."""
     tbs = asn1.TBSSign({
         "version": asn1.SES_VERSION, "eseal": asn1.SESeal.load(seal_der), "timeInfo": asn1.generalized(at),
-        "dataHash": sm3(data), "propertyInfo": property_info,
+        "dataHash": sm3(data) if data_sm3 is None else data_sm3, "propertyInfo": property_info,
         "extDatas": [{"extnID": asn1.OID_LICENCE_METADATA, "critical": False, "extnValue": metadata}],
     })
     signature = _private_key(key_pem).sign(tbs.dump(), DEFAULT_ID)

@@ -29,7 +29,7 @@ from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
 from yiwang.core.users import User
-from yiwang.crypto.primitives import sm3_hex
+from yiwang.crypto.primitives import sm3, sm3_hex
 from yiwang.ledger.models import canonical_json
 from yiwang.ledger.services import NewEntry, append_entries, commitment
 from yiwang.licenses import identifiers, payload, rendering, seals
@@ -238,10 +238,12 @@ def _render_and_seal(licence: Licence) -> None:
     licence.qr_payload = _qr_payload(licence)
     seal = licence.seal
     pdf = rendering.render(**licence_face(licence))
+    digest = sm3(pdf)  # the file's SM3, also the signature's dataHash
     signature = seals.sign(seal_der=bytes(seal.seal), signer_cert=bytes(seal.certificate), key_pem=seal.private_key,
-                           data=pdf, metadata=meta, at=timezone.now(), property_info=f"licence:{licence.identifier}")
+                           data=pdf, metadata=meta, at=timezone.now(), property_info=f"licence:{licence.identifier}",
+                           data_sm3=digest)
     sealed = rendering.seal_file(pdf, signature)
-    licence.file_sm3, licence.size, licence.signature = sm3_hex(pdf), len(sealed), signature
+    licence.file_sm3, licence.size, licence.signature = digest.hex(), len(sealed), signature
     licence.file.save(f"{licence.number}.pdf", ContentFile(sealed), save=False)
 
 
@@ -285,7 +287,11 @@ def _audit(licence: Licence, event: str, *, actor: User | None, now: dt.datetime
 
 def _new_version(*, licence_type: LicenceType, holder: Applicant, data: dict[str, Any], case_number: str,
                  now: dt.datetime, serial: int | None = None, version: int = 1, valid_from: dt.date | None = None,
-                 valid_to: dt.date | None | Literal[False] = False, replaces: Licence | None = None) -> Licence:
+                 valid_to: dt.date | None | Literal[False] = False, replaces: Licence | None = None,
+                 ledger_event: str = "") -> Licence:
+    """A new licence (or a new version of one) rendered, sealed and inserted. With ``ledger_event``
+    its ledger entry is appended first and the row inserted with its index: one statement, where
+    an insert and then an update of ``ledger_index`` were two (both in the caller's transaction)."""
     seal = current_seal(licence_type.department)
     if serial is None:
         LicenceType.objects.select_for_update().filter(pk=licence_type.pk).first()  # serialise the numbering
@@ -304,6 +310,8 @@ def _new_version(*, licence_type: LicenceType, holder: Applicant, data: dict[str
         identifier=identifiers.identifier(type_code=licence_type.code, issuer_uscc=seal.uscc, serial=serial, version=version),
     )
     _render_and_seal(licence)
+    if ledger_event:
+        licence.ledger_index = _ledger(licence, ledger_event)
     licence.save()
     return licence
 
@@ -318,9 +326,8 @@ def issue_licence(*, licence_type: LicenceType, holder: Applicant, data: dict[st
         raise InvalidInput(LicenceErrorCode.TYPE_INVALID, _("「%(name)s」只颁发给%(kind)s。") % {
             "name": licence_type.name, "kind": HolderKind(licence_type.holder_kind).label})
     with transaction.atomic():
-        licence = _new_version(licence_type=licence_type, holder=holder, data=data or {}, case_number=case_number, now=now)
-        licence.ledger_index = _ledger(licence, "issued")
-        licence.save(update_fields=["ledger_index"])
+        licence = _new_version(licence_type=licence_type, holder=holder, data=data or {}, case_number=case_number, now=now,
+                               ledger_event="issued")
         _audit(licence, "issued", actor=actor, now=now)
     return licence
 

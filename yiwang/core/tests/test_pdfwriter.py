@@ -144,3 +144,21 @@ def test_a_title_with_a_lone_surrogate_or_an_astral_character_reads_back_and_bre
         # then the file is well formed and the title reads back (the lone surrogate as U+FFFD)
         _assert_well_formed(pdf)
         assert pdfium.PdfDocument(pdf).get_metadata_dict()["Title"] == read_back
+
+
+def test_a_stream_is_compressed_with_a_window_just_large_enough_for_it_and_decodes_to_its_bytes():
+    """A small stream (a CMap, a letter's operators) is compressed with a window that holds it and
+    zlib's lookahead, not the 32 kB one whose set-up costs more than the compressing; every stream
+    decodes to its bytes, across the sizes where the window doubles."""
+    import random
+
+    rng = random.Random(14)
+    words = [b"q", b"Q", b"re", b"f*", b"Tj", b"0 0 1 rg", b"<00a1>", b"12.5", b"-3", b"\n"]
+    for size in (0, 1, 250, 2000, 4096 - 262, 4096 - 261, 6000, 10_000, 16_384 - 262, 16_384 - 261, 30_000, 40_000):
+        data = b" ".join(rng.choice(words) for _ in range(size))[:size]
+        for level in (pdfwriter.CONTENT_ZLIB_LEVEL, pdfwriter.FONT_ZLIB_LEVEL):
+            stream = pdfwriter._deflate(data, level)
+            assert zlib.decompress(stream) == data
+            window = 1 << ((stream[0] >> 4) + 8)  # the zlib header's CINFO: log2(window) - 8
+            assert window >= min(len(data) + pdfwriter.MIN_LOOKAHEAD, 32_768), size
+            assert window < 2 * (len(data) + pdfwriter.MIN_LOOKAHEAD) or window == 512, size

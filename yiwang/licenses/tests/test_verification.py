@@ -199,6 +199,25 @@ def test_the_online_check_needs_three_queries_once_the_proof_is_known(library, c
     assert len(statements) == 3, statements
 
 
+def test_an_issued_licence_is_written_once_with_the_index_of_its_ledger_entry(library):
+    """The ledger entry is appended before the row, so the row is inserted with its index: one
+    write of the licence's row, no update after it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiwang.ledger.models import LedgerEntry
+
+    with CaptureQueriesContext(connection) as queries:
+        licence = library.issue()
+    table = Licence._meta.db_table
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith(("INSERT", "UPDATE")) and f'"{table}"' in q["sql"].split(" (")[0]]
+    assert len(writes) == 1 and writes[0].startswith("INSERT"), writes
+    stored = Licence.objects.get(pk=licence.pk)
+    assert stored.ledger_index is not None and stored.ledger_index == licence.ledger_index
+    assert LedgerEntry.objects.get(index=stored.ledger_index).reference == f"licence:{licence.identifier}:issued"
+
+
 def test_the_schema_lists_exactly_the_statuses_that_can_come_back(client):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert set(schema["LicenceVerifyOut"]["properties"]["status"]["enum"]) == {
