@@ -21,9 +21,15 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import CoreErrorCode, InvalidInput
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field), f"{model.__name__}.{name} is not a column"
+    return found
+
+
 def max_chars(model: type[models.Model], field_name: str) -> int:
     """The ``max_length`` of a model's text field: the most characters it stores."""
-    limit = model._meta.get_field(field_name).max_length  # type: ignore[union-attr]  # a CharField has one
+    limit = _field(model, field_name).max_length
     assert isinstance(limit, int), f"{model.__name__}.{field_name} has no max_length"
     return limit
 
@@ -51,5 +57,5 @@ def field_text(value: object, model: type[models.Model], name: str, *, field: st
                strip: bool = True) -> str:
     """``bounded_text`` for a value stored in ``model.name``: its ``max_length`` is the limit and its
     verbose name the label; ``field`` is the request's name for it when that differs."""
-    label = str(model._meta.get_field(name).verbose_name)
+    label = str(_field(model, name).verbose_name)
     return bounded_text(value, field=field or name, label=label, max_chars=max_chars(model, name), strip=strip)

@@ -17,9 +17,9 @@ from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channel, MaterialSource, StepStatus
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
+    STEP_WINDOW,
     SUPPLY_NOTE_CHARS,
     WITHDRAW_REASON_CHARS,
-    STEP_WINDOW,
     _first,
     _one,
     audit_case,

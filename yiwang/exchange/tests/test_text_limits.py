@@ -102,10 +102,14 @@ def test_a_dataset_decision_reason_of_the_limit_is_kept_and_one_over_is_refused(
     assert Dataset.objects.get(pk=held.pk).decision_reason == kept
 
 
-def _request(county: Any, **texts: str) -> Subscription:
+def _request(county: Any, purpose: str = "高龄津贴申领", legal_basis: str = "文件") -> Subscription:
     return services.request_subscription(actor=county.mz_clerk, consumer=county.mz, resource=county.people,
-                                         fields=["household_type"], **{"purpose": "高龄津贴申领", "legal_basis": "文件",
-                                                                       **texts})
+                                         fields=["household_type"], purpose=purpose, legal_basis=legal_basis)
+
+
+def _list(county: Any, reason: str = "涉及个人隐私", legal_basis: str = "") -> NegativeListEntry:
+    return services.add_negative_entry(actor=county.ga_steward, resource=county.people, field_name="address",
+                                       reason=reason, legal_basis=legal_basis)
 
 
 @pytest.mark.parametrize("field", ["purpose", "legal_basis"])
@@ -135,14 +139,11 @@ def test_a_subscription_decision_reason_of_the_limit_is_kept_and_one_over_is_ref
 
 @pytest.mark.parametrize(("field", "limit"), [("reason", "negative_reason"), ("legal_basis", "negative_legal_basis")])
 def test_a_negative_list_text_of_the_limit_is_kept_and_one_over_is_refused(county, field: str, limit: str):
-    texts = {"reason": "涉及个人隐私", "legal_basis": ""}
     with pytest.raises(InvalidInput) as refused:
-        services.add_negative_entry(actor=county.ga_steward, resource=county.people, field_name="address",
-                                    **{**texts, field: _over(LIMITS[limit])})
+        _list(county, **{field: _over(LIMITS[limit])})
     assert refused.value.details["field"] == field and not NegativeListEntry.objects.exists()
     sent, kept = _at(LIMITS[limit])
-    entry = services.add_negative_entry(actor=county.ga_steward, resource=county.people, field_name="address",
-                                        **{**texts, field: sent})
+    entry = _list(county, **{field: sent})
     assert getattr(NegativeListEntry.objects.get(pk=entry.pk), field) == kept
 
 
