@@ -18,14 +18,14 @@
   // code units, so a character outside the BMP (生僻字 such as 𬌗 in a name, CJK Extension B–E)
   // counts 2 and a person is stopped before the limit the server holds, which counts characters
   // (code points, Python's len). Here the attribute becomes data-maxchars and the limit is held in
-  // characters as the server counts them: a line break as the two characters (CR LF) the browser
-  // sends. Over the limit, the field says so and the form is not sent (a form marked novalidate is
+  // characters as the server counts them: a line break as one character (the browser sends it as
+  // CR LF, which the server stores as LF before counting: yiwang.core.text). Over the limit, the field says so and the form is not sent (a form marked novalidate is
   // sent, and the server answers with its own message); nothing typed is cut. Without this script
   // the attribute stays and the browser counts as before.
   var TEXT = { text: 1, search: 1, "": 1 };
   var template = document.querySelector('meta[name="yiwang-too-long"]');
   function characters(value) {
-    return Array.from(value.replace(/\r?\n/g, "\r\n")).length;
+    return Array.from(value.replace(/\r\n/g, "\n")).length;
   }
   function check(el) {
     var max = parseInt(el.getAttribute("data-maxchars"), 10), n = characters(el.value);

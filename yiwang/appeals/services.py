@@ -48,6 +48,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.text import normalise_line_breaks
 from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
@@ -71,9 +72,10 @@ def _bad(field: str, message: str, code: str = Code.TEXT_REQUIRED, **details: An
 
 
 def clean_text(value: object, *, field: str, label: str, required: bool, max_chars: int) -> str:
-    """Text as a person typed it: trimmed; NUL, other control characters and lone surrogates refused
-    (the database or an XML answer would choke on them); too long refused, not cut."""
-    text = str(value or "").strip()
+    """Text as a person typed it: trimmed, line breaks as LF (a browser sends CR LF; a line break
+    counts one character, as the form's script counts it); NUL, other control characters and lone
+    surrogates refused (the database or an XML answer would choke on them); too long refused, not cut."""
+    text = normalise_line_breaks(str(value or "")).strip()
     if required and not text:
         raise _bad(field, _("请填写%(label)s。") % {"label": label})
     if len(text) > max_chars:

@@ -20,6 +20,13 @@ from yiwang.cases.documents_api import DocumentOut
 from yiwang.cases.errors import CaseErrorCode
 from yiwang.cases.exports import XLSX, red_list_response
 from yiwang.cases.models import Case, CaseStatus, CaseStep, Channel
+from yiwang.cases.services.common import (
+    ACCEPT_NOTE_CHARS,
+    DECISION_TEXT_CHARS,
+    DELIVERY_DETAIL_CHARS,
+    SUPPLY_NOTE_CHARS,
+    WITHDRAW_REASON_CHARS,
+)
 from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.packages import submit_package
@@ -75,12 +82,7 @@ class ApplicantIn(Schema):
     legal_representative: str = Field("", max_length=Applicant._meta.get_field("legal_representative").max_length)
 
 
-# Limits on free text, as the server keeps it: each is what the audit record (the legal record,
-# fed to the ledger) stores in full, so nothing accepted is cut afterwards. A longer text is a 422.
-ACCEPT_NOTE_CHARS = 500  # services.accept_application audits note[:500]; nothing else keeps it
-SUPPLY_NOTE_CHARS = 500  # services.supply_correction audits note[:500]
-WITHDRAW_REASON_CHARS = 500  # services.withdraw_application audits reason[:500]
-DECISION_TEXT_CHARS = 1000  # comment, correction note and reject reason: audited [:1000]
+# Limits on free text: the services' own (what the audit record keeps whole; a longer text is a 422)
 FORM_VALUE_CHARS = 2000  # services.intake.clean_form refuses a longer text value
 
 
@@ -328,7 +330,7 @@ class EligibilityOut(Schema):
 
 class DeliveryIn(Schema):
     method: str = Field(..., pattern="^(window|post|electronic)$")
-    detail: str = Field("", max_length=Case._meta.get_field("delivery_detail").max_length)
+    detail: str = Field("", max_length=DELIVERY_DETAIL_CHARS)
 
 
 class BoardRowOut(Schema):

@@ -31,6 +31,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.permissions import may_complete
 from yiwang.cases.prereview import prereview_states
+from yiwang.cases.services.common import text_limits
 from yiwang.cases.services.credit import findings_of as credit_findings_of
 from yiwang.cases.services.eligibility import check_eligibility
 from yiwang.cases.services.intake import read_form
@@ -218,6 +219,7 @@ def _case_context(request: AuthenticatedRequest, number: str) -> dict[str, Any]:
                       for f in case.item.form_schema or []],
         "applicant_view": {**permissions.applicant_view(case.applicant, full),
                            "kind": case.applicant.get_kind_display()},
+        "limits": text_limits(),  # the forms' maxlength: the services refuse longer, never cut
     }
 
 

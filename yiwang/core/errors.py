@@ -30,4 +30,5 @@ class CoreErrorCode:
     PASSWORD_INVALID = "password_invalid"
     TOKEN_NOT_FOUND = "token_not_found"
     CALENDAR_YEAR_UNKNOWN = "calendar_year_unknown"
+    TEXT_TOO_LONG = "text_too_long"  # 422: a free text over its limit in characters (yiwang.core.text)
     STORAGE_FULL = "storage_full"  # 507: the disk that holds files is full; nothing was saved

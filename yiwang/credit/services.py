@@ -27,6 +27,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.statements import insert_with_children
+from yiwang.core.text import field_text
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -239,6 +240,8 @@ def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
     if not (data.title or "").strip() or not (data.basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
+    field_text(data.title, CreditRecord, "title")  # over its column: refused, never cut
+    field_text(data.decision_no, CreditRecord, "decision_no")
     if data.decided_on > (today or calendar.local_today()):
         raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
                            {"decided_on": data.decided_on.isoformat()})
@@ -257,7 +260,7 @@ def _new_record(*, subject: CreditSubject, data: RecordInput, department: Depart
     if data.kind == RecordKind.COMMITMENT:
         commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
     record = CreditRecord(
-        subject=subject, kind=data.kind, title=data.title.strip()[:300], decision_no=(data.decision_no or "").strip()[:100],
+        subject=subject, kind=data.kind, title=data.title.strip(), decision_no=(data.decision_no or "").strip(),
         source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
         publish_due=publish_due(data.decided_on), published_on=today,
         publicity_end=publicity_end,
@@ -353,6 +356,7 @@ def check_list_entry(*, kind: str, reason: str, legal_basis: str, starts_on: dt.
         raise InvalidInput(Code.INVALID_RECORD, _("只有黑名单有失信程度。"), {"severity": severity})
     if not (reason or "").strip() or not (legal_basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("列入名单须写明事由和法律依据。"))
+    field_text(reason, ListEntry, "reason")  # over its column: refused, never cut
     if starts_on > calendar.local_today() + dt.timedelta(days=366):
         raise InvalidInput(Code.INVALID_PERIOD, _("名单的起始日期不能晚于一年之后。"), {"starts_on": starts_on.isoformat()})
     if ends_on is not None and ends_on < starts_on:
@@ -378,7 +382,7 @@ def add_list_entry(*, actor: User | None, subject_kind: str, subject_number: str
     with transaction.atomic():
         subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
                                  for_write=True)
-        entry = ListEntry.objects.create(subject=subject, kind=kind, reason=reason.strip()[:300],
+        entry = ListEntry.objects.create(subject=subject, kind=kind, reason=field_text(reason, ListEntry, "reason"),
                                          legal_basis=legal_basis.strip(), department=department, severity=severity,
                                          starts_on=starts_on, ends_on=ends_on, min_period_end=min_period_end,
                                          created_by=_user(actor))

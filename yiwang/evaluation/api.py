@@ -138,11 +138,11 @@ class RectificationReplyIn(Schema):
 
 class RectificationCallbackIn(Schema):
     result: Literal["satisfied", "basic", "not_satisfied", "unreachable"]
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=services.MAX_TEXT)
 
 
 class RectificationCloseIn(Schema):
-    published_outcome: str = Field("", max_length=2000, description="Published on the item's guide; default: the reply")
+    published_outcome: str = Field("", max_length=services.MAX_TEXT, description="Published on the item's guide; default: the reply")
 
 
 class RectificationOut(Schema):

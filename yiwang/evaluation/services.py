@@ -27,6 +27,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.models import AuditEvent, Department, Role
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.text import bounded_text, normalise_line_breaks
 from yiwang.core.users import User
 from yiwang.evaluation import permissions
 from yiwang.evaluation.errors import EvaluationErrorCode as Code
@@ -100,7 +101,7 @@ def clean_indicators(indicators: object, allowed: tuple[Indicator, ...]) -> dict
 
 
 def clean_comment(comment: object) -> str:
-    text = str(comment or "").strip()
+    text = normalise_line_breaks(str(comment or "")).strip()  # a line break counts one, as the form's script counts it
     if len(text) > MAX_COMMENT:
         raise _bad(Code.COMMENT_TOO_LONG, _("评价内容不能超过 %(n)d 字。") % {"n": MAX_COMMENT}, field="comment")
     return text
@@ -123,7 +124,7 @@ def clean_rating(level: object, indicators: object, comment: object, channel: ob
 
 
 def _clean_text(value: object, *, code: str, message: str, max_chars: int = MAX_TEXT) -> str:
-    text = str(value or "").strip()
+    text = normalise_line_breaks(str(value or "")).strip()
     if not text:
         raise _bad(code, message)
     if len(text) > max_chars:
@@ -506,7 +507,7 @@ def record_rectification_callback(*, actor: User, rectification_id: int, result:
     if value not in CallbackResult.values:
         raise _bad(Code.ILLEGAL_TRANSITION, _("回访结果无效，可选：%(options)s。") % {
             "options": "、".join(str(c.label) for c in CallbackResult)}, field="result")
-    note_text = str(note or "").strip()[:MAX_TEXT]
+    note_text = bounded_text(note, field="note", label=_("回访记录"), max_chars=MAX_TEXT)
     now = now or timezone.now()
     with transaction.atomic():
         rectification = _rectification(rectification_id)
@@ -526,6 +527,7 @@ def close_rectification(*, actor: User, rectification_id: int, published_outcome
                         now: dt.datetime | None = None) -> Rectification:
     """办结 the rectification and publish its outcome (by default the reply). Never without a reply."""
     now = now or timezone.now()
+    given = bounded_text(published_outcome, field="published_outcome", label=_("公开的整改结果"), max_chars=MAX_TEXT)
     with transaction.atomic():
         rectification = _rectification(rectification_id)
         _department_or_supervisor(actor, rectification.department_id)
@@ -533,7 +535,7 @@ def close_rectification(*, actor: User, rectification_id: int, published_outcome
             raise Conflict(Code.REPLY_REQUIRED, _("整改尚未答复，不能办结：请先填写整改答复。"))
         if not rectification.can_close():
             raise _illegal(rectification, _("办结"))
-        outcome = str(published_outcome or "").strip()[:MAX_TEXT] or rectification.reply
+        outcome = given or rectification.reply
         rectification.status, rectification.closed_at, rectification.closed_by = RectificationStatus.CLOSED, now, actor
         rectification.published_outcome = outcome
         rectification.save(update_fields=["status", "closed_at", "closed_by", "published_outcome"])

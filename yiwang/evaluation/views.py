@@ -241,6 +241,9 @@ def staff(request: AuthenticatedRequest) -> HttpResponse:
     all_departments = selectors.statistics(by="department", department_ids=departments)
     return render(request, "evaluation/staff.html", status=error.status if error else 200, context={
         "by": by, "figures": figures, "total": selectors.totals(all_departments), "error": error,
+        # the refused form's row, field and what was typed, to say it at the field and keep the text
+        "failed": {"id": _int(request.POST.get("id")), "field": error.details.get("field"), "values": request.POST}
+        if error else None, "max_text": services.MAX_TEXT,
         "groups": [g for g in (("department", _("部门")), ("item", _("事项")), ("window", _("窗口")),
                                ("staff", _("工作人员"))) if g[0] != "staff" or permissions.may_see_staff(user)],
         "rectifications": list(selectors.rectifications_for(user).exclude(

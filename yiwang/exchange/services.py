@@ -13,7 +13,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import Conflict, CoreErrorCode, DomainError, Forbidden, InvalidInput
 from yiwang.core.models import Applicant, Department
 from yiwang.core.services import record_audit
+from yiwang.core.text import bounded_text, field_text, max_chars
 from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3_hex
 from yiwang.exchange import gateway, policy
@@ -106,13 +107,25 @@ def publish_resource(
 # ------------------------------------------------------------------------------ negative list
 
 
+def text_limits() -> dict[str, int]:
+    """The most characters each free text of the exchange pages may have (the models' ``max_length``),
+    for the forms to say; the services refuse more, never cut it."""
+    return {"negative_reason": max_chars(NegativeListEntry, "reason"),
+            "negative_legal_basis": max_chars(NegativeListEntry, "legal_basis"),
+            "purpose": max_chars(Subscription, "purpose"), "legal_basis": max_chars(Subscription, "legal_basis"),
+            "decision_reason": max_chars(Subscription, "decision_reason"),
+            "dataset_reason": max_chars(Dataset, "decision_reason"), "review_note": max_chars(LookupReview, "note")}
+
+
 def add_negative_entry(
     *, actor: User | None, resource: DataResource, field_name: str | None, reason: str, legal_basis: str = "",
     now: dt.datetime | None = None,
 ) -> NegativeListEntry:
     """List a whole resource (``field_name`` None) or one field on the negative list (负面清单)."""
     require_steward(actor, resource.provider)
-    if not (reason or "").strip():
+    reason = field_text(reason, NegativeListEntry, "reason")
+    legal_basis = field_text(legal_basis, NegativeListEntry, "legal_basis")
+    if not reason:
         raise InvalidInput(Code.REASON_REQUIRED, _("请填写列入负面清单的理由。"), {"field": "reason"})
     with transaction.atomic():
         f = None
@@ -123,7 +136,7 @@ def add_negative_entry(
                                    % {"code": resource.code, "f": field_name}, {"unknown_fields": [field_name]})
         if NegativeListEntry.objects.filter(resource=resource, field=f, lifted_at__isnull=True).exists():
             raise Conflict(Code.DUPLICATE_ENTRY, _("该项已在负面清单中。"), {"resource": resource.code, "field": field_name})
-        entry = NegativeListEntry.objects.create(resource=resource, field=f, reason=reason.strip(),
+        entry = NegativeListEntry.objects.create(resource=resource, field=f, reason=reason,
                                                  legal_basis=legal_basis, created_by=_user(actor), created_at=_now(now))
         record_audit(actor=actor, event_type="exchange_negative_entry_added", subject_type="exchange_resource",
                      subject_id=resource.code, actor_department=resource.provider, at=entry.created_at,
@@ -160,7 +173,9 @@ def request_subscription(
     require_member(actor, consumer)
     if consumer.pk == resource.provider_id:
         raise InvalidInput(Code.OWN_RESOURCE, _("本部门的数据资源无需申请共享。"), {"resource": resource.code})
-    if not (purpose or "").strip() or not (legal_basis or "").strip():
+    purpose = field_text(purpose, Subscription, "purpose")
+    legal_basis = field_text(legal_basis, Subscription, "legal_basis")
+    if not purpose or not legal_basis:
         raise InvalidInput(Code.PURPOSE_REQUIRED, _("请写明用途和依据（法律法规或文件）。"),
                            {"fields": [n for n, v in (("purpose", purpose), ("legal_basis", legal_basis)) if not (v or "").strip()]})
     names = list(dict.fromkeys(fields))
@@ -173,8 +188,8 @@ def request_subscription(
         raise InvalidInput(Code.UNKNOWN_FIELD, _("不脱敏数据项须在申请数据项之中。"), {"clear_fields": list(clear_fields)})
     with transaction.atomic():
         sub = Subscription.objects.create(
-            resource=resource, consumer=consumer, fields=names, clear_fields=list(clear_fields), purpose=purpose.strip(),
-            legal_basis=legal_basis.strip(), requested_by=_user(actor), requested_at=_now(now),
+            resource=resource, consumer=consumer, fields=names, clear_fields=list(clear_fields), purpose=purpose,
+            legal_basis=legal_basis, requested_by=_user(actor), requested_at=_now(now),
         )
         record_audit(actor=actor, event_type="exchange_subscription_requested", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=consumer, at=sub.requested_at,
@@ -201,6 +216,7 @@ def approve_subscription(
     was asked and what was granted."""
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
+    reason = field_text(reason, Subscription, "decision_reason", field="reason")
     if expires_at is not None and expires_at <= now:
         raise InvalidInput(Code.SUBSCRIPTION_EXPIRED, _("有效期须晚于现在。"), {"field": "expires_at"})
     case_daily_quota = daily_quota if case_daily_quota is None else case_daily_quota
@@ -242,14 +258,15 @@ def refuse_subscription(*, actor: User | None, subscription: Subscription, reaso
                         now: dt.datetime | None = None) -> Subscription:
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
-    if not (reason or "").strip():
+    reason = field_text(reason, Subscription, "decision_reason", field="reason")
+    if not reason:
         raise InvalidInput(Code.REASON_REQUIRED, _("拒绝共享申请须写明理由。"), {"field": "reason"})
     with transaction.atomic():
         sub = _locked(subscription)
         if not SubscriptionStatus.can_decide(sub.status):
             raise Conflict(Code.ILLEGAL_TRANSITION, _("该共享申请已处理（%(s)s）。") % {"s": sub.get_status_display()},
                            {"status": sub.status})
-        sub.status, sub.decided_by, sub.decided_at, sub.decision_reason = SubscriptionStatus.REFUSED, _user(actor), now, reason.strip()
+        sub.status, sub.decided_by, sub.decided_at, sub.decision_reason = SubscriptionStatus.REFUSED, _user(actor), now, reason
         sub.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         record_audit(actor=actor, event_type="exchange_subscription_refused", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=sub.resource.provider, at=now,
@@ -261,14 +278,15 @@ def revoke_subscription(*, actor: User | None, subscription: Subscription, reaso
                         now: dt.datetime | None = None) -> Subscription:
     now = _now(now)
     require_steward(actor, subscription.resource.provider)
-    if not (reason or "").strip():
+    reason = field_text(reason, Subscription, "decision_reason", field="reason")
+    if not reason:
         raise InvalidInput(Code.REASON_REQUIRED, _("撤销共享订阅须写明理由。"), {"field": "reason"})
     with transaction.atomic():
         sub = _locked(subscription)
         if not SubscriptionStatus.can_revoke(sub.status):
             raise Conflict(Code.ILLEGAL_TRANSITION, _("只有已批准的订阅可以撤销（当前：%(s)s）。") % {"s": sub.get_status_display()},
                            {"status": sub.status})
-        sub.status, sub.revoked_at, sub.decision_reason = SubscriptionStatus.REVOKED, now, reason.strip()
+        sub.status, sub.revoked_at, sub.decision_reason = SubscriptionStatus.REVOKED, now, reason
         sub.save(update_fields=["status", "revoked_at", "decision_reason"])
         record_audit(actor=actor, event_type="exchange_subscription_revoked", subject_type="exchange_subscription",
                      subject_id=sub.pk, actor_department=sub.resource.provider, at=now,
@@ -437,6 +455,14 @@ def lookup(
     Reads first (catalogue, subscriptions, row: one round trip on PostgreSQL), decides, then
     counts the use and writes the access log and audit event in one atomic statement."""
     now = _now(now)
+    # what the access log and its review keep, whole or refused (before anything is read or logged)
+    purpose = bounded_text(purpose, field="purpose", label=_("用途"), max_chars=max_chars(AccessLog, "purpose"))
+    case_reference = bounded_text(case_reference, field="case_reference", label=_("办件编号"),
+                                  max_chars=max_chars(AccessLog, "case_reference"))
+    if justification is not None:
+        justification = replace(justification, reason_text=bounded_text(
+            justification.reason_text, field="reason", label=_("理由说明"),
+            max_chars=max_chars(LookupReview, "reason_text")))
     requested = list(dict.fromkeys(fields or []))
     state: dict[str, Any] = {}
     snapshot = gateway.read_for_lookup(
@@ -498,7 +524,7 @@ def lookup(
                 if access_id is not None:
                     LookupReview.objects.create(
                         access_id=access_id, provider=resource.provider, consumer=consumer.department, actor=_user(actor),
-                        reason_code=justification.reason_code.strip(), reason_text=justification.reason_text.strip()[:300],
+                        reason_code=justification.reason_code.strip(), reason_text=justification.reason_text,
                         created_at=now)
         else:
             access_id = gateway.record_served(served)
@@ -537,14 +563,15 @@ def review_lookup(*, actor: User | None, review: LookupReview, verdict: str, not
     require_steward(actor, review.provider)
     if verdict not in (ReviewStatus.REVIEWED, ReviewStatus.FLAGGED):
         raise InvalidInput(Code.ILLEGAL_TRANSITION, _("复核结论须为“已复核”或“有疑问”。"), {"verdict": verdict[:20]})
-    if verdict == ReviewStatus.FLAGGED and not (note or "").strip():
+    note = field_text(note, LookupReview, "note")
+    if verdict == ReviewStatus.FLAGGED and not note:
         raise InvalidInput(Code.REASON_REQUIRED, _("标记有疑问须写明复核意见。"), {"field": "note"})
     with transaction.atomic():
         locked = LookupReview.objects.select_for_update().select_related("provider").get(pk=review.pk)
         if locked.status != ReviewStatus.PENDING:
             raise Conflict(Code.ILLEGAL_TRANSITION, _("该查询已复核（%(s)s）。") % {"s": locked.get_status_display()},
                            {"status": locked.status})
-        locked.status, locked.reviewed_by, locked.reviewed_at, locked.note = verdict, _user(actor), now, (note or "").strip()[:300]
+        locked.status, locked.reviewed_by, locked.reviewed_at, locked.note = verdict, _user(actor), now, note
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
         record_audit(actor=actor, event_type=f"exchange_lookup_{verdict}", subject_type="exchange_access",
                      subject_id=locked.access_id, actor_department=locked.provider, at=now,
@@ -664,12 +691,13 @@ def confirm_dataset(*, actor: User | None, dataset: Dataset, reason: str = "",
     Refused when a newer version has become current meanwhile (confirming would roll data back)."""
     now = _now(now)
     require_steward(actor, dataset.resource.provider)
+    reason = field_text(reason, Dataset, "decision_reason", field="reason")
     with transaction.atomic():
         ds, resource = _held(dataset)
         if resource.current_version > ds.version:
             raise Conflict(Code.ILLEGAL_TRANSITION, _("已有更新的版本 %(v)s 成为当前版本：不能再确认此旧版本。")
                            % {"v": resource.current_version}, {"current_version": resource.current_version})
-        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.LOADED, _user(actor), now, reason.strip()[:300]
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.LOADED, _user(actor), now, reason
         ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         DataResource.objects.filter(pk=resource.pk).update(current_version=ds.version, row_count=ds.rows_loaded, updated_at=now)
         record_audit(actor=actor, event_type="exchange_dataset_confirmed", subject_type="exchange_resource",
@@ -684,10 +712,11 @@ def discard_dataset(*, actor: User | None, dataset: Dataset, reason: str = "",
     """The steward discards a held push: its rows are deleted and the current version stays."""
     now = _now(now)
     require_steward(actor, dataset.resource.provider)
+    reason = field_text(reason, Dataset, "decision_reason", field="reason")
     with transaction.atomic():
         ds, resource = _held(dataset)
         DataRow.objects.filter(resource_id=resource.pk, version=ds.version).delete()
-        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.DISCARDED, _user(actor), now, reason.strip()[:300]
+        ds.status, ds.decided_by, ds.decided_at, ds.decision_reason = DatasetStatus.DISCARDED, _user(actor), now, reason
         ds.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         record_audit(actor=actor, event_type="exchange_dataset_discarded", subject_type="exchange_resource",
                      subject_id=resource.code, actor_department=ds.resource.provider, at=now,

@@ -41,14 +41,26 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapped
 
 
+REFUSED = "exchange_refused"  # the session key of the last refused form (the pages post, then redirect)
+
+
 def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     try:
         result = action()
     except DomainError as exc:
         messages.error(request, exc.message)
+        if exc.details.get("field"):
+            # kept for the page the redirect shows: the refusal at its field, what was typed back in it
+            request.session[REFUSED] = {"field": str(exc.details["field"]), "message": exc.message, "values": {
+                k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}}
         return None
     messages.success(request, success)
     return result
+
+
+def _refused(request: HttpRequest) -> dict[str, Any]:
+    """The refused form's field, message and values, once (``_attempt``); empty when none."""
+    return request.session.pop(REFUSED, None) or {}
 
 
 @staff_only
@@ -95,6 +107,7 @@ def resource(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "sync_mb": settings.YIWANG_DATASET_SYNC_BYTES // (1024 * 1024),
         "negative": selectors.negative_list().filter(resource=res),
         "my_departments": [d for d in selectors.my_departments(request.user) if d.pk != res.provider_id],
+        "refused": _refused(request), "limits": services.text_limits(),
     })
 
 
@@ -131,7 +144,8 @@ def dataset(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("未知的操作。"))
         return redirect("exchange:dataset", pk=ds.pk)
-    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report, "held": ds.status == DatasetStatus.HELD})
+    return render(request, "exchange/dataset.html", {"dataset": ds, "report": ds.report, "held": ds.status == DatasetStatus.HELD,
+                                                     "refused": _refused(request), "limits": services.text_limits()})
 
 
 @staff_only
@@ -155,6 +169,7 @@ def negative_list(request: AuthenticatedRequest) -> HttpResponse:
     own = [r for r in selectors.catalogue() if r.provider_id in stewarded]
     return render(request, "exchange/negative_list.html", {
         "entries": selectors.negative_list(), "own_resources": own, "stewarded": stewarded,
+        "refused": _refused(request), "limits": services.text_limits(),
     })
 
 
@@ -167,10 +182,12 @@ def subscriptions(request: AuthenticatedRequest) -> HttpResponse:
         if res is None or dept is None:
             messages.error(request, _("请选择数据资源和申请部门。"))
         else:
-            _attempt(request, lambda: services.request_subscription(
+            made = _attempt(request, lambda: services.request_subscription(
                 actor=request.user, consumer=dept, resource=res, fields=request.POST.getlist("fields"),
                 purpose=request.POST.get("purpose", ""), legal_basis=request.POST.get("legal_basis", "")),
                 _("共享申请已提交，等待%(dept)s审核。") % {"dept": res.provider.name})
+            if made is None:  # refused: back to the form, which says why at the field and keeps the text
+                return redirect("exchange:resource", code=res.code)
         return redirect("exchange:subscriptions")
     now = timezone.now()
     return render(request, "exchange/subscriptions.html", {
@@ -178,6 +195,7 @@ def subscriptions(request: AuthenticatedRequest) -> HttpResponse:
         "outgoing": selectors.with_field_labels(list(selectors.outgoing_subscriptions(request.user)[:200])),
         "now": now, "default_expiry": (timezone.localdate(now) + dt.timedelta(days=365)).isoformat(),
         "pending": SubscriptionStatus.PENDING, "approved": SubscriptionStatus.APPROVED,
+        "refused": _refused(request), "limits": services.text_limits(),
     })
 
 
@@ -272,4 +290,4 @@ def reviews(request: AuthenticatedRequest) -> HttpResponse:
     if status not in ("pending", "reviewed", "flagged"):
         status = "pending"
     page = Paginator(selectors.review_queue(request.user, status), 50).get_page(request.GET.get("page"))
-    return render(request, "exchange/reviews.html", {"page": page, "status": status})
+    return render(request, "exchange/reviews.html", {"page": page, "status": status, "refused": _refused(request), "limits": services.text_limits()})

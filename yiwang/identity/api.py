@@ -17,9 +17,10 @@ from yiwang.core.errors import Forbidden
 from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.models import RealNameLevel
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS, ErrorOut
+from yiwang.core.text import max_chars
 from yiwang.identity import selectors, services
 from yiwang.identity.errors import IdentityErrorCode as Code
-from yiwang.identity.models import Authorisation
+from yiwang.identity.models import Authorisation, Verification
 from yiwang.identity.permissions import level_of
 from yiwang.identity.views import client_ip
 
@@ -102,14 +103,14 @@ class AuthorisationOut(Schema):
 
 
 class RevokeAuthorisationIn(Schema):
-    reason: str = Field("", max_length=200)
+    reason: str = Field("", max_length=max_chars(Authorisation, "revoke_reason"))
 
 
 class WindowVerificationIn(Schema):
     kind: str = Field(..., pattern="^(person|org)$")
     id_number: str = Field(..., max_length=18)
     document_checked: bool
-    note: str = Field(..., max_length=300)
+    note: str = Field(..., max_length=max_chars(Verification, "note"))
 
 
 def _identity(applicant: Any) -> dict[str, Any]:

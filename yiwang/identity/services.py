@@ -35,6 +35,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.ids import mask_phone
 from yiwang.core.models import Applicant, ApplicantKind, Department, RealNameLevel
 from yiwang.core.services import record_audit, register_applicant, validate_applicant_id
+from yiwang.core.text import field_text, max_chars
 from yiwang.core.users import User
 from yiwang.crypto.fields import blind_index
 from yiwang.identity.errors import IdentityErrorCode as Code
@@ -438,6 +439,12 @@ def verify_online(*, actor: User, now: dt.datetime | None = None) -> Verificatio
     return row
 
 
+def window_text_limits() -> dict[str, int]:
+    """The most characters each free text of the window page may have (the models' ``max_length``),
+    for the form to say; the services below refuse more, never cut it."""
+    return {"note": max_chars(Verification, "note"), "paper_reference": max_chars(Authorisation, "paper_reference")}
+
+
 def verify_at_window(*, actor: User, applicant: Applicant, document_checked: bool, note: str,
                      now: dt.datetime | None = None) -> Verification:
     """A window clerk saw the person (or, for an enterprise, the legal representative or the
@@ -449,16 +456,16 @@ def verify_at_window(*, actor: User, applicant: Applicant, document_checked: boo
         raise Forbidden(Code.NOT_A_CLERK, _("只有政务服务中心窗口人员可以进行窗口核验。"))
     if not document_checked:
         raise InvalidInput(Code.DOCUMENT_NOT_CHECKED, _("请先当面查验证件原件并勾选确认。"), {"field": "document_checked"})
-    note = (note or "").strip()
+    note = field_text(note, Verification, "note")
     if len(note) < 4:
         raise InvalidInput(Code.NOTE_REQUIRED, _("请写明核验记录（查验了哪些证件，至少 4 个字）。"), {"field": "note"})
     with transaction.atomic():
         _raise_level(applicant, RealNameLevel.L3, now)
         row = Verification.objects.create(applicant=applicant, level=RealNameLevel.L3, method=VerificationMethod.WINDOW,
-                                          outcome=VerificationOutcome.PASSED, verified_by=actor, note=note[:300], at=now)
+                                          outcome=VerificationOutcome.PASSED, verified_by=actor, note=note, at=now)
         record_audit(actor=actor, actor_department=clerk_department, event_type="identity_level_raised",
                      subject_type="applicant", subject_id=applicant.pk, at=now,
-                     details={"level": RealNameLevel.L3, "method": VerificationMethod.WINDOW, "note": note[:300]})
+                     details={"level": RealNameLevel.L3, "method": VerificationMethod.WINDOW, "note": note})
     return row
 
 
@@ -522,6 +529,7 @@ def grant_authorisation(
     cannot hand its name to someone else). At the window a clerk records it from the signed paper
     authorisation (``paper_reference``), having seen the principal's documents."""
     now = _now(now)
+    paper_reference = field_text(paper_reference, Authorisation, "paper_reference")
     clerk_department = is_window_clerk(actor)
     own = getattr(actor, "applicant", None)
     if own is not None and own.pk == principal.pk:
@@ -532,7 +540,6 @@ def grant_authorisation(
                                 what=_("网上委托他人代办"))
     elif clerk_department is not None:
         source = AuthorisationSource.WINDOW
-        paper_reference = (paper_reference or "").strip()
         if not paper_reference:
             raise InvalidInput(Code.PAPER_REFERENCE_REQUIRED, _("窗口登记委托须填写书面委托书编号。"),
                                {"field": "paper_reference"})
@@ -551,7 +558,7 @@ def grant_authorisation(
     with transaction.atomic():
         authorisation = Authorisation.objects.create(
             principal=principal, agent=agent, all_items=all_items, valid_from=now, valid_until=valid_until,
-            source=source, paper_reference=paper_reference[:100], created_by=actor, created_at=now)
+            source=source, paper_reference=paper_reference, created_by=actor, created_at=now)
         if items:
             authorisation.items.set(items)
         record_audit(actor=actor, actor_department=clerk_department if source == AuthorisationSource.WINDOW else None,
@@ -559,7 +566,7 @@ def grant_authorisation(
                      subject_id=authorisation.pk, at=now,
                      details={"principal": principal.pk, "agent": agent.pk, "all_items": all_items,
                               "items": [i.code for i in items], "valid_until": valid_until.isoformat(),
-                              "source": source, "paper_reference": paper_reference[:100]})
+                              "source": source, "paper_reference": paper_reference})
     return authorisation
 
 
@@ -572,12 +579,13 @@ def revoke_authorisation(*, actor: User, authorisation: Authorisation, reason: s
     parties = {authorisation.principal_id, authorisation.agent_id}
     if not ((own is not None and own.pk in parties) or clerk_department is not None or actor.is_superuser):
         raise NotFound(Code.AUTHORISATION_NOT_FOUND, _("委托不存在。"))
+    reason = field_text(reason, Authorisation, "revoke_reason", field="reason")
     with transaction.atomic():
         locked = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
         if not locked.can_revoke():
             raise Conflict(Code.ILLEGAL_TRANSITION, _("该委托已撤销。"), {"status": locked.status})
         locked.status, locked.revoked_at, locked.revoked_by = AuthorisationStatus.REVOKED, now, actor
-        locked.revoke_reason = (reason or "").strip()[:200]
+        locked.revoke_reason = reason
         locked.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
         record_audit(actor=actor, actor_department=clerk_department, event_type="identity_authorisation_revoked",
                      subject_type="authorisation", subject_id=locked.pk, at=now,

@@ -172,6 +172,10 @@ def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("back") == "window" and "identity:window" or "identity:me")
 
 
+# the window page's fields whose refusal is shown beside them (what was typed kept)
+WINDOW_FIELDS = ("note", "agent_name", "agent_id_number", "items", "valid_until", "paper_reference")
+
+
 @login_required
 def window(request: AuthenticatedRequest) -> HttpResponse:
     """The window clerk's identity desk: find an applicant by ID number, verify them in person (L3),
@@ -184,7 +188,7 @@ def window(request: AuthenticatedRequest) -> HttpResponse:
     number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
     applicant = None
     context: dict[str, Any] = {"kind": kind, "id_number": number, "kinds": ApplicantKind.choices,
-                               "default_until": _default_until(timezone.now())}
+                               "default_until": _default_until(timezone.now()), "limits": services.window_text_limits()}
     if number:
         try:
             applicant = services.find_applicant_for_window(actor=request.user, kind=kind, id_number=number)
@@ -207,7 +211,12 @@ def window(request: AuthenticatedRequest) -> HttpResponse:
                     paper_reference=request.POST.get("paper_reference", ""))
                 messages.success(request, _("书面委托已登记。"))
         except DomainError as exc:
-            messages.error(request, exc.message)
+            # said at the field it is about, with what was typed kept (a note over its limit is refused, not cut)
+            field = str(exc.details.get("field") or "")
+            if field in WINDOW_FIELDS:
+                context.update({"errors": {field: exc.message}, "values": request.POST, "status": 422})
+            else:
+                messages.error(request, exc.message)
         else:
             from urllib.parse import urlencode
 
@@ -219,7 +228,7 @@ def window(request: AuthenticatedRequest) -> HttpResponse:
                         "masked_id": mask_id_number(applicant.id_number),
                         "verifications": selectors.verifications_of(applicant, limit=5),
                         "authorisations": list(selectors.authorisations_of(applicant)), "now": timezone.now()})
-    return render(request, "identity/window.html", context)
+    return render(request, "identity/window.html", context, status=context.get("status", 200))
 
 
 def on_behalf_choice(request: HttpRequest) -> int | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.calendar import local_date
 from yiwang.core.errors import InvalidInput, NotFound
 from yiwang.core.services import record_audit
+from yiwang.core.text import field_text
 from yiwang.core.users import User
 from yiwang.insights import selectors
 from yiwang.insights.errors import InsightsErrorCode as Code
@@ -53,14 +54,14 @@ def enter_baseline(*, actor: User | None, code: str, value: float, source: str,
     年报"); ``demo`` only for the demo seeder's figures."""
     d = _definition(code)
     check_baseline_value(d, value)
-    note = str(source or "").strip()
+    note = field_text(source, KpiSetting, "baseline_note")
     if not note:
         raise InvalidInput(Code.BASELINE_SOURCE_REQUIRED, _("请写明基线的来源，例如“2025 年度政务服务统计年报”。"),
                            {"field": "baseline_note"})
     now = now or timezone.now()
     with transaction.atomic():
         setting = _setting(d)
-        setting.baseline, setting.baseline_note = float(value), note[:200]
+        setting.baseline, setting.baseline_note = float(value), note
         setting.baseline_source, setting.baseline_demo = BaselineSource.ENTERED, demo
         setting.baseline_start = setting.baseline_end = None
         setting.baseline_recorded_at, setting.baseline_recorded_by = now, _who(actor)

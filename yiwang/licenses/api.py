@@ -17,10 +17,11 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Forbidden, NotFound
 from yiwang.core.http import AuthenticatedRequest, account
 from yiwang.core.schemas import ERRORS, PUBLIC_ERRORS
+from yiwang.core.text import max_chars
 from yiwang.licenses import selectors, services
 from yiwang.licenses.errors import LicenceErrorCode
 from yiwang.licenses.identifiers import clean_number
-from yiwang.licenses.models import Licence, RevokeKind
+from yiwang.licenses.models import Licence, RevokeKind, ShareLink
 from yiwang.licenses.verification import check_licence, reason_text, verify_token
 
 router = Router(tags=["licences"])
@@ -70,7 +71,7 @@ class LicenceShareIn(Schema):
     fields: list[str] = Field(default_factory=lambda: ["holder_name", "valid_from", "valid_to"], max_length=10,
                               description=f"What the link discloses, of: {', '.join(services.SHAREABLE_FIELDS)}")
     days: int = Field(services.SHARE_DEFAULT_DAYS, ge=1, le=services.SHARE_MAX_DAYS)
-    purpose: str = Field("", max_length=200)
+    purpose: str = Field("", max_length=max_chars(ShareLink, "purpose"))
 
 
 class LicenceShareOut(Schema):

@@ -28,6 +28,7 @@ from yiwang.core.models import Applicant, ApplicantKind, Department
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
+from yiwang.core.text import field_text
 from yiwang.core.users import User
 from yiwang.crypto.primitives import sm3, sm3_hex
 from yiwang.ledger.models import canonical_json
@@ -467,6 +468,7 @@ def create_share(*, actor: User, number: str, fields: list[str] | None = None, d
     licence name, number, issuer and status, always shown); expires after ``days`` (default 7)."""
     now = now or timezone.now()
     licence = _holder_licence(actor, number)
+    purpose = field_text(purpose, ShareLink, "purpose")
     fields = list(dict.fromkeys(fields if fields is not None else ["holder_name", "valid_from", "valid_to"]))
     unknown = [f for f in fields if f not in SHAREABLE_FIELDS]
     if unknown:
@@ -477,7 +479,7 @@ def create_share(*, actor: User, number: str, fields: list[str] | None = None, d
         raise Conflict(LicenceErrorCode.NOT_ACTIVE, _("该证照已%(status)s，不能分享。") % {"status": licence.get_status_display()})
     with transaction.atomic():
         share = ShareLink.objects.create(licence=licence, token=secrets.token_urlsafe(16), fields=fields,
-                                         purpose=(purpose or "").strip()[:200], created_by=actor, created_at=now,
+                                         purpose=purpose, created_by=actor, created_at=now,
                                          expires_at=now + dt.timedelta(days=days))
         record_audit(actor=actor, at=now, event_type="licence_share_created", subject_type="licence", subject_id=licence.number,
                      details={"share_id": share.pk, "fields": fields, "expires_at": share.expires_at.isoformat()})

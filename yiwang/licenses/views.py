@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from yiwang.core.errors import DomainError
 from yiwang.core.http import AuthenticatedRequest, account
+from yiwang.core.text import max_chars
 from yiwang.licenses import selectors, services
 from yiwang.licenses.identifiers import clean_number
-from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind
+from yiwang.licenses.models import LicenceStatus, LicenceType, RevokeKind, ShareLink
 from yiwang.licenses.verification import reason_text, verify_token
 
 STATUS_LABELS = {
@@ -52,6 +53,12 @@ def wallet(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def wallet_licence(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    return _wallet_licence_page(request, number)
+
+
+def _wallet_licence_page(request: AuthenticatedRequest, number: str, *, errors: dict[str, str] | None = None,
+                         status_code: int = 200) -> HttpResponse:
+    """The holder's licence page; after a refused share, with the refusal at its field and what was typed."""
     from yiwang.licenses.verification import check_licence
 
     licence = selectors.licences_of(selectors.applicant_of(request.user)).filter(number=clean_number(number)).first()
@@ -65,7 +72,9 @@ def wallet_licence(request: AuthenticatedRequest, number: str) -> HttpResponse:
         "field_labels": licence.licence_type.field_labels(),
         "now": timezone.now(),
         "active": licence.status == LicenceStatus.ACTIVE, "labels": STATUS_LABELS,
-    })
+        "purpose_max": max_chars(ShareLink, "purpose"), "errors": errors or {},
+        "values": request.POST if errors else {},
+    }, status=status_code)
 
 
 @login_required
@@ -79,6 +88,8 @@ def share(request: AuthenticatedRequest, number: str) -> HttpResponse:
         link = services.create_share(actor=request.user, number=number, fields=request.POST.getlist("fields"), days=days,
                                      purpose=request.POST.get("purpose", ""))
     except DomainError as exc:
+        if exc.details.get("field") == "purpose":  # said at the field, the purpose typed kept
+            return _wallet_licence_page(request, number, errors={"purpose": exc.message}, status_code=exc.status)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已生成核验链接：%(url)s") % {"url": services.verify_url(link.token)})

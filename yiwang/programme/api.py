@@ -16,8 +16,9 @@ from ninja import Field, Router, Schema, Status
 from yiwang.core.calendar import local_date
 from yiwang.core.http import AuthenticatedRequest
 from yiwang.core.schemas import ERRORS
+from yiwang.core.text import max_chars
 from yiwang.programme import permissions, selectors, services
-from yiwang.programme.models import WeeklyReport
+from yiwang.programme.models import Spend, WeeklyReport
 from yiwang.programme.report import XLSX, report_download
 
 router = Router(tags=["programme"])
@@ -73,7 +74,7 @@ class ProgrammeBudgetLineOut(Schema):
 class ProgrammeSpendIn(Schema):
     amount: Decimal = Field(description="yuan, positive, at most two decimals")
     spent_on: dt.date
-    note: str = Field("", max_length=200)
+    note: str = Field("", max_length=max_chars(Spend, "note"))
 
 
 class ProgrammeSpendOut(Schema):

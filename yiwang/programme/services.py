@@ -22,6 +22,7 @@ from yiwang.core.calendar import local_date
 from yiwang.core.errors import Conflict, InvalidInput
 from yiwang.core.models import Notification, Role, StaffRole
 from yiwang.core.services import record_audit
+from yiwang.core.text import field_text
 from yiwang.core.users import User
 from yiwang.programme import permissions, planning, selectors
 from yiwang.programme.errors import ProgrammeErrorCode as Code
@@ -195,11 +196,12 @@ def record_spend(*, actor: User, line: BudgetLine, amount: Any, spent_on: dt.dat
                  now: dt.datetime | None = None) -> Spend:
     permissions.require_edit(actor)
     value = parse_amount(amount)
+    note = field_text(note, Spend, "note")
     now = now or timezone.now()
     if spent_on > local_date(now):
         raise InvalidInput(Code.INVALID_DATE, _("支出日期不能晚于今天。"))
     with transaction.atomic():
-        spend = Spend.objects.create(line=line, amount=value, spent_on=spent_on, note=(note or "").strip()[:200],
+        spend = Spend.objects.create(line=line, amount=value, spent_on=spent_on, note=note,
                                      source=SpendSource.ENTERED, created_by=actor)
         record_audit(actor=actor, at=now, event_type="programme_spend_recorded", subject_type="programme_budget_line",
                      subject_id=line.pk, details={"code": line.code, "amount": str(value), "spent_on": spent_on.isoformat()})
@@ -292,7 +294,11 @@ def import_spend(*, actor: User, programme: Programme, upload: IO[bytes], size: 
                 value = parse_amount(amount)
             except InvalidInput as exc:
                 raise _refuse(number, 3, exc.message) from None
-            parsed.append((line, spent_on, value, "" if note is None else str(note).strip()[:200]))
+            try:
+                text = field_text(note, Spend, "note")
+            except InvalidInput as exc:  # refused as the whole file is, naming the cell; never cut
+                raise _refuse(number, 4, exc.message) from None
+            parsed.append((line, spent_on, value, text))
     finally:
         workbook.close()
     if not parsed:

@@ -89,3 +89,16 @@ def test_dispatch_close_and_call_back_through_the_pages(county):
     client_for(county.agent).post(f"/work/appeals/{appeal.number}/", {"action": "callback", "rating": "satisfied"})
     assert Appeal.objects.get().rating == "satisfied"
     assert client_for(county.jt).get(f"/work/appeals/{appeal.number}/").status_code == 403
+
+
+def test_a_body_at_the_limit_with_line_breaks_sent_as_cr_lf_is_stored_whole_with_lf(county, settings):
+    """A browser sends a textarea's line break as CR LF; the server counts it as one character (as
+    ``static/js/yiwang.js`` does) and stores LF: a body the script let through is never refused for it."""
+    limit = settings.YIWANG_APPEALS_MAX_TEXT
+    body = ("路" * 99 + "\r\n") * (limit // 101) + "路" * (limit - 100 * (limit // 101))
+    assert len(body.replace("\r\n", "\n")) == limit < len(body)
+    data = {"title": CLEAR, "appeal_type": "complaint", "address": "城关镇人民路1号"}
+    assert client_for().post("/appeals/new/", {**data, "body": body}).status_code == 302
+    assert Appeal.objects.get().body == body.replace("\r\n", "\n")
+    over = client_for().post("/appeals/new/", {**data, "body": body + "路"})
+    assert over.status_code == 422 and f"不能超过 {limit} 个字" in over.content.decode()

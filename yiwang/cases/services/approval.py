@@ -13,6 +13,7 @@ from yiwang.cases.permissions import may_complete
 from yiwang.cases.runtime import EngineFailure
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
+    DECISION_TEXT_CHARS,
     STEP_DELIVERY,
     illegal,
     load_runtime,
@@ -28,6 +29,7 @@ from yiwang.core.clock import db_now
 from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Role
 from yiwang.core.services import audit_batch
+from yiwang.core.text import bounded_text
 from yiwang.core.users import User
 
 
@@ -57,7 +59,7 @@ def complete_step(
     in the audit record)."""
     if decision not in StepDecision.values:
         raise InvalidInput(CaseErrorCode.ILLEGAL_TRANSITION, _("审批意见只能是同意、不同意或回退。"), {"decision": decision})
-    comment = (comment or "").strip()
+    comment = bounded_text(comment, field="comment", label=_("审批意见"), max_chars=DECISION_TEXT_CHARS)
     if decision in (StepDecision.DENY, StepDecision.RETURN) and not comment:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不同意或回退时必须写明理由。"))
     now = now or db_now()
@@ -106,7 +108,7 @@ def _complete_step(
         else:
             step.status = StepStatus.COMPLETED
             event = "case_step_completed"
-            runtime.complete(step.task_id, {"decision": decision, "comment": comment[:1000]})
+            runtime.complete(step.task_id, {"decision": decision, "comment": comment})
         step.decision, step.comment, step.completed_at, step.completed_by = decision, comment, now, actor
         # written with the case's update below (one statement with it on PostgreSQL, issue #14)
         closed = step_and_engine_updates(case, step, runtime, ["status", "decision", "comment", "completed_at",
@@ -116,7 +118,7 @@ def _complete_step(
         if not runtime.is_completed:
             opened = sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known, also=closed)
             note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                      decision=decision, comment=comment[:1000], next_steps=[s.name for s in opened],
+                      decision=decision, comment=comment, next_steps=[s.name for s in opened],
                       **confirmed_detail)
             if decision != StepDecision.RETURN:
                 credit_rules.check_at_decision(case, now=now, department=step.department)
@@ -127,7 +129,7 @@ def _complete_step(
             # the step's and the engine state's (one statement on PostgreSQL).
             outcome = _outcome([*completed, step] if step.status == StepStatus.COMPLETED else completed)
             note_case(case, actor=actor, at=now, event_type=event, department=step.department, step=step.name,
-                      decision=decision, comment=comment[:1000], next_steps=[], **confirmed_detail)
+                      decision=decision, comment=comment, next_steps=[], **confirmed_detail)
             if decision != StepDecision.RETURN:
                 credit_rules.check_at_decision(case, now=now, department=step.department)
             sync_steps(case, runtime, now, open_steps=open_steps, known_departments=known, also=closed,

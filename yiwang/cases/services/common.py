@@ -25,6 +25,22 @@ from yiwang.core.users import User
 
 # Stored names of the stages outside the BPMN process (stored in Chinese, the system's language,
 # whatever the language of the request; templates translate them for display).
+# Limits on free text, in characters as yiwang.core.text counts them: what the audit record (the legal
+# record, fed to the ledger) keeps whole. A longer text is refused (422 text_too_long), never cut; the
+# API's schemas and the forms' maxlength read these.
+ACCEPT_NOTE_CHARS = 500
+SUPPLY_NOTE_CHARS = 500
+WITHDRAW_REASON_CHARS = 500
+DECISION_TEXT_CHARS = 1000  # an approver's comment, a correction note, a reject reason
+DELIVERY_DETAIL_CHARS = Case._meta.get_field("delivery_detail").max_length or 300
+
+
+def text_limits() -> dict[str, int]:
+    """The limits above by form field, for the case pages' ``maxlength``."""
+    return {"accept_note": ACCEPT_NOTE_CHARS, "supply_note": SUPPLY_NOTE_CHARS, "withdraw_reason": WITHDRAW_REASON_CHARS,
+            "decision_text": DECISION_TEXT_CHARS, "delivery_detail": DELIVERY_DETAIL_CHARS}
+
+
 STEP_WINDOW = "窗口受理"
 STEP_CORRECTION = "申请人补正"
 STEP_DELIVERY = "统一出件"

@@ -18,6 +18,8 @@ from yiwang.cases.models import Case, CaseMaterial, CaseStatus, CaseStep, Channe
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
     STEP_WINDOW,
+    SUPPLY_NOTE_CHARS,
+    WITHDRAW_REASON_CHARS,
     _first,
     _one,
     audit_case,
@@ -44,6 +46,7 @@ from yiwang.core.models import Applicant
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import audit_batch, flush_audits
 from yiwang.core.statements import insert_numbered
+from yiwang.core.text import bounded_text
 from yiwang.core.users import User
 from yiwang.credit.models import Outcome as CreditOutcome
 from yiwang.credit.models import Stage as CreditStage
@@ -479,6 +482,7 @@ def supply_correction(
 ) -> Case:
     """The applicant answers a correction notice (补正); the clock resumes, extended by the
     working days it stood still."""
+    note = bounded_text(note, field="note", label=_("补正说明"), max_chars=SUPPLY_NOTE_CHARS)
     refs = list(materials)
     now = now or db_now()
     with transaction.atomic():
@@ -518,12 +522,13 @@ def supply_correction(
             notice.answered_at = now
             notice.save(update_fields=["answered_at"])
         audit_case(case, actor=actor, at=now, event_type="case_correction_supplied", paused_days=paused,
-                   materials=len(refs), note=note[:500])
+                   materials=len(refs), note=note)
     return case
 
 
 def withdraw_application(*, actor: User, case_id: int, reason: str = "", now: dt.datetime | None = None) -> Case:
     """The applicant withdraws (撤回) before a decision; open steps are cancelled."""
+    reason = bounded_text(reason, field="reason", label=_("撤回原因"), max_chars=WITHDRAW_REASON_CHARS)
     now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
@@ -534,6 +539,6 @@ def withdraw_application(*, actor: User, case_id: int, reason: str = "", now: dt
         CaseStep.objects.filter(case=case, status=StepStatus.OPEN).update(status=StepStatus.CANCELLED, completed_at=now)
         update_case(case, status=CaseStatus.WITHDRAWN, closed_at=now, paused_at=None, current_step="",
                      current_department=None)
-        audit_case(case, actor=actor, at=now, event_type="case_withdrawn", reason=reason[:500])
+        audit_case(case, actor=actor, at=now, event_type="case_withdrawn", reason=reason)
         credit_rules.repair_closed(case, actor=actor, reason=reason or _("申请人撤回"), withdrawn=True, now=now)
     return case

@@ -17,6 +17,9 @@ from yiwang.cases.prereview import prereview_states
 from yiwang.cases.runtime import CaseRuntime, EngineFailure
 from yiwang.cases.services import credit as credit_rules
 from yiwang.cases.services.common import (
+    ACCEPT_NOTE_CHARS,
+    DECISION_TEXT_CHARS,
+    DELIVERY_DETAIL_CHARS,
     STEP_CORRECTION,
     audit_case,
     illegal,
@@ -33,6 +36,7 @@ from yiwang.core.errors import Conflict, Forbidden, InvalidInput
 from yiwang.core.models import Department, Role
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import audit_batch
+from yiwang.core.text import bounded_text
 from yiwang.core.users import User
 
 
@@ -66,6 +70,7 @@ def accept_application(*, actor: User, case_id: int | None = None, number: str |
     the acknowledgement go into the acceptance's audit record."""
     if number is None:
         clerk_department(actor)  # a refusal before anything is read, as callers by id expect
+    note = bounded_text(note, field="note", label=_("受理意见"), max_chars=ACCEPT_NOTE_CHARS)
     now = now or db_now()
     locked: list[int] = []
     try:
@@ -103,7 +108,7 @@ def _accept(*, actor: User, case_id: int | None, number: str | None, note: str, 
         code: dict[str, Any] = {} if case.query_code else {"query_code": new_query_code()}
         opened = sync_steps(case, runtime, now, open_steps=[], known_departments=[case.item.department],
                             status=CaseStatus.IN_REVIEW, accepted_at=now, **code)
-        note_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note[:500],
+        note_case(case, actor=actor, at=now, event_type="case_accepted", department=department, note=note,
                    next_steps=[s.name for s in opened],
                    prereview={"state": prereview.state, "findings": prereview.findings, "pending": prereview.pending,
                               "findings_acknowledged": bool(prereview.findings and acknowledge_findings)})
@@ -117,7 +122,8 @@ def request_correction(
     """Ask once for everything missing (一次性告知); the clock pauses until the applicant answers."""
     department = clerk_department(actor)
     material_ids = sorted(set(material_ids))
-    if not (note or "").strip() and not material_ids:
+    note = bounded_text(note, field="note", label=_("补正说明"), max_chars=DECISION_TEXT_CHARS)
+    if not note and not material_ids:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("请写明需要补正的内容，或勾选需要补交的材料。"))
     now = now or db_now()
     with transaction.atomic():
@@ -129,11 +135,11 @@ def request_correction(
         if unknown:
             raise InvalidInput(CaseErrorCode.MATERIAL_NOT_OF_ITEM, _("材料编号不属于该事项：%(ids)s") % {"ids": unknown},
                                {"material_ids": unknown})
-        notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note.strip())
+        notice = CorrectionNotice.objects.create(case=case, requested_by=actor, requested_at=now, note=note)
         notice.materials.set(material_ids)
         update_case(case, status=CaseStatus.CORRECTION, paused_at=now, current_step=STEP_CORRECTION)
         audit_case(case, actor=actor, at=now, event_type="case_correction_requested", department=department,
-                   note=note.strip()[:1000], materials=material_ids)
+                   note=note, materials=material_ids)
         issue_case_outputs(case=case, event="case_correction_requested", department=department, now=now, correction=notice)
     return notice
 
@@ -144,16 +150,17 @@ def reject_application(*, actor: User, case_id: int, reason: str, confirmed: boo
     confirmed the refusal on the workbench's confirmation page (recorded in the audit record; the
     API's own call is the deliberate act and records nothing here)."""
     department = clerk_department(actor)
-    if not (reason or "").strip():
+    reason = bounded_text(reason, field="reason", label=_("不予受理理由"), max_chars=DECISION_TEXT_CHARS)
+    if not reason:
         raise InvalidInput(CaseErrorCode.REASON_REQUIRED, _("不予受理必须写明理由。"))
     now = now or db_now()
     with transaction.atomic():
         case = lock_case(case_id)
         if not case.can_reject():
             raise illegal(case, _("不予受理"))
-        update_case(case, status=CaseStatus.REJECTED, reject_reason=reason.strip(), closed_at=now, current_step="",
+        update_case(case, status=CaseStatus.REJECTED, reject_reason=reason, closed_at=now, current_step="",
                      current_department=None)
-        audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason.strip()[:1000],
+        audit_case(case, actor=actor, at=now, event_type="case_rejected", department=department, reason=reason,
                    **({"confirmed": confirmed} if confirmed is not None else {}))
         credit_rules.repair_closed(case, actor=actor, reason=reason, withdrawn=False, now=now)
         issue_case_outputs(case=case, event="case_rejected", department=department, now=now)
@@ -170,7 +177,8 @@ def deliver_result(
     whatever the case; whether the item offers the method needs the case, so it comes after."""
     if method not in DeliveryMethod.values:
         raise InvalidInput(CaseErrorCode.DELIVERY_METHOD_NOT_OFFERED, _("出件方式无效。"), {"method": method})
-    if method == DeliveryMethod.POST and not (detail or "").strip():
+    detail = bounded_text(detail, field="detail", label=_("出件说明"), max_chars=DELIVERY_DETAIL_CHARS)
+    if method == DeliveryMethod.POST and not detail:
         raise InvalidInput(CaseErrorCode.ADDRESS_REQUIRED, _("邮寄送达须填写收件地址和运单号。"))
     if number is None:
         clerk_department(actor)  # a refusal before anything is read, as callers by id expect
@@ -186,7 +194,7 @@ def deliver_result(
                 _("该事项不提供「%(m)s」。") % {"m": DeliveryMethod(method).label},
                 {"method": method, "offered": offered},
             )
-        update_case(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail.strip()[:300],
+        update_case(case, status=CaseStatus.CLOSED, delivery_method=method, delivery_detail=detail,
                      delivered_at=now, closed_at=now, current_step="", current_department=None)
         note_case(case, actor=actor, at=now, event_type="case_delivered", department=department, method=method,
                    outcome=case.outcome)

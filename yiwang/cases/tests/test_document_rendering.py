@@ -95,7 +95,9 @@ def test_a_correction_notice_with_many_materials_is_drawn_as_platypus_draws_it(w
 def test_a_document_longer_than_a_page_goes_on_over_pages_as_before(world):
     # given a correction note too long for one page
     case = case_factories.apply_online(world.citizen, world.applicant, world.item)
-    correction = services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[], note=LONG_NOTE * 12)
+    # (within the note's 1,000 characters: each copy on a line of its own)
+    correction = services.request_correction(actor=world.clerk, case_id=case.pk, material_ids=[],
+                                             note="\n".join([LONG_NOTE] * 6))
     case.refresh_from_db()
     notice = CaseDocument.objects.get(case=case, kind=DocumentKind.CORRECTION_NOTICE)
     contents = _contents(case, DocumentKind.CORRECTION_NOTICE, notice.signer_department, correction=correction)

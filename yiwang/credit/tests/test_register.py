@@ -309,3 +309,29 @@ def test_a_subject_created_first_by_a_concurrent_request_is_taken_as_it_is(db):
     # then it gets the existing subject's id, and the row is unchanged
     assert subject.pk == earlier.pk and CreditSubject.objects.count() == 1
     assert CreditSubject.objects.get().name == "先建的名称"
+
+
+@pytest.mark.parametrize(("field", "limit"), [("title", 300), ("decision_no", 100)])
+def test_a_record_text_over_its_column_is_refused_and_at_it_is_kept_whole(db, field, limit):
+    """Before, ``_new_record`` stored ``title[:300]`` and ``decision_no[:100]``: the register said
+    less than the decision did, and nobody was told."""
+    officer = credit_officer("scjg_credit", "SCJG")
+    args = {"actor": officer, "subject_kind": "org", "subject_number": factories.uscc("91330100MA2B3C4D5"),
+            "subject_name": "某公司", "department": factories.department("SCJG")}
+    with pytest.raises(InvalidInput) as refused:
+        services.add_record(**args, data=record_input(**{field: "罚" * (limit + 1)}))
+    assert refused.value.code == "text_too_long" and refused.value.details["field"] == field
+    assert not CreditRecord.objects.exists()
+    record = services.add_record(**args, data=record_input(**{field: "罚" * limit}))
+    assert getattr(CreditRecord.objects.get(pk=record.pk), field) == "罚" * limit
+
+
+def test_a_list_entry_reason_over_its_column_is_refused_and_at_it_is_kept_whole(db):
+    """Before, ``add_list_entry`` stored ``reason[:300]``."""
+    _user, applicant = company("qy", "91330100MA2B3C4D5", "某公司")
+    with pytest.raises(InvalidInput) as refused:
+        list_entry(applicant, "black", reason="由" * 301)
+    assert refused.value.code == "text_too_long" and refused.value.details["field"] == "reason"
+    assert not ListEntry.objects.exists() and not AuditEvent.objects.filter(event_type__startswith="credit_list").exists()
+    entry = list_entry(applicant, "black", reason="由" * 300)
+    assert ListEntry.objects.get(pk=entry.pk).reason == "由" * 300

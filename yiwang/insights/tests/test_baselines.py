@@ -93,6 +93,16 @@ def test_an_entered_baseline_names_its_source(world):
     assert AuditEvent.objects.filter(event_type="kpi_baseline_entered", subject_id="online_rate").count() == 1
 
 
+def test_a_baseline_source_over_its_column_is_refused_and_at_it_is_kept_whole(world):
+    """Before, ``enter_baseline`` stored ``source[:200]``: the provenance said less than was entered."""
+    with pytest.raises(InvalidInput) as caught:
+        services.enter_baseline(actor=None, code="online_rate", value=60, source="年" * 201)
+    assert caught.value.code == "text_too_long" and caught.value.details["field"] == "baseline_note"
+    assert not KpiSetting.objects.exists() and not AuditEvent.objects.filter(event_type="kpi_baseline_entered").exists()
+    services.enter_baseline(actor=None, code="online_rate", value=60, source="年" * 200)
+    assert KpiSetting.objects.get().baseline_note == "年" * 200
+
+
 def test_the_admin_requires_the_source_and_records_who_entered_the_baseline(world):
     admin = get_user_model().objects.create_superuser("kpi_admin", "kpi@example.org", "Pw-kpi-2026-x")
     client = Client()

@@ -158,6 +158,7 @@ def test_an_import_with_a_wrong_column_is_refused_naming_the_row_and_column(budg
     (["B7", "2026-12-01", 5, ""], "A"),           # no such budget line
     (["B1", "12/01/2026", 5, ""], "B"),           # not a date
     (["B1", "2027-01-01", 5, ""], "B"),           # in the future
+    (["B1", "2026-12-01", 5, "说" * 201], "D"),    # a note over its 200 characters: refused, not cut
 ])
 def test_a_bad_row_refuses_the_whole_file_and_nothing_is_half_imported(budget, row, column):
     upload = _workbook([HEADER, ["B2", "2026-12-01", 10, "good row first"], row])
@@ -181,3 +182,16 @@ def test_a_sheet_longer_than_the_limit_is_refused_even_if_its_rows_are_blank(bud
     with pytest.raises(InvalidInput) as refused:
         services.import_spend(actor=budget.office, programme=budget.programme, upload=_workbook(rows), now=NOW)
     assert refused.value.details["row"] == 5 and not Spend.objects.exists()
+
+
+def test_a_spend_note_of_the_limit_is_kept_whole_and_one_over_is_refused(budget):
+    """Before, the note was stored as ``note[:200]``: the record said less than was written."""
+    line = selectors.budget_line_by_code(budget.programme, "B1")
+    with pytest.raises(InvalidInput) as refused:
+        services.record_spend(actor=budget.office, line=line, amount="10", spent_on=TODAY, note="说" * 201, now=NOW)
+    assert refused.value.code == "text_too_long" and refused.value.details["field"] == "note"
+    assert "200" in refused.value.message
+    assert not Spend.objects.exists() and not AuditEvent.objects.filter(event_type="programme_spend_recorded").exists()
+    note = "首付款\r\n" + "说" * 196
+    services.record_spend(actor=budget.office, line=line, amount="10", spent_on=TODAY, note=note, now=NOW)
+    assert Spend.objects.get().note == note.replace("\r\n", "\n")
