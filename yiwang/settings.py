@@ -443,6 +443,9 @@ YIWANG_APPEALS_BOARD_DEPARTMENTS = [c.strip() for c in (env("APPEALS_BOARD_DEPAR
                                     if c.strip()]
 YIWANG_APPEALS_BOARD_REFRESH_SECONDS = int(env("APPEALS_BOARD_REFRESH_SECONDS", "30") or 30)
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883") or "mqtt://127.0.0.1:1883"
+# the listener subscribes to <prefix>+ (one level: the device id); a prefix of its own keeps a second
+# county, a staging site or a test run on one broker apart from the others' readings
+YIWANG_SENSORS_TOPIC_PREFIX = env("SENSORS_TOPIC_PREFIX", "yiwang/sensors/") or "yiwang/sensors/"
 # Open311 GeoReport v2 (docs/appeals.md): the one jurisdiction_id this endpoint serves, and the
 # contact line of its discovery document.
 YIWANG_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", YIWANG_DIVISION_CODE) or YIWANG_DIVISION_CODE

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,7 +34,6 @@ from yiwang.appeals.models import Appeal, AppealChannel, AppealStatus, AppealTyp
 from yiwang.core.services import record_audit
 
 logger = logging.getLogger(__name__)
-TOPIC_PREFIX = "yiwang/sensors/"
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_PAYLOAD_BYTES = 4096
 
@@ -208,18 +208,23 @@ def _close_by_sensor(event: Appeal, *, sensor: Sensor, rule: SensorRule, now: dt
 # MQTT ------------------------------------------------------------------------------------------------
 
 class SensorListener:
-    """Subscribes to ``yiwang/sensors/+`` with QoS 1 in a persistent session (fixed client id,
-    clean_session false): readings are acknowledged only after their batch is committed, so a
-    crash or a broker restart redelivers what was not yet stored, and nothing acknowledged is lost.
-    paho reconnects by itself (1 s … 30 s backoff)."""
+    """Subscribes to ``<SENSORS_TOPIC_PREFIX>+`` (``yiwang/sensors/+`` by default; the last level is
+    the device id) with QoS 1 in a persistent session (fixed client id, clean_session false):
+    readings are acknowledged only after their batch is committed, so a crash or a broker restart
+    redelivers what was not yet stored, and nothing acknowledged is lost. paho reconnects by itself
+    (1 s … 30 s backoff)."""
 
-    def __init__(self, url: str, *, client_id: str = "yiwang-sensors", batch_size: int = 2000,
-                 batch_seconds: float = 0.2, max_queue: int = 50_000):
+    def __init__(self, url: str, *, client_id: str = "yiwang-sensors", topic_prefix: str | None = None,
+                 batch_size: int = 2000, batch_seconds: float = 0.2, max_queue: int = 50_000):
         import paho.mqtt.client as mqtt
 
         parsed = urlparse(url)
         if parsed.scheme not in ("mqtt", "mqtts"):
             raise ValueError(f"MQTT_URL must start with mqtt:// or mqtts:// (got {url!r})")
+        self.topic_prefix = settings.YIWANG_SENSORS_TOPIC_PREFIX if topic_prefix is None else topic_prefix
+        if not self.topic_prefix.endswith("/") or set(self.topic_prefix) & {"+", "#"}:
+            raise ValueError("SENSORS_TOPIC_PREFIX must end with / and hold no MQTT wildcard (+, #) "
+                             f"(got {self.topic_prefix!r})")
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or (8883 if parsed.scheme == "mqtts" else 1883)
         self.batch_size, self.batch_seconds = batch_size, batch_seconds
         self.queue: queue.Queue[tuple[Reading, int]] = queue.Queue(maxsize=max_queue)
@@ -242,7 +247,7 @@ class SensorListener:
         if reason_code.is_failure:
             logger.error("MQTT connection refused: %s", reason_code)
             return
-        client.subscribe(TOPIC_PREFIX + "+", qos=1)
+        client.subscribe(self.topic_prefix + "+", qos=1)
         self.connected.set()
 
     def _on_subscribe(self, client: Any, userdata: Any, mid: Any, reason_codes: Any, properties: Any) -> None:
@@ -252,7 +257,8 @@ class SensorListener:
             logger.error("MQTT subscription refused: %s", reason_codes)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
-        device_id = message.topic[len(TOPIC_PREFIX):] if message.topic.startswith(TOPIC_PREFIX) else ""
+        prefix = self.topic_prefix
+        device_id = message.topic[len(prefix):] if message.topic.startswith(prefix) else ""
         # a full queue blocks the network loop: the broker holds the rest (back-pressure, nothing dropped)
         self.queue.put((Reading(device_id, message.payload, timezone.now()), message.mid))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,3 +56,27 @@ def closing_connections(call: Callable[..., Any]) -> Callable[..., Any]:
             connections.close_all()
 
     return run
+
+
+def backend_pid() -> int:
+    """PostgreSQL: the id of the server process behind this thread's connection (``pg_backend_pid``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def hold_until_blocked_or_done(pid: int, done: threading.Event, *, what: str, guard: float = 20.0) -> str:
+    """PostgreSQL, in the transaction whose locks another thread must meet: return ``"blocked"`` once
+    the backend ``pid`` waits on a lock this connection holds (``pg_blocking_pids``), or ``"done"``
+    once ``done`` is set (the other thread went past the locks without waiting). Orders two threads by
+    the server's lock table, not by a sleep; ``guard`` only stops a hang, with a message naming ``what``."""
+    deadline = time.monotonic() + guard
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [pid])
+            if cursor.fetchone()[0]:
+                return "blocked"
+            if done.wait(0.01):  # the poll's pace; the order comes from the two conditions
+                return "done"
+            assert time.monotonic() < deadline, (
+                f"{what} neither waited on this transaction's locks nor finished within {guard:.0f} s")

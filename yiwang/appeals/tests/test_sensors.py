@@ -118,26 +118,53 @@ def _broker_up() -> None:
                     "systemctl start mosquitto) — this test needs the real broker and is never skipped.")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_listener_against_the_real_mosquitto(sensors):
+@pytest.fixture
+def own_topics(settings):
+    """This run's own place on the shared broker (two worktrees' suites, CI beside a session): a topic
+    prefix and client ids unique to the run, the prefix given to the listener through its setting, so
+    no other run's readings (or retained messages: none is published here) match its subscription.
+    Afterwards the listener's persistent session is ended, so the broker keeps nothing of the run."""
     import paho.mqtt.client as mqtt
 
     _broker_up()
-    client_id = f"yiwang-test-{uuid.uuid4().hex[:8]}"
+    run = uuid.uuid4().hex[:14]
+    settings.YIWANG_SENSORS_TOPIC_PREFIX = f"yiwang-test/{run}/sensors/"
+    client_id = f"yiwang-t-{run}"  # 23 characters, MQTT 3.1.1's bound
+    yield client_id, settings.YIWANG_SENSORS_TOPIC_PREFIX
+    # a clean session under the listener's id discards the session the broker kept for it
+    ended = threading.Event()
+    forget = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True,
+                         protocol=mqtt.MQTTv311)
+    forget.on_connect = lambda client, userdata, flags, reason_code, properties: ended.set()
+    forget.connect("127.0.0.1", 1883)
+    forget.loop_start()
+    try:
+        assert ended.wait(10), "Mosquitto did not answer the clean session that ends the listener's"
+    finally:
+        forget.disconnect()
+        forget.loop_stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listener_against_the_real_mosquitto(sensors, own_topics):
+    import paho.mqtt.client as mqtt
+
+    client_id, prefix = own_topics
     listener = SensorListener("mqtt://127.0.0.1:1883", client_id=client_id, batch_seconds=0.1)
+    assert listener.topic_prefix == prefix  # from the setting
     thread = threading.Thread(target=closing_connections(listener.run), kwargs={"seconds": 60}, daemon=True)
     thread.start()
     assert listener.connected.wait(10), "the listener did not connect to Mosquitto"
     # published before the broker took the subscription, a reading would reach no one
     assert listener.subscribed.wait(10), "Mosquitto did not acknowledge the subscription"
-    publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{client_id}-pub")
+    publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{client_id[:19]}-pub")
     publisher.connect("127.0.0.1", 1883)
     publisher.loop_start()
     now = timezone.now()
-    infos = [publisher.publish("yiwang/sensors/wd-1", json.dumps({"value": 33, "ts": now.isoformat()}), qos=1),
-             publisher.publish("yiwang/sensors/wd-1", b"garbage", qos=1),
-             publisher.publish("yiwang/sensors/nobody", json.dumps({"value": 99}), qos=1)]
-    infos += [publisher.publish("yiwang/sensors/wd-1", json.dumps({"value": 34}), qos=1) for _ in range(500)]
+    infos = [publisher.publish(f"{prefix}wd-1", json.dumps({"value": 33, "ts": now.isoformat()}), qos=1),
+             publisher.publish(f"{prefix}wd-1", b"garbage", qos=1),
+             publisher.publish(f"{prefix}nobody", json.dumps({"value": 99}), qos=1)]
+    infos += [publisher.publish(f"{prefix}wd-1", json.dumps({"value": 34}), qos=1) for _ in range(500)]
     for info in infos:
         info.wait_for_publish(10)
     publisher.loop_stop()
@@ -176,3 +203,10 @@ def test_a_flood_is_taken_in_bounded_batches_and_a_bounded_queue(sensors):
     assert sizes == [2000, 2000, 1000]
     assert acked == list(range(1, 5001))  # each acknowledged only after its batch was committed
     assert Sensor.objects.get(device_id="wd-1").readings == 5000 and len(listener.totals.opened) == 1
+
+
+@pytest.mark.parametrize("prefix", ["yiwang/sensors", "yiwang/+/sensors/", "yiwang/#/", ""])
+def test_a_topic_prefix_that_would_not_name_one_device_level_is_refused(settings, prefix):
+    settings.YIWANG_SENSORS_TOPIC_PREFIX = prefix
+    with pytest.raises(ValueError, match="SENSORS_TOPIC_PREFIX must end with /"):
+        SensorListener("mqtt://127.0.0.1:1883")

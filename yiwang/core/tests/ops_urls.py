@@ -14,15 +14,33 @@ from django_tasks import task
 
 from yiwang.core.ops.requestid import current_request_id
 
+# How long a held request waits at most for the test to let it go: a guard against a broken test
+# leaving threads behind, never reached by a test that passes (the fixture lets every held one go).
+HANG_GUARD = 120.0
 release = threading.Event()
 entered = threading.Semaphore(0)
 seen_by_tasks: list[str | None] = []
 logger = logging.getLogger("yiwang.tests.ops")
+_holding = 0
+_holding_lock = threading.Lock()
+
+
+def holding() -> int:
+    """How many requests are inside the held view now (entered, not yet let go)."""
+    with _holding_lock:
+        return _holding
 
 
 def held(request: HttpRequest) -> HttpResponse:
+    global _holding
+    with _holding_lock:
+        _holding += 1
     entered.release()
-    release.wait(timeout=30)
+    try:
+        release.wait(timeout=HANG_GUARD)
+    finally:
+        with _holding_lock:
+            _holding -= 1
     return HttpResponse("done")
 
 

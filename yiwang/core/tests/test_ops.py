@@ -329,11 +329,21 @@ def test_json_log_lines_carry_the_request_id_extras_and_the_traceback():
 # ------------------------------------------------------------------------------ admission control
 
 
+# A hang guard, not a time limit: no test here waits this long when the rule holds (a request that
+# queued behind the held ones would wait until they are let go, which the tests do only afterwards).
+GUARD = ops_urls.HANG_GUARD / 2
+
+
 @pytest.fixture
 def held_site(settings):
+    """A site whose ``/ops-test/held/`` holds each request until the test lets them all go
+    (``let_go``, or this fixture at its end); ``hold(n)`` sends n of them and returns once each is
+    inside the view, their status codes appended to the list it returns as they are answered."""
     settings.ROOT_URLCONF = "yiwang.core.tests.ops_urls"
     settings.YIWANG_MAX_IN_FLIGHT = 2
     ops_urls.release.clear()
+    while ops_urls.entered.acquire(blocking=False):  # an entry left over by a test that failed
+        pass
     client = Client()  # one handler, hence one admission gate, as in one worker process
     threads: list[threading.Thread] = []
 
@@ -343,34 +353,49 @@ def held_site(settings):
             t = threading.Thread(target=closing_connections(lambda: answers.append(client.get("/ops-test/held/").status_code)))
             t.start()
             threads.append(t)
-            assert ops_urls.entered.acquire(timeout=10), "the held view was not entered"
+            assert ops_urls.entered.acquire(timeout=GUARD), "the held view was not entered"
         return answers
 
-    yield client, hold
-    ops_urls.release.set()
-    for t in threads:
-        t.join(timeout=10)
+    def let_go() -> None:
+        ops_urls.release.set()
+        for t in threads:
+            t.join(timeout=GUARD)
+        assert not any(t.is_alive() for t in threads), "a held request was not answered once let go"
+
+    yield client, hold, let_go
+    let_go()
 
 
-def get_with_deadline(client: Client, path: str, **extra: Any) -> Any:
-    """The request in a thread: without the bound it would wait behind the held ones, and the test
-    fails on the deadline instead of hanging."""
+def answered_while_held(client: Client, path: str, **extra: Any) -> Any:
+    """The request, in a thread, and proof that it was answered while the held requests were still
+    held: they are let go only after this returns, so a request that queued behind them could not
+    be answered at all — ``GUARD`` turns that hang into a failure. No bound on how fast it answers."""
+    held_before = ops_urls.holding()
     answer: list = []
-    t = threading.Thread(target=closing_connections(lambda: answer.append(client.get(path, **extra))))
+
+    def ask() -> None:
+        response = client.get(path, **extra)
+        answer.append((response, ops_urls.holding(), ops_urls.release.is_set()))
+
+    t = threading.Thread(target=closing_connections(ask))
     t.start()
-    t.join(timeout=5)
-    assert answer, f"{path} was not answered within 5 s: it queued instead of being refused"
-    return answer[0]
+    t.join(timeout=GUARD)
+    assert answer, (f"{path} was not answered while {held_before} requests were held: it queued behind them "
+                    "instead of being refused (or this machine stalled for minutes)")
+    response, held_then, let_go_then = answer[0]
+    assert (held_then, let_go_then) == (held_before, False), (
+        f"{path} was answered only after the held requests were let go: it queued instead of being refused")
+    return response
 
 
 @pytest.mark.django_db(transaction=True)
 def test_requests_beyond_the_bound_are_refused_at_once_with_retry_after(held_site):
-    client, hold = held_site
+    client, hold, let_go = held_site
     held = hold(2)  # two requests in flight: the bound
 
-    page = get_with_deadline(client, "/ops-test/held/")
-    api = get_with_deadline(client, "/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en")
-    english = get_with_deadline(client, "/catalog/", HTTP_ACCEPT_LANGUAGE="en")
+    page = answered_while_held(client, "/ops-test/held/")
+    api = answered_while_held(client, "/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en")
+    english = answered_while_held(client, "/catalog/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert page.status_code == 503 and page["Retry-After"] == "5"
     assert "系统繁忙" in page.content.decode() and page["Content-Type"].startswith("text/html")
@@ -379,28 +404,25 @@ def test_requests_beyond_the_bound_are_refused_at_once_with_retry_after(held_sit
                           "message": "The system is busy: please try again in 5 seconds; this request was not processed."}
     assert english.status_code == 503 and "The system is busy" in english.content.decode()
     # probes and the scrape are never shed; the scrape counts what was shed
-    assert get_with_deadline(client, "/healthz").status_code == 200
-    found = samples(get_with_deadline(client, "/metrics").content.decode())
+    assert answered_while_held(client, "/healthz").status_code == 200
+    found = samples(answered_while_held(client, "/metrics").content.decode())
     assert found[("yiwang_http_requests_in_flight", ())] == 2
     assert found[("yiwang_http_requests_total", (("method", "GET"), ("route", "(shed)"), ("status", "5xx")))] >= 3
     assert found.get(("yiwang_http_server_errors_total", (("route", "(shed)"),)), 0) == 0
 
     # when the held requests finish, the next one is admitted
-    ops_urls.release.set()
-    for _ in range(50):
-        if len(held) == 2:
-            break
-        threading.Event().wait(0.1)
+    assert held == []  # still held until now
+    let_go()
     assert held == [200, 200]
     assert client.get("/ops-test/ok/").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_shed_request_is_logged_once_at_warning_with_its_request_id_not_as_an_error(held_site, caplog):
-    client, hold = held_site
+    client, hold, _let_go = held_site
     hold(2)
     with caplog.at_level(logging.INFO):
-        shed = get_with_deadline(client, "/api/v1/cases/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef")
+        shed = answered_while_held(client, "/api/v1/cases/", HTTP_X_REQUEST_ID="0123456789abcdef0123456789abcdef")
     assert shed.status_code == 503
     lines = [(r.name, r.levelno, getattr(r, "request_id", None), r.getMessage()) for r in caplog.records
              if "/api/v1/cases/" in r.getMessage()]
@@ -413,6 +435,6 @@ def test_a_shed_request_is_logged_once_at_warning_with_its_request_id_not_as_an_
 @pytest.mark.django_db(transaction=True)
 def test_zero_turns_the_bound_off(held_site, settings):
     settings.YIWANG_MAX_IN_FLIGHT = 0
-    client, hold = held_site
+    client, hold, _let_go = held_site
     hold(3)  # all three are admitted and held
-    assert get_with_deadline(client, "/ops-test/ok/").status_code == 200
+    assert answered_while_held(client, "/ops-test/ok/").status_code == 200

@@ -17,12 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from yiwang.core import calendar
 from yiwang.core.models import AuditEvent
 from yiwang.credit import services
-from yiwang.credit.facts import FACTS_DEFINITION, facts_by_index
+from yiwang.credit.facts import FACTS_DEFINITION, KEEP_FACTS_SQL, facts_by_index
 from yiwang.credit.ingest import ingest_credit_records, publish_credit_resource
 from yiwang.credit.models import CreditFactsSummary, CreditSubject, ItemCreditPolicy, ListKind, RecordKind
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.testing import factories
-from yiwang.testing.concurrency import race
+from yiwang.testing.concurrency import backend_pid, hold_until_blocked_or_done, race
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -313,7 +313,6 @@ def test_a_writer_of_several_subjects_and_an_application_keeping_a_new_summary_d
     # given two companies on file with no summary row yet (every subject after a deployment that
     # changes the facts' definition, or on the first nightly refresh)
     import threading
-    import time
 
     from django.db import transaction
 
@@ -323,25 +322,49 @@ def test_a_writer_of_several_subjects_and_an_application_keeping_a_new_summary_d
     penalty(second, days_ago=5, number="罚2")
     subjects = [CreditSubject.objects.get(kind=f.kind, id_index=f.id_index).pk for f in (first, second)]
     CreditFactsSummary.objects.filter(subject_id__in=subjects).delete()
-    locked = threading.Event()
+    postgresql = connection.vendor == "postgresql"
+    locked, keeping, application_done = threading.Event(), threading.Event(), threading.Event()
+    application_pid: list[int] = []
+    met: list[str] = []
 
     def writer() -> None:  # an ingestion's last steps: both subjects bumped (their rows locked), then kept
         with transaction.atomic():
             services.bump_facts_version(subjects)
             locked.set()
-            time.sleep(0.5)  # the application below inserts its summary row meanwhile, and commits
+            # the application's keep meets this transaction's locks for certain: the writer keeps only
+            # once the application has started its keep statement and, on PostgreSQL, waits on a lock
+            # this transaction holds or has finished without waiting (the server's lock table says
+            # which). SQLite serialises writers (BEGIN IMMEDIATE holds the database's write lock from
+            # the bump): a keep started now waits for this commit, whatever the threads' speed.
+            assert keeping.wait(20), "the application never started keeping its summary"
+            if postgresql:
+                met.append(hold_until_blocked_or_done(application_pid[0], application_done,
+                                                      what="the application keeping its summary"))
             services.keep_facts_summaries(subjects, noon(today()))
 
-    def application() -> dict:  # a submission's miss: computes and keeps a new summary row in autocommit
-        locked.wait(timeout=10)
-        return credit_on(food_item, first)
+    def note_keep(execute, sql, params, many, context):
+        if sql == KEEP_FACTS_SQL[connection.vendor]:
+            keeping.set()
+        return execute(sql, params, many, context)
 
-    # when both run at once
+    def application() -> dict:  # a submission's miss: computes and keeps a new summary row in autocommit
+        try:
+            if postgresql:
+                application_pid.append(backend_pid())
+            assert locked.wait(20), "the writer never locked its subjects"
+            with connection.execute_wrapper(note_keep):
+                return credit_on(food_item, first)
+        finally:
+            application_done.set()
+
+    # when both run at once, the application's keep while the writer holds the subjects' rows
     outcomes = race(writer, application)
 
     # then neither is aborted (on PostgreSQL the new summary row's foreign key check takes KEY SHARE
     # on the subject's row: a writer's FOR UPDATE would block it while the writer waits for that row)
-    assert [o.error for o in outcomes] == [None, None], [repr(o.error) for o in outcomes]
+    assert [o.error for o in outcomes] == [None, None], ([repr(o.error) for o in outcomes], met)
+    # and on PostgreSQL the application's keep went past the writer's locks without waiting for them
+    assert keeping.is_set() and met == (["done"] if postgresql else [])
     assert outcomes[1].value == facts_by_index(first.kind, first.id_index, today())
     for pk in subjects:
         summary = CreditFactsSummary.objects.get(subject_id=pk)

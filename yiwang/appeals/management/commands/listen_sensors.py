@@ -9,7 +9,8 @@ from yiwang.appeals.sensors import SensorListener
 
 
 class Command(BaseCommand):
-    help = "Subscribe to yiwang/sensors/<device_id> on MQTT_URL (QoS 1, persistent session) and open events."
+    help = ("Subscribe to <SENSORS_TOPIC_PREFIX><device_id> (yiwang/sensors/<device_id>) on MQTT_URL "
+            "(QoS 1, persistent session) and open events.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--url", default=settings.MQTT_URL, help="default: MQTT_URL (mqtt://127.0.0.1:1883)")
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, url: str, client_id: str, batch_size: int, seconds: float | None,
                **options: Any) -> None:
         listener = SensorListener(url, client_id=client_id, batch_size=batch_size)
-        self.stdout.write(f"listening on {listener.host}:{listener.port} yiwang/sensors/+ (Ctrl+C to stop)")
+        self.stdout.write(f"listening on {listener.host}:{listener.port} {listener.topic_prefix}+ (Ctrl+C to stop)")
         try:
             totals = listener.run(seconds=seconds)
         except KeyboardInterrupt:
