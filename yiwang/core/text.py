@@ -23,14 +23,16 @@ from yiwang.core.errors import CoreErrorCode, InvalidInput
 
 def _field(model: type[models.Model], name: str) -> models.Field:
     found = model._meta.get_field(name)
-    assert isinstance(found, models.Field), f"{model.__name__}.{name} is not a column"
+    if not isinstance(found, models.Field):  # a programming error: a relation named where a column was meant
+        raise TypeError(f"{model.__name__}.{name} is not a column")
     return found
 
 
 def max_chars(model: type[models.Model], field_name: str) -> int:
     """The ``max_length`` of a model's text field: the most characters it stores."""
     limit = _field(model, field_name).max_length
-    assert isinstance(limit, int), f"{model.__name__}.{field_name} has no max_length"
+    if not isinstance(limit, int):  # a programming error: a text field without a limit has nothing to check
+        raise TypeError(f"{model.__name__}.{field_name} has no max_length")
     return limit
 
 
