@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -27,7 +28,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.statements import insert_with_children
-from yiwang.core.text import field_text
+from yiwang.core.text import field_text, normalise_line_breaks
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -229,9 +230,11 @@ class RecordInput:
     commitment_due: dt.date | None = None
 
 
-def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
-    """Refuse a record that cannot stand, naming why. ``today``: the county's date of the write
-    (default: now, by this server's clock); a decision dated after it has not been made yet."""
+def check_record(data: RecordInput, *, today: dt.date | None = None) -> RecordInput:
+    """Refuse a record that cannot stand, naming why; else the record as it is stored (its texts
+    trimmed, line breaks as LF: what was counted against the column is what is written). ``today``:
+    the county's date of the write (default: now, by this server's clock); a decision dated after it
+    has not been made yet."""
     if data.kind not in RecordKind.values:
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录类别无效。"), {"kind": data.kind})
     if data.severity not in Severity.values:
@@ -240,28 +243,31 @@ def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
     if not (data.title or "").strip() or not (data.basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
-    field_text(data.title, CreditRecord, "title")  # over its column: refused, never cut
-    field_text(data.decision_no, CreditRecord, "decision_no")
+    # over its column: refused, never cut; stored as counted (a CR LF counted as one is stored as LF)
+    title = field_text(data.title, CreditRecord, "title")
+    decision_no = field_text(data.decision_no, CreditRecord, "decision_no")
     if data.decided_on > (today or calendar.local_today()):
         raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
                            {"decided_on": data.decided_on.isoformat()})
     if data.publicity_end is not None and data.publicity_end < data.decided_on:
         raise InvalidInput(Code.INVALID_PERIOD, _("公示截止日期不能早于决定日期。"),
                            {"decided_on": data.decided_on.isoformat(), "publicity_end": data.publicity_end.isoformat()})
+    return dataclasses.replace(data, title=title, decision_no=decision_no, basis=normalise_line_breaks(data.basis).strip())
 
 
 def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
                 actor: User | None, now: dt.datetime) -> CreditRecord:
     """The record and its history row: on PostgreSQL one statement (issue #14), two elsewhere. The
-    caller has bumped the subject's facts version (``ensure_subject(for_write=True)``)."""
+    caller has bumped the subject's facts version (``ensure_subject(for_write=True)``); ``data`` is
+    what ``check_record`` returned."""
     today = calendar.local_date(now)
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
     if data.kind == RecordKind.COMMITMENT:
         commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
     record = CreditRecord(
-        subject=subject, kind=data.kind, title=data.title.strip(), decision_no=(data.decision_no or "").strip(),
-        source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
+        subject=subject, kind=data.kind, title=data.title, decision_no=data.decision_no,
+        source_department=department, basis=data.basis, severity=data.severity, decided_on=data.decided_on,
         publish_due=publish_due(data.decided_on), published_on=today,
         publicity_end=publicity_end,
         min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
@@ -288,12 +294,12 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
     if check_permission and (actor is None or not may_enter_records(actor, department)):
         raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有来源部门的信用管理人员可以录入该部门的信用记录。"))
     now = now or timezone.now()
-    check_record(data, today=calendar.local_date(now))
+    data = check_record(data, today=calendar.local_date(now))
     with transaction.atomic():
         subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
                                  for_write=True)
         if data.decision_no and CreditRecord.objects.filter(source_department=department, kind=data.kind,
-                                                            decision_no=data.decision_no.strip()).exists():
+                                                            decision_no=data.decision_no).exists():
             raise InvalidInput(Code.INVALID_RECORD, _("该部门已录入文书号为 %(no)s 的同类记录。") % {"no": data.decision_no},
                                {"decision_no": data.decision_no})
         record = _new_record(subject=subject, data=data, department=department, source=source,
@@ -338,7 +344,7 @@ def _new_decision_record(*, applicant: Applicant, department: Department, kind: 
         # bumped, as every writer's
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                            decision_no=decision_no, severity=severity, publicity_end=publicity_end)
-        check_record(data, today=data.decided_on)  # decided now, by the decision's (the database's) clock
+        data = check_record(data, today=data.decided_on)  # decided now, by the decision's (the database's) clock
         subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
                                  department=department, for_write=True)
         record = _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,

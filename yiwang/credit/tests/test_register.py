@@ -326,6 +326,19 @@ def test_a_record_text_over_its_column_is_refused_and_at_it_is_kept_whole(db, fi
     assert getattr(CreditRecord.objects.get(pk=record.pk), field) == "罚" * limit
 
 
+def test_a_record_title_with_a_browsers_line_break_is_stored_as_it_was_counted(db):
+    """Before, ``check_record`` counted the title with its CR LF as LF (300) but ``_new_record``
+    stored it raw (301): PostgreSQL refused the row (a 500), SQLite kept more than the column holds."""
+    officer = credit_officer("scjg_credit", "SCJG")
+    title = "罚" * 150 + "\r\n" + "款" * 149
+    record = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                 subject_name="某公司", department=factories.department("SCJG"),
+                                 data=record_input(title=title, decision_no=" 罚〔2026〕9号\r\n"))
+    stored = CreditRecord.objects.get(pk=record.pk)
+    assert stored.title == "罚" * 150 + "\n" + "款" * 149 and len(stored.title) == 300
+    assert stored.decision_no == "罚〔2026〕9号"
+
+
 def test_a_list_entry_reason_over_its_column_is_refused_and_at_it_is_kept_whole(db):
     """Before, ``add_list_entry`` stored ``reason[:300]``."""
     _user, applicant = company("qy", "91330100MA2B3C4D5", "某公司")
