@@ -28,7 +28,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.statements import insert_with_children
-from yiwang.core.text import field_text, normalise_line_breaks
+from yiwang.core.text import bounded_text, field_text, normalise_line_breaks
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -69,6 +69,7 @@ PUBLISH_WITHIN_WORKING_DAYS = 7  # 双公示: within 7 working days of the decis
 PUBLICITY_MONTHS = {RecordKind.LICENCE: 36, RecordKind.PENALTY: 36, RecordKind.HONOUR: 36,
                     RecordKind.COMMITMENT: 24, RecordKind.ENFORCEMENT: 60}
 MIN_PUBLICITY_MONTHS = {Severity.NONE: 3, Severity.GENERAL: 3, Severity.SERIOUS: 12}
+NOTE_CHARS = 2000  # a commitment check's or a repair decision's note (the API's schema reads it too)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -404,6 +405,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
                      now: dt.datetime | None = None) -> CreditRecord:
     """Check a commitment (告知承诺) after the fact: kept, or broken (which counts against the
     subject's credit). Only the department that took the commitment checks it."""
+    note = bounded_text(note, field="note", label=_("核查说明"), max_chars=NOTE_CHARS)
     now = now or timezone.now()
     with transaction.atomic():
         record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
@@ -418,7 +420,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
         bump_facts_version([record.subject_id])
         keep_facts_summaries([record.subject_id], now)
         CreditHistory.objects.create(subject=record.subject, record=record, event="commitment_checked", at=now,
-                                     actor=_user(actor), note=f"{record.commitment_status} {note}".strip()[:500])
+                                     actor=_user(actor), note=f"{record.commitment_status} {note}".strip())
         record_audit(actor=actor, at=now, event_type="credit_commitment_checked", subject_type="credit_record",
                      subject_id=record.pk, actor_department=record.source_department,
                      details={"status": record.commitment_status})
@@ -812,6 +814,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
     ``decided_in_case``: the decision is the last approval step of the repair's own case, whose
     workflow has already checked that ``actor`` holds that step in the source department (the
     case's item belongs to it: ``request_repair_in_case``)."""
+    note = bounded_text(note, field="note", label=_("审核意见"), max_chars=NOTE_CHARS)
     now = now or timezone.now()
     with transaction.atomic():
         repair = RepairRequest.objects.select_for_update().filter(pk=repair_id).first()
@@ -821,7 +824,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
             raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("信用修复由来源部门审核。"))
         if repair.status != RepairStatus.PENDING:
             raise InvalidInput(Code.REPAIR_STATE, _("该修复申请已审核（%(s)s）。") % {"s": repair.get_status_display()})
-        if not approve and not (note or "").strip():
+        if not approve and not note:
             raise InvalidInput(Code.REPAIR_STATE, _("不予修复时须写明理由。"))
         today = calendar.local_date(now)
         if approve:
@@ -833,11 +836,11 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
             bump_facts_version([repair.subject_id])
             keep_facts_summaries([repair.subject_id], now)
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REFUSED
-        repair.decision_note, repair.decided_at, repair.decided_by = (note or "").strip(), now, actor
+        repair.decision_note, repair.decided_at, repair.decided_by = note, now, actor
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
         CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
                                      event="repair_approved" if approve else "repair_refused", at=now, actor=actor,
-                                     note=repair.decision_note[:500])
+                                     note=repair.decision_note)
         record_audit(actor=actor, at=now, event_type="credit_repair_approved" if approve else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
                      details={"subject": repair.subject.public_code})
@@ -963,12 +966,13 @@ def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withd
         if repair is None:
             return None
         repair.status = RepairStatus.WITHDRAWN if withdrawn else RepairStatus.REFUSED
-        repair.decision_note = (reason or "").strip()[:1000]
+        # bounded where it entered (the window's refusal, the applicant's withdrawal): kept whole
+        repair.decision_note = normalise_line_breaks(reason or "").strip()
         repair.decided_at, repair.decided_by = now, _user(actor)
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
         CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
                                      event="repair_withdrawn" if withdrawn else "repair_refused", at=now,
-                                     actor=_user(actor), note=repair.decision_note[:500])
+                                     actor=_user(actor), note=repair.decision_note)
         record_audit(actor=actor, at=now, event_type="credit_repair_withdrawn" if withdrawn else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, details={"subject": repair.subject.public_code,
                                                                                   "case_id": case_id})
