@@ -12,7 +12,6 @@ import hashlib
 import logging
 import math
 import secrets
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +47,7 @@ from yiwang.core.errors import Conflict, DomainError, Forbidden, InvalidInput, N
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import staff_roles_of
 from yiwang.core.services import record_audit
-from yiwang.core.text import normalise_line_breaks
+from yiwang.core.text import bounded_text
 from yiwang.core.users import User
 
 logger = logging.getLogger(__name__)
@@ -72,22 +71,12 @@ def _bad(field: str, message: str, code: str = Code.TEXT_REQUIRED, **details: An
 
 
 def clean_text(value: object, *, field: str, label: str, required: bool, max_chars: int) -> str:
-    """Text as a person typed it: trimmed, line breaks as LF (a browser sends CR LF; a line break
-    counts one character, as the form's script counts it); NUL, other control characters and lone
-    surrogates refused (the database or an XML answer would choke on them); too long refused, not cut."""
-    text = normalise_line_breaks(str(value or "")).strip()
+    """Text as a person typed it, held by ``core.text.bounded_text`` (trimmed, line breaks as LF,
+    too long or holding a control character or a lone surrogate refused, never cut or dropped),
+    and present when ``required``."""
+    text = bounded_text(value, field=field, label=label, max_chars=max_chars)
     if required and not text:
         raise _bad(field, _("请填写%(label)s。") % {"label": label})
-    if len(text) > max_chars:
-        raise _bad(field, _("%(label)s不能超过 %(max)d 个字（现有 %(n)d 个）。") % {
-            "label": label, "max": max_chars, "n": len(text)}, Code.TEXT_TOO_LONG, max=max_chars)
-    for ch in text:
-        if ch in "\n\r\t":
-            continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Cs"):
-            raise _bad(field, _("%(label)s含有无法保存的控制字符，请删除后重试。") % {"label": label},
-                       Code.TEXT_REQUIRED, problem="control_character")
     return text
 
 

@@ -26,7 +26,6 @@ class CaseErrorCode:
     SEAL_CHANGING = "seal_changing"  # the department's seal changed under every attempt to issue a document
     MOVE_INVALID = "move_invalid"
     NOTE_REQUIRED = "note_required"
-    NOTE_TOO_LONG = "note_too_long"
     PREREVIEW_FINDINGS_OPEN = "prereview_findings_open"
     PACKAGE_MEMBER_UNKNOWN = "package_member_unknown"  # an optional item chosen that the package does not offer
     PACKAGE_MATERIAL_UNKNOWN = "package_material_unknown"

@@ -1,10 +1,19 @@
 """Material pre-review (材料预审) of the files attached to cases: OCR in the background, findings for
-the clerk. Advisory only: nothing here ever blocks, delays or fails a case.
+the clerk. Advisory only: what the pre-review finds, and whether it runs at all, never blocks,
+delays or fails a case (its findings are for the clerk to weigh).
 
 Queue it with the transaction of the service that attached the material (the task then exists if
 and only if the material was committed; ``yiwang.core.enqueue``)::
 
     enqueue_with_transaction(prereview_material_task, material.id)
+
+The one exception is the database itself: when the task queue is a table of the case's own
+database, its row is a statement of the submission's transaction, and a database error there
+(the connection lost, a deadlock, the disk full) fails that transaction, and so the submission,
+as any other statement of it would (``enqueue_with_transaction`` re-raises ``DatabaseError``: the
+transaction cannot go on after it). The applicant gets the same answer as for any database error
+and submits again; nothing half-written is kept. A queue the backend refuses for any other reason
+is logged, and the case goes on without its pre-review.
 
 The task OCRs the file (``yiwang.intelligence.ocr``), reads the fields its catalogue material type
 declares and cross-checks them against the case (``yiwang.intelligence.prereview``), then replaces

@@ -31,4 +31,5 @@ class CoreErrorCode:
     TOKEN_NOT_FOUND = "token_not_found"
     CALENDAR_YEAR_UNKNOWN = "calendar_year_unknown"
     TEXT_TOO_LONG = "text_too_long"  # 422: a free text over its limit in characters (yiwang.core.text)
+    TEXT_UNSTORABLE = "text_unstorable"  # 422: a control character or a lone surrogate in a free text (core.text)
     STORAGE_FULL = "storage_full"  # 507: the disk that holds files is full; nothing was saved

@@ -626,7 +626,9 @@ def qr_path(text: str, *, size: float, error: str = "m", border: int = 2) -> tup
 def _qr_words(modules: int) -> Any:
     """The words of a QR code's path (``qr_path``) of ``modules`` modules a side, as a NumPy array
     of strings: the numbers 0 .. modules - 1, then each run's width with its height and operator
-    ("w 1 re"), 0 .. modules - 1. Made once per size (40 versions) per process."""
+    ("w 1 re"), 0 .. modules - 1. Kept for the 16 sizes used last, per process: the documents
+    encode short links and codes, which take a few QR versions (sizes) of the 40, so each size is
+    made about once; an unusual size costs one list of at most 2 × 177 numbers again."""
     import numpy as np
 
     return np.array([str(n) for n in range(modules)] + [f"{n} 1 re" for n in range(modules)], dtype=object)

@@ -137,7 +137,7 @@ class CreditRepairIn(Schema):
 
 class CreditRepairDecisionIn(Schema):
     approve: bool
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=services.NOTE_CHARS)
 
 
 class CreditRepairOut(Schema):
@@ -148,7 +148,7 @@ class CreditRepairOut(Schema):
 
 class CreditCommitmentCheckIn(Schema):
     kept: bool
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=services.NOTE_CHARS)
 
 
 def _viewable(request: AuthenticatedRequest, code: str) -> CreditSubject:

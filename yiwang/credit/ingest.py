@@ -194,7 +194,7 @@ def _import_rows(*, actor: User | None, dataset: Dataset, source: CreditResource
                                    basis=str(values.get("basis") or ""), decided_on=decided_on,
                                    decision_no=number, severity=str(values.get("severity") or ""),
                                    publicity_end=_date(values.get("publicity_end")))
-                check_record(data, today=today)
+                data = check_record(data, today=today)  # as stored: its texts trimmed, line breaks LF
                 kind = str(values.get("subject_kind") or "")
                 code, index = subject_index(kind, str(values.get("subject_code") or ""))
             except (DomainError, ValueError) as exc:
@@ -226,8 +226,8 @@ def _import_rows(*, actor: User | None, dataset: Dataset, source: CreditResource
         for kind, _code, index, data, _name in parsed:
             publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[RecordKind(data.kind)])
             records.append(CreditRecord(
-                subject=subjects[(kind, index)], kind=data.kind, title=data.title.strip()[:300],
-                decision_no=data.decision_no[:100], source_department=department, basis=data.basis.strip(),
+                subject=subjects[(kind, index)], kind=data.kind, title=data.title,
+                decision_no=data.decision_no, source_department=department, basis=data.basis,
                 severity=data.severity, decided_on=data.decided_on,
                 publish_due=publish_due(data.decided_on),
                 published_on=today, publicity_end=publicity_end,

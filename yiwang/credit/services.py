@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -27,7 +28,7 @@ from yiwang.core.models import Applicant, Department, applicant_id_index
 from yiwang.core.precompiled import PrecompiledQuery
 from yiwang.core.services import queue_audit, record_audit, validate_applicant_id
 from yiwang.core.statements import insert_with_children
-from yiwang.core.text import field_text
+from yiwang.core.text import bounded_text, field_text, normalise_line_breaks
 from yiwang.core.users import User
 from yiwang.credit import joint
 from yiwang.credit.errors import CreditErrorCode as Code
@@ -68,6 +69,7 @@ PUBLISH_WITHIN_WORKING_DAYS = 7  # 双公示: within 7 working days of the decis
 PUBLICITY_MONTHS = {RecordKind.LICENCE: 36, RecordKind.PENALTY: 36, RecordKind.HONOUR: 36,
                     RecordKind.COMMITMENT: 24, RecordKind.ENFORCEMENT: 60}
 MIN_PUBLICITY_MONTHS = {Severity.NONE: 3, Severity.GENERAL: 3, Severity.SERIOUS: 12}
+NOTE_CHARS = 2000  # a commitment check's or a repair decision's note (the API's schema reads it too)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -229,9 +231,11 @@ class RecordInput:
     commitment_due: dt.date | None = None
 
 
-def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
-    """Refuse a record that cannot stand, naming why. ``today``: the county's date of the write
-    (default: now, by this server's clock); a decision dated after it has not been made yet."""
+def check_record(data: RecordInput, *, today: dt.date | None = None) -> RecordInput:
+    """Refuse a record that cannot stand, naming why; else the record as it is stored (its texts
+    trimmed, line breaks as LF: what was counted against the column is what is written). ``today``:
+    the county's date of the write (default: now, by this server's clock); a decision dated after it
+    has not been made yet."""
     if data.kind not in RecordKind.values:
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录类别无效。"), {"kind": data.kind})
     if data.severity not in Severity.values:
@@ -240,28 +244,31 @@ def check_record(data: RecordInput, *, today: dt.date | None = None) -> None:
         raise InvalidInput(Code.INVALID_RECORD, _("只有行政处罚和被执行人记录有失信程度。"))
     if not (data.title or "").strip() or not (data.basis or "").strip():
         raise InvalidInput(Code.INVALID_RECORD, _("信用记录须写明事由和依据。"))
-    field_text(data.title, CreditRecord, "title")  # over its column: refused, never cut
-    field_text(data.decision_no, CreditRecord, "decision_no")
+    # over its column: refused, never cut; stored as counted (a CR LF counted as one is stored as LF)
+    title = field_text(data.title, CreditRecord, "title")
+    decision_no = field_text(data.decision_no, CreditRecord, "decision_no")
     if data.decided_on > (today or calendar.local_today()):
         raise InvalidInput(Code.INVALID_RECORD, _("决定日期晚于今天：只能录入已作出的决定。"),
                            {"decided_on": data.decided_on.isoformat()})
     if data.publicity_end is not None and data.publicity_end < data.decided_on:
         raise InvalidInput(Code.INVALID_PERIOD, _("公示截止日期不能早于决定日期。"),
                            {"decided_on": data.decided_on.isoformat(), "publicity_end": data.publicity_end.isoformat()})
+    return dataclasses.replace(data, title=title, decision_no=decision_no, basis=normalise_line_breaks(data.basis).strip())
 
 
 def _new_record(*, subject: CreditSubject, data: RecordInput, department: Department, source: str, source_ref: str,
                 actor: User | None, now: dt.datetime) -> CreditRecord:
     """The record and its history row: on PostgreSQL one statement (issue #14), two elsewhere. The
-    caller has bumped the subject's facts version (``ensure_subject(for_write=True)``)."""
+    caller has bumped the subject's facts version (``ensure_subject(for_write=True)``); ``data`` is
+    what ``check_record`` returned."""
     today = calendar.local_date(now)
     publicity_end = data.publicity_end or _add_months(data.decided_on, PUBLICITY_MONTHS[data.kind])
     commitment_due = None
     if data.kind == RecordKind.COMMITMENT:
         commitment_due = data.commitment_due or commitment_check_due(data.decided_on)
     record = CreditRecord(
-        subject=subject, kind=data.kind, title=data.title.strip(), decision_no=(data.decision_no or "").strip(),
-        source_department=department, basis=data.basis.strip(), severity=data.severity, decided_on=data.decided_on,
+        subject=subject, kind=data.kind, title=data.title, decision_no=data.decision_no,
+        source_department=department, basis=data.basis, severity=data.severity, decided_on=data.decided_on,
         publish_due=publish_due(data.decided_on), published_on=today,
         publicity_end=publicity_end,
         min_publicity_end=min(publicity_end, _add_months(data.decided_on, MIN_PUBLICITY_MONTHS[data.severity])),
@@ -288,12 +295,12 @@ def add_record(*, actor: User | None, subject_kind: str, subject_number: str, su
     if check_permission and (actor is None or not may_enter_records(actor, department)):
         raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("只有来源部门的信用管理人员可以录入该部门的信用记录。"))
     now = now or timezone.now()
-    check_record(data, today=calendar.local_date(now))
+    data = check_record(data, today=calendar.local_date(now))
     with transaction.atomic():
         subject = ensure_subject(kind=subject_kind, id_number=subject_number, name=subject_name, department=department,
                                  for_write=True)
         if data.decision_no and CreditRecord.objects.filter(source_department=department, kind=data.kind,
-                                                            decision_no=data.decision_no.strip()).exists():
+                                                            decision_no=data.decision_no).exists():
             raise InvalidInput(Code.INVALID_RECORD, _("该部门已录入文书号为 %(no)s 的同类记录。") % {"no": data.decision_no},
                                {"decision_no": data.decision_no})
         record = _new_record(subject=subject, data=data, department=department, source=source,
@@ -338,7 +345,7 @@ def _new_decision_record(*, applicant: Applicant, department: Department, kind: 
         # bumped, as every writer's
         data = RecordInput(kind=kind, title=title, basis=basis, decided_on=calendar.local_date(decided_at),
                            decision_no=decision_no, severity=severity, publicity_end=publicity_end)
-        check_record(data, today=data.decided_on)  # decided now, by the decision's (the database's) clock
+        data = check_record(data, today=data.decided_on)  # decided now, by the decision's (the database's) clock
         subject = ensure_subject(kind=applicant.kind, id_number=applicant.id_number, name=applicant.name,
                                  department=department, for_write=True)
         record = _new_record(subject=subject, data=data, department=department, source=RecordSource.DECISION,
@@ -398,6 +405,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
                      now: dt.datetime | None = None) -> CreditRecord:
     """Check a commitment (告知承诺) after the fact: kept, or broken (which counts against the
     subject's credit). Only the department that took the commitment checks it."""
+    note = bounded_text(note, field="note", label=_("核查说明"), max_chars=NOTE_CHARS)
     now = now or timezone.now()
     with transaction.atomic():
         record = CreditRecord.objects.select_for_update().filter(pk=record_id, kind=RecordKind.COMMITMENT).first()
@@ -412,7 +420,7 @@ def check_commitment(*, actor: User, record_id: int, kept: bool, note: str = "",
         bump_facts_version([record.subject_id])
         keep_facts_summaries([record.subject_id], now)
         CreditHistory.objects.create(subject=record.subject, record=record, event="commitment_checked", at=now,
-                                     actor=_user(actor), note=f"{record.commitment_status} {note}".strip()[:500])
+                                     actor=_user(actor), note=f"{record.commitment_status} {note}".strip())
         record_audit(actor=actor, at=now, event_type="credit_commitment_checked", subject_type="credit_record",
                      subject_id=record.pk, actor_department=record.source_department,
                      details={"status": record.commitment_status})
@@ -806,6 +814,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
     ``decided_in_case``: the decision is the last approval step of the repair's own case, whose
     workflow has already checked that ``actor`` holds that step in the source department (the
     case's item belongs to it: ``request_repair_in_case``)."""
+    note = bounded_text(note, field="note", label=_("审核意见"), max_chars=NOTE_CHARS)
     now = now or timezone.now()
     with transaction.atomic():
         repair = RepairRequest.objects.select_for_update().filter(pk=repair_id).first()
@@ -815,7 +824,7 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
             raise Forbidden(Code.NOT_SOURCE_DEPARTMENT, _("信用修复由来源部门审核。"))
         if repair.status != RepairStatus.PENDING:
             raise InvalidInput(Code.REPAIR_STATE, _("该修复申请已审核（%(s)s）。") % {"s": repair.get_status_display()})
-        if not approve and not (note or "").strip():
+        if not approve and not note:
             raise InvalidInput(Code.REPAIR_STATE, _("不予修复时须写明理由。"))
         today = calendar.local_date(now)
         if approve:
@@ -827,11 +836,11 @@ def decide_repair(*, actor: User, repair_id: int, approve: bool, note: str = "",
             bump_facts_version([repair.subject_id])
             keep_facts_summaries([repair.subject_id], now)
         repair.status = RepairStatus.APPROVED if approve else RepairStatus.REFUSED
-        repair.decision_note, repair.decided_at, repair.decided_by = (note or "").strip(), now, actor
+        repair.decision_note, repair.decided_at, repair.decided_by = note, now, actor
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
         CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
                                      event="repair_approved" if approve else "repair_refused", at=now, actor=actor,
-                                     note=repair.decision_note[:500])
+                                     note=repair.decision_note)
         record_audit(actor=actor, at=now, event_type="credit_repair_approved" if approve else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, actor_department=repair.department,
                      details={"subject": repair.subject.public_code})
@@ -957,12 +966,13 @@ def close_repair_in_case(*, actor: User | None, case_id: int, reason: str, withd
         if repair is None:
             return None
         repair.status = RepairStatus.WITHDRAWN if withdrawn else RepairStatus.REFUSED
-        repair.decision_note = (reason or "").strip()[:1000]
+        # bounded where it entered (the window's refusal, the applicant's withdrawal): kept whole
+        repair.decision_note = normalise_line_breaks(reason or "").strip()
         repair.decided_at, repair.decided_by = now, _user(actor)
         repair.save(update_fields=["status", "decision_note", "decided_at", "decided_by"])
         CreditHistory.objects.create(subject=repair.subject, record=repair.record, list_entry=repair.list_entry,
                                      event="repair_withdrawn" if withdrawn else "repair_refused", at=now,
-                                     actor=_user(actor), note=repair.decision_note[:500])
+                                     actor=_user(actor), note=repair.decision_note)
         record_audit(actor=actor, at=now, event_type="credit_repair_withdrawn" if withdrawn else "credit_repair_refused",
                      subject_type="credit_repair", subject_id=repair.pk, details={"subject": repair.subject.public_code,
                                                                                   "case_id": case_id})

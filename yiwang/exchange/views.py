@@ -42,6 +42,16 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 
 REFUSED = "exchange_refused"  # the session key of the last refused form (the pages post, then redirect)
+# What the pages show back in a refused form: its texts and the row it was on (a subscription, a
+# review). Nothing else a post carries is kept: the session is stored on every request until the
+# next exchange page, and a post may be megabytes (before, every value was kept whole).
+_REFILLED = ("reason", "legal_basis", "purpose", "note", "subscription", "review")
+
+
+def _refill_cap() -> int:
+    """The most characters of one value kept for the refill: twice the longest text a form takes, so
+    a text refused as too long comes back with what was over the limit, and no more."""
+    return 2 * max(services.text_limits().values())
 
 
 def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
@@ -51,8 +61,9 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> A
         messages.error(request, exc.message)
         if exc.details.get("field"):
             # kept for the page the redirect shows: the refusal at its field, what was typed back in it
+            cap = _refill_cap()
             request.session[REFUSED] = {"field": str(exc.details["field"]), "message": exc.message, "values": {
-                k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}}
+                k: request.POST[k][:cap] for k in _REFILLED if k in request.POST}}
         return None
     messages.success(request, success)
     return result

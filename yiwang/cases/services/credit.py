@@ -128,7 +128,7 @@ def record_decision(case: Case, *, now: dt.datetime, actor: User | None = None, 
     repair = credit.decide_case_in_register(actor=actor, case_id=case.pk, approve=case.outcome == Outcome.APPROVED,
                                             note=note, now=now, record=record)
     if repair is not None:
-        audit_case(case, actor=actor, at=now, reason=repair.decision_note[:500],
+        audit_case(case, actor=actor, at=now, reason=repair.decision_note,
                    event_type="case_credit_repaired" if repair.status == RepairStatus.APPROVED
                    else "case_credit_repair_refused")
 

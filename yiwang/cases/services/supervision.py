@@ -17,7 +17,7 @@ from yiwang.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yiwang.core.models import Department, Notification, Role, StaffRole
 from yiwang.core.selectors import is_supervisor, staff_roles_of
 from yiwang.core.services import record_audit
-from yiwang.core.text import normalise_line_breaks
+from yiwang.core.text import bounded_text
 from yiwang.core.users import User
 
 URGE_NOTE_MAX = 500
@@ -49,11 +49,9 @@ def urge_case(*, actor: User, case_id: int, note: str, step_id: int | None = Non
 
     if not is_supervisor(actor):
         raise Forbidden("permission_denied", _("只有电子监察人员可以督办。"))
-    note = normalise_line_breaks(note or "").strip()  # a line break counts one, as the form's script counts it
+    note = bounded_text(note, field="note", label=_("督办意见"), max_chars=URGE_NOTE_MAX)
     if not note:
         raise InvalidInput(CaseErrorCode.NOTE_REQUIRED, _("督办必须写明督办意见。"))
-    if len(note) > URGE_NOTE_MAX:
-        raise InvalidInput(CaseErrorCode.NOTE_TOO_LONG, _("督办意见不能超过 %(max)d 个字。") % {"max": URGE_NOTE_MAX})
     now = now or db_now()
     with transaction.atomic():
         case = Case.objects.select_related("department").filter(pk=case_id).first()

@@ -113,3 +113,21 @@ def test_a_catalogue_offset_past_the_documented_bound_is_a_422_not_a_500(world):
     assert client.get(f"/api/v1/items?offset={bound}").status_code == 200
     assert_error(client.get(f"/api/v1/items?offset={bound + 1}"), 422, "validation_failed")
     assert_error(client.get("/api/v1/items?offset=9223372036854775808"), 422, "validation_failed")
+
+
+@pytest.mark.parametrize(("escape", "code"), [("\\u0000", "validation_failed"), ("\\ud800", "validation_failed")])
+def test_a_comment_with_an_escaped_nul_or_lone_surrogate_is_a_4xx_and_nothing_is_written(world, escape, code):
+    """JSON can carry what no database column holds: ``\\u0000`` (NulCharacterMiddleware refuses it)
+    and a lone ``\\ud800`` (the API's JSON parser refuses it); the service's own check
+    (``core.text.bounded_text``) is behind both."""
+    client = Client()
+    case = accepted_case(world, client)
+    step = case.steps.get(status="open")
+    body = '{"decision": "approve", "comment": "可以' + escape + '"}'
+    response = client.post(f"/api/v1/tasks/{step.pk}/complete", body.encode("utf-8"),
+                           content_type="application/json", **bearer(client, "scjg_reviewer"))
+    assert 400 <= response.status_code < 500
+    assert_error(response, response.status_code, code)
+    assert not AuditEvent.objects.filter(event_type="case_step_completed").exists()
+    step.refresh_from_db()
+    assert step.status == "open" and not step.comment

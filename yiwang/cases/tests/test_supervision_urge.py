@@ -84,7 +84,7 @@ def test_an_urge_needs_a_note_of_reasonable_length(world, note):
     case = in_review(world, local(2026, 3, 2, 9))
     with pytest.raises(DomainError) as exc:
         services.urge_case(actor=world.supervisor, case_id=case.pk, note=note, now=NOW)
-    assert exc.value.status == 422 and exc.value.code in ("note_required", "note_too_long")
+    assert exc.value.status == 422 and exc.value.code in ("note_required", "text_too_long")
     assert not AuditEvent.objects.filter(event_type="case_urged").exists()
     assert not Notification.objects.filter(kind="case_urged").exists()
 

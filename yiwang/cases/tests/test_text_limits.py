@@ -97,3 +97,28 @@ def test_a_delivery_detail_one_over_is_refused_and_at_the_limit_is_kept_whole(wo
     sent, kept = _at(LIMITS["delivery_detail"])
     services.deliver_result(actor=world.clerk, case_id=case.pk, method="window", detail=sent)
     assert Case.objects.get(pk=case.pk).delivery_detail == kept
+
+
+@pytest.mark.parametrize(("comment", "problem", "position"), [
+    ("可以\x00", "control_character", 3), ("可\x07以", "control_character", 2), ("可\x85以", "control_character", 2),
+    ("可以\ud800", "lone_surrogate", 3)])
+def test_a_decision_comment_with_a_control_character_or_a_lone_surrogate_is_refused_and_nothing_written(
+        world, comment, problem, position):
+    """Before, NUL was PostgreSQL's DataError and a lone surrogate psycopg's UnicodeEncodeError: a 500
+    for any caller that reached the service past the request's checks (SQLite stored both)."""
+    case = case_factories.apply_online(world.citizen, world.applicant, world.item)
+    services.accept_application(actor=world.clerk, case_id=case.pk)
+    step = case.steps.get(status="open")
+    approver = step.department.staff_roles.get(role=step.role).user
+    with pytest.raises(InvalidInput) as refused:
+        services.complete_step(actor=approver, case_id=case.pk, step_id=step.pk, decision="approve", comment=comment)
+    assert refused.value.status == 422 and refused.value.code == "text_unstorable"
+    assert refused.value.details == {"field": "comment", "problem": problem, "position": position}
+    assert "审批意见" in refused.value.message
+    assert not AuditEvent.objects.filter(event_type="case_step_completed").exists()
+    step.refresh_from_db()
+    assert step.status == "open" and not step.comment
+    # a line break and a tab are text
+    services.complete_step(actor=approver, case_id=case.pk, step_id=step.pk, decision="approve", comment="可以\r\n\t同意")
+    step.refresh_from_db()
+    assert step.comment == "可以\n\t同意"

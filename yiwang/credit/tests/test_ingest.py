@@ -70,6 +70,18 @@ def test_a_second_push_skips_records_already_entered(source):
     assert CreditRecord.objects.count() == 2
 
 
+def test_a_quoted_cell_with_a_line_break_is_stored_whole_as_it_was_counted(source):
+    """A title of 300 characters once its CR LF counts one: before, the import stored it raw and
+    cut to 300 (its last character lost, silently)."""
+    firm = factories.uscc("91330100MA2B3C4D5")
+    day = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    title = "罚" * 150 + "\r\n" + "款" * 149
+    outcome = ingest_credit_records(actor=None, source=source, file_name="a.csv", stream=csv(
+        f'罚1,org,{firm},某公司,penalty,"{title}",《条例》,general,{day},'))
+    assert outcome.created == 1 and outcome.rejected_count == 0
+    assert CreditRecord.objects.get().title == "罚" * 150 + "\n" + "款" * 149
+
+
 def test_only_the_departments_steward_pushes_its_credit_records(source):
     other = factories.user("other", SW="steward")
     with pytest.raises(Forbidden):

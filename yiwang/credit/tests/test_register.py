@@ -12,7 +12,7 @@ from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.models import AuditEvent
 from yiwang.credit import services
 from yiwang.credit.facts import LEVEL_RULES_VERSION, level_from_facts, subject_facts
-from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RecordStatus
+from yiwang.credit.models import CreditHistory, CreditRecord, CreditSubject, ListEntry, RecordStatus, RepairRequest
 from yiwang.credit.selectors import credit_status_of
 from yiwang.credit.tests.conftest import company, credit_officer, list_entry, penalty, today
 from yiwang.testing import factories
@@ -162,6 +162,38 @@ def test_repair_ends_the_publicity_early_and_appends_history(db):
     assert events == ["record_entered", "repair_requested", "repair_approved"]
     assert credit_status_of("org", firm.id_index, today()) == "normal"
     assert subject_facts(record.subject, today())["penalties_12m"] == 0
+
+
+def test_a_repair_decisions_note_reaches_the_history_whole_and_an_over_long_one_is_refused(db):
+    """Before, the history kept ``decision_note[:500]`` of a note the API let reach 2,000."""
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    record = penalty(firm, days_ago=200)
+    officer = credit_officer("scjg_credit", "SCJG")
+    repair = services.request_repair(actor=None, subject=record.subject, statement="已整改", record_id=record.pk)
+    with pytest.raises(InvalidInput) as refused:
+        services.decide_repair(actor=officer, repair_id=repair.pk, approve=False, note="理" * (services.NOTE_CHARS + 1))
+    assert refused.value.code == "text_too_long" and refused.value.details["field"] == "note"
+    assert RepairRequest.objects.get(pk=repair.pk).status == "pending"
+    note = "理" * (services.NOTE_CHARS - 2) + "\r\n由"
+    services.decide_repair(actor=officer, repair_id=repair.pk, approve=False, note=note)
+    whole = "理" * (services.NOTE_CHARS - 2) + "\n由"
+    assert CreditHistory.objects.get(record=record, event="repair_refused").note == whole
+    assert RepairRequest.objects.get(pk=repair.pk).decision_note == whole
+
+
+def test_a_commitment_checks_note_reaches_the_history_whole_and_an_over_long_one_is_refused(db):
+    """Before, the history kept ``f"{status} {note}"[:500]`` of a note the API let reach 2,000."""
+    _user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    officer = credit_officer("scjg_credit", "SCJG")
+    promise = services.add_record(actor=officer, subject_kind="org", subject_number=firm.id_number, subject_name=firm.name,
+                                  department=factories.department("SCJG"),
+                                  data=record_input(kind="commitment", title="告知承诺", decision_no="诺1"))
+    with pytest.raises(InvalidInput) as refused:
+        services.check_commitment(actor=officer, record_id=promise.pk, kept=False, note="核" * (services.NOTE_CHARS + 1))
+    assert refused.value.code == "text_too_long" and refused.value.details["field"] == "note"
+    assert CreditRecord.objects.get(pk=promise.pk).commitment_status == "pending"
+    services.check_commitment(actor=officer, record_id=promise.pk, kept=False, note="核" * services.NOTE_CHARS)
+    assert CreditHistory.objects.get(record=promise, event="commitment_checked").note == "broken " + "核" * services.NOTE_CHARS
 
 
 def test_a_serious_entry_within_its_minimum_period_is_not_repairable(db):
@@ -324,6 +356,19 @@ def test_a_record_text_over_its_column_is_refused_and_at_it_is_kept_whole(db, fi
     assert not CreditRecord.objects.exists()
     record = services.add_record(**args, data=record_input(**{field: "罚" * limit}))
     assert getattr(CreditRecord.objects.get(pk=record.pk), field) == "罚" * limit
+
+
+def test_a_record_title_with_a_browsers_line_break_is_stored_as_it_was_counted(db):
+    """Before, ``check_record`` counted the title with its CR LF as LF (300) but ``_new_record``
+    stored it raw (301): PostgreSQL refused the row (a 500), SQLite kept more than the column holds."""
+    officer = credit_officer("scjg_credit", "SCJG")
+    title = "罚" * 150 + "\r\n" + "款" * 149
+    record = services.add_record(actor=officer, subject_kind="org", subject_number=factories.uscc("91330100MA2B3C4D5"),
+                                 subject_name="某公司", department=factories.department("SCJG"),
+                                 data=record_input(title=title, decision_no=" 罚〔2026〕9号\r\n"))
+    stored = CreditRecord.objects.get(pk=record.pk)
+    assert stored.title == "罚" * 150 + "\n" + "款" * 149 and len(stored.title) == 300
+    assert stored.decision_no == "罚〔2026〕9号"
 
 
 def test_a_list_entry_reason_over_its_column_is_refused_and_at_it_is_kept_whole(db):

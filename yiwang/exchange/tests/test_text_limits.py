@@ -180,3 +180,19 @@ def test_the_pages_say_the_limit_at_the_field_and_keep_what_was_typed(county):
                         follow=True).content.decode()
     assert f'id="err_note_{review.pk}"' in page and f'value="{too_long}"' in page
     assert LookupReview.objects.get().status == "pending"
+
+
+def test_a_refused_form_keeps_only_its_texts_capped_in_the_session_not_everything_posted(county):
+    """Before, every value of a refused post was kept in the session (up to the 5 MB body) until
+    the next exchange page."""
+    from yiwang.exchange.views import REFUSED, _refill_cap
+
+    clerk = signed_in(county.mz_clerk)
+    huge = "长" * 300_000  # 0.9 MB each, within the request body limit
+    answer = clerk.post("/work/exchange/subscriptions/", {"resource": "RK", "consumer": "MZ", "fields": ["household_type"],
+                                                          "purpose": huge, "legal_basis": "文件", "other": huge})
+    assert answer.status_code == 302
+    kept = clerk.session[REFUSED]
+    assert kept["field"] == "purpose" and "不能超过" in kept["message"]
+    assert kept["values"] == {"purpose": "长" * _refill_cap(), "legal_basis": "文件"}
+    assert _refill_cap() > LIMITS["purpose"]  # the refill shows the refused text past its limit

@@ -111,6 +111,31 @@ def test_a_refused_repair_case_records_the_reason_and_keeps_the_record_in_public
     assert CreditHistory.objects.filter(record=record, event="repair_refused", note="罚款尚未缴清").exists()
 
 
+def test_an_approvers_long_reason_reaches_the_repair_its_history_and_the_cases_audit_whole(world):
+    """Before, the history and the case's audit record kept ``decision_note[:500]`` of the
+    approver's comment (up to 1,000 characters)."""
+    user, firm = company("firm", "91330100MA2B3C4D5", "未整改公司")
+    record = penalty(firm, days_ago=120, number="罚〔2026〕6号")
+    case = apply_for_repair(user, firm, repair_item(), f"R{record.pk}")
+    reason = "罚" * 999 + "清"
+    case = decide(world, case, "deny", reason)
+    assert RepairRequest.objects.get(case_id=case.pk).decision_note == reason
+    assert CreditHistory.objects.get(record=record, event="repair_refused").note == reason
+    refused = [t for t in case_timeline(case, viewer=user) if t.event_type == "case_credit_repair_refused"]
+    assert refused[0].details["reason"] == reason
+
+
+def test_a_window_refusals_long_reason_reaches_the_repair_history_whole(world):
+    """Before, the history kept ``decision_note[:500]`` of a refusal reason of up to 1,000."""
+    user, firm = company("firm", "91330100MA2B3C4D5", "某公司")
+    record = penalty(firm, days_ago=120, number="罚〔2026〕12号")
+    case = apply_for_repair(user, firm, repair_item(), f"R{record.pk}")
+    reason = "缺" * 999 + "件"
+    case_services.reject_application(actor=world.clerk, case_id=case.pk, reason=reason)
+    assert RepairRequest.objects.get(case_id=case.pk).decision_note == reason
+    assert CreditHistory.objects.get(record=record, event="repair_refused").note == reason
+
+
 def test_a_refusal_without_a_reason_is_a_4xx_that_says_so_and_nothing_changes(world):
     user, firm = company("firm", "91330100MA2B3C4D5", "未整改公司")
     record = penalty(firm, days_ago=120, number="罚〔2026〕6号")
